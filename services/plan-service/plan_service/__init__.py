@@ -1,0 +1,1 @@
+"""plan-service: the org directory (units, employees, raters) and performance plans (SKP)."""

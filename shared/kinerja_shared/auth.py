@@ -1,0 +1,104 @@
+"""JWT bearer authentication: RS256 (PEM or JWKS) in production, HS256 for development.
+
+Claims: ``sub`` (the NIP), ``name``, ``unit``, ``roles`` (employee, supervisor, unit_head,
+admin). Expired, not-yet-valid, unsigned (``alg=none``), wrongly signed, wrong issuer or
+audience: all rejected. Only the one configured algorithm is accepted, so an HS256 token
+signed with the RS256 public key is refused too. Clock skew is bounded by JWT_LEEWAY_SECONDS.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import jwt
+
+from .config import Settings
+
+ROLES = ("employee", "supervisor", "unit_head", "admin")
+
+
+class AuthError(Exception):
+    """The token is missing or not acceptable; the message is safe to show the client."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    sub: str
+    name: str
+    unit: str | None
+    roles: frozenset[str]
+
+    def has(self, role: str) -> bool:
+        return role in self.roles
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles
+
+
+class TokenVerifier:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.algorithm = settings.jwt_algorithm
+        self._jwks = jwt.PyJWKClient(settings.jwt_jwks_url, cache_keys=True) if settings.jwt_jwks_url else None
+        self._key = settings.jwt_public_key if settings.jwt_public_key else settings.jwt_secret
+
+    def verify(self, token: str) -> Principal:
+        try:
+            key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._key
+            options = {"require": ["exp", "sub"], "verify_aud": self.settings.jwt_audience is not None}
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[self.algorithm],
+                audience=self.settings.jwt_audience,
+                issuer=self.settings.jwt_issuer,
+                leeway=self.settings.jwt_leeway_seconds,
+                options=options,
+            )
+        except jwt.ExpiredSignatureError:
+            raise AuthError("token has expired") from None
+        except jwt.ImmatureSignatureError:
+            raise AuthError("token is not valid yet") from None
+        except jwt.InvalidAudienceError:
+            raise AuthError("token audience is not accepted") from None
+        except jwt.InvalidIssuerError:
+            raise AuthError("token issuer is not accepted") from None
+        except jwt.InvalidAlgorithmError:
+            raise AuthError(f"token algorithm is not accepted (expected {self.algorithm})") from None
+        except jwt.PyJWKClientError:
+            raise AuthError("token signing key is unknown") from None
+        except jwt.InvalidTokenError as exc:
+            raise AuthError(f"token is invalid: {exc}") from None
+        roles = claims.get("roles") or []
+        if isinstance(roles, str):
+            roles = [roles]
+        if not isinstance(roles, list) or any(r not in ROLES for r in roles):
+            raise AuthError(f"token roles must be a list of {', '.join(ROLES)}")
+        sub = str(claims["sub"])
+        return Principal(sub=sub, name=str(claims.get("name") or sub), unit=claims.get("unit"), roles=frozenset(roles))
+
+
+def mint_token(
+    settings: Settings,
+    *,
+    sub: str,
+    name: str | None = None,
+    unit: str | None = None,
+    roles: list[str] | tuple[str, ...] = ("employee",),
+    ttl_seconds: int = 8 * 3600,
+    extra: dict | None = None,
+) -> str:
+    """Mint a token with the development secret (HS256) or, when set, the RS256 private key."""
+    now = int(time.time())
+    claims = {"sub": sub, "name": name or sub, "unit": unit, "roles": list(roles), "iat": now, "nbf": now, "exp": now + ttl_seconds}
+    if settings.jwt_issuer:
+        claims["iss"] = settings.jwt_issuer
+    if settings.jwt_audience:
+        claims["aud"] = settings.jwt_audience
+    claims.update(extra or {})
+    if settings.jwt_algorithm == "RS256":
+        if not settings.jwt_private_key:
+            raise AuthError("minting RS256 tokens needs JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE")
+        return jwt.encode(claims, settings.jwt_private_key, algorithm="RS256")
+    return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")

@@ -1,0 +1,19 @@
+"""Request/event context carried across a process: the correlation id and the actor."""
+from __future__ import annotations
+
+import contextvars
+import uuid
+
+correlation_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("correlation_id", default=None)
+
+
+def new_correlation_id() -> str:
+    return str(uuid.uuid4())
+
+
+def current_correlation_id() -> str | None:
+    return correlation_id_var.get()
+
+
+def set_correlation_id(value: str | None) -> contextvars.Token:
+    return correlation_id_var.set(value)

@@ -1,0 +1,167 @@
+"""Database plumbing every service shares: engines, the platform tables, small helpers.
+
+Each service owns one database. Besides its own tables it holds four platform tables
+defined here once: ``outbox`` (events waiting for Kafka), ``processed_events`` (the
+consumer inbox that makes handlers idempotent), ``idempotency_keys`` (replayed POSTs)
+and ``audit_log`` (who changed what, when, why).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Connection, Engine
+
+# BIGINT in PostgreSQL, INTEGER (the rowid alias, so autoincrement works) in SQLite.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(DateTime):
+    """A timezone-aware UTC timestamp on both PostgreSQL and SQLite."""
+
+    cache_ok = True
+
+    def __init__(self):
+        super().__init__(timezone=True)
+
+
+def new_metadata() -> MetaData:
+    """A MetaData holding copies of the platform tables; a service adds its own tables to it."""
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    for table in PLATFORM_METADATA.tables.values():
+        table.to_metadata(metadata)
+    return metadata
+
+
+PLATFORM_METADATA = MetaData(naming_convention=NAMING_CONVENTION)
+
+OUTBOX = Table(
+    "outbox",
+    PLATFORM_METADATA,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("topic", String(200), nullable=False),
+    Column("partition_key", String(64), nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("status", String(16), nullable=False, default="pending"),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("created_at", UTCDateTime(), nullable=False, default=utcnow),
+    Column("published_at", UTCDateTime()),
+    Index("ix_outbox_status_id", "status", "id"),
+)
+PROCESSED_EVENTS = Table(
+    "processed_events",
+    PLATFORM_METADATA,
+    Column("consumer_group", String(100), primary_key=True),
+    Column("event_id", String(36), primary_key=True),
+    Column("event_type", String(64), nullable=False),
+    Column("processed_at", UTCDateTime(), nullable=False, default=utcnow),
+)
+IDEMPOTENCY_KEYS = Table(
+    "idempotency_keys",
+    PLATFORM_METADATA,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("principal", String(64), nullable=False),
+    Column("idempotency_key", String(255), nullable=False),
+    Column("method", String(8), nullable=False),
+    Column("path", String(500), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("status_code", Integer),
+    Column("response_body", Text),
+    Column("response_headers", JSON),
+    Column("created_at", UTCDateTime(), nullable=False, default=utcnow),
+    UniqueConstraint("principal", "idempotency_key", name="uq_idempotency_keys_principal_key"),
+)
+AUDIT_LOG = Table(
+    "audit_log",
+    PLATFORM_METADATA,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("occurred_at", UTCDateTime(), nullable=False, default=utcnow),
+    Column("actor", String(64), nullable=False),
+    Column("actor_roles", String(200), nullable=False, default=""),
+    Column("action", String(64), nullable=False),
+    Column("entity_type", String(64), nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Column("before", JSON),
+    Column("after", JSON),
+    Column("reason", Text),
+    Column("correlation_id", String(64)),
+    Index("ix_audit_log_entity", "entity_type", "entity_id"),
+)
+
+
+
+
+def make_engine(database_url: str, *, pool_size: int = 5) -> Engine:
+    """An engine for PostgreSQL (psycopg 3) or a SQLite file (created with its folder)."""
+    if database_url.startswith("sqlite"):
+        path = database_url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(database_url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return engine
+    return create_engine(database_url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True, pool_recycle=1800)
+
+
+def is_postgres(conn_or_engine: Connection | Engine) -> bool:
+    return conn_or_engine.dialect.name == "postgresql"
+
+
+def insert_ignore(conn: Connection, table: Table, values: dict) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING; True when the row was inserted."""
+    if is_postgres(conn):
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    result = conn.execute(insert(table).values(**values).on_conflict_do_nothing())
+    return result.rowcount == 1
+
+
+def upsert(conn: Connection, table: Table, values: dict, key: list[str]) -> None:
+    """INSERT ... ON CONFLICT (key) DO UPDATE with every other column."""
+    if is_postgres(conn):
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(table).values(**values)
+    updates = {k: stmt.excluded[k] for k in values if k not in key}
+    conn.execute(stmt.on_conflict_do_update(index_elements=key, set_=updates) if updates else stmt.on_conflict_do_nothing())

@@ -1,0 +1,110 @@
+"""Kafka clients built one way for every service: producer, consumer, topic bootstrap.
+
+kafka-python 3.0 negotiates the protocol version itself (never pass ``api_version``);
+the producer keeps its defaults ``acks='all'`` and idempotence on.
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+from kafka import KafkaConsumer, KafkaProducer
+from kafka.admin import KafkaAdminClient
+from kafka.errors import KafkaError, TopicAlreadyExistsError
+
+from .config import Settings
+from .events.catalog import TOPICS, dlq_topic
+
+log = logging.getLogger(__name__)
+
+
+def _servers(settings: Settings) -> list[str]:
+    return [s.strip() for s in settings.kafka_bootstrap_servers.split(",") if s.strip()]
+
+
+def make_producer(settings: Settings, **overrides) -> KafkaProducer:
+    config = dict(
+        bootstrap_servers=_servers(settings),
+        client_id=f"{settings.service_name}-producer",
+        acks="all",
+        enable_idempotence=True,
+        linger_ms=5,
+        max_block_ms=settings.kafka_client_timeout_ms,
+        request_timeout_ms=max(settings.kafka_client_timeout_ms, 5000),
+        delivery_timeout_ms=max(30000, settings.kafka_client_timeout_ms * 3),
+        reconnect_backoff_max_ms=2000,
+    )
+    config.update(overrides)
+    return KafkaProducer(**config)
+
+
+def make_consumer(settings: Settings, group_id: str, topics: list[str], **overrides) -> KafkaConsumer:
+    config = dict(
+        bootstrap_servers=_servers(settings),
+        client_id=f"{settings.service_name}-consumer",
+        group_id=group_id,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        max_poll_records=500,
+        reconnect_backoff_max_ms=2000,
+        request_timeout_ms=max(settings.kafka_client_timeout_ms * 3, 30000) + 5000,
+    )
+    config.update(overrides)
+    consumer = KafkaConsumer(**config)
+    consumer.subscribe(topics)
+    return consumer
+
+
+def make_admin(settings: Settings) -> KafkaAdminClient:
+    return KafkaAdminClient(
+        bootstrap_servers=_servers(settings),
+        client_id=f"{settings.service_name}-admin",
+        request_timeout_ms=max(settings.kafka_client_timeout_ms, 5000),
+    )
+
+
+def topics_for(settings: Settings, consumer_group: str | None, consumed: list[str]) -> list[str]:
+    """The topics a service needs: its own, those it consumes, and its dead-letter topics."""
+    names = {TOPICS[settings.service_name], *consumed}
+    if consumer_group:
+        names.update(dlq_topic(t, consumer_group) for t in consumed)
+    return sorted(names)
+
+
+def ensure_topics(settings: Settings, names: list[str], *, wait_seconds: float = 120.0) -> list[str]:
+    """Create missing topics with the configured partitions and replication; wait for the broker.
+
+    Returns the names that were created. Retries with backoff while the broker is unreachable,
+    up to ``wait_seconds``.
+    """
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.5
+    while True:
+        try:
+            admin = make_admin(settings)
+            try:
+                existing = set(admin.list_topics())
+                missing = [n for n in names if n not in existing]
+                if missing:
+                    spec = {
+                        n: {
+                            "num_partitions": settings.kafka_topic_partitions,
+                            "replication_factor": settings.kafka_replication_factor,
+                            "configs": {"min.insync.replicas": str(min(2, settings.kafka_replication_factor))},
+                        }
+                        for n in missing
+                    }
+                    try:
+                        admin.create_topics(spec, raise_errors=False, wait_for_metadata=True)
+                    except TopicAlreadyExistsError:
+                        pass
+                    log.info("created topics", extra={"topics": missing})
+                return missing
+            finally:
+                admin.close()
+        except KafkaError as exc:
+            if time.monotonic() > deadline:
+                raise
+            log.warning("Kafka not reachable for topic bootstrap, retrying", extra={"error": str(exc)})
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)

@@ -1,0 +1,42 @@
+"""The transactional outbox: events are written in the same transaction as the change.
+
+``publish(conn, event)`` validates the event against its schema and inserts it into the
+``outbox`` table through the caller's connection, so the state change and its events
+commit or roll back together. The relay (``relay.py``) moves them to Kafka in order.
+Row states: ``pending`` (not yet on Kafka) and ``published``; ``attempts`` and
+``last_error`` record failed sends.
+"""
+from __future__ import annotations
+
+from sqlalchemy.engine import Connection
+
+from .db import OUTBOX, utcnow
+from .events.catalog import CATALOG
+from .events.envelope import encode_event, validate_event
+
+STATUS_PENDING = "pending"
+STATUS_PUBLISHED = "published"
+
+
+def publish(conn: Connection, *events: dict, validate: bool = True) -> None:
+    """Add events to the outbox within the caller's transaction (in the given order)."""
+    if not events:
+        return
+    rows = []
+    now = utcnow()
+    for event in events:
+        if validate:
+            validate_event(event)
+        rows.append(
+            dict(
+                event_id=event["id"],
+                topic=CATALOG[event["type"]].topic,
+                partition_key=event["partitionkey"],
+                event_type=event["type"],
+                payload=encode_event(event).decode(),
+                status=STATUS_PENDING,
+                attempts=0,
+                created_at=now,
+            )
+        )
+    conn.execute(OUTBOX.insert(), rows)

@@ -1,0 +1,149 @@
+"""The outbox relay: moves ``pending`` outbox rows to Kafka, in order, and marks them sent.
+
+- Rows are read in id order (the order they were committed per key) and sent with the
+  idempotent producer (``acks='all'``), key = the partition key (the employee's NIP), so
+  events about one employee stay ordered within their topic.
+- A row is marked ``published`` only after the broker acknowledged it. A crash between the
+  acknowledgement and the mark re-sends the row: consumers drop the duplicate by event id.
+- While the broker is down the relay backs off (up to 10 s) and keeps every row; requests
+  that write the outbox never wait for Kafka.
+- With several worker processes only one relays at a time: on PostgreSQL the relay holds a
+  session advisory lock named after the service (the others stand by and take over).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import zlib
+
+from sqlalchemy import select, text, update
+from sqlalchemy.engine import Engine
+
+from .config import Settings
+from .db import OUTBOX, is_postgres, utcnow
+from .events.envelope import CONTENT_TYPE
+
+log = logging.getLogger(__name__)
+
+
+class OutboxRelay:
+    def __init__(self, settings: Settings, engine: Engine, producer_factory):
+        self.settings = settings
+        self.engine = engine
+        self.producer_factory = producer_factory
+        self.producer = None
+        self.batch_size = settings.relay_batch_size
+        self.idle_sleep = settings.relay_poll_interval_ms / 1000.0
+        self._lock_conn = None
+        self.published_total = 0
+
+    # -- leadership ---------------------------------------------------------------
+    def _lock_key(self) -> int:
+        return zlib.crc32(f"kinerja-outbox-relay:{self.settings.service_name}".encode())
+
+    def acquire_leadership(self) -> bool:
+        if not is_postgres(self.engine):
+            return True
+        if self._lock_conn is not None:
+            try:
+                self._lock_conn.execute(text("SELECT 1"))
+                return True
+            except Exception:
+                self._release_lock_conn()
+        conn = self.engine.connect()
+        got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self._lock_key()}).scalar()
+        conn.commit()
+        if got:
+            self._lock_conn = conn
+            log.info("outbox relay is active for this service")
+            return True
+        conn.close()
+        return False
+
+    def _release_lock_conn(self) -> None:
+        if self._lock_conn is not None:
+            try:
+                self._lock_conn.close()
+            except Exception:
+                pass
+            self._lock_conn = None
+
+    # -- work ---------------------------------------------------------------------
+    def _ensure_producer(self):
+        if self.producer is None:
+            self.producer = self.producer_factory()
+        return self.producer
+
+    def run_once(self) -> int:
+        """Publish one batch; return how many rows were published."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(OUTBOX.c.id, OUTBOX.c.topic, OUTBOX.c.partition_key, OUTBOX.c.event_id, OUTBOX.c.event_type, OUTBOX.c.payload)
+                .where(OUTBOX.c.status == "pending")
+                .order_by(OUTBOX.c.id)
+                .limit(self.batch_size)
+            ).all()
+        if not rows:
+            return 0
+        producer = self._ensure_producer()
+        futures = []
+        for row in rows:
+            headers = [
+                ("content-type", CONTENT_TYPE.encode()),
+                ("ce_id", row.event_id.encode()),
+                ("ce_type", row.event_type.encode()),
+            ]
+            futures.append(producer.send(row.topic, value=row.payload.encode(), key=row.partition_key.encode(), headers=headers))
+        producer.flush()
+        sent, failed, blocked_keys, first_error = [], [], set(), None
+        for row, future in zip(rows, futures):
+            # Keep per-key order: once a key failed, later rows of that key stay pending.
+            if future.succeeded() and row.partition_key not in blocked_keys:
+                sent.append(row.id)
+            else:
+                blocked_keys.add(row.partition_key)
+                failed.append(row.id)
+                if first_error is None and future.failed():
+                    first_error = repr(future.exception)
+        with self.engine.begin() as conn:
+            if sent:
+                conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_(sent)).values(status="published", published_at=utcnow()))
+            if failed:
+                conn.execute(
+                    update(OUTBOX)
+                    .where(OUTBOX.c.id.in_(failed))
+                    .values(attempts=OUTBOX.c.attempts + 1, last_error=(first_error or "not acknowledged")[:2000])
+                )
+        self.published_total += len(sent)
+        if failed:
+            raise RuntimeError(f"{len(failed)} outbox rows not acknowledged: {first_error}")
+        return len(sent)
+
+    def run(self, stop: threading.Event) -> None:
+        backoff = 0.5
+        while not stop.is_set():
+            try:
+                if not self.acquire_leadership():
+                    stop.wait(2.0)
+                    continue
+                published = self.run_once()
+                backoff = 0.5
+                if published < self.batch_size:
+                    stop.wait(self.idle_sleep)
+            except Exception as exc:  # broker or database down: keep the rows, back off
+                log.warning("outbox relay is backing off", extra={"error": str(exc), "backoff_s": backoff})
+                if self.producer is not None and "not acknowledged" not in str(exc):
+                    self._close_producer()
+                stop.wait(backoff)
+                backoff = min(backoff * 2, 10.0)
+        self._close_producer()
+        self._release_lock_conn()
+
+    def _close_producer(self) -> None:
+        if self.producer is not None:
+            try:
+                self.producer.close(timeout=5)
+            except Exception:
+                pass
+            self.producer = None

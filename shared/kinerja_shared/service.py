@@ -1,0 +1,33 @@
+"""What makes a service: one ServiceSpec per service, the composition root both processes read."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from sqlalchemy import MetaData
+
+from .consumer import Handler
+from .events.catalog import TOPICS
+
+
+@dataclass
+class ServiceSpec:
+    name: str                      # "plan-service": the source of its events and its consumer group
+    package: str                   # "plan_service"
+    title: str                     # shown in the OpenAPI document
+    description: str
+    metadata: MetaData             # its tables plus the platform tables (db.new_metadata)
+    migrations_dir: Path
+    blueprints: list = field(default_factory=list)            # flask-smorest blueprints
+    handlers: dict[str, Handler] = field(default_factory=dict)  # event type -> handler(conn, event)
+    consumes: list[str] = field(default_factory=list)          # topics read by the worker
+    background: list[Callable] = field(default_factory=list)   # fn(settings, engine, stop) run by the worker
+
+    @property
+    def topic(self) -> str:
+        return TOPICS[self.name]
+
+    @property
+    def consumer_group(self) -> str:
+        return self.name

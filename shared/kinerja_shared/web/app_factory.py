@@ -1,0 +1,145 @@
+"""The app factory every service uses: one Flask app, wired the same way four times."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from flask import Flask, g, request
+from flask_smorest import Api
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException
+
+from ..auth import AuthError, Principal, TokenVerifier
+from ..config import Settings
+from ..context import correlation_id_var
+from ..db import make_engine
+from ..logs import configure_logging
+from ..service import ServiceSpec
+from . import health, idempotency
+from .problems import (PROBLEM_JSON, Problem, ProblemSchema, Unauthorized, handle_database_unavailable,
+                       handle_http_exception, handle_problem, handle_unexpected, problem_response)
+
+CORRELATION_HEADER = "X-Correlation-ID"
+
+
+@dataclass
+class Runtime:
+    """What a request needs from the composition root: settings, the engine, the verifier."""
+
+    spec: ServiceSpec
+    settings: Settings
+    engine: Engine
+    verifier: TokenVerifier
+
+
+class KinerjaApi(Api):
+    """flask-smorest's Api with problem+json as the documented and returned error format."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error):  # noqa: D401 - flask-smorest hook
+        return handle_http_exception(error)
+
+    def _register_responses(self):
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM_JSON
+        try:
+            super()._register_responses()
+        finally:
+            self.DEFAULT_RESPONSE_CONTENT_TYPE = "application/json"
+
+
+def create_service_app(spec: ServiceSpec, settings: Settings | None = None, engine: Engine | None = None) -> Flask:
+    settings = settings or Settings.from_env(spec.name)
+    configure_logging(spec.name, settings.log_level)
+    app = Flask(spec.package)
+    app.config.update(
+        KINERJA_SERVICE=spec.name,
+        API_TITLE=spec.title,
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        MAX_CONTENT_LENGTH=int(settings.extra.get("KINERJA_MAX_BODY_BYTES", 12 * 1024 * 1024)),
+        JSON_SORT_KEYS=False,
+    )
+    runtime = Runtime(spec=spec, settings=settings, engine=engine or make_engine(settings.database_url),
+                      verifier=TokenVerifier(settings))
+    app.extensions["kinerja"] = runtime
+
+    api = KinerjaApi(
+        app,
+        spec_kwargs={
+            "info": {"description": spec.description},
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+            "security": [{"bearerAuth": []}],
+        },
+    )
+    from .audit_api import make_audit_blueprint
+
+    for blueprint in [*spec.blueprints, make_audit_blueprint()]:
+        api.register_blueprint(blueprint)
+    app.register_blueprint(health.blueprint)
+
+    @app.before_request
+    def _before():
+        cid = request.headers.get(CORRELATION_HEADER, "").strip()[:64] or str(uuid.uuid4())
+        g.correlation_token = correlation_id_var.set(cid)
+        health.start_timer()
+        if request.path.startswith("/api/"):
+            g.principal = _authenticate(runtime)
+            replay = idempotency.claim(runtime.engine, g.principal.sub)
+            if replay is not None:
+                return replay
+        return None
+
+    @app.after_request
+    def _after(response):
+        if g.get("idempotency_claim"):
+            response = idempotency.complete(runtime.engine, response)
+        cid = correlation_id_var.get()
+        if cid:
+            response.headers[CORRELATION_HEADER] = cid
+        return health.observe(response)
+
+    @app.teardown_request
+    def _teardown(_exc):
+        idempotency.release(runtime.engine)
+        token = g.pop("correlation_token", None)
+        if token is not None:
+            correlation_id_var.reset(token)
+
+    app.register_error_handler(Problem, handle_problem)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(PoolTimeout, handle_database_unavailable)
+    app.register_error_handler(
+        IntegrityError, lambda e: problem_response(409, "The change conflicts with data that already exists.")
+    )
+    app.register_error_handler(Exception, handle_unexpected)
+    app.api = api  # type: ignore[attr-defined]
+    return app
+
+
+def _authenticate(runtime: Runtime) -> Principal:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Send a bearer token: Authorization: Bearer <JWT>.")
+    try:
+        return runtime.verifier.verify(token.strip())
+    except AuthError as exc:
+        raise Unauthorized(str(exc)) from None
+
+
+def runtime() -> Runtime:
+    from flask import current_app
+
+    return current_app.extensions["kinerja"]
+
+
+def current_principal() -> Principal:
+    return g.principal

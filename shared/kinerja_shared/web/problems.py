@@ -1,0 +1,172 @@
+"""RFC 9457 problem details for every 4xx and 5xx answer.
+
+Raise a ``Problem`` (or one of its subclasses) anywhere in a request; validation errors
+from marshmallow/webargs become 422 with every field listed; unknown routes 404; a bug
+becomes a 500 with no stack trace in the body (the trace goes to the log, with the
+correlation id the client also gets back).
+"""
+from __future__ import annotations
+
+import json
+import logging
+from http import HTTPStatus
+
+import marshmallow as ma
+from flask import Response, g
+from werkzeug.exceptions import HTTPException
+
+from ..context import current_correlation_id
+
+log = logging.getLogger(__name__)
+PROBLEM_JSON = "application/problem+json"
+
+
+class Problem(Exception):
+    status = 400
+    title: str | None = None
+
+    def __init__(self, detail: str, *, status: int | None = None, title: str | None = None, errors: list | None = None,
+                 headers: dict | None = None, **extensions):
+        super().__init__(detail)
+        self.detail = detail
+        if status is not None:
+            self.status = status
+        if title is not None:
+            self.title = title
+        self.errors = errors
+        self.headers = headers or {}
+        self.extensions = extensions
+
+
+class BadRequest(Problem):
+    status = 400
+
+
+class Unauthorized(Problem):
+    status = 401
+
+    def __init__(self, detail: str, **kw):
+        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="kinerja"'}, **kw)
+
+
+class Forbidden(Problem):
+    status = 403
+
+
+class NotFound(Problem):
+    status = 404
+
+
+class Conflict(Problem):
+    status = 409
+
+
+class PreconditionFailed(Problem):
+    status = 412
+
+
+class Unprocessable(Problem):
+    status = 422
+
+
+class ServiceUnavailable(Problem):
+    status = 503
+
+
+def field_error(field: str, message: str, status: int = 422) -> Problem:
+    """A problem naming one field, for rules checked in code rather than by a schema."""
+    return Problem(f"{field}: {message}", status=status, title="Validation failed",
+                   errors=[{"field": field, "message": message}])
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details (application/problem+json)."""
+
+    type = ma.fields.String(metadata={"description": "A URI reference identifying the problem type (about:blank by default)."})
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    detail = ma.fields.String()
+    instance = ma.fields.String()
+    correlation_id = ma.fields.String()
+    errors = ma.fields.List(ma.fields.Dict(), metadata={"description": "Field errors: [{field, message}]"})
+
+
+def problem_response(status: int, detail: str, *, title: str | None = None, errors: list | None = None,
+                     headers: dict | None = None, **extensions) -> Response:
+    body = {
+        "type": "about:blank",
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    cid = current_correlation_id()
+    if cid:
+        body["correlation_id"] = cid
+    if errors:
+        body["errors"] = errors
+    body.update(extensions)
+    response = Response(json.dumps(body, default=str, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def flatten_messages(messages, prefix: str = "") -> list[dict]:
+    """Turn marshmallow's nested messages into [{field: 'results.0.text', message}] rows."""
+    rows: list[dict] = []
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            rows.extend(flatten_messages(value, name))
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        rows.extend({"field": prefix or "(body)", "message": m} for m in messages)
+    elif isinstance(messages, list):
+        for i, value in enumerate(messages):
+            rows.extend(flatten_messages(value, f"{prefix}.{i}" if prefix else str(i)))
+    else:
+        rows.append({"field": prefix or "(body)", "message": str(messages)})
+    return rows
+
+
+def handle_http_exception(error: HTTPException) -> Response:
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    headers = dict(data.get("headers") or {})
+    messages = data.get("errors") or data.get("messages")
+    if messages:
+        # webargs nests by location: {"json": {...}, "query": {...}}; drop "json" for the body.
+        if isinstance(messages, dict) and set(messages) <= {"json", "query", "headers", "files", "form", "view_args"}:
+            rows = []
+            for location, fields in messages.items():
+                for row in flatten_messages(fields):
+                    row["location"] = {"json": "body"}.get(location, location)
+                    rows.append(row)
+        else:
+            rows = flatten_messages(messages)
+        detail = "; ".join(f"{r['field']}: {r['message']}" for r in rows[:10])
+        return problem_response(status, detail, title="Validation failed" if status in (400, 422) else None,
+                                errors=rows, headers=headers)
+    if status >= 500:
+        log.error("server error", exc_info=getattr(error, "original_exception", None))
+        return problem_response(status, "The server could not complete the request. Quote the correlation id when reporting it.",
+                                headers=headers)
+    detail = data.get("message") or error.description or HTTPStatus(status).phrase
+    return problem_response(status, str(detail), headers=headers)
+
+
+def handle_problem(error: Problem) -> Response:
+    return problem_response(error.status, error.detail, title=error.title, errors=error.errors, headers=error.headers,
+                            **error.extensions)
+
+
+def handle_database_unavailable(error: Exception) -> Response:
+    log.warning("database unavailable", extra={"error": str(error)[:500]})
+    return problem_response(503, "The service's database is unavailable; nothing was changed. Retry shortly.",
+                            headers={"Retry-After": "5"})
+
+
+def handle_unexpected(error: Exception) -> Response:
+    if isinstance(error, HTTPException):
+        return handle_http_exception(error)
+    log.exception("unhandled error")
+    return problem_response(500, "The server could not complete the request. Quote the correlation id when reporting it.")
