@@ -182,8 +182,8 @@ log_tail() { # node
     nd="$(node_dir "$1")"
     for f in "$nd/logs/server.log" "$nd/stdout.log"; do
         if [[ -s $f ]]; then
-            printf -- '----- last 40 lines of %s -----\n' "$f" >&2
-            tail -n 40 "$f" >&2
+            printf -- '----- last 30 lines of %s -----\n' "$f" >&2
+            tail -n 30 "$f" >&2
         fi
     done
 }
@@ -345,8 +345,13 @@ stop_nodes() { # nodes...
             kill -KILL "$pid" 2>/dev/null || true
         fi
     done
+    local tries
     for pid in "${pids[@]}"; do
-        while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+        tries=0
+        while kill -0 "$pid" 2>/dev/null && ((tries < 100)); do
+            sleep 0.1
+            tries=$((tries + 1))
+        done
     done
     for n in "$@"; do rm -f "$(pid_file "$n")"; done
 }
@@ -459,6 +464,8 @@ runs and is healthy, says so and exits 0. The last line of stdout is
   --port P      first broker port (default $DEFAULT_PORT); controller port = P + $CONTROLLER_OFFSET
   --timeout S   readiness wait (default \${KAFKA_START_TIMEOUT:-120})
 
+If the cluster is not ready in time, the nodes this call started are stopped again
+(KAFKA_KEEP_ON_FAILURE=1 keeps them running for inspection).
 An existing data dir keeps its node count and port (from DIR/cluster.env); asking for
 different ones is an error: wipe it first.
 Environment: KAFKA_HEAP_OPTS (default "-Xms256m -Xmx512m"), KAFKA_OPTS (extra JVM options),
@@ -562,10 +569,24 @@ cmd_start() {
     for n in "${fpids[@]}"; do wait "$n" || failed=1; done
     ((failed == 0)) || die "formatting storage in $DIR failed (see the output above)"
 
+    # If the cluster does not come up, stop what this call started (KAFKA_KEEP_ON_FAILURE=1 keeps it).
+    LAUNCHED=("${down[@]}")
+    trap stop_launched_on_failure EXIT
     for n in "${down[@]}"; do launch_node "$n"; done
     wait_ready "${OPT_TIMEOUT:-$START_TIMEOUT}"
+    trap - EXIT
     log "ready: $NODES node(s), data dir $DIR"
     print_bootstrap
+}
+
+LAUNCHED=()
+stop_launched_on_failure() {
+    local rc=$?
+    if ((rc != 0)) && [[ ${KAFKA_KEEP_ON_FAILURE:-0} != 1 ]] && ((${#LAUNCHED[@]} > 0)); then
+        log "start failed: stopping node(s) ${LAUNCHED[*]} (set KAFKA_KEEP_ON_FAILURE=1 to keep them)"
+        stop_nodes "${LAUNCHED[@]}" || true
+    fi
+    exit "$rc"
 }
 
 usage_stop() {
@@ -676,7 +697,11 @@ cmd_kill_node() {
         return 0
     fi
     kill -KILL "$pid" 2>/dev/null || true
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    local tries=0
+    while kill -0 "$pid" 2>/dev/null && ((tries < 100)); do
+        sleep 0.1
+        tries=$((tries + 1))
+    done
     rm -f "$(pid_file "$n")"
     log "killed node $n (pid $pid)"
 }

@@ -62,6 +62,7 @@ class Settings:
     kafka_topic_partitions: int = 3
     kafka_replication_factor: int = 1
     kafka_client_timeout_ms: int = 10000
+    kafka_topic_prefix: str = ""
     jwt_secret: str | None = None
     jwt_public_key: str | None = None
     jwt_private_key: str | None = None
@@ -78,6 +79,14 @@ class Settings:
     consumer_retry_backoff_ms: int = 200
     period_scheme: str = "quarterly"
     extra: Mapping[str, str] = field(default_factory=dict)
+
+    def topic(self, name: str) -> str:
+        """The Kafka name of a catalog topic (KAFKA_TOPIC_PREFIX lets tenants or tests share a cluster)."""
+        return self.kafka_topic_prefix + name
+
+    def group(self, name: str) -> str:
+        """The Kafka consumer-group id of a service's consumer."""
+        return self.kafka_topic_prefix + name
 
     @property
     def jwt_algorithm(self) -> str:
@@ -149,6 +158,7 @@ class Settings:
             kafka_topic_partitions=_int(env, "KAFKA_TOPIC_PARTITIONS", 3, minimum=1, maximum=1000),
             kafka_replication_factor=_int(env, "KAFKA_REPLICATION_FACTOR", 1, minimum=1, maximum=10),
             kafka_client_timeout_ms=_int(env, "KAFKA_CLIENT_TIMEOUT_MS", 10000, minimum=500),
+            kafka_topic_prefix=_topic_prefix(env),
             jwt_secret=secret if public_key is None and jwks_url is None else None,
             jwt_public_key=public_key,
             jwt_private_key=private_key,
@@ -174,3 +184,12 @@ def _read_file(env: Mapping[str, str], name: str) -> str:
         return Path(path).read_text()
     except OSError as exc:
         raise ConfigError(f"{name} points to a file that cannot be read: {exc}") from None
+
+
+def _topic_prefix(env: Mapping[str, str]) -> str:
+    prefix = _get(env, "KAFKA_TOPIC_PREFIX", "") or ""
+    import re
+
+    if prefix and not re.fullmatch(r"[A-Za-z0-9._-]{1,100}", prefix):
+        raise ConfigError(f"KAFKA_TOPIC_PREFIX may hold only letters, digits, '.', '_' and '-', got {prefix!r}")
+    return prefix

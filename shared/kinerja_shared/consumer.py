@@ -56,13 +56,15 @@ class EventConsumer:
         *,
         group_id: str,
         topics: list[str],
+        name: str | None = None,
         handlers: dict[str, Handler],
         consumer_factory,
         producer_factory,
     ):
         self.settings = settings
         self.engine = engine
-        self.group_id = group_id
+        self.group_id = group_id          # the Kafka consumer group (with KAFKA_TOPIC_PREFIX)
+        self.name = name or group_id      # the consumer's own name: processed_events and DLQ topic names
         self.topics = topics
         self.handlers = handlers
         self.consumer_factory = consumer_factory
@@ -99,7 +101,7 @@ class EventConsumer:
                         fresh = insert_ignore(
                             conn,
                             PROCESSED_EVENTS,
-                            {"consumer_group": self.group_id, "event_id": event.id, "event_type": event.type, "processed_at": utcnow()},
+                            {"consumer_group": self.name, "event_id": event.id, "event_type": event.type, "processed_at": utcnow()},
                         )
                         if not fresh:
                             self.stats.duplicates += 1
@@ -135,10 +137,10 @@ class EventConsumer:
             ("dlq_original_topic", record.topic.encode()),
             ("dlq_original_partition", str(record.partition).encode()),
             ("dlq_original_offset", str(record.offset).encode()),
-            ("dlq_consumer_group", self.group_id.encode()),
+            ("dlq_consumer_group", self.name.encode()),
             ("dlq_failed_at", utcnow().isoformat().encode()),
         ]
-        self._producer.send(dlq_topic(record.topic, self.group_id), value=record.value, key=record.key, headers=headers).get(
+        self._producer.send(dlq_topic(record.topic, self.name), value=record.value, key=record.key, headers=headers).get(
             timeout=self.settings.kafka_client_timeout_ms / 1000.0 * 3
         )
         self.stats.dead_lettered += 1

@@ -152,8 +152,10 @@ def insert_ignore(conn: Connection, table: Table, values: dict) -> bool:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    result = conn.execute(insert(table).values(**values).on_conflict_do_nothing())
-    return result.rowcount == 1
+    # RETURNING says whether a row was inserted (rowcount is not reliable with implicit RETURNING).
+    pk = list(table.primary_key.columns)[0]
+    result = conn.execute(insert(table).values(**values).on_conflict_do_nothing().returning(pk))
+    return result.first() is not None
 
 
 def upsert(conn: Connection, table: Table, values: dict, key: list[str]) -> None:

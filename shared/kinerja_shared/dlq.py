@@ -17,7 +17,7 @@ def _headers(record) -> dict[str, str]:
 def read_dlq(settings: Settings, topic: str, group: str, *, idle_seconds: float = 3.0, replay_group: str | None = None,
              limit: int | None = None):
     """Yield (consumer, record) from a DLQ topic until it is idle; the caller commits."""
-    consumer = make_consumer(settings, replay_group or f"{group}.dlq-reader", [dlq_topic(topic, group)])
+    consumer = make_consumer(settings, settings.group(replay_group or f"{group}.dlq-reader"), [dlq_topic(settings.topic(topic), group)])
     try:
         seen = 0
         idle_since = time.monotonic()
@@ -54,7 +54,7 @@ def replay_dlq(settings: Settings, topic: str, group: str, limit: int | None = N
     try:
         for consumer, record in read_dlq(settings, topic, group, replay_group=f"{group}.dlq-replay", limit=limit):
             headers = [(k, v) for k, v in (record.headers or []) if not k.startswith("dlq_")]
-            producer.send(_headers(record).get("dlq_original_topic", topic), value=record.value, key=record.key,
+            producer.send(_headers(record).get("dlq_original_topic", settings.topic(topic)), value=record.value, key=record.key,
                           headers=headers).get(timeout=30)
             from kafka.structs import OffsetAndMetadata
 

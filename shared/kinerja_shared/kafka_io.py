@@ -64,10 +64,10 @@ def make_admin(settings: Settings) -> KafkaAdminClient:
 
 
 def topics_for(settings: Settings, consumer_group: str | None, consumed: list[str]) -> list[str]:
-    """The topics a service needs: its own, those it consumes, and its dead-letter topics."""
-    names = {TOPICS[settings.service_name], *consumed}
+    """The Kafka topics a service needs: its own, those it consumes, and its dead-letter topics."""
+    names = {settings.topic(TOPICS[settings.service_name]), *(settings.topic(t) for t in consumed)}
     if consumer_group:
-        names.update(dlq_topic(t, consumer_group) for t in consumed)
+        names.update(dlq_topic(settings.topic(t), consumer_group) for t in consumed)
     return sorted(names)
 
 

@@ -94,7 +94,7 @@ class OutboxRelay:
                 ("ce_id", row.event_id.encode()),
                 ("ce_type", row.event_type.encode()),
             ]
-            futures.append(producer.send(row.topic, value=row.payload.encode(), key=row.partition_key.encode(), headers=headers))
+            futures.append(producer.send(self.settings.topic(row.topic), value=row.payload.encode(), key=row.partition_key.encode(), headers=headers))
         producer.flush()
         sent, failed, blocked_keys, first_error = [], [], set(), None
         for row, future in zip(rows, futures):

@@ -44,8 +44,9 @@ def run_worker(spec: ServiceSpec, settings: Settings | None = None, stop: thread
             EventConsumer(
                 settings,
                 engine,
-                group_id=spec.consumer_group,
-                topics=spec.consumes,
+                group_id=settings.group(spec.consumer_group),
+                name=spec.consumer_group,
+                topics=[settings.topic(t) for t in spec.consumes],
                 handlers=spec.handlers,
                 consumer_factory=lambda group, topics: make_consumer(settings, group, topics),
                 producer_factory=lambda: make_producer(settings),

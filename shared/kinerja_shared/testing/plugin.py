@@ -1,0 +1,236 @@
+"""pytest fixtures for Kinerja: load with ``pytest_plugins = ["kinerja_shared.testing.plugin"]``.
+
+- ``kafka_bootstrap`` / ``kafka_control``: a real broker (``kafka_control`` is None when the
+  broker came from KAFKA_BOOTSTRAP_SERVERS and so cannot be stopped by tests).
+- ``new_database(name)``: a fresh PostgreSQL database, returns its URL.
+- ``service_factory(spec, **env)``: a ServiceHarness with a migrated database, settings on a
+  topic prefix of its own (tests never see each other's events), a Flask test client, tokens
+  and an in-process worker.
+- ``kafka_tools``: produce raw records and read topics from the beginning.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from ..auth import mint_token
+from ..config import Settings
+from ..db import OUTBOX, make_engine
+from ..migrations import upgrade
+from . import servers
+
+
+@pytest.fixture(scope="session")
+def _kafka(pytestconfig):
+    if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+        yield os.environ["KAFKA_BOOTSTRAP_SERVERS"], None
+        return
+    try:
+        control = servers.start_local_kafka(Path(pytestconfig.rootpath))
+    except servers.ServerUnavailable as local_error:
+        if servers.docker_available():
+            from testcontainers.kafka import KafkaContainer  # optional dependency, only with Docker
+
+            with KafkaContainer("apache/kafka:4.3.1") as kafka:
+                yield kafka.get_bootstrap_server(), None
+            return
+        pytest.exit(f"Cannot start Kafka: {local_error}\n{servers.INSTALL_HINT}", returncode=3)
+    try:
+        yield control.bootstrap, control
+    finally:
+        control.stop()
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(_kafka) -> str:
+    return _kafka[0]
+
+
+@pytest.fixture(scope="session")
+def kafka_control(_kafka):
+    return _kafka[1]
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url():
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        yield Settings.from_env("test", {"DATABASE_URL": url}).database_url
+        return
+    try:
+        pg = servers.start_local_postgres()
+    except (servers.ServerUnavailable, OSError, Exception) as local_error:  # noqa: BLE001
+        if servers.docker_available():
+            from testcontainers.postgres import PostgresContainer
+
+            with PostgresContainer("postgres:16", driver="psycopg") as container:
+                yield container.get_connection_url()
+            return
+        pytest.exit(f"Cannot start PostgreSQL: {local_error}\n{servers.INSTALL_HINT}", returncode=3)
+    try:
+        yield pg.url
+    finally:
+        pg.stop()
+
+
+@pytest.fixture(scope="session")
+def new_database(pg_admin_url):
+    """A factory: new_database('plan') creates a fresh, empty database and returns its URL."""
+    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+    created = []
+
+    def make(name: str) -> str:
+        db = f"k_{name.replace('-', '_')}_{uuid.uuid4().hex[:10]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{db}"'))
+        created.append(db)
+        return pg_admin_url.rsplit("/", 1)[0] + "/" + db
+
+    yield make
+    admin.dispose()
+
+
+def base_env(kafka_bootstrap: str, prefix: str, database_url: str, **overrides) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()}
+    env.update(
+        KINERJA_ENV="test",
+        DATABASE_URL=database_url,
+        KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap,
+        KAFKA_TOPIC_PREFIX=prefix,
+        KAFKA_TOPIC_PARTITIONS="3",
+        CONSUMER_RETRY_BACKOFF_MS="50",
+        CONSUMER_MAX_RETRIES="2",
+        OUTBOX_RELAY_POLL_INTERVAL_MS="50",
+        LOG_LEVEL="WARNING",
+    )
+    env.update({k: str(v) for k, v in overrides.items()})
+    return env
+
+
+class ServiceHarness:
+    """One service under test, in-process: its database, app, test client and worker."""
+
+    def __init__(self, spec, settings: Settings):
+        from ..web.app_factory import create_service_app
+
+        self.spec = spec
+        self.settings = settings
+        self.engine = make_engine(settings.database_url)
+        if spec.migrations_dir is None:  # a test-only service: no migration history
+            spec.metadata.create_all(self.engine)
+        else:
+            upgrade(spec, settings)
+        self.app = create_service_app(spec, settings, self.engine)
+        self.client = self.app.test_client()
+        self._stops: list[tuple[threading.Event, threading.Thread]] = []
+
+    def token(self, sub: str, *roles: str, unit: str | None = None, name: str | None = None) -> dict[str, str]:
+        return {"Authorization": "Bearer " + mint_token(self.settings, sub=sub, roles=list(roles) or ["employee"], unit=unit,
+                                                          name=name)}
+
+    def start_worker(self) -> threading.Thread:
+        from ..worker import run_worker
+
+        stop = threading.Event()
+        thread = threading.Thread(target=run_worker, args=(self.spec, self.settings, stop), daemon=True,
+                                  name=f"worker-{self.spec.name}")
+        thread.start()
+        self._stops.append((stop, thread))
+        return thread
+
+    def stop_workers(self) -> None:
+        for stop, thread in self._stops:
+            stop.set()
+        for stop, thread in self._stops:
+            thread.join(timeout=30)
+        self._stops.clear()
+
+    def outbox(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(OUTBOX.select().order_by(OUTBOX.c.id)).all()
+        return [dict(json.loads(r.payload), _status=r.status) for r in rows]
+
+    def scalar(self, sql: str, **params):
+        with self.engine.connect() as conn:
+            return conn.execute(text(sql), params).scalar()
+
+    def rows(self, sql: str, **params) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(text(sql), params)]
+
+    def close(self) -> None:
+        self.stop_workers()
+        self.engine.dispose()
+
+
+@pytest.fixture
+def topic_prefix() -> str:
+    return f"t{uuid.uuid4().hex[:8]}."
+
+
+@pytest.fixture
+def service_factory(kafka_bootstrap, new_database, topic_prefix):
+    """service_factory(spec, **env_overrides) -> ServiceHarness sharing this test's topic prefix."""
+    made: list[ServiceHarness] = []
+
+    def make(spec, **overrides) -> ServiceHarness:
+        env = base_env(kafka_bootstrap, topic_prefix, new_database(spec.name), **overrides)
+        harness = ServiceHarness(spec, Settings.from_env(spec.name, env))
+        made.append(harness)
+        return harness
+
+    yield make
+    for harness in made:
+        harness.close()
+
+
+class KafkaTools:
+    def __init__(self, bootstrap: str, prefix: str):
+        self.bootstrap = bootstrap
+        self.prefix = prefix
+
+    def produce(self, topic: str, value, key: str | bytes | None = "000000000000000000", headers=None) -> None:
+        """Put one raw record on ``prefix+topic`` (value: dict → JSON, str/bytes as given)."""
+        from kafka import KafkaProducer
+
+        if isinstance(value, dict):
+            value = json.dumps(value).encode()
+        elif isinstance(value, str):
+            value = value.encode()
+        if isinstance(key, str):
+            key = key.encode()
+        producer = KafkaProducer(bootstrap_servers=self.bootstrap.split(","))
+        try:
+            producer.send(self.prefix + topic, value=value, key=key, headers=headers or []).get(timeout=30)
+        finally:
+            producer.close(timeout=5)
+
+    def read(self, topic: str, *, idle_seconds: float = 2.0, full_name: bool = False) -> list:
+        """Every record on the topic from the beginning, until no record arrived for ``idle_seconds``."""
+        import time
+
+        from kafka import KafkaConsumer
+
+        consumer = KafkaConsumer(topic if full_name else self.prefix + topic, bootstrap_servers=self.bootstrap.split(","),
+                                 group_id=None, auto_offset_reset="earliest", enable_auto_commit=False)
+        records, idle_since = [], time.monotonic()
+        try:
+            while time.monotonic() - idle_since < idle_seconds:
+                batch = consumer.poll(timeout_ms=300)
+                for recs in batch.values():
+                    records.extend(recs)
+                    idle_since = time.monotonic()
+        finally:
+            consumer.close()
+        return records
+
+
+@pytest.fixture
+def kafka_tools(kafka_bootstrap, topic_prefix) -> KafkaTools:
+    return KafkaTools(kafka_bootstrap, topic_prefix)
