@@ -96,3 +96,17 @@ def test_catalog_has_the_designed_event_types():
     }
     assert CATALOG["ActivityLogged"].topic == "kinerja.activity.events"
     assert schema_document("EvaluationClosed", 1)["required"]
+
+
+def test_asyncapi_document_is_generated_from_the_schemas():
+    import yaml
+
+    from kinerja_shared.events import asyncapi
+
+    committed = Path(__file__).resolve().parents[2] / "docs" / "asyncapi.yaml"
+    assert committed.read_text() == asyncapi.render(), "regenerate: python -m kinerja_shared.events.asyncapi > docs/asyncapi.yaml"
+    doc = yaml.safe_load(committed.read_text())
+    assert doc["asyncapi"].startswith("3.")
+    assert {c["address"] for c in doc["channels"].values()} == {
+        "kinerja.plan.events", "kinerja.activity.events", "kinerja.evaluation.events", "kinerja.notification.events"}
+    assert len(doc["components"]["messages"]) == sum(len(t.versions) for t in CATALOG.values())

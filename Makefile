@@ -1,0 +1,45 @@
+# Kinerja: the commands a newcomer, CI and operators use. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SERVICES := plan-service activity-service evaluation-service notification-service
+DEV_TOOLS := pytest pytest-timeout
+
+.PHONY: help install run stop status logs tokens test test-fast faults bench kafka-fetch clean
+
+help: ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: constraints.txt shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -e shared $(foreach s,$(SERVICES),-e services/$(s)) $(DEV_TOOLS)
+	@touch $@
+
+install: $(VENV)/.installed ## create .venv and install the four services, the library and the test tools
+
+run: install ## run the whole system locally (local Kafka, SQLite files), seed Kota Binjai, print URLs and tokens
+	$(PY) deploy/local/kinerja.py up
+
+stop: ## stop everything `make run` started
+	@if [ -x $(PY) ]; then $(PY) deploy/local/kinerja.py down; else bash deploy/kafka/kafka.sh stop; fi
+
+status: install ## show the local processes and their readiness
+	$(PY) deploy/local/kinerja.py status
+
+logs: install ## follow the logs of every local process in one stream
+	$(PY) deploy/local/kinerja.py logs
+
+tokens: install ## print development tokens for the demo users
+	$(PY) deploy/local/kinerja.py tokens
+
+test: install ## run every test (starts real Kafka and PostgreSQL unless KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL are set)
+	$(PY) -m pytest
+
+kafka-fetch: ## download the pinned Kafka jars from Maven Central once
+	bash deploy/kafka/kafka.sh fetch
+
+clean: stop ## remove local state (.run/) and the virtual environment
+	rm -rf .run $(VENV)
