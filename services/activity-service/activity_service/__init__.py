@@ -1,0 +1,1 @@
+"""activity-service: daily activities (kegiatan harian) with evidence, verification and monthly summaries."""

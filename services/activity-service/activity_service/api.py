@@ -1,0 +1,749 @@
+"""HTTP API of activity-service: /api/v1/activities, /api/v1/indicators, /api/v1/summaries."""
+from __future__ import annotations
+
+import uuid
+from contextlib import contextmanager
+from datetime import datetime
+
+import marshmallow as ma
+from flask import send_file
+from flask_smorest import Blueprint
+from sqlalchemy import and_, func, or_, select, update
+
+from kinerja_shared import audit
+from kinerja_shared.db import utcnow
+from kinerja_shared.outbox import publish
+from kinerja_shared.web.app_factory import current_principal, runtime
+from kinerja_shared.web.etag import check_if_match, etag_for
+from kinerja_shared.web.pagination import decode_cursor, encode_cursor
+from kinerja_shared.web.problems import Conflict, Forbidden, NotFound, Problem, field_error, flatten_messages
+
+from . import domain, events, evidence, store
+from .config import current_config
+from .domain import DomainError, TransitionError
+from .models import activities, employees, evidence_files, plan_indicators, plans
+from .schemas import (ActivityIn, ActivityOut, ActivityPage, ActivityPatch, ActivityQuery, BatchIn, BatchOut, BulkVerifyIn,
+                      BulkVerifyOut, DailyQuery, DailyUnitOut, EvidenceOut, EvidenceUpload, IndicatorList, IndicatorQuery,
+                      MonthlyQuery, MonthlySummaryOut, VerifyIn, WithdrawIn)
+
+activities_blp = Blueprint("activities", __name__, url_prefix="/api/v1/activities",
+                           description="Daily activities (kegiatan harian): logging, edits, evidence and verification.")
+indicators_blp = Blueprint("indicators", __name__, url_prefix="/api/v1/indicators",
+                           description="The indicators of approved plans an employee may log against.")
+summaries_blp = Blueprint("summaries", __name__, url_prefix="/api/v1/summaries",
+                          description="Monthly summaries per employee (TPP facts) and who has not logged on a working day.")
+
+COMMON_ERRORS = ((401, "No or bad token"), (403, "Not allowed for this caller"))
+ENTITY = "activity"
+
+
+def _errors(blp, *extra):
+    def wrap(fn):
+        for code, text in (*COMMON_ERRORS, *extra):
+            fn = blp.alt_response(code, description=text)(fn)
+        return fn
+    return wrap
+
+
+@contextmanager
+def _rules():
+    """Turn a broken domain rule into a problem naming the field (422, or 413/415 for uploads)."""
+    try:
+        yield
+    except DomainError as exc:
+        raise field_error(exc.field, exc.message, status=exc.status) from None
+
+
+def _today():
+    return datetime.now(current_config().timezone).date()
+
+
+def _out(row) -> dict:
+    m = dict(row._mapping) if hasattr(row, "_mapping") else dict(row)
+    m["start_time"] = domain.format_hhmm(m.pop("start_min"))
+    m["end_time"] = domain.format_hhmm(m.pop("end_min"))
+    m.pop("request_hash", None)
+    m["evidence"] = [
+        dict(item, download=f"/api/v1/activities/{m['id']}/evidence/{item['file_id']}") if item.get("kind") == "file" else item
+        for item in (m.get("evidence") or [])
+    ]
+    return m
+
+
+def _headers(row, created: bool = False) -> dict:
+    """ETag (and Location for a new entry) of a row or a row dict."""
+    m = row if isinstance(row, dict) else row._mapping
+    headers = {"ETag": etag_for(m["id"], m["version"])}
+    if created:
+        headers["Location"] = f"/api/v1/activities/{m['id']}"
+    return headers
+
+
+def _item_problem(problem: Problem) -> dict:
+    body = {"title": problem.title or "Refused", "detail": problem.detail, "errors": problem.errors or []}
+    body.update(problem.extensions)
+    return body
+
+
+def _transition(action: str, current: str) -> str:
+    try:
+        return domain.next_status(action, current)
+    except TransitionError as exc:
+        raise Conflict(str(exc), title="Status does not allow this", current_status=current) from None
+
+
+# -- logging entries (the hot path) ------------------------------------------------------------
+
+def _check_body(body: dict, today, cfg) -> dict:
+    """The rules that need no database: times, date, quantity, description, links."""
+    start, end, minutes = domain.duration(body["start_time"], body["end_time"])
+    domain.check_date(body["date"], today, cfg.edit_window_close_day)
+    domain.check_quantity(body["quantity"])
+    if not body["description"].strip():
+        raise DomainError("description", "must not be blank")
+    links = []
+    for i, item in enumerate(body.get("evidence") or []):
+        link = {"kind": "link", "url": domain.check_link(item["url"], f"evidence.{i}.url")}
+        if item.get("name"):
+            link["name"] = item["name"]
+        links.append(link)
+    return {"start_min": start, "end_min": end, "minutes": minutes, "evidence": links}
+
+
+def _existing_answer(conn, principal, body: dict, fingerprint: str):
+    """For a client-chosen id already stored: its replay (same body) or a 409 (anything else); None if new."""
+    if not body.get("id"):
+        return None
+    existing = store.get_activity(conn, body["id"])
+    if existing is None:
+        return None
+    if existing.nip == principal.sub and existing.request_hash == fingerprint:
+        return ("stored", existing, True)
+    return ("error", Conflict(f"Activity id {body['id']} is already used for a different entry; choose a new id.",
+                              title="Activity id already used", errors=[{"field": "id", "message": "already used for a different entry"}]))
+
+
+def _log_entries(conn, principal, bodies: list[dict], cfg) -> list[tuple]:
+    """Log the caller's entries in the caller's transaction; one ('stored', row, replayed) or ('error', Problem) each.
+
+    Refused entries write nothing; stored ones write their row, an audit row and ActivityLogged.
+    """
+    today = _today()
+    now = utcnow()
+    checked: list = []
+    for body in bodies:
+        try:
+            checked.append(_check_body(body, today, cfg))
+        except DomainError as exc:
+            checked.append(field_error(exc.field, exc.message, status=exc.status))
+    if all(isinstance(c, Problem) for c in checked) and not any(b.get("id") for b in bodies):
+        return [("error", c) for c in checked]  # nothing to look up: no round trip for a refused entry
+    employee, candidates = store.logging_context(conn, principal.sub, {b["indicator_id"] for b in bodies})
+    results, to_publish = [], []
+    for body, prepared in zip(bodies, checked):
+        fingerprint = domain.fingerprint(body)
+        try:
+            if isinstance(prepared, Problem):
+                raise prepared
+            if employee is not None and not employee["active"]:
+                raise Forbidden(f"Employee {principal.sub} is not active in the org directory; activities cannot be logged.")
+            try:
+                indicator = domain.indicator_in_force(candidates, body["indicator_id"], body["date"])
+            except DomainError as exc:
+                raise field_error(exc.field, exc.message) from None
+            row = dict(
+                id=body.get("id") or str(uuid.uuid4()), nip=principal.sub,
+                rater_nip=(employee or {}).get("rater_nip") or indicator.rater_nip,
+                unit_id=(employee or {}).get("unit_id") or indicator.unit_id,
+                plan_id=indicator.plan_id, result_id=indicator.result_id, indicator_id=indicator.indicator_id,
+                date=body["date"], **prepared, description=body["description"].strip(), quantity=float(body["quantity"]),
+                quantity_unit=body.get("quantity_unit"), status=domain.PENDING, verification_reason=None, verified_by=None,
+                verified_at=None, version=1, request_hash=fingerprint, created_at=now, updated_at=now,
+            )
+            if store.insert_activity(conn, row):
+                audit.record(conn, actor=principal, action="activity.logged", entity_type=ENTITY, entity_id=row["id"],
+                             after=events.activity_state(row))
+                to_publish.append(events.activity_logged(row))
+                results.append(("stored", row, False))
+                continue
+            answer = _existing_answer(conn, principal, body, fingerprint)
+            if answer is not None:
+                results.append(answer)
+                continue
+            clash = store.find_overlap(conn, principal.sub, row["date"], row["start_min"], row["end_min"])
+            clash_id = clash.id if clash is not None else None
+            span = f" ({domain.format_hhmm(clash.start_min)}-{domain.format_hhmm(clash.end_min)})" if clash is not None else ""
+            raise Conflict(f"The entry overlaps your activity {clash_id}{span} on {row['date'].isoformat()}.",
+                           title="Overlapping activity", clashing_activity_id=clash_id,
+                           errors=[{"field": "start_time", "message": f"overlaps activity {clash_id}"}])
+        except Problem as problem:
+            answer = _existing_answer(conn, principal, body, fingerprint) if problem.status != 409 else None
+            results.append(answer or ("error", problem))
+    if to_publish:
+        publish(conn, *to_publish)
+    return results
+
+
+@activities_blp.route("", methods=["POST"])
+@activities_blp.arguments(ActivityIn)
+@activities_blp.response(201, ActivityOut)
+@_errors(activities_blp, (409, "Overlaps another entry (clashing_activity_id names it), or the id is used for a different entry"),
+         (422, "A rule is broken: date in the future or before the edit window, end not after start, indicator not in "
+               "the approved plan in force on that date, negative quantity"))
+def log_activity(body):
+    """Log one of your own daily activities; publishes ActivityLogged.
+
+    The entry is stored with its ActivityLogged event in one transaction. Send your own UUID
+    as ``id`` (or an ``Idempotency-Key`` header) so a retry on a bad network returns the first
+    answer instead of creating a second entry; the same id with a different body is a 409.
+    """
+    principal = current_principal()
+    with runtime().engine.begin() as conn:
+        [(kind, value, *rest)] = _log_entries(conn, principal, [body], current_config())
+        if kind == "error":
+            raise value
+    headers = _headers(value, created=True)
+    if rest and rest[0]:
+        headers["Idempotent-Replayed"] = "true"
+    return _out(value), 201, headers
+
+
+@activities_blp.route("/batch", methods=["POST"])
+@activities_blp.arguments(BatchIn)
+@activities_blp.response(207, BatchOut)
+@_errors(activities_blp, (422, "The body is not a list of entries, or too many"))
+def log_batch(body):
+    """Log a day's entries recorded offline; each entry is stored or refused on its own (207).
+
+    ``results`` holds one item per entry, in order: ``status`` 201 with the stored
+    ``activity`` (``replayed`` when that id was already stored with the same content), or a
+    4xx with a ``problem`` naming the field (409 for an overlap or a reused id, 422 for a
+    broken rule). Entries of one batch may not overlap each other either.
+    """
+    cfg = current_config()
+    principal = current_principal()
+    items = body["items"]
+    if len(items) > cfg.batch_max_items:
+        raise field_error("items", f"at most {cfg.batch_max_items} entries per batch")
+    schema = ActivityIn()
+    loaded: list = []
+    for item in items:
+        try:
+            if not isinstance(item, dict):
+                raise ma.ValidationError({"(item)": ["must be an object (one entry)"]})
+            loaded.append(schema.load(item))
+        except ma.ValidationError as exc:
+            rows = flatten_messages(exc.messages)
+            loaded.append(Problem("; ".join(f"{r['field']}: {r['message']}" for r in rows[:10]), status=422,
+                                  title="Validation failed", errors=rows))
+    valid = [b for b in loaded if not isinstance(b, Problem)]
+    with runtime().engine.begin() as conn:
+        outcomes = iter(_log_entries(conn, principal, valid, cfg) if valid else [])
+    results, stored = [], 0
+    for index, item in enumerate(loaded):
+        if isinstance(item, Problem):
+            client_id = items[index].get("id") if isinstance(items[index], dict) else None
+            results.append({"index": index, "id": client_id if isinstance(client_id, str) else None,
+                            "status": item.status, "replayed": False, "activity": None, "problem": _item_problem(item)})
+            continue
+        kind, value, *rest = next(outcomes)
+        if kind == "stored":
+            stored += 1
+            activity = _out(value)
+            results.append({"index": index, "id": activity["id"], "status": 201,
+                            "replayed": bool(rest and rest[0]), "activity": activity, "problem": None})
+        else:
+            results.append({"index": index, "id": item.get("id"), "status": value.status, "replayed": False,
+                            "activity": None, "problem": _item_problem(value)})
+    return {"results": results, "stored": stored, "failed": len(results) - stored}, 207
+
+
+# -- reading entries -------------------------------------------------------------------------
+
+def _caller_units(conn, principal) -> list[str]:
+    if principal.is_admin:
+        return []
+    return store.head_units(principal, store.employee(conn, principal.sub))
+
+
+@activities_blp.route("")
+@activities_blp.arguments(ActivityQuery, location="query")
+@activities_blp.response(200, ActivityPage)
+@_errors(activities_blp, (400, "Bad cursor"), (422, "Bad filter"))
+def list_activities(args):
+    """List the entries the caller may see, newest first.
+
+    Employees see their own, raters those of the employees they rate, unit heads those of
+    their unit's subtree, admins all. Filters: nip, unit_id, date_from, date_to, month
+    (YYYY-MM), status, indicator_id.
+    """
+    principal = current_principal()
+    query = select(activities)
+    if args.get("month"):
+        with _rules():
+            first, last = domain.month_bounds(args["month"])
+        query = query.where(activities.c.date.between(first, last))
+    if args.get("date_from"):
+        query = query.where(activities.c.date >= args["date_from"])
+    if args.get("date_to"):
+        query = query.where(activities.c.date <= args["date_to"])
+    if args.get("date_from") and args.get("date_to") and args["date_to"] < args["date_from"]:
+        raise field_error("date_to", "must not be before date_from")
+    for name in ("nip", "status", "indicator_id"):
+        if args.get(name):
+            query = query.where(activities.c[name] == args[name])
+    if args.get("unit_id"):
+        query = query.where(activities.c.nip.in_(select(employees.c.nip).where(store.subtree_clause([args["unit_id"]]))))
+    if args.get("cursor"):
+        try:
+            day, start, last_id = decode_cursor(args["cursor"]).split("|", 2)
+            day, start = datetime.strptime(day, "%Y-%m-%d").date(), int(start)
+        except ValueError:
+            raise field_error("cursor", "is not one this service gave out", status=400) from None
+        query = query.where(or_(activities.c.date < day,
+                                and_(activities.c.date == day, activities.c.start_min < start),
+                                and_(activities.c.date == day, activities.c.start_min == start, activities.c.id < last_id)))
+    query = query.order_by(activities.c.date.desc(), activities.c.start_min.desc(), activities.c.id.desc()).limit(args["limit"] + 1)
+    with runtime().engine.connect() as conn:
+        scope = store.visible_nips_clause(principal, _caller_units(conn, principal))
+        if scope is not None:
+            query = query.where(scope)
+        rows = conn.execute(query).all()
+    more = len(rows) > args["limit"]
+    rows = rows[: args["limit"]]
+    cursor = encode_cursor(f"{rows[-1].date.isoformat()}|{rows[-1].start_min}|{rows[-1].id}") if more and rows else None
+    return {"items": [_out(r) for r in rows], "next_cursor": cursor}
+
+
+def _load_visible(conn, activity_id: str, *, for_update: bool = False):
+    row = store.get_activity(conn, activity_id, for_update=for_update)
+    if row is None:
+        raise NotFound(f"activity {activity_id} does not exist")
+    rel = store.relation_to(conn, current_principal(), row.nip, row.rater_nip)
+    if not store.may_see(rel):
+        raise NotFound(f"activity {activity_id} does not exist")
+    return row, rel
+
+
+@activities_blp.route("/<activity_id>")
+@activities_blp.response(200, ActivityOut)
+@_errors(activities_blp, (404, "No such activity (or not visible to the caller)"))
+def get_activity(activity_id):
+    """Read one entry, with its ETag (its owner, their rater, the unit head of their unit tree, or an admin)."""
+    with runtime().engine.connect() as conn:
+        row, _ = _load_visible(conn, activity_id)
+    return _out(row), 200, _headers(row)
+
+
+# -- changing entries ---------------------------------------------------------------------------
+
+def _owner_only(row, rel, what: str) -> None:
+    if not rel["self"]:
+        raise Forbidden(f"Only the employee who logged an activity may {what} it.")
+
+
+@activities_blp.route("/<activity_id>", methods=["PATCH"])
+@activities_blp.arguments(ActivityPatch)
+@activities_blp.response(200, ActivityOut)
+@_errors(activities_blp, (404, "No such activity"), (409, "Verified or withdrawn (locked), or overlaps another entry"),
+         (412, "Stale If-Match"), (422, "A rule is broken (see POST)"))
+def edit_activity(body, activity_id):
+    """Edit your own unverified entry (send If-Match with its ETag); publishes ActivityUpdated.
+
+    Every rule of logging applies to the result; an entry dated before the edit window can
+    no longer be changed, and a verified entry is locked.
+    """
+    principal = current_principal()
+    cfg = current_config()
+    if not body:
+        raise field_error("(body)", "send at least one field to change")
+    with runtime().engine.begin() as conn:
+        store.lock_employee(conn, principal.sub)  # the same lock as logging, taken first: overlap checks stay exact
+        row, rel = _load_visible(conn, activity_id, for_update=True)
+        _owner_only(row, rel, "edit")
+        check_if_match(activity_id, row.version)
+        _transition("edit", row.status)
+        today = _today()
+        with _rules():
+            domain.check_date(row.date, today, cfg.edit_window_close_day)
+        merged = {
+            "date": body.get("date", row.date),
+            "start_time": body.get("start_time", domain.format_hhmm(row.start_min)),
+            "end_time": body.get("end_time", domain.format_hhmm(row.end_min)),
+            "indicator_id": body.get("indicator_id", row.indicator_id),
+            "description": body.get("description", row.description),
+            "quantity": body.get("quantity", row.quantity),
+            "evidence": body["evidence"] if "evidence" in body else [e for e in row.evidence if e.get("kind") == "link"],
+        }
+        with _rules():
+            prepared = _check_body(merged, today, cfg)
+        files = [e for e in row.evidence if e.get("kind") == "file"]
+        if len(prepared["evidence"]) + len(files) > domain.MAX_EVIDENCE_ITEMS:
+            raise field_error("evidence", f"at most {domain.MAX_EVIDENCE_ITEMS} evidence items per activity")
+        values = dict(
+            date=merged["date"], start_min=prepared["start_min"], end_min=prepared["end_min"], minutes=prepared["minutes"],
+            description=merged["description"].strip(), quantity=float(merged["quantity"]),
+            quantity_unit=body.get("quantity_unit", row.quantity_unit), evidence=prepared["evidence"] + files,
+            version=row.version + 1, updated_at=utcnow(),
+        )
+        if merged["indicator_id"] != row.indicator_id or merged["date"] != row.date:
+            _, candidates = store.logging_context(conn, principal.sub, {merged["indicator_id"]}, lock=False)
+            with _rules():
+                indicator = domain.indicator_in_force(candidates, merged["indicator_id"], merged["date"])
+            values.update(plan_id=indicator.plan_id, result_id=indicator.result_id, indicator_id=indicator.indicator_id)
+        clash = store.find_overlap(conn, principal.sub, values["date"], values["start_min"], values["end_min"], exclude_id=activity_id)
+        if clash is not None:
+            raise Conflict(f"The entry would overlap your activity {clash.id} "
+                           f"({domain.format_hhmm(clash.start_min)}-{domain.format_hhmm(clash.end_min)}).",
+                           title="Overlapping activity", clashing_activity_id=clash.id,
+                           errors=[{"field": "start_time", "message": f"overlaps activity {clash.id}"}])
+        updated = store.update_activity(conn, activity_id, values)
+        audit.record(conn, actor=principal, action="activity.updated", entity_type=ENTITY, entity_id=activity_id,
+                     before=events.activity_state(row._mapping), after=events.activity_state(updated._mapping))
+        publish(conn, events.activity_updated(updated._mapping))
+    return _out(updated), 200, _headers(updated)
+
+
+@activities_blp.route("/<activity_id>/withdraw", methods=["POST"])
+@activities_blp.arguments(WithdrawIn)
+@activities_blp.response(200, ActivityOut)
+@_errors(activities_blp, (404, "No such activity"), (409, "Verified or already withdrawn"), (412, "Stale If-Match"),
+         (422, "Dated before the edit window"))
+def withdraw_activity(body, activity_id):
+    """Withdraw your own unverified entry; it then counts nowhere. Publishes ActivityWithdrawn."""
+    principal = current_principal()
+    cfg = current_config()
+    with runtime().engine.begin() as conn:
+        row, rel = _load_visible(conn, activity_id, for_update=True)
+        _owner_only(row, rel, "withdraw")
+        check_if_match(activity_id, row.version)
+        status = _transition("withdraw", row.status)
+        with _rules():
+            domain.check_date(row.date, _today(), cfg.edit_window_close_day)
+        updated = store.update_activity(conn, activity_id, dict(status=status, version=row.version + 1, updated_at=utcnow()))
+        audit.record(conn, actor=principal, action="activity.withdrawn", entity_type=ENTITY, entity_id=activity_id,
+                     before={"status": row.status}, after={"status": status}, reason=body.get("reason"))
+        publish(conn, events.activity_withdrawn(updated._mapping))
+    return _out(updated), 200, _headers(updated)
+
+
+# -- verification --------------------------------------------------------------------------------
+
+def _verify_row(conn, principal, row, rel, decision: str, reason: str | None):
+    """Apply one decision to a locked, visible row; return the updated row or raise a Problem."""
+    if not rel["rater"]:
+        raise Forbidden("Only the employee's rater (pejabat penilai) may verify this activity.")
+    with _rules():
+        reason = domain.check_decision(decision, reason)
+    status = _transition("accept" if decision == domain.ACCEPTED else "reject", row.status)
+    now = utcnow()
+    updated = store.update_activity(conn, row.id, dict(status=status, verification_reason=reason, verified_by=principal.sub,
+                                                       verified_at=now, version=row.version + 1, updated_at=now))
+    audit.record(conn, actor=principal, action="activity.verified", entity_type=ENTITY, entity_id=row.id,
+                 before={"status": row.status}, after={"status": status}, reason=reason)
+    return updated
+
+
+@activities_blp.route("/<activity_id>/verify", methods=["POST"])
+@activities_blp.arguments(VerifyIn)
+@activities_blp.response(200, ActivityOut)
+@_errors(activities_blp, (404, "No such activity"), (409, "Already verified or withdrawn"), (412, "Stale If-Match"),
+         (422, "Rejected without a reason"))
+def verify_activity(body, activity_id):
+    """Accept an entry, or reject it with a reason (the employee's rater only); publishes ActivityVerified.
+
+    A verified entry is locked: it can no longer be edited, withdrawn or verified again.
+    """
+    principal = current_principal()
+    with runtime().engine.begin() as conn:
+        row, rel = _load_visible(conn, activity_id, for_update=True)
+        if rel["rater"]:
+            check_if_match(activity_id, row.version)
+        updated = _verify_row(conn, principal, row, rel, body["decision"], body.get("reason"))
+        publish(conn, events.activity_verified(updated._mapping))
+    return _out(updated), 200, _headers(updated)
+
+
+@activities_blp.route("/verify", methods=["POST"])
+@activities_blp.arguments(BulkVerifyIn)
+@activities_blp.response(207, BulkVerifyOut)
+@_errors(activities_blp, (422, "Malformed list of decisions"))
+def verify_bulk(body):
+    """Verify many entries at once (the rater); each decision succeeds or fails on its own (207).
+
+    ``results`` has one item per decision, in order: ``status`` 200 with the verified
+    ``activity``, or 403/404/409/422 with a ``problem``. Publishes ActivityVerified for each.
+    """
+    principal = current_principal()
+    items = body["items"]
+    ids = sorted({item["id"] for item in items})
+    results, to_publish = [], []
+    with runtime().engine.begin() as conn:
+        query = select(activities).where(activities.c.id.in_(ids)).order_by(activities.c.id)
+        if conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        rows = {r.id: r for r in conn.execute(query)}
+        nips = {r.nip for r in rows.values()} | {principal.sub}
+        people = {r.nip: r for r in conn.execute(select(employees).where(employees.c.nip.in_(nips)))}
+        units = [] if principal.is_admin else store.head_units(principal, people.get(principal.sub))
+        for index, item in enumerate(items):
+            row = rows.get(item["id"])
+            try:
+                if row is None:
+                    raise NotFound(f"activity {item['id']} does not exist")
+                target = people.get(row.nip)
+                rater = target.rater_nip if target is not None and target.rater_nip else row.rater_nip
+                rel = {"self": row.nip == principal.sub, "rater": rater == principal.sub,
+                       "recorded_rater": row.rater_nip == principal.sub, "admin": principal.is_admin,
+                       "head": store.in_subtree(target.unit_path if target is not None else None, units)}
+                if not store.may_see(rel):
+                    raise NotFound(f"activity {item['id']} does not exist")
+                updated = _verify_row(conn, principal, row, rel, item["decision"], item.get("reason"))
+                rows[row.id] = updated
+                to_publish.append(events.activity_verified(updated._mapping))
+                results.append({"index": index, "id": row.id, "status": 200, "activity": _out(updated), "problem": None})
+            except Problem as problem:
+                results.append({"index": index, "id": item["id"], "status": problem.status, "activity": None,
+                                "problem": _item_problem(problem)})
+        if to_publish:
+            publish(conn, *to_publish)
+    return {"results": results, "verified": len(to_publish), "failed": len(results) - len(to_publish)}, 207
+
+
+# -- evidence files -----------------------------------------------------------------------------
+
+@activities_blp.route("/<activity_id>/evidence", methods=["POST"])
+@activities_blp.arguments(EvidenceUpload, location="files")
+@activities_blp.response(201, EvidenceOut)
+@_errors(activities_blp, (404, "No such activity"), (409, "Verified or withdrawn (locked)"),
+         (413, "File too large"), (415, "Not an accepted type (checked by content)"),
+         (422, "No file, a file name with a path in it, or too many evidence items"))
+def upload_evidence(files, activity_id):
+    """Attach an evidence file (bukti dukung) to your own unverified entry; publishes ActivityUpdated.
+
+    Multipart form field ``file``. The size and the type (declared and recognised by content)
+    are checked, the SHA-256 is recorded, and the file is stored under a generated name; it
+    is served back only to those who may see the entry.
+    """
+    principal = current_principal()
+    cfg = current_config()
+    upload = files["file"]
+    with _rules():
+        name = domain.check_file_name(upload.filename)
+    engine = runtime().engine
+    with engine.connect() as conn:  # fail fast, before reading the file
+        row, rel = _load_visible(conn, activity_id)
+        _owner_only(row, rel, "add evidence to")
+        _transition("edit", row.status)
+    spooled = evidence.spool(upload.stream, cfg.evidence_dir, cfg.evidence_max_bytes)
+    kept = None
+    try:
+        with _rules():
+            if spooled.too_large:
+                raise DomainError("file", f"the file is larger than {cfg.evidence_max_bytes} bytes", status=413)
+            content_type, extension = domain.check_upload(upload.mimetype, spooled.head, spooled.size,
+                                                          max_bytes=cfg.evidence_max_bytes, allowed_types=cfg.evidence_types)
+        file_id = evidence.new_file_id()
+        stored = evidence.stored_name(file_id, extension)
+        kept = evidence.keep(spooled, cfg.evidence_dir, stored)
+        now = utcnow()
+        with engine.begin() as conn:
+            row, rel = _load_visible(conn, activity_id, for_update=True)
+            _transition("edit", row.status)
+            check_if_match(activity_id, row.version)
+            if len(row.evidence) >= domain.MAX_EVIDENCE_ITEMS:
+                raise field_error("file", f"at most {domain.MAX_EVIDENCE_ITEMS} evidence items per activity")
+            item = {"kind": "file", "file_id": file_id, "name": name, "sha256": spooled.sha256,
+                    "content_type": content_type, "size": spooled.size}
+            conn.execute(evidence_files.insert().values(
+                id=file_id, activity_id=activity_id, nip=row.nip, original_name=name, stored_name=stored,
+                content_type=content_type, size=spooled.size, sha256=spooled.sha256, uploaded_by=principal.sub, uploaded_at=now))
+            updated = store.update_activity(conn, activity_id, dict(evidence=[*row.evidence, item], version=row.version + 1,
+                                                                    updated_at=now))
+            audit.record(conn, actor=principal, action="activity.evidence_added", entity_type=ENTITY, entity_id=activity_id,
+                         after=item)
+            publish(conn, events.activity_updated(updated._mapping))
+    except BaseException:
+        evidence.discard(kept or spooled.temp_path)
+        raise
+    out = dict(item, download=f"/api/v1/activities/{activity_id}/evidence/{file_id}")
+    return out, 201, {"ETag": etag_for(activity_id, updated.version), "Location": out["download"]}
+
+
+def _evidence_row(conn, activity_id: str, file_id: str):
+    row = conn.execute(select(evidence_files).where(evidence_files.c.id == file_id, evidence_files.c.activity_id == activity_id,
+                                                    evidence_files.c.removed_at.is_(None))).first()
+    if row is None:
+        raise NotFound(f"activity {activity_id} has no evidence file {file_id}")
+    return row
+
+
+@activities_blp.route("/<activity_id>/evidence/<file_id>")
+@activities_blp.response(200, description="The file, as an attachment, with its recorded SHA-256 in the X-Evidence-SHA256 header",
+                         content_type="application/octet-stream")
+@_errors(activities_blp, (404, "No such activity or file (or not visible to the caller)"))
+def download_evidence(activity_id, file_id):
+    """Download an evidence file of an entry the caller may see."""
+    cfg = current_config()
+    with runtime().engine.connect() as conn:
+        _load_visible(conn, activity_id)
+        file_row = _evidence_row(conn, activity_id, file_id)
+    try:
+        path = evidence.resolve(cfg.evidence_dir, file_row.stored_name)
+    except ValueError:
+        raise NotFound(f"activity {activity_id} has no evidence file {file_id}") from None
+    if not path.is_file():
+        raise NotFound(f"the stored file of evidence {file_id} is missing; ask the employee to upload it again")
+    response = send_file(path, mimetype=file_row.content_type, as_attachment=True, download_name=file_row.original_name,
+                         max_age=0, conditional=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Evidence-SHA256"] = file_row.sha256
+    return response
+
+
+@activities_blp.route("/<activity_id>/evidence/<file_id>", methods=["DELETE"])
+@activities_blp.response(204)
+@_errors(activities_blp, (404, "No such activity or file"), (409, "Verified or withdrawn (locked)"), (412, "Stale If-Match"))
+def remove_evidence(activity_id, file_id):
+    """Remove an evidence file from your own unverified entry; publishes ActivityUpdated."""
+    principal = current_principal()
+    cfg = current_config()
+    now = utcnow()
+    with runtime().engine.begin() as conn:
+        row, rel = _load_visible(conn, activity_id, for_update=True)
+        _owner_only(row, rel, "remove evidence from")
+        _transition("edit", row.status)
+        check_if_match(activity_id, row.version)
+        file_row = _evidence_row(conn, activity_id, file_id)
+        conn.execute(update(evidence_files).where(evidence_files.c.id == file_id).values(removed_at=now))
+        remaining = [e for e in row.evidence if e.get("file_id") != file_id]
+        updated = store.update_activity(conn, activity_id, dict(evidence=remaining, version=row.version + 1, updated_at=now))
+        audit.record(conn, actor=principal, action="activity.evidence_removed", entity_type=ENTITY, entity_id=activity_id,
+                     before={"file_id": file_id, "name": file_row.original_name, "sha256": file_row.sha256})
+        publish(conn, events.activity_updated(updated._mapping))
+    try:
+        evidence.discard(evidence.resolve(cfg.evidence_dir, file_row.stored_name))
+    except ValueError:
+        pass
+    return "", 204, _headers(updated)
+
+
+# -- indicators ------------------------------------------------------------------------------------
+
+def _require_sees_employee(conn, nip: str):
+    rel = store.relation_to(conn, current_principal(), nip)
+    if not store.may_see(rel):
+        raise Forbidden(f"You may not see employee {nip}'s activities.")
+    return rel
+
+
+@indicators_blp.route("")
+@indicators_blp.arguments(IndicatorQuery, location="query")
+@indicators_blp.response(200, IndicatorList)
+@_errors(indicators_blp, (422, "Bad NIP or date"))
+def list_indicators(args):
+    """The indicators of the approved plan(s) in force on a date (default: today) that an employee may log against."""
+    principal = current_principal()
+    nip = args.get("nip") or principal.sub
+    day = args.get("date") or _today()
+    query = (
+        select(plan_indicators, plans.c.revision, plans.c.period_start, plans.c.period_end)
+        .join(plans, plans.c.plan_id == plan_indicators.c.plan_id)
+        .where(plan_indicators.c.nip == nip, plans.c.period_start <= day, plans.c.period_end >= day)
+        .order_by(plans.c.period_start.desc(), plan_indicators.c.result_id, plan_indicators.c.indicator_id)
+    )
+    with runtime().engine.connect() as conn:
+        if nip != principal.sub:
+            _require_sees_employee(conn, nip)
+        rows = [dict(r._mapping) for r in conn.execute(query)]
+    return {"nip": nip, "date": day, "items": rows}
+
+
+# -- summaries -------------------------------------------------------------------------------------
+
+@summaries_blp.route("/monthly")
+@summaries_blp.arguments(MonthlyQuery, location="query")
+@summaries_blp.response(200, MonthlySummaryOut)
+@_errors(summaries_blp, (422, "Bad NIP or month"))
+def monthly_summary(args):
+    """One employee's month: minutes, entries and quantity per indicator, split into verified, pending and rejected.
+
+    The fact base payroll (TPP) and evaluation use. Withdrawn entries count nowhere;
+    ``totals`` adds up the indicators. Default employee: the caller.
+    """
+    principal = current_principal()
+    cfg = current_config()
+    nip = args.get("nip") or principal.sub
+    with _rules():
+        first, last = domain.month_bounds(args["month"])
+    grouped = (
+        select(activities.c.indicator_id, activities.c.plan_id, activities.c.result_id, activities.c.status,
+               func.max(activities.c.quantity_unit).label("quantity_unit"), func.sum(activities.c.minutes).label("minutes"),
+               func.count().label("entries"), func.sum(activities.c.quantity).label("quantity"))
+        .where(activities.c.nip == nip, activities.c.date.between(first, last), activities.c.status != domain.WITHDRAWN)
+        .group_by(activities.c.indicator_id, activities.c.plan_id, activities.c.result_id, activities.c.status)
+    )
+    days = (select(func.count(func.distinct(activities.c.date)))
+            .where(activities.c.nip == nip, activities.c.date.between(first, last), activities.c.status != domain.WITHDRAWN))
+    with runtime().engine.connect() as conn:
+        if nip != principal.sub:
+            _require_sees_employee(conn, nip)
+        summary = domain.monthly_summary([dict(r._mapping) for r in conn.execute(grouped)])
+        days_logged = conn.execute(days).scalar() or 0
+        keys = {(i["plan_id"], i["indicator_id"]) for i in summary["indicators"]}
+        texts = {}
+        if keys:
+            for r in conn.execute(select(plan_indicators).where(plan_indicators.c.plan_id.in_({k[0] for k in keys}))):
+                texts[(r.plan_id, r.indicator_id)] = r
+    for item in summary["indicators"]:
+        known = texts.get((item["plan_id"], item["indicator_id"]))
+        item.update(text=known.text if known else None, target_value=known.target_value if known else None,
+                    target_unit=known.target_unit if known else None)
+    return {"nip": nip, "month": args["month"], "working_days": len(cfg.calendar.working_days(first, last)),
+            "days_logged": days_logged, **summary}
+
+
+@summaries_blp.route("/daily")
+@summaries_blp.arguments(DailyQuery, location="query")
+@summaries_blp.response(200, DailyUnitOut)
+@_errors(summaries_blp, (422, "Bad date or unit"))
+def daily_summary(args):
+    """Who has not logged anything on a working day: a unit (with its sub-units), or the employees the caller rates.
+
+    For a unit, the caller must head it or a unit above it (or be an admin). Working days
+    and holidays come from the configured calendar (KINERJA_WORKING_DAYS, KINERJA_HOLIDAYS[_FILE]);
+    on a day off nobody is missing.
+    """
+    principal = current_principal()
+    cfg = current_config()
+    day, unit_id = args["date"], args.get("unit_id")
+    with runtime().engine.connect() as conn:
+        people = select(employees.c.nip, employees.c.name, employees.c.unit_id).where(employees.c.active.is_(True))
+        if unit_id:
+            if not principal.is_admin:
+                units = store.head_units(principal, store.employee(conn, principal.sub))
+                member = conn.execute(select(employees.c.unit_path).where(store.subtree_clause([unit_id])).limit(1)).scalar()
+                ancestors = _ancestors(member, unit_id) if member else [unit_id]
+                if not any(u in ancestors for u in units):
+                    raise Forbidden(f"Only the head of unit {unit_id} (or of a unit above it) or an admin may see this.")
+            people = people.where(store.subtree_clause([unit_id]))
+        else:
+            people = people.where(employees.c.rater_nip == principal.sub)
+        staff = conn.execute(people.order_by(employees.c.unit_id, employees.c.nip)).all()
+        logged = set()
+        if staff:
+            logged = set(conn.execute(select(activities.c.nip).distinct().where(
+                activities.c.date == day, activities.c.status != domain.WITHDRAWN,
+                activities.c.nip.in_([s.nip for s in staff]))).scalars())
+    working = cfg.calendar.is_working_day(day)
+    missing = [dict(s._mapping) for s in staff if s.nip not in logged] if working else []
+    return {"date": day, "unit_id": unit_id, "working_day": working, "holiday": cfg.calendar.holiday(day),
+            "expected": len(staff) if working else 0, "logged": len(logged), "missing": missing}
+
+
+def _ancestors(unit_path: str, unit_id: str) -> list[str]:
+    """'/opd/sub/x/' and 'sub' -> ['opd', 'sub']: the unit and the units above it."""
+    parts = [p for p in unit_path.split("/") if p]
+    return parts[: parts.index(unit_id) + 1] if unit_id in parts else [unit_id]

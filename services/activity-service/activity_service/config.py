@@ -1,0 +1,116 @@
+"""activity-service's own settings (ACTIVITY_*), read once and validated at start-up.
+
+The common settings (database, Kafka, JWT, time zone) come from kinerja_shared.config.
+These add the rules only this service has:
+
+| variable | default | meaning |
+|---|---|---|
+| ACTIVITY_EDIT_WINDOW_CLOSE_DAY | 5 | the previous month stays open for logging and edits up to this day of the month (0-28; 0: closes on the 1st) |
+| ACTIVITY_EVIDENCE_DIR | var/evidence | where uploaded evidence files are stored (shared storage when several web pods run) |
+| ACTIVITY_EVIDENCE_MAX_BYTES | 5242880 | largest accepted upload |
+| ACTIVITY_EVIDENCE_TYPES | application/pdf,image/jpeg,image/png | accepted content types (recognised by content; also image/webp) |
+| ACTIVITY_BATCH_MAX_ITEMS | 100 | most entries in one offline batch |
+| KINERJA_WORKING_DAYS | mon,tue,wed,thu,fri | working weekdays (also ranges: ``mon-sat``); the same setting notification-service's reminders read |
+| KINERJA_HOLIDAYS | (none) | days off (libur nasional, cuti bersama): comma-separated ``YYYY-MM-DD`` or ``YYYY-MM-DD=Name`` |
+| KINERJA_HOLIDAYS_FILE | (none) | a file of days off, one ``YYYY-MM-DD Name`` per line, ``#`` comments (adds to KINERJA_HOLIDAYS) |
+
+The working-day calendar uses KINERJA_* names because it is one calendar for the whole
+deployment. Each setting is read from the service's Settings (``settings.extra``) first, then
+the process environment. A bad value raises ConfigError naming the variable.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+from zoneinfo import ZoneInfo
+
+from kinerja_shared.config import ConfigError, Settings
+
+from .domain import DEFAULT_EVIDENCE_TYPES, KNOWN_TYPES, WorkCalendar, parse_holidays, parse_workdays
+
+EXTENSION_KEY = "activity"
+
+
+@dataclass(frozen=True)
+class ActivityConfig:
+    timezone: ZoneInfo
+    edit_window_close_day: int = 5
+    evidence_dir: Path = Path("var/evidence")
+    evidence_max_bytes: int = 5 * 1024 * 1024
+    evidence_types: tuple[str, ...] = DEFAULT_EVIDENCE_TYPES
+    calendar: WorkCalendar = WorkCalendar()
+    batch_max_items: int = 100
+
+    @classmethod
+    def from_settings(cls, settings: Settings, env: Mapping[str, str] | None = None) -> "ActivityConfig":
+        source = dict(os.environ if env is None else env)
+        source.update(settings.extra or {})
+
+        def get(name: str) -> str | None:
+            value = source.get(name)
+            return value.strip() if value is not None and value.strip() else None
+
+        def integer(name: str, default: int, lo: int, hi: int) -> int:
+            raw = get(name)
+            if raw is None:
+                return default
+            try:
+                value = int(raw)
+            except ValueError:
+                raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+            if not lo <= value <= hi:
+                raise ConfigError(f"{name} must be between {lo} and {hi}, got {value}")
+            return value
+
+        types = tuple(t.strip().lower() for t in (get("ACTIVITY_EVIDENCE_TYPES") or ",".join(DEFAULT_EVIDENCE_TYPES)).split(",")
+                      if t.strip())
+        unknown = [t for t in types if t not in KNOWN_TYPES]
+        if unknown or not types:
+            raise ConfigError(f"ACTIVITY_EVIDENCE_TYPES may list only {', '.join(KNOWN_TYPES)}; got {', '.join(unknown) or 'nothing'}")
+        try:
+            workdays = parse_workdays(get("KINERJA_WORKING_DAYS") or "mon,tue,wed,thu,fri")
+        except ValueError as exc:
+            raise ConfigError(f"KINERJA_WORKING_DAYS: {exc}") from None
+        try:
+            holidays = parse_holidays((get("KINERJA_HOLIDAYS") or "").split(","))
+        except ValueError as exc:
+            raise ConfigError(f"KINERJA_HOLIDAYS: {exc}") from None
+        holidays_file = get("KINERJA_HOLIDAYS_FILE")
+        if holidays_file:
+            try:
+                lines = Path(holidays_file).read_text(encoding="utf-8").splitlines()
+            except OSError as exc:
+                raise ConfigError(f"KINERJA_HOLIDAYS_FILE points to a file that cannot be read: {exc}") from None
+            try:
+                holidays.update(parse_holidays(lines))
+            except ValueError as exc:
+                raise ConfigError(f"KINERJA_HOLIDAYS_FILE ({holidays_file}): {exc}") from None
+        return cls(
+            timezone=ZoneInfo(settings.timezone),
+            edit_window_close_day=integer("ACTIVITY_EDIT_WINDOW_CLOSE_DAY", 5, 0, 28),
+            evidence_dir=Path(get("ACTIVITY_EVIDENCE_DIR") or "var/evidence"),
+            evidence_max_bytes=integer("ACTIVITY_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+            evidence_types=types,
+            calendar=WorkCalendar(workdays=workdays, holidays=holidays),
+            batch_max_items=integer("ACTIVITY_BATCH_MAX_ITEMS", 100, 1, 1000),
+        )
+
+
+def install(app) -> ActivityConfig:
+    """Read and validate the settings once and keep them on the app (called by create_app)."""
+    runtime = app.extensions["kinerja"]
+    config = ActivityConfig.from_settings(runtime.settings)
+    app.extensions[EXTENSION_KEY] = config
+    return config
+
+
+def current_config() -> ActivityConfig:
+    """The settings of the app serving this request (read on first use when create_app was bypassed)."""
+    from flask import current_app
+
+    config = current_app.extensions.get(EXTENSION_KEY)
+    if config is None:
+        config = install(current_app)
+    return config

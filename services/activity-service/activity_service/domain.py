@@ -1,0 +1,340 @@
+"""The rules of daily activities (kegiatan harian), in plain Python.
+
+No Flask, no SQLAlchemy: tested alone in tests/test_domain.py. The HTTP layer turns a
+``DomainError`` into a 422 naming its field, a ``TransitionError`` into a 409.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Iterable, Mapping
+
+
+class DomainError(ValueError):
+    """A rule was broken; ``field`` names what the caller should fix."""
+
+    def __init__(self, field: str, message: str, status: int = 422):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+        self.status = status
+
+
+# -- statuses and their transitions --------------------------------------------------------
+
+PENDING, ACCEPTED, REJECTED, WITHDRAWN = "pending", "accepted", "rejected", "withdrawn"
+STATUSES = (PENDING, ACCEPTED, REJECTED, WITHDRAWN)
+DECISIONS = (ACCEPTED, REJECTED)
+# Entries that occupy their time range: a rejected or withdrawn entry frees it for a corrected one.
+OCCUPYING = (PENDING, ACCEPTED)
+TRANSITIONS = {
+    "edit": ({PENDING}, PENDING),
+    "withdraw": ({PENDING}, WITHDRAWN),
+    "accept": ({PENDING}, ACCEPTED),
+    "reject": ({PENDING}, REJECTED),
+}
+
+
+class TransitionError(Exception):
+    def __init__(self, action: str, current: str):
+        if current in (ACCEPTED, REJECTED):
+            why = f"it was verified ({current}) and is locked"
+        else:
+            why = f"it is {current}"
+        super().__init__(f"cannot {action} this activity: {why} (allowed only while pending)")
+        self.action = action
+        self.current = current
+
+
+def next_status(action: str, current: str) -> str:
+    """The status after ``action``; TransitionError when the entry's status forbids it."""
+    allowed, target = TRANSITIONS[action]
+    if current not in allowed:
+        raise TransitionError(action, current)
+    return target
+
+
+def check_decision(decision: str, reason: str | None) -> str | None:
+    """A rater's decision: accepted, or rejected with a reason. Returns the cleaned reason."""
+    if decision not in DECISIONS:
+        raise DomainError("decision", f"must be one of {', '.join(DECISIONS)}")
+    reason = (reason or "").strip() or None
+    if decision == REJECTED and reason is None:
+        raise DomainError("reason", "is required when rejecting an activity")
+    return reason
+
+
+# -- time of day ---------------------------------------------------------------------------
+
+_HHMM = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
+
+
+def parse_hhmm(value: str, field_name: str = "start_time") -> int:
+    """'07:30' -> 450 (minutes after local midnight)."""
+    match = _HHMM.match(value or "")
+    if not match:
+        raise DomainError(field_name, "must be a time of day HH:MM between 00:00 and 23:59")
+    return int(match.group(1)) * 60 + int(match.group(2))
+
+
+def format_hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def duration(start_time: str, end_time: str) -> tuple[int, int, int]:
+    """(start, end, minutes) of a time range; the end must come after the start (same day)."""
+    start = parse_hhmm(start_time, "start_time")
+    end = parse_hhmm(end_time, "end_time")
+    if end <= start:
+        raise DomainError("end_time", f"must be after start_time ({start_time})")
+    return start, end, end - start
+
+
+def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    """Half-open ranges [start, end): 08:00-09:00 and 09:00-10:00 do not overlap."""
+    return a_start < b_end and b_start < a_end
+
+
+def first_overlap(start: int, end: int, others: Iterable[tuple[str, int, int]]) -> str | None:
+    """The id of the first entry (id, start, end) whose range overlaps [start, end), else None."""
+    for other_id, other_start, other_end in others:
+        if overlaps(start, end, other_start, other_end):
+            return other_id
+    return None
+
+
+# -- dates: no future, and the edit window -------------------------------------------------
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def previous_month_start(day: date) -> date:
+    return month_start(month_start(day) - timedelta(days=1))
+
+
+def edit_window_start(today: date, close_day: int) -> date:
+    """The earliest date that may still be logged, edited or withdrawn.
+
+    The previous month stays open until (and including) day ``close_day`` of this month, so
+    payroll can close it: with close_day 5, on 5 March February is still open, on 6 March it
+    is closed. close_day 0 closes the previous month as soon as the new one begins.
+    """
+    if close_day > 0 and today.day <= close_day:
+        return previous_month_start(today)
+    return month_start(today)
+
+
+def check_date(day: date, today: date, close_day: int, field_name: str = "date") -> None:
+    """No future dates, and none before the edit window."""
+    if day > today:
+        raise DomainError(field_name, f"must not be in the future (today is {today.isoformat()})")
+    earliest = edit_window_start(today, close_day)
+    if day < earliest:
+        raise DomainError(field_name, f"is before the edit window: entries from {earliest.isoformat()} on may be "
+                                      f"logged or changed (the previous month closes on day {close_day})")
+
+
+def check_quantity(quantity: float | None) -> None:
+    if quantity is None or quantity != quantity:  # NaN
+        raise DomainError("quantity", "is required")
+    if quantity < 0:
+        raise DomainError("quantity", "must not be negative")
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    """'2026-03' -> (2026-03-01, 2026-03-31)."""
+    match = re.fullmatch(r"([0-9]{4})-(0[1-9]|1[0-2])", month or "")
+    if not match:
+        raise DomainError("month", "must be YYYY-MM")
+    first = date(int(match.group(1)), int(match.group(2)), 1)
+    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return first, last
+
+
+# -- the indicator an entry advances ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class IndicatorInForce:
+    """One indicator of an employee's approved plan, with the plan's span."""
+
+    plan_id: str
+    result_id: str
+    indicator_id: str
+    period_start: date
+    period_end: date
+    revision: int = 1
+    rater_nip: str | None = None
+    unit_id: str | None = None
+
+
+def indicator_in_force(candidates: Iterable[IndicatorInForce], indicator_id: str, day: date) -> IndicatorInForce:
+    """The indicator of the approved plan in force on ``day``; DomainError when there is none.
+
+    If two plans cover the day (a transfer mid-year), the one that started last wins.
+    """
+    matching = [c for c in candidates if c.indicator_id == indicator_id and c.period_start <= day <= c.period_end]
+    if not matching:
+        raise DomainError("indicator_id", f"{indicator_id} is not an indicator of your approved plan in force on "
+                                          f"{day.isoformat()}")
+    return max(matching, key=lambda c: (c.period_start, c.revision))
+
+
+# -- evidence --------------------------------------------------------------------------------
+
+MAX_EVIDENCE_ITEMS = 10
+# content type -> (file extension, magic-number test). Only types we can recognise by content.
+KNOWN_TYPES: dict[str, tuple[str, object]] = {
+    "application/pdf": (".pdf", lambda head: head.startswith(b"%PDF-")),
+    "image/jpeg": (".jpg", lambda head: head.startswith(b"\xff\xd8\xff")),
+    "image/png": (".png", lambda head: head.startswith(b"\x89PNG\r\n\x1a\n")),
+    "image/webp": (".webp", lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP"),
+}
+DEFAULT_EVIDENCE_TYPES = ("application/pdf", "image/jpeg", "image/png")
+
+
+def check_link(url: str, field_name: str = "evidence") -> str:
+    url = (url or "").strip()
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", url, re.IGNORECASE) or len(url) > 2000:
+        raise DomainError(field_name, "a link must be an http(s) URL of at most 2000 characters")
+    return url
+
+
+def check_file_name(name: str | None) -> str:
+    """The client's file name, kept only for display; path tricks are refused, not repaired."""
+    if name is None or not name.strip():
+        raise DomainError("file", "the upload needs a file name")
+    name = unicodedata.normalize("NFC", name.strip())
+    if len(name) > 200:
+        raise DomainError("file", "the file name must be at most 200 characters")
+    if "/" in name or "\\" in name or ".." in name or name.startswith("."):
+        raise DomainError("file", "the file name must be a plain name: no '/', '\\', '..' or leading '.'")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
+        raise DomainError("file", "the file name must not contain control characters")
+    return name
+
+
+def check_upload(declared_type: str | None, head: bytes, size: int, *, max_bytes: int,
+                 allowed_types: Iterable[str]) -> tuple[str, str]:
+    """Check an upload's size and type (declared AND recognised by content); return (type, extension)."""
+    if size == 0:
+        raise DomainError("file", "the file is empty")
+    if size > max_bytes:
+        raise DomainError("file", f"the file is larger than {max_bytes} bytes", status=413)
+    allowed = tuple(allowed_types)
+    declared = (declared_type or "").split(";")[0].strip().lower()
+    sniffed = next((t for t, (_, test) in KNOWN_TYPES.items() if test(head)), None)  # type: ignore[operator]
+    if sniffed is None or sniffed not in allowed:
+        raise DomainError("file", f"the file's content is not one of the accepted types: {', '.join(allowed)}", status=415)
+    if declared not in ("", "application/octet-stream") and declared != sniffed:
+        raise DomainError("file", f"the declared content type {declared} does not match the content ({sniffed})", status=415)
+    return sniffed, KNOWN_TYPES[sniffed][0]
+
+
+# -- the working-day calendar --------------------------------------------------------------
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Working weekdays and holidays (national holidays and cuti bersama), from configuration."""
+
+    workdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})  # date.weekday(): Monday 0
+    holidays: Mapping[date, str] = field(default_factory=dict)
+
+    def holiday(self, day: date) -> str | None:
+        return self.holidays.get(day)
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() in self.workdays and day not in self.holidays
+
+    def working_days(self, first: date, last: date) -> list[date]:
+        days, day = [], first
+        while day <= last:
+            if self.is_working_day(day):
+                days.append(day)
+            day += timedelta(days=1)
+        return days
+
+
+def parse_workdays(text: str) -> frozenset[int]:
+    """'mon,tue,wed,thu,fri' or 'mon-fri' -> {0..4}."""
+    result: set[int] = set()
+    for part in (p.strip().lower() for p in text.split(",") if p.strip()):
+        if "-" in part:
+            first, _, last = part.partition("-")
+            if first not in WEEKDAYS or last not in WEEKDAYS:
+                raise ValueError(f"unknown weekday in {part!r} (use {', '.join(WEEKDAYS)})")
+            i, j = WEEKDAYS.index(first), WEEKDAYS.index(last)
+            if j < i:
+                raise ValueError(f"weekday range {part!r} runs backwards")
+            result.update(range(i, j + 1))
+        elif part in WEEKDAYS:
+            result.add(WEEKDAYS.index(part))
+        else:
+            raise ValueError(f"unknown weekday {part!r} (use {', '.join(WEEKDAYS)})")
+    if not result:
+        raise ValueError("name at least one working weekday")
+    return frozenset(result)
+
+
+def parse_holidays(lines: Iterable[str]) -> dict[date, str]:
+    """Lines or items of 'YYYY-MM-DD [name]' (also 'YYYY-MM-DD=name'); '#' starts a comment."""
+    holidays: dict[date, str] = {}
+    for raw in lines:
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = re.split(r"[=\s]+", line, maxsplit=1)
+        day_text, rest = parts[0], (parts[1].strip() if len(parts) > 1 else "")
+        try:
+            day = date.fromisoformat(day_text)
+        except ValueError:
+            raise ValueError(f"{day_text!r} is not a date YYYY-MM-DD") from None
+        holidays[day] = rest or "holiday"
+    return holidays
+
+
+# -- summaries -----------------------------------------------------------------------------
+
+SUMMARY_BUCKETS = {ACCEPTED: "verified", PENDING: "pending", REJECTED: "rejected"}
+
+
+def _bucket() -> dict:
+    return {"minutes": 0, "entries": 0, "quantity": 0.0}
+
+
+def monthly_summary(rows: Iterable[Mapping]) -> dict:
+    """Fold (indicator_id, plan_id, status, minutes, entries, quantity) rows into the monthly summary.
+
+    Withdrawn entries count nowhere; accepted ones are 'verified'. The totals add up the
+    indicators, so the two views always agree.
+    """
+    totals = {name: _bucket() for name in SUMMARY_BUCKETS.values()}
+    indicators: dict[tuple, dict] = {}
+    for row in rows:
+        bucket_name = SUMMARY_BUCKETS.get(row["status"])
+        if bucket_name is None:
+            continue
+        key = (row["indicator_id"], row.get("plan_id"))
+        entry = indicators.setdefault(key, {
+            "indicator_id": row["indicator_id"], "plan_id": row.get("plan_id"), "result_id": row.get("result_id"),
+            "quantity_unit": row.get("quantity_unit"), **{name: _bucket() for name in SUMMARY_BUCKETS.values()},
+        })
+        for target in (entry[bucket_name], totals[bucket_name]):
+            target["minutes"] += int(row["minutes"] or 0)
+            target["entries"] += int(row["entries"] or 0)
+            target["quantity"] = round(target["quantity"] + float(row["quantity"] or 0), 6)
+    return {"totals": totals, "indicators": sorted(indicators.values(), key=lambda e: (e["indicator_id"], e["plan_id"] or ""))}
+
+
+# -- idempotent client ids ------------------------------------------------------------------
+
+def fingerprint(body: Mapping) -> str:
+    """A stable hash of a validated request body: the same entry sent twice has the same one."""
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str, separators=(",", ":")).encode()).hexdigest()

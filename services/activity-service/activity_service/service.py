@@ -1,0 +1,20 @@
+"""The composition root of activity-service: what it stores, serves, publishes and consumes."""
+from pathlib import Path
+
+from kinerja_shared.service import ServiceSpec
+
+from . import api, handlers
+from .models import metadata
+
+SPEC = ServiceSpec(
+    name="activity-service",
+    package="activity_service",
+    title="Kinerja activity-service",
+    description="Daily activities (kegiatan harian) against the indicators of approved plans, with evidence; "
+    "verification by the rater; monthly summaries (minutes and quantities per indicator) for TPP and evaluation.",
+    metadata=metadata,
+    migrations_dir=Path(__file__).resolve().parent.parent / "migrations",
+    blueprints=[api.activities_blp, api.indicators_blp, api.summaries_blp],
+    handlers=handlers.HANDLERS,
+    consumes=handlers.CONSUMES,
+)

@@ -1,0 +1,204 @@
+"""The SQL of activity-service (SQLAlchemy Core), kept to few round trips on the logging path.
+
+Logging one entry costs, besides the outbox and audit inserts, two statements:
+
+1. ``logging_context``: takes the employee's transaction-scoped advisory lock (PostgreSQL)
+   and reads the employee and the candidate indicators in the same statement;
+2. ``insert_activity``: ``INSERT ... SELECT ... WHERE NOT EXISTS (that id) AND NOT EXISTS
+   (an overlapping entry) RETURNING id``. It runs after the lock, so its snapshot sees every
+   entry committed by the employee's earlier requests: no two overlapping entries can commit.
+"""
+from __future__ import annotations
+
+import zlib
+from datetime import date
+
+from sqlalchemy import BigInteger, and_, bindparam, exists, func, insert, literal, or_, select, true, update
+from sqlalchemy.engine import Connection
+
+from kinerja_shared.db import is_postgres
+
+from .domain import OCCUPYING, IndicatorInForce
+from .models import activities, employees, plan_indicators, plans
+
+
+def employee_lock_key(nip: str) -> int:
+    """The advisory-lock key of an employee: the NIP itself (18 digits fit a bigint)."""
+    if nip.isdigit() and len(nip) <= 18:
+        return int(nip)
+    return zlib.crc32(nip.encode())
+
+
+# -- the logging path --------------------------------------------------------------------------
+
+def _logging_context_query(lock: bool):
+    if lock:
+        base = select(func.pg_advisory_xact_lock(bindparam("lock_key", type_=BigInteger())).label("locked")).subquery("l")
+    else:
+        base = select(literal(1).label("locked")).subquery("l")
+    ind = (
+        select(plan_indicators.c.plan_id, plan_indicators.c.result_id, plan_indicators.c.indicator_id,
+               plans.c.period_start, plans.c.period_end, plans.c.revision, plans.c.rater_nip.label("plan_rater_nip"),
+               plans.c.unit_id.label("plan_unit_id"))
+        .join(plans, plans.c.plan_id == plan_indicators.c.plan_id)
+        .where(plan_indicators.c.nip == bindparam("nip"), plan_indicators.c.indicator_id.in_(bindparam("ids", expanding=True)))
+        .subquery("i")
+    )
+    emp = select(employees).where(employees.c.nip == bindparam("nip")).subquery("e")
+    return (
+        select(base.c.locked, emp.c.nip.label("emp_nip"), emp.c.rater_nip.label("emp_rater_nip"),
+               emp.c.unit_id.label("emp_unit_id"), emp.c.active.label("emp_active"), ind)
+        .select_from(base.outerjoin(emp, true()).outerjoin(ind, true()))
+    )
+
+
+# Built once: constructing Core statements costs more CPU than executing them on this path.
+_CONTEXT_LOCKED = _logging_context_query(lock=True)
+_CONTEXT_UNLOCKED = _logging_context_query(lock=False)
+
+
+def logging_context(conn: Connection, nip: str, indicator_ids: set[str], *, lock: bool = True):
+    """Lock the employee's entries (PostgreSQL) and read the employee and the indicators they may use.
+
+    Returns (employee row or None, [IndicatorInForce]) in one round trip.
+    """
+    params = {"nip": nip, "ids": sorted(indicator_ids)}
+    if lock and is_postgres(conn):
+        rows = conn.execute(_CONTEXT_LOCKED, {**params, "lock_key": employee_lock_key(nip)}).all()
+    else:
+        rows = conn.execute(_CONTEXT_UNLOCKED, params).all()
+    employee = None
+    candidates = []
+    for r in rows:
+        if r.emp_nip is not None and employee is None:
+            employee = {"nip": r.emp_nip, "rater_nip": r.emp_rater_nip, "unit_id": r.emp_unit_id, "active": r.emp_active}
+        if r.plan_id is not None:
+            candidates.append(IndicatorInForce(
+                plan_id=r.plan_id, result_id=r.result_id, indicator_id=r.indicator_id, period_start=r.period_start,
+                period_end=r.period_end, revision=r.revision, rater_nip=r.plan_rater_nip, unit_id=r.plan_unit_id))
+    return employee, candidates
+
+
+def lock_employee(conn: Connection, nip: str) -> None:
+    if is_postgres(conn):
+        conn.execute(select(func.pg_advisory_xact_lock(employee_lock_key(nip))))
+
+
+def _overlapping(nip: str, day: date, start: int, end: int, exclude_id: str | None = None):
+    clause = and_(
+        activities.c.nip == nip, activities.c.date == day, activities.c.status.in_(OCCUPYING),
+        activities.c.start_min < end, activities.c.end_min > start,
+    )
+    if exclude_id is not None:
+        clause = and_(clause, activities.c.id != exclude_id)
+    return clause
+
+
+def _insert_query():
+    columns = [c.name for c in activities.c]
+    p = {c: bindparam(f"v_{c}", type_=activities.c[c].type) for c in columns}
+    overlapping = and_(
+        activities.c.nip == p["nip"], activities.c.date == p["date"], activities.c.status.in_(OCCUPYING),
+        activities.c.start_min < p["end_min"], activities.c.end_min > p["start_min"],
+    )
+    values = select(*[p[c].label(c) for c in columns]).where(
+        ~exists(select(activities.c.id).where(activities.c.id == p["id"])),
+        ~exists(select(activities.c.id).where(overlapping)),
+    )
+    return columns, insert(activities).from_select(columns, values).returning(activities.c.id)
+
+
+_INSERT_COLUMNS, _INSERT = _insert_query()
+
+
+def insert_activity(conn: Connection, row: dict) -> bool:
+    """Insert the entry unless it overlaps another or its id exists; True when inserted.
+
+    Plain Core ``insert().from_select()``, built once (the dialects' ON CONFLICT statements are
+    not cached by SQLAlchemy 2.0). A client id taken concurrently by another employee still
+    fails on the primary key (a 409).
+    """
+    return conn.execute(_INSERT, {f"v_{c}": row[c] for c in _INSERT_COLUMNS}).first() is not None
+
+
+def find_overlap(conn: Connection, nip: str, day: date, start: int, end: int, exclude_id: str | None = None):
+    """The first entry of the employee on ``day`` whose time range overlaps [start, end), or None."""
+    return conn.execute(
+        select(activities.c.id, activities.c.start_min, activities.c.end_min)
+        .where(_overlapping(nip, day, start, end, exclude_id)).order_by(activities.c.start_min).limit(1)
+    ).first()
+
+
+def get_activity(conn: Connection, activity_id: str, *, for_update: bool = False):
+    query = select(activities).where(activities.c.id == activity_id)
+    if for_update and is_postgres(conn):
+        query = query.with_for_update()
+    return conn.execute(query).first()
+
+
+def update_activity(conn: Connection, activity_id: str, values: dict):
+    conn.execute(update(activities).where(activities.c.id == activity_id).values(**values))
+    return get_activity(conn, activity_id)
+
+
+# -- relations: who may see and verify whose entries -------------------------------------------
+
+def employee(conn: Connection, nip: str):
+    return conn.execute(select(employees).where(employees.c.nip == nip)).first()
+
+
+def head_units(principal, caller_row) -> list[str]:
+    """Units whose subtree the caller heads: the read model's is_unit_head, or the token's unit_head role."""
+    units = []
+    if caller_row is not None and caller_row.is_unit_head:
+        units.append(caller_row.unit_id)
+    if principal.has("unit_head") and principal.unit and principal.unit not in units:
+        units.append(principal.unit)
+    return units
+
+
+def in_subtree(unit_path: str | None, units: list[str]) -> bool:
+    return bool(unit_path) and any(f"/{u}/" in unit_path for u in units)
+
+
+def subtree_clause(units: list[str]):
+    """employees rows in the subtree of any of ``units``."""
+    return or_(*[employees.c.unit_path.contains(f"/{u}/", autoescape=True) for u in units]) if units else None
+
+
+def visible_nips_clause(principal, units: list[str]):
+    """A clause on activities.c.nip / rater_nip: the entries the caller may see (None: everything)."""
+    if principal.is_admin:
+        return None
+    scope = [
+        activities.c.nip == principal.sub,
+        activities.c.rater_nip == principal.sub,
+        activities.c.nip.in_(select(employees.c.nip).where(employees.c.rater_nip == principal.sub)),
+    ]
+    if units:
+        scope.append(activities.c.nip.in_(select(employees.c.nip).where(subtree_clause(units))))
+    return or_(*scope)
+
+
+def relation_to(conn: Connection, principal, nip: str, recorded_rater: str | None = None) -> dict:
+    """How the caller relates to employee ``nip``: self, rater (current, else the one recorded), head, admin.
+
+    One query reads both the caller's and the employee's read-model rows.
+    """
+    rows = {r.nip: r for r in conn.execute(select(employees).where(employees.c.nip.in_({principal.sub, nip})))}
+    target = rows.get(nip)
+    caller = rows.get(principal.sub)
+    rater = (target.rater_nip if target is not None and target.rater_nip else recorded_rater)
+    units = head_units(principal, caller)
+    return {
+        "self": principal.sub == nip,
+        "rater": rater is not None and rater == principal.sub,
+        "recorded_rater": recorded_rater is not None and recorded_rater == principal.sub,
+        "head": in_subtree(target.unit_path if target is not None else None, units),
+        "admin": principal.is_admin,
+        "employee": target,
+    }
+
+
+def may_see(rel: dict) -> bool:
+    return rel["self"] or rel["rater"] or rel["recorded_rater"] or rel["head"] or rel["admin"]

@@ -1,0 +1,358 @@
+"""Logging, reading, editing and withdrawing activities over HTTP, against PostgreSQL."""
+import sys
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from kinerja_shared.events import validate_event
+
+from activity_service.service import SPEC
+
+sys.path.insert(0, str(Path(__file__).parent))
+from activity_testkit import E1, E2, H, O, R, entry, feed, org_events, plan_event, today  # noqa: E402
+
+
+@pytest.fixture
+def svc(service_factory, monkeypatch, tmp_path):
+    monkeypatch.setenv("ACTIVITY_EVIDENCE_DIR", str(tmp_path / "evidence"))
+    harness = service_factory(SPEC)
+    feed(harness, *org_events())
+    return harness
+
+
+def post(svc, body, nip=E1, **headers):
+    return svc.client.post("/api/v1/activities", json=body, headers={**svc.token(nip), **headers})
+
+
+def count(svc, sql="SELECT count(*) FROM activities"):
+    return svc.scalar(sql)
+
+
+def assert_problem(response, status, field=None):
+    assert response.status_code == status, response.get_json()
+    assert response.content_type == "application/problem+json"
+    body = response.get_json()
+    if field is not None:
+        assert field in [e["field"] for e in body.get("errors", [])], body
+    return body
+
+
+# -- the walking skeleton's step: log an activity against an approved plan --------------------------
+
+def test_log_an_activity_stores_it_with_its_event(svc):
+    response = post(svc, entry())
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["status"] == "pending" and body["minutes"] == 60 and body["version"] == 1
+    assert (body["plan_id"], body["result_id"], body["rater_nip"], body["unit_id"]) == ("plan-e1", "plan-e1-r1", R, "bidang")
+    assert response.headers["Location"] == f"/api/v1/activities/{body['id']}"
+    assert response.headers["ETag"] == f'"{body["id"]}.1"'
+
+    [event] = svc.outbox()
+    validate_event(event)
+    assert event["type"] == "ActivityLogged" and event["partitionkey"] == E1 and event["subject"] == body["id"]
+    data = event["data"]
+    assert data["activity_id"] == body["id"]
+    assert (data["rater_nip"], data["unit_id"], data["plan_id"], data["result_id"]) == (R, "bidang", "plan-e1", "plan-e1-r1")
+    assert (data["start_time"], data["end_time"], data["minutes"], data["quantity"]) == ("08:00", "09:00", 60, 2.0)
+    assert data["evidence"] == [{"kind": "link", "url": "https://arsip.binjaikota.go.id/berkas/1"}]
+
+    got = svc.client.get(f"/api/v1/activities/{body['id']}", headers=svc.token(E1))
+    assert got.status_code == 200 and got.get_json() == body and got.headers["ETag"] == response.headers["ETag"]
+    [audit] = svc.rows("SELECT actor, action, entity_id FROM audit_log")
+    assert audit == {"actor": E1, "action": "activity.logged", "entity_id": body["id"]}
+
+
+# -- the rules --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("overrides,field", [
+    ({"date": (today() + timedelta(days=1)).isoformat()}, "date"),          # no future dates
+    ({"date": (today() - timedelta(days=70)).isoformat()}, "date"),         # before the edit window
+    ({"start_time": "10:00", "end_time": "09:00"}, "end_time"),             # end after start
+    ({"start_time": "10:00", "end_time": "10:00"}, "end_time"),
+    ({"start_time": "25:00"}, "start_time"),
+    ({"quantity": -1}, "quantity"),                                          # quantity not negative
+    ({"indicator_id": "j1"}, "indicator_id"),                                # another employee's indicator
+    ({"indicator_id": "nope"}, "indicator_id"),
+    ({"description": "   "}, "description"),
+    ({"evidence": [{"url": "javascript:alert(1)"}]}, "evidence.0.url"),
+    ({"id": "not-a-uuid"}, "id"),
+    ({"date": "2026-02-30"}, "date"),
+    ({"quantity": "lots"}, "quantity"),
+    ({"surprise": 1}, "surprise"),
+])
+def test_each_rule_is_a_422_naming_the_field(svc, overrides, field):
+    assert_problem(post(svc, entry(**overrides)), 422, field)
+    assert count(svc) == 0 and svc.outbox() == []
+
+
+def test_missing_fields_and_bad_json_are_4xx_not_500(svc):
+    assert_problem(post(svc, {}), 422, "date")
+    response = svc.client.post("/api/v1/activities", data="{not json", content_type="application/json",
+                               headers=svc.token(E1))
+    assert 400 <= response.status_code < 500
+    assert svc.client.post("/api/v1/activities", json=entry()).status_code == 401
+
+
+def test_the_indicator_must_be_in_the_plan_in_force_on_that_date(svc):
+    # A plan that ended yesterday: its indicator cannot be used today, but can for yesterday.
+    yesterday = today() - timedelta(days=1)
+    feed(svc, plan_event(E1, "plan-old", ["old-1"], start=yesterday - timedelta(days=30), end=yesterday))
+    assert_problem(post(svc, entry(indicator_id="old-1")), 422, "indicator_id")
+    if yesterday >= today().replace(day=1) or today().day <= 5:  # yesterday still inside the edit window
+        assert post(svc, entry(indicator_id="old-1", date=yesterday.isoformat())).status_code == 201
+
+
+def test_the_edit_window_close_day_is_configurable(service_factory, monkeypatch):
+    monkeypatch.setenv("ACTIVITY_EDIT_WINDOW_CLOSE_DAY", "0")  # the previous month closes on the 1st
+    svc = service_factory(SPEC)
+    feed(svc, *org_events())
+    last_of_previous_month = today().replace(day=1) - timedelta(days=1)
+    assert_problem(post(svc, entry(date=last_of_previous_month.isoformat())), 422, "date")
+    assert post(svc, entry(date=today().replace(day=1).isoformat())).status_code == 201
+
+
+def test_overlap_is_a_409_naming_the_clashing_entry(svc):
+    first = post(svc, entry(start_time="08:00", end_time="10:00")).get_json()
+    clash = post(svc, entry(start_time="09:30", end_time="11:00"))
+    body = assert_problem(clash, 409)
+    assert body["clashing_activity_id"] == first["id"] and first["id"] in body["detail"]
+    assert post(svc, entry(start_time="07:00", end_time="12:00")).status_code == 409  # containing it
+    assert post(svc, entry(start_time="10:00", end_time="11:00")).status_code == 201  # touching is fine
+    assert post(svc, entry(start_time="08:00", end_time="09:00"), nip=E2, ).status_code == 422  # (E2 has no i1)
+    assert post(svc, entry(start_time="08:00", end_time="09:00", indicator_id="j1"), nip=E2).status_code == 201  # other people
+    assert count(svc) == 3
+
+
+def test_a_withdrawn_entry_frees_its_time(svc):
+    first = post(svc, entry()).get_json()
+    assert svc.client.post(f"/api/v1/activities/{first['id']}/withdraw", json={}, headers=svc.token(E1)).status_code == 200
+    assert post(svc, entry()).status_code == 201
+
+
+# -- offline-friendly ---------------------------------------------------------------------------------
+
+def test_a_client_id_sent_twice_gives_one_entry_and_the_same_response(svc):
+    body = entry(id=str(uuid.uuid4()))
+    first = post(svc, body)
+    again = post(svc, body)
+    assert first.status_code == again.status_code == 201
+    assert again.get_json() == first.get_json() and again.get_json()["id"] == body["id"]
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert count(svc) == 1 and len(svc.outbox()) == 1
+    different = post(svc, {**body, "description": "something else", "start_time": "13:00", "end_time": "14:00"})
+    assert_problem(different, 409, "id")
+    assert_problem(post(svc, body, nip=E2), 409, "id")  # another employee cannot take or read it
+    assert count(svc) == 1
+
+
+def test_the_same_idempotency_key_twice_gives_one_entry_and_the_same_response(svc):
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    first = post(svc, entry(), **key)
+    again = post(svc, entry(), **key)
+    assert first.status_code == again.status_code == 201
+    assert again.get_json() == first.get_json() and again.headers.get("Idempotent-Replayed") == "true"
+    assert count(svc) == 1 and len(svc.outbox()) == 1
+    assert post(svc, entry(start_time="13:00", end_time="14:00"), **key).status_code == 422  # key reused for another body
+
+
+def test_offline_batch_reports_a_result_per_item(svc):
+    stored_id = post(svc, entry(id=str(uuid.uuid4()), start_time="07:00", end_time="07:30")).get_json()["id"]
+    items = [
+        entry(id=str(uuid.uuid4()), start_time="08:00", end_time="09:00"),                 # 0 good
+        entry(start_time="08:30", end_time="09:30"),                                         # 1 overlaps item 0
+        entry(start_time="09:00", end_time="10:00", indicator_id="i2", quantity=0),          # 2 good
+        entry(date=(today() + timedelta(days=2)).isoformat()),                               # 3 future
+        {"date": today().isoformat(), "start_time": "10:00"},                                # 4 incomplete
+        entry(id=stored_id, start_time="07:00", end_time="07:30"),                           # 5 already stored: replay
+        entry(start_time="11:00", end_time="10:00"),                                         # 6 end before start
+        entry(indicator_id="j1", start_time="12:00", end_time="13:00"),                      # 7 not my indicator
+        "not an object",                                                                      # 8
+    ]
+    response = svc.client.post("/api/v1/activities/batch", json={"items": items}, headers=svc.token(E1))
+    assert response.status_code == 207
+    body = response.get_json()
+    statuses = [r["status"] for r in body["results"]]
+    assert [r["index"] for r in body["results"][:8]] == list(range(8))
+    assert statuses[:8] == [201, 409, 201, 422, 422, 201, 422, 422]
+    assert body["results"][1]["problem"]["clashing_activity_id"] == body["results"][0]["id"]
+    assert body["results"][0]["id"] == items[0]["id"] and not body["results"][0]["replayed"]
+    assert body["results"][5]["replayed"] and body["results"][5]["id"] == stored_id
+    assert body["results"][3]["problem"]["errors"][0]["field"] == "date"
+    assert {e["field"] for e in body["results"][4]["problem"]["errors"]} >= {"end_time", "indicator_id"}
+    assert body["results"][6]["problem"]["errors"][0]["field"] == "end_time"
+    assert body["results"][7]["problem"]["errors"][0]["field"] == "indicator_id"
+    assert statuses[8] == 422
+    assert (body["stored"], body["failed"]) == (3, 6)
+    assert count(svc) == 3
+    assert [e["type"] for e in svc.outbox()] == ["ActivityLogged"] * 3
+    # The whole batch retried after a lost answer: nothing new.
+    again = svc.client.post("/api/v1/activities/batch", json={"items": [items[0], items[2]]}, headers=svc.token(E1)).get_json()
+    assert [r["status"] for r in again["results"]] == [201, 409]  # item 2 had no id: it is a new entry, which overlaps
+    assert again["results"][0]["replayed"]
+    assert count(svc) == 3
+
+
+def test_batch_limits(svc):
+    assert_problem(svc.client.post("/api/v1/activities/batch", json={"items": []}, headers=svc.token(E1)), 422, "items")
+    assert_problem(svc.client.post("/api/v1/activities/batch", json={}, headers=svc.token(E1)), 422, "items")
+
+
+# -- edit and withdraw -------------------------------------------------------------------------------
+
+def test_edit_with_if_match_publishes_activity_updated(svc):
+    created = post(svc, entry())
+    aid, etag = created.get_json()["id"], created.headers["ETag"]
+    stale = svc.client.patch(f"/api/v1/activities/{aid}", json={"quantity": 3},
+                             headers={**svc.token(E1), "If-Match": f'"{aid}.7"'})
+    assert_problem(stale, 412)
+    edited = svc.client.patch(f"/api/v1/activities/{aid}", json={"quantity": 3, "end_time": "09:30", "indicator_id": "i2"},
+                              headers={**svc.token(E1), "If-Match": etag})
+    assert edited.status_code == 200, edited.get_json()
+    body = edited.get_json()
+    assert (body["quantity"], body["minutes"], body["indicator_id"], body["version"]) == (3.0, 90, "i2", 2)
+    assert edited.headers["ETag"] == f'"{aid}.2"'
+    assert svc.client.patch(f"/api/v1/activities/{aid}", json={"quantity": 4},
+                            headers={**svc.token(E1), "If-Match": etag}).status_code == 412
+    updated = [e for e in svc.outbox() if e["type"] == "ActivityUpdated"]
+    assert len(updated) == 1 and updated[0]["data"]["minutes"] == 90 and updated[0]["data"]["version"] == 2
+    audit = svc.rows("SELECT action, before, after FROM audit_log WHERE action = 'activity.updated'")
+    assert audit[0]["before"]["quantity"] == 2.0 and audit[0]["after"]["quantity"] == 3.0
+
+
+def test_edit_follows_the_rules(svc):
+    a = post(svc, entry(start_time="08:00", end_time="09:00")).get_json()
+    b = post(svc, entry(start_time="09:00", end_time="10:00")).get_json()
+    url = f"/api/v1/activities/{b['id']}"
+    body = assert_problem(svc.client.patch(url, json={"start_time": "08:30"}, headers=svc.token(E1)), 409)
+    assert body["clashing_activity_id"] == a["id"]
+    assert svc.client.patch(url, json={"start_time": "09:15"}, headers=svc.token(E1)).status_code == 200  # its own range is no clash
+    assert_problem(svc.client.patch(url, json={"end_time": "09:00"}, headers=svc.token(E1)), 422, "end_time")
+    assert_problem(svc.client.patch(url, json={"quantity": -2}, headers=svc.token(E1)), 422, "quantity")
+    assert_problem(svc.client.patch(url, json={"indicator_id": "j1"}, headers=svc.token(E1)), 422, "indicator_id")
+    assert_problem(svc.client.patch(url, json={"date": (today() + timedelta(days=1)).isoformat()}, headers=svc.token(E1)),
+                   422, "date")
+    assert_problem(svc.client.patch(url, json={}, headers=svc.token(E1)), 422)
+    assert_problem(svc.client.patch(url, json={"quantity": 1}, headers=svc.token(R)), 403)  # the rater may not edit it
+    assert_problem(svc.client.patch(url, json={"quantity": 1}, headers=svc.token(O)), 404)  # a stranger does not see it
+
+
+def test_withdraw_publishes_activity_withdrawn_and_locks(svc):
+    aid = post(svc, entry()).get_json()["id"]
+    assert_problem(svc.client.post(f"/api/v1/activities/{aid}/withdraw", json={}, headers=svc.token(R)), 403)
+    done = svc.client.post(f"/api/v1/activities/{aid}/withdraw", json={"reason": "salah input"}, headers=svc.token(E1))
+    assert done.status_code == 200 and done.get_json()["status"] == "withdrawn"
+    assert_problem(svc.client.post(f"/api/v1/activities/{aid}/withdraw", json={}, headers=svc.token(E1)), 409)
+    assert_problem(svc.client.patch(f"/api/v1/activities/{aid}", json={"quantity": 1}, headers=svc.token(E1)), 409)
+    [withdrawn] = [e for e in svc.outbox() if e["type"] == "ActivityWithdrawn"]
+    validate_event(withdrawn)
+    assert withdrawn["data"]["activity_id"] == aid
+    assert svc.rows("SELECT reason FROM audit_log WHERE action = 'activity.withdrawn'") == [{"reason": "salah input"}]
+
+
+# -- reading: access by relation, filters, pages --------------------------------------------------------
+
+def test_access_by_relation(svc):
+    mine = post(svc, entry()).get_json()["id"]
+    theirs = post(svc, entry(indicator_id="j1"), nip=E2).get_json()["id"]
+
+    def listed(caller, *roles, **params):
+        response = svc.client.get("/api/v1/activities", query_string=params, headers=svc.token(caller, *roles))
+        assert response.status_code == 200, response.get_json()
+        return {a["id"] for a in response.get_json()["items"]}
+
+    assert listed(E1) == {mine}
+    assert listed(E2) == {theirs}
+    assert listed(R, "supervisor") == {mine, theirs}        # the rater of both
+    assert listed(H, "unit_head") == {mine, theirs}         # head of dinas, above bidang
+    assert listed(O) == set()
+    assert listed("000000000000000001", "admin") == {mine, theirs}
+    assert listed(R, nip=E1) == {mine}
+    assert listed(E1, nip=E2) == set()                       # a filter never widens the scope
+    assert svc.client.get(f"/api/v1/activities/{theirs}", headers=svc.token(E1)).status_code == 404
+    assert svc.client.get(f"/api/v1/activities/{theirs}", headers=svc.token(H)).status_code == 200
+    assert svc.client.get(f"/api/v1/activities/{theirs}", headers=svc.token(O, "unit_head", unit="lain")).status_code == 404
+    assert svc.client.get(f"/api/v1/activities/{theirs}", headers=svc.token(O, "unit_head", unit="bidang")).status_code == 200
+    assert svc.client.get("/api/v1/activities/does-not-exist", headers=svc.token(E1)).status_code == 404
+
+
+def test_filters_and_cursor_pages(svc):
+    day = today()
+    times = [("07:00", "07:30"), ("08:00", "08:30"), ("09:00", "09:30"), ("10:00", "10:30"), ("11:00", "11:30")]
+    ids = [post(svc, entry(start_time=s, end_time=e, indicator_id="i2" if i % 2 else "i1")).get_json()["id"]
+           for i, (s, e) in enumerate(times)]
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = svc.client.get("/api/v1/activities", query_string=params, headers=svc.token(E1)).get_json()
+        seen += [a["id"] for a in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == list(reversed(ids))  # newest first, every entry once
+    q = lambda **p: [a["id"] for a in svc.client.get("/api/v1/activities", query_string=p, headers=svc.token(E1)).get_json()["items"]]
+    assert set(q(indicator_id="i2")) == {ids[1], ids[3]}
+    assert len(q(month=day.strftime("%Y-%m"))) == 5
+    assert q(date_from=(day + timedelta(days=1)).isoformat()) == []
+    assert len(q(date_from=day.isoformat(), date_to=day.isoformat(), status="pending")) == 5
+    assert len(q(unit_id="dinas")) == 5 and q(unit_id="lain") == []
+    bad = svc.client.get("/api/v1/activities", query_string={"month": "2026-13"}, headers=svc.token(E1))
+    assert_problem(bad, 422, "month")
+    assert_problem(svc.client.get("/api/v1/activities", query_string={"cursor": "!!"}, headers=svc.token(E1)), 400, "cursor")
+    assert_problem(svc.client.get("/api/v1/activities", query_string={"status": "done"}, headers=svc.token(E1)), 422, "status")
+
+
+def test_indicators_in_force_for_the_mobile_client(svc):
+    got = svc.client.get("/api/v1/indicators", headers=svc.token(E1)).get_json()
+    assert {i["indicator_id"] for i in got["items"]} == {"i1", "i2"}
+    assert svc.client.get("/api/v1/indicators", query_string={"nip": E1}, headers=svc.token(R)).status_code == 200
+    assert svc.client.get("/api/v1/indicators", query_string={"nip": E1}, headers=svc.token(O)).status_code == 403
+
+
+def test_concurrent_overlapping_posts_store_exactly_one(svc):
+    """Eight phones send overlapping entries at once: the per-employee lock lets exactly one in."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    headers = svc.token(E1)
+
+    def send(i):
+        client = svc.app.test_client()
+        return client.post("/api/v1/activities", json=entry(start_time="08:00", end_time=f"09:{i:02d}"),
+                           headers=headers).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = sorted(pool.map(send, range(8)))
+    assert statuses == [201] + [409] * 7
+    assert count(svc) == 1 and len(svc.outbox()) == 1
+
+
+def test_concurrent_retries_of_one_client_id_store_one_entry(svc):
+    from concurrent.futures import ThreadPoolExecutor
+
+    body, headers = entry(id=str(uuid.uuid4())), svc.token(E1)
+
+    def send(_):
+        response = svc.app.test_client().post("/api/v1/activities", json=body, headers=headers)
+        return response.status_code, response.get_json()["id"]
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(send, range(6)))
+    assert answers == [(201, body["id"])] * 6
+    assert count(svc) == 1 and len(svc.outbox()) == 1
+
+
+def test_the_openapi_document_covers_every_endpoint_and_its_errors(svc):
+    doc = svc.client.get("/openapi.json").get_json()
+    ours = {path: ops for path, ops in doc["paths"].items() if path.startswith(("/api/v1/activities", "/api/v1/indicators",
+                                                                                 "/api/v1/summaries"))}
+    assert len(ours) == 11
+    for path, ops in ours.items():
+        for method, op in ops.items():
+            if method == "parameters":
+                continue
+            assert op.get("summary"), (method, path)
+            assert {"401", "403"} <= set(op["responses"]), (method, path)
+    assert {"409", "422"} <= set(doc["paths"]["/api/v1/activities"]["post"]["responses"])
+    assert {"413", "415"} <= set(doc["paths"]["/api/v1/activities/{activity_id}/evidence"]["post"]["responses"])
