@@ -174,7 +174,7 @@ class Settings:
             consumer_max_retries=_int(env, "CONSUMER_MAX_RETRIES", 3, minimum=0, maximum=100),
             consumer_retry_backoff_ms=_int(env, "CONSUMER_RETRY_BACKOFF_MS", 200, minimum=0),
             period_scheme=period_scheme,
-            extra={k: v for k, v in env.items() if k.startswith("KINERJA_")},
+            extra={k: v for k, v in env.items() if k.startswith(_extra_prefixes(service_name))},
         )
 
 
@@ -193,3 +193,9 @@ def _topic_prefix(env: Mapping[str, str]) -> str:
     if prefix and not re.fullmatch(r"[A-Za-z0-9._-]{1,100}", prefix):
         raise ConfigError(f"KAFKA_TOPIC_PREFIX may hold only letters, digits, '.', '_' and '-', got {prefix!r}")
     return prefix
+
+
+def _extra_prefixes(service_name: str) -> tuple[str, ...]:
+    """Settings a service reads itself: KINERJA_*, SMTP_*, and its own prefix (ACTIVITY_* for activity-service)."""
+    own = service_name.removesuffix("-service").upper().replace("-", "_") + "_"
+    return ("KINERJA_", "SMTP_", own)

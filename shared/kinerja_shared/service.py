@@ -23,6 +23,7 @@ class ServiceSpec:
     handlers: dict[str, Handler] = field(default_factory=dict)  # event type -> handler(conn, event)
     consumes: list[str] = field(default_factory=list)          # topics read by the worker
     background: list[Callable] = field(default_factory=list)   # fn(settings, engine, stop) run by the worker
+    init_app: Callable | None = None                           # fn(app): service-specific setup of the web app
 
     @property
     def topic(self) -> str:

@@ -121,6 +121,8 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None, engi
     )
     app.register_error_handler(Exception, handle_unexpected)
     app.api = api  # type: ignore[attr-defined]
+    if spec.init_app is not None:
+        spec.init_app(app)
     return app
 
 
