@@ -3,6 +3,7 @@ PostgreSQL, driven only through HTTP."""
 from __future__ import annotations
 
 import sys
+from concurrent.futures import ThreadPoolExecutor
 import tempfile
 import uuid
 from pathlib import Path
@@ -26,12 +27,15 @@ class System:
         self.processes = {}
         self.settings = None
         bin_dir = Path(sys.executable).parent
+        envs = {}
         for service in SERVICES:
+            envs[service] = base_env(kafka_bootstrap, self.prefix, new_database(service), WEB_CONCURRENCY="2", LOG_LEVEL="INFO",
+                                     CONSUMER_MAX_RETRIES="3", KAFKA_CLIENT_TIMEOUT_MS="5000")
+            self.settings = self.settings or Settings.from_env(service, envs[service])
+        with ThreadPoolExecutor(len(SERVICES)) as pool:  # the four migrations run side by side
+            list(pool.map(lambda s: migrate(bin_dir, s, envs[s], log_dir / f"{s}.migrate.log"), SERVICES))
+        for service, env in envs.items():
             port = free_port()
-            env = base_env(kafka_bootstrap, self.prefix, new_database(service), WEB_CONCURRENCY="2", LOG_LEVEL="INFO",
-                           CONSUMER_MAX_RETRIES="3", KAFKA_CLIENT_TIMEOUT_MS="5000")
-            self.settings = self.settings or Settings.from_env(service, env)
-            migrate(bin_dir, service, env, log_dir / f"{service}.migrate.log")
             for process in service_processes(bin_dir, service, port, env, log_dir):
                 self.processes[process.name] = process.start()
             self.urls[service] = f"http://127.0.0.1:{port}"
@@ -56,7 +60,7 @@ class System:
             process.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def system(kafka_bootstrap, new_database):
     log_dir = Path(tempfile.mkdtemp(prefix="kinerja-e2e-logs-"))
     system = System(kafka_bootstrap, new_database, log_dir)
