@@ -1,0 +1,6 @@
+"""evaluation-service command line: migrate, web, worker, topics, dlq, check-config."""
+from kinerja_shared.cli import make_cli
+
+from .service import SPEC
+
+cli = make_cli(SPEC, "evaluation_service.app:create_app()")

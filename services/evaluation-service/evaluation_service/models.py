@@ -1,0 +1,181 @@
+"""evaluation-service tables (SQLAlchemy Core) plus the platform tables from kinerja_shared.
+
+Read models (filled only by consumed events, never by the API): ``units``, ``employees``,
+``plans``, ``activities``. Own data: ``period_schemes``, ``evaluations`` (+ ``evaluation_revisions``),
+``feedback``, ``unit_predicates``, ``calibrations``.
+"""
+from sqlalchemy import (JSON, Boolean, Column, Date, Float, Index, Integer, String, Table, Text,
+                        UniqueConstraint)
+
+from kinerja_shared.db import UTCDateTime, new_metadata
+
+metadata = new_metadata()
+
+# -- read models -----------------------------------------------------------------------------
+
+units = Table(
+    "units",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200)),
+    Column("path", JSON, nullable=False),        # ids from the root OPD down to this unit
+    Column("head_nip", String(18)),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+employees = Table(
+    "employees",
+    metadata,
+    Column("nip", String(18), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("position", String(200)),
+    Column("unit_id", String(64), nullable=False, index=True),
+    Column("unit_path", JSON, nullable=False),
+    Column("rater_nip", String(18), index=True),
+    Column("rater_superior_nip", String(18)),
+    Column("is_unit_head", Boolean, nullable=False, default=False),
+    Column("functional_coefficient", Float),     # yearly credit-point coefficient, functionals only
+    Column("active", Boolean, nullable=False, default=True),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+plans = Table(
+    "plans",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("nip", String(18), nullable=False, index=True),
+    Column("rater_nip", String(18), index=True),
+    Column("rater_superior_nip", String(18)),
+    Column("unit_id", String(64), nullable=False, index=True),
+    Column("year", Integer, nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("approach", String(16), nullable=False),
+    Column("model", String(8), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("results", JSON, nullable=False),     # results with their indicators, as approved/amended
+    Column("behaviours", JSON, nullable=False),
+    Column("position", String(200)),
+    Column("functional_coefficient", Float),
+    Column("approved_at", UTCDateTime()),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Index("ix_plans_year_unit", "year", "unit_id"),
+)
+
+activities = Table(
+    "activities",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("nip", String(18), nullable=False),
+    Column("plan_id", String(64)),
+    Column("result_id", String(64)),
+    Column("indicator_id", String(64), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("minutes", Integer, nullable=False, default=0),
+    Column("quantity", Float, nullable=False, default=0),
+    Column("status", String(16), nullable=False),  # pending, accepted, rejected, withdrawn
+    Column("version", Integer),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Index("ix_activities_plan_date", "plan_id", "date"),
+    Index("ix_activities_nip_date", "nip", "date"),
+)
+
+# -- own data ----------------------------------------------------------------------------------
+
+period_schemes = Table(
+    "period_schemes",
+    metadata,
+    Column("year", Integer, primary_key=True),
+    Column("scheme", String(16), nullable=False),   # monthly | quarterly, fixed once a year's first period opens
+    Column("set_by", String(64), nullable=False),
+    Column("set_at", UTCDateTime(), nullable=False),
+)
+
+evaluations = Table(
+    "evaluations",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("nip", String(18), nullable=False),
+    Column("plan_id", String(64), nullable=False),
+    Column("plan_revision", Integer, nullable=False),
+    Column("rater_nip", String(18)),
+    Column("rater_superior_nip", String(18)),
+    Column("unit_id", String(64), nullable=False),
+    Column("period_id", String(16), nullable=False),
+    Column("period_kind", String(16), nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("status", String(16), nullable=False),   # open, submitted, closed
+    Column("revision", Integer, nullable=False, default=1),
+    Column("version", Integer, nullable=False, default=1),
+    Column("form", JSON, nullable=False),           # {"results": [...], "behaviours": [...]}
+    Column("results_rating", String(8)),
+    Column("behaviour_rating", String(8)),
+    Column("predicate", String(16)),                # derived from the matrix, never entered
+    Column("suggested_rating", String(8)),
+    Column("rating_note", Text),
+    Column("credit_points", Float),
+    Column("reopen_reason", Text),
+    Column("opened_at", UTCDateTime(), nullable=False),
+    Column("submitted_at", UTCDateTime()),
+    Column("closed_at", UTCDateTime()),
+    Column("closed_by", String(64)),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("plan_id", "period_id", name="uq_evaluations_plan_period"),
+    Index("ix_evaluations_period_unit_status", "period_id", "unit_id", "status"),
+    Index("ix_evaluations_nip_period", "nip", "period_id"),
+    Index("ix_evaluations_rater_status", "rater_nip", "status"),
+    Index("ix_evaluations_opened", "opened_at", "id"),
+)
+
+evaluation_revisions = Table(
+    "evaluation_revisions",
+    metadata,
+    Column("evaluation_id", String(36), primary_key=True),
+    Column("revision", Integer, primary_key=True),
+    Column("snapshot", JSON, nullable=False),       # the closed evaluation as it was
+    Column("superseded_at", UTCDateTime(), nullable=False),
+    Column("superseded_by", String(64), nullable=False),
+    Column("reason", Text, nullable=False),
+)
+
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("nip", String(18), nullable=False),
+    Column("rater_nip", String(18), nullable=False),
+    Column("plan_id", String(64)),
+    Column("period_id", String(16)),                # the periodic period in which it was given
+    Column("evaluation_id", String(36), index=True),  # the next evaluation form it shows on
+    Column("result_id", String(64)),
+    Column("behaviour_value", String(16)),
+    Column("text", Text, nullable=False),
+    Column("given_at", UTCDateTime(), nullable=False),
+    Index("ix_feedback_nip_given", "nip", "given_at"),
+)
+
+unit_predicates = Table(
+    "unit_predicates",
+    metadata,
+    Column("unit_id", String(64), primary_key=True),
+    Column("period_id", String(16), primary_key=True),
+    Column("predicate", String(16), nullable=False),  # ISTIMEWA, BAIK, BUTUH_PERBAIKAN, KURANG, SANGAT_KURANG
+    Column("set_by", String(64), nullable=False),
+    Column("set_at", UTCDateTime(), nullable=False),
+)
+
+calibrations = Table(
+    "calibrations",
+    metadata,
+    Column("unit_id", String(64), primary_key=True),
+    Column("period_id", String(16), primary_key=True),
+    Column("organisational_predicate", String(16), nullable=False),
+    Column("distribution", JSON, nullable=False),
+    Column("violations", JSON, nullable=False),
+    Column("predicates", JSON, nullable=False),
+    Column("override_reason", Text),
+    Column("finalised_by", String(64), nullable=False),
+    Column("finalised_at", UTCDateTime(), nullable=False),
+)

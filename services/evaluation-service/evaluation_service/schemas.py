@@ -1,0 +1,362 @@
+"""Request and response schemas (marshmallow) of evaluation-service; they generate the OpenAPI document."""
+import marshmallow as ma
+from marshmallow import validate as v
+
+from kinerja_shared.web.pagination import PageArgs
+
+from .domain import BEHAVIOUR_VALUES, ORG_PREDICATES, PERIOD_KINDS, PREDICATES, RATINGS, SCHEMES, STATUSES
+
+NIP_RE = v.Regexp(r"^[0-9]{18}$", error="must be exactly 18 digits")
+PERIOD_ID = v.Regexp(r"^[0-9]{4}-(Q[1-4]|0[1-9]|1[0-2]|Y)$", error="must look like 2026-Q4, 2026-11 or 2026-Y")
+NIP = ma.fields.String(validate=NIP_RE, metadata={"description": "18-digit NIP", "example": "198503302010011002"})
+RATING_DOC = "above (Di Atas Ekspektasi), meets (Sesuai Ekspektasi) or below (Di Bawah Ekspektasi)"
+
+
+# -- shared pieces ----------------------------------------------------------------------------
+
+class PeriodOut(ma.Schema):
+    id = ma.fields.String(metadata={"example": "2026-Q4"})
+    kind = ma.fields.String(metadata={"description": ", ".join(PERIOD_KINDS)})
+    start = ma.fields.String(metadata={"format": "date", "example": "2026-10-01"})
+    end = ma.fields.String(metadata={"format": "date", "example": "2026-12-31"})
+
+
+class FeedbackOut(ma.Schema):
+    id = ma.fields.String()
+    nip = ma.fields.String()
+    rater_nip = ma.fields.String()
+    plan_id = ma.fields.String(allow_none=True)
+    period_id = ma.fields.String(allow_none=True)
+    evaluation_id = ma.fields.String(allow_none=True, metadata={"description": "The evaluation form it shows on"})
+    result_id = ma.fields.String(allow_none=True)
+    behaviour_value = ma.fields.String(allow_none=True)
+    text = ma.fields.String()
+    given_at = ma.fields.DateTime()
+
+
+# -- evaluations ----------------------------------------------------------------------------------
+
+class EvaluationOut(ma.Schema):
+    id = ma.fields.String()
+    nip = ma.fields.String()
+    plan_id = ma.fields.String()
+    plan_revision = ma.fields.Integer()
+    rater_nip = ma.fields.String(allow_none=True)
+    rater_superior_nip = ma.fields.String(allow_none=True)
+    unit_id = ma.fields.String()
+    period = ma.fields.Nested(PeriodOut)
+    status = ma.fields.String(metadata={"description": "open, submitted, closed"})
+    revision = ma.fields.Integer(metadata={"description": "1, then +1 each time an admin reopens it"})
+    version = ma.fields.Integer(metadata={"description": "The ETag's version (If-Match)"})
+    results_rating = ma.fields.String(allow_none=True, metadata={"description": RATING_DOC})
+    behaviour_rating = ma.fields.String(allow_none=True, metadata={"description": RATING_DOC})
+    predicate = ma.fields.String(allow_none=True, metadata={"description": "From the matrix: " + ", ".join(PREDICATES)})
+    suggested_rating = ma.fields.String(allow_none=True, metadata={"description": "The service's results-rating suggestion at submission"})
+    rating_note = ma.fields.String(allow_none=True)
+    credit_points = ma.fields.Float(allow_none=True, metadata={"description": "Angka kredit, functionals only"})
+    form = ma.fields.Dict(metadata={"description": "The rater's form: results [{result_id, realisation, feedback, assessment}], behaviours [{value, feedback}]"})
+    reopen_reason = ma.fields.String(allow_none=True)
+    opened_at = ma.fields.DateTime()
+    submitted_at = ma.fields.DateTime(allow_none=True)
+    closed_at = ma.fields.DateTime(allow_none=True)
+    closed_by = ma.fields.String(allow_none=True)
+    updated_at = ma.fields.DateTime()
+
+
+class EvaluationPage(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(EvaluationOut))
+    next_cursor = ma.fields.String(allow_none=True)
+
+
+class EvaluationQuery(PageArgs):
+    nip = NIP
+    rater_nip = ma.fields.String(validate=NIP_RE)
+    unit_id = ma.fields.String(validate=v.Length(min=1, max=64), metadata={"description": "The unit and its sub-units"})
+    period_id = ma.fields.String(validate=PERIOD_ID)
+    status = ma.fields.String(validate=v.OneOf(STATUSES))
+    year = ma.fields.Integer(validate=v.Range(min=2000, max=2100))
+
+
+class IndicatorRealisationOut(ma.Schema):
+    indicator_id = ma.fields.String()
+    aspect = ma.fields.String()
+    text = ma.fields.String()
+    target_value = ma.fields.Float(allow_none=True)
+    target_unit = ma.fields.String(allow_none=True)
+    realised_in_period = ma.fields.Float(metadata={"description": "Verified (accepted) quantity within the period"})
+    realised_to_date = ma.fields.Float(metadata={"description": "Verified quantity from the plan's start to the period's end"})
+    expected_to_date = ma.fields.Float(allow_none=True)
+    percent_of_target = ma.fields.Float(allow_none=True)
+    percent_of_expected = ma.fields.Float(allow_none=True)
+    minutes_in_period = ma.fields.Integer()
+    pending_in_period = ma.fields.Integer(metadata={"description": "Activities awaiting verification"})
+
+
+class ResultFormOut(ma.Schema):
+    realisation = ma.fields.String(allow_none=True)
+    feedback = ma.fields.String(allow_none=True)
+    assessment = ma.fields.String(allow_none=True)
+
+
+class ResultOut(ma.Schema):
+    result_id = ma.fields.String()
+    kind = ma.fields.String()
+    text = ma.fields.String()
+    perspective = ma.fields.String(allow_none=True)
+    indicators = ma.fields.List(ma.fields.Nested(IndicatorRealisationOut))
+    percent = ma.fields.Float(allow_none=True, metadata={"description": "Mean percent of expectation of its indicators"})
+    computed_assessment = ma.fields.String(allow_none=True, metadata={"description": "From the realisation"})
+    assessment = ma.fields.String(allow_none=True, metadata={"description": "The rater's, else the computed one"})
+    form = ma.fields.Nested(ResultFormOut)
+    continuous_feedback = ma.fields.List(ma.fields.Nested(FeedbackOut))
+
+
+class BehaviourOut(ma.Schema):
+    value = ma.fields.String()
+    expectation = ma.fields.String()
+    feedback = ma.fields.String(allow_none=True)
+    continuous_feedback = ma.fields.List(ma.fields.Nested(FeedbackOut))
+
+
+class SuggestionOut(ma.Schema):
+    rating = ma.fields.String(allow_none=True)
+    reasoning = ma.fields.List(ma.fields.String())
+    counts = ma.fields.Dict()
+
+
+class ActivityOut(ma.Schema):
+    id = ma.fields.String()
+    date = ma.fields.Date()
+    result_id = ma.fields.String(allow_none=True)
+    indicator_id = ma.fields.String()
+    minutes = ma.fields.Integer()
+    quantity = ma.fields.Float()
+    status = ma.fields.String()
+
+
+class PendingOut(ma.Schema):
+    activities_pending = ma.fields.Integer(metadata={"description": "Logged, awaiting the rater's verification"})
+    activities_accepted = ma.fields.Integer()
+    activities_rejected = ma.fields.Integer()
+    activities_total = ma.fields.Integer(metadata={"description": "In the period, not withdrawn"})
+
+
+class EvaluationDetail(EvaluationOut):
+    employee = ma.fields.Dict(metadata={"description": "name, position, functional_coefficient, is_unit_head"})
+    plan = ma.fields.Dict(metadata={"description": "approach, model, revision, period_start, period_end"})
+    results = ma.fields.List(ma.fields.Nested(ResultOut))
+    behaviours = ma.fields.List(ma.fields.Nested(BehaviourOut))
+    suggestion = ma.fields.Nested(SuggestionOut)
+    organisational_predicate = ma.fields.String(allow_none=True)
+    pending = ma.fields.Nested(PendingOut)
+    activities = ma.fields.List(ma.fields.Nested(ActivityOut), metadata={"description": "The period's activities (latest 200)"})
+    feedback = ma.fields.List(ma.fields.Nested(FeedbackOut), metadata={"description": "Continuous feedback shown on this form"})
+    periodic = ma.fields.List(ma.fields.Nested(EvaluationOut), metadata={"description": "Annual only: the year's periodic evaluations"})
+    revisions = ma.fields.Integer(metadata={"description": "Earlier revisions kept (GET .../revisions)"})
+
+
+class ResultFormIn(ma.Schema):
+    result_id = ma.fields.String(required=True, validate=v.Length(min=1, max=64))
+    realisation = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=5000),
+                                   metadata={"description": "Realisation based on evidence (realisasi berdasarkan bukti dukung)"})
+    feedback = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=5000),
+                                metadata={"description": "Feedback based on evidence (umpan balik berdasarkan bukti dukung)"})
+    assessment = ma.fields.String(load_default=None, allow_none=True, validate=v.OneOf(RATINGS),
+                                  metadata={"description": "The rater's assessment of this result; else computed from realisation"})
+
+
+class BehaviourFormIn(ma.Schema):
+    value = ma.fields.String(required=True, validate=v.OneOf(BEHAVIOUR_VALUES))
+    feedback = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=5000))
+
+
+class SubmitIn(ma.Schema):
+    results_rating = ma.fields.String(required=True, validate=v.OneOf(RATINGS), metadata={"description": RATING_DOC})
+    behaviour_rating = ma.fields.String(required=True, validate=v.OneOf(RATINGS), metadata={"description": RATING_DOC})
+    rating_note = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=5000),
+                                   metadata={"description": "Required when results_rating differs from the suggestion"})
+    results = ma.fields.List(ma.fields.Nested(ResultFormIn), load_default=list, validate=v.Length(max=50))
+    behaviours = ma.fields.List(ma.fields.Nested(BehaviourFormIn), load_default=list, validate=v.Length(max=7))
+
+
+class ReopenIn(ma.Schema):
+    reason = ma.fields.String(required=True, validate=v.Length(min=1, max=2000),
+                              metadata={"description": "Why the closed evaluation is corrected (audited)"})
+
+
+class RevisionOut(ma.Schema):
+    revision = ma.fields.Integer()
+    snapshot = ma.fields.Dict()
+    superseded_at = ma.fields.DateTime()
+    superseded_by = ma.fields.String()
+    reason = ma.fields.String()
+
+
+class RevisionList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(RevisionOut))
+
+
+# -- feedback -------------------------------------------------------------------------------------
+
+class FeedbackIn(ma.Schema):
+    nip = ma.fields.String(required=True, validate=NIP_RE, metadata={"description": "The employee the feedback is for"})
+    text = ma.fields.String(required=True, validate=v.Length(min=1, max=5000))
+    result_id = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(min=1, max=64))
+    behaviour_value = ma.fields.String(load_default=None, allow_none=True, validate=v.OneOf(BEHAVIOUR_VALUES))
+
+
+class FeedbackQuery(PageArgs):
+    nip = NIP
+    period_id = ma.fields.String(validate=PERIOD_ID)
+    evaluation_id = ma.fields.String(validate=v.Length(max=36))
+
+
+class FeedbackPage(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(FeedbackOut))
+    next_cursor = ma.fields.String(allow_none=True)
+
+
+# -- units: organisational predicate, distribution, calibration, export, dashboard ----------------
+
+class UnitPredicateIn(ma.Schema):
+    predicate = ma.fields.String(required=True, validate=v.OneOf(ORG_PREDICATES),
+                                 metadata={"description": "Organisational predicate: " + ", ".join(ORG_PREDICATES)})
+
+
+class UnitPredicateOut(ma.Schema):
+    unit_id = ma.fields.String()
+    period = ma.fields.Nested(PeriodOut)
+    predicate = ma.fields.String()
+    set_by = ma.fields.String()
+    set_at = ma.fields.DateTime()
+
+
+class PeriodArg(ma.Schema):
+    period_id = ma.fields.String(required=True, validate=PERIOD_ID)
+
+
+class OptionalPeriodArg(ma.Schema):
+    period_id = ma.fields.String(load_default=None, validate=PERIOD_ID,
+                                 metadata={"description": "Default: the period that holds today"})
+
+
+class ExportArgs(PeriodArg):
+    format = ma.fields.String(load_default=None, validate=v.OneOf(["json", "csv"]),
+                              metadata={"description": "json or csv (or send Accept: text/csv)"})
+
+
+class RuleOut(ma.Schema):
+    code = ma.fields.String()
+    rule = ma.fields.String()
+    predicates = ma.fields.List(ma.fields.String())
+    kind = ma.fields.String()
+    value = ma.fields.Integer()
+    count = ma.fields.Integer()
+    share = ma.fields.Float()
+    limit = ma.fields.Integer(metadata={"description": "People allowed at most / required at least"})
+    ok = ma.fields.Boolean()
+    message = ma.fields.String()
+
+
+class CalibrationOut(ma.Schema):
+    organisational_predicate = ma.fields.String()
+    distribution = ma.fields.Dict()
+    violations = ma.fields.List(ma.fields.Dict())
+    predicates = ma.fields.List(ma.fields.Dict())
+    override_reason = ma.fields.String(allow_none=True)
+    finalised_by = ma.fields.String()
+    finalised_at = ma.fields.DateTime()
+    stale = ma.fields.Boolean(metadata={"description": "A predicate changed since it was finalised; finalise again"})
+
+
+class DistributionOut(ma.Schema):
+    unit_id = ma.fields.String()
+    period = ma.fields.Nested(PeriodOut)
+    organisational_predicate = ma.fields.String(allow_none=True)
+    total = ma.fields.Integer(metadata={"description": "Employees with a predicate (submitted or closed)"})
+    pending = ma.fields.Integer(metadata={"description": "Evaluations still open (no predicate yet)"})
+    counts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
+    shares = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Float())
+    rules = ma.fields.List(ma.fields.Nested(RuleOut))
+    violations = ma.fields.List(ma.fields.Nested(RuleOut))
+    ok = ma.fields.Boolean()
+    rounding = ma.fields.String()
+    calibration = ma.fields.Nested(CalibrationOut, allow_none=True)
+
+
+class FinaliseIn(ma.Schema):
+    override_reason = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(min=1, max=2000),
+                                       metadata={"description": "Admin only: finalise despite violated rules, with the reason"})
+
+
+class ExportRow(ma.Schema):
+    nip = ma.fields.String()
+    name = ma.fields.String(allow_none=True)
+    unit_id = ma.fields.String()
+    period_id = ma.fields.String()
+    period_kind = ma.fields.String()
+    period_start = ma.fields.Date()
+    period_end = ma.fields.Date()
+    rater_nip = ma.fields.String(allow_none=True)
+    results_rating = ma.fields.String()
+    behaviour_rating = ma.fields.String()
+    predicate = ma.fields.String()
+    predicate_name = ma.fields.String()
+    credit_points = ma.fields.Float(allow_none=True)
+    revision = ma.fields.Integer()
+    closed_at = ma.fields.DateTime()
+    calibrated = ma.fields.Boolean()
+
+
+class ExportOut(ma.Schema):
+    unit_id = ma.fields.String()
+    period = ma.fields.Nested(PeriodOut)
+    organisational_predicate = ma.fields.String(allow_none=True)
+    calibrated = ma.fields.Boolean()
+    items = ma.fields.List(ma.fields.Nested(ExportRow))
+
+
+class DashboardOut(ma.Schema):
+    unit_id = ma.fields.String()
+    unit_name = ma.fields.String(allow_none=True)
+    units = ma.fields.Integer(metadata={"description": "Units in the subtree"})
+    period = ma.fields.Nested(PeriodOut)
+    employees = ma.fields.Integer()
+    plans = ma.fields.Dict(metadata={"description": "approved, employees, share (%)"})
+    activity_compliance = ma.fields.Dict(metadata={"description": "employees logging, days logged against working days"})
+    evaluations = ma.fields.Dict(metadata={"description": "open, submitted, closed, total"})
+    predicates = ma.fields.Nested(DistributionOut)
+    realisation = ma.fields.Dict(metadata={"description": "Aggregates and the results furthest behind"})
+
+
+# -- periods --------------------------------------------------------------------------------------
+
+class PeriodsQuery(ma.Schema):
+    year = ma.fields.Integer(required=True, validate=v.Range(min=2000, max=2100))
+
+
+class PeriodStats(PeriodOut):
+    open = ma.fields.Integer()
+    submitted = ma.fields.Integer()
+    closed = ma.fields.Integer()
+
+
+class PeriodsOut(ma.Schema):
+    year = ma.fields.Integer()
+    scheme = ma.fields.String(metadata={"description": "monthly or quarterly"})
+    scheme_fixed = ma.fields.Boolean(metadata={"description": "True once the year's first evaluation opened"})
+    periods = ma.fields.List(ma.fields.Nested(PeriodStats))
+
+
+class SchemeIn(ma.Schema):
+    scheme = ma.fields.String(required=True, validate=v.OneOf(SCHEMES))
+
+
+class OpenPeriodIn(ma.Schema):
+    unit_id = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(min=1, max=64),
+                               metadata={"description": "Only this unit and its sub-units"})
+
+
+class OpenPeriodOut(ma.Schema):
+    period = ma.fields.Nested(PeriodOut)
+    opened = ma.fields.Integer()

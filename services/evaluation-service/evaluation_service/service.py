@@ -1,0 +1,23 @@
+"""The composition root of evaluation-service: what it stores, serves, publishes and consumes."""
+from pathlib import Path
+
+from kinerja_shared.service import ServiceSpec
+
+from . import api, config, handlers
+from .models import metadata
+
+SPEC = ServiceSpec(
+    name="evaluation-service",
+    package="evaluation_service",
+    title="Kinerja evaluation-service",
+    description="Periods, periodic and annual evaluations (the rater's form, the results-rating suggestion, "
+    "the rating matrix), continuous feedback, organisational predicates, SE 03/2023 distribution checks and "
+    "calibration, exports for payroll and BKN, and unit dashboards.",
+    metadata=metadata,
+    migrations_dir=Path(__file__).resolve().parent.parent / "migrations",
+    blueprints=[api.evaluations_blp, api.feedback_blp, api.units_blp, api.periods_blp],
+    handlers=handlers.HANDLERS,
+    consumes=handlers.CONSUMES,
+    background=[handlers.period_clock],
+    init_app=config.install,  # EVALUATION_* settings validated when the app starts
+)

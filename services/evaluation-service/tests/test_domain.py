@@ -1,0 +1,313 @@
+"""Unit tests of the pure domain: the matrix, periods, realisation, the suggestion, SE 03/2023, credit points."""
+from datetime import date
+
+import pytest
+
+from evaluation_service import domain as d
+from evaluation_service.domain import (ABOVE, BAIK, BELOW, BUTUH_PERBAIKAN, ISTIMEWA, KURANG, MEETS, SANGAT_BAIK,
+                                       SANGAT_KURANG, ResultAssessment)
+
+# -- the matrix: all nine cells ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("results, behaviour, expected", [
+    (ABOVE, BELOW, KURANG), (ABOVE, MEETS, BAIK), (ABOVE, ABOVE, SANGAT_BAIK),
+    (MEETS, BELOW, KURANG), (MEETS, MEETS, BAIK), (MEETS, ABOVE, BAIK),
+    (BELOW, BELOW, SANGAT_KURANG), (BELOW, MEETS, BUTUH_PERBAIKAN), (BELOW, ABOVE, BUTUH_PERBAIKAN),
+])
+def test_matrix_cell(results, behaviour, expected):
+    assert d.predicate_for(results, behaviour) == expected
+
+
+def test_matrix_has_exactly_nine_cells_over_the_five_predicates():
+    assert len(d.MATRIX) == 9
+    assert set(d.MATRIX.values()) == set(d.PREDICATES)
+
+
+@pytest.mark.parametrize("results, behaviour, field", [("great", MEETS, "results_rating"), (MEETS, "", "behaviour_rating")])
+def test_matrix_rejects_unknown_ratings_naming_the_field(results, behaviour, field):
+    with pytest.raises(d.DomainError) as exc:
+        d.predicate_for(results, behaviour)
+    assert exc.value.field == field
+
+
+@pytest.mark.parametrize("org, rating", [(ISTIMEWA, ABOVE), (BAIK, MEETS), (BUTUH_PERBAIKAN, BELOW), (KURANG, BELOW),
+                                         (SANGAT_KURANG, BELOW)])
+def test_unit_head_results_rating_is_the_units_achievement(org, rating):
+    assert d.rating_from_org_predicate(org) == rating
+
+
+# -- lifecycle -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("action, status, expected", [
+    ("submit", "open", "submitted"), ("submit", "submitted", "submitted"), ("close", "submitted", "closed"),
+    ("reopen", "closed", "open"),
+])
+def test_allowed_transitions(action, status, expected):
+    assert d.next_status(action, status) == expected
+
+
+@pytest.mark.parametrize("action, status", [("submit", "closed"), ("close", "open"), ("close", "closed"),
+                                            ("reopen", "open"), ("reopen", "submitted")])
+def test_forbidden_transitions(action, status):
+    with pytest.raises(d.TransitionError, match=status):
+        d.next_status(action, status)
+
+
+# -- periods -------------------------------------------------------------------------------------
+
+def test_quarterly_and_monthly_periods_contain_the_day():
+    day = date(2026, 11, 28)
+    q = d.period_containing(day, "quarterly")
+    assert (q.id, q.kind, q.start, q.end, q.months) == ("2026-Q4", "quarterly", date(2026, 10, 1), date(2026, 12, 31), 3)
+    m = d.period_containing(day, "monthly")
+    assert (m.id, m.kind, m.start, m.end, m.months) == ("2026-11", "monthly", date(2026, 11, 1), date(2026, 11, 30), 1)
+    assert d.period_containing(date(2028, 2, 10), "monthly").end == date(2028, 2, 29)
+    assert d.period_containing(date(2026, 3, 31), "quarterly").id == "2026-Q1"
+    assert d.period_containing(date(2026, 4, 1), "quarterly").id == "2026-Q2"
+
+
+def test_parse_period_round_trips_and_rejects_garbage():
+    for pid in ("2026-Q1", "2026-Q4", "2026-01", "2026-12", "2026-Y"):
+        assert d.parse_period(pid).id == pid
+    y = d.parse_period("2026-Y")
+    assert (y.kind, y.start, y.end, y.months) == ("annual", date(2026, 1, 1), date(2026, 12, 31), 12)
+    for bad in ("2026-Q5", "2026-13", "2026-00", "26-Q1", "2026Q1", "", "2026-y"):
+        with pytest.raises(d.DomainError) as exc:
+            d.parse_period(bad)
+        assert exc.value.field == "period_id"
+
+
+def test_periods_of_year_end_with_the_annual_one():
+    assert [p.id for p in d.periods_of_year(2026, "quarterly")] == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2026-Y"]
+    monthly = d.periods_of_year(2026, "monthly")
+    assert len(monthly) == 13 and monthly[0].id == "2026-01" and monthly[-1].id == "2026-Y"
+    with pytest.raises(d.DomainError):
+        d.periods_of_year(2026, "weekly")
+
+
+def test_plan_overlap_and_months_evaluated():
+    q2 = d.parse_period("2026-Q2")
+    assert d.period_for_plan(q2, date(2026, 6, 15), date(2026, 12, 31))
+    assert not d.period_for_plan(q2, date(2026, 7, 1), date(2026, 12, 31))
+    assert d.months_evaluated(q2, date(2026, 1, 1), date(2026, 12, 31)) == 3
+    assert d.months_evaluated(q2, date(2026, 6, 15), date(2026, 12, 31)) == 1
+    assert d.months_evaluated(d.parse_period("2026-Y"), date(2026, 7, 1), date(2026, 12, 31)) == 6
+
+
+# -- realisation and the per-result assessment ---------------------------------------------------
+
+def test_realisation_expects_the_elapsed_share_of_the_target():
+    q1 = d.parse_period("2026-Q1")
+    r = d.realisation("i1", 12, 2, 3, date(2026, 1, 1), date(2026, 12, 31), q1)
+    assert r.expected_to_date == 3 and r.percent_of_target == 25.0 and r.percent_of_expected == 100.0
+    q4 = d.parse_period("2026-Q4")
+    r = d.realisation("i1", 12, 4, 9, date(2026, 1, 1), date(2026, 12, 31), q4)
+    assert r.expected_to_date == 12 and r.percent_of_target == 75.0 and r.percent_of_expected == 75.0
+    # a plan after a transfer (July to December): its target is for six months
+    r = d.realisation("i1", 6, 3, 3, date(2026, 7, 1), date(2026, 12, 31), d.parse_period("2026-Q3"))
+    assert r.expected_to_date == 3 and r.percent_of_expected == 100.0
+    # no numeric target: nothing computed
+    r = d.realisation("i1", None, 5, 5, date(2026, 1, 1), date(2026, 12, 31), q4)
+    assert r.percent_of_target is None and r.percent_of_expected is None
+
+
+def test_assessment_from_percent_is_literal():
+    assert d.assessment_from_percent(100.1) == ABOVE
+    assert d.assessment_from_percent(100) == MEETS
+    assert d.assessment_from_percent(99.9) == BELOW
+    assert d.assessment_from_percent(None) is None
+
+
+def test_result_percent_is_the_mean_of_indicators_with_a_percentage():
+    q4 = d.parse_period("2026-Q4")
+    a = d.realisation("a", 10, 0, 12, date(2026, 1, 1), date(2026, 12, 31), q4)
+    b = d.realisation("b", 10, 0, 8, date(2026, 1, 1), date(2026, 12, 31), q4)
+    c = d.realisation("c", None, 0, 8, date(2026, 1, 1), date(2026, 12, 31), q4)
+    assert d.result_percent([a, b, c]) == 100.0
+    assert d.result_percent([c]) is None
+
+
+# -- the results-rating suggestion ---------------------------------------------------------------
+
+def _results(*specs):
+    return [ResultAssessment(f"r{i}", kind, assessment) for i, (kind, assessment) in enumerate(specs)]
+
+
+@pytest.mark.parametrize("specs, expected", [
+    ([("main", ABOVE)], ABOVE),
+    ([("main", ABOVE), ("main", ABOVE), ("additional", MEETS)], ABOVE),            # most exceed, no main below
+    ([("main", ABOVE), ("main", ABOVE), ("additional", BELOW)], ABOVE),            # an additional below is fine
+    ([("main", ABOVE), ("additional", ABOVE), ("main", BELOW), ("main", MEETS)], MEETS),  # a main below: not above
+    ([("main", MEETS), ("main", MEETS), ("main", BELOW)], MEETS),                  # a few main below (1 of 3)
+    ([("main", MEETS), ("main", BELOW)], BELOW),                                   # half the mains below: not "a few"
+    ([("main", MEETS), ("additional", BELOW)], MEETS),                             # half meet, no main below
+    ([("main", BELOW), ("main", BELOW), ("main", MEETS)], BELOW),                  # most below
+    ([("main", BELOW)], BELOW),
+    ([("main", MEETS)], MEETS),
+    ([("main", ABOVE), ("main", ABOVE), ("main", BELOW)], MEETS),                  # most exceed, 1 of 3 mains below
+    ([("main", ABOVE), ("main", BELOW)], BELOW),                                   # 1 of 2 mains below
+])
+def test_suggestion_follows_the_rule(specs, expected):
+    s = d.suggest_results_rating(_results(*specs))
+    assert s.rating == expected, s.reasoning
+    assert s.reasoning and s.counts["assessed"] == len(specs)
+
+
+def test_suggestion_ignores_unassessed_results_and_says_so():
+    s = d.suggest_results_rating(_results(("main", ABOVE), ("main", None)))
+    assert s.rating == ABOVE
+    assert any("r1" in line for line in s.reasoning)
+    none = d.suggest_results_rating(_results(("main", None)))
+    assert none.rating is None and "no suggestion" in " ".join(none.reasoning)
+
+
+def test_suggestion_for_a_unit_head_follows_the_organisational_predicate():
+    s = d.suggest_results_rating(_results(("main", BELOW)), unit_head_of="opd-1", org_predicate=ISTIMEWA)
+    assert s.rating == ABOVE and "Istimewa" in s.reasoning[0]
+    # without the unit's predicate the ordinary rule applies
+    assert d.suggest_results_rating(_results(("main", BELOW)), unit_head_of="opd-1").rating == BELOW
+
+
+# -- SE 03/2023 distribution ---------------------------------------------------------------------
+
+def test_rounding_of_bounds_in_units_of_one_to_five_and_ten():
+    assert [d.max_allowed(70, n) for n in range(1, 6)] == [1, 1, 2, 3, 3]
+    assert [d.max_allowed(10, n) for n in range(1, 6)] == [0, 0, 0, 0, 0]
+    assert [d.min_required(60, n) for n in range(1, 6)] == [1, 1, 2, 2, 3]
+    assert [d.min_required(10, n) for n in range(1, 6)] == [0, 0, 0, 0, 1]
+    assert (d.max_allowed(70, 10), d.max_allowed(10, 10), d.min_required(60, 10), d.min_required(10, 10)) == (7, 1, 6, 1)
+    # exact halves round toward the rule
+    assert d.max_allowed(70, 5) == 3 and d.max_allowed(10, 15) == 1 and d.min_required(10, 15) == 2
+    assert d.max_allowed(10, 6) == 1 and d.min_required(10, 4) == 0
+
+
+def _unit(total: int, filler: str, **counts) -> list[str]:
+    people = [p for name, n in counts.items() for p in [name.upper()] * n]
+    assert len(people) <= total
+    return people + [filler] * (total - len(people))
+
+
+def _check(org: str, people: list[str], code: str):
+    dist = d.check_distribution(org, people)
+    [check] = [c for c in dist.checks if c.rule.code == code]
+    return check, dist
+
+
+# (org predicate, rule code, predicate counted, filler that the rule does not count, bound kind)
+BOUNDS = [
+    (ISTIMEWA, "ISTIMEWA.max_sangat_baik", SANGAT_BAIK, BAIK, "max", 70),
+    (BAIK, "BAIK.max_baik", BAIK, SANGAT_BAIK, "max", 70),
+    (BUTUH_PERBAIKAN, "BUTUH_PERBAIKAN.min_butuh_perbaikan", BUTUH_PERBAIKAN, BAIK, "min", 60),
+    (BUTUH_PERBAIKAN, "BUTUH_PERBAIKAN.max_sangat_baik", SANGAT_BAIK, BAIK, "max", 10),
+    (KURANG, "KURANG.min_kurang", KURANG, BAIK, "min", 60),
+    (KURANG, "KURANG.min_butuh_perbaikan", BUTUH_PERBAIKAN, BAIK, "min", 10),
+    (KURANG, "KURANG.max_sangat_baik", SANGAT_BAIK, BAIK, "max", 10),
+    (SANGAT_KURANG, "SANGAT_KURANG.min_sangat_kurang", SANGAT_KURANG, BAIK, "min", 60),
+    (SANGAT_KURANG, "SANGAT_KURANG.min_kurang_plus_butuh_perbaikan", KURANG, BAIK, "min", 10),
+]
+
+
+@pytest.mark.parametrize("org, code, counted, filler, kind, percent", BOUNDS)
+@pytest.mark.parametrize("total", [1, 2, 3, 4, 5, 10, 20])
+def test_each_percentage_bound_at_and_just_past_it(org, code, counted, filler, kind, percent, total):
+    if kind == "max":
+        limit = d.max_allowed(percent, total)
+        at, past = limit, limit + 1
+    else:
+        limit = d.min_required(percent, total)
+        at, past = limit, limit - 1
+    check, _ = _check(org, _unit(total, filler, **{counted: at}), code)
+    assert check.ok and check.count == at and check.limit == limit
+    if 0 <= past <= total:
+        check, dist = _check(org, _unit(total, filler, **{counted: past}), code)
+        assert not check.ok
+        assert check in dist.violations
+        message = check.as_dict()["message"]
+        assert str(past) in message and str(limit) in message
+
+
+@pytest.mark.parametrize("total", [10, 20])
+def test_percentage_bounds_are_exact_in_round_units(total):
+    # at most 70 %: exactly 70 % passes, one more person fails
+    assert _check(ISTIMEWA, _unit(total, BAIK, sangat_baik=total * 7 // 10), "ISTIMEWA.max_sangat_baik")[0].ok
+    assert not _check(ISTIMEWA, _unit(total, BAIK, sangat_baik=total * 7 // 10 + 1), "ISTIMEWA.max_sangat_baik")[0].ok
+    # at least 60 %: exactly 60 % passes, one fewer fails
+    assert _check(KURANG, _unit(total, BAIK, kurang=total * 6 // 10), "KURANG.min_kurang")[0].ok
+    assert not _check(KURANG, _unit(total, BAIK, kurang=total * 6 // 10 - 1), "KURANG.min_kurang")[0].ok
+    # at least 10 % and at most 10 %
+    assert _check(KURANG, _unit(total, BAIK, butuh_perbaikan=total // 10), "KURANG.min_butuh_perbaikan")[0].ok
+    assert not _check(KURANG, _unit(total, BAIK, butuh_perbaikan=total // 10 - 1), "KURANG.min_butuh_perbaikan")[0].ok
+    assert _check(KURANG, _unit(total, BAIK, sangat_baik=total // 10), "KURANG.max_sangat_baik")[0].ok
+    assert not _check(KURANG, _unit(total, BAIK, sangat_baik=total // 10 + 1), "KURANG.max_sangat_baik")[0].ok
+
+
+@pytest.mark.parametrize("total", [1, 2, 3, 4, 5, 10])
+def test_baik_needs_at_least_one_butuh_perbaikan_or_kurang(total):
+    code = "BAIK.min_one_butuh_perbaikan_or_kurang"
+    assert not _check(BAIK, _unit(total, SANGAT_BAIK), code)[0].ok
+    assert _check(BAIK, _unit(total, SANGAT_BAIK, butuh_perbaikan=1), code)[0].ok
+    assert _check(BAIK, _unit(total, SANGAT_BAIK, kurang=1), code)[0].ok
+    assert not _check(BAIK, _unit(total, SANGAT_BAIK, sangat_kurang=1), code)[0].ok  # Sangat Kurang does not count
+
+
+@pytest.mark.parametrize("total", [1, 2, 3, 4, 5, 10])
+def test_sangat_kurang_allows_no_sangat_baik(total):
+    code = "SANGAT_KURANG.no_sangat_baik"
+    assert _check(SANGAT_KURANG, _unit(total, SANGAT_KURANG), code)[0].ok
+    check, dist = _check(SANGAT_KURANG, _unit(total, SANGAT_KURANG, sangat_baik=1), code)
+    assert not check.ok and check.count == 1 and check.limit == 0
+
+
+def test_kurang_plus_butuh_perbaikan_counts_both():
+    code = "SANGAT_KURANG.min_kurang_plus_butuh_perbaikan"
+    assert _check(SANGAT_KURANG, _unit(10, SANGAT_KURANG, butuh_perbaikan=1), code)[0].ok
+    assert _check(SANGAT_KURANG, _unit(10, SANGAT_KURANG, kurang=1), code)[0].ok
+    assert not _check(SANGAT_KURANG, _unit(10, SANGAT_KURANG), code)[0].ok
+
+
+def test_a_unit_that_keeps_every_rule_has_no_violations_and_counts_add_up():
+    dist = d.check_distribution(BAIK, [SANGAT_BAIK, SANGAT_BAIK, BAIK, BAIK, BAIK, BAIK, BAIK, BUTUH_PERBAIKAN, BAIK, KURANG])
+    assert dist.ok and dist.total == 10
+    assert dist.counts == {SANGAT_BAIK: 2, BAIK: 6, BUTUH_PERBAIKAN: 1, KURANG: 1, SANGAT_KURANG: 0}
+    assert dist.shares[BAIK] == 60.0
+    assert [c["code"] for c in dist.as_dict()["rules"]] == ["BAIK.max_baik", "BAIK.min_one_butuh_perbaikan_or_kurang"]
+
+
+def test_no_rules_without_an_organisational_predicate_or_people():
+    assert d.check_distribution(None, [SANGAT_BAIK] * 3).checks == ()
+    assert d.check_distribution(BAIK, []).ok
+    with pytest.raises(d.DomainError):
+        d.check_distribution("GREAT", [])
+
+
+# -- credit points ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("predicate, yearly", [(SANGAT_BAIK, 18.75), (BAIK, 12.5), (BUTUH_PERBAIKAN, 9.375),
+                                               (KURANG, 6.25), (SANGAT_KURANG, 3.125)])
+def test_credit_points_yearly(predicate, yearly):
+    assert d.credit_points(predicate, 12.5) == yearly
+
+
+def test_credit_points_periodic_and_without_coefficient():
+    assert d.credit_points(BAIK, 12.5, 3) == 3.125      # a quarter
+    assert d.credit_points(SANGAT_BAIK, 25, 1) == 3.125  # a month
+    assert d.credit_points(BUTUH_PERBAIKAN, 37.5, 1) == 2.344  # 2.34375 rounds half up
+    assert d.credit_points(BAIK, None, 3) is None
+    with pytest.raises(d.DomainError):
+        d.credit_points(BAIK, 12.5, 13)
+
+
+# -- the form --------------------------------------------------------------------------------------
+
+def test_form_refers_to_the_plan_and_to_each_value_once():
+    d.check_form(["r1", "r2"], [{"result_id": "r1"}], [{"value": "loyal"}, {"value": "service"}])
+    with pytest.raises(d.DomainError) as exc:
+        d.check_form(["r1"], [{"result_id": "zz"}], [])
+    assert exc.value.field == "results.0.result_id"
+    with pytest.raises(d.DomainError) as exc:
+        d.check_form(["r1"], [{"result_id": "r1"}, {"result_id": "r1"}], [])
+    assert exc.value.field == "results.1.result_id"
+    with pytest.raises(d.DomainError) as exc:
+        d.check_form(["r1"], [], [{"value": "loyal"}, {"value": "loyal"}])
+    assert exc.value.field == "behaviours.1.value"
