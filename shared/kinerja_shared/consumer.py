@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from .config import Settings
-from .context import set_correlation_id, correlation_id_var
+from .context import correlation_id_var, set_correlation_id, settings_var
 from .db import PROCESSED_EVENTS, insert_ignore, utcnow
 from .events.catalog import dlq_topic
 from .events.envelope import Event, EventError, parse_event
@@ -93,6 +93,7 @@ class EventConsumer:
             return "skipped"
 
         token = set_correlation_id(event.correlationid)
+        settings_token = settings_var.set(self.settings)
         try:
             attempt = 0
             while True:
@@ -126,6 +127,7 @@ class EventConsumer:
                 time.sleep(delay)
         finally:
             correlation_id_var.reset(token)
+            settings_var.reset(settings_token)
 
     def dead_letter(self, record, reason: str) -> None:
         """Write the record unchanged to the DLQ with the reason in headers; wait for the ack."""

@@ -17,3 +17,14 @@ def current_correlation_id() -> str | None:
 
 def set_correlation_id(value: str | None) -> contextvars.Token:
     return correlation_id_var.set(value)
+
+
+settings_var: contextvars.ContextVar = contextvars.ContextVar("settings", default=None)
+
+
+def current_settings():
+    """The Settings of the process handling the current event (set by the consumer for its handlers)."""
+    settings = settings_var.get()
+    if settings is None:
+        raise RuntimeError("no settings in context: current_settings() is for event handlers run by EventConsumer")
+    return settings

@@ -1,4 +1,4 @@
-"""HTTP API of evaluation-service: /api/v1/evaluations, /api/v1/feedback, /api/v1/units, /api/v1/periods.
+"""HTTP API of evaluation-service: /api/v1/evaluations, /api/v1/feedback, /api/v1/unit-performance, /api/v1/periods.
 
 Access is by relation, checked from this service's read models: the employee sees their own
 evaluations and feedback; the rater (and the rater's superior) those of the people they rate,
@@ -38,7 +38,7 @@ evaluations_blp = Blueprint("evaluations", __name__, url_prefix="/api/v1/evaluat
                             description="Periodic and annual evaluations: the rater's form, submit, close, reopen.")
 feedback_blp = Blueprint("feedback", __name__, url_prefix="/api/v1/feedback",
                          description="Continuous feedback (umpan balik berkelanjutan) from the rater.")
-units_blp = Blueprint("units", __name__, url_prefix="/api/v1/units",
+units_blp = Blueprint("units", __name__, url_prefix="/api/v1/unit-performance",
                       description="Per unit: organisational predicate, distribution (SE 03/2023), calibration, export, dashboard.")
 periods_blp = Blueprint("periods", __name__, url_prefix="/api/v1/periods",
                         description="Evaluation periods: the year's scheme (monthly or quarterly) and opening a period.")

@@ -39,23 +39,8 @@ log = logging.getLogger(__name__)
 SERVICE = "evaluation-service"
 SYSTEM_ACTOR = "evaluation-service"
 
-# -- settings for handlers ---------------------------------------------------------------------
-# Handlers get (conn, event) only; the worker's settings reach them through the period clock,
-# which the worker starts before its consumer (see the report: a shared-library hook would be cleaner).
-_settings: Settings | None = None
-_bound = threading.Event()
-
-
-def bind_settings(settings: Settings) -> None:
-    global _settings
-    _settings = settings
-    _bound.set()
-
-
-def current_settings() -> Settings:
-    if not _bound.wait(timeout=5):
-        bind_settings(Settings.from_env(SERVICE))
-    return _settings  # type: ignore[return-value]
+# Handlers read the worker's settings (period scheme, time zone) from the consumer's context.
+from kinerja_shared.context import current_settings  # noqa: E402
 
 
 def today_local(settings: Settings) -> date:
@@ -175,10 +160,9 @@ def open_due(engine: Engine, settings: Settings) -> int:
 
 def period_clock(settings: Settings, engine: Engine, stop: threading.Event) -> None:
     """Worker background job: at start and then every EVALUATION_PERIOD_CLOCK_SECONDS (300 by default)
-    open the evaluations of the period holding today. Also hands the worker's settings to the handlers."""
+    open the evaluations of the period holding today."""
     from .config import EvaluationConfig
 
-    bind_settings(settings)
     interval = EvaluationConfig.from_settings(settings).period_clock_seconds
     while not stop.is_set():
         try:

@@ -101,13 +101,18 @@ class Evaluation:
         self.client = harness.client
         self.today = handlers.today_local(harness.settings)
         self.ev = Builders(self.today.year)
-        handlers.bind_settings(harness.settings)
 
     def apply(self, *events) -> None:
         """Run the handlers as the consumer does (one transaction per event)."""
-        for event in events:
-            with self.h.engine.begin() as conn:
-                handlers.HANDLERS[event["type"]](conn, Event(event))
+        from kinerja_shared.context import settings_var
+
+        token = settings_var.set(self.h.settings)
+        try:
+            for event in events:
+                with self.h.engine.begin() as conn:
+                    handlers.HANDLERS[event["type"]](conn, Event(event))
+        finally:
+            settings_var.reset(token)
 
     def org(self) -> None:
         e = self.ev

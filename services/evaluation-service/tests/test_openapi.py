@@ -7,9 +7,9 @@ def test_openapi_documents_every_operation(evaluation):
     paths = doc["paths"]
     for path in ("/api/v1/evaluations", "/api/v1/evaluations/{evaluation_id}", "/api/v1/evaluations/{evaluation_id}/submit",
                  "/api/v1/evaluations/{evaluation_id}/close", "/api/v1/evaluations/{evaluation_id}/reopen",
-                 "/api/v1/feedback", "/api/v1/units/{unit_id}/predicates/{period_id}",
-                 "/api/v1/units/{unit_id}/distribution", "/api/v1/units/{unit_id}/calibrations/{period_id}",
-                 "/api/v1/units/{unit_id}/export", "/api/v1/units/{unit_id}/dashboard", "/api/v1/periods",
+                 "/api/v1/feedback", "/api/v1/unit-performance/{unit_id}/predicates/{period_id}",
+                 "/api/v1/unit-performance/{unit_id}/distribution", "/api/v1/unit-performance/{unit_id}/calibrations/{period_id}",
+                 "/api/v1/unit-performance/{unit_id}/export", "/api/v1/unit-performance/{unit_id}/dashboard", "/api/v1/periods",
                  "/api/v1/periods/{period_id}/open"):
         assert path in paths, path
     for path, operations in paths.items():
@@ -17,7 +17,7 @@ def test_openapi_documents_every_operation(evaluation):
             if method == "parameters":
                 continue
             assert op.get("summary") or op.get("description"), (method, path)
-            if path.startswith("/api/v1/evaluations") or path.startswith("/api/v1/units"):
+            if path.startswith("/api/v1/evaluations") or path.startswith("/api/v1/unit-performance"):
                 assert "401" in op["responses"] and "403" in op["responses"], (method, path)
     assert evaluation.client.get("/docs").status_code == 200
 
@@ -38,10 +38,10 @@ def test_malformed_requests_are_problems_naming_the_field(evaluation):
     r = evaluation.post(url, json={"results_rating": "meets", "behaviour_rating": "meets",
                                    "results": [{"result_id": "r1", "assessment": "superb"}]})
     assert r.status_code == 422 and r.json["errors"][0]["field"].startswith("results.0.assessment")
-    r = evaluation.put("/api/v1/units/opd/predicates/someday", ADMIN, "admin", json={"predicate": "BAIK"})
+    r = evaluation.put("/api/v1/unit-performance/opd/predicates/someday", ADMIN, "admin", json={"predicate": "BAIK"})
     assert r.status_code == 422 and r.json["errors"][0]["field"] == "period_id"
     monthly = f"{evaluation.today.year}-{evaluation.today.month:02d}"
-    r = evaluation.put(f"/api/v1/units/opd/predicates/{monthly}", ADMIN, "admin", json={"predicate": "BAIK"})
+    r = evaluation.put(f"/api/v1/unit-performance/opd/predicates/{monthly}", ADMIN, "admin", json={"predicate": "BAIK"})
     assert r.status_code == 422 and "quarterly" in r.json["errors"][0]["message"]
     r = evaluation.post("/api/v1/periods/2026-Q5/open", ADMIN, "admin", json={})
     assert r.status_code == 422 and r.json["errors"][0]["field"] == "period_id"

@@ -29,7 +29,7 @@ def _submit(evaluation, evaluation_id, results, behaviour, close=False):
 def test_calibration_is_blocked_while_a_rule_is_broken_then_allowed(evaluation):
     ids = _team(evaluation)
     period = evaluation.period().id
-    base = "/api/v1/units/opd"
+    base = "/api/v1/unit-performance/opd"
 
     # no organisational predicate yet
     r = evaluation.post(f"{base}/calibrations/{period}", HEAD, json={})
@@ -86,7 +86,7 @@ def test_calibration_is_blocked_while_a_rule_is_broken_then_allowed(evaluation):
 def test_an_admin_overrides_a_violation_with_a_recorded_reason(evaluation):
     ids = _team(evaluation)
     period = evaluation.period().id
-    base = "/api/v1/units/opd-b1"
+    base = "/api/v1/unit-performance/opd-b1"
     assert evaluation.put(f"{base}/predicates/{period}", RATER, json={"predicate": "SANGAT_KURANG"}).status_code == 200
     for nip in TEAM:
         _submit(evaluation, ids[nip], "above", "above")
@@ -110,15 +110,15 @@ def test_distribution_and_dashboard_rights(evaluation):
                                    (ADMIN, ("admin",), "opd", 200),
                                    ("197707072000011099", ("unit_head",), "opd", 403)]:
         for view in ("distribution", "dashboard", "export"):
-            r = evaluation.get(f"/api/v1/units/{unit}/{view}", who, *roles, query_string={"period_id": period})
+            r = evaluation.get(f"/api/v1/unit-performance/{unit}/{view}", who, *roles, query_string={"period_id": period})
             assert r.status_code == code, (who, unit, view, r.json)
     # a unit_head token names its unit: that is enough when the directory has not said so yet
-    r = evaluation.client.get("/api/v1/units/opd/distribution", query_string={"period_id": period},
+    r = evaluation.client.get("/api/v1/unit-performance/opd/distribution", query_string={"period_id": period},
                               headers=evaluation.h.token("197707072000011099", "unit_head", unit="opd"))
     assert r.status_code == 200
-    r = evaluation.get("/api/v1/units/opd/distribution", HEAD)
+    r = evaluation.get("/api/v1/unit-performance/opd/distribution", HEAD)
     assert r.status_code == 422 and r.json["errors"][0]["field"] == "period_id"
-    r = evaluation.get("/api/v1/units/opd/distribution", HEAD, query_string={"period_id": "2026-Q0"})
+    r = evaluation.get("/api/v1/unit-performance/opd/distribution", HEAD, query_string={"period_id": "2026-Q0"})
     assert r.status_code == 422
 
 
@@ -128,7 +128,7 @@ def test_export_of_closed_predicates_in_json_and_csv(evaluation):
     _submit(evaluation, ids[EMPLOYEE], "above", "above", close=True)
     _submit(evaluation, ids[COLLEAGUE], "below", "meets", close=True)
     _submit(evaluation, ids[THIRD], "meets", "meets")          # submitted, not closed: not exported
-    r = evaluation.get("/api/v1/units/opd/export", HEAD, query_string={"period_id": period})
+    r = evaluation.get("/api/v1/unit-performance/opd/export", HEAD, query_string={"period_id": period})
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("application/json")
     rows = {x["nip"]: x for x in r.json["items"]}
     assert set(rows) == {EMPLOYEE, COLLEAGUE}
@@ -137,16 +137,16 @@ def test_export_of_closed_predicates_in_json_and_csv(evaluation):
     assert rows[COLLEAGUE]["predicate"] == "BUTUH_PERBAIKAN" and rows[COLLEAGUE]["credit_points"] is None
     assert r.json["calibrated"] is False
 
-    r = evaluation.get("/api/v1/units/opd/export", HEAD, query_string={"period_id": period, "format": "csv"})
+    r = evaluation.get("/api/v1/unit-performance/opd/export", HEAD, query_string={"period_id": period, "format": "csv"})
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/csv")
     assert f"predicates-opd-{period}.csv" in r.headers["Content-Disposition"]
     table = list(csv.DictReader(io.StringIO(r.get_data(as_text=True))))
     assert [(t["nip"], t["predicate"], t["credit_points"]) for t in table] == [
         (EMPLOYEE, "SANGAT_BAIK", "4.688"), (COLLEAGUE, "BUTUH_PERBAIKAN", "")]
-    r = evaluation.client.get("/api/v1/units/opd/export", query_string={"period_id": period},
+    r = evaluation.client.get("/api/v1/unit-performance/opd/export", query_string={"period_id": period},
                               headers={**evaluation.as_(HEAD), "Accept": "text/csv"})
     assert r.headers["Content-Type"].startswith("text/csv")
-    r = evaluation.get("/api/v1/units/opd/export", HEAD, query_string={"period_id": period, "format": "xml"})
+    r = evaluation.get("/api/v1/unit-performance/opd/export", HEAD, query_string={"period_id": period, "format": "xml"})
     assert r.status_code == 422 and r.json["errors"][0]["field"] == "format"
 
 
@@ -161,7 +161,7 @@ def test_dashboard_over_the_subtree(evaluation):
     _submit(evaluation, ids[EMPLOYEE], "above", "above", close=True)
     _submit(evaluation, ids[COLLEAGUE], "below", "meets")
 
-    r = evaluation.get("/api/v1/units/opd/dashboard", HEAD)  # default: today's period
+    r = evaluation.get("/api/v1/unit-performance/opd/dashboard", HEAD)  # default: today's period
     assert r.status_code == 200, r.json
     d = r.json
     assert d["period"]["id"] == period.id and d["units"] == 2 and d["unit_name"] == "OPD"
@@ -185,18 +185,18 @@ def test_dashboard_over_the_subtree(evaluation):
     # a new event shows at once (the dashboard reads the read models)
     b = ev.activity(plan_of[COLLEAGUE], evaluation.today, quantity=1, indicator_id="i2", result_id="r2", nip=COLLEAGUE)
     evaluation.apply(b)
-    d2 = evaluation.get("/api/v1/units/opd/dashboard", HEAD).json
+    d2 = evaluation.get("/api/v1/unit-performance/opd/dashboard", HEAD).json
     assert d2["activity_compliance"]["employees_logging"] == 2
 
     # the sub-unit alone
-    sub = evaluation.get("/api/v1/units/opd-b1/dashboard", RATER).json
+    sub = evaluation.get("/api/v1/unit-performance/opd-b1/dashboard", RATER).json
     assert sub["units"] == 1 and sub["employees"] == 4
 
 
 def test_a_correction_after_calibration_marks_it_stale_until_finalised_again(evaluation):
     ids = _team(evaluation)
     period = evaluation.period().id
-    base = "/api/v1/units/opd"
+    base = "/api/v1/unit-performance/opd"
     evaluation.put(f"{base}/predicates/{period}", HEAD, json={"predicate": "ISTIMEWA"})
     for nip in TEAM:
         _submit(evaluation, ids[nip], "above", "meets", close=True)
@@ -219,7 +219,7 @@ def test_a_unit_heads_suggested_results_rating_is_the_units_predicate(evaluation
     before = evaluation.get(url, HEAD).json
     assert before["employee"]["is_unit_head"] is True and before["suggestion"]["rating"] == "below"
     period = item["period"]["id"]
-    assert evaluation.put(f"/api/v1/units/opd-b1/predicates/{period}", HEAD, json={"predicate": "ISTIMEWA"}).status_code == 200
+    assert evaluation.put(f"/api/v1/unit-performance/opd-b1/predicates/{period}", HEAD, json={"predicate": "ISTIMEWA"}).status_code == 200
     after = evaluation.get(url, HEAD).json
     assert after["organisational_predicate"] == "ISTIMEWA" and after["suggestion"]["rating"] == "above"
     assert "Istimewa" in after["suggestion"]["reasoning"][0]
