@@ -1,0 +1,1 @@
+"""notification-service: per-user inbox, e-mail, reminders, and signed webhooks for other systems."""

@@ -1,0 +1,369 @@
+"""Settings of notification-service on top of the common ones, validated at start-up.
+
+Names and defaults (every one optional):
+
+| setting | default | meaning |
+|---|---|---|
+| SMTP_HOST | (unset: e-mail off) | SMTP server; without it e-mails are not sent (marked ``skipped``) |
+| SMTP_PORT | 587 (465 with SMTP_TLS=ssl, 25 with none) | SMTP port |
+| SMTP_USER / SMTP_PASSWORD | (none) | login; both or neither |
+| SMTP_FROM | Kinerja <no-reply@kinerja.local> | sender address |
+| SMTP_TLS | starttls | starttls, ssl or none (none with a password is refused in production) |
+| SMTP_TIMEOUT_SECONDS | 10 | socket timeout |
+| NOTIFICATION_EMAIL_MAX_ATTEMPTS | 6 | tries per e-mail before it is marked failed |
+| NOTIFICATION_EMAIL_BACKOFF_SECONDS | 30 | first retry delay; doubles per retry, capped at 1 hour |
+| NOTIFICATION_EMAIL_BATCH_MAX | 20 | at most this many due notifications go to one person in one e-mail |
+| NOTIFICATION_EMAIL_POLL_SECONDS | 5 | how often the worker looks for due e-mails |
+| NOTIFICATION_DIGEST_EMAIL_TIME | 16:00 | local time the daily activity digest is e-mailed |
+| NOTIFICATION_QUIET_HOURS | 21:00-06:00 | default quiet hours (no e-mail), ``off`` for none |
+| NOTIFICATION_LOCALE | id | default language of messages: id or en |
+| NOTIFICATION_WEBHOOK_MAX_ATTEMPTS | 8 | tries per webhook delivery before it is marked failed |
+| NOTIFICATION_WEBHOOK_BACKOFF_SECONDS | 10 | first retry delay; doubles per retry |
+| NOTIFICATION_WEBHOOK_BACKOFF_MAX_SECONDS | 3600 | longest retry delay |
+| NOTIFICATION_WEBHOOK_DISABLE_AFTER | 20 | consecutive failed attempts that disable a subscription |
+| NOTIFICATION_WEBHOOK_TIMEOUT_SECONDS | 5 | HTTP timeout per attempt |
+| NOTIFICATION_WEBHOOK_POLL_SECONDS | 1 | how often the worker looks for due deliveries |
+| NOTIFICATION_WEBHOOK_ALLOW_HTTP | false in production, else true | allow http:// (not https) subscription URLs |
+| NOTIFICATION_REMINDERS | true | run the reminder scheduler in the worker |
+| NOTIFICATION_REMINDER_POLL_SECONDS | 30 | how often the scheduler checks the clock |
+| NOTIFICATION_REMINDER_CATCH_UP_HOURS | 4 | a reminder still goes out this long after its time (worker was down) |
+| NOTIFICATION_REMINDER_ACTIVITY_TIME | 15:30 | "no activity logged today", working days |
+| NOTIFICATION_REMINDER_PLAN_TIME | 09:00 | "plan not approved yet", daily near the deadline |
+| NOTIFICATION_PLAN_DEADLINE | 01-31 | MM-DD, the plan (SKP) deadline of each year |
+| NOTIFICATION_REMINDER_PLAN_LEAD_DAYS | 7 | start reminding this many days before the plan deadline |
+| NOTIFICATION_REMINDER_EVALUATION_TIME | 09:00 | "evaluations pending", daily near a period's end |
+| NOTIFICATION_REMINDER_EVALUATION_LEAD_DAYS | 5 | start reminding this many days before the period ends |
+| KINERJA_WORKING_DAYS | mon,tue,wed,thu,fri | working days (also ranges: mon-fri); one calendar with activity-service |
+| KINERJA_HOLIDAYS | (none) | days off (libur nasional, cuti bersama): YYYY-MM-DD or YYYY-MM-DD=Name, comma-separated |
+| KINERJA_HOLIDAYS_FILE | (none) | a file of days off, one ``YYYY-MM-DD Name`` per line, ``#`` comments |
+| NOTIFICATION_CLOCK | (real time) | a fixed ISO instant for the scheduler (tests, demos); refused in production |
+| NOTIFICATION_SSE_LIFETIME_SECONDS | 25 | an SSE stream closes after this long; the client reconnects |
+| NOTIFICATION_SSE_POLL_SECONDS | 1 | how often an SSE stream polls the database |
+
+Times are wall-clock times in KINERJA_TIMEZONE (Asia/Jakarta, WIB, by default).
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from datetime import date, datetime, time, timedelta, timezone
+from email.utils import parseaddr
+from typing import Mapping
+
+from sqlalchemy.engine import make_url
+
+from kinerja_shared.config import ConfigError, Settings
+
+from . import domain
+
+TLS_MODES = ("starttls", "ssl", "none")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    user: str | None
+    password: str | None
+    sender: str
+    tls: str
+    timeout: float
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    timezone: str
+    environment: str
+    locale: str
+    quiet_hours: domain.QuietHours | None
+    digest_email_time: time
+    smtp: SmtpSettings | None
+    email_max_attempts: int
+    email_backoff_seconds: float
+    email_batch_max: int
+    email_poll_seconds: float
+    webhook_max_attempts: int
+    webhook_backoff_seconds: float
+    webhook_backoff_max_seconds: float
+    webhook_disable_after: int
+    webhook_timeout_seconds: float
+    webhook_poll_seconds: float
+    webhook_allow_http: bool
+    reminders_enabled: bool
+    reminder_poll_seconds: float
+    reminder_catch_up: timedelta
+    reminder_activity_time: time
+    reminder_plan_time: time
+    plan_deadline: tuple[int, int]
+    reminder_plan_lead_days: int
+    reminder_evaluation_time: time
+    reminder_evaluation_lead_days: int
+    working_days: frozenset[int]
+    holidays: frozenset[date]
+    clock: datetime | None
+    sse_lifetime_seconds: float
+    sse_poll_seconds: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings, environ: Mapping[str, str] | None = None) -> "NotifySettings":
+        """Read from the service's settings (``settings.extra``: NOTIFICATION_*, SMTP_*, KINERJA_*),
+        falling back to the process environment."""
+        env = dict(os.environ if environ is None else environ)
+        env.update(settings.extra)
+        production = settings.environment == "production"
+        clock = _instant(env, "NOTIFICATION_CLOCK")
+        if clock is not None and production:
+            raise ConfigError("NOTIFICATION_CLOCK (a fixed clock) must not be set when KINERJA_ENV=production")
+        locale = (_get(env, "NOTIFICATION_LOCALE") or "id").lower()
+        if locale not in domain.LOCALES:
+            raise ConfigError(f"NOTIFICATION_LOCALE must be one of {', '.join(domain.LOCALES)}, got {locale!r}")
+        deadline = _get(env, "NOTIFICATION_PLAN_DEADLINE") or "01-31"
+        match = re.fullmatch(r"(\d\d)-(\d\d)", deadline)
+        try:
+            if not match:
+                raise ValueError
+            date(2028, int(match.group(1)), int(match.group(2)))  # a leap year accepts 02-29
+        except ValueError:
+            raise ConfigError(f"NOTIFICATION_PLAN_DEADLINE must be MM-DD such as 01-31, got {deadline!r}") from None
+        return cls(
+            timezone=settings.timezone,
+            environment=settings.environment,
+            locale=locale,
+            quiet_hours=_quiet(env, "NOTIFICATION_QUIET_HOURS", "21:00-06:00"),
+            digest_email_time=_time(env, "NOTIFICATION_DIGEST_EMAIL_TIME", "16:00"),
+            smtp=smtp_settings(env, production),
+            email_max_attempts=_int(env, "NOTIFICATION_EMAIL_MAX_ATTEMPTS", 6, 1, 100),
+            email_backoff_seconds=_float(env, "NOTIFICATION_EMAIL_BACKOFF_SECONDS", 30.0, 0.01),
+            email_batch_max=_int(env, "NOTIFICATION_EMAIL_BATCH_MAX", 20, 1, 500),
+            email_poll_seconds=_float(env, "NOTIFICATION_EMAIL_POLL_SECONDS", 5.0, 0.01),
+            webhook_max_attempts=_int(env, "NOTIFICATION_WEBHOOK_MAX_ATTEMPTS", 8, 1, 100),
+            webhook_backoff_seconds=_float(env, "NOTIFICATION_WEBHOOK_BACKOFF_SECONDS", 10.0, 0.01),
+            webhook_backoff_max_seconds=_float(env, "NOTIFICATION_WEBHOOK_BACKOFF_MAX_SECONDS", 3600.0, 0.01),
+            webhook_disable_after=_int(env, "NOTIFICATION_WEBHOOK_DISABLE_AFTER", 20, 1, 10000),
+            webhook_timeout_seconds=_float(env, "NOTIFICATION_WEBHOOK_TIMEOUT_SECONDS", 5.0, 0.1),
+            webhook_poll_seconds=_float(env, "NOTIFICATION_WEBHOOK_POLL_SECONDS", 1.0, 0.01),
+            webhook_allow_http=_bool(env, "NOTIFICATION_WEBHOOK_ALLOW_HTTP", not production),
+            reminders_enabled=_bool(env, "NOTIFICATION_REMINDERS", True),
+            reminder_poll_seconds=_float(env, "NOTIFICATION_REMINDER_POLL_SECONDS", 30.0, 0.01),
+            reminder_catch_up=timedelta(hours=_float(env, "NOTIFICATION_REMINDER_CATCH_UP_HOURS", 4.0, 0.01)),
+            reminder_activity_time=_time(env, "NOTIFICATION_REMINDER_ACTIVITY_TIME", "15:30"),
+            reminder_plan_time=_time(env, "NOTIFICATION_REMINDER_PLAN_TIME", "09:00"),
+            plan_deadline=(int(match.group(1)), int(match.group(2))),
+            reminder_plan_lead_days=_int(env, "NOTIFICATION_REMINDER_PLAN_LEAD_DAYS", 7, 0, 366),
+            reminder_evaluation_time=_time(env, "NOTIFICATION_REMINDER_EVALUATION_TIME", "09:00"),
+            reminder_evaluation_lead_days=_int(env, "NOTIFICATION_REMINDER_EVALUATION_LEAD_DAYS", 5, 0, 366),
+            working_days=_weekdays(env, "KINERJA_WORKING_DAYS", "mon,tue,wed,thu,fri"),
+            holidays=_dates(env, "KINERJA_HOLIDAYS"),
+            clock=clock,
+            sse_lifetime_seconds=_float(env, "NOTIFICATION_SSE_LIFETIME_SECONDS", 25.0, 0.1),
+            sse_poll_seconds=_float(env, "NOTIFICATION_SSE_POLL_SECONDS", 1.0, 0.01),
+        )
+
+    def now(self) -> datetime:
+        """The scheduler's clock: NOTIFICATION_CLOCK when set (a fixed instant), else the real UTC time."""
+        return self.clock if self.clock is not None else datetime.now(timezone.utc)
+
+
+def smtp_settings(env: Mapping[str, str], production: bool = False) -> SmtpSettings | None:
+    host = _get(env, "SMTP_HOST")
+    if host is None:
+        return None
+    if not re.fullmatch(r"[A-Za-z0-9.\-\[\]:]{1,253}", host):
+        raise ConfigError(f"SMTP_HOST must be a host name or address, got {host!r}")
+    tls = (_get(env, "SMTP_TLS") or "starttls").lower()
+    if tls not in TLS_MODES:
+        raise ConfigError(f"SMTP_TLS must be one of {', '.join(TLS_MODES)}, got {tls!r}")
+    port = _int(env, "SMTP_PORT", {"ssl": 465, "starttls": 587, "none": 25}[tls], 1, 65535)
+    user, password = _get(env, "SMTP_USER"), env.get("SMTP_PASSWORD") or None
+    if (user is None) != (password is None):
+        raise ConfigError("SMTP_USER and SMTP_PASSWORD must be set together")
+    if password is not None and tls == "none" and production:
+        raise ConfigError("SMTP_TLS=none would send SMTP_PASSWORD in clear text; use starttls or ssl in production")
+    sender = _get(env, "SMTP_FROM") or "Kinerja <no-reply@kinerja.local>"
+    _name, address = parseaddr(sender)
+    if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+", address or ""):
+        raise ConfigError(f"SMTP_FROM must be an e-mail address such as 'Kinerja <no-reply@example.go.id>', got {sender!r}")
+    return SmtpSettings(host=host, port=port, user=user, password=password, sender=sender, tls=tls,
+                        timeout=_float(env, "SMTP_TIMEOUT_SECONDS", 10.0, 0.1))
+
+
+# -- the web app ------------------------------------------------------------------------------
+
+EXTENSION_KEY = "notification"
+
+
+def install(app) -> NotifySettings:
+    """Read and validate the settings once and keep them on the app (ServiceSpec.init_app)."""
+    notify = NotifySettings.from_settings(app.extensions["kinerja"].settings)
+    app.extensions[EXTENSION_KEY] = notify
+    return notify
+
+
+def current_config() -> NotifySettings:
+    """The settings of the app serving this request."""
+    from flask import current_app
+
+    notify = current_app.extensions.get(EXTENSION_KEY)
+    if notify is None:
+        notify = install(current_app)
+    return notify
+
+
+# -- settings for event handlers ----------------------------------------------------------------
+# Handlers get (connection, event). They take the consumer's Settings from the context when the
+# common library provides it (kinerja_shared.context.settings_var), else the ones the worker's
+# background jobs registered for their database, else the process environment.
+
+_REGISTRY: dict[str, NotifySettings] = {}
+_BY_SETTINGS: dict[int, tuple[Settings, NotifySettings]] = {}
+
+
+def _key(url) -> str:
+    return make_url(str(url) if not hasattr(url, "render_as_string") else url.render_as_string(hide_password=False)
+                    ).render_as_string(hide_password=False)
+
+
+def register(settings: Settings, notify: NotifySettings) -> None:
+    _REGISTRY[_key(settings.database_url)] = notify
+    _BY_SETTINGS[id(settings)] = (settings, notify)
+
+
+def for_settings(settings: Settings) -> NotifySettings:
+    cached = _BY_SETTINGS.get(id(settings))
+    if cached is None or cached[0] is not settings:
+        cached = (settings, NotifySettings.from_settings(settings))
+        _BY_SETTINGS[id(settings)] = cached
+    return cached[1]
+
+
+def for_connection(conn) -> NotifySettings:
+    try:
+        from kinerja_shared.context import settings_var
+    except ImportError:  # an older common library
+        settings_var = None
+    settings = settings_var.get() if settings_var is not None else None
+    if settings is not None:
+        return for_settings(settings)
+    url = _key(conn.engine.url)
+    found = _REGISTRY.get(url)
+    if found is None:
+        found = NotifySettings.from_settings(Settings.from_env("notification-service"))
+        _REGISTRY[url] = found
+    return found
+
+
+# -- parsing helpers --------------------------------------------------------------------------
+
+def _get(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name)
+    if value is None or str(value).strip() == "":
+        return None
+    return str(value).strip()
+
+
+def _int(env, name: str, default: int, minimum: int, maximum: int) -> int:
+    raw = _get(env, name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if not minimum <= value <= maximum:
+        raise ConfigError(f"{name} must be between {minimum} and {maximum}, got {value}")
+    return value
+
+
+def _float(env, name: str, default: float, minimum: float) -> float:
+    raw = _get(env, name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if not value >= minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {raw}")
+    return value
+
+
+def _bool(env, name: str, default: bool) -> bool:
+    raw = _get(env, name)
+    if raw is None:
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def _time(env, name: str, default: str) -> time:
+    raw = _get(env, name) or default
+    try:
+        return domain.parse_hhmm(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} {exc}") from None
+
+
+def _quiet(env, name: str, default: str) -> domain.QuietHours | None:
+    raw = _get(env, name) or default
+    try:
+        return domain.parse_quiet_hours(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} {exc}") from None
+
+
+def _weekdays(env, name: str, default: str) -> frozenset[int]:
+    """'mon,tue,wed,thu,fri' or 'mon-fri' (the same format activity-service reads)."""
+    raw = (_get(env, name) or default).lower()
+    days: set[int] = set()
+    for part in (p.strip() for p in raw.split(",") if p.strip()):
+        first, dash, last = part.partition("-")
+        if first not in domain.WEEKDAYS or (dash and last not in domain.WEEKDAYS):
+            raise ConfigError(f"{name} must list days among {','.join(domain.WEEKDAYS)} (or ranges such as mon-fri), got {raw!r}")
+        i, j = domain.WEEKDAYS.index(first), domain.WEEKDAYS.index(last) if dash else domain.WEEKDAYS.index(first)
+        if j < i:
+            raise ConfigError(f"{name}: the range {part!r} runs backwards")
+        days.update(range(i, j + 1))
+    if not days:
+        raise ConfigError(f"{name} must name at least one working day")
+    return frozenset(days)
+
+
+def _dates(env, name: str) -> frozenset[date]:
+    """KINERJA_HOLIDAYS ('YYYY-MM-DD' or 'YYYY-MM-DD=Name', comma-separated) plus the lines of
+    KINERJA_HOLIDAYS_FILE ('YYYY-MM-DD Name', '#' comments): the calendar activity-service reads."""
+    items = [(name, part) for part in (_get(env, name) or "").split(",")]
+    path = _get(env, name + "_FILE")
+    if path:
+        try:
+            items += [(name + "_FILE", line) for line in Path(path).read_text().splitlines()]
+        except OSError as exc:
+            raise ConfigError(f"{name}_FILE points to a file that cannot be read: {exc}") from None
+    out = set()
+    for source, raw in items:
+        text = raw.split("#", 1)[0].strip()
+        if not text:
+            continue
+        day = re.split(r"[=\s]+", text, maxsplit=1)[0]
+        try:
+            out.add(date.fromisoformat(day))
+        except ValueError:
+            raise ConfigError(f"{source} must list dates YYYY-MM-DD (optionally =Name), got {day!r}") from None
+    return frozenset(out)
+
+
+def _instant(env, name: str) -> datetime | None:
+    raw = _get(env, name)
+    if raw is None:
+        return None
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(f"{name} must be an ISO 8601 instant with offset, e.g. 2026-03-10T15:31:00+07:00, got {raw!r}") from None
+    if value.tzinfo is None:
+        raise ConfigError(f"{name} must carry a UTC offset, e.g. 2026-03-10T15:31:00+07:00, got {raw!r}")
+    return value.astimezone(timezone.utc)

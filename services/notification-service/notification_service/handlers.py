@@ -1,0 +1,255 @@
+"""Events notification-service consumes: one handler per event type, run by the shared consumer.
+
+Each handler runs in the consumer's transaction, after the inbox row ``(consumer group,
+event id)``: a redelivered event stops there. The handlers are idempotent on their own too:
+read models are upserts, single items have a unique key per (category, event, recipient),
+digests count each member once.
+
+Who hears what (texts in templates/id/*.txt):
+
+| event | who | category |
+|---|---|---|
+| EmployeeUpserted | (the contact directory) | - |
+| PlanSubmitted | the rater | plan_submitted |
+| PlanApproved | the employee | plan_approved |
+| PlanReturned | the employee, with the reason | plan_returned |
+| ActivityLogged (pending) | the rater: ONE item per local date, counting entries | activity_digest |
+| ActivityVerified (rejected) | the employee, with the reason | activity_rejected |
+| EvaluationOpened | the rater: ONE item per period, counting evaluations | evaluation_opened |
+| EvaluationClosed | the employee, with the predicate | evaluation_closed |
+| FeedbackGiven | the employee | feedback_given |
+| CalibrationFinalised | every contact of the unit and its sub-units, plus every NIP rated | calibration_finalised |
+
+Every event of the consumed topics, handled here or not, is also offered to the webhook
+subscriptions that want its type.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select, update
+
+from kinerja_shared.db import upsert, utcnow
+from kinerja_shared.events.catalog import CATALOG
+
+from . import config, domain, inbox, webhooks
+from .models import activity_states, contacts, evaluation_states, plan_states
+
+CONSUMES = ["kinerja.plan.events", "kinerja.activity.events", "kinerja.evaluation.events"]
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value[:10]) if value else None
+
+
+def _instant(value: str | None, default: str) -> datetime:
+    return datetime.fromisoformat((value or default).replace("Z", "+00:00"))
+
+
+def _single(conn, event, recipient: str | None, category: str, params: dict, link: str | None) -> int | None:
+    if not recipient:
+        return None
+    return inbox.notify(conn, config.for_connection(conn), recipient=recipient, category=category, params=params,
+                        dedupe_key=domain.event_item_key(category, event.id, recipient), cause=inbox.Cause.of(event),
+                        link=link)
+
+
+# -- the directory -------------------------------------------------------------------------
+
+def on_employee_upserted(conn, event) -> None:
+    d = event.data
+    path = list(d["unit_path"]) or [d["unit_id"]]
+    upsert(conn, contacts, dict(
+        nip=d["nip"], name=d["name"], email=d.get("email"), unit_id=d["unit_id"], unit_name=d.get("unit_name"),
+        unit_path=path, unit_path_key="/" + "/".join(path) + "/", rater_nip=d.get("rater_nip"),
+        is_unit_head=bool(d.get("is_unit_head")), active=bool(d.get("active", True)), updated_at=utcnow(),
+    ), ["nip"])
+
+
+# -- plans ---------------------------------------------------------------------------------
+
+def _track_plan(conn, d: dict, status: str) -> None:
+    known = conn.execute(select(plan_states).where(plan_states.c.plan_id == d["plan_id"])).first()
+    year = d.get("year") or (known.year if known else None) or utcnow().year
+    upsert(conn, plan_states, dict(
+        plan_id=d["plan_id"], nip=d["nip"], rater_nip=d.get("rater_nip"), year=year, status=status,
+        period_start=_date(d.get("period_start")) or (known.period_start if known else None),
+        period_end=_date(d.get("period_end")) or (known.period_end if known else None), updated_at=utcnow(),
+    ), ["plan_id"])
+
+
+def on_plan_submitted(conn, event) -> None:
+    d = event.data
+    _track_plan(conn, d, "submitted")
+    _single(conn, event, d.get("rater_nip"), domain.PLAN_SUBMITTED,
+            {"employee_name": inbox.name_of(conn, d["nip"]), "employee_nip": d["nip"], "year": d["year"],
+             "plan_id": d["plan_id"]}, f"/plans/{d['plan_id']}")
+
+
+def on_plan_approved(conn, event) -> None:
+    d = event.data
+    _track_plan(conn, d, "approved")
+    _single(conn, event, d["nip"], domain.PLAN_APPROVED,
+            {"year": d["year"], "rater_name": inbox.name_of(conn, d.get("approved_by") or d.get("rater_nip")),
+             "plan_id": d["plan_id"]}, f"/plans/{d['plan_id']}")
+
+
+def on_plan_returned(conn, event) -> None:
+    d = event.data
+    _track_plan(conn, d, "returned")
+    year = conn.execute(select(plan_states.c.year).where(plan_states.c.plan_id == d["plan_id"])).scalar()
+    _single(conn, event, d["nip"], domain.PLAN_RETURNED,
+            {"year": d.get("year") or year, "reason": d["reason"], "rater_name": inbox.name_of(conn, d.get("rater_nip")),
+             "plan_id": d["plan_id"]}, f"/plans/{d['plan_id']}")
+
+
+def on_plan_amended(conn, event) -> None:
+    _track_plan(conn, event.data, "approved")
+
+
+# -- activities ----------------------------------------------------------------------------
+
+def _track_activity(conn, d: dict, status: str) -> None:
+    known = conn.execute(select(activity_states).where(activity_states.c.activity_id == d["activity_id"])).first()
+    upsert(conn, activity_states, dict(
+        activity_id=d["activity_id"], nip=d["nip"], rater_nip=d.get("rater_nip") or (known.rater_nip if known else None),
+        day=_date(d["date"]), description=(d.get("description") or (known.description if known else None) or "")[:500] or None,
+        status=status, updated_at=utcnow(),
+    ), ["activity_id"])
+
+
+def on_activity_logged(conn, event) -> None:
+    d = event.data
+    _track_activity(conn, d, d["status"])
+    if d["status"] != "pending":
+        return
+    rater = d.get("rater_nip") or getattr(inbox.contact(conn, d["nip"]), "rater_nip", None)
+    if not rater:
+        return
+    cfg = config.for_connection(conn)
+    day = domain.local_date(_instant(d.get("logged_at"), event["time"]), cfg.timezone)
+    inbox.add_to_digest(
+        conn, cfg, recipient=rater, category=domain.ACTIVITY_DIGEST, scope=day.isoformat(), member_id=d["activity_id"],
+        member_nip=d["nip"], params={"date": day.isoformat()}, cause=inbox.Cause.of(event),
+        link=f"/activities?status=pending&logged_on={day.isoformat()}",
+        email_not_before=domain.at_local(day, cfg.digest_email_time, cfg.timezone))
+
+
+def on_activity_updated(conn, event) -> None:
+    _track_activity(conn, event.data, event.data["status"])
+
+
+def on_activity_withdrawn(conn, event) -> None:
+    d = event.data
+    conn.execute(update(activity_states).where(activity_states.c.activity_id == d["activity_id"])
+                 .values(status="withdrawn", updated_at=utcnow()))
+
+
+def on_activity_verified(conn, event) -> None:
+    d = event.data
+    known = conn.execute(select(activity_states.c.description).where(
+        activity_states.c.activity_id == d["activity_id"])).scalar()
+    _track_activity(conn, {**d, "description": known}, d["decision"])
+    if d["decision"] != "rejected":
+        return
+    _single(conn, event, d["nip"], domain.ACTIVITY_REJECTED,
+            {"date": d["date"], "reason": d.get("reason") or "-", "description": known,
+             "rater_name": inbox.name_of(conn, d.get("rater_nip")), "activity_id": d["activity_id"]},
+            f"/activities/{d['activity_id']}")
+
+
+# -- evaluations ---------------------------------------------------------------------------
+
+def _track_evaluation(conn, d: dict, status: str) -> None:
+    upsert(conn, evaluation_states, dict(
+        evaluation_id=d["evaluation_id"], nip=d["nip"], rater_nip=d.get("rater_nip"), period_id=d["period"]["id"],
+        period_end=_date(d["period"]["end"]), status=status, updated_at=utcnow(),
+    ), ["evaluation_id"])
+
+
+def on_evaluation_opened(conn, event) -> None:
+    d = event.data
+    _track_evaluation(conn, d, "open")
+    if not d.get("rater_nip"):
+        return
+    cfg = config.for_connection(conn)
+    period = d["period"]
+    inbox.add_to_digest(
+        conn, cfg, recipient=d["rater_nip"], category=domain.EVALUATION_OPENED, scope=period["id"],
+        member_id=d["evaluation_id"], member_nip=d["nip"],
+        params={"period_id": period["id"], "period_start": period["start"], "period_end": period["end"]},
+        cause=inbox.Cause.of(event), link=f"/evaluations?period={period['id']}&status=open",
+        email_not_before=cfg.now() + inbox.AGGREGATE_EMAIL_SETTLE)
+
+
+def on_evaluation_submitted(conn, event) -> None:
+    _track_evaluation(conn, event.data, "submitted")
+
+
+def on_evaluation_reopened(conn, event) -> None:
+    _track_evaluation(conn, event.data, "open")
+
+
+def on_evaluation_closed(conn, event) -> None:
+    d = event.data
+    _track_evaluation(conn, d, "closed")
+    _single(conn, event, d["nip"], domain.EVALUATION_CLOSED,
+            {"period_id": d["period"]["id"], "predicate": d["predicate"], "results_rating": d["results_rating"],
+             "behaviour_rating": d["behaviour_rating"], "evaluation_id": d["evaluation_id"]},
+            f"/evaluations/{d['evaluation_id']}")
+
+
+def on_feedback_given(conn, event) -> None:
+    d = event.data
+    _single(conn, event, d["nip"], domain.FEEDBACK_GIVEN,
+            {"rater_name": inbox.name_of(conn, d.get("rater_nip")), "text": d["text"], "feedback_id": d["feedback_id"]},
+            "/feedback")
+
+
+def on_calibration_finalised(conn, event) -> None:
+    d = event.data
+    unit_id = d["unit_id"]
+    own = {p["nip"]: p["predicate"] for p in d["predicates"]}
+    members = conn.execute(select(contacts.c.nip, contacts.c.unit_id, contacts.c.unit_name).where(
+        contacts.c.active.is_(True), contacts.c.unit_path_key.contains(f"/{unit_id}/", autoescape=True))).all()
+    unit_name = next((m.unit_name for m in members if m.unit_id == unit_id and m.unit_name), None) or unit_id
+    for nip in sorted({m.nip for m in members} | set(own)):
+        _single(conn, event, nip, domain.CALIBRATION_FINALISED,
+                {"unit_id": unit_id, "unit_name": unit_name, "period_id": d["period"]["id"],
+                 "org_predicate": d["organisational_predicate"], "own_predicate": own.get(nip)},
+                f"/units/{unit_id}/calibration/{d['period']['id']}")
+
+
+RULES = {
+    "EmployeeUpserted": on_employee_upserted,
+    "PlanSubmitted": on_plan_submitted,
+    "PlanApproved": on_plan_approved,
+    "PlanReturned": on_plan_returned,
+    "PlanAmended": on_plan_amended,
+    "ActivityLogged": on_activity_logged,
+    "ActivityUpdated": on_activity_updated,
+    "ActivityWithdrawn": on_activity_withdrawn,
+    "ActivityVerified": on_activity_verified,
+    "EvaluationOpened": on_evaluation_opened,
+    "EvaluationSubmitted": on_evaluation_submitted,
+    "EvaluationReopened": on_evaluation_reopened,
+    "EvaluationClosed": on_evaluation_closed,
+    "FeedbackGiven": on_feedback_given,
+    "CalibrationFinalised": on_calibration_finalised,
+}
+
+# Event types a webhook subscription may ask for: everything on the topics this service reads.
+WEBHOOK_EVENT_TYPES = sorted(name for name, t in CATALOG.items() if t.topic in CONSUMES)
+
+
+def _handler(rule):
+    def handle(conn, event) -> None:
+        if rule is not None:
+            rule(conn, event)
+        webhooks.fan_out(conn, event)
+
+    handle.__name__ = getattr(rule, "__name__", "relay_to_webhooks")
+    return handle
+
+
+HANDLERS = {name: _handler(RULES.get(name)) for name in WEBHOOK_EVENT_TYPES}

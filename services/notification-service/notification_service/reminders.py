@@ -1,0 +1,154 @@
+"""Reminders, scheduled in local time (WIB by default), at most once per person per day.
+
+The worker's ``scheduler`` job looks at the clock every NOTIFICATION_REMINDER_POLL_SECONDS. On a
+working day, from each reminder's wall-clock time until NOTIFICATION_REMINDER_CATCH_UP_HOURS later:
+
+| reminder | to | when |
+|---|---|---|
+| reminder_activity_missing | an employee with an approved plan and no activity logged today | NOTIFICATION_REMINDER_ACTIVITY_TIME (15:30) |
+| reminder_plan_deadline | an employee whose plan of the year is not approved | NOTIFICATION_REMINDER_PLAN_TIME (09:00), the last NOTIFICATION_REMINDER_PLAN_LEAD_DAYS days before NOTIFICATION_PLAN_DEADLINE |
+| reminder_plan_approval | a rater with submitted plans waiting | same as above |
+| reminder_evaluation_pending | a rater with open evaluations | NOTIFICATION_REMINDER_EVALUATION_TIME (09:00), from NOTIFICATION_REMINDER_EVALUATION_LEAD_DAYS before the period ends |
+
+"At most once per person per day" is a unique row ``(nip, reminder, local_date)`` in
+``reminders_sent``, inserted in the same transaction as the notification: two workers that
+fire at once, or a worker restarted the same day, find the row and send nothing more.
+
+The clock is ``NotifySettings.now()``: the real time, or the fixed instant of NOTIFICATION_CLOCK
+(tests and demos); ``run_due(engine, cfg, now=...)`` takes any instant.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections import defaultdict
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.engine import Engine
+
+from kinerja_shared.config import Settings
+from kinerja_shared.db import utcnow
+
+from . import config, domain, inbox
+from .models import activity_states, contacts, evaluation_states, plan_states, reminders_sent
+
+log = logging.getLogger(__name__)
+
+
+def run_due(engine: Engine, cfg: config.NotifySettings, now: datetime | None = None) -> int:
+    """Send every reminder due at ``now``; return how many were sent by this call."""
+    now = now or cfg.now()
+    local = now.astimezone(ZoneInfo(cfg.timezone))
+    today = local.date()
+    if not domain.is_working_day(today, cfg.working_days, cfg.holidays):
+        return 0
+    sent = 0
+    if domain.due_window(local, cfg.reminder_activity_time, cfg.reminder_catch_up):
+        sent += _send(engine, cfg, domain.REMINDER_ACTIVITY_MISSING, today, _activity_missing(engine, today))
+    if domain.due_window(local, cfg.reminder_plan_time, cfg.reminder_catch_up):
+        deadline = domain.plan_deadline_near(today, cfg.plan_deadline, cfg.reminder_plan_lead_days)
+        if deadline is not None:
+            employees, raters = _plans_not_approved(engine, today.year, deadline)
+            sent += _send(engine, cfg, domain.REMINDER_PLAN_DEADLINE, today, employees)
+            sent += _send(engine, cfg, domain.REMINDER_PLAN_APPROVAL, today, raters)
+    if domain.due_window(local, cfg.reminder_evaluation_time, cfg.reminder_catch_up):
+        sent += _send(engine, cfg, domain.REMINDER_EVALUATION_PENDING, today,
+                      _evaluations_pending(engine, today, cfg.reminder_evaluation_lead_days))
+    return sent
+
+
+def _send(engine: Engine, cfg: config.NotifySettings, reminder: str, today: date,
+          recipients: dict[str, tuple[dict, str]]) -> int:
+    """Notify each recipient once for (reminder, today); return how many were new."""
+    if not recipients:
+        return 0
+    correlation_id = str(uuid.uuid4())  # one per reminder run: all its notifications trace back to it
+    sent = 0
+    with engine.begin() as conn:
+        already = {r.nip for r in conn.execute(select(reminders_sent.c.nip).where(
+            reminders_sent.c.reminder == reminder, reminders_sent.c.local_date == today))}
+        for nip in sorted(recipients):  # one order for every worker: no deadlock on the unique rows
+            if nip in already:
+                continue
+            now = utcnow()
+            if not inbox.insert_new(conn, reminders_sent, dict(nip=nip, reminder=reminder, local_date=today, sent_at=now)):
+                continue  # another worker sent it
+            params, link = recipients[nip]
+            notification_id = inbox.notify(conn, cfg, recipient=nip, category=reminder, params=params,
+                                           dedupe_key=domain.reminder_key(reminder, nip, today), cause=None, link=link,
+                                           now=now, correlation_id=correlation_id)
+            conn.execute(update(reminders_sent).where(reminders_sent.c.nip == nip, reminders_sent.c.reminder == reminder,
+                                                      reminders_sent.c.local_date == today)
+                         .values(notification_id=notification_id))
+            sent += 1
+    if sent:
+        log.info("reminders sent", extra={"reminder": reminder, "count": sent, "local_date": today.isoformat()})
+    return sent
+
+
+def _active_contacts(conn) -> set[str]:
+    return {r.nip for r in conn.execute(select(contacts.c.nip).where(contacts.c.active.is_(True)))}
+
+
+def _activity_missing(engine: Engine, today: date) -> dict:
+    with engine.connect() as conn:
+        with_plan = {r.nip for r in conn.execute(select(plan_states.c.nip).where(
+            plan_states.c.status == "approved", plan_states.c.year == today.year,
+            or_(plan_states.c.period_start.is_(None), plan_states.c.period_start <= today),
+            or_(plan_states.c.period_end.is_(None), plan_states.c.period_end >= today)))}
+        logged = {r.nip for r in conn.execute(select(activity_states.c.nip).where(
+            activity_states.c.day == today, activity_states.c.status != "withdrawn"))}
+        people = (with_plan & _active_contacts(conn)) - logged
+    return {nip: ({"date": today.isoformat()}, "/activities/new") for nip in people}
+
+
+def _plans_not_approved(engine: Engine, year: int, deadline: date) -> tuple[dict, dict]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(plan_states).where(plan_states.c.year == year)).all()
+        active = _active_contacts(conn)
+    status_of: dict[str, str] = {}
+    waiting: dict[str, int] = defaultdict(int)
+    for row in rows:
+        if status_of.get(row.nip) != "approved":
+            status_of[row.nip] = row.status
+        if row.status == "submitted" and row.rater_nip:
+            waiting[row.rater_nip] += 1
+    employees = {nip: ({"year": year, "deadline": deadline.isoformat(), "status": status_of.get(nip, "none")}, "/plans")
+                 for nip in active if status_of.get(nip) != "approved"}
+    raters = {nip: ({"year": year, "deadline": deadline.isoformat(), "count": count}, "/plans?status=submitted")
+              for nip, count in waiting.items() if nip in active}
+    return employees, raters
+
+
+def _evaluations_pending(engine: Engine, today: date, lead_days: int) -> dict:
+    with engine.connect() as conn:
+        rows = conn.execute(select(evaluation_states).where(and_(evaluation_states.c.status == "open",
+                                                                 evaluation_states.c.rater_nip.is_not(None)))).all()
+        active = _active_contacts(conn)
+    due: dict[str, list] = defaultdict(list)
+    for row in rows:
+        if row.rater_nip in active and domain.evaluation_due(today, row.period_end, lead_days):
+            due[row.rater_nip].append(row)
+    return {
+        rater: ({"count": len(items), "period_ids": sorted({r.period_id for r in items}),
+                 "period_end": min(r.period_end for r in items).isoformat()}, "/evaluations?status=open")
+        for rater, items in due.items()
+    }
+
+
+def scheduler(settings: Settings, engine: Engine, stop: threading.Event) -> None:
+    """Background job of the worker: send due reminders until ``stop`` is set."""
+    cfg = config.NotifySettings.from_settings(settings)
+    config.register(settings, cfg)
+    if not cfg.reminders_enabled:
+        log.info("reminders are off (NOTIFICATION_REMINDERS=false)")
+        return
+    while not stop.is_set():
+        try:
+            run_due(engine, cfg)
+        except Exception as exc:  # database down, or two workers raced: the next round retries
+            log.warning("reminder scheduler will retry", extra={"error": repr(exc)})
+        stop.wait(cfg.reminder_poll_seconds)

@@ -1,0 +1,22 @@
+"""The composition root of notification-service: what it stores, serves, publishes and consumes."""
+from pathlib import Path
+
+from kinerja_shared.service import ServiceSpec
+
+from . import api, config, handlers, mailer, reminders, webhooks
+from .models import metadata
+
+SPEC = ServiceSpec(
+    name="notification-service",
+    package="notification_service",
+    title="Kinerja notification-service",
+    description="Per-user inbox (Bahasa Indonesia), e-mail over SMTP, reminders in WIB, and signed webhooks "
+    "that relay events to systems that cannot consume Kafka.",
+    metadata=metadata,
+    migrations_dir=Path(__file__).resolve().parent.parent / "migrations",
+    blueprints=[api.notifications_blp, api.preferences_blp, api.webhooks_blp],
+    handlers=handlers.HANDLERS,
+    consumes=handlers.CONSUMES,
+    background=[mailer.sender, webhooks.dispatcher, reminders.scheduler],
+    init_app=config.install,  # NOTIFICATION_*, SMTP_* settings validated when the app starts
+)

@@ -1,0 +1,229 @@
+"""Signed webhooks: events relayed to systems that cannot consume Kafka (payroll, dashboards).
+
+What a receiver gets, per delivery attempt::
+
+    POST <subscription url>
+    Content-Type: application/cloudevents+json
+    X-Kinerja-Event-Id: <the event's id: use it to drop duplicates>
+    X-Kinerja-Event-Type: EvaluationClosed
+    X-Kinerja-Delivery: <delivery id>  (the same on every retry of this delivery)
+    X-Kinerja-Attempt: 1
+    X-Kinerja-Timestamp: 1767225600
+    X-Kinerja-Signature: t=1767225600,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>
+
+    <the CloudEvent, exactly as it was published on Kafka>
+
+The receiver recomputes the HMAC over ``"<t>." + raw body`` with the subscription's secret,
+compares it in constant time with ``v1`` and rejects timestamps older than five minutes
+(``verify_signature`` below is the reference implementation; it uses only the standard
+library, so a receiver can copy it). A 2xx answer is success; anything else, a timeout or a
+refused connection is a failure, retried with exponential backoff. A delivery that fails
+``NOTIFICATION_WEBHOOK_MAX_ATTEMPTS`` times is ``failed``; a subscription whose deliveries failed
+``NOTIFICATION_WEBHOOK_DISABLE_AFTER`` times in a row is disabled, its waiting deliveries are
+``held``, and events that arrive meanwhile are recorded as ``held`` too. An admin re-enables
+it and replays what was not delivered. Every attempt is logged (``webhook_attempts``).
+Deliveries of one subscription may arrive out of order when some are retried.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import threading
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection, Engine
+
+from kinerja_shared.config import Settings
+from kinerja_shared.db import is_postgres, utcnow
+from kinerja_shared.events.envelope import CONTENT_TYPE, encode_event
+
+from . import config, domain, inbox
+from .models import webhook_attempts, webhook_deliveries, webhook_subscriptions
+
+log = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Kinerja-Signature"
+TIMESTAMP_HEADER = "X-Kinerja-Timestamp"
+TOLERANCE_SECONDS = 300
+ACTIVE, DISABLED = "active", "disabled"
+PENDING, DELIVERED, FAILED, HELD = "pending", "delivered", "failed", "held"
+DELIVERY_STATUSES = (PENDING, DELIVERED, FAILED, HELD)
+
+
+# -- signatures ----------------------------------------------------------------------------
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    """The X-Kinerja-Signature value: ``t=<timestamp>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>``."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={mac}"
+
+
+def verify_signature(secret: str, header: str, body: bytes, now: float | None = None,
+                     tolerance: int = TOLERANCE_SECONDS) -> bool:
+    """Receiver side: True when ``header`` signs ``body`` with ``secret`` and is fresh."""
+    try:
+        parts = dict(item.split("=", 1) for item in header.split(","))
+        timestamp = int(parts["t"])
+    except (ValueError, KeyError):
+        return False
+    if abs((time.time() if now is None else now) - timestamp) > tolerance:
+        return False
+    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return any(hmac.compare_digest(expected, value) for key, value in
+               (item.split("=", 1) for item in header.split(",")) if key == "v1")
+
+
+# -- fan-out (in the consumer's transaction) ---------------------------------------------------
+
+def matches(event_types, event_type: str) -> bool:
+    return "*" in event_types or event_type in event_types
+
+
+def fan_out(conn: Connection, event) -> int:
+    """Record one delivery per subscription that wants this event type; return how many are new."""
+    subs = conn.execute(select(webhook_subscriptions.c.id, webhook_subscriptions.c.event_types,
+                               webhook_subscriptions.c.status)).all()
+    now = utcnow()
+    created = 0
+    body = encode_event(dict(event)).decode()
+    for sub in subs:
+        if not matches(sub.event_types or [], event.type):
+            continue
+        created += inbox.insert_new(conn, webhook_deliveries, dict(
+            subscription_id=sub.id, event_id=event.id, event_type=event.type, payload=body,
+            status=PENDING if sub.status == ACTIVE else HELD, attempts=0, next_attempt_at=now, created_at=now,
+        ))
+    return created
+
+
+# -- sending (the worker's background job) ----------------------------------------------------
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # a redirect is an answer, not a success
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def post(url: str, body: bytes, headers: dict, timeout: float) -> tuple[int | None, str | None]:
+    """POST once; (status code, error text or None). Never raises."""
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with _opener.open(request, timeout=timeout) as response:
+            response.read(1024)
+            return response.status, None
+    except urllib.error.HTTPError as exc:
+        return exc.code, f"HTTP {exc.code}"
+    except Exception as exc:  # noqa: BLE001 - refused, timeout, DNS, TLS: all failures of this attempt
+        return None, f"{type(exc).__name__}: {exc}"[:1000]
+
+
+def deliver_due(engine: Engine, cfg: config.NotifySettings, limit: int = 100) -> int:
+    """Attempt due deliveries, one transaction each (rows locked with SKIP LOCKED across workers)."""
+    done = 0
+    for _ in range(limit):
+        if not _deliver_one(engine, cfg):
+            break
+        done += 1
+    return done
+
+
+def _deliver_one(engine: Engine, cfg: config.NotifySettings) -> bool:
+    now = utcnow()
+    with engine.begin() as conn:
+        query = (select(webhook_deliveries, webhook_subscriptions.c.url, webhook_subscriptions.c.secret)
+                 .join(webhook_subscriptions, webhook_subscriptions.c.id == webhook_deliveries.c.subscription_id)
+                 .where(webhook_deliveries.c.status == PENDING, webhook_deliveries.c.next_attempt_at <= now,
+                        webhook_subscriptions.c.status == ACTIVE)
+                 .order_by(webhook_deliveries.c.next_attempt_at, webhook_deliveries.c.id).limit(1))
+        if is_postgres(conn):
+            query = query.with_for_update(skip_locked=True, of=webhook_deliveries)
+        row = conn.execute(query).first()
+        if row is None:
+            return False
+        attempt = row.attempts + 1
+        body = row.payload.encode()
+        timestamp = int(time.time())
+        headers = {
+            "Content-Type": CONTENT_TYPE,
+            "User-Agent": "kinerja-notification-service",
+            "X-Kinerja-Event-Id": row.event_id,
+            "X-Kinerja-Event-Type": row.event_type,
+            "X-Kinerja-Delivery": str(row.id),
+            "X-Kinerja-Attempt": str(attempt),
+            TIMESTAMP_HEADER: str(timestamp),
+            SIGNATURE_HEADER: sign(row.secret, timestamp, body),
+        }
+        started = time.monotonic()
+        status, error = post(row.url, body, headers, cfg.webhook_timeout_seconds)
+        ok = status is not None and 200 <= status < 300
+        finished = utcnow()
+        conn.execute(webhook_attempts.insert().values(
+            delivery_id=row.id, attempt=attempt, attempted_at=finished, status_code=status, error=None if ok else error,
+            duration_ms=int((time.monotonic() - started) * 1000)))
+        if ok:
+            conn.execute(update(webhook_deliveries).where(webhook_deliveries.c.id == row.id).values(
+                status=DELIVERED, attempts=attempt, last_status_code=status, last_error=None, delivered_at=finished))
+            conn.execute(update(webhook_subscriptions).where(webhook_subscriptions.c.id == row.subscription_id)
+                         .values(consecutive_failures=0))
+            log.info("webhook delivered", extra={"delivery_id": row.id, "subscription_id": row.subscription_id,
+                                                 "event_id": row.event_id, "attempt": attempt, "status": status})
+            return True
+        gave_up = attempt >= cfg.webhook_max_attempts
+        delay = domain.backoff_seconds(attempt, cfg.webhook_backoff_seconds, cfg.webhook_backoff_max_seconds)
+        conn.execute(update(webhook_deliveries).where(webhook_deliveries.c.id == row.id).values(
+            status=FAILED if gave_up else PENDING, attempts=attempt, last_status_code=status, last_error=error,
+            next_attempt_at=finished + timedelta(seconds=delay)))
+        failures = conn.execute(
+            update(webhook_subscriptions).where(webhook_subscriptions.c.id == row.subscription_id)
+            .values(consecutive_failures=webhook_subscriptions.c.consecutive_failures + 1)
+            .returning(webhook_subscriptions.c.consecutive_failures)).scalar()
+        log.warning("webhook delivery failed", extra={"delivery_id": row.id, "subscription_id": row.subscription_id,
+                                                      "event_id": row.event_id, "attempt": attempt, "status": status,
+                                                      "error": error, "gave_up": gave_up, "retry_in_s": delay})
+        if failures >= cfg.webhook_disable_after:
+            disable(conn, row.subscription_id,
+                    f"disabled after {failures} consecutive failed delivery attempts; last: {error}", finished)
+            log.error("webhook subscription disabled", extra={"subscription_id": row.subscription_id,
+                                                              "failures": failures})
+        return True
+
+
+def disable(conn: Connection, subscription_id: str, reason: str, now: datetime | None = None) -> None:
+    """Disable a subscription and hold its waiting deliveries until it is re-enabled and replayed."""
+    now = now or utcnow()
+    conn.execute(update(webhook_subscriptions).where(webhook_subscriptions.c.id == subscription_id).values(
+        status=DISABLED, disabled_at=now, disabled_reason=reason[:2000], updated_at=now,
+        version=webhook_subscriptions.c.version + 1))
+    conn.execute(update(webhook_deliveries).where(webhook_deliveries.c.subscription_id == subscription_id,
+                                                  webhook_deliveries.c.status == PENDING).values(status=HELD))
+
+
+def replay(conn: Connection, subscription_id: str, statuses: list[str], since: datetime | None = None) -> int:
+    """Queue again the subscription's deliveries in ``statuses`` (failed, held) created since ``since``."""
+    query = update(webhook_deliveries).where(webhook_deliveries.c.subscription_id == subscription_id,
+                                             webhook_deliveries.c.status.in_(statuses))
+    if since is not None:
+        query = query.where(webhook_deliveries.c.created_at >= since)
+    return conn.execute(query.values(status=PENDING, attempts=0, next_attempt_at=utcnow())).rowcount
+
+
+def dispatcher(settings: Settings, engine: Engine, stop: threading.Event) -> None:
+    """Background job of the worker: deliver due webhooks until ``stop`` is set."""
+    cfg = config.NotifySettings.from_settings(settings)
+    config.register(settings, cfg)
+    backoff = cfg.webhook_poll_seconds
+    while not stop.is_set():
+        try:
+            deliver_due(engine, cfg)
+            backoff = cfg.webhook_poll_seconds
+        except Exception as exc:  # database down: keep trying
+            log.warning("webhook dispatcher is backing off", extra={"error": repr(exc)})
+            backoff = min(max(backoff * 2, 0.5), 10.0)
+        stop.wait(backoff)

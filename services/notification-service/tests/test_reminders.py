@@ -1,0 +1,146 @@
+"""Reminders under a controllable clock (WIB): the right people, at the right time, once a day however many workers."""
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from notification_service import reminders
+from notification_service.config import NotifySettings
+from notification_service.service import SPEC
+
+
+def _people(h, ev, helpers, today="2026-03-10"):
+    """EMPLOYEE and COLLEAGUE have approved plans; COLLEAGUE logged today; OTHER_UNIT has no plan."""
+    for nip, name in ((helpers.RATER, "Rahmat"), (helpers.EMPLOYEE, "Siti"), (helpers.COLLEAGUE, "Budi"),
+                      (helpers.OTHER_UNIT, "Dewi")):
+        helpers.handle(h, ev.employee(nip, name))
+    helpers.handle(h, ev.plan_approved(helpers.EMPLOYEE))
+    helpers.handle(h, ev.plan_approved(helpers.COLLEAGUE))
+    helpers.handle(h, ev.activity_logged(helpers.COLLEAGUE, day=today, logged_at=f"{today}T02:00:00.000Z"))
+
+
+def _reminded(h, reminder):
+    return sorted(r["recipient_nip"] for r in h.rows("SELECT recipient_nip FROM notifications WHERE category = :c",
+                                                     c=reminder))
+
+
+def test_two_workers_and_a_restart_remind_each_person_once_a_day(service_factory, ev, helpers, monkeypatch):
+    monkeypatch.delenv("SMTP_HOST", raising=False)
+    h = service_factory(SPEC, NOTIFICATION_CLOCK="2026-03-10T15:31:00+07:00", NOTIFICATION_REMINDER_POLL_SECONDS="0.05")
+    _people(h, ev, helpers)
+    h.start_worker()
+    h.start_worker()  # two worker processes' worth of schedulers, racing
+
+    helpers.wait_for(lambda: h.scalar("SELECT count(*) FROM reminders_sent") >= 1, 60, message="a reminder")
+    time.sleep(2.0)  # dozens more scheduler rounds in each worker
+    assert _reminded(h, "reminder_activity_missing") == [helpers.EMPLOYEE]
+    assert h.rows("SELECT nip, reminder, local_date FROM reminders_sent") == [
+        {"nip": helpers.EMPLOYEE, "reminder": "reminder_activity_missing", "local_date": datetime(2026, 3, 10).date()}]
+    [item] = helpers.inbox(h, helpers.EMPLOYEE, category="reminder_activity_missing")
+    assert item["title"] == "Pengingat: Anda belum mencatat kegiatan harian hari ini"
+    assert "10 Maret 2026" in item["body"] and item["cause_event_id"] is None and item["correlation_id"]
+    delivered = [e for e in h.outbox() if e["type"] == "NotificationDelivered"
+                 and e["data"]["category"] == "reminder_activity_missing"]
+    assert len(delivered) == 1 and delivered[0]["correlationid"] == item["correlation_id"]
+
+    # Restarted the same day (later in the afternoon): nothing more.
+    h.stop_workers()
+    helpers.set_clock(h, "2026-03-10T17:45:00+07:00")
+    h.start_worker()
+    h.start_worker()
+    time.sleep(3.0)
+    assert _reminded(h, "reminder_activity_missing") == [helpers.EMPLOYEE]
+
+    # The next working day: once more, for the one who still has not logged.
+    h.stop_workers()
+    helpers.handle(h, ev.activity_logged(helpers.COLLEAGUE, day="2026-03-11", logged_at="2026-03-11T02:00:00.000Z"))
+    helpers.set_clock(h, "2026-03-11T15:40:00+07:00")
+    h.start_worker()
+    h.start_worker()
+    helpers.wait_for(lambda: h.scalar("SELECT count(*) FROM reminders_sent") == 2, 60, message="the next day's reminder")
+    time.sleep(1.0)
+    assert _reminded(h, "reminder_activity_missing") == [helpers.EMPLOYEE, helpers.EMPLOYEE]
+
+
+def test_the_schedule_in_local_time(service_factory, ev, helpers):
+    h = service_factory(SPEC)
+    _people(h, ev, helpers)
+    cfg = NotifySettings.from_settings(h.settings)
+
+    def at(instant):
+        return reminders.run_due(h.engine, cfg, datetime.fromisoformat(instant))
+
+    assert at("2026-03-10T15:29:00+07:00") == 0                  # before 15:30 WIB
+    assert at("2026-03-10T08:31:00+00:00") == 1                  # 15:31 WIB, given in UTC
+    assert at("2026-03-10T16:00:00+07:00") == 0                  # the same day again: nothing
+    assert at("2026-03-14T15:31:00+07:00") == 0                  # Saturday
+    assert at("2026-03-13T20:00:00+07:00") == 0                  # Friday, past the catch-up window
+    assert at("2026-03-13T16:00:00+07:00") == 2                  # Friday: Siti and Budi (nothing logged on the 13th)
+
+
+def test_plan_and_evaluation_reminders(service_factory, ev, helpers):
+    h = service_factory(SPEC, KINERJA_HOLIDAYS="2026-03-27")
+    R, E, C, O = helpers.RATER, helpers.EMPLOYEE, helpers.COLLEAGUE, helpers.OTHER_UNIT
+    for nip, name in ((R, "Rahmat"), (E, "Siti"), (C, "Budi"), (O, "Dewi")):
+        helpers.handle(h, ev.employee(nip, name, rater=None if nip == R else R))
+    helpers.handle(h, ev.plan_approved(E))
+    helpers.handle(h, ev.plan_submitted(C))
+    cfg = NotifySettings.from_settings(h.settings)
+
+    assert reminders.run_due(h.engine, cfg, datetime.fromisoformat("2026-01-20T09:05:00+07:00")) == 0  # 11 days ahead
+    sent = reminders.run_due(h.engine, cfg, datetime.fromisoformat("2026-01-26T09:05:00+07:00"))
+    assert _reminded(h, "reminder_plan_deadline") == sorted([R, C, O])  # everyone without an approved plan
+    assert _reminded(h, "reminder_plan_approval") == [R]                 # Budi's plan waits for the rater
+    assert sent == 4
+    budi = helpers.inbox(h, C, category="reminder_plan_deadline")[0]
+    assert "sudah diajukan" in budi["body"] and "31 Januari 2026" in budi["body"]
+    rater = helpers.inbox(h, R, category="reminder_plan_approval")[0]
+    assert rater["title"] == "Pengingat: 1 SKP menunggu persetujuan Anda"
+
+    helpers.handle(h, ev.evaluation_opened(E))
+    helpers.handle(h, ev.evaluation_opened(C))
+    closed = ev.evaluation_opened(O)
+    helpers.handle(h, closed)
+    helpers.handle(h, ev.evaluation_closed(O, evaluation_id=closed["data"]["evaluation_id"]))
+    assert reminders.run_due(h.engine, cfg, datetime.fromisoformat("2026-03-25T09:30:00+07:00")) == 0  # 6 days ahead
+    assert reminders.run_due(h.engine, cfg, datetime.fromisoformat("2026-03-27T09:30:00+07:00")) == 0  # a holiday
+    assert reminders.run_due(h.engine, cfg, datetime.fromisoformat("2026-03-26T09:30:00+07:00")) == 1
+    assert _reminded(h, "reminder_evaluation_pending") == [R]
+    [item] = helpers.inbox(h, R, category="reminder_evaluation_pending")
+    assert item["title"] == "Pengingat: 2 penilaian kinerja belum Anda selesaikan" and "2026-Q1" in item["body"]
+
+
+def test_schedulers_racing_at_the_same_instant_send_once(service_factory, ev, helpers):
+    import threading
+
+    from kinerja_shared.db import make_engine
+
+    h = service_factory(SPEC)
+    _people(h, ev, helpers)
+    for i in range(20):  # twenty more people with a plan and nothing logged
+        nip = f"19900101201501{1000 + i}"
+        helpers.handle(h, ev.employee(nip, f"Pegawai {i}"))
+        helpers.handle(h, ev.plan_approved(nip))
+    cfg = NotifySettings.from_settings(h.settings)
+    now = datetime.fromisoformat("2026-03-10T15:45:00+07:00")
+    barrier = threading.Barrier(4)
+    results, errors = [], []
+
+    def scheduler():
+        engine = make_engine(h.settings.database_url)
+        try:
+            barrier.wait()
+            results.append(reminders.run_due(engine, cfg, now))
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            engine.dispose()
+
+    threads = [threading.Thread(target=scheduler) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == [] and sum(results) == 21
+    assert h.scalar("SELECT count(*) FROM notifications WHERE category = 'reminder_activity_missing'") == 21
+    assert h.scalar("SELECT count(*) FROM reminders_sent") == 21
