@@ -24,7 +24,9 @@ from .service import ServiceSpec
 def make_cli(spec: ServiceSpec, app_factory_path: str) -> click.Group:
     def settings() -> Settings:
         try:
-            return Settings.from_env(spec.name)
+            loaded = Settings.from_env(spec.name)
+            spec.load_config(loaded)  # the service's own settings are validated too
+            return loaded
         except ConfigError as exc:
             raise click.ClickException(f"configuration error: {exc}")
 

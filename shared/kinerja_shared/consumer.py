@@ -23,10 +23,10 @@ from typing import Callable
 
 from kafka.structs import OffsetAndMetadata, TopicPartition
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError
 
 from .config import Settings
-from .context import correlation_id_var, set_correlation_id, settings_var
+from .context import correlation_id_var, service_config_var, set_correlation_id, settings_var
 from .db import PROCESSED_EVENTS, insert_ignore, utcnow
 from .events.catalog import dlq_topic
 from .events.envelope import Event, EventError, parse_event
@@ -57,6 +57,7 @@ class EventConsumer:
         group_id: str,
         topics: list[str],
         name: str | None = None,
+        service_config=None,
         handlers: dict[str, Handler],
         consumer_factory,
         producer_factory,
@@ -65,6 +66,7 @@ class EventConsumer:
         self.engine = engine
         self.group_id = group_id          # the Kafka consumer group (with KAFKA_TOPIC_PREFIX)
         self.name = name or group_id      # the consumer's own name: processed_events and DLQ topic names
+        self.service_config = service_config  # ServiceSpec.config(settings), for handlers
         self.topics = topics
         self.handlers = handlers
         self.consumer_factory = consumer_factory
@@ -92,42 +94,51 @@ class EventConsumer:
             self.stats.skipped += 1
             return "skipped"
 
-        token = set_correlation_id(event.correlationid)
-        settings_token = settings_var.set(self.settings)
+        attempt = 0
+        while True:
+            try:
+                return self.apply(event)
+            except OperationalError as exc:
+                if exc.connection_invalidated or _is_connection_error(exc):
+                    raise DatabaseUnavailable(str(exc)) from exc
+                error = exc
+            except Exception as exc:  # the handler (or its data) failed
+                error = exc
+            attempt += 1
+            if attempt > self.settings.consumer_max_retries:
+                self.dead_letter(record, f"handler failed after {attempt} attempts: {error!r}")
+                return "dead-lettered"
+            delay = self.settings.consumer_retry_backoff_ms / 1000.0 * (2 ** (attempt - 1))
+            log.warning("handler failed, retrying", extra={"event_id": event.id, "attempt": attempt, "error": repr(error)})
+            time.sleep(delay)
+
+    def apply(self, event: Event) -> str:
+        """One transaction: record (consumer, event id) in the inbox and run the handler.
+
+        Returns 'processed', or 'duplicate' when the event took effect before. The handler runs
+        with the event's correlation id, the settings and the service's own config in context.
+        """
+        handler = self.handlers[event.type]
+        tokens = (set_correlation_id(event.correlationid), settings_var.set(self.settings),
+                  service_config_var.set(self.service_config))
         try:
-            attempt = 0
-            while True:
-                try:
-                    with self.engine.begin() as conn:
-                        fresh = insert_ignore(
-                            conn,
-                            PROCESSED_EVENTS,
-                            {"consumer_group": self.name, "event_id": event.id, "event_type": event.type, "processed_at": utcnow()},
-                        )
-                        if not fresh:
-                            self.stats.duplicates += 1
-                            log.info("duplicate event ignored", extra={"event_id": event.id, "event_type": event.type})
-                            return "duplicate"
-                        handler(conn, event)
-                    self.stats.processed += 1
-                    log.info("event processed", extra={"event_id": event.id, "event_type": event.type})
-                    return "processed"
-                except OperationalError as exc:
-                    if exc.connection_invalidated or _is_connection_error(exc):
-                        raise DatabaseUnavailable(str(exc)) from exc
-                    error = exc
-                except (DBAPIError, Exception) as exc:  # the handler (or its data) failed
-                    error = exc
-                attempt += 1
-                if attempt > self.settings.consumer_max_retries:
-                    self.dead_letter(record, f"handler failed after {attempt} attempts: {error!r}")
-                    return "dead-lettered"
-                delay = self.settings.consumer_retry_backoff_ms / 1000.0 * (2 ** (attempt - 1))
-                log.warning("handler failed, retrying", extra={"event_id": event.id, "attempt": attempt, "error": repr(error)})
-                time.sleep(delay)
+            with self.engine.begin() as conn:
+                fresh = insert_ignore(
+                    conn,
+                    PROCESSED_EVENTS,
+                    {"consumer_group": self.name, "event_id": event.id, "event_type": event.type, "processed_at": utcnow()},
+                )
+                if not fresh:
+                    self.stats.duplicates += 1
+                    log.info("duplicate event ignored", extra={"event_id": event.id, "event_type": event.type})
+                    return "duplicate"
+                handler(conn, event)
+            self.stats.processed += 1
+            log.info("event processed", extra={"event_id": event.id, "event_type": event.type})
+            return "processed"
         finally:
-            correlation_id_var.reset(token)
-            settings_var.reset(settings_token)
+            for var, token in zip((correlation_id_var, settings_var, service_config_var), tokens):
+                var.reset(token)
 
     def dead_letter(self, record, reason: str) -> None:
         """Write the record unchanged to the DLQ with the reason in headers; wait for the ack."""

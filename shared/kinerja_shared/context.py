@@ -28,3 +28,14 @@ def current_settings():
     if settings is None:
         raise RuntimeError("no settings in context: current_settings() is for event handlers run by EventConsumer")
     return settings
+
+
+service_config_var: contextvars.ContextVar = contextvars.ContextVar("service_config", default=None)
+
+
+def current_service_config():
+    """The service's own settings (ServiceSpec.config) for the event handler running now."""
+    value = service_config_var.get()
+    if value is None:
+        raise RuntimeError("no service config in context: current_service_config() is for event handlers run by EventConsumer")
+    return value

@@ -24,6 +24,11 @@ class ServiceSpec:
     consumes: list[str] = field(default_factory=list)          # topics read by the worker
     background: list[Callable] = field(default_factory=list)   # fn(settings, engine, stop) run by the worker
     init_app: Callable | None = None                           # fn(app): service-specific setup of the web app
+    config: Callable | None = None  # fn(settings) -> the service's own settings (ACTIVITY_*, SMTP_*...), validated at start-up
+
+    def load_config(self, settings):
+        """The service's own settings, read and validated once (ConfigError names a bad one)."""
+        return self.config(settings) if self.config is not None else None
 
     @property
     def topic(self) -> str:

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 def run_worker(spec: ServiceSpec, settings: Settings | None = None, stop: threading.Event | None = None) -> None:
     settings = settings or Settings.from_env(spec.name)
     configure_logging(spec.name, settings.log_level)
+    service_config = spec.load_config(settings)  # a bad service setting stops the worker here, named
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -46,6 +47,7 @@ def run_worker(spec: ServiceSpec, settings: Settings | None = None, stop: thread
                 engine,
                 group_id=settings.group(spec.consumer_group),
                 name=spec.consumer_group,
+                service_config=service_config,
                 topics=[settings.topic(t) for t in spec.consumes],
                 handlers=spec.handlers,
                 consumer_factory=lambda group, topics: make_consumer(settings, group, topics),

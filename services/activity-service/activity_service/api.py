@@ -17,6 +17,7 @@ from kinerja_shared.web.app_factory import current_principal, runtime
 from kinerja_shared.web.etag import check_if_match, etag_for
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
 from kinerja_shared.web.problems import Conflict, Forbidden, NotFound, Problem, field_error, flatten_messages
+from kinerja_shared.web.docs import errors as _errors
 
 from . import domain, events, evidence, store
 from .config import current_config
@@ -33,16 +34,7 @@ indicators_blp = Blueprint("indicators", __name__, url_prefix="/api/v1/indicator
 summaries_blp = Blueprint("summaries", __name__, url_prefix="/api/v1/summaries",
                           description="Monthly summaries per employee (TPP facts) and who has not logged on a working day.")
 
-COMMON_ERRORS = ((401, "No or bad token"), (403, "Not allowed for this caller"))
 ENTITY = "activity"
-
-
-def _errors(blp, *extra):
-    def wrap(fn):
-        for code, text in (*COMMON_ERRORS, *extra):
-            fn = blp.alt_response(code, description=text)(fn)
-        return fn
-    return wrap
 
 
 @contextmanager

@@ -28,9 +28,10 @@ from zoneinfo import ZoneInfo
 
 from kinerja_shared.config import ConfigError, Settings
 
-from .domain import DEFAULT_EVIDENCE_TYPES, KNOWN_TYPES, WorkCalendar, parse_holidays, parse_workdays
+from kinerja_shared.calendar import WorkCalendar, calendar_from_env
 
-EXTENSION_KEY = "activity"
+from .domain import DEFAULT_EVIDENCE_TYPES, KNOWN_TYPES
+
 
 
 @dataclass(frozen=True)
@@ -69,48 +70,20 @@ class ActivityConfig:
         unknown = [t for t in types if t not in KNOWN_TYPES]
         if unknown or not types:
             raise ConfigError(f"ACTIVITY_EVIDENCE_TYPES may list only {', '.join(KNOWN_TYPES)}; got {', '.join(unknown) or 'nothing'}")
-        try:
-            workdays = parse_workdays(get("KINERJA_WORKING_DAYS") or "mon,tue,wed,thu,fri")
-        except ValueError as exc:
-            raise ConfigError(f"KINERJA_WORKING_DAYS: {exc}") from None
-        try:
-            holidays = parse_holidays((get("KINERJA_HOLIDAYS") or "").split(","))
-        except ValueError as exc:
-            raise ConfigError(f"KINERJA_HOLIDAYS: {exc}") from None
-        holidays_file = get("KINERJA_HOLIDAYS_FILE")
-        if holidays_file:
-            try:
-                lines = Path(holidays_file).read_text(encoding="utf-8").splitlines()
-            except OSError as exc:
-                raise ConfigError(f"KINERJA_HOLIDAYS_FILE points to a file that cannot be read: {exc}") from None
-            try:
-                holidays.update(parse_holidays(lines))
-            except ValueError as exc:
-                raise ConfigError(f"KINERJA_HOLIDAYS_FILE ({holidays_file}): {exc}") from None
+        calendar = calendar_from_env(source)
         return cls(
             timezone=ZoneInfo(settings.timezone),
             edit_window_close_day=integer("ACTIVITY_EDIT_WINDOW_CLOSE_DAY", 5, 0, 28),
             evidence_dir=Path(get("ACTIVITY_EVIDENCE_DIR") or "var/evidence"),
             evidence_max_bytes=integer("ACTIVITY_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024, 1, 1024 * 1024 * 1024),
             evidence_types=types,
-            calendar=WorkCalendar(workdays=workdays, holidays=holidays),
+            calendar=calendar,
             batch_max_items=integer("ACTIVITY_BATCH_MAX_ITEMS", 100, 1, 1000),
         )
 
 
-def install(app) -> ActivityConfig:
-    """Read and validate the settings once and keep them on the app (called by create_app)."""
-    runtime = app.extensions["kinerja"]
-    config = ActivityConfig.from_settings(runtime.settings)
-    app.extensions[EXTENSION_KEY] = config
-    return config
-
-
 def current_config() -> ActivityConfig:
-    """The settings of the app serving this request (read on first use when create_app was bypassed)."""
-    from flask import current_app
+    """The service's own settings of the app serving this request (ServiceSpec.config, read at start-up)."""
+    from kinerja_shared.web.app_factory import service_config
 
-    config = current_app.extensions.get(EXTENSION_KEY)
-    if config is None:
-        config = install(current_app)
-    return config
+    return service_config()

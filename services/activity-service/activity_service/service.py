@@ -3,7 +3,7 @@ from pathlib import Path
 
 from kinerja_shared.service import ServiceSpec
 
-from . import api, handlers
+from . import api, config, handlers
 from .models import metadata
 
 SPEC = ServiceSpec(
@@ -15,6 +15,7 @@ SPEC = ServiceSpec(
     metadata=metadata,
     migrations_dir=Path(__file__).resolve().parent.parent / "migrations",
     blueprints=[api.activities_blp, api.indicators_blp, api.summaries_blp],
+    config=config.ActivityConfig.from_settings,  # the service's own settings, validated at start-up
     handlers=handlers.HANDLERS,
     consumes=handlers.CONSUMES,
 )

@@ -8,9 +8,8 @@ import io
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from kinerja_shared.events import Event, make_event
+from kinerja_shared.events import make_event
 
-from activity_service.handlers import HANDLERS
 
 # The org tree: dinas (head H) > bidang; E1 and E2 in bidang rated by R (in dinas, rated by H); O elsewhere.
 H = "197001012000011001"
@@ -72,9 +71,7 @@ def org_events() -> list[dict]:
 
 def feed(harness, *events: dict) -> None:
     """Apply events through the handlers, as the consumer would (without Kafka)."""
-    with harness.engine.begin() as conn:
-        for event in events:
-            HANDLERS[event["type"]](conn, Event(event))
+    harness.handle(*events)
 
 
 def entry(**overrides) -> dict:

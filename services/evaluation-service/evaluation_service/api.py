@@ -24,6 +24,7 @@ from kinerja_shared.web.app_factory import current_principal, runtime
 from kinerja_shared.web.etag import check_if_match, etag_for
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
 from kinerja_shared.web.problems import Conflict, Forbidden, NotFound, field_error
+from kinerja_shared.web.docs import errors as _errors
 
 from . import domain, events, handlers
 from .config import current_config
@@ -43,17 +44,8 @@ units_blp = Blueprint("units", __name__, url_prefix="/api/v1/unit-performance",
 periods_blp = Blueprint("periods", __name__, url_prefix="/api/v1/periods",
                         description="Evaluation periods: the year's scheme (monthly or quarterly) and opening a period.")
 
-COMMON_ERRORS = ((401, "No or bad token"), (403, "Not allowed for this caller"))
 ROUNDING = ("Shares are of whole people: a bound is the whole number of people nearest to its percentage of the "
             "unit; an exact half rounds toward the rule (down for 'at most', up for 'at least').")
-
-
-def _errors(blp, *extra):
-    def wrap(fn):
-        for code, text in (*COMMON_ERRORS, *extra):
-            fn = blp.alt_response(code, description=text)(fn)
-        return fn
-    return wrap
 
 
 def _settings():

@@ -23,9 +23,8 @@ from typing import Mapping
 
 from kinerja_shared.config import ConfigError, Settings
 
-from .domain import WorkCalendar, parse_holidays, parse_workdays
+from kinerja_shared.calendar import WorkCalendar, calendar_from_env
 
-EXTENSION_KEY = "evaluation"
 
 
 @dataclass(frozen=True)
@@ -51,39 +50,12 @@ class EvaluationConfig:
                 raise ConfigError(f"EVALUATION_PERIOD_CLOCK_SECONDS must be a whole number, got {raw!r}") from None
             if not 10 <= clock <= 86400:
                 raise ConfigError(f"EVALUATION_PERIOD_CLOCK_SECONDS must be between 10 and 86400, got {clock}")
-        try:
-            workdays = parse_workdays(get("KINERJA_WORKING_DAYS") or "mon,tue,wed,thu,fri")
-        except ValueError as exc:
-            raise ConfigError(f"KINERJA_WORKING_DAYS: {exc}") from None
-        try:
-            holidays = parse_holidays((get("KINERJA_HOLIDAYS") or "").split(","))
-        except ValueError as exc:
-            raise ConfigError(f"KINERJA_HOLIDAYS: {exc}") from None
-        holidays_file = get("KINERJA_HOLIDAYS_FILE")
-        if holidays_file:
-            try:
-                lines = Path(holidays_file).read_text(encoding="utf-8").splitlines()
-            except OSError as exc:
-                raise ConfigError(f"KINERJA_HOLIDAYS_FILE points to a file that cannot be read: {exc}") from None
-            try:
-                holidays.update(parse_holidays(lines))
-            except ValueError as exc:
-                raise ConfigError(f"KINERJA_HOLIDAYS_FILE ({holidays_file}): {exc}") from None
-        return cls(period_clock_seconds=clock, calendar=WorkCalendar(workdays=workdays, holidays=holidays))
-
-
-def install(app) -> EvaluationConfig:
-    """Read and validate the settings once and keep them on the app (ServiceSpec.init_app)."""
-    config = EvaluationConfig.from_settings(app.extensions["kinerja"].settings)
-    app.extensions[EXTENSION_KEY] = config
-    return config
+        calendar = calendar_from_env(source)
+        return cls(period_clock_seconds=clock, calendar=calendar)
 
 
 def current_config() -> EvaluationConfig:
-    """The settings of the app serving this request."""
-    from flask import current_app
+    """The service's own settings of the app serving this request (ServiceSpec.config, read at start-up)."""
+    from kinerja_shared.web.app_factory import service_config
 
-    config = current_app.extensions.get(EXTENSION_KEY)
-    if config is None:
-        config = install(current_app)
-    return config
+    return service_config()

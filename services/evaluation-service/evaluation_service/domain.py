@@ -206,66 +206,9 @@ def months_evaluated(period: Period, plan_start: date, plan_end: date) -> int:
     return months_between(max(period.start, plan_start), min(period.end, plan_end))
 
 
-# -- the working-day calendar (KINERJA_WORKING_DAYS / KINERJA_HOLIDAYS, one calendar for the deployment) --
+# -- the working-day calendar: one for the deployment, in kinerja_shared.calendar --------------
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-@dataclass(frozen=True)
-class WorkCalendar:
-    """Working weekdays and holidays (national holidays and cuti bersama), from configuration."""
-
-    workdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})  # date.weekday(): Monday 0
-    holidays: Mapping[date, str] = field(default_factory=dict)
-
-    def is_working_day(self, day: date) -> bool:
-        return day.weekday() in self.workdays and day not in self.holidays
-
-    def working_days(self, first: date, last: date) -> list[date]:
-        days, day = [], first
-        while day <= last:
-            if self.is_working_day(day):
-                days.append(day)
-            day += timedelta(days=1)
-        return days
-
-
-def parse_workdays(text: str) -> frozenset[int]:
-    """'mon,tue,wed,thu,fri' or 'mon-fri' -> {0..4}."""
-    result: set[int] = set()
-    for part in (p.strip().lower() for p in text.split(",") if p.strip()):
-        if "-" in part:
-            first, _, last = part.partition("-")
-            if first not in WEEKDAYS or last not in WEEKDAYS:
-                raise ValueError(f"unknown weekday in {part!r} (use {', '.join(WEEKDAYS)})")
-            i, j = WEEKDAYS.index(first), WEEKDAYS.index(last)
-            if j < i:
-                raise ValueError(f"weekday range {part!r} runs backwards")
-            result.update(range(i, j + 1))
-        elif part in WEEKDAYS:
-            result.add(WEEKDAYS.index(part))
-        else:
-            raise ValueError(f"unknown weekday {part!r} (use {', '.join(WEEKDAYS)})")
-    if not result:
-        raise ValueError("name at least one working weekday")
-    return frozenset(result)
-
-
-def parse_holidays(lines: Iterable[str]) -> dict[date, str]:
-    """Lines or items of 'YYYY-MM-DD [name]' (also 'YYYY-MM-DD=name'); '#' starts a comment."""
-    holidays: dict[date, str] = {}
-    for raw in lines:
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        parts = re.split(r"[=\s]+", line, maxsplit=1)
-        day_text, rest = parts[0], (parts[1].strip() if len(parts) > 1 else "")
-        try:
-            day = date.fromisoformat(day_text)
-        except ValueError:
-            raise ValueError(f"{day_text!r} is not a date YYYY-MM-DD") from None
-        holidays[day] = rest or "holiday"
-    return holidays
+from kinerja_shared.calendar import WEEKDAYS, WorkCalendar, parse_holidays, parse_workdays  # noqa: E402,F401
 
 
 # -- realisation -----------------------------------------------------------------------------

@@ -19,5 +19,5 @@ SPEC = ServiceSpec(
     handlers=handlers.HANDLERS,
     consumes=handlers.CONSUMES,
     background=[handlers.period_clock],
-    init_app=config.install,  # EVALUATION_* settings validated when the app starts
+    config=config.EvaluationConfig.from_settings,  # the service's own settings, validated at start-up
 )

@@ -104,15 +104,7 @@ class Evaluation:
 
     def apply(self, *events) -> None:
         """Run the handlers as the consumer does (one transaction per event)."""
-        from kinerja_shared.context import settings_var
-
-        token = settings_var.set(self.h.settings)
-        try:
-            for event in events:
-                with self.h.engine.begin() as conn:
-                    handlers.HANDLERS[event["type"]](conn, Event(event))
-        finally:
-            settings_var.reset(token)
+        self.h.handle(*events)
 
     def org(self) -> None:
         e = self.ev

@@ -18,6 +18,7 @@ from kinerja_shared.web.app_factory import current_principal, runtime
 from kinerja_shared.web.etag import check_if_match, etag_for
 from kinerja_shared.web.pagination import PageArgs, decode_cursor, encode_cursor, int_cursor
 from kinerja_shared.web.problems import Conflict, Forbidden, NotFound, field_error
+from kinerja_shared.web.docs import errors as _errors
 
 from . import domain, webhooks
 from .config import NotifySettings, current_config
@@ -35,15 +36,6 @@ webhooks_blp = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks",
                          "Each delivery carries X-Kinerja-Signature: t=<unix time>,v1=<hex HMAC-SHA256(secret, "
                          "\"<t>.<raw body>\")>; see the service README for a verification snippet.")
 
-COMMON_ERRORS = ((401, "No or bad token"), (403, "Not allowed for this caller"))
-
-
-def _errors(blp, *extra):
-    def wrap(fn):
-        for code, text in (*COMMON_ERRORS, *extra):
-            fn = blp.alt_response(code, description=text)(fn)
-        return fn
-    return wrap
 
 
 MAX_ID = 2**63 - 1  # BIGINT: a larger id in a path or cursor is no row, not a database error

@@ -52,8 +52,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from email.utils import parseaddr
 from typing import Mapping
 
-from sqlalchemy.engine import make_url
 
+from kinerja_shared.calendar import calendar_from_env
 from kinerja_shared.config import ConfigError, Settings
 
 from . import domain
@@ -127,6 +127,7 @@ class NotifySettings:
             date(2028, int(match.group(1)), int(match.group(2)))  # a leap year accepts 02-29
         except ValueError:
             raise ConfigError(f"NOTIFICATION_PLAN_DEADLINE must be MM-DD such as 01-31, got {deadline!r}") from None
+        calendar = calendar_from_env(env)
         return cls(
             timezone=settings.timezone,
             environment=settings.environment,
@@ -154,8 +155,8 @@ class NotifySettings:
             reminder_plan_lead_days=_int(env, "NOTIFICATION_REMINDER_PLAN_LEAD_DAYS", 7, 0, 366),
             reminder_evaluation_time=_time(env, "NOTIFICATION_REMINDER_EVALUATION_TIME", "09:00"),
             reminder_evaluation_lead_days=_int(env, "NOTIFICATION_REMINDER_EVALUATION_LEAD_DAYS", 5, 0, 366),
-            working_days=_weekdays(env, "KINERJA_WORKING_DAYS", "mon,tue,wed,thu,fri"),
-            holidays=_dates(env, "KINERJA_HOLIDAYS"),
+            working_days=calendar.workdays,
+            holidays=frozenset(calendar.holidays),
             clock=clock,
             sse_lifetime_seconds=_float(env, "NOTIFICATION_SSE_LIFETIME_SECONDS", 25.0, 0.1),
             sse_poll_seconds=_float(env, "NOTIFICATION_SSE_POLL_SECONDS", 1.0, 0.01),
@@ -191,70 +192,23 @@ def smtp_settings(env: Mapping[str, str], production: bool = False) -> SmtpSetti
 
 # -- the web app ------------------------------------------------------------------------------
 
-EXTENSION_KEY = "notification"
-
-
-def install(app) -> NotifySettings:
-    """Read and validate the settings once and keep them on the app (ServiceSpec.init_app)."""
-    notify = NotifySettings.from_settings(app.extensions["kinerja"].settings)
-    app.extensions[EXTENSION_KEY] = notify
-    return notify
 
 
 def current_config() -> NotifySettings:
-    """The settings of the app serving this request."""
-    from flask import current_app
+    """The service's own settings of the app serving this request (ServiceSpec.config, read at start-up)."""
+    from kinerja_shared.web.app_factory import service_config
 
-    notify = current_app.extensions.get(EXTENSION_KEY)
-    if notify is None:
-        notify = install(current_app)
-    return notify
+    return service_config()
 
 
 # -- settings for event handlers ----------------------------------------------------------------
-# Handlers get (connection, event). They take the consumer's Settings from the context when the
-# common library provides it (kinerja_shared.context.settings_var), else the ones the worker's
-# background jobs registered for their database, else the process environment.
 
-_REGISTRY: dict[str, NotifySettings] = {}
-_BY_SETTINGS: dict[int, tuple[Settings, NotifySettings]] = {}
+def for_handlers() -> NotifySettings:
+    """The service's settings for the event handler running now (set by the shared consumer)."""
+    from kinerja_shared.context import current_service_config
 
+    return current_service_config()
 
-def _key(url) -> str:
-    return make_url(str(url) if not hasattr(url, "render_as_string") else url.render_as_string(hide_password=False)
-                    ).render_as_string(hide_password=False)
-
-
-def register(settings: Settings, notify: NotifySettings) -> None:
-    _REGISTRY[_key(settings.database_url)] = notify
-    _BY_SETTINGS[id(settings)] = (settings, notify)
-
-
-def for_settings(settings: Settings) -> NotifySettings:
-    cached = _BY_SETTINGS.get(id(settings))
-    if cached is None or cached[0] is not settings:
-        cached = (settings, NotifySettings.from_settings(settings))
-        _BY_SETTINGS[id(settings)] = cached
-    return cached[1]
-
-
-def for_connection(conn) -> NotifySettings:
-    try:
-        from kinerja_shared.context import settings_var
-    except ImportError:  # an older common library
-        settings_var = None
-    settings = settings_var.get() if settings_var is not None else None
-    if settings is not None:
-        return for_settings(settings)
-    url = _key(conn.engine.url)
-    found = _REGISTRY.get(url)
-    if found is None:
-        found = NotifySettings.from_settings(Settings.from_env("notification-service"))
-        _REGISTRY[url] = found
-    return found
-
-
-# -- parsing helpers --------------------------------------------------------------------------
 
 def _get(env: Mapping[str, str], name: str) -> str | None:
     value = env.get(name)
@@ -314,46 +268,6 @@ def _quiet(env, name: str, default: str) -> domain.QuietHours | None:
         return domain.parse_quiet_hours(raw)
     except ValueError as exc:
         raise ConfigError(f"{name} {exc}") from None
-
-
-def _weekdays(env, name: str, default: str) -> frozenset[int]:
-    """'mon,tue,wed,thu,fri' or 'mon-fri' (the same format activity-service reads)."""
-    raw = (_get(env, name) or default).lower()
-    days: set[int] = set()
-    for part in (p.strip() for p in raw.split(",") if p.strip()):
-        first, dash, last = part.partition("-")
-        if first not in domain.WEEKDAYS or (dash and last not in domain.WEEKDAYS):
-            raise ConfigError(f"{name} must list days among {','.join(domain.WEEKDAYS)} (or ranges such as mon-fri), got {raw!r}")
-        i, j = domain.WEEKDAYS.index(first), domain.WEEKDAYS.index(last) if dash else domain.WEEKDAYS.index(first)
-        if j < i:
-            raise ConfigError(f"{name}: the range {part!r} runs backwards")
-        days.update(range(i, j + 1))
-    if not days:
-        raise ConfigError(f"{name} must name at least one working day")
-    return frozenset(days)
-
-
-def _dates(env, name: str) -> frozenset[date]:
-    """KINERJA_HOLIDAYS ('YYYY-MM-DD' or 'YYYY-MM-DD=Name', comma-separated) plus the lines of
-    KINERJA_HOLIDAYS_FILE ('YYYY-MM-DD Name', '#' comments): the calendar activity-service reads."""
-    items = [(name, part) for part in (_get(env, name) or "").split(",")]
-    path = _get(env, name + "_FILE")
-    if path:
-        try:
-            items += [(name + "_FILE", line) for line in Path(path).read_text().splitlines()]
-        except OSError as exc:
-            raise ConfigError(f"{name}_FILE points to a file that cannot be read: {exc}") from None
-    out = set()
-    for source, raw in items:
-        text = raw.split("#", 1)[0].strip()
-        if not text:
-            continue
-        day = re.split(r"[=\s]+", text, maxsplit=1)[0]
-        try:
-            out.add(date.fromisoformat(day))
-        except ValueError:
-            raise ConfigError(f"{source} must list dates YYYY-MM-DD (optionally =Name), got {day!r}") from None
-    return frozenset(out)
 
 
 def _instant(env, name: str) -> datetime | None:

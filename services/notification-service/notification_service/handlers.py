@@ -49,7 +49,7 @@ def _instant(value: str | None, default: str) -> datetime:
 def _single(conn, event, recipient: str | None, category: str, params: dict, link: str | None) -> int | None:
     if not recipient:
         return None
-    return inbox.notify(conn, config.for_connection(conn), recipient=recipient, category=category, params=params,
+    return inbox.notify(conn, config.for_handlers(), recipient=recipient, category=category, params=params,
                         dedupe_key=domain.event_item_key(category, event.id, recipient), cause=inbox.Cause.of(event),
                         link=link)
 
@@ -126,7 +126,7 @@ def on_activity_logged(conn, event) -> None:
     rater = d.get("rater_nip") or getattr(inbox.contact(conn, d["nip"]), "rater_nip", None)
     if not rater:
         return
-    cfg = config.for_connection(conn)
+    cfg = config.for_handlers()
     day = domain.local_date(_instant(d.get("logged_at"), event["time"]), cfg.timezone)
     inbox.add_to_digest(
         conn, cfg, recipient=rater, category=domain.ACTIVITY_DIGEST, scope=day.isoformat(), member_id=d["activity_id"],
@@ -172,7 +172,7 @@ def on_evaluation_opened(conn, event) -> None:
     _track_evaluation(conn, d, "open")
     if not d.get("rater_nip"):
         return
-    cfg = config.for_connection(conn)
+    cfg = config.for_handlers()
     period = d["period"]
     inbox.add_to_digest(
         conn, cfg, recipient=d["rater_nip"], category=domain.EVALUATION_OPENED, scope=period["id"],

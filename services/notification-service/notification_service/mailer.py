@@ -175,7 +175,6 @@ def deliver(smtp: config.SmtpSettings, message: EmailMessage) -> None:
 def sender(settings: Settings, engine: Engine, stop: threading.Event) -> None:
     """Background job of the worker: send due e-mails until ``stop`` is set."""
     cfg = config.NotifySettings.from_settings(settings)
-    config.register(settings, cfg)
     backoff = cfg.email_poll_seconds
     while not stop.is_set():
         try:

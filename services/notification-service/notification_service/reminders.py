@@ -142,7 +142,6 @@ def _evaluations_pending(engine: Engine, today: date, lead_days: int) -> dict:
 def scheduler(settings: Settings, engine: Engine, stop: threading.Event) -> None:
     """Background job of the worker: send due reminders until ``stop`` is set."""
     cfg = config.NotifySettings.from_settings(settings)
-    config.register(settings, cfg)
     if not cfg.reminders_enabled:
         log.info("reminders are off (NOTIFICATION_REMINDERS=false)")
         return

@@ -18,5 +18,5 @@ SPEC = ServiceSpec(
     handlers=handlers.HANDLERS,
     consumes=handlers.CONSUMES,
     background=[mailer.sender, webhooks.dispatcher, reminders.scheduler],
-    init_app=config.install,  # NOTIFICATION_*, SMTP_* settings validated when the app starts
+    config=config.NotifySettings.from_settings,  # the service's own settings, validated at start-up
 )

@@ -217,7 +217,6 @@ def replay(conn: Connection, subscription_id: str, statuses: list[str], since: d
 def dispatcher(settings: Settings, engine: Engine, stop: threading.Event) -> None:
     """Background job of the worker: deliver due webhooks until ``stop`` is set."""
     cfg = config.NotifySettings.from_settings(settings)
-    config.register(settings, cfg)
     backoff = cfg.webhook_poll_seconds
     while not stop.is_set():
         try:

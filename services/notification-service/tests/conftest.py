@@ -131,9 +131,7 @@ def topic_of(event: dict) -> str:
 
 def handle(harness, event: dict) -> None:
     """Apply one event through the service's handler in one transaction (no Kafka), as the consumer would."""
-    handler = harness.spec.handlers[event["type"]]
-    with harness.engine.begin() as conn:
-        handler(conn, Event(validate_event(event)))
+    harness.handle(event)
 
 
 @pytest.fixture

@@ -151,6 +151,17 @@ class ServiceHarness:
             thread.join(timeout=30)
         self._stops.clear()
 
+    def handle(self, *events: dict) -> list[str]:
+        """Apply events through the service's handlers exactly as its consumer would (inbox, one
+        transaction each, settings and service config in context), without Kafka."""
+        from ..consumer import EventConsumer
+        from ..events.envelope import Event, validate_event
+
+        consumer = EventConsumer(self.settings, self.engine, group_id=self.spec.consumer_group, topics=[],
+                                 handlers=self.spec.handlers, consumer_factory=None, producer_factory=None,
+                                 service_config=self.spec.load_config(self.settings))
+        return [consumer.apply(Event(validate_event(e))) for e in events]
+
     def outbox(self) -> list[dict]:
         with self.engine.connect() as conn:
             rows = conn.execute(OUTBOX.select().order_by(OUTBOX.c.id)).all()

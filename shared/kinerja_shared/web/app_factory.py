@@ -32,6 +32,7 @@ class Runtime:
     settings: Settings
     engine: Engine
     verifier: TokenVerifier
+    config: object = None  # the service's own settings (ServiceSpec.config)
 
 
 class KinerjaApi(Api):
@@ -67,7 +68,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None, engi
         JSON_SORT_KEYS=False,
     )
     runtime = Runtime(spec=spec, settings=settings, engine=engine or make_engine(settings.database_url),
-                      verifier=TokenVerifier(settings))
+                      verifier=TokenVerifier(settings), config=spec.load_config(settings))
     app.extensions["kinerja"] = runtime
 
     api = KinerjaApi(
@@ -141,6 +142,11 @@ def runtime() -> Runtime:
     from flask import current_app
 
     return current_app.extensions["kinerja"]
+
+
+def service_config():
+    """The service's own settings (ServiceSpec.config) of the app serving this request."""
+    return runtime().config
 
 
 def current_principal() -> Principal:

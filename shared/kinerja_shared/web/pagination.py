@@ -37,7 +37,10 @@ def int_cursor(cursor: str | None) -> int | None:
     if cursor is None:
         return None
     try:
-        return int(decode_cursor(cursor))
+        value = int(decode_cursor(cursor))
+        if not 0 <= value < 2**63:
+            raise ValueError
+        return value
     except (ValueError, ma.ValidationError):
         from .problems import field_error
 
