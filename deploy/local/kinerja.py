@@ -73,6 +73,8 @@ def cmd_up(args) -> None:
     running = {name: pid for name, pid in load_pids().items() if pid_alive(pid)}
     if running:
         say(f"already running ({len(running)} processes); `make status` shows them, `make stop` stops them")
+        if not args.no_seed:
+            seed()
         print_access()
         return
     if not shutil.which("java"):
@@ -107,9 +109,14 @@ def cmd_up(args) -> None:
             fail(f"{service} did not become ready: {exc}; see {LOGS}/{service}.web.log")
         say(f"{service}: ready on http://127.0.0.1:{port}")
     if not args.no_seed:
-        say("seeding the demo organisation (Kota Binjai)")
-        subprocess.run([str(BIN / "python"), str(ROOT / "deploy/local/seed.py")], check=True)
+        seed()
     print_access()
+
+
+def seed() -> None:
+    say("seeding the demo organisation, Kota Binjai (safe to repeat)")
+    if subprocess.run([str(BIN / "python"), str(ROOT / "deploy/local/seed.py")]).returncode != 0:
+        fail(f"seeding failed (see above); the services keep running: fix and rerun `make run`, or see {LOGS.relative_to(ROOT)}/")
 
 
 def print_access() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 import urllib.error
@@ -110,7 +111,7 @@ def main() -> None:
             sys.exit(f"seeding unit {unit_id} failed: {status} {body}")
     rows = employees()
     for nip, name, unit, rater_nip, position in rows:
-        email = name.split(" (")[0].lower().replace(" ", ".").replace(",", "") + "@binjaikota.go.id"
+        email = ".".join(re.findall(r"[a-z]+", name.split(" (")[0].lower().removeprefix("dr. ").removeprefix("drs. "))) + "@binjaikota.go.id"
         status, body = call("PUT", f"{PLAN}/api/v1/employees/{nip}", admin,
                             {"name": name, "unit_id": unit, "rater_nip": rater_nip, "position": position, "email": email})
         if status != 200:
