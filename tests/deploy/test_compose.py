@@ -1,0 +1,164 @@
+"""The single-host compose file (deploy/compose/compose.yaml), checked without a Docker engine."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from . import project
+
+INIT_SQL = project.ROOT / "deploy" / "compose" / "postgres" / "init.sql"
+
+
+@pytest.fixture(scope="module")
+def services() -> dict:
+    return project.compose()["services"]
+
+
+def kafka_version() -> str:
+    pom = (project.ROOT / "deploy" / "kafka" / "pom.xml").read_text()
+    return re.search(r"<kafka\.version>([^<]+)</kafka\.version>", pom).group(1)
+
+
+def depends(service: dict) -> dict[str, str]:
+    deps = service.get("depends_on") or {}
+    if isinstance(deps, list):
+        return {name: "service_started" for name in deps}
+    return {name: spec.get("condition", "service_started") for name, spec in deps.items()}
+
+
+def test_kafka_runs_in_kraft_mode_with_the_tested_version(services):
+    kafka = services["kafka"]
+    assert kafka["image"] == f"apache/kafka:{kafka_version()}", "the same Kafka as deploy/kafka/ and the tests"
+    env = project.compose_environment(kafka)
+    assert set(env["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}
+    assert not any("ZOOKEEPER" in name for name in env)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{22}", env["CLUSTER_ID"]), "22 characters of URL-safe base64"
+    assert env["KAFKA_CONTROLLER_QUORUM_VOTERS"].startswith(env["KAFKA_NODE_ID"] + "@")
+    assert env["KAFKA_ADVERTISED_LISTENERS"] == "PLAINTEXT://kafka:9092"
+    for name in ("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
+                 "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR",
+                 "KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR"):
+        assert env[name] == "1", f"{name}: a single broker"
+    assert env["KAFKA_LOG_RETENTION_MS"] == "-1", "read models are rebuilt from the topics: keep the events"
+    assert any(v.endswith(":" + env["KAFKA_LOG_DIRS"]) for v in kafka["volumes"]), "the log dirs on a volume"
+    assert kafka["healthcheck"]["test"]
+
+
+def test_postgres_has_one_database_and_role_per_service(services):
+    postgres = services["postgres"]
+    assert postgres["image"].startswith("postgres:")
+    major = int(postgres["image"].split(":")[1].split(".")[0].split("-")[0])
+    assert major >= 15, "init.sql uses psql's \\getenv (PostgreSQL 15+)"
+    assert any(v.startswith("./postgres/init.sql:/docker-entrypoint-initdb.d/") for v in postgres["volumes"])
+    assert "pg_isready" in postgres["healthcheck"]["test"]
+    sql = INIT_SQL.read_text()
+    env = project.compose_environment(postgres)
+    for variable in re.findall(r"\\getenv \w+ (\w+)", sql):
+        assert env.get(variable), f"init.sql reads {variable}; pass it to the postgres container"
+    for service in project.SERVICES:
+        url = urlsplit(project.compose_environment(services[f"{service}-web"])["DATABASE_URL"])
+        database = url.path.lstrip("/")
+        assert url.hostname == "postgres"
+        assert re.search(rf"CREATE DATABASE {database} OWNER {url.username}\b", sql), f"{service}: its database and role"
+        assert re.search(rf"CREATE ROLE {url.username} LOGIN PASSWORD", sql)
+        assert re.search(rf"REVOKE ALL ON DATABASE {database} FROM PUBLIC", sql), "no service reads another's database"
+
+
+@pytest.mark.parametrize("service", list(project.SERVICES))
+def test_each_service_runs_migrate_then_web_and_worker(services, service):
+    port = project.SERVICES[service]
+    migrate, web, worker = (services[f"{service}-{p}"] for p in ("migrate", "web", "worker"))
+    assert migrate["command"] == ["migrate"]
+    assert web["command"] == ["web"]
+    assert worker["command"] == ["worker"]
+    images = {migrate["image"], web["image"], worker["image"]}
+    assert len(images) == 1, "web, worker and migrate run one image"
+    for process in (migrate, web, worker):
+        assert process["build"]["dockerfile"] == f"services/{service}/Dockerfile"
+        context = (project.COMPOSE.parent / process["build"]["context"]).resolve()
+        assert context == project.ROOT, "the images are built from the repository root"
+        assert (context / process["build"]["dockerfile"]).is_file()
+    assert migrate.get("restart", "no") == "no"
+    assert depends(migrate) == {"postgres": "service_healthy"}
+    for process in (web, worker):
+        assert depends(process)[f"{service}-migrate"] == "service_completed_successfully"
+    assert depends(worker)["kafka"] == "service_healthy"
+    assert [p.rsplit(":", 2)[-2:] for p in web["ports"]] == [[str(port), str(port)]]
+    assert f"127.0.0.1:{port}/healthz" in " ".join(web["healthcheck"]["test"])
+    assert worker["healthcheck"] == {"disable": True}, "the image's HTTP health check does not fit the worker"
+    assert migrate["healthcheck"] == {"disable": True}
+
+
+@pytest.mark.parametrize("service", list(project.SERVICES))
+def test_service_containers_are_read_only_and_drop_capabilities(services, service):
+    for process in ("migrate", "web", "worker"):
+        container = services[f"{service}-{process}"]
+        assert container["read_only"] is True
+        assert {"/tmp", "/app/metrics"} <= set(container["tmpfs"])
+        assert container["cap_drop"] == ["ALL"]
+        assert "user" not in container, "the image's non-root user"
+
+
+def test_every_variable_in_the_compose_file_is_a_setting(services):
+    known = project.known_variables()
+    for name, container in services.items():
+        if name in ("postgres", "kafka"):
+            continue
+        unknown = set(project.compose_environment(container)) - known
+        assert not unknown, f"{name} sets {sorted(unknown)}, which no Kinerja process reads"
+
+
+@pytest.mark.parametrize("service", list(project.SERVICES))
+@pytest.mark.parametrize("environ", [
+    {},
+    {"KINERJA_ENV": "production", "JWT_JWKS_URL": "https://sso.example.go.id/certs", "POSTGRES_PASSWORD": "x"},
+], ids=["defaults", "production"])
+def test_every_process_starts_with_the_compose_configuration(service, environ):
+    services = project.compose(environ)["services"]
+    for process in ("migrate", "web", "worker"):
+        env = project.compose_environment(services[f"{service}-{process}"])
+        for required in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "KINERJA_ENV"):
+            assert env.get(required), f"{service}-{process}: {required} is not set"
+        assert env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092"
+        settings = project.validate_service_settings(service, env)
+        assert settings.database_url.startswith("postgresql+psycopg://")
+        assert settings.environment == (environ.get("KINERJA_ENV") or "development")
+
+
+def test_activity_evidence_is_on_a_volume(services):
+    web = services["activity-service-web"]
+    directory = project.compose_environment(web)["ACTIVITY_EVIDENCE_DIR"]
+    mounts = [v.split(":")[1] for v in web.get("volumes", [])]
+    assert any(directory == m or directory.startswith(m.rstrip("/") + "/") for m in mounts)
+
+
+# Keys of the Compose Specification (compose-spec.json) this file may use: a misspelt key
+# (`healthckeck`, `depend_on`) is otherwise silently ignored by tools that do not validate.
+SERVICE_KEYS = {
+    "annotations", "attach", "build", "cap_add", "cap_drop", "cgroup", "command", "configs", "container_name",
+    "cpus", "depends_on", "deploy", "develop", "devices", "dns", "entrypoint", "env_file", "environment", "expose",
+    "extends", "extra_hosts", "group_add", "healthcheck", "hostname", "image", "init", "labels", "logging",
+    "mem_limit", "mem_reservation", "network_mode", "networks", "pid", "platform", "ports", "post_start", "pre_stop",
+    "privileged", "profiles", "pull_policy", "read_only", "restart", "scale", "secrets", "security_opt", "shm_size",
+    "stop_grace_period", "stop_signal", "sysctls", "tmpfs", "tty", "ulimits", "user", "volumes", "working_dir",
+}
+HEALTHCHECK_KEYS = {"disable", "interval", "retries", "test", "timeout", "start_period", "start_interval"}
+BUILD_KEYS = {"context", "dockerfile", "args", "target", "labels", "cache_from", "cache_to", "tags", "platforms", "pull"}
+
+
+def test_only_compose_specification_keys():
+    model = project.compose()
+    assert set(model) - {"name", "services", "volumes", "networks", "secrets", "configs"} <= {
+        k for k in model if k.startswith("x-")}
+    for name, service in model["services"].items():
+        assert set(service) <= SERVICE_KEYS, f"{name}: {sorted(set(service) - SERVICE_KEYS)}"
+        assert set(service.get("healthcheck", {})) <= HEALTHCHECK_KEYS, name
+        assert set(service.get("build", {})) <= BUILD_KEYS, name
+        assert set(depends(service).values()) <= {"service_started", "service_healthy", "service_completed_successfully"}
+        for dependency in depends(service):
+            assert dependency in model["services"], f"{name} depends on unknown {dependency}"
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            assert source.startswith(".") or source in model["volumes"], f"{name}: volume {source} is not declared"
