@@ -64,7 +64,10 @@ def make_cli(spec: ServiceSpec, app_factory_path: str) -> click.Group:
     def topics() -> None:
         from .kafka_io import ensure_topics, topics_for
 
+        from .logs import configure_logging
+
         s = settings()
+        configure_logging(spec.name, s.log_level)
         names = topics_for(s, spec.consumer_group if spec.handlers else None, spec.consumes)
         created = ensure_topics(s, names)
         click.echo(json.dumps({"topics": names, "created": created}, indent=2))

@@ -3,15 +3,25 @@
 Sync workers: on a 2-core machine 2 sync workers outran 4 workers and gthread for these
 database-bound endpoints (docs/operations.md). Override with WEB_CONCURRENCY, BIND, etc.
 """
-import multiprocessing
 import os
 
-workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))
+
+def _int(name: str, default: int) -> int:
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise SystemExit(f"{name} must be a whole number, got {raw!r}")
+    return int(raw)
+
+
+# CPUs this process may use (a container's cpuset), not the node's count.
+workers = _int("WEB_CONCURRENCY", max(2, len(os.sched_getaffinity(0))))
 worker_class = "sync"
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)
 keepalive = 5
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests = _int("GUNICORN_MAX_REQUESTS", 0)
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 access_log_format = (
     '{"time":"%(t)s","level":"INFO","logger":"gunicorn.access","method":"%(m)s","path":"%(U)s",'

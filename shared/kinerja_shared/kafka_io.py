@@ -75,36 +75,41 @@ def ensure_topics(settings: Settings, names: list[str], *, wait_seconds: float =
     """Create missing topics with the configured partitions and replication; wait for the broker.
 
     Returns the names that were created. Retries with backoff while the broker is unreachable,
-    up to ``wait_seconds``.
+    up to ``wait_seconds``; a refusal by the broker (e.g. a replication factor larger than the
+    number of brokers) is raised at once with the broker's reason.
     """
     deadline = time.monotonic() + wait_seconds
     delay = 0.5
     while True:
         try:
             admin = make_admin(settings)
-            try:
-                existing = set(admin.list_topics())
-                missing = [n for n in names if n not in existing]
-                if missing:
-                    spec = {
-                        n: {
-                            "num_partitions": settings.kafka_topic_partitions,
-                            "replication_factor": settings.kafka_replication_factor,
-                            "configs": {"min.insync.replicas": str(min(2, settings.kafka_replication_factor))},
-                        }
-                        for n in missing
-                    }
-                    try:
-                        admin.create_topics(spec, raise_errors=False, wait_for_metadata=True)
-                    except TopicAlreadyExistsError:
-                        pass
-                    log.info("created topics", extra={"topics": missing})
-                return missing
-            finally:
-                admin.close()
         except KafkaError as exc:
             if time.monotonic() > deadline:
                 raise
-            log.warning("Kafka not reachable for topic bootstrap, retrying", extra={"error": str(exc)})
+            log.warning("Kafka not reachable for topic bootstrap, retrying", extra={"error": repr(exc)})
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
+            continue
+        try:
+            existing = set(admin.list_topics())
+            missing = [n for n in names if n not in existing]
+            for name in missing:
+                spec = {name: {
+                    "num_partitions": settings.kafka_topic_partitions,
+                    "replication_factor": settings.kafka_replication_factor,
+                    "configs": {"min.insync.replicas": str(min(2, settings.kafka_replication_factor))},
+                }}
+                try:
+                    admin.create_topics(spec, raise_errors=True, wait_for_metadata=True)
+                except TopicAlreadyExistsError:
+                    pass
+                except KafkaError as exc:
+                    raise RuntimeError(
+                        f"the broker refused to create topic {name} with {settings.kafka_topic_partitions} partitions and "
+                        f"replication {settings.kafka_replication_factor} (KAFKA_TOPIC_PARTITIONS, KAFKA_REPLICATION_FACTOR): {exc!r}"
+                    ) from exc
+            if missing:
+                log.info("created topics", extra={"topics": missing})
+            return missing
+        finally:
+            admin.close()

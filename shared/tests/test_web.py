@@ -131,3 +131,12 @@ def test_database_down_is_503_with_retry_after(probe):
     r = app.test_client().post("/api/v1/notes", json={"nip": NIP, "text": "x"}, headers=probe.token(NIP))
     assert r.status_code == 503 and r.headers["Retry-After"] and r.content_type == "application/problem+json"
     assert app.test_client().get("/readyz").status_code == 503
+
+
+def test_readiness_is_degraded_not_failed_when_only_kafka_is_down(probe):
+    from dataclasses import replace
+
+    app = create_service_app(probe.spec, replace(probe.settings, kafka_bootstrap_servers="127.0.0.1:1"), probe.engine)
+    r = app.test_client().get("/readyz")
+    assert r.status_code == 200 and r.json["status"] == "degraded"
+    assert r.json["checks"]["database"] == "ok" and r.json["checks"]["kafka"].startswith("unavailable")
