@@ -14,7 +14,6 @@ help: ## list the commands
 $(VENV)/.installed: constraints.txt shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -c constraints.txt -e shared $(foreach s,$(SERVICES),-e services/$(s)) $(DEV_TOOLS)
 	@touch $@
 
