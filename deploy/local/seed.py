@@ -1,9 +1,15 @@
 #!/usr/bin/env python3
 """Seed the demo organisation, Kota Binjai, through the services' public APIs (idempotent).
 
-Two agencies (Dinas Kesehatan, Dinas Pendidikan) with sub-units, a head, raters and
-employees with valid NIPs, and plans: the demo employee's plan is approved so activities
-can be logged against it at once.
+- two agencies (Dinas Kesehatan, Dinas Pendidikan) with sub-units, their heads, raters and about
+  twenty employees with valid NIPs;
+- plans in every status: approved (the demo employee's and most staff's), submitted, draft, and
+  one returned with the rater's reason;
+- this month's working days of activities for the staff with approved plans, most verified;
+- the current period evaluated for part of the demo unit (submitted and closed, with predicates).
+
+Every step is safe to repeat: plans are created only when none exist for the year, activities
+carry ids derived from the employee, day and slot, and only open evaluations are closed.
 """
 from __future__ import annotations
 
@@ -12,6 +18,9 @@ import os
 import re
 import sys
 import time
+import uuid
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 import urllib.error
 import urllib.request
 
@@ -19,6 +28,9 @@ from kinerja_shared.auth import mint_token
 from kinerja_shared.config import Settings
 
 PLAN = os.environ.get("PLAN_SERVICE_URL", "http://127.0.0.1:8001")
+ACTIVITY = os.environ.get("ACTIVITY_SERVICE_URL", "http://127.0.0.1:8002")
+EVALUATION = os.environ.get("EVALUATION_SERVICE_URL", "http://127.0.0.1:8003")
+WIB = ZoneInfo(os.environ.get("KINERJA_TIMEZONE", "Asia/Jakarta"))
 
 DEMO_USERS = {
     "admin": {"nip": "197001011995031001", "name": "Rahmat Hidayat (BKPSDM)", "unit": "bkpsdm", "roles": ["admin"]},
@@ -86,11 +98,12 @@ def employees():
     return rows
 
 
-def plan_body(nip: str, year: int) -> dict:
+def plan_body(nip: str, year: int, supports: str | None = None) -> dict:
+    """A JA_JF plan; ``supports`` is the rater's result its main result supports (the cascade, intervensi)."""
     return {
         "nip": nip, "year": year, "approach": "quantitative", "model": "JA_JF",
         "results": [
-            {"kind": "main", "text": "Terlaksananya pelayanan kesehatan dasar yang bermutu",
+            {"kind": "main", "text": "Terlaksananya pelayanan kesehatan dasar yang bermutu", "supports_result_id": supports,
              "indicators": [{"aspect": "quantity", "text": "Jumlah pasien yang dilayani", "target_value": 1200, "target_unit": "pasien"},
                             {"aspect": "quality", "text": "Kepuasan pasien", "target_value": 90, "target_unit": "%"}]},
             {"kind": "additional", "text": "Tersusunnya laporan bulanan pelayanan",
@@ -116,19 +129,124 @@ def main() -> None:
                             {"name": name, "unit_id": unit, "rater_nip": rater_nip, "position": position, "email": email})
         if status != 200:
             sys.exit(f"seeding employee {nip} failed: {status} {body}")
-    year = time.localtime().tm_year
-    employee = DEMO_USERS["employee"]
-    emp_token = token_for(settings, employee)
-    status, existing = call("GET", f"{PLAN}/api/v1/plans?nip={employee['nip']}&year={year}", emp_token)
-    if status == 200 and not existing["items"]:
-        status, plan = call("POST", f"{PLAN}/api/v1/plans", emp_token, plan_body(employee["nip"], year))
-        if status != 201:
-            sys.exit(f"seeding the demo plan failed: {status} {plan}")
-        call("POST", f"{PLAN}/api/v1/plans/{plan['id']}/submit", emp_token)
-        status, plan = call("POST", f"{PLAN}/api/v1/plans/{plan['id']}/approve", token_for(settings, DEMO_USERS["rater"]))
-        if status != 200:
-            sys.exit(f"approving the demo plan failed: {status} {plan}")
-    print(f"[kinerja] seeded {len(UNITS)} units, {len(rows)} employees and the demo employee's approved {year} plan", flush=True)
+    year = datetime.now(WIB).year
+    people = {nip: (name, unit, rater_nip) for nip, name, unit, rater_nip, _ in rows}
+    tokens = {nip: mint_token(settings, sub=nip, name=people[nip][0], unit=people[nip][1],
+                              roles=["employee", "supervisor", "unit_head"] if nip in HEADS else
+                              (["employee", "supervisor"] if nip in RATERS else ["employee"]))
+              for nip in people}
+    staff = [nip for nip, (_, _, rater_nip) in people.items() if rater_nip]
+    statuses = {nip: ("approved" if i % 5 not in (3, 4) else ("submitted" if i % 5 == 3 else "draft")) for i, nip in enumerate(staff)}
+    statuses[DEMO_USERS["employee"]["nip"]] = "approved"
+    statuses[staff[-1]] = "returned"
+    plans = {}
+    # The cascade runs top-down: raters' plans are approved before their staff's plans name a result to support.
+    for nip in sorted(staff, key=lambda n: n not in RATERS):
+        rater_plan = plans.get(people[nip][2])
+        supports = next((r["result_id"] for r in rater_plan["results"] if r["kind"] == "main"), None) if rater_plan else None
+        plans[nip] = ensure_plan(nip, people[nip][2], year, statuses[nip], tokens, supports)
+    approved = [nip for nip in staff if plans[nip]["status"] == "approved"]
+    counts = {s_: sum(1 for p in plans.values() if p["status"] == s_) for s_ in ("approved", "submitted", "draft")}
+    print(f"[kinerja] plans: {counts['approved']} approved, {counts['submitted']} submitted, {counts['draft']} draft "
+          f"(one of them returned with a reason)", flush=True)
+
+    logged = sum(seed_activities(nip, people[nip][2], plans[nip], tokens) for nip in approved)
+    print(f"[kinerja] activities: {logged} entries over this month's working days", flush=True)
+    closed = seed_evaluations(approved, people, plans, tokens)
+    print(f"[kinerja] seeded {len(UNITS)} units, {len(rows)} employees; {closed} evaluations of the current period closed",
+          flush=True)
+
+
+HEADS = {"197205101998031002", "197106121997031005", "197001011995031001"}
+RATERS = {"198003152005012003"}
+
+
+def ensure_plan(nip: str, rater_nip: str, year: int, status: str, tokens: dict, supports: str | None) -> dict:
+    """The employee's plan for the year, brought once to the wanted status."""
+    me, rater = tokens[nip], tokens[rater_nip]
+    code, existing = call("GET", f"{PLAN}/api/v1/plans?nip={nip}&year={year}", me)
+    if code == 200 and existing["items"]:
+        return existing["items"][0]
+    code, plan = call("POST", f"{PLAN}/api/v1/plans", me, plan_body(nip, year, supports))
+    if code != 201:
+        sys.exit(f"seeding the plan of {nip} failed: {code} {plan}")
+    if status == "draft":
+        return plan
+    plan = expect(call("POST", f"{PLAN}/api/v1/plans/{plan['id']}/submit", me), f"submitting {nip}'s plan")
+    if status == "approved":
+        plan = expect(call("POST", f"{PLAN}/api/v1/plans/{plan['id']}/approve", rater), f"approving {nip}'s plan")
+    elif status == "returned":
+        plan = expect(call("POST", f"{PLAN}/api/v1/plans/{plan['id']}/return", rater,
+                           {"reason": "Indikator kualitas belum terukur; tambahkan target persentase."}), f"returning {nip}'s plan")
+    return plan
+
+
+def expect(answer, what: str):
+    code, body = answer
+    if code not in (200, 201, 207):
+        sys.exit(f"{what} failed: {code} {body}")
+    return body
+
+
+def wait_for(check, what: str, timeout: float = 90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.5)
+    sys.exit(f"timed out waiting for {what}: is the service's worker running? (`make status`, `make logs`)")
+
+
+def seed_activities(nip: str, rater_nip: str, plan: dict, tokens: dict) -> int:
+    """One to two entries per working day of this month so far (up to yesterday), through the batch endpoint."""
+    me = tokens[nip]
+    indicators = [i["indicator_id"] for r in plan["results"] for i in r["indicators"]]
+    wait_for(lambda: (lambda a: a[0] == 200 and any(i["indicator_id"] in indicators for i in a[1]["items"]))(
+        call("GET", f"{ACTIVITY}/api/v1/indicators?nip={nip}", me)), "activity-service to learn the approved plans")
+    today = datetime.now(WIB).date()
+    days = [today.replace(day=d) for d in range(1, today.day) if today.replace(day=d).weekday() < 5]
+    items = []
+    for day in days:
+        for slot, (start, end, what, qty) in enumerate([("08:00", "10:00", "Melayani pasien poli umum", 14),
+                                                         ("13:00", "14:30", "Menyusun laporan harian pelayanan", 1)]):
+            if slot == 1 and day.day % 2:
+                continue
+            items.append({"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"kinerja-seed/{nip}/{day}/{slot}")),
+                          "date": day.isoformat(), "start_time": start, "end_time": end, "indicator_id": indicators[slot * 2 % len(indicators)],
+                          "description": what, "quantity": qty, "quantity_unit": "pasien" if slot == 0 else "laporan",
+                          "evidence": [{"url": f"https://arsip.binjaikota.go.id/kinerja/{nip}/{day}"}]})
+    for start in range(0, len(items), 50):
+        expect(call("POST", f"{ACTIVITY}/api/v1/activities/batch", me, {"items": items[start:start + 50]}), f"logging {nip}'s activities")
+    # The rater verifies all but the last few days' entries.
+    to_verify = [{"id": it["id"], "decision": "accepted"} for it in items if date.fromisoformat(it["date"]) < today - timedelta(days=3)]
+    for start in range(0, len(to_verify), 200):
+        expect(call("POST", f"{ACTIVITY}/api/v1/activities/verify", tokens[rater_nip], {"items": to_verify[start:start + 200]}),
+               f"verifying {nip}'s activities")
+    return len(items)
+
+
+def seed_evaluations(approved: list[str], people: dict, plans: dict, tokens: dict) -> int:
+    """Close the current period's evaluation for the demo unit's staff except the demo employee."""
+    closed = 0
+    demo = DEMO_USERS["employee"]["nip"]
+    ratings = [("above", "above"), ("meets", "meets"), ("above", "meets"), ("meets", "above"), ("below", "meets")]
+    for i, nip in enumerate(n for n in approved if people[n][1] == "dinkes-yankes" and n != demo):
+        rater = tokens[people[nip][2]]
+        evaluation = wait_for(lambda: next(iter(
+            e for e in (call("GET", f"{EVALUATION}/api/v1/evaluations?nip={nip}", rater)[1] or {}).get("items", [])
+            if e["plan_id"] == plans[nip]["id"]), None), "evaluation-service to open the evaluations")
+        if evaluation["status"] == "closed":
+            closed += 1
+            continue
+        results, behaviour = ratings[i % len(ratings)]
+        if evaluation["status"] == "open":
+            expect(call("POST", f"{EVALUATION}/api/v1/evaluations/{evaluation['id']}/submit", rater,
+                        {"results_rating": results, "behaviour_rating": behaviour,
+                         "rating_note": "Berdasarkan bukti dukung kegiatan harian bulan ini"}), f"submitting {nip}'s evaluation")
+        expect(call("POST", f"{EVALUATION}/api/v1/evaluations/{evaluation['id']}/close", rater), f"closing {nip}'s evaluation")
+        closed += 1
+    return closed
 
 
 if __name__ == "__main__":
