@@ -4,20 +4,17 @@ from pathlib import Path
 from kinerja_shared.service import ServiceSpec
 
 from . import api, handlers
-from .config import install
 from .models import metadata
 
 SPEC = ServiceSpec(
     name="plan-service",
     package="plan_service",
     title="Kinerja plan-service",
-    description="The org directory (units, employees, who rates whom, imported from the HR master) and performance "
-    "plans (SKP): drafting, submission, approval, return, amendments with every revision kept, templates per position, "
-    "bulk approval, the cascade (Matriks Peran Hasil) and completion monitoring.",
+    description="The org directory (units, employees, who rates whom) and performance plans (SKP): "
+    "drafting, submission, approval, return and amendment.",
     metadata=metadata,
     migrations_dir=Path(__file__).resolve().parent.parent / "migrations",
-    blueprints=api.BLUEPRINTS,
+    blueprints=[api.units_blp, api.employees_blp, api.plans_blp],
     handlers=handlers.HANDLERS,
     consumes=handlers.CONSUMES,
-    init_app=install,  # validates PLAN_* at start-up
 )
