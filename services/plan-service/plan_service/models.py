@@ -1,7 +1,7 @@
 """plan-service tables (SQLAlchemy Core) plus the platform tables from kinerja_shared."""
-from sqlalchemy import JSON, Boolean, Column, Date, Float, Index, Integer, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, Date, Float, Index, Integer, PrimaryKeyConstraint, String, Table, Text, text
 
-from kinerja_shared.db import UTCDateTime, new_metadata
+from kinerja_shared.db import BigId, UTCDateTime, new_metadata
 
 metadata = new_metadata()
 
@@ -35,6 +35,25 @@ employees = Table(
     Column("updated_at", UTCDateTime(), nullable=False),
 )
 
+# A change of unit (transfer, mutasi) or of rater, with the date it takes effect.
+employee_changes = Table(
+    "employee_changes",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("nip", String(18), nullable=False),
+    Column("field", String(32), nullable=False),  # unit_id, rater_nip, rater_superior_nip
+    Column("old_value", String(64)),
+    Column("new_value", String(64)),
+    Column("effective_date", Date, nullable=False),
+    Column("reason", Text),
+    Column("source", String(16), nullable=False),  # api, import
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", UTCDateTime(), nullable=False),
+    Index("ix_employee_changes_nip", "nip", "effective_date"),
+)
+
+OPEN_PLAN = text("status <> 'closed'")
+
 plans = Table(
     "plans",
     metadata,
@@ -57,6 +76,83 @@ plans = Table(
     Column("updated_at", UTCDateTime(), nullable=False),
     Column("submitted_at", UTCDateTime()),
     Column("approved_at", UTCDateTime()),
+    Column("position", String(200)),            # the post the plan is for (from the directory)
+    Column("functional_coefficient", Float),
+    Column("approved_by", String(64)),
+    Column("closed_at", UTCDateTime()),
+    Column("closed_reason", Text),
+    Column("template_id", String(36)),
+    Column("copied_from_plan_id", String(36)),
     Index("ix_plans_nip_year", "nip", "year"),
     Index("ix_plans_rater_status", "rater_nip", "status"),
+    Index("ix_plans_unit_year", "unit_id", "year"),
+    # one plan in force (draft, submitted or approved) per employee and year; closed ones are history
+    Index("uq_plans_open_nip_year", "nip", "year", unique=True, postgresql_where=OPEN_PLAN, sqlite_where=OPEN_PLAN),
+)
+
+# Every approved revision of a plan, kept whole: 1 at approval, then one per amendment,
+# rater change or transfer.
+plan_revisions = Table(
+    "plan_revisions",
+    metadata,
+    Column("plan_id", String(36), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),  # approval, amendment, rater_change, transfer
+    Column("reason", Text),
+    Column("status", String(16), nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("approach", String(16), nullable=False),
+    Column("model", String(8), nullable=False),
+    Column("rater_nip", String(18)),
+    Column("rater_superior_nip", String(18)),
+    Column("unit_id", String(64), nullable=False),
+    Column("content", JSON, nullable=False),
+    Column("amendment_id", String(36)),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", UTCDateTime(), nullable=False),
+    PrimaryKeyConstraint("plan_id", "revision"),
+)
+
+# A proposed change of an approved plan: the employee or the rater proposes, the rater decides.
+plan_amendments = Table(
+    "plan_amendments",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("plan_id", String(36), nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("base_revision", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("approach", String(16), nullable=False),
+    Column("model", String(8), nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("content", JSON, nullable=False),
+    Column("proposed_by", String(64), nullable=False),
+    Column("proposed_at", UTCDateTime(), nullable=False),
+    Column("decided_by", String(64)),
+    Column("decided_at", UTCDateTime()),
+    Column("decision_reason", Text),
+    Column("resulting_revision", Integer),
+    Column("version", Integer, nullable=False, default=1),
+    # at most one pending amendment per plan
+    Index("uq_plan_amendments_pending", "plan_id", unique=True,
+          postgresql_where=text("status = 'proposed'"), sqlite_where=text("status = 'proposed'")),
+)
+
+# Plan templates per position, assigned in bulk to the employees of a unit.
+plan_templates = Table(
+    "plan_templates",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("position", String(200), nullable=False, index=True),
+    Column("description", Text),
+    Column("approach", String(16), nullable=False),
+    Column("model", String(8), nullable=False),
+    Column("content", JSON, nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
 )

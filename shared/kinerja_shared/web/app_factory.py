@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import Flask, g, request
 from flask_smorest import Api
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
@@ -18,6 +18,7 @@ from ..db import make_engine
 from ..logs import configure_logging
 from ..service import ServiceSpec
 from . import health, idempotency
+from .input_guard import database_refused, reject_nul_characters
 from .problems import (PROBLEM_JSON, Problem, ProblemSchema, Unauthorized, handle_database_unavailable,
                        handle_http_exception, handle_problem, handle_unexpected, problem_response)
 
@@ -92,6 +93,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None, engi
         health.start_timer()
         if request.path.startswith("/api/"):
             g.principal = _authenticate(runtime)
+            reject_nul_characters()
             replay = idempotency.claim(runtime.engine, g.principal.sub)
             if replay is not None:
                 return replay
@@ -116,6 +118,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None, engi
     app.register_error_handler(Problem, handle_problem)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(DataError, database_refused)
     app.register_error_handler(PoolTimeout, handle_database_unavailable)
     app.register_error_handler(
         IntegrityError, lambda e: problem_response(409, "The change conflicts with data that already exists.")

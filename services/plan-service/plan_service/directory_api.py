@@ -1,0 +1,303 @@
+"""HTTP API of the org directory: /api/v1/units, /api/v1/employees, /api/v1/directory/imports.
+
+Reading the directory is open to every signed-in caller (it is the org chart people pick
+raters and units from); changing it is for admins (BKPSDM). Every write goes through the same
+checks as the import (importer.check) and the same writer (store.apply_directory), so a unit or
+an employee changed by hand behaves exactly like one changed by a file.
+"""
+from __future__ import annotations
+
+from flask import request
+from flask_smorest import Blueprint
+from sqlalchemy import func, or_, select
+
+from kinerja_shared.web.app_factory import current_principal, runtime
+from kinerja_shared.web.etag import check_if_match, etag_for
+from kinerja_shared.web.pagination import decode_cursor, encode_cursor
+from kinerja_shared.web.problems import NotFound, Problem, field_error
+
+from . import domain, importer, store
+from .config import current_config
+from .models import employees
+from .models import units as units_tbl
+from .schemas import (EmployeeHistory, EmployeeIn, EmployeeOut, EmployeePage, EmployeeQuery, ImportQuery, ImportReport,
+                      UnitIn, UnitOut, UnitPage, UnitQuery, UnitTree, UnitTreeQuery)
+from .web import errors, require_admin, violations
+
+units_blp = Blueprint("units", __name__, url_prefix="/api/v1/units", description="Units (OPD and sub-units) as a tree.")
+employees_blp = Blueprint("employees", __name__, url_prefix="/api/v1/employees",
+                          description="The org directory: employees, their raters, and the history of transfers and rater changes.")
+directory_blp = Blueprint("directory", __name__, url_prefix="/api/v1/directory",
+                          description="Import of the org directory from the HR master's export (CSV or JSON).")
+
+
+def _cursor(args) -> str | None:
+    return decode_cursor(args["cursor"]) if args.get("cursor") else None
+
+
+def _page(rows, limit: int, key) -> tuple[list, str | None]:
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (encode_cursor(key(rows[-1])) if more and rows else None)
+
+
+def _row_errors(plan_errors) -> list[tuple[str, str]]:
+    return [(e.field, e.message) for e in plan_errors]
+
+
+# -- units ---------------------------------------------------------------------------------------
+
+@units_blp.route("")
+@units_blp.arguments(UnitQuery, location="query")
+@units_blp.response(200, UnitPage)
+@errors(units_blp, (422, "Bad filter or cursor"))
+def list_units(args):
+    """List units by id, optionally the children of one unit or a whole subtree."""
+    query = select(units_tbl).order_by(units_tbl.c.id)
+    if args.get("parent_id"):
+        query = query.where(units_tbl.c.parent_id == args["parent_id"])
+    if _cursor(args):
+        query = query.where(units_tbl.c.id > _cursor(args))
+    with runtime().engine.connect() as conn:
+        if args.get("root"):
+            query = query.where(units_tbl.c.id.in_(sorted(store.subtree(conn, {args["root"]}))))
+        rows = conn.execute(query.limit(args["limit"] + 1)).all()
+    rows, cursor = _page(rows, args["limit"], lambda r: r.id)
+    return {"items": [dict(r._mapping) for r in rows], "next_cursor": cursor}
+
+
+@units_blp.route("/tree")
+@units_blp.arguments(UnitTreeQuery, location="query")
+@units_blp.response(200, UnitTree)
+@errors(units_blp, (404, "No such root unit"), (422, "Bad query"))
+def unit_tree(args):
+    """The unit tree (OPD and their sub-units), nested, with the number of active employees in each unit."""
+    with runtime().engine.connect() as conn:
+        rows = store.all_units(conn)
+        counts = dict(conn.execute(select(employees.c.unit_id, func.count()).where(employees.c.active.is_(True))
+                                   .group_by(employees.c.unit_id)).all())
+    root = args.get("root")
+    if root and root not in rows:
+        raise NotFound(f"unit {root} does not exist")
+    children: dict[str | None, list] = {}
+    for unit in sorted(rows.values(), key=lambda u: u.id):
+        parent = unit.parent_id if unit.parent_id in rows else None
+        children.setdefault(parent, []).append(unit)
+
+    def node(unit, depth=0) -> dict:
+        kids = [node(c, depth + 1) for c in children.get(unit.id, [])] if depth < 50 else []
+        return {"id": unit.id, "name": unit.name, "head_nip": unit.head_nip, "employees": counts.get(unit.id, 0), "children": kids}
+
+    tops = [rows[root]] if root else children.get(None, [])
+    return {"items": [node(u) for u in tops]}
+
+
+@units_blp.route("/<unit_id>")
+@units_blp.response(200, UnitOut)
+@errors(units_blp, (404, "No such unit"))
+def get_unit(unit_id):
+    """Read one unit."""
+    with runtime().engine.connect() as conn:
+        row = conn.execute(select(units_tbl).where(units_tbl.c.id == unit_id)).first()
+    if row is None:
+        raise NotFound(f"unit {unit_id} does not exist")
+    return dict(row._mapping)
+
+
+@units_blp.route("/<unit_id>", methods=["PUT"])
+@units_blp.arguments(UnitIn)
+@units_blp.response(200, UnitOut)
+@errors(units_blp, (422, "Invalid unit id or NIP, unknown parent, or a cycle in the tree"))
+def put_unit(body, unit_id):
+    """Create or update a unit (admin). The parent must exist; the path of the unit and of every unit
+    below it is computed; a new head or path republishes EmployeeUpserted for the people concerned."""
+    require_admin()
+    problem = domain.unit_id_problem(unit_id)
+    if problem:
+        raise field_error("unit_id", problem)
+    today = current_config().today()
+    with runtime().engine.begin() as conn:
+        parsed = importer.Parsed("api", units=[importer.Row("units", 0, None, {"id": unit_id, **body})])
+        plan = importer.check(parsed, existing_units=store.existing_units(conn), existing_employees={},
+                              default_effective=today, today=today)
+        if plan.errors:
+            raise violations(_row_errors(plan.errors))
+        store.apply_directory(conn, current_principal(), plan, source="api", reason=None)
+        row = conn.execute(select(units_tbl).where(units_tbl.c.id == unit_id)).first()
+    return dict(row._mapping)
+
+
+# -- employees -----------------------------------------------------------------------------------
+
+@employees_blp.route("")
+@employees_blp.arguments(EmployeeQuery, location="query")
+@employees_blp.response(200, EmployeePage)
+@errors(employees_blp, (422, "Bad filter or cursor"))
+def list_employees(args):
+    """List employees by NIP, filtered by unit (and its subunits), rater, position, active, or a name/NIP search."""
+    query = select(employees).order_by(employees.c.nip)
+    for name in ("rater_nip", "position", "active"):
+        if args.get(name) is not None:
+            query = query.where(employees.c[name] == args[name])
+    if args.get("q"):
+        query = query.where(or_(employees.c.name.icontains(args["q"], autoescape=True),
+                                employees.c.nip.contains(args["q"], autoescape=True)))
+    if _cursor(args):
+        query = query.where(employees.c.nip > _cursor(args))
+    with runtime().engine.connect() as conn:
+        if args.get("unit_id"):
+            wanted = store.subtree(conn, {args["unit_id"]}) if args["include_subunits"] else {args["unit_id"]}
+            query = query.where(employees.c.unit_id.in_(sorted(wanted)))
+        rows = conn.execute(query.limit(args["limit"] + 1)).all()
+    rows, cursor = _page(rows, args["limit"], lambda r: r.nip)
+    return {"items": [dict(r._mapping) for r in rows], "next_cursor": cursor}
+
+
+@employees_blp.route("/<nip>")
+@employees_blp.response(200, EmployeeOut)
+@errors(employees_blp, (404, "No such employee"))
+def get_employee(nip):
+    """Read one employee of the directory (ETag: the version, for If-Match on PUT)."""
+    with runtime().engine.connect() as conn:
+        row = conn.execute(select(employees).where(employees.c.nip == nip)).first()
+    if row is None:
+        raise NotFound(f"employee {nip} is not in the org directory")
+    return dict(row._mapping), 200, {"ETag": etag_for(nip, row.version)}
+
+
+@employees_blp.route("/<nip>", methods=["PUT"])
+@employees_blp.arguments(EmployeeIn)
+@employees_blp.response(200, EmployeeOut)
+@errors(employees_blp, (412, "Stale If-Match"), (422, "Invalid NIP, unknown unit or rater"))
+def put_employee(body, nip):
+    """Create or update an employee (admin); publishes EmployeeUpserted when anything changed.
+
+    A change of unit is a transfer (mutasi): it is recorded in the employee's history with its
+    ``effective_date``, the plans of the old post are closed (span ending the day before) and a
+    new plan may be drafted for the new post. A change of rater is recorded likewise and hands
+    the plans still in force to the new rater (a new revision of an approved plan). An empty
+    ``rater_superior_nip`` is filled from the rater's own rater.
+    """
+    require_admin()
+    problem = domain.nip_problem(nip)
+    if problem:
+        raise field_error("nip", problem)
+    cfg = current_config()
+    effective = body.pop("effective_date") or cfg.today()
+    reason = body.pop("change_reason")
+    with runtime().engine.begin() as conn:
+        lock = select(employees.c.version).where(employees.c.nip == nip)
+        current = conn.execute(lock.with_for_update() if conn.dialect.name == "postgresql" else lock).first()
+        if current is not None:
+            check_if_match(nip, current.version)
+        parsed = importer.Parsed("api", employees=[importer.Row("employees", 0, None, {"nip": nip, **body})])
+        plan = importer.check(parsed, existing_units=store.existing_units(conn),
+                              existing_employees=store.existing_employees(conn, importer.referenced_nips(parsed)),
+                              default_effective=effective, today=cfg.today())
+        if plan.errors:
+            raise violations(_row_errors(plan.errors))
+        store.apply_directory(conn, current_principal(), plan, source="api", reason=reason)
+        row = conn.execute(select(employees).where(employees.c.nip == nip)).first()
+    return dict(row._mapping), 200, {"ETag": etag_for(nip, row.version)}
+
+
+@employees_blp.route("/<nip>/history")
+@employees_blp.response(200, EmployeeHistory)
+@errors(employees_blp, (404, "No such employee"))
+def employee_history(nip):
+    """The employee's transfers and rater changes, each with its effective date, oldest first."""
+    with runtime().engine.connect() as conn:
+        if conn.execute(select(employees.c.nip).where(employees.c.nip == nip)).first() is None:
+            raise NotFound(f"employee {nip} is not in the org directory")
+        return {"items": store.employee_history(conn, nip)}
+
+
+# -- the import ----------------------------------------------------------------------------------
+
+IMPORT_BODY = {
+    "required": True,
+    "description": "The HR master's export: a multipart upload (field ``file``, CSV or JSON), a JSON body "
+                   '({"units": [...], "employees": [...]} or a list of employees), or a text/csv body.',
+    "content": {
+        "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+            "file": {"type": "string", "format": "binary", "description": "CSV (one employee per row) or JSON"}}}},
+        "application/json": {"schema": {"type": "object", "properties": {
+            "units": {"type": "array", "items": {"type": "object", "description": "id, name, parent_id, head_nip"}},
+            "employees": {"type": "array", "items": {"type": "object", "description": ", ".join(importer.EMPLOYEE_COLUMNS)}}}}},
+        "text/csv": {"schema": {"type": "string", "description": "Header line: " + ",".join(importer.EMPLOYEE_COLUMNS)
+                                                                    + " (optional: unit_name, parent_unit_id)"}},
+    },
+}
+
+
+def _import_payload() -> tuple[bytes, str | None, str]:
+    mimetype = request.mimetype or ""
+    if mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            raise field_error("file", "send the export as the multipart field 'file'")
+        return upload.read(), upload.filename, upload.mimetype or ""
+    if mimetype == "application/json" or mimetype.endswith("+json"):
+        return request.get_data(), None, "application/json"
+    if mimetype in ("text/csv", "text/plain"):
+        return request.get_data(), None, "text/csv"
+    raise Problem("Send the HR export as multipart/form-data (field 'file'), application/json or text/csv.",
+                  status=415, errors=[{"field": "file", "message": f"content type {mimetype or '(none)'} is not accepted"}])
+
+
+@directory_blp.route("/imports", methods=["POST"])
+@directory_blp.arguments(ImportQuery, location="query")
+@directory_blp.response(200, ImportReport)
+@directory_blp.doc(requestBody=IMPORT_BODY)
+@errors(directory_blp, (413, "File too large"), (415, "Not CSV, JSON or multipart"),
+        (422, "Unreadable file; or, with dry_run=false, bad rows (every one listed with its line; nothing written)"))
+def import_directory(args):
+    """Import units and employees from the HR master's export (admin).
+
+    With ``dry_run=true`` (the default) every row is checked and the report says what would be
+    created, updated or left unchanged, and lists every bad row with its line and reason;
+    nothing is written. With ``dry_run=false`` a file with any bad row is refused (422, the same
+    list); otherwise everything is written in one transaction: an upsert by NIP and unit id, so
+    importing the same file again changes nothing. Each created or changed employee publishes
+    EmployeeUpserted; transfers and rater changes are recorded with their effective date and
+    act on the plans as with PUT /employees/{nip}.
+    """
+    require_admin("import the org directory")
+    data, filename, content_type = _import_payload()
+    try:
+        parsed = importer.parse(data, filename=filename, content_type=content_type)
+    except importer.ImportFileError as exc:
+        raise field_error(exc.field, exc.message) from None
+    if not parsed.units and not parsed.employees and not parsed.errors:
+        raise field_error("file", "holds no units and no employees")
+    cfg = current_config()
+    today = cfg.today()
+    dry_run = args["dry_run"]
+    engine = runtime().engine
+    with (engine.connect() if dry_run else engine.begin()) as conn:
+        plan = importer.check(parsed, existing_units=store.existing_units(conn),
+                              existing_employees=store.existing_employees(conn, importer.referenced_nips(parsed)),
+                              default_effective=args["effective_date"] or today, today=today)
+        report = {
+            "dry_run": dry_run, "applied": False, "valid": not plan.errors, "format": parsed.format,
+            "summary": plan.summary(), "errors": [e.as_dict() for e in plan.errors],
+            "changes": [{"section": "units", "key": u.id, "line": u.line, "action": u.action, "changed": u.changed}
+                        for u in plan.changed_units]
+                       + [{"section": "employees", "key": e.nip, "line": e.line, "action": e.action, "changed": e.changed}
+                          for e in plan.changed_employees],
+            "ignored_columns": plan.ignored_columns, "events_published": 0, "plans_closed": [], "plans_retargeted": [],
+        }
+        if dry_run:
+            return report
+        if plan.errors:
+            raise Problem(f"{len(plan.errors)} problem(s) in the file; nothing was imported. "
+                          + "; ".join(f"line {e.line}: {e.field}: {e.message}" for e in plan.errors[:5]),
+                          status=422, title="Validation failed", errors=report["errors"], summary=report["summary"])
+        reason = args.get("reason") or f"directory import ({parsed.format}{', ' + filename if filename else ''})"
+        result = store.apply_directory(conn, current_principal(), plan, source="import", reason=reason)
+        store.audit_many(conn, current_principal(), [{
+            "action": "directory.imported", "entity_type": "directory_import", "entity_id": (filename or parsed.format)[:64],
+            "before": None, "after": {"summary": report["summary"], "plans_closed": result["plans_closed"],
+                                      "plans_retargeted": result["plans_retargeted"]}, "reason": reason}])
+    report.update(applied=True, **result)
+    return report

@@ -1,0 +1,338 @@
+"""Storage of plan-service with SQLAlchemy Core: relations for access, plan revisions, directory changes.
+
+The HTTP layer (the *_api modules) calls these inside its transaction; each function that
+changes state also writes its audit rows and its events (through the outbox) on the same
+connection, so the change, its trail and its events commit together.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy.engine import Connection
+
+from kinerja_shared.context import current_correlation_id
+from kinerja_shared.db import AUDIT_LOG, utcnow
+from kinerja_shared.outbox import publish
+
+from . import domain, events
+from .importer import ImportPlan
+from .models import employee_changes, employees, plan_amendments, plan_revisions, plans, units
+
+NIP_RE = re.compile(r"^[0-9]{18}$")
+
+
+def as_nip(sub: str | None) -> str | None:
+    """The caller as a NIP for event fields that must hold one (an admin's sub may be another id)."""
+    return sub if sub and NIP_RE.match(sub) else None
+
+
+# -- audit, in batches ---------------------------------------------------------------------------
+
+def _jsonable(value):
+    return None if value is None else json.loads(json.dumps(value, default=str))
+
+
+def audit_many(conn: Connection, actor, entries: list[dict]) -> None:
+    """Insert audit rows (action, entity_type, entity_id, before, after, reason) in one statement.
+
+    The same rows kinerja_shared.audit.record writes one at a time; bulk operations write
+    hundreds, so they go in one executemany.
+    """
+    if not entries:
+        return
+    sub = getattr(actor, "sub", None) or str(actor)
+    roles = ",".join(sorted(getattr(actor, "roles", ()) or ()))
+    now, cid = utcnow(), current_correlation_id()
+    conn.execute(AUDIT_LOG.insert(), [
+        dict(occurred_at=now, actor=sub, actor_roles=roles, action=e["action"], entity_type=e["entity_type"],
+             entity_id=str(e["entity_id"]), before=_jsonable(e.get("before")), after=_jsonable(e.get("after")),
+             reason=e.get("reason"), correlation_id=cid)
+        for e in entries
+    ])
+
+
+def plan_snapshot(row) -> dict:
+    """What an audit row keeps of a plan: everything a reader needs to see the change."""
+    m = dict(row._mapping) if hasattr(row, "_mapping") else dict(row)
+    return {k: m.get(k) for k in ("status", "revision", "version", "rater_nip", "rater_superior_nip", "unit_id",
+                                  "period_start", "period_end", "approach", "model", "content", "return_reason",
+                                  "closed_reason")}
+
+
+# -- relations: who may do what to a plan ---------------------------------------------------------
+
+def all_units(conn: Connection) -> dict[str, object]:
+    return {r.id: r for r in conn.execute(select(units))}
+
+
+def headed_roots(conn: Connection, principal) -> set[str]:
+    """Units the caller heads: by the directory (units.head_nip), or a unit_head token's unit claim."""
+    roots = {r.id for r in conn.execute(select(units.c.id).where(units.c.head_nip == principal.sub))}
+    if principal.has("unit_head") and principal.unit:
+        roots.add(principal.unit)
+    return roots
+
+
+def subtree(conn: Connection, roots: set[str], unit_rows: dict | None = None) -> set[str]:
+    """Every unit under (and including) any of ``roots``."""
+    if not roots:
+        return set()
+    unit_rows = unit_rows if unit_rows is not None else all_units(conn)
+    return {u.id for u in unit_rows.values() if roots.intersection(u.path or [])} | roots
+
+
+@dataclass(frozen=True)
+class Relation:
+    owner: bool = False
+    rater: bool = False
+    superior: bool = False
+    head: bool = False
+    admin: bool = False
+
+    @property
+    def may_read(self) -> bool:
+        return any((self.owner, self.rater, self.superior, self.head, self.admin))
+
+
+def relation(principal, plan, headed_units: set[str]) -> Relation:
+    return Relation(owner=principal.sub == plan.nip, rater=bool(plan.rater_nip) and principal.sub == plan.rater_nip,
+                    superior=bool(plan.rater_superior_nip) and principal.sub == plan.rater_superior_nip,
+                    head=plan.unit_id in headed_units, admin=principal.is_admin)
+
+
+def visible_clause(principal, headed_units: set[str]):
+    """A clause on plans: the rows the caller may read (None: all, for an admin)."""
+    if principal.is_admin:
+        return None
+    scope = [plans.c.nip == principal.sub, plans.c.rater_nip == principal.sub, plans.c.rater_superior_nip == principal.sub]
+    if headed_units:
+        scope.append(plans.c.unit_id.in_(sorted(headed_units)))
+    return or_(*scope)
+
+
+# -- plans -----------------------------------------------------------------------------------------
+
+def load_plan(conn: Connection, plan_id: str, *, for_update: bool = False):
+    query = select(plans).where(plans.c.id == plan_id)
+    if for_update and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return conn.execute(query).first()
+
+
+def open_plan(conn: Connection, nip: str, year: int):
+    return conn.execute(select(plans).where(plans.c.nip == nip, plans.c.year == year, plans.c.status != domain.CLOSED)).first()
+
+
+def new_post_since(conn: Connection, nip: str, year: int) -> date | None:
+    """The effective date of the employee's last transfer in ``year``: a new post's plan starts there."""
+    return conn.execute(select(func.max(employee_changes.c.effective_date)).where(
+        employee_changes.c.nip == nip, employee_changes.c.field == "unit_id",
+        employee_changes.c.effective_date >= date(year, 1, 1), employee_changes.c.effective_date <= date(year, 12, 31))).scalar()
+
+
+def new_post_since_many(conn: Connection, nips: list[str], year: int) -> dict[str, date]:
+    rows = conn.execute(select(employee_changes.c.nip, func.max(employee_changes.c.effective_date)).where(
+        employee_changes.c.nip.in_(nips), employee_changes.c.field == "unit_id",
+        employee_changes.c.effective_date >= date(year, 1, 1), employee_changes.c.effective_date <= date(year, 12, 31))
+        .group_by(employee_changes.c.nip))
+    return {nip: day for nip, day in rows}
+
+
+def rater_plan(conn: Connection, rater_nip: str | None, year: int):
+    """The rater's approved plan of that year: the results a JA_JF plan's results must support."""
+    if not rater_nip:
+        return None
+    return conn.execute(select(plans).where(plans.c.nip == rater_nip, plans.c.year == year,
+                                            plans.c.status == domain.APPROVED)).first()
+
+
+def record_revision(conn: Connection, plan, *, kind: str, reason: str | None, actor: str,
+                    amendment_id: str | None = None) -> None:
+    """Keep the plan's current revision whole in plan_revisions."""
+    conn.execute(plan_revisions.insert().values(
+        plan_id=plan.id, revision=plan.revision, kind=kind, reason=reason, status=plan.status,
+        period_start=plan.period_start, period_end=plan.period_end, approach=plan.approach, model=plan.model,
+        rater_nip=plan.rater_nip, rater_superior_nip=plan.rater_superior_nip, unit_id=plan.unit_id, content=plan.content,
+        amendment_id=amendment_id, recorded_by=actor, recorded_at=utcnow()))
+
+
+def cancel_pending_amendments(conn: Connection, plan_id: str, reason: str, actor: str) -> list[str]:
+    pending = [r.id for r in conn.execute(select(plan_amendments.c.id).where(
+        plan_amendments.c.plan_id == plan_id, plan_amendments.c.status == domain.PROPOSED))]
+    if pending:
+        conn.execute(update(plan_amendments).where(plan_amendments.c.id.in_(pending)).values(
+            status=domain.CANCELLED, decided_by=actor, decided_at=utcnow(), decision_reason=reason,
+            version=plan_amendments.c.version + 1))
+    return pending
+
+
+def close_for_transfer(conn: Connection, actor, nip: str, effective: date, reason: str) -> list[str]:
+    """A transfer ends the plans of the old post: status closed, span end the day before the transfer.
+
+    An approved plan gets a new revision with its shortened span, published as PlanAmended
+    (status closed), so activity and evaluation stop at the old post's last day.
+    """
+    query = select(plans).where(plans.c.nip == nip, plans.c.status != domain.CLOSED, plans.c.period_end >= effective)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    closed, now = [], utcnow()
+    for row in conn.execute(query).all():
+        values = dict(status=domain.next_status("close", row.status),
+                      period_end=domain.closing_end(row.period_start, row.period_end, effective),
+                      closed_at=now, closed_reason=reason, version=row.version + 1, updated_at=now)
+        if row.status == domain.APPROVED:
+            values["revision"] = row.revision + 1
+        conn.execute(update(plans).where(plans.c.id == row.id).values(**values))
+        cancelled = cancel_pending_amendments(conn, row.id, f"the plan was closed: {reason}", actor.sub)
+        after = load_plan(conn, row.id)
+        if row.status == domain.APPROVED:
+            record_revision(conn, after, kind="transfer", reason=reason, actor=actor.sub)
+            publish(conn, events.plan_amended(after, reason=reason, kind="transfer", amended_at=now, amended_by=actor.sub))
+        audit_many(conn, actor, [{"action": "plan.closed", "entity_type": "plan", "entity_id": row.id,
+                                  "before": plan_snapshot(row), "after": {**plan_snapshot(after), "cancelled_amendments": cancelled},
+                                  "reason": reason}])
+        closed.append(row.id)
+    return closed
+
+
+def retarget_plans(conn: Connection, actor, nip: str, rater: str | None, superior: str | None, effective: date,
+                   reason: str) -> list[str]:
+    """A new rater (or rater's superior) takes over the plans still in force.
+
+    An approved plan gets a new revision naming the new rater (PlanAmended); a submitted one is
+    announced again (PlanSubmitted), so the new rater finds it waiting.
+    """
+    query = select(plans).where(plans.c.nip == nip, plans.c.status != domain.CLOSED, plans.c.period_end >= effective,
+                                or_(plans.c.rater_nip.is_distinct_from(rater), plans.c.rater_superior_nip.is_distinct_from(superior)))
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    changed, now = [], utcnow()
+    for row in conn.execute(query).all():
+        values = dict(rater_nip=rater, rater_superior_nip=superior, version=row.version + 1, updated_at=now)
+        if row.status == domain.APPROVED:
+            values["revision"] = row.revision + 1
+        conn.execute(update(plans).where(plans.c.id == row.id).values(**values))
+        after = load_plan(conn, row.id)
+        if row.status == domain.APPROVED:
+            record_revision(conn, after, kind="rater_change", reason=reason, actor=actor.sub)
+            publish(conn, events.plan_amended(after, reason=reason, kind="rater_change", amended_at=now, amended_by=actor.sub))
+        elif row.status == domain.SUBMITTED:
+            publish(conn, events.for_transition("submit", after))
+        audit_many(conn, actor, [{"action": "plan.rater_changed", "entity_type": "plan", "entity_id": row.id,
+                                  "before": plan_snapshot(row), "after": plan_snapshot(after), "reason": reason}])
+        changed.append(row.id)
+    return changed
+
+
+# -- the org directory ------------------------------------------------------------------------------
+
+def existing_units(conn: Connection) -> dict[str, dict]:
+    return {r.id: {"name": r.name, "parent_id": r.parent_id, "path": list(r.path or []), "head_nip": r.head_nip}
+            for r in conn.execute(select(units))}
+
+
+def existing_employees(conn: Connection, nips: set[str]) -> dict[str, dict]:
+    found: dict[str, dict] = {}
+    ordered = sorted(nips)
+    for i in range(0, len(ordered), 5000):
+        for r in conn.execute(select(employees).where(employees.c.nip.in_(ordered[i:i + 5000]))):
+            found[r.nip] = dict(r._mapping)
+    return found
+
+
+EMPLOYEE_COLUMNS = domain.EMPLOYEE_FIELDS
+
+
+def apply_directory(conn: Connection, actor, plan: ImportPlan, *, source: str, reason: str | None) -> dict:
+    """Carry out a checked directory change (one unit or employee from the API, or a whole import).
+
+    Writes units and employees, the history of unit and rater changes with their effective
+    dates, closes the plans of transferred employees, hands plans to new raters, publishes
+    EmployeeUpserted for every employee whose published state changed, and audits each change.
+    """
+    now = utcnow()
+    audit_rows: list[dict] = []
+    changed_units = plan.changed_units
+    for op in changed_units:
+        values = dict(name=op.after["name"], parent_id=op.after["parent_id"], path=op.after["path"],
+                      head_nip=op.after["head_nip"], updated_at=now)
+        if op.action == "created":
+            conn.execute(units.insert().values(id=op.id, **values))
+        else:
+            conn.execute(update(units).where(units.c.id == op.id).values(**values))
+        audit_rows.append({"action": f"unit.{op.action}", "entity_type": "unit", "entity_id": op.id,
+                           "before": op.before, "after": op.after, "reason": reason})
+
+    created = [op for op in plan.employees if op.action == "created"]
+    updated = [op for op in plan.employees if op.action == "updated"]
+    if created:
+        conn.execute(employees.insert(), [
+            {**{c: op.after.get(c) for c in EMPLOYEE_COLUMNS}, "nip": op.nip, "version": 1, "updated_at": now}
+            for op in created])
+    if updated:
+        stmt = update(employees).where(employees.c.nip == bindparam("b_nip")).values(
+            **{c: bindparam(f"v_{c}") for c in EMPLOYEE_COLUMNS}, version=bindparam("v_version"), updated_at=now)
+        conn.execute(stmt, [
+            {"b_nip": op.nip, **{f"v_{c}": op.after.get(c) for c in EMPLOYEE_COLUMNS}, "v_version": op.before["version"] + 1}
+            for op in updated])
+    history = [
+        dict(nip=op.nip, field=f, old_value=op.before.get(f), new_value=op.after.get(f), effective_date=op.effective_date,
+             reason=reason, source=source, recorded_by=actor.sub, recorded_at=now)
+        for op in updated for f in op.tracked_changes
+    ]
+    if history:
+        conn.execute(employee_changes.insert(), history)
+
+    closed: list[str] = []
+    retargeted: list[str] = []
+    for op in updated:
+        if domain.is_transfer(op.before, op.after):
+            why = reason or f"transfer from unit {op.before['unit_id']} to {op.after['unit_id']}"
+            closed += close_for_transfer(conn, actor, op.nip, op.effective_date,
+                                         f"{why} (effective {op.effective_date.isoformat()})")
+        elif {"rater_nip", "rater_superior_nip"} & set(op.changed):
+            why = reason or f"rater changed from {op.before.get('rater_nip')} to {op.after.get('rater_nip')}"
+            retargeted += retarget_plans(conn, actor, op.nip, op.after.get("rater_nip"), op.after.get("rater_superior_nip"),
+                                         op.effective_date, f"{why} (effective {op.effective_date.isoformat()})")
+    for op in created + updated:
+        audit_rows.append({"action": f"employee.{op.action}", "entity_type": "employee", "entity_id": op.nip,
+                           "before": op.before, "after": {**op.after, "effective_date": op.effective_date,
+                                                          "changed": op.changed}, "reason": reason})
+
+    # EmployeeUpserted: the changed employees, and those whose unit moved, was renamed or got another head.
+    unit_rows = all_units(conn)
+    to_publish: dict[str, tuple[dict, date | None]] = {
+        op.nip: (op.after, op.effective_date if op.tracked_changes else None) for op in created + updated}
+    touched = {op.id for op in changed_units}
+    heads = {n for op in changed_units for n in ((op.before or {}).get("head_nip"), op.after.get("head_nip")) if n}
+    if touched or heads:
+        query = select(employees).where(or_(employees.c.unit_id.in_(sorted(touched)), employees.c.nip.in_(sorted(heads))))
+        for r in conn.execute(query):
+            to_publish.setdefault(r.nip, (dict(r._mapping), None))
+    batch = [events.employee_upserted(row, unit_rows[row["unit_id"]], effective)
+             for row, effective in to_publish.values() if row["unit_id"] in unit_rows]
+    publish(conn, *batch)
+    audit_many(conn, actor, audit_rows)
+    return {"events_published": len(batch), "plans_closed": closed, "plans_retargeted": retargeted}
+
+
+def employee_history(conn: Connection, nip: str) -> list[dict]:
+    rows = conn.execute(select(employee_changes).where(employee_changes.c.nip == nip)
+                        .order_by(employee_changes.c.effective_date, employee_changes.c.id))
+    return [dict(r._mapping) for r in rows]
+
+
+def employees_in(conn: Connection, unit_ids: set[str], *, active_only: bool = True) -> list:
+    query = select(employees).where(employees.c.unit_id.in_(sorted(unit_ids)))
+    if active_only:
+        query = query.where(employees.c.active.is_(True))
+    return conn.execute(query.order_by(employees.c.unit_id, employees.c.nip)).all()
+
+
+def and_all(*clauses):
+    clauses = [c for c in clauses if c is not None]
+    return and_(*clauses) if clauses else None
