@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 SERVICES := plan-service activity-service evaluation-service notification-service
-DEV_TOOLS := pytest pytest-timeout requests aiosmtpd kubernetes-validate
+DEV_TOOLS := pytest pytest-timeout requests aiosmtpd kubernetes-validate schemathesis
 
 .PHONY: help install run stop status logs tokens test test-fast faults bench kafka-fetch clean
 

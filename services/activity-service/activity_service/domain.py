@@ -5,6 +5,7 @@ No Flask, no SQLAlchemy: tested alone in tests/test_domain.py. The HTTP layer tu
 """
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
 import re
@@ -149,11 +150,10 @@ def check_quantity(quantity: float | None) -> None:
 def month_bounds(month: str) -> tuple[date, date]:
     """'2026-03' -> (2026-03-01, 2026-03-31)."""
     match = re.fullmatch(r"([0-9]{4})-(0[1-9]|1[0-2])", month or "")
-    if not match:
+    if not match or match.group(1) == "0000":  # date() has no year 0
         raise DomainError("month", "must be YYYY-MM")
-    first = date(int(match.group(1)), int(match.group(2)), 1)
-    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    return first, last
+    year, number = int(match.group(1)), int(match.group(2))
+    return date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1])  # 9999-12 has no next month
 
 
 # -- the indicator an entry advances ---------------------------------------------------------

@@ -689,8 +689,8 @@ EXPORT_COLUMNS = ("nip", "name", "unit_id", "period_id", "period_kind", "period_
 @units_blp.route("/<unit_id>/export")
 @units_blp.arguments(ExportArgs, location="query")
 @units_blp.response(200, ExportOut, content_type="application/json")
-@units_blp.alt_response(200, description="The same rows as CSV (format=csv or Accept: text/csv)",
-                        content_type="text/csv", success=True)
+@units_blp.doc(responses={200: {"description": "The rows as JSON, or as CSV with format=csv or Accept: text/csv",
+                                  "content": {"text/csv": {"schema": {"type": "string"}}}}})
 @_errors(units_blp, (422, "Bad period or format"))
 def export_predicates(args, unit_id):
     """Export the period's closed evaluations of the unit and its sub-units for payroll (TPP)

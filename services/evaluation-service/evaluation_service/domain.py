@@ -162,6 +162,8 @@ def parse_period(period_id: str) -> Period:
     if not match:
         raise DomainError("period_id", "must look like 2026-Q4 (quarter), 2026-11 (month) or 2026-Y (year)")
     year = int(match["year"])
+    if year < 1:  # date() has no year 0
+        raise DomainError("period_id", "must look like 2026-Q4 (quarter), 2026-11 (month) or 2026-Y (year)")
     if match["quarter"]:
         return quarterly_period(year, int(match["quarter"]))
     if match["month"]:
