@@ -37,6 +37,11 @@ tokens: install ## print development tokens for the demo users
 test: install ## run every test (starts real Kafka and PostgreSQL unless KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL are set)
 	$(PY) -m pytest
 
+bench: install ## run the benchmark suite (whole system on PostgreSQL + Kafka, wrk); writes bench/results/ and bench/README.md
+	$(PY) bench/run.py
+	$(PY) bench/plan_template_assign.py
+	$(PY) bench/evaluation_unit.py
+
 kafka-fetch: ## download the pinned Kafka jars from Maven Central once
 	bash deploy/kafka/kafka.sh fetch
 
