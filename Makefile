@@ -38,7 +38,7 @@ test: install ## run every test (starts real Kafka and PostgreSQL unless KAFKA_B
 	$(PY) -m pytest
 
 bench: install ## run the benchmark suite (whole system on PostgreSQL + Kafka, wrk); writes bench/results/ and bench/README.md
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/plan_template_assign.py
 	$(PY) bench/evaluation_unit.py
 
