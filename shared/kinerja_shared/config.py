@@ -51,6 +51,22 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
 
+# Public names for the services' own settings modules: one way to read and check a variable.
+def env_get(env: Mapping[str, str], name: str, default: str | None = None) -> str | None:
+    """The stripped value of ``name``, or ``default`` when unset or blank."""
+    return _get(env, name, default)
+
+
+def env_int(env: Mapping[str, str], name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
+    """A whole number within bounds; ConfigError naming ``name`` otherwise."""
+    return _int(env, name, default, minimum, maximum)
+
+
+def env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    """true/false, yes/no, on/off, 1/0; ConfigError naming ``name`` otherwise."""
+    return _bool(env, name, default)
+
+
 @dataclass(frozen=True)
 class Settings:
     """All settings of one service process. See docs/operations.md for the table."""

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Mapping
 from zoneinfo import ZoneInfo
 
-from kinerja_shared.config import ConfigError, Settings
+from kinerja_shared.config import ConfigError, Settings, env_get, env_int
 
 from kinerja_shared.calendar import WorkCalendar, calendar_from_env
 
@@ -50,20 +50,10 @@ class ActivityConfig:
         source.update(settings.extra or {})
 
         def get(name: str) -> str | None:
-            value = source.get(name)
-            return value.strip() if value is not None and value.strip() else None
+            return env_get(source, name)
 
         def integer(name: str, default: int, lo: int, hi: int) -> int:
-            raw = get(name)
-            if raw is None:
-                return default
-            try:
-                value = int(raw)
-            except ValueError:
-                raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
-            if not lo <= value <= hi:
-                raise ConfigError(f"{name} must be between {lo} and {hi}, got {value}")
-            return value
+            return env_int(source, name, default, lo, hi)
 
         types = tuple(t.strip().lower() for t in (get("ACTIVITY_EVIDENCE_TYPES") or ",".join(DEFAULT_EVIDENCE_TYPES)).split(",")
                       if t.strip())

@@ -55,6 +55,9 @@ from typing import Mapping
 
 from kinerja_shared.calendar import calendar_from_env
 from kinerja_shared.config import ConfigError, Settings
+from kinerja_shared.config import env_bool as _bool
+from kinerja_shared.config import env_get as _get
+from kinerja_shared.config import env_int as _int
 
 from . import domain
 
@@ -210,24 +213,6 @@ def for_handlers() -> NotifySettings:
     return current_service_config()
 
 
-def _get(env: Mapping[str, str], name: str) -> str | None:
-    value = env.get(name)
-    if value is None or str(value).strip() == "":
-        return None
-    return str(value).strip()
-
-
-def _int(env, name: str, default: int, minimum: int, maximum: int) -> int:
-    raw = _get(env, name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
-    if not minimum <= value <= maximum:
-        raise ConfigError(f"{name} must be between {minimum} and {maximum}, got {value}")
-    return value
 
 
 def _float(env, name: str, default: float, minimum: float) -> float:
@@ -242,16 +227,6 @@ def _float(env, name: str, default: float, minimum: float) -> float:
         raise ConfigError(f"{name} must be at least {minimum}, got {raw}")
     return value
 
-
-def _bool(env, name: str, default: bool) -> bool:
-    raw = _get(env, name)
-    if raw is None:
-        return default
-    if raw.lower() in ("1", "true", "yes", "on"):
-        return True
-    if raw.lower() in ("0", "false", "no", "off"):
-        return False
-    raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
 
 def _time(env, name: str, default: str) -> time:
