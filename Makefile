@@ -41,6 +41,7 @@ bench: install ## run the benchmark suite (whole system on PostgreSQL + Kafka, w
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/plan_template_assign.py
 	$(PY) bench/evaluation_unit.py
+	$(PY) bench/capacity.py --write
 
 kafka-fetch: ## download the pinned Kafka jars from Maven Central once
 	bash deploy/kafka/kafka.sh fetch

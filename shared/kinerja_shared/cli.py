@@ -7,6 +7,7 @@
     plan-service dlq list         what waits in the service's dead-letter topics
     plan-service dlq replay       re-publish dead letters to their original topics
     plan-service check-config     validate the environment and print the effective settings
+    plan-service prune            delete published outbox rows and old Idempotency-Key answers
 """
 from __future__ import annotations
 
@@ -98,6 +99,26 @@ def make_cli(spec: ServiceSpec, app_factory_path: str) -> click.Group:
                 continue
             count = replay_dlq(s, topic, spec.consumer_group, limit=limit)
             click.echo(f"{topic}: replayed {count} dead letters")
+
+    @cli.command(help="Delete delivery housekeeping rows: published outbox rows, old Idempotency-Key answers and, "
+                      "only when --inbox-days is given, old processed-event ids. Records and the audit trail are kept. "
+                      "Safe to run while the service runs (e.g. daily from cron or a Kubernetes CronJob).")
+    @click.option("--outbox-days", default=7, show_default=True, type=click.IntRange(min=0),
+                  help="Keep published outbox rows this many days.")
+    @click.option("--idempotency-days", default=7, show_default=True, type=click.IntRange(min=0),
+                  help="Keep stored Idempotency-Key answers this many days.")
+    @click.option("--inbox-days", default=None, type=click.IntRange(min=1),
+                  help="Delete processed-event ids older than this; must exceed the topics' retention (default: keep).")
+    def prune(outbox_days: int, idempotency_days: int, inbox_days: int | None) -> None:
+        from .db import make_engine
+        from .retention import prune as prune_rows
+
+        engine = make_engine(settings().database_url, pool_size=1)
+        try:
+            result = prune_rows(engine, outbox_days=outbox_days, idempotency_days=idempotency_days, inbox_days=inbox_days)
+        finally:
+            engine.dispose()
+        click.echo(json.dumps(asdict(result)))
 
     @cli.command("check-config", help="Validate the environment and print the effective settings (secrets hidden).")
     def check_config() -> None:
