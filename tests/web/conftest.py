@@ -1,0 +1,106 @@
+"""The browser tests' system: the eight service processes (like tests/e2e), the gateway on one
+origin, the Kota Binjai demo data, and headless Chromium driven by Playwright scripts in Node.
+
+One system serves the whole tests/web session. Each test runs one script of web/tests/ with
+``node`` (see ``run_script``); the script prints one JSON line of findings that the test checks,
+often against the services' APIs as well.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+import requests
+
+from kinerja_shared.processes import ManagedProcess, wait_ready
+from kinerja_shared.testing.servers import free_port
+
+from tests.e2e.conftest import System
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB = ROOT / "web"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+sys.path.insert(0, str(ROOT / "deploy" / "local"))
+from seed import DEMO_USERS  # noqa: E402
+
+sys.path.pop(0)
+
+
+def browser_missing() -> str | None:
+    """Why the browser tests cannot run here, with how to fix it; None when they can."""
+    if not shutil.which("node"):
+        return "Node.js is missing: install it (Debian: apt-get install nodejs npm)"
+    if not Path(CHROMIUM).exists():
+        return f"Chromium is missing at {CHROMIUM}: install it (Debian: apt-get install chromium) or set CHROMIUM"
+    if not (WEB / "node_modules" / "playwright-core").is_dir():
+        return "playwright-core is missing: run `npm ci --prefix web` (it downloads no browser)"
+    return None
+
+
+class WebSystem:
+    """The services, the gateway in front of them, and the demo data."""
+
+    def __init__(self, system: System, log_dir: Path):
+        self.system = system
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        env = dict(os.environ, KINERJA_ENV="test", KINERJA_DEV_SIGNIN="true",
+                   **{f"{s.removesuffix('-service').upper()}_SERVICE_URL": u for s, u in system.urls.items()})
+        self.gateway = ManagedProcess("gateway", [sys.executable, str(ROOT / "deploy/gateway/gateway.py"), "--bind", f"127.0.0.1:{port}",
+                                                  "--dev-signin"], env, log_dir / "gateway.log").start()
+        wait_ready(self.url, timeout=30, path="/healthz")
+        self.seed_env = {**env, **system_env(system)}
+        seeded = subprocess.run([sys.executable, str(ROOT / "deploy/local/seed.py")], env=self.seed_env, capture_output=True, text=True,
+                                timeout=600)
+        assert seeded.returncode == 0, f"seeding failed:\n{seeded.stdout[-3000:]}\n{seeded.stderr[-3000:]}"
+        self.users = DEMO_USERS
+
+    def headers(self, role: str) -> dict:
+        user = self.users[role]
+        return self.system.headers(user["nip"], *user["roles"], unit=user["unit"])
+
+    def api(self, method: str, path: str, role: str, **kwargs) -> requests.Response:
+        """Call the services through the gateway, as one of the demo users."""
+        return requests.request(method, self.url + path, headers=self.headers(role), timeout=30, **kwargs)
+
+    def run_script(self, name: str, timeout: float = 240, **env) -> dict:
+        """Run web/tests/<name> with node against the gateway; return the JSON it printed last."""
+        why = browser_missing()
+        if why:
+            pytest.fail(f"the browser tests cannot run: {why}")
+        full = dict(os.environ, BASE_URL=self.url, CHROMIUM=CHROMIUM, SCREENSHOT_DIR=str(SCREENSHOTS),
+                    DEMO_USERS=json.dumps(self.users), **{k: str(v) for k, v in env.items()})
+        result = subprocess.run(["node", str(WEB / "tests" / name)], cwd=WEB, env=full, capture_output=True, text=True, timeout=timeout)
+        output = [line for line in result.stdout.splitlines() if line.startswith("{")]
+        assert result.returncode == 0, f"{name} failed (exit {result.returncode}):\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+        return json.loads(output[-1]) if output else {}
+
+    def stop(self) -> None:
+        self.gateway.stop()
+
+
+def system_env(system: System) -> dict:
+    return {"PLAN_SERVICE_URL": system.urls["plan-service"], "ACTIVITY_SERVICE_URL": system.urls["activity-service"],
+            "EVALUATION_SERVICE_URL": system.urls["evaluation-service"], "NOTIFICATION_SERVICE_URL": system.urls["notification-service"]}
+
+
+@pytest.fixture(scope="session")
+def web_system(kafka_bootstrap, new_database):
+    log_dir = Path(tempfile.mkdtemp(prefix="kinerja-web-logs-"))
+    system = System(kafka_bootstrap, new_database, log_dir)
+    web = None
+    try:
+        web = WebSystem(system, log_dir)
+        yield web
+    finally:
+        if web:
+            web.stop()
+        system.stop()

@@ -1,0 +1,116 @@
+// "Catat Kegiatan": log today's activities in a few taps, online or offline.
+import { enqueue, entries, newId, discard, sync } from '../../offline.js';
+import { loadIndicators, indicatorName } from './indicators.js';
+
+const SYNC_STATE = { queued: 'queued', sent: 'sent', refused: 'refused' };
+
+export default async function render(root, { api, h, ui, user }) {
+  let indicators = [];
+  const problemSlot = h('div', { 'aria-live': 'polite' });
+  const onlineState = h('p', { class: 'online-state', 'data-test': 'online-state', role: 'status' });
+  const showOnline = () => {
+    onlineState.textContent = navigator.onLine ? 'Terhubung: kegiatan langsung dikirim.'
+      : 'Sedang luring (offline): kegiatan disimpan di perangkat dan dikirim otomatis saat jaringan kembali.';
+    onlineState.classList.toggle('off', !navigator.onLine);
+  };
+  showOnline();
+
+  const indicator = h('select', { required: true, name: 'indicator_id' });
+  const date = h('input', { type: 'date', required: true, value: ui.todayIso(), max: ui.todayIso() });
+  const start = h('input', { type: 'time', required: true, value: '08:00' });
+  const end = h('input', { type: 'time', required: true, value: '09:00' });
+  const description = h('textarea', { required: true, maxlength: 2000, placeholder: 'Contoh: Melayani 12 pasien di poli umum' });
+  const quantity = h('input', { type: 'number', min: '0', step: 'any', required: true, value: '1', inputmode: 'decimal' });
+  const unit = h('input', { type: 'text', maxlength: 50, placeholder: 'pasien, laporan, dokumen…' });
+  const camera = h('input', { type: 'file', accept: 'image/*', capture: 'environment' });
+  const file = h('input', { type: 'file', accept: 'image/*,application/pdf' });
+  const save = h('button', { class: 'btn btn-primary', type: 'submit', 'data-test': 'log-submit' }, 'Simpan Kegiatan');
+
+  indicator.addEventListener('change', () => {
+    const chosen = indicators.find((i) => i.indicator_id === indicator.value);
+    if (chosen && chosen.target_unit && chosen.target_unit !== '%') unit.value = chosen.target_unit;
+  });
+
+  const form = h('form', { class: 'card', novalidate: true, 'data-test': 'log-form', onSubmit: async (e) => {
+    e.preventDefault();
+    problemSlot.replaceChildren();
+    const errors = [];
+    if (!indicator.value) errors.push({ field: 'indicator_id', message: 'pilih indikator dari SKP yang disetujui' });
+    if (!date.value) errors.push({ field: 'date', message: 'isi tanggal kegiatan' });
+    if (!start.value || !end.value || end.value <= start.value) errors.push({ field: 'end_time', message: 'jam selesai harus setelah jam mulai' });
+    if (!description.value.trim()) errors.push({ field: 'description', message: 'tuliskan apa yang Anda kerjakan' });
+    if (quantity.value === '' || Number(quantity.value) < 0) errors.push({ field: 'quantity', message: 'isi jumlah hasil (0 atau lebih)' });
+    const evidence = camera.files[0] || file.files[0] || null;
+    if (evidence && evidence.size > 10 * 1024 * 1024) errors.push({ field: 'file', message: 'berkas paling besar 10 MB' });
+    if (errors.length) {
+      problemSlot.append(ui.problemBox({ status: 422, problem: { errors } }));
+      return;
+    }
+    save.disabled = true;
+    try {
+      await enqueue({
+        id: newId(), date: date.value, start_time: start.value, end_time: end.value, indicator_id: indicator.value,
+        description: description.value.trim(), quantity: Number(quantity.value), quantity_unit: unit.value.trim() || null,
+        evidence: [],
+      }, evidence);
+      ui.toast(navigator.onLine ? 'Kegiatan disimpan dan sedang dikirim.' : 'Kegiatan disimpan di perangkat; dikirim saat jaringan kembali.');
+      description.value = '';
+      camera.value = '';
+      file.value = '';
+      start.value = end.value;
+      end.value = nextHour(end.value);
+      description.focus();
+    } finally {
+      save.disabled = false;
+    }
+  } },
+  ui.field('log-indicator', 'Indikator SKP', indicator, 'Kegiatan dihitung ke indikator ini dalam penilaian.'),
+  h('div', { class: 'row' }, ui.field('log-date', 'Tanggal', date), ui.field('log-start', 'Mulai', start), ui.field('log-end', 'Selesai', end)),
+  ui.field('log-description', 'Uraian kegiatan', description),
+  h('div', { class: 'row' }, ui.field('log-quantity', 'Jumlah hasil', quantity), ui.field('log-unit', 'Satuan', unit)),
+  h('div', { class: 'row' }, ui.field('log-camera', 'Foto bukti (kamera)', camera), ui.field('log-file', 'Atau pilih berkas (foto/PDF)', file)),
+  problemSlot,
+  h('div', { class: 'actions' }, save));
+
+  const queueList = h('ul', { class: 'list', 'data-test': 'queue' });
+  root.append(
+    ui.guide('Catat kegiatan setiap hari, cukup beberapa ketukan: pilih indikator, isi jam dan uraian singkat, lalu lampirkan foto '
+      + 'atau berkas sebagai bukti dukung. Atasan Anda memverifikasi kegiatan ini; yang diterima menjadi realisasi SKP Anda.'),
+    onlineState, form, h('h2', {}, 'Kegiatan yang baru dicatat'), queueList);
+
+  async function showQueue() {
+    const rows = (await entries()).slice(0, 20);
+    queueList.replaceChildren(...(rows.length ? rows.map((r) => h('li', { 'data-test': 'queue-item', 'data-id': r.id, 'data-state': r.state },
+      h('div', { class: 'head' }, h('strong', {}, `${ui.formatDate(r.body.date)} ${r.body.start_time}–${r.body.end_time}`),
+        ui.statusBadge(SYNC_STATE[r.state], 'sync-state')),
+      h('div', {}, r.body.description),
+      h('small', { class: 'muted' }, indicatorName(indicators, r.body.indicator_id)),
+      r.state === 'refused' ? h('p', { class: 'reason', 'data-test': 'refusal' }, `Alasan: ${r.reason || '-'}`,
+        (r.errors || []).map((e) => h('span', {}, ` · ${ui.fieldName(e.field)}: ${e.message}`))) : null,
+      r.reason && r.state === 'sent' ? h('p', { class: 'reason' }, r.reason) : null,
+      r.state === 'refused' ? h('div', { class: 'actions' }, h('button', { class: 'btn btn-danger', type: 'button',
+        onClick: () => discard(r.id) }, 'Hapus dari daftar')) : null))
+      : [h('li', { class: 'empty' }, 'Belum ada kegiatan yang dicatat dari perangkat ini.')]));
+  }
+
+  const onOutbox = () => showQueue();
+  const onNet = () => { showOnline(); if (navigator.onLine) sync(); };
+  ui.listenWhileShown({ 'kinerja:outbox': onOutbox, online: onNet, offline: onNet });
+
+  try {
+    const loaded = await loadIndicators(api, user);
+    indicators = loaded.items;
+    if (loaded.cached) root.insertBefore(ui.guide('Daftar indikator diambil dari simpanan perangkat (luring).'), form);
+  } catch (err) {
+    root.insertBefore(ui.problemBox(err), form);
+  }
+  indicator.replaceChildren(h('option', { value: '' }, indicators.length ? '— pilih indikator —' : 'Belum ada SKP yang disetujui'),
+    ...indicators.map((i) => h('option', { value: i.indicator_id }, `${i.text} (${i.result_text})`)));
+  if (indicators.length === 1) indicator.value = indicators[0].indicator_id;
+  await showQueue();
+}
+
+function nextHour(time) {
+  const [hh, mm] = time.split(':').map(Number);
+  return `${String(Math.min(hh + 1, 23)).padStart(2, '0')}:${String(mm).padStart(2, '0')}`;
+}

@@ -1,0 +1,83 @@
+// Shared helpers of the browser tests: launch Debian's Chromium through playwright-core (no browser
+// download), sign in as a demo user, take phone and desktop screenshots, report findings as JSON.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+export const BASE_URL = process.env.BASE_URL || 'http://127.0.0.1:8000';
+export const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR || '';
+export const USERS = JSON.parse(process.env.DEMO_USERS || '{}');
+export const PHONE = { width: 360, height: 780 };
+export const DESKTOP = { width: 1280, height: 800 };
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}
+
+/** A new context and page; page errors and failed console messages fail the test at the end (see finish). */
+export async function newPage(browser, viewport = PHONE) {
+  const context = await browser.newContext({ viewport, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (err) => page.errors.push(String(err)));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !/Failed to load resource|net::ERR_INTERNET_DISCONNECTED|ERR_NETWORK/.test(msg.text())) {
+      page.errors.push(msg.text());
+    }
+  });
+  page.setDefaultTimeout(20000);
+  return { context, page };
+}
+
+/** Sign in through the development sign-in screen as the demo user of `role`. */
+export async function signIn(page, role) {
+  await page.goto(BASE_URL + '/');
+  await page.click(`[data-test="signin-${role}"]`);
+  await page.waitForSelector('[data-test="who"]');
+}
+
+export async function go(page, route) {
+  await page.evaluate((r) => { location.hash = `#/${r}`; }, route);
+  await page.waitForSelector(`[data-screen="${route}"]`);
+}
+
+/** Save the current screen as docs/screenshots/<name>-<phone|desktop>.png at both widths. */
+export async function screenshots(page, name, ready = null) {
+  if (!SCREENSHOT_DIR) return;
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const original = page.viewportSize();
+  for (const [label, size] of [['phone', PHONE], ['desktop', DESKTOP]]) {
+    await page.setViewportSize(size);
+    if (ready) await ready();
+    await page.waitForTimeout(150); // layout settles after the resize
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${label}.png`), fullPage: false });
+  }
+  await page.setViewportSize(original);
+}
+
+export function check(condition, message) {
+  if (!condition) throw new Error(`check failed: ${message}`);
+}
+
+/** Run the test body with a browser; print its findings as one JSON line; exit 1 on failure. */
+export async function run(body) {
+  const browser = await launch();
+  try {
+    const findings = await body(browser);
+    console.log(JSON.stringify(findings || {}));
+  } catch (err) {
+    console.error(err && err.stack ? err.stack : err);
+    process.exitCode = 1;
+  } finally {
+    await browser.close();
+  }
+}
+
+export function noPageErrors(page) {
+  check(page.errors.length === 0, `errors in the page: ${page.errors.join(' | ')}`);
+}
