@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 SERVICES := plan-service activity-service evaluation-service notification-service
 DEV_TOOLS := pytest pytest-timeout requests aiosmtpd kubernetes-validate schemathesis
 
-.PHONY: help install run stop status logs tokens test test-fast faults bench kafka-fetch clean
+.PHONY: help install run stop status logs tokens test test-fast faults bench kafka-fetch clean audit
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -42,6 +42,10 @@ bench: install ## run the benchmark suite (whole system on PostgreSQL + Kafka, w
 	$(PY) bench/plan_template_assign.py
 	$(PY) bench/evaluation_unit.py
 	$(PY) bench/capacity.py --write
+
+audit: install ## pip-audit over constraints.txt: a known vulnerability, or a pin nobody could audit, fails
+	$(PY) -m pip install -q -c constraints.txt pip-audit
+	$(PY) tests/security/audit_dependencies.py
 
 kafka-fetch: ## download the pinned Kafka jars from Maven Central once
 	bash deploy/kafka/kafka.sh fetch
