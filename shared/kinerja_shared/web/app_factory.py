@@ -81,8 +81,9 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None, engi
         },
     )
     from .audit_api import make_audit_blueprint
+    from .dlq_api import make_dlq_blueprint
 
-    for blueprint in [*spec.blueprints, make_audit_blueprint()]:
+    for blueprint in [*spec.blueprints, make_audit_blueprint(), make_dlq_blueprint()]:
         api.register_blueprint(blueprint)
     app.register_blueprint(health.blueprint)
 
