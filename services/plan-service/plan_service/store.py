@@ -150,82 +150,132 @@ def rater_plan(conn: Connection, rater_nip: str | None, year: int):
                                             plans.c.status == domain.APPROVED)).first()
 
 
+def _revision_row(plan, *, kind: str, reason: str | None, actor: str, amendment_id: str | None = None) -> dict:
+    return dict(plan_id=plan.id, revision=plan.revision, kind=kind, reason=reason, status=plan.status,
+                period_start=plan.period_start, period_end=plan.period_end, approach=plan.approach, model=plan.model,
+                rater_nip=plan.rater_nip, rater_superior_nip=plan.rater_superior_nip, unit_id=plan.unit_id,
+                content=plan.content, amendment_id=amendment_id, recorded_by=actor, recorded_at=utcnow())
+
+
 def record_revision(conn: Connection, plan, *, kind: str, reason: str | None, actor: str,
                     amendment_id: str | None = None) -> None:
     """Keep the plan's current revision whole in plan_revisions."""
     conn.execute(plan_revisions.insert().values(
-        plan_id=plan.id, revision=plan.revision, kind=kind, reason=reason, status=plan.status,
-        period_start=plan.period_start, period_end=plan.period_end, approach=plan.approach, model=plan.model,
-        rater_nip=plan.rater_nip, rater_superior_nip=plan.rater_superior_nip, unit_id=plan.unit_id, content=plan.content,
-        amendment_id=amendment_id, recorded_by=actor, recorded_at=utcnow()))
+        **_revision_row(plan, kind=kind, reason=reason, actor=actor, amendment_id=amendment_id)))
 
 
-def cancel_pending_amendments(conn: Connection, plan_id: str, reason: str, actor: str) -> list[str]:
-    pending = [r.id for r in conn.execute(select(plan_amendments.c.id).where(
-        plan_amendments.c.plan_id == plan_id, plan_amendments.c.status == domain.PROPOSED))]
+def cancel_pending_amendments(conn: Connection, reasons: dict[str, str], actor: str) -> dict[str, list[str]]:
+    """Cancel the proposed amendments of the plans in ``reasons`` (plan id → why); returns them per plan."""
+    pending: dict[str, list[str]] = {}
+    for chunk in _chunks(sorted(reasons)):
+        for r in conn.execute(select(plan_amendments.c.id, plan_amendments.c.plan_id).where(
+                plan_amendments.c.plan_id.in_(chunk), plan_amendments.c.status == domain.PROPOSED)):
+            pending.setdefault(r.plan_id, []).append(r.id)
     if pending:
-        conn.execute(update(plan_amendments).where(plan_amendments.c.id.in_(pending)).values(
-            status=domain.CANCELLED, decided_by=actor, decided_at=utcnow(), decision_reason=reason,
-            version=plan_amendments.c.version + 1))
+        conn.execute(update(plan_amendments).where(plan_amendments.c.id == bindparam("b_id")).values(
+            status=domain.CANCELLED, decided_by=actor, decided_at=utcnow(), decision_reason=bindparam("v_reason"),
+            version=plan_amendments.c.version + 1),
+            [{"b_id": a, "v_reason": reasons[plan_id]} for plan_id, ids in pending.items() for a in ids])
     return pending
 
 
-def close_for_transfer(conn: Connection, actor, nip: str, effective: date, reason: str) -> list[str]:
-    """A transfer ends the plans of the old post: status closed, span end the day before the transfer.
+def _chunks(items: list, size: int = 5000):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
 
-    An approved plan gets a new revision with its shortened span, published as PlanAmended
-    (status closed), so activity and evaluation stop at the old post's last day.
+
+def _plans_in_force(conn: Connection, changes: dict[str, tuple[date, str]], *extra) -> list:
+    """The plans not closed of the employees in ``changes`` (NIP → (effective date, reason)) that
+    reach the effective date, locked in id order (so two imports cannot deadlock)."""
+    found = []
+    for chunk in _chunks(sorted(changes)):
+        query = select(plans).where(plans.c.nip.in_(chunk), plans.c.status != domain.CLOSED, *extra).order_by(plans.c.id)
+        if conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        found += [r for r in conn.execute(query) if r.period_end >= changes[r.nip][0]]
+    return found
+
+
+def _update_plans(conn: Connection, values_by_id: dict[str, dict]) -> dict:
+    """One executemany UPDATE of many plans (same columns each), then the rows as they are now."""
+    if not values_by_id:
+        return {}
+    columns = sorted(next(iter(values_by_id.values())))
+    conn.execute(update(plans).where(plans.c.id == bindparam("b_id")).values(**{c: bindparam(f"v_{c}") for c in columns}),
+                 [{"b_id": plan_id, **{f"v_{c}": v[c] for c in columns}} for plan_id, v in values_by_id.items()])
+    after = {}
+    for chunk in _chunks(sorted(values_by_id)):
+        after.update({r.id: r for r in conn.execute(select(plans).where(plans.c.id.in_(chunk)))})
+    return after
+
+
+def close_for_transfers(conn: Connection, actor, transfers: dict[str, tuple[date, str]]) -> list[str]:
+    """Transfers end the plans of the old posts: status closed, span end the day before each transfer.
+
+    ``transfers`` maps NIP → (effective date, reason). An approved plan gets a new revision with
+    its shortened span, published as PlanAmended (status closed), so activity and evaluation stop
+    at the old post's last day. Set-based: a mass transfer of a thousand employees is a handful
+    of statements, not thousands.
     """
-    query = select(plans).where(plans.c.nip == nip, plans.c.status != domain.CLOSED, plans.c.period_end >= effective)
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    closed, now = [], utcnow()
-    for row in conn.execute(query).all():
-        values = dict(status=domain.next_status("close", row.status),
-                      period_end=domain.closing_end(row.period_start, row.period_end, effective),
-                      closed_at=now, closed_reason=reason, version=row.version + 1, updated_at=now)
+    rows = _plans_in_force(conn, transfers)
+    now = utcnow()
+    values = {}
+    for row in rows:
+        effective, reason = transfers[row.nip]
+        values[row.id] = dict(status=domain.next_status("close", row.status),
+                              period_end=domain.closing_end(row.period_start, row.period_end, effective),
+                              closed_at=now, closed_reason=reason, version=row.version + 1, updated_at=now,
+                              revision=row.revision + (1 if row.status == domain.APPROVED else 0))
+    after = _update_plans(conn, values)
+    cancelled = cancel_pending_amendments(
+        conn, {row.id: f"the plan was closed: {transfers[row.nip][1]}" for row in rows}, actor.sub)
+    revisions, to_publish, audit_rows = [], [], []
+    for row in rows:
+        reason, new = transfers[row.nip][1], after[row.id]
         if row.status == domain.APPROVED:
-            values["revision"] = row.revision + 1
-        conn.execute(update(plans).where(plans.c.id == row.id).values(**values))
-        cancelled = cancel_pending_amendments(conn, row.id, f"the plan was closed: {reason}", actor.sub)
-        after = load_plan(conn, row.id)
-        if row.status == domain.APPROVED:
-            record_revision(conn, after, kind="transfer", reason=reason, actor=actor.sub)
-            publish(conn, events.plan_amended(after, reason=reason, kind="transfer", amended_at=now, amended_by=actor.sub))
-        audit_many(conn, actor, [{"action": "plan.closed", "entity_type": "plan", "entity_id": row.id,
-                                  "before": plan_snapshot(row), "after": {**plan_snapshot(after), "cancelled_amendments": cancelled},
-                                  "reason": reason}])
-        closed.append(row.id)
-    return closed
+            revisions.append(_revision_row(new, kind="transfer", reason=reason, actor=actor.sub))
+            to_publish.append(events.plan_amended(new, reason=reason, kind="transfer", amended_at=now, amended_by=actor.sub))
+        audit_rows.append({"action": "plan.closed", "entity_type": "plan", "entity_id": row.id, "reason": reason,
+                           "before": plan_snapshot(row),
+                           "after": {**plan_snapshot(new), "cancelled_amendments": cancelled.get(row.id, [])}})
+    if revisions:
+        conn.execute(plan_revisions.insert(), revisions)
+    publish(conn, *to_publish)
+    audit_many(conn, actor, audit_rows)
+    return [row.id for row in rows]
 
 
-def retarget_plans(conn: Connection, actor, nip: str, rater: str | None, superior: str | None, effective: date,
-                   reason: str) -> list[str]:
-    """A new rater (or rater's superior) takes over the plans still in force.
+def retarget_plans(conn: Connection, actor, changes: dict[str, tuple[str | None, str | None, date, str]]) -> list[str]:
+    """New raters (or raters' superiors) take over the plans still in force.
 
-    An approved plan gets a new revision naming the new rater (PlanAmended); a submitted one is
-    announced again (PlanSubmitted), so the new rater finds it waiting.
+    ``changes`` maps NIP → (rater, rater's superior, effective date, reason). An approved plan
+    gets a new revision naming the new rater (PlanAmended); a submitted one is announced again
+    (PlanSubmitted), so the new rater finds it waiting.
     """
-    query = select(plans).where(plans.c.nip == nip, plans.c.status != domain.CLOSED, plans.c.period_end >= effective,
-                                or_(plans.c.rater_nip.is_distinct_from(rater), plans.c.rater_superior_nip.is_distinct_from(superior)))
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    changed, now = [], utcnow()
-    for row in conn.execute(query).all():
-        values = dict(rater_nip=rater, rater_superior_nip=superior, version=row.version + 1, updated_at=now)
+    by_nip = {nip: (effective, reason) for nip, (_, _, effective, reason) in changes.items()}
+    rows = [r for r in _plans_in_force(conn, by_nip)
+            if (r.rater_nip, r.rater_superior_nip) != (changes[r.nip][0], changes[r.nip][1])]
+    now = utcnow()
+    values = {row.id: dict(rater_nip=changes[row.nip][0], rater_superior_nip=changes[row.nip][1],
+                           version=row.version + 1, updated_at=now,
+                           revision=row.revision + (1 if row.status == domain.APPROVED else 0)) for row in rows}
+    after = _update_plans(conn, values)
+    revisions, to_publish, audit_rows = [], [], []
+    for row in rows:
+        reason, new = changes[row.nip][3], after[row.id]
         if row.status == domain.APPROVED:
-            values["revision"] = row.revision + 1
-        conn.execute(update(plans).where(plans.c.id == row.id).values(**values))
-        after = load_plan(conn, row.id)
-        if row.status == domain.APPROVED:
-            record_revision(conn, after, kind="rater_change", reason=reason, actor=actor.sub)
-            publish(conn, events.plan_amended(after, reason=reason, kind="rater_change", amended_at=now, amended_by=actor.sub))
+            revisions.append(_revision_row(new, kind="rater_change", reason=reason, actor=actor.sub))
+            to_publish.append(events.plan_amended(new, reason=reason, kind="rater_change", amended_at=now,
+                                                  amended_by=actor.sub))
         elif row.status == domain.SUBMITTED:
-            publish(conn, events.for_transition("submit", after))
-        audit_many(conn, actor, [{"action": "plan.rater_changed", "entity_type": "plan", "entity_id": row.id,
-                                  "before": plan_snapshot(row), "after": plan_snapshot(after), "reason": reason}])
-        changed.append(row.id)
-    return changed
+            to_publish.append(events.for_transition("submit", new))
+        audit_rows.append({"action": "plan.rater_changed", "entity_type": "plan", "entity_id": row.id,
+                           "before": plan_snapshot(row), "after": plan_snapshot(new), "reason": reason})
+    if revisions:
+        conn.execute(plan_revisions.insert(), revisions)
+    publish(conn, *to_publish)
+    audit_many(conn, actor, audit_rows)
+    return [row.id for row in rows]
 
 
 # -- the org directory ------------------------------------------------------------------------------
@@ -287,17 +337,18 @@ def apply_directory(conn: Connection, actor, plan: ImportPlan, *, source: str, r
     if history:
         conn.execute(employee_changes.insert(), history)
 
-    closed: list[str] = []
-    retargeted: list[str] = []
+    transfers: dict[str, tuple[date, str]] = {}
+    rater_changes: dict[str, tuple[str | None, str | None, date, str]] = {}
     for op in updated:
         if domain.is_transfer(op.before, op.after):
             why = reason or f"transfer from unit {op.before['unit_id']} to {op.after['unit_id']}"
-            closed += close_for_transfer(conn, actor, op.nip, op.effective_date,
-                                         f"{why} (effective {op.effective_date.isoformat()})")
+            transfers[op.nip] = (op.effective_date, f"{why} (effective {op.effective_date.isoformat()})")
         elif {"rater_nip", "rater_superior_nip"} & set(op.changed):
             why = reason or f"rater changed from {op.before.get('rater_nip')} to {op.after.get('rater_nip')}"
-            retargeted += retarget_plans(conn, actor, op.nip, op.after.get("rater_nip"), op.after.get("rater_superior_nip"),
-                                         op.effective_date, f"{why} (effective {op.effective_date.isoformat()})")
+            rater_changes[op.nip] = (op.after.get("rater_nip"), op.after.get("rater_superior_nip"), op.effective_date,
+                                     f"{why} (effective {op.effective_date.isoformat()})")
+    closed = close_for_transfers(conn, actor, transfers)
+    retargeted = retarget_plans(conn, actor, rater_changes)
     for op in created + updated:
         audit_rows.append({"action": f"employee.{op.action}", "entity_type": "employee", "entity_id": op.nip,
                            "before": op.before, "after": {**op.after, "effective_date": op.effective_date,

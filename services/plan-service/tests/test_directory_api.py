@@ -295,3 +295,38 @@ def test_a_transfer_by_import_closes_plans_too(svc):
 
 def test_import_document_is_json_serialisable():
     json.dumps(org_document())
+
+
+def test_one_import_with_many_transfers_and_rater_changes_treats_each_employee_on_its_own(svc):
+    """Mass changes (mutasi of many people in one file) are applied together, each with its own effect."""
+    staff_plan = svc.approved(STAFF, rater=EMPLOYEE)   # before EMPLOYEE's plan exists: no cascade to support yet
+    approved = svc.approved(EMPLOYEE)
+    amendment = svc.call("POST", f"/api/v1/plans/{approved['id']}/amendments", svc.as_(EMPLOYEE),
+                         json={k: approved[k] for k in ("approach", "model", "results", "behaviours", "attachments")}
+                         | {"reason": "Target disesuaikan"})
+    assert amendment.status_code == 201, amendment.get_json()
+    submitted = svc.draft(COLLEAGUE)
+    svc.ok(svc.act(submitted["id"], "submit", svc.as_(COLLEAGUE)))
+    events_before = len(svc.events())
+    text = ("nip,name,unit_id,rater_nip,effective_date\n"
+            f"{EMPLOYEE},Andi Pratama,lain,{OUTSIDER},{YEAR}-09-01\n"
+            f"{COLLEAGUE},Siti Aminah,lain,{OUTSIDER},{YEAR}-10-01\n"
+            f"{STAFF},Budi Santoso,seksi,{OTHER_SUP},{YEAR}-09-15\n")
+    report = svc.ok(do_import(svc, False, data=csv_file(text), content_type="multipart/form-data"))
+    assert sorted(report["plans_closed"]) == sorted([approved["id"], submitted["id"]])
+    assert report["plans_retargeted"] == [staff_plan["id"]]
+
+    andi, siti, budi = (svc.ok(svc.get(p["id"])) for p in (approved, submitted, staff_plan))
+    assert (andi["status"], andi["period_end"], andi["revision"]) == ("closed", f"{YEAR}-08-31", 2)
+    assert (siti["status"], siti["period_end"]) == ("closed", f"{YEAR}-09-30")   # its own effective date
+    assert (budi["status"], budi["rater_nip"], budi["revision"]) == ("approved", OTHER_SUP, 2)
+    pending = svc.ok(svc.call("GET", f"/api/v1/plans/{approved['id']}/amendments", svc.admin))["items"]
+    assert [a["status"] for a in pending] == ["cancelled"]
+    kinds = sorted((e["subject"], e["type"], e["data"].get("kind")) for e in svc.events()[events_before:]
+                   if e["type"] != "EmployeeUpserted")
+    assert kinds == sorted([(approved["id"], "PlanAmended", "transfer"), (staff_plan["id"], "PlanAmended", "rater_change")])
+    revisions = svc.ok(svc.call("GET", f"/api/v1/plans/{approved['id']}/revisions", svc.admin))["items"]
+    assert [r["kind"] for r in revisions] == ["approval", "transfer"]
+    closed_audit = [a for a in svc.audit(entity_type="plan") if a["action"] == "plan.closed"]
+    assert sorted(a["entity_id"] for a in closed_audit) == sorted([approved["id"], submitted["id"]])
+    assert [a["after"]["cancelled_amendments"] for a in closed_audit if a["entity_id"] == approved["id"]] == [[amendment.get_json()["id"]]]
