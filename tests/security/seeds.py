@@ -16,7 +16,10 @@ RATER = "198001012005011002"
 EMPLOYEE = "199001012015011003"
 COLLEAGUE = "199202022016022004"
 ADMIN = "196501011990011004"
+OTHER_SUP = "198505052010011005"  # the access matrix: a supervisor who rates nobody in UNIT
+OUTSIDER = "198707072012012006"   # the access matrix: the head of OTHER_UNIT, outside dinas' subtree
 UNIT = "bidang"
+OTHER_UNIT = "lain"
 BEHAVIOURS = ("service", "accountable", "competent", "harmonious", "loyal", "adaptive", "collaborative")
 
 
@@ -40,10 +43,11 @@ def org() -> list[dict]:
     ]
 
 
-def plan_approved(nip: str = EMPLOYEE, plan_id: str = "plan-1") -> dict:
-    start, end = today() - timedelta(days=150), today() + timedelta(days=30)
+def plan_approved(nip: str = EMPLOYEE, plan_id: str = "plan-1", *, superior: str | None = HEAD,
+                  start: date | None = None, end: date | None = None) -> dict:
+    start, end = start or today() - timedelta(days=150), end or today() + timedelta(days=30)
     return make_event("PlanApproved", source_service="plan-service", subject=plan_id, partitionkey=nip, data={
-        "plan_id": plan_id, "nip": nip, "rater_nip": RATER, "rater_superior_nip": HEAD, "unit_id": UNIT,
+        "plan_id": plan_id, "nip": nip, "rater_nip": RATER, "rater_superior_nip": superior, "unit_id": UNIT,
         "year": end.year, "period_start": start.isoformat(), "period_end": end.isoformat(), "approach": "quantitative",
         "model": "JA_JF", "revision": 1,
         "results": [{"result_id": "r1", "kind": "main", "text": "Layanan perizinan tepat waktu", "indicators": [
@@ -92,3 +96,41 @@ def directory_document() -> dict:
             {"nip": COLLEAGUE, "name": "Siti Aminah", "unit_id": UNIT, "rater_nip": RATER, "position": "Analis"},
         ],
     }
+
+
+# -- the access matrix's org: every relation is one person, and no one holds two ---------------------
+#
+#   dinas (head: HEAD)            OTHER_SUP, a supervisor who rates nobody in bidang
+#   └── bidang (no head)          RATER rates EMPLOYEE and COLLEAGUE; RATER has no rater (no superior)
+#   lain (head: OUTSIDER)         outside dinas' subtree
+
+def matrix_directory() -> dict:
+    """The matrix org as plan-service's directory import."""
+    return {
+        "units": [
+            {"id": "dinas", "name": "Dinas Kesehatan", "parent_id": None, "head_nip": HEAD},
+            {"id": UNIT, "name": "Bidang Pelayanan", "parent_id": "dinas", "head_nip": None},
+            {"id": OTHER_UNIT, "name": "Dinas Pendidikan", "parent_id": None, "head_nip": OUTSIDER},
+        ],
+        "employees": [
+            {"nip": HEAD, "name": "Kepala Dinas", "unit_id": "dinas", "position": "Kepala Dinas"},
+            {"nip": OTHER_SUP, "name": "Sekretaris", "unit_id": "dinas", "position": "Sekretaris"},
+            {"nip": RATER, "name": "Kepala Subbagian", "unit_id": UNIT, "position": "Kepala Subbagian"},
+            {"nip": EMPLOYEE, "name": "Andi Pratama", "unit_id": UNIT, "rater_nip": RATER, "position": "Analis"},
+            {"nip": COLLEAGUE, "name": "Siti Aminah", "unit_id": UNIT, "rater_nip": RATER, "position": "Analis"},
+            {"nip": OUTSIDER, "name": "Kepala Dinas Lain", "unit_id": OTHER_UNIT, "position": "Kepala Dinas"},
+        ],
+    }
+
+
+def matrix_org() -> list[dict]:
+    """The matrix org as the EmployeeUpserted events plan-service publishes for matrix_directory()."""
+    document = matrix_directory()
+    units = {u["id"]: u for u in document["units"]}
+
+    def path(unit_id: str) -> list[str]:
+        parent = units[unit_id]["parent_id"]
+        return [*path(parent), unit_id] if parent else [unit_id]
+
+    return [employee(e["nip"], e["name"], e["unit_id"], path(e["unit_id"]), e.get("rater_nip"),
+                     head=units[e["unit_id"]]["head_nip"] == e["nip"]) for e in document["employees"]]

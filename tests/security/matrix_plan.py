@@ -1,0 +1,127 @@
+"""plan-service's calls for the access matrix: every operation on a plan, template or directory row of self's.
+
+Rows that a cell changes are made fresh for it: plans in SCRATCH, the year kept free for them
+(the plans a cell left there are closed through the database before the next one is drafted:
+one plan in force per employee and year).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from plan_service.domain import BEHAVIOUR_VALUES
+
+from . import seeds
+from .matrix import Call, Matrix, case, common_operations, listing, on_fresh
+
+CASES: dict = common_operations()
+YEAR = datetime.now(ZoneInfo("Asia/Jakarta")).year
+SCRATCH = YEAR + 1
+E = seeds.EMPLOYEE
+PLANS = "/api/v1/plans"
+TEMPLATES = "/api/v1/plan-templates"
+
+
+def env(workdir) -> dict:
+    return {}
+
+
+def content(target: int = 12) -> dict:
+    return {"approach": "quantitative", "model": "JA_JF",
+            "results": [{"kind": "main", "text": "Layanan perizinan tepat waktu", "indicators": [
+                {"aspect": "quantity", "text": "Jumlah dokumen", "target_value": target, "target_unit": "dokumen"}]}],
+            "behaviours": [{"value": v, "expectation": f"Ekspektasi {v}"} for v in BEHAVIOUR_VALUES],
+            "attachments": {"resources": "Ruang layanan"}}
+
+
+def template_body(m: Matrix) -> dict:
+    return {**content(), "name": f"Templat Analis {m.n()}", "position": "Analis", "description": None}
+
+
+def setup(m: Matrix) -> None:
+    """The org by the directory import; self's plan of this year, approved, with a pending amendment; a template."""
+    m.as_("admin", "POST", "/api/v1/directory/imports?dry_run=false", json=seeds.matrix_directory())
+    plan = approved(m, YEAR)
+    amendment = m.as_("self", "POST", f"{PLANS}/{plan}/amendments", 201, json={**content(20), "reason": "Revisi target"})["id"]
+    m.params.update(plan_id=plan, amendment_id=amendment, revision=1, unit_id=seeds.UNIT, nip=E, year=YEAR,
+                    template_id=template(m))
+
+
+def template(m: Matrix) -> str:
+    return m.as_("admin", "POST", TEMPLATES, 201, json=template_body(m))["id"]
+
+
+def free(m: Matrix) -> None:
+    """Close the plans in force of SCRATCH (a cell's leftovers), so a fresh one may be drafted."""
+    with m.h.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE plans SET status = 'closed', closed_reason = 'access matrix' "
+                             "WHERE year = %(year)s AND status <> 'closed'", {"year": SCRATCH})
+
+
+def draft(m: Matrix, year: int = SCRATCH) -> str:
+    if year == SCRATCH:
+        free(m)
+    return m.as_("self", "POST", PLANS, 201, json={**content(), "year": year})["id"]
+
+
+def submitted(m: Matrix) -> str:
+    plan = draft(m)
+    m.as_("self", "POST", f"{PLANS}/{plan}/submit")
+    return plan
+
+
+def approved(m: Matrix, year: int = SCRATCH) -> str:
+    plan = draft(m, year)
+    m.as_("self", "POST", f"{PLANS}/{plan}/submit")
+    m.as_("rater", "POST", f"{PLANS}/{plan}/approve")
+    return plan
+
+
+def amended(m: Matrix) -> dict:
+    plan = approved(m)
+    amendment = m.as_("self", "POST", f"{PLANS}/{plan}/amendments", 201, json={**content(30), "reason": "Revisi"})["id"]
+    return {"plan_id": plan, "amendment_id": amendment}
+
+
+def freed(value):
+    """A body for a call that drafts into SCRATCH: the year is freed first."""
+    def make(m: Matrix):
+        free(m)
+        return value
+    return make
+
+
+# the org directory (reads with no builder take their path parameters from Matrix.params)
+listing(CASES, "GET /api/v1/units", "?limit=200", row="unit_id")
+case(CASES, "GET /api/v1/units/tree")(lambda m, rel: Call(
+    "GET", "/api/v1/units/tree?root=dinas", listed=lambda body: seeds.UNIT in {u["id"] for u in body["items"][0]["children"]}))
+on_fresh(CASES, "PUT /api/v1/units/{unit_id}", lambda m: {"name": f"Bidang Pelayanan {m.n()}", "parent_id": "dinas"})
+listing(CASES, "GET /api/v1/employees", "?unit_id={unit_id}", key="nip", row="nip")
+on_fresh(CASES, "PUT /api/v1/employees/{nip}", lambda m: {"name": "Andi Pratama", "unit_id": seeds.UNIT, "rater_nip": seeds.RATER,
+                                                          "position": f"Analis {m.n()}"})
+case(CASES, "POST /api/v1/directory/imports")(lambda m, rel: Call(
+    "POST", "/api/v1/directory/imports?dry_run=false",
+    json={"units": [{"id": f"imp{m.n()}", "name": "Seksi Impor", "parent_id": seeds.OTHER_UNIT}]}))
+
+# plans
+on_fresh(CASES, "POST /api/v1/plans", freed({**content(), "year": SCRATCH, "nip": E}))
+listing(CASES, "GET /api/v1/plans", "?nip={nip}&year={year}", row="plan_id")
+on_fresh(CASES, "PUT /api/v1/plans/{plan_id}", content(target=40), plan_id=draft)
+on_fresh(CASES, "PATCH /api/v1/plans/{plan_id}", {"attachments": {"consequences": "Sesuai TPP"}}, plan_id=draft)
+on_fresh(CASES, "POST /api/v1/plans/{plan_id}/copy", freed({"year": SCRATCH}))
+on_fresh(CASES, "POST /api/v1/plans/{plan_id}/submit", plan_id=draft)
+on_fresh(CASES, "POST /api/v1/plans/{plan_id}/approve", plan_id=submitted)
+on_fresh(CASES, "POST /api/v1/plans/{plan_id}/return", {"reason": "Indikator belum terukur"}, plan_id=submitted)
+on_fresh(CASES, "POST /api/v1/plans/approve", lambda m: {"items": [{"id": submitted(m)}]})
+on_fresh(CASES, "POST /api/v1/plans/{plan_id}/amendments", {**content(25), "reason": "Tugas tambahan"}, plan_id=approved)
+on_fresh(CASES, "POST /api/v1/plans/{plan_id}/amendments/{amendment_id}/approve", {}, ids=amended)
+on_fresh(CASES, "POST /api/v1/plans/{plan_id}/amendments/{amendment_id}/reject", {"reason": "Target tidak realistis"}, ids=amended)
+on_fresh(CASES, "POST /api/v1/plans/{plan_id}/amendments/{amendment_id}/withdraw", {}, ids=amended)
+case(CASES, "GET /api/v1/plans/completion")(lambda m, rel: Call("GET", f"{PLANS}/completion?unit_id={seeds.UNIT}&year={YEAR}"))
+
+# plan templates
+on_fresh(CASES, "POST /api/v1/plan-templates", template_body)
+listing(CASES, "GET /api/v1/plan-templates", "?limit=200", row="template_id")
+on_fresh(CASES, "PUT /api/v1/plan-templates/{template_id}", template_body)
+on_fresh(CASES, "DELETE /api/v1/plan-templates/{template_id}", template_id=template)
+on_fresh(CASES, "POST /api/v1/plan-templates/{template_id}/assign", freed({"unit_id": seeds.UNIT, "year": SCRATCH}))
