@@ -47,8 +47,9 @@ export function toast(message, kind = 'info') {
   const box = document.getElementById('toasts');
   if (!box) return;
   const item = h('div', { class: `toast toast-${kind}` }, message);
+  while (box.childElementCount >= 2) box.firstElementChild.remove();
   box.append(item);
-  setTimeout(() => item.remove(), 5000);
+  setTimeout(() => item.remove(), 3500);
 }
 
 const STATUS = {

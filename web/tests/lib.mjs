@@ -38,7 +38,7 @@ export async function newPage(browser, viewport = PHONE) {
 export async function signIn(page, role) {
   await page.goto(BASE_URL + '/');
   await page.click(`[data-test="signin-${role}"]`);
-  await page.waitForSelector('[data-test="who"]');
+  await page.waitForSelector('[data-test="who"]', { state: 'attached' });
 }
 
 export async function go(page, route) {
@@ -54,6 +54,11 @@ export async function screenshots(page, name, ready = null) {
   for (const [label, size] of [['phone', PHONE], ['desktop', DESKTOP]]) {
     await page.setViewportSize(size);
     if (ready) await ready();
+    await page.evaluate(() => {
+      document.getElementById('toasts')?.replaceChildren();
+      if (document.activeElement) document.activeElement.blur();
+      window.scrollTo(0, 0);
+    });
     await page.waitForTimeout(150); // layout settles after the resize
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${label}.png`), fullPage: false });
   }

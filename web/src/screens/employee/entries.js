@@ -36,7 +36,7 @@ export default async function render(root, { api, h, ui, user }) {
     }
     const counts = { pending: 0, accepted: 0, rejected: 0 };
     for (const a of items) counts[a.status] = (counts[a.status] || 0) + 1;
-    list.replaceChildren(
+    list.replaceChildren(...[
       h('p', { 'data-test': 'entries-summary' }, `${items.length} kegiatan: ${counts.accepted} diterima, ${counts.pending} menunggu verifikasi, ${counts.rejected} ditolak.`),
       waiting.length ? h('section', {}, h('h2', {}, 'Belum terkirim dari perangkat ini'), h('ul', { class: 'list' }, waiting.map((r) =>
         h('li', { 'data-test': 'queued-entry', 'data-id': r.id }, h('div', { class: 'head' },
@@ -59,7 +59,7 @@ export default async function render(root, { api, h, ui, user }) {
             e.currentTarget.after(ui.problemBox(err));
           }
         } }, 'Tarik kegiatan')) : null)))
-        : ui.empty('Belum ada kegiatan pada bulan ini.'));
+        : ui.empty('Belum ada kegiatan pada bulan ini.')].filter(Boolean));
   }
   month.addEventListener('change', load);
   status.addEventListener('change', load);

@@ -1,0 +1,151 @@
+// "Kalibrasi Predikat": the unit head sets the unit's organisational predicate for a period, sees the
+// SE 03/2023 rules it brings with their numbers and every violation, the people behind the
+// figures, why finalising is blocked, and finalises (an admin may override with a reason).
+import { useStyles, allPages, periodOptions } from '../help/common.js';
+import { ORG_PREDICATES, PREDICATE_ORDER, PREDICATE_TONE, ROUNDING_ID, distributionTable, ruleFix, ruleNumbers, ruleText } from '../help/rules.js';
+import { barChart } from './chart.js';
+import { headedUnits, yearPeriods } from './dashboard.js';
+
+/** Why finalising is refused now, from the distribution (the service checks the same on POST). */
+export function blockers(dist) {
+  const out = [];
+  if (dist.calibration && !dist.calibration.stale) return out;
+  if (!dist.organisational_predicate) out.push({ code: 'no_predicate', text: 'Predikat organisasi unit untuk periode ini belum ditetapkan.' });
+  if (!dist.total && !dist.pending) out.push({ code: 'empty', text: 'Belum ada penilaian pegawai pada periode ini.' });
+  if (dist.pending) out.push({ code: 'pending', text: `${dist.pending} penilaian masih terbuka (belum diajukan pejabat penilai).` });
+  for (const v of dist.violations) out.push({ code: v.code, text: `Aturan "${ruleText(v)}" dilanggar: ${ruleNumbers(v)}. ${ruleFix(v)}` });
+  return out;
+}
+
+const BLOCKED_TITLES = { no_predicate: 'Predikat organisasi belum ditetapkan', empty: 'Belum ada yang dapat dikalibrasi',
+  pending: 'Masih ada penilaian terbuka', violated: 'Aturan distribusi dilanggar', finalised: 'Kalibrasi sudah final' };
+
+export default async function render(root, ctx) {
+  useStyles();
+  const { api, h, ui, user } = ctx;
+  const isAdmin = user.roles.includes('admin');
+  const year = Number(ui.todayIso().slice(0, 4));
+  const [units, periods] = await Promise.all([
+    isAdmin ? allPages(api, '/api/v1/units').catch(() => []) : headedUnits(api, user),
+    yearPeriods(api, year).catch(() => []),
+  ]);
+  const current = periods.find((p) => p.start <= ui.todayIso() && ui.todayIso() <= p.end && p.kind !== 'annual');
+  const unit = h('select', { 'data-test': 'calibration-unit' }, units.map((u) => h('option', { value: u.id }, u.name || u.id)));
+  const period = h('select', { 'data-test': 'calibration-period' }, periodOptions(h, periods, current ? current.id : null));
+  const body = h('div', { 'data-test': 'calibration' });
+  root.append(
+    ui.guide('Kalibrasi memastikan sebaran predikat pegawai sesuai predikat organisasi unit (SE MenPANRB 03/2023). Tetapkan predikat '
+      + 'organisasi, periksa aturan di bawah, lalu finalkan. Selama ada aturan yang dilanggar atau penilaian yang masih terbuka, '
+      + 'kalibrasi tidak dapat difinalkan.'),
+    h('div', { class: 'row' }, ui.field('calibration-unit', 'Unit kerja', unit), ui.field('calibration-period', 'Periode', period)),
+    body);
+  if (!units.length || !periods.length) {
+    body.append(ui.empty('Tidak ada unit atau periode yang dapat dikalibrasi.'));
+    return;
+  }
+  unit.addEventListener('change', () => load());
+  period.addEventListener('change', () => load());
+
+  async function load() {
+    body.replaceChildren(ui.loading());
+    const base = `/api/v1/unit-performance/${encodeURIComponent(unit.value)}`;
+    let dist;
+    let people = [];
+    try {
+      [dist, people] = await Promise.all([
+        api.get(`${base}/distribution`, { period_id: period.value }),
+        allPages(api, '/api/v1/evaluations', { unit_id: unit.value, period_id: period.value }).catch(() => []),
+      ]);
+    } catch (err) {
+      body.replaceChildren(ui.problemBox(err));
+      return;
+    }
+    const final = dist.calibration && !dist.calibration.stale;
+    const org = h('select', { 'data-test': 'org-predicate', disabled: final },
+      h('option', { value: '' }, 'Belum ditetapkan'),
+      ORG_PREDICATES.map((code) => h('option', { value: code, selected: dist.organisational_predicate === code }, ui.predicateLabel(code))));
+    const orgOut = h('div', {});
+    const setOrg = h('button', { class: 'btn', type: 'button', 'data-test': 'set-org-predicate', disabled: final, onClick: async () => {
+      if (!org.value) {
+        orgOut.replaceChildren(ui.problemBox({ status: 422, problem: { errors: [{ field: 'predicate', message: 'pilih predikat organisasi' }] } }));
+        return;
+      }
+      setOrg.disabled = true;
+      try {
+        await api.put(`${base}/predicates/${period.value}`, { predicate: org.value });
+        ui.toast(`Predikat organisasi: ${ui.predicateLabel(org.value)}.`);
+        await load();
+      } catch (err) {
+        orgOut.replaceChildren(ui.problemBox(err));
+        setOrg.disabled = false;
+      }
+    } }, 'Tetapkan predikat organisasi');
+
+    const blocked = blockers(dist);
+    const rules = dist.rules.length ? h('div', { class: 'table-wrap' }, h('table', { 'data-test': 'rules' },
+      h('caption', {}, `Aturan predikat organisasi ${ui.predicateLabel(dist.organisational_predicate)}`),
+      h('thead', {}, h('tr', {}, ['Aturan', 'Keadaan unit', 'Hasil'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, dist.rules.map((r) => h('tr', { 'data-test': 'rule', 'data-code': r.code, 'data-ok': String(r.ok) },
+        h('td', {}, ruleText(r)), h('td', {}, ruleNumbers(r)),
+        h('td', { class: r.ok ? 'rule-ok' : 'rule-bad' }, r.ok ? '✓ terpenuhi' : `✗ dilanggar. ${ruleFix(r)}`)))))) : null;
+
+    const override = h('textarea', { rows: 2, 'data-test': 'override-reason' });
+    const finaliseOut = h('div', { 'aria-live': 'polite' });
+    const finalise = h('button', { class: 'btn btn-primary', type: 'button', 'data-test': 'finalise', disabled: final, onClick: async () => {
+      finalise.disabled = true;
+      try {
+        await api.post(`${base}/calibrations/${period.value}`, { override_reason: isAdmin && override.value.trim() ? override.value.trim() : null });
+        ui.toast('Kalibrasi difinalkan.');
+        await load();
+      } catch (err) {
+        const p = err.problem || {};
+        const title = BLOCKED_TITLES[p.current_status];
+        finaliseOut.replaceChildren(h('div', { class: 'verdict bad', role: 'alert', 'data-test': 'finalise-refused' },
+          title ? `Kalibrasi tidak dapat difinalkan: ${title}.` : ui.problemTitle(err),
+          (p.violations || []).length ? h('ul', {}, p.violations.map((v) => h('li', {}, `${ruleText(v)}: ${ruleNumbers(v)}. ${ruleFix(v)}`)))
+            : (title ? null : ui.problemBox(err))));
+        finalise.disabled = false;
+      }
+    } }, dist.calibration && dist.calibration.stale ? 'Finalkan ulang' : 'Finalkan kalibrasi');
+
+    const names = new Map();
+    const nips = [...new Set(people.map((e) => e.nip))];
+    await Promise.all(nips.slice(0, 60).map(async (nip) => {
+      try {
+        names.set(nip, (await api.get(`/api/v1/employees/${nip}`)).name);
+      } catch {
+        /* the NIP is shown instead */
+      }
+    }));
+
+    body.replaceChildren(
+      h('section', { class: 'card' }, h('h2', {}, '1. Predikat organisasi unit'),
+        ui.guide('Predikat organisasi (hasil evaluasi kinerja unit) menentukan aturan sebaran predikat pegawainya.'),
+        ui.field('org-predicate', 'Predikat organisasi', org), setOrg, orgOut),
+      h('section', { class: 'card' }, h('h2', {}, '2. Sebaran predikat dan aturannya'),
+        h('p', {}, `${dist.total} pegawai sudah berpredikat, ${dist.pending} penilaian masih terbuka.`),
+        dist.total ? barChart(PREDICATE_ORDER.map((code) => ({ label: ui.predicateLabel(code), value: dist.counts[code] || 0,
+          tone: PREDICATE_TONE[code], note: `${dist.shares[code]} %` })), { title: 'Sebaran predikat', unit: ' org', test: 'calibration-chart' }) : null,
+        rules || h('p', { class: 'muted' }, 'Aturan berlaku setelah predikat organisasi ditetapkan.'),
+        h('p', { class: 'muted' }, ROUNDING_ID),
+        h('details', {}, h('summary', {}, 'Semua aturan distribusi'), distributionTable(dist.organisational_predicate))),
+      h('section', { class: 'card' }, h('h2', {}, '3. Pegawai pada periode ini'),
+        people.length ? h('div', { class: 'table-wrap' }, h('table', { 'data-test': 'calibration-people' },
+          h('thead', {}, h('tr', {}, ['Pegawai', 'Status', 'Predikat'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('tbody', {}, people.map((e) => h('tr', { 'data-nip': e.nip }, h('td', {}, `${names.get(e.nip) || ''} ${e.nip}`),
+            h('td', {}, ui.statusBadge(e.status)), h('td', {}, e.predicate ? ui.predicateLabel(e.predicate) : '-')))))) : ui.empty('Belum ada penilaian.'),
+        ui.guide('Kepala unit tidak mengubah predikat pegawai secara langsung: bila aturan dilanggar, bahas dengan pejabat penilai. '
+          + 'Penilaian yang sudah ditutup dibuka kembali oleh admin BKPSDM, lalu dinilai ulang oleh pejabat penilainya.')),
+      h('section', { class: 'card' }, h('h2', {}, '4. Finalisasi'),
+        final ? h('p', { class: 'verdict ok', 'data-test': 'calibration-final' },
+          `Kalibrasi final sejak ${ui.formatDateTime(dist.calibration.finalised_at)} oleh ${dist.calibration.finalised_by}`
+          + `${dist.calibration.override_reason ? ` (dengan pengecualian admin: ${dist.calibration.override_reason})` : ''}.`) : null,
+        dist.calibration && dist.calibration.stale ? h('p', { class: 'verdict bad' }, 'Ada predikat yang berubah setelah kalibrasi difinalkan: finalkan ulang.') : null,
+        !final && blocked.length ? h('div', { class: 'verdict bad', 'data-test': 'blocked' }, 'Kalibrasi belum dapat difinalkan karena:',
+          h('ul', {}, blocked.map((b) => h('li', { 'data-code': b.code }, b.text)))) : null,
+        !final && !blocked.length ? h('p', { class: 'verdict ok', 'data-test': 'ready' }, 'Semua aturan terpenuhi: kalibrasi siap difinalkan.') : null,
+        !final && isAdmin ? ui.field('override-reason', 'Alasan pengecualian (khusus admin, bila aturan dilanggar)', override) : null,
+        !final ? finalise : null, finaliseOut));
+  }
+  await load();
+}
