@@ -17,7 +17,13 @@ $(VENV)/.installed: constraints.txt shared/pyproject.toml $(foreach s,$(SERVICES
 	$(PY) -m pip install -q -c constraints.txt -e shared $(foreach s,$(SERVICES),-e services/$(s)) $(DEV_TOOLS)
 	@touch $@
 
-install: $(VENV)/.installed ## create .venv and install the four services, the library and the test tools
+# The web console's browser-test driver (playwright-core, no browser download), when npm is there.
+WEB_DEPS := $(if $(shell command -v npm 2>/dev/null),web/node_modules/.installed,)
+web/node_modules/.installed: web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund
+	@touch $@
+
+install: $(VENV)/.installed $(WEB_DEPS) ## create .venv and install the four services, the library, the test tools (and web/node_modules with npm)
 
 run: install ## run the whole system locally (local Kafka, SQLite files), seed Kota Binjai, print URLs and tokens
 	$(PY) deploy/local/kinerja.py up

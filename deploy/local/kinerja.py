@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """kinerja.py: run the whole Kinerja system on this machine, on its embedded defaults.
 
-    python deploy/local/kinerja.py up       start Kafka, migrate, start 4 x (web + worker), seed, print URLs and tokens
+    python deploy/local/kinerja.py up       start Kafka, migrate, start 4 x (web + worker) and the gateway, seed, print URLs and tokens
     python deploy/local/kinerja.py down     stop every process it started (and the local Kafka)
     python deploy/local/kinerja.py status   what runs, with pids and readiness
     python deploy/local/kinerja.py logs     follow the logs of every process in one stream
@@ -30,6 +30,7 @@ PIDS = STATE / "pids.json"
 LOGS = STATE / "logs"
 BIN = Path(sys.executable).parent
 KAFKA_PORT = int(os.environ.get("KINERJA_KAFKA_PORT", "19092"))
+GATEWAY_PORT = int(os.environ.get("KINERJA_GATEWAY_PORT", "8000"))
 
 
 def say(message: str) -> None:
@@ -67,6 +68,17 @@ def service_env(service: str) -> dict[str, str]:
     return env
 
 
+def gateway_env() -> dict[str, str]:
+    """The gateway in front of the local services; development sign-in is on unless set otherwise."""
+    from kinerja_shared.processes import SERVICES
+
+    env = dict(os.environ)
+    env.setdefault("KINERJA_DEV_SIGNIN", "true")
+    for service, port in SERVICES.items():
+        env.setdefault(service.removesuffix("-service").upper() + "_SERVICE_URL", f"http://127.0.0.1:{port}")
+    return env
+
+
 def cmd_up(args) -> None:
     from kinerja_shared.processes import SERVICES, ManagedProcess, migrate, pid_alive, service_processes, wait_ready
 
@@ -79,7 +91,7 @@ def cmd_up(args) -> None:
         return
     if not shutil.which("java"):
         fail("Java 17+ is needed for the local Kafka broker: install it (Debian: apt-get install openjdk-17-jre-headless) and retry")
-    busy = [p for p in SERVICES.values() if port_busy(p)]
+    busy = [p for p in [GATEWAY_PORT, *SERVICES.values()] if port_busy(p)]
     if busy:
         fail(f"port(s) {', '.join(map(str, busy))} are in use by another program; stop it or free the port(s) and retry")
     STATE.mkdir(parents=True, exist_ok=True)
@@ -108,6 +120,15 @@ def cmd_up(args) -> None:
         except TimeoutError as exc:
             fail(f"{service} did not become ready: {exc}; see {LOGS}/{service}.web.log")
         say(f"{service}: ready on http://127.0.0.1:{port}")
+    gateway = ManagedProcess("gateway", [str(BIN / "python"), str(ROOT / "deploy/gateway/gateway.py"), "--bind",
+                                         f"127.0.0.1:{GATEWAY_PORT}"], gateway_env(), LOGS / "gateway.log").start()
+    pids[gateway.name] = gateway.pid
+    PIDS.write_text(json.dumps(pids, indent=2))
+    try:
+        wait_ready(f"http://127.0.0.1:{GATEWAY_PORT}", timeout=30, path="/healthz")
+    except TimeoutError as exc:
+        fail(f"the gateway did not start: {exc}; see {LOGS}/gateway.log")
+    say(f"gateway (web console): ready on http://127.0.0.1:{GATEWAY_PORT}")
     if not args.no_seed:
         seed()
     print_access()
@@ -123,6 +144,7 @@ def print_access() -> None:
     from kinerja_shared.processes import SERVICES
 
     print()
+    print(f"  {'web console':22s} http://127.0.0.1:{GATEWAY_PORT}/   (sign in as a demo user; the APIs under /api/v1/)")
     for service, port in SERVICES.items():
         print(f"  {service:22s} http://127.0.0.1:{port}/docs   (OpenAPI: /openapi.json)")
     print()
@@ -171,6 +193,11 @@ def cmd_status(_args) -> None:
             print(f"  {service:30s} ready  {ready.get('checks')}")
         except TimeoutError as exc:
             print(f"  {service:30s} NOT READY ({str(exc)[-120:]})")
+    try:
+        wait_ready(f"http://127.0.0.1:{GATEWAY_PORT}", timeout=1, path="/healthz")
+        print(f"  {'gateway':30s} ready  http://127.0.0.1:{GATEWAY_PORT}/")
+    except TimeoutError:
+        print(f"  {'gateway':30s} NOT READY")
     subprocess.run(["bash", str(ROOT / "deploy/kafka/kafka.sh"), "status"], check=False)
 
 
