@@ -10,8 +10,7 @@ from .context import current_correlation_id
 from .db import AUDIT_LOG, utcnow
 
 
-def record(
-    conn: Connection,
+def entry(
     *,
     actor,
     action: str,
@@ -20,24 +19,34 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
     reason: str | None = None,
-) -> None:
-    """Insert one audit row in the caller's transaction. ``actor`` is a Principal or a NIP/system name."""
+) -> dict:
+    """The values of one audit row, for a caller that inserts several at once (``record_many``)
+    or inside a statement of its own. ``actor`` is a Principal or a NIP/system name."""
     sub = getattr(actor, "sub", None) or str(actor)
     roles = ",".join(sorted(getattr(actor, "roles", ()) or ()))
-    conn.execute(
-        AUDIT_LOG.insert().values(
-            occurred_at=utcnow(),
-            actor=sub,
-            actor_roles=roles,
-            action=action,
-            entity_type=entity_type,
-            entity_id=str(entity_id),
-            before=_jsonable(before),
-            after=_jsonable(after),
-            reason=reason,
-            correlation_id=current_correlation_id(),
-        )
+    return dict(
+        occurred_at=utcnow(),
+        actor=sub,
+        actor_roles=roles,
+        action=action,
+        entity_type=entity_type,
+        entity_id=str(entity_id),
+        before=_jsonable(before),
+        after=_jsonable(after),
+        reason=reason,
+        correlation_id=current_correlation_id(),
     )
+
+
+def record(conn: Connection, **fields) -> None:
+    """Insert one audit row in the caller's transaction (the fields of ``entry``)."""
+    conn.execute(AUDIT_LOG.insert(), entry(**fields))
+
+
+def record_many(conn: Connection, entries: list[dict]) -> None:
+    """Insert audit rows made by ``entry`` in the caller's transaction, in one multi-row statement."""
+    if entries:
+        conn.execute(AUDIT_LOG.insert(), entries)
 
 
 def _jsonable(value):

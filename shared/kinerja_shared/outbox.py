@@ -18,16 +18,15 @@ STATUS_PENDING = "pending"
 STATUS_PUBLISHED = "published"
 
 
-def publish(conn: Connection, *events: dict, validate: bool = True) -> None:
-    """Add events to the outbox within the caller's transaction (in the given order)."""
-    if not events:
-        return
-    rows = []
+def rows(*events: dict, validate: bool = True) -> list[dict]:
+    """The outbox rows of ``events`` (validated unless ``validate`` is False), for a caller that
+    inserts them inside a statement of its own; ``publish`` inserts them itself."""
+    out = []
     now = utcnow()
     for event in events:
         if validate:
             validate_event(event)
-        rows.append(
+        out.append(
             dict(
                 event_id=event["id"],
                 topic=CATALOG[event["type"]].topic,
@@ -39,4 +38,10 @@ def publish(conn: Connection, *events: dict, validate: bool = True) -> None:
                 created_at=now,
             )
         )
-    conn.execute(OUTBOX.insert(), rows)
+    return out
+
+
+def publish(conn: Connection, *events: dict, validate: bool = True) -> None:
+    """Add events to the outbox within the caller's transaction (in the given order, one statement)."""
+    if events:
+        conn.execute(OUTBOX.insert(), rows(*events, validate=validate))

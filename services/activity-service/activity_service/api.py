@@ -6,13 +6,14 @@ from contextlib import contextmanager
 from datetime import datetime
 
 import marshmallow as ma
-from flask import send_file
+from flask import Response, current_app, send_file
 from flask_smorest import Blueprint
 from sqlalchemy import and_, func, or_, select, update
 
-from kinerja_shared import audit
+from kinerja_shared import audit, outbox
 from kinerja_shared.db import utcnow
 from kinerja_shared.outbox import publish
+from kinerja_shared.web import idempotency
 from kinerja_shared.web.app_factory import current_principal, runtime
 from kinerja_shared.web.etag import check_if_match, etag_for
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
@@ -71,10 +72,41 @@ def _headers(row, created: bool = False) -> dict:
     return headers
 
 
+# The fields of schemas.ItemProblem / EvidenceOut, in order: what their marshmallow dump keeps.
+_ITEM_PROBLEM_FIELDS = ("title", "detail", "errors", "clashing_activity_id")
+_EVIDENCE_FIELDS = ("kind", "url", "file_id", "name", "sha256", "content_type", "size", "download")
+
+
 def _item_problem(problem: Problem) -> dict:
     body = {"title": problem.title or "Refused", "detail": problem.detail, "errors": problem.errors or []}
     body.update(problem.extensions)
-    return body
+    return {k: body[k] for k in _ITEM_PROBLEM_FIELDS if k in body}
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def _out_json(row) -> dict:
+    """An entry as ``ActivityOut`` dumps it, built directly (the hot paths serialise once, without marshmallow)."""
+    m = row if isinstance(row, dict) else row._mapping
+    activity_id = m["id"]
+    evidence_items = []
+    for item in m["evidence"] or ():
+        if item.get("kind") == "file":
+            item = dict(item, download=f"/api/v1/activities/{activity_id}/evidence/{item['file_id']}")
+        evidence_items.append({k: item[k] for k in _EVIDENCE_FIELDS if k in item})
+    quantity = m["quantity"]
+    return {
+        "id": activity_id, "nip": m["nip"], "rater_nip": m["rater_nip"], "unit_id": m["unit_id"], "plan_id": m["plan_id"],
+        "result_id": m["result_id"], "indicator_id": m["indicator_id"], "date": m["date"].isoformat(),
+        "start_time": domain.format_hhmm(m["start_min"]), "end_time": domain.format_hhmm(m["end_min"]),
+        "minutes": m["minutes"], "description": m["description"],
+        "quantity": float(quantity) if quantity is not None else None, "quantity_unit": m["quantity_unit"],
+        "evidence": evidence_items, "status": m["status"], "verification_reason": m["verification_reason"],
+        "verified_by": m["verified_by"], "verified_at": _iso(m["verified_at"]), "version": m["version"],
+        "created_at": _iso(m["created_at"]), "updated_at": _iso(m["updated_at"]),
+    }
 
 
 def _transition(action: str, current: str) -> str:
@@ -102,78 +134,73 @@ def _check_body(body: dict, today, cfg) -> dict:
     return {"start_min": start, "end_min": end, "minutes": minutes, "evidence": links}
 
 
-def _existing_answer(conn, principal, body: dict, fingerprint: str):
+def _existing_answer(principal, body: dict, fingerprint: str, existing):
     """For a client-chosen id already stored: its replay (same body) or a 409 (anything else); None if new."""
-    if not body.get("id"):
+    if not body.get("id") or existing is None:
         return None
-    existing = store.get_activity(conn, body["id"])
-    if existing is None:
-        return None
-    if existing.nip == principal.sub and existing.request_hash == fingerprint:
+    if existing["nip"] == principal.sub and existing["request_hash"] == fingerprint:
         return ("stored", existing, True)
     return ("error", Conflict(f"Activity id {body['id']} is already used for a different entry; choose a new id.",
                               title="Activity id already used", errors=[{"field": "id", "message": "already used for a different entry"}]))
 
 
-def _log_entries(conn, principal, bodies: list[dict], cfg) -> list[tuple]:
-    """Log the caller's entries in the caller's transaction; one ('stored', row, replayed) or ('error', Problem) each.
+def _stored_entry(conn, activity_id: str) -> dict | None:
+    row = store.get_activity(conn, activity_id)
+    return dict(row._mapping) if row is not None else None
 
-    Refused entries write nothing; stored ones write their row, an audit row and ActivityLogged.
-    """
+
+def _overlap_problem(clash_id, clash_start, clash_end, day) -> Conflict:
+    span = f" ({domain.format_hhmm(clash_start)}-{domain.format_hhmm(clash_end)})" if clash_id is not None else ""
+    return Conflict(f"The entry overlaps your activity {clash_id}{span} on {day.isoformat()}.",
+                    title="Overlapping activity", clashing_activity_id=clash_id,
+                    errors=[{"field": "start_time", "message": f"overlaps activity {clash_id}"}])
+
+
+def _checked(bodies: list[dict], cfg) -> list:
+    """The rules that need no database, per body: the prepared values or the Problem."""
     today = _today()
-    now = utcnow()
     checked: list = []
     for body in bodies:
         try:
             checked.append(_check_body(body, today, cfg))
         except DomainError as exc:
             checked.append(field_error(exc.field, exc.message, status=exc.status))
-    if all(isinstance(c, Problem) for c in checked) and not any(b.get("id") for b in bodies):
-        return [("error", c) for c in checked]  # nothing to look up: no round trip for a refused entry
-    employee, candidates = store.logging_context(conn, principal.sub, {b["indicator_id"] for b in bodies})
-    results, to_publish = [], []
-    for body, prepared in zip(bodies, checked):
-        fingerprint = domain.fingerprint(body)
-        try:
-            if isinstance(prepared, Problem):
-                raise prepared
-            if employee is not None and not employee["active"]:
-                raise Forbidden(f"Employee {principal.sub} is not active in the org directory; activities cannot be logged.")
-            try:
-                indicator = domain.indicator_in_force(candidates, body["indicator_id"], body["date"])
-            except DomainError as exc:
-                raise field_error(exc.field, exc.message) from None
-            row = dict(
-                id=body.get("id") or str(uuid.uuid4()), nip=principal.sub,
-                rater_nip=(employee or {}).get("rater_nip") or indicator.rater_nip,
-                unit_id=(employee or {}).get("unit_id") or indicator.unit_id,
-                plan_id=indicator.plan_id, result_id=indicator.result_id, indicator_id=indicator.indicator_id,
-                date=body["date"], **prepared, description=body["description"].strip(), quantity=float(body["quantity"]),
-                quantity_unit=body.get("quantity_unit"), status=domain.PENDING, verification_reason=None, verified_by=None,
-                verified_at=None, version=1, request_hash=fingerprint, created_at=now, updated_at=now,
-            )
-            if store.insert_activity(conn, row):
-                audit.record(conn, actor=principal, action="activity.logged", entity_type=ENTITY, entity_id=row["id"],
-                             after=events.activity_state(row))
-                to_publish.append(events.activity_logged(row))
-                results.append(("stored", row, False))
-                continue
-            answer = _existing_answer(conn, principal, body, fingerprint)
-            if answer is not None:
-                results.append(answer)
-                continue
-            clash = store.find_overlap(conn, principal.sub, row["date"], row["start_min"], row["end_min"])
-            clash_id = clash.id if clash is not None else None
-            span = f" ({domain.format_hhmm(clash.start_min)}-{domain.format_hhmm(clash.end_min)})" if clash is not None else ""
-            raise Conflict(f"The entry overlaps your activity {clash_id}{span} on {row['date'].isoformat()}.",
-                           title="Overlapping activity", clashing_activity_id=clash_id,
-                           errors=[{"field": "start_time", "message": f"overlaps activity {clash_id}"}])
-        except Problem as problem:
-            answer = _existing_answer(conn, principal, body, fingerprint) if problem.status != 409 else None
-            results.append(answer or ("error", problem))
-    if to_publish:
-        publish(conn, *to_publish)
-    return results
+    return checked
+
+
+def _new_row(principal, body: dict, prepared, employee, candidates, fingerprint: str, now) -> dict:
+    """The row of a new entry, or the Problem (refused before any write)."""
+    if isinstance(prepared, Problem):
+        raise prepared
+    if employee is not None and not employee["active"]:
+        raise Forbidden(f"Employee {principal.sub} is not active in the org directory; activities cannot be logged.")
+    try:
+        indicator = domain.indicator_in_force(candidates, body["indicator_id"], body["date"])
+    except DomainError as exc:
+        raise field_error(exc.field, exc.message) from None
+    return dict(
+        id=body.get("id") or str(uuid.uuid4()), nip=principal.sub,
+        rater_nip=(employee or {}).get("rater_nip") or indicator.rater_nip,
+        unit_id=(employee or {}).get("unit_id") or indicator.unit_id,
+        plan_id=indicator.plan_id, result_id=indicator.result_id, indicator_id=indicator.indicator_id,
+        date=body["date"], **prepared, description=body["description"].strip(), quantity=float(body["quantity"]),
+        quantity_unit=body.get("quantity_unit"), status=domain.PENDING, verification_reason=None, verified_by=None,
+        verified_at=None, version=1, request_hash=fingerprint, created_at=now, updated_at=now,
+    )
+
+
+def _logged_audit(principal, row: dict) -> dict:
+    return audit.entry(actor=principal, action="activity.logged", entity_type=ENTITY, entity_id=row["id"],
+                       after=events.activity_state(row))
+
+
+def _activity_response(row, status: int, *, created: bool = False, replayed: bool = False) -> Response:
+    response = current_app.json.response(_out_json(row))
+    response.status_code = status
+    response.headers.update(_headers(row, created=created))
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
 
 
 @activities_blp.route("", methods=["POST"])
@@ -182,6 +209,7 @@ def _log_entries(conn, principal, bodies: list[dict], cfg) -> list[tuple]:
 @_errors(activities_blp, (409, "Overlaps another entry (clashing_activity_id names it), or the id is used for a different entry"),
          (422, "A rule is broken: date in the future or before the edit window, end not after start, indicator not in "
                "the approved plan in force on that date, negative quantity"))
+@idempotency.in_transaction
 def log_activity(body):
     """Log one of your own daily activities; publishes ActivityLogged.
 
@@ -190,20 +218,101 @@ def log_activity(body):
     answer instead of creating a second entry; the same id with a different body is a 409.
     """
     principal = current_principal()
-    with runtime().engine.begin() as conn:
-        [(kind, value, *rest)] = _log_entries(conn, principal, [body], current_config())
-        if kind == "error":
-            raise value
-    headers = _headers(value, created=True)
-    if rest and rest[0]:
-        headers["Idempotent-Replayed"] = "true"
-    return _out(value), 201, headers
+    cfg = current_config()
+    rt = runtime()
+    [prepared] = _checked([body], cfg)
+    if isinstance(prepared, Problem) and not body.get("id"):
+        raise prepared  # nothing to look up: no round trip for a refused entry
+    fingerprint = domain.fingerprint(body)
+    with rt.engine.begin() as conn:
+        # Lock the employee's entries and read the employee and indicators (one statement), then
+        # the Idempotency-Key's stored answer, then one statement writes entry, audit, event and key.
+        employee, candidates = store.logging_context(conn, principal.sub, {body["indicator_id"]})
+        replayed = idempotency.replay(conn)
+        if replayed is not None:
+            return replayed
+        try:
+            row = _new_row(principal, body, prepared, employee, candidates, fingerprint, utcnow())
+        except Problem as problem:
+            answer = None
+            if problem.status != 409 and body.get("id"):
+                answer = _existing_answer(principal, body, fingerprint, _stored_entry(conn, body["id"]))
+            if answer is None or answer[0] == "error":
+                raise (answer[1] if answer else problem) from None
+            return _activity_response(answer[1], 201, created=True, replayed=True)
+        response = _activity_response(row, 201, created=True)
+        key_row = idempotency.key_row(response)
+        event_rows = outbox.rows(events.activity_logged(row), validate=rt.settings.validate_events)
+        if store.log_one(conn, row, _logged_audit(principal, row), event_rows[0], key_row):
+            idempotency.stored()
+            return response
+        # Not inserted: the id is taken (a replay or a 409) or the time overlaps another entry.
+        answer = _existing_answer(principal, body, fingerprint, _stored_entry(conn, row["id"]))
+        if answer is not None:
+            if answer[0] == "error":
+                raise answer[1]
+            return _activity_response(answer[1], 201, created=True, replayed=True)
+        clash = store.find_overlap(conn, principal.sub, row["date"], row["start_min"], row["end_min"])
+        raise _overlap_problem(clash.id if clash else None, clash.start_min if clash else None,
+                               clash.end_min if clash else None, row["date"])
+
+
+def _log_batch_entries(conn, principal, bodies: list[dict], cfg, validate_events: bool):
+    """Log the caller's entries in the caller's transaction, in a handful of statements.
+
+    Returns one ('stored', row, replayed) or ('error', Problem) per body, or the stored
+    response of a repeated Idempotency-Key. Under the employee's lock the entries of the days
+    concerned and the client ids already stored are read once; overlaps (with stored entries
+    and with earlier entries of the batch) are decided here; the new entries, their audit rows
+    and their events then go in as three multi-row inserts. Refused entries write nothing.
+    """
+    checked = _checked(bodies, cfg)
+    if all(isinstance(c, Problem) for c in checked) and not any(b.get("id") for b in bodies):
+        return [("error", c) for c in checked]  # nothing to look up: no round trip for a refused entry
+    employee, candidates = store.logging_context(conn, principal.sub, {b["indicator_id"] for b in bodies})
+    replayed = idempotency.replay(conn)
+    if replayed is not None:
+        return replayed
+    now = utcnow()
+    known = {k: dict(r._mapping) for k, r in store.get_activities(conn, sorted({b["id"] for b in bodies if b.get("id")})).items()}
+    days = sorted({b["date"] for b, c in zip(bodies, checked) if not isinstance(c, Problem)})
+    taken: dict = {}
+    for r in store.occupied(conn, principal.sub, days):
+        taken.setdefault(r.date, []).append((r.start_min, r.end_min, r.id))
+    results, new_rows = [], []
+    for body, prepared in zip(bodies, checked):
+        fingerprint = domain.fingerprint(body)
+        try:
+            row = _new_row(principal, body, prepared, employee, candidates, fingerprint, now)
+        except Problem as problem:
+            answer = _existing_answer(principal, body, fingerprint, known.get(body.get("id"))) if problem.status != 409 else None
+            results.append(answer or ("error", problem))
+            continue
+        answer = _existing_answer(principal, body, fingerprint, known.get(row["id"]))
+        if answer is not None:
+            results.append(answer)
+            continue
+        clashes = [t for t in taken.get(row["date"], ()) if t[0] < row["end_min"] and t[1] > row["start_min"]]
+        if clashes:
+            start, end, clash_id = min(clashes)
+            results.append(("error", _overlap_problem(clash_id, start, end, row["date"])))
+            continue
+        taken.setdefault(row["date"], []).append((row["start_min"], row["end_min"], row["id"]))
+        known[row["id"]] = row
+        new_rows.append(row)
+        results.append(("stored", row, False))
+    if new_rows:
+        store.insert_many(conn, new_rows)
+        audit.record_many(conn, [_logged_audit(principal, row) for row in new_rows])
+        publish(conn, *[events.activity_logged(row) for row in new_rows], validate=validate_events)
+    return results
 
 
 @activities_blp.route("/batch", methods=["POST"])
 @activities_blp.arguments(BatchIn)
 @activities_blp.response(207, BatchOut)
 @_errors(activities_blp, (422, "The body is not a list of entries, or too many"))
+@idempotency.in_transaction
 def log_batch(body):
     """Log a day's entries recorded offline; each entry is stored or refused on its own (207).
 
@@ -214,6 +323,7 @@ def log_batch(body):
     """
     cfg = current_config()
     principal = current_principal()
+    rt = runtime()
     items = body["items"]
     if len(items) > cfg.batch_max_items:
         raise field_error("items", f"at most {cfg.batch_max_items} entries per batch")
@@ -229,25 +339,31 @@ def log_batch(body):
             loaded.append(Problem("; ".join(f"{r['field']}: {r['message']}" for r in rows[:10]), status=422,
                                   title="Validation failed", errors=rows))
     valid = [b for b in loaded if not isinstance(b, Problem)]
-    with runtime().engine.begin() as conn:
-        outcomes = iter(_log_entries(conn, principal, valid, cfg) if valid else [])
-    results, stored = [], 0
-    for index, item in enumerate(loaded):
-        if isinstance(item, Problem):
-            client_id = items[index].get("id") if isinstance(items[index], dict) else None
-            results.append({"index": index, "id": client_id if isinstance(client_id, str) else None,
-                            "status": item.status, "replayed": False, "activity": None, "problem": _item_problem(item)})
-            continue
-        kind, value, *rest = next(outcomes)
-        if kind == "stored":
-            stored += 1
-            activity = _out(value)
-            results.append({"index": index, "id": activity["id"], "status": 201,
-                            "replayed": bool(rest and rest[0]), "activity": activity, "problem": None})
-        else:
-            results.append({"index": index, "id": item.get("id"), "status": value.status, "replayed": False,
-                            "activity": None, "problem": _item_problem(value)})
-    return {"results": results, "stored": stored, "failed": len(results) - stored}, 207
+    with rt.engine.begin() as conn:
+        outcomes = _log_batch_entries(conn, principal, valid, cfg, rt.settings.validate_events) if valid else []
+        if isinstance(outcomes, Response):
+            return outcomes
+        outcomes = iter(outcomes)
+        results, stored = [], 0
+        for index, item in enumerate(loaded):
+            if isinstance(item, Problem):
+                client_id = items[index].get("id") if isinstance(items[index], dict) else None
+                results.append({"index": index, "id": client_id if isinstance(client_id, str) else None,
+                                "status": item.status, "replayed": False, "activity": None, "problem": _item_problem(item)})
+                continue
+            kind, value, *rest = next(outcomes)
+            if kind == "stored":
+                stored += 1
+                activity = _out_json(value)
+                results.append({"index": index, "id": activity["id"], "status": 201,
+                                "replayed": bool(rest and rest[0]), "activity": activity, "problem": None})
+            else:
+                results.append({"index": index, "id": item.get("id"), "status": value.status, "replayed": False,
+                                "activity": None, "problem": _item_problem(value)})
+        response = current_app.json.response({"results": results, "stored": stored, "failed": len(results) - stored})
+        response.status_code = 207
+        idempotency.store(conn, response)
+    return response
 
 
 # -- reading entries -------------------------------------------------------------------------
@@ -304,7 +420,8 @@ def list_activities(args):
     more = len(rows) > args["limit"]
     rows = rows[: args["limit"]]
     cursor = encode_cursor(f"{rows[-1].date.isoformat()}|{rows[-1].start_min}|{rows[-1].id}") if more and rows else None
-    return {"items": [_out(r) for r in rows], "next_cursor": cursor}
+    # Serialised once, straight to JSON (ActivityPage documents the shape).
+    return current_app.json.response({"items": [_out_json(r) for r in rows], "next_cursor": cursor})
 
 
 def _load_visible(conn, activity_id: str, *, for_update: bool = False):

@@ -1,12 +1,20 @@
 """The SQL of activity-service (SQLAlchemy Core), kept to few round trips on the logging path.
 
-Logging one entry costs, besides the outbox and audit inserts, two statements:
+Logging one entry (``POST /activities``) is one transaction of two statements, three with an
+``Idempotency-Key``; every statement is built once:
 
 1. ``logging_context``: takes the employee's transaction-scoped advisory lock (PostgreSQL)
    and reads the employee and the candidate indicators in the same statement;
-2. ``insert_activity``: ``INSERT ... SELECT ... WHERE NOT EXISTS (that id) AND NOT EXISTS
-   (an overlapping entry) RETURNING id``. It runs after the lock, so its snapshot sees every
-   entry committed by the employee's earlier requests: no two overlapping entries can commit.
+2. (with a key) the key's stored answer, read after the lock (``idempotency.replay``);
+3. ``log_one``: ``INSERT ... SELECT ... WHERE NOT EXISTS (that id) AND NOT EXISTS (an
+   overlapping entry) RETURNING id``, with data-modifying CTEs that insert the audit row, the
+   outbox event and the key with its answer only when the entry went in. It runs after the
+   lock, so its snapshot sees every entry committed by the employee's earlier requests: no two
+   overlapping entries can commit.
+
+A batch reads, under the same lock, the entries of its days and the client ids already
+stored (``occupied``, ``get_activities``), decides in Python, and writes with three
+multi-row inserts (entries, audit rows, events).
 """
 from __future__ import annotations
 
@@ -16,7 +24,7 @@ from datetime import date
 from sqlalchemy import BigInteger, and_, bindparam, exists, func, insert, literal, or_, select, true, update
 from sqlalchemy.engine import Connection
 
-from kinerja_shared.db import is_postgres
+from kinerja_shared.db import AUDIT_LOG, IDEMPOTENCY_KEYS, OUTBOX, is_postgres
 
 from .domain import OCCUPYING, IndicatorInForce
 from .models import activities, employees, plan_indicators, plans
@@ -119,6 +127,81 @@ def insert_activity(conn: Connection, row: dict) -> bool:
     fails on the primary key (a 409).
     """
     return conn.execute(_INSERT, {f"v_{c}": row[c] for c in _INSERT_COLUMNS}).first() is not None
+
+
+def _log_one_query(with_key: bool):
+    """PostgreSQL: the entry (checked as in ``insert_activity``) and, only when it went in, its
+    audit row, its outbox row and (``with_key``) its Idempotency-Key row, in one statement."""
+    entry = _INSERT.cte("a")
+
+    def insert_after_entry(table, prefix: str, columns: tuple[str, ...]):
+        params = select(*[bindparam(f"{prefix}_{c}", type_=table.c[c].type).label(c) for c in columns]).select_from(entry)
+        return insert(table).from_select(columns, params).cte(f"{prefix}_ins")
+
+    ctes = [insert_after_entry(AUDIT_LOG, "au", _AUDIT_COLUMNS), insert_after_entry(OUTBOX, "ob", _OUTBOX_COLUMNS)]
+    if with_key:
+        ctes.append(insert_after_entry(IDEMPOTENCY_KEYS, "ik", _KEY_COLUMNS))
+    return select(entry.c.id).add_cte(*ctes)
+
+
+# The keys of kinerja_shared's audit.entry(), outbox.rows() and idempotency.key_row() dicts.
+_AUDIT_COLUMNS = ("occurred_at", "actor", "actor_roles", "action", "entity_type", "entity_id", "before", "after", "reason",
+                  "correlation_id")
+_OUTBOX_COLUMNS = ("event_id", "topic", "partition_key", "event_type", "payload", "status", "attempts", "created_at")
+_KEY_COLUMNS = ("principal", "idempotency_key", "method", "path", "fingerprint", "state", "status_code", "response_body",
+                "response_headers", "created_at")
+_LOG_ONE = _log_one_query(with_key=False)
+_LOG_ONE_WITH_KEY = _log_one_query(with_key=True)
+
+
+def log_one(conn: Connection, row: dict, audit_row: dict, outbox_row: dict, key_row: dict | None) -> bool:
+    """Insert the entry with its audit row, its event and its Idempotency-Key row; True when inserted.
+
+    One round trip on PostgreSQL (a statement built once, data-modifying CTEs that write the
+    other rows only when the entry went in); separate statements elsewhere (SQLite).
+    """
+    if not is_postgres(conn):
+        if not insert_activity(conn, row):
+            return False
+        conn.execute(AUDIT_LOG.insert(), audit_row)
+        conn.execute(OUTBOX.insert(), outbox_row)
+        if key_row is not None:
+            conn.execute(IDEMPOTENCY_KEYS.insert(), key_row)
+        return True
+    params = {f"v_{c}": row[c] for c in _INSERT_COLUMNS}
+    params.update({f"au_{c}": audit_row[c] for c in _AUDIT_COLUMNS})
+    params.update({f"ob_{c}": outbox_row[c] for c in _OUTBOX_COLUMNS})
+    if key_row is not None:
+        params.update({f"ik_{c}": key_row[c] for c in _KEY_COLUMNS})
+    return conn.execute(_LOG_ONE_WITH_KEY if key_row is not None else _LOG_ONE, params).first() is not None
+
+
+def get_activities(conn: Connection, ids: list[str]) -> dict:
+    """The stored entries among ``ids``, by id (one statement; empty without ids)."""
+    if not ids:
+        return {}
+    return {r.id: r for r in conn.execute(_BY_IDS, {"ids": ids})}
+
+
+def occupied(conn: Connection, nip: str, days: list[date]) -> list:
+    """The employee's entries that occupy their time (pending, accepted) on ``days``: id, date, start_min, end_min."""
+    if not days:
+        return []
+    return conn.execute(_OCCUPIED, {"nip": nip, "days": days}).all()
+
+
+_BY_IDS = select(activities).where(activities.c.id.in_(bindparam("ids", expanding=True)))
+_OCCUPIED = (
+    select(activities.c.id, activities.c.date, activities.c.start_min, activities.c.end_min)
+    .where(activities.c.nip == bindparam("nip"), activities.c.date.in_(bindparam("days", expanding=True)),
+           activities.c.status.in_(OCCUPYING))
+)
+
+
+def insert_many(conn: Connection, rows: list[dict]) -> None:
+    """Insert entries already checked under the employee's lock (``occupied``, ``get_activities``)."""
+    if rows:
+        conn.execute(activities.insert(), rows)
 
 
 def find_overlap(conn: Connection, nip: str, day: date, start: int, end: int, exclude_id: str | None = None):

@@ -1,6 +1,9 @@
 """Logging, reading, editing and withdrawing activities over HTTP, against PostgreSQL."""
+import json
 import sys
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,7 +14,7 @@ from kinerja_shared.events import validate_event
 from activity_service.service import SPEC
 
 sys.path.insert(0, str(Path(__file__).parent))
-from activity_testkit import E1, E2, H, O, R, entry, feed, org_events, plan_event, today  # noqa: E402
+from activity_testkit import E1, E2, H, O, PDF_BYTES, R, entry, feed, org_events, plan_event, today, upload  # noqa: E402
 
 
 @pytest.fixture
@@ -156,6 +159,79 @@ def test_the_same_idempotency_key_twice_gives_one_entry_and_the_same_response(sv
     assert again.get_json() == first.get_json() and again.headers.get("Idempotent-Replayed") == "true"
     assert count(svc) == 1 and len(svc.outbox()) == 1
     assert post(svc, entry(start_time="13:00", end_time="14:00"), **key).status_code == 422  # key reused for another body
+
+
+def test_the_idempotency_key_is_stored_with_the_entry_and_its_answer(svc):
+    key = str(uuid.uuid4())
+    first = post(svc, entry(), **{"Idempotency-Key": key})
+    assert first.status_code == 201
+    [row] = svc.rows("SELECT state, status_code, response_body, response_headers FROM idempotency_keys")
+    assert (row["state"], row["status_code"]) == ("done", 201)
+    assert row["response_body"] == first.get_data(as_text=True)
+    assert row["response_headers"]["Location"] == first.headers["Location"] and row["response_headers"]["ETag"] == first.headers["ETag"]
+
+
+def test_a_refused_entry_is_answered_the_same_on_a_retry_with_its_key(svc):
+    first_entry = post(svc, entry()).get_json()
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    clash = post(svc, entry(start_time="08:30", end_time="09:30"), **key)
+    assert_problem(clash, 409)
+    again = post(svc, entry(start_time="08:30", end_time="09:30"), **key)
+    assert again.status_code == 409 and again.headers.get("Idempotent-Replayed") == "true"
+    assert again.get_json()["clashing_activity_id"] == first_entry["id"]
+    assert count(svc) == 1 and len(svc.outbox()) == 1
+
+
+def test_concurrent_requests_with_one_idempotency_key_make_one_entry(svc):
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    body = entry()  # no client id: only the key protects against a second entry
+    barrier = threading.Barrier(4)
+
+    def send(_):
+        client = svc.client.application.test_client()
+        barrier.wait()
+        return client.post("/api/v1/activities", json=body, headers={**svc.token(E1), **key})
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(send, range(4)))
+    created = [a for a in answers if a.status_code == 201]
+    assert created and all(a.status_code in (201, 409) for a in answers), [a.status_code for a in answers]
+    assert len({a.get_json()["id"] for a in created}) == 1  # the first answer, replayed
+    assert count(svc) == 1 and len(svc.outbox()) == 1
+    assert count(svc, "SELECT count(*) FROM audit_log WHERE action = 'activity.logged'") == 1
+
+
+def test_answers_are_serialised_as_the_documented_schema(svc):
+    from activity_service.api import _out
+    from activity_service.schemas import ActivityOut
+
+    logged = post(svc, entry(quantity=3, quantity_unit=None))
+    aid = logged.get_json()["id"]
+    attached = svc.client.post(f"/api/v1/activities/{aid}/evidence", data=upload("laporan.pdf", PDF_BYTES),
+                               content_type="multipart/form-data", headers=svc.token(E1))
+    assert attached.status_code == 201
+    decided = svc.client.post(f"/api/v1/activities/{aid}/verify", json={"decision": "rejected", "reason": "kurang bukti"},
+                              headers=svc.token(R))
+    assert decided.status_code == 200, decided.get_json()
+    one = svc.client.get(f"/api/v1/activities/{aid}", headers=svc.token(E1)).get_json()  # dumped by ActivityOut
+    [listed] = svc.client.get("/api/v1/activities", headers=svc.token(E1)).get_json()["items"]  # built directly
+    assert listed == one and one["verified_at"] and [e["kind"] for e in one["evidence"]] == ["link", "file"]
+    assert logged.get_json() == {**one, "evidence": logged.get_json()["evidence"], "status": "pending",
+                                 "verified_at": None, "verified_by": None, "verification_reason": None,
+                                 "version": 1, "updated_at": logged.get_json()["updated_at"]}
+    [stored] = svc.rows(f"SELECT * FROM activities WHERE id = '{aid}'")
+    assert json.loads(json.dumps(ActivityOut().dump(_out(stored)), default=str)) == one
+
+
+def test_a_batch_retried_with_its_idempotency_key_gets_the_first_answer(svc):
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    items = [entry(start_time="08:00", end_time="09:00"), entry(start_time="09:00", end_time="10:00")]
+    first = svc.client.post("/api/v1/activities/batch", json={"items": items}, headers={**svc.token(E1), **key})
+    again = svc.client.post("/api/v1/activities/batch", json={"items": items}, headers={**svc.token(E1), **key})
+    assert first.status_code == again.status_code == 207 and again.headers.get("Idempotent-Replayed") == "true"
+    assert again.get_json() == first.get_json() and first.get_json()["stored"] == 2
+    assert count(svc) == 2 and len(svc.outbox()) == 2
+    assert count(svc, "SELECT count(*) FROM audit_log WHERE action = 'activity.logged'") == 2
 
 
 def test_offline_batch_reports_a_result_per_item(svc):

@@ -102,7 +102,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None, engi
 
     @app.after_request
     def _after(response):
-        if g.get("idempotency_claim"):
+        if g.get("idempotency_claim") or g.get("idempotency_pending"):
             response = idempotency.complete(runtime.engine, response)
         cid = correlation_id_var.get()
         if cid:
