@@ -19,6 +19,7 @@ import io
 import re
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,6 +121,16 @@ class Matrix:
             return dict(conn.execute(text(self._digest)).all())
 
     # -- calling as someone --------------------------------------------------------------------
+
+    @contextmanager
+    def acting(self, relation: str, nip: str, *roles: str, unit: str | None = None):
+        """Within the block, ``relation`` sends another token (e.g. with fewer roles or no unit claim)."""
+        saved = self.tokens[relation]
+        self.tokens[relation] = self.h.token(nip, *roles, unit=unit)
+        try:
+            yield
+        finally:
+            self.tokens[relation] = saved
 
     def send(self, relation: str, call: Call):
         kw = {"json": call.json} if call.json is not None else {"data": call.data, "content_type": call.content_type}

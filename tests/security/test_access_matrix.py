@@ -17,6 +17,7 @@ from notification_service.service import SPEC as NOTIFICATION
 from plan_service.service import SPEC as PLAN
 
 from . import matrix_activity, matrix_evaluation, matrix_notification, matrix_plan
+from . import seeds
 from .matrix import RELATIONS, Matrix, document_operations, load_table
 
 SERVICES = {PLAN.name: (PLAN, matrix_plan), ACTIVITY.name: (ACTIVITY, matrix_activity),
@@ -58,6 +59,27 @@ def test_every_relation_gets_the_answer_the_table_gives(matrices, row):
     m = matrices(row.service)
     got = {rel: m.cell(row, rel) for rel in RELATIONS}
     assert got == row.expected, "\n" + render(row, got)
+
+
+PLAIN_TOKENS = {  # the rater and the head of dinas as plain employees: no supervisor or unit_head role, no unit claim
+    "rater": (seeds.RATER, "employee"),
+    "head_in": (seeds.HEAD, "employee"),
+}
+
+
+@pytest.mark.parametrize("name", list(SERVICES))
+def test_the_rater_and_the_head_are_known_from_the_services_data_not_from_token_roles(matrices, name):
+    """Every cell the table allows the rater or head_in, sent again with a plain employee token."""
+    m = matrices(name)
+    wrong = []
+    for row in (r for r in ROWS if r.service == name):
+        for relation, (nip, *roles) in PLAIN_TOKENS.items():
+            if row.expected[relation].startswith("2"):
+                with m.acting(relation, nip, *roles):
+                    got = m.cell(row, relation)
+                if got != row.expected[relation]:
+                    wrong.append(f"{row.op} as {relation}: expected {row.expected[relation]}, got {got}")
+    assert not wrong, "\n".join(wrong)
 
 
 @pytest.mark.parametrize("name", list(SERVICES))
