@@ -137,3 +137,11 @@ def test_production_refuses_the_development_secret():
         Settings.from_env("test", {"KINERJA_ENV": "production"})
     with pytest.raises(ConfigError, match="RS256"):
         Settings.from_env("test", {"KINERJA_ENV": "production", "JWT_SECRET": "x" * 40})
+
+
+def test_not_before_within_the_leeway_is_accepted_and_beyond_it_refused():
+    s = dev_settings(JWT_LEEWAY_SECONDS="30")
+    now = int(time.time())
+    TokenVerifier(s).verify(jwt.encode(claims(nbf=now + 20, iat=now + 20), s.jwt_secret, algorithm="HS256"))
+    with pytest.raises(AuthError, match="not valid yet"):
+        TokenVerifier(s).verify(jwt.encode(claims(nbf=now + 600, iat=now + 600), s.jwt_secret, algorithm="HS256"))
