@@ -52,6 +52,7 @@ function setBadge(count) {
   if (!badge) return;
   badge.textContent = count > 99 ? '99+' : String(count);
   badge.hidden = !count;
+  badge.dataset.loaded = 'true';
   badge.setAttribute('aria-label', `${count} notifikasi belum dibaca`);
   const link = document.getElementById('notif-link');
   if (link) link.setAttribute('aria-label', `Notifikasi, ${count} belum dibaca`);

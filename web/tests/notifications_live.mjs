@@ -14,8 +14,8 @@ await run(async (browser) => {
   const { page } = await newPage(browser, { width: 1280, height: 800 });
   await signIn(page, 'employee');
   await go(page, 'notifikasi');
-  await page.waitForSelector('[data-test="notifications"]');
-  await page.waitForTimeout(500);
+  await page.waitForSelector('[data-test="notifications"][data-loaded]', { state: 'attached' });
+  await page.waitForSelector('[data-test="notif-badge"][data-loaded]', { state: 'attached' });
   const before = await badge(page);
   const countBefore = await page.locator('[data-test="notification"]').count();
 
@@ -31,7 +31,7 @@ await run(async (browser) => {
   await page.waitForFunction((n) => document.querySelectorAll('[data-test="notification"]').length > n, countBefore, { timeout: 60000 });
   await page.waitForFunction((b) => Number(document.querySelector('[data-test="notif-badge"]').textContent) > b, before, { timeout: 30000 });
   const after = await badge(page);
-  const fresh = page.locator('[data-test="notification"][data-read="false"]').first();
+  const fresh = page.locator('[data-test="notification"][data-read="false"]', { hasText: STAMP }).first();
   const id = await fresh.getAttribute('data-id');
   await screenshots(page, 'notifications');
 

@@ -52,6 +52,7 @@ export default async function render(root, { api, h, ui, refreshBadge }) {
       items.clear();
       for (const n of page.items) items.set(n.id, n);
       draw();
+      list.dataset.loaded = 'true';
     } catch (err) {
       list.replaceChildren(ui.problemBox(err));
     }
