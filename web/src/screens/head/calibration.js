@@ -46,8 +46,11 @@ export default async function render(root, ctx) {
   unit.addEventListener('change', () => load());
   period.addEventListener('change', () => load());
 
+  let loads = 0;
   async function load() {
+    const seq = ++loads;
     body.replaceChildren(ui.loading());
+    body.removeAttribute('data-unit');
     const base = `/api/v1/unit-performance/${encodeURIComponent(unit.value)}`;
     let dist;
     let people = [];
@@ -57,9 +60,10 @@ export default async function render(root, ctx) {
         allPages(api, '/api/v1/evaluations', { unit_id: unit.value, period_id: period.value }).catch(() => []),
       ]);
     } catch (err) {
-      body.replaceChildren(ui.problemBox(err));
+      if (seq === loads) body.replaceChildren(ui.problemBox(err));
       return;
     }
+    if (seq !== loads) return; // the unit or period changed meanwhile
     const final = dist.calibration && !dist.calibration.stale;
     const org = h('select', { 'data-test': 'org-predicate', disabled: final },
       h('option', { value: '' }, 'Belum ditetapkan'),
@@ -117,8 +121,18 @@ export default async function render(root, ctx) {
         /* the NIP is shown instead */
       }
     }));
-
-    body.replaceChildren(
+    if (seq !== loads) return;
+    body.dataset.unit = unit.value;
+    body.dataset.period = period.value;
+    const verdict = final
+      ? h('p', { class: 'verdict ok', 'data-test': 'calibration-final' },
+        `Kalibrasi final sejak ${ui.formatDateTime(dist.calibration.finalised_at)} oleh ${dist.calibration.finalised_by}`
+        + `${dist.calibration.override_reason ? ` (dengan pengecualian admin: ${dist.calibration.override_reason})` : ''}.`)
+      : blocked.length
+        ? h('div', { class: 'verdict bad', 'data-test': 'blocked' }, 'Kalibrasi belum dapat difinalkan karena:',
+          h('ul', {}, blocked.map((b) => h('li', { 'data-code': b.code }, b.text))))
+        : h('p', { class: 'verdict ok', 'data-test': 'ready' }, 'Semua aturan terpenuhi: kalibrasi siap difinalkan (bagian 4).');
+    body.replaceChildren(verdict,
       h('section', { class: 'card' }, h('h2', {}, '1. Predikat organisasi unit'),
         ui.guide('Predikat organisasi (hasil evaluasi kinerja unit) menentukan aturan sebaran predikat pegawainya.'),
         ui.field('org-predicate', 'Predikat organisasi', org), setOrg, orgOut),
@@ -137,13 +151,7 @@ export default async function render(root, ctx) {
         ui.guide('Kepala unit tidak mengubah predikat pegawai secara langsung: bila aturan dilanggar, bahas dengan pejabat penilai. '
           + 'Penilaian yang sudah ditutup dibuka kembali oleh admin BKPSDM, lalu dinilai ulang oleh pejabat penilainya.')),
       h('section', { class: 'card' }, h('h2', {}, '4. Finalisasi'),
-        final ? h('p', { class: 'verdict ok', 'data-test': 'calibration-final' },
-          `Kalibrasi final sejak ${ui.formatDateTime(dist.calibration.finalised_at)} oleh ${dist.calibration.finalised_by}`
-          + `${dist.calibration.override_reason ? ` (dengan pengecualian admin: ${dist.calibration.override_reason})` : ''}.`) : null,
         dist.calibration && dist.calibration.stale ? h('p', { class: 'verdict bad' }, 'Ada predikat yang berubah setelah kalibrasi difinalkan: finalkan ulang.') : null,
-        !final && blocked.length ? h('div', { class: 'verdict bad', 'data-test': 'blocked' }, 'Kalibrasi belum dapat difinalkan karena:',
-          h('ul', {}, blocked.map((b) => h('li', { 'data-code': b.code }, b.text)))) : null,
-        !final && !blocked.length ? h('p', { class: 'verdict ok', 'data-test': 'ready' }, 'Semua aturan terpenuhi: kalibrasi siap difinalkan.') : null,
         !final && isAdmin ? ui.field('override-reason', 'Alasan pengecualian (khusus admin, bila aturan dilanggar)', override) : null,
         !final ? finalise : null, finaliseOut));
   }

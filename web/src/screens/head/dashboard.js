@@ -45,21 +45,21 @@ export default async function render(root, ctx) {
     return;
   }
 
-  let busy = false;
+  let loads = 0;
   async function load() {
-    if (busy) return;
-    busy = true;
+    const seq = ++loads;
+    const wanted = unit.value;
     try {
       const [d, completion] = await Promise.all([
-        api.get(`/api/v1/unit-performance/${encodeURIComponent(unit.value)}/dashboard`, { period_id: period.value }),
-        api.get('/api/v1/plans/completion', { unit_id: unit.value, year, limit: 10 }).catch(() => null),
+        api.get(`/api/v1/unit-performance/${encodeURIComponent(wanted)}/dashboard`, { period_id: period.value }),
+        api.get('/api/v1/plans/completion', { unit_id: wanted, year, limit: 10 }).catch(() => null),
       ]);
+      if (seq !== loads) return; // a newer load (other unit or period, or a refresh) answers instead
+      body.dataset.unit = wanted;
       body.replaceChildren(...view(h, ui, d, completion).filter(Boolean));
       stamp.textContent = `Diperbarui ${new Date().toLocaleTimeString('id-ID', { timeZone: 'Asia/Jakarta' })}`;
     } catch (err) {
-      body.replaceChildren(ui.problemBox(err));
-    } finally {
-      busy = false;
+      if (seq === loads) body.replaceChildren(ui.problemBox(err));
     }
   }
   unit.addEventListener('change', load);

@@ -1,0 +1,66 @@
+"""Browser tests of the rater's and the unit head's screens, through the UI only (headless Chromium
+driven by web/tests/*.mjs), against the real services; the resulting state is checked through the
+services' APIs here. Screenshots: rater-inbox, evaluation-form, head-dashboard, calibration."""
+from kinerja_shared.testing import wait_for
+
+
+def test_the_rater_verifies_the_activity_and_closes_an_evaluation(web_system):
+    seen = web_system.run_script("rater_verifies_and_closes.mjs")
+
+    accepted = web_system.api("GET", f"/api/v1/activities/{seen['accepted']}", "rater").json()
+    rejected = web_system.api("GET", f"/api/v1/activities/{seen['rejected']}", "rater").json()
+    assert accepted["status"] == "accepted" and accepted["verified_by"] == web_system.users["rater"]["nip"]
+    assert rejected["status"] == "rejected"
+    assert rejected["verification_reason"] == "Bukti dukung tidak menunjukkan laporan yang dimaksud"
+
+    evaluation = web_system.api("GET", f"/api/v1/evaluations/{seen['evaluationId']}", "employee").json()
+    assert evaluation["nip"] == web_system.users["employee"]["nip"]
+    assert evaluation["status"] == "closed"
+    assert (evaluation["results_rating"], evaluation["behaviour_rating"]) == (seen["results"], "above")
+    assert evaluation["predicate"] == seen["predicate"], "the console showed the predicate the service stored"
+    assert evaluation["suggested_rating"] == seen["suggested"]
+    form = {r["result_id"]: r for r in evaluation["form"]["results"]}
+    assert seen["realisation"] in [r["realisation"] for r in form.values()], "the prefilled realisation was submitted"
+    # The entry accepted in the browser counts in the realisation the employee sees.
+    realised = [a for a in evaluation["activities"] if a["id"] == seen["accepted"]]
+    assert realised and realised[0]["status"] == "accepted"
+
+
+def test_the_unit_head_sees_the_dashboard_change_and_calibrates(web_system):
+    seen = web_system.run_script("head_dashboard_calibrates.mjs")
+    head = web_system.users["unit_head"]["nip"]
+
+    for activity_id in seen["accepted"]:
+        assert web_system.api("GET", f"/api/v1/activities/{activity_id}", "rater").json()["status"] == "accepted"
+    assert seen["blocked"], "the broken rules were shown before finalising"
+
+    path = f"/api/v1/unit-performance/{seen['unit']}/distribution?period_id={seen['period']}"
+    dist = web_system.api("GET", path, "unit_head").json()
+    assert dist["organisational_predicate"] == "ISTIMEWA" and dist["ok"] and dist["pending"] == 0
+    assert dist["calibration"] is not None and dist["calibration"]["finalised_by"] == head
+    assert dist["calibration"]["override_reason"] is None
+    assert dist["calibration"]["distribution"] == dist["counts"]
+
+    # The refused attempt under Butuh Perbaikan left no calibration behind it; the audit has the final one.
+    audit = wait_for(lambda: web_system.api(
+        "GET", f"/svc/evaluation-service/api/v1/audit?entity_type=unit&entity_id={seen['unit']}", "admin").json()["items"],
+        message="the audit of the unit")
+    actions = [a["action"] for a in audit]
+    assert actions.count("calibration.finalise") == 1 and "unit_predicate.set" in actions
+
+
+NEW_NIP = "199501012020122001"
+
+
+def test_the_admin_checks_a_directory_import_before_importing_it(web_system):
+    assert web_system.api("GET", f"/api/v1/employees/{NEW_NIP}", "admin").status_code == 404
+    seen = web_system.run_script("admin_import.mjs", NEW_NIP=NEW_NIP)
+
+    assert seen["errorLines"] == ["3"], "only the bad row, by its line in the file"
+    person = web_system.api("GET", f"/api/v1/employees/{NEW_NIP}", "admin").json()
+    assert (person["name"], person["unit_id"], person["rater_nip"]) == ("Rahma Lubis", "dinkes-yankes",
+                                                                       web_system.users["rater"]["nip"])
+    # The bad row's NIP was never written: nothing of a refused file is imported.
+    assert web_system.api("GET", "/api/v1/employees/12345", "admin").status_code in (404, 422)
+    # The DLQ screen read every service's dead-letter status through the gateway: nothing waits.
+    assert seen["waiting"] == [0, 0, 0, 0]

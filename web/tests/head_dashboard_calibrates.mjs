@@ -1,0 +1,81 @@
+// The unit head sees the dashboard change and calibrates, through the UI only. The head keeps the
+// dashboard open while the rater, in another browser, accepts a staff member's waiting entries: the
+// realisation on the dashboard changes by itself. Then the head calibrates the rater's unit: an
+// organisational predicate whose rules the unit breaks shows the violations and blocks finalising;
+// one it meets lets the head finalise. Prints what it saw; pytest checks the calibration's state.
+import { run, newPage, signIn, go, screenshots, check, noPageErrors, USERS, DESKTOP, PHONE } from './lib.mjs';
+import { openEvaluationOf, submitAndClose } from './roles_lib.mjs';
+
+const UNIT = process.env.CALIBRATION_UNIT || 'dinkes-yankes';
+const EMPLOYEE = USERS.employee.nip;
+
+async function kpi(page, name) {
+  return page.locator(`[data-test="kpi-${name}"] .value`).innerText();
+}
+
+await run(async (browser) => {
+  const head = (await newPage(browser, DESKTOP)).page;
+  await signIn(head, 'unit_head');
+  await go(head, 'unit/dasbor');
+  await head.selectOption('[data-test="dashboard-unit"]', UNIT);
+  await head.waitForSelector(`[data-test="dashboard"][data-unit="${UNIT}"] [data-test="kpi-realisation"]`);
+  const before = await kpi(head, 'realisation');
+  await head.waitForSelector('[data-test="predicate-chart"]');
+  await screenshots(head, 'head-dashboard');
+
+  // Meanwhile the rater accepts every waiting entry of one staff member (not the demo employee).
+  const rater = (await newPage(browser, PHONE)).page;
+  await signIn(rater, 'rater');
+  await go(rater, 'penilai/kotak-masuk');
+  await rater.waitForSelector('[data-test="inbox-entries"]');
+  const other = await rater.locator(`[data-test="inbox-entry"]:not([data-nip="${EMPLOYEE}"])`).first().getAttribute('data-nip');
+  const ids = await rater.locator(`[data-test="inbox-entry"][data-nip="${other}"]`).evaluateAll((els) => els.map((e) => e.dataset.id));
+  for (const id of ids) await rater.check(`#entry-${id}`);
+  await rater.click('[data-test="accept-entries"]');
+  await rater.waitForSelector('[data-test="bulk-outcome"]');
+
+  // The head's dashboard refreshes itself (no reload, no click) and shows more realisation.
+  await head.waitForFunction((old) => {
+    const el = document.querySelector('[data-test="kpi-realisation"] .value');
+    return el && el.textContent !== old;
+  }, before, { timeout: 60000 });
+  const after = await kpi(head, 'realisation');
+  check(parseFloat(after) > parseFloat(before), `realisation went up: ${before} -> ${after}`);
+
+  // Calibration needs every evaluation of the unit submitted: the rater finishes an open one if any.
+  await go(rater, 'penilai/penilaian');
+  await rater.waitForSelector('[data-test="rater-evaluations"]');
+  if (await rater.locator(`[data-test="rater-evaluation"][data-nip="${EMPLOYEE}"][data-status="open"]`).count()) {
+    await openEvaluationOf(rater, EMPLOYEE);
+    await submitAndClose(rater, 'meets');
+  }
+
+  await go(head, 'unit/kalibrasi');
+  await head.selectOption('[data-test="calibration-unit"]', UNIT);
+  await head.waitForSelector(`[data-test="calibration"][data-unit="${UNIT}"] [data-test="calibration-people"]`);
+  const period = await head.inputValue('[data-test="calibration-period"]');
+
+  // A predicate the unit cannot meet: its rules are shown broken and finalising is refused with why.
+  await head.selectOption('[data-test="org-predicate"]', 'BUTUH_PERBAIKAN');
+  await head.click('[data-test="set-org-predicate"]');
+  await head.waitForSelector('[data-test="rule"][data-code="BUTUH_PERBAIKAN.min_butuh_perbaikan"][data-ok="false"]');
+  await head.waitForFunction(() => [...document.querySelectorAll('[data-test="blocked"] li')]
+    .some((li) => li.textContent.includes('Butuh Perbaikan paling sedikit 60 %')));
+  const blocked = await head.locator('[data-test="blocked"] li').allInnerTexts();
+  check(blocked.some((t) => /Butuh Perbaikan paling sedikit 60 %/.test(t)), `why it is blocked: ${blocked.join(' | ')}`);
+  await head.click('[data-test="finalise"]');
+  const refused = await head.locator('[data-test="finalise-refused"]').innerText();
+  check(/Aturan distribusi dilanggar/.test(refused), `the service refused and the console says why: ${refused}`);
+  await screenshots(head, 'calibration');
+
+  // Istimewa: only "Sangat Baik at most 70 %", which the unit meets; finalise.
+  await head.selectOption('[data-test="org-predicate"]', 'ISTIMEWA');
+  await head.click('[data-test="set-org-predicate"]');
+  await head.waitForSelector('[data-test="ready"]');
+  const rules = await head.locator('[data-test="rule"]').evaluateAll((els) => els.map((e) => [e.dataset.code, e.dataset.ok]));
+  await head.click('[data-test="finalise"]');
+  await head.waitForSelector('[data-test="calibration-final"]');
+  noPageErrors(head);
+  noPageErrors(rater);
+  return { unit: UNIT, period, before, after, staff: other, accepted: ids, blocked, rules };
+});

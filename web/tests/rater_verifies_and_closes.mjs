@@ -1,0 +1,50 @@
+// The rater verifies the activity and closes an evaluation, through the UI only: accept one of the
+// demo employee's pending entries, reject another (the reason is required), then fill in, submit and
+// close the employee's evaluation with the predicate the matrix gives. Prints what it did; pytest
+// checks the resulting state through the services' APIs.
+import { run, newPage, signIn, go, screenshots, check, noPageErrors, USERS, PHONE } from './lib.mjs';
+import { openEvaluationOf, submitAndClose } from './roles_lib.mjs';
+
+const EMPLOYEE = USERS.employee.nip;
+
+await run(async (browser) => {
+  const { page } = await newPage(browser, PHONE);
+  await signIn(page, 'rater');
+  await go(page, 'penilai/kotak-masuk');
+  await page.waitForSelector('[data-test="inbox-entries"]');
+  await screenshots(page, 'rater-inbox');
+
+  const mine = page.locator(`[data-test="inbox-entry"][data-nip="${EMPLOYEE}"]`);
+  check(await mine.count() >= 2, `the employee has at least two entries waiting (${await mine.count()})`);
+  const accepted = await mine.nth(0).getAttribute('data-id');
+  const rejected = await mine.nth(1).getAttribute('data-id');
+
+  // Accept the first.
+  await page.check(`#entry-${accepted}`);
+  await page.click('[data-test="accept-entries"]');
+  await page.waitForSelector(`[data-test="inbox-entry"][data-id="${accepted}"]`, { state: 'detached' });
+  await page.waitForSelector('[data-test="bulk-outcome"]');
+
+  // Reject the second: without a reason the console refuses and names the field.
+  await page.check(`#entry-${rejected}`);
+  await page.click('[data-test="reject-entries"]');
+  const refusal = await page.locator('[data-test="problem"] [data-field="reason"]').innerText();
+  check(/Alasan/.test(refusal), `a rejection without a reason names the field: ${refusal}`);
+  const stillThere = await page.locator(`[data-test="inbox-entry"][data-id="${rejected}"]`).count();
+  check(stillThere === 1, 'nothing was rejected without a reason');
+  await page.fill('[data-test="reject-reason"]', 'Bukti dukung tidak menunjukkan laporan yang dimaksud');
+  await page.click('[data-test="reject-entries"]');
+  await page.waitForSelector(`[data-test="inbox-entry"][data-id="${rejected}"]`, { state: 'detached' });
+
+  // The evaluation form: realisation prefilled, the suggestion and its reasoning, the matrix.
+  const evaluationId = await openEvaluationOf(page, EMPLOYEE);
+  const reasons = await page.locator('[data-test="suggestion"] li').allInnerTexts();
+  check(reasons.length >= 1 && /hasil kerja dinilai/.test(reasons[0]), `the suggestion explains itself: ${reasons.join(' | ')}`);
+  await page.check(`[data-test="behaviour-rating-above"]`);
+  await screenshots(page, 'evaluation-form');
+  const seen = await submitAndClose(page, 'above');
+  const status = await page.locator('[data-test="evaluation-status"]').innerText();
+  check(status === 'Ditutup', `the form says closed: ${status}`);
+  noPageErrors(page);
+  return { accepted, rejected, evaluationId, ...seen };
+});

@@ -1,0 +1,36 @@
+// Steps of the rater and unit-head browser tests, driven through the UI only.
+import { check, go } from './lib.mjs';
+
+/** Open the rater's evaluation form of `nip` (its latest open or submitted one, else any). */
+export async function openEvaluationOf(page, nip) {
+  await go(page, 'penilai/penilaian');
+  await page.waitForSelector('[data-test="rater-evaluations"]');
+  const row = page.locator(`[data-test="rater-evaluation"][data-nip="${nip}"]`).first();
+  const id = await row.getAttribute('data-id');
+  await row.locator('[data-test="open-evaluation"]').click();
+  await page.waitForSelector('[data-test="evaluation-form"]');
+  return id;
+}
+
+/**
+ * On an open evaluation form: keep the suggested results rating (or take "meets"), give the
+ * behaviour rating, check the predicate the matrix shows, submit, close. Returns what it saw.
+ */
+export async function submitAndClose(page, behaviour = 'above') {
+  const form = page.locator('[data-test="evaluation-form"]');
+  const suggested = await page.getAttribute('[data-test="suggested-rating"]', 'data-rating');
+  const results = suggested || 'meets';
+  await page.check(`[data-test="results-rating-${results}"]`);
+  await page.check(`[data-test="behaviour-rating-${behaviour}"]`);
+  const predicate = await page.getAttribute('[data-test="predicate"]', 'data-predicate');
+  const cell = await page.getAttribute(`[data-test="matrix"] td[data-cell="${results}-${behaviour}"]`, 'data-predicate');
+  check(predicate === cell, `the predicate shown (${predicate}) is the matrix cell ${results}/${behaviour} (${cell})`);
+  const realisation = await page.inputValue('[data-test="realisation-0"]');
+  check(realisation.includes('terverifikasi'), `the realisation is prefilled: ${realisation}`);
+  await page.click('[data-test="submit-evaluation"]');
+  await page.waitForSelector('[data-test="evaluation-form"][data-status="submitted"]');
+  await page.click('[data-test="close-evaluation"]');
+  await page.waitForSelector('[data-test="evaluation-form"][data-status="closed"]');
+  check(await form.count() === 1, 'one form');
+  return { suggested, results, behaviour, predicate, realisation };
+}
