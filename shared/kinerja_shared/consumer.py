@@ -12,14 +12,23 @@ For each record:
    record goes to the DLQ and the consumer moves on. A database outage is not the event's
    fault: it is retried without limit and never dead-lettered.
 5. Offsets are committed to Kafka only after the records before them took effect.
+
+A poll's records are applied together when they can be (``apply_batch``): one transaction
+inserts every event id of the poll into ``processed_events`` with one statement, runs the
+handlers of the fresh ones in offset order, runs the work handlers deferred to the end of the
+transaction (``TransactionScope.before_commit``), and commits; then the offsets are committed.
+If that transaction fails for any reason but a database outage, it is rolled back and the
+poll is applied one record at a time as above, so a poison event is retried and dead-lettered
+alone while its neighbours take effect exactly once. A database outage rewinds the whole poll.
 """
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 import time
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
 from kafka.structs import OffsetAndMetadata, TopicPartition
 from sqlalchemy.engine import Connection, Engine
@@ -27,7 +36,7 @@ from sqlalchemy.exc import OperationalError
 
 from .config import Settings
 from .context import correlation_id_var, service_config_var, set_correlation_id, settings_var
-from .db import PROCESSED_EVENTS, insert_ignore, utcnow
+from .db import PROCESSED_EVENTS, insert_ignore, insert_ignore_statement, utcnow
 from .events.catalog import dlq_topic
 from .events.envelope import Event, EventError, parse_event
 
@@ -46,6 +55,47 @@ class ConsumerStats:
     duplicates: int = 0
     skipped: int = 0
     dead_lettered: int = 0
+    batches: int = 0            # polls applied in one transaction
+    batch_fallbacks: int = 0    # polls re-applied one record at a time after their transaction failed
+
+
+@dataclass
+class TransactionScope:
+    """What the handlers of one consumer transaction share (one event's, or a whole poll's).
+
+    - ``memo(key, compute)``: a value read once per transaction (e.g. settings rows that
+      handlers never write), instead of once per event;
+    - ``before_commit(key, fn)``: work done once, at the end of the transaction, before its
+      commit (e.g. re-rendering a digest that several events of the poll added to). A key
+      registered twice runs once; work registered while flushing runs too.
+
+    Handlers find it with ``current_scope()``; outside a consumer there is none and they do the
+    work at once.
+    """
+
+    memos: dict = field(default_factory=dict)
+    pending: dict = field(default_factory=dict)
+
+    def memo(self, key, compute: Callable[[], Any]):
+        if key not in self.memos:
+            self.memos[key] = compute()
+        return self.memos[key]
+
+    def before_commit(self, key, fn: Callable[[], None]) -> None:
+        self.pending.setdefault(key, fn)
+
+    def flush(self) -> None:
+        while self.pending:
+            key = next(iter(self.pending))
+            self.pending.pop(key)()
+
+
+_scope_var: contextvars.ContextVar[TransactionScope | None] = contextvars.ContextVar("consumer_scope", default=None)
+
+
+def current_scope() -> TransactionScope | None:
+    """The running consumer transaction's scope, or None outside a consumer."""
+    return _scope_var.get()
 
 
 class EventConsumer:
@@ -118,27 +168,57 @@ class EventConsumer:
         Returns 'processed', or 'duplicate' when the event took effect before. The handler runs
         with the event's correlation id, the settings and the service's own config in context.
         """
-        handler = self.handlers[event.type]
-        tokens = (set_correlation_id(event.correlationid), settings_var.set(self.settings),
-                  service_config_var.set(self.service_config))
+        return self._transaction([event])[0]
+
+    def apply_batch(self, events: list[Event]) -> list[str]:
+        """Apply several events (in order) in ONE transaction; 'processed' or 'duplicate' each.
+
+        One multi-row ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` into processed_events
+        tells which events are fresh; an event id seen twice in ``events`` takes effect once.
+        Any failure rolls the whole transaction back and raises: nothing of it took effect.
+        """
+        return self._transaction(events)
+
+    def _transaction(self, events: list[Event]) -> list[str]:
+        tokens = (settings_var.set(self.settings), service_config_var.set(self.service_config),
+                  _scope_var.set(scope := TransactionScope()))
+        outcomes: list[str] = []
         try:
             with self.engine.begin() as conn:
-                fresh = insert_ignore(
-                    conn,
-                    PROCESSED_EVENTS,
-                    {"consumer_group": self.name, "event_id": event.id, "event_type": event.type, "processed_at": utcnow()},
-                )
-                if not fresh:
-                    self.stats.duplicates += 1
-                    log.info("duplicate event ignored", extra={"event_id": event.id, "event_type": event.type})
-                    return "duplicate"
-                handler(conn, event)
-            self.stats.processed += 1
-            log.info("event processed", extra={"event_id": event.id, "event_type": event.type})
-            return "processed"
+                now = utcnow()
+                if len(events) == 1:
+                    e = events[0]
+                    fresh = {e.id} if insert_ignore(conn, PROCESSED_EVENTS, {
+                        "consumer_group": self.name, "event_id": e.id, "event_type": e.type, "processed_at": now}) else set()
+                else:
+                    rows = list({e.id: {"consumer_group": self.name, "event_id": e.id, "event_type": e.type,
+                                        "processed_at": now} for e in events}.values())
+                    fresh = {r.event_id for r in conn.execute(insert_ignore_statement(conn, PROCESSED_EVENTS), rows)}
+                for event in events:
+                    if event.id not in fresh:
+                        outcomes.append("duplicate")
+                        continue
+                    fresh.discard(event.id)  # a second copy in the same poll is a duplicate
+                    token = set_correlation_id(event.correlationid)
+                    try:
+                        self.handlers[event.type](conn, event)
+                    finally:
+                        correlation_id_var.reset(token)
+                    outcomes.append("processed")
+                scope.flush()
         finally:
-            for var, token in zip((correlation_id_var, settings_var, service_config_var), tokens):
+            for var, token in zip((settings_var, service_config_var, _scope_var), tokens):
                 var.reset(token)
+        for event, outcome in zip(events, outcomes):
+            if outcome == "duplicate":
+                self.stats.duplicates += 1
+                log.info("duplicate event ignored", extra={"event_id": event.id, "event_type": event.type})
+            else:
+                self.stats.processed += 1
+                log.debug("event processed", extra={"event_id": event.id, "event_type": event.type})
+        if len(events) == 1 and outcomes == ["processed"]:
+            log.info("event processed", extra={"event_id": events[0].id, "event_type": events[0].type})
+        return outcomes
 
     def dead_letter(self, record, reason: str) -> None:
         """Write the record unchanged to the DLQ with the reason in headers; wait for the ack."""
@@ -160,10 +240,57 @@ class EventConsumer:
         log.error("event sent to the dead-letter topic", extra={"topic": record.topic, "offset": record.offset, "reason": reason})
 
     # -- the loop -----------------------------------------------------------------
+    def _try_batch(self, batch: dict) -> bool:
+        """Apply a whole poll in one transaction; False when it must go one record at a time.
+
+        Only a poll of well-formed records goes this way (a malformed one is dead-lettered by
+        the one-at-a-time path, which commits its offset right after). Raises DatabaseUnavailable
+        on an outage: nothing of the poll took effect.
+        """
+        events: list[Event] = []
+        skipped = 0
+        for records in batch.values():
+            for record in records:
+                if record.key is None:
+                    return False
+                try:
+                    event = parse_event(record.value)
+                except EventError:
+                    return False
+                if event.type in self.handlers:
+                    events.append(event)
+                else:
+                    skipped += 1
+        try:
+            if events:
+                self.apply_batch(events)
+        except OperationalError as exc:
+            if exc.connection_invalidated or _is_connection_error(exc):
+                raise DatabaseUnavailable(str(exc)) from exc
+            return self._fall_back(exc, len(events))
+        except Exception as exc:  # a handler (or its data) failed: find which one, one at a time
+            return self._fall_back(exc, len(events))
+        self.stats.skipped += skipped
+        self.stats.batches += 1
+        if events:
+            log.info("events applied in one transaction", extra={"events": len(events), "skipped": skipped})
+        return True
+
+    def _fall_back(self, exc: Exception, size: int) -> bool:
+        self.stats.batch_fallbacks += 1
+        log.warning("a poll's transaction failed, applying its events one at a time",
+                    extra={"events": size, "error": repr(exc)})
+        return False
+
     def process_batch(self, consumer, batch: dict, stop: threading.Event) -> None:
         """Handle a polled batch; commit what took effect. On an outage, rewind what did not."""
         done: dict[TopicPartition, int] = {}
         try:
+            if stop.is_set():
+                return
+            if sum(len(records) for records in batch.values()) > 1 and self._try_batch(batch):
+                done = {tp: records[-1].offset + 1 for tp, records in batch.items() if records}
+                return
             for tp, records in batch.items():
                 for record in records:
                     if stop.is_set():

@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    func,
 )
 from sqlalchemy.engine import Connection, Engine
 
@@ -153,24 +154,51 @@ def is_postgres(conn_or_engine: Connection | Engine) -> bool:
     return conn_or_engine.dialect.name == "postgresql"
 
 
+# Statements built once per (dialect, table, shape) and executed with the row as parameters:
+# building an ``INSERT ... ON CONFLICT`` costs more than running it, and SQLAlchemy's
+# compiled cache then serves every later call.
+_STATEMENTS: dict[tuple, object] = {}
+
+
+def _dialect_insert(conn: Connection):
+    if is_postgres(conn):
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def insert_ignore_statement(conn: Connection, table: Table):
+    """``INSERT INTO table ... ON CONFLICT DO NOTHING RETURNING <primary key columns>``, built once.
+
+    Execute it with one row (a dict) or several (a list of dicts): the result holds the keys
+    of the rows that were inserted (PostgreSQL and SQLite alike)."""
+    cache_key = (conn.dialect.name, "insert_ignore", table)
+    stmt = _STATEMENTS.get(cache_key)
+    if stmt is None:
+        stmt = _STATEMENTS[cache_key] = _dialect_insert(conn)(table).on_conflict_do_nothing().returning(
+            *table.primary_key.columns)
+    return stmt
+
+
 def insert_ignore(conn: Connection, table: Table, values: dict) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING; True when the row was inserted."""
-    if is_postgres(conn):
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     # RETURNING says whether a row was inserted (rowcount is not reliable with implicit RETURNING).
-    pk = list(table.primary_key.columns)[0]
-    result = conn.execute(insert(table).values(**values).on_conflict_do_nothing().returning(pk))
-    return result.first() is not None
+    return conn.execute(insert_ignore_statement(conn, table), values).first() is not None
 
 
-def upsert(conn: Connection, table: Table, values: dict, key: list[str]) -> None:
-    """INSERT ... ON CONFLICT (key) DO UPDATE with every other column."""
-    if is_postgres(conn):
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(table).values(**values)
-    updates = {k: stmt.excluded[k] for k in values if k not in key}
-    conn.execute(stmt.on_conflict_do_update(index_elements=key, set_=updates) if updates else stmt.on_conflict_do_nothing())
+def upsert(conn: Connection, table: Table, values: dict, key: list[str], *, keep: tuple[str, ...] = ()) -> None:
+    """INSERT ... ON CONFLICT (key) DO UPDATE with every other column.
+
+    ``keep``: columns whose stored value stays when the new row has NULL there
+    (``SET c = COALESCE(excluded.c, table.c)``), so a partial row never needs a read first.
+    """
+    columns = tuple(k for k in values if k not in key)
+    cache_key = (conn.dialect.name, "upsert", table, tuple(key), columns, tuple(keep))
+    stmt = _STATEMENTS.get(cache_key)
+    if stmt is None:
+        stmt = _dialect_insert(conn)(table)
+        updates = {k: func.coalesce(stmt.excluded[k], table.c[k]) if k in keep else stmt.excluded[k] for k in columns}
+        stmt = stmt.on_conflict_do_update(index_elements=key, set_=updates) if updates else stmt.on_conflict_do_nothing()
+        _STATEMENTS[cache_key] = stmt
+    conn.execute(stmt, values)

@@ -55,11 +55,15 @@ def create_note(body):
 
 
 REFUSED_TEXTS: set[str] = set()
+SEVERING_TEXTS: set[str] = set()  # texts whose first handling loses the database connection (an outage)
 
 
 def on_feedback(conn, event):
     if event.data["text"] in REFUSED_TEXTS:
         raise ValueError(f"this handler refuses {event.data['text']!r}")
+    if event.data["text"] in SEVERING_TEXTS:
+        SEVERING_TEXTS.discard(event.data["text"])
+        conn.exec_driver_sql("SELECT pg_terminate_backend(pg_backend_pid())")  # the server drops this session
     conn.execute(effects.insert().values(event_id=event.id, text=event.data["text"]))
 
 
@@ -89,3 +93,10 @@ def refused_texts():
     """Texts the probe's handler refuses (a handler bug); cleared after the test."""
     yield REFUSED_TEXTS
     REFUSED_TEXTS.clear()
+
+
+@pytest.fixture
+def severing_texts():
+    """Texts whose first handling kills the handler's database session (PostgreSQL); cleared after the test."""
+    yield SEVERING_TEXTS
+    SEVERING_TEXTS.clear()
