@@ -1,12 +1,12 @@
 """The SQL of activity-service (SQLAlchemy Core), kept to few round trips on the logging path.
 
-Logging one entry (``POST /activities``) is one transaction of two statements, three with an
-``Idempotency-Key``; every statement is built once:
+Logging one entry (``POST /activities``) is one transaction of two statements (with or without an
+``Idempotency-Key``); every statement is built once:
 
 1. ``logging_context``: takes the employee's transaction-scoped advisory lock (PostgreSQL)
-   and reads the employee and the candidate indicators in the same statement;
-2. (with a key) the key's stored answer, read after the lock (``idempotency.replay``);
-3. ``log_one``: ``INSERT ... SELECT ... WHERE NOT EXISTS (that id) AND NOT EXISTS (an
+   and reads the employee, the candidate indicators and (with a key) the key's stored answer
+   in the same statement;
+2. ``log_one``: ``INSERT ... SELECT ... WHERE NOT EXISTS (that id) AND NOT EXISTS (an
    overlapping entry) RETURNING id``, with data-modifying CTEs that insert the audit row, the
    outbox event and the key with its answer only when the entry went in. It runs after the
    lock, so its snapshot sees every entry committed by the employee's earlier requests: no two
@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import zlib
 from datetime import date
+from types import SimpleNamespace
 
-from sqlalchemy import BigInteger, and_, bindparam, exists, func, insert, literal, or_, select, true, update
+from sqlalchemy import BigInteger, and_, bindparam, exists, func, insert, literal, literal_column, or_, select, true, update
 from sqlalchemy.engine import Connection
 
 from kinerja_shared.db import AUDIT_LOG, IDEMPOTENCY_KEYS, OUTBOX, is_postgres
@@ -39,7 +40,10 @@ def employee_lock_key(nip: str) -> int:
 
 # -- the logging path --------------------------------------------------------------------------
 
-def _logging_context_query(lock: bool):
+_KEY_ANSWER = ("path", "fingerprint", "state", "status_code", "response_body", "response_headers")
+
+
+def _logging_context_query(lock: bool, with_key: bool = False):
     if lock:
         base = select(func.pg_advisory_xact_lock(bindparam("lock_key", type_=BigInteger())).label("locked")).subquery("l")
     else:
@@ -53,30 +57,44 @@ def _logging_context_query(lock: bool):
         .subquery("i")
     )
     emp = select(employees).where(employees.c.nip == bindparam("nip")).subquery("e")
-    return (
-        select(base.c.locked, emp.c.nip.label("emp_nip"), emp.c.rater_nip.label("emp_rater_nip"),
-               emp.c.unit_id.label("emp_unit_id"), emp.c.active.label("emp_active"), ind)
-        .select_from(base.outerjoin(emp, true()).outerjoin(ind, true()))
-    )
+    joined = base.outerjoin(emp, true()).outerjoin(ind, true())
+    columns = [base.c.locked, emp.c.nip.label("emp_nip"), emp.c.rater_nip.label("emp_rater_nip"),
+               emp.c.unit_id.label("emp_unit_id"), emp.c.active.label("emp_active"), ind]
+    if with_key:
+        key = (select(*[IDEMPOTENCY_KEYS.c[c].label(f"key_{c}") for c in _KEY_ANSWER])
+               .where(IDEMPOTENCY_KEYS.c.principal == bindparam("key_principal"),
+                      IDEMPOTENCY_KEYS.c.idempotency_key == bindparam("key_key"))
+               .subquery("k"))
+        joined = joined.outerjoin(key, true())
+        columns.append(key)
+    return select(*columns).select_from(joined)
 
 
 # Built once: constructing Core statements costs more CPU than executing them on this path.
-_CONTEXT_LOCKED = _logging_context_query(lock=True)
-_CONTEXT_UNLOCKED = _logging_context_query(lock=False)
+_CONTEXT = {(lock, with_key): _logging_context_query(lock, with_key) for lock in (True, False) for with_key in (True, False)}
 
 
-def logging_context(conn: Connection, nip: str, indicator_ids: set[str], *, lock: bool = True):
+def logging_context(conn: Connection, nip: str, indicator_ids: set[str], *, lock: bool = True, key=None):
     """Lock the employee's entries (PostgreSQL) and read the employee and the indicators they may use.
 
-    Returns (employee row or None, [IndicatorInForce]) in one round trip.
+    Returns (employee row or None, [IndicatorInForce]) in one round trip — and, with ``key`` (an
+    ``idempotency.Pending``), a third item: the key's stored answer or None. Read in the same
+    statement as the lock, the key row is the one committed before the statement began: a
+    duplicate that commits while this one waits for the lock is not seen here, and its unique
+    key then fails this transaction (409) before anything of it commits.
     """
     params = {"nip": nip, "ids": sorted(indicator_ids)}
-    if lock and is_postgres(conn):
-        rows = conn.execute(_CONTEXT_LOCKED, {**params, "lock_key": employee_lock_key(nip)}).all()
-    else:
-        rows = conn.execute(_CONTEXT_UNLOCKED, params).all()
+    if key is not None:
+        params.update(key_principal=key.principal, key_key=key.key)
+    lock = lock and is_postgres(conn)
+    if lock:
+        params["lock_key"] = employee_lock_key(nip)
+    rows = conn.execute(_CONTEXT[(lock, key is not None)], params).all()
     employee = None
     candidates = []
+    stored_key = None
+    if key is not None and rows and rows[0].key_state is not None:
+        stored_key = SimpleNamespace(**{c: getattr(rows[0], f"key_{c}") for c in _KEY_ANSWER})
     for r in rows:
         if r.emp_nip is not None and employee is None:
             employee = {"nip": r.emp_nip, "rater_nip": r.emp_rater_nip, "unit_id": r.emp_unit_id, "active": r.emp_active}
@@ -84,6 +102,8 @@ def logging_context(conn: Connection, nip: str, indicator_ids: set[str], *, lock
             candidates.append(IndicatorInForce(
                 plan_id=r.plan_id, result_id=r.result_id, indicator_id=r.indicator_id, period_start=r.period_start,
                 period_end=r.period_end, revision=r.revision, rater_nip=r.plan_rater_nip, unit_id=r.plan_unit_id))
+    if key is not None:
+        return employee, candidates, stored_key
     return employee, candidates
 
 
@@ -102,11 +122,18 @@ def _overlapping(nip: str, day: date, start: int, end: int, exclude_id: str | No
     return clause
 
 
+def _sql_constant(value, type_):
+    """A constant written into the SQL text (not a parameter); only for this module's own constants."""
+    text_value = str(value) if isinstance(value, int) else "'" + str(value).replace("'", "''") + "'"
+    return literal_column(text_value, type_)
+
+
 def _insert_query():
     columns = [c.name for c in activities.c]
     p = {c: bindparam(f"v_{c}", type_=activities.c[c].type) for c in columns}
     overlapping = and_(
-        activities.c.nip == p["nip"], activities.c.date == p["date"], activities.c.status.in_(OCCUPYING),
+        activities.c.nip == p["nip"], activities.c.date == p["date"],
+        activities.c.status.in_([_sql_constant(status, activities.c.status.type) for status in OCCUPYING]),
         activities.c.start_min < p["end_min"], activities.c.end_min > p["start_min"],
     )
     values = select(*[p[c].label(c) for c in columns]).where(
@@ -135,8 +162,10 @@ def _log_one_query(with_key: bool):
     entry = _INSERT.cte("a")
 
     def insert_after_entry(table, prefix: str, columns: tuple[str, ...]):
-        params = select(*[bindparam(f"{prefix}_{c}", type_=table.c[c].type).label(c) for c in columns]).select_from(entry)
-        return insert(table).from_select(columns, params).cte(f"{prefix}_ins")
+        constants = _LOG_ONE_CONSTANTS[prefix]
+        values = [_sql_constant(constants[c], table.c[c].type).label(c) if c in constants else
+                  bindparam(f"{prefix}_{c}", type_=table.c[c].type).label(c) for c in columns]
+        return insert(table).from_select(columns, select(*values).select_from(entry)).cte(f"{prefix}_ins")
 
     ctes = [insert_after_entry(AUDIT_LOG, "au", _AUDIT_COLUMNS), insert_after_entry(OUTBOX, "ob", _OUTBOX_COLUMNS)]
     if with_key:
@@ -150,6 +179,10 @@ _AUDIT_COLUMNS = ("occurred_at", "actor", "actor_roles", "action", "entity_type"
 _OUTBOX_COLUMNS = ("event_id", "topic", "partition_key", "event_type", "payload", "status", "attempts", "created_at")
 _KEY_COLUMNS = ("principal", "idempotency_key", "method", "path", "fingerprint", "state", "status_code", "response_body",
                 "response_headers", "created_at")
+# Values that are the same for every logged entry, written into the statement: with at most 50
+# parameters psycopg caches its conversion of the query (it re-parses a longer list every time).
+_LOG_ONE_CONSTANTS = {"au": {"action": "activity.logged", "entity_type": "activity"},
+                      "ob": {"status": "pending", "attempts": 0}, "ik": {"method": "POST", "state": "done"}}
 _LOG_ONE = _log_one_query(with_key=False)
 _LOG_ONE_WITH_KEY = _log_one_query(with_key=True)
 
@@ -169,10 +202,14 @@ def log_one(conn: Connection, row: dict, audit_row: dict, outbox_row: dict, key_
             conn.execute(IDEMPOTENCY_KEYS.insert(), key_row)
         return True
     params = {f"v_{c}": row[c] for c in _INSERT_COLUMNS}
-    params.update({f"au_{c}": audit_row[c] for c in _AUDIT_COLUMNS})
-    params.update({f"ob_{c}": outbox_row[c] for c in _OUTBOX_COLUMNS})
-    if key_row is not None:
-        params.update({f"ik_{c}": key_row[c] for c in _KEY_COLUMNS})
+    for prefix, values, columns in (("au", audit_row, _AUDIT_COLUMNS), ("ob", outbox_row, _OUTBOX_COLUMNS),
+                                    ("ik", key_row, _KEY_COLUMNS)):
+        if values is None:
+            continue
+        constants = _LOG_ONE_CONSTANTS[prefix]
+        if any(values[c] != v for c, v in constants.items()):
+            raise ValueError(f"log_one writes {constants} into {prefix} rows, got other values")
+        params.update({f"{prefix}_{c}": values[c] for c in columns if c not in constants})
     return conn.execute(_LOG_ONE_WITH_KEY if key_row is not None else _LOG_ONE, params).first() is not None
 
 

@@ -9,7 +9,10 @@ Two ways to keep those guarantees:
 
 - **Claim first** (any POST): before the view, the key is claimed in its own transaction
   (state ``processing``); after the view, the response is stored (or the key released after
-  a 5xx). Three transactions per request.
+  a 5xx). Three transactions per request. A claim still ``processing`` after
+  ``IDEMPOTENCY_LEASE_SECONDS`` (longer than gunicorn lets a request run) belongs to a request
+  that died without an answer (its worker was killed, or its database went away before the
+  answer was stored): a retry takes it over and runs again, like a retry after a 5xx does.
 - **In the effect's transaction** (views marked with :func:`in_transaction`, the hot paths):
   before the view only the header is checked. The view calls :func:`replay` in its own
   transaction — after whatever lock serialises the caller's writes — to answer a repeat
@@ -23,14 +26,19 @@ Two ways to keep those guarantees:
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
+from datetime import timedelta, timezone
 
 from flask import Response, current_app, g, request
 from sqlalchemy import and_, bindparam, delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..db import IDEMPOTENCY_KEYS, utcnow
 from .problems import Conflict, Unprocessable, field_error
+
+log = logging.getLogger(__name__)
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADERS = ("Content-Type", "Location", "ETag")
@@ -117,9 +125,28 @@ def claim(engine, principal: str) -> Response | None:
             row = conn.execute(select(IDEMPOTENCY_KEYS).where(_where(principal, key))).first()
         if row is None:  # released between our insert and select: let the client retry
             raise Conflict("A request with this Idempotency-Key just failed; retry it.", title="Idempotency-Key busy")
-        return _answer(row, path, fingerprint)
+        if not (row.state == "processing" and row.path == path and row.fingerprint == fingerprint and _take_over(engine, row)):
+            return _answer(row, path, fingerprint)
     g.idempotency_claim = (principal, key)
     return None
+
+
+def _take_over(engine, row) -> bool:
+    """Claim a key whose request died without an answer: still ``processing`` after the lease."""
+    lease = current_app.extensions["kinerja"].settings.idempotency_lease_seconds
+    claimed_at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=timezone.utc)
+    if utcnow() - claimed_at < timedelta(seconds=lease):
+        return False
+    with engine.begin() as conn:  # only one retry wins the claim
+        taken = conn.execute(update(IDEMPOTENCY_KEYS).where(
+            _where(row.principal, row.idempotency_key), IDEMPOTENCY_KEYS.c.state == "processing",
+            IDEMPOTENCY_KEYS.c.created_at == row.created_at).values(created_at=utcnow()))
+    return taken.rowcount == 1
+
+
+def pending() -> Pending | None:
+    """The key sent to this :func:`in_transaction` view, while it is neither answered nor stored."""
+    return g.get("idempotency_pending")
 
 
 def replay(conn) -> Response | None:
@@ -128,14 +155,20 @@ def replay(conn) -> Response | None:
     Raises 422 for a key used for another request and 409 for one still running. Call it after
     the lock that serialises the caller's writes, so a request that committed meanwhile is seen.
     """
-    pending: Pending | None = g.get("idempotency_pending")
-    if pending is None:
+    key = pending()
+    if key is None:
         return None
-    row = conn.execute(_LOOKUP, {"principal": pending.principal, "key": pending.key}).first()
-    if row is None:
+    return replay_row(conn.execute(_LOOKUP, {"principal": key.principal, "key": key.key}).first())
+
+
+def replay_row(row) -> Response | None:
+    """Like :func:`replay`, for a caller that read the key's row (``path``, ``fingerprint``, ``state``,
+    ``status_code``, ``response_body``, ``response_headers``; None: not stored) in a statement of its own."""
+    key = pending()
+    if key is None or row is None:
         return None
     g.pop("idempotency_pending", None)
-    return _answer(row, pending.path, pending.fingerprint)
+    return _answer(row, key.path, key.fingerprint)
 
 
 def _row(pending: Pending, response: Response) -> dict:
@@ -172,7 +205,19 @@ def store(conn, response: Response) -> None:
 
 
 def complete(engine, response: Response) -> Response:
-    """After the view: store the response for replays, or release the key after a 5xx."""
+    """After the view: store the response for replays, or release the key after a 5xx.
+
+    If the database went away after the view, the answer still goes out (never a 500 in its
+    place); a claim left ``processing`` is taken over by a retry after the lease.
+    """
+    try:
+        return _complete(engine, response)
+    except (OperationalError, InterfaceError, PoolTimeout) as exc:
+        log.warning("Idempotency-Key answer not stored: database unavailable", extra={"error": str(exc)[:300]})
+        return response
+
+
+def _complete(engine, response: Response) -> Response:
     pending: Pending | None = g.pop("idempotency_pending", None)
     if pending is not None:  # an in_transaction view that did not store its answer (a 4xx): store it now
         if response.status_code < 500:
