@@ -110,12 +110,11 @@ def on_plan_amended(conn, event) -> None:
 # -- activities ----------------------------------------------------------------------------
 
 def _track_activity(conn, d: dict, status: str) -> None:
-    known = conn.execute(select(activity_states).where(activity_states.c.activity_id == d["activity_id"])).first()
+    """The activity's state; a rater or description the event lacks keeps the stored one (one statement)."""
     upsert(conn, activity_states, dict(
-        activity_id=d["activity_id"], nip=d["nip"], rater_nip=d.get("rater_nip") or (known.rater_nip if known else None),
-        day=_date(d["date"]), description=(d.get("description") or (known.description if known else None) or "")[:500] or None,
-        status=status, updated_at=utcnow(),
-    ), ["activity_id"])
+        activity_id=d["activity_id"], nip=d["nip"], rater_nip=d.get("rater_nip") or None, day=_date(d["date"]),
+        description=(d.get("description") or "")[:500] or None, status=status, updated_at=utcnow(),
+    ), ["activity_id"], keep=("rater_nip", "description"))
 
 
 def on_activity_logged(conn, event) -> None:

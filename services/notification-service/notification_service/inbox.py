@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
-from kinerja_shared.db import is_postgres, utcnow
+from kinerja_shared.consumer import TransactionScope, current_scope
+from kinerja_shared.db import insert_ignore_statement, is_postgres, utcnow
 from kinerja_shared.outbox import publish
 
 from . import domain, events, templates
@@ -129,46 +130,73 @@ def add_to_digest(conn: Connection, cfg: NotifySettings, *, recipient: str, cate
     The item's text is re-rendered with ``count`` (members), ``people`` (distinct member NIPs)
     and ``names`` (up to five of them); an item already read becomes unread again. A member
     counted before (a replay, a duplicate) changes nothing. Returns the item id.
+
+    Inside a consumer transaction (``current_scope()``) the item is locked once and re-rendered
+    once, just before the commit, however many of the transaction's events it counts (a poll of
+    a rater's day is one update, not one per entry); outside one it is re-rendered at once.
     """
-    prefs = preferences(conn, recipient, cfg)
+    tx = current_scope()
+    own = tx is None
+    if own:
+        tx = TransactionScope()
+    prefs = tx.memo(("notification.preferences", recipient), lambda: preferences(conn, recipient, cfg))
     channels = prefs.for_category(category)
     if not any(channels.values()):
         return None
-    person = contact(conn, recipient)
     now = now or utcnow()
     key = domain.digest_key(category, recipient, scope)
-    created_id = _insert_new(conn, dict(
-        recipient_nip=recipient, category=category, locale=prefs.locale, title="", body="", link=link, params={},
-        item_count=0, in_inbox=channels[domain.INBOX], dedupe_key=key, cause_event_id=cause.event_id,
-        cause_event_type=cause.event_type, correlation_id=cause.correlation_id, read_at=None, version=0,
-        created_at=now, updated_at=now,
-    ))
-    query = select(notifications).where(notifications.c.dedupe_key == key)
-    if is_postgres(conn):
-        query = query.with_for_update()  # members of one item are counted one transaction at a time
-    item = conn.execute(query).first()
-    added = insert_new(conn, digest_members, dict(notification_id=item.id, member_id=member_id, member_nip=member_nip,
-                                                  added_at=now))
-    if not added:
-        return item.id
+    item = tx.memos.get(("notification.digest", key))
+    if item is None:
+        created_id = _insert_new(conn, dict(
+            recipient_nip=recipient, category=category, locale=prefs.locale, title="", body="", link=link, params={},
+            item_count=0, in_inbox=channels[domain.INBOX], dedupe_key=key, cause_event_id=cause.event_id,
+            cause_event_type=cause.event_type, correlation_id=cause.correlation_id, read_at=None, version=0,
+            created_at=now, updated_at=now,
+        ))
+        query = select(notifications.c.id, notifications.c.locale).where(notifications.c.dedupe_key == key)
+        if is_postgres(conn):
+            query = query.with_for_update()  # members of one item are counted one transaction at a time
+        item = tx.memos[("notification.digest", key)] = conn.execute(query).first()
+        if created_id is not None:
+            _announce(conn, cfg, item.id, recipient, category, channels, contact(conn, recipient), cause,
+                      cause.correlation_id, now, not_before=email_not_before)
+    # Members are written when the transaction is about to commit, all of the item's in one statement.
+    members = tx.memos.setdefault(("notification.digest.members", item.id), {})
+    members.setdefault(member_id, dict(notification_id=item.id, member_id=member_id, member_nip=member_nip,
+                                       added_at=now))
+    tx.before_commit(("notification.digest", item.id),
+                     lambda: _count_members(conn, item, list(members.values()), recipient, category, params, now))
+    if own:
+        tx.flush()
+    return item.id
+
+
+def _count_members(conn: Connection, item, rows: list[dict], recipient: str, category: str, params: dict,
+                   now: datetime) -> None:
+    """Insert the new members of an item (a member counted before changes nothing); re-render it if any was new."""
+    if conn.execute(insert_ignore_statement(conn, digest_members), rows).first() is not None:
+        _render_digest(conn, item, recipient, category, params, now)
+
+
+def _render_digest(conn: Connection, item, recipient: str, category: str, params: dict, now: datetime) -> None:
+    """Re-render an aggregated item from its members (count, people, the first five names) and mark it unread."""
     count = conn.execute(select(func.count()).select_from(digest_members)
                          .where(digest_members.c.notification_id == item.id)).scalar()
-    nips = [r.member_nip for r in conn.execute(
-        select(digest_members.c.member_nip).where(digest_members.c.notification_id == item.id,
-                                                  digest_members.c.member_nip.is_not(None))
-        .distinct())]
-    names = sorted(name_of(conn, nip) for nip in nips)
+    nips = (select(digest_members.c.member_nip)
+            .where(digest_members.c.notification_id == item.id, digest_members.c.member_nip.is_not(None))
+            .distinct().subquery())
+    # one name per distinct NIP: the directory's, else the NIP (the event came before EmployeeUpserted)
+    names = sorted(r.name for r in conn.execute(
+        select(func.coalesce(contacts.c.name, nips.c.member_nip).label("name"))
+        .select_from(nips.outerjoin(contacts, contacts.c.nip == nips.c.member_nip))))
+    person = contact(conn, recipient)
     full = {**params, "recipient_name": person.name if person is not None else recipient, "count": count,
-            "people": len(nips), "names": names[:MAX_NAMES_IN_DIGEST]}
+            "people": len(names), "names": names[:MAX_NAMES_IN_DIGEST]}
     title, body = templates.render(category, item.locale, full)
     conn.execute(update(notifications).where(notifications.c.id == item.id).values(
-        title=title[:300], body=body, params=full, item_count=count, read_at=None, version=item.version + 1,
-        updated_at=now,
+        title=title[:300], body=body, params=full, item_count=count, read_at=None, version=notifications.c.version + 1,
+        updated_at=max(now, utcnow()),
     ))
-    if created_id is not None:
-        _announce(conn, cfg, item.id, recipient, category, channels, person, cause, cause.correlation_id, now,
-                  not_before=email_not_before)
-    return item.id
 
 
 def _announce(conn, cfg, notification_id, recipient, category, channels, person, cause, correlation_id, now,

@@ -39,6 +39,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Engine
 
 from kinerja_shared.config import Settings
+from kinerja_shared.consumer import current_scope
 from kinerja_shared.db import is_postgres, utcnow
 from kinerja_shared.events.envelope import CONTENT_TYPE, encode_event
 
@@ -86,14 +87,19 @@ def matches(event_types, event_type: str) -> bool:
 
 def fan_out(conn: Connection, event) -> int:
     """Record one delivery per subscription that wants this event type; return how many are new."""
-    subs = conn.execute(select(webhook_subscriptions.c.id, webhook_subscriptions.c.event_types,
-                               webhook_subscriptions.c.status)).all()
+    def read():
+        return conn.execute(select(webhook_subscriptions.c.id, webhook_subscriptions.c.event_types,
+                                   webhook_subscriptions.c.status)).all()
+
+    tx = current_scope()  # in a consumer transaction the subscriptions are read once for all its events
+    subs = [sub for sub in (tx.memo("webhooks.subscriptions", read) if tx is not None else read())
+            if matches(sub.event_types or [], event.type)]
+    if not subs:
+        return 0
     now = utcnow()
     created = 0
     body = encode_event(dict(event)).decode()
     for sub in subs:
-        if not matches(sub.event_types or [], event.type):
-            continue
         created += inbox.insert_new(conn, webhook_deliveries, dict(
             subscription_id=sub.id, event_id=event.id, event_type=event.type, payload=body,
             status=PENDING if sub.status == ACTIVE else HELD, attempts=0, next_attempt_at=now, created_at=now,
