@@ -9,6 +9,11 @@
   that write the outbox never wait for Kafka.
 - With several worker processes only one relays at a time: on PostgreSQL the relay holds a
   session advisory lock named after the service (the others stand by and take over).
+- Speed: a batch is sent whole and then flushed once, in record batches of up to
+  ``PRODUCER_SETTINGS['batch_size']``; its rows are marked in one statement. When the outbox
+  is empty the relay looks again after 10 ms, doubling the pause on each empty look up to
+  ``OUTBOX_RELAY_POLL_INTERVAL_MS``: an event written while events flow is on Kafka within
+  milliseconds, and an idle outbox costs a few queries a second.
 """
 from __future__ import annotations
 
@@ -25,6 +30,11 @@ from .db import OUTBOX, is_postgres, utcnow
 from .events.envelope import CONTENT_TYPE
 
 log = logging.getLogger(__name__)
+
+# Producer settings of the relay (over make_producer's): record batches of 256 KiB instead of
+# kafka-python's 16 KiB, so a batch of outbox rows leaves in a few requests per partition.
+PRODUCER_SETTINGS = {"batch_size": 256 * 1024}
+FIRST_IDLE_PAUSE_S = 0.01
 
 
 class OutboxRelay:
@@ -122,6 +132,7 @@ class OutboxRelay:
 
     def run(self, stop: threading.Event) -> None:
         backoff = 0.5
+        idle = FIRST_IDLE_PAUSE_S
         while not stop.is_set():
             try:
                 if not self.acquire_leadership():
@@ -129,8 +140,11 @@ class OutboxRelay:
                     continue
                 published = self.run_once()
                 backoff = 0.5
-                if published < self.batch_size:
-                    stop.wait(self.idle_sleep)
+                if published == 0:
+                    stop.wait(min(idle, self.idle_sleep))
+                    idle = min(idle * 2, self.idle_sleep)
+                else:
+                    idle = FIRST_IDLE_PAUSE_S
             except Exception as exc:  # broker or database down: keep the rows, back off
                 log.warning("outbox relay is backing off", extra={"error": str(exc), "backoff_s": backoff})
                 if self.producer is not None and "not acknowledged" not in str(exc):

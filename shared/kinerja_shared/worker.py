@@ -15,7 +15,7 @@ from .consumer import EventConsumer
 from .db import make_engine
 from .kafka_io import ensure_topics, make_consumer, make_producer, topics_for
 from .logs import configure_logging
-from .relay import OutboxRelay
+from .relay import PRODUCER_SETTINGS, OutboxRelay
 from .service import ServiceSpec
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ def run_worker(spec: ServiceSpec, settings: Settings | None = None, stop: thread
     ensure_topics(settings, topics_for(settings, spec.consumer_group if spec.handlers else None, spec.consumes))
 
     threads = []
-    relay = OutboxRelay(settings, engine, lambda: make_producer(settings))
+    relay = OutboxRelay(settings, engine, lambda: make_producer(settings, **PRODUCER_SETTINGS))
     threads.append(threading.Thread(target=relay.run, args=(stop,), name="outbox-relay", daemon=True))
     for job in spec.background:
         threads.append(threading.Thread(target=job, args=(settings, engine, stop), name=getattr(job, "__name__", "job"), daemon=True))
