@@ -118,6 +118,7 @@ on_fresh(CASES, "POST /api/v1/plans/{plan_id}/amendments/{amendment_id}/approve"
 on_fresh(CASES, "POST /api/v1/plans/{plan_id}/amendments/{amendment_id}/reject", {"reason": "Target tidak realistis"}, ids=amended)
 on_fresh(CASES, "POST /api/v1/plans/{plan_id}/amendments/{amendment_id}/withdraw", {}, ids=amended)
 case(CASES, "GET /api/v1/plans/completion")(lambda m, rel: Call("GET", f"{PLANS}/completion?unit_id={seeds.UNIT}&year={YEAR}"))
+case(CASES, "GET /api/v1/plans/supportable-results")(lambda m, rel: Call("GET", f"{PLANS}/supportable-results?nip={E}&year={YEAR}"))
 
 # plan templates
 on_fresh(CASES, "POST /api/v1/plan-templates", template_body)

@@ -81,6 +81,9 @@ await run(async (browser) => {
   await screenshots(page, 'entries');
   await go(page, 'rencana');
   await page.waitForSelector('[data-test="plan-status"]');
+  // The cascade: the employee's result names the rater's result by its text, read through
+  // plan-service's supportable-results (the employee may not open the rater's plan itself).
+  await page.waitForSelector('text=Mendukung: Terlaksananya pelayanan kesehatan dasar');
   await screenshots(page, 'plan');
   noPageErrors(page);
   return { online: onlineId, offline: ids, batches, stamp: STAMP };

@@ -28,7 +28,7 @@ from kinerja_shared.web.problems import Conflict, Forbidden, NotFound, Precondit
 from . import domain, events, store
 from .config import current_config
 from .models import employees, plan_amendments, plan_revisions, plans
-from .schemas import (AmendmentIn, AmendmentList, AmendmentOut, BulkApproveIn, BulkApproveOut, CascadeOut, CascadeQuery,
+from .schemas import (SupportableOut, SupportableQuery, AmendmentIn, AmendmentList, AmendmentOut, BulkApproveIn, BulkApproveOut, CascadeOut, CascadeQuery,
                       CompletionOut, CompletionQuery, CopyIn, DecisionIn, PlanContentIn, PlanIn, PlanOut, PlanPage, PlanPatch, PlanQuery,
                       RejectIn, ReturnIn, RevisionList, RevisionOut)
 from .web import errors, headed_units, item_problem, next_status, rules, transition_conflict, violations
@@ -720,6 +720,42 @@ def cascade(args, plan_id):
     for n in all_nodes:
         n["name"] = people.get(n["nip"])
     return {"plan_id": root.id, "nip": root.nip, "year": root.year, "results": top}
+
+
+# -- what a new plan can support (the rater's results) -----------------------------------------------
+
+@plans_blp.route("/supportable-results")
+@plans_blp.arguments(SupportableQuery, location="query")
+@plans_blp.response(200, SupportableOut)
+@errors(plans_blp, (404, "No such employee"), (422, "Bad NIP or year"))
+def supportable_results(args):
+    """The results of the employee's rater's approved plan for the year: what each main result of a
+    JA_JF plan names in ``supports_result_id`` (intervensi, the cascade), so an employee can draft
+    without reading the rater's whole plan. For the employee, their rater and rater's superior,
+    the head of their unit (or above) and admins. Empty, with ``detail``, while the rater has no
+    approved plan (then results need not name one)."""
+    p = current_principal()
+    nip = args.get("nip") or p.sub
+    year = args.get("year") or current_config().today().year
+    with runtime().engine.connect() as conn:
+        person = conn.execute(select(employees).where(employees.c.nip == nip)).first()
+        if person is None:
+            raise NotFound(f"employee {nip} is not in the directory")
+        if not (p.is_admin or p.sub in (person.nip, person.rater_nip, person.rater_superior_nip)
+                or person.unit_id in headed_units(conn)):
+            raise Forbidden("Only the employee, their rater, the head of their unit or an admin may see this.")
+        rater = conn.execute(select(employees.c.name).where(employees.c.nip == person.rater_nip)).scalar() \
+            if person.rater_nip else None
+        plan = store.rater_plan(conn, person.rater_nip, year)
+    body = {"nip": nip, "year": year, "rater_nip": person.rater_nip, "rater_name": rater, "plan_id": None,
+            "revision": None, "required": plan is not None, "results": [], "detail": None}
+    if plan is None:
+        body["detail"] = (f"{nip} has no rater in the directory" if not person.rater_nip else
+                          f"the rater {person.rater_nip} has no approved plan for {year} yet")
+        return body
+    body.update(plan_id=plan.id, revision=plan.revision, results=[
+        {k: r.get(k) for k in ("result_id", "kind", "text", "perspective", "indicators")} for r in plan.content["results"]])
+    return body
 
 
 # -- completion monitoring -------------------------------------------------------------------------

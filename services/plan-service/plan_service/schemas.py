@@ -426,6 +426,33 @@ class CascadeOut(ma.Schema):
                                                                                     "subordinates' results that support it"})
 
 
+class SupportableQuery(ma.Schema):
+    nip = ma.fields.String(validate=v.Regexp(r"^[0-9]{18}$", error="must be an 18-digit NIP"),
+                           metadata={"description": "The employee drafting a plan (default: you)"})
+    year = ma.fields.Integer(**YEAR, metadata={"description": "Default: this year"})
+
+
+class SupportableResult(ma.Schema):
+    result_id = ma.fields.String()
+    kind = ma.fields.String(metadata={"description": "main (utama) or additional (tambahan)"})
+    text = ma.fields.String()
+    perspective = ma.fields.String(allow_none=True)
+    indicators = ma.fields.List(ma.fields.Dict())
+
+
+class SupportableOut(ma.Schema):
+    nip = ma.fields.String()
+    year = ma.fields.Integer()
+    rater_nip = ma.fields.String(allow_none=True, metadata={"description": "The employee's rater in the directory"})
+    rater_name = ma.fields.String(allow_none=True)
+    plan_id = ma.fields.String(allow_none=True, metadata={"description": "The rater's approved plan, if any"})
+    revision = ma.fields.Integer(allow_none=True)
+    required = ma.fields.Boolean(metadata={"description": "True when the employee's main JA_JF results must each name "
+                                                          "one of these in supports_result_id"})
+    results = ma.fields.List(ma.fields.Nested(SupportableResult))
+    detail = ma.fields.String(allow_none=True, metadata={"description": "Why the list is empty, when it is"})
+
+
 class CompletionQuery(PageArgs):
     unit_id = ma.fields.String(validate=v.Length(max=64), metadata={"description": "Default: the unit you head (admin: everyone)"})
     year = ma.fields.Integer(**YEAR, metadata={"description": "Default: this year"})

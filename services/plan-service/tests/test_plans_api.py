@@ -223,6 +223,33 @@ def test_cascade_links_are_checked_against_the_raters_approved_plan(svc):
                    422, "results.0.supports_result_id")
 
 
+def test_an_employee_sees_the_raters_results_to_support_without_reading_the_raters_plan(svc):
+    url = "/api/v1/plans/supportable-results"
+    before = svc.ok(svc.call("GET", url, svc.as_(EMPLOYEE)))
+    assert (before["rater_nip"], before["plan_id"], before["required"], before["results"]) == (RATER, None, False, [])
+    assert "no approved plan" in before["detail"]
+
+    rater_plan = svc.approved(RATER, rater=HEAD, results=[result("Layanan rujukan meningkat", result_id="kabid-1"),
+                                                          result("Tata kelola", kind="additional", result_id="kabid-2")])
+    mine = svc.ok(svc.call("GET", url, svc.as_(EMPLOYEE)))
+    assert (mine["plan_id"], mine["revision"], mine["required"], mine["rater_name"]) == (rater_plan["id"], 1, True, "Kepala Bidang")
+    assert [(r["result_id"], r["kind"], r["text"]) for r in mine["results"]] == [
+        ("kabid-1", "main", "Layanan rujukan meningkat"), ("kabid-2", "additional", "Tata kelola")]
+    assert mine["results"][0]["indicators"] == rater_plan["results"][0]["indicators"]
+    # the plan itself stays closed to the employee; the list is what they need to draft
+    assert_problem(svc.get(rater_plan["id"], svc.as_(EMPLOYEE)), 404)
+
+    # who may ask about whom: the employee, the rater, the head above, an admin; not a colleague or an outsider
+    for who in (svc.as_(RATER), svc.as_(HEAD), svc.admin):
+        assert svc.ok(svc.call("GET", f"{url}?nip={EMPLOYEE}", who))["plan_id"] == rater_plan["id"]
+    for who in (svc.as_(COLLEAGUE), svc.as_(OUTSIDER), svc.as_(OTHER_SUP)):
+        assert_problem(svc.call("GET", f"{url}?nip={EMPLOYEE}", who), 403)
+    assert_problem(svc.call("GET", f"{url}?nip=199901012020011999", svc.admin), 404)
+    assert_problem(svc.call("GET", f"{url}?nip=123", svc.admin), 422, "nip")
+    nobody = svc.ok(svc.call("GET", url, svc.as_(HEAD)))
+    assert nobody["rater_nip"] is None and "no rater" in nobody["detail"]
+
+
 def test_cascade_view_down_the_tree(svc):
     kabid = svc.approved(RATER, rater=HEAD, results=[result("Rujukan tepat waktu", result_id="kabid-1"),
                                                      result("Tata kelola", result_id="kabid-2")])

@@ -40,13 +40,15 @@ export default async function render(root, { api, h, ui, user }) {
   const mine = await api.get('/api/v1/plans', { nip: user.nip, year, limit: 5 });
   plan = mine.items.find((p) => p.status !== 'closed') || null;
   if (plan) ({ body: plan, etag } = await api.getWithEtag(`/api/v1/plans/${plan.id}`));
-  if (me.rater_nip) {
-    try {
-      const raters = await api.get('/api/v1/plans', { nip: me.rater_nip, year, status: 'approved', limit: 1 });
-      if (raters.items.length) raterResults = raters.items[0].results.filter((r) => r.kind === 'main');
-    } catch {
-      raterResults = [];
-    }
+  let cascadeNote = '';
+  try {
+    // plan-service lists the rater's approved results an employee may support, without opening the rater's plan
+    const supportable = await api.get('/api/v1/plans/supportable-results', { nip: user.nip, year });
+    raterResults = supportable.results.filter((r) => r.kind === 'main');
+    if (!supportable.rater_nip) cascadeNote = 'Anda belum memiliki pejabat penilai di direktori; hubungi admin kepegawaian.';
+    else if (!supportable.plan_id) cascadeNote = `SKP ${supportable.rater_name || 'atasan'} tahun ini belum disetujui; hasil kerja utama dapat dikaitkan setelahnya.`;
+  } catch {
+    raterResults = [];
   }
   try {
     templates = (await api.get('/api/v1/plan-templates', { limit: 100 })).items;
@@ -91,7 +93,7 @@ export default async function render(root, { api, h, ui, user }) {
 
   root.append(h('section', { class: 'card', 'aria-labelledby': 'cascade-title' }, h('h2', { id: 'cascade-title' }, 'Hasil kerja atasan yang didukung'),
     raterResults.length ? h('ul', { 'data-test': 'rater-results' }, raterResults.map((r) => h('li', {}, r.text)))
-      : ui.guide('SKP atasan Anda tahun ini belum disetujui atau belum dapat ditampilkan; hasil kerja utama dapat dikaitkan setelahnya.')),
+      : ui.guide(cascadeNote || 'SKP atasan Anda tahun ini belum disetujui; hasil kerja utama dapat dikaitkan setelahnya.')),
   slot, problems);
 
   function draw() {
