@@ -43,6 +43,9 @@ tokens: install ## print development tokens for the demo users
 test: install ## run every test (starts real Kafka and PostgreSQL unless KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL are set)
 	$(PY) -m pytest
 
+faults: install ## run the whole fault suite (own 3-node Kafka and PostgreSQL, five faults under load); counts in tests/faults/results/
+	KINERJA_FAULTS=all $(PY) -m pytest tests/faults -s
+
 bench: install ## run the benchmark suite (whole system on PostgreSQL + Kafka, wrk); writes bench/results/ and bench/README.md
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/plan_template_assign.py

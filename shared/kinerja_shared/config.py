@@ -93,6 +93,7 @@ class Settings:
     relay_poll_interval_ms: int = 200
     consumer_max_retries: int = 3
     consumer_retry_backoff_ms: int = 200
+    idempotency_lease_seconds: int = 60
     period_scheme: str = "quarterly"
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -189,6 +190,7 @@ class Settings:
             relay_poll_interval_ms=_int(env, "OUTBOX_RELAY_POLL_INTERVAL_MS", 200, minimum=10),
             consumer_max_retries=_int(env, "CONSUMER_MAX_RETRIES", 3, minimum=0, maximum=100),
             consumer_retry_backoff_ms=_int(env, "CONSUMER_RETRY_BACKOFF_MS", 200, minimum=0),
+            idempotency_lease_seconds=_int(env, "IDEMPOTENCY_LEASE_SECONDS", 60, minimum=1, maximum=86400),
             period_scheme=period_scheme,
             extra={k: v for k, v in env.items() if k.startswith(_extra_prefixes(service_name))},
         )

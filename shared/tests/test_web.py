@@ -1,9 +1,13 @@
 """The Flask layer every service shares, over HTTP against PostgreSQL: errors, auth,
 Idempotency-Key, correlation ids, health, metrics and the OpenAPI document."""
+import hashlib
+import json
+from datetime import timedelta
+
 import jwt
 from sqlalchemy import func, select
 
-from kinerja_shared.db import AUDIT_LOG, make_engine
+from kinerja_shared.db import AUDIT_LOG, IDEMPOTENCY_KEYS, make_engine, utcnow
 from kinerja_shared.web.app_factory import create_service_app
 
 NIP = "199001012015011001"
@@ -140,3 +144,39 @@ def test_readiness_is_degraded_not_failed_when_only_kafka_is_down(probe):
     r = app.test_client().get("/readyz")
     assert r.status_code == 200 and r.json["status"] == "degraded"
     assert r.json["checks"]["database"] == "ok" and r.json["checks"]["kafka"].startswith("unavailable")
+
+
+def test_an_abandoned_idempotency_claim_is_taken_over_after_the_lease(probe):
+    """A claim left 'processing' by a request that died (web worker killed) does not block retries forever."""
+    headers = {**probe.token(NIP), "Idempotency-Key": "died-mid-request"}
+    body = {"nip": NIP, "text": "setelah crash"}
+    row = dict(principal=NIP, idempotency_key="died-mid-request", method="POST", path="/api/v1/notes",
+               fingerprint=hashlib.sha256(json.dumps(body).encode()).hexdigest(), state="processing")
+    with probe.engine.begin() as conn:
+        conn.execute(IDEMPOTENCY_KEYS.insert().values(**row, created_at=utcnow()))
+    busy = probe.client.post("/api/v1/notes", data=json.dumps(body), content_type="application/json", headers=headers)
+    assert busy.status_code == 409 and busy.headers["Retry-After"]  # within the lease: the first may still run
+
+    lease = probe.settings.idempotency_lease_seconds
+    with probe.engine.begin() as conn:
+        conn.execute(IDEMPOTENCY_KEYS.update().values(created_at=utcnow() - timedelta(seconds=lease + 1)))
+    retried = probe.client.post("/api/v1/notes", data=json.dumps(body), content_type="application/json", headers=headers)
+    assert retried.status_code == 201 and probe.scalar("select count(*) from notes") == 1
+    replay = probe.client.post("/api/v1/notes", data=json.dumps(body), content_type="application/json", headers=headers)
+    assert replay.headers["Idempotent-Replayed"] == "true" and replay.json == retried.json
+
+
+def test_database_lost_after_the_change_still_answers_not_500(probe):
+    """The database goes away between the committed change and storing the Idempotency-Key answer."""
+    app = create_service_app(probe.spec, probe.settings, probe.engine)
+    runtime = app.extensions["kinerja"]
+
+    @app.after_request  # runs before the app factory's own after_request (Flask calls them in reverse)
+    def database_goes_away(response):
+        runtime.engine = make_engine("postgresql+psycopg://postgres@127.0.0.1:1/none")
+        return response
+
+    headers = {**probe.token(NIP), "Idempotency-Key": "db-gone-after-commit"}
+    r = app.test_client().post("/api/v1/notes", json={"nip": NIP, "text": "tersimpan"}, headers=headers)
+    assert r.status_code == 201 and r.json["text"] == "tersimpan"
+    assert probe.scalar("select count(*) from notes") == 1

@@ -19,7 +19,7 @@ from kinerja_shared.testing.servers import free_port
 
 
 class System:
-    def __init__(self, kafka_bootstrap: str, new_database, log_dir: Path):
+    def __init__(self, kafka_bootstrap: str, new_database, log_dir: Path, **env: str):
         self.prefix = f"e2e{uuid.uuid4().hex[:6]}."
         self.kafka_bootstrap = kafka_bootstrap
         self.log_dir = log_dir
@@ -30,7 +30,7 @@ class System:
         envs = {}
         for service in SERVICES:
             envs[service] = base_env(kafka_bootstrap, self.prefix, new_database(service), WEB_CONCURRENCY="2", LOG_LEVEL="INFO",
-                                     CONSUMER_MAX_RETRIES="3", KAFKA_CLIENT_TIMEOUT_MS="5000")
+                                     CONSUMER_MAX_RETRIES="3", KAFKA_CLIENT_TIMEOUT_MS="5000", **env)
             self.settings = self.settings or Settings.from_env(service, envs[service])
         with ThreadPoolExecutor(len(SERVICES)) as pool:  # the four migrations run side by side
             list(pool.map(lambda s: migrate(bin_dir, s, envs[s], log_dir / f"{s}.migrate.log"), SERVICES))
