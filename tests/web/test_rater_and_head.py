@@ -64,3 +64,17 @@ def test_the_admin_checks_a_directory_import_before_importing_it(web_system):
     assert web_system.api("GET", "/api/v1/employees/12345", "admin").status_code in (404, 422)
     # The DLQ screen read every service's dead-letter status through the gateway: nothing waits.
     assert seen["waiting"] == [0, 0, 0, 0]
+
+
+def test_the_help_screens_say_what_the_evaluation_service_decides(web_system):
+    from evaluation_service import domain
+
+    seen = web_system.run_script("help_matrix.mjs")
+    assert seen["matrix"] == {f"{r}/{b}": domain.predicate_for(r, b) for r in domain.RATINGS for b in domain.RATINGS}
+    # The calculator's bounds are the service's (whole people, rounded toward the rule).
+    assert f"Baik: paling banyak {domain.max_allowed(70, 5)} orang" in seen["bounds"]["BAIK/5"][0]
+    assert f"Sangat Baik: paling banyak {domain.max_allowed(70, 3)} orang" in seen["bounds"]["ISTIMEWA/3"][0]
+    kurang = seen["bounds"]["KURANG/5"]
+    assert f"Kurang/Misconduct: paling sedikit {domain.min_required(60, 5)} orang" in kurang[0]
+    assert f"Butuh Perbaikan: paling sedikit {domain.min_required(10, 5)} orang" in kurang[1]
+    assert f"Sangat Baik: paling banyak {domain.max_allowed(10, 6)} orang" in seen["bounds"]["BUTUH_PERBAIKAN/6"][1]

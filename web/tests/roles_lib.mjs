@@ -20,6 +20,14 @@ export async function submitAndClose(page, behaviour = 'above') {
   const form = page.locator('[data-test="evaluation-form"]');
   const suggested = await page.getAttribute('[data-test="suggested-rating"]', 'data-rating');
   const results = suggested || 'meets';
+  if (suggested) {
+    // Another results rating than the suggestion needs a note: the form says so before sending.
+    await page.check(`[data-test="results-rating-${suggested === 'meets' ? 'above' : 'meets'}"]`);
+    await page.check(`[data-test="behaviour-rating-${behaviour}"]`);
+    await page.click('[data-test="submit-evaluation"]');
+    await page.waitForSelector('[data-test="problem"] [data-field="rating_note"]');
+    check(await page.getAttribute('[data-test="evaluation-form"]', 'data-status') === 'open', 'nothing was submitted');
+  }
   await page.check(`[data-test="results-rating-${results}"]`);
   await page.check(`[data-test="behaviour-rating-${behaviour}"]`);
   const predicate = await page.getAttribute('[data-test="predicate"]', 'data-predicate');

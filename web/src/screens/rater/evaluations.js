@@ -176,6 +176,9 @@ async function renderForm(root, ctx, id, people) {
       const errors = [];
       if (!state.results) errors.push({ field: 'results_rating', message: 'pilih rating hasil kerja' });
       if (!state.behaviour) errors.push({ field: 'behaviour_rating', message: 'pilih rating perilaku kerja' });
+      if (suggestion.rating && state.results && state.results !== suggestion.rating && !note.value.trim()) {
+        errors.push({ field: 'rating_note', message: `wajib diisi: rating hasil kerja berbeda dari saran sistem (${labelOf(suggestion.rating)})` });
+      }
       if (errors.length) {
         out.replaceChildren(ui.problemBox({ status: 422, problem: { errors } }));
         return;
