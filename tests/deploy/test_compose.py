@@ -162,3 +162,36 @@ def test_only_compose_specification_keys():
         for volume in service.get("volumes", []):
             source = volume.split(":")[0]
             assert source.startswith(".") or source in model["volumes"], f"{name}: volume {source} is not declared"
+
+
+# -- the gateway ---------------------------------------------------------------------------------
+
+def test_the_gateway_fronts_the_four_web_services(services):
+    gateway = services["gateway"]
+    assert gateway["build"]["dockerfile"] == "deploy/gateway/Dockerfile"
+    assert (project.COMPOSE.parent / gateway["build"]["context"]).resolve() == project.ROOT
+    assert gateway["ports"] == ["127.0.0.1:8000:8000"], "the console on port 8000, published on KINERJA_BIND_ADDRESS"
+    assert project.compose({"KINERJA_BIND_ADDRESS": "0.0.0.0"})["services"]["gateway"]["ports"] == ["0.0.0.0:8000:8000"]
+    env = project.compose_environment(gateway)
+    assert set(env) == project.gateway_variables(), "every upstream of deploy/gateway/nginx.conf, and nothing else"
+    for service, port in project.SERVICES.items():
+        host, _, upstream_port = env[f"{project.short(service).upper()}_SERVICE_UPSTREAM"].partition(":")
+        web = services[host]
+        assert host == f"{service}-web" and web["command"] == ["web"], f"{service}: the upstream is its web container"
+        assert upstream_port == str(port) and f"127.0.0.1:{port}/healthz" in " ".join(web["healthcheck"]["test"])
+        assert depends(gateway)[host] == "service_healthy", "nginx resolves the upstream names once, at start"
+    rendered = project.render_gateway_template(env)
+    upstreams = re.findall(r"upstream (\w+)_service\s*\{\s*server ([^;]+);", rendered)
+    assert {name: server for name, server in upstreams} == {
+        project.short(s).replace("-", "_"): f"{s}-web:{p}" for s, p in project.SERVICES.items()}
+    assert "${" not in rendered.split("\nupstream", 1)[1]
+    assert "8000/healthz" in " ".join(gateway["healthcheck"]["test"])
+
+
+def test_the_gateway_container_is_read_only_and_drops_capabilities(services):
+    gateway = services["gateway"]
+    assert gateway["read_only"] is True
+    assert {"/tmp", "/etc/nginx/conf.d"} <= set(gateway["tmpfs"]), "nginx's pid and temp files, the rendered template"
+    assert gateway["cap_drop"] == ["ALL"]
+    assert "no-new-privileges:true" in gateway["security_opt"]
+    assert "user" not in gateway, "the image's non-root user"

@@ -1,73 +1,36 @@
-"""The images (services/<name>-service/Dockerfile) and the gunicorn settings they run with,
-checked without a Docker engine."""
+"""The images (services/<name>-service/Dockerfile, deploy/gateway/Dockerfile) and the gunicorn
+settings they run with, checked without a Docker engine."""
 from __future__ import annotations
 
-import fnmatch
 import importlib
 import json
 import multiprocessing
 import re
-import shlex
 
 import pytest
 
 from . import project
 
 
+def dockerfile(service: str):
+    return project.ROOT / "services" / service / "Dockerfile"
+
+
 def instructions(service: str) -> list[tuple[int, str, str]]:
-    """(stage index, INSTRUCTION, arguments) with continuation lines joined and comments dropped."""
-    lines, current = [], ""
-    for raw in (project.ROOT / "services" / service / "Dockerfile").read_text().splitlines():
-        stripped = raw.strip()
-        if not current and (not stripped or stripped.startswith("#")):
-            continue
-        if stripped.startswith("#"):
-            continue
-        if stripped.endswith("\\"):
-            current += stripped[:-1] + " "
-            continue
-        lines.append(current + stripped)
-        current = ""
-    out, stage = [], -1
-    for line in lines:
-        word, _, rest = line.partition(" ")
-        if word.upper() == "FROM":
-            stage += 1
-        out.append((stage, word.upper(), rest.strip()))
-    return out
+    return project.dockerfile_instructions(dockerfile(service))
 
 
 def final_stage(service: str) -> list[tuple[str, str]]:
-    steps = instructions(service)
-    last = max(stage for stage, _, _ in steps)
-    return [(word, rest) for stage, word, rest in steps if stage == last]
+    return project.final_stage_of(dockerfile(service))
 
 
-def exec_form(rest: str) -> list[str]:
-    value = json.loads(rest)
-    assert isinstance(value, list), f"use the exec (JSON) form: {rest}"
-    return value
-
-
-def env_of(steps) -> dict[str, str]:
-    env = {}
-    for word, rest in steps:
-        if word == "ENV":
-            for item in shlex.split(rest):
-                name, _, value = item.partition("=")
-                env[name] = value
-    return env
+exec_form = project.exec_form
+env_of = project.dockerfile_env
 
 
 @pytest.mark.parametrize("service", list(project.SERVICES))
 def test_slim_python_311_base(service):
-    args = {}
-    for _, word, rest in instructions(service):
-        if word == "ARG" and "=" in rest:
-            name, _, value = rest.partition("=")
-            args[name] = value
-    bases = [re.sub(r"\$\{(\w+)\}", lambda m: args[m.group(1)], rest.split()[0])
-             for _, word, rest in instructions(service) if word == "FROM"]
+    bases = project.dockerfile_bases(dockerfile(service))
     assert bases, "no FROM"
     for base in bases:
         assert re.fullmatch(r"python:3\.11(\.\d+)?-slim(-\w+)?(@sha256:[0-9a-f]{64})?", base), base
@@ -124,21 +87,7 @@ def test_installs_the_pinned_shared_library_and_only_its_own_service(service):
 
 def test_the_build_context_sends_what_the_images_copy():
     """.dockerignore keeps the context small but must not hide a file a Dockerfile copies."""
-    rules = [line.strip() for line in (project.ROOT / ".dockerignore").read_text().splitlines()
-             if line.strip() and not line.startswith("#")]
-
-    def ignored(path: str) -> bool:
-        result = False
-        for rule in rules:
-            negate = rule.startswith("!")
-            pattern = rule.lstrip("!").rstrip("/")
-            parts = path.split("/")
-            hit = any(fnmatch.fnmatch("/".join(parts[:i]), pattern) for i in range(1, len(parts) + 1))
-            if pattern.startswith("**/"):
-                hit = hit or any(fnmatch.fnmatch(part, pattern[3:]) for part in parts)
-            if hit:
-                result = not negate
-        return result
+    ignored = project.ignored_by_docker
 
     for service in project.SERVICES:
         for path in ["constraints.txt", "shared/pyproject.toml", "shared/kinerja_shared/config.py",
@@ -174,3 +123,70 @@ def test_gunicorn_settings_suit_containers(monkeypatch):
     assert importlib.reload(config).workers == 3
     monkeypatch.delenv("WEB_CONCURRENCY")
     importlib.reload(config)
+
+
+# -- the gateway image (deploy/gateway/Dockerfile) -----------------------------------------------
+
+def test_gateway_image_is_a_pinned_unprivileged_nginx():
+    (base,) = project.dockerfile_bases(project.GATEWAY_DOCKERFILE)
+    assert re.fullmatch(r"nginxinc/nginx-unprivileged:\d+\.\d+\.\d+-alpine(\d+\.\d+)?(@sha256:[0-9a-f]{64})?", base), (
+        f"{base}: the unprivileged nginx, pinned to a full version")
+    steps = project.final_stage_of(project.GATEWAY_DOCKERFILE)
+    users = [rest for word, rest in steps if word == "USER"]
+    assert users and users[-1].isdigit() and users[-1] != "0", "ends as a numeric non-root user (runAsNonRoot)"
+    assert not [rest for word, rest in steps if word in ("ENTRYPOINT", "CMD")], (
+        "the base image's entrypoint renders the template: keep it")
+    assert [rest for word, rest in steps if word == "EXPOSE"] == ["8000"]
+    assert re.search(r"^\s*listen 8000;", project.GATEWAY_TEMPLATE.read_text(), flags=re.M)
+    (check,) = [rest for word, rest in steps if word == "HEALTHCHECK"]
+    command = project.exec_form(check.split(" CMD ", 1)[1])
+    assert command[0] == "wget" and command[-1] == "http://127.0.0.1:8000/healthz"
+
+
+def gateway_copies() -> list[tuple[list[str], str]]:
+    return [(args[:-1], args[-1]) for args in (rest.split() for word, rest in project.final_stage_of(project.GATEWAY_DOCKERFILE)
+                                               if word == "COPY") if not args[0].startswith("--")]
+
+
+def test_gateway_image_holds_the_template_and_only_the_console_s_static_files():
+    copies = gateway_copies()
+    assert (["deploy/gateway/nginx.conf"], "/etc/nginx/templates/default.conf.template") in copies, (
+        "the nginx image's entrypoint renders /etc/nginx/templates/*.template into /etc/nginx/conf.d")
+    web = sorted(source for sources, dest in copies if dest.startswith(project.GATEWAY_WEB_ROOT + "/") for source in sources)
+    assert web == ["web/config.js", "web/index.html", "web/src/"], web
+    template = project.GATEWAY_TEMPLATE.read_text()
+    assert f"root {project.GATEWAY_WEB_ROOT};" in template
+    index = (project.ROOT / "web" / "index.html").read_text()
+    for reference in re.findall(r'(?:src|href)="/([^"]+)"', index):
+        assert any(reference == s.removeprefix("web/") or reference.startswith(s.removeprefix("web/"))
+                   for s in web if s.endswith("/") or s == "web/" + reference), f"index.html loads /{reference}, not in the image"
+    for sources, _ in copies:
+        for source in sources:
+            assert (project.ROOT / source).exists(), source
+            assert not project.ignored_by_docker(source.rstrip("/")), f".dockerignore hides {source}"
+    for path in ["web/src/app.js", "web/src/oidc.js", "web/src/styles.css"]:
+        assert not project.ignored_by_docker(path), f".dockerignore hides {path}"
+    for path in ["web/node_modules/playwright-core/package.json", "web/tests/lib.mjs", "web/package.json",
+                 "deploy/gateway/gateway.py", "deploy/local/seed.py"]:
+        assert project.ignored_by_docker(path), f"{path} must stay out of the gateway's build context"
+
+
+def test_gateway_template_replaces_its_upstreams_and_leaves_nginx_variables_alone():
+    env = project.dockerfile_env(project.final_stage_of(project.GATEWAY_DOCKERFILE))
+    pattern = re.compile(env["NGINX_ENVSUBST_FILTER"])
+    template = project.GATEWAY_TEMPLATE.read_text()
+    ours = project.gateway_variables()
+    assert ours == {f"{project.short(s).upper()}_SERVICE_UPSTREAM" for s in project.SERVICES}
+    for name in ours:
+        assert pattern.search(name), f"NGINX_ENVSUBST_FILTER must let the entrypoint replace {name}"
+    for service, port in project.SERVICES.items():
+        assert env[f"{project.short(service).upper()}_SERVICE_UPSTREAM"] == f"{service}:{port}", (
+            "the image's defaults are the Kubernetes Services")
+    nginx_variables = set(re.findall(r"\$([a-z_][a-z0-9_]*)", template))
+    assert {"host", "uri", "scheme", "proxy_add_x_forwarded_for"} <= nginx_variables
+    for name in nginx_variables | {"HOME", "PATH", "HOSTNAME", "NGINX_VERSION"}:
+        assert not pattern.search(name), f"the entrypoint would replace ${name}"
+    # The filter is what protects them: an environment holding such names changes nothing.
+    rendered = project.render_gateway_template({"host": "evil", "uri": "evil", "scheme": "evil", "PLAN_SERVICE_UPSTREAM": "p:1"})
+    assert "evil" not in rendered and "proxy_set_header Host $host;" in rendered
+    assert "server p:1;" in rendered and "${" not in rendered.split("\nupstream", 1)[1]

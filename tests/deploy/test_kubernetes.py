@@ -3,6 +3,8 @@ and checked against what the services need. Offline, no cluster, no kustomize bi
 from __future__ import annotations
 
 import functools
+import json
+import re
 import shutil
 import subprocess
 
@@ -272,7 +274,10 @@ def test_web_pods_mount_the_prometheus_multiprocess_directory(overlay):
 
 def test_every_variable_in_the_manifests_is_a_setting(overlay):
     known = project.known_variables()
+    files = {v["configMap"]["name"] for o in overlay for v in (pod_spec(o) or {}).get("volumes", []) if "configMap" in v}
     for name, data in config_maps(overlay).items():
+        if name in files:
+            continue              # mounted as files (the console's config.js), not read as settings
         unknown = set(data) - known
         assert not unknown, f"ConfigMap {name} sets {sorted(unknown)}, which no Kinerja process reads"
     for obj in overlay:
@@ -351,3 +356,80 @@ def test_the_first_apply_holds_the_migrations_and_what_they_need(overlay):
         for container in containers(job):
             for source in container.get("envFrom", []):
                 assert ("ConfigMap", source["configMapRef"]["name"]) in kinds
+
+
+# -- the gateway ---------------------------------------------------------------------------------
+
+def test_gateway_deployment_service_probes_and_budget(overlay):
+    gateway = find(overlay, "Deployment", "gateway")
+    labels = gateway["spec"]["template"]["metadata"]["labels"]
+    assert gateway["spec"]["selector"]["matchLabels"].items() <= labels.items()
+    assert gateway["spec"]["replicas"] == 2
+    spec = pod_spec(gateway)
+    (container,) = spec["containers"]
+    assert {p["name"]: p["containerPort"] for p in container["ports"]} == {"http": 8000}
+    for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+        assert container[probe]["httpGet"] == {"path": "/healthz", "port": "http"}, probe
+    user = [rest for word, rest in project.final_stage_of(project.GATEWAY_DOCKERFILE) if word == "USER"][-1]
+    assert spec["securityContext"]["runAsUser"] == int(user), "the image's nginx user, who owns its files"
+
+    svc = find(overlay, "Service", "gateway")
+    assert svc["spec"]["selector"].items() <= labels.items()
+    assert [(p["port"], p["targetPort"]) for p in svc["spec"]["ports"]] == [(8000, "http")]
+    pdb = find(overlay, "PodDisruptionBudget", "gateway")
+    assert pdb["spec"]["selector"]["matchLabels"].items() <= labels.items()
+    assert pdb["spec"]["minAvailable"] < gateway["spec"]["replicas"], "a PDB that blocks every node drain"
+
+    (plan,) = containers(find(overlay, "Deployment", "plan-service-web"))
+    registry, _, tag = plan["image"].rpartition("/plan-service:")
+    assert container["image"] == f"{registry}/gateway:{tag}", "the overlay sets the gateway's image like the services'"
+
+
+def test_gateway_upstreams_are_the_services(overlay):
+    (container,) = containers(find(overlay, "Deployment", "gateway"))
+    env = container_env(overlay, container)
+    assert set(env) == project.gateway_variables(), "every upstream of deploy/gateway/nginx.conf, and nothing else"
+    for service in project.SERVICES:
+        host, _, port = env[f"{project.short(service).upper()}_SERVICE_UPSTREAM"].partition(":")
+        svc = find(overlay, "Service", host)
+        web = find(overlay, "Deployment", f"{service}-web")
+        assert svc["spec"]["selector"].items() <= web["spec"]["template"]["metadata"]["labels"].items(), (
+            f"{host} must select {service}'s web pods")
+        assert [p["port"] for p in svc["spec"]["ports"]] == [int(port)]
+    rendered = project.render_gateway_template(env)
+    assert "${" not in rendered.split("\nupstream", 1)[1]
+
+
+def test_gateway_writes_only_to_its_volumes_and_serves_the_region_s_config_js(overlay):
+    spec = pod_spec(find(overlay, "Deployment", "gateway"))
+    (container,) = spec["containers"]
+    volumes = {v["name"]: v for v in spec["volumes"]}
+    mounts = {m["mountPath"]: m for m in container["volumeMounts"]}
+    for path in ("/tmp", "/etc/nginx/conf.d"):
+        assert "emptyDir" in volumes[mounts[path]["name"]], f"{path}: nginx writes there under a read-only root"
+    config = mounts[project.GATEWAY_WEB_ROOT + "/config.js"]
+    assert config["subPath"] == "config.js" and config.get("readOnly") is True
+    name = volumes[config["name"]]["configMap"]["name"]
+    assert "config.js" in config_maps(overlay)[name]
+
+
+def console_config(objects) -> dict:
+    text = config_maps(objects)["gateway-web-config"]["config.js"]
+    body = re.fullmatch(r"\s*window\.KINERJA_CONFIG = (\{.*\});\s*", text, flags=re.S)
+    assert body, "keep gateway-web-config's config.js as `window.KINERJA_CONFIG = <JSON>;`"
+    return json.loads(body.group(1))
+
+
+def test_the_console_signs_in_at_the_provider_whose_tokens_the_services_accept(overlay, base):
+    oidc_js = (project.ROOT / "web" / "src" / "oidc.js").read_text()
+    for objects in (base, overlay):
+        config = console_config(objects)
+        assert set(config) == {"oidc", "trainingMode"} and config["trainingMode"] is False
+        assert set(config["oidc"]) == {"issuer", "clientId", "scope", "redirectUri"}
+        for key_name in config["oidc"]:
+            assert f"config().{key_name}" in oidc_js, f"web/src/oidc.js no longer reads oidc.{key_name}"
+    assert console_config(base)["oidc"]["issuer"] == "", "the base names no provider"
+    oidc = console_config(overlay)["oidc"]
+    shared = config_maps(overlay)["kinerja-config"]
+    assert oidc["issuer"] == shared["JWT_ISSUER"], "the console signs in where the services' tokens come from"
+    assert oidc["clientId"] and "openid" in oidc["scope"].split()

@@ -124,3 +124,16 @@ def test_the_kafka_tools_named_in_the_guide_exist(guide):
         names = set(jar.namelist())
     for name in classes:
         assert name.replace(".", "/") + ".class" in names, f"{name} is not in {jars[0].name}"
+
+
+def test_the_gateway_settings_and_port_are_in_the_guide(guide):
+    rows = table_rows(guide)
+    image_env = project.dockerfile_env(project.final_stage_of(project.GATEWAY_DOCKERFILE))
+    for name in project.gateway_variables():
+        assert name in rows, f"{name} (deploy/gateway/nginx.conf) is missing from the tables of docs/operations.md"
+    first = f"{project.short(next(iter(project.SERVICES))).upper()}_SERVICE_UPSTREAM"
+    assert image_env[first] in plain(rows[first][0]), "the guide gives the image's default upstream"
+    gateway_row = next(line for line in guide.splitlines() if line.startswith("| gateway"))
+    assert plain(gateway_row.split("|")[2]) == "8000"
+    for needle in ("deploy/gateway/Dockerfile", "gateway-web-config", "/usr/share/kinerja/web/config.js"):
+        assert needle in guide, f"docs/operations.md does not mention {needle}"
