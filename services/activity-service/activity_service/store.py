@@ -286,8 +286,13 @@ def subtree_clause(units: list[str]):
     return or_(*[employees.c.unit_path.contains(f"/{u}/", autoescape=True) for u in units]) if units else None
 
 
-def visible_nips_clause(principal, units: list[str]):
-    """A clause on activities.c.nip / rater_nip: the entries the caller may see (None: everything)."""
+def visible_nips_clause(principal, units: list[str] | None, dialect: str = "postgresql"):
+    """A clause on activities.c.nip / rater_nip: the entries the caller may see (None: everything).
+
+    ``units``: the units whose subtree the caller heads (``head_units``). None: let the query
+    find them itself — the token's unit for a unit_head, and the caller's unit when the read
+    model says they head it — so the caller's own row needs no round trip of its own.
+    """
     if principal.is_admin:
         return None
     scope = [
@@ -295,6 +300,14 @@ def visible_nips_clause(principal, units: list[str]):
         activities.c.rater_nip == principal.sub,
         activities.c.nip.in_(select(employees.c.nip).where(employees.c.rater_nip == principal.sub)),
     ]
+    if units is None:
+        me = employees.alias("me")
+        member = employees.alias("member")
+        marker = literal("/") + me.c.unit_id + literal("/")
+        found = (func.strpos if dialect == "postgresql" else func.instr)(member.c.unit_path, marker) > 0
+        scope.append(activities.c.nip.in_(
+            select(member.c.nip).join(me, and_(me.c.nip == principal.sub, me.c.is_unit_head.is_(True), found))))
+        units = [principal.unit] if principal.has("unit_head") and principal.unit else []
     if units:
         scope.append(activities.c.nip.in_(select(employees.c.nip).where(subtree_clause(units))))
     return or_(*scope)

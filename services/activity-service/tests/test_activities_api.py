@@ -343,6 +343,10 @@ def test_access_by_relation(svc):
     assert listed(E2) == {theirs}
     assert listed(R, "supervisor") == {mine, theirs}        # the rater of both
     assert listed(H, "unit_head") == {mine, theirs}         # head of dinas, above bidang
+    assert listed(H) == {mine, theirs}                      # ... known as head from the directory, whatever the token says
+    by_token_unit = svc.client.get("/api/v1/activities", headers=svc.token(O, "unit_head", unit="bidang")).get_json()
+    assert {a["id"] for a in by_token_unit["items"]} == {mine, theirs}  # ... or from the token's unit
+    assert svc.client.get("/api/v1/activities", headers=svc.token(O, "unit_head", unit="lain")).get_json()["items"] == []
     assert listed(O) == set()
     assert listed("000000000000000001", "admin") == {mine, theirs}
     assert listed(R, nip=E1) == {mine}
