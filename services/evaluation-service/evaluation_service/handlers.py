@@ -28,7 +28,8 @@ from sqlalchemy.engine import Connection, Engine
 from kinerja_shared import audit
 from kinerja_shared.config import Settings
 from kinerja_shared.context import current_correlation_id
-from kinerja_shared.db import AUDIT_LOG, insert_ignore, is_postgres, upsert, utcnow
+from kinerja_shared.consumer import current_scope
+from kinerja_shared.db import AUDIT_LOG, insert_ignore, insert_ignore_statement, is_postgres, upsert, utcnow
 from kinerja_shared.events import Event
 from kinerja_shared.outbox import publish
 
@@ -258,12 +259,32 @@ def _activity_values(data: dict, status: str) -> dict:
     )
 
 
+_LOGGED = "evaluation.activities.logged"
+
+
+def _write_logged(conn: Connection) -> None:
+    """Insert the activities logged so far in this consumer transaction, in one statement."""
+    scope = current_scope()
+    rows = scope.memos.pop(_LOGGED, None) if scope is not None else None
+    if rows:
+        conn.execute(insert_ignore_statement(conn, activities), list(rows.values()))
+
+
 def _activity(conn: Connection, activity_id: str):
+    _write_logged(conn)  # an entry logged earlier in the same poll is read like any other
     return conn.execute(select(activities).where(activities.c.id == activity_id)).first()
 
 
 def on_activity_logged(conn: Connection, event: Event) -> None:
-    insert_ignore(conn, activities, _activity_values(event.data, event.data.get("status") or "pending"))
+    """The activity fact, once (a later copy changes nothing). In a consumer transaction the
+    poll's new facts are written together, before the first read of a fact and at the commit."""
+    values = _activity_values(event.data, event.data.get("status") or "pending")
+    scope = current_scope()
+    if scope is None:
+        insert_ignore(conn, activities, values)
+        return
+    scope.memos.setdefault(_LOGGED, {}).setdefault(values["id"], values)
+    scope.before_commit(_LOGGED, lambda: _write_logged(conn))
 
 
 def on_activity_updated(conn: Connection, event: Event) -> None:
