@@ -2,6 +2,7 @@
 // by its line and allows no import; the corrected file checks clean and is imported. Then the DLQ
 // screen answers for all four services. Prints what it did; pytest checks the directory.
 import { run, newPage, signIn, go, screenshots, check, noPageErrors, DESKTOP } from './lib.mjs';
+import { noLeakedNulls } from './roles_lib.mjs';
 
 const NEW_NIP = process.env.NEW_NIP;
 const header = 'nip;nama;jabatan;unit_id;nip_atasan;email';
@@ -28,10 +29,12 @@ await run(async (browser) => {
   const verdict = await page.locator('[data-test="dry-run-verdict"]').innerText();
   await page.click('[data-test="import-apply"]');
   const applied = await page.locator('[data-test="import-applied"]').innerText();
+  await noLeakedNulls(page);
 
   await go(page, 'admin/dlq');
   await page.waitForSelector('[data-test="dlq-service"] [data-test="dlq-summary"]');
   await page.waitForFunction(() => document.querySelectorAll('[data-test="dlq-summary"]').length === 4);
+  await noLeakedNulls(page);
   const waiting = await page.locator('[data-test="dlq-summary"]').evaluateAll((els) => els.map((e) => Number(e.dataset.waiting)));
   noPageErrors(page);
   return { errorLines, verdict, applied, waiting };

@@ -4,7 +4,7 @@
 // organisational predicate whose rules the unit breaks shows the violations and blocks finalising;
 // one it meets lets the head finalise. Prints what it saw; pytest checks the calibration's state.
 import { run, newPage, signIn, go, screenshots, check, noPageErrors, USERS, DESKTOP, PHONE } from './lib.mjs';
-import { openEvaluationOf, submitAndClose } from './roles_lib.mjs';
+import { openEvaluationOf, submitAndClose, noLeakedNulls } from './roles_lib.mjs';
 
 const UNIT = process.env.CALIBRATION_UNIT || 'dinkes-yankes';
 const EMPLOYEE = USERS.employee.nip;
@@ -21,6 +21,7 @@ await run(async (browser) => {
   await head.waitForSelector(`[data-test="dashboard"][data-unit="${UNIT}"] [data-test="kpi-realisation"]`);
   const before = await kpi(head, 'realisation');
   await head.waitForSelector('[data-test="predicate-chart"]');
+  await noLeakedNulls(head);
   await screenshots(head, 'head-dashboard');
 
   // Meanwhile the rater accepts every waiting entry of one staff member (not the demo employee).
@@ -75,6 +76,7 @@ await run(async (browser) => {
   const rules = await head.locator('[data-test="rule"]').evaluateAll((els) => els.map((e) => [e.dataset.code, e.dataset.ok]));
   await head.click('[data-test="finalise"]');
   await head.waitForSelector('[data-test="calibration-final"]');
+  await noLeakedNulls(head);
   noPageErrors(head);
   noPageErrors(rater);
   return { unit: UNIT, period, before, after, staff: other, accepted: ids, blocked, rules };

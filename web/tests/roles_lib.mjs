@@ -40,5 +40,13 @@ export async function submitAndClose(page, behaviour = 'above') {
   await page.click('[data-test="close-evaluation"]');
   await page.waitForSelector('[data-test="evaluation-form"][data-status="closed"]');
   check(await form.count() === 1, 'one form');
+  await noLeakedNulls(page);
   return { suggested, results, behaviour, predicate, realisation };
+}
+
+/** No "null"/"undefined" leaked into the screen's text (a missing value must read as such in Indonesian). */
+export async function noLeakedNulls(page) {
+  const text = await page.locator('main').innerText();
+  const found = text.match(/.{0,40}\b(null|undefined|NaN)\b.{0,40}/);
+  check(!found, `the screen shows a raw value: "${found && found[0]}"`);
 }

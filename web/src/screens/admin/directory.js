@@ -54,10 +54,10 @@ export default async function render(root, ctx) {
     importNow.disabled = true;
     try {
       const answer = await send(false);
-      report.replaceChildren(h('p', { class: 'verdict ok', 'data-test': 'import-applied' },
+      report.replaceChildren(...[h('p', { class: 'verdict ok', 'data-test': 'import-applied' },
         `Impor selesai: ${summaryText(answer.summary)}. ${answer.events_published} perubahan diumumkan ke layanan lain.`),
       answer.plans_closed.length ? h('p', {}, `SKP ditutup karena mutasi: ${answer.plans_closed.length}.`) : null,
-      answer.plans_retargeted.length ? h('p', {}, `SKP dengan pejabat penilai baru: ${answer.plans_retargeted.length}.`) : null);
+      answer.plans_retargeted.length ? h('p', {}, `SKP dengan pejabat penilai baru: ${answer.plans_retargeted.length}.`) : null].filter(Boolean));
       checked = null;
     } catch (err) {
       report.replaceChildren(ui.problemBox(err));

@@ -154,7 +154,7 @@ async function renderForm(root, ctx, id, people) {
       : 'Opsional, kecuali bila rating hasil kerja berbeda dari saran sistem.';
     noteHint.className = differs ? 'hint rule-bad' : 'hint';
   };
-  root.append(h('h2', {}, 'Penilaian dan predikat'),
+  root.append(...[h('h2', {}, 'Penilaian dan predikat'),
     h('div', { class: 'card', 'data-test': 'suggestion' },
       h('p', {}, 'Saran sistem untuk rating hasil kerja: ',
         h('strong', { 'data-test': 'suggested-rating', 'data-rating': suggestion.rating || '' }, suggestion.rating ? labelOf(suggestion.rating) : 'tidak ada saran')),
@@ -167,7 +167,8 @@ async function renderForm(root, ctx, id, people) {
     !editable && d.results_rating ? h('p', {}, `Hasil kerja: ${labelOf(d.results_rating)} · Perilaku kerja: ${labelOf(d.behaviour_rating)}`) : null,
     preview, matrixBox,
     editable ? h('div', { class: 'field' }, h('label', { for: 'rating-note' }, 'Catatan penilaian'), Object.assign(note, { id: 'rating-note' }), noteHint) : null,
-    d.status === 'closed' && d.credit_points !== null && d.credit_points !== undefined ? h('p', {}, `Angka kredit periode ini: ${d.credit_points}`) : null);
+    d.status === 'closed' && d.credit_points !== null && d.credit_points !== undefined ? h('p', {}, `Angka kredit periode ini: ${d.credit_points}`) : null,
+  ].filter(Boolean));
   update();
 
   const out = h('div', { 'aria-live': 'polite' });
