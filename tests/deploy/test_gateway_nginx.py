@@ -60,6 +60,15 @@ class Upstream:
                 upstream.paths.append(self.path)
                 if self.path == STREAM:
                     return upstream.stream(self)
+                if self.path.endswith("/unavailable"):  # a service's own answer while its database is down
+                    data = json.dumps({"type": "about:blank", "title": "Service Unavailable", "status": 503,
+                                       "detail": f"{upstream.name}: database unavailable"}).encode()
+                    self.send_response(503)
+                    self.send_header("Content-Type", "application/problem+json")
+                    self.send_header("Retry-After", "2")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    return self.wfile.write(data)
                 data = json.dumps({"upstream": upstream.name, "method": self.command, "path": self.path,
                                    "body_bytes": len(body), "body_sha256": hashlib.sha256(body).hexdigest(),
                                    "headers": {k.lower(): v for k, v in self.headers.items()}}).encode()
@@ -254,6 +263,31 @@ def test_writes_pass_with_their_bodies_up_to_the_services_limit(gateway):
     assert seen["body_sha256"] == hashlib.sha256(body).hexdigest() and seen["headers"]["idempotency-key"] == "k-1"
     too_large = requests.post(gateway.url + "/api/v1/activities/batch", data=os.urandom(limit + 1), timeout=30)
     assert "12 MiB" in problem(too_large, 413)["detail"]
+
+
+class Unreachable:
+    """An upstream address where nothing listens."""
+
+    def __init__(self):
+        self.address = f"127.0.0.1:{free_port()}"
+        self.paths: list[str] = []
+
+
+def test_a_service_s_own_errors_pass_and_an_unreachable_one_is_a_problem(gateway):
+    own = gateway.get("/api/v1/plans/unavailable")
+    assert problem(own, 503)["detail"] == "plan-service: database unavailable" and own.headers["Retry-After"] == "2"
+    folder = Path(tempfile.mkdtemp(prefix="kinerja-nginx-down-"))
+    folder.chmod(0o755)
+    try:
+        down = Gateway(folder, {**gateway.upstreams, "evaluation-service": Unreachable()})
+        try:
+            answer = down.get("/api/v1/evaluations?limit=1")
+            assert "did not answer" in problem(answer, 502)["detail"] and answer.headers["Retry-After"] == "5"
+            assert down.get("/api/v1/plans").json()["upstream"] == "plan-service", "the others still answer"
+        finally:
+            down.process.stop(timeout=10)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # -- what is never served ------------------------------------------------------------------------
