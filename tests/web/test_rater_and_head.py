@@ -78,3 +78,18 @@ def test_the_help_screens_say_what_the_evaluation_service_decides(web_system):
     assert f"Kurang/Misconduct: paling sedikit {domain.min_required(60, 5)} orang" in kurang[0]
     assert f"Butuh Perbaikan: paling sedikit {domain.min_required(10, 5)} orang" in kurang[1]
     assert f"Sangat Baik: paling banyak {domain.max_allowed(10, 6)} orang" in seen["bounds"]["BUTUH_PERBAIKAN/6"][1]
+
+
+def test_the_admin_sees_the_periods_and_manages_a_webhook(web_system):
+    hook = "https://tpp.binjaikota.go.id/kinerja/events"
+    seen = web_system.run_script("admin_periods_webhooks.mjs", HOOK_URL=hook)
+
+    first = seen["periods"][0][0]
+    actual = web_system.api("GET", f"/api/v1/periods?year={first[:4]}", "admin").json()
+    assert seen["periods"] == [[p["id"], p["open"], p["submitted"], p["closed"]] for p in actual["periods"]]
+    assert seen["schemeFixed"] == actual["scheme_fixed"]
+
+    webhook = web_system.api("GET", f"/api/v1/webhooks/{seen['id']}", "admin").json()
+    assert webhook["url"] == hook and webhook["status"] == "disabled"
+    assert sorted(webhook["event_types"]) == ["CalibrationFinalised", "EvaluationClosed"]
+    assert webhook["secret_hint"].endswith(seen["secretHint"]) and webhook["description"] == "TPP Kota Binjai (uji)"
