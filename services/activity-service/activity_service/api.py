@@ -1,6 +1,7 @@
 """HTTP API of activity-service: /api/v1/activities, /api/v1/indicators, /api/v1/summaries."""
 from __future__ import annotations
 
+import json
 import uuid
 from contextlib import contextmanager
 from datetime import datetime
@@ -88,6 +89,11 @@ def _item_problem(problem: Problem) -> dict:
 
 def _iso(value):
     return value.isoformat() if value is not None else None
+
+
+def _json_response(body: dict, status: int = 200) -> Response:
+    """A JSON response of plain values (``_out_json``), encoded once; keys in the schemas' order, not sorted."""
+    return current_app.response_class(json.dumps(body, separators=(",", ":")), status=status, mimetype="application/json")
 
 
 def _out_json(row) -> dict:
@@ -198,8 +204,7 @@ def _logged_audit(principal, row: dict) -> dict:
 
 
 def _activity_response(row, status: int, *, created: bool = False, replayed: bool = False) -> Response:
-    response = current_app.json.response(_out_json(row))
-    response.status_code = status
+    response = _json_response(_out_json(row), status)
     response.headers.update(_headers(row, created=created))
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
@@ -366,8 +371,7 @@ def log_batch(body):
             else:
                 results.append({"index": index, "id": item.get("id"), "status": value.status, "replayed": False,
                                 "activity": None, "problem": _item_problem(value)})
-        response = current_app.json.response({"results": results, "stored": stored, "failed": len(results) - stored})
-        response.status_code = 207
+        response = _json_response({"results": results, "stored": stored, "failed": len(results) - stored}, 207)
         idempotency.store(conn, response)
     return response
 
@@ -422,7 +426,7 @@ def list_activities(args):
     rows = rows[: args["limit"]]
     cursor = encode_cursor(f"{rows[-1].date.isoformat()}|{rows[-1].start_min}|{rows[-1].id}") if more and rows else None
     # Serialised once, straight to JSON (ActivityPage documents the shape).
-    return current_app.json.response({"items": [_out_json(r) for r in rows], "next_cursor": cursor})
+    return _json_response({"items": [_out_json(r) for r in rows], "next_cursor": cursor})
 
 
 def _load_visible(conn, activity_id: str, *, for_update: bool = False):
