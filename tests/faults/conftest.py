@@ -27,7 +27,7 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 DEDICATED_DB = "activity-service"  # the service whose PostgreSQL the suite stops
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def cluster():
     """Three combined broker+controller nodes; every node sets RF 3 and min.insync.replicas 2."""
     try:
@@ -41,7 +41,7 @@ def cluster():
         shutil.rmtree(control.data_dir, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def databases():
     """{"shared": LocalPostgres, "activity-service": LocalPostgres} and a factory of fresh databases."""
     servers = {"shared": start_local_postgres()}
@@ -56,7 +56,7 @@ def databases():
                 pass
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def fault_system(cluster, databases):
     urls: dict[str, str] = {}
 
@@ -86,9 +86,9 @@ def fault_system(cluster, databases):
         system.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def ledger(fault_system, request):
-    """Counts across the whole session, written to tests/faults/results/ at the end."""
+    """Counts across the suite, written to tests/faults/results/last-run.json at the end."""
     book = Ledger(fault_system)
     yield book
     RESULTS_DIR.mkdir(exist_ok=True)

@@ -20,7 +20,7 @@ import requests
 from ..e2e.flow import today_wib
 
 PROBLEM_JSON = "application/problem+json"
-SLOT_MINUTES = 5
+SLOT_MINUTES = 2
 REQUEST_TIMEOUT = 5.0
 GIVE_UP_AFTER = 120.0  # a logical request still unanswered after this is reported as unanswered
 
@@ -67,7 +67,7 @@ def logging_days(today: date | None = None, close_day: int = 5) -> list[date]:
 
 
 class Slots:
-    """Non-overlapping 5-minute slots of an employee's days (entries of one person may not overlap)."""
+    """Non-overlapping 2-minute slots of an employee's days (entries of one person may not overlap)."""
 
     def __init__(self, days: list[date]):
         self._iter = ((d, m) for d in days for m in range(0, 24 * 60 - SLOT_MINUTES, SLOT_MINUTES))
@@ -96,6 +96,7 @@ class Load:
         self._slots = {org.employee: Slots(days) for org in orgs}
         self._counter = itertools.count()
         self.phase = "setup"
+        self.exhausted = False
 
     # -- control ---------------------------------------------------------------------------------
     def start(self, phase: str) -> "Load":
@@ -126,7 +127,11 @@ class Load:
         slots = self._slots[org.employee]
         session = requests.Session()
         while not self._stop.is_set():
-            day, start, end = slots.next()
+            try:
+                day, start, end = slots.next()
+            except StopIteration:  # every slot of the edit window is taken: a shorter run is needed
+                self.exhausted = True
+                return
             activity_id = str(uuid.uuid4())
             body = {"id": activity_id, "date": day.isoformat(), "start_time": start, "end_time": end,
                     "indicator_id": org.indicator, "description": "Menyusun laporan pelayanan", "quantity": 1,

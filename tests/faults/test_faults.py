@@ -37,9 +37,10 @@ ACTIVITY_TOPIC = "kinerja.activity.events"
 WARMUP = 4.0       # seconds of load before the fault
 OUTAGE = 10.0      # seconds a broker or the database stays down
 TAIL = 4.0         # seconds of load after recovery
+BATCH_GRACE = 0.3  # seconds a let-go worker works on its backlog before SIGKILL
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def load(fault_system):
     orgs = []
     for seq in (501, 503, 505):
@@ -70,6 +71,7 @@ def under_load(system, ledger, load, name: str, fault) -> dict:
         time.sleep(TAIL)
     finally:
         load.stop()
+    assert not load.exhausted, "an employee ran out of free time slots in the edit window"
     counts = ledger.check(name, load.calls, {"fault": details})
     print(f"\n[faults] {name}: " + json.dumps(counts, sort_keys=True, default=str))
     return counts
@@ -133,30 +135,35 @@ def test_partition_leader_killed(fault_system, ledger, load):
 # -- processes ----------------------------------------------------------------------------------
 
 def test_worker_killed_mid_batch(fault_system, ledger, load):
-    """SIGKILL each consumer while its group has records not yet committed, then the relay
-    (activity-service's worker) while outbox rows wait; restart them."""
+    """Each worker is frozen (SIGSTOP) until work piles up for it (uncommitted records for a consumer,
+    pending outbox rows for activity-service's relay), let go (SIGCONT) so it takes a batch in hand,
+    and SIGKILLed while it works through it; then restarted."""
     groups = {f"{s}.worker": fault_system.prefix + s for s in ("evaluation-service", "notification-service")}
 
-    def busy(name: str) -> bool:
+    def backlog(name: str) -> int:
         if name == "activity-service.worker":
-            return ledger.rows("activity-service", "SELECT count(*) FROM outbox WHERE status = 'pending'")[0][0] > 0
-        return ledger.lag()[groups[name]] > 0
+            return ledger.rows("activity-service", "SELECT count(*) FROM outbox WHERE status = 'pending'")[0][0]
+        return ledger.lag()[groups[name]]
 
     def fault():
-        caught = {}
+        in_hand = {}
         for name in ("evaluation-service.worker", "notification-service.worker", "activity-service.worker"):
-            deadline = time.monotonic() + 20
-            while not busy(name) and time.monotonic() < deadline:
-                time.sleep(0.02)
-            caught[name] = busy(name)
-            fault_system.processes[name].kill()
+            process = fault_system.processes[name]
+            process.signal(signal.SIGSTOP)
+            try:
+                in_hand[name] = wait_for(lambda: (lambda n: n if n >= 20 else None)(backlog(name)), timeout=30,
+                                         interval=0.2, message=f"work to pile up for {name}")
+            finally:
+                process.signal(signal.SIGCONT)
+            time.sleep(BATCH_GRACE)
+            process.kill()
         time.sleep(2)
-        for name in caught:
+        for name in in_hand:
             restart(fault_system, name)
-        return {"killed_with_work_in_hand": caught}
+        return {"backlog_when_let_go": in_hand}
 
     details = under_load(fault_system, ledger, load, "worker-sigkill", fault)["fault"]
-    assert any(details["killed_with_work_in_hand"].values()), "no worker was caught with work in hand"
+    assert all(n >= 20 for n in details["backlog_when_let_go"].values())
 
 
 def _gunicorn_workers(master_pid: int) -> list[int]:
