@@ -9,7 +9,7 @@ from datetime import datetime
 import marshmallow as ma
 from flask import Response, current_app, send_file
 from flask_smorest import Blueprint
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, select, update
 
 from kinerja_shared import audit, outbox
 from kinerja_shared.db import utcnow
@@ -390,38 +390,31 @@ def list_activities(args):
     (YYYY-MM), status, indicator_id.
     """
     principal = current_principal()
-    query = select(activities)
+    params = {name: args[name] for name in ("nip", "status", "indicator_id", "date_from", "date_to") if args.get(name)}
     if args.get("month"):
         with _rules():
-            first, last = domain.month_bounds(args["month"])
-        query = query.where(activities.c.date.between(first, last))
-    if args.get("date_from"):
-        query = query.where(activities.c.date >= args["date_from"])
-    if args.get("date_to"):
-        query = query.where(activities.c.date <= args["date_to"])
+            params["first"], params["last"] = domain.month_bounds(args["month"])
     if args.get("date_from") and args.get("date_to") and args["date_to"] < args["date_from"]:
         raise field_error("date_to", "must not be before date_from")
-    for name in ("nip", "status", "indicator_id"):
-        if args.get(name):
-            query = query.where(activities.c[name] == args[name])
     if args.get("unit_id"):
-        query = query.where(activities.c.nip.in_(select(employees.c.nip).where(store.subtree_clause([args["unit_id"]]))))
+        params["unit_marker"] = f"/{args['unit_id']}/"
     if args.get("cursor"):
         try:
             day, start, last_id = decode_cursor(args["cursor"]).split("|", 2)
-            day, start = datetime.strptime(day, "%Y-%m-%d").date(), int(start)
+            params.update(cursor_day=datetime.strptime(day, "%Y-%m-%d").date(), cursor_start=int(start), cursor_id=last_id)
         except ValueError:
             raise field_error("cursor", "is not one this service gave out", status=400) from None
-        query = query.where(or_(activities.c.date < day,
-                                and_(activities.c.date == day, activities.c.start_min < start),
-                                and_(activities.c.date == day, activities.c.start_min == start, activities.c.id < last_id)))
-    query = query.order_by(activities.c.date.desc(), activities.c.start_min.desc(), activities.c.id.desc()).limit(args["limit"] + 1)
+    filters = frozenset(n for n in ("month", "date_from", "date_to", "nip", "status", "indicator_id", "unit_id", "cursor")
+                        if args.get(n))
+    scope = None
+    if not principal.is_admin:
+        scope, params["me"] = "caller", principal.sub
+        if principal.has("unit_head") and principal.unit:
+            scope, params["token_unit_marker"] = "caller+token_unit", f"/{principal.unit}/"
+    params["limit"] = args["limit"] + 1
     # One read (the caller's scope is a subquery): in autocommit, without BEGIN and ROLLBACK round trips.
     with runtime().engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        scope = store.visible_nips_clause(principal, None, conn.dialect.name)
-        if scope is not None:
-            query = query.where(scope)
-        rows = conn.execute(query).all()
+        rows = conn.execute(store.list_query(conn.dialect.name, filters, scope), params).all()
     more = len(rows) > args["limit"]
     rows = rows[: args["limit"]]
     cursor = encode_cursor(f"{rows[-1].date.isoformat()}|{rows[-1].start_min}|{rows[-1].id}") if more and rows else None

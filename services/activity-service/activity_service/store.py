@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import zlib
 from datetime import date
+from functools import lru_cache
 from types import SimpleNamespace
 
-from sqlalchemy import BigInteger, and_, bindparam, exists, func, insert, literal, literal_column, or_, select, true, update
+from sqlalchemy import BigInteger, Integer, String, and_, bindparam, exists, func, insert, literal, literal_column, or_, select, true, update
 from sqlalchemy.engine import Connection
 
 from kinerja_shared.db import AUDIT_LOG, IDEMPOTENCY_KEYS, OUTBOX, is_postgres
@@ -286,31 +287,60 @@ def subtree_clause(units: list[str]):
     return or_(*[employees.c.unit_path.contains(f"/{u}/", autoescape=True) for u in units]) if units else None
 
 
-def visible_nips_clause(principal, units: list[str] | None, dialect: str = "postgresql"):
-    """A clause on activities.c.nip / rater_nip: the entries the caller may see (None: everything).
+def _has_unit(unit_path, marker, dialect: str):
+    """``unit_path`` holds ``marker`` ('/<unit>/') as an exact substring (no LIKE wildcards), like ``subtree_clause``."""
+    return (func.strpos if dialect == "postgresql" else func.instr)(unit_path, marker) > 0
 
-    ``units``: the units whose subtree the caller heads (``head_units``). None: let the query
-    find them itself — the token's unit for a unit_head, and the caller's unit when the read
-    model says they head it — so the caller's own row needs no round trip of its own.
-    """
-    if principal.is_admin:
-        return None
+
+def _visible_clause(dialect: str, token_unit: bool):
+    """The entries the caller (parameter ``me``) may see: own, rated (recorded or current), and those of
+    the subtree of the unit they head in the directory — or, with ``token_unit``, of the token's unit
+    (parameter ``token_unit_marker``). The caller's row is a subquery: no read of its own."""
+    me_param = bindparam("me", type_=String())
+    me, member = employees.alias("me"), employees.alias("member")
+    headed = and_(me.c.nip == me_param, me.c.is_unit_head.is_(True),
+                  _has_unit(member.c.unit_path, literal("/") + me.c.unit_id + literal("/"), dialect))
     scope = [
-        activities.c.nip == principal.sub,
-        activities.c.rater_nip == principal.sub,
-        activities.c.nip.in_(select(employees.c.nip).where(employees.c.rater_nip == principal.sub)),
+        activities.c.nip == me_param,
+        activities.c.rater_nip == me_param,
+        activities.c.nip.in_(select(employees.c.nip).where(employees.c.rater_nip == me_param)),
+        activities.c.nip.in_(select(member.c.nip).join(me, headed)),
     ]
-    if units is None:
-        me = employees.alias("me")
-        member = employees.alias("member")
-        marker = literal("/") + me.c.unit_id + literal("/")
-        found = (func.strpos if dialect == "postgresql" else func.instr)(member.c.unit_path, marker) > 0
-        scope.append(activities.c.nip.in_(
-            select(member.c.nip).join(me, and_(me.c.nip == principal.sub, me.c.is_unit_head.is_(True), found))))
-        units = [principal.unit] if principal.has("unit_head") and principal.unit else []
-    if units:
-        scope.append(activities.c.nip.in_(select(employees.c.nip).where(subtree_clause(units))))
+    if token_unit:
+        marker = bindparam("token_unit_marker", type_=String())
+        scope.append(activities.c.nip.in_(select(employees.c.nip).where(_has_unit(employees.c.unit_path, marker, dialect))))
     return or_(*scope)
+
+
+@lru_cache(maxsize=512)
+def list_query(dialect: str, filters: frozenset, scope: str | None):
+    """The list statement for one shape of request, built once (construction and SQLAlchemy's cache
+    key cost more than running it). ``filters`` names the filters present, ``scope`` is None (admin:
+    everything), "caller" or "caller+token_unit". Values are parameters: first/last (month),
+    date_from, date_to, nip, status, indicator_id, unit_marker ('/<unit>/'), cursor_day,
+    cursor_start, cursor_id, me, token_unit_marker, limit."""
+    c = activities.c
+    query = select(activities)
+    if "month" in filters:
+        query = query.where(c.date.between(bindparam("first", type_=c.date.type), bindparam("last", type_=c.date.type)))
+    if "date_from" in filters:
+        query = query.where(c.date >= bindparam("date_from", type_=c.date.type))
+    if "date_to" in filters:
+        query = query.where(c.date <= bindparam("date_to", type_=c.date.type))
+    for name in ("nip", "status", "indicator_id"):
+        if name in filters:
+            query = query.where(c[name] == bindparam(name, type_=c[name].type))
+    if "unit_id" in filters:
+        marker = bindparam("unit_marker", type_=String())
+        query = query.where(c.nip.in_(select(employees.c.nip).where(_has_unit(employees.c.unit_path, marker, dialect))))
+    if "cursor" in filters:
+        day, start, last_id = (bindparam("cursor_day", type_=c.date.type), bindparam("cursor_start", type_=c.start_min.type),
+                               bindparam("cursor_id", type_=c.id.type))
+        query = query.where(or_(c.date < day, and_(c.date == day, c.start_min < start),
+                                and_(c.date == day, c.start_min == start, c.id < last_id)))
+    if scope is not None:
+        query = query.where(_visible_clause(dialect, scope == "caller+token_unit"))
+    return query.order_by(c.date.desc(), c.start_min.desc(), c.id.desc()).limit(bindparam("limit", type_=Integer()))
 
 
 def relation_to(conn: Connection, principal, nip: str, recorded_rater: str | None = None) -> dict:
