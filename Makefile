@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 SERVICES := plan-service activity-service evaluation-service notification-service
 DEV_TOOLS := pytest pytest-timeout requests aiosmtpd kubernetes-validate schemathesis
 
-.PHONY: help install run stop status logs tokens test test-fast faults bench kafka-fetch clean audit
+.PHONY: help install run stop reset-demo status logs tokens test test-fast faults bench kafka-fetch clean audit
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ run: install ## run the whole system locally (local Kafka, SQLite files), seed K
 
 stop: ## stop everything `make run` started
 	@if [ -x $(PY) ]; then $(PY) deploy/local/kinerja.py down; else bash deploy/kafka/kafka.sh stop; fi
+
+reset-demo: install ## training mode: stop, wipe the local demo data and broker, start and seed Kota Binjai again
+	$(PY) deploy/local/kinerja.py reset
 
 status: install ## show the local processes and their readiness
 	$(PY) deploy/local/kinerja.py status

@@ -179,6 +179,19 @@ def cmd_down(_args) -> None:
     say("everything is stopped")
 
 
+def cmd_reset(args) -> None:
+    """Training mode (Mode Latihan): back to the freshly seeded Kota Binjai demo, for the next workshop."""
+    if os.environ.get("DATABASE_URL_TEMPLATE"):
+        fail("reset only wipes the local SQLite files; with DATABASE_URL_TEMPLATE drop and recreate the "
+             "kinerja_<service> databases yourself, then run `make run`")
+    cmd_down(args)
+    shutil.rmtree(STATE / "data", ignore_errors=True)
+    subprocess.run(["bash", str(ROOT / "deploy/kafka/kafka.sh"), "wipe"], check=False)
+    say("demo data and the broker's log are wiped; starting again with fresh Kota Binjai data")
+    args.no_seed = False
+    cmd_up(args)
+
+
 def cmd_status(_args) -> None:
     from kinerja_shared.processes import SERVICES, pid_alive, wait_ready
 
@@ -215,6 +228,8 @@ def main() -> None:
     up.add_argument("--no-seed", action="store_true", help="do not load the Kota Binjai demo data")
     up.set_defaults(fn=cmd_up)
     sub.add_parser("down", help="stop everything this runner started").set_defaults(fn=cmd_down)
+    sub.add_parser("reset", help="training mode: stop, wipe the demo data and the local broker, start and seed again"
+                   ).set_defaults(fn=cmd_reset)
     sub.add_parser("status", help="show processes and readiness").set_defaults(fn=cmd_status)
     sub.add_parser("logs", help="follow all logs").set_defaults(fn=cmd_logs)
     sub.add_parser("tokens", help="print development tokens for the demo users").set_defaults(fn=cmd_tokens)
