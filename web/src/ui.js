@@ -5,6 +5,9 @@ const FIELD_NAMES = {
   date: 'Tanggal', start_time: 'Jam mulai', end_time: 'Jam selesai', indicator_id: 'Indikator', description: 'Uraian kegiatan',
   quantity: 'Jumlah', quantity_unit: 'Satuan', evidence: 'Bukti dukung', file: 'Berkas', results: 'Hasil kerja',
   behaviours: 'Perilaku kerja', reason: 'Alasan', year: 'Tahun', nip: 'NIP', approach: 'Pendekatan', model: 'Model',
+  results_rating: 'Rating hasil kerja', behaviour_rating: 'Rating perilaku kerja', rating_note: 'Catatan penilai',
+  realisation: 'Realisasi', feedback: 'Umpan balik', assessment: 'Penilaian', text: 'Isi', predicate: 'Predikat',
+  override_reason: 'Alasan pengecualian', period_id: 'Periode', unit_id: 'Unit kerja', name: 'Nama', email: 'E-mel',
   'Idempotency-Key': 'Kunci pengiriman', 'If-Match': 'Versi data',
 };
 
