@@ -98,9 +98,11 @@ def test_broker_sigkilled_then_restarted(fault_system, ledger, load):
     def fault():
         cluster.kill_node(node)
         down = time.monotonic()
-        time.sleep(OUTAGE)
-        up = time.monotonic()
-        cluster.start_node(node)
+        try:
+            time.sleep(OUTAGE)
+        finally:
+            up = time.monotonic()
+            cluster.start_node(node)
         answers = answered_during(load, "activity-service", down, up)
         return {"node": node, "answers_while_down": len(answers),
                 "not_2xx_while_down": [a.status for a in answers if not 200 <= a.status < 300]}
@@ -118,11 +120,13 @@ def test_partition_leader_killed(fault_system, ledger, load):
         leader = wait_for(lambda: ledger.leader_of(ACTIVITY_TOPIC), message="the activity topic's leader")
         cluster.kill_node(leader)
         down = time.monotonic()
-        new_leader = wait_for(lambda: (lambda n: n if n not in (leader, -1, None) else None)(ledger.leader_of(ACTIVITY_TOPIC)),
-                              timeout=60, interval=0.5, message="a new leader for the activity topic")
-        time.sleep(max(0.0, OUTAGE - (time.monotonic() - down)))
-        up = time.monotonic()
-        cluster.start_node(leader)
+        try:
+            new_leader = wait_for(lambda: (lambda n: n if n not in (leader, -1, None) else None)(ledger.leader_of(ACTIVITY_TOPIC)),
+                                  timeout=60, interval=0.5, message="a new leader for the activity topic")
+            time.sleep(max(0.0, OUTAGE - (time.monotonic() - down)))
+        finally:
+            up = time.monotonic()
+            cluster.start_node(leader)
         answers = answered_during(load, "activity-service", down, up)
         return {"killed_leader": leader, "new_leader": new_leader, "answers_while_down": len(answers),
                 "not_2xx_while_down": [a.status for a in answers if not 200 <= a.status < 300]}
@@ -198,9 +202,11 @@ def test_database_stopped_for_ten_seconds(fault_system, ledger, load):
     def fault():
         pg.stop()
         down = time.monotonic()
-        time.sleep(OUTAGE)
-        up = time.monotonic()
-        pg.start()
+        try:
+            time.sleep(OUTAGE)
+        finally:
+            up = time.monotonic()
+            pg.start()
         answers = answered_during(load, "activity-service", down, up)
         return {"answers_while_down": len(answers),
                 "statuses_while_down": sorted({a.status for a in answers}),
