@@ -43,7 +43,7 @@ def cluster():
 
 @pytest.fixture(scope="module")
 def databases():
-    """{"shared": LocalPostgres, "activity-service": LocalPostgres} and a factory of fresh databases."""
+    """The suite's two PostgreSQL servers: "shared" (plan, evaluation, notification) and activity-service's own."""
     servers = {"shared": start_local_postgres()}
     try:
         servers[DEDICATED_DB] = start_local_postgres()
@@ -54,6 +54,7 @@ def databases():
                 pg.stop()
             except Exception:  # noqa: BLE001 - stopped already (a failed fault test)
                 pass
+            shutil.rmtree(pg.data_dir.parent, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
