@@ -23,7 +23,8 @@ from datetime import date
 from functools import lru_cache
 from types import SimpleNamespace
 
-from sqlalchemy import BigInteger, Integer, String, and_, bindparam, exists, func, insert, literal, literal_column, or_, select, true, update
+from sqlalchemy import BigInteger, Integer, String, and_, any_, bindparam, exists, func, insert, literal, literal_column, or_, select, true, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
 from kinerja_shared.db import AUDIT_LOG, IDEMPOTENCY_KEYS, OUTBOX, is_postgres
@@ -45,16 +46,18 @@ _KEY_ANSWER = ("path", "fingerprint", "state", "status_code", "response_body", "
 
 
 def _logging_context_query(lock: bool, with_key: bool = False):
-    if lock:
+    if lock:  # PostgreSQL only: the ids as one array parameter (an expanding IN re-renders the SQL on every call)
         base = select(func.pg_advisory_xact_lock(bindparam("lock_key", type_=BigInteger())).label("locked")).subquery("l")
+        ids_match = plan_indicators.c.indicator_id == any_(bindparam("ids", type_=ARRAY(String())))
     else:
         base = select(literal(1).label("locked")).subquery("l")
+        ids_match = plan_indicators.c.indicator_id.in_(bindparam("ids", expanding=True))
     ind = (
         select(plan_indicators.c.plan_id, plan_indicators.c.result_id, plan_indicators.c.indicator_id,
                plans.c.period_start, plans.c.period_end, plans.c.revision, plans.c.rater_nip.label("plan_rater_nip"),
                plans.c.unit_id.label("plan_unit_id"))
         .join(plans, plans.c.plan_id == plan_indicators.c.plan_id)
-        .where(plan_indicators.c.nip == bindparam("nip"), plan_indicators.c.indicator_id.in_(bindparam("ids", expanding=True)))
+        .where(plan_indicators.c.nip == bindparam("nip"), ids_match)
         .subquery("i")
     )
     emp = select(employees).where(employees.c.nip == bindparam("nip")).subquery("e")

@@ -232,6 +232,13 @@ def test_a_batch_retried_with_its_idempotency_key_gets_the_first_answer(svc):
     assert again.get_json() == first.get_json() and first.get_json()["stored"] == 2
     assert count(svc) == 2 and len(svc.outbox()) == 2
     assert count(svc, "SELECT count(*) FROM audit_log WHERE action = 'activity.logged'") == 2
+    stored = first.get_json()["results"][1]["activity"]
+    assert svc.client.get(f"/api/v1/activities/{stored['id']}", headers=svc.token(E1)).get_json() == stored
+    assert stored["evidence"] == [{"kind": "link", "url": "https://arsip.binjaikota.go.id/berkas/1"}]
+    [after] = svc.rows(f"SELECT after FROM audit_log WHERE entity_id = '{stored['id']}'")
+    assert after["after"]["evidence"] == stored["evidence"] and after["after"]["start_time"] == "09:00"
+    event = next(e for e in svc.outbox() if e["subject"] == stored["id"])
+    assert event["data"]["evidence"] == stored["evidence"] and event["data"]["date"] == stored["date"]
 
 
 def test_offline_batch_reports_a_result_per_item(svc):
