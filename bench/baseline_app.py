@@ -20,7 +20,7 @@ from datetime import date, datetime, timezone
 import marshmallow as ma
 from flask import Flask, jsonify, request
 from marshmallow import validate as v
-from sqlalchemy import JSON, Date, DateTime, Float, String, Text, create_engine
+from sqlalchemy import JSON, Date, DateTime, Float, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 HHMM = v.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
@@ -78,9 +78,10 @@ class ActivityOut(ma.Schema):
 
 
 def _engine():
-    # The same pool settings as kinerja_shared.db.make_engine uses for the services.
-    return create_engine(os.environ["BASELINE_DATABASE_URL"], pool_size=5, max_overflow=10, pool_pre_ping=True,
-                         pool_recycle=1800)
+    # The very engine factory (pool size, overflow, recycle, no pre-ping) the services use: a fair baseline.
+    from kinerja_shared.db import make_engine
+
+    return make_engine(os.environ["BASELINE_DATABASE_URL"])
 
 
 def create_app() -> Flask:
