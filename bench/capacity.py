@@ -60,6 +60,12 @@ def newest_full_run() -> Path:
     sys.exit("no benchmark results in bench/results/: run `make bench` first")
 
 
+def _median_rps(runs: list[dict], label_part: str, clients: int = 32) -> float:
+    chosen = [r for r in runs if label_part in r["label"] and r["clients"] == clients] or \
+        [r for r in runs if label_part in r["label"]]
+    return statistics.median(r["req_per_s"] for r in chosen)
+
+
 def _median_cpu(runs: list[dict], label_part: str, clients: int = 32) -> tuple[float, float]:
     chosen = [r for r in runs if label_part in r["label"] and r["clients"] == clients and r.get("cpu_ms_per_request")]
     if not chosen:
@@ -76,7 +82,11 @@ def costs(result: dict) -> dict:
     list_web, list_pg = _median_cpu(result["list"]["runs"], "list")
     dash_web, dash_pg = _median_cpu(result["dashboard"]["runs"], "dashboard")
     backlog = result["backlog"]
+    workers = result["settings"].get("web_concurrency", 2)
     return {
+        "per_worker_rps": {"post": _median_rps(result["post"]["runs"], "candidate") / workers,
+                           "list": _median_rps(result["list"]["runs"], "list") / workers,
+                           "dashboard": _median_rps(result["dashboard"]["runs"], "dashboard") / workers},
         "post": (post_web, post_pg), "batch_per_entry": (batch_web / 50, batch_pg / 50),
         "list": (list_web, list_pg), "dashboard": (dash_web, dash_pg),
         "relay_eps": backlog["relay"]["events_per_s"],
@@ -127,8 +137,10 @@ def model(load: Load, c: dict, source: str) -> str:
       f" **{fmt(produced)} events/s**; read by {load.consumer_groups} internal and {load.external_groups} external"
       f" consumer groups: {fmt(produced * (load.consumer_groups + load.external_groups))} deliveries/s\n")
 
-    w("### 2. Web processes per service (one sync gunicorn worker = one core)\n")
-    w(f"Cores = rate × CPU ms / 1,000 / {load.utilisation} utilisation.\n")
+    w("### 2. Web processes per service\n")
+    w(f"Cores = rate × CPU ms / 1,000 / {load.utilisation} utilisation. A sync gunicorn worker also waits for"
+      " PostgreSQL, so it serves fewer requests than a core's CPU allows: processes = rate / (req/s one worker"
+      f" served at 32 clients × {load.utilisation}).\n")
     w("| activity-service work | rate /s | web ms | web cores | PostgreSQL ms | PostgreSQL cores |\n|---|---|---|---|---|---|")
     rows = (("POST one activity", entries_peak, c["post"]), ("month lists", lists, c["list"]),
             ("verifications (per entry, batch cost)", verify_events, c["batch_per_entry"]))
@@ -143,9 +155,17 @@ def model(load: Load, c: dict, source: str) -> str:
     dash_pg = dashboards * c["dashboard"][1] / 1000 / load.utilisation
     w(f"| **evaluation-service** dashboards | {fmt(dashboards)} | {c['dashboard'][0]:.2f} | **{dash_web:.1f}** |"
       f" {c['dashboard'][1]:.2f} | **{dash_pg:.1f}** |\n")
-    w(f"activity-service needs **{math.ceil(web_total)} web processes** at the peak (HPA between"
-      f" {max(2, math.ceil(web_total / 10))} at night and {math.ceil(web_total * 1.2)} with 20 % spare);"
-      f" evaluation-service {max(2, math.ceil(dash_web))}; plan-service and notification-service serve"
+    per_worker = c["per_worker_rps"]
+    processes = (entries_peak / per_worker["post"] + lists / per_worker["list"]
+                 + verify_events / 50 / per_worker["post"]) / load.utilisation
+    dash_processes = dashboards / per_worker["dashboard"] / load.utilisation
+    w(f"One web worker served {fmt(per_worker['post'])} POSTs/s, {fmt(per_worker['list'])} month lists/s and"
+      f" {fmt(per_worker['dashboard'])} dashboards/s in the run. activity-service: ({fmt(entries_peak)} /"
+      f" {fmt(per_worker['post'])} + {fmt(lists)} / {fmt(per_worker['list'])} + {fmt(verify_events / 50)} bulk"
+      f" requests / {fmt(per_worker['post'])}) / {load.utilisation} = **{math.ceil(processes)} web processes** on"
+      f" **{math.ceil(web_total)} cores** at the peak (HPA between {max(2, math.ceil(processes / 10))} at night and"
+      f" {math.ceil(processes * 1.2)} with 20 % spare); evaluation-service {max(2, math.ceil(dash_processes))}"
+      f" processes; plan-service and notification-service serve"
       " reads outside this peak (plan season in January is a burst of drafts measured by"
       " `bench/plan_template_assign.py`) and stay at 2-4 each.\n")
 
