@@ -27,9 +27,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
-from kinerja_shared.db import upsert, utcnow
+from kinerja_shared.consumer import current_scope
+from kinerja_shared.db import _dialect_insert, upsert, utcnow
 from kinerja_shared.events.catalog import CATALOG
 
 from . import config, domain, inbox, webhooks
@@ -109,12 +110,55 @@ def on_plan_amended(conn, event) -> None:
 
 # -- activities ----------------------------------------------------------------------------
 
+_TRACKED = "notification.activity_states"
+_KEEP = ("rater_nip", "description")
+_UPSERT_MANY: dict[str, object] = {}
+
+
+def _upsert_many_statement(conn):
+    """``INSERT INTO activity_states ... ON CONFLICT (activity_id) DO UPDATE ... RETURNING activity_id``.
+
+    RETURNING makes SQLAlchemy send a list of rows as ONE multi-row statement (insertmanyvalues)
+    instead of one execution per row."""
+    stmt = _UPSERT_MANY.get(conn.dialect.name)
+    if stmt is None:
+        stmt = _dialect_insert(conn)(activity_states)
+        updates = {c.name: func.coalesce(stmt.excluded[c.name], c) if c.name in _KEEP else stmt.excluded[c.name]
+                   for c in activity_states.c if c.name != "activity_id"}
+        stmt = _UPSERT_MANY[conn.dialect.name] = stmt.on_conflict_do_update(
+            index_elements=["activity_id"], set_=updates).returning(activity_states.c.activity_id)
+    return stmt
+
+
+def _write_tracked(conn) -> None:
+    """Write the activity states tracked so far in this consumer transaction, in one statement."""
+    scope = current_scope()
+    rows = scope.memos.pop(_TRACKED, None) if scope is not None else None
+    if rows:
+        conn.execute(_upsert_many_statement(conn), [rows[k] for k in sorted(rows)]).all()
+
+
 def _track_activity(conn, d: dict, status: str) -> None:
-    """The activity's state; a rater or description the event lacks keeps the stored one (one statement)."""
-    upsert(conn, activity_states, dict(
+    """The activity's state; a rater or description the event lacks keeps the stored one.
+
+    In a consumer transaction the poll's states are merged per activity (a later event wins, a
+    NULL rater or description keeps the earlier one, as successive upserts would) and written
+    with one statement: before the first read of a state in the transaction and at the commit.
+    """
+    values = dict(
         activity_id=d["activity_id"], nip=d["nip"], rater_nip=d.get("rater_nip") or None, day=_date(d["date"]),
         description=(d.get("description") or "")[:500] or None, status=status, updated_at=utcnow(),
-    ), ["activity_id"], keep=("rater_nip", "description"))
+    )
+    scope = current_scope()
+    if scope is None:
+        upsert(conn, activity_states, values, ["activity_id"], keep=_KEEP)
+        return
+    rows = scope.memos.setdefault(_TRACKED, {})
+    earlier = rows.get(values["activity_id"])
+    if earlier is not None:
+        values.update({k: earlier[k] for k in _KEEP if values[k] is None})
+    rows[values["activity_id"]] = values
+    scope.before_commit(_TRACKED, lambda: _write_tracked(conn))
 
 
 def on_activity_logged(conn, event) -> None:
@@ -140,12 +184,14 @@ def on_activity_updated(conn, event) -> None:
 
 def on_activity_withdrawn(conn, event) -> None:
     d = event.data
+    _write_tracked(conn)  # an entry logged earlier in the same poll is withdrawn like any other
     conn.execute(update(activity_states).where(activity_states.c.activity_id == d["activity_id"])
                  .values(status="withdrawn", updated_at=utcnow()))
 
 
 def on_activity_verified(conn, event) -> None:
     d = event.data
+    _write_tracked(conn)  # an entry logged earlier in the same poll is read like any other
     known = conn.execute(select(activity_states.c.description).where(
         activity_states.c.activity_id == d["activity_id"])).scalar()
     _track_activity(conn, {**d, "description": known}, d["decision"])
