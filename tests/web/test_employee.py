@@ -61,3 +61,12 @@ def test_notifications_arrive_live_with_an_unread_badge(web_system):
     item = web_system.api("GET", f"/api/v1/notifications/{found['id']}", "employee")
     assert item.status_code == 200 and item.json()["read"] is True
     assert item.json()["category"] == "feedback_given"
+
+
+@pytest.mark.timeout(600)
+def test_every_screen_of_every_demo_user_passes_the_wcag_aa_checks_of_axe_core(web_system):
+    """Labels, accessible names, contrast, landmarks and ARIA on every screen, at phone and desktop width."""
+    found = web_system.run_script("accessibility.mjs", timeout=600)
+    assert len(found["checked"]) >= 2 * 20, found["checked"]
+    problems = [f"{v['where']}: {v['id']} ({v['impact']}) {v['help']}: {v['nodes']}" for v in found["violations"]]
+    assert not problems, "\n".join(problems)

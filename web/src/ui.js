@@ -11,6 +11,9 @@ const FIELD_NAMES = {
   'Idempotency-Key': 'Kunci pengiriman', 'If-Match': 'Versi data',
 };
 
+// A table that may scroll sideways on a phone: focusable, so keyboard users can scroll it too (WCAG 2.1.1).
+export const SCROLL_REGION = { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Tabel (geser ke samping bila terpotong)' };
+
 export function fieldName(field) {
   if (!field) return '';
   const parts = String(field).split('.');

@@ -1,6 +1,7 @@
 // "Impor Direktori": the HR master's export (CSV or JSON) is first checked (dry run: what would be
 // created, updated or left alone, and every bad row with its line), then imported for real.
 import { useStyles } from '../help/common.js';
+import { SCROLL_REGION } from '../../ui.js';
 
 const SAMPLE = 'nip;nama;jabatan;unit_id;nip_atasan;email\n'
   + '199208172019031004;Andi Pratama;Perawat Ahli Pertama;dinkes-yankes;198003152005012003;andi.pratama@binjaikota.go.id';
@@ -107,14 +108,14 @@ function dryRunReport(h, ui, r) {
   return [
     h('p', { class: r.valid ? 'verdict ok' : 'verdict bad', 'data-test': 'dry-run-verdict', 'data-valid': String(r.valid) },
       r.valid ? `Berkas dapat diimpor: ${summaryText(r.summary)}.` : `${r.errors.length} baris bermasalah: perbaiki berkasnya lalu periksa lagi. Tidak ada yang diimpor.`),
-    r.errors.length ? h('div', { class: 'table-wrap' }, h('table', { 'data-test': 'dry-run-errors' },
+    r.errors.length ? h('div', SCROLL_REGION, h('table', { 'data-test': 'dry-run-errors' },
       h('caption', {}, 'Baris yang salah'),
       h('thead', {}, h('tr', {}, ['Baris', 'Bagian', 'NIP/unit', 'Kolom', 'Masalah'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, r.errors.map((e) => h('tr', { 'data-test': 'dry-run-error', 'data-line': e.line ?? '' },
         h('td', {}, e.line ?? '-'), h('td', {}, SECTIONS[e.section] || e.section), h('td', {}, e.key || '-'),
         h('td', {}, ui.fieldName(e.field)), h('td', {}, e.message))))))
       : null,
-    r.changes.length ? h('div', { class: 'table-wrap' }, h('table', { 'data-test': 'dry-run-changes' },
+    r.changes.length ? h('div', SCROLL_REGION, h('table', { 'data-test': 'dry-run-changes' },
       h('caption', {}, `Perubahan (${r.changes.length})`),
       h('thead', {}, h('tr', {}, ['Baris', 'Bagian', 'NIP/unit', 'Tindakan', 'Kolom yang berubah'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, r.changes.slice(0, 200).map((c) => h('tr', {}, h('td', {}, c.line ?? '-'), h('td', {}, SECTIONS[c.section] || c.section),

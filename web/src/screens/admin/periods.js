@@ -1,6 +1,7 @@
 // "Periode Penilaian": the year's scheme (monthly or quarterly, fixed once evaluations open), its
 // periods with the evaluations open/submitted/closed in each, and opening a period now.
 import { useStyles } from '../help/common.js';
+import { SCROLL_REGION } from '../../ui.js';
 
 const SCHEMES = { monthly: 'Bulanan', quarterly: 'Triwulan' };
 const KINDS = { monthly: 'Bulanan', quarterly: 'Triwulan', annual: 'Tahunan' };
@@ -45,7 +46,7 @@ export default async function render(root, ctx) {
         }
       } }, 'Simpan pola'), schemeOut),
       h('div', { class: 'card' }, ui.field('open-unit', 'Hanya unit (opsional, beserta sub-unitnya)', unit), openOut),
-      h('div', { class: 'table-wrap' }, h('table', { 'data-test': 'periods' },
+      h('div', SCROLL_REGION, h('table', { 'data-test': 'periods' },
         h('thead', {}, h('tr', {}, ['Periode', 'Jenis', 'Rentang', 'Terbuka', 'Diajukan', 'Ditutup', ''].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, data.periods.map((p) => h('tr', { 'data-period': p.id },
           h('td', {}, p.id), h('td', {}, KINDS[p.kind] || p.kind), h('td', {}, `${ui.formatDate(p.start)} – ${ui.formatDate(p.end)}`),

@@ -1,4 +1,5 @@
 // "Penilaian & Predikat": each period's evaluation, its two ratings and the predicate the matrix gives.
+import { SCROLL_REGION } from '../../ui.js';
 const KIND = { monthly: 'Bulanan', quarterly: 'Triwulan', annual: 'Tahunan' };
 
 export default async function render(root, { api, h, ui, user }) {
@@ -52,7 +53,7 @@ function renderDetail(h, ui, d) {
   }
   const suggestion = d.suggestion || {};
   return h('div', { class: 'card' },
-    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, ['Hasil kerja', 'Indikator', 'Target', 'Realisasi', '% target'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('div', SCROLL_REGION, h('table', {}, h('thead', {}, h('tr', {}, ['Hasil kerja', 'Indikator', 'Target', 'Realisasi', '% target'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, rows))),
     d.pending ? h('p', { class: 'muted' }, `Kegiatan periode ini: ${d.pending.activities_accepted} diterima, ${d.pending.activities_pending} menunggu, ${d.pending.activities_rejected} ditolak.`) : null,
     suggestion.rating ? h('div', {}, h('p', {}, `Saran sistem untuk hasil kerja: ${ui.ratingLabel(suggestion.rating)}`),

@@ -5,6 +5,7 @@ import { useStyles, allPages, periodOptions } from '../help/common.js';
 import { ORG_PREDICATES, PREDICATE_ORDER, PREDICATE_TONE, ROUNDING_ID, distributionTable, ruleFix, ruleNumbers, ruleText } from '../help/rules.js';
 import { barChart } from './chart.js';
 import { headedUnits, yearPeriods } from './dashboard.js';
+import { SCROLL_REGION } from '../../ui.js';
 
 /** Why finalising is refused now, from the distribution (the service checks the same on POST). */
 export function blockers(dist) {
@@ -86,7 +87,7 @@ export default async function render(root, ctx) {
     } }, 'Tetapkan predikat organisasi');
 
     const blocked = blockers(dist);
-    const rules = dist.rules.length ? h('div', { class: 'table-wrap' }, h('table', { 'data-test': 'rules' },
+    const rules = dist.rules.length ? h('div', SCROLL_REGION, h('table', { 'data-test': 'rules' },
       h('caption', {}, `Aturan predikat organisasi ${ui.predicateLabel(dist.organisational_predicate)}`),
       h('thead', {}, h('tr', {}, ['Aturan', 'Keadaan unit', 'Hasil'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, dist.rules.map((r) => h('tr', { 'data-test': 'rule', 'data-code': r.code, 'data-ok': String(r.ok) },
@@ -144,7 +145,7 @@ export default async function render(root, ctx) {
         h('p', { class: 'muted' }, ROUNDING_ID),
         h('details', {}, h('summary', {}, 'Semua aturan distribusi'), distributionTable(dist.organisational_predicate))),
       h('section', { class: 'card' }, h('h2', {}, '3. Pegawai pada periode ini'),
-        people.length ? h('div', { class: 'table-wrap' }, h('table', { 'data-test': 'calibration-people' },
+        people.length ? h('div', SCROLL_REGION, h('table', { 'data-test': 'calibration-people' },
           h('thead', {}, h('tr', {}, ['Pegawai', 'Status', 'Predikat'].map((t) => h('th', { scope: 'col' }, t)))),
           h('tbody', {}, people.map((e) => h('tr', { 'data-nip': e.nip }, h('td', {}, `${names.get(e.nip) || ''} ${e.nip}`),
             h('td', {}, ui.statusBadge(e.status)), h('td', {}, e.predicate ? ui.predicateLabel(e.predicate) : '-')))))) : ui.empty('Belum ada penilaian.'),

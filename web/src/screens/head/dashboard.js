@@ -4,6 +4,7 @@
 import { useStyles, allPages, periodOptions } from '../help/common.js';
 import { PREDICATE_ORDER, PREDICATE_TONE } from '../help/rules.js';
 import { barChart } from './chart.js';
+import { SCROLL_REGION } from '../../ui.js';
 
 export const REFRESH_MS = 10000;
 
@@ -100,7 +101,7 @@ function view(h, ui, d, completion) {
     h('p', {}, `${r.results} hasil kerja: ${r.by_assessment.above} di atas, ${r.by_assessment.meets} sesuai, ${r.by_assessment.below} di bawah ekspektasi, `
       + `${r.by_assessment.unassessed} tanpa target angka.`),
     r.furthest_behind.length ? h('details', {}, h('summary', {}, 'Hasil kerja yang paling tertinggal'),
-      h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, ['NIP', 'Hasil kerja', '% harapan', '% target'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('div', SCROLL_REGION, h('table', {}, h('thead', {}, h('tr', {}, ['NIP', 'Hasil kerja', '% harapan', '% target'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, r.furthest_behind.slice(0, 10).map((x) => h('tr', {}, h('td', {}, x.nip), h('td', {}, x.text),
           h('td', {}, pct(x.percent_of_expected)), h('td', {}, pct(x.percent_of_target)))))))) : null,
     completion ? h('section', {}, h('h2', {}, `SKP ${completion.year}: tenggat ${ui.formatDate(completion.deadline)}`),

@@ -2,7 +2,7 @@
 // the predicate distribution per organisational predicate (SE MenPANRB 03/2023). The services
 // decide; these texts and the matrix only show people how a result follows.
 import { h } from '../../dom.js';
-import { predicateLabel, ratingLabel } from '../../ui.js';
+import { predicateLabel, ratingLabel, SCROLL_REGION } from '../../ui.js';
 
 export const RESULT_ROWS = ['above', 'meets', 'below'];
 export const BEHAVIOUR_COLUMNS = ['below', 'meets', 'above'];
@@ -81,7 +81,7 @@ export function matrixTable({ selected = null, onPick = null, caption = 'Matriks
     return h('td', { class: ['matrix-cell', `tone-${PREDICATE_TONE[code]}`, on ? 'on' : ''], 'data-predicate': code,
       'data-cell': `${r}-${b}` }, content);
   };
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'matrix', 'data-test': 'matrix' },
+  return h('div', SCROLL_REGION, h('table', { class: 'matrix', 'data-test': 'matrix' },
     h('caption', {}, caption),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Hasil kerja \\ Perilaku kerja'),
       BEHAVIOUR_COLUMNS.map((b) => h('th', { scope: 'col' }, ratingLabel(b))))),
@@ -91,7 +91,7 @@ export function matrixTable({ selected = null, onPick = null, caption = 'Matriks
 
 /** The distribution rules of every organisational predicate as a table (the one in force highlighted). */
 export function distributionTable(current = null) {
-  return h('div', { class: 'table-wrap' }, h('table', { 'data-test': 'distribution-rules' },
+  return h('div', SCROLL_REGION, h('table', { 'data-test': 'distribution-rules' },
     h('caption', {}, 'Aturan distribusi predikat pegawai (SE MenPANRB 03/2023)'),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Predikat organisasi unit'), h('th', { scope: 'col' }, 'Aturan bagi predikat pegawainya'))),
     h('tbody', {}, ORG_PREDICATES.map((code) => h('tr', { class: code === current ? 'current' : '', 'data-org': code },

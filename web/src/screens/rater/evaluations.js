@@ -3,6 +3,7 @@
 // the two ratings and the predicate exactly as the matrix gives it; submit, then close.
 import { useStyles, allPages, subordinates, personName, hashParams } from '../help/common.js';
 import { RESULT_ROWS, matrixTable, predicateFor, suggestionReasons } from '../help/rules.js';
+import { SCROLL_REGION } from '../../ui.js';
 
 const KIND = { monthly: 'Bulanan', quarterly: 'Triwulan', annual: 'Tahunan' };
 const BEHAVIOUR_NAMES = {
@@ -36,7 +37,7 @@ async function renderList(root, ctx, people) {
   }
   const order = { open: 0, submitted: 1, closed: 2 };
   items.sort((a, b) => order[a.status] - order[b.status] || b.period.start.localeCompare(a.period.start) || a.nip.localeCompare(b.nip));
-  root.append(h('div', { class: 'table-wrap' }, h('table', { 'data-test': 'rater-evaluations' },
+  root.append(h('div', SCROLL_REGION, h('table', { 'data-test': 'rater-evaluations' },
     h('thead', {}, h('tr', {}, ['Pegawai', 'Periode', 'Status', 'Predikat', ''].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, items.map((e) => h('tr', { 'data-test': 'rater-evaluation', 'data-id': e.id, 'data-nip': e.nip, 'data-status': e.status },
       h('td', {}, personName(people, e.nip)), h('td', {}, `${KIND[e.period.kind] || e.period.kind} ${e.period.id}`),
@@ -109,7 +110,7 @@ async function renderForm(root, ctx, id, people) {
     resultInputs.push({ result_id: r.result_id, realisation, feedback, assessment });
     root.append(h('div', { class: 'card', 'data-test': 'result', 'data-result': r.result_id },
       h('h3', {}, `${r.kind === 'main' ? 'Utama' : 'Tambahan'}: ${r.text}`),
-      h('div', { class: 'table-wrap' }, h('table', {},
+      h('div', SCROLL_REGION, h('table', {},
         h('thead', {}, h('tr', {}, ['Indikator', 'Target', 'Realisasi s.d. periode', 'Diharapkan', '% harapan', 'Menunggu'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, r.indicators.map((i) => h('tr', {},
           h('td', {}, i.text), h('td', {}, i.target_value === null ? '-' : `${i.target_value} ${i.target_unit || ''}`),
