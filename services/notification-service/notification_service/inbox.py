@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.engine import Connection
 
 from kinerja_shared.consumer import TransactionScope, current_scope
@@ -122,6 +122,27 @@ def notify(conn: Connection, cfg: NotifySettings, *, recipient: str, category: s
     return notification_id
 
 
+@dataclass
+class _Digest:
+    """One aggregated item a transaction adds members to: created, locked, counted and re-rendered at its end."""
+
+    key: str
+    recipient: str
+    category: str
+    locale: str
+    channels: dict
+    params: dict
+    cause: Cause
+    link: str | None
+    email_not_before: datetime | None
+    now: datetime
+    members: dict = field(default_factory=dict)  # member_id -> member_nip, the first copy wins
+    id: int | None = None
+
+
+_DIGESTS = "notification.digests"
+
+
 def add_to_digest(conn: Connection, cfg: NotifySettings, *, recipient: str, category: str, scope: str, member_id: str,
                   member_nip: str | None, params: dict, cause: Cause, link: str | None = None,
                   email_not_before: datetime | None = None, now: datetime | None = None) -> int | None:
@@ -129,11 +150,12 @@ def add_to_digest(conn: Connection, cfg: NotifySettings, *, recipient: str, cate
 
     The item's text is re-rendered with ``count`` (members), ``people`` (distinct member NIPs)
     and ``names`` (up to five of them); an item already read becomes unread again. A member
-    counted before (a replay, a duplicate) changes nothing. Returns the item id.
+    counted before (a replay, a duplicate) changes nothing.
 
-    Inside a consumer transaction (``current_scope()``) the item is locked once and re-rendered
-    once, just before the commit, however many of the transaction's events it counts (a poll of
-    a rater's day is one update, not one per entry); outside one it is re-rendered at once.
+    Inside a consumer transaction (``current_scope()``) nothing is written at once: just before
+    the commit every item the transaction's events counted into is created, locked, given its
+    new members and re-rendered, each step ONE statement for all of them (``_write_digests``);
+    None is returned. Outside one the item is written at once and its id returned.
     """
     tx = current_scope()
     own = tx is None
@@ -143,60 +165,87 @@ def add_to_digest(conn: Connection, cfg: NotifySettings, *, recipient: str, cate
     channels = prefs.for_category(category)
     if not any(channels.values()):
         return None
-    now = now or utcnow()
     key = domain.digest_key(category, recipient, scope)
-    item = tx.memos.get(("notification.digest", key))
+    digests = tx.memos.setdefault(_DIGESTS, {})
+    item = digests.get(key)
     if item is None:
-        created_id = _insert_new(conn, dict(
-            recipient_nip=recipient, category=category, locale=prefs.locale, title="", body="", link=link, params={},
-            item_count=0, in_inbox=channels[domain.INBOX], dedupe_key=key, cause_event_id=cause.event_id,
-            cause_event_type=cause.event_type, correlation_id=cause.correlation_id, read_at=None, version=0,
-            created_at=now, updated_at=now,
-        ))
-        query = select(notifications.c.id, notifications.c.locale).where(notifications.c.dedupe_key == key)
-        if is_postgres(conn):
-            query = query.with_for_update()  # members of one item are counted one transaction at a time
-        item = tx.memos[("notification.digest", key)] = conn.execute(query).first()
-        if created_id is not None:
-            _announce(conn, cfg, item.id, recipient, category, channels, contact(conn, recipient), cause,
-                      cause.correlation_id, now, not_before=email_not_before)
-    # Members are written when the transaction is about to commit, all of the item's in one statement.
-    members = tx.memos.setdefault(("notification.digest.members", item.id), {})
-    members.setdefault(member_id, dict(notification_id=item.id, member_id=member_id, member_nip=member_nip,
-                                       added_at=now))
-    tx.before_commit(("notification.digest", item.id),
-                     lambda: _count_members(conn, item, list(members.values()), recipient, category, params, now))
-    if own:
-        tx.flush()
+        item = digests[key] = _Digest(key=key, recipient=recipient, category=category, locale=prefs.locale,
+                                      channels=channels, params=params, cause=cause, link=link,
+                                      email_not_before=email_not_before, now=now or utcnow())
+    item.members.setdefault(member_id, member_nip)
+    tx.before_commit(_DIGESTS, lambda: _write_digests(conn, cfg, tx.memos.pop(_DIGESTS, {})))
+    if not own:
+        return None
+    tx.flush()
     return item.id
 
 
-def _count_members(conn: Connection, item, rows: list[dict], recipient: str, category: str, params: dict,
-                   now: datetime) -> None:
-    """Insert the new members of an item (a member counted before changes nothing); re-render it if any was new."""
-    if conn.execute(insert_ignore_statement(conn, digest_members), rows).first() is not None:
-        _render_digest(conn, item, recipient, category, params, now)
+def _write_digests(conn: Connection, cfg: NotifySettings, digests: dict[str, _Digest]) -> None:
+    """Create, lock, count and re-render the transaction's aggregated items: a few statements for all of them.
+
+    A new item publishes NotificationDelivered and queues its e-mail; an item whose members were
+    all counted before is left as it is (no new version)."""
+    if not digests:
+        return
+    items = sorted(digests.values(), key=lambda d: d.key)  # one lock order for every transaction
+    created = {r.dedupe_key: r.id for r in conn.execute(
+        _insert(conn, notifications).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(notifications.c.id, notifications.c.dedupe_key),
+        [dict(recipient_nip=d.recipient, category=d.category, locale=d.locale, title="", body="", link=d.link,
+              params={}, item_count=0, in_inbox=d.channels[domain.INBOX], dedupe_key=d.key,
+              cause_event_id=d.cause.event_id, cause_event_type=d.cause.event_type,
+              correlation_id=d.cause.correlation_id, read_at=None, version=0, created_at=d.now, updated_at=d.now)
+         for d in items])}
+    query = (select(notifications.c.id, notifications.c.locale, notifications.c.dedupe_key)
+             .where(notifications.c.dedupe_key.in_([d.key for d in items])).order_by(notifications.c.id))
+    if is_postgres(conn):
+        query = query.with_for_update()  # members of one item are counted one transaction at a time
+    stored = {r.dedupe_key: r for r in conn.execute(query)}
+    people = {r.nip: r for r in conn.execute(select(contacts).where(
+        contacts.c.nip.in_(sorted({d.recipient for d in items}))))}
+    for d in items:
+        d.id = stored[d.key].id
+        if d.key in created:
+            _announce(conn, cfg, d.id, d.recipient, d.category, d.channels, people.get(d.recipient), d.cause,
+                      d.cause.correlation_id, d.now, not_before=d.email_not_before)
+    counted = {r.notification_id for r in conn.execute(insert_ignore_statement(conn, digest_members), [
+        dict(notification_id=d.id, member_id=member_id, member_nip=member_nip, added_at=d.now)
+        for d in items for member_id, member_nip in d.members.items()])}
+    changed = [d for d in items if d.id in counted]
+    if changed:
+        _render_digests(conn, changed, {d.key: stored[d.key].locale for d in changed}, people)
 
 
-def _render_digest(conn: Connection, item, recipient: str, category: str, params: dict, now: datetime) -> None:
-    """Re-render an aggregated item from its members (count, people, the first five names) and mark it unread."""
-    count = conn.execute(select(func.count()).select_from(digest_members)
-                         .where(digest_members.c.notification_id == item.id)).scalar()
-    nips = (select(digest_members.c.member_nip)
-            .where(digest_members.c.notification_id == item.id, digest_members.c.member_nip.is_not(None))
+_RENDERED = update(notifications).where(notifications.c.id == bindparam("b_id")).values(
+    title=bindparam("b_title"), body=bindparam("b_body"), params=bindparam("b_params", type_=notifications.c.params.type),
+    item_count=bindparam("b_count"), read_at=None, version=notifications.c.version + 1,
+    updated_at=bindparam("b_updated_at"))
+
+
+def _render_digests(conn: Connection, items: list[_Digest], locales: dict[str, str], people: dict) -> None:
+    """Re-render aggregated items from their members (count, people, the first five names) and mark them unread."""
+    ids = [d.id for d in items]
+    counts = dict(conn.execute(select(digest_members.c.notification_id, func.count())
+                               .where(digest_members.c.notification_id.in_(ids))
+                               .group_by(digest_members.c.notification_id)).all())
+    nips = (select(digest_members.c.notification_id, digest_members.c.member_nip)
+            .where(digest_members.c.notification_id.in_(ids), digest_members.c.member_nip.is_not(None))
             .distinct().subquery())
     # one name per distinct NIP: the directory's, else the NIP (the event came before EmployeeUpserted)
-    names = sorted(r.name for r in conn.execute(
-        select(func.coalesce(contacts.c.name, nips.c.member_nip).label("name"))
-        .select_from(nips.outerjoin(contacts, contacts.c.nip == nips.c.member_nip))))
-    person = contact(conn, recipient)
-    full = {**params, "recipient_name": person.name if person is not None else recipient, "count": count,
-            "people": len(names), "names": names[:MAX_NAMES_IN_DIGEST]}
-    title, body = templates.render(category, item.locale, full)
-    conn.execute(update(notifications).where(notifications.c.id == item.id).values(
-        title=title[:300], body=body, params=full, item_count=count, read_at=None, version=notifications.c.version + 1,
-        updated_at=max(now, utcnow()),
-    ))
+    names: dict[int, list[str]] = {}
+    for r in conn.execute(select(nips.c.notification_id, func.coalesce(contacts.c.name, nips.c.member_nip).label("name"))
+                          .select_from(nips.outerjoin(contacts, contacts.c.nip == nips.c.member_nip))):
+        names.setdefault(r.notification_id, []).append(r.name)
+    rows = []
+    for d in items:
+        person = people.get(d.recipient)
+        listed = sorted(names.get(d.id, []))
+        full = {**d.params, "recipient_name": person.name if person is not None else d.recipient,
+                "count": counts.get(d.id, 0), "people": len(listed), "names": listed[:MAX_NAMES_IN_DIGEST]}
+        title, body = templates.render(d.category, locales[d.key], full)
+        rows.append(dict(b_id=d.id, b_title=title[:300], b_body=body, b_params=full, b_count=full["count"],
+                         b_updated_at=max(d.now, utcnow())))
+    conn.execute(_RENDERED, rows)
 
 
 def _announce(conn, cfg, notification_id, recipient, category, channels, person, cause, correlation_id, now,

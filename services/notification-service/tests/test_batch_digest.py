@@ -69,3 +69,38 @@ def test_activity_states_of_one_poll_match_one_event_at_a_time(service_factory, 
     assert states[withdrawn_id]["status"] == "withdrawn"
     [rejection] = [n for n in helpers.inbox(h, helpers.EMPLOYEE) if n["category"] == "activity_rejected"]
     assert "Menyusun notula rapat koordinasi" in rejection["body"]
+
+
+def test_one_poll_counts_several_raters_days_each_into_its_own_item(service_factory, ev, helpers):
+    """Items are created, counted and re-rendered together at the commit, yet each rater's day
+    is its own item with its own count; a later poll of already counted entries changes nothing,
+    and a new entry makes an item read by its rater unread again."""
+    h = service_factory(SPEC, NOTIFICATION_REMINDERS="false")
+    consumer = _consumer(h)
+    second_rater = helpers.COLLEAGUE  # rates OTHER_UNIT's employee here
+    poll = [ev.employee(helpers.EMPLOYEE, "Siti Aminah, S.Kom"), ev.employee(helpers.OTHER_UNIT, "Dewi Lestari")]
+    poll += [ev.activity_logged(helpers.EMPLOYEE, day=day, logged_at=f"{day}T03:00:00.000Z")
+             for day in ("2026-03-10", "2026-03-10", "2026-03-11")]
+    poll += [ev.activity_logged(helpers.OTHER_UNIT, rater=second_rater) for _ in range(3)]
+    assert consumer.apply_batch([Event(validate_event(e)) for e in poll]) == ["processed"] * 8
+
+    first = {d["data"]["date"]: d for d in helpers.inbox(h, helpers.RATER)}
+    assert {day: (d["count"], d["version"]) for day, d in first.items()} == {"2026-03-10": (2, 1), "2026-03-11": (1, 1)}
+    [other] = helpers.inbox(h, second_rater)
+    assert (other["count"], other["data"]["people"], other["version"]) == (3, 1, 1)
+    assert "Dewi Lestari" in other["body"]
+    assert len([e for e in h.outbox() if e["type"] == "NotificationDelivered"]) == 3
+
+    # Redelivered entries under new event ids: counted before, so no item changes.
+    again = [ev.activity_logged(e["data"]["nip"], rater=e["data"]["rater_nip"], day=e["data"]["date"],
+                                activity_id=e["data"]["activity_id"]) for e in poll[2:]]
+    assert consumer.apply_batch([Event(validate_event(e)) for e in again]) == ["processed"] * 6
+    assert [(d["count"], d["version"]) for d in helpers.inbox(h, second_rater)] == [(3, 1)]
+
+    # The second rater reads the item; one new entry makes it unread with the new count.
+    response = h.client.post(f"/api/v1/notifications/{other['id']}/read", headers=h.token(second_rater))
+    assert response.status_code == 200 and response.get_json()["read"] is True
+    read_version = response.get_json()["version"]
+    consumer.apply_batch([Event(validate_event(ev.activity_logged(helpers.OTHER_UNIT, rater=second_rater)))])
+    [other] = helpers.inbox(h, second_rater)
+    assert (other["count"], other["read"], other["version"]) == (4, False, read_version + 1)
