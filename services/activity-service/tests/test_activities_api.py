@@ -11,6 +11,7 @@ import pytest
 
 from kinerja_shared.events import validate_event
 
+from activity_service.schemas import ActivityOut
 from activity_service.service import SPEC
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -389,6 +390,43 @@ def test_filters_and_cursor_pages(svc):
     assert_problem(bad, 422, "month")
     assert_problem(svc.client.get("/api/v1/activities", query_string={"cursor": "!!"}, headers=svc.token(E1)), 400, "cursor")
     assert_problem(svc.client.get("/api/v1/activities", query_string={"status": "done"}, headers=svc.token(E1)), 422, "status")
+
+
+def test_listed_entries_read_exactly_as_each_entry_alone(svc):
+    """The list (built as JSON by PostgreSQL) answers each entry as GET /activities/<id> does: same
+    fields in the same order, same values and formats (files' download paths, verification,
+    fractional quantities, timestamps with and without microseconds, text that needs escaping)."""
+    plain = post(svc, entry(start_time="07:00", end_time="07:45", quantity=2.5, evidence=[], quantity_unit=None,
+                            description='Rapat "koordinasi" \\ lintas bidang\nbaris kedua: ñ 日本 \u0001')).get_json()["id"]
+    filed = post(svc, entry(start_time="08:00", end_time="08:30")).get_json()["id"]
+    uploaded = svc.client.post(f"/api/v1/activities/{filed}/evidence", headers={**svc.token(E1), "If-Match": f'"{filed}.1"'},
+                               data=upload("berita acara.pdf", PDF_BYTES), content_type="multipart/form-data")
+    assert uploaded.status_code == 201, uploaded.get_json()
+    verified = post(svc, entry(start_time="09:00", end_time="09:30", quantity=0)).get_json()["id"]
+    assert svc.client.post(f"/api/v1/activities/{verified}/verify", json={"decision": "rejected", "reason": "bukti kurang"},
+                           headers=svc.token(R)).status_code == 200
+    with svc.engine.begin() as conn:  # a timestamp on a whole second (isoformat() drops the microseconds)
+        conn.exec_driver_sql("UPDATE activities SET updated_at = date_trunc('second', updated_at) WHERE id = %(id)s",
+                             {"id": plain})
+    alone = {i: svc.client.get(f"/api/v1/activities/{i}", headers=svc.token(E1)).get_json() for i in (plain, filed, verified)}
+    assert alone[filed]["evidence"][-1]["download"].endswith(alone[filed]["evidence"][-1]["file_id"])
+    pages, cursor = [], None
+    while True:
+        query = {"nip": E1, "month": today().strftime("%Y-%m"), "limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = svc.client.get("/api/v1/activities", query_string=query, headers=svc.token(E1))
+        assert page.status_code == 200 and page.content_type == "application/json"
+        pages.append(page.get_json()["items"])
+        cursor = page.get_json()["next_cursor"]
+        if not cursor:
+            break
+    assert [len(p) for p in pages] == [2, 1]
+    listed = [item for p in pages for item in p]
+    assert [item["id"] for item in listed] == [verified, filed, plain]
+    for item in listed:  # same values; keys in ActivityOut's order (GET one's encoder sorts them)
+        assert item == alone[item["id"]]
+        assert list(item) == list(ActivityOut._declared_fields)
+    assert list(listed[1]["evidence"][-1]) == ["kind", "file_id", "name", "sha256", "content_type", "size", "download"]
+    assert not alone[plain]["updated_at"].count(".")
 
 
 def test_indicators_in_force_for_the_mobile_client(svc):
