@@ -42,8 +42,41 @@ class TokenVerifier:
         self.algorithm = settings.jwt_algorithm
         self._jwks = jwt.PyJWKClient(settings.jwt_jwks_url, cache_keys=True) if settings.jwt_jwks_url else None
         self._key = settings.jwt_public_key if settings.jwt_public_key else settings.jwt_secret
+        if self._key and self.algorithm == "RS256":  # parse the PEM once, not on every request
+            try:
+                self._key = jwt.get_algorithm_by_name("RS256").prepare_key(self._key)
+            except (ValueError, TypeError, jwt.InvalidKeyError):
+                pass  # refused per token, as before ("token is invalid")
+        self._accepted: dict[str, tuple[Principal, float, float, float]] = {}
 
     def verify(self, token: str) -> Principal:
+        """The token's principal, or AuthError.
+
+        A token that passed every check is remembered (up to ``CACHE_SIZE`` tokens, each for at most
+        ``CACHE_SECONDS``): a client sends the same token on every request, and checking its
+        signature and claims again cost more than many endpoints' own work. A remembered token is
+        still refused once it expires (or before it becomes valid), with the same leeway.
+        """
+        now = time.time()
+        hit = self._accepted.get(token)
+        if hit is not None:
+            principal, not_before, expires, remembered_until = hit
+            if not_before <= now < expires and now < remembered_until:
+                return principal
+            self._accepted.pop(token, None)
+        principal, claims = self._verify(token)
+        leeway = self.settings.jwt_leeway_seconds
+        starts = [float(claims[k]) for k in ("nbf", "iat") if isinstance(claims.get(k), (int, float))]
+        if len(self._accepted) >= self.CACHE_SIZE:
+            self._accepted.clear()
+        self._accepted[token] = (principal, max(starts, default=float("-inf")) - leeway,
+                                 float(claims["exp"]) + leeway, now + self.CACHE_SECONDS)
+        return principal
+
+    CACHE_SIZE = 10_000
+    CACHE_SECONDS = 60.0
+
+    def _verify(self, token: str) -> tuple[Principal, dict]:
         try:
             key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._key
             options = {"require": ["exp", "sub"], "verify_aud": self.settings.jwt_audience is not None}
@@ -76,7 +109,7 @@ class TokenVerifier:
         if not isinstance(roles, list) or any(r not in ROLES for r in roles):
             raise AuthError(f"token roles must be a list of {', '.join(ROLES)}")
         sub = str(claims["sub"])
-        return Principal(sub=sub, name=str(claims.get("name") or sub), unit=claims.get("unit"), roles=frozenset(roles))
+        return Principal(sub=sub, name=str(claims.get("name") or sub), unit=claims.get("unit"), roles=frozenset(roles)), claims
 
 
 def mint_token(

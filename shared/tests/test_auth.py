@@ -55,6 +55,20 @@ def test_expiry_within_the_leeway_is_accepted_and_just_past_it_refused():
         TokenVerifier(s).verify(late)
 
 
+def test_a_token_accepted_before_is_still_refused_once_it_expires():
+    """Accepted tokens are remembered (the same token comes with every request), but not past their expiry."""
+    s = dev_settings(JWT_LEEWAY_SECONDS="0")
+    verifier = TokenVerifier(s)
+    token = jwt.encode(claims(exp=int(time.time()) + 2), s.jwt_secret, algorithm="HS256")
+    assert verifier.verify(token).sub == NIP
+    assert verifier.verify(token).sub == NIP
+    time.sleep(max(0.0, jwt.decode(token, options={"verify_signature": False})["exp"] - time.time()) + 0.05)
+    with pytest.raises(AuthError, match="expired"):
+        verifier.verify(token)
+    with pytest.raises(AuthError, match="invalid"):  # a remembered token does not vouch for a forged twin
+        verifier.verify(token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
+
+
 def test_not_yet_valid_token_is_refused():
     s = dev_settings()
     token = jwt.encode(claims(nbf=int(time.time()) + 3600), s.jwt_secret, algorithm="HS256")
