@@ -49,12 +49,22 @@ class Preferences:
         return domain.channels_for(category, self.channels.get(category))
 
 
-def preferences(conn: Connection, nip: str, cfg: NotifySettings) -> Preferences:
-    row = conn.execute(select(person_settings).where(person_settings.c.nip == nip)).first()
+def _preferences_of(row, cfg: NotifySettings) -> Preferences:
+    """A person's preferences from their person_settings row (None: the service's defaults)."""
     if row is None:
         return Preferences(locale=cfg.locale, quiet_hours=cfg.quiet_hours)
     quiet = cfg.quiet_hours if row.quiet_hours is None else domain.parse_quiet_hours(row.quiet_hours)
     return Preferences(locale=row.locale or cfg.locale, quiet_hours=quiet, channels=dict(row.channels or {}))
+
+
+def preferences(conn: Connection, nip: str, cfg: NotifySettings) -> Preferences:
+    return _preferences_of(conn.execute(select(person_settings).where(person_settings.c.nip == nip)).first(), cfg)
+
+
+def preferences_of_many(conn: Connection, nips, cfg: NotifySettings) -> dict[str, Preferences]:
+    """Several people's preferences in one query."""
+    rows = {r.nip: r for r in conn.execute(select(person_settings).where(person_settings.c.nip.in_(sorted(set(nips)))))}
+    return {nip: _preferences_of(rows.get(nip), cfg) for nip in nips}
 
 
 def contact(conn: Connection, nip: str | None):
@@ -129,14 +139,14 @@ class _Digest:
     key: str
     recipient: str
     category: str
-    locale: str
-    channels: dict
     params: dict
     cause: Cause
     link: str | None
     email_not_before: datetime | None
     now: datetime
     members: dict = field(default_factory=dict)  # member_id -> member_nip, the first copy wins
+    locale: str = ""                              # from the recipient's preferences, when written
+    channels: dict = field(default_factory=dict)
     id: int | None = None
 
 
@@ -152,26 +162,23 @@ def add_to_digest(conn: Connection, cfg: NotifySettings, *, recipient: str, cate
     and ``names`` (up to five of them); an item already read becomes unread again. A member
     counted before (a replay, a duplicate) changes nothing.
 
-    Inside a consumer transaction (``current_scope()``) nothing is written at once: just before
-    the commit every item the transaction's events counted into is created, locked, given its
-    new members and re-rendered, each step ONE statement for all of them (``_write_digests``);
-    None is returned. Outside one the item is written at once and its id returned.
+    Inside a consumer transaction (``current_scope()``) nothing is read or written at once: just
+    before the commit the recipients' preferences are read, and every item the transaction's
+    events counted into (for a person who wants its category on some channel) is created, locked,
+    given its new members and re-rendered, each step ONE statement for all of them
+    (``_write_digests``); None is returned. Outside one the item is written at once and its id
+    returned (None when the person wants the category on no channel).
     """
     tx = current_scope()
     own = tx is None
     if own:
         tx = TransactionScope()
-    prefs = tx.memo(("notification.preferences", recipient), lambda: preferences(conn, recipient, cfg))
-    channels = prefs.for_category(category)
-    if not any(channels.values()):
-        return None
     key = domain.digest_key(category, recipient, scope)
     digests = tx.memos.setdefault(_DIGESTS, {})
     item = digests.get(key)
     if item is None:
-        item = digests[key] = _Digest(key=key, recipient=recipient, category=category, locale=prefs.locale,
-                                      channels=channels, params=params, cause=cause, link=link,
-                                      email_not_before=email_not_before, now=now or utcnow())
+        item = digests[key] = _Digest(key=key, recipient=recipient, category=category, params=params, cause=cause,
+                                      link=link, email_not_before=email_not_before, now=now or utcnow())
     item.members.setdefault(member_id, member_nip)
     tx.before_commit(_DIGESTS, lambda: _write_digests(conn, cfg, tx.memos.pop(_DIGESTS, {})))
     if not own:
@@ -185,9 +192,14 @@ def _write_digests(conn: Connection, cfg: NotifySettings, digests: dict[str, _Di
 
     A new item publishes NotificationDelivered and queues its e-mail; an item whose members were
     all counted before is left as it is (no new version)."""
-    if not digests:
+    prefs = preferences_of_many(conn, [d.recipient for d in digests.values()], cfg) if digests else {}
+    items = []
+    for d in sorted(digests.values(), key=lambda d: d.key):  # one lock order for every transaction
+        d.locale, d.channels = prefs[d.recipient].locale, prefs[d.recipient].for_category(d.category)
+        if any(d.channels.values()):  # the person wants this category somewhere
+            items.append(d)
+    if not items:
         return
-    items = sorted(digests.values(), key=lambda d: d.key)  # one lock order for every transaction
     created = {r.dedupe_key: r.id for r in conn.execute(
         _insert(conn, notifications).on_conflict_do_nothing(index_elements=["dedupe_key"])
         .returning(notifications.c.id, notifications.c.dedupe_key),

@@ -104,3 +104,20 @@ def test_one_poll_counts_several_raters_days_each_into_its_own_item(service_fact
     consumer.apply_batch([Event(validate_event(ev.activity_logged(helpers.OTHER_UNIT, rater=second_rater)))])
     [other] = helpers.inbox(h, second_rater)
     assert (other["count"], other["read"], other["version"]) == (4, False, read_version + 1)
+
+
+def test_preferences_read_together_still_decide_each_raters_digest(service_factory, ev, helpers):
+    """The poll's recipients' preferences are read at the commit in one query, yet each acts: a
+    rater who turned the daily digest off gets no item, one who chose English gets it in English."""
+    h = service_factory(SPEC, NOTIFICATION_REMINDERS="false")
+    second_rater = helpers.COLLEAGUE
+    off = h.client.patch("/api/v1/notifications/preferences", headers=h.token(helpers.RATER),
+                         json={"categories": {"activity_digest": {"inbox": False, "email": False}}})
+    english = h.client.patch("/api/v1/notifications/preferences", headers=h.token(second_rater), json={"locale": "en"})
+    assert off.status_code == 200 and english.status_code == 200, (off.get_json(), english.get_json())
+    poll = [ev.activity_logged(helpers.EMPLOYEE), ev.activity_logged(helpers.OTHER_UNIT, rater=second_rater)]
+    assert _consumer(h).apply_batch([Event(validate_event(e)) for e in poll]) == ["processed"] * 2
+
+    assert h.scalar("SELECT count(*) FROM notifications WHERE recipient_nip = :r", r=helpers.RATER) == 0
+    [item] = helpers.inbox(h, second_rater)
+    assert item["count"] == 1 and item["title"].startswith("1 daily activities await your verification (")
