@@ -44,6 +44,21 @@ def test_malformed_json_body_is_a_4xx_not_a_500(probe):
     assert 400 <= r.status_code < 500 and r.content_type == "application/problem+json"
 
 
+def test_nul_characters_and_over_long_strings_in_a_json_body_are_422_naming_the_field(probe):
+    """However the JSON is written (escaped NUL, UTF-16, a NUL in a key), the guard names the field."""
+    h = {**probe.token(NIP), "Content-Type": "application/json"}
+    escaped = probe.client.post("/api/v1/notes", data='{"nip": "%s", "text": "a\\u0000b"}' % NIP, headers=h)
+    assert escaped.status_code == 422 and [e["field"] for e in escaped.json["errors"]] == ["text"]
+    utf16 = json.dumps({"nip": NIP, "text": "a\u0000b"}).encode("utf-16")
+    refused = probe.client.post("/api/v1/notes", data=utf16, headers=h)
+    assert refused.status_code == 422 and [e["field"] for e in refused.json["errors"]] == ["text"]
+    in_key = probe.client.post("/api/v1/notes", json={"nip": NIP, "text": "x", "ex\u0000tra": 1}, headers=probe.token(NIP))
+    assert in_key.status_code in (400, 422) and "\x00" not in json.dumps(in_key.json)
+    long = probe.client.post("/api/v1/notes", json={"nip": NIP, "text": "x" * 70000}, headers=probe.token(NIP))
+    assert long.status_code == 422 and long.json["errors"][0]["field"] == "text"
+    assert "longer than 65536" in long.json["errors"][0]["message"]
+
+
 def test_domain_conflict_carries_extension_members(probe):
     r = probe.client.post("/api/v1/notes", json={"nip": NIP, "text": "conflict"}, headers=probe.token(NIP))
     assert r.status_code == 409 and r.json["current_status"] == "closed"
