@@ -237,17 +237,19 @@ _RENDERED = update(notifications).where(notifications.c.id == bindparam("b_id"))
 def _render_digests(conn: Connection, items: list[_Digest], locales: dict[str, str], people: dict) -> None:
     """Re-render aggregated items from their members (count, people, the first five names) and mark them unread."""
     ids = [d.id for d in items]
-    counts = dict(conn.execute(select(digest_members.c.notification_id, func.count())
-                               .where(digest_members.c.notification_id.in_(ids))
-                               .group_by(digest_members.c.notification_id)).all())
-    nips = (select(digest_members.c.notification_id, digest_members.c.member_nip)
-            .where(digest_members.c.notification_id.in_(ids), digest_members.c.member_nip.is_not(None))
-            .distinct().subquery())
-    # one name per distinct NIP: the directory's, else the NIP (the event came before EmployeeUpserted)
+    # One query: the members per (item, NIP), with the directory's name of each NIP (else the NIP:
+    # the event came before EmployeeUpserted); members without a NIP count but have no name.
+    per_nip = (select(digest_members.c.notification_id, digest_members.c.member_nip, func.count().label("members"))
+               .where(digest_members.c.notification_id.in_(ids))
+               .group_by(digest_members.c.notification_id, digest_members.c.member_nip).subquery())
+    counts: dict[int, int] = {}
     names: dict[int, list[str]] = {}
-    for r in conn.execute(select(nips.c.notification_id, func.coalesce(contacts.c.name, nips.c.member_nip).label("name"))
-                          .select_from(nips.outerjoin(contacts, contacts.c.nip == nips.c.member_nip))):
-        names.setdefault(r.notification_id, []).append(r.name)
+    for r in conn.execute(select(per_nip.c.notification_id, per_nip.c.members,
+                                 func.coalesce(contacts.c.name, per_nip.c.member_nip).label("name"))
+                          .select_from(per_nip.outerjoin(contacts, contacts.c.nip == per_nip.c.member_nip))):
+        counts[r.notification_id] = counts.get(r.notification_id, 0) + r.members
+        if r.name is not None:
+            names.setdefault(r.notification_id, []).append(r.name)
     rows = []
     for d in items:
         person = people.get(d.recipient)
