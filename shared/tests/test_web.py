@@ -59,6 +59,14 @@ def test_nul_characters_and_over_long_strings_in_a_json_body_are_422_naming_the_
     assert "longer than 65536" in long.json["errors"][0]["message"]
 
 
+def test_a_multipart_part_without_a_name_is_a_4xx_not_a_500(probe):
+    """Found by fuzzing: werkzeug gives a nameless form part the name None; the input guard must cope."""
+    body = b'--XX\r\nContent-Disposition: form-data\r\n\r\n{}\r\n--XX--\r\n'
+    r = probe.client.post("/api/v1/notes", data=body,
+                          headers={**probe.token(NIP), "Content-Type": "multipart/form-data; boundary=XX"})
+    assert 400 <= r.status_code < 500 and r.content_type == "application/problem+json"
+
+
 def test_domain_conflict_carries_extension_members(probe):
     r = probe.client.post("/api/v1/notes", json={"nip": NIP, "text": "conflict"}, headers=probe.token(NIP))
     assert r.status_code == 409 and r.json["current_status"] == "closed"

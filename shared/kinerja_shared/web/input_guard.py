@@ -88,7 +88,7 @@ def reject_nul_characters():
         for name, value in request.form.items(multi=True):
             if has_nul(name, value):
                 raise field_error(str(name).replace(NUL, ""), "must not contain NUL characters")
-            if len(name) > limit or len(value) > limit:
+            if len(name or "") > limit or len(value or "") > limit:  # a malformed part may come without a name
                 raise field_error(str(name)[:200], too_long)
 
 
