@@ -2,6 +2,8 @@
 
 Sync workers: on a 2-core machine 2 sync workers outran 4 workers and gthread for these
 database-bound endpoints (docs/operations.md). Override with WEB_CONCURRENCY, BIND, etc.
+GUNICORN_THREADS > 1 switches to gthread workers: notification-service sets it, because each open
+Server-Sent Events stream holds its connection (up to 25 s) and must not hold a whole worker.
 """
 import os
 
@@ -17,7 +19,8 @@ def _int(name: str, default: int) -> int:
 
 # CPUs this process may use (a container's cpuset), not the node's count.
 workers = _int("WEB_CONCURRENCY", max(2, len(os.sched_getaffinity(0))))
-worker_class = "sync"
+threads = _int("GUNICORN_THREADS", 1)
+worker_class = "gthread" if threads > 1 else "sync"
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)
 keepalive = 5
