@@ -4,6 +4,8 @@ Rows are only ever inserted; no API updates or deletes them.
 """
 from __future__ import annotations
 
+import json
+
 from sqlalchemy.engine import Connection
 
 from .context import current_correlation_id
@@ -52,6 +54,4 @@ def record_many(conn: Connection, entries: list[dict]) -> None:
 def _jsonable(value):
     if value is None:
         return None
-    import json
-
     return json.loads(json.dumps(value, default=str))

@@ -160,7 +160,7 @@ def is_postgres(conn_or_engine: Connection | Engine) -> bool:
 _STATEMENTS: dict[tuple, object] = {}
 
 
-def _dialect_insert(conn: Connection):
+def dialect_insert(conn: Connection):
     if is_postgres(conn):
         from sqlalchemy.dialects.postgresql import insert
     else:
@@ -176,7 +176,7 @@ def insert_ignore_statement(conn: Connection, table: Table):
     cache_key = (conn.dialect.name, "insert_ignore", table)
     stmt = _STATEMENTS.get(cache_key)
     if stmt is None:
-        stmt = _STATEMENTS[cache_key] = _dialect_insert(conn)(table).on_conflict_do_nothing().returning(
+        stmt = _STATEMENTS[cache_key] = dialect_insert(conn)(table).on_conflict_do_nothing().returning(
             *table.primary_key.columns)
     return stmt
 
@@ -197,7 +197,7 @@ def upsert(conn: Connection, table: Table, values: dict, key: list[str], *, keep
     cache_key = (conn.dialect.name, "upsert", table, tuple(key), columns, tuple(keep))
     stmt = _STATEMENTS.get(cache_key)
     if stmt is None:
-        stmt = _dialect_insert(conn)(table)
+        stmt = dialect_insert(conn)(table)
         updates = {k: func.coalesce(stmt.excluded[k], table.c[k]) if k in keep else stmt.excluded[k] for k in columns}
         stmt = stmt.on_conflict_do_update(index_elements=key, set_=updates) if updates else stmt.on_conflict_do_nothing()
         _STATEMENTS[cache_key] = stmt

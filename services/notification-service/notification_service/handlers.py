@@ -30,7 +30,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select, update
 
 from kinerja_shared.consumer import current_scope
-from kinerja_shared.db import _dialect_insert, upsert, utcnow
+from kinerja_shared.db import dialect_insert, upsert, utcnow
 from kinerja_shared.events.catalog import CATALOG
 
 from . import config, domain, inbox, webhooks
@@ -122,7 +122,7 @@ def _upsert_many_statement(conn):
     instead of one execution per row."""
     stmt = _UPSERT_MANY.get(conn.dialect.name)
     if stmt is None:
-        stmt = _dialect_insert(conn)(activity_states)
+        stmt = dialect_insert(conn)(activity_states)
         updates = {c.name: func.coalesce(stmt.excluded[c.name], c) if c.name in _KEEP else stmt.excluded[c.name]
                    for c in activity_states.c if c.name != "activity_id"}
         stmt = _UPSERT_MANY[conn.dialect.name] = stmt.on_conflict_do_update(

@@ -6,7 +6,6 @@ connection, so the change, its trail and its events commit together.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -14,8 +13,8 @@ from datetime import date
 from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.engine import Connection
 
-from kinerja_shared.context import current_correlation_id
-from kinerja_shared.db import AUDIT_LOG, utcnow
+from kinerja_shared import audit
+from kinerja_shared.db import utcnow
 from kinerja_shared.outbox import publish
 
 from . import domain, events
@@ -32,27 +31,10 @@ def as_nip(sub: str | None) -> str | None:
 
 # -- audit, in batches ---------------------------------------------------------------------------
 
-def _jsonable(value):
-    return None if value is None else json.loads(json.dumps(value, default=str))
-
-
 def audit_many(conn: Connection, actor, entries: list[dict]) -> None:
-    """Insert audit rows (action, entity_type, entity_id, before, after, reason) in one statement.
-
-    The same rows kinerja_shared.audit.record writes one at a time; bulk operations write
-    hundreds, so they go in one executemany.
-    """
-    if not entries:
-        return
-    sub = getattr(actor, "sub", None) or str(actor)
-    roles = ",".join(sorted(getattr(actor, "roles", ()) or ()))
-    now, cid = utcnow(), current_correlation_id()
-    conn.execute(AUDIT_LOG.insert(), [
-        dict(occurred_at=now, actor=sub, actor_roles=roles, action=e["action"], entity_type=e["entity_type"],
-             entity_id=str(e["entity_id"]), before=_jsonable(e.get("before")), after=_jsonable(e.get("after")),
-             reason=e.get("reason"), correlation_id=cid)
-        for e in entries
-    ])
+    """Insert audit rows (action, entity_type, entity_id, before, after, reason) in one statement:
+    bulk operations write hundreds, through the common library's audit.entry / record_many."""
+    audit.record_many(conn, [audit.entry(actor=actor, **e) for e in entries])
 
 
 def plan_snapshot(row) -> dict:
