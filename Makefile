@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 SERVICES := plan-service activity-service evaluation-service notification-service
 DEV_TOOLS := pytest pytest-timeout requests aiosmtpd kubernetes-validate schemathesis
 
-.PHONY: help install run stop reset-demo status logs tokens test test-fast faults bench kafka-fetch clean audit
+.PHONY: help install run stop reset-demo status logs tokens test test-fast faults bench kafka-fetch clean audit update-pins
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -55,9 +55,12 @@ bench: install ## run the benchmark suite (whole system on PostgreSQL + Kafka, w
 	$(PY) bench/evaluation_unit.py
 	$(PY) bench/capacity.py --write
 
-audit: install ## pip-audit over constraints.txt: a known vulnerability, or a pin nobody could audit, fails
+audit: install ## pip-audit over constraints.txt: a known vulnerability fails; pins that cannot be audited from here are listed
 	$(PY) -m pip install -q -c constraints.txt pip-audit
 	$(PY) tests/security/audit_dependencies.py
+
+update-pins: install ## move every pin to its latest compatible release, run the tests, write the strict audit report
+	$(PY) tests/security/update_pins.py $(PIN_ARGS)
 
 kafka-fetch: ## download the pinned Kafka jars from Maven Central once
 	bash deploy/kafka/kafka.sh fetch
