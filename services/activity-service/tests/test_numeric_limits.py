@@ -55,6 +55,11 @@ def test_the_per_entry_maximum_itself_is_accepted_and_decimals_are_kept_to_two_p
     response = post(svc, entry(quantity=1.236, start_time="10:00", end_time="11:00"))
     assert response.status_code == 201, response.get_json()
     assert strict_json(response)["quantity"] == 1.24
+    month = today().strftime("%Y-%m")
+    summary = svc.client.get("/api/v1/summaries/monthly", query_string={"month": month}, headers=svc.token(E1))
+    assert strict_json(summary)["totals"]["pending"]["quantity"] == MAX_ENTRY_QUANTITY + 1.24
+    listed = svc.client.get("/api/v1/activities", query_string={"month": month}, headers=svc.token(E1))
+    assert sorted(i["quantity"] for i in strict_json(listed)["items"]) == [1.24, MAX_ENTRY_QUANTITY]
 
 
 def test_an_edit_cannot_raise_the_quantity_above_the_maximum(svc):

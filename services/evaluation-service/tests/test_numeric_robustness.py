@@ -10,7 +10,7 @@ import json
 import pytest
 from sqlalchemy import text
 
-from kinerja_shared.numbers import MAX_ENTRY_QUANTITY
+from kinerja_shared.numbers import MAX_ENTRY_QUANTITY, MAX_TARGET_VALUE
 
 EMPLOYEE, RATER = "199001012015011001", "198001012005011002"
 HEAD, ADMIN = "197001011995011003", "196501011990011004"
@@ -100,3 +100,22 @@ def test_a_stored_absurd_coefficient_or_credit_points_never_break_closing_or_the
     [item] = strict_json(evaluation.get("/api/v1/evaluations", ADMIN, "admin"))["items"]
     assert item["credit_points"] is None
     assert strict_json(evaluation.get(url, RATER))["employee"]["functional_coefficient"] is None
+
+
+def test_extreme_but_allowed_values_give_finite_figures_everywhere(evaluation):
+    """The smallest target two decimals allow against many entries at the per-entry maximum."""
+    results = [{"result_id": "r1", "kind": "main", "text": "Dokumen", "indicators": [
+        {"indicator_id": "i1", "aspect": "quantity", "text": "Jumlah", "target_value": 0.01, "target_unit": "dokumen"},
+        {"indicator_id": "i2", "aspect": "cost", "text": "Anggaran", "target_value": MAX_TARGET_VALUE, "target_unit": "ribu rupiah"}]}]
+    plan_id, evaluation_id = _open(evaluation, results=results)
+    ev = evaluation.ev
+    logged = [ev.activity(plan_id, evaluation.today, quantity=MAX_ENTRY_QUANTITY, indicator_id=i) for i in ("i1", "i2") * 20]
+    evaluation.apply(*logged, *[ev.verified(a) for a in logged])
+
+    form = _screens(evaluation, evaluation_id)
+    i1, i2 = form["results"][0]["indicators"]
+    assert i1["realised_to_date"] == 20 * MAX_ENTRY_QUANTITY and i1["target_usable"] is True
+    assert i1["percent_of_target"] == 20 * MAX_ENTRY_QUANTITY / 0.01 * 100
+    assert i2["percent_of_target"] == round(20 * MAX_ENTRY_QUANTITY / MAX_TARGET_VALUE * 100, 1)
+    dashboard = strict_json(evaluation.get("/api/v1/unit-performance/opd/dashboard", HEAD))
+    assert dashboard["realisation"]["average_percent_of_target"] > 0

@@ -94,7 +94,7 @@ def test_a_target_at_the_documented_maximum_is_taken_with_two_decimals(svc):
     targets = [r["indicators"][0]["target_value"] for r in response.get_json()["results"]]
     assert targets == [MAX_TARGET_VALUE, 2.35]
     spec = svc.call("GET", "/openapi.json", {}).get_json()
-    target = spec["components"]["schemas"]["Indicator"]["properties"]["target_value"]
+    target = spec["components"]["schemas"]["IndicatorIn"]["properties"]["target_value"]
     assert (target["minimum"], target["maximum"]) == (0, MAX_TARGET_VALUE)
 
 
@@ -419,7 +419,7 @@ def test_bulk_approve_reports_each_plan(svc):
 
 def test_bulk_approve_limit(service_factory):
     svc = Plans(service_factory(SPEC))
-    documented = svc.call("GET", "/openapi.json").get_json()["components"]["schemas"]["BulkApprove"]["properties"]["items"]
+    documented = svc.call("GET", "/openapi.json").get_json()["components"]["schemas"]["BulkApproveIn"]["properties"]["items"]
     assert documented["maxItems"] == MAX_BULK_APPROVE_ITEMS
     items = [{"id": f"p{i}"} for i in range(MAX_BULK_APPROVE_ITEMS)]
     response = svc.call("POST", "/api/v1/plans/approve", svc.admin, json={"items": items})
