@@ -9,6 +9,7 @@ existed use the same number.
 | activity quantity, per entry | 0 | 10,000 | 2 | what one person can realise in one entry's time (at most a day); a larger count is logged over several entries, money in thousands or millions of rupiah |
 | indicator target value | 0 | 1,000,000,000 | 2 | a year's target for one person; a budget target in thousands of rupiah up to Rp 1 trillion |
 | functional coefficient (koefisien) | 0 | 100 | 3 | the highest jenjang coefficient is 50 (Ahli Utama) |
+| a version sent back (If-Match's number, bulk approval) | 1 | 2,147,483,647 | 0 | the tables' 32-bit integer |
 
 A computation (realisation, sums, percentages, credit points) treats a stored value outside
 these bounds, or not a finite number, as unusable: it leaves it out and says so, rather than
@@ -25,6 +26,7 @@ MAX_TARGET_VALUE = 1_000_000_000
 TARGET_PLACES = 2
 MAX_FUNCTIONAL_COEFFICIENT = 100
 COEFFICIENT_PLACES = 3
+MAX_VERSION = 2**31 - 1  # versions and revisions are 32-bit integers in the tables
 
 
 def finite(value) -> float | None:

@@ -10,7 +10,9 @@ maximum, minimum, maxItems, minItems or enum, the test sends
   refused one by one, a 207 whose entry names it).
 
 Marshmallow reports every field's error at once, so the body holds only the property under test
-(required siblings then fail by their own names, which the test ignores). An admin token keeps
+(required siblings then fail by their own names, which the test ignores). An array under a
+maxItems/minItems test holds minimal valid items (their required properties): marshmallow checks a
+list's length only once its items load. An admin token keeps
 access checks from hiding validation: the schemas are checked before any handler code runs, and
 an access check comes after them (403/404 never name a field). No answer may be a 5xx.
 """
@@ -282,3 +284,37 @@ def test_every_documented_limit_is_the_enforced_limit(service_factory, spec, rec
     record_property("cases", len(limits))
     assert len(found) > 20, "the document should hold limits; the generator found almost none"
     assert not failures, f"{len(failures)} of {len(found)} requests disagree with the document:\n" + "\n".join(failures)
+
+
+def numeric_fields(document: dict) -> list[tuple[str, str, dict]]:
+    """(operation, field, schema) of every number or integer a request body or query may carry (a path's
+    integers are route converters: a value out of range is a 404, or a 422 naming the field in code)."""
+    resolve = Resolver(document)
+    found = []
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            where = f"{method.upper()} {path}"
+            for p in [resolve(p) for p in [*item.get("parameters", []), *operation.get("parameters", [])]]:
+                schema = resolve(p.get("schema", {}))
+                if p["in"] == "query" and schema.get("type") in ("integer", "number"):
+                    found.append((where, f"{p['in']}:{p['name']}", schema))
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if body:
+                for prop_path, prop in _walk(body["schema"], resolve, []):
+                    kind = prop.get("type")
+                    kinds = kind if isinstance(kind, list) else [kind]
+                    if "integer" in kinds or "number" in kinds:
+                        found.append((where, "body:" + ".".join(map(str, prop_path)), prop))
+    return found
+
+
+@pytest.mark.parametrize("spec", [PLAN, ACTIVITY, EVALUATION, NOTIFICATION], ids=lambda s: s.name)
+def test_every_number_a_request_may_carry_is_bounded(service_factory, spec):
+    """No request field takes any number: each states its minimum and maximum (which the test above enforces)."""
+    harness = service_factory(spec)
+    document = harness.client.get("/openapi.json").get_json()
+    unbounded = [f"{where} {field}" for where, field, schema in numeric_fields(document)
+                 if "minimum" not in schema or "maximum" not in schema]
+    assert not unbounded, "numbers without a documented minimum and maximum:\n" + "\n".join(unbounded)

@@ -2,7 +2,7 @@
 import marshmallow as ma
 from marshmallow import validate as v
 
-from kinerja_shared.numbers import (COEFFICIENT_PLACES, MAX_FUNCTIONAL_COEFFICIENT, MAX_TARGET_VALUE, TARGET_PLACES)
+from kinerja_shared.numbers import COEFFICIENT_PLACES, MAX_FUNCTIONAL_COEFFICIENT, MAX_TARGET_VALUE, MAX_VERSION, TARGET_PLACES
 from kinerja_shared.web.fields import BoundedNumber
 from kinerja_shared.web.pagination import PageArgs
 
@@ -309,7 +309,8 @@ class CopyIn(ma.Schema):
 
 class BulkApproveItem(ma.Schema):
     id = ma.fields.String(required=True, validate=v.Length(min=1, max=64))
-    version = ma.fields.Integer(load_default=None, allow_none=True, metadata={"description": "Optional: the version read (412 if stale)"})
+    version = ma.fields.Integer(load_default=None, allow_none=True, validate=v.Range(min=1, max=MAX_VERSION),
+                               metadata={"description": "Optional: the version read (412 if stale)"})
 
 
 class BulkApproveIn(ma.Schema):

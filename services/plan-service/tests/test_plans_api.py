@@ -426,6 +426,9 @@ def test_bulk_approve_limit(service_factory):
     assert response.status_code == 207 and response.get_json()["failed"] == MAX_BULK_APPROVE_ITEMS
     assert_problem(svc.call("POST", "/api/v1/plans/approve", svc.admin, json={"items": items + [{"id": "one-more"}]}),
                    422, "items")
+    for version in (0, 2**31, 10**30):  # a version is a positive 32-bit number, as stored
+        assert_problem(svc.call("POST", "/api/v1/plans/approve", svc.admin, json={"items": [{"id": "a", "version": version}]}),
+                       422, "items.0.version")
     with pytest.raises(ConfigError, match="PLAN_BULK_MAX_ITEMS"):  # the former setting would have been a second number
         service_factory(SPEC, PLAN_BULK_MAX_ITEMS="2")
 
