@@ -202,28 +202,33 @@ def _place(path: list, value):
     return value
 
 
+def operations(document: dict, resolve: Resolver):
+    """(METHOD, path, parameters, JSON request body or None) of every operation of the document."""
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method in ("get", "post", "put", "patch", "delete"):
+                params = [resolve(p) for p in [*item.get("parameters", []), *operation.get("parameters", [])]]
+                body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+                yield method.upper(), path, params, body
+
+
 def cases(document: dict) -> list[Case]:
     resolve = Resolver(document)
     found = []
-    for path, item in document["paths"].items():
-        for method, operation in item.items():
-            if method not in ("get", "post", "put", "patch", "delete"):
-                continue
-            params = [resolve(p) for p in [*item.get("parameters", []), *operation.get("parameters", [])]]
-            url = path
-            for p in params:
-                if p["in"] == "path":
-                    url = url.replace("{" + p["name"] + "}", str(PATH_VALUES.get(resolve(p.get("schema", {})).get("type"), "x")))
-            for p in params:
-                if p["in"] == "query":
-                    for keyword, limit, value, accept in _limit_cases(resolve(p.get("schema", {})), resolve):
-                        found.append(Case(method.upper(), url, "query", p["name"], keyword, limit, value, accept))
-            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
-            if body:
-                for prop_path, prop in _walk(body["schema"], resolve, []):
-                    for keyword, limit, value, accept in _limit_cases(prop, resolve):
-                        found.append(Case(method.upper(), url, "body", ".".join(map(str, prop_path)), keyword, limit,
-                                          _place(prop_path, value), accept))
+    for method, path, params, body in operations(document, resolve):
+        url = path
+        for p in params:
+            if p["in"] == "path":
+                url = url.replace("{" + p["name"] + "}", str(PATH_VALUES.get(resolve(p.get("schema", {})).get("type"), "x")))
+        for p in params:
+            if p["in"] == "query":
+                for keyword, limit, value, accept in _limit_cases(resolve(p.get("schema", {})), resolve):
+                    found.append(Case(method, url, "query", p["name"], keyword, limit, value, accept))
+        if body:
+            for prop_path, prop in _walk(body["schema"], resolve, []):
+                for keyword, limit, value, accept in _limit_cases(prop, resolve):
+                    found.append(Case(method, url, "body", ".".join(map(str, prop_path)), keyword, limit,
+                                      _place(prop_path, value), accept))
     return found
 
 
@@ -291,22 +296,18 @@ def numeric_fields(document: dict) -> list[tuple[str, str, dict]]:
     integers are route converters: a value out of range is a 404, or a 422 naming the field in code)."""
     resolve = Resolver(document)
     found = []
-    for path, item in document["paths"].items():
-        for method, operation in item.items():
-            if method not in ("get", "post", "put", "patch", "delete"):
-                continue
-            where = f"{method.upper()} {path}"
-            for p in [resolve(p) for p in [*item.get("parameters", []), *operation.get("parameters", [])]]:
-                schema = resolve(p.get("schema", {}))
-                if p["in"] == "query" and schema.get("type") in ("integer", "number"):
-                    found.append((where, f"{p['in']}:{p['name']}", schema))
-            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
-            if body:
-                for prop_path, prop in _walk(body["schema"], resolve, []):
-                    kind = prop.get("type")
-                    kinds = kind if isinstance(kind, list) else [kind]
-                    if "integer" in kinds or "number" in kinds:
-                        found.append((where, "body:" + ".".join(map(str, prop_path)), prop))
+    for method, path, params, body in operations(document, resolve):
+        where = f"{method} {path}"
+        for p in params:
+            schema = resolve(p.get("schema", {}))
+            if p["in"] == "query" and schema.get("type") in ("integer", "number"):
+                found.append((where, f"query:{p['name']}", schema))
+        if body:
+            for prop_path, prop in _walk(body["schema"], resolve, []):
+                kind = prop.get("type")
+                kinds = kind if isinstance(kind, list) else [kind]
+                if "integer" in kinds or "number" in kinds:
+                    found.append((where, "body:" + ".".join(map(str, prop_path)), prop))
     return found
 
 
