@@ -9,15 +9,17 @@ from datetime import datetime
 import marshmallow as ma
 from flask import Response, current_app, send_file
 from flask_smorest import Blueprint
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 
 from kinerja_shared import audit, outbox
 from kinerja_shared.db import utcnow
+from kinerja_shared.numbers import MAX_ENTRY_QUANTITY, finite
 from kinerja_shared.outbox import publish
 from kinerja_shared.web import idempotency
 from kinerja_shared.web.app_factory import current_principal, runtime
 from kinerja_shared.web.etag import check_if_match, etag_for
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
+from kinerja_shared.web.strict_json import strict_dumps
 from kinerja_shared.web.problems import Conflict, Forbidden, NotFound, Problem, field_error, flatten_messages
 from kinerja_shared.web.docs import errors as _errors
 
@@ -60,6 +62,7 @@ def _out(row) -> dict:
     m["start_time"] = domain.format_hhmm(m.pop("start_min"))
     m["end_time"] = domain.format_hhmm(m.pop("end_min"))
     m.pop("request_hash", None)
+    m["quantity"] = finite(m.get("quantity"))
     m["evidence"] = [
         dict(item, download=f"/api/v1/activities/{m['id']}/evidence/{item['file_id']}") if item.get("kind") == "file" else item
         for item in (m.get("evidence") or [])
@@ -93,7 +96,7 @@ def _iso(value):
 
 def _json_response(body: dict, status: int = 200) -> Response:
     """A JSON response of plain values (``_out_json``), encoded once; keys in the schemas' order, not sorted."""
-    return current_app.response_class(json.dumps(body, separators=(",", ":")), status=status, mimetype="application/json")
+    return current_app.response_class(strict_dumps(body, separators=(",", ":")), status=status, mimetype="application/json")
 
 
 def _out_json(row) -> dict:
@@ -111,7 +114,7 @@ def _out_json(row) -> dict:
         "result_id": m["result_id"], "indicator_id": m["indicator_id"], "date": m["date"].isoformat(),
         "start_time": domain.format_hhmm(m["start_min"]), "end_time": domain.format_hhmm(m["end_min"]),
         "minutes": m["minutes"], "description": m["description"],
-        "quantity": float(quantity) if quantity is not None else None, "quantity_unit": m["quantity_unit"],
+        "quantity": finite(quantity), "quantity_unit": m["quantity_unit"],
         "evidence": evidence_items, "status": m["status"], "verification_reason": m["verification_reason"],
         "verified_by": m["verified_by"], "verified_at": _iso(m["verified_at"]), "version": m["version"],
         "created_at": _iso(m["created_at"]), "updated_at": _iso(m["updated_at"]),
@@ -336,9 +339,7 @@ def log_batch(body):
     cfg = current_config()
     principal = current_principal()
     rt = runtime()
-    items = body["items"]
-    if len(items) > cfg.batch_max_items:
-        raise field_error("items", f"at most {cfg.batch_max_items} entries per batch")
+    items = body["items"]  # at most domain.MAX_BATCH_ITEMS: BatchIn checks it, and documents it as maxItems
     loaded: list = []
     for item in items:
         try:
@@ -771,6 +772,8 @@ def list_indicators(args):
         if nip != principal.sub:
             _require_sees_employee(conn, nip)
         rows = [dict(r._mapping) for r in conn.execute(query)]
+    for row in rows:
+        row["target_value"] = finite(row["target_value"])
     return {"nip": nip, "date": day, "items": rows}
 
 
@@ -791,10 +794,14 @@ def monthly_summary(args):
     nip = args.get("nip") or principal.sub
     with _rules():
         first, last = domain.month_bounds(args["month"])
+    # Only quantities within the per-entry bounds are added up (one stored before them must not overflow the sum);
+    # the others are counted. PostgreSQL orders NaN above every number, so the range leaves it out too.
+    usable = activities.c.quantity.between(0, MAX_ENTRY_QUANTITY)
     grouped = (
         select(activities.c.indicator_id, activities.c.plan_id, activities.c.result_id, activities.c.status,
                func.max(activities.c.quantity_unit).label("quantity_unit"), func.sum(activities.c.minutes).label("minutes"),
-               func.count().label("entries"), func.sum(activities.c.quantity).label("quantity"))
+               func.count().label("entries"), func.sum(case((usable, activities.c.quantity), else_=0.0)).label("quantity"),
+               func.sum(case((usable, 0), else_=1)).label("quantity_excluded"))
         .where(activities.c.nip == nip, activities.c.date.between(first, last), activities.c.status != domain.WITHDRAWN)
         .group_by(activities.c.indicator_id, activities.c.plan_id, activities.c.result_id, activities.c.status)
     )
@@ -812,7 +819,7 @@ def monthly_summary(args):
                 texts[(r.plan_id, r.indicator_id)] = r
     for item in summary["indicators"]:
         known = texts.get((item["plan_id"], item["indicator_id"]))
-        item.update(text=known.text if known else None, target_value=known.target_value if known else None,
+        item.update(text=known.text if known else None, target_value=finite(known.target_value) if known else None,
                     target_unit=known.target_unit if known else None)
     return {"nip": nip, "month": args["month"], "working_days": len(cfg.calendar.working_days(first, last)),
             "days_logged": days_logged, **summary}

@@ -9,7 +9,6 @@ These add the rules only this service has:
 | ACTIVITY_EVIDENCE_DIR | var/evidence | where uploaded evidence files are stored (shared storage when several web pods run) |
 | ACTIVITY_EVIDENCE_MAX_BYTES | 5242880 | largest accepted upload |
 | ACTIVITY_EVIDENCE_TYPES | application/pdf,image/jpeg,image/png | accepted content types (recognised by content; also image/webp) |
-| ACTIVITY_BATCH_MAX_ITEMS | 100 | most entries in one offline batch |
 | KINERJA_WORKING_DAYS | mon,tue,wed,thu,fri | working weekdays (also ranges: ``mon-sat``); the same setting notification-service's reminders read |
 | KINERJA_HOLIDAYS | (none) | days off (libur nasional, cuti bersama): comma-separated ``YYYY-MM-DD`` or ``YYYY-MM-DD=Name`` |
 | KINERJA_HOLIDAYS_FILE | (none) | a file of days off, one ``YYYY-MM-DD Name`` per line, ``#`` comments (adds to KINERJA_HOLIDAYS) |
@@ -17,6 +16,10 @@ These add the rules only this service has:
 The working-day calendar uses KINERJA_* names because it is one calendar for the whole
 deployment. Each setting is read from the service's Settings (``settings.extra``) first, then
 the process environment. A bad value raises ConfigError naming the variable.
+
+The most entries in one offline batch is no setting but ``domain.MAX_BATCH_ITEMS`` (100): the
+OpenAPI document states it as maxItems and the schema enforces that very number. The former
+ACTIVITY_BATCH_MAX_ITEMS is refused at start-up rather than silently ignored.
 """
 from __future__ import annotations
 
@@ -30,7 +33,7 @@ from kinerja_shared.config import ConfigError, Settings, env_get, env_int
 
 from kinerja_shared.calendar import WorkCalendar, calendar_from_env
 
-from .domain import DEFAULT_EVIDENCE_TYPES, KNOWN_TYPES
+from .domain import DEFAULT_EVIDENCE_TYPES, KNOWN_TYPES, MAX_BATCH_ITEMS
 
 
 
@@ -42,7 +45,6 @@ class ActivityConfig:
     evidence_max_bytes: int = 5 * 1024 * 1024
     evidence_types: tuple[str, ...] = DEFAULT_EVIDENCE_TYPES
     calendar: WorkCalendar = WorkCalendar()
-    batch_max_items: int = 100
 
     @classmethod
     def from_settings(cls, settings: Settings, env: Mapping[str, str] | None = None) -> "ActivityConfig":
@@ -61,6 +63,9 @@ class ActivityConfig:
         if unknown or not types:
             raise ConfigError(f"ACTIVITY_EVIDENCE_TYPES may list only {', '.join(KNOWN_TYPES)}; got {', '.join(unknown) or 'nothing'}")
         calendar = calendar_from_env(source)
+        if get("ACTIVITY_BATCH_MAX_ITEMS") is not None:
+            raise ConfigError("ACTIVITY_BATCH_MAX_ITEMS is no longer a setting: a batch holds at most "
+                              f"{MAX_BATCH_ITEMS} entries, as the OpenAPI document says; remove the variable")
         return cls(
             timezone=ZoneInfo(settings.timezone),
             edit_window_close_day=integer("ACTIVITY_EDIT_WINDOW_CLOSE_DAY", 5, 0, 28),
@@ -68,7 +73,6 @@ class ActivityConfig:
             evidence_max_bytes=integer("ACTIVITY_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024, 1, 1024 * 1024 * 1024),
             evidence_types=types,
             calendar=calendar,
-            batch_max_items=integer("ACTIVITY_BATCH_MAX_ITEMS", 100, 1, 1000),
         )
 
 

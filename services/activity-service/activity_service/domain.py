@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable, Mapping
 
+from kinerja_shared.numbers import MAX_ENTRY_QUANTITY, finite, usable_quantity
+
 
 class DomainError(ValueError):
     """A rule was broken; ``field`` names what the caller should fix."""
@@ -141,10 +143,13 @@ def check_date(day: date, today: date, close_day: int, field_name: str = "date")
 
 
 def check_quantity(quantity: float | None) -> None:
+    """A quantity within the per-entry bounds (the schema checks them too; an edit merges a stored value)."""
     if quantity is None or quantity != quantity:  # NaN
         raise DomainError("quantity", "is required")
     if quantity < 0:
         raise DomainError("quantity", "must not be negative")
+    if usable_quantity(quantity) is None:
+        raise DomainError("quantity", f"must be at most {MAX_ENTRY_QUANTITY:,} per entry")
 
 
 def month_bounds(month: str) -> tuple[date, date]:
@@ -187,6 +192,7 @@ def indicator_in_force(candidates: Iterable[IndicatorInForce], indicator_id: str
 # -- evidence --------------------------------------------------------------------------------
 
 MAX_EVIDENCE_ITEMS = 10
+MAX_BATCH_ITEMS = 100  # most entries in one offline batch: the OpenAPI document's maxItems and the check are this one number
 # content type -> (file extension, magic-number test). Only types we can recognise by content.
 KNOWN_TYPES: dict[str, tuple[str, object]] = {
     "application/pdf": (".pdf", lambda head: head.startswith(b"%PDF-")),
@@ -246,14 +252,16 @@ SUMMARY_BUCKETS = {ACCEPTED: "verified", PENDING: "pending", REJECTED: "rejected
 
 
 def _bucket() -> dict:
-    return {"minutes": 0, "entries": 0, "quantity": 0.0}
+    return {"minutes": 0, "entries": 0, "quantity": 0.0, "quantity_excluded": 0}
 
 
 def monthly_summary(rows: Iterable[Mapping]) -> dict:
-    """Fold (indicator_id, plan_id, status, minutes, entries, quantity) rows into the monthly summary.
+    """Fold (indicator_id, plan_id, status, minutes, entries, quantity, quantity_excluded) rows into the monthly summary.
 
     Withdrawn entries count nowhere; accepted ones are 'verified'. The totals add up the
-    indicators, so the two views always agree.
+    indicators, so the two views always agree. ``quantity`` adds up the usable quantities only;
+    ``quantity_excluded`` counts the entries whose stored quantity is not (not finite, or above
+    the per-entry maximum: stored before the bound existed), so a sum never overflows.
     """
     totals = {name: _bucket() for name in SUMMARY_BUCKETS.values()}
     indicators: dict[tuple, dict] = {}
@@ -266,10 +274,13 @@ def monthly_summary(rows: Iterable[Mapping]) -> dict:
             "indicator_id": row["indicator_id"], "plan_id": row.get("plan_id"), "result_id": row.get("result_id"),
             "quantity_unit": row.get("quantity_unit"), **{name: _bucket() for name in SUMMARY_BUCKETS.values()},
         })
+        quantity = finite(row["quantity"] or 0)
+        excluded = int(row.get("quantity_excluded") or 0) + (1 if quantity is None else 0)
         for target in (entry[bucket_name], totals[bucket_name]):
             target["minutes"] += int(row["minutes"] or 0)
             target["entries"] += int(row["entries"] or 0)
-            target["quantity"] = round(target["quantity"] + float(row["quantity"] or 0), 6)
+            target["quantity"] = round(target["quantity"] + (quantity or 0.0), 6)
+            target["quantity_excluded"] += excluded
     return {"totals": totals, "indicators": sorted(indicators.values(), key=lambda e: (e["indicator_id"], e["plan_id"] or ""))}
 
 

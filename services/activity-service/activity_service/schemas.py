@@ -5,13 +5,24 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate as v
 
+from kinerja_shared.numbers import MAX_ENTRY_QUANTITY, QUANTITY_PLACES
+from kinerja_shared.web.fields import BoundedNumber
 from kinerja_shared.web.pagination import PageArgs
 
-from .domain import DECISIONS, MAX_EVIDENCE_ITEMS, STATUSES
+from .domain import DECISIONS, MAX_BATCH_ITEMS, MAX_EVIDENCE_ITEMS, STATUSES
 
 NIP_RE = r"^[0-9]{18}$"
 NIP = ma.fields.String(validate=v.Regexp(NIP_RE, error="must be exactly 18 digits"),
                        metadata={"description": "18-digit NIP", "example": "198503302010011002"})
+QUANTITY_DOC = ("Quantity realised in this entry, in the indicator's unit. At most what one person can do in one entry's "
+                "time: log a larger count over several entries (money in thousands or millions of rupiah)")
+
+
+def quantity_field(**kwargs) -> BoundedNumber:
+    return BoundedNumber(minimum=0, maximum=MAX_ENTRY_QUANTITY, places=QUANTITY_PLACES, metadata={"description": QUANTITY_DOC},
+                         **kwargs)
+
+
 HHMM = dict(validate=v.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="must be a time of day HH:MM (00:00 to 23:59)"))
 
 
@@ -43,7 +54,7 @@ class ActivityIn(ma.Schema):
     indicator_id = ma.fields.String(required=True, validate=v.Length(min=1, max=64),
                                     metadata={"description": "An indicator of the caller's approved plan in force on date"})
     description = ma.fields.String(required=True, validate=v.Length(min=1, max=4000), metadata={"description": "What was done (kegiatan)"})
-    quantity = ma.fields.Float(required=True, allow_nan=False, metadata={"description": "Quantity realised, not negative"})
+    quantity = quantity_field(required=True)
     quantity_unit = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=50), metadata={"example": "dokumen"})
     evidence = ma.fields.List(ma.fields.Nested(EvidenceLinkIn), load_default=list, validate=v.Length(max=MAX_EVIDENCE_ITEMS),
                               metadata={"description": "Evidence links (bukti dukung)"})
@@ -55,7 +66,7 @@ class ActivityPatch(ma.Schema):
     end_time = ma.fields.String(**HHMM)
     indicator_id = ma.fields.String(validate=v.Length(min=1, max=64))
     description = ma.fields.String(validate=v.Length(min=1, max=4000))
-    quantity = ma.fields.Float(allow_nan=False)
+    quantity = quantity_field()
     quantity_unit = ma.fields.String(allow_none=True, validate=v.Length(max=50))
     evidence = ma.fields.List(ma.fields.Nested(EvidenceLinkIn), validate=v.Length(max=MAX_EVIDENCE_ITEMS),
                               metadata={"description": "Replaces the links; uploaded files stay"})
@@ -85,7 +96,8 @@ class ActivityOut(ma.Schema):
     end_time = ma.fields.String()
     minutes = ma.fields.Integer()
     description = ma.fields.String()
-    quantity = ma.fields.Float()
+    quantity = ma.fields.Float(allow_none=True, metadata={"description": "null only when the stored value is not a finite "
+                                                                         "number (stored before the bounds existed)"})
     quantity_unit = ma.fields.String(allow_none=True)
     evidence = ma.fields.List(ma.fields.Nested(EvidenceOut))
     status = ma.fields.String(metadata={"description": "pending, accepted, rejected, withdrawn"})
@@ -120,8 +132,9 @@ class LenientItem(ma.fields.Nested):
 
 
 class BatchIn(ma.Schema):
-    items = ma.fields.List(LenientItem(ActivityIn), required=True, validate=v.Length(min=1, max=1000),
-                           metadata={"description": "Entries logged offline; each is accepted or refused on its own"})
+    items = ma.fields.List(LenientItem(ActivityIn), required=True, validate=v.Length(min=1, max=MAX_BATCH_ITEMS),
+                           metadata={"description": f"Entries logged offline (at most {MAX_BATCH_ITEMS}); each is accepted or "
+                                                    "refused on its own"})
 
 
 class ItemProblem(ma.Schema):
@@ -217,7 +230,10 @@ class MonthlyQuery(ma.Schema):
 class Bucket(ma.Schema):
     minutes = ma.fields.Integer()
     entries = ma.fields.Integer()
-    quantity = ma.fields.Float()
+    quantity = ma.fields.Float(metadata={"description": "Sum of the entries' quantities (those counted: see quantity_excluded)"})
+    quantity_excluded = ma.fields.Integer(metadata={
+        "description": "Entries whose stored quantity is not a finite number within the per-entry maximum (stored before "
+                       "the bound existed): counted in entries and minutes, left out of quantity"})
 
 
 class IndicatorSummary(ma.Schema):

@@ -399,7 +399,10 @@ _SQL_EVIDENCE = f"""CASE WHEN strpos(page.evidence::text, '"file"') = 0 THEN pag
        WHERE e.item ->> 'kind' = 'file'
     ) AS f), '{{}}'::json) ORDER BY e.n)
   FROM json_array_elements(page.evidence) WITH ORDINALITY AS e(item, n)) END"""
-_SQL_QUANTITY = ("(CASE WHEN page.quantity = trunc(page.quantity) AND abs(page.quantity) < 1e15 "
+# Strict JSON: a quantity stored before the bounds that is not a finite number (PostgreSQL's float8 holds NaN and
+# ±Infinity, whose text is not JSON) is null, as api._out_json writes it.
+_SQL_QUANTITY = ("(CASE WHEN page.quantity IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8) THEN 'null' "
+                 "WHEN page.quantity = trunc(page.quantity) AND abs(page.quantity) < 1e15 "
                  "THEN trunc(page.quantity)::bigint::text || '.0' ELSE page.quantity::text END)::json")
 _ITEM_FIELDS = (  # ActivityOut's fields, in order, as SQL over the page's columns
     ("id", "page.id"), ("nip", "page.nip"), ("rater_nip", "page.rater_nip"), ("unit_id", "page.unit_id"),

@@ -28,9 +28,8 @@ def test_values_from_the_environment(tmp_path):
     holidays.write_text("2026-08-17 Hari Kemerdekaan\n# cuti bersama\n2026-12-24\n")
     cfg = config(ACTIVITY_EDIT_WINDOW_CLOSE_DAY="10", ACTIVITY_EVIDENCE_DIR=str(tmp_path), ACTIVITY_EVIDENCE_MAX_BYTES="1000",
                  ACTIVITY_EVIDENCE_TYPES="application/pdf, image/webp", KINERJA_WORKING_DAYS="mon-sat",
-                 KINERJA_HOLIDAYS="2026-01-01=Tahun Baru,2026-03-19", KINERJA_HOLIDAYS_FILE=str(holidays),
-                 ACTIVITY_BATCH_MAX_ITEMS="20")
-    assert (cfg.edit_window_close_day, cfg.evidence_max_bytes, cfg.batch_max_items) == (10, 1000, 20)
+                 KINERJA_HOLIDAYS="2026-01-01=Tahun Baru,2026-03-19", KINERJA_HOLIDAYS_FILE=str(holidays))
+    assert (cfg.edit_window_close_day, cfg.evidence_max_bytes) == (10, 1000)
     assert cfg.evidence_types == ("application/pdf", "image/webp")
     assert cfg.calendar.is_working_day(date(2026, 8, 15))  # a Saturday, with mon-sat
     assert cfg.calendar.holiday(date(2026, 8, 17)) == "Hari Kemerdekaan"
@@ -46,7 +45,7 @@ def test_values_from_the_environment(tmp_path):
     ("KINERJA_WORKING_DAYS", "mon,funday"),
     ("KINERJA_HOLIDAYS", "2026-02-30"),
     ("KINERJA_HOLIDAYS_FILE", "/no/such/file"),
-    ("ACTIVITY_BATCH_MAX_ITEMS", "100000"),
+    ("ACTIVITY_BATCH_MAX_ITEMS", "20"),  # no longer a setting: the documented maxItems is the limit
 ])
 def test_a_bad_value_is_refused_naming_the_setting(name, value):
     with pytest.raises(ConfigError, match=name):

@@ -206,9 +206,9 @@ def test_monthly_summary_splits_by_status_and_totals_add_up():
     ]
     summary = domain.monthly_summary(rows)
     i1, i2 = summary["indicators"]
-    assert i1["verified"] == {"minutes": 120, "entries": 2, "quantity": 3.0}
-    assert i1["pending"] == {"minutes": 30, "entries": 1, "quantity": 1.0}
-    assert i2["rejected"] == {"minutes": 60, "entries": 1, "quantity": 0.5}
+    assert i1["verified"] == {"minutes": 120, "entries": 2, "quantity": 3.0, "quantity_excluded": 0}
+    assert i1["pending"] == {"minutes": 30, "entries": 1, "quantity": 1.0, "quantity_excluded": 0}
+    assert i2["rejected"] == {"minutes": 60, "entries": 1, "quantity": 0.5, "quantity_excluded": 0}
     assert summary["totals"]["verified"]["minutes"] == 120
     assert summary["totals"]["rejected"]["entries"] == 1
     assert sum(b["minutes"] for b in summary["totals"].values()) == 210  # withdrawn counts nowhere
@@ -218,3 +218,20 @@ def test_fingerprint_is_stable_and_sensitive():
     a = {"date": date(2026, 3, 2), "quantity": 1.0, "evidence": []}
     assert domain.fingerprint(a) == domain.fingerprint(dict(reversed(list(a.items()))))
     assert domain.fingerprint(a) != domain.fingerprint({**a, "quantity": 2.0})
+
+
+def test_monthly_summary_leaves_unusable_quantities_out_and_counts_them():
+    rows = [
+        {"indicator_id": "i1", "plan_id": "p", "status": "accepted", "minutes": 60, "entries": 2, "quantity": 4,
+         "quantity_excluded": 1},  # the SQL left one entry's stored quantity out
+        {"indicator_id": "i2", "plan_id": "p", "status": "accepted", "minutes": 60, "entries": 1, "quantity": float("inf")},
+    ]
+    summary = domain.monthly_summary(rows)
+    assert summary["totals"]["verified"] == {"minutes": 120, "entries": 3, "quantity": 4.0, "quantity_excluded": 2}
+
+
+@pytest.mark.parametrize("quantity", [float("inf"), float("nan"), 10_000.01, 1e308])
+def test_a_quantity_outside_the_per_entry_bounds_breaks_a_rule(quantity):
+    with pytest.raises(domain.DomainError) as caught:
+        domain.check_quantity(quantity)
+    assert caught.value.field == "quantity"

@@ -45,11 +45,11 @@ def test_monthly_summary_matches_the_entries(svc):
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     by_indicator = {i["indicator_id"]: i for i in body["indicators"]}
-    assert by_indicator["i1"]["verified"] == {"minutes": 60, "entries": 1, "quantity": 2.0}
-    assert by_indicator["i1"]["pending"] == {"minutes": 30, "entries": 1, "quantity": 1.0}
-    assert by_indicator["i1"]["rejected"] == {"minutes": 0, "entries": 0, "quantity": 0.0}
-    assert by_indicator["i2"]["rejected"] == {"minutes": 45, "entries": 1, "quantity": 3.0}
-    assert by_indicator["i2"]["pending"] == {"minutes": 60, "entries": 1, "quantity": 4.0}  # the withdrawn one counts nowhere
+    assert by_indicator["i1"]["verified"] == {"minutes": 60, "entries": 1, "quantity": 2.0, "quantity_excluded": 0}
+    assert by_indicator["i1"]["pending"] == {"minutes": 30, "entries": 1, "quantity": 1.0, "quantity_excluded": 0}
+    assert by_indicator["i1"]["rejected"] == {"minutes": 0, "entries": 0, "quantity": 0.0, "quantity_excluded": 0}
+    assert by_indicator["i2"]["rejected"] == {"minutes": 45, "entries": 1, "quantity": 3.0, "quantity_excluded": 0}
+    assert by_indicator["i2"]["pending"] == {"minutes": 60, "entries": 1, "quantity": 4.0, "quantity_excluded": 0}  # the withdrawn one counts nowhere
     assert by_indicator["i1"]["text"] == "Dokumen i1" and by_indicator["i1"]["target_unit"] == "dokumen"
     assert body["totals"]["verified"]["minutes"] == 60 and body["totals"]["pending"]["entries"] == 2
     assert body["days_logged"] == 1 and body["working_days"] >= 19
@@ -57,7 +57,7 @@ def test_monthly_summary_matches_the_entries(svc):
     # The same figures computed from the entries themselves.
     items = svc.client.get("/api/v1/activities", query_string={"month": month, "limit": 200},
                            headers=svc.token(E1)).get_json()["items"]
-    expected = defaultdict(lambda: {"minutes": 0, "entries": 0, "quantity": 0.0})
+    expected = defaultdict(lambda: {"minutes": 0, "entries": 0, "quantity": 0.0, "quantity_excluded": 0})
     bucket = {"accepted": "verified", "pending": "pending", "rejected": "rejected"}
     for item in items:
         if item["status"] in bucket:

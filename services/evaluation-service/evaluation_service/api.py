@@ -15,10 +15,11 @@ from datetime import date, datetime
 
 from flask import Response, request
 from flask_smorest import Blueprint
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 
 from kinerja_shared import audit
 from kinerja_shared.db import upsert, utcnow
+from kinerja_shared.numbers import MAX_ENTRY_QUANTITY, finite, usable_coefficient
 from kinerja_shared.outbox import publish
 from kinerja_shared.web.app_factory import current_principal, runtime
 from kinerja_shared.web.etag import check_if_match, etag_for
@@ -126,6 +127,7 @@ def _period_of(row) -> domain.Period:
 
 def _eval_out(row) -> dict:
     out = dict(row._mapping)
+    out["credit_points"] = finite(out.get("credit_points"))
     out["period"] = _period_of(row).as_dict()
     for name in ("period_id", "period_kind", "period_start", "period_end", "year"):
         out.pop(name, None)
@@ -159,10 +161,14 @@ def _plan(conn, plan_id: str):
 def _activity_sums(conn, plan_ids: list[str], period: domain.Period):
     """Per (plan, indicator, status): quantity and minutes in the period and from the plan's start to its end."""
     in_period = activities.c.date >= period.start
+    # Only quantities within the per-entry bounds are added up: one stored before them (1e308, Infinity, NaN)
+    # would overflow the sum; those are counted instead (x_to_date). PostgreSQL orders NaN above every number.
+    usable = activities.c.quantity.between(0, MAX_ENTRY_QUANTITY)
     return conn.execute(
         select(activities.c.plan_id, activities.c.indicator_id, activities.c.status,
-               func.sum(case((in_period, activities.c.quantity), else_=0)).label("q_in"),
-               func.sum(activities.c.quantity).label("q_to_date"),
+               func.sum(case((and_(in_period, usable), activities.c.quantity), else_=0.0)).label("q_in"),
+               func.sum(case((usable, activities.c.quantity), else_=0.0)).label("q_to_date"),
+               func.sum(case((usable, 0), else_=1)).label("x_to_date"),
                func.sum(case((in_period, activities.c.minutes), else_=0)).label("m_in"),
                func.sum(case((in_period, 1), else_=0)).label("n_in"))
         .where(activities.c.plan_id.in_(plan_ids), activities.c.date <= period.end, activities.c.status != "withdrawn")
@@ -176,10 +182,11 @@ def _results_view(plan, period: domain.Period, sums, form: dict, continuous: lis
     for s in sums:
         if s.plan_id != plan.id:
             continue
-        entry = by_indicator.setdefault(s.indicator_id, {"q_in": 0.0, "q_to_date": 0.0, "m_in": 0, "pending": 0})
+        entry = by_indicator.setdefault(s.indicator_id, {"q_in": 0.0, "q_to_date": 0.0, "m_in": 0, "pending": 0, "excluded": 0})
         if s.status == "accepted":
-            entry["q_in"] += float(s.q_in or 0)
-            entry["q_to_date"] += float(s.q_to_date or 0)
+            entry["q_in"] += finite(s.q_in) or 0.0
+            entry["q_to_date"] += finite(s.q_to_date) or 0.0
+            entry["excluded"] += int(s.x_to_date or 0)
             entry["m_in"] += int(s.m_in or 0)
         elif s.status == "pending":
             entry["pending"] += int(s.n_in or 0)
@@ -188,9 +195,9 @@ def _results_view(plan, period: domain.Period, sums, form: dict, continuous: lis
     for result in plan.results:
         indicators, realised = [], []
         for ind in result.get("indicators", []):
-            sums_ = by_indicator.get(ind["indicator_id"], {"q_in": 0.0, "q_to_date": 0.0, "m_in": 0, "pending": 0})
+            sums_ = by_indicator.get(ind["indicator_id"], {"q_in": 0.0, "q_to_date": 0.0, "m_in": 0, "pending": 0, "excluded": 0})
             r = domain.realisation(ind["indicator_id"], ind.get("target_value"), sums_["q_in"], sums_["q_to_date"],
-                                   plan.period_start, plan.period_end, period)
+                                   plan.period_start, plan.period_end, period, sums_["excluded"])
             realised.append(r)
             indicators.append({**r.as_dict(), "aspect": ind.get("aspect"), "text": ind.get("text"),
                                "target_unit": ind.get("target_unit"), "minutes_in_period": sums_["m_in"],
@@ -278,7 +285,7 @@ def _detail(conn, row) -> dict:
         "organisational_predicate": _org_predicate(conn, row.unit_id, row.period_id),
         "pending": {"activities_pending": counts["pending"], "activities_accepted": counts["accepted"],
                     "activities_rejected": counts["rejected"], "activities_total": sum(counts.values())},
-        "activities": [dict(a._mapping) for a in recent],
+        "activities": [{**a._mapping, "quantity": finite(a.quantity)} for a in recent],
         "feedback": continuous,
         "periodic": periodic,
         "revisions": revisions,
@@ -286,9 +293,10 @@ def _detail(conn, row) -> dict:
 
 
 def _coefficient(emp, plan):
+    """The employee's yearly coefficient (the directory's, else the plan's); None when absent or outside the bounds."""
     if emp is not None and emp.functional_coefficient is not None:
-        return emp.functional_coefficient
-    return plan.functional_coefficient
+        return usable_coefficient(emp.functional_coefficient)
+    return usable_coefficient(plan.functional_coefficient)
 
 
 # -- evaluations: endpoints ------------------------------------------------------------------
@@ -713,7 +721,7 @@ def export_predicates(args, unit_id):
         "nip": r.nip, "name": r.name, "unit_id": r.unit_id, "period_id": r.period_id, "period_kind": r.period_kind,
         "period_start": r.period_start, "period_end": r.period_end, "rater_nip": r.rater_nip,
         "results_rating": r.results_rating, "behaviour_rating": r.behaviour_rating, "predicate": r.predicate,
-        "predicate_name": domain.PREDICATE_NAMES_ID.get(r.predicate), "credit_points": r.credit_points,
+        "predicate_name": domain.PREDICATE_NAMES_ID.get(r.predicate), "credit_points": finite(r.credit_points),
         "revision": r.revision, "closed_at": r.closed_at, "calibrated": calibration is not None,
     } for r in rows]
     if fmt == "csv":

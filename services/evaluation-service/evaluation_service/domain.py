@@ -19,6 +19,8 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Mapping
 
+from kinerja_shared.numbers import finite, round_half_up, usable_coefficient, usable_target
+
 
 class DomainError(ValueError):
     """A rule was broken; ``field`` names what the caller should fix."""
@@ -215,8 +217,10 @@ from kinerja_shared.calendar import WEEKDAYS, WorkCalendar, parse_holidays, pars
 
 # -- realisation -----------------------------------------------------------------------------
 
-def _round1(value: float) -> float:
-    return float(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+def _round1(value: float) -> float | None:
+    """One decimal, half up; None for a value that is not a finite number (never a Decimal overflow)."""
+    number = finite(value)
+    return round_half_up(number, 1) if number is not None else None
 
 
 @dataclass(frozen=True)
@@ -228,30 +232,39 @@ class IndicatorRealisation:
     expected_to_date: float | None      # target × the share of the plan's span elapsed by the period's end
     percent_of_target: float | None     # realised_to_date / target × 100
     percent_of_expected: float | None   # realised_to_date / expected_to_date × 100 (drives the suggestion)
+    target_usable: bool | None = None   # None: no numeric target; False: a stored target outside the bounds (no percentage)
+    quantity_excluded: int = 0          # verified entries left out: their stored quantity is outside the per-entry bounds
 
     def as_dict(self) -> dict:
         return self.__dict__.copy()
 
 
 def realisation(indicator_id: str, target_value, realised_in_period: float, realised_to_date: float,
-                plan_start: date, plan_end: date, period: Period) -> IndicatorRealisation:
+                plan_start: date, plan_end: date, period: Period, quantity_excluded: int = 0) -> IndicatorRealisation:
     """Verified quantity against the indicator's target.
 
     The target is for the plan's whole span, so a periodic evaluation expects the share of it
     that fits the months elapsed from the plan's start to the period's end (3/12 after Q1 of a
     full-year plan, 12/12 in Q4 and in the annual evaluation). Indicators without a numeric
-    target (qualitative plans) get no percentage; the rater assesses them.
+    target (qualitative plans) get no percentage; the rater assesses them. Neither does a target
+    stored outside the bounds of kinerja_shared.numbers (before they existed): ``target_usable``
+    says so, and no percentage overflows.
     """
-    target = float(target_value) if target_value is not None else None
-    if not target or target <= 0:
-        return IndicatorRealisation(indicator_id, target, realised_in_period, realised_to_date, None, None, None)
+    shown = finite(target_value)
+    realised_in_period = finite(realised_in_period) or 0.0
+    realised_to_date = finite(realised_to_date) or 0.0
+    target = usable_target(target_value)
+    usable = None if target_value is None or shown == 0 else target is not None  # 0: no numeric target, as None
+    if target is None:
+        return IndicatorRealisation(indicator_id, shown, realised_in_period, realised_to_date, None, None, None, usable,
+                                    quantity_excluded)
     elapsed = months_between(plan_start, min(period.end, plan_end))
     span = max(months_between(plan_start, plan_end), 1)
     expected = target * min(elapsed, span) / span
     return IndicatorRealisation(
         indicator_id, target, realised_in_period, realised_to_date, round(expected, 4),
         _round1(realised_to_date / target * 100),
-        _round1(realised_to_date / expected * 100) if expected > 0 else None,
+        _round1(realised_to_date / expected * 100) if expected > 0 else None, usable, quantity_excluded,
     )
 
 
@@ -501,6 +514,8 @@ def credit_points(predicate: str, yearly_coefficient, months: int = 12) -> float
 
     None when the employee has no coefficient (not a functional)."""
     if yearly_coefficient is None:
+        return None
+    if usable_coefficient(yearly_coefficient) is None:  # stored before the bound existed: no figure rather than an overflow
         return None
     if predicate not in CREDIT_SHARE:
         raise DomainError("predicate", f"must be one of {', '.join(PREDICATES)}")

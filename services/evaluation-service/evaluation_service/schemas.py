@@ -90,6 +90,12 @@ class IndicatorRealisationOut(ma.Schema):
     percent_of_expected = ma.fields.Float(allow_none=True)
     minutes_in_period = ma.fields.Integer()
     pending_in_period = ma.fields.Integer(metadata={"description": "Activities awaiting verification"})
+    target_usable = ma.fields.Boolean(allow_none=True, metadata={
+        "description": "null without a numeric target; false when the stored target is outside the bounds (not finite, "
+                       "below 0.01 or above the maximum of a target): no percentage is computed against it"})
+    quantity_excluded = ma.fields.Integer(metadata={
+        "description": "Verified entries left out of the realisation: their stored quantity is not a finite number within "
+                       "the per-entry maximum (stored before the bound existed)"})
 
 
 class ResultFormOut(ma.Schema):

@@ -3,10 +3,13 @@
 | variable | default | meaning |
 |---|---|---|
 | PLAN_DEADLINE | 01-31 | MM-DD: the day of the year by which every employee's plan should be approved (completion monitoring) |
-| PLAN_BULK_MAX_ITEMS | 500 | most plans in one bulk approval |
 
 The common settings (database, Kafka, JWT, time zone) come from kinerja_shared.config. A bad
 value raises ConfigError naming the variable, which stops gunicorn at start-up.
+
+The most plans in one bulk approval is no setting but ``domain.MAX_BULK_APPROVE_ITEMS`` (500): the
+OpenAPI document states it as maxItems and the schema enforces that very number. The former
+PLAN_BULK_MAX_ITEMS is refused at start-up rather than silently ignored.
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from kinerja_shared.config import ConfigError, Settings
 
-from .domain import DEFAULT_DEADLINE, deadline_for, parse_deadline
+from .domain import DEFAULT_DEADLINE, MAX_BULK_APPROVE_ITEMS, deadline_for, parse_deadline
 
 
 
@@ -24,7 +27,6 @@ from .domain import DEFAULT_DEADLINE, deadline_for, parse_deadline
 class PlanConfig:
     timezone: ZoneInfo
     deadline: tuple[int, int] = (1, 31)
-    bulk_max_items: int = 500
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "PlanConfig":
@@ -34,10 +36,10 @@ class PlanConfig:
             deadline = parse_deadline(raw)
         except ValueError as exc:
             raise ConfigError(f"PLAN_DEADLINE {exc}") from None
-        raw_max = (extra.get("PLAN_BULK_MAX_ITEMS") or "").strip() or "500"
-        if not raw_max.isdigit() or not 1 <= int(raw_max) <= 5000:
-            raise ConfigError(f"PLAN_BULK_MAX_ITEMS must be a whole number from 1 to 5000, got {raw_max!r}")
-        return cls(timezone=ZoneInfo(settings.timezone), deadline=deadline, bulk_max_items=int(raw_max))
+        if (extra.get("PLAN_BULK_MAX_ITEMS") or "").strip():
+            raise ConfigError(f"PLAN_BULK_MAX_ITEMS is no longer a setting: a bulk approval holds at most "
+                              f"{MAX_BULK_APPROVE_ITEMS} plans, as the OpenAPI document says; remove the variable")
+        return cls(timezone=ZoneInfo(settings.timezone), deadline=deadline)
 
     def today(self) -> date:
         return datetime.now(self.timezone).date()

@@ -88,6 +88,8 @@ BEHAVIOUR_NAMES_ID = {
     "collaborative": "Kolaboratif",
 }
 ATTACHMENT_KINDS = ("resources", "accountability", "consequences")
+# Most plans in one bulk approval: the OpenAPI document's maxItems and the check are this one number.
+MAX_BULK_APPROVE_ITEMS = 500
 
 DRAFT, SUBMITTED, APPROVED, CLOSED = "draft", "submitted", "approved", "closed"
 STATUSES = (DRAFT, SUBMITTED, APPROVED, CLOSED)

@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from kinerja_shared.numbers import COEFFICIENT_PLACES, MAX_FUNCTIONAL_COEFFICIENT, round_half_up, within
+
 from .domain import EMPLOYEE_FIELDS, TRACKED_FIELDS, changed_fields, nip_problem, unit_id_problem
 
 EMPLOYEE_COLUMNS = ("nip", "name", "position", "rank", "grade", "unit_id", "rater_nip", "rater_superior_nip", "email",
@@ -361,10 +363,10 @@ def _number(value, name: str, errors: _Errors) -> float | None:
         number = float(str(value).replace(",", ".")) if not isinstance(value, bool) else None
     except ValueError:
         number = None
-    if number is None or number != number or not 0 <= number <= 1000:
-        errors.add(name, "must be a number from 0 to 1000")
+    if within(number, 0, MAX_FUNCTIONAL_COEFFICIENT) is None:
+        errors.add(name, f"must be a number from 0 to {MAX_FUNCTIONAL_COEFFICIENT}")
         return None
-    return number
+    return round_half_up(number, COEFFICIENT_PLACES)
 
 
 def _date(value, name: str, errors: _Errors, today: date) -> date | None:

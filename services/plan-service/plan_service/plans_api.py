@@ -405,10 +405,7 @@ def approve_bulk(body):
     ``plan``, or 403/404/409/412/422 with a ``problem``. One transaction; PlanApproved for each.
     """
     p = current_principal()
-    items = body["items"]
-    limit = current_config().bulk_max_items
-    if len(items) > limit:
-        raise field_error("items", f"at most {limit} plans per request (PLAN_BULK_MAX_ITEMS)")
+    items = body["items"]  # at most domain.MAX_BULK_APPROVE_ITEMS: BulkApproveIn checks it, and documents it as maxItems
     now = utcnow()
     results, to_publish, audit_rows = [], [], []
     with runtime().engine.begin() as conn:

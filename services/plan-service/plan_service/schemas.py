@@ -2,9 +2,11 @@
 import marshmallow as ma
 from marshmallow import validate as v
 
+from kinerja_shared.numbers import COEFFICIENT_PLACES, MAX_FUNCTIONAL_COEFFICIENT, MAX_TARGET_VALUE, MAX_VERSION, TARGET_PLACES
+from kinerja_shared.web.fields import BoundedNumber
 from kinerja_shared.web.pagination import PageArgs
 
-from .domain import (AMENDMENT_STATUSES, APPROACHES, ASPECTS, BEHAVIOUR_VALUES, MODELS, PERSPECTIVES, RESULT_KINDS,
+from .domain import (MAX_BULK_APPROVE_ITEMS, AMENDMENT_STATUSES, APPROACHES, ASPECTS, BEHAVIOUR_VALUES, MODELS, PERSPECTIVES, RESULT_KINDS,
                      REVISION_KINDS, STATUSES)
 
 NIP_PATTERN = r"^[0-9]{18}$"
@@ -78,8 +80,10 @@ class EmployeeBase(ma.Schema):
     rater_superior_nip = nip_field(load_default=None, allow_none=True)
     email = ma.fields.Email(load_default=None, allow_none=True, validate=v.Length(max=254))
     phone = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=32))
-    functional_coefficient = ma.fields.Float(load_default=None, allow_none=True, validate=v.Range(min=0, max=1000),
-                                             metadata={"description": "Yearly credit-point coefficient (koefisien) for functionals"})
+    functional_coefficient = BoundedNumber(minimum=0, maximum=MAX_FUNCTIONAL_COEFFICIENT, places=COEFFICIENT_PLACES,
+                                           load_default=None, allow_none=True,
+                                           metadata={"description": "Yearly credit-point coefficient (koefisien) for "
+                                                                    "functionals (Ahli Utama, the highest, is 50)"})
     active = ma.fields.Boolean(load_default=True)
 
 
@@ -186,8 +190,9 @@ class IndicatorIn(ma.Schema):
                                     metadata={"description": "Keep the id when editing; a new indicator gets one"})
     aspect = ma.fields.String(required=True, validate=v.OneOf(ASPECTS))
     text = ma.fields.String(required=True, validate=v.Length(min=1, max=2000))
-    target_value = ma.fields.Float(load_default=None, allow_none=True, validate=v.Range(min=0),
-                                   metadata={"description": "Required for a quantitative plan; none for a qualitative one"})
+    target_value = BoundedNumber(minimum=0, maximum=MAX_TARGET_VALUE, places=TARGET_PLACES, load_default=None, allow_none=True,
+                                 metadata={"description": "Required for a quantitative plan; none for a qualitative one. "
+                                                          "A year's target for one person (money in thousands of rupiah)"})
     target_unit = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=50))
 
 
@@ -304,11 +309,13 @@ class CopyIn(ma.Schema):
 
 class BulkApproveItem(ma.Schema):
     id = ma.fields.String(required=True, validate=v.Length(min=1, max=64))
-    version = ma.fields.Integer(load_default=None, allow_none=True, metadata={"description": "Optional: the version read (412 if stale)"})
+    version = ma.fields.Integer(load_default=None, allow_none=True, validate=v.Range(min=1, max=MAX_VERSION),
+                               metadata={"description": "Optional: the version read (412 if stale)"})
 
 
 class BulkApproveIn(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(BulkApproveItem), required=True, validate=v.Length(min=1, max=5000))
+    items = ma.fields.List(ma.fields.Nested(BulkApproveItem), required=True, validate=v.Length(min=1, max=MAX_BULK_APPROVE_ITEMS),
+                          metadata={"description": f"At most {MAX_BULK_APPROVE_ITEMS} plans per request"})
 
 
 class ItemProblem(ma.Schema):

@@ -131,3 +131,15 @@ def test_summary_counts():
     assert plan.summary() == {"units": {"created": 0, "updated": 0, "unchanged": 0},
                               "employees": {"created": 1, "updated": 0, "unchanged": 0}}
     assert importer.referenced_nips(parse(f"nip,name,unit_id,rater_nip\n{A},Andi,bidang,{C}\n".encode())) == {A, C}
+
+
+@pytest.mark.parametrize("value", ["101", "1e308", "inf", "nan"])
+def test_a_coefficient_outside_the_documented_bounds_is_refused(value):
+    plan = run(f"nip,name,unit_id,functional_coefficient\n{A},Andi,bidang,{value}\n")
+    assert errors(plan) == [(2, "functional_coefficient")]
+    assert "from 0 to 100" in plan.errors[0].message
+
+
+def test_a_coefficient_keeps_three_decimals():
+    plan = run(f"nip,name,unit_id,functional_coefficient\n{A},Andi,bidang,\"3,7549\"\n")
+    assert plan.employees[0].after["functional_coefficient"] == 3.755

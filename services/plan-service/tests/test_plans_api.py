@@ -5,6 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from kinerja_shared.config import ConfigError
+from kinerja_shared.numbers import MAX_TARGET_VALUE
+
+from plan_service.domain import MAX_BULK_APPROVE_ITEMS
 from plan_service.service import SPEC
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -66,6 +70,9 @@ BAD_CONTENT = [
      "results.0.indicators.0.target_value"),
     ({"results": [{**result(), "indicators": [{"aspect": "quantity", "text": "x", "target_value": -1, "target_unit": "d"}]}]},
      "results.0.indicators.0.target_value"),
+    ({"results": [{**result(), "indicators": [{"aspect": "quantity", "text": "x", "target_value": 1e308, "target_unit": "d"}]}]},
+     "results.0.indicators.0.target_value"),
+    ({"results": [result(target=MAX_TARGET_VALUE + 1)]}, "results.0.indicators.0.target_value"),
     ({"results": [result(result_id="r1"), result(result_id="r1")]}, "results.1.result_id"),
     ({"results": [result(perspective="Anggaran")]}, "results.0.perspective"),
     ({"approach": "numeric"}, "approach"),
@@ -78,6 +85,17 @@ BAD_CONTENT = [
     ({"nip": "12345"}, "nip"),
     ({"unexpected": 1}, "unexpected"),
 ]
+
+
+def test_a_target_at_the_documented_maximum_is_taken_with_two_decimals(svc):
+    body = plan_body(results=[result(target=MAX_TARGET_VALUE), result("Laporan tambahan", kind="additional", target=2.345)])
+    response = svc.call("POST", "/api/v1/plans", svc.as_(EMPLOYEE), json=body)
+    assert response.status_code == 201, response.get_json()
+    targets = [r["indicators"][0]["target_value"] for r in response.get_json()["results"]]
+    assert targets == [MAX_TARGET_VALUE, 2.35]
+    spec = svc.call("GET", "/openapi.json", {}).get_json()
+    target = spec["components"]["schemas"]["IndicatorIn"]["properties"]["target_value"]
+    assert (target["minimum"], target["maximum"]) == (0, MAX_TARGET_VALUE)
 
 
 def test_bad_plan_content_is_a_422_naming_the_field(svc):
@@ -400,9 +418,19 @@ def test_bulk_approve_reports_each_plan(svc):
 
 
 def test_bulk_approve_limit(service_factory):
-    svc = Plans(service_factory(SPEC, PLAN_BULK_MAX_ITEMS="2"))
-    assert_problem(svc.call("POST", "/api/v1/plans/approve", svc.admin, json={"items": [{"id": "a"}, {"id": "b"}, {"id": "c"}]}),
+    svc = Plans(service_factory(SPEC))
+    documented = svc.call("GET", "/openapi.json").get_json()["components"]["schemas"]["BulkApproveIn"]["properties"]["items"]
+    assert documented["maxItems"] == MAX_BULK_APPROVE_ITEMS
+    items = [{"id": f"p{i}"} for i in range(MAX_BULK_APPROVE_ITEMS)]
+    response = svc.call("POST", "/api/v1/plans/approve", svc.admin, json={"items": items})
+    assert response.status_code == 207 and response.get_json()["failed"] == MAX_BULK_APPROVE_ITEMS
+    assert_problem(svc.call("POST", "/api/v1/plans/approve", svc.admin, json={"items": items + [{"id": "one-more"}]}),
                    422, "items")
+    for version in (0, 2**31, 10**30):  # a version is a positive 32-bit number, as stored
+        assert_problem(svc.call("POST", "/api/v1/plans/approve", svc.admin, json={"items": [{"id": "a", "version": version}]}),
+                       422, "items.0.version")
+    with pytest.raises(ConfigError, match="PLAN_BULK_MAX_ITEMS"):  # the former setting would have been a second number
+        service_factory(SPEC, PLAN_BULK_MAX_ITEMS="2")
 
 
 def test_completion_monitoring(service_factory):

@@ -19,6 +19,7 @@ from ..logs import configure_logging
 from ..service import ServiceSpec
 from . import health, idempotency
 from .input_guard import database_refused, reject_nul_characters
+from .strict_json import StrictJSONProvider
 from .problems import (PROBLEM_JSON, Problem, ProblemSchema, Unauthorized, handle_database_unavailable,
                        handle_http_exception, handle_problem, handle_unexpected, problem_response)
 
@@ -56,6 +57,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None, engi
     settings = settings or Settings.from_env(spec.name)
     configure_logging(spec.name, settings.log_level)
     app = Flask(spec.package)
+    app.json = StrictJSONProvider(app)  # never NaN/Infinity in an answer
     app.config.update(
         KINERJA_SERVICE=spec.name,
         API_TITLE=spec.title,
