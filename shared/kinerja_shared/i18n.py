@@ -83,10 +83,10 @@ class Catalogue:
         self._codes[code] = en
         self._sorted = None
 
-    def update(self, entries) -> None:
-        """Add many: an iterable of (code, en, id)."""
+    def update(self, entries, namespace: str | None = None) -> None:
+        """Add many: an iterable of (code, en, id); a service's codes read ``<namespace>.<code>``."""
         for code, en, id_text in entries:
-            self.add(code, en, id_text)
+            self.add(f"{namespace}.{code}" if namespace else code, en, id_text)
 
     def label(self, field: str, name_id: str) -> None:
         self.labels[field] = name_id

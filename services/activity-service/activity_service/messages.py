@@ -31,6 +31,8 @@ MESSAGES = [
      "Hanya pegawai yang mencatat kegiatan ini yang boleh menghapus bukti dukungnya."),
     ("owner_only", "Only the employee who logged an activity may {what} it.",
      "Hanya pegawai yang mencatat kegiatan ini yang boleh {what}."),
+    ("what_add_evidence", "add evidence to", "menambahkan bukti dukung"),
+    ("what_remove_evidence", "remove evidence from", "menghapus bukti dukung"),
     ("no_change", "send at least one field to change", "kirim paling sedikit satu kolom yang diubah"),
     ("too_much_evidence", "at most {limit} evidence items per activity",
      "paling banyak {limit} bukti dukung per kegiatan"),
@@ -85,6 +87,6 @@ LABELS = {
     "include_subunits": "Termasuk subunit", "file_id": "Berkas bukti", "(item)": "Isian",
 }
 
-catalogue.update(MESSAGES)
+catalogue.update(MESSAGES, namespace="activity")
 for _field, _name in LABELS.items():
     catalogue.label(_field, _name)

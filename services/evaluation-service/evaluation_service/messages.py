@@ -109,6 +109,8 @@ MESSAGES = [
      "{rule}: {count} orang di unit ({share} %), paling banyak boleh {limit}"),
     ("rule_check_at_least", "{rule}: {count} of the unit's people ({share} %), required at least {limit}",
      "{rule}: {count} orang di unit ({share} %), paling sedikit harus {limit}"),
+    ("rule_check", "{rule}: {count} of the unit's people ({share} %), {bound} {limit}",  # the two above, in general
+     "{rule}: {count} orang di unit ({share} %), {bound} {limit}"),
 ]
 
 
@@ -134,7 +136,7 @@ LABELS = {
     "predicates": "Predikat", "assessment": "Penilaian", "feedback": "Umpan balik",
 }
 
-catalogue.update(MESSAGES)
-catalogue.update(RULES)
+catalogue.update(MESSAGES, namespace="evaluation")
+catalogue.update(RULES, namespace="evaluation")
 for _field, _name in LABELS.items():
     catalogue.label(_field, _name)

@@ -134,6 +134,15 @@ def localize(title: str | None, detail: str, errors: list | None, lang: str) -> 
     return title, detail, rows
 
 
+def _localized_items(value, lang: str):
+    """An extension listing rules or findings ([{..., "message": ...}]): their texts in ``lang``."""
+    if lang == i18n.EN or not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        return value
+    catalogue = i18n.load()
+    return [{k: catalogue.translate(v, lang) if k in ("message", "rule") and isinstance(v, str) else v
+             for k, v in item.items()} for item in value]
+
+
 def problem_body(problem: "Problem", lang: str | None = None) -> dict:
     """A problem as an item of a batch answer: {title, detail, errors, ...extensions}, localized."""
     title, detail, errors = localize(problem.title or "Refused", problem.detail, problem.errors,
@@ -156,7 +165,7 @@ def problem_response(status: int, detail: str, *, title: str | None = None, erro
         body["correlation_id"] = cid
     if errors:
         body["errors"] = errors
-    body.update(extensions)
+    body.update({key: _localized_items(value, lang) for key, value in extensions.items()})
     response = Response(json.dumps(body, default=str, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
     for key, value in (headers or {}).items():
         response.headers[key] = value
