@@ -2,7 +2,7 @@
 
 The source is read (not run): each call that makes a problem or a refusal — ``field_error``,
 ``Problem`` and its subclasses, ``ValidationError``, the services' ``DomainError`` /
-``TransitionError`` / ``ImportFileError``, ``errors.add`` in the importer, a ``*_problem``
+``TransitionError`` / ``ImportFileError``, ``AuthError``, ``errors.add`` in the importer, a ``*_problem``
 helper's returned text, ``title=``/``error=`` arguments, ``{"message": ...}`` rows — gives its text; an f-string becomes a
 sample with ``X0``, ``X1``... in place of its values. A test then asks the catalogue for each one
 (``missing_translations``), so a message added without its Indonesian text fails a test that
@@ -20,7 +20,7 @@ MESSAGE_ARG = {
     "Problem": 0, "BadRequest": 0, "Unauthorized": 0, "Forbidden": 0, "NotFound": 0, "Conflict": 0,
     "PreconditionFailed": 0, "Unprocessable": 0, "ServiceUnavailable": 0, "ValidationError": 0,
     "problem_response": 1, "field_error": 1, "DomainError": 1, "ImportFileError": 1, "TransitionError": 0,
-    "RowError": 4, "add": 1, "__init__": 0,
+    "RowError": 4, "add": 1, "__init__": 0, "AuthError": 0,
 }
 MESSAGE_KEYWORDS = ("title", "error", "detail", "message")
 # Calls whose arguments are not people-facing even though the callee name matches.
