@@ -197,6 +197,7 @@ SHARED = [
      "was changed.", "Sebuah nilai ditolak basis data (terlalu panjang, di luar rentang atau tidak sah); tidak ada "
      "yang diubah."),
     ("nul_characters", "must not contain NUL characters", "tidak boleh berisi karakter NUL"),
+    ("string_too_long", "is longer than {limit} characters", "lebih panjang dari {limit} karakter"),
     ("cursor_unknown", "is not one this service gave out", "bukan kursor yang diberikan layanan ini"),
     ("cursor_unknown_sentence", "cursor is not one this service gave out",
      "kursor bukan kursor yang diberikan layanan ini"),

@@ -72,10 +72,12 @@ def check(value):
     if value is None:
         raise field_error("value", "is required")
     raise field_error("value", f"must not exceed {LIMIT} things")
+    too_deep = f"nests deeper than {DEPTH} levels"
+    raise field_error("(body)", too_deep, status=413)
 '''
     found = messages_in_source(source, "guard.py")
-    assert [m.sample for m in found] == ["is required", "must not exceed X0 things"]
-    assert [m.sample for m in missing_translations(found)] == ["must not exceed X0 things"]
+    assert [m.sample for m in found] == ["is required", "must not exceed X0 things", "nests deeper than X0 levels"]
+    assert [m.sample for m in missing_translations(found)] == ["must not exceed X0 things", "nests deeper than X0 levels"]
 
 
 def test_the_catalogue_refuses_a_translation_that_loses_a_placeholder():

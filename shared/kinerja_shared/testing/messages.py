@@ -98,8 +98,16 @@ def messages_in_source(source: str, path: str, phrases: dict[str, int] | None = 
     tree = ast.parse(source)
     found: list[Message] = []
     phrases = {**phrase_parameters(tree), **(phrases or {})}
+    assigned: dict[str, list] = {}  # a message kept in a variable first: too_long = f"..."
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            assigned.setdefault(node.targets[0].id, []).append(node.value)
 
     def take(node, line):
+        if isinstance(node, ast.Name):
+            for value in assigned.get(node.id, []):
+                take(value, line)
+            return
         for candidate in _texts(node):
             text = _sample(candidate, [0])
             if text and any(c.isalpha() for c in re.sub(r"X\d+", "", text)):
