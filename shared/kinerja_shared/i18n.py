@@ -29,6 +29,10 @@ _SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=\S)")
 # A placeholder's value holds no "; " or ". " (so "{rule}: ..." cannot swallow a list of rules), except
 # these, which stand for several sentences or "; "-joined items:
 SPANNING = ("rules", "reasoning", "details")
+# Texts (and placeholder values translated in turn) longer than these are matched exactly or left as
+# they are: a value a client sent, echoed in a message, cannot make the template search expensive.
+MAX_MATCHED_CHARS = 1500
+MAX_NESTED_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -38,9 +42,23 @@ class Entry:
     id: str
     pattern: re.Pattern
     literal: int   # characters outside placeholders: the more, the more specific
+    pieces: tuple[str, ...] = ()  # the literal parts in order: a quick test before the pattern
+
+    def may_match(self, text: str) -> bool:
+        at = 0
+        for piece in self.pieces:
+            at = text.find(piece, at)
+            if at < 0:
+                return False
+            at += len(piece)
+        return True
 
     def render(self, lang: str, params: dict) -> str:
         return (self.en if lang == EN else self.id).format(**params)
+
+
+def _literals(template: str) -> tuple[str, ...]:
+    return tuple(text for text, _name, _spec, _conv in string.Formatter().parse(template) if text)
 
 
 def _compile(template: str) -> tuple[re.Pattern, int, tuple[str, ...]]:
@@ -65,6 +83,7 @@ class Catalogue:
         self._entries: dict[str, Entry] = {}
         self._codes: dict[str, str] = {}
         self._sorted: list[Entry] | None = None
+        self._found: dict[str, tuple[Entry, dict] | None] = {}  # recent matches (error answers repeat)
         self.labels: dict[str, str] = {}
 
     def add(self, code: str, en: str, id: str) -> None:
@@ -79,9 +98,10 @@ class Catalogue:
             raise ValueError(f"{en!r} is already in the catalogue as {known.code}: {known.id!r}")
         if self._codes.get(code, en) != en:
             raise ValueError(f"code {code} is already used for {self._codes[code]!r}")
-        self._entries[en] = Entry(code, en, id, pattern, literal)
+        self._entries[en] = Entry(code, en, id, pattern, literal, _literals(en))
         self._codes[code] = en
         self._sorted = None
+        self._found.clear()
 
     def update(self, entries, namespace: str | None = None) -> None:
         """Add many: an iterable of (code, en, id); a service's codes read ``<namespace>.<code>``."""
@@ -103,11 +123,21 @@ class Catalogue:
         exact = self._entries.get(text)
         if exact is not None:
             return exact, {}
+        if len(text) > MAX_MATCHED_CHARS:
+            return None
+        if text in self._found:
+            return self._found[text]
+        result = None
         for entry in self.entries():
-            found = entry.pattern.fullmatch(text)
-            if found is not None:
-                return entry, found.groupdict()
-        return None
+            if entry.may_match(text):
+                found = entry.pattern.fullmatch(text)
+                if found is not None:
+                    result = entry, found.groupdict()
+                    break
+        if len(self._found) > 2048:
+            self._found.clear()
+        self._found[text] = result
+        return result
 
     def translate(self, text: str, lang: str = DEFAULT, *, _depth: int = 0) -> str:
         """``text`` in ``lang``: English texts are returned unchanged, unknown texts too."""
@@ -116,7 +146,9 @@ class Catalogue:
         found = self.match(text)
         if found is not None:
             entry, params = found
-            return entry.render(lang, {k: self.translate(v, lang, _depth=_depth + 1) for k, v in params.items()})
+            return entry.render(lang, {k: self.translate(v, lang, _depth=_depth + 1)
+                                       if len(v) <= MAX_NESTED_CHARS or k in SPANNING else v
+                                       for k, v in params.items()})
         segments = self._segments(text)
         if segments is None:
             return text
@@ -125,6 +157,8 @@ class Catalogue:
     def _segments(self, text: str) -> list[tuple[str, str]] | None:
         """Several sentences (or "; "-joined rules), each one the catalogue knows: [(text, trailing
         punctuation)], the longest known run of pieces first; None when some piece is unknown."""
+        if len(text) > MAX_MATCHED_CHARS:
+            return None
         pieces = _SENTENCE_END.split(text)
         if len(pieces) < 2 or len(pieces) > 40:
             return None

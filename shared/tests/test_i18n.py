@@ -130,3 +130,15 @@ def test_a_server_error_asks_for_the_correlation_id_it_gives_in_both_languages(p
     assert "ID korelasi" in r.json["detail"] and "secret" not in r.get_data(as_text=True)
     english = client.post("/api/v1/notes", json={"nip": NIP, "text": "boom"}, headers={**headers, "Accept-Language": "en"})
     assert "correlation id" in english.json["detail"]
+
+
+def test_a_long_client_value_inside_a_message_is_left_as_it_is():
+    """A value a client sent, echoed in a message, is not searched through the templates when long."""
+    catalogue = Catalogue()
+    catalogue.add("not_found", "activity {id} does not exist", "kegiatan {id} tidak ada")
+    catalogue.add("counts", "{n} of {total} results assessed: {above} above", "{n} dari {total} dinilai: {above} di atas")
+    assert catalogue.translate("activity a-1 does not exist", "id") == "kegiatan a-1 tidak ada"
+    hostile = "activity " + "1 of 2 results assessed: 1 above, " * 3000 + " does not exist"
+    assert catalogue.translate(hostile, "id") == hostile and not catalogue.knows(hostile)
+    nested = "activity " + "x" * 400 + " does not exist"  # matched, its long value copied untranslated
+    assert catalogue.translate(nested, "id") == "kegiatan " + "x" * 400 + " tidak ada"
