@@ -11,8 +11,8 @@ maps each English *template* to its Indonesian text and a stable ``code``::
 A rendered English text is matched against the templates (the most specific first), its
 placeholders are captured and translated in turn when the catalogue knows them, and the
 Indonesian template is filled in. A text the catalogue does not know is returned unchanged;
-tests/test_i18n_complete.py (shared) and each service's message test fail when the code can
-produce a text without an Indonesian version, so adding a message means adding its line here
+shared/tests/test_i18n.py and each service's tests/test_messages.py fail when the code can
+produce a text without an Indonesian version, so adding a message means adding its catalogue line
 (shared texts: ``kinerja_shared.messages``; service texts: ``<service>/messages.py``).
 """
 from __future__ import annotations
