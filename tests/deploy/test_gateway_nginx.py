@@ -313,6 +313,14 @@ def test_the_console_and_its_client_side_routes_get_index_html(gateway):
     assert config.status_code == 200 and config.content == (project.ROOT / "web" / "config.js").read_bytes()
 
 
+def test_the_console_s_icon_is_served_not_index_html(gateway):
+    for name, kind in (("favicon.ico", "image/"), ("favicon.svg", "image/svg+xml")):
+        answer = gateway.get("/" + name)
+        assert answer.status_code == 200 and answer.headers["Content-Type"].startswith(kind), name
+        assert answer.content == (project.ROOT / "web" / name).read_bytes()
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+
+
 def test_modules_are_served_gzipped_with_etags(gateway):
     for name in ("app.js", "styles.css"):
         source = (project.ROOT / "web" / "src" / name).read_bytes()

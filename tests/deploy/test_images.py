@@ -153,7 +153,7 @@ def test_gateway_image_holds_the_template_and_only_the_console_s_static_files():
     assert (["deploy/gateway/nginx.conf"], "/etc/nginx/templates/default.conf.template") in copies, (
         "the nginx image's entrypoint renders /etc/nginx/templates/*.template into /etc/nginx/conf.d")
     web = sorted(source for sources, dest in copies if dest.startswith(project.GATEWAY_WEB_ROOT + "/") for source in sources)
-    assert web == ["web/config.js", "web/index.html", "web/src/"], web
+    assert web == ["web/config.js", "web/favicon.ico", "web/favicon.svg", "web/index.html", "web/src/"], web
     template = project.GATEWAY_TEMPLATE.read_text()
     assert f"root {project.GATEWAY_WEB_ROOT};" in template
     index = (project.ROOT / "web" / "index.html").read_text()

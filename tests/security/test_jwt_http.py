@@ -59,7 +59,8 @@ def claims(**over) -> dict:
 
 
 def call(web, token: str) -> requests.Response:
-    return requests.get(web.url + ENDPOINT, headers={"Authorization": f"Bearer {token}"}, timeout=15)
+    return requests.get(web.url + ENDPOINT, headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"},
+                        timeout=15)
 
 
 def test_a_good_rs256_token_is_accepted(web, keys):

@@ -113,3 +113,18 @@ def test_development_sign_in_is_off_unless_asked_and_refused_in_production(tmp_p
         gateway.Config({"KINERJA_ENV": "production", "KINERJA_DEV_SIGNIN": "true"})
     with pytest.raises(SystemExit, match="PLAN_SERVICE_URL"):
         gateway.Config({"PLAN_SERVICE_URL": "plan:8001"})
+
+
+def test_the_console_s_icon_is_served_not_a_404():
+    """Browsers ask for /favicon.ico on every page; index.html names the SVG and the .ico."""
+    gateway = load_gateway()
+    app = gateway.Gateway(gateway.Config({}))
+    index = (ROOT / "web" / "index.html").read_text()
+    assert '<link rel="icon" href="/favicon.svg" type="image/svg+xml">' in index and 'href="/favicon.ico"' in index
+    for name, kind in (("favicon.ico", "image/"), ("favicon.svg", "image/svg+xml")):
+        answer = []
+        body = b"".join(app({"PATH_INFO": "/" + name, "REQUEST_METHOD": "GET", "wsgi.input": io.BytesIO()},
+                            lambda status, headers: answer.append((status, dict(headers)))))
+        status, headers = answer[0]
+        assert status.startswith("200") and headers["Content-Type"].startswith(kind), (name, status, headers)
+        assert body == (ROOT / "web" / name).read_bytes()

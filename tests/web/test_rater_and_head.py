@@ -93,3 +93,13 @@ def test_the_admin_sees_the_periods_and_manages_a_webhook(web_system):
     assert webhook["url"] == hook and webhook["status"] == "disabled"
     assert sorted(webhook["event_types"]) == ["CalibrationFinalised", "EvaluationClosed"]
     assert webhook["secret_hint"].endswith(seen["secretHint"]) and webhook["description"] == "TPP Kota Binjai (uji)"
+
+
+def test_a_refusal_shows_its_field_in_indonesian_and_the_correlation_id_to_quote(web_system):
+    seen = web_system.run_script("problem_box_correlation.mjs")
+    assert seen["status"] == 422 and seen["contentLanguage"] == "id"
+    assert seen["header"] and seen["shown"] == seen["header"], seen
+    assert "ID korelasi" in seen["boxText"] and seen["userSelect"] == "all"
+    assert "Unit kerja" in seen["field"] and "Panjangnya harus antara 1 dan 64" in seen["field"], seen["field"]
+    assert seen["faviconStatus"] == 200 and seen["faviconType"].startswith("image/")
+    assert seen["icons"] and all(status == 200 for _, status in seen["icons"]), seen["icons"]

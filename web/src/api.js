@@ -2,12 +2,14 @@
 import { currentUser } from './session.js';
 
 export class ApiError extends Error {
-  constructor(status, problem) {
+  constructor(status, problem, correlationId = null) {
     const p = problem || {};
     super(p.detail || p.title || (status === 0 ? 'Tidak ada koneksi ke server' : `HTTP ${status}`));
     this.name = 'ApiError';
     this.status = status;
     this.problem = p;
+    // The id the services log the failure under: what support asks for (the box shows it).
+    this.correlationId = p.correlation_id || correlationId || null;
   }
 }
 
@@ -23,7 +25,8 @@ function withQuery(path, query) {
 
 export function authHeaders(extra = {}) {
   const user = currentUser();
-  const headers = { Accept: 'application/json', ...extra };
+  // Texts of refusals (problem details, reasoning) in Bahasa Indonesia, whatever the browser's languages.
+  const headers = { Accept: 'application/json', 'Accept-Language': 'id', ...extra };
   if (user) headers.Authorization = `Bearer ${user.token}`;
   return headers;
 }
@@ -48,7 +51,10 @@ async function request(method, path, { body, query, idempotencyKey, etag, raw = 
   }
   const type = response.headers.get('Content-Type') || '';
   const parsed = response.status === 204 ? null : type.includes('json') ? await response.json().catch(() => null) : await response.text();
-  if (!response.ok) throw new ApiError(response.status, typeof parsed === 'object' ? parsed : { detail: String(parsed).slice(0, 300) });
+  if (!response.ok) {
+    throw new ApiError(response.status, parsed && typeof parsed === 'object' ? parsed : { detail: String(parsed).slice(0, 300) },
+      response.headers.get('X-Correlation-ID'));
+  }
   return raw ? { body: parsed, etag: response.headers.get('ETag'), status: response.status } : parsed;
 }
 

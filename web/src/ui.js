@@ -33,15 +33,50 @@ export function problemTitle(err) {
   return TITLES[status] || (status >= 500 ? TITLES[500] : 'Permintaan gagal');
 }
 
-/** An ApiError (or any error) as a box: an Indonesian title, the detail, and each field error by field name. */
+/** A field error's message without the field's name the API already puts in front ("Jumlah (quantity): ..."). */
+export function fieldMessage(e) {
+  const message = String((e && e.message) || '');
+  if (!e || !e.field) return message;
+  const named = message.indexOf(`(${e.field}): `);
+  if (named >= 0) return message.slice(named + e.field.length + 4);
+  return message.startsWith(`${e.field}: `) ? message.slice(e.field.length + 2) : message;
+}
+
+/** The correlation id of a failed request, selectable and copyable: what the detail asks to quote. */
+function correlationLine(id) {
+  const code = h('code', { class: 'correlation-id', 'data-test': 'correlation-id', tabindex: '0' }, id);
+  const copy = h('button', {
+    type: 'button', class: 'btn', 'data-test': 'copy-correlation-id', 'aria-label': 'Salin ID korelasi',
+    onClick: async (event) => {
+      const button = event.currentTarget;
+      try {
+        await navigator.clipboard.writeText(id);
+        button.textContent = 'Tersalin';
+      } catch (err) { // no clipboard (plain http): select the id for Ctrl+C
+        const range = document.createRange();
+        range.selectNodeContents(code);
+        const selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+        button.textContent = 'Tekan Ctrl+C';
+      }
+    },
+  }, 'Salin');
+  return h('p', { class: 'correlation' }, 'ID korelasi (sebutkan saat melapor): ', code, ' ', copy);
+}
+
+/** An ApiError (or any error) as a box: an Indonesian title, the detail, each field error by field name, and the
+ *  correlation id to quote when reporting it. */
 export function problemBox(err) {
   const p = (err && err.problem) || {};
   const errors = Array.isArray(p.errors) ? p.errors : [];
+  const correlationId = (err && err.correlationId) || p.correlation_id || null;
   return h('div', { class: 'problem', role: 'alert', 'data-test': 'problem' },
     h('strong', {}, problemTitle(err)),
     p.detail && !errors.length ? h('p', {}, p.detail) : (!p.detail && err && err.message ? h('p', {}, err.message) : null),
     errors.length ? h('ul', {}, errors.map((e) => h('li', { 'data-field': e.field || '' },
-      e.field ? h('b', {}, fieldName(e.field) + ': ') : null, e.message || ''))) : null);
+      e.field ? h('b', {}, fieldName(e.field) + ': ') : null, fieldMessage(e)))) : null,
+    correlationId ? correlationLine(correlationId) : null);
 }
 
 /** Short guidance where the person acts. */

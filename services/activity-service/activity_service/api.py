@@ -20,7 +20,7 @@ from kinerja_shared.web.app_factory import current_principal, runtime
 from kinerja_shared.web.etag import check_if_match, etag_for
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
 from kinerja_shared.web.strict_json import strict_dumps
-from kinerja_shared.web.problems import Conflict, Forbidden, NotFound, Problem, field_error, flatten_messages
+from kinerja_shared.web.problems import Conflict, Forbidden, NotFound, Problem, field_error, flatten_messages, problem_body
 from kinerja_shared.web.docs import errors as _errors
 
 from . import domain, events, evidence, store
@@ -85,8 +85,7 @@ _EVIDENCE_FIELDS = ("kind", "url", "file_id", "name", "sha256", "content_type", 
 
 
 def _item_problem(problem: Problem) -> dict:
-    body = {"title": problem.title or "Refused", "detail": problem.detail, "errors": problem.errors or []}
-    body.update(problem.extensions)
+    body = problem_body(problem)  # in the request's language, like every problem
     return {k: body[k] for k in _ITEM_PROBLEM_FIELDS if k in body}
 
 

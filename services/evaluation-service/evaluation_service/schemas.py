@@ -2,6 +2,7 @@
 import marshmallow as ma
 from marshmallow import validate as v
 
+from kinerja_shared.i18n import LocalizedString
 from kinerja_shared.web.pagination import PageArgs
 
 from .domain import BEHAVIOUR_VALUES, ORG_PREDICATES, PERIOD_KINDS, PREDICATES, RATINGS, SCHEMES, STATUSES
@@ -126,7 +127,7 @@ class BehaviourOut(ma.Schema):
 
 class SuggestionOut(ma.Schema):
     rating = ma.fields.String(allow_none=True)
-    reasoning = ma.fields.List(ma.fields.String())
+    reasoning = ma.fields.List(LocalizedString(), metadata={"description": "Follows Accept-Language (Indonesian by default)"})
     counts = ma.fields.Dict()
 
 
@@ -253,7 +254,7 @@ class ExportArgs(PeriodArg):
 
 class RuleOut(ma.Schema):
     code = ma.fields.String()
-    rule = ma.fields.String()
+    rule = LocalizedString(metadata={"description": "Follows Accept-Language (Indonesian by default)"})
     predicates = ma.fields.List(ma.fields.String())
     kind = ma.fields.String()
     value = ma.fields.Integer()
@@ -261,13 +262,13 @@ class RuleOut(ma.Schema):
     share = ma.fields.Float()
     limit = ma.fields.Integer(metadata={"description": "People allowed at most / required at least"})
     ok = ma.fields.Boolean()
-    message = ma.fields.String()
+    message = LocalizedString(metadata={"description": "Follows Accept-Language (Indonesian by default)"})
 
 
 class CalibrationOut(ma.Schema):
     organisational_predicate = ma.fields.String()
     distribution = ma.fields.Dict()
-    violations = ma.fields.List(ma.fields.Dict())
+    violations = ma.fields.List(ma.fields.Nested(RuleOut))
     predicates = ma.fields.List(ma.fields.Dict())
     override_reason = ma.fields.String(allow_none=True)
     finalised_by = ma.fields.String()

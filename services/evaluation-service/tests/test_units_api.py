@@ -3,6 +3,8 @@ import csv
 import io
 from datetime import timedelta
 
+from kinerja_shared.testing.plugin import plain_client
+
 EMPLOYEE, COLLEAGUE, RATER = "199001012015011001", "199202022016012005", "198001012005011002"
 HEAD, ADMIN, OUTSIDER = "197001011995011003", "196501011990011004", "198505052010011006"
 THIRD = "199303032017011007"
@@ -225,3 +227,39 @@ def test_a_unit_heads_suggested_results_rating_is_the_units_predicate(evaluation
     assert "Istimewa" in after["suggestion"]["reasoning"][0]
     r = evaluation.post(url + "/submit", HEAD, json={"results_rating": "above", "behaviour_rating": "above"})
     assert r.status_code == 200 and r.json["predicate"] == "SANGAT_BAIK" and r.json["suggested_rating"] == "above"
+
+
+def test_reasoning_rules_and_problems_follow_accept_language(evaluation):
+    ids = _team(evaluation)
+    period = evaluation.period().id
+    base = "/api/v1/unit-performance/opd"
+    assert evaluation.put(f"{base}/predicates/{period}", HEAD, json={"predicate": "BAIK"}).status_code == 200
+    for nip in TEAM:
+        _submit(evaluation, ids[nip], "meets", "meets")
+    client, token = plain_client(evaluation.h.app), evaluation.as_(HEAD)
+
+    dist = client.get(f"{base}/distribution", query_string={"period_id": period}, headers=token)
+    assert dist.status_code == 200 and dist.headers["Content-Language"] == "id"
+    assert "Accept-Language" in dist.headers["Vary"]
+    assert dist.json["violations"][0]["code"] == "BAIK.max_baik"  # machine-readable parts stay
+    assert dist.json["violations"][0]["message"] == "Baik paling banyak 70 %: 3 orang di unit (100.0 %), paling banyak boleh 2"
+    english = client.get(f"{base}/distribution", query_string={"period_id": period},
+                         headers={**token, "Accept-Language": "en"})
+    assert english.headers["Content-Language"] == "en"
+    assert english.json["violations"][0]["message"] == "Baik at most 70 %: 3 of the unit's people (100.0 %), allowed at most 2"
+
+    refused = client.post(f"{base}/calibrations/{period}", json={}, headers=token)
+    assert refused.status_code == 409 and refused.headers["Content-Language"] == "id"
+    assert refused.json["title"] == "Aturan distribusi dilanggar"
+    assert refused.json["detail"].startswith("Distribusi melanggar Baik paling banyak 70 %: 3 orang di unit")
+    assert refused.json["violations"][1]["message"].startswith("paling sedikit 1 Butuh Perbaikan atau Kurang")
+
+    form = client.get(f"/api/v1/evaluations/{ids[TEAM[0]]}", headers=evaluation.as_(TEAM[0]))
+    assert form.json["suggestion"]["reasoning"][0].startswith("2 dari 2 hasil kerja dinilai: 0 di atas")
+    form_en = client.get(f"/api/v1/evaluations/{ids[TEAM[0]]}",
+                         headers={**evaluation.as_(TEAM[0]), "Accept-Language": "en"})
+    assert form_en.json["suggestion"]["reasoning"][0].startswith("2 of 2 results assessed: 0 above")
+
+    bad = client.put(f"{base}/predicates/{period}", json={"predicate": "GREAT"}, headers=token)
+    assert bad.status_code == 422 and bad.json["errors"][0]["field"] == "predicate"
+    assert bad.json["errors"][0]["message"].startswith("Predikat (predicate): Harus salah satu dari: ISTIMEWA")

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from kinerja_shared.service import ServiceSpec
 
-from . import api, config, handlers, mailer, reminders, webhooks
+from . import api, config, handlers, mailer, messages, reminders, webhooks  # noqa: F401  (messages: texts in Bahasa Indonesia)
 from .models import metadata
 
 SPEC = ServiceSpec(

@@ -4,6 +4,7 @@ from marshmallow import validate as v
 
 from kinerja_shared.numbers import COEFFICIENT_PLACES, MAX_FUNCTIONAL_COEFFICIENT, MAX_TARGET_VALUE, MAX_VERSION, TARGET_PLACES
 from kinerja_shared.web.fields import BoundedNumber
+from kinerja_shared.i18n import LocalizedString
 from kinerja_shared.web.pagination import PageArgs
 
 from .domain import (MAX_BULK_APPROVE_ITEMS, AMENDMENT_STATUSES, APPROACHES, ASPECTS, BEHAVIOUR_VALUES, MODELS, PERSPECTIVES, RESULT_KINDS,
@@ -146,7 +147,7 @@ class ImportRowError(ma.Schema):
     row = ma.fields.Integer(metadata={"description": "Position of the row within its section, from 0"})
     line = ma.fields.Integer(allow_none=True, metadata={"description": "Line in the file where the row starts"})
     field = ma.fields.String()
-    message = ma.fields.String()
+    message = LocalizedString(metadata={"description": "Follows Accept-Language (Indonesian by default)"})
     key = ma.fields.String(allow_none=True, metadata={"description": "The row's NIP or unit id"})
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from kinerja_shared.service import ServiceSpec
 
-from . import api, handlers
+from . import api, handlers, messages  # noqa: F401  (messages: the service's texts in Bahasa Indonesia)
 from .config import PlanConfig
 from .models import metadata
 

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from flask import g, request
 
 from kinerja_shared.web.app_factory import current_principal
-from kinerja_shared.web.problems import Conflict, Forbidden, Problem
+from kinerja_shared.web.problems import Conflict, Forbidden, Problem, problem_body
 
 from . import domain, store
 
@@ -57,9 +57,7 @@ def headed_units(conn) -> set[str]:
 
 
 def item_problem(problem: Problem) -> dict:
-    body = {"title": problem.title or "Refused", "detail": problem.detail, "errors": problem.errors or []}
-    body.update(problem.extensions)
-    return body
+    return problem_body(problem)  # in the request's language, like every problem
 
 
 # -- input PostgreSQL cannot store -------------------------------------------------------------------

@@ -113,8 +113,32 @@ def base_env(kafka_bootstrap: str, prefix: str, database_url: str, **overrides) 
     return env
 
 
+class IntegratorClient:
+    """Flask test clients that send ``Accept-Language: en``, as an integrator reading the English
+    texts would (the services answer in Indonesian without it); a request's own header wins."""
+
+    @staticmethod
+    def install(app) -> None:
+        from flask.testing import FlaskClient
+
+        class EnglishClient(FlaskClient):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+
+        app.test_client_class = EnglishClient
+
+
+def plain_client(app):
+    """A test client with no default headers: the service's defaults (Indonesian texts)."""
+    from flask.testing import FlaskClient
+
+    return FlaskClient(app, app.response_class, use_cookies=True)
+
+
 class ServiceHarness:
-    """One service under test, in-process: its database, app, test client and worker."""
+    """One service under test, in-process: its database, app, test client (``Accept-Language: en``,
+    see IntegratorClient; ``plain_client(app)`` sends none) and worker."""
 
     def __init__(self, spec, settings: Settings):
         from ..web.app_factory import create_service_app
@@ -127,6 +151,7 @@ class ServiceHarness:
         else:
             upgrade(spec, settings)
         self.app = create_service_app(spec, settings, self.engine)
+        IntegratorClient.install(self.app)
         self.client = self.app.test_client()
         self._stops: list[tuple[threading.Event, threading.Thread]] = []
 

@@ -109,6 +109,9 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None, engi
         cid = correlation_id_var.get()
         if cid:
             response.headers[CORRELATION_HEADER] = cid
+        if g.get("content_language"):  # the body holds texts in the request's language (kinerja_shared.i18n)
+            response.headers.setdefault("Content-Language", g.content_language)
+            response.vary.add("Accept-Language")
         return health.observe(response)
 
     @app.teardown_request

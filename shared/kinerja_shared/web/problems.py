@@ -4,6 +4,13 @@ Raise a ``Problem`` (or one of its subclasses) anywhere in a request; validation
 from marshmallow/webargs become 422 with every field listed; unknown routes 404; a bug
 becomes a 500 with no stack trace in the body (the trace goes to the log, with the
 correlation id the client also gets back).
+
+Texts follow ``Accept-Language`` (``kinerja_shared.i18n``): Indonesian by default, English with
+``Accept-Language: en``. The code raises its problems in English; ``problem_response`` translates
+the title, the detail and each ``errors[].message`` (naming the field in Indonesian, e.g.
+``Jumlah (quantity): ...``) and answers with ``Content-Language`` and ``Vary: Accept-Language``.
+``errors[].field``, ``type``, ``status`` and ``errors[].code`` (a stable id of the message) do not
+depend on the language.
 """
 from __future__ import annotations
 
@@ -14,6 +21,7 @@ import marshmallow as ma
 from flask import Response, g
 from werkzeug.exceptions import HTTPException
 
+from .. import i18n
 from ..context import current_correlation_id
 from .strict_json import strict_dumps
 
@@ -88,14 +96,67 @@ class ProblemSchema(ma.Schema):
     detail = ma.fields.String()
     instance = ma.fields.String()
     correlation_id = ma.fields.String()
-    errors = ma.fields.List(ma.fields.Dict(), metadata={"description": "Field errors: [{field, message}]"})
+    errors = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "Field errors: [{field, message, code}]. `field` is the API's field name and `code` a stable "
+                       "id of the message (both the same in every language); `message` follows Accept-Language."})
+
+
+def _joined(rows: list[dict]) -> str:
+    return "; ".join(f"{r['field']}: {r['message']}" for r in rows[:10])
+
+
+def localize(title: str | None, detail: str, errors: list | None, lang: str) -> tuple[str | None, str, list | None]:
+    """The title, detail and field errors of a problem in ``lang``, each error row with its ``code``."""
+    catalogue = i18n.load()
+    rows = None
+    if errors:
+        rows = []
+        for row in errors:
+            if not isinstance(row, dict) or not isinstance(row.get("message"), str):
+                rows.append(row)
+                continue
+            row = dict(row)
+            code = catalogue.code(row["message"])
+            if code and "code" not in row:
+                row["code"] = code
+            if lang != i18n.EN:
+                field = str(row.get("field") or "")
+                text = catalogue.translate(row["message"], lang)
+                label = catalogue.field_label(field, lang)
+                row["message"] = f"{label}: {text}" if field and not field.startswith("(") else text
+            rows.append(row)
+    if lang != i18n.EN:
+        if errors and detail == _joined(errors):  # a detail made of the field errors: made again from theirs
+            detail = "; ".join(r["message"] for r in rows[:10] if isinstance(r, dict) and "message" in r)
+        else:
+            detail = catalogue.translate(detail, lang)
+        title = catalogue.translate(title, lang) if title else title
+    return title, detail, rows
+
+
+def _localized_items(value, lang: str):
+    """An extension listing rules or findings ([{..., "message": ...}]): their texts in ``lang``."""
+    if lang == i18n.EN or not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        return value
+    catalogue = i18n.load()
+    return [{k: catalogue.translate(v, lang) if k in ("message", "rule") and isinstance(v, str) else v
+             for k, v in item.items()} for item in value]
+
+
+def problem_body(problem: "Problem", lang: str | None = None) -> dict:
+    """A problem as an item of a batch answer: {title, detail, errors, ...extensions}, localized."""
+    title, detail, errors = localize(problem.title or "Refused", problem.detail, problem.errors,
+                                     lang or i18n.current_language())
+    return {"title": title, "detail": detail, "errors": errors or [], **problem.extensions}
 
 
 def problem_response(status: int, detail: str, *, title: str | None = None, errors: list | None = None,
                      headers: dict | None = None, **extensions) -> Response:
+    lang = i18n.current_language()
+    title, detail, errors = localize(title or HTTPStatus(status).phrase, detail, errors, lang)
     body = {
         "type": "about:blank",
-        "title": title or HTTPStatus(status).phrase,
+        "title": title,
         "status": status,
         "detail": detail,
     }
@@ -104,10 +165,12 @@ def problem_response(status: int, detail: str, *, title: str | None = None, erro
         body["correlation_id"] = cid
     if errors:
         body["errors"] = errors
-    body.update(extensions)
+    body.update({key: _localized_items(value, lang) for key, value in extensions.items()})
     response = Response(strict_dumps(body, default=str, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
     for key, value in (headers or {}).items():
         response.headers[key] = value
+    response.headers["Content-Language"] = lang
+    response.vary.add("Accept-Language")
     return response
 
 

@@ -113,7 +113,7 @@ function dryRunReport(h, ui, r) {
       h('thead', {}, h('tr', {}, ['Baris', 'Bagian', 'NIP/unit', 'Kolom', 'Masalah'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, r.errors.map((e) => h('tr', { 'data-test': 'dry-run-error', 'data-line': e.line ?? '' },
         h('td', {}, e.line ?? '-'), h('td', {}, SECTIONS[e.section] || e.section), h('td', {}, e.key || '-'),
-        h('td', {}, ui.fieldName(e.field)), h('td', {}, e.message))))))
+        h('td', {}, ui.fieldName(e.field)), h('td', {}, ui.fieldMessage(e)))))))
       : null,
     r.changes.length ? h('div', SCROLL_REGION, h('table', { 'data-test': 'dry-run-changes' },
       h('caption', {}, `Perubahan (${r.changes.length})`),

@@ -86,7 +86,7 @@ export default async function render(root, { api, h, ui, user }) {
       h('div', {}, r.body.description),
       h('small', { class: 'muted' }, indicatorName(indicators, r.body.indicator_id)),
       r.state === 'refused' ? h('p', { class: 'reason', 'data-test': 'refusal' }, `Alasan: ${r.reason || '-'}`,
-        (r.errors || []).map((e) => h('span', {}, ` · ${ui.fieldName(e.field)}: ${e.message}`))) : null,
+        (r.errors || []).map((e) => h('span', {}, ` · ${ui.fieldName(e.field)}: ${ui.fieldMessage(e)}`))) : null,
       r.reason && r.state === 'sent' ? h('p', { class: 'reason' }, r.reason) : null,
       r.state === 'refused' ? h('div', { class: 'actions' }, h('button', { class: 'btn btn-danger', type: 'button',
         onClick: () => discard(r.id) }, 'Hapus dari daftar')) : null))
