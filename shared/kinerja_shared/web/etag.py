@@ -40,8 +40,7 @@ def check_if_match(entity_id: str, version: int, *, required: bool = False) -> N
     if etag_for(entity_id, version) not in tags:
         raise PreconditionFailed(
             f"The resource changed since you read it (current version {version}); read it again and retry.",
-            title="Stale If-Match", current_version=version,
-            errors=[{"field": IF_MATCH, "location": "headers", "message": "not the current version's ETag"}])
+            title="Stale If-Match", current_version=version)
 
 
 def require_if_match(entity_id: str, version: int) -> None:
