@@ -6,8 +6,8 @@ header, with a stale one 412 Precondition Failed; so two editors can no longer o
 other's change silently. ``If-Match: *`` is an explicit "whatever the current version is".
 The state-changing POST actions (submit, close, verify...) call ``check_if_match``: a stale
 ``If-Match`` is 412, none is accepted (their state machine already refuses a repeated action).
-Decorate such an operation with ``if_match_documented`` so its OpenAPI entry shows the header
-and both answers.
+Decorate a write that requires it with ``if_match_documented`` so its OpenAPI entry shows the
+header and both answers.
 """
 from __future__ import annotations
 
@@ -48,22 +48,20 @@ def require_if_match(entity_id: str, version: int) -> None:
     check_if_match(entity_id, version, required=True)
 
 
-def if_match_documented(blp, *, required: bool = True, when: str = ""):
-    """Document an operation's ``If-Match`` header and its 412 (and, when required, 428) answers.
+def if_match_documented(blp, *, when: str = ""):
+    """Document a write's ``If-Match`` header and its 412 and 428 answers (for ``require_if_match``).
 
-    ``when``: a note on when the header is needed (e.g. "when the employee exists" for a PUT that
+    ``when``: when the header is needed, if not always (e.g. "when the employee exists" for a PUT that
     also creates); the header is then not marked required in the document.
     """
     description = "The ETag of the version you read (GET)" + (f"; required {when}" if when else "")
-    parameter = {"in": "header", "name": IF_MATCH, "required": required and not when,
-                 "description": description, "schema": {"type": "string"}}
+    parameter = {"in": "header", "name": IF_MATCH, "required": not when, "description": description,
+                 "schema": {"type": "string"}}
 
     def wrap(fn):
         fn = blp.doc(parameters=[parameter])(fn)
         fn = blp.alt_response(412, description="Stale If-Match: the resource changed since you read it")(fn)
-        if required:
-            fn = blp.alt_response(428, description="If-Match missing: send the ETag you read")(fn)
-        return fn
+        return blp.alt_response(428, description="If-Match missing: send the ETag you read")(fn)
     return wrap
 
 
