@@ -562,16 +562,17 @@ class Org:
             raise RuntimeError(f"{method} {path} -> {r.status_code}: {r.text[:500]}")
 
         started = time.monotonic()
+        overwrite = {**admin, "If-Match": "*"}  # an employee PUT that updates needs If-Match: the directory is ours
         call("PUT", f"/api/v1/units/{self.top}", admin, {"name": "OPD Benchmark", "head_nip": self.top_head})
-        call("PUT", f"/api/v1/employees/{self.top_head}", admin, {"name": "Kepala OPD", "unit_id": self.top})
+        call("PUT", f"/api/v1/employees/{self.top_head}", overwrite, {"name": "Kepala OPD", "unit_id": self.top})
         with ThreadPoolExecutor(threads) as pool:
             list(pool.map(lambda g: call("PUT", f"/api/v1/units/{self.units[g]}", admin,
                                          {"name": f"Bidang {g}", "parent_id": self.top, "head_nip": self.raters[g]}),
                           range(self.groups)))
-            list(pool.map(lambda g: call("PUT", f"/api/v1/employees/{self.raters[g]}", admin,
+            list(pool.map(lambda g: call("PUT", f"/api/v1/employees/{self.raters[g]}", overwrite,
                                          {"name": f"Penilai {g}", "unit_id": self.units[g], "rater_nip": self.top_head,
                                           "email": f"penilai{g}@binjaikota.go.id"}), range(self.groups)))
-            list(pool.map(lambda i: call("PUT", f"/api/v1/employees/{self.people[i]}", admin,
+            list(pool.map(lambda i: call("PUT", f"/api/v1/employees/{self.people[i]}", overwrite,
                                          {"name": f"Pegawai {i}", "unit_id": self.unit_of[self.people[i]],
                                           "rater_nip": self.rater_of[self.people[i]], "email": f"pegawai{i}@binjaikota.go.id"}),
                           range(len(self.people))))

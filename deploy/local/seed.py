@@ -61,10 +61,12 @@ BEHAVIOURS = [{"value": v, "expectation": e} for v, e in [
 ]]
 
 
-def call(method: str, url: str, token: str, body=None):
+def call(method: str, url: str, token: str, body=None, if_match: str | None = None):
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method,
-                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    if if_match:
+        headers["If-Match"] = if_match
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read() or b"null")
@@ -125,8 +127,10 @@ def main() -> None:
     rows = employees()
     for nip, name, unit, rater_nip, position in rows:
         email = ".".join(re.findall(r"[a-z]+", name.split(" (")[0].lower().removeprefix("dr. ").removeprefix("drs. "))) + "@binjaikota.go.id"
+        # If-Match: * -- the seed sets the directory to this whatever an earlier run left (an update needs If-Match)
         status, body = call("PUT", f"{PLAN}/api/v1/employees/{nip}", admin,
-                            {"name": name, "unit_id": unit, "rater_nip": rater_nip, "position": position, "email": email})
+                            {"name": name, "unit_id": unit, "rater_nip": rater_nip, "position": position, "email": email},
+                            if_match="*")
         if status != 200:
             sys.exit(f"seeding employee {nip} failed: {status} {body}")
     year = datetime.now(WIB).year

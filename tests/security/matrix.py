@@ -10,7 +10,9 @@ what that caller gets:
   on a write, self's row was (+) or was not (-) changed by it.
 
 Every refused call (4xx) on a write is also checked to have changed no row of the service's
-database (a digest of every table before and after).
+database (a digest of every table before and after). PATCH, PUT and DELETE go with ``If-Match: *``
+(whatever the current version is): the table is about who may write, not when; the precondition
+itself (428 without If-Match, 412 when stale) is test_if_match.py's.
 """
 from __future__ import annotations
 
@@ -45,6 +47,7 @@ ACTORS = {  # relation -> (NIP, roles, unit claim); the org is seeds.matrix_org(
 }
 CELL = re.compile(r"^(\d{3})(?:/(\d{3}))?([+-])?$")
 NOT_STATE = ("idempotency_keys", "alembic_version")  # bookkeeping, not the service's data
+PRECONDITIONED = ("PATCH", "PUT", "DELETE")  # sent with If-Match: * (see the module's doc)
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,10 @@ class Matrix:
 
     def send(self, relation: str, call: Call):
         kw = {"json": call.json} if call.json is not None else {"data": call.data, "content_type": call.content_type}
-        return self.client.open(call.url, method=call.method, headers=self.tokens[relation], **kw)
+        headers = dict(self.tokens[relation])
+        if call.method in PRECONDITIONED:
+            headers["If-Match"] = "*"
+        return self.client.open(call.url, method=call.method, headers=headers, **kw)
 
     def as_(self, relation: str, method: str, url: str, *codes: int, **kw) -> dict:
         """A setup call that must succeed (one of ``codes``, default 200/201); returns the JSON body."""

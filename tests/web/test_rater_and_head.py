@@ -82,7 +82,8 @@ def test_the_help_screens_say_what_the_evaluation_service_decides(web_system):
 
 def test_the_admin_sees_the_periods_and_manages_a_webhook(web_system):
     hook = "https://tpp.binjaikota.go.id/kinerja/events"
-    seen = web_system.run_script("admin_periods_webhooks.mjs", HOOK_URL=hook)
+    seen = web_system.run_script("admin_periods_webhooks.mjs", HOOK_URL=hook,
+                                 DELETED_HOOK_URL="https://bkn.binjaikota.go.id/kinerja/lama")
 
     first = seen["periods"][0][0]
     actual = web_system.api("GET", f"/api/v1/periods?year={first[:4]}", "admin").json()
@@ -93,6 +94,7 @@ def test_the_admin_sees_the_periods_and_manages_a_webhook(web_system):
     assert webhook["url"] == hook and webhook["status"] == "disabled"
     assert sorted(webhook["event_types"]) == ["CalibrationFinalised", "EvaluationClosed"]
     assert webhook["secret_hint"].endswith(seen["secretHint"]) and webhook["description"] == "TPP Kota Binjai (uji)"
+    assert web_system.api("GET", f"/api/v1/webhooks/{seen['deletedId']}", "admin").status_code == 404  # deleted, with If-Match
 
 
 def test_a_refusal_shows_its_field_in_indonesian_and_the_correlation_id_to_quote(web_system):

@@ -58,6 +58,11 @@ async function request(method, path, { body, query, idempotencyKey, etag, raw = 
   return raw ? { body: parsed, etag: response.headers.get('ETag'), status: response.status } : parsed;
 }
 
+/** The ETag a GET of this resource answers, from the id and version a list showed: send it as If-Match
+ * (`{ etag }`) so a change made meanwhile by someone else is refused (412), never overwritten.
+ * PATCH, PUT and DELETE of a versioned resource require it (428 without). */
+export const etagOf = (resource) => `"${resource.id}.${resource.version}"`;
+
 export const api = {
   get: (path, query) => request('GET', path, { query }),
   post: (path, body, opts = {}) => request('POST', path, { body: body === undefined ? {} : body, ...opts }),

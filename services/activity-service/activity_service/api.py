@@ -17,7 +17,7 @@ from kinerja_shared.numbers import MAX_ENTRY_QUANTITY, finite
 from kinerja_shared.outbox import publish
 from kinerja_shared.web import idempotency
 from kinerja_shared.web.app_factory import current_principal, runtime
-from kinerja_shared.web.etag import check_if_match, etag_for
+from kinerja_shared.web.etag import check_if_match, etag_for, if_match_documented, require_if_match
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
 from kinerja_shared.web.strict_json import strict_dumps
 from kinerja_shared.web.problems import Conflict, Forbidden, NotFound, Problem, field_error, flatten_messages, problem_body
@@ -459,7 +459,8 @@ def _owner_only(row, rel, what: str) -> None:
 @activities_blp.arguments(ActivityPatch)
 @activities_blp.response(200, ActivityOut)
 @_errors(activities_blp, (404, "No such activity"), (409, "Verified or withdrawn (locked), or overlaps another entry"),
-         (412, "Stale If-Match"), (422, "A rule is broken (see POST)"))
+         (422, "A rule is broken (see POST)"))
+@if_match_documented(activities_blp)
 def edit_activity(body, activity_id):
     """Edit your own unverified entry (send If-Match with its ETag); publishes ActivityUpdated.
 
@@ -474,8 +475,8 @@ def edit_activity(body, activity_id):
         store.lock_employee(conn, principal.sub)  # the same lock as logging, taken first: overlap checks stay exact
         row, rel = _load_visible(conn, activity_id, for_update=True)
         _owner_only(row, rel, "edit")
-        check_if_match(activity_id, row.version)
         _transition("edit", row.status)
+        require_if_match(activity_id, row.version)
         today = _today()
         with _rules():
             domain.check_date(row.date, today, cfg.edit_window_close_day)
@@ -718,7 +719,8 @@ def download_evidence(activity_id, file_id):
 
 @activities_blp.route("/<activity_id>/evidence/<file_id>", methods=["DELETE"])
 @activities_blp.response(204)
-@_errors(activities_blp, (404, "No such activity or file"), (409, "Verified or withdrawn (locked)"), (412, "Stale If-Match"))
+@_errors(activities_blp, (404, "No such activity or file"), (409, "Verified or withdrawn (locked)"))
+@if_match_documented(activities_blp)
 def remove_evidence(activity_id, file_id):
     """Remove an evidence file from your own unverified entry; publishes ActivityUpdated."""
     principal = current_principal()
@@ -728,7 +730,7 @@ def remove_evidence(activity_id, file_id):
         row, rel = _load_visible(conn, activity_id, for_update=True)
         _owner_only(row, rel, "remove evidence from")
         _transition("edit", row.status)
-        check_if_match(activity_id, row.version)
+        require_if_match(activity_id, row.version)
         file_row = _evidence_row(conn, activity_id, file_id)
         conn.execute(update(evidence_files).where(evidence_files.c.id == file_id).values(removed_at=now))
         remaining = [e for e in row.evidence if e.get("file_id") != file_id]

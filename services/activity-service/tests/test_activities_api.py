@@ -310,15 +310,18 @@ def test_edit_follows_the_rules(svc):
     a = post(svc, entry(start_time="08:00", end_time="09:00")).get_json()
     b = post(svc, entry(start_time="09:00", end_time="10:00")).get_json()
     url = f"/api/v1/activities/{b['id']}"
-    body = assert_problem(svc.client.patch(url, json={"start_time": "08:30"}, headers=svc.token(E1)), 409)
+
+    def edit(body):  # as the owner, with the current ETag
+        return svc.client.patch(url, json=body, headers=svc.if_match(url, svc.token(E1)))
+
+    body = assert_problem(edit({"start_time": "08:30"}), 409)
     assert body["clashing_activity_id"] == a["id"]
-    assert svc.client.patch(url, json={"start_time": "09:15"}, headers=svc.token(E1)).status_code == 200  # its own range is no clash
-    assert_problem(svc.client.patch(url, json={"end_time": "09:00"}, headers=svc.token(E1)), 422, "end_time")
-    assert_problem(svc.client.patch(url, json={"quantity": -2}, headers=svc.token(E1)), 422, "quantity")
-    assert_problem(svc.client.patch(url, json={"indicator_id": "j1"}, headers=svc.token(E1)), 422, "indicator_id")
-    assert_problem(svc.client.patch(url, json={"date": (today() + timedelta(days=1)).isoformat()}, headers=svc.token(E1)),
-                   422, "date")
-    assert_problem(svc.client.patch(url, json={}, headers=svc.token(E1)), 422)
+    assert edit({"start_time": "09:15"}).status_code == 200  # its own range is no clash
+    assert_problem(edit({"end_time": "09:00"}), 422, "end_time")
+    assert_problem(edit({"quantity": -2}), 422, "quantity")
+    assert_problem(edit({"indicator_id": "j1"}), 422, "indicator_id")
+    assert_problem(edit({"date": (today() + timedelta(days=1)).isoformat()}), 422, "date")
+    assert_problem(edit({}), 422)
     assert_problem(svc.client.patch(url, json={"quantity": 1}, headers=svc.token(R)), 403)  # the rater may not edit it
     assert_problem(svc.client.patch(url, json={"quantity": 1}, headers=svc.token(O)), 404)  # a stranger does not see it
 

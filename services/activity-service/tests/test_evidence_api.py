@@ -127,7 +127,7 @@ def test_png_is_accepted_and_remove_deletes_it(svc, aid, evidence_dir):
     item = send(svc, aid, upload("foto kegiatan.png", png, "image/png")).get_json()
     assert item["content_type"] == "image/png"
     assert svc.client.delete(item["download"], headers=svc.token(R)).status_code == 403
-    response = svc.client.delete(item["download"], headers=svc.token(E1))
+    response = svc.client.delete(item["download"], headers=svc.if_match(f"/api/v1/activities/{aid}", svc.token(E1)))
     assert response.status_code == 204
     assert stored_files(evidence_dir) == []
     assert svc.client.get(item["download"], headers=svc.token(E1)).status_code == 404
@@ -138,7 +138,7 @@ def test_png_is_accepted_and_remove_deletes_it(svc, aid, evidence_dir):
 def test_edits_keep_uploaded_files(svc, aid):
     send(svc, aid, upload("bukti.pdf", PDF_BYTES))
     edited = svc.client.patch(f"/api/v1/activities/{aid}", json={"evidence": [{"url": "https://example.go.id/a"}]},
-                              headers=svc.token(E1))
+                              headers=svc.if_match(f"/api/v1/activities/{aid}", svc.token(E1)))
     assert edited.status_code == 200
     assert [e["kind"] for e in edited.get_json()["evidence"]] == ["link", "file"]
 

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, or_, select, update
 from kinerja_shared import audit
 from kinerja_shared.db import upsert, utcnow
 from kinerja_shared.web.app_factory import current_principal, runtime
-from kinerja_shared.web.etag import check_if_match, etag_for
+from kinerja_shared.web.etag import check_if_match, etag_for, if_match_documented, require_if_match
 from kinerja_shared.web.pagination import PageArgs, decode_cursor, encode_cursor, int_cursor
 from kinerja_shared.web.problems import Conflict, Forbidden, NotFound, field_error
 from kinerja_shared.web.docs import errors as _errors
@@ -258,7 +258,8 @@ def get_preferences():
 @preferences_blp.route("", methods=["PATCH"])
 @preferences_blp.arguments(PreferencesPatch)
 @preferences_blp.response(200, PreferencesOut)
-@_errors(preferences_blp, (412, "Stale If-Match"), (422, "Unknown category or channel, bad time"))
+@_errors(preferences_blp, (422, "Unknown category or channel, bad time"))
+@if_match_documented(preferences_blp)
 def patch_preferences(body):
     """Change some of the caller's preferences: channels per category, quiet hours, language.
 
@@ -284,7 +285,7 @@ def patch_preferences(body):
             query = query.with_for_update()
         row = conn.execute(query).first()
         version = row.version if row is not None else 0
-        check_if_match(p.sub, version)
+        require_if_match(p.sub, version)
         before = _preferences_view(p.sub, row, cfg)
         channels = dict(row.channels or {}) if row is not None else {}
         for category in body.get("reset_categories", []):
@@ -416,7 +417,8 @@ def get_webhook(subscription_id):
 @webhooks_blp.route("/<subscription_id>", methods=["PATCH"])
 @webhooks_blp.arguments(WebhookPatch)
 @webhooks_blp.response(200, WebhookOut)
-@_errors(webhooks_blp, (404, "No such subscription"), (412, "Stale If-Match"), (422, "Bad URL or event type"))
+@_errors(webhooks_blp, (404, "No such subscription"), (422, "Bad URL or event type"))
+@if_match_documented(webhooks_blp)
 def patch_webhook(body, subscription_id):
     """Change a subscription's URL, event types, secret (rotation) or description (admin)."""
     _require_admin()
@@ -425,7 +427,7 @@ def patch_webhook(body, subscription_id):
     p = current_principal()
     with runtime().engine.begin() as conn:
         row = _load_webhook(conn, subscription_id, for_update=True)
-        check_if_match(subscription_id, row.version)
+        require_if_match(subscription_id, row.version)
         values = {k: v for k, v in body.items() if k in ("url", "secret", "description")}
         if "event_types" in body:
             values["event_types"] = sorted(set(body["event_types"]))
@@ -441,11 +443,13 @@ def patch_webhook(body, subscription_id):
 @webhooks_blp.route("/<subscription_id>", methods=["DELETE"])
 @webhooks_blp.response(204)
 @_errors(webhooks_blp, (404, "No such subscription"))
+@if_match_documented(webhooks_blp)
 def delete_webhook(subscription_id):
     """Delete a subscription and its delivery log (admin)."""
     _require_admin()
     with runtime().engine.begin() as conn:
         row = _load_webhook(conn, subscription_id, for_update=True)
+        require_if_match(subscription_id, row.version)
         delivery_ids = select(webhook_deliveries.c.id).where(webhook_deliveries.c.subscription_id == subscription_id)
         conn.execute(delete(webhook_attempts).where(webhook_attempts.c.delivery_id.in_(delivery_ids)))
         conn.execute(delete(webhook_deliveries).where(webhook_deliveries.c.subscription_id == subscription_id))

@@ -111,9 +111,10 @@ def test_preferences_read_together_still_decide_each_raters_digest(service_facto
     rater who turned the daily digest off gets no item, one who chose English gets it in English."""
     h = service_factory(SPEC, NOTIFICATION_REMINDERS="false")
     second_rater = helpers.COLLEAGUE
-    off = h.client.patch("/api/v1/notifications/preferences", headers=h.token(helpers.RATER),
+    prefs = "/api/v1/notifications/preferences"
+    off = h.client.patch(prefs, headers=h.if_match(prefs, h.token(helpers.RATER)),
                          json={"categories": {"activity_digest": {"inbox": False, "email": False}}})
-    english = h.client.patch("/api/v1/notifications/preferences", headers=h.token(second_rater), json={"locale": "en"})
+    english = h.client.patch(prefs, headers=h.if_match(prefs, h.token(second_rater)), json={"locale": "en"})
     assert off.status_code == 200 and english.status_code == 200, (off.get_json(), english.get_json())
     poll = [ev.activity_logged(helpers.EMPLOYEE), ev.activity_logged(helpers.OTHER_UNIT, rater=second_rater)]
     assert _consumer(h).apply_batch([Event(validate_event(e)) for e in poll]) == ["processed"] * 2

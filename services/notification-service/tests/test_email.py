@@ -23,7 +23,8 @@ def test_email_reaches_the_right_people_with_the_digest_batched(service_factory,
     h = service_factory(SPEC, NOTIFICATION_CLOCK="2026-03-10T15:00:00+07:00", NOTIFICATION_EMAIL_POLL_SECONDS="0.2",
                         NOTIFICATION_REMINDERS="false")
     # The rater keeps 14:00-16:00 free of e-mail.
-    quiet = h.client.patch("/api/v1/notifications/preferences", headers=h.token(helpers.RATER),
+    prefs = "/api/v1/notifications/preferences"
+    quiet = h.client.patch(prefs, headers=h.if_match(prefs, h.token(helpers.RATER)),
                            json={"quiet_hours": {"start": "14:00", "end": "16:00"}})
     assert quiet.status_code == 200
     h.start_worker()

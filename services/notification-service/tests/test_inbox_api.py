@@ -106,7 +106,10 @@ def test_preferences_defaults_changes_and_stale_writes(service_factory, ev, help
                            json={"quiet_hours": None})
     assert stale.status_code == 412 and stale.content_type == "application/problem+json"
 
-    back = h.client.patch("/api/v1/notifications/preferences", headers=headers, json={
+    missing = h.client.patch("/api/v1/notifications/preferences", headers=headers, json={"quiet_hours": None})
+    assert missing.status_code == 428 and [e["field"] for e in missing.get_json()["errors"]] == ["If-Match"]
+
+    back = h.client.patch("/api/v1/notifications/preferences", headers={**headers, "If-Match": changed.headers["ETag"]}, json={
         "quiet_hours": None, "reset_categories": ["plan_approved"], "categories": {"feedback_given": {"email": False}}})
     body = back.get_json()
     assert body["quiet_hours"] is None and body["quiet_hours_default"] is False
@@ -142,8 +145,9 @@ def test_a_category_switched_off_creates_nothing_and_email_only_stays_out_of_the
     E = helpers.EMPLOYEE
     helpers.handle(h, ev.employee(E, "Siti Aminah", email="siti@binjaikota.go.id"))
     headers = h.token(E)
-    h.client.patch("/api/v1/notifications/preferences", headers=headers, json={
+    changed = h.client.patch("/api/v1/notifications/preferences", headers=h.if_match("/api/v1/notifications/preferences", headers), json={
         "categories": {"feedback_given": {"inbox": False, "email": False}, "plan_returned": {"inbox": False}}})
+    assert changed.status_code == 200, changed.get_json()
     helpers.handle(h, ev.feedback_given(E))
     helpers.handle(h, ev.plan_returned(E))
     assert helpers.inbox(h, E) == []

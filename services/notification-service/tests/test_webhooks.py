@@ -183,7 +183,9 @@ def test_webhook_admin_api_guards_and_validation(service_factory, helpers):
     assert h.client.post(f"/api/v1/webhooks/{sub_id}/disable", headers=admin).get_json()["status"] == "disabled"
     assert h.client.get("/api/v1/webhooks/nope", headers=admin).status_code == 404
     assert fields(h.client.get(f"/api/v1/webhooks/{sub_id}/deliveries?status=lost", headers=admin)) == {"status"}
-    assert h.client.delete(f"/api/v1/webhooks/{sub_id}", headers=admin).status_code == 204
+    assert h.client.delete(f"/api/v1/webhooks/{sub_id}", headers=admin).status_code == 428
+    assert h.client.delete(f"/api/v1/webhooks/{sub_id}", headers={**admin, "If-Match": etag}).status_code == 412
+    assert h.client.delete(f"/api/v1/webhooks/{sub_id}", headers=h.if_match(f"/api/v1/webhooks/{sub_id}", admin)).status_code == 204
     assert h.client.get(f"/api/v1/webhooks/{sub_id}", headers=admin).status_code == 404
     audit = [r["action"] for r in h.rows("SELECT action FROM audit_log ORDER BY id")]
     assert audit == ["webhook.created", "webhook.updated", "webhook.disabled", "webhook.deleted"]

@@ -12,7 +12,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import func, or_, select
 
 from kinerja_shared.web.app_factory import current_principal, runtime
-from kinerja_shared.web.etag import check_if_match, etag_for
+from kinerja_shared.web.etag import etag_for, if_match_documented, require_if_match
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
 from kinerja_shared.web.problems import NotFound, Problem, field_error
 
@@ -168,7 +168,8 @@ def get_employee(nip):
 @employees_blp.route("/<nip>", methods=["PUT"])
 @employees_blp.arguments(EmployeeIn)
 @employees_blp.response(200, EmployeeOut)
-@errors(employees_blp, (412, "Stale If-Match"), (422, "Invalid NIP, unknown unit or rater"))
+@errors(employees_blp, (422, "Invalid NIP, unknown unit or rater"))
+@if_match_documented(employees_blp, when="when the employee exists (not to create one)")
 def put_employee(body, nip):
     """Create or update an employee (admin); publishes EmployeeUpserted when anything changed.
 
@@ -189,7 +190,7 @@ def put_employee(body, nip):
         lock = select(employees.c.version).where(employees.c.nip == nip)
         current = conn.execute(lock.with_for_update() if conn.dialect.name == "postgresql" else lock).first()
         if current is not None:
-            check_if_match(nip, current.version)
+            require_if_match(nip, current.version)
         parsed = importer.Parsed("api", employees=[importer.Row("employees", 0, None, {"nip": nip, **body})])
         plan = importer.check(parsed, existing_units=store.existing_units(conn),
                               existing_employees=store.existing_employees(conn, importer.referenced_nips(parsed)),

@@ -21,7 +21,7 @@ from sqlalchemy import or_, select, update
 from kinerja_shared.db import utcnow
 from kinerja_shared.outbox import publish
 from kinerja_shared.web.app_factory import current_principal, runtime
-from kinerja_shared.web.etag import check_if_match, etag_for
+from kinerja_shared.web.etag import check_if_match, etag_for, if_match_documented, require_if_match
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
 from kinerja_shared.web.problems import Conflict, Forbidden, NotFound, PreconditionFailed, Problem, field_error
 
@@ -179,8 +179,8 @@ def _edit(plan_id: str, body: dict, *, replace: bool):
         row, rel = _visible(conn, plan_id, for_update=True)
         if not (rel.owner or rel.admin):
             raise Forbidden("Only the plan's owner edits a draft.")
-        check_if_match(plan_id, row.version)
         next_status("edit", row.status)
+        require_if_match(plan_id, row.version)
         content = row.content
         current = {"approach": row.approach, "model": row.model, "period_start": row.period_start,
                    "period_end": row.period_end, "results": content["results"], "behaviours": content["behaviours"],
@@ -210,7 +210,8 @@ def _edit(plan_id: str, body: dict, *, replace: bool):
 @plans_blp.route("/<plan_id>", methods=["PUT"])
 @plans_blp.arguments(PlanContentIn)
 @plans_blp.response(200, PlanOut)
-@errors(plans_blp, NOT_FOUND, (409, "Not a draft"), STALE, (422, "Invalid plan content, span or cascade link"))
+@errors(plans_blp, NOT_FOUND, (409, "Not a draft"), (422, "Invalid plan content, span or cascade link"))
+@if_match_documented(plans_blp)
 def replace_plan(body, plan_id):
     """Replace a draft's content (its owner, or an admin). Send If-Match with the ETag you read."""
     return _edit(plan_id, body, replace=True)
@@ -219,7 +220,8 @@ def replace_plan(body, plan_id):
 @plans_blp.route("/<plan_id>", methods=["PATCH"])
 @plans_blp.arguments(PlanPatch)
 @plans_blp.response(200, PlanOut)
-@errors(plans_blp, NOT_FOUND, (409, "Not a draft"), STALE, (422, "Invalid plan content, span or cascade link"))
+@errors(plans_blp, NOT_FOUND, (409, "Not a draft"), (422, "Invalid plan content, span or cascade link"))
+@if_match_documented(plans_blp)
 def patch_plan(body, plan_id):
     """Change some fields of a draft (its owner, or an admin); attachments merge by key. Send If-Match."""
     return _edit(plan_id, body, replace=False)

@@ -15,7 +15,7 @@ from sqlalchemy import select, text, update
 
 from kinerja_shared.db import utcnow
 from kinerja_shared.web.app_factory import current_principal, runtime
-from kinerja_shared.web.etag import check_if_match, etag_for
+from kinerja_shared.web.etag import etag_for, if_match_documented, require_if_match
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
 from kinerja_shared.web.problems import Forbidden, NotFound, field_error
 
@@ -114,14 +114,15 @@ def get_template(template_id):
 @templates_blp.route("/<template_id>", methods=["PUT"])
 @templates_blp.arguments(TemplateIn)
 @templates_blp.response(200, TemplateOut)
-@errors(templates_blp, (404, "No such template"), (412, "Stale If-Match"), (422, "Invalid template content"))
+@errors(templates_blp, (404, "No such template"), (422, "Invalid template content"))
+@if_match_documented(templates_blp)
 def replace_template(body, template_id):
     """Replace a plan template (admin). Plans drafted from it earlier do not change."""
     require_admin("manage plan templates")
     results = _check_template(body)
     with runtime().engine.begin() as conn:
         before = _load(conn, template_id, for_update=True)
-        check_if_match(template_id, before.version)
+        require_if_match(template_id, before.version)
         conn.execute(update(plan_templates).where(plan_templates.c.id == template_id).values(
             name=body["name"], position=body["position"], description=body["description"], approach=body["approach"],
             model=body["model"], content=_content(results, body["behaviours"], body["attachments"]),
@@ -135,13 +136,14 @@ def replace_template(body, template_id):
 
 @templates_blp.route("/<template_id>", methods=["DELETE"])
 @templates_blp.response(204)
-@errors(templates_blp, (404, "No such template"), (412, "Stale If-Match"))
+@errors(templates_blp, (404, "No such template"))
+@if_match_documented(templates_blp)
 def delete_template(template_id):
     """Delete a plan template (admin). Plans drafted from it keep their content."""
     require_admin("manage plan templates")
     with runtime().engine.begin() as conn:
         before = _load(conn, template_id, for_update=True)
-        check_if_match(template_id, before.version)
+        require_if_match(template_id, before.version)
         conn.execute(plan_templates.delete().where(plan_templates.c.id == template_id))
         store.audit_many(conn, current_principal(), [{"action": "template.deleted", "entity_type": "plan_template",
                                                       "entity_id": template_id, "before": _snapshot(before), "after": None}])

@@ -109,6 +109,10 @@ class Plans:
         headers.update(kw.pop("headers", {}))
         return self.client.open(path, method=method, headers=headers, **kw)
 
+    def current(self, path):
+        """An If-Match header with the ETag of ``path`` as an admin reads it now (the version an editor holds)."""
+        return {"If-Match": self.h.if_match(path, self.admin)["If-Match"]}
+
     def ok(self, response, *codes):
         codes = codes or (200, 201)
         assert response.status_code in codes, (response.status_code, response.get_json())

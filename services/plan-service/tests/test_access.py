@@ -69,7 +69,8 @@ def test_access_matrix(svc, plans, actor):
     got.append(svc.call("GET", f"/api/v1/plans/{d['id']}", who).status_code)
     listing = svc.call("GET", f"/api/v1/plans?nip={EMPLOYEE}", who)
     got.append(None if listing.status_code == 401 else d["id"] in [p["id"] for p in listing.get_json()["items"]])
-    got.append(svc.call("PATCH", f"/api/v1/plans/{d['id']}", who, json={"results": [result(target=30)]}).status_code)
+    got.append(svc.call("PATCH", f"/api/v1/plans/{d['id']}", who, json={"results": [result(target=30)]},
+                        headers=svc.current(f"/api/v1/plans/{d['id']}")).status_code)
     got.append(svc.act(s1["id"], "approve", who).status_code)
     got.append(svc.act(s2["id"], "return", who, json={"reason": "Perbaiki indikator"}).status_code)
     got.append(svc.call("POST", f"/api/v1/plans/{a['id']}/amendments", who, json=amendment).status_code)
@@ -99,7 +100,8 @@ def test_the_matrix_holds_in_lists_and_for_the_head_by_the_directory(svc, plans)
 def test_admin_actions_are_audited_with_the_admin_role(svc, plans):
     admin = svc.admin
     svc.ok(svc.act(plans["S1"]["id"], "approve", admin))
-    svc.ok(svc.call("PATCH", f"/api/v1/plans/{plans['D']['id']}", admin, json={"attachments": {"resources": "Anggaran BLUD"}}))
+    svc.ok(svc.call("PATCH", f"/api/v1/plans/{plans['D']['id']}", admin, json={"attachments": {"resources": "Anggaran BLUD"}},
+                    headers=svc.current(f"/api/v1/plans/{plans['D']['id']}")))
     entries = [e for e in svc.audit(actor="197001011995031001") if e["entity_type"] == "plan"]
     assert {(e["action"], e["actor_roles"]) for e in entries} == {("plan.approve", "admin"), ("plan.edited", "admin")}
     # others read only their own trail

@@ -177,7 +177,7 @@ def test_employee_put_get_list_and_if_match(svc):
     assert audit["action"] == "employee.updated" and audit["before"]["grade"] is None and audit["after"]["grade"] == "III/b"
     # the same body again: nothing changes, no event
     events = len(svc.events())
-    again = svc.ok(svc.call("PUT", f"/api/v1/employees/{EMPLOYEE}", svc.admin, json=body))
+    again = svc.ok(svc.call("PUT", f"/api/v1/employees/{EMPLOYEE}", svc.admin, json=body, headers={"If-Match": put.headers["ETag"]}))
     assert again["version"] == 2 and len(svc.events()) == events
 
     items = svc.ok(svc.call("GET", "/api/v1/employees?unit_id=bidang", svc.as_(EMPLOYEE)))["items"]
@@ -219,7 +219,7 @@ def test_a_transfer_closes_the_plan_and_a_new_post_gets_a_new_plan(svc):
     effective = date(YEAR, 7, 1)
     person = svc.ok(svc.call("GET", f"/api/v1/employees/{EMPLOYEE}", svc.admin))
     body = {k: person[k] for k in ("name", "position", "rank", "grade", "email", "phone", "functional_coefficient", "active")}
-    moved = svc.ok(svc.call("PUT", f"/api/v1/employees/{EMPLOYEE}", svc.admin, json={
+    moved = svc.ok(svc.call("PUT", f"/api/v1/employees/{EMPLOYEE}", svc.admin, headers=svc.current(f"/api/v1/employees/{EMPLOYEE}"), json={
         **body, "unit_id": "lain", "rater_nip": OUTSIDER, "effective_date": effective.isoformat(),
         "change_reason": "Mutasi ke Dinas Pendidikan (SK 821/123)"}))
     assert moved["unit_id"] == "lain" and moved["rater_nip"] == OUTSIDER
@@ -253,7 +253,8 @@ def test_a_transfer_closes_the_plan_and_a_new_post_gets_a_new_plan(svc):
         "year": YEAR, "approach": "quantitative", "model": "JA_JF", "period_start": f"{YEAR}-03-01",
         "results": [result()], "behaviours": new["behaviours"]})
     assert_problem(early, 409)  # one plan in force per year
-    patch = svc.call("PATCH", f"/api/v1/plans/{new['id']}", svc.as_(EMPLOYEE), json={"period_start": f"{YEAR}-03-01"})
+    patch = svc.call("PATCH", f"/api/v1/plans/{new['id']}", svc.as_(EMPLOYEE), json={"period_start": f"{YEAR}-03-01"},
+                     headers=svc.current(f"/api/v1/plans/{new['id']}"))
     assert_problem(patch, 422, "period_start")
     [audit] = [a for a in svc.audit(entity_type="plan", entity_id=plan["id"]) if a["action"] == "plan.closed"]
     assert audit["before"]["status"] == "approved" and audit["after"]["status"] == "closed" and "Mutasi" in audit["reason"]
@@ -267,7 +268,8 @@ def test_a_rater_change_hands_the_plans_to_the_new_rater(svc):
     for nip in (EMPLOYEE, COLLEAGUE):
         person = svc.ok(svc.call("GET", f"/api/v1/employees/{nip}", svc.admin))
         body = {k: person[k] for k in ("name", "position", "unit_id", "email", "phone", "active")}
-        svc.ok(svc.call("PUT", f"/api/v1/employees/{nip}", svc.admin, json={**body, "rater_nip": OTHER_SUP}))
+        svc.ok(svc.call("PUT", f"/api/v1/employees/{nip}", svc.admin, json={**body, "rater_nip": OTHER_SUP},
+                        headers=svc.current(f"/api/v1/employees/{nip}")))
     now_approved = svc.ok(svc.get(approved["id"]))
     assert (now_approved["rater_nip"], now_approved["rater_superior_nip"], now_approved["revision"]) == (OTHER_SUP, HEAD, 2)
     assert now_approved["status"] == "approved"

@@ -137,8 +137,11 @@ def test_editing_a_draft_with_if_match(svc):
                               headers={"If-Match": put.headers["ETag"]}))
     assert patched["attachments"] == {"resources": "Ruang layanan", "accountability": "Laporan bulanan", "consequences": "Pemotongan TPP"}
     assert patched["period_end"] == f"{YEAR}-06-30" and len(patched["results"]) == 2 and patched["version"] == 3
-    assert_problem(svc.call("PATCH", f"/api/v1/plans/{plan['id']}", svc.as_(EMPLOYEE), json={"approach": "qualitative"}), 422,
-                   "results.0.indicators.0.target_value")
+    missing = svc.call("PATCH", f"/api/v1/plans/{plan['id']}", svc.as_(EMPLOYEE), json={"period_end": f"{YEAR}-05-31"})
+    assert_problem(missing, 428, "If-Match")  # without If-Match nothing changes
+    assert svc.ok(svc.get(plan["id"]))["period_end"] == f"{YEAR}-06-30"
+    assert_problem(svc.call("PATCH", f"/api/v1/plans/{plan['id']}", svc.as_(EMPLOYEE), json={"approach": "qualitative"},
+                            headers=svc.current(f"/api/v1/plans/{plan['id']}")), 422, "results.0.indicators.0.target_value")
     assert_problem(svc.call("PATCH", f"/api/v1/plans/{plan['id']}", svc.as_(EMPLOYEE), json={"year": 2030}), 422, "year")
     audits = svc.audit(entity_type="plan", entity_id=plan["id"])
     edit = [a for a in audits if a["action"] == "plan.edited"][0]  # newest first
@@ -174,7 +177,8 @@ def test_every_transition_allowed_and_forbidden(svc):
     assert returned["status"] == "draft" and returned["return_reason"] == "Target terlalu rendah"
 
     # back in draft: edit again, submit again, approve
-    svc.ok(svc.call("PATCH", f"/api/v1/plans/{pid}", employee, json={"results": [result(target=24)]}))
+    svc.ok(svc.call("PATCH", f"/api/v1/plans/{pid}", employee, json={"results": [result(target=24)]},
+                    headers=svc.current(f"/api/v1/plans/{pid}")))
     svc.ok(svc.act(pid, "submit", employee))
     approved = svc.ok(svc.act(pid, "approve", rater))
     assert approved["status"] == "approved" and approved["revision"] == 1 and approved["approved_by"] == RATER
@@ -232,7 +236,8 @@ def test_cascade_links_are_checked_against_the_raters_approved_plan(svc):
     # now that the rater's plan is approved, a main result with no link cannot be submitted
     body = assert_problem(svc.act(early["id"], "submit", svc.as_(COLLEAGUE)), 422, "results.0.supports_result_id")
     assert "intervensi" in body["errors"][0]["message"]
-    svc.ok(svc.call("PATCH", f"/api/v1/plans/{early['id']}", svc.as_(COLLEAGUE), json={"results": [result(supports="kabid-2")]}))
+    svc.ok(svc.call("PATCH", f"/api/v1/plans/{early['id']}", svc.as_(COLLEAGUE), json={"results": [result(supports="kabid-2")]},
+                    headers=svc.current(f"/api/v1/plans/{early['id']}")))
     svc.ok(svc.act(early["id"], "submit", svc.as_(COLLEAGUE)))
 
     # a JPT plan needs no link; a link of someone without a rater is refused

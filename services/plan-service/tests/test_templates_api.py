@@ -45,7 +45,8 @@ def test_template_crud_for_admins(svc):
     assert updated["version"] == 2 and updated["results"][0]["result_id"] == tpl["results"][0]["result_id"]
 
     assert_problem(svc.call("DELETE", f"{url}/{other['id']}", svc.admin, headers={"If-Match": '"x.9"'}), 412)
-    assert svc.call("DELETE", f"{url}/{other['id']}", svc.admin).status_code == 204
+    assert_problem(svc.call("DELETE", f"{url}/{other['id']}", svc.admin), 428, "If-Match")
+    assert svc.call("DELETE", f"{url}/{other['id']}", svc.admin, headers=svc.current(f"{url}/{other['id']}")).status_code == 204
     assert_problem(svc.call("GET", f"{url}/{other['id']}", svc.admin), 404)
     assert_problem(svc.call("DELETE", f"{url}/{other['id']}", svc.admin), 404)
     actions = [a["action"] for a in svc.audit(entity_type="plan_template")]

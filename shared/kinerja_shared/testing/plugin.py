@@ -159,6 +159,13 @@ class ServiceHarness:
         return {"Authorization": "Bearer " + mint_token(self.settings, sub=sub, roles=list(roles) or ["employee"], unit=unit,
                                                           name=name)}
 
+    def if_match(self, url: str, headers: dict[str, str]) -> dict[str, str]:
+        """``headers`` plus If-Match with the ETag of a GET of ``url`` by the same caller (the version a
+        client editing the resource would hold), for requests that must send it."""
+        response = self.client.get(url, headers=headers)
+        assert "ETag" in response.headers, (url, response.status_code, response.get_json(silent=True))
+        return {**headers, "If-Match": response.headers["ETag"]}
+
     def start_worker(self) -> threading.Thread:
         from ..worker import run_worker
 

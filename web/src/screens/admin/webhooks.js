@@ -1,6 +1,7 @@
 // "Langganan Webhook": the systems (payroll/TPP, BKN, dashboards) that receive the events, signed
 // with their secret; add, disable/enable, replay what failed, delete.
 import { useStyles, allPages } from '../help/common.js';
+import { etagOf } from '../../api.js';
 
 const EVENT_TYPES = ['EmployeeUpserted', 'PlanSubmitted', 'PlanApproved', 'PlanReturned', 'PlanAmended', 'ActivityLogged',
   'ActivityUpdated', 'ActivityWithdrawn', 'ActivityVerified', 'EvaluationOpened', 'EvaluationSubmitted', 'EvaluationClosed',
@@ -62,13 +63,13 @@ export default async function render(root, ctx) {
         w.consecutive_failures ? h('p', { class: 'reason' }, `${w.consecutive_failures} kegagalan berturut-turut`) : null,
         w.disabled_reason ? h('p', { class: 'reason' }, `Nonaktif: ${w.disabled_reason}`) : null,
         h('div', { class: 'actions' },
-          w.status === 'active' ? action('Nonaktifkan', () => api.post(`/api/v1/webhooks/${w.id}/disable`, {}), 'webhook-disable')
-            : action('Aktifkan', () => api.post(`/api/v1/webhooks/${w.id}/enable`, {}), 'webhook-enable'),
+          w.status === 'active' ? action('Nonaktifkan', () => api.post(`/api/v1/webhooks/${w.id}/disable`, {}, { etag: etagOf(w) }), 'webhook-disable')
+            : action('Aktifkan', () => api.post(`/api/v1/webhooks/${w.id}/enable`, {}, { etag: etagOf(w) }), 'webhook-enable'),
           w.status === 'active' ? action('Kirim ulang yang gagal', async () => {
             const r = await api.post(`/api/v1/webhooks/${w.id}/replay`, {});
             ui.toast(`${r.replayed} pengiriman dijadwalkan ulang.`);
           }, 'webhook-replay') : null,
-          action('Hapus', () => api.del(`/api/v1/webhooks/${w.id}`), 'webhook-delete')))))
+          action('Hapus', () => api.del(`/api/v1/webhooks/${w.id}`, { etag: etagOf(w) }), 'webhook-delete')))))
       : ui.empty('Belum ada langganan.'));
   }
   await load();

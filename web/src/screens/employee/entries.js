@@ -1,6 +1,7 @@
 // "Kegiatan Saya": my entries of a month with their verification status and the rater's reasons,
 // and what is still waiting on this device to be sent.
 import { entries as queued } from '../../offline.js';
+import { etagOf } from '../../api.js';
 import { loadIndicators, indicatorName } from './indicators.js';
 
 export default async function render(root, { api, h, ui, user }) {
@@ -52,7 +53,7 @@ export default async function render(root, { api, h, ui, user }) {
         a.status === 'pending' ? h('div', { class: 'actions' }, h('button', { class: 'btn btn-danger', type: 'button', onClick: async (e) => {
           e.currentTarget.disabled = true;
           try {
-            await api.post(`/api/v1/activities/${a.id}/withdraw`, {});
+            await api.post(`/api/v1/activities/${a.id}/withdraw`, {}, { etag: etagOf(a) });
             ui.toast('Kegiatan ditarik.');
             load();
           } catch (err) {

@@ -171,7 +171,7 @@ export default async function render(root, { api, h, ui, user }) {
   async function submit() {
     problems.replaceChildren();
     try {
-      await api.post(`/api/v1/plans/${plan.id}/submit`, {});
+      await api.post(`/api/v1/plans/${plan.id}/submit`, {}, { etag });
       ui.toast('SKP diajukan ke atasan.');
       root.replaceChildren();
       await render(root, { api, h, ui, user });

@@ -1,6 +1,7 @@
 // "Kotak Masuk Penilai": the plans (SKP) submitted to me and my staff's activity entries waiting
 // for verification, each with a checkbox for the bulk actions.
 import { useStyles, allPages, subordinates, personName, bulkOutcome } from '../help/common.js';
+import { etagOf } from '../../api.js';
 
 export default async function render(root, ctx) {
   useStyles();
@@ -96,7 +97,7 @@ function returnForm(ctx, plan, reload) {
       }
       e.currentTarget.disabled = true;
       try {
-        await api.post(`/api/v1/plans/${plan.id}/return`, { reason: reason.value.trim() }, { etag: `"${plan.id}.${plan.version}"` });
+        await api.post(`/api/v1/plans/${plan.id}/return`, { reason: reason.value.trim() }, { etag: etagOf(plan) });
         ui.toast('SKP dikembalikan kepada pegawai.');
         reload();
       } catch (err) {
