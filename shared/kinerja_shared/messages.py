@@ -181,6 +181,12 @@ SHARED = [
      "Kafka tidak menjawab, sehingga topik dead-letter tidak dapat dibaca: {error}"),
     ("kafka_unreachable", "Kafka unreachable", "Kafka tidak terjangkau"),
     ("stale_if_match", "Stale If-Match", "If-Match sudah usang"),
+    ("if_match_required", "Send {header} with the ETag of your last read of this resource (GET it first); without "
+     "it a change made meanwhile by someone else would be overwritten.",
+     "Kirim {header} dengan ETag dari pembacaan terakhir Anda atas data ini (GET dahulu); tanpa itu perubahan yang "
+     "dibuat orang lain sementara itu akan tertimpa."),
+    ("if_match_required_title", "If-Match required", "If-Match wajib dikirim"),
+    ("if_match_required_field", "required: the ETag of the version you read", "wajib: ETag dari versi yang Anda baca"),
     ("number_out_of_range", "must be from {minimum} to {maximum}", "harus dari {minimum} sampai {maximum}"),
     ("resource_changed", "The resource changed since you read it (current version {version}); read it again and retry.",
      "Data ini berubah sejak Anda membacanya (versi sekarang {version}); baca ulang lalu coba lagi."),
