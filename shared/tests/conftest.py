@@ -67,6 +67,29 @@ def get_note(note_id):
     return dict(row._mapping)
 
 
+class ScoreOut(ma.Schema):
+    score = ma.fields.Float()
+
+
+@blp.route("/<note_id>/score", methods=["GET"])
+@blp.response(200, ScoreOut)
+def note_score(note_id):
+    """A computed number, through a response schema (the strict-JSON tests ask for a non-finite one)."""
+    return {"score": float(note_id)}
+
+
+@blp.route("/<note_id>/score.raw", methods=["GET"])
+def note_score_raw(note_id):
+    """The same number as a plain dict (Flask's own JSON response)."""
+    return {"score": float(note_id)}
+
+
+@blp.route("/<note_id>/score.problem", methods=["GET"])
+def note_score_problem(note_id):
+    """The same number inside a problem's extension members."""
+    raise Conflict("the score conflicts", score=float(note_id))
+
+
 REFUSED_TEXTS: set[str] = set()
 SEVERING_TEXTS: set[str] = set()  # texts whose first handling loses the database connection (an outage)
 

@@ -1,7 +1,6 @@
 """HTTP API of activity-service: /api/v1/activities, /api/v1/indicators, /api/v1/summaries."""
 from __future__ import annotations
 
-import json
 import uuid
 from contextlib import contextmanager
 from datetime import datetime
@@ -14,6 +13,7 @@ from sqlalchemy import func, select, update
 from kinerja_shared import audit, outbox
 from kinerja_shared.db import utcnow
 from kinerja_shared.outbox import publish
+from kinerja_shared.strict_json import dumps as strict_dumps
 from kinerja_shared.web import idempotency
 from kinerja_shared.web.app_factory import current_principal, runtime
 from kinerja_shared.web.etag import check_if_match, etag_for
@@ -93,7 +93,7 @@ def _iso(value):
 
 def _json_response(body: dict, status: int = 200) -> Response:
     """A JSON response of plain values (``_out_json``), encoded once; keys in the schemas' order, not sorted."""
-    return current_app.response_class(json.dumps(body, separators=(",", ":")), status=status, mimetype="application/json")
+    return current_app.response_class(strict_dumps(body, separators=(",", ":")), status=status, mimetype="application/json")
 
 
 def _out_json(row) -> dict:
@@ -418,7 +418,7 @@ def list_activities(args):
             params["page"] = args["limit"]
             items, found, last = conn.execute(store.list_json_query(filters, scope), params).one()
             cursor = encode_cursor(last) if found > args["limit"] and last else None
-            return current_app.response_class(f'{{"items":[{items or ""}],"next_cursor":{json.dumps(cursor)}}}',
+            return current_app.response_class(f'{{"items":[{items or ""}],"next_cursor":{strict_dumps(cursor)}}}',
                                               mimetype="application/json")
         rows = conn.execute(store.list_query(conn.dialect.name, filters, scope), params).all()
     more = len(rows) > args["limit"]

@@ -5,6 +5,7 @@ import uuid
 from dataclasses import dataclass
 
 from flask import Flask, g, request
+from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
@@ -17,6 +18,7 @@ from ..context import correlation_id_var
 from ..db import make_engine
 from ..logs import configure_logging
 from ..service import ServiceSpec
+from ..strict_json import dumps as strict_dumps
 from . import health, idempotency
 from .input_guard import GuardedRequest, database_refused, header_text_ok, reject_nul_characters
 from .problems import (PROBLEM_JSON, Problem, ProblemSchema, Unauthorized, handle_database_unavailable,
@@ -34,6 +36,16 @@ class Runtime:
     engine: Engine
     verifier: TokenVerifier
     config: object = None  # the service's own settings (ServiceSpec.config)
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """Flask's JSON provider writing strict JSON only: a NaN or an infinity raises (a logged 500 problem)."""
+
+    def dumps(self, obj, **kwargs) -> str:
+        kwargs.setdefault("default", self.default)
+        kwargs.setdefault("ensure_ascii", self.ensure_ascii)
+        kwargs.setdefault("sort_keys", self.sort_keys)
+        return strict_dumps(obj, **kwargs)
 
 
 class KinerjaApi(Api):
@@ -57,6 +69,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None, engi
     configure_logging(spec.name, settings.log_level)
     app = Flask(spec.package)
     app.request_class = GuardedRequest
+    app.json = StrictJSONProvider(app)
     app.config.update(
         KINERJA_SERVICE=spec.name,
         API_TITLE=spec.title,

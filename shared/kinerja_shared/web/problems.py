@@ -7,7 +7,6 @@ correlation id the client also gets back).
 """
 from __future__ import annotations
 
-import json
 import logging
 from http import HTTPStatus
 
@@ -16,6 +15,7 @@ from flask import Response, g
 from werkzeug.exceptions import HTTPException
 
 from ..context import current_correlation_id
+from ..strict_json import dumps as strict_dumps
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
@@ -105,7 +105,7 @@ def problem_response(status: int, detail: str, *, title: str | None = None, erro
     if errors:
         body["errors"] = errors
     body.update(extensions)
-    response = Response(json.dumps(body, default=str, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
+    response = Response(strict_dumps(body, default=str, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
