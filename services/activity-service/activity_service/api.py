@@ -14,7 +14,7 @@ from kinerja_shared import audit, outbox
 from kinerja_shared.db import utcnow
 from kinerja_shared.outbox import publish
 from kinerja_shared.strict_json import dumps as strict_dumps
-from kinerja_shared.web import idempotency
+from kinerja_shared.web import downloads, idempotency
 from kinerja_shared.web.app_factory import current_principal, runtime
 from kinerja_shared.web.etag import check_if_match, etag_for
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
@@ -709,6 +709,7 @@ def download_evidence(activity_id, file_id):
         raise NotFound(f"the stored file of evidence {file_id} is missing; ask the employee to upload it again")
     response = send_file(path, mimetype=file_row.content_type, as_attachment=True, download_name=file_row.original_name,
                          max_age=0, conditional=True)
+    response.headers["Content-Disposition"] = downloads.content_disposition(file_row.original_name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-store"

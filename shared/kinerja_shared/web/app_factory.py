@@ -123,6 +123,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None, engi
         cid = correlation_id_var.get()
         if cid:
             response.headers[CORRELATION_HEADER] = cid
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")  # every answer, downloads above all
         return health.observe(response)
 
     @app.teardown_request
