@@ -32,6 +32,7 @@ from werkzeug.formparser import FormDataParser
 from .problems import field_error, problem_response
 
 NUL = "\x00"
+_WSGI_PATH = "PATH_INFO"
 
 DEFAULT_MAX_STRING_CHARS = 65536
 DEFAULT_MAX_JSON_DEPTH = 32
@@ -210,7 +211,7 @@ def reject_nul_characters():
     """before_request: every place a service reads text is checked (see the module's docstring)."""
     check_headers()
     try:
-        request.environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8")
+        request.environ.get(_WSGI_PATH, "").encode("latin-1").decode("utf-8")  # the raw bytes, as latin-1 (PEP 3333)
     except UnicodeError:
         raise field_error("path", INVALID_TEXT, status=400) from None
     for name, value in (request.view_args or {}).items():
