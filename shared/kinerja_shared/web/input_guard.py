@@ -21,21 +21,19 @@ walked only when they could hold an offender.
 """
 from __future__ import annotations
 
-import json
 import re
-from typing import Callable
 from urllib.parse import unquote, unquote_to_bytes
 
 from flask import Request, current_app, request
 from werkzeug.formparser import FormDataParser
 
+from .. import strict_json
+from ..strict_json import DEFAULT_MAX_JSON_DEPTH, INVALID_TEXT, NUL, invalid_text
 from .problems import field_error, problem_response
 
-NUL = "\x00"
 _WSGI_PATH = "PATH_INFO"
 
 DEFAULT_MAX_STRING_CHARS = 65536
-DEFAULT_MAX_JSON_DEPTH = 32
 MAX_JSON_DEPTH_CEILING = 500  # the parsers recurse: a setting above this would bring the RecursionError back
 
 # Headers the services read; their values must be printable ASCII (RFC 9110 field values; obs-text refused).
@@ -43,28 +41,7 @@ GUARDED_HEADERS = ("Idempotency-Key", "If-Match", "If-None-Match", "X-Correlatio
                    "Last-Event-ID", "Accept-Language")
 _HEADER_TEXT_BAD = re.compile(r"[^\t\x20-\x7e]")
 
-# Lone surrogates (also what an invalid UTF-8 byte decodes to with surrogateescape) and non-characters.
-_INVALID_TEXT = re.compile("[\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-                           + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(1, 17))
-                           + "]")
-# Raw JSON that may decode to a NUL, a surrogate or a non-character (over-inclusive: then the body is walked).
-_SUSPECT_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F]|[fF][dD][dDeE]|[fF]{3}[eEfF])")
-_SUSPECT_BYTES = (b"\x00", b"\xef\xb7", b"\xbf\xbe", b"\xbf\xbf")  # NUL (UTF-16/32), U+FDxx, U+(n)FFFE/FFFF
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_BRACKETS = str.maketrans("[]{}", "()()")
-
-INVALID_TEXT = "is not valid Unicode text (an invalid UTF-8 byte, a lone surrogate or a non-character)"
 HEADER_TEXT = "must be printable ASCII text"
-
-
-def invalid_text(text: str) -> bool:
-    """True when ``text`` holds a lone surrogate or a Unicode non-character."""
-    return _INVALID_TEXT.search(text) is not None
-
-
-def _suspect_json(raw: bytes) -> bool:
-    return any(b in raw for b in _SUSPECT_BYTES) or (b"\\u" in raw and _SUSPECT_ESCAPE.search(raw) is not None)
 
 
 def header_text_ok(value: str) -> bool:
@@ -73,29 +50,7 @@ def header_text_ok(value: str) -> bool:
 
 def safe_name(name) -> str:
     """A field name fit to be echoed in a problem: no NUL, no invalid text, at most 200 characters."""
-    return _INVALID_TEXT.sub("\ufffd", str(name).replace(NUL, ""))[:200]
-
-
-def _bad_field(value, check: Callable[[str], str | None], path: str = "") -> tuple[str, str] | None:
-    """(path such as ``results.0.text``, message) of the first string or key that ``check`` finds fault with."""
-    if isinstance(value, str):
-        message = check(value)
-        return ((path or "(body)"), message) if message else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            name = f"{path}.{key}" if path else str(key)
-            message = check(str(key))
-            if message:
-                return name, message
-            found = _bad_field(item, check, name)
-            if found:
-                return found
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _bad_field(item, check, f"{path}.{index}" if path else str(index))
-            if found:
-                return found
-    return None
+    return strict_json.printable(str(name).replace(NUL, ""))[:200]
 
 
 def _setting(name: str, default: int, ceiling: int | None = None) -> int:
@@ -116,76 +71,15 @@ def max_json_depth() -> int:
     return _setting("KINERJA_MAX_JSON_DEPTH", DEFAULT_MAX_JSON_DEPTH, MAX_JSON_DEPTH_CEILING)
 
 
-def json_too_deep(text: str, limit: int) -> bool:
-    """True when the JSON text nests arrays/objects deeper than ``limit``, counting brackets outside strings.
-
-    No recursion and no Python loop per character: each pass removes the innermost bracket pairs
-    (``str.replace``), so at most ``limit`` + 1 passes decide it.
-    """
-    if text.count("[") + text.count("{") <= limit:
-        return False
-    if '\\"' not in text:  # no escaped quote: every quote opens or closes a string
-        outside = "".join(text.split('"')[0::2])
-    else:
-        outside = _JSON_STRING.sub("", text)
-    brackets = _NOT_BRACKET.sub("", outside).translate(_BRACKETS)
-    if brackets.count("(") <= limit:
-        return False
-    passes = 0
-    while passes <= limit:
-        shorter = brackets.replace("()", "")
-        if shorter == brackets:
-            break
-        brackets, passes = shorter, passes + 1
-    return passes + brackets.count("(") > limit
-
-
-class _DuplicateKey(ValueError):
-    def __init__(self, key: str):
-        super().__init__(key)
-        self.key = key
-
-
-def _unique_keys(pairs: list) -> dict:
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        seen = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _DuplicateKey(key)
-            seen.add(key)
-    return result
-
-
 def strict_json_loads(raw: bytes):
-    """Parse a request body as strict JSON: depth-limited before parsing, duplicate keys refused, every string
-    and key valid Unicode. Raises a 422 Problem naming the field; returns None when the body is not JSON at
-    all (the arguments parser answers that with its own 400)."""
-    encoding = json.detect_encoding(raw)
-    walk = encoding not in ("utf-8", "utf-8-sig") or _suspect_json(raw)
+    """Parse a request body as strict JSON (``strict_json.loads``). Raises a 422 Problem naming the field;
+    returns None when the body is not JSON at all (the arguments parser answers that with its own 400)."""
     try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError:
-        if not encoding.startswith("utf-8"):
-            raise field_error("(body)", f"is not valid {encoding.upper()} text") from None
-        text, walk = raw.decode(encoding, "surrogateescape"), True  # each bad byte becomes a lone surrogate
-    limit = max_json_depth()
-    if json_too_deep(text, limit):
-        raise field_error("(body)", f"is nested deeper than {limit} levels of arrays and objects")
-    try:
-        body = json.loads(text, object_pairs_hook=_unique_keys)
-    except _DuplicateKey as exc:
-        raise field_error(safe_name(exc.key), "appears more than once in the same object") from None
-    except (ValueError, RecursionError):
+        return strict_json.loads(raw, max_depth=max_json_depth(), max_string_chars=max_string_chars())
+    except strict_json.StrictJSONError as exc:
+        raise field_error(safe_name(exc.field), exc.message) from None
+    except ValueError:
         return None
-    chars = max_string_chars()
-    if walk or len(raw) > chars:
-        found = _bad_field(body, lambda t: ("must not contain NUL characters" if NUL in t else
-                                            INVALID_TEXT if invalid_text(t) else
-                                            f"is longer than {chars} characters" if len(t) > chars else None))
-        if found:
-            raise field_error(safe_name(found[0]), found[1])
-    return body
 
 
 def _check_pairs(raw: bytes, status: int) -> None:
