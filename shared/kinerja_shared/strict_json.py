@@ -12,6 +12,8 @@ Reading (``loads``), for request bodies (the input guard) and uploaded JSON file
   outside strings on the raw text; otherwise a deep enough document is a RecursionError);
 - an object with the same key twice is refused, naming the key (RFC 8259 leaves duplicates to the
   receiver; I-JSON, RFC 7493, forbids them): otherwise one copy would silently win;
+- ``NaN``, ``Infinity`` and numbers too large for a float (``1e999``) are refused, naming the field: they
+  are not JSON (RFC 8259), and a stored infinity would poison every later computation and answer;
 - every string and key must be valid Unicode: no invalid UTF-8 byte, no lone surrogate (``"\\ud800"``),
   no non-character (U+FFFE, U+FFFF, U+FDD0..U+FDEF, U+nFFFE/U+nFFFF), no NUL (PostgreSQL text cannot
   store one), and none longer than ``max_string_chars``.
@@ -39,6 +41,7 @@ _SUSPECT_BYTES = (b"\x00", b"\xef\xb7", b"\xbf\xbe", b"\xbf\xbf")  # NUL (UTF-16
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _BRACKETS = str.maketrans("[]{}", "()()")
+_INF = float("inf")
 
 
 class StrictJSONError(ValueError):
@@ -107,11 +110,18 @@ def _unique_keys(pairs: list) -> dict:
     return result
 
 
+_NOT_FINITE = object()  # what the parser makes of NaN, Infinity and 1e999, found again by the walk
+NOT_FINITE = "is not a finite number (NaN and Infinity are not JSON)"
+
+
 def bad_field(value, check: Callable[[str], str | None], path: str = "") -> tuple[str, str] | None:
-    """(path such as ``results.0.text``, message) of the first string or key that ``check`` finds fault with."""
+    """(path such as ``results.0.text``, message) of the first string or key that ``check`` finds fault with,
+    or of a number the parser found not finite."""
     if isinstance(value, str):
         message = check(value)
         return ((path or "(body)"), message) if message else None
+    if value is _NOT_FINITE:
+        return (path or "(body)"), NOT_FINITE
     if isinstance(value, dict):
         for key, item in value.items():
             name = f"{path}.{key}" if path else str(key)
@@ -150,11 +160,27 @@ def loads(data: bytes | str, *, max_depth: int = DEFAULT_MAX_JSON_DEPTH, max_str
             text, walk = data.decode(encoding, "surrogateescape"), True  # each bad byte becomes a lone surrogate
     if too_deep(text, max_depth):
         raise StrictJSONError("(body)", f"is nested deeper than {max_depth} levels of arrays and objects")
+    not_finite: list[str] = []
+
+    def constant(token: str):  # NaN, Infinity, -Infinity
+        not_finite.append(token)
+        return _NOT_FINITE
+
+    def number(token: str):
+        parsed = float(token)
+        if parsed in (_INF, -_INF):
+            not_finite.append(token)
+            return _NOT_FINITE
+        return parsed
+
     try:
-        value = json.loads(text, object_pairs_hook=_unique_keys)
+        value = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=constant,
+                           parse_float=number)
     except _DuplicateKey as exc:
         raise StrictJSONError(exc.key, "appears more than once in the same object") from None
-    if walk or (max_string_chars is not None and len(text) > max_string_chars):
+    if not_finite and value is _NOT_FINITE:
+        raise StrictJSONError("(body)", NOT_FINITE)
+    if walk or not_finite or (max_string_chars is not None and len(text) > max_string_chars):
         limit = max_string_chars
         found = bad_field(value, lambda t: ("must not contain NUL characters" if NUL in t else
                                             INVALID_TEXT if invalid_text(t) else

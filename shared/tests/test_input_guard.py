@@ -127,3 +127,10 @@ def test_invalid_text_in_a_header_the_services_read_is_400_naming_it(probe, head
     assert r.status_code == 400 and fields(r) == [header]
     assert "\xed" not in r.headers.get("X-Correlation-ID", "")
     assert probe.scalar("select count(*) from notes") == 0
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999", "-1E+400", "1" * 400 + ".5"])
+def test_nan_infinity_and_numbers_beyond_a_float_are_422_naming_the_field(probe, number):
+    r = post_raw(probe, '{"nip": "%s", "text": "ok", "extra": {"values": [1.5, %s]}}' % (NIP, number))
+    assert r.status_code == 422 and fields(r) == ["extra.values.1"] and "finite" in r.json["errors"][0]["message"]
+    assert post_raw(probe, number).status_code == 422

@@ -11,8 +11,9 @@
   (U+FFFE, U+FFFF, U+FDD0..U+FDEF, U+nFFFE/U+nFFFF) — in a JSON string or key, a form or multipart field,
   a file name, a path parameter or the query string is refused naming the field (422; 400 for the path and
   query). The headers the services read (``GUARDED_HEADERS``) must be printable ASCII (400 naming the header).
-- Strict JSON: an object with the same key twice is a 422 naming the key (RFC 8259 leaves it to the
-  receiver; I-JSON, RFC 7493, forbids it) — otherwise one copy would silently win.
+- Strict JSON (``strict_json.loads``): an object with the same key twice is a 422 naming the key (RFC 8259
+  leaves it to the receiver; I-JSON, RFC 7493, forbids it) — otherwise one copy would silently win; ``NaN``,
+  ``Infinity`` and numbers beyond a float (``1e999``) are a 422 naming the field.
 - A value the database refuses that no check caught (too long, out of range) is a 422, not a 500.
 - A body over KINERJA_MAX_BODY_BYTES is a 413 (Flask's MAX_CONTENT_LENGTH, set by the app factory).
 
