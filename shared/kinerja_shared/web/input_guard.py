@@ -11,6 +11,9 @@
   (U+FFFE, U+FFFF, U+FDD0..U+FDEF, U+nFFFE/U+nFFFF) — in a JSON string or key, a form or multipart field,
   a file name, a path parameter or the query string is refused naming the field (422; 400 for the path and
   query). The headers the services read (``GUARDED_HEADERS``) must be printable ASCII (400 naming the header).
+  A multipart part header (name, file name) that is not UTF-8 makes the form malformed (``StrictFormDataParser``:
+  a 422 naming ``(body)``, where werkzeug would silently parse an empty form); an invalid byte inside a
+  multipart field's value is turned into U+FFFD by werkzeug, which stores safely.
 - Strict JSON (``strict_json.loads``): an object with the same key twice is a 422 naming the key (RFC 8259
   leaves it to the receiver; I-JSON, RFC 7493, forbids it) — otherwise one copy would silently win; ``NaN``,
   ``Infinity`` and numbers beyond a float (``1e999``) are a 422 naming the field.
