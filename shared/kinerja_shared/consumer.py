@@ -40,6 +40,7 @@ from .context import correlation_id_var, service_config_var, set_correlation_id,
 from .db import PROCESSED_EVENTS, insert_ignore, insert_ignore_statement, utcnow
 from .events.catalog import dlq_topic
 from .events.envelope import Event, EventError, parse_event
+from .kafka_io import calm_kafka_logs, is_broker_error
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +125,7 @@ class EventConsumer:
         self.producer_factory = producer_factory
         self.stats = ConsumerStats()
         self._producer = None
+        self.broker = calm_kafka_logs(settings)  # a broker outage: one WARNING, summaries, one INFO
 
     # -- one record ---------------------------------------------------------------
     def handle_record(self, record) -> str:
@@ -324,10 +326,14 @@ class EventConsumer:
                     consumer = self.consumer_factory(self.group_id, self.topics)
                 batch = consumer.poll(timeout_ms=500)
                 if batch:
+                    self.broker.reachable()
                     self.process_batch(consumer, batch, stop)
                 backoff = 0.5
             except Exception as exc:  # broker or database unavailable: wait, keep our place
-                log.warning("consumer is backing off", extra={"error": repr(exc), "backoff_s": backoff})
+                if is_broker_error(exc):
+                    self.broker.failed(f"consumer: {exc!r}")
+                else:
+                    log.warning("consumer is backing off", extra={"error": repr(exc), "backoff_s": backoff})
                 stop.wait(backoff)
                 backoff = min(backoff * 2, 10.0)
         if consumer is not None:

@@ -28,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
+from .strict_json import dumps as strict_dumps
+
 # BIGINT in PostgreSQL, INTEGER (the rowid alias, so autoincrement works) in SQLite.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -130,13 +132,14 @@ def make_engine(database_url: str, *, pool_size: int = 5, pre_ping: bool = False
     per transaction: three of the fourteen round trips a keyed POST made). A connection that died (database restarted) still
     surfaces as ``OperationalError`` — a 503 problem in the web, a retry in the workers — and
     SQLAlchemy then discards every pooled connection opened before it, so the next request
-    gets a fresh one.
+    gets a fresh one. JSON columns are written as strict JSON (``strict_json.dumps``: no NaN/Infinity).
     """
     if database_url.startswith("sqlite"):
         path = database_url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(database_url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(database_url, connect_args={"timeout": 30, "check_same_thread": False},
+                               json_serializer=strict_dumps)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
@@ -147,7 +150,8 @@ def make_engine(database_url: str, *, pool_size: int = 5, pre_ping: bool = False
             cur.close()
 
         return engine
-    return create_engine(database_url, pool_size=pool_size, max_overflow=10, pool_pre_ping=pre_ping, pool_recycle=1800)
+    return create_engine(database_url, pool_size=pool_size, max_overflow=10, pool_pre_ping=pre_ping, pool_recycle=1800,
+                         json_serializer=strict_dumps)
 
 
 def is_postgres(conn_or_engine: Connection | Engine) -> bool:

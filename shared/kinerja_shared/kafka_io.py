@@ -7,10 +7,16 @@ Throughput: kafka-python checksums every record batch with CRC-32C, in pure Pyth
 the ``crc32c`` package (C) is installed — it is a dependency of this library, which makes
 producing and consuming several times cheaper. The key's murmur2 hash (pure Python) is
 computed once per key (``CachingPartitioner``), with the same partitions as the default.
+
+A broker outage is logged calmly (``BrokerLink``/``BROKER``): one WARNING, a periodic summary, one INFO
+when it is back; kafka-python's own connection errors are kept at DEBUG (``KafkaConnectionNoise``, put
+on its loggers by every client built here).
 """
 from __future__ import annotations
 
 import logging
+import re
+import threading
 import time
 
 from kafka import KafkaConsumer, KafkaProducer
@@ -22,6 +28,137 @@ from .config import Settings
 from .events.catalog import TOPICS, dlq_topic
 
 log = logging.getLogger(__name__)
+
+DEFAULT_OUTAGE_SUMMARY_SECONDS = 60.0
+
+
+class BrokerLink:
+    """This process's view of the broker, so an outage reads as three kinds of lines, not hundreds:
+
+    - one WARNING when the broker becomes unreachable (``failed``, first call);
+    - while it stays down, one WARNING summary per ``summary_seconds`` (KINERJA_BROKER_OUTAGE_SUMMARY_SECONDS,
+      default 60): how long, how many failed attempts, how many events wait in the outbox;
+    - one INFO when it is reachable again (``reachable``).
+
+    Fed by the relay, the consumer and the topic bootstrap (their own errors), and by kafka-python's
+    connection log records (``KafkaConnectionNoise``), which are kept below WARNING meanwhile.
+    """
+
+    def __init__(self, summary_seconds: float = DEFAULT_OUTAGE_SUMMARY_SECONDS, clock=time.monotonic):
+        self.summary_seconds = summary_seconds
+        self.clock = clock
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.down_since: float | None = None
+            self._last_report = 0.0
+            self.failures = 0
+            self.waiting_events: int | None = None  # pending outbox rows, as the relay last counted them
+
+    @property
+    def is_down(self) -> bool:
+        return self.down_since is not None
+
+    def failed(self, error: str) -> None:
+        with self._lock:
+            now = self.clock()
+            self.failures += 1
+            if self.down_since is None:
+                self.down_since, self._last_report, self.failures = now, now, 1
+                report = "down"
+            elif now - self._last_report >= self.summary_seconds:
+                self._last_report = now
+                report = "summary"
+            else:
+                return
+            fields = self._fields(now)
+        fields["error"] = str(error)[:500]
+        if report == "down":
+            log.warning("Kafka broker unreachable; events wait in the outbox and are sent when it is back", extra=fields)
+        else:
+            log.warning("Kafka broker still unreachable", extra=fields)
+
+    def reachable(self) -> None:
+        if self.down_since is None:  # the common case: no lock, nothing to say
+            return
+        with self._lock:
+            if self.down_since is None:
+                return
+            fields = self._fields(self.clock())
+            self.down_since, self.failures = None, 0
+        log.info("Kafka broker reachable again", extra=fields)
+
+    def _fields(self, now: float) -> dict:
+        fields = {"down_s": round(now - (self.down_since or now), 1), "failed_attempts": self.failures}
+        if self.waiting_events is not None:
+            fields["waiting_events"] = self.waiting_events
+        return fields
+
+
+BROKER = BrokerLink()
+
+# kafka-python's lines about a broker it cannot reach (each reconnect attempt logs one or two at ERROR/WARNING).
+_CONNECTION_NOISE = re.compile(r"connect|bootstrap|not ready|timed out|refused|unreachable|no route|DNS|getaddrinfo|"
+                               r"broker.*(not available|unavailable)|coordinator.*(dead|unknown|not available)", re.I)
+_CONNECTED = re.compile(r": Connected$|Bootstrap complete")
+
+
+class KafkaConnectionNoise(logging.Filter):
+    """On kafka-python's loggers: a line about an unreachable broker (and, during an outage, any warning) is
+    reported to ``BROKER`` and kept at DEBUG; a successful connection tells ``BROKER`` it is back. Other
+    kafka-python warnings and errors (authentication, protocol) pass unchanged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            message = record.getMessage()
+            if not (BROKER.is_down or _CONNECTION_NOISE.search(message)):
+                return True
+            BROKER.failed(message)
+            return self._demoted(record)
+        if record.levelno == logging.INFO and record.name in _CONNECTION_LOGGERS:  # INFO on only to see it come back
+            if isinstance(record.msg, str) and _CONNECTED.search(record.msg):
+                BROKER.reachable()
+            return self._demoted(record)
+        return True
+
+    @staticmethod
+    def _demoted(record: logging.LogRecord) -> bool:
+        if not logging.getLogger().isEnabledFor(logging.DEBUG):
+            return False
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
+_NOISE_FILTER = KafkaConnectionNoise()
+_CONNECTION_LOGGERS = ("kafka.net.connection", "kafka.net.manager")  # their INFO lines tell when the broker is back
+
+
+def calm_kafka_logs(settings: Settings | None = None) -> BrokerLink:
+    """Put ``KafkaConnectionNoise`` on every kafka-python logger (idempotent) and return ``BROKER``, with the
+    summary interval from ``settings`` (KINERJA_BROKER_OUTAGE_SUMMARY_SECONDS)."""
+    if settings is not None:
+        try:
+            BROKER.summary_seconds = max(0.1, float(settings.extra.get("KINERJA_BROKER_OUTAGE_SUMMARY_SECONDS",
+                                                                         DEFAULT_OUTAGE_SUMMARY_SECONDS)))
+        except ValueError:
+            BROKER.summary_seconds = DEFAULT_OUTAGE_SUMMARY_SECONDS
+    names = [n for n, lg in logging.Logger.manager.loggerDict.items()
+             if (n == "kafka" or n.startswith("kafka.")) and isinstance(lg, logging.Logger)]
+    for name in {*names, *_CONNECTION_LOGGERS}:
+        logger = logging.getLogger(name)
+        if _NOISE_FILTER not in logger.filters:
+            logger.addFilter(_NOISE_FILTER)
+    for name in _CONNECTION_LOGGERS:
+        if logging.getLogger(name).getEffectiveLevel() > logging.INFO:
+            logging.getLogger(name).setLevel(logging.INFO)
+    return BROKER
+
+
+def is_broker_error(exc: BaseException) -> bool:
+    """An error that says the broker cannot be reached or did not answer (not a bug, not the database)."""
+    return isinstance(exc, KafkaError)
 
 
 def _servers(settings: Settings) -> list[str]:
@@ -52,6 +189,7 @@ class CachingPartitioner(DefaultPartitioner):
 
 
 def make_producer(settings: Settings, **overrides) -> KafkaProducer:
+    calm_kafka_logs(settings)
     config = dict(
         bootstrap_servers=_servers(settings),
         client_id=f"{settings.service_name}-producer",
@@ -59,6 +197,7 @@ def make_producer(settings: Settings, **overrides) -> KafkaProducer:
         enable_idempotence=True,
         linger_ms=5,
         max_block_ms=settings.kafka_client_timeout_ms,
+        bootstrap_timeout_ms=settings.kafka_client_timeout_ms,  # not 30 s: the relay retries (and stops) sooner
         request_timeout_ms=max(settings.kafka_client_timeout_ms, 5000),
         delivery_timeout_ms=max(30000, settings.kafka_client_timeout_ms * 3),
         reconnect_backoff_max_ms=2000,
@@ -69,6 +208,7 @@ def make_producer(settings: Settings, **overrides) -> KafkaProducer:
 
 
 def make_consumer(settings: Settings, group_id: str, topics: list[str], **overrides) -> KafkaConsumer:
+    calm_kafka_logs(settings)
     config = dict(
         bootstrap_servers=_servers(settings),
         client_id=f"{settings.service_name}-consumer",
@@ -76,6 +216,7 @@ def make_consumer(settings: Settings, group_id: str, topics: list[str], **overri
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         max_poll_records=500,
+        bootstrap_timeout_ms=settings.kafka_client_timeout_ms,  # not 30 s: a stop is not held up by a dead broker
         reconnect_backoff_max_ms=2000,
         request_timeout_ms=max(settings.kafka_client_timeout_ms * 3, 30000) + 5000,
     )
@@ -86,6 +227,7 @@ def make_consumer(settings: Settings, group_id: str, topics: list[str], **overri
 
 
 def make_admin(settings: Settings) -> KafkaAdminClient:
+    calm_kafka_logs(settings)
     return KafkaAdminClient(
         bootstrap_servers=_servers(settings),
         client_id=f"{settings.service_name}-admin",
@@ -116,10 +258,11 @@ def ensure_topics(settings: Settings, names: list[str], *, wait_seconds: float =
         except KafkaError as exc:
             if time.monotonic() > deadline:
                 raise
-            log.warning("Kafka not reachable for topic bootstrap, retrying", extra={"error": repr(exc)})
+            BROKER.failed(f"topic bootstrap: {exc!r}")
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
             continue
+        BROKER.reachable()
         try:
             existing = set(admin.list_topics())
             missing = [n for n in names if n not in existing]

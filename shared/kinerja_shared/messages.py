@@ -181,6 +181,19 @@ SHARED = [
      "Kafka tidak menjawab, sehingga topik dead-letter tidak dapat dibaca: {error}"),
     ("kafka_unreachable", "Kafka unreachable", "Kafka tidak terjangkau"),
     ("stale_if_match", "Stale If-Match", "If-Match sudah usang"),
+    ("header_not_ascii", "must be printable ASCII text", "harus berupa teks ASCII yang dapat dicetak"),
+    ("form_not_utf8", "is not well-formed form data in UTF-8", "bukan data formulir UTF-8 yang sah"),
+    ("file_name_invalid_text", "has a file name that is not valid Unicode text (an invalid UTF-8 byte, a lone surrogate "
+     "or a non-character)", "memiliki nama berkas yang bukan teks Unicode sah (bita UTF-8 tidak sah, surrogate tunggal "
+     "atau non-karakter)"),
+    ("invalid_text", "is not valid Unicode text (an invalid UTF-8 byte, a lone surrogate or a non-character)",
+     "bukan teks Unicode yang sah (bita UTF-8 tidak sah, surrogate tunggal atau non-karakter)"),
+    ("not_finite", "is not a finite number (NaN and Infinity are not JSON)",
+     "bukan angka terhingga (NaN dan Infinity bukan JSON)"),
+    ("body_not_text", "is not valid {encoding} text", "bukan teks {encoding} yang sah"),
+    ("too_deep", "is nested deeper than {limit} levels of arrays and objects",
+     "bersarang lebih dalam dari {limit} tingkat larik dan objek"),
+    ("duplicate_key", "appears more than once in the same object", "muncul lebih dari sekali dalam objek yang sama"),
     ("if_match_required", "Send {header} with the ETag of your last read of this resource (GET it first); without "
      "it a change made meanwhile by someone else would be overwritten.",
      "Kirim {header} dengan ETag dari pembacaan terakhir Anda atas data ini (GET dahulu); tanpa itu perubahan yang "

@@ -6,7 +6,8 @@
 - A row is marked ``published`` only after the broker acknowledged it. A crash between the
   acknowledgement and the mark re-sends the row: consumers drop the duplicate by event id.
 - While the broker is down the relay backs off (up to 10 s) and keeps every row; requests
-  that write the outbox never wait for Kafka.
+  that write the outbox never wait for Kafka. The log says so once (``kafka_io.BROKER``: one WARNING,
+  a summary with the count of waiting events while it lasts, one INFO when the broker is back).
 - With several worker processes only one relays at a time: on PostgreSQL the relay holds a
   session advisory lock named after the service (the others stand by and take over).
 - Speed: a batch is sent whole and then flushed once, in record batches of up to
@@ -22,12 +23,13 @@ import threading
 import time
 import zlib
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.engine import Engine
 
 from .config import Settings
 from .db import OUTBOX, is_postgres, utcnow
 from .events.envelope import CONTENT_TYPE
+from .kafka_io import calm_kafka_logs, is_broker_error
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,10 @@ log = logging.getLogger(__name__)
 # kafka-python's 16 KiB, so a batch of outbox rows leaves in a few requests per partition.
 PRODUCER_SETTINGS = {"batch_size": 256 * 1024}
 FIRST_IDLE_PAUSE_S = 0.01
+
+
+class NotAcknowledged(RuntimeError):
+    """The broker did not acknowledge some rows of a batch (they stay pending)."""
 
 
 class OutboxRelay:
@@ -47,6 +53,7 @@ class OutboxRelay:
         self.idle_sleep = settings.relay_poll_interval_ms / 1000.0
         self._lock_conn = None
         self.published_total = 0
+        self.broker = calm_kafka_logs(settings)
 
     # -- leadership ---------------------------------------------------------------
     def _lock_key(self) -> int:
@@ -82,6 +89,8 @@ class OutboxRelay:
     # -- work ---------------------------------------------------------------------
     def _ensure_producer(self):
         if self.producer is None:
+            if self.broker.is_down:  # for the outage summaries (creating the producer may block a while)
+                self.broker.waiting_events = self._pending_count()
             self.producer = self.producer_factory()
         return self.producer
 
@@ -127,7 +136,9 @@ class OutboxRelay:
                 )
         self.published_total += len(sent)
         if failed:
-            raise RuntimeError(f"{len(failed)} outbox rows not acknowledged: {first_error}")
+            raise NotAcknowledged(f"{len(failed)} outbox rows not acknowledged: {first_error}")
+        if sent:
+            self.broker.reachable()
         return len(sent)
 
     def run(self, stop: threading.Event) -> None:
@@ -146,13 +157,24 @@ class OutboxRelay:
                 else:
                     idle = FIRST_IDLE_PAUSE_S
             except Exception as exc:  # broker or database down: keep the rows, back off
-                log.warning("outbox relay is backing off", extra={"error": str(exc), "backoff_s": backoff})
-                if self.producer is not None and "not acknowledged" not in str(exc):
+                if isinstance(exc, NotAcknowledged) or is_broker_error(exc):
+                    self.broker.waiting_events = self._pending_count()
+                    self.broker.failed(f"outbox relay: {exc}")
+                else:
+                    log.warning("outbox relay is backing off", extra={"error": str(exc), "backoff_s": backoff})
+                if self.producer is not None and not isinstance(exc, NotAcknowledged):
                     self._close_producer()
                 stop.wait(backoff)
                 backoff = min(backoff * 2, 10.0)
         self._close_producer()
         self._release_lock_conn()
+
+    def _pending_count(self) -> int | None:
+        try:
+            with self.engine.connect() as conn:
+                return conn.execute(select(func.count()).select_from(OUTBOX).where(OUTBOX.c.status == "pending")).scalar()
+        except Exception:  # the database is down too: the count is unknown
+            return None
 
     def _close_producer(self) -> None:
         if self.producer is not None:

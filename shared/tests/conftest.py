@@ -11,7 +11,7 @@ from kinerja_shared.events import make_event
 from kinerja_shared.outbox import publish
 from kinerja_shared.service import ServiceSpec
 from kinerja_shared.web.app_factory import current_principal, runtime
-from kinerja_shared.web.problems import Conflict
+from kinerja_shared.web.problems import Conflict, NotFound
 
 metadata = new_metadata()
 notes = Table("notes", metadata, Column("id", Integer, primary_key=True, autoincrement=True),
@@ -52,6 +52,42 @@ def create_note(body):
         audit.record(conn, actor=current_principal(), action="note.created", entity_type="note", entity_id=str(note_id),
                      after=body)
     return {"id": note_id, **body, "event_id": event["id"]}, 201
+
+
+@blp.route("/<note_id>", methods=["GET"])
+@blp.response(200, NoteOut)
+def get_note(note_id):
+    """One note (a route with a path parameter, for the input guard's tests)."""
+    row = None
+    if note_id.isdigit() and len(note_id) < 10:
+        with runtime().engine.connect() as conn:
+            row = conn.execute(select(notes).where(notes.c.id == int(note_id))).first()
+    if row is None:
+        raise NotFound(f"no note {note_id}")
+    return dict(row._mapping)
+
+
+class ScoreOut(ma.Schema):
+    score = ma.fields.Float()
+
+
+@blp.route("/<note_id>/score", methods=["GET"])
+@blp.response(200, ScoreOut)
+def note_score(note_id):
+    """A computed number, through a response schema (the strict-JSON tests ask for a non-finite one)."""
+    return {"score": float(note_id)}
+
+
+@blp.route("/<note_id>/score.raw", methods=["GET"])
+def note_score_raw(note_id):
+    """The same number as a plain dict (Flask's own JSON response)."""
+    return {"score": float(note_id)}
+
+
+@blp.route("/<note_id>/score.problem", methods=["GET"])
+def note_score_problem(note_id):
+    """The same number inside a problem's extension members."""
+    raise Conflict("the score conflicts", score=float(note_id))
 
 
 REFUSED_TEXTS: set[str] = set()

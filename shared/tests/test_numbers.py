@@ -8,7 +8,7 @@ from flask import Flask, jsonify
 
 from kinerja_shared.numbers import MAX_ENTRY_QUANTITY, finite, round_half_up, usable_quantity, usable_target
 from kinerja_shared.web.fields import BoundedNumber
-from kinerja_shared.web.strict_json import StrictJSONProvider, strict_dumps
+from kinerja_shared.web.answer_json import StrictJSONProvider, answer_dumps as strict_dumps
 
 
 def strict(text: str):

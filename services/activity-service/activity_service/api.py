@@ -1,7 +1,6 @@
 """HTTP API of activity-service: /api/v1/activities, /api/v1/indicators, /api/v1/summaries."""
 from __future__ import annotations
 
-import json
 import uuid
 from contextlib import contextmanager
 from datetime import datetime
@@ -15,11 +14,11 @@ from kinerja_shared import audit, outbox
 from kinerja_shared.db import utcnow
 from kinerja_shared.numbers import MAX_ENTRY_QUANTITY, finite
 from kinerja_shared.outbox import publish
-from kinerja_shared.web import idempotency
+from kinerja_shared.web import downloads, idempotency
 from kinerja_shared.web.app_factory import current_principal, runtime
 from kinerja_shared.web.etag import check_if_match, etag_for, if_match_documented, require_if_match
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
-from kinerja_shared.web.strict_json import strict_dumps
+from kinerja_shared.web.answer_json import answer_dumps as strict_dumps
 from kinerja_shared.web.problems import Conflict, Forbidden, NotFound, Problem, field_error, flatten_messages, problem_body
 from kinerja_shared.web.docs import errors as _errors
 
@@ -418,7 +417,7 @@ def list_activities(args):
             params["page"] = args["limit"]
             items, found, last = conn.execute(store.list_json_query(filters, scope), params).one()
             cursor = encode_cursor(last) if found > args["limit"] and last else None
-            return current_app.response_class(f'{{"items":[{items or ""}],"next_cursor":{json.dumps(cursor)}}}',
+            return current_app.response_class(f'{{"items":[{items or ""}],"next_cursor":{strict_dumps(cursor)}}}',
                                               mimetype="application/json")
         rows = conn.execute(store.list_query(conn.dialect.name, filters, scope), params).all()
     more = len(rows) > args["limit"]
@@ -710,6 +709,7 @@ def download_evidence(activity_id, file_id):
         raise NotFound(f"the stored file of evidence {file_id} is missing; ask the employee to upload it again")
     response = send_file(path, mimetype=file_row.content_type, as_attachment=True, download_name=file_row.original_name,
                          max_age=0, conditional=True)
+    response.headers["Content-Disposition"] = downloads.content_disposition(file_row.original_name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-store"

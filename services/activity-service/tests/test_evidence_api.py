@@ -147,3 +147,19 @@ def test_multipart_garbage_is_a_4xx(svc, aid):
     response = svc.client.post(f"/api/v1/activities/{aid}/evidence", data=io.BytesIO(b"--x\r\ngarbage"),
                                content_type="multipart/form-data; boundary=x", headers=svc.token(E1))
     assert 400 <= response.status_code < 500
+
+
+@pytest.mark.parametrize("name", ["bukti; rapat 'final'.pdf", "Laporan é 📄.pdf"])
+def test_the_download_header_keeps_any_uploaded_name_inside_its_parameters(svc, aid, name):
+    from werkzeug.http import parse_options_header
+
+    item = send(svc, aid, upload(name, PDF_BYTES)).get_json()
+    assert item["name"] == name
+    response = svc.client.get(item["download"], headers=svc.token(E1))
+    header = response.headers["Content-Disposition"]
+    response.close()
+    disposition, params = parse_options_header(header)
+    assert disposition == "attachment" and params["filename"] == name
+    assert header.count('"') == 2 and "\\" not in header and header.isascii()
+    fallback = header.split('filename="', 1)[1].split('"', 1)[0]  # RFC 6266: a plain ASCII name, and filename*
+    assert fallback and all(c.isascii() and (c.isalnum() or c in "._-") for c in fallback) and "filename*=UTF-8''" in header

@@ -8,12 +8,10 @@ overrides. Who may not see an evaluation gets 404, as if it did not exist.
 """
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from datetime import date, datetime
 
-from flask import Response, request
+from flask import request
 from flask_smorest import Blueprint
 from sqlalchemy import and_, case, func, or_, select, update
 
@@ -21,6 +19,7 @@ from kinerja_shared import audit
 from kinerja_shared.db import upsert, utcnow
 from kinerja_shared.numbers import MAX_ENTRY_QUANTITY, finite, usable_coefficient
 from kinerja_shared.outbox import publish
+from kinerja_shared.web import downloads
 from kinerja_shared.web.app_factory import current_principal, runtime
 from kinerja_shared.web.etag import check_if_match, etag_for
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
@@ -724,14 +723,9 @@ def export_predicates(args, unit_id):
         "predicate_name": domain.PREDICATE_NAMES_ID.get(r.predicate), "credit_points": finite(r.credit_points),
         "revision": r.revision, "closed_at": r.closed_at, "calibrated": calibration is not None,
     } for r in rows]
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
-        writer.writeheader()
-        for item in items:
-            writer.writerow({k: _csv_value(item[k]) for k in EXPORT_COLUMNS})
-        return Response(buffer.getvalue(), status=200, mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="predicates-{unit_id}-{period.id}.csv"'})
+    if fmt == "csv":  # formula-like cells neutralised, the unit id kept inside the header's parameters
+        body = downloads.csv_text(EXPORT_COLUMNS, ({k: _csv_value(item[k]) for k in EXPORT_COLUMNS} for item in items))
+        return downloads.attachment(body, f"predicates-{unit_id}-{period.id}.csv", "text/csv")
     return {"unit_id": unit_id, "period": period.as_dict(), "organisational_predicate": org,
             "calibrated": calibration is not None, "items": items}
 

@@ -1,7 +1,6 @@
 """HTTP API of notification-service: /api/v1/notifications (inbox, stream, preferences), /api/v1/webhooks."""
 from __future__ import annotations
 
-import json
 import secrets
 import time
 import uuid
@@ -14,6 +13,7 @@ from sqlalchemy import delete, func, or_, select, update
 
 from kinerja_shared import audit
 from kinerja_shared.db import upsert, utcnow
+from kinerja_shared.web.answer_json import answer_dumps as strict_dumps
 from kinerja_shared.web.app_factory import current_principal, runtime
 from kinerja_shared.web.etag import check_if_match, etag_for, if_match_documented, require_if_match
 from kinerja_shared.web.pagination import PageArgs, decode_cursor, encode_cursor, int_cursor
@@ -205,11 +205,11 @@ def stream(args):
                     continue
                 sent[row.id] = row.version
                 position = max(position, row.updated_at)
-                data = json.dumps(NotificationOut().dump(_item(row)), ensure_ascii=False)
+                data = strict_dumps(NotificationOut().dump(_item(row)), ensure_ascii=False)
                 yield f"id: {encode_cursor(position.isoformat())}\nevent: notification\ndata: {data}\n\n"
             if unread != unread_sent:
                 unread_sent = unread
-                yield f"event: unread-count\ndata: {json.dumps({'unread': unread})}\n\n"
+                yield f"event: unread-count\ndata: {strict_dumps({'unread': unread})}\n\n"
             if time.monotonic() >= deadline:
                 return
             if time.monotonic() - last_beat >= HEARTBEAT_SECONDS:

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from kinerja_shared import strict_json
 from kinerja_shared.numbers import COEFFICIENT_PLACES, MAX_FUNCTIONAL_COEFFICIENT, round_half_up, within
 
 from .domain import EMPLOYEE_FIELDS, TRACKED_FIELDS, changed_fields, nip_problem, unit_id_problem
@@ -95,6 +96,8 @@ def parse(data: bytes, *, filename: str | None = None, content_type: str | None 
         raise ImportFileError("file", f"must be UTF-8 text (byte {exc.start} is not)") from None
     if not text.strip():
         raise ImportFileError("file", "is empty")
+    if strict_json.invalid_text(text):  # a Unicode non-character (U+FFFE, U+FDD0...): not text a person wrote
+        raise ImportFileError("file", strict_json.INVALID_TEXT)
     kind = (content_type or "").lower()
     name = (filename or "").lower()
     if "json" in kind or name.endswith(".json") or (not name.endswith(".csv") and "csv" not in kind
@@ -172,9 +175,9 @@ def parse_csv(text: str) -> Parsed:
 
 def parse_json(text: str) -> Parsed:
     try:
-        document = json.loads(text)
+        document = strict_json.loads(text)  # depth-limited, no duplicate keys, valid Unicode
     except ValueError as exc:
-        raise ImportFileError("file", f"is not valid JSON: {exc}") from None
+        raise ImportFileError("file", f"is not valid JSON: {strict_json.printable(str(exc))}") from None
     offsets = _element_offsets(text)
     if isinstance(document, list):
         document = {"employees": document}

@@ -20,6 +20,7 @@ import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker
 
 from ..context import current_correlation_id
+from ..strict_json import dumps as strict_dumps
 from .catalog import CATALOG
 
 SPECVERSION = "1.0"
@@ -175,7 +176,7 @@ def parse_event(raw: bytes | str) -> Event:
 
 
 def encode_event(event: dict[str, Any]) -> bytes:
-    return json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode()
+    return strict_dumps(event, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def kafka_headers(event: dict[str, Any]) -> list[tuple[str, bytes]]:

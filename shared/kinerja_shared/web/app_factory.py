@@ -18,8 +18,8 @@ from ..db import make_engine
 from ..logs import configure_logging
 from ..service import ServiceSpec
 from . import health, idempotency
-from .input_guard import database_refused, reject_nul_characters
-from .strict_json import StrictJSONProvider
+from .answer_json import StrictJSONProvider
+from .input_guard import GuardedRequest, database_refused, header_text_ok, reject_nul_characters
 from .problems import (PROBLEM_JSON, Problem, ProblemSchema, Unauthorized, handle_database_unavailable,
                        handle_http_exception, handle_problem, handle_unexpected, problem_response)
 
@@ -57,6 +57,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None, engi
     settings = settings or Settings.from_env(spec.name)
     configure_logging(spec.name, settings.log_level)
     app = Flask(spec.package)
+    app.request_class = GuardedRequest
     app.json = StrictJSONProvider(app)  # never NaN/Infinity in an answer
     app.config.update(
         KINERJA_SERVICE=spec.name,
@@ -91,7 +92,9 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None, engi
 
     @app.before_request
     def _before():
-        cid = request.headers.get(CORRELATION_HEADER, "").strip()[:64] or str(uuid.uuid4())
+        cid = request.headers.get(CORRELATION_HEADER, "").strip()[:64]
+        if not cid or not header_text_ok(cid):  # an unreadable id is never echoed (the input guard refuses it)
+            cid = str(uuid.uuid4())
         g.correlation_token = correlation_id_var.set(cid)
         health.start_timer()
         if request.path.startswith("/api/"):
@@ -112,6 +115,7 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None, engi
         if g.get("content_language"):  # the body holds texts in the request's language (kinerja_shared.i18n)
             response.headers.setdefault("Content-Language", g.content_language)
             response.vary.add("Accept-Language")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")  # every answer, downloads above all
         return health.observe(response)
 
     @app.teardown_request

@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException
 
 from .. import i18n
 from ..context import current_correlation_id
-from .strict_json import strict_dumps
+from .answer_json import answer_dumps
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
@@ -166,7 +166,7 @@ def problem_response(status: int, detail: str, *, title: str | None = None, erro
     if errors:
         body["errors"] = errors
     body.update({key: _localized_items(value, lang) for key, value in extensions.items()})
-    response = Response(strict_dumps(body, default=str, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
+    response = Response(answer_dumps(body, default=str, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
     for key, value in (headers or {}).items():
         response.headers[key] = value
     response.headers["Content-Language"] = lang

@@ -1,4 +1,6 @@
-"""Strict JSON (RFC 8259) for every answer: ``NaN`` and ``±Infinity`` are not JSON and are never written.
+"""Strict JSON (RFC 8259) for every HTTP answer: ``NaN`` and ``±Infinity`` are not JSON and are never written.
+
+Built on ``kinerja_shared.strict_json.dumps`` (which refuses them outright: events and JSON columns use it).
 
 The services keep their numbers finite (bounded input, computations that leave unusable stored
 values out); this is the last line: a non-finite float that still reaches an answer is written
@@ -6,11 +8,12 @@ as ``null`` and logged as a bug, rather than breaking the client's parser or ans
 """
 from __future__ import annotations
 
-import json
 import logging
 import math
 
 from flask.json.provider import DefaultJSONProvider
+
+from ..strict_json import dumps
 
 log = logging.getLogger(__name__)
 
@@ -25,16 +28,15 @@ def _finite_only(value):
     return value
 
 
-def strict_dumps(obj, **kwargs) -> str:
-    """``json.dumps`` with ``allow_nan=False``; a non-finite float becomes null (logged as an error)."""
-    kwargs["allow_nan"] = False
+def answer_dumps(obj, **kwargs) -> str:
+    """Strict ``dumps`` for an answer; a non-finite float becomes null (logged as an error)."""
     try:
-        return json.dumps(obj, **kwargs)
+        return dumps(obj, **kwargs)
     except ValueError as exc:
         if "JSON compliant" not in str(exc):
             raise
         log.error("a non-finite number reached a JSON answer; written as null", extra={"error": str(exc)})
-        return json.dumps(_finite_only(obj), **kwargs)
+        return dumps(_finite_only(obj), **kwargs)
 
 
 class StrictJSONProvider(DefaultJSONProvider):
@@ -44,4 +46,4 @@ class StrictJSONProvider(DefaultJSONProvider):
         kwargs.setdefault("default", self.default)
         kwargs.setdefault("ensure_ascii", self.ensure_ascii)
         kwargs.setdefault("sort_keys", self.sort_keys)
-        return strict_dumps(obj, **kwargs)
+        return answer_dumps(obj, **kwargs)
