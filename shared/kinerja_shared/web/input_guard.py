@@ -152,7 +152,8 @@ def reject_nul_characters():
         for name, upload in files.items(multi=True):
             filename = upload.filename or ""
             if NUL in filename or invalid_text(filename) or invalid_text(name or ""):
-                raise field_error(safe_name(name or ""), "has a file name that is not valid Unicode text (an invalid UTF-8 byte, a lone surrogate or a non-character)")
+                raise field_error(safe_name(name or ""), "has a file name that is not valid Unicode text "
+                                                         "(an invalid UTF-8 byte, a lone surrogate or a non-character)")
 
 
 class StrictFormDataParser(FormDataParser):
