@@ -20,7 +20,7 @@ from kinerja_shared.web.pagination import PageArgs, decode_cursor, encode_cursor
 from kinerja_shared.web.problems import Conflict, Forbidden, NotFound, field_error
 from kinerja_shared.web.docs import errors as _errors
 
-from . import domain, webhooks
+from . import domain, targets, webhooks
 from .config import NotifySettings, current_config
 from .models import notifications, person_settings, webhook_attempts, webhook_deliveries, webhook_subscriptions
 from .schemas import (DeliveryDetail, DeliveryPage, DeliveryQuery, NotificationOut, NotificationPage, NotificationQuery,
@@ -330,6 +330,10 @@ def _check_url(url: str) -> None:
         raise field_error("url", "must use https (NOTIFICATION_WEBHOOK_ALLOW_HTTP is off)")
     if parsed.username or parsed.password:
         raise field_error("url", "must not carry a user name or password; the signature authenticates deliveries")
+    try:
+        targets.check_registration(url, _cfg().webhook_allowed)
+    except targets.TargetRefused as exc:
+        raise field_error("url", str(exc)) from None
 
 
 def _webhook(row) -> dict:
