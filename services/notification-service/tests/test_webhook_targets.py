@@ -44,9 +44,8 @@ REFUSED = [
 @pytest.fixture
 def hooks(service_factory, dns):
     dns.table.update({"internal.kinerja.test": ["10.0.0.5"], "mixed.kinerja.test": [PUBLIC, "10.0.0.5"],
-                      "payroll.kinerja.test": [PUBLIC],
-                      "mapped.kinerja.test": ["::ffff:127.0.0.1"], "nat64.kinerja.test": ["64:ff9b::a00:5"], "receiver.internal": ["127.0.0.1"],
-                      "meta.internal": ["169.254.169.254"]})
+                      "payroll.kinerja.test": [PUBLIC], "mapped.kinerja.test": ["::ffff:127.0.0.1"],
+                      "nat64.kinerja.test": ["64:ff9b::a00:5"]})
     return service_factory(SPEC, NOTIFICATION_REMINDERS="false")
 
 
