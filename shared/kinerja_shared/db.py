@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     create_engine,
     event,
@@ -46,13 +47,33 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class UTCDateTime(DateTime):
-    """A timezone-aware UTC timestamp on both PostgreSQL and SQLite."""
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC timestamp on both PostgreSQL and SQLite.
 
+    ``TIMESTAMP WITH TIME ZONE`` on PostgreSQL. SQLite has no such type: SQLAlchemy stores the
+    wall-clock text and drops the offset, and reads back naive datetimes, which cannot be
+    compared with aware ones (a TypeError). So every value is converted to UTC before it is
+    written (a naive one is taken as UTC) and comes back aware, in UTC, on both databases;
+    stored texts then sort and compare as instants.
+    """
+
+    impl = DateTime
     cache_ok = True
 
     def __init__(self):
         super().__init__(timezone=True)
+
+    def process_bind_param(self, value, dialect):
+        return _in_utc(value)
+
+    def process_result_value(self, value, dialect):
+        return _in_utc(value)
+
+
+def _in_utc(value):
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value
 
 
 def new_metadata() -> MetaData:

@@ -24,6 +24,7 @@ def upgrade(spec, settings: Settings, revision: str = "head") -> None:
         cfg = alembic_config(spec, settings.database_url)
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
+            cfg.attributes["settings"] = settings  # for data migrations that need a setting (a key)
             command.upgrade(cfg, revision)
     finally:
         engine.dispose()

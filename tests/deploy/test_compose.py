@@ -113,7 +113,8 @@ def test_every_variable_in_the_compose_file_is_a_setting(services):
 @pytest.mark.parametrize("service", list(project.SERVICES))
 @pytest.mark.parametrize("environ", [
     {},
-    {"KINERJA_ENV": "production", "JWT_JWKS_URL": "https://sso.example.go.id/certs", "POSTGRES_PASSWORD": "x"},
+    {"KINERJA_ENV": "production", "JWT_JWKS_URL": "https://sso.example.go.id/certs", "POSTGRES_PASSWORD": "x",
+     "NOTIFICATION_WEBHOOK_SECRET_KEYS": "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTAwMDA="},
 ], ids=["defaults", "production"])
 def test_every_process_starts_with_the_compose_configuration(service, environ):
     services = project.compose(environ)["services"]

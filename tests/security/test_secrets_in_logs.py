@@ -104,7 +104,8 @@ def run(kafka_bootstrap, new_database, tmp_path_factory):
                        SMTP_TLS="none", SMTP_USER="kinerja", SMTP_PASSWORD=SMTP_PASSWORD,
                        SMTP_FROM="Kinerja <kinerja@binjaikota.go.id>", NOTIFICATION_QUIET_HOURS="off",
                        NOTIFICATION_EMAIL_POLL_SECONDS="0.2", NOTIFICATION_WEBHOOK_POLL_SECONDS="0.2",
-                       NOTIFICATION_REMINDERS="false")
+                       NOTIFICATION_REMINDERS="false",
+                       NOTIFICATION_WEBHOOK_ALLOWED_HOSTS="127.0.0.1")  # the receiver runs on this machine
     settings = Settings.from_env("notification-service", live.env)
     admin = mint_token(settings, sub=seeds.ADMIN, roles=["admin"])
     employee = mint_token(settings, sub=seeds.EMPLOYEE, roles=["employee"], unit=seeds.UNIT)

@@ -20,7 +20,7 @@ from kinerja_shared.web.pagination import PageArgs, decode_cursor, encode_cursor
 from kinerja_shared.web.problems import Conflict, Forbidden, NotFound, field_error
 from kinerja_shared.web.docs import errors as _errors
 
-from . import domain, webhooks
+from . import domain, secretbox, targets, webhooks
 from .config import NotifySettings, current_config
 from .models import notifications, person_settings, webhook_attempts, webhook_deliveries, webhook_subscriptions
 from .schemas import (DeliveryDetail, DeliveryPage, DeliveryQuery, NotificationOut, NotificationPage, NotificationQuery,
@@ -196,10 +196,11 @@ def stream(args):
         while True:
             with engine.connect() as conn:
                 mine = (notifications.c.recipient_nip == nip) & notifications.c.in_inbox.is_(True)
-                rows = conn.execute(select(notifications).where(mine, notifications.c.updated_at >= position - STREAM_OVERLAP)
-                                    .order_by(notifications.c.updated_at, notifications.c.id).limit(500)).all()
+                # the count first: an item committed between the two reads is then sent before a count that holds it
                 unread = conn.execute(select(func.count()).select_from(notifications)
                                       .where(mine, notifications.c.read_at.is_(None))).scalar()
+                rows = conn.execute(select(notifications).where(mine, notifications.c.updated_at >= position - STREAM_OVERLAP)
+                                    .order_by(notifications.c.updated_at, notifications.c.id).limit(500)).all()
             for row in rows:
                 if sent.get(row.id) == row.version:
                     continue
@@ -331,12 +332,21 @@ def _check_url(url: str) -> None:
         raise field_error("url", "must use https (NOTIFICATION_WEBHOOK_ALLOW_HTTP is off)")
     if parsed.username or parsed.password:
         raise field_error("url", "must not carry a user name or password; the signature authenticates deliveries")
+    try:
+        targets.check_registration(url, _cfg().webhook_allowed)
+    except targets.TargetRefused as exc:
+        raise field_error("url", str(exc)) from None
 
 
 def _webhook(row) -> dict:
     out = dict(row._mapping)
-    out["secret_hint"] = "…" + row.secret[-4:]
+    out.pop("secret", None)  # encrypted at rest; only its hint is ever shown
+    out["secret_hint"] = "…" + row.secret_hint
     return out
+
+
+def _secret_values(secret: str) -> dict:
+    return {"secret": _cfg().webhook_secrets.encrypt(secret), "secret_hint": secretbox.hint(secret)}
 
 
 def _load_webhook(conn, subscription_id: str, for_update: bool = False):
@@ -349,10 +359,6 @@ def _load_webhook(conn, subscription_id: str, for_update: bool = False):
     return row
 
 
-def _audit_view(row) -> dict:
-    out = _webhook(row)
-    out.pop("secret", None)
-    return out
 
 
 @webhooks_blp.route("", methods=["POST"])
@@ -365,16 +371,17 @@ def create_webhook(body):
     _check_url(body["url"])
     p = current_principal()
     now = utcnow()
+    secret = body.get("secret") or secrets.token_urlsafe(32)
     row = dict(id=str(uuid.uuid4()), url=body["url"], event_types=sorted(set(body["event_types"])),
-               secret=body.get("secret") or secrets.token_urlsafe(32), description=body.get("description"),
+               **_secret_values(secret), description=body.get("description"),
                status=webhooks.ACTIVE, consecutive_failures=0, disabled_at=None, disabled_reason=None, created_by=p.sub,
                version=1, created_at=now, updated_at=now)
     with runtime().engine.begin() as conn:
         conn.execute(webhook_subscriptions.insert().values(**row))
         created = _load_webhook(conn, row["id"])
         audit.record(conn, actor=p, action="webhook.created", entity_type="webhook", entity_id=row["id"],
-                     after=_audit_view(created))
-    out = _webhook(created)
+                     after=_webhook(created))
+    out = {**_webhook(created), "secret": secret}  # shown this once
     return out, 201, {"ETag": etag_for(row["id"], 1), "Location": f"/api/v1/webhooks/{row['id']}"}
 
 
@@ -428,14 +435,16 @@ def patch_webhook(body, subscription_id):
     with runtime().engine.begin() as conn:
         row = _load_webhook(conn, subscription_id, for_update=True)
         require_if_match(subscription_id, row.version)
-        values = {k: v for k, v in body.items() if k in ("url", "secret", "description")}
+        values = {k: v for k, v in body.items() if k in ("url", "description")}
+        if "secret" in body:
+            values.update(_secret_values(body["secret"]))
         if "event_types" in body:
             values["event_types"] = sorted(set(body["event_types"]))
         conn.execute(update(webhook_subscriptions).where(webhook_subscriptions.c.id == subscription_id)
                      .values(**values, version=row.version + 1, updated_at=utcnow()))
         updated = _load_webhook(conn, subscription_id)
         audit.record(conn, actor=p, action="webhook.updated", entity_type="webhook", entity_id=subscription_id,
-                     before=_audit_view(row), after=_audit_view(updated),
+                     before=_webhook(row), after=_webhook(updated),
                      reason="secret rotated" if "secret" in body else None)
     return _webhook(updated), 200, {"ETag": etag_for(subscription_id, updated.version)}
 
@@ -455,7 +464,7 @@ def delete_webhook(subscription_id):
         conn.execute(delete(webhook_deliveries).where(webhook_deliveries.c.subscription_id == subscription_id))
         conn.execute(delete(webhook_subscriptions).where(webhook_subscriptions.c.id == subscription_id))
         audit.record(conn, actor=current_principal(), action="webhook.deleted", entity_type="webhook",
-                     entity_id=subscription_id, before=_audit_view(row))
+                     entity_id=subscription_id, before=_webhook(row))
     return None
 
 

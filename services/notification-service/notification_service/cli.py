@@ -1,4 +1,4 @@
-"""notification-service command line: migrate, web, worker, topics, dlq, check-config.
+"""notification-service command line: migrate, web, worker, topics, dlq, check-config, rotate-webhook-secrets.
 
 ``worker`` and ``check-config`` also validate this service's own settings (SMTP_*, KINERJA_*
 of notification_service.config) and stop with a message naming the bad one.
@@ -29,3 +29,45 @@ def _validated(command: click.Command) -> None:
 
 for _name in ("worker", "check-config"):
     _validated(cli.commands[_name])
+
+
+@cli.command("rotate-webhook-secrets")
+def rotate_webhook_secrets() -> None:
+    """Re-encrypt every stored webhook secret with the newest key of NOTIFICATION_WEBHOOK_SECRET_KEYS.
+
+    Rotating the key that encrypts webhook secrets at rest: (1) put a new key first in
+    NOTIFICATION_WEBHOOK_SECRET_KEYS, the old key after it, and restart the web and worker
+    processes; (2) run this command (once, any time; running it again changes nothing that
+    matters); (3) remove the old key and restart. Secrets that no listed key decrypts are named
+    and left as they are (exit status 1). One transaction: all or nothing is re-encrypted.
+    """
+    from sqlalchemy import select, update
+
+    from kinerja_shared.db import make_engine
+
+    from .models import webhook_subscriptions as subs
+    from .secretbox import SecretUnreadable
+
+    try:
+        settings = Settings.from_env(SPEC.name)
+        box = NotifySettings.from_settings(settings).webhook_secrets
+    except ConfigError as exc:
+        raise click.ClickException(f"configuration error: {exc}")
+    engine = make_engine(settings.database_url)
+    rotated, unreadable = 0, []
+    try:
+        with engine.begin() as conn:
+            for row in conn.execute(select(subs.c.id, subs.c.secret).order_by(subs.c.id)).all():
+                try:
+                    token = box.rotate(row.secret)
+                except SecretUnreadable:
+                    unreadable.append(row.id)
+                    continue
+                conn.execute(update(subs).where(subs.c.id == row.id).values(secret=token))
+                rotated += 1
+    finally:
+        engine.dispose()
+    click.echo(f"{SPEC.name}: {rotated} webhook secret(s) re-encrypted with the newest key")
+    if unreadable:
+        raise click.ClickException(f"{len(unreadable)} secret(s) no listed key decrypts (left as they are): "
+                                   + ", ".join(unreadable))

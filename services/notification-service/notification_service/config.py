@@ -24,6 +24,8 @@ Names and defaults (every one optional):
 | NOTIFICATION_WEBHOOK_TIMEOUT_SECONDS | 5 | HTTP timeout per attempt |
 | NOTIFICATION_WEBHOOK_POLL_SECONDS | 1 | how often the worker looks for due deliveries |
 | NOTIFICATION_WEBHOOK_ALLOW_HTTP | false in production, else true | allow http:// (not https) subscription URLs |
+| NOTIFICATION_WEBHOOK_SECRET_KEYS | a development key (refused in production) | Fernet keys that encrypt webhook secrets at rest, newest first, comma-separated; required in production |
+| NOTIFICATION_WEBHOOK_ALLOWED_HOSTS | (none: public addresses only) | internal webhook receivers allowed: host names (payroll.internal, *.corp.go.id) and addresses or networks (10.20.0.0/16), comma-separated |
 | NOTIFICATION_REMINDERS | true | run the reminder scheduler in the worker |
 | NOTIFICATION_REMINDER_POLL_SECONDS | 30 | how often the scheduler checks the clock |
 | NOTIFICATION_REMINDER_CATCH_UP_HOURS | 4 | a reminder still goes out this long after its time (worker was down) |
@@ -59,7 +61,7 @@ from kinerja_shared.config import env_bool as _bool
 from kinerja_shared.config import env_get as _get
 from kinerja_shared.config import env_int as _int
 
-from . import domain
+from . import domain, secretbox, targets
 
 TLS_MODES = ("starttls", "ssl", "none")
 
@@ -94,6 +96,8 @@ class NotifySettings:
     webhook_timeout_seconds: float
     webhook_poll_seconds: float
     webhook_allow_http: bool
+    webhook_allowed: targets.AllowList
+    webhook_secrets: secretbox.SecretBox
     reminders_enabled: bool
     reminder_poll_seconds: float
     reminder_catch_up: timedelta
@@ -149,6 +153,8 @@ class NotifySettings:
             webhook_timeout_seconds=_float(env, "NOTIFICATION_WEBHOOK_TIMEOUT_SECONDS", 5.0, 0.1),
             webhook_poll_seconds=_float(env, "NOTIFICATION_WEBHOOK_POLL_SECONDS", 1.0, 0.01),
             webhook_allow_http=_bool(env, "NOTIFICATION_WEBHOOK_ALLOW_HTTP", not production),
+            webhook_allowed=_allow_list(env),
+            webhook_secrets=_secret_box(env, production),
             reminders_enabled=_bool(env, "NOTIFICATION_REMINDERS", True),
             reminder_poll_seconds=_float(env, "NOTIFICATION_REMINDER_POLL_SECONDS", 30.0, 0.01),
             reminder_catch_up=timedelta(hours=_float(env, "NOTIFICATION_REMINDER_CATCH_UP_HOURS", 4.0, 0.01)),
@@ -227,6 +233,20 @@ def _float(env, name: str, default: float, minimum: float) -> float:
         raise ConfigError(f"{name} must be at least {minimum}, got {raw}")
     return value
 
+
+
+def _allow_list(env) -> targets.AllowList:
+    try:
+        return targets.AllowList.parse(_get(env, "NOTIFICATION_WEBHOOK_ALLOWED_HOSTS"))
+    except ValueError as exc:
+        raise ConfigError(f"{targets.SETTING}: {exc}") from None
+
+
+def _secret_box(env, production: bool) -> secretbox.SecretBox:
+    try:
+        return secretbox.SecretBox.from_setting(_get(env, "NOTIFICATION_WEBHOOK_SECRET_KEYS"), production)
+    except ValueError as exc:
+        raise ConfigError(f"{secretbox.SETTING} {exc}") from None
 
 
 def _time(env, name: str, default: str) -> time:

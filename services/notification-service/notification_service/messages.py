@@ -3,6 +3,23 @@ the code writes it, Indonesian). tests/test_messages.py fails when a message lac
 from kinerja_shared.i18n import catalogue
 
 MESSAGES = [
+    # webhook targets (targets.py): the refusal is built from parts, each translated
+    ("target_no_host", "has no host", "tidak memiliki nama host"),
+    ("target_bad_port", "has a port that is not a number from 1 to 65535", "memiliki port yang bukan angka 1 sampai 65535"),
+    ("target_literal_refused", "{address} is {reason}: webhooks go to public addresses only ({setting} allows internal "
+     "receivers)", "{address} adalah {reason}: webhook hanya dikirim ke alamat publik ({setting} mengizinkan penerima "
+     "internal)"),
+    ("target_name_refused", "{host} resolves to {address}, {reason}: webhooks go to public addresses only ({setting} "
+     "allows internal receivers)", "{host} mengarah ke {address}, {reason}: webhook hanya dikirim ke alamat publik "
+     "({setting} mengizinkan penerima internal)"),
+    ("target_metadata", "a cloud metadata address", "alamat metadata cloud"),
+    ("target_inner", "a {kind} address ({inner} inside IPv6)", "alamat {kind} ({inner} di dalam IPv6)"),
+    ("target_kind", "a {kind} address", "alamat {kind}"),
+    ("kind_private", "private", "privat"),
+    ("kind_reserved", "reserved", "cadangan"),
+    ("kind_unspecified", "unspecified", "tak ditentukan"),
+    ("kind_non_public", "non-public", "non-publik"),
+    ("kind_shared", "shared (CGNAT)", "bersama (CGNAT)"),
     ("not_found", "{what} {value} does not exist", "{what} {value} tidak ada"),
     ("what_notification", "notification", "notifikasi"),
     ("what_delivery", "delivery", "pengiriman"),

@@ -148,7 +148,8 @@ webhook_subscriptions = Table(
     Column("id", String(36), primary_key=True),
     Column("url", String(2000), nullable=False),
     Column("event_types", JSON, nullable=False),
-    Column("secret", String(200), nullable=False),
+    Column("secret", Text, nullable=False),  # Fernet token (secretbox): never the secret in clear
+    Column("secret_hint", String(8), nullable=False),  # its last four characters, shown by the API
     Column("description", String(500)),
     Column("status", String(16), nullable=False),  # active, disabled
     Column("consecutive_failures", Integer, nullable=False, default=0),

@@ -108,7 +108,8 @@ EVENT_TYPE = ma.fields.String(validate=v.OneOf([*WEBHOOK_EVENT_TYPES, "*"]))
 
 def _url(**kw):
     return ma.fields.Url(schemes={"http", "https"}, require_tld=False, validate=v.Length(max=2000),
-                         metadata={"description": "Where deliveries are POSTed (https in production)"}, **kw)
+                         metadata={"description": "Where deliveries are POSTed (https in production); a public address "
+                                                "unless NOTIFICATION_WEBHOOK_ALLOWED_HOSTS allows an internal one"}, **kw)
 
 
 SECRET = ma.fields.String(validate=v.Length(min=16, max=200), load_only=True,

@@ -23,6 +23,10 @@ refused connection is a failure, retried with exponential backoff. A delivery th
 ``held``, and events that arrive meanwhile are recorded as ``held`` too. An admin re-enables
 it and replays what was not delivered. Every attempt is logged (``webhook_attempts``).
 Deliveries of one subscription may arrive out of order when some are retried.
+
+Each attempt goes only to a checked public address of the URL's host (``targets``); a refused
+address, like a secret that no key of NOTIFICATION_WEBHOOK_SECRET_KEYS decrypts (``secretbox``),
+fails the delivery at once, with the reason, instead of retrying.
 """
 from __future__ import annotations
 
@@ -31,8 +35,6 @@ import hmac
 import logging
 import threading
 import time
-import urllib.error
-import urllib.request
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -43,7 +45,7 @@ from kinerja_shared.consumer import current_scope
 from kinerja_shared.db import is_postgres, utcnow
 from kinerja_shared.events.envelope import CONTENT_TYPE, encode_event
 
-from . import config, domain, inbox
+from . import config, domain, inbox, secretbox, targets
 from .models import webhook_attempts, webhook_deliveries, webhook_subscriptions
 
 log = logging.getLogger(__name__)
@@ -109,27 +111,6 @@ def fan_out(conn: Connection, event) -> int:
 
 # -- sending (the worker's background job) ----------------------------------------------------
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # a redirect is an answer, not a success
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
-def post(url: str, body: bytes, headers: dict, timeout: float) -> tuple[int | None, str | None]:
-    """POST once; (status code, error text or None). Never raises."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    try:
-        with _opener.open(request, timeout=timeout) as response:
-            response.read(1024)
-            return response.status, None
-    except urllib.error.HTTPError as exc:
-        return exc.code, f"HTTP {exc.code}"
-    except Exception as exc:  # noqa: BLE001 - refused, timeout, DNS, TLS: all failures of this attempt
-        return None, f"{type(exc).__name__}: {exc}"[:1000]
-
-
 def deliver_due(engine: Engine, cfg: config.NotifySettings, limit: int = 100) -> int:
     """Attempt due deliveries, one transaction each (rows locked with SKIP LOCKED across workers)."""
     done = 0
@@ -164,10 +145,15 @@ def _deliver_one(engine: Engine, cfg: config.NotifySettings) -> bool:
             "X-Kinerja-Delivery": str(row.id),
             "X-Kinerja-Attempt": str(attempt),
             TIMESTAMP_HEADER: str(timestamp),
-            SIGNATURE_HEADER: sign(row.secret, timestamp, body),
         }
         started = time.monotonic()
-        status, error = post(row.url, body, headers, cfg.webhook_timeout_seconds)
+        try:
+            headers[SIGNATURE_HEADER] = sign(cfg.webhook_secrets.decrypt(row.secret), timestamp, body)
+        except secretbox.SecretUnreadable as exc:  # a setting to fix, then replay: not retried
+            status, error, refused = None, str(exc), True
+        else:
+            status, error, refused = targets.post(row.url, body, headers, cfg.webhook_timeout_seconds,
+                                                  cfg.webhook_allowed)
         ok = status is not None and 200 <= status < 300
         finished = utcnow()
         conn.execute(webhook_attempts.insert().values(
@@ -181,7 +167,7 @@ def _deliver_one(engine: Engine, cfg: config.NotifySettings) -> bool:
             log.info("webhook delivered", extra={"delivery_id": row.id, "subscription_id": row.subscription_id,
                                                  "event_id": row.event_id, "attempt": attempt, "status": status})
             return True
-        gave_up = attempt >= cfg.webhook_max_attempts
+        gave_up = refused or attempt >= cfg.webhook_max_attempts  # a refused address or unreadable secret: no retry
         delay = domain.backoff_seconds(attempt, cfg.webhook_backoff_seconds, cfg.webhook_backoff_max_seconds)
         conn.execute(update(webhook_deliveries).where(webhook_deliveries.c.id == row.id).values(
             status=FAILED if gave_up else PENDING, attempts=attempt, last_status_code=status, last_error=error,

@@ -5,8 +5,13 @@ kinerja_shared.testing.plugin, loaded by the root conftest.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
+import threading
+import time
 import uuid
 from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -221,3 +226,108 @@ def set_clock(harness, instant: str) -> None:
     import dataclasses
 
     harness.settings = dataclasses.replace(harness.settings, extra={**harness.settings.extra, "NOTIFICATION_CLOCK": instant})
+
+
+class Dns:
+    """A stub of socket.getaddrinfo: names in ``table`` resolve to the addresses given (a list, or a
+    callable returning one, asked on every lookup); IP literals and localhost resolve as usual;
+    any other name does not resolve. No test of this service sends a DNS query to the network."""
+
+    def __init__(self, real):
+        self.real = real
+        self.table: dict = {}
+        self.lookups: list[str] = []
+
+    def __call__(self, host, port, family=0, type=0, proto=0, flags=0):
+        import ipaddress
+        import socket
+
+        name = host.decode() if isinstance(host, bytes) else host
+        if name in self.table:
+            self.lookups.append(name)
+            entry = self.table[name]
+            addresses = entry() if callable(entry) else entry
+            port = int(port or 0)
+            out = []
+            for address in addresses:
+                v6 = ipaddress.ip_address(address).version == 6
+                out.append((socket.AF_INET6 if v6 else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "",
+                            (address, port, 0, 0) if v6 else (address, port)))
+            return out
+        try:
+            ipaddress.ip_address(name.split("%")[0] if name else "")
+            literal = True
+        except ValueError:
+            literal = name in (None, "localhost")
+            try:
+                socket.inet_aton(name or "")  # 2130706433, 0x7f.1: numeric forms the resolver reads itself
+                literal = True
+            except OSError:
+                pass
+        if literal:
+            return self.real(host, port, family, type, proto, flags)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known (test DNS stub)")
+
+
+@pytest.fixture(autouse=True)
+def dns(monkeypatch):
+    """Every test of this service runs with the DNS stub (see Dns); add names with dns.table[name] = [...]."""
+    import socket
+
+    stub = Dns(socket.getaddrinfo)
+    monkeypatch.setattr(socket, "getaddrinfo", stub)
+    return stub
+
+
+# -- a webhook receiver ------------------------------------------------------------------------
+
+WEBHOOK_SECRET = "receiver-shared-secret-2026"
+
+
+def verify_signature(secret: str, header: str, body: bytes, tolerance: int = 300) -> bool:
+    """The receiver's check, written as the docs tell a receiver to (independent of the service's code)."""
+    fields = dict(part.split("=", 1) for part in header.split(","))
+    timestamp = int(fields["t"])
+    if abs(time.time() - timestamp) > tolerance:
+        return False
+    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, fields["v1"])
+
+
+class Receiver:
+    def __init__(self):
+        self.requests: list[dict] = []
+        self.status = 204
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's name
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                ok = verify_signature(WEBHOOK_SECRET, self.headers.get("X-Kinerja-Signature", "t=0,v1="), body)
+                with receiver.lock:
+                    receiver.requests.append({"at": time.monotonic(), "headers": dict(self.headers), "body": body,
+                                              "verified": ok, "answered": receiver.status if ok else 401})
+                self.send_response(receiver.status if ok else 401)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_port
+        self.url = f"http://127.0.0.1:{self.port}/kinerja/events"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    verify = staticmethod(verify_signature)
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver()
+    yield r
+    r.close()

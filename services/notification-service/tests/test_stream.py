@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from kinerja_shared.web.pagination import encode_cursor
 from notification_service.service import SPEC
 
@@ -54,8 +56,12 @@ def test_the_stream_delivers_a_new_item_at_once(service_factory, ev, produce, he
     response.close()
 
 
-def test_the_stream_ends_by_itself_and_resumes_from_last_event_id(service_factory, ev, helpers):
-    h = service_factory(SPEC, NOTIFICATION_SSE_POLL_SECONDS="0.05", NOTIFICATION_SSE_LIFETIME_SECONDS="0.3")
+@pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
+def test_the_stream_ends_by_itself_and_resumes_from_last_event_id(backend, service_factory, ev, helpers, tmp_path):
+    """The same on PostgreSQL and on the SQLite file of `make run` (timestamps are aware on both)."""
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'notification-service.db'}"} if backend == "sqlite" else {}
+    h = service_factory(SPEC, NOTIFICATION_SSE_POLL_SECONDS="0.05", NOTIFICATION_SSE_LIFETIME_SECONDS="0.3", **database)
+    assert h.engine.dialect.name == backend
     E = helpers.EMPLOYEE
     helpers.handle(h, ev.plan_approved(E))
     helpers.handle(h, ev.feedback_given(helpers.COLLEAGUE))  # someone else's: never on E's stream
@@ -68,6 +74,12 @@ def test_the_stream_ends_by_itself_and_resumes_from_last_event_id(service_factor
     frames = list(_events([body]))
     assert [f["event"] for f in frames] == ["notification", "unread-count"]
     assert frames[0]["data"]["category"] == "plan_approved"
+
+    # Resuming from the id it gave: the item is not lost (sent again at most), the stream runs to its end.
+    again = h.client.get("/api/v1/notifications/stream", headers={**h.token(E), "Last-Event-ID": frames[0]["id"]})
+    resumed = list(_events([again.get_data(as_text=True)]))
+    assert [f["event"] for f in resumed][-1] == "unread-count"
+    assert {f["data"]["id"] for f in resumed if f["event"] == "notification"} <= {frames[0]["data"]["id"]}
 
     bad = h.client.get("/api/v1/notifications/stream?last_event_id=%21%21", headers=h.token(E))
     assert bad.status_code == 400 and bad.get_json()["errors"][0]["field"] == "Last-Event-ID"

@@ -1,64 +1,13 @@
 """Signed webhooks to a real HTTP receiver run by the test: signatures, retries with backoff, disable, replay."""
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-import pytest
 
 from notification_service.service import SPEC
 
-SECRET = "receiver-shared-secret-2026"
-
-
-def verify(secret: str, header: str, body: bytes, tolerance: int = 300) -> bool:
-    """The receiver's check, written as the docs tell a receiver to (independent of the service's code)."""
-    fields = dict(part.split("=", 1) for part in header.split(","))
-    timestamp = int(fields["t"])
-    if abs(time.time() - timestamp) > tolerance:
-        return False
-    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, fields["v1"])
-
-
-class Receiver:
-    def __init__(self):
-        self.requests: list[dict] = []
-        self.status = 204
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's name
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                ok = verify(SECRET, self.headers.get("X-Kinerja-Signature", "t=0,v1="), body)
-                with receiver.lock:
-                    receiver.requests.append({"at": time.monotonic(), "headers": dict(self.headers), "body": body,
-                                              "verified": ok, "answered": receiver.status if ok else 401})
-                self.send_response(receiver.status if ok else 401)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/kinerja/events"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def receiver():
-    r = Receiver()
-    yield r
-    r.close()
+SECRET = "receiver-shared-secret-2026"  # the receiver fixture's (conftest)
+LOCAL = {"NOTIFICATION_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1"}  # the receivers run on this machine
 
 
 def _subscribe(h, url, event_types, secret=SECRET):
@@ -69,7 +18,7 @@ def _subscribe(h, url, event_types, secret=SECRET):
 
 
 def test_deliveries_are_signed_and_only_subscribed_types_go_out(service_factory, receiver, ev, produce, helpers):
-    h = service_factory(SPEC, NOTIFICATION_REMINDERS="false", NOTIFICATION_WEBHOOK_POLL_SECONDS="0.1")
+    h = service_factory(SPEC, NOTIFICATION_REMINDERS="false", NOTIFICATION_WEBHOOK_POLL_SECONDS="0.1", **LOCAL)
     admin = h.token("196501011990031001", "admin")
     sub = _subscribe(h, receiver.url, ["PlanApproved", "EvaluationClosed"])
     assert sub["secret"] == SECRET and sub["secret_hint"] == "…2026"
@@ -100,13 +49,13 @@ def test_deliveries_are_signed_and_only_subscribed_types_go_out(service_factory,
 
     # A forged signature is what the receiver's check catches.
     body = by_type["PlanApproved"]["body"]
-    assert not verify("a-different-secret-000", by_type["PlanApproved"]["headers"]["X-Kinerja-Signature"], body)
+    assert not receiver.verify("a-different-secret-000", by_type["PlanApproved"]["headers"]["X-Kinerja-Signature"], body)
 
 
 def test_a_failing_receiver_sees_retries_then_the_disable_then_replay(service_factory, receiver, ev, produce, helpers):
     h = service_factory(SPEC, NOTIFICATION_REMINDERS="false", NOTIFICATION_WEBHOOK_POLL_SECONDS="0.05",
                         NOTIFICATION_WEBHOOK_MAX_ATTEMPTS="3", NOTIFICATION_WEBHOOK_BACKOFF_SECONDS="0.3",
-                        NOTIFICATION_WEBHOOK_DISABLE_AFTER="3")
+                        NOTIFICATION_WEBHOOK_DISABLE_AFTER="3", **LOCAL)
     admin = h.token("196501011990031001", "admin")
     sub = _subscribe(h, receiver.url, ["*"])
     receiver.status = 500

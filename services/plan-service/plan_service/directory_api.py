@@ -165,6 +165,32 @@ def get_employee(nip):
     return dict(row._mapping), 200, {"ETag": etag_for(nip, row.version)}
 
 
+def _rater_chains(conn, nips: set[str]) -> dict[str, str | None]:
+    """NIP -> rater NIP of the stored employees in ``nips`` and of every rater above them, up to the top."""
+    links: dict[str, str | None] = {}
+    asked: set[str] = set()
+    todo = set(nips)
+    while todo:
+        asked |= todo
+        ordered = sorted(todo)
+        todo = set()
+        for i in range(0, len(ordered), 5000):
+            for r in conn.execute(select(employees.c.nip, employees.c.rater_nip)
+                                  .where(employees.c.nip.in_(ordered[i:i + 5000]))):
+                links[r.nip] = r.rater_nip
+                if r.rater_nip and r.rater_nip not in asked:
+                    todo.add(r.rater_nip)
+    return links
+
+
+def _check_employees(conn, parsed: importer.Parsed, *, default_effective, today) -> importer.ImportPlan:
+    """importer.check against the stored directory, rater chains included (cycles through stored employees)."""
+    nips = importer.referenced_nips(parsed)
+    return importer.check(parsed, existing_units=store.existing_units(conn),
+                          existing_employees=store.existing_employees(conn, nips), default_effective=default_effective,
+                          today=today, stored_raters=_rater_chains(conn, nips))
+
+
 @employees_blp.route("/<nip>", methods=["PUT"])
 @employees_blp.arguments(EmployeeIn)
 @employees_blp.response(200, EmployeeOut)
@@ -192,9 +218,7 @@ def put_employee(body, nip):
         if current is not None:
             require_if_match(nip, current.version)
         parsed = importer.Parsed("api", employees=[importer.Row("employees", 0, None, {"nip": nip, **body})])
-        plan = importer.check(parsed, existing_units=store.existing_units(conn),
-                              existing_employees=store.existing_employees(conn, importer.referenced_nips(parsed)),
-                              default_effective=effective, today=cfg.today())
+        plan = _check_employees(conn, parsed, default_effective=effective, today=cfg.today())
         if plan.errors:
             raise violations(_row_errors(plan.errors))
         store.apply_directory(conn, current_principal(), plan, source="api", reason=reason)
@@ -276,9 +300,7 @@ def import_directory(args):
     dry_run = args["dry_run"]
     engine = runtime().engine
     with (engine.connect() if dry_run else engine.begin()) as conn:
-        plan = importer.check(parsed, existing_units=store.existing_units(conn),
-                              existing_employees=store.existing_employees(conn, importer.referenced_nips(parsed)),
-                              default_effective=args["effective_date"] or today, today=today)
+        plan = _check_employees(conn, parsed, default_effective=args["effective_date"] or today, today=today)
         report = {
             "dry_run": dry_run, "applied": False, "valid": not plan.errors, "format": parsed.format,
             "summary": plan.summary(), "errors": [e.as_dict() for e in plan.errors],

@@ -21,6 +21,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Mapping
 
 from kinerja_shared import strict_json
 from kinerja_shared.numbers import COEFFICIENT_PLACES, MAX_FUNCTIONAL_COEFFICIENT, round_half_up, within
@@ -387,11 +388,14 @@ def _date(value, name: str, errors: _Errors, today: date) -> date | None:
 
 
 def check(parsed: Parsed, *, existing_units: dict[str, dict], existing_employees: dict[str, dict],
-          default_effective: date, today: date) -> ImportPlan:
+          default_effective: date, today: date, stored_raters: Mapping[str, str | None] | None = None) -> ImportPlan:
     """Check every row against the rules and the stored directory; say what would change.
 
     ``existing_units``: every stored unit by id ({name, parent_id, path, head_nip}).
     ``existing_employees``: the stored employees named in the file (as rows or as raters).
+    ``stored_raters``: NIP -> rater NIP of the stored employees on the rater chains above the
+    file's employees (``store.rater_chains``), so that a cycle closed through stored employees
+    is found too; ``existing_employees`` gives the links when it is omitted.
     """
     errors = list(parsed.errors)
     unit_ops = _check_units(parsed.units, existing_units, errors)
@@ -446,9 +450,14 @@ def check(parsed: Parsed, *, existing_units: dict[str, dict], existing_employees
     # Raters must be known: stored, or a (valid) row of this file.
     merged = {nip: emp for nip, emp in existing_employees.items()}
     merged.update({after["nip"]: after for _, after, _ in staged})
+    links = {nip: emp.get("rater_nip") for nip, emp in existing_employees.items()}
+    links.update(stored_raters or {})
+    closing = _rater_cycles(staged, links)
     employee_ops = []
     for row, after, effective in staged:
         e = _Errors(row, after["nip"], errors)
+        if after["nip"] in closing:
+            e.add("rater_nip", closing[after["nip"]])
         for name in ("rater_nip", "rater_superior_nip"):
             if after.get(name) and after[name] not in merged and name in row.values:
                 e.add(name, f"{after[name]} is not in the org directory (nor a valid row of this import)")
@@ -464,6 +473,41 @@ def check(parsed: Parsed, *, existing_units: dict[str, dict], existing_employees
         employee_ops.append(EmployeeOp(after["nip"], row.line, action, before, after, changed, effective))
     errors.sort(key=lambda r: (r.line is None, r.line or 0, r.section, r.index))
     return ImportPlan(errors, unit_ops, employee_ops, list(parsed.ignored_columns))
+
+
+def _rater_cycles(staged: list[tuple[Row, dict, date]], stored: Mapping[str, str | None]) -> dict[str, str]:
+    """Rater cycles (A rated by B, B by C, C by A) in the directory as it would be after the import.
+
+    The links are the stored ones with the file's rows in their place. Each cycle that a row of
+    the file takes part in is reported once, on the last such row of the file (the one that
+    closes it): {nip: message}. A cycle made only of stored links is not the file's doing.
+    """
+    graph = dict(stored)
+    order: dict[str, int] = {}
+    for position, (row, after, _) in enumerate(staged):
+        graph[after["nip"]] = after.get("rater_nip")
+        if "rater_nip" in row.values:  # a row without the column keeps the stored link
+            order[after["nip"]] = position
+    done: set[str] = set()
+    found: dict[str, str] = {}
+    for _, after, _ in staged:
+        path: list[str] = []
+        on_path: dict[str, int] = {}
+        current = after["nip"]
+        while current and current not in done and current not in on_path:
+            on_path[current] = len(path)
+            path.append(current)
+            current = graph.get(current)
+        if current in on_path:
+            cycle = path[on_path[current]:]
+            closer = max((n for n in cycle if n in order), key=order.__getitem__, default=None)
+            if closer is not None:
+                start = cycle.index(closer)
+                ring = cycle[start:] + cycle[:start] + [closer]
+                found[closer] = ("would make a cycle of raters (each is rated by the next): " + " \u2192 ".join(ring)
+                                 if len(cycle) > 1 else "an employee cannot be their own rater or rater's superior")
+        done.update(path)
+    return found
 
 
 def _check_units(rows: list[Row], existing: dict[str, dict], errors: list[RowError]) -> list[UnitOp]:

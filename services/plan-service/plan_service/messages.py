@@ -3,6 +3,8 @@ writes it, Indonesian). tests/test_messages.py fails when a message lacks its li
 from kinerja_shared.i18n import catalogue
 
 MESSAGES = [
+    ("rater_cycle", "would make a cycle of raters (each is rated by the next): {ring}",
+     "akan membentuk lingkaran pejabat penilai (masing-masing dinilai oleh yang berikutnya): {ring}"),
     ("coefficient_range", "must be a number from 0 to {limit}", "harus berupa angka dari 0 sampai {limit}"),
     # -- the org directory and its import --
     ("unit_not_found", "unit {unit_id} does not exist", "unit {unit_id} tidak ada"),

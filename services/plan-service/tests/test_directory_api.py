@@ -332,3 +332,29 @@ def test_one_import_with_many_transfers_and_rater_changes_treats_each_employee_o
     closed_audit = [a for a in svc.audit(entity_type="plan") if a["action"] == "plan.closed"]
     assert sorted(a["entity_id"] for a in closed_audit) == sorted([approved["id"], submitted["id"]])
     assert [a["after"]["cancelled_amendments"] for a in closed_audit if a["entity_id"] == approved["id"]] == [[amendment.get_json()["id"]]]
+
+
+def test_rater_cycles_are_refused_by_the_import_and_by_put(svc):
+    # A rates B and B rates A: the dry run says invalid, on the line that closes the cycle.
+    mutual = (f"nip;nama;unit_id;nip_atasan\n{NEW_A};Dewi;bidang;{NEW_B}\n{NEW_B};Eka;bidang;{NEW_A}\n")
+    report = svc.ok(do_import(svc, True, data=csv_file(mutual), content_type="multipart/form-data"))
+    assert report["valid"] is False
+    assert [(e["line"], e["field"], e["key"]) for e in report["errors"]] == [(3, "rater_nip", NEW_B)]
+    assert "cycle" in report["errors"][0]["message"]
+    body = assert_problem(do_import(svc, False, data=csv_file(mutual), content_type="multipart/form-data"), 422)
+    assert [(e["line"], e["field"]) for e in body["errors"]] == [(3, "rater_nip")]
+    assert svc.h.scalar("SELECT count(*) FROM employees WHERE nip IN (:a, :b)", a=NEW_A, b=NEW_B) == 0
+
+    # Through the stored directory: HEAD rates RATER, RATER rates EMPLOYEE; making EMPLOYEE HEAD's rater closes a cycle.
+    closing = f"nip;nama;unit_id;nip_atasan\n{HEAD};Kepala Dinas;dinas;{EMPLOYEE}\n"
+    report = svc.ok(do_import(svc, True, data=csv_file(closing), content_type="multipart/form-data"))
+    assert [(e["line"], e["field"]) for e in report["errors"]] == [(2, "rater_nip")]
+    assert all(n in report["errors"][0]["message"] for n in (HEAD, RATER, EMPLOYEE))
+
+    # The same through PUT /employees/{nip}: 422 naming rater_nip, nothing changed.
+    got = svc.call("GET", f"/api/v1/employees/{HEAD}", svc.admin)
+    body = {**{k: v for k, v in got.get_json().items() if k not in ("nip", "version", "updated_at")}, "rater_nip": STAFF}
+    refused = svc.call("PUT", f"/api/v1/employees/{HEAD}", svc.admin, json=body, headers={"If-Match": got.headers["ETag"]})
+    problem = assert_problem(refused, 422, "rater_nip")
+    assert "cycle" in json.dumps(problem)
+    assert svc.h.scalar("SELECT rater_nip FROM employees WHERE nip = :n", n=HEAD) is None

@@ -143,3 +143,45 @@ def test_a_coefficient_outside_the_documented_bounds_is_refused(value):
 def test_a_coefficient_keeps_three_decimals():
     plan = run(f"nip,name,unit_id,functional_coefficient\n{A},Andi,bidang,\"3,7549\"\n")
     assert plan.employees[0].after["functional_coefficient"] == 3.755
+
+
+D = "199606062020011005"
+
+
+def test_a_rater_cycle_within_the_file_is_refused_on_the_row_that_closes_it():
+    # A is rated by B and B by A: the second row closes the cycle.
+    plan = run(f"nip,name,unit_id,rater_nip\n{A},Andi,bidang,{B}\n{B},Budi,bidang,{A}\n")
+    assert errors(plan) == [(3, "rater_nip")]
+    assert "cycle" in plan.errors[0].message and A in plan.errors[0].message and B in plan.errors[0].message
+    assert plan.errors[0].key == B
+    # three long: A -> B -> C -> A, closed on line 4
+    plan = run(f"nip,name,unit_id,rater_nip\n{A},Andi,bidang,{B}\n{B},Budi,bidang,{C}\n{C},Citra,bidang,{A}\n")
+    assert errors(plan) == [(4, "rater_nip")]
+    # self-rating
+    assert errors(run(f"nip,name,unit_id,rater_nip\n{A},Andi,bidang,{A}\n")) == [(2, "rater_nip")]
+
+
+def _stored(nip, rater):
+    return {"nip": nip, "name": nip, "position": None, "rank": None, "grade": None, "unit_id": "bidang",
+            "rater_nip": rater, "rater_superior_nip": None, "email": None, "phone": None,
+            "functional_coefficient": None, "active": True, "version": 1}
+
+
+def test_a_rater_cycle_through_stored_employees_is_refused():
+    # Stored: B is rated by C, C by D. The file makes D rated by B: B -> C -> D -> B.
+    stored = {B: _stored(B, C), C: _stored(C, D), D: _stored(D, None)}
+    plan = check(parse(f"nip,name,unit_id,rater_nip\n{A},Andi,bidang,\n{D},Dedi,bidang,{B}\n".encode()),
+                 existing_units=UNITS, existing_employees={D: stored[D], B: stored[B]}, default_effective=TODAY,
+                 today=TODAY, stored_raters={nip: e["rater_nip"] for nip, e in stored.items()})
+    assert errors(plan) == [(3, "rater_nip")]
+    assert all(n in plan.errors[0].message for n in (B, C, D))
+    assert plan.employees == [] or D not in [e.nip for e in plan.employees]
+
+
+def test_a_file_that_breaks_a_stored_link_makes_no_cycle():
+    # Stored: B is rated by A. The file makes A rated by B, and moves B under C: no cycle in the result.
+    stored = {B: _stored(B, A), A: _stored(A, None), C: _stored(C, None)}
+    plan = check(parse(f"nip,name,unit_id,rater_nip\n{A},Andi,bidang,{B}\n{B},Budi,bidang,{C}\n".encode()),
+                 existing_units=UNITS, existing_employees=stored, default_effective=TODAY, today=TODAY,
+                 stored_raters={nip: e["rater_nip"] for nip, e in stored.items()})
+    assert plan.errors == []
