@@ -89,6 +89,7 @@ class Call:
     listed: Callable[[dict], bool] | None = None  # a read: does the answer list self's row?
     probe: Callable[[], Any] | None = None        # a write: self's row, compared before and after
     stream: bool = False                          # an endless answer: read the status only
+    headers: dict | None = None                   # request headers besides the token (e.g. If-Match)
 
 
 class Matrix:
@@ -134,7 +135,8 @@ class Matrix:
 
     def send(self, relation: str, call: Call):
         kw = {"json": call.json} if call.json is not None else {"data": call.data, "content_type": call.content_type}
-        return self.client.open(call.url, method=call.method, headers=self.tokens[relation], **kw)
+        return self.client.open(call.url, method=call.method, headers={**self.tokens[relation], **(call.headers or {})},
+                                **kw)
 
     def as_(self, relation: str, method: str, url: str, *codes: int, **kw) -> dict:
         """A setup call that must succeed (one of ``codes``, default 200/201); returns the JSON body."""
