@@ -15,6 +15,7 @@ Who hears what (texts in templates/id/*.txt):
 | PlanReturned | the employee, with the reason | plan_returned |
 | ActivityLogged (pending) | the rater: ONE item per local date, counting entries | activity_digest |
 | ActivityVerified (rejected) | the employee, with the reason | activity_rejected |
+| ActivityCorrected / ActivityAnnulled | the employee, with who and why (and the changes) | activity_corrected |
 | EvaluationOpened | the rater: ONE item per period, counting evaluations | evaluation_opened |
 | EvaluationClosed | the employee, with the predicate | evaluation_closed |
 | FeedbackGiven | the employee | feedback_given |
@@ -203,6 +204,45 @@ def on_activity_verified(conn, event) -> None:
             f"/activities/{d['activity_id']}")
 
 
+
+def _shown(value) -> str:
+    """A changed value as the employee reads it: 9.0 as 9, nothing as '-'."""
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _tell_repair(conn, event, *, annulled: bool, by: str | None, description: str | None, changes: dict) -> None:
+    d = event.data
+    _single(conn, event, d["nip"], domain.ACTIVITY_CORRECTED,
+            {"date": d["date"], "annulled": annulled, "actor_name": inbox.name_of(conn, by), "reason": d["reason"],
+             "description": description, "activity_id": d["activity_id"],
+             "changes": [{"field": k, "before": _shown(v.get("before")), "after": _shown(v.get("after"))}
+                         for k, v in changes.items()]},
+            f"/activities/{d['activity_id']}")
+
+
+def on_activity_corrected(conn, event) -> None:
+    """A verified entry corrected (admin or the rater's superior): its new state, and the employee hears why."""
+    d = event.data
+    _track_activity(conn, d, d["status"])
+    _tell_repair(conn, event, annulled=False, by=d.get("corrected_by"), description=d.get("description"),
+                 changes=d.get("changes") or {})
+
+
+def on_activity_annulled(conn, event) -> None:
+    """A verified entry annulled: it counts nowhere (kept as withdrawn, like the reminders read it)."""
+    d = event.data
+    _write_tracked(conn)  # an entry logged earlier in the same poll is annulled like any other
+    known = conn.execute(select(activity_states.c.description).where(
+        activity_states.c.activity_id == d["activity_id"])).scalar()
+    conn.execute(update(activity_states).where(activity_states.c.activity_id == d["activity_id"])
+                 .values(status="withdrawn", updated_at=utcnow()))
+    _tell_repair(conn, event, annulled=True, by=d.get("annulled_by"), description=known, changes={})
+
+
 # -- evaluations ---------------------------------------------------------------------------
 
 def _track_evaluation(conn, d: dict, status: str) -> None:
@@ -275,6 +315,8 @@ RULES = {
     "ActivityUpdated": on_activity_updated,
     "ActivityWithdrawn": on_activity_withdrawn,
     "ActivityVerified": on_activity_verified,
+    "ActivityCorrected": on_activity_corrected,
+    "ActivityAnnulled": on_activity_annulled,
     "EvaluationOpened": on_evaluation_opened,
     "EvaluationSubmitted": on_evaluation_submitted,
     "EvaluationReopened": on_evaluation_reopened,
