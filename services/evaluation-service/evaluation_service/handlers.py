@@ -359,3 +359,12 @@ HANDLERS = {
     "ActivityAnnulled": on_activity_annulled,
 }
 CONSUMES: list[str] = ["kinerja.plan.events", "kinerja.activity.events"]
+
+
+def _store_plan_only(conn: Connection, event: Event) -> None:
+    _store_plan(conn, event)
+
+
+# `evaluation-service rebuild-read-models`: the same handlers, but a replayed plan opens no evaluation
+# (opening is the period clock's and the live event's work, already done).
+READ_MODEL_HANDLERS = {**HANDLERS, "PlanApproved": _store_plan_only, "PlanAmended": _store_plan_only}

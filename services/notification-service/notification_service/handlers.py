@@ -190,12 +190,30 @@ def on_activity_withdrawn(conn, event) -> None:
                  .values(status="withdrawn", updated_at=utcnow()))
 
 
+def _known_description(conn, activity_id: str) -> str | None:
+    _write_tracked(conn)  # an entry logged earlier in the same poll is read like any other
+    return conn.execute(select(activity_states.c.description).where(activity_states.c.activity_id == activity_id)).scalar()
+
+
+def _track_verified(conn, event) -> str | None:
+    """The verified entry's state (the event has no description: the stored one stays); that description."""
+    d = event.data
+    known = _known_description(conn, d["activity_id"])
+    _track_activity(conn, {**d, "description": known}, d["decision"])
+    return known
+
+
+def _track_annulled(conn, event) -> str | None:
+    """An annulled entry counts nowhere: kept as withdrawn (as the reminders read it); its description."""
+    known = _known_description(conn, event.data["activity_id"])
+    conn.execute(update(activity_states).where(activity_states.c.activity_id == event.data["activity_id"])
+                 .values(status="withdrawn", updated_at=utcnow()))
+    return known
+
+
 def on_activity_verified(conn, event) -> None:
     d = event.data
-    _write_tracked(conn)  # an entry logged earlier in the same poll is read like any other
-    known = conn.execute(select(activity_states.c.description).where(
-        activity_states.c.activity_id == d["activity_id"])).scalar()
-    _track_activity(conn, {**d, "description": known}, d["decision"])
+    known = _track_verified(conn, event)
     if d["decision"] != "rejected":
         return
     _single(conn, event, d["nip"], domain.ACTIVITY_REJECTED,
@@ -234,13 +252,8 @@ def on_activity_corrected(conn, event) -> None:
 
 def on_activity_annulled(conn, event) -> None:
     """A verified entry annulled: it counts nowhere (kept as withdrawn, like the reminders read it)."""
-    d = event.data
-    _write_tracked(conn)  # an entry logged earlier in the same poll is annulled like any other
-    known = conn.execute(select(activity_states.c.description).where(
-        activity_states.c.activity_id == d["activity_id"])).scalar()
-    conn.execute(update(activity_states).where(activity_states.c.activity_id == d["activity_id"])
-                 .values(status="withdrawn", updated_at=utcnow()))
-    _tell_repair(conn, event, annulled=True, by=d.get("annulled_by"), description=known, changes={})
+    known = _track_annulled(conn, event)
+    _tell_repair(conn, event, annulled=True, by=event.data.get("annulled_by"), description=known, changes={})
 
 
 # -- evaluations ---------------------------------------------------------------------------
@@ -340,3 +353,31 @@ def _handler(rule):
 
 
 HANDLERS = {name: _handler(RULES.get(name)) for name in WEBHOOK_EVENT_TYPES}
+
+
+def _tracked(track, status: str | None = None):
+    """A handler that only keeps a state (status from the event's data when ``status`` is None)."""
+    def handle(conn, event) -> None:
+        track(conn, event.data, status or event.data["status"])
+    return handle
+
+
+# `notification-service rebuild-read-models`: only what keeps the read models (contacts and the
+# plan, activity and evaluation states) — no notification, digest, e-mail or webhook is made again.
+READ_MODEL_HANDLERS = {
+    "EmployeeUpserted": on_employee_upserted,
+    "PlanSubmitted": _tracked(_track_plan, "submitted"),
+    "PlanApproved": _tracked(_track_plan, "approved"),
+    "PlanReturned": _tracked(_track_plan, "returned"),
+    "PlanAmended": on_plan_amended,
+    "ActivityLogged": _tracked(_track_activity),
+    "ActivityUpdated": on_activity_updated,
+    "ActivityWithdrawn": on_activity_withdrawn,
+    "ActivityVerified": _track_verified,
+    "ActivityCorrected": _tracked(_track_activity),
+    "ActivityAnnulled": _track_annulled,
+    "EvaluationOpened": _tracked(_track_evaluation, "open"),
+    "EvaluationSubmitted": on_evaluation_submitted,
+    "EvaluationReopened": on_evaluation_reopened,
+    "EvaluationClosed": _tracked(_track_evaluation, "closed"),
+}
