@@ -348,7 +348,8 @@ def list_query(dialect: str, filters: frozenset, scope: str | None):
 
 
 def relation_to(conn: Connection, principal, nip: str, recorded_rater: str | None = None) -> dict:
-    """How the caller relates to employee ``nip``: self, rater (current, else the one recorded), head, admin.
+    """How the caller relates to employee ``nip``: self, rater (current, else the one recorded), head, the
+    rater's superior named in the directory, admin.
 
     One query reads both the caller's and the employee's read-model rows.
     """
@@ -362,13 +363,15 @@ def relation_to(conn: Connection, principal, nip: str, recorded_rater: str | Non
         "rater": rater is not None and rater == principal.sub,
         "recorded_rater": recorded_rater is not None and recorded_rater == principal.sub,
         "head": in_subtree(target.unit_path if target is not None else None, units),
+        # the rater's superior (atasan pejabat penilai) named in the directory reads the entry, as in plan-service
+        "superior": target is not None and target.rater_superior_nip is not None and target.rater_superior_nip == principal.sub,
         "admin": principal.is_admin,
         "employee": target,
     }
 
 
 def may_see(rel: dict) -> bool:
-    return rel["self"] or rel["rater"] or rel["recorded_rater"] or rel["head"] or rel["admin"]
+    return rel["self"] or rel["rater"] or rel["recorded_rater"] or rel["head"] or rel.get("superior") or rel["admin"]
 
 
 def rater_superior(conn: Connection, target, recorded_rater: str | None = None) -> str | None:

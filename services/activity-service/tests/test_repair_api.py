@@ -110,6 +110,8 @@ def test_the_directorys_atasan_penilai_counts_even_outside_the_unit_tree(svc):
     event["data"]["rater_superior_nip"] = O
     feed(svc, event)
     aid = accepted(svc)
+    read = svc.client.get(f"/api/v1/activities/{aid}", headers=svc.token(O))  # reads it, for its ETag
+    assert read.status_code == 200 and read.headers["ETag"] == f'"{aid}.2"'
     assert repair(svc, aid, "correct", {"quantity": 3, "reason": "koreksi"}, H).status_code == 403
     assert repair(svc, aid, "correct", {"quantity": 3, "reason": "koreksi"}, O).status_code == 200
 
