@@ -63,12 +63,12 @@ def events(svc, kind):
 
 
 def test_the_raters_superior_corrects_a_poisoned_quantity_with_a_reason(svc):
-    aid = accepted(svc, quantity=900000)
+    aid = accepted(svc, quantity=90)
     month = today().strftime("%Y-%m")
     before = svc.client.get("/api/v1/summaries/monthly", query_string={"month": month}, headers=svc.token(E1)).get_json()
-    assert before["totals"]["verified"]["quantity"] == 900000
+    assert before["totals"]["verified"]["quantity"] == 90
 
-    response = repair(svc, aid, "correct", {"quantity": 9, "reason": "Salah ketik: 9 dokumen, bukan 900000"})
+    response = repair(svc, aid, "correct", {"quantity": 9, "reason": "Salah ketik: 9 dokumen, bukan 90"})
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert (body["quantity"], body["status"], body["version"]) == (9.0, "accepted", 3)
@@ -78,12 +78,12 @@ def test_the_raters_superior_corrects_a_poisoned_quantity_with_a_reason(svc):
     assert event["partitionkey"] == E1 and event["subject"] == aid
     data = event["data"]
     assert (data["quantity"], data["status"], data["version"], data["corrected_by"]) == (9.0, "accepted", 3, H)
-    assert data["changes"] == {"quantity": {"before": 900000.0, "after": 9.0}}
-    assert data["reason"] == "Salah ketik: 9 dokumen, bukan 900000"
+    assert data["changes"] == {"quantity": {"before": 90.0, "after": 9.0}}
+    assert data["reason"] == "Salah ketik: 9 dokumen, bukan 90"
     [trail] = svc.rows("SELECT actor, action, entity_id, before, after, reason FROM audit_log "
                        "WHERE action = 'activity.corrected'")
-    assert (trail["actor"], trail["entity_id"], trail["reason"]) == (H, aid, "Salah ketik: 9 dokumen, bukan 900000")
-    assert trail["before"]["quantity"] == 900000.0 and trail["after"]["quantity"] == 9.0
+    assert (trail["actor"], trail["entity_id"], trail["reason"]) == (H, aid, "Salah ketik: 9 dokumen, bukan 90")
+    assert trail["before"]["quantity"] == 90.0 and trail["after"]["quantity"] == 9.0
 
     after = svc.client.get("/api/v1/summaries/monthly", query_string={"month": month}, headers=svc.token(E1)).get_json()
     assert after["totals"]["verified"]["quantity"] == 9

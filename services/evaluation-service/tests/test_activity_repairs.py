@@ -29,9 +29,9 @@ def _verified(ev, logged):
 def test_a_correction_replaces_the_poisoned_quantity_in_the_realisation(evaluation):
     plan_id, url = _opened(evaluation)
     ev = evaluation.ev
-    poisoned = ev.activity(plan_id, evaluation.today, quantity=900000)
+    poisoned = ev.activity(plan_id, evaluation.today, quantity=90)
     evaluation.apply(poisoned, _verified(ev, poisoned))
-    assert _indicator(evaluation, url)["realised_in_period"] == 900000
+    assert _indicator(evaluation, url)["realised_in_period"] == 90
 
     correction = ev.corrected(poisoned, version=3, quantity=9)
     assert evaluation.h.handle(correction) == ["processed"]
@@ -82,3 +82,42 @@ def test_an_annulment_known_before_the_activity_leaves_a_tombstone(evaluation):
     logged = ev.activity(plan_id, evaluation.today, quantity=4)
     evaluation.apply(ev.annulled(logged, version=3), logged, _verified(ev, logged))
     assert _indicator(evaluation, url)["realised_in_period"] == 0
+
+
+def test_a_correction_through_the_api_reaches_the_evaluation_through_kafka(evaluation, service_factory, kafka_tools):
+    """The whole repair: the rater accepts an absurd quantity in activity-service, the rater's superior
+    corrects it over HTTP, ActivityCorrected travels through Kafka and the evaluation form shows the
+    corrected realisation. (activity-service runs in-process on the same topics.)"""
+    from kinerja_shared.testing import wait_for
+
+    from activity_service.service import SPEC as ACTIVITY
+
+    activity = service_factory(ACTIVITY)
+    ev, h = evaluation.ev, evaluation.h
+    plan = ev.plan(EMPLOYEE)
+    org = [ev.employee(HEAD, unit_id="opd", unit_path=["opd"], rater=None, is_head=True),
+           ev.employee(RATER, rater=HEAD, is_head=True), ev.employee(EMPLOYEE), plan]
+    for event in org:
+        kafka_tools.produce("kinerja.plan.events", event, key=event["partitionkey"])
+    h.start_worker()
+    activity.start_worker()
+    [item] = wait_for(lambda: evaluation.evaluations(nip=EMPLOYEE), timeout=60, message="the evaluation to open")
+    url = f"/api/v1/evaluations/{item['id']}"
+    wait_for(lambda: activity.scalar("SELECT count(*) FROM plan_indicators") == 2, timeout=60, message="the plan")
+
+    body = {"date": evaluation.today.isoformat(), "start_time": "08:00", "end_time": "09:00", "indicator_id": "i1",
+            "description": "Menyusun dokumen perencanaan", "quantity": 90, "quantity_unit": "dokumen"}
+    logged = activity.client.post("/api/v1/activities", json=body, headers=activity.token(EMPLOYEE))
+    assert logged.status_code == 201, logged.get_json()
+    aid = logged.get_json()["id"]
+    accepted = activity.client.post(f"/api/v1/activities/{aid}/verify", json={"decision": "accepted"},
+                                    headers={**activity.token(RATER), "If-Match": logged.headers["ETag"]})
+    assert accepted.status_code == 200
+    wait_for(lambda: _indicator(evaluation, url)["realised_in_period"] == 90, timeout=60, message="the poisoned value")
+
+    corrected = activity.client.post(f"/api/v1/activities/{aid}/correct", json={"quantity": 9, "reason": "Salah ketik"},
+                                     headers={**activity.token(HEAD), "If-Match": accepted.headers["ETag"]})
+    assert corrected.status_code == 200, corrected.get_json()
+    wait_for(lambda: _indicator(evaluation, url)["realised_in_period"] == 9, timeout=60, message="the correction")
+    assert h.rows("SELECT quantity, version, status FROM activities WHERE id = :i", i=aid) == [
+        {"quantity": 9.0, "version": 3, "status": "accepted"}]

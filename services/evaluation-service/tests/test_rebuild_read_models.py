@@ -34,7 +34,7 @@ def test_a_poisoned_read_model_is_rebuilt_from_the_topics(evaluation, kafka_tool
     plan = ev.plan(EMPLOYEE)
     plan_id = plan["data"]["plan_id"]
     kept = ev.activity(plan_id, evaluation.today, quantity=3)
-    poisoned = ev.activity(plan_id, evaluation.today, quantity=900000)
+    poisoned = ev.activity(plan_id, evaluation.today, quantity=90)
     verified = ev.verified(poisoned)
     verified["data"]["version"] = 2
     events = [(PLAN_TOPIC, e) for e in (
