@@ -67,7 +67,7 @@ def activity_corrected(row, *, changes: dict, reason: str, by: str) -> dict:
     """A verified entry corrected by an admin or the rater's superior: the whole new state (higher version)
     and the changed fields with their values before and after."""
     return make_event("ActivityCorrected", **_common(row), data={
-        **activity_state(row), "corrected_by": by, "reason": reason,
+        **activity_state(row), "corrected_by": by[:255], "reason": reason,
         "changes": {name: {"before": before, "after": after} for name, (before, after) in changes.items()},
         "corrected_at": _iso(row["updated_at"]),
     })
@@ -80,5 +80,5 @@ def activity_annulled(row, *, previous_status: str, reason: str, by: str) -> dic
         "plan_id": row["plan_id"], "result_id": row["result_id"], "indicator_id": row["indicator_id"],
         "date": row["date"].isoformat(), "minutes": row["minutes"], "quantity": row["quantity"],
         "quantity_unit": row["quantity_unit"], "previous_status": previous_status, "status": row["status"],
-        "version": row["version"], "annulled_by": by, "reason": reason, "annulled_at": _iso(row["updated_at"]),
+        "version": row["version"], "annulled_by": by[:255], "reason": reason, "annulled_at": _iso(row["updated_at"]),
     })
