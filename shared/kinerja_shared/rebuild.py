@@ -38,6 +38,8 @@ from .events.envelope import Event, EventError, parse_event
 from .kafka_io import make_reader
 from .service import ServiceSpec
 
+PROGRESS_SECONDS = 2.0  # at most one progress line per topic this often (and one when the topic is done)
+
 
 @dataclass
 class RebuildResult:
@@ -71,7 +73,7 @@ def rebuild_read_models(spec: ServiceSpec, settings: Settings, *, engine: Engine
                 ends, committed = _offsets(settings, spec)
                 for name in spec.read_models:
                     conn.execute(delete(spec.metadata.tables[name]))
-                echo(f"{spec.name}: emptied {', '.join(spec.read_models)}; replaying {sum(ends.values())} records "
+                echo(f"{spec.name}: emptied {', '.join(spec.read_models)}; replaying up to {sum(ends.values())} records "
                      f"from {', '.join(sorted({tp.topic for tp in ends}))}")
                 _replay(conn, spec, settings, service_config, handlers, ends, committed, result, echo, batch_size)
                 if dry_run:
@@ -125,7 +127,7 @@ def _replay(conn: Connection, spec, settings, service_config, handlers, ends, co
                 continue
             reader.assign(list(todo))
             reader.seek_to_beginning(*todo)
-            idle_since = time.monotonic()
+            idle_since = shown = time.monotonic()
             while todo:
                 polled = reader.poll(timeout_ms=1000)
                 for tp, records in polled.items():
@@ -140,10 +142,13 @@ def _replay(conn: Connection, spec, settings, service_config, handlers, ends, co
                         todo.pop(tp)
                 if polled:
                     idle_since = time.monotonic()
-                    echo(f"  {name}: {done}/{total} records")
+                    if todo and idle_since - shown >= PROGRESS_SECONDS:
+                        echo(f"  {name}: {done}/{total} records")
+                        shown = idle_since
                 elif time.monotonic() - idle_since > settings.kafka_client_timeout_ms / 1000.0 * 3:
                     raise RuntimeError(f"{name}: no records arrive from Kafka for partitions {sorted(tp.partition for tp in todo)}; "
                                        "nothing was changed")
+            echo(f"  {name}: {done} records read")
             result.read += done
     finally:
         reader.close()
