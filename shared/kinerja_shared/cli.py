@@ -8,6 +8,7 @@
     plan-service dlq replay       re-publish dead letters to their original topics
     plan-service check-config     validate the environment and print the effective settings
     plan-service prune            delete published outbox rows and old Idempotency-Key answers
+    evaluation-service rebuild-read-models   empty the read models and fill them again from the topics
 """
 from __future__ import annotations
 
@@ -119,6 +120,30 @@ def make_cli(spec: ServiceSpec, app_factory_path: str) -> click.Group:
         finally:
             engine.dispose()
         click.echo(json.dumps(asdict(result)))
+
+    if spec.read_models:
+        @cli.command("rebuild-read-models", help=(
+            f"Rebuild the read models ({', '.join(spec.read_models)}) from the topics "
+            f"({', '.join(spec.consumes)}): empty them and re-read every topic from the beginning, in one "
+            "database transaction, applying again each event the worker had applied (events it has not reached "
+            "stay for it). Repairs a read model a bug or a hand edit made wrong. Safe while the service runs: "
+            "readers see the old rows until the commit, the worker waits and then goes on where it was; "
+            "no notification, webhook or event is sent again. Prints its progress; exit 1 on failure (nothing changed)."))
+        @click.option("--dry-run", is_flag=True, help="Do everything, report, then roll back: nothing changes.")
+        @click.option("--batch-size", default=500, show_default=True, type=click.IntRange(min=1, max=10000),
+                      help="Events read and applied together (one savepoint).")
+        def rebuild_read_models(dry_run: bool, batch_size: int) -> None:
+            from .logs import configure_logging
+            from .rebuild import rebuild_read_models as rebuild
+
+            s = settings()
+            configure_logging(spec.name, s.log_level)
+            try:
+                result = rebuild(spec, s, echo=click.echo, batch_size=batch_size, dry_run=dry_run)
+            except Exception as exc:  # the transaction rolled back: nothing changed
+                raise click.ClickException(f"rebuild failed, nothing changed: {exc!r}")
+            if result.failed:
+                click.echo(f"{len(result.failed)} events could not be applied (listed above); see `dlq list`.", err=True)
 
     @cli.command("check-config", help="Validate the environment and print the effective settings (secrets hidden).")
     def check_config() -> None:

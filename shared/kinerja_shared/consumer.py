@@ -23,6 +23,7 @@ alone while its neighbours take effect exactly once. A database outage rewinds t
 """
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import logging
 import threading
@@ -98,6 +99,27 @@ _scope_var: contextvars.ContextVar[TransactionScope | None] = contextvars.Contex
 def current_scope() -> TransactionScope | None:
     """The running consumer transaction's scope, or None outside a consumer."""
     return _scope_var.get()
+
+
+@contextlib.contextmanager
+def handler_context(settings: Settings, service_config=None):
+    """What handlers find around them, for one transaction (or savepoint) of events: the settings, the
+    service's own config and a fresh TransactionScope (yielded; flush it before the commit)."""
+    tokens = (settings_var.set(settings), service_config_var.set(service_config), _scope_var.set(scope := TransactionScope()))
+    try:
+        yield scope
+    finally:
+        for var, token in zip((settings_var, service_config_var, _scope_var), tokens):
+            var.reset(token)
+
+
+def run_handler(handler: Handler, conn: Connection, event: Event) -> None:
+    """Run one event's handler in the caller's transaction, with the event's correlation id."""
+    token = set_correlation_id(event.correlationid)
+    try:
+        handler(conn, event)
+    finally:
+        correlation_id_var.reset(token)
 
 
 class EventConsumer:
@@ -183,10 +205,8 @@ class EventConsumer:
         return self._transaction(events)
 
     def _transaction(self, events: list[Event]) -> list[str]:
-        tokens = (settings_var.set(self.settings), service_config_var.set(self.service_config),
-                  _scope_var.set(scope := TransactionScope()))
         outcomes: list[str] = []
-        try:
+        with handler_context(self.settings, self.service_config) as scope:
             with self.engine.begin() as conn:
                 now = utcnow()
                 if len(events) == 1:
@@ -202,11 +222,7 @@ class EventConsumer:
                         outcomes.append("duplicate")
                         continue
                     fresh.discard(event.id)  # a second copy in the same poll is a duplicate
-                    token = set_correlation_id(event.correlationid)
-                    try:
-                        self.handlers[event.type](conn, event)
-                    finally:
-                        correlation_id_var.reset(token)
+                    run_handler(self.handlers[event.type], conn, event)
                     outcomes.append("processed")
                 scope.flush()
                 applied = [e.id for e, outcome in zip(events, outcomes) if outcome == "processed"]
@@ -216,9 +232,6 @@ class EventConsumer:
                     conn.execute(update(PROCESSED_EVENTS).where(PROCESSED_EVENTS.c.consumer_group == self.name,
                                                                 PROCESSED_EVENTS.c.event_id.in_(applied))
                                  .values(processed_at=utcnow()))
-        finally:
-            for var, token in zip((settings_var, service_config_var, _scope_var), tokens):
-                var.reset(token)
         for event, outcome in zip(events, outcomes):
             if outcome == "duplicate":
                 self.stats.duplicates += 1

@@ -208,22 +208,29 @@ def make_producer(settings: Settings, **overrides) -> KafkaProducer:
 
 
 def make_consumer(settings: Settings, group_id: str, topics: list[str], **overrides) -> KafkaConsumer:
+    consumer = make_reader(settings, group_id, **{"client_id": f"{settings.service_name}-consumer", "max_poll_records": 500,
+                                                  **overrides})
+    consumer.subscribe(topics)
+    return consumer
+
+
+def make_reader(settings: Settings, group_id: str | None = None, **overrides) -> KafkaConsumer:
+    """A consumer without a subscription, committing nothing by itself: it joins no group while the caller
+    assigns and positions partitions (``group_id`` then only reads the group's committed offsets);
+    ``make_consumer`` subscribes one to the service's topics."""
     calm_kafka_logs(settings)
     config = dict(
         bootstrap_servers=_servers(settings),
-        client_id=f"{settings.service_name}-consumer",
+        client_id=f"{settings.service_name}-reader",
         group_id=group_id,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
-        max_poll_records=500,
         bootstrap_timeout_ms=settings.kafka_client_timeout_ms,  # not 30 s: a stop is not held up by a dead broker
         reconnect_backoff_max_ms=2000,
         request_timeout_ms=max(settings.kafka_client_timeout_ms * 3, 30000) + 5000,
     )
     config.update(overrides)
-    consumer = KafkaConsumer(**config)
-    consumer.subscribe(topics)
-    return consumer
+    return KafkaConsumer(**config)
 
 
 def make_admin(settings: Settings) -> KafkaAdminClient:

@@ -251,6 +251,7 @@ ACTIONS = [
     ("action_reject", "reject", "menolak"), ("action_withdraw", "withdraw", "menarik"),
     ("action_cancel", "cancel", "membatalkan"), ("action_reopen", "reopen", "membuka kembali"),
     ("action_accept", "accept", "menerima"), ("action_verify", "verify", "memverifikasi"),
+    ("action_correct", "correct", "mengoreksi"), ("action_annul", "annul", "membatalkan (anulir)"),
 ]
 
 # -- Indonesian names of fields shared by several services -----------------------------------

@@ -25,6 +25,11 @@ class ServiceSpec:
     background: list[Callable] = field(default_factory=list)   # fn(settings, engine, stop) run by the worker
     init_app: Callable | None = None                           # fn(app): service-specific setup of the web app
     config: Callable | None = None  # fn(settings) -> the service's own settings (ACTIVITY_*, SMTP_*...), validated at start-up
+    # The read models kept from consumed events (table names, emptied and rebuilt by `rebuild-read-models`)
+    # and the handlers that rebuild them: only what writes those tables, no notification, webhook or
+    # event of the service's own (default: ``handlers``).
+    read_models: tuple[str, ...] = ()
+    read_model_handlers: dict[str, Handler] | None = None
 
     def load_config(self, settings):
         """The service's own settings, read and validated once (ConfigError names a bad one)."""

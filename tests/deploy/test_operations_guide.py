@@ -92,6 +92,10 @@ def test_the_commands_exist(guide):
         assert {"--topic", "--limit"} <= replay
     for command in ("dlq list", "dlq replay", "check-config", "migrate", "topics"):
         assert f"<service> {command}" in guide
+    for service in project.SERVICES:
+        cli = importlib.import_module(f"{project.package(service)}.cli").cli
+        assert ("rebuild-read-models" in cli.commands) == bool(project.spec(service).read_models), service
+    assert "<service> rebuild-read-models" in guide
 
 
 def test_the_read_model_rebuild_names_real_tables_groups_and_topics(guide):
@@ -108,6 +112,7 @@ def test_the_read_model_rebuild_names_real_tables_groups_and_topics(guide):
         assert set(re.findall(r"`([^`]+)`", topics)) == set(spec.consumes)
         names = re.findall(r"`([^`]+)`", tables)
         assert names and set(names) <= set(spec.metadata.tables), f"{service}: {names}"
+        assert set(names) == set(spec.read_models), f"{service}: the guide's tables are not what rebuild-read-models empties"
         assert set(names).isdisjoint({"outbox", "processed_events", "idempotency_keys", "audit_log"})
         statements = [set(re.findall(r"[a-z_]+", m)) for m in re.findall(r"TRUNCATE ([a-z_, ]+);", section)]
         assert set(names) in statements, f"{service}: no `TRUNCATE {', '.join(names)};` in the rebuild steps"

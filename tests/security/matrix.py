@@ -92,6 +92,7 @@ class Call:
     listed: Callable[[dict], bool] | None = None  # a read: does the answer list self's row?
     probe: Callable[[], Any] | None = None        # a write: self's row, compared before and after
     stream: bool = False                          # an endless answer: read the status only
+    headers: dict | None = None                   # request headers besides the token (e.g. If-Match)
 
 
 class Matrix:
@@ -137,9 +138,9 @@ class Matrix:
 
     def send(self, relation: str, call: Call):
         kw = {"json": call.json} if call.json is not None else {"data": call.data, "content_type": call.content_type}
-        headers = dict(self.tokens[relation])
+        headers = {**self.tokens[relation], **(call.headers or {})}
         if call.method in PRECONDITIONED:
-            headers["If-Match"] = "*"
+            headers.setdefault("If-Match", "*")
         return self.client.open(call.url, method=call.method, headers=headers, **kw)
 
     def as_(self, relation: str, method: str, url: str, *codes: int, **kw) -> dict:

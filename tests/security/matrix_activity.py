@@ -65,3 +65,22 @@ case(CASES, "GET /api/v1/summaries/monthly")(
     lambda m, rel: Call("GET", f"/api/v1/summaries/monthly?nip={E}&month={seeds.today():%Y-%m}"))
 case(CASES, "GET /api/v1/summaries/daily")(
     lambda m, rel: Call("GET", f"/api/v1/summaries/daily?date={seeds.today().isoformat()}&unit_id={seeds.UNIT}"))
+
+
+
+def verified(m: Matrix) -> str:
+    """A fresh activity of self's, accepted by the rater (version 2)."""
+    activity = logged(m)
+    m.as_("rater", "POST", f"{ACTIVITIES}/{activity}/verify", json={"decision": "accepted"})
+    return activity
+
+
+def repaired(action: str, body: dict):
+    def build(m: Matrix, relation: str) -> Call:
+        activity = verified(m)
+        return Call("POST", f"{ACTIVITIES}/{activity}/{action}", json=body, headers={"If-Match": f'"{activity}.2"'})
+    return build
+
+
+case(CASES, "POST /api/v1/activities/{activity_id}/correct")(repaired("correct", {"quantity": 2, "reason": "salah ketik"}))
+case(CASES, "POST /api/v1/activities/{activity_id}/annul")(repaired("annul", {"reason": "tercatat ganda"}))

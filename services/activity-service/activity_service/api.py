@@ -29,6 +29,7 @@ from .models import activities, employees, evidence_files, plan_indicators, plan
 from .schemas import (ActivityIn, ActivityOut, ActivityPage, ActivityPatch, ActivityQuery, BatchIn, BatchOut, BulkVerifyIn,
                       BulkVerifyOut, DailyQuery, DailyUnitOut, EvidenceOut, EvidenceUpload, IndicatorList, IndicatorQuery,
                       MonthlyQuery, MonthlySummaryOut, VerifyIn, WithdrawIn)
+from .schemas import AnnulIn, CorrectIn
 
 activities_blp = Blueprint("activities", __name__, url_prefix="/api/v1/activities",
                            description="Daily activities (kegiatan harian): logging, edits, evidence and verification.")
@@ -623,6 +624,95 @@ def verify_bulk(body):
     return {"results": results, "verified": len(to_publish), "failed": len(results) - len(to_publish)}, 207
 
 
+# -- repairs of verified entries (admin or the rater's superior) ----------------------------------
+
+def _load_for_repair(conn, activity_id: str):
+    """The locked entry, if the caller may repair it: 404 when they may not even see it, 403 when they see it."""
+    principal = current_principal()
+    row = store.get_activity(conn, activity_id, for_update=True)
+    if row is None:
+        raise NotFound(f"activity {activity_id} does not exist")
+    rel = store.relation_to(conn, principal, row.nip, row.rater_nip)
+    if not store.may_repair(conn, principal, rel, row.rater_nip):
+        if not store.may_see(rel):
+            raise NotFound(f"activity {activity_id} does not exist")
+        raise Forbidden("Only an admin or the employee's rater's superior (atasan pejabat penilai) may correct or annul "
+                        "a verified activity.")
+    return row
+
+
+@activities_blp.route("/<activity_id>/correct", methods=["POST"])
+@activities_blp.arguments(CorrectIn)
+@activities_blp.response(200, ActivityOut)
+@_errors(activities_blp, (403, "Not an admin nor the rater's superior"), (404, "No such activity"),
+         (409, "Not verified (pending: the employee edits it), or annulled or withdrawn"), (412, "Stale If-Match"),
+         (422, "No reason, nothing to change, or a rule is broken (quantity, indicator)"), (428, "If-Match missing"))
+def correct_activity(body, activity_id):
+    """Correct a verified entry (an admin or the employee's rater's superior); publishes ActivityCorrected.
+
+    For a value the rater accepted by mistake (an absurd quantity, the wrong indicator): send
+    the fields to change and the ``reason``, with ``If-Match`` (required). The status stays,
+    the version goes up, the change is audited with its values before and after, and
+    ActivityCorrected (the whole new state and the changes) brings every read model in line.
+    Send an ``Idempotency-Key`` to make a retry safe.
+    """
+    principal = current_principal()
+    with runtime().engine.begin() as conn:
+        row = _load_for_repair(conn, activity_id)
+        require_if_match(activity_id, row.version)
+        _transition("correct", row.status)
+        with _rules():
+            reason = domain.check_repair_reason(body.get("reason"))
+            changes = domain.correction(row._mapping, body)
+        values = {name: after for name, (_, after) in changes.items()}
+        if "indicator_id" in changes:
+            _, candidates = store.logging_context(conn, row.nip, {values["indicator_id"]}, lock=False)
+            with _rules():
+                indicator = domain.indicator_in_force(candidates, values["indicator_id"], row.date)
+            for name in ("plan_id", "result_id"):
+                if getattr(indicator, name) != row._mapping[name]:
+                    changes[name] = (row._mapping[name], getattr(indicator, name))
+                    values[name] = getattr(indicator, name)
+        values.update(version=row.version + 1, updated_at=utcnow())
+        before = events.activity_state(row._mapping)
+        updated = store.repair_activity(
+            conn, activity_id, values,
+            audit_row=lambda new: audit.entry(actor=principal, action="activity.corrected", entity_type=ENTITY,
+                                              entity_id=activity_id, before=before, after=events.activity_state(new),
+                                              reason=reason),
+            event=lambda new: events.activity_corrected(new, changes=changes, reason=reason, by=principal.sub))
+    return _out(updated), 200, _headers(updated)
+
+
+@activities_blp.route("/<activity_id>/annul", methods=["POST"])
+@activities_blp.arguments(AnnulIn)
+@activities_blp.response(200, ActivityOut)
+@_errors(activities_blp, (403, "Not an admin nor the rater's superior"), (404, "No such activity"),
+         (409, "Not verified, or already annulled or withdrawn"), (412, "Stale If-Match"), (422, "No reason"),
+         (428, "If-Match missing"))
+def annul_activity(body, activity_id):
+    """Annul a verified entry (an admin or the employee's rater's superior); publishes ActivityAnnulled.
+
+    The entry stays on record with status ``annulled`` and counts nowhere from then on
+    (summaries, realisation, compliance); its time is free for a new entry. ``reason`` and
+    ``If-Match`` are required; the annulment is audited.
+    """
+    principal = current_principal()
+    with runtime().engine.begin() as conn:
+        row = _load_for_repair(conn, activity_id)
+        require_if_match(activity_id, row.version)
+        status = _transition("annul", row.status)
+        with _rules():
+            reason = domain.check_repair_reason(body.get("reason"))
+        updated = store.repair_activity(
+            conn, activity_id, dict(status=status, version=row.version + 1, updated_at=utcnow()),
+            audit_row=lambda new: audit.entry(actor=principal, action="activity.annulled", entity_type=ENTITY,
+                                              entity_id=activity_id, before={"status": row.status},
+                                              after={"status": status}, reason=reason),
+            event=lambda new: events.activity_annulled(new, previous_status=row.status, reason=reason, by=principal.sub))
+    return _out(updated), 200, _headers(updated)
+
+
 # -- evidence files -----------------------------------------------------------------------------
 
 @activities_blp.route("/<activity_id>/evidence", methods=["POST"])
@@ -803,11 +893,13 @@ def monthly_summary(args):
                func.max(activities.c.quantity_unit).label("quantity_unit"), func.sum(activities.c.minutes).label("minutes"),
                func.count().label("entries"), func.sum(case((usable, activities.c.quantity), else_=0.0)).label("quantity"),
                func.sum(case((usable, 0), else_=1)).label("quantity_excluded"))
-        .where(activities.c.nip == nip, activities.c.date.between(first, last), activities.c.status != domain.WITHDRAWN)
+        .where(activities.c.nip == nip, activities.c.date.between(first, last),
+               activities.c.status.notin_(domain.NOT_COUNTED))
         .group_by(activities.c.indicator_id, activities.c.plan_id, activities.c.result_id, activities.c.status)
     )
     days = (select(func.count(func.distinct(activities.c.date)))
-            .where(activities.c.nip == nip, activities.c.date.between(first, last), activities.c.status != domain.WITHDRAWN))
+            .where(activities.c.nip == nip, activities.c.date.between(first, last),
+               activities.c.status.notin_(domain.NOT_COUNTED)))
     with runtime().engine.connect() as conn:
         if nip != principal.sub:
             _require_sees_employee(conn, nip)
@@ -856,7 +948,7 @@ def daily_summary(args):
         logged = set()
         if staff:
             logged = set(conn.execute(select(activities.c.nip).distinct().where(
-                activities.c.date == day, activities.c.status != domain.WITHDRAWN,
+                activities.c.date == day, activities.c.status.notin_(domain.NOT_COUNTED),
                 activities.c.nip.in_([s.nip for s in staff]))).scalars())
     working = cfg.calendar.is_working_day(day)
     missing = [dict(s._mapping) for s in staff if s.nip not in logged] if working else []

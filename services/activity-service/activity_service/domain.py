@@ -29,26 +29,33 @@ class DomainError(ValueError):
 
 # -- statuses and their transitions --------------------------------------------------------
 
-PENDING, ACCEPTED, REJECTED, WITHDRAWN = "pending", "accepted", "rejected", "withdrawn"
-STATUSES = (PENDING, ACCEPTED, REJECTED, WITHDRAWN)
+PENDING, ACCEPTED, REJECTED, WITHDRAWN, ANNULLED = "pending", "accepted", "rejected", "withdrawn", "annulled"
+STATUSES = (PENDING, ACCEPTED, REJECTED, WITHDRAWN, ANNULLED)
 DECISIONS = (ACCEPTED, REJECTED)
-# Entries that occupy their time range: a rejected or withdrawn entry frees it for a corrected one.
+VERIFIED = (ACCEPTED, REJECTED)
+# Entries that occupy their time range: a rejected, withdrawn or annulled entry frees it for a corrected one.
 OCCUPYING = (PENDING, ACCEPTED)
+# Entries that count nowhere (summaries, compliance, realisation): withdrawn by the employee, or annulled.
+NOT_COUNTED = (WITHDRAWN, ANNULLED)
 TRANSITIONS = {
     "edit": ({PENDING}, PENDING),
     "withdraw": ({PENDING}, WITHDRAWN),
     "accept": ({PENDING}, ACCEPTED),
     "reject": ({PENDING}, REJECTED),
+    # repairs of a verified entry by an admin or the rater's superior (a correction keeps the status)
+    "correct": (set(VERIFIED), None),
+    "annul": (set(VERIFIED), ANNULLED),
 }
 
 
 class TransitionError(Exception):
     def __init__(self, action: str, current: str):
-        if current in (ACCEPTED, REJECTED):
-            why = f"it was verified ({current}) and is locked"
+        if action in ("correct", "annul"):
+            super().__init__(f"cannot {action} this activity: it is {current} "
+                             "(allowed only once verified; the employee edits or withdraws a pending entry)")
         else:
-            why = f"it is {current}"
-        super().__init__(f"cannot {action} this activity: {why} (allowed only while pending)")
+            why = f"it was verified ({current}) and is locked" if current in (ACCEPTED, REJECTED) else f"it is {current}"
+            super().__init__(f"cannot {action} this activity: {why} (allowed only while pending)")
         self.action = action
         self.current = current
 
@@ -58,7 +65,48 @@ def next_status(action: str, current: str) -> str:
     allowed, target = TRANSITIONS[action]
     if current not in allowed:
         raise TransitionError(action, current)
-    return target
+    return current if target is None else target
+
+
+# -- repairs of verified entries ------------------------------------------------------------
+
+CORRECTABLE = ("quantity", "quantity_unit", "description", "indicator_id")
+
+
+def check_repair_reason(reason: str | None) -> str:
+    """Every correction and annulment names its reason (it goes to the audit trail and the event)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("reason", "is required: say why the verified entry is corrected or annulled")
+    return reason
+
+
+def correction(current: Mapping, body: Mapping) -> dict:
+    """The fields a correction really changes, as {field: (before, after)}; checks each new value.
+
+    ``body`` holds some of CORRECTABLE; a value equal to the stored one is no change. A
+    correction that changes nothing is refused (naming the body), so every correction event
+    carries at least one change.
+    """
+    changes: dict = {}
+    for name in CORRECTABLE:
+        if name not in body:
+            continue
+        value = body[name]
+        if name == "quantity":
+            check_quantity(value)
+            value = float(value)
+        elif name == "description":
+            value = (value or "").strip()
+            if not value:
+                raise DomainError("description", "must not be blank")
+        elif name == "quantity_unit":
+            value = (value or "").strip() or None
+        if value != current[name]:
+            changes[name] = (current[name], value)
+    if not changes:
+        raise DomainError("(body)", f"send at least one of {', '.join(CORRECTABLE)} with a value other than the stored one")
+    return changes
 
 
 def check_decision(decision: str, reason: str | None) -> str | None:

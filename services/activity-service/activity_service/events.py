@@ -61,3 +61,24 @@ def activity_verified(row) -> dict:
         "quantity": row["quantity"], "quantity_unit": row["quantity_unit"], "version": row["version"],
         "verified_at": _iso(row["verified_at"]),
     })
+
+
+def activity_corrected(row, *, changes: dict, reason: str, by: str) -> dict:
+    """A verified entry corrected by an admin or the rater's superior: the whole new state (higher version)
+    and the changed fields with their values before and after."""
+    return make_event("ActivityCorrected", **_common(row), data={
+        **activity_state(row), "corrected_by": by[:255], "reason": reason,
+        "changes": {name: {"before": before, "after": after} for name, (before, after) in changes.items()},
+        "corrected_at": _iso(row["updated_at"]),
+    })
+
+
+def activity_annulled(row, *, previous_status: str, reason: str, by: str) -> dict:
+    """A verified entry annulled by an admin or the rater's superior: it counts nowhere from now on."""
+    return make_event("ActivityAnnulled", **_common(row), data={
+        "activity_id": row["id"], "nip": row["nip"], "rater_nip": row["rater_nip"], "unit_id": row["unit_id"],
+        "plan_id": row["plan_id"], "result_id": row["result_id"], "indicator_id": row["indicator_id"],
+        "date": row["date"].isoformat(), "minutes": row["minutes"], "quantity": row["quantity"],
+        "quantity_unit": row["quantity_unit"], "previous_status": previous_status, "status": row["status"],
+        "version": row["version"], "annulled_by": by[:255], "reason": reason, "annulled_at": _iso(row["updated_at"]),
+    })

@@ -52,6 +52,16 @@ MESSAGES = [
      "tidak dapat {action} kegiatan ini: {why} (hanya boleh selama masih menunggu verifikasi)"),
     ("transition_locked", "it was verified ({status}) and is locked", "kegiatan sudah diverifikasi ({status}) dan terkunci"),
     ("transition_status", "it is {status}", "statusnya {status}"),
+    ("transition_repair", "cannot {action} this activity: it is {status} (allowed only once verified; the employee "
+     "edits or withdraws a pending entry)", "tidak dapat {action} kegiatan ini: statusnya {status} (hanya boleh setelah diverifikasi; "
+     "kegiatan yang masih menunggu diubah atau ditarik oleh pegawai)"),
+    ("repair_forbidden", "Only an admin or the employee's rater's superior (atasan pejabat penilai) may correct or annul "
+     "a verified activity.", "Hanya admin atau atasan pejabat penilai pegawai yang boleh mengoreksi atau membatalkan "
+     "kegiatan yang sudah diverifikasi."),
+    ("repair_reason_required", "is required: say why the verified entry is corrected or annulled",
+     "wajib diisi: sebutkan alasan kegiatan yang sudah diverifikasi dikoreksi atau dibatalkan"),
+    ("correction_changes_nothing", "send at least one of {fields} with a value other than the stored one",
+     "kirim paling sedikit satu dari {fields} dengan nilai yang berbeda dari yang tersimpan"),
     ("reason_required_reject", "is required when rejecting an activity", "wajib diisi saat menolak kegiatan"),
     ("time_of_day", "must be a time of day HH:MM between 00:00 and 23:59",
      "harus jam HH:MM antara 00:00 dan 23:59"),

@@ -100,7 +100,7 @@ class ActivityOut(ma.Schema):
                                                                          "number (stored before the bounds existed)"})
     quantity_unit = ma.fields.String(allow_none=True)
     evidence = ma.fields.List(ma.fields.Nested(EvidenceOut))
-    status = ma.fields.String(metadata={"description": "pending, accepted, rejected, withdrawn"})
+    status = ma.fields.String(metadata={"description": "pending, accepted, rejected, withdrawn, annulled"})
     verification_reason = ma.fields.String(allow_none=True)
     verified_by = ma.fields.String(allow_none=True)
     verified_at = ma.fields.DateTime(allow_none=True)
@@ -279,3 +279,23 @@ class DailyUnitOut(ma.Schema):
     expected = ma.fields.Integer(metadata={"description": "Active employees in scope"})
     logged = ma.fields.Integer()
     missing = ma.fields.List(ma.fields.Nested(EmployeeRef), metadata={"description": "Who logged nothing (empty when not a working day)"})
+
+
+def _repair_reason():
+    return ma.fields.String(required=True, validate=v.Length(min=1, max=2000),
+                            metadata={"description": "Why the verified entry is repaired (audit trail and event)"})
+
+
+class CorrectIn(ma.Schema):
+    """A correction of a verified entry: the reason and at least one field to change."""
+
+    reason = _repair_reason()
+    quantity = quantity_field()
+    quantity_unit = ma.fields.String(allow_none=True, validate=v.Length(max=50))
+    description = ma.fields.String(validate=v.Length(min=1, max=4000))
+    indicator_id = ma.fields.String(validate=v.Length(min=1, max=64),
+                                    metadata={"description": "An indicator of the employee's plan in force on the entry's date"})
+
+
+class AnnulIn(ma.Schema):
+    reason = _repair_reason()

@@ -28,6 +28,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.engine import Connection
 
 from kinerja_shared.db import AUDIT_LOG, IDEMPOTENCY_KEYS, OUTBOX, is_postgres
+from kinerja_shared.outbox import publish
 
 from .domain import OCCUPYING, IndicatorInForce
 from .models import activities, employees, plan_indicators, plans
@@ -347,7 +348,8 @@ def list_query(dialect: str, filters: frozenset, scope: str | None):
 
 
 def relation_to(conn: Connection, principal, nip: str, recorded_rater: str | None = None) -> dict:
-    """How the caller relates to employee ``nip``: self, rater (current, else the one recorded), head, admin.
+    """How the caller relates to employee ``nip``: self, rater (current, else the one recorded), head, the
+    rater's superior named in the directory, admin.
 
     One query reads both the caller's and the employee's read-model rows.
     """
@@ -361,13 +363,45 @@ def relation_to(conn: Connection, principal, nip: str, recorded_rater: str | Non
         "rater": rater is not None and rater == principal.sub,
         "recorded_rater": recorded_rater is not None and recorded_rater == principal.sub,
         "head": in_subtree(target.unit_path if target is not None else None, units),
+        # the rater's superior (atasan pejabat penilai) named in the directory reads the entry, as in plan-service
+        "superior": target is not None and target.rater_superior_nip is not None and target.rater_superior_nip == principal.sub,
         "admin": principal.is_admin,
         "employee": target,
     }
 
 
 def may_see(rel: dict) -> bool:
-    return rel["self"] or rel["rater"] or rel["recorded_rater"] or rel["head"] or rel["admin"]
+    return rel["self"] or rel["rater"] or rel["recorded_rater"] or rel["head"] or rel.get("superior") or rel["admin"]
+
+
+def rater_superior(conn: Connection, target, recorded_rater: str | None = None) -> str | None:
+    """The employee's rater's superior (atasan pejabat penilai): the directory's ``rater_superior_nip``,
+    else the rater's own rater (as plan-service's directory fills it); the rater is the current one,
+    else the one recorded on the entry."""
+    if target is not None and target.rater_superior_nip:
+        return target.rater_superior_nip
+    rater = target.rater_nip if target is not None and target.rater_nip else recorded_rater
+    if rater is None:
+        return None
+    return conn.execute(select(employees.c.rater_nip).where(employees.c.nip == rater)).scalar()
+
+
+def may_repair(conn: Connection, principal, rel: dict, recorded_rater: str | None) -> bool:
+    """Who may correct or annul a verified entry: an admin, or the employee's rater's superior
+    (never the employee, nor the rater who verified it)."""
+    if rel["admin"]:
+        return True
+    superior = rater_superior(conn, rel["employee"], recorded_rater)
+    return superior is not None and superior == principal.sub and not rel["self"]
+
+
+def repair_activity(conn: Connection, activity_id: str, values: dict, *, audit_row, event):
+    """Store a correction or annulment of an entry, with its audit row and its event, in the caller's
+    transaction: ``audit_row(updated)`` and ``event(updated)`` build them from the updated row."""
+    updated = update_activity(conn, activity_id, values)
+    conn.execute(AUDIT_LOG.insert(), audit_row(updated._mapping))
+    publish(conn, event(updated._mapping))
+    return updated
 
 
 # -- the month list as JSON, built by PostgreSQL ------------------------------------------------------------

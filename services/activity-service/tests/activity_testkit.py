@@ -87,3 +87,10 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 def upload(name: str, content: bytes, content_type: str = "application/pdf") -> dict:
     return {"file": (io.BytesIO(content), name, content_type)}
+
+
+def log_entry(harness, nip: str = E1, **overrides) -> str:
+    """Log an entry of ``nip``'s over HTTP (it must be stored); its id."""
+    response = harness.client.post("/api/v1/activities", json=entry(**overrides), headers=harness.token(nip))
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]

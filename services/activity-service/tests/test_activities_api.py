@@ -475,7 +475,7 @@ def test_the_openapi_document_covers_every_endpoint_and_its_errors(svc):
     doc = svc.client.get("/openapi.json").get_json()
     ours = {path: ops for path, ops in doc["paths"].items() if path.startswith(("/api/v1/activities", "/api/v1/indicators",
                                                                                  "/api/v1/summaries"))}
-    assert len(ours) == 11
+    assert len(ours) == 13
     for path, ops in ours.items():
         for method, op in ops.items():
             if method == "parameters":
@@ -484,3 +484,5 @@ def test_the_openapi_document_covers_every_endpoint_and_its_errors(svc):
             assert {"401", "403"} <= set(op["responses"]), (method, path)
     assert {"409", "422"} <= set(doc["paths"]["/api/v1/activities"]["post"]["responses"])
     assert {"413", "415"} <= set(doc["paths"]["/api/v1/activities/{activity_id}/evidence"]["post"]["responses"])
+    for action in ("correct", "annul"):
+        assert {"403", "409", "412", "422", "428"} <= set(doc["paths"][f"/api/v1/activities/{{activity_id}}/{action}"]["post"]["responses"])

@@ -8,8 +8,9 @@ idempotent) and may publish through the outbox in the same transaction.
   holds it (``EvaluationOpened``); at most one evaluation per plan and period.
 - ``EmployeeUpserted`` → the employee and unit read models (rater, unit path, unit head,
   functional coefficient).
-- ``ActivityLogged`` / ``Updated`` / ``Withdrawn`` / ``Verified`` → one activity fact per
-  activity (date, indicator, minutes, quantity, status): the realisation of evaluations.
+- ``ActivityLogged`` / ``Updated`` / ``Withdrawn`` / ``Verified`` / ``Corrected`` / ``Annulled`` → one
+  activity fact per activity (date, indicator, minutes, quantity, status; an annulled one is kept as
+  withdrawn): the realisation of evaluations.
 
 The period clock (``period_clock``, a worker background job) opens each new period's
 evaluations for every approved plan whose span holds today.
@@ -334,6 +335,18 @@ def on_activity_verified(conn: Connection, event: Event) -> None:
     conn.execute(update(activities).where(activities.c.id == data["activity_id"]).values(**values))
 
 
+def on_activity_corrected(conn: Connection, event: Event) -> None:
+    """A verified entry corrected (an admin or the rater's superior): the event carries its whole new
+    state at a higher version, so the fact is replaced like on an update (an older event never wins)."""
+    on_activity_updated(conn, event)
+
+
+def on_activity_annulled(conn: Connection, event: Event) -> None:
+    """A verified entry annulled: it counts nowhere, like a withdrawn one (kept as ``withdrawn``, final;
+    a tombstone when it was not known yet, so a late copy of its earlier events cannot bring it back)."""
+    on_activity_withdrawn(conn, event)
+
+
 HANDLERS = {
     "PlanApproved": on_plan_approved,
     "PlanAmended": on_plan_amended,
@@ -342,5 +355,16 @@ HANDLERS = {
     "ActivityUpdated": on_activity_updated,
     "ActivityWithdrawn": on_activity_withdrawn,
     "ActivityVerified": on_activity_verified,
+    "ActivityCorrected": on_activity_corrected,
+    "ActivityAnnulled": on_activity_annulled,
 }
 CONSUMES: list[str] = ["kinerja.plan.events", "kinerja.activity.events"]
+
+
+def _store_plan_only(conn: Connection, event: Event) -> None:
+    _store_plan(conn, event)
+
+
+# `evaluation-service rebuild-read-models`: the same handlers, but a replayed plan opens no evaluation
+# (opening is the period clock's and the live event's work, already done).
+READ_MODEL_HANDLERS = {**HANDLERS, "PlanApproved": _store_plan_only, "PlanAmended": _store_plan_only}

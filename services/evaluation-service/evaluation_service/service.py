@@ -18,6 +18,8 @@ SPEC = ServiceSpec(
     blueprints=[api.evaluations_blp, api.feedback_blp, api.units_blp, api.periods_blp],
     handlers=handlers.HANDLERS,
     consumes=handlers.CONSUMES,
+    read_models=("units", "employees", "plans", "activities"),  # rebuilt from the topics by `evaluation-service rebuild-read-models`
+    read_model_handlers=handlers.READ_MODEL_HANDLERS,
     background=[handlers.period_clock],
     config=config.EvaluationConfig.from_settings,  # the service's own settings, validated at start-up
 )

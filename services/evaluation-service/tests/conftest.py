@@ -92,6 +92,22 @@ class Builders:
             "activity_id": d["activity_id"], "nip": d["nip"], "rater_nip": RATER, "indicator_id": d["indicator_id"],
             "plan_id": d["plan_id"], "date": d["date"]}))
 
+    def corrected(self, logged, *, version, by=HEAD, reason="salah ketik", **changes):
+        """ActivityCorrected of a verified entry: its whole new state (``changes`` applied) at ``version``."""
+        d = logged["data"]
+        data = {**d, **changes, "status": changes.get("status", "accepted"), "version": version, "corrected_by": by,
+                "reason": reason, "changes": {k: {"before": d.get(k), "after": v} for k, v in changes.items() if k != "status"}}
+        return validate_event(make_event("ActivityCorrected", source_service="activity-service", subject=d["activity_id"],
+                                         partitionkey=d["nip"], data=data))
+
+    def annulled(self, logged, *, version, by=ADMIN, reason="tercatat ganda", previous_status="accepted"):
+        d = logged["data"]
+        data = {k: d[k] for k in ("activity_id", "nip", "rater_nip", "unit_id", "plan_id", "result_id", "indicator_id", "date",
+                                  "minutes", "quantity", "quantity_unit")}
+        data.update(previous_status=previous_status, status="annulled", version=version, annulled_by=by, reason=reason)
+        return validate_event(make_event("ActivityAnnulled", source_service="activity-service", subject=d["activity_id"],
+                                         partitionkey=d["nip"], data=data))
+
 
 class Evaluation:
     """The service under test plus helpers: apply events through the handlers, call the API as someone."""

@@ -26,6 +26,7 @@ PLAN_APPROVED = "plan_approved"
 PLAN_RETURNED = "plan_returned"
 ACTIVITY_DIGEST = "activity_digest"
 ACTIVITY_REJECTED = "activity_rejected"
+ACTIVITY_CORRECTED = "activity_corrected"
 EVALUATION_OPENED = "evaluation_opened"
 EVALUATION_CLOSED = "evaluation_closed"
 FEEDBACK_GIVEN = "feedback_given"
@@ -38,8 +39,8 @@ REMINDER_EVALUATION_PENDING = "reminder_evaluation_pending"
 REMINDERS = (REMINDER_ACTIVITY_MISSING, REMINDER_PLAN_DEADLINE, REMINDER_PLAN_APPROVAL, REMINDER_EVALUATION_PENDING)
 
 CATEGORIES = (
-    PLAN_SUBMITTED, PLAN_APPROVED, PLAN_RETURNED, ACTIVITY_DIGEST, ACTIVITY_REJECTED, EVALUATION_OPENED,
-    EVALUATION_CLOSED, FEEDBACK_GIVEN, CALIBRATION_FINALISED, *REMINDERS,
+    PLAN_SUBMITTED, PLAN_APPROVED, PLAN_RETURNED, ACTIVITY_DIGEST, ACTIVITY_REJECTED, ACTIVITY_CORRECTED,
+    EVALUATION_OPENED, EVALUATION_CLOSED, FEEDBACK_GIVEN, CALIBRATION_FINALISED, *REMINDERS,
 )
 
 CATEGORY_DESCRIPTIONS = {
@@ -48,6 +49,8 @@ CATEGORY_DESCRIPTIONS = {
     PLAN_RETURNED: "Your plan was returned with the rater's reason (to the employee).",
     ACTIVITY_DIGEST: "Daily digest of activities waiting for your verification (to the rater, one per day).",
     ACTIVITY_REJECTED: "The rater rejected one of your activities, with the reason (to the employee).",
+    ACTIVITY_CORRECTED: "One of your verified activities was corrected or annulled by an admin or your rater's "
+                        "superior, with the reason (to the employee).",
     EVALUATION_OPENED: "A period's evaluations opened for your subordinates (to the rater, one per period).",
     EVALUATION_CLOSED: "Your evaluation closed, with the predicate (to the employee).",
     FEEDBACK_GIVEN: "Your rater gave you feedback (to the employee).",

@@ -15,6 +15,7 @@ Who hears what (texts in templates/id/*.txt):
 | PlanReturned | the employee, with the reason | plan_returned |
 | ActivityLogged (pending) | the rater: ONE item per local date, counting entries | activity_digest |
 | ActivityVerified (rejected) | the employee, with the reason | activity_rejected |
+| ActivityCorrected / ActivityAnnulled | the employee, with who and why (and the changes) | activity_corrected |
 | EvaluationOpened | the rater: ONE item per period, counting evaluations | evaluation_opened |
 | EvaluationClosed | the employee, with the predicate | evaluation_closed |
 | FeedbackGiven | the employee | feedback_given |
@@ -189,18 +190,70 @@ def on_activity_withdrawn(conn, event) -> None:
                  .values(status="withdrawn", updated_at=utcnow()))
 
 
+def _known_description(conn, activity_id: str) -> str | None:
+    _write_tracked(conn)  # an entry logged earlier in the same poll is read like any other
+    return conn.execute(select(activity_states.c.description).where(activity_states.c.activity_id == activity_id)).scalar()
+
+
+def _track_verified(conn, event) -> str | None:
+    """The verified entry's state (the event has no description: the stored one stays); that description."""
+    d = event.data
+    known = _known_description(conn, d["activity_id"])
+    _track_activity(conn, {**d, "description": known}, d["decision"])
+    return known
+
+
+def _track_annulled(conn, event) -> str | None:
+    """An annulled entry counts nowhere: kept as withdrawn (as the reminders read it); its description."""
+    known = _known_description(conn, event.data["activity_id"])
+    conn.execute(update(activity_states).where(activity_states.c.activity_id == event.data["activity_id"])
+                 .values(status="withdrawn", updated_at=utcnow()))
+    return known
+
+
 def on_activity_verified(conn, event) -> None:
     d = event.data
-    _write_tracked(conn)  # an entry logged earlier in the same poll is read like any other
-    known = conn.execute(select(activity_states.c.description).where(
-        activity_states.c.activity_id == d["activity_id"])).scalar()
-    _track_activity(conn, {**d, "description": known}, d["decision"])
+    known = _track_verified(conn, event)
     if d["decision"] != "rejected":
         return
     _single(conn, event, d["nip"], domain.ACTIVITY_REJECTED,
             {"date": d["date"], "reason": d.get("reason") or "-", "description": known,
              "rater_name": inbox.name_of(conn, d.get("rater_nip")), "activity_id": d["activity_id"]},
             f"/activities/{d['activity_id']}")
+
+
+
+def _shown(value) -> str:
+    """A changed value as the employee reads it: 9.0 as 9, nothing as '-'."""
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _tell_repair(conn, event, *, annulled: bool, by: str | None, description: str | None, changes: dict) -> None:
+    d = event.data
+    _single(conn, event, d["nip"], domain.ACTIVITY_CORRECTED,
+            {"date": d["date"], "annulled": annulled, "actor_name": inbox.name_of(conn, by), "reason": d["reason"],
+             "description": description, "activity_id": d["activity_id"],
+             "changes": [{"field": k, "before": _shown(v.get("before")), "after": _shown(v.get("after"))}
+                         for k, v in changes.items()]},
+            f"/activities/{d['activity_id']}")
+
+
+def on_activity_corrected(conn, event) -> None:
+    """A verified entry corrected (admin or the rater's superior): its new state, and the employee hears why."""
+    d = event.data
+    _track_activity(conn, d, d["status"])
+    _tell_repair(conn, event, annulled=False, by=d.get("corrected_by"), description=d.get("description"),
+                 changes=d.get("changes") or {})
+
+
+def on_activity_annulled(conn, event) -> None:
+    """A verified entry annulled: it counts nowhere (kept as withdrawn, like the reminders read it)."""
+    known = _track_annulled(conn, event)
+    _tell_repair(conn, event, annulled=True, by=event.data.get("annulled_by"), description=known, changes={})
 
 
 # -- evaluations ---------------------------------------------------------------------------
@@ -275,6 +328,8 @@ RULES = {
     "ActivityUpdated": on_activity_updated,
     "ActivityWithdrawn": on_activity_withdrawn,
     "ActivityVerified": on_activity_verified,
+    "ActivityCorrected": on_activity_corrected,
+    "ActivityAnnulled": on_activity_annulled,
     "EvaluationOpened": on_evaluation_opened,
     "EvaluationSubmitted": on_evaluation_submitted,
     "EvaluationReopened": on_evaluation_reopened,
@@ -298,3 +353,31 @@ def _handler(rule):
 
 
 HANDLERS = {name: _handler(RULES.get(name)) for name in WEBHOOK_EVENT_TYPES}
+
+
+def _tracked(track, status: str | None = None):
+    """A handler that only keeps a state (status from the event's data when ``status`` is None)."""
+    def handle(conn, event) -> None:
+        track(conn, event.data, status or event.data["status"])
+    return handle
+
+
+# `notification-service rebuild-read-models`: only what keeps the read models (contacts and the
+# plan, activity and evaluation states) — no notification, digest, e-mail or webhook is made again.
+READ_MODEL_HANDLERS = {
+    "EmployeeUpserted": on_employee_upserted,
+    "PlanSubmitted": _tracked(_track_plan, "submitted"),
+    "PlanApproved": _tracked(_track_plan, "approved"),
+    "PlanReturned": _tracked(_track_plan, "returned"),
+    "PlanAmended": on_plan_amended,
+    "ActivityLogged": _tracked(_track_activity),
+    "ActivityUpdated": on_activity_updated,
+    "ActivityWithdrawn": on_activity_withdrawn,
+    "ActivityVerified": _track_verified,
+    "ActivityCorrected": _tracked(_track_activity),
+    "ActivityAnnulled": _track_annulled,
+    "EvaluationOpened": _tracked(_track_evaluation, "open"),
+    "EvaluationSubmitted": on_evaluation_submitted,
+    "EvaluationReopened": on_evaluation_reopened,
+    "EvaluationClosed": _tracked(_track_evaluation, "closed"),
+}

@@ -17,6 +17,8 @@ SPEC = ServiceSpec(
     blueprints=[api.notifications_blp, api.preferences_blp, api.webhooks_blp],
     handlers=handlers.HANDLERS,
     consumes=handlers.CONSUMES,
+    read_models=("contacts", "plan_states", "activity_states", "evaluation_states"),  # rebuilt from the topics by `notification-service rebuild-read-models`
+    read_model_handlers=handlers.READ_MODEL_HANDLERS,
     background=[mailer.sender, webhooks.dispatcher, reminders.scheduler],
     config=config.NotifySettings.from_settings,  # the service's own settings, validated at start-up
 )

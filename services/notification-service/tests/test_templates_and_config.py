@@ -14,6 +14,8 @@ PARAMS = {
     "activity_digest": {"date": "2026-03-10", "count": 7, "people": 6,
                         "names": ["A", "B", "C", "D", "E"]},
     "activity_rejected": {"date": "2026-03-10", "rater_name": "Rahmat", "reason": "Bukti kosong", "description": None},
+    "activity_corrected": {"date": "2026-03-10", "annulled": False, "actor_name": "Rahmat", "reason": "Salah ketik",
+                           "description": "Menyusun modul", "changes": [{"field": "quantity", "before": "90", "after": "9"}]},
     "evaluation_opened": {"period_id": "2026-Q1", "period_start": "2026-01-01", "period_end": "2026-03-31", "count": 3},
     "evaluation_closed": {"period_id": "2026-Q1", "predicate": "KURANG", "results_rating": "above",
                           "behaviour_rating": "below"},

@@ -55,6 +55,10 @@ CATALOG: dict[str, EventType] = {
         _t("ActivityUpdated", "activity-service", "An unverified activity was edited; carries its new state."),
         _t("ActivityWithdrawn", "activity-service", "An unverified activity was withdrawn by the employee."),
         _t("ActivityVerified", "activity-service", "The rater accepted or rejected an activity."),
+        _t("ActivityCorrected", "activity-service", "An admin or the rater's superior corrected a verified activity "
+           "(quantity, unit, description, indicator) with a reason; carries its new state and version."),
+        _t("ActivityAnnulled", "activity-service", "An admin or the rater's superior annulled a verified activity "
+           "with a reason; it counts nowhere from then on."),
         _t("EvaluationOpened", "evaluation-service", "An evaluation opened for an approved plan in a period."),
         _t("EvaluationSubmitted", "evaluation-service", "The rater submitted an evaluation form."),
         _t("EvaluationClosed", "evaluation-service", "An evaluation closed: both ratings, the predicate, period, unit, credit points."),

@@ -194,6 +194,20 @@ class ServiceHarness:
                                  service_config=self.spec.load_config(self.settings))
         return [consumer.apply(Event(validate_event(e))) for e in events]
 
+    def run_cli(self, *args: str) -> str:
+        """Run the service's command line (``<service> ARGS``) on this harness's database and topics; its
+        output (the command must succeed)."""
+        import importlib
+
+        from click.testing import CliRunner
+
+        cli = importlib.import_module(f"{self.spec.package}.cli").cli
+        env = {"DATABASE_URL": self.settings.database_url, "KAFKA_BOOTSTRAP_SERVERS": self.settings.kafka_bootstrap_servers,
+               "KAFKA_TOPIC_PREFIX": self.settings.kafka_topic_prefix, "KINERJA_ENV": "test", "LOG_LEVEL": "WARNING"}
+        result = CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
     def outbox(self) -> list[dict]:
         with self.engine.connect() as conn:
             rows = conn.execute(OUTBOX.select().order_by(OUTBOX.c.id)).all()

@@ -4,7 +4,8 @@ import { useStyles, allPages } from '../help/common.js';
 import { etagOf } from '../../api.js';
 
 const EVENT_TYPES = ['EmployeeUpserted', 'PlanSubmitted', 'PlanApproved', 'PlanReturned', 'PlanAmended', 'ActivityLogged',
-  'ActivityUpdated', 'ActivityWithdrawn', 'ActivityVerified', 'EvaluationOpened', 'EvaluationSubmitted', 'EvaluationClosed',
+  'ActivityUpdated', 'ActivityWithdrawn', 'ActivityVerified', 'ActivityCorrected', 'ActivityAnnulled', 'EvaluationOpened',
+  'EvaluationSubmitted', 'EvaluationClosed',
   'EvaluationReopened', 'FeedbackGiven', 'UnitPredicateSet', 'CalibrationFinalised'];
 
 export default async function render(root, ctx) {
