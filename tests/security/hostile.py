@@ -13,7 +13,8 @@ succeed, and a webhook to a loopback, private or metadata address must be refuse
 Every answer is checked: no 5xx, a body that says it is JSON parses strictly (no ``NaN``/``Infinity``), no
 stack trace or exception class name in any body. Afterwards every GET of every resource the run touched, and
 every list, summary, dashboard and export GET, is requested again by each role: each must answer 2xx/4xx with
-strict JSON (no poisoned reads), and a CSV export must not hand a spreadsheet a formula.
+strict JSON, a read that answered 2xx before the run must not be refused with 422 after it (stored data that no
+longer reads: a poisoned read), and a CSV export must not hand a spreadsheet a formula.
 
 The requests are a function of the seed alone; they are sent by a few threads, so their interleaving (and so
 the exact state a late request meets) may differ from run to run.
@@ -84,7 +85,7 @@ def nested(depth: int, kind: str = "list") -> Raw:
 BOUNDARY = [0, -1, 1, Raw("-0"), Raw("-0.0"), 0.5, -0.5, Raw("1e-320"), -2147483648, 2147483647, 2147483648,
             9223372036854775807, 9223372036854775808, -9223372036854775809, 999999999999, Raw("0.0000000001"),
             Raw("1.00000000000000000000001")]
-HUGE = [Raw("1e308"), Raw("-1e308"), Raw("1.7976931348623157e308"), Raw("-1.7976931348623157e308"), Raw("1e300"),
+HUGE = [Raw("1e308"), Raw("1e308"), Raw("1e308"), Raw("-1e308"), Raw("1.7976931348623157e308"), Raw("-1.7976931348623157e308"), Raw("1e300"),
         Raw("9" * 400), Raw("9" * 5000), Raw("-" + "9" * 5000), Raw("1e99999"), Raw("123456789.123456789123456789")]
 NON_FINITE = [Raw("NaN"), Raw("Infinity"), Raw("-Infinity"), Raw("1e309"), Raw("-1e309"), Raw("nan"), Raw("inf")]
 UNICODE = ["\ud800", "a\udfffb", "\udc00\ud800", "laporan \ud83d", "\u202eexe.pdf", "zero\u200bwidth\u200c\u200d",
@@ -109,7 +110,7 @@ HOSTILE_HEADERS = [{"If-Match": "*"}, {"If-Match": 'W/"' + "9" * 5000 + '"'}, {"
                    {"Accept-Language": "\xff;q=NaN"}, {"Accept-Language": "id;q=1e309, en;q=-1"},
                    {"Accept": "application/xml"}, {"X-Correlation-Id": "c" * 10_000}, {"X-Request-Id": "\r\x01"},
                    {"Content-Length": "0"}, {"Last-Event-ID": "9" * 500}, {"Range": "bytes=-1"}]
-SSRF_URLS = ["http://127.0.0.1:8001/api/v1/units", "http://localhost/", "http://[::1]/", "http://0.0.0.0/",
+SSRF_URLS = ["http://127.0.0.1:9/api/v1/units", "http://localhost/", "http://[::1]/", "http://0.0.0.0/",
              "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/", "http://192.168.1.1/", "http://172.16.0.1/",
              "http://2130706433/", "http://0x7f000001/", "http://127.1/", "http://[::ffff:127.0.0.1]/",
              "http://224.0.0.1/", "http://metadata.google.internal/"]
@@ -202,14 +203,6 @@ class Seeded:
         ids["unit_id"] += [o.unit]
         ids["nip"] += [o.employee, o.rater]
         ids["year"] += [str(today_wib().year)]
-        # A colleague and the unit under names a spreadsheet would read as formulas: the export must neutralise them.
-        colleague = f"19900228201503{2}{random.Random().randrange(1000):03d}"
-        for name, path, body in (
-                ("employee", f"/api/v1/employees/{colleague}", {"name": FORMULA_NAMES[0], "unit_id": o.unit,
-                                                                "rater_nip": o.rater, "email": "rekan@binjaikota.go.id"}),
-                ("unit", f"/api/v1/units/{o.unit}", {"name": FORMULA_NAMES[1], "head_nip": o.rater})):
-            r = self.call("PUT", "plan-service", path, "admin", json=body)
-            self.notes.append(f"formula {name} name: PUT {path} -> {r.status_code}")
         plan = o.approved_plan()
         ids["plan_id"] += [plan["id"]]
         ids["revision"] += [str(plan.get("revision", 1))]
@@ -236,9 +229,7 @@ class Seeded:
         try:
             evaluation = o.open_evaluation(plan["id"], timeout=20)
             ids["evaluation_id"] += [evaluation["id"]]
-            if evaluation.get("period_id") or evaluation.get("period"):
-                period = evaluation.get("period_id") or evaluation["period"].get("id")
-                ids["period_id"] += [period]
+            ids["period_id"] += [evaluation.get("period_id") or (evaluation.get("period") or {}).get("id")]
         except AssertionError as exc:
             self.notes.append(f"no evaluation opened: {exc}")
         r = self.call("GET", "evaluation-service", f"/api/v1/periods?year={today_wib().year}", "admin")
@@ -251,7 +242,32 @@ class Seeded:
             r = self.call("GET", "notification-service", "/api/v1/notifications?limit=5", role)
             if r.status_code == 200:
                 ids["notification_id"] += [n["id"] for n in r.json().get("items", [])[:2]]
-        ids["period_id"] = ids["period_id"] or [f"{today_wib().year}-Q1"]
+        ids["period_id"] = [p for p in ids["period_id"] if p] or [f"{today_wib().year}-Q1"]
+        self._seed_export()
+
+    def _seed_export(self) -> None:
+        """A second unit whose employee and unit carry names a spreadsheet reads as formulas, with a closed evaluation,
+        so that the unit's export has a row: the CSV must neutralise them. (The first unit's evaluation stays open, so
+        what the run stores flows into its evaluation form and dashboard.)"""
+        org = Org(self.system, random.Random().randrange(1000, 2000))
+        for name, path, body in (
+                ("employee", f"/api/v1/employees/{org.employee}", {"name": FORMULA_NAMES[0], "unit_id": org.unit,
+                                                                   "rater_nip": org.rater, "email": "pegawai@binjaikota.go.id"}),
+                ("unit", f"/api/v1/units/{org.unit}", {"name": FORMULA_NAMES[1], "head_nip": org.rater})):
+            r = self.system.call("PUT", "plan-service", path, self.roles["admin"], json=body)
+            self.notes.append(f"formula {name} name: PUT {path} -> {r.status_code}")
+        plan = org.approved_plan()
+        try:
+            evaluation = org.open_evaluation(plan["id"], timeout=20)
+        except AssertionError as exc:
+            self.notes.append(f"export unit: no evaluation opened: {exc}")
+            return
+        for step, body in (("submit", {"results_rating": "meets", "behaviour_rating": "meets", "rating_note": "Penilaian uji"}),
+                           ("close", None)):
+            r = self.system.call("POST", "evaluation-service", f"/api/v1/evaluations/{evaluation['id']}/{step}", org.as_rater,
+                                 json=body)
+            self.notes.append(f"export unit: {step} evaluation -> {r.status_code}")
+        self.ids["unit_id"].append(org.unit)
 
     def pick(self, name: str, rng: random.Random) -> str:
         values = self.ids.get(name)
@@ -279,8 +295,8 @@ KNOWN_BODIES = {
                        ("service", "accountable", "competent", "harmonious", "loyal", "adaptive", "collaborative")],
         "results": [{"kind": "main", "text": "Laporan tersusun", "indicators": [
             {"aspect": "quantity", "text": "Jumlah laporan", "target_value": 10, "target_unit": "laporan"}]}]},
-    ("plan-service", "put", "/api/v1/employees/{nip}"): lambda s, rng: {
-        "name": "Pegawai", "unit_id": s.org.unit, "rater_nip": s.org.rater, "email": "pegawai@binjaikota.go.id"},
+    ("plan-service", "put", "/api/v1/employees/{nip}"): lambda s, rng: {  # names the CSV export must neutralise
+        "name": rng.choice(FORMULA_NAMES), "unit_id": s.org.unit, "rater_nip": s.org.rater, "email": "pegawai@binjaikota.go.id"},
     ("plan-service", "put", "/api/v1/units/{unit_id}"): lambda s, rng: {"name": "Bidang Uji", "head_nip": s.org.rater},
     ("notification-service", "post", "/api/v1/webhooks"): lambda s, rng: {
         "url": "https://hooks.binjaikota.go.id/kinerja", "event_types": ["*"]},
@@ -442,18 +458,59 @@ def query_string(operation: Operation, seeded: Seeded, rng: random.Random, hosti
             parts.append(f"{name}={rng.choice(QUERY_VALUES)}")
             if rng.random() < 0.2:
                 parts.append(f"{name}={rng.choice(QUERY_VALUES)}")  # the parameter twice
-        elif name in NAMED_STRINGS or name in ("year", "month", "format") and rng.random() < 0.7:
+        elif name in NAMED_STRINGS or name in ("year", "month", "format"):
             value = {"year": str(today_wib().year), "month": today_wib().strftime("%Y-%m"),
                      "format": rng.choice(["csv", "json"])}.get(name) or seeded.pick(NAMED_STRINGS[name], rng)
             parts.append(f"{name}={quote(value, safe='')}")
     return "?" + "&".join(parts) if parts else ""
 
 
+SWEEP = [Raw("1e308"), Raw("1.7976931348623157e308"), Raw("-1e308")]
+
+
+def numeric_fields(body: dict, schema: dict, document: dict, depth: int = 0, prefix: tuple = ()) -> list[tuple]:
+    """Key paths of the number fields of ``body`` (into the first item of lists of objects)."""
+    found = []
+    for key, value in body.items():
+        prop = resolve(document, (schema.get("properties") or {}).get(key, {}))
+        if kind(value, prop) in ("number", "integer"):
+            found.append((*prefix, key))
+        elif depth < 3 and isinstance(value, list) and value and isinstance(value[0], dict):
+            found += numeric_fields(value[0], resolve(document, prop.get("items", {})), document, depth + 1, (*prefix, key, 0))
+    return found
+
+
+def numeric_sweep(operations: list[Operation], seeded: Seeded, rng: random.Random) -> list[Request]:
+    """Every number field of every documented body, once with each of SWEEP: what a run must not leave to chance."""
+    sweep = []
+    for operation in operations:
+        schema = operation.body_schema()
+        if schema is None:
+            continue
+        for path in numeric_fields(baseline(operation, schema, seeded, rng), schema, operation.document):
+            for value in SWEEP:
+                body = baseline(operation, schema, seeded, rng)
+                target = body
+                for step in path[:-1]:
+                    target = target[step]
+                target[path[-1]] = value
+                sweep.append(Request(operation.service, operation.method, concrete(operation, seeded, rng),
+                                     operation.template, "huge-number", preferred_role(operation, rng), dump(body).encode(),
+                                     "application/json"))
+    return sweep
+
+
+def baseline(operation: Operation, schema: dict, seeded: Seeded, rng: random.Random) -> dict:
+    maker = KNOWN_BODIES.get((operation.service, operation.method, operation.template))
+    body = maker(seeded, rng) if maker else example(operation.document, schema, seeded, rng)
+    return body if isinstance(body, dict) else {}
+
+
 def plan_requests(operations: list[Operation], seeded: Seeded, seed: int, total: int) -> list[Request]:
     """``total`` requests, a function of ``seed`` (and of the seeded ids): round-robin over the operations,
     each cycling through the categories that apply to it."""
     rng = random.Random(seed)
-    planned: list[Request] = contract_probes(operations, seeded, rng)
+    planned: list[Request] = contract_probes(operations, seeded, rng) + numeric_sweep(operations, seeded, rng)
     cursor: dict[str, int] = {}
     order = list(operations)
     rng.shuffle(order)
@@ -468,11 +525,7 @@ def plan_requests(operations: list[Operation], seeded: Seeded, seed: int, total:
             category = categories[cursor[operation.label] % len(categories)]
             cursor[operation.label] += 1
             role = preferred_role(operation, rng)
-            base = None
-            if schema is not None:
-                maker = KNOWN_BODIES.get((operation.service, operation.method, operation.template))
-                base = maker(seeded, rng) if maker else example(operation.document, schema, seeded, rng)
-                base = base if isinstance(base, dict) else {}
+            base = baseline(operation, schema, seeded, rng) if schema is not None else None
             path = concrete(operation, seeded, rng, rng.choice(PATH_VALUES) if category == "path" else None)
             path += query_string(operation, seeded, rng, category == "query")
             headers = dict(rng.choice(HOSTILE_HEADERS)) if category == "headers" else {}
@@ -552,8 +605,7 @@ def check(outcome_status: int | None, content_type: str, raw: bytes, expect_refu
         problems.append("accepted")
     if mime == "text/csv":
         for row in csv.reader(io.StringIO(text)):
-            if any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not re.fullmatch(r"-?\d+([.,]\d+)?", cell)
-                   for cell in row):
+            if any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in row):  # no export has a negative number
                 problems.append("csv-formula")
                 break
     return text, problems
@@ -634,6 +686,13 @@ def touched_reads(outcomes: list[Outcome], operations: list[Operation], seeded: 
     for (service, template), operation in gets.items():
         for _ in range(2):
             reads.add((service, concrete(operation, seeded, rng) + query_string(operation, seeded, rng, False)))
+        for unit in seeded.ids["unit_id"] if "{unit_id}" in template else []:  # every unit's screens, both formats
+            fixed = Operation(service, "get", template.replace("{unit_id}", quote(unit, safe="")), operation.op,
+                              operation.document)
+            path = concrete(fixed, seeded, rng)
+            for fmt in ("csv", "json"):
+                query = re.sub(r"format=\w+", f"format={fmt}", query_string(operation, seeded, rng, False))
+                reads.add((service, path + query))
         if not operation.parameters("path"):
             reads.add((service, template))
     return reads
@@ -700,21 +759,35 @@ def run(system: System, seed: int = DEFAULT_SEED, total: int = DEFAULT_REQUESTS,
     planned = plan_requests(operations, seeded, seed, total)
     log(f"hostile run: seed {seed}, {len(planned)} requests over {len(operations)} operations, {concurrency} threads")
     sender = Sender(system, seeded)
+    before_reads = [Request(service, "get", path, template_for(service, path, operations), "read-before", role)
+                    for service, path in sorted(touched_reads([], operations, seeded)) for role in seeded.roles]
     with ThreadPoolExecutor(concurrency) as pool:
+        before = {(o.request.service, o.request.path, o.request.role): o.status for o in pool.map(sender.send, before_reads)}
         outcomes = list(pool.map(sender.send, planned))
         outcomes += list(pool.map(sender.send, follow_ups(outcomes, seeded)))
     sent_at = time.monotonic()
     time.sleep(settle)  # let the events of what was stored reach the other services' read models
-    reads = [Request(service, "get", path, path, "re-read", role)
+    reads = [Request(service, "get", path, template_for(service, path, operations), "re-read", role)
              for service, path in sorted(touched_reads(outcomes, operations, seeded)) for role in seeded.roles]
     with ThreadPoolExecutor(concurrency) as pool:
         read_outcomes = list(pool.map(sender.send, reads))
+    for o in read_outcomes:  # a read that answered before the run and is refused after it: stored data broke it
+        earlier = before.get((o.request.service, o.request.path, o.request.role))
+        if earlier and 200 <= earlier < 300 and o.status == 422:
+            o.problems.append("poisoned-read")
     report = summarise(seed, outcomes, read_outcomes, time.monotonic() - started, sent_at - started, seeded, system)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
         log(f"results written to {out}")
     return report
+
+
+def template_for(service: str, path: str, operations: list[Operation]) -> str:
+    for o in operations:
+        if o.service == service and o.method == "get" and re.fullmatch(re.sub(r"{\w+}", r"[^/?]+", o.template), path.split("?")[0]):
+            return o.template
+    return path
 
 
 def template_of(outcome: Outcome) -> str:
@@ -754,13 +827,15 @@ def summarise(seed, outcomes, read_outcomes, duration, sending, seeded, system) 
               "no_answer": sum("no-answer" in o.problems for o in outcomes),
               "contract_violations": sum("accepted" in o.problems for o in outcomes),
               "not_sendable": sum(o.status == 0 for o in outcomes),
-              "refusals_not_problem_json": sum(o.status is not None and 400 <= o.status < 500 and
-                                               not o.content_type.startswith("application/problem+json")
-                                               for o in outcomes)}
+              "refusals_not_problem_json": dict(Counter(
+                  f"{o.status} {o.content_type.split(';')[0] or '(none)'} {o.request.method.upper()} {o.request.service}"
+                  f"{o.request.template} [{o.request.category}]" for o in outcomes
+                  if o.status is not None and 400 <= o.status < 500
+                  and not o.content_type.startswith("application/problem+json")).most_common())}
     counts["slowest"] = [brief(o) for o in sorted(outcomes, key=lambda o: -o.elapsed)[:5]]
     counts["largest_answers"] = [brief(o) for o in sorted(outcomes, key=lambda o: -o.size)[:5]]
     unhealthy = [o for o in read_outcomes if o.problems]
-    reads = {"requests": len(read_outcomes), "paths": len({(o.request.service, o.request.path) for o in read_outcomes}),
+    reads = {"poisoned": sum("poisoned-read" in o.problems for o in read_outcomes), "requests": len(read_outcomes), "paths": len({(o.request.service, o.request.path) for o in read_outcomes}),
              "per_status": dict(Counter(str(o.status) for o in read_outcomes)), "unhealthy": len(unhealthy)}
     failed = [o for o in outcomes if o.problems] + unhealthy
     causes = server_causes(system)
