@@ -11,10 +11,11 @@ Two contract probes ride along: a write without ``If-Match`` on a resource that 
 succeed, and a webhook to a loopback, private or metadata address must be refused.
 
 Every answer is checked: no 5xx, a body that says it is JSON parses strictly (no ``NaN``/``Infinity``), no
-stack trace or exception class name in any body. Afterwards every GET of every resource the run touched, and
-every list, summary, dashboard and export GET, is requested again by each role: each must answer 2xx/4xx with
-strict JSON, a read that answered 2xx before the run must not be refused with 422 after it (stored data that no
-longer reads: a poisoned read), and a CSV export must not hand a spreadsheet a formula.
+stack trace or exception class name in any body, every 4xx is application/problem+json. Afterwards every GET of
+every resource the run touched, and every list, summary, dashboard and export GET, is requested again by each
+role: each must answer 2xx/4xx with strict JSON, a read that answered 2xx before the run must not be refused with
+422 after it (stored data that no longer reads: a poisoned read), and a CSV export must not hand a spreadsheet a
+formula.
 
 The requests are a function of the seed alone; they are sent by a few threads, so their interleaving (and so
 the exact state a late request meets) may differ from run to run.
@@ -85,7 +86,8 @@ def nested(depth: int, kind: str = "list") -> Raw:
 BOUNDARY = [0, -1, 1, Raw("-0"), Raw("-0.0"), 0.5, -0.5, Raw("1e-320"), -2147483648, 2147483647, 2147483648,
             9223372036854775807, 9223372036854775808, -9223372036854775809, 999999999999, Raw("0.0000000001"),
             Raw("1.00000000000000000000001")]
-HUGE = [Raw("1e308"), Raw("1e308"), Raw("1e308"), Raw("-1e308"), Raw("1.7976931348623157e308"), Raw("-1.7976931348623157e308"), Raw("1e300"),
+HUGE = [Raw("1e308"), Raw("1e308"), Raw("1e308"), Raw("-1e308"), Raw("1.7976931348623157e308"),
+        Raw("-1.7976931348623157e308"), Raw("1e300"),
         Raw("9" * 400), Raw("9" * 5000), Raw("-" + "9" * 5000), Raw("1e99999"), Raw("123456789.123456789123456789")]
 NON_FINITE = [Raw("NaN"), Raw("Infinity"), Raw("-Infinity"), Raw("1e309"), Raw("-1e309"), Raw("nan"), Raw("inf")]
 UNICODE = ["\ud800", "a\udfffb", "\udc00\ud800", "laporan \ud83d", "\u202eexe.pdf", "zero\u200bwidth\u200c\u200d",
@@ -186,9 +188,9 @@ def resolve(document: dict, schema: dict) -> dict:
 class Seeded:
     """The org, the tokens and the ids the run aims at, created through the API like a user would."""
 
-    def __init__(self, system: System):
-        self.system = system
-        self.org = Org(system, random.Random().randrange(1000))
+    def __init__(self, system: System, seed: int = DEFAULT_SEED):
+        self.system, self.seed = system, seed
+        self.org = Org(system, seed % 500)
         self.roles = {"admin": system.headers(ADMIN, "admin"), "employee": self.org.as_employee,
                       "rater": self.org.as_rater}
         self.ids: dict[str, list[str]] = defaultdict(list)
@@ -249,7 +251,7 @@ class Seeded:
         """A second unit whose employee and unit carry names a spreadsheet reads as formulas, with a closed evaluation,
         so that the unit's export has a row: the CSV must neutralise them. (The first unit's evaluation stays open, so
         what the run stores flows into its evaluation form and dashboard.)"""
-        org = Org(self.system, random.Random().randrange(1000, 2000))
+        org = Org(self.system, self.seed % 500 + 500)
         for name, path, body in (
                 ("employee", f"/api/v1/employees/{org.employee}", {"name": FORMULA_NAMES[0], "unit_id": org.unit,
                                                                    "rater_nip": org.rater, "email": "pegawai@binjaikota.go.id"}),
@@ -601,6 +603,8 @@ def check(outcome_status: int | None, content_type: str, raw: bytes, expect_refu
     if leak:
         problems.append("leak")
         text = f"[leak: {text[max(0, leak.start() - 80):leak.end() + 40]!r}] " + text
+    if 400 <= outcome_status < 500 and mime != "application/problem+json":  # every refusal is problem+json
+        problems.append("not-problem-json")
     if expect_refusal and 200 <= outcome_status < 300:
         problems.append("accepted")
     if mime == "text/csv":
@@ -739,7 +743,8 @@ def server_causes(system: System) -> dict[str, str]:
             trace = [t for t in str(entry.get("exc_info", "")).splitlines() if t.strip()]
             frames = [t.strip() for t in trace if t.strip().startswith("File ")]
             where = re.sub(r'File ".*/(?:site-packages|services|shared)/', 'File "', frames[-1]) if frames else ""
-            causes[str(entry.get("correlationid"))] = f"{process.name.split('.')[0]}: {trace[-1][:200] if trace else '?'} ({where})"
+            last = trace[-1][:200] if trace else "?"
+            causes[str(entry.get("correlationid"))] = f"{process.name.split('.')[0]}: {last} ({where})"
         request = None  # gunicorn's own "Error handling request" (an answer the app never got to make): by request line
         for line in process.log_path.read_text(errors="replace").splitlines():
             if "Error handling request" in line:
@@ -754,7 +759,7 @@ def run(system: System, seed: int = DEFAULT_SEED, total: int = DEFAULT_REQUESTS,
         out: Path | None = RESULTS, settle: float = 5.0, log=print) -> dict:
     """Seed, send ``total`` hostile requests, the follow-ups, then read everything again; write and return the report."""
     started = time.monotonic()
-    seeded = Seeded(system)
+    seeded = Seeded(system, seed)
     operations = operations_of(system)
     planned = plan_requests(operations, seeded, seed, total)
     log(f"hostile run: seed {seed}, {len(planned)} requests over {len(operations)} operations, {concurrency} threads")
@@ -785,7 +790,8 @@ def run(system: System, seed: int = DEFAULT_SEED, total: int = DEFAULT_REQUESTS,
 
 def template_for(service: str, path: str, operations: list[Operation]) -> str:
     for o in operations:
-        if o.service == service and o.method == "get" and re.fullmatch(re.sub(r"{\w+}", r"[^/?]+", o.template), path.split("?")[0]):
+        pattern = re.sub(r"{\w+}", r"[^/?]+", o.template)
+        if o.service == service and o.method == "get" and re.fullmatch(pattern, path.split("?")[0]):
             return o.template
     return path
 
@@ -806,7 +812,8 @@ def cause_of(outcome: Outcome, causes: dict[str, str]) -> str:
 
 def failure(outcome: Outcome, causes: dict[str, str]) -> dict:
     r = outcome.request
-    return {"cause": cause_of(outcome, causes), "service": r.service, "method": r.method.upper(), "path": r.path[:300], "template": template_of(outcome),
+    return {"cause": cause_of(outcome, causes), "service": r.service, "method": r.method.upper(), "path": r.path[:300],
+            "template": template_of(outcome),
             "category": r.category, "role": r.role, "status": outcome.status, "problems": outcome.problems,
             "excerpt": outcome.text[:EXCERPT]}
 
@@ -835,7 +842,8 @@ def summarise(seed, outcomes, read_outcomes, duration, sending, seeded, system) 
     counts["slowest"] = [brief(o) for o in sorted(outcomes, key=lambda o: -o.elapsed)[:5]]
     counts["largest_answers"] = [brief(o) for o in sorted(outcomes, key=lambda o: -o.size)[:5]]
     unhealthy = [o for o in read_outcomes if o.problems]
-    reads = {"poisoned": sum("poisoned-read" in o.problems for o in read_outcomes), "requests": len(read_outcomes), "paths": len({(o.request.service, o.request.path) for o in read_outcomes}),
+    reads = {"poisoned": sum("poisoned-read" in o.problems for o in read_outcomes), "requests": len(read_outcomes),
+             "paths": len({(o.request.service, o.request.path) for o in read_outcomes}),
              "per_status": dict(Counter(str(o.status) for o in read_outcomes)), "unhealthy": len(unhealthy)}
     failed = [o for o in outcomes if o.problems] + unhealthy
     causes = server_causes(system)
@@ -857,9 +865,9 @@ def summarise(seed, outcomes, read_outcomes, duration, sending, seeded, system) 
 def healthy(report: dict) -> list[str]:
     """What is wrong with a run, in words (empty when it is clean)."""
     c, wrong = report["counts"], []
-    for key in ("5xx", "invalid_json", "leaks", "no_answer", "contract_violations"):
+    for key in ("5xx", "invalid_json", "leaks", "no_answer", "contract_violations", "refusals_not_problem_json"):
         if c[key]:
-            wrong.append(f"{c[key]} {key}")
+            wrong.append(f"{sum(c[key].values()) if isinstance(c[key], dict) else c[key]} {key}")
     if report["reads_after"]["unhealthy"]:
         wrong.append(f"{report['reads_after']['unhealthy']} unhealthy reads afterwards")
     return wrong
@@ -894,10 +902,13 @@ def main(argv: list[str] | None = None) -> int:
         description="Hostile-input run against the four services as real processes (gunicorn web + worker). "
                     "Uses KAFKA_BOOTSTRAP_SERVERS (else starts the local broker) and DATABASE_URL (a PostgreSQL server "
                     "to create fresh databases on; else SQLite files). Exit status 1 when the run finds a failure.")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"what to send is a function of it (default {DEFAULT_SEED})")
-    parser.add_argument("--requests", type=int, default=DEFAULT_REQUESTS, help=f"hostile requests to send (default {DEFAULT_REQUESTS})")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                        help=f"what to send is a function of it (default {DEFAULT_SEED})")
+    parser.add_argument("--requests", type=int, default=DEFAULT_REQUESTS,
+                        help=f"hostile requests to send (default {DEFAULT_REQUESTS})")
     parser.add_argument("--concurrency", type=int, default=4, help="client threads (default 4)")
-    parser.add_argument("--out", type=Path, default=RESULTS, help="results file (default tests/security/results/hostile-run.json)")
+    parser.add_argument("--out", type=Path, default=RESULTS,
+                        help="results file (default tests/security/results/hostile-run.json)")
     parser.add_argument("--settle", type=float, default=5.0, help="seconds for events to reach the read models before the reads")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="kinerja-hostile-"))
