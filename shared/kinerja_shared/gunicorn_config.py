@@ -4,8 +4,15 @@ Sync workers: on a 2-core machine 2 sync workers outran 4 workers and gthread fo
 database-bound endpoints (docs/operations.md). Override with WEB_CONCURRENCY, BIND, etc.
 GUNICORN_THREADS > 1 switches to gthread workers: notification-service sets it, because each open
 Server-Sent Events stream holds its connection (up to 25 s) and must not hold a whole worker.
+
+What gunicorn answers itself, before the app sees a request (a request line or a header field over its
+limit: 414, 431; a malformed request: 400; a response header the app got wrong: 500), is a
+problem+json like every other refusal, not gunicorn's HTML page.
 """
+import json
 import os
+
+from gunicorn import util as _gunicorn_util
 
 
 def _int(name: str, default: int) -> int:
@@ -37,3 +44,15 @@ control_socket_disable = True
 
 def default_bind(port: int) -> str:
     return os.environ.get("BIND") or f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', port)}"
+
+
+def write_problem(sock, status_int, reason, mesg):
+    """gunicorn's util.write_error, answering application/problem+json (RFC 9457) instead of an HTML page."""
+    body = json.dumps({"type": "about:blank", "title": reason, "status": status_int,
+                       "detail": mesg or "The server could not complete the request."}).encode()
+    head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: application/problem+json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode("latin-1")
+    _gunicorn_util.write_nonblock(sock, head + body)
+
+
+_gunicorn_util.write_error = write_problem  # read as util.write_error by the workers' handle_error

@@ -12,8 +12,9 @@ Reading (``loads``), for request bodies (the input guard) and uploaded JSON file
   outside strings on the raw text; otherwise a deep enough document is a RecursionError);
 - an object with the same key twice is refused, naming the key (RFC 8259 leaves duplicates to the
   receiver; I-JSON, RFC 7493, forbids them): otherwise one copy would silently win;
-- ``NaN``, ``Infinity`` and numbers too large for a float (``1e999``) are refused, naming the field: they
-  are not JSON (RFC 8259), and a stored infinity would poison every later computation and answer;
+- ``NaN``, ``Infinity`` and numbers too large for a float (``1e999``, an integer of 400 digits) are refused,
+  naming the field: they are not JSON (RFC 8259), and a stored infinity would poison every later
+  computation and answer;
 - every string and key must be valid Unicode: no invalid UTF-8 byte, no lone surrogate (``"\\ud800"``),
   no non-character (U+FFFE, U+FFFF, U+FDD0..U+FDEF, U+nFFFE/U+nFFFF), no NUL (PostgreSQL text cannot
   store one), and none longer than ``max_string_chars``.
@@ -173,9 +174,14 @@ def loads(data: bytes | str, *, max_depth: int = DEFAULT_MAX_JSON_DEPTH, max_str
             return _NOT_FINITE
         return parsed
 
+    def integer(token: str):
+        # Python refuses to make an int of more than 4,300 digits (a ValueError, which was a 500); no field
+        # needs more than a float's range, so a long integer is read as a float: too long for it, not finite.
+        return int(token) if len(token) <= 40 else number(token)
+
     try:
         value = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=constant,
-                           parse_float=number)
+                           parse_float=number, parse_int=integer)
     except _DuplicateKey as exc:
         raise StrictJSONError(exc.key, "appears more than once in the same object") from None
     if not_finite and value is _NOT_FINITE:

@@ -74,3 +74,14 @@ def test_json_columns_are_written_as_strict_json(tmp_path):
         conn.execute(table.insert().values(doc={"ok": 1.5}))
         with pytest.raises(StatementError):
             conn.execute(table.insert().values(doc={"quantity": float("inf")}))
+
+
+@pytest.mark.parametrize("digits", [400, 5000])
+def test_an_integer_with_more_digits_than_any_number_may_have_is_422_naming_the_field(digits):
+    """Found by the hostile run: a 5,000-digit integer was a 500 (Python's int() refuses over 4,300 digits)."""
+    from kinerja_shared.strict_json import StrictJSONError, loads
+
+    with pytest.raises(StrictJSONError) as refused:
+        loads(('{"items": [{"quantity": ' + "9" * digits + "}]}").encode())
+    assert refused.value.field == "items.0.quantity" and "finite" in refused.value.message
+    assert loads(b'{"n": 12345678901234567890, "m": -7}') == {"n": 12345678901234567890, "m": -7}

@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
+import logging
 import re
 import socket
 import ssl
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+log = logging.getLogger(__name__)
 
 SETTING = "NOTIFICATION_WEBHOOK_ALLOWED_HOSTS"
 
@@ -211,6 +214,24 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # SNI and certificate: the URL's host
 
 
+def failure_reason(exc: BaseException) -> str:
+    """What an admin reads about a failed attempt: a class of failure, never an exception's name or the
+    operating system's text (the full exception goes to the worker's log)."""
+    if isinstance(exc, (socket.gaierror, UnicodeError)):
+        return "the host name did not resolve"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        return "timed out"
+    if isinstance(exc, ssl.SSLError) or isinstance(exc, ssl.CertificateError):
+        return "TLS handshake or certificate check failed"
+    if isinstance(exc, ConnectionResetError):
+        return "connection reset by the receiver"
+    if isinstance(exc, OSError):
+        return "network error"
+    return "the receiver's answer could not be read"
+
+
 def post(url: str, body: bytes, headers: dict, timeout: float, allow: AllowList) -> tuple[int | None, str | None, bool]:
     """POST once to a checked address of the URL's host: (status code, error text or None, refused).
 
@@ -221,7 +242,8 @@ def post(url: str, body: bytes, headers: dict, timeout: float, allow: AllowList)
     except TargetRefused as exc:
         return None, f"refused: {exc}"[:1000], True
     except (OSError, UnicodeError, ValueError) as exc:
-        return None, f"{type(exc).__name__}: {exc}"[:1000], False
+        log.warning("webhook target unusable", extra={"error": f"{type(exc).__name__}: {exc}"})
+        return None, failure_reason(exc), False
     parts = urlsplit(url)
     host, port = _host_port(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
@@ -236,9 +258,10 @@ def post(url: str, body: bytes, headers: dict, timeout: float, allow: AllowList)
             status = response.status
             return status, None if 200 <= status < 300 else f"HTTP {status}", False
         except ConnectionRefusedError as exc:  # the next address of the name, if any
-            last_error = f"{type(exc).__name__}: {exc} ({address})"
+            last_error = f"{failure_reason(exc)} ({address})"
         except Exception as exc:  # noqa: BLE001 - timeout, reset, TLS: a failure of this attempt
-            return None, f"{type(exc).__name__}: {exc}"[:1000], False
+            log.warning("webhook attempt failed", extra={"error": f"{type(exc).__name__}: {exc}", "address": str(address)})
+            return None, failure_reason(exc), False
         finally:
             connection.close()
     return None, last_error[:1000], False

@@ -153,3 +153,27 @@ def test_delivery_connects_to_the_address_it_checked_and_keeps_the_host_name(ser
     [request] = receiver.requests
     assert request["verified"] and request["headers"]["Host"] == f"receiver.internal:{receiver.port}"
     assert len(calls) == 1
+
+
+def test_a_failed_attempt_tells_the_admin_what_failed_without_exception_names_or_os_text(
+        service_factory, receiver, ev, helpers):
+    """Found by the hostile run: last_error read "URLError: <urlopen error [Errno 111] Connection refused>".
+    Now a class of failure; the exception itself goes to the worker's log only."""
+    import socket
+
+    with socket.socket() as s:  # a loopback port nobody listens on (loopback is allowed explicitly here)
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    h = service_factory(SPEC, NOTIFICATION_REMINDERS="false", NOTIFICATION_WEBHOOK_POLL_SECONDS="0.05",
+                        NOTIFICATION_WEBHOOK_BACKOFF_SECONDS="0.05", NOTIFICATION_WEBHOOK_MAX_ATTEMPTS="1",
+                        NOTIFICATION_WEBHOOK_ALLOWED_HOSTS="127.0.0.1")
+    created = _post(h, f"http://127.0.0.1:{closed}/kinerja/events")
+    assert created.status_code == 201, created.get_json()
+    h.start_worker()
+    helpers.handle(h, ev.plan_approved())
+    delivery, detail = _one_delivery(h, helpers, created.get_json()["id"])
+    h.stop_workers()
+    assert delivery["last_error"].startswith("connection refused"), delivery
+    texts = [delivery["last_error"]] + [a["error"] for a in detail["attempt_log"]]
+    for text in texts:
+        assert "Error" not in text and "Errno" not in text and "urlopen" not in text, text

@@ -27,6 +27,7 @@ from .answer_json import answer_dumps
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
+MAX_LISTED_ERRORS = 50  # a refusal lists this many field errors and counts the rest (its size must not grow with the junk)
 
 
 class Problem(Exception):
@@ -97,8 +98,10 @@ class ProblemSchema(ma.Schema):
     instance = ma.fields.String()
     correlation_id = ma.fields.String()
     errors = ma.fields.List(ma.fields.Dict(), metadata={
-        "description": "Field errors: [{field, message, code}]. `field` is the API's field name and `code` a stable "
-                       "id of the message (both the same in every language); `message` follows Accept-Language."})
+        "description": "Field errors: [{field, message, code}], at most " f"{MAX_LISTED_ERRORS}. `field` is the API's "
+                       "field name and `code` a stable id of the message (both the same in every language); `message` "
+                       "follows Accept-Language."})
+    errors_total = ma.fields.Integer(metadata={"description": "How many field errors there were, when more than listed"})
 
 
 def _joined(rows: list[dict]) -> str:
@@ -207,8 +210,9 @@ def handle_http_exception(error: HTTPException) -> Response:
         else:
             rows = flatten_messages(messages)
         detail = "; ".join(f"{r['field']}: {r['message']}" for r in rows[:10])
+        more = {"errors_total": len(rows)} if len(rows) > MAX_LISTED_ERRORS else {}
         return problem_response(status, detail, title="Validation failed" if status in (400, 422) else None,
-                                errors=rows, headers=headers)
+                                errors=rows[:MAX_LISTED_ERRORS], headers=headers, **more)
     if status >= 500:
         log.error("server error", exc_info=getattr(error, "original_exception", None))
         return problem_response(status, "The server could not complete the request. Quote the correlation id when reporting it.",
