@@ -54,7 +54,16 @@ class Entry:
         return True
 
     def render(self, lang: str, params: dict) -> str:
-        return (self.en if lang == EN else self.id).format(**params)
+        return (self.en if lang == EN else self.id).format_map(_Verbatim(params))
+
+
+class _Verbatim(dict):
+    """Placeholder values for ``format_map``; a placeholder without one stays as written. (A client may send
+    the template's own text as a value, e.g. the path /plans/{plan_id}: the message then equals the
+    English template exactly, with no values, and must still render.)"""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
 
 
 def _literals(template: str) -> tuple[str, ...]:

@@ -142,3 +142,12 @@ def test_a_long_client_value_inside_a_message_is_left_as_it_is():
     assert catalogue.translate(hostile, "id") == hostile and not catalogue.knows(hostile)
     nested = "activity " + "x" * 400 + " does not exist"  # matched, its long value copied untranslated
     assert catalogue.translate(nested, "id") == "kegiatan " + "x" * 400 + " tidak ada"
+
+
+def test_a_value_that_spells_the_template_itself_renders_instead_of_failing():
+    """Found by the hostile run: GET /plans/{plan_id} with the braces as the id was a 500 (KeyError) while
+    translating "plan {plan_id} does not exist"."""
+    import plan_service.messages  # noqa: F401 - its catalogue
+    from kinerja_shared import i18n
+
+    assert i18n.t("plan {plan_id} does not exist", "id") == "rencana (SKP) {plan_id} tidak ada"

@@ -13,6 +13,8 @@ MESSAGES = [
      "allows internal receivers)", "{host} mengarah ke {address}, {reason}: webhook hanya dikirim ke alamat publik "
      "({setting} mengizinkan penerima internal)"),
     ("target_metadata", "a cloud metadata address", "alamat metadata cloud"),
+    ("target_metadata_name", "{host} is the name of a cloud metadata service: webhooks go to public addresses only",
+     "{host} adalah nama layanan metadata cloud: webhook hanya dikirim ke alamat publik"),
     ("target_inner", "a {kind} address ({inner} inside IPv6)", "alamat {kind} ({inner} di dalam IPv6)"),
     ("target_kind", "a {kind} address", "alamat {kind}"),
     ("kind_private", "private", "privat"),

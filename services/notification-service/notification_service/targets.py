@@ -38,6 +38,9 @@ METADATA = frozenset(ipaddress.ip_address(a) for a in (
     "100.100.100.200",  # Alibaba Cloud
 ))
 SHARED = ipaddress.ip_network("100.64.0.0/10")
+# Names of cloud metadata services: refused even before they resolve (they resolve only inside the cloud).
+METADATA_NAMES = frozenset(("metadata.google.internal", "metadata.goog", "metadata", "instance-data",
+                            "instance-data.ec2.internal", "metadata.azure.com", "metadata.tencentyun.com"))
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 HOST_NAME = re.compile(rf"(?:\*\.)?{_LABEL}(?:\.{_LABEL})*")
@@ -177,6 +180,8 @@ def check_registration(url: str, allow: AllowList) -> None:
 
     A name that does not resolve (yet) is accepted: every delivery checks it again."""
     host, _port = _host_port(url)
+    if host.lower().rstrip(".") in METADATA_NAMES:
+        raise TargetRefused(f"{host} is the name of a cloud metadata service: webhooks go to public addresses only")
     if allow.allows_host(host) and not _is_literal(host):
         return  # an allowed name: nothing to check before it is used (metadata addresses are refused at delivery)
     try:

@@ -29,6 +29,7 @@ REFUSED = [
     ("http://[fe80::1]/x", "link-local"),
     ("http://169.254.10.10/x", "link-local"),
     ("http://169.254.169.254/latest/meta-data/", "metadata"),
+    ("http://metadata.google.internal/computeMetadata/v1/", "metadata"),  # refused by name: it resolves in the cloud only
     ("http://[fd00:ec2::254]/latest/meta-data/", "metadata"),
     ("http://224.0.0.1/x", "multicast"),
     ("http://[ff02::1]/x", "multicast"),
