@@ -29,7 +29,6 @@ REFUSED = [
     ("http://[fe80::1]/x", "link-local"),
     ("http://169.254.10.10/x", "link-local"),
     ("http://169.254.169.254/latest/meta-data/", "metadata"),
-    ("http://metadata.google.internal/computeMetadata/v1/", "metadata"),  # refused by name: it resolves in the cloud only
     ("http://[fd00:ec2::254]/latest/meta-data/", "metadata"),
     ("http://224.0.0.1/x", "multicast"),
     ("http://[ff02::1]/x", "multicast"),
@@ -66,6 +65,8 @@ def test_registration_refuses_internal_addresses(hooks):
     for url, kind in REFUSED:
         message = _refused_url(_post(hooks, url))
         assert kind in message and "NOTIFICATION_WEBHOOK_ALLOWED_HOSTS" in message, (url, message)
+    # a metadata service's name is refused by name (it resolves only inside the cloud; no allow-list lets it in)
+    assert "metadata" in _refused_url(_post(hooks, "http://metadata.google.internal/computeMetadata/v1/"))
     assert hooks.scalar("SELECT count(*) FROM webhook_subscriptions") == 0
 
 
