@@ -79,10 +79,24 @@ class Config:
             raise SystemExit("GATEWAY_THREADS and GATEWAY_UPSTREAM_TIMEOUT must be positive")
 
 
-def problem(start_response, status: int, title: str, detail: str):
-    body = json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail}).encode()
+TITLES_ID = {"Not Found": "Tidak ditemukan", "Bad Gateway": "Gateway bermasalah",
+             "Method Not Allowed": "Metode tidak diizinkan", "Validation failed": "Validasi gagal"}
+
+
+def language(environ) -> str:
+    """The gateway's own problems speak the console's language, Bahasa Indonesia, unless the client's first
+    choice is English (as nginx.conf's $kinerja_lang; the services negotiate fully, kinerja_shared.i18n)."""
+    first = (environ.get("HTTP_ACCEPT_LANGUAGE") or "").split(",")[0].strip().lower()
+    return "en" if first.startswith("en") else "id"
+
+
+def problem(environ, start_response, status: int, title: str, detail: str, detail_id: str, **extra):
+    lang = language(environ)
+    body = json.dumps({"type": "about:blank", "title": title if lang == "en" else TITLES_ID.get(title, title),
+                       "status": status, "detail": detail if lang == "en" else detail_id, **extra}).encode()
     start_response(f"{status} {http.client.responses.get(status, '')}",
-                   [("Content-Type", "application/problem+json"), ("Content-Length", str(len(body)))])
+                   [("Content-Type", "application/problem+json"), ("Content-Length", str(len(body))),
+                    ("Content-Language", lang), ("Vary", "Accept-Language"), ("X-Content-Type-Options", "nosniff")])
     return [body]
 
 
@@ -106,12 +120,14 @@ class Gateway:
             prefix = path.split("/")[3]
             service = self.prefixes.get(prefix)
             if service is None:
-                return problem(start_response, 404, "Not Found", f"no service serves /api/v1/{prefix}")
+                return problem(environ, start_response, 404, "Not Found", f"no service serves /api/v1/{prefix}",
+                               f"tidak ada layanan yang melayani /api/v1/{prefix}")
             return self.forward(environ, start_response, service, path)
         if path.startswith("/svc/"):
             _, _, service, *rest = path.split("/", 3)
             if service not in ROUTES:
-                return problem(start_response, 404, "Not Found", f"unknown service {service!r}; known: {', '.join(ROUTES)}")
+                return problem(environ, start_response, 404, "Not Found", f"unknown service {service!r}; known: {', '.join(ROUTES)}",
+                               f"layanan {service!r} tidak dikenal; yang dikenal: {', '.join(ROUTES)}")
             return self.forward(environ, start_response, service, "/" + (rest[0] if rest else ""))
         if path.startswith("/dev/"):
             return self.dev(environ, start_response, path)
@@ -145,7 +161,8 @@ class Gateway:
             response = connection.getresponse()
         except OSError as exc:
             connection.close()
-            return problem(start_response, 502, "Bad Gateway", f"{service} did not answer: {exc}")
+            return problem(environ, start_response, 502, "Bad Gateway", f"{service} did not answer; try again shortly",
+                           f"{service} tidak menjawab; coba lagi sebentar lagi")
         out = [(k, v) for k, v in response.getheaders() if k.lower() not in HOP_BY_HOP]
         if response.getheader("Content-Length") and not response.chunked:
             out.append(("Content-Length", response.getheader("Content-Length")))
@@ -171,7 +188,8 @@ class Gateway:
 
     def dev(self, environ, start_response, path: str):
         if not self.config.dev_signin:
-            return problem(start_response, 404, "Not Found", "development sign-in is off (KINERJA_DEV_SIGNIN)")
+            return problem(environ, start_response, 404, "Not Found", "development sign-in is off (KINERJA_DEV_SIGNIN)",
+                           "masuk untuk pengembangan tidak aktif (KINERJA_DEV_SIGNIN)")
         users = demo_users()
         if path == "/dev/users" and environ["REQUEST_METHOD"] == "GET":
             return json_answer(start_response, {"items": [{"role": role, **user} for role, user in users.items()]})
@@ -183,29 +201,31 @@ class Gateway:
                 nip = None
             user = next((u for u in users.values() if u["nip"] == nip), None)
             if user is None:
-                body = json.dumps({"type": "about:blank", "title": "Validation failed", "status": 422,
-                                   "detail": "nip: not one of the demo users",
-                                   "errors": [{"field": "nip", "message": "not one of the demo users (GET /dev/users)"}]})
-                start_response("422 Unprocessable Entity", [("Content-Type", "application/problem+json")])
-                return [body.encode()]
+                english = language(environ) == "en"
+                message = ("not one of the demo users (GET /dev/users)" if english
+                           else "bukan salah satu pengguna demo (GET /dev/users)")
+                return problem(environ, start_response, 422, "Validation failed", "nip: not one of the demo users",
+                               "NIP: bukan salah satu pengguna demo", errors=[{"field": "nip", "message": message}])
             from kinerja_shared.auth import mint_token
             from kinerja_shared.config import Settings
 
             settings = Settings.from_env("gateway", dict(self.config.env))
             token = mint_token(settings, sub=user["nip"], name=user["name"], unit=user["unit"], roles=user["roles"])
             return json_answer(start_response, {"token": token, **user})
-        return problem(start_response, 404, "Not Found", "GET /dev/users or POST /dev/token")
+        return problem(environ, start_response, 404, "Not Found", "GET /dev/users or POST /dev/token",
+                       "GET /dev/users atau POST /dev/token")
 
     # -- the web console -----------------------------------------------------------------------------
 
     def static(self, environ, start_response, path: str):
         if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
-            return problem(start_response, 405, "Method Not Allowed", "static files are read-only")
+            return problem(environ, start_response, 405, "Method Not Allowed", "static files are read-only",
+                           "berkas statis hanya bisa dibaca")
         relative = urllib.parse.unquote(path).lstrip("/") or "index.html"
         file = (self.config.web_root / relative).resolve()
         if self.config.web_root not in file.parents or not file.is_file() or "node_modules" in file.parts \
                 or any(part.startswith(".") for part in file.relative_to(self.config.web_root).parts):
-            return problem(start_response, 404, "Not Found", f"no file {path}")
+            return problem(environ, start_response, 404, "Not Found", f"no file {path}", f"tidak ada berkas {path}")
         stat = file.stat()
         etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
         headers = [("ETag", etag), ("Cache-Control", "no-cache"), ("X-Content-Type-Options", "nosniff")]

@@ -240,6 +240,10 @@ def test_unknown_and_lookalike_api_paths_are_problems_not_the_console(gateway):
     paths = ("/api/v1/salaries", "/api/v1/plansx", "/api/v1/plans-archive/1", "/api/v2/plans", "/api/")
     for path in paths:
         problem(gateway.get(path), 404)
+    assert problem(gateway.get("/api/v1/salaries"), 404)["title"] == "Tidak ditemukan"
+    english = gateway.get("/api/v1/salaries", headers={"Accept-Language": "en-US,en;q=0.9,id;q=0.5"})
+    assert problem(english, 404)["title"] == "Not Found" and english.headers["Content-Language"] == "en"
+    assert english.headers["X-Content-Type-Options"] == "nosniff"
     asked = [p for u in gateway.upstreams.values() for p in u.paths]
     assert not set(paths) & set(asked), "no service is asked (the stand-ins answer 200 to anything)"
 
@@ -281,8 +285,12 @@ def test_a_service_s_own_errors_pass_and_an_unreachable_one_is_a_problem(gateway
     try:
         down = Gateway(folder, {**gateway.upstreams, "evaluation-service": Unreachable()})
         try:
-            answer = down.get("/api/v1/evaluations?limit=1")
+            answer = down.get("/api/v1/evaluations?limit=1", headers={"Accept-Language": "en"})
             assert "did not answer" in problem(answer, 502)["detail"] and answer.headers["Retry-After"] == "5"
+            assert answer.headers["Content-Language"] == "en"
+            answer = down.get("/api/v1/evaluations?limit=1")  # the console's language unless English is asked for
+            assert "tidak menjawab" in problem(answer, 502)["detail"] and answer.headers["Content-Language"] == "id"
+            assert answer.headers["X-Content-Type-Options"] == "nosniff"
             assert down.get("/api/v1/plans").json()["upstream"] == "plan-service", "the others still answer"
         finally:
             down.process.stop(timeout=10)

@@ -67,7 +67,10 @@ def test_writes_pass_with_their_body_headers_and_problems(web_system):
 
 def test_an_unknown_api_prefix_is_a_problem_not_the_console(web_system):
     answer = requests.get(f"{web_system.url}/api/v1/salaries", timeout=10)
-    assert answer.status_code == 404 and answer.json()["detail"] == "no service serves /api/v1/salaries"
+    assert answer.status_code == 404 and answer.json()["detail"] == "tidak ada layanan yang melayani /api/v1/salaries"
+    assert answer.headers["Content-Type"] == "application/problem+json" and answer.headers["Content-Language"] == "id"
+    english = requests.get(f"{web_system.url}/api/v1/salaries", headers={"Accept-Language": "en"}, timeout=10)
+    assert english.json()["detail"] == "no service serves /api/v1/salaries" and english.json()["title"] == "Not Found"
 
 
 def test_server_sent_events_pass_through_unbuffered(web_system):

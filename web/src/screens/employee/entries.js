@@ -47,7 +47,7 @@ export default async function render(root, { api, h, ui, user }) {
       items.length ? h('ul', { class: 'list', 'data-test': 'entries' }, items.map((a) => h('li', { 'data-test': 'entry', 'data-id': a.id, 'data-status': a.status },
         h('div', { class: 'head' }, h('strong', {}, `${ui.formatDate(a.date)} ${a.start_time}–${a.end_time}`), ui.statusBadge(a.status)),
         h('div', {}, a.description),
-        h('small', { class: 'muted' }, `${indicatorName(indicators, a.indicator_id)} · ${a.quantity} ${a.quantity_unit || ''}`),
+        h('small', { class: 'muted' }, `${indicatorName(indicators, a.indicator_id)} · ${a.quantity ?? '—'} ${a.quantity_unit || ''}`),
         a.evidence && a.evidence.length ? h('div', {}, h('small', {}, `Bukti dukung: ${a.evidence.length} berkas/tautan`)) : null,
         a.status === 'rejected' ? h('p', { class: 'reason', 'data-test': 'rejection-reason' }, `Alasan penolakan: ${a.verification_reason || '-'}`) : null,
         a.status === 'pending' ? h('div', { class: 'actions' }, h('button', { class: 'btn btn-danger', type: 'button', onClick: async (e) => {

@@ -20,7 +20,8 @@ export default async function render(root, { api, h, ui, user }) {
   const start = h('input', { type: 'time', required: true, value: '08:00' });
   const end = h('input', { type: 'time', required: true, value: '09:00' });
   const description = h('textarea', { required: true, maxlength: 2000, placeholder: 'Contoh: Melayani 12 pasien di poli umum' });
-  const quantity = h('input', { type: 'number', min: '0', step: 'any', required: true, value: '1', inputmode: 'decimal' });
+  // The service's bounds (kinerja_shared.numbers): 0 to 10,000 per entry (the service rounds to two decimals).
+  const quantity = h('input', { type: 'number', min: '0', max: '10000', step: 'any', required: true, value: '1', inputmode: 'decimal' });
   const unit = h('input', { type: 'text', maxlength: 50, placeholder: 'pasien, laporan, dokumen…' });
   const camera = h('input', { type: 'file', accept: 'image/*', capture: 'environment' });
   const file = h('input', { type: 'file', accept: 'image/*,application/pdf' });
@@ -39,7 +40,7 @@ export default async function render(root, { api, h, ui, user }) {
     if (!date.value) errors.push({ field: 'date', message: 'isi tanggal kegiatan' });
     if (!start.value || !end.value || end.value <= start.value) errors.push({ field: 'end_time', message: 'jam selesai harus setelah jam mulai' });
     if (!description.value.trim()) errors.push({ field: 'description', message: 'tuliskan apa yang Anda kerjakan' });
-    if (quantity.value === '' || Number(quantity.value) < 0) errors.push({ field: 'quantity', message: 'isi jumlah hasil (0 atau lebih)' });
+    if (quantity.value === '' || !(Number(quantity.value) >= 0 && Number(quantity.value) <= 10000)) errors.push({ field: 'quantity', message: 'isi jumlah hasil dari 0 sampai 10.000 per catatan' });
     const evidence = camera.files[0] || file.files[0] || null;
     if (evidence && evidence.size > 10 * 1024 * 1024) errors.push({ field: 'file', message: 'berkas paling besar 10 MB' });
     if (errors.length) {

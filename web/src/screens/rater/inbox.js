@@ -131,7 +131,7 @@ async function renderEntries(box, ctx, people) {
       h('div', { class: 'check-row' }, h('input', { type: 'checkbox', id, 'data-id': a.id }),
         h('label', { for: id }, h('strong', {}, personName(people, a.nip)),
           h('div', {}, `${ui.formatDate(a.date)} ${a.start_time}–${a.end_time} · ${a.description}`),
-          h('div', { class: 'muted' }, `${a.quantity} ${a.quantity_unit || ''} · ${a.minutes} menit`))),
+          h('div', { class: 'muted' }, `${a.quantity ?? '—'} ${a.quantity_unit || ''} · ${a.minutes} menit`))),
       (a.evidence || []).length ? h('div', {}, 'Bukti dukung: ', a.evidence.map((ev, i) => [i ? ', ' : '',
         ev.url ? h('a', { href: ev.url, target: '_blank', rel: 'noopener' }, `tautan ${i + 1}`)
           : h('span', {}, `berkas ${ev.name || i + 1}`)]))
