@@ -47,6 +47,8 @@ CATALOG: dict[str, EventType] = {
     t.name: t
     for t in (
         _t("EmployeeUpserted", "plan-service", "An employee (pegawai) was created or changed in the org directory: unit path, rater, contact."),
+        _t("UnitHeadAssigned", "plan-service", "An acting head (Plt./Plh.) of a unit was assigned for a span of dates, "
+           "changed or revoked: the head's rights in that unit during the span, none after it."),
         _t("PlanSubmitted", "plan-service", "An employee submitted their performance plan (SKP) to the rater."),
         _t("PlanApproved", "plan-service", "The rater approved a plan; carries the whole approved plan."),
         _t("PlanReturned", "plan-service", "The rater returned a submitted plan to draft, with reasons."),
