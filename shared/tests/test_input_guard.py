@@ -117,6 +117,15 @@ def test_invalid_unicode_in_form_and_multipart_fields_and_file_names_is_a_4xx_na
     broken = b'--XX\r\nContent-Disposition: form-data; name="file"; filename="a\xffb.txt"\r\n\r\ndata\r\n--XX--\r\n'
     r = probe.client.post("/api/v1/notes", data=broken, headers={**h, "Content-Type": "multipart/form-data; boundary=XX"})
     assert 400 <= r.status_code < 500 and len(fields(r)) == 1
+    # an invalid UTF-8 byte inside a multipart field's value (werkzeug would decode it as U+FFFD)
+    bad_value = b'--XX\r\nContent-Disposition: form-data; name="text"\r\n\r\na\xffb\r\n--XX--\r\n'
+    r = post_raw(probe, bad_value, "multipart/form-data; boundary=XX")
+    assert r.status_code == 422 and fields(r) == ["text"]
+    assert probe.scalar("select count(*) from notes") == 0
+    # a real U+FFFD the client typed is text like any other
+    typed = '--XX\r\nContent-Disposition: form-data; name="text"\r\n\r\na\ufffdb\r\n--XX--\r\n'.encode()
+    r = post_raw(probe, typed, "multipart/form-data; boundary=XX")
+    assert r.status_code < 500 and not any("Unicode" in e["message"] for e in r.get_json().get("errors", [])), r.get_json()
 
 
 @pytest.mark.parametrize("header", ["Idempotency-Key", "If-Match", "X-Correlation-ID", "X-Request-ID", "Last-Event-ID",

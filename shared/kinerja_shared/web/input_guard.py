@@ -133,10 +133,10 @@ def reject_nul_characters():
         if raw.strip():
             strict_json_loads(raw)
     elif request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        if request.mimetype == "application/x-www-form-urlencoded":
-            raw = request.get_data(cache=True)
-            if b"%" in raw or not raw.isascii():
-                _check_pairs(raw, 422)
+        # Kept (bounded by KINERJA_MAX_BODY_BYTES) so the form is parsed from it and it can be consulted below.
+        raw = request.get_data(cache=True)
+        if request.mimetype == "application/x-www-form-urlencoded" and (b"%" in raw or not raw.isascii()):
+            _check_pairs(raw, 422)
         try:
             form, files = request.form, request.files
         except ValueError:  # StrictFormDataParser: a part header that is not UTF-8, a missing boundary
@@ -145,7 +145,9 @@ def reject_nul_characters():
             name, value = name or "", value or ""  # a malformed part may come without a name
             if NUL in name or NUL in value:
                 raise field_error(safe_name(name), "must not contain NUL characters")
-            if invalid_text(name) or invalid_text(value):
+            if invalid_text(name) or invalid_text(value) or ("\ufffd" in value and REPLACEMENT_UTF8 not in raw):
+                # werkzeug decodes a multipart field with errors="replace": a U+FFFD the body does not hold
+                # stands for an invalid UTF-8 byte
                 raise field_error(safe_name(name), INVALID_TEXT)
             if len(name) > limit or len(value) > limit:
                 raise field_error(safe_name(name), f"is longer than {limit} characters")
@@ -154,6 +156,9 @@ def reject_nul_characters():
             if NUL in filename or invalid_text(filename) or invalid_text(name or ""):
                 raise field_error(safe_name(name or ""), "has a file name that is not valid Unicode text "
                                                          "(an invalid UTF-8 byte, a lone surrogate or a non-character)")
+
+
+REPLACEMENT_UTF8 = "\ufffd".encode()
 
 
 class StrictFormDataParser(FormDataParser):
