@@ -420,7 +420,10 @@ def import_directory(args):
     list); otherwise everything is written in one transaction: an upsert by NIP and unit id, so
     importing the same file again changes nothing. Each created or changed employee publishes
     EmployeeUpserted; transfers and rater changes are recorded with their effective date and
-    act on the plans as with PUT /employees/{nip}.
+    act on the plans as with PUT /employees/{nip}. A JSON file may carry an ``acting_heads`` section
+    (unit_id, nip, kind, valid_from, valid_to, decree_number, reason), checked like POST
+    /units/{unit_id}/acting-heads and matched by unit, NIP, kind and first day (each created or
+    changed one publishes UnitHeadAssigned).
     """
     require_admin("import the org directory")
     data, filename, content_type = _import_payload()

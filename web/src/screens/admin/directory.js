@@ -96,7 +96,8 @@ export default async function render(root, ctx) {
       + 'Langkah 3: bila tidak ada kesalahan, "Impor sekarang". Mengimpor berkas yang sama dua kali tidak mengubah apa pun.'),
     h('div', { class: 'card' },
       ui.field('import-file', 'Berkas (CSV atau JSON)', file),
-      ui.field('import-text', 'Atau tempel isi berkas', text, 'Kolom CSV: nip, nama, jabatan, unit_id, nip_atasan, email, … (koma, titik koma, atau tab).'),
+      ui.field('import-text', 'Atau tempel isi berkas', text, 'Kolom CSV: nip, nama, jabatan, unit_id, nip_atasan, email, jenjang (PT, MU, MA, UT, PM, TR, MH, PY), … (koma, titik koma, atau tab). '
+        + 'Plt./Plh. hanya lewat JSON (bagian "acting_heads") atau bagian di bawah.'),
       h('div', { class: 'row' }, ui.field('import-effective', 'Tanggal berlaku mutasi (opsional)', effective),
         ui.field('import-reason', 'Alasan (dicatat di jejak audit)', reason)),
       h('div', { class: 'actions' }, dry, importNow)),
