@@ -6,7 +6,7 @@ one plan in force per employee and year).
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from plan_service.domain import BEHAVIOUR_VALUES
@@ -20,6 +20,15 @@ SCRATCH = YEAR + 1
 E = seeds.EMPLOYEE
 PLANS = "/api/v1/plans"
 TEMPLATES = "/api/v1/plan-templates"
+ACTING = "198808082014011011"  # of OTHER_UNIT; Plh. of dinas from today (the matrix org's only acting head)
+TODAY = datetime.now(ZoneInfo("Asia/Jakarta")).date()
+# Callers beside the table's columns, each with the column whose answers they must get (test_access_matrix.py):
+# headship comes from the directory (units.head_nip and acting heads), never from a token's claims.
+EXTRA_RELATIONS = {  # name -> (NIP, roles, unit claim, the column)
+    "acting_head": (ACTING, ("employee",), None, "head_in"),                       # Plh. of dinas, plain token
+    "claimed_head": (seeds.OTHER_SUP, ("unit_head",), "dinas", "other_supervisor"),  # the token claims dinas
+    "stale_head": (seeds.OUTSIDER, ("unit_head",), "dinas", "head_out"),             # dinas' claim after a transfer
+}
 
 
 def env(workdir) -> dict:
@@ -39,12 +48,36 @@ def template_body(m: Matrix) -> dict:
 
 
 def setup(m: Matrix) -> None:
-    """The org by the directory import; self's plan of this year, approved, with a pending amendment; a template."""
+    """The org by the directory import, with ACTING Plh. of dinas from today; self's plan of this year, approved,
+    with a pending amendment; a template; a future Plt. of bidang (no rights today) for the acting-head reads."""
     m.as_("admin", "POST", "/api/v1/directory/imports?dry_run=false", json=seeds.matrix_directory())
+    m.as_("admin", "PUT", f"/api/v1/employees/{ACTING}", json={"name": "Plh. Kepala Dinas", "unit_id": seeds.OTHER_UNIT,
+                                                                 "position": "Sekretaris"})
+    m.as_("admin", "POST", "/api/v1/units/dinas/acting-heads", 201,
+          json={"nip": ACTING, "kind": "plh", "valid_from": TODAY.isoformat(), "decree_number": "800/1/2026"})
     plan = approved(m, YEAR)
     amendment = m.as_("self", "POST", f"{PLANS}/{plan}/amendments", 201, json={**content(20), "reason": "Revisi target"})["id"]
+    assignment = m.as_("admin", "POST", f"/api/v1/units/{seeds.UNIT}/acting-heads", 201, json=future_acting())["id"]
     m.params.update(plan_id=plan, amendment_id=amendment, revision=1, unit_id=seeds.UNIT, nip=E, year=YEAR,
-                    template_id=template(m))
+                    template_id=template(m), assignment_id=assignment)
+
+
+def future_acting(m: Matrix | None = None) -> dict:
+    """A Plt. of ACTING that starts in 200 days: no rights today, so no relation of the table changes."""
+    return {"nip": ACTING, "kind": "plt", "valid_from": (TODAY + timedelta(days=200)).isoformat(),
+            "valid_to": (TODAY + timedelta(days=210)).isoformat()}
+
+
+def fresh_unit(m: Matrix) -> str:
+    unit = f"sementara{m.n()}"
+    m.as_("admin", "PUT", f"/api/v1/units/{unit}", json={"name": "Seksi Sementara", "parent_id": seeds.OTHER_UNIT})
+    return unit
+
+
+def fresh_assignment(m: Matrix) -> dict:
+    unit = fresh_unit(m)
+    return {"unit_id": unit, "assignment_id": m.as_("admin", "POST", f"/api/v1/units/{unit}/acting-heads", 201,
+                                                    json=future_acting())["id"]}
 
 
 def template(m: Matrix) -> str:
@@ -96,6 +129,10 @@ listing(CASES, "GET /api/v1/units", "?limit=200", row="unit_id")
 case(CASES, "GET /api/v1/units/tree")(lambda m, rel: Call(
     "GET", "/api/v1/units/tree?root=dinas", listed=lambda body: seeds.UNIT in {u["id"] for u in body["items"][0]["children"]}))
 on_fresh(CASES, "PUT /api/v1/units/{unit_id}", lambda m: {"name": f"Bidang Pelayanan {m.n()}", "parent_id": "dinas"})
+on_fresh(CASES, "POST /api/v1/units/{unit_id}/acting-heads", future_acting, unit_id=fresh_unit)
+on_fresh(CASES, "PATCH /api/v1/units/{unit_id}/acting-heads/{assignment_id}", lambda m: {"decree_number": f"800/{m.n()}/2026"},
+         ids=fresh_assignment)
+on_fresh(CASES, "DELETE /api/v1/units/{unit_id}/acting-heads/{assignment_id}", ids=fresh_assignment)
 listing(CASES, "GET /api/v1/employees", "?unit_id={unit_id}", key="nip", row="nip")
 on_fresh(CASES, "PUT /api/v1/employees/{nip}", lambda m: {"name": "Andi Pratama", "unit_id": seeds.UNIT, "rater_nip": seeds.RATER,
                                                           "position": f"Analis {m.n()}"})

@@ -82,6 +82,23 @@ def test_the_rater_and_the_head_are_known_from_the_services_data_not_from_token_
     assert not wrong, "\n".join(wrong)
 
 
+@pytest.mark.parametrize("name", [n for n, (_, cases) in SERVICES.items() if getattr(cases, "EXTRA_RELATIONS", None)])
+def test_acting_heads_and_claimed_headships_get_what_the_directory_gives(matrices, name):
+    """Every cell again for the callers a service's cases add beside the columns (EXTRA_RELATIONS): an
+    acting head gets what the head gets; a token claiming a headship the directory does not give (or
+    no longer gives, after a transfer) gets what the same person gets without the claim."""
+    m = matrices(name)
+    extra = SERVICES[name][1].EXTRA_RELATIONS
+    wrong = []
+    for row in (r for r in ROWS if r.service == name):
+        for relation, (nip, roles, unit, like) in extra.items():
+            with m.acting(like, nip, *roles, unit=unit):
+                got = m.cell(row, like)
+            if got != row.expected[like]:
+                wrong.append(f"{row.op} as {relation}: expected {row.expected[like]} (as {like}), got {got}")
+    assert not wrong, "\n".join(wrong)
+
+
 @pytest.mark.parametrize("name", list(SERVICES))
 def test_the_table_names_every_operation_of_the_document_and_nothing_else(name):
     spec, cases = SERVICES[name]

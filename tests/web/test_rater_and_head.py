@@ -64,6 +64,12 @@ def test_the_admin_checks_a_directory_import_before_importing_it(web_system):
     assert web_system.api("GET", "/api/v1/employees/12345", "admin").status_code in (404, 422)
     # The DLQ screen read every service's dead-letter status through the gateway: nothing waits.
     assert seen["waiting"] == [0, 0, 0, 0]
+    # The acting head assigned on the screen, then revoked with If-Match: the row stays, revoked, version 2.
+    assert seen["acting"]["actingToday"] == "true" and seen["acting"]["after"] == "revoked"
+    items = web_system.api("GET", "/api/v1/units/dinkes-yankes/acting-heads", "admin").json()["items"]
+    assert [(a["nip"], a["kind"], a["valid_from"], a["valid_to"], a["decree_number"], a["status"], a["version"])
+            for a in items] == [(NEW_NIP, "plh", seen["acting"]["today"], seen["acting"]["until"], "800/77/BKPSDM/2026",
+                                 "revoked", 2)]
 
 
 def test_the_help_screens_say_what_the_evaluation_service_decides(web_system):

@@ -9,6 +9,8 @@ const FIELD_NAMES = {
   realisation: 'Realisasi', feedback: 'Umpan balik', assessment: 'Penilaian', text: 'Isi', predicate: 'Predikat',
   override_reason: 'Alasan pengecualian', period_id: 'Periode', unit_id: 'Unit kerja', name: 'Nama', email: 'E-mel',
   'Idempotency-Key': 'Kunci pengiriman', 'If-Match': 'Versi data',
+  kind: 'Jenis', valid_from: 'Berlaku mulai', valid_to: 'Berlaku sampai', decree_number: 'Nomor surat perintah',
+  functional_level: 'Jenjang jabatan fungsional',
 };
 
 // A table that may scroll sideways on a phone: focusable, so keyboard users can scroll it too (WCAG 2.1.1).

@@ -1,6 +1,7 @@
 // The admin imports the directory through the UI: a dry run of a file with a bad row reports the row
 // by its line and allows no import; the corrected file checks clean and is imported. Then the DLQ
-// screen answers for all four services. Prints what it did; pytest checks the directory.
+// screen answers for all four services. Between them, the new employee is made Plh. of their unit
+// and revoked on the same screen. Prints what it did; pytest checks the directory.
 import { run, newPage, signIn, go, screenshots, check, noPageErrors, DESKTOP } from './lib.mjs';
 import { noLeakedNulls } from './roles_lib.mjs';
 
@@ -31,11 +32,30 @@ await run(async (browser) => {
   const applied = await page.locator('[data-test="import-applied"]').innerText();
   await noLeakedNulls(page);
 
+  // The newly imported employee stands in as Plh. of their unit for a week, then is revoked (If-Match).
+  await page.fill('[data-test="acting-unit"]', 'dinkes-yankes');
+  await page.click('[data-test="acting-show"]');
+  await page.waitForSelector('[data-test="acting-list"] .empty, [data-test="acting-table"]');
+  await page.fill('[data-test="acting-nip"]', NEW_NIP);
+  await page.selectOption('[data-test="acting-kind"]', 'plh');
+  const today = await page.inputValue('[data-test="acting-from"]');
+  const week = new Date(Date.parse(`${today}T00:00:00Z`) + 6 * 86400000).toISOString().slice(0, 10);
+  await page.fill('[data-test="acting-to"]', week);
+  await page.fill('[data-test="acting-decree"]', '800/77/BKPSDM/2026');
+  await page.click('[data-test="acting-add"]');
+  const row = `[data-test="acting-row"][data-nip="${NEW_NIP}"]`;
+  await page.waitForSelector(`${row}[data-status="active"]`);
+  const actingToday = await page.getAttribute(row, 'data-today');
+  await page.click(`${row} [data-test="acting-revoke"]`);
+  await page.waitForSelector(`${row}[data-status="revoked"]`);
+  const acting = { today, until: week, actingToday, after: await page.getAttribute(row, 'data-status') };
+  await noLeakedNulls(page);
+
   await go(page, 'admin/dlq');
   await page.waitForSelector('[data-test="dlq-service"] [data-test="dlq-summary"]');
   await page.waitForFunction(() => document.querySelectorAll('[data-test="dlq-summary"]').length === 4);
   await noLeakedNulls(page);
   const waiting = await page.locator('[data-test="dlq-summary"]').evaluateAll((els) => els.map((e) => Number(e.dataset.waiting)));
   noPageErrors(page);
-  return { errorLines, verdict, applied, waiting };
+  return { errorLines, verdict, applied, waiting, acting };
 });

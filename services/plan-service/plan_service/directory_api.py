@@ -14,13 +14,13 @@ from sqlalchemy import func, or_, select
 from kinerja_shared.web.app_factory import current_principal, runtime
 from kinerja_shared.web.etag import etag_for, if_match_documented, require_if_match
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
-from kinerja_shared.web.problems import NotFound, Problem, field_error
+from kinerja_shared.web.problems import Conflict, NotFound, Problem, field_error
 
 from . import domain, importer, store
 from .config import current_config
-from .models import employees
+from .models import acting_heads, employees
 from .models import units as units_tbl
-from .schemas import (EmployeeHistory, EmployeeIn, EmployeeOut, EmployeePage, EmployeeQuery, ImportQuery, ImportReport,
+from .schemas import (ActingHeadIn, ActingHeadList, ActingHeadOut, ActingHeadPatch, RevokeQuery, EmployeeHistory, EmployeeIn, EmployeeOut, EmployeePage, EmployeeQuery, ImportQuery, ImportReport,
                       UnitIn, UnitOut, UnitPage, UnitQuery, UnitTree, UnitTreeQuery)
 from .web import errors, require_admin, violations
 
@@ -127,6 +127,133 @@ def put_unit(body, unit_id):
     return dict(row._mapping)
 
 
+# -- acting heads (Plt., Plh.) ---------------------------------------------------------------------
+
+def _unit_or_404(conn, unit_id: str, *, lock: bool = False):
+    row = store.lock_unit(conn, unit_id) if lock else conn.execute(select(units_tbl).where(units_tbl.c.id == unit_id)).first()
+    if row is None:
+        raise NotFound(f"unit {unit_id} does not exist")
+    return row
+
+
+def _assignment_or_404(conn, unit_id: str, assignment_id: str):
+    row = conn.execute(select(acting_heads).where(acting_heads.c.id == assignment_id,
+                                                  acting_heads.c.unit_id == unit_id)).first()
+    if row is None:
+        raise NotFound(f"unit {unit_id} has no acting head {assignment_id}")
+    return row
+
+
+def _acting_out(conn, row) -> dict:
+    name = conn.execute(select(employees.c.name).where(employees.c.nip == row.nip)).scalar()
+    return {**dict(row._mapping), "name": name, "acting_today": domain.acting_on(row, current_config().today())}
+
+
+def _acting_check(conn, unit, new: dict, *, exclude: str | None = None) -> None:
+    """422 naming the field when ``new`` breaks a rule (span, employee, Plt./Plh., overlap)."""
+    problems = domain.acting_span_problems(new["valid_from"], new.get("valid_to"), current_config().today())
+    if not problems:
+        person = conn.execute(select(employees.c.active).where(employees.c.nip == new["nip"])).first()
+        others = [a for a in store.active_assignments(conn, {unit.id}) if a["id"] != exclude]
+        problems = domain.acting_problems({**new, "unit_id": unit.id}, unit_head=unit.head_nip,
+                                          employee=dict(person._mapping) if person else None, others=others)
+    if problems:
+        raise violations(problems)
+
+
+@units_blp.route("/<unit_id>/acting-heads")
+@units_blp.response(200, ActingHeadList)
+@errors(units_blp, (404, "No such unit"))
+def list_acting_heads(unit_id):
+    """The unit's acting heads (Plt., Plh.), past, present and future, revoked ones included, by first day."""
+    with runtime().engine.connect() as conn:
+        _unit_or_404(conn, unit_id)
+        rows = conn.execute(select(acting_heads).where(acting_heads.c.unit_id == unit_id)
+                            .order_by(acting_heads.c.valid_from, acting_heads.c.id)).all()
+        return {"items": [_acting_out(conn, r) for r in rows]}
+
+
+@units_blp.route("/<unit_id>/acting-heads", methods=["POST"])
+@units_blp.arguments(ActingHeadIn)
+@units_blp.response(201, ActingHeadOut)
+@errors(units_blp, (404, "No such unit"),
+        (422, "Unknown or inactive employee, a bad span, a Plt. of a unit with a definitive head, or an overlap"))
+def create_acting_head(body, unit_id):
+    """Assign an acting head (admin): *Plt.* of a vacant post or *Plh.* while the head is away, from
+    ``valid_from`` to ``valid_to`` (both included; null: until revoked). During the span the employee
+    has the head's rights in the unit and every unit below it, and none after it. One unit has at
+    most one active acting head on any day. Audited; publishes UnitHeadAssigned (version 1)."""
+    require_admin()
+    with runtime().engine.begin() as conn:
+        unit = _unit_or_404(conn, unit_id, lock=True)
+        _acting_check(conn, unit, body)
+        row = store.save_acting(conn, current_principal(), None, {**body, "unit_id": unit_id}, action="created",
+                                reason=body.get("reason"))
+        out = _acting_out(conn, row)
+    return out, 201, {"ETag": etag_for(row.id, row.version),
+                      "Location": f"/api/v1/units/{unit_id}/acting-heads/{row.id}"}
+
+
+@units_blp.route("/<unit_id>/acting-heads/<assignment_id>")
+@units_blp.response(200, ActingHeadOut)
+@errors(units_blp, (404, "No such unit or assignment"))
+def get_acting_head(unit_id, assignment_id):
+    """One acting head of the unit (ETag: the version, for If-Match on PATCH and DELETE)."""
+    with runtime().engine.connect() as conn:
+        row = _assignment_or_404(conn, unit_id, assignment_id)
+        return _acting_out(conn, row), 200, {"ETag": etag_for(row.id, row.version)}
+
+
+@units_blp.route("/<unit_id>/acting-heads/<assignment_id>", methods=["PATCH"])
+@units_blp.arguments(ActingHeadPatch)
+@units_blp.response(200, ActingHeadOut)
+@errors(units_blp, (404, "No such unit or assignment"), (409, "The assignment is revoked"),
+        (422, "A bad span, a Plt. of a unit with a definitive head, or an overlap"))
+@if_match_documented(units_blp)
+def patch_acting_head(body, unit_id, assignment_id):
+    """Change an acting head's kind, span, decree or reason (admin; the person is fixed: another person
+    is another assignment). The same rules as on creation; audited; publishes UnitHeadAssigned with
+    the next version."""
+    require_admin()
+    with runtime().engine.begin() as conn:
+        unit = _unit_or_404(conn, unit_id, lock=True)
+        before = _assignment_or_404(conn, unit_id, assignment_id)
+        require_if_match(assignment_id, before.version)
+        if before.status != domain.ACTIVE:
+            raise Conflict(f"acting head {assignment_id} is revoked; assign a new one", current_status=before.status)
+        after = {**dict(before._mapping), **body}
+        if all(after[k] == getattr(before, k) for k in body):
+            row = before
+        else:
+            _acting_check(conn, unit, after, exclude=assignment_id)
+            row = store.save_acting(conn, current_principal(), dict(before._mapping), after, action="updated",
+                                    reason=body.get("reason", before.reason))
+        out = _acting_out(conn, row)
+    return out, 200, {"ETag": etag_for(row.id, row.version)}
+
+
+@units_blp.route("/<unit_id>/acting-heads/<assignment_id>", methods=["DELETE"])
+@units_blp.arguments(RevokeQuery, location="query")
+@units_blp.response(200, ActingHeadOut)
+@errors(units_blp, (404, "No such unit or assignment"), (409, "Already revoked"))
+@if_match_documented(units_blp)
+def revoke_acting_head(args, unit_id, assignment_id):
+    """Revoke an acting head (admin): from now on the assignment gives no rights. The row stays, with
+    status ``revoked`` (the history of who acted when); audited with ``reason``; publishes
+    UnitHeadAssigned with status revoked and the next version."""
+    require_admin()
+    with runtime().engine.begin() as conn:
+        _unit_or_404(conn, unit_id, lock=True)
+        before = _assignment_or_404(conn, unit_id, assignment_id)
+        require_if_match(assignment_id, before.version)
+        if before.status != domain.ACTIVE:
+            raise Conflict(f"acting head {assignment_id} is revoked already", current_status=before.status)
+        row = store.save_acting(conn, current_principal(), dict(before._mapping), {}, action="revoked",
+                                reason=args.get("reason"))
+        out = _acting_out(conn, row)
+    return out, 200, {"ETag": etag_for(row.id, row.version)}
+
+
 # -- employees -----------------------------------------------------------------------------------
 
 @employees_blp.route("")
@@ -183,12 +310,18 @@ def _rater_chains(conn, nips: set[str]) -> dict[str, str | None]:
     return links
 
 
-def _check_employees(conn, parsed: importer.Parsed, *, default_effective, today) -> importer.ImportPlan:
-    """importer.check against the stored directory, rater chains included (cycles through stored employees)."""
+def _check_employees(conn, parsed: importer.Parsed, *, default_effective, today, lock: bool = False) -> importer.ImportPlan:
+    """importer.check against the stored directory, rater chains included (cycles through stored employees),
+    and the stored acting heads of the units the file's acting heads name (``lock``: those units locked)."""
     nips = importer.referenced_nips(parsed)
+    acting_units = {r.values["unit_id"].strip() for r in parsed.acting_heads if isinstance(r.values.get("unit_id"), str)}
+    if lock:
+        for unit_id in sorted(acting_units):
+            store.lock_unit(conn, unit_id)
     return importer.check(parsed, existing_units=store.existing_units(conn),
                           existing_employees=store.existing_employees(conn, nips), default_effective=default_effective,
-                          today=today, stored_raters=_rater_chains(conn, nips))
+                          today=today, stored_raters=_rater_chains(conn, nips),
+                          stored_acting=store.active_assignments(conn, acting_units))
 
 
 @employees_blp.route("/<nip>", methods=["PUT"])
@@ -242,13 +375,15 @@ def employee_history(nip):
 IMPORT_BODY = {
     "required": True,
     "description": "The HR master's export: a multipart upload (field ``file``, CSV or JSON), a JSON body "
-                   '({"units": [...], "employees": [...]} or a list of employees), or a text/csv body.',
+                   '({"units": [...], "employees": [...], "acting_heads": [...]} or a list of employees), or a text/csv body.',
     "content": {
         "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
             "file": {"type": "string", "format": "binary", "description": "CSV (one employee per row) or JSON"}}}},
         "application/json": {"schema": {"type": "object", "properties": {
             "units": {"type": "array", "items": {"type": "object", "description": "id, name, parent_id, head_nip"}},
-            "employees": {"type": "array", "items": {"type": "object", "description": ", ".join(importer.EMPLOYEE_COLUMNS)}}}}},
+            "employees": {"type": "array", "items": {"type": "object", "description": ", ".join(importer.EMPLOYEE_COLUMNS)}},
+            "acting_heads": {"type": "array", "items": {"type": "object", "description": "acting heads (Plt., Plh.): "
+                                                        + ", ".join(importer.ACTING_COLUMNS)}}}}},
         "text/csv": {"schema": {"type": "string", "description": "Header line: " + ",".join(importer.EMPLOYEE_COLUMNS)
                                                                     + " (optional: unit_name, parent_unit_id)"}},
     },
@@ -285,7 +420,10 @@ def import_directory(args):
     list); otherwise everything is written in one transaction: an upsert by NIP and unit id, so
     importing the same file again changes nothing. Each created or changed employee publishes
     EmployeeUpserted; transfers and rater changes are recorded with their effective date and
-    act on the plans as with PUT /employees/{nip}.
+    act on the plans as with PUT /employees/{nip}. A JSON file may carry an ``acting_heads`` section
+    (unit_id, nip, kind, valid_from, valid_to, decree_number, reason), checked like POST
+    /units/{unit_id}/acting-heads and matched by unit, NIP, kind and first day (each created or
+    changed one publishes UnitHeadAssigned).
     """
     require_admin("import the org directory")
     data, filename, content_type = _import_payload()
@@ -293,21 +431,24 @@ def import_directory(args):
         parsed = importer.parse(data, filename=filename, content_type=content_type)
     except importer.ImportFileError as exc:
         raise field_error(exc.field, exc.message) from None
-    if not parsed.units and not parsed.employees and not parsed.errors:
+    if not parsed.units and not parsed.employees and not parsed.acting_heads and not parsed.errors:
         raise field_error("file", "holds no units and no employees")
     cfg = current_config()
     today = cfg.today()
     dry_run = args["dry_run"]
     engine = runtime().engine
     with (engine.connect() if dry_run else engine.begin()) as conn:
-        plan = _check_employees(conn, parsed, default_effective=args["effective_date"] or today, today=today)
+        plan = _check_employees(conn, parsed, default_effective=args["effective_date"] or today, today=today,
+                                lock=not dry_run)
         report = {
             "dry_run": dry_run, "applied": False, "valid": not plan.errors, "format": parsed.format,
             "summary": plan.summary(), "errors": [e.as_dict() for e in plan.errors],
             "changes": [{"section": "units", "key": u.id, "line": u.line, "action": u.action, "changed": u.changed}
                         for u in plan.changed_units]
                        + [{"section": "employees", "key": e.nip, "line": e.line, "action": e.action, "changed": e.changed}
-                          for e in plan.changed_employees],
+                          for e in plan.changed_employees]
+                       + [{"section": "acting_heads", "key": a.key, "line": a.line, "action": a.action, "changed": a.changed}
+                          for a in plan.changed_acting_heads],
             "ignored_columns": plan.ignored_columns, "events_published": 0, "plans_closed": [], "plans_retargeted": [],
         }
         if dry_run:

@@ -259,7 +259,7 @@ def plan_span(year: int, start: date | None, end: date | None, *, not_before: da
 
 TRACKED_FIELDS = ("unit_id", "rater_nip", "rater_superior_nip")  # changes kept in the employee's history
 EMPLOYEE_FIELDS = ("name", "position", "rank", "grade", "unit_id", "rater_nip", "rater_superior_nip", "email", "phone",
-                   "functional_coefficient", "active")
+                   "functional_coefficient", "functional_level", "active")
 
 
 def changed_fields(before: dict | None, after: dict) -> list[str]:
@@ -291,6 +291,69 @@ def closing_end(period_start: date, period_end: date, effective: date) -> date:
     if day_before < period_start:
         return period_end
     return min(period_end, day_before)
+
+
+# -- acting heads (Plt., Plh.) ------------------------------------------------------------------
+
+PLT, PLH = "plt", "plh"
+ACTING_KINDS = (PLT, PLH)  # Pelaksana Tugas (the post is vacant), Pelaksana Harian (the head is away)
+ACTIVE, REVOKED = "active", "revoked"
+EARLIEST_ACTING_DAY = date(2000, 1, 1)
+MAX_ACTING_DAYS = 5 * 366  # a span longer than five years is a typing error, not an acting assignment
+
+
+def acting_span_problems(valid_from: date | None, valid_to: date | None, today: date) -> list[tuple[str, str]]:
+    """Why a span of dates (both ends included; ``valid_to`` None: until revoked) is not sane."""
+    problems: list[tuple[str, str]] = []
+    if valid_from is None:
+        return [("valid_from", "is required")]
+    if valid_from < EARLIEST_ACTING_DAY or valid_from > today + timedelta(days=366):
+        problems.append(("valid_from", "must lie between 2000-01-01 and a year from today"))
+    if valid_to is not None:
+        if valid_to < valid_from:
+            problems.append(("valid_to", "must not lie before valid_from"))
+        elif (valid_to - valid_from).days > MAX_ACTING_DAYS:
+            problems.append(("valid_to", "must lie within five years of valid_from"))
+    return problems
+
+
+def spans_overlap(a_from: date, a_to: date | None, b_from: date, b_to: date | None) -> bool:
+    """Two spans of days, both ends included (None: open-ended), share a day."""
+    return (b_to is None or a_from <= b_to) and (a_to is None or b_from <= a_to)
+
+
+def acting_on(assignment, day: date) -> bool:
+    """An active assignment whose span includes ``day``: the head's rights on that day."""
+    get = assignment.get if isinstance(assignment, dict) else lambda k: getattr(assignment, k)
+    return (get("status") == ACTIVE and get("valid_from") <= day
+            and (get("valid_to") is None or day <= get("valid_to")))
+
+
+def acting_problems(new: dict, *, unit_head: str | None, employee: dict | None,
+                    others: list[dict]) -> list[tuple[str, str]]:
+    """The rules an acting assignment ``new`` ({unit_id, nip, kind, valid_from, valid_to}) must keep.
+
+    ``unit_head``: the unit's definitive head (units.head_nip); ``employee``: the assignee as the
+    directory holds them (None: not in it); ``others``: the unit's other active assignments.
+    A Plt. stands in for a vacant post, so a unit with a definitive head gets a Plh. only.
+    """
+    problems: list[tuple[str, str]] = []
+    if employee is None:
+        problems.append(("nip", f"employee {new['nip']} is not in the org directory"))
+    elif not employee.get("active", True):
+        problems.append(("nip", f"employee {new['nip']} is not active"))
+    if unit_head and unit_head == new["nip"]:
+        problems.append(("nip", f"{new['nip']} is already the definitive head of unit {new['unit_id']}"))
+    elif unit_head and new["kind"] == PLT:
+        problems.append(("kind", f"unit {new['unit_id']} has a definitive head ({unit_head}): a Plt. is for a vacant "
+                                 "post, assign a Plh."))
+    for other in others:
+        if spans_overlap(new["valid_from"], new.get("valid_to"), other["valid_from"], other.get("valid_to")):
+            until = other["valid_to"].isoformat() if other.get("valid_to") else "open"
+            problems.append(("valid_from", f"overlaps the acting head {other['nip']} of unit {new['unit_id']} "
+                                           f"({other['valid_from'].isoformat()} to {until})"))
+            break
+    return problems
 
 
 # -- completion monitoring ----------------------------------------------------------------------

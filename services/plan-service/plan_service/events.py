@@ -3,6 +3,7 @@
 | event | when | data |
 |---|---|---|
 | EmployeeUpserted | an employee is created or changed (API or import), or their unit's path/head changes | the employee, unit path, rater, contact, ``effective_date`` of a transfer or rater change |
+| UnitHeadAssigned | an acting head (Plt., Plh.) assigned, changed or revoked (API or import); keyed by unit_id | the assignment, ``version`` +1 per change |
 | PlanSubmitted | draft → submitted, and again when a submitted plan gets a new rater | plan id, NIP, rater, unit, year |
 | PlanApproved | submitted → approved | the whole approved plan (revision 1) |
 | PlanReturned | submitted → draft | plan id, NIP, rater, the reason |
@@ -32,11 +33,22 @@ def employee_upserted(row: dict, unit, effective_date=None) -> dict:
         "unit_path": list(_get(unit, "path") or [row["unit_id"]]),
         "rater_nip": row.get("rater_nip"), "rater_superior_nip": row.get("rater_superior_nip"),
         "is_unit_head": _get(unit, "head_nip") == row["nip"], "email": row.get("email"), "phone": row.get("phone"),
-        "functional_coefficient": row.get("functional_coefficient"), "active": bool(row.get("active", True)),
+        "functional_coefficient": row.get("functional_coefficient"), "functional_level": row.get("functional_level"),
+        "active": bool(row.get("active", True)),
     }
     if effective_date is not None:
         data["effective_date"] = effective_date.isoformat()
     return make_event("EmployeeUpserted", source_service=SOURCE, subject=row["nip"], partitionkey=row["nip"], data=data)
+
+
+def unit_head_assigned(row) -> dict:
+    """An acting head's assignment as it is now (the latest version of an assignment_id wins)."""
+    return make_event("UnitHeadAssigned", source_service=SOURCE, subject=_get(row, "id"), partitionkey=_get(row, "unit_id"),
+                      data={"assignment_id": _get(row, "id"), "unit_id": _get(row, "unit_id"), "nip": _get(row, "nip"),
+                            "kind": _get(row, "kind"), "valid_from": _get(row, "valid_from").isoformat(),
+                            "valid_to": _get(row, "valid_to").isoformat() if _get(row, "valid_to") else None,
+                            "status": _get(row, "status"), "version": _get(row, "version"),
+                            "decree_number": _get(row, "decree_number")})
 
 
 def plan_data(plan) -> dict:

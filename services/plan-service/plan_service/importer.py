@@ -2,8 +2,11 @@
 what would change. Plain Python (no Flask, no SQLAlchemy), tested alone in tests/test_importer.py.
 
 Formats
-- JSON: ``{"units": [{id, name, parent_id, head_nip}], "employees": [{nip, name, ...}]}``, or a bare
-  list of employees.
+- JSON: ``{"units": [{id, name, parent_id, head_nip}], "employees": [{nip, name, ...}],
+  "acting_heads": [{unit_id, nip, kind, valid_from, valid_to, decree_number, reason}]}``, or a bare
+  list of employees. Acting heads (Plt., Plh.) come in JSON only (CSV is one employee per row); an
+  acting head is matched by unit, NIP, kind and first day: the same row again changes nothing, a
+  new last day, decree or reason updates it (revoking is the API's: DELETE .../acting-heads/{id}).
 - CSV (comma, semicolon or tab separated, UTF-8 with or without BOM): one employee per row with the
   columns of EMPLOYEE_COLUMNS (Indonesian names such as ``nama``, ``jabatan``, ``nip_atasan`` are
   accepted too); optional ``unit_name`` and ``parent_unit_id`` columns create or rename the units.
@@ -26,11 +29,17 @@ from typing import Mapping
 from kinerja_shared import strict_json
 from kinerja_shared.numbers import COEFFICIENT_PLACES, MAX_FUNCTIONAL_COEFFICIENT, round_half_up, within
 
-from .domain import EMPLOYEE_FIELDS, TRACKED_FIELDS, changed_fields, nip_problem, unit_id_problem
+from kinerja_shared.functional_levels import CODES as FUNCTIONAL_LEVEL_CODES
+from kinerja_shared.functional_levels import LEVELS as FUNCTIONAL_LEVELS
+
+from .domain import (ACTING_KINDS, ACTIVE, EMPLOYEE_FIELDS, TRACKED_FIELDS, acting_problems, acting_span_problems,
+                     changed_fields, nip_problem, unit_id_problem)
 
 EMPLOYEE_COLUMNS = ("nip", "name", "position", "rank", "grade", "unit_id", "rater_nip", "rater_superior_nip", "email",
-                    "phone", "functional_coefficient", "active", "effective_date")
+                    "phone", "functional_coefficient", "functional_level", "active", "effective_date")
 UNIT_COLUMNS = ("id", "name", "parent_id", "head_nip")
+ACTING_COLUMNS = ("unit_id", "nip", "kind", "valid_from", "valid_to", "decree_number", "reason")
+SECTIONS = {"units": UNIT_COLUMNS, "employees": EMPLOYEE_COLUMNS, "acting_heads": ACTING_COLUMNS}
 CSV_UNIT_COLUMNS = ("unit_name", "parent_unit_id")
 ALIASES = {
     "nama": "name", "jabatan": "position", "pangkat": "rank", "golongan": "grade", "unit": "unit_id",
@@ -39,8 +48,10 @@ ALIASES = {
     "no_hp": "phone", "aktif": "active", "tmt": "effective_date", "tanggal_berlaku": "effective_date",
     "koefisien": "functional_coefficient", "nama_unit": "unit_name", "unit_kerja": "unit_name",
     "induk_unit_id": "parent_unit_id", "unit_parent_id": "parent_unit_id",
+    "jenjang": "functional_level", "kode_jenjang": "functional_level", "jenjang_jabatan": "functional_level",
 }
-MAX_LENGTH = {"name": 200, "position": 200, "rank": 100, "grade": 20, "phone": 32, "email": 254}
+MAX_LENGTH = {"name": 200, "position": 200, "rank": 100, "grade": 20, "phone": 32, "email": 254, "unit_id": 64,
+              "decree_number": 100, "reason": 2000}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TRUE = {"1", "true", "yes", "y", "ya", "aktif"}
 FALSE = {"0", "false", "no", "n", "tidak", "nonaktif"}
@@ -83,6 +94,7 @@ class Parsed:
     format: str
     units: list[Row] = field(default_factory=list)
     employees: list[Row] = field(default_factory=list)
+    acting_heads: list[Row] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
 
@@ -184,14 +196,14 @@ def parse_json(text: str) -> Parsed:
         document = {"employees": document}
     if not isinstance(document, dict):
         raise ImportFileError("file", 'must be a JSON object {"units": [...], "employees": [...]} or a list of employees')
-    unknown = sorted(set(document) - {"units", "employees"})
+    unknown = sorted(set(document) - set(SECTIONS))
     parsed = Parsed(format="json", ignored_columns=unknown)
-    for section, columns in (("units", UNIT_COLUMNS), ("employees", EMPLOYEE_COLUMNS)):
+    for section, columns in SECTIONS.items():
         items = document.get(section, [])
         if not isinstance(items, list):
             raise ImportFileError(section, "must be a list")
         lines = offsets.get(section, [])
-        target = parsed.units if section == "units" else parsed.employees
+        target = getattr(parsed, section)
         for index, item in enumerate(items):
             line = lines[index] if index < len(lines) else None
             if not isinstance(item, dict):
@@ -238,7 +250,7 @@ def _element_offsets(text: str) -> dict[str, list[int]]:
         while i < len(text) and text[i] != "}":
             key, i = decoder.raw_decode(text, i)
             i = skip(skip(i) + 1)  # the colon
-            if key in ("units", "employees") and text[i] == "[":
+            if key in SECTIONS and text[i] == "[":
                 result[key] = array(i)
             _, i = decoder.raw_decode(text, i)
             i = skip(i)
@@ -277,17 +289,33 @@ class EmployeeOp:
 
 
 @dataclass
+class ActingOp:
+    """An acting head (Plt., Plh.) of the file: created, or the stored one (``before``) updated or unchanged."""
+    key: str                         # unit_id/nip/kind/valid_from
+    line: int | None
+    action: str
+    before: dict | None
+    after: dict                      # unit_id, nip, kind, valid_from, valid_to, decree_number, reason
+    changed: list[str]
+
+
+@dataclass
 class ImportPlan:
     errors: list[RowError]
     units: list[UnitOp]
     employees: list[EmployeeOp]
     ignored_columns: list[str] = field(default_factory=list)
+    acting_heads: list[ActingOp] = field(default_factory=list)
 
     def summary(self) -> dict:
         def count(ops):
             return {a: sum(1 for o in ops if o.action == a) for a in ("created", "updated", "unchanged")}
 
-        return {"units": count(self.units), "employees": count(self.employees)}
+        return {"units": count(self.units), "employees": count(self.employees), "acting_heads": count(self.acting_heads)}
+
+    @property
+    def changed_acting_heads(self) -> list[ActingOp]:
+        return [a for a in self.acting_heads if a.action != "unchanged"]
 
     @property
     def changed_units(self) -> list[UnitOp]:
@@ -301,7 +329,7 @@ class ImportPlan:
 def referenced_nips(parsed: Parsed) -> set[str]:
     """The NIPs the store must look up to check the rows: the employees and the raters they name."""
     nips = set()
-    for row in parsed.employees:
+    for row in parsed.employees + parsed.acting_heads:
         for key in ("nip", "rater_nip", "rater_superior_nip"):
             value = row.values.get(key)
             if isinstance(value, (str, int)) and str(value).strip():
@@ -373,6 +401,30 @@ def _number(value, name: str, errors: _Errors) -> float | None:
     return round_half_up(number, COEFFICIENT_PLACES)
 
 
+def _level(value, name: str, errors: _Errors) -> str | None:
+    """A functional level (jenjang) by its code (PT, MU...) or its name (Ahli Pertama...), any case."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip() if isinstance(value, str) else None
+    by_name = {lv.name.lower(): code for code, lv in FUNCTIONAL_LEVELS.items()}
+    code = None if text is None else (text.upper() if text.upper() in FUNCTIONAL_LEVEL_CODES else by_name.get(text.lower()))
+    if code is None:
+        errors.add(name, "must be a functional level code: " + ", ".join(FUNCTIONAL_LEVEL_CODES))
+    return code
+
+
+def _day(value, name: str, errors: _Errors) -> date | None:
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, str):
+            return date.fromisoformat(value.strip())
+    except ValueError:
+        pass
+    errors.add(name, "must be a date YYYY-MM-DD")
+    return None
+
+
 def _date(value, name: str, errors: _Errors, today: date) -> date | None:
     if value is None or value == "":
         return None
@@ -388,7 +440,8 @@ def _date(value, name: str, errors: _Errors, today: date) -> date | None:
 
 
 def check(parsed: Parsed, *, existing_units: dict[str, dict], existing_employees: dict[str, dict],
-          default_effective: date, today: date, stored_raters: Mapping[str, str | None] | None = None) -> ImportPlan:
+          default_effective: date, today: date, stored_raters: Mapping[str, str | None] | None = None,
+          stored_acting: list[dict] | None = None) -> ImportPlan:
     """Check every row against the rules and the stored directory; say what would change.
 
     ``existing_units``: every stored unit by id ({name, parent_id, path, head_nip}).
@@ -396,6 +449,7 @@ def check(parsed: Parsed, *, existing_units: dict[str, dict], existing_employees
     ``stored_raters``: NIP -> rater NIP of the stored employees on the rater chains above the
     file's employees (``store.rater_chains``), so that a cycle closed through stored employees
     is found too; ``existing_employees`` gives the links when it is omitted.
+    ``stored_acting``: the stored active acting heads of the units the file's acting heads name.
     """
     errors = list(parsed.errors)
     unit_ops = _check_units(parsed.units, existing_units, errors)
@@ -435,6 +489,8 @@ def check(parsed: Parsed, *, existing_units: dict[str, dict], existing_employees
                     e.add(name, "an employee cannot be their own rater or rater's superior")
         if "functional_coefficient" in v:
             given["functional_coefficient"] = _number(v["functional_coefficient"], "functional_coefficient", e)
+        if "functional_level" in v:
+            given["functional_level"] = _level(v["functional_level"], "functional_level", e)
         if "active" in v:
             given["active"] = _bool(v["active"], "active", e)
         effective = _date(v.get("effective_date"), "effective_date", e, today) or default_effective
@@ -471,8 +527,65 @@ def check(parsed: Parsed, *, existing_units: dict[str, dict], existing_employees
         changed = changed_fields(before, after)
         action = "created" if before is None else ("updated" if changed else "unchanged")
         employee_ops.append(EmployeeOp(after["nip"], row.line, action, before, after, changed, effective))
+    units_after = {u: row.get("head_nip") for u, row in existing_units.items()}
+    units_after.update({op.id: op.after.get("head_nip") for op in unit_ops})
+    people_after = {**existing_employees, **{op.nip: op.after for op in employee_ops}}
+    acting_ops = _check_acting(parsed.acting_heads, stored_acting or [], units_after, people_after, errors, today)
     errors.sort(key=lambda r: (r.line is None, r.line or 0, r.section, r.index))
-    return ImportPlan(errors, unit_ops, employee_ops, list(parsed.ignored_columns))
+    return ImportPlan(errors, unit_ops, employee_ops, list(parsed.ignored_columns), acting_ops)
+
+
+def _check_acting(rows: list[Row], stored: list[dict], unit_heads: dict[str, str | None], people: dict[str, dict],
+                  errors: list[RowError], today: date) -> list[ActingOp]:
+    """The file's acting heads against the directory as it would be after the import and the stored
+    active assignments (``stored``): the same rules as the API (domain.acting_problems)."""
+    ops: list[ActingOp] = []
+    taken: dict[str, list[dict]] = {}
+    for a in stored:
+        taken.setdefault(a["unit_id"], []).append(a)
+    seen: dict[str, Row] = {}
+    for row in rows:
+        v = row.values
+        e = _Errors(row, None, errors)
+        unit_id = _text(v.get("unit_id"), "unit_id", e, required=True)
+        nip = _nip(v.get("nip"), "nip", e, required=True)
+        e.key = f"{unit_id}/{nip}" if unit_id and nip else None
+        kind = _text(v.get("kind"), "kind", e, required=True)
+        if kind is not None:
+            kind = kind.lower().rstrip(".")
+            if kind not in ACTING_KINDS:
+                e.add("kind", "must be plt or plh")
+        valid_from = _day(v.get("valid_from"), "valid_from", e)
+        valid_to = _day(v.get("valid_to"), "valid_to", e)
+        given = {"decree_number": _text(v.get("decree_number"), "decree_number", e),
+                 "reason": _text(v.get("reason"), "reason", e)}
+        if unit_id and unit_id not in unit_heads:
+            e.add("unit_id", f"unit {unit_id} is not in the org directory (nor in this import)")
+        if e.count:
+            continue
+        for name, message in acting_span_problems(valid_from, valid_to, today):
+            e.add(name, message)
+        if e.count:
+            continue
+        key = f"{unit_id}/{nip}/{kind}/{valid_from.isoformat()}"
+        if key in seen:
+            e.add("valid_from", f"appears already on line {seen[key].line}" if seen[key].line else "appears twice")
+            continue
+        seen[key] = row
+        after = {"unit_id": unit_id, "nip": nip, "kind": kind, "valid_from": valid_from, "valid_to": valid_to, **given}
+        before = next((a for a in taken.get(unit_id, []) if (a["nip"], a["kind"], a["valid_from"]) == (nip, kind, valid_from)), None)
+        others = [a for a in taken.get(unit_id, []) if a is not before]
+        for name, message in acting_problems(after, unit_head=unit_heads.get(unit_id), employee=people.get(nip), others=others):
+            e.add(name, message)
+        if e.count:
+            continue
+        changed = [k for k in ("valid_to", "decree_number", "reason") if before is None or before.get(k) != after[k]]
+        action = "created" if before is None else ("updated" if changed else "unchanged")
+        if before is not None:
+            taken[unit_id].remove(before)
+        taken.setdefault(unit_id, []).append({**after, "status": ACTIVE})
+        ops.append(ActingOp(key, row.line, action, before, after, changed))
+    return ops
 
 
 def _rater_cycles(staged: list[tuple[Row, dict, date]], stored: Mapping[str, str | None]) -> dict[str, str]:

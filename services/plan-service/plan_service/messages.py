@@ -157,6 +157,25 @@ MESSAGES = [
     ("monitoring_heads_only", "Completion monitoring is for unit heads and admins.",
      "Pemantauan kelengkapan hanya untuk kepala unit dan admin."),
     ("template_not_found", "plan template {template_id} does not exist", "templat rencana {template_id} tidak ada"),
+    # -- acting heads (Plt., Plh.) and functional levels --
+    ("acting_not_found", "unit {unit_id} has no acting head {assignment_id}",
+     "unit {unit_id} tidak memiliki Plt./Plh. {assignment_id}"),
+    ("acting_revoked_patch", "acting head {assignment_id} is revoked; assign a new one",
+     "penunjukan Plt./Plh. {assignment_id} sudah dicabut; buat penunjukan baru"),
+    ("acting_revoked_again", "acting head {assignment_id} is revoked already",
+     "penunjukan Plt./Plh. {assignment_id} sudah dicabut"),
+    ("acting_to_before_from", "must not lie before valid_from", "tidak boleh sebelum tanggal mulai (valid_from)"),
+    ("acting_span_five_years", "must lie within five years of valid_from",
+     "harus dalam lima tahun sejak tanggal mulai (valid_from)"),
+    ("acting_employee_inactive", "employee {nip} is not active", "pegawai {nip} tidak aktif"),
+    ("acting_is_head", "{nip} is already the definitive head of unit {unit_id}",
+     "{nip} sudah menjadi kepala definitif unit {unit_id}"),
+    ("acting_plt_has_head", "unit {unit_id} has a definitive head ({nip}): a Plt. is for a vacant post, assign a Plh.",
+     "unit {unit_id} memiliki kepala definitif ({nip}): Plt. hanya untuk jabatan yang kosong, tunjuk Plh."),
+    ("acting_overlap", "overlaps the acting head {nip} of unit {unit_id} ({valid_from} to {valid_to})",
+     "bertumpang tindih dengan Plt./Plh. {nip} unit {unit_id} ({valid_from} sampai {valid_to})"),
+    ("functional_level_code", "must be a functional level code: {codes}", "harus kode jenjang jabatan fungsional: {codes}"),
+    ("acting_kind", "must be plt or plh", "harus plt atau plh"),
     ("templates_assign_rights", "Only an admin or the head of this unit (or of a unit above it) may assign templates to "
      "it.", "Hanya admin atau kepala unit ini (atau unit di atasnya) yang boleh menetapkan templat untuknya."),
 ]
@@ -168,7 +187,8 @@ LABELS = {
     "unit_name": "Nama unit", "parent_unit_id": "Unit induk", "effective_date": "Tanggal berlaku",
     "functional_coefficient": "Koefisien fungsional", "return_reason": "Alasan pengembalian",
     "change_reason": "Alasan perubahan", "template_id": "Templat", "aspect": "Aspek", "kind": "Jenis",
-    "attachments": "Lampiran", "(row)": "Baris",
+    "attachments": "Lampiran", "(row)": "Baris", "functional_level": "Jenjang jabatan fungsional",
+    "valid_from": "Berlaku mulai", "valid_to": "Berlaku sampai", "decree_number": "Nomor surat perintah",
 }
 
 catalogue.update(MESSAGES, namespace="plan")

@@ -29,10 +29,35 @@ employees = Table(
     Column("rater_superior_nip", String(18)),
     Column("email", String(254)),
     Column("phone", String(32)),
-    Column("functional_coefficient", Float),
+    Column("functional_coefficient", Float),  # deprecated: evaluation-service prefers functional_level
+    Column("functional_level", String(2)),      # jenjang code (kinerja_shared.functional_levels.CODES)
     Column("active", Boolean, nullable=False, default=True),
     Column("version", Integer, nullable=False, default=1),
     Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+# Acting heads (Plt., Plh.): an employee with the head's rights in a unit (and below it) for a span of
+# dates, both ends included; valid_to null: until revoked. units.head_nip stays the definitive head.
+acting_heads = Table(
+    "acting_heads",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("unit_id", String(64), nullable=False),
+    Column("nip", String(18), nullable=False, index=True),
+    Column("kind", String(8), nullable=False),  # plt, plh
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date),
+    Column("decree_number", String(100)),
+    Column("reason", Text),
+    Column("status", String(16), nullable=False),  # active, revoked
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("revoked_by", String(64)),
+    Column("revoked_at", UTCDateTime()),
+    Column("revoke_reason", Text),
+    Index("ix_acting_heads_unit", "unit_id", "valid_from"),
 )
 
 # A change of unit (transfer, mutasi) or of rater, with the date it takes effect.

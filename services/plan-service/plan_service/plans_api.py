@@ -4,8 +4,8 @@ Access by relation (checked on every request from this service's own data):
 - the owner (the plan's NIP) reads their plans and edits, submits their drafts;
 - the named rater reads the plans they rate, approves or returns them, decides amendments;
 - the rater's superior reads them;
-- the head of a unit (units.head_nip, or a unit_head token's unit) reads the plans of that unit and
-  every unit below it;
+- the head of a unit by the directory (units.head_nip, or an acting head, Plt./Plh., whose span
+  includes today; never a token's claims) reads the plans of that unit and every unit below it;
 - an admin does all; every change is audited with the actor's roles.
 A plan the caller may not read answers 404 (its existence is not disclosed); one they may
 read but not act on answers 403.

@@ -7,7 +7,9 @@ from kinerja_shared.web.fields import BoundedNumber
 from kinerja_shared.i18n import LocalizedString
 from kinerja_shared.web.pagination import PageArgs
 
-from .domain import (MAX_BULK_APPROVE_ITEMS, AMENDMENT_STATUSES, APPROACHES, ASPECTS, BEHAVIOUR_VALUES, MODELS, PERSPECTIVES, RESULT_KINDS,
+from kinerja_shared.functional_levels import CODES as FUNCTIONAL_LEVEL_CODES
+
+from .domain import (ACTING_KINDS, MAX_BULK_APPROVE_ITEMS, AMENDMENT_STATUSES, APPROACHES, ASPECTS, BEHAVIOUR_VALUES, MODELS, PERSPECTIVES, RESULT_KINDS,
                      REVISION_KINDS, STATUSES)
 
 NIP_PATTERN = r"^[0-9]{18}$"
@@ -68,6 +70,57 @@ class UnitTree(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(UnitNode))
 
 
+# -- acting heads (Plt., Plh.) ---------------------------------------------------------------------
+
+class ActingHeadPatch(ma.Schema):
+    kind = ma.fields.String(validate=v.OneOf(ACTING_KINDS),
+                            metadata={"description": "plt: Pelaksana Tugas (the post is vacant); plh: Pelaksana Harian "
+                                                     "(the head is away; allowed while the unit has a definitive head)"})
+    valid_from = ma.fields.Date(metadata={"description": "First day of the span (included)"})
+    valid_to = ma.fields.Date(allow_none=True, metadata={"description": "Last day of the span (included); null: until revoked"})
+    decree_number = ma.fields.String(allow_none=True, validate=v.Length(max=100),
+                                     metadata={"description": "The decree (nomor surat perintah), if any"})
+    reason = ma.fields.String(allow_none=True, validate=v.Length(max=2000), metadata={"description": "Why (audited)"})
+
+
+class ActingHeadIn(ActingHeadPatch):
+    nip = nip_field("The acting head: an active employee of the directory (of any unit)", required=True)
+    kind = ma.fields.String(required=True, validate=v.OneOf(ACTING_KINDS), metadata=ActingHeadPatch._declared_fields["kind"].metadata)
+    valid_from = ma.fields.Date(required=True, metadata={"description": "First day of the span (included)"})
+    valid_to = ma.fields.Date(load_default=None, allow_none=True,
+                              metadata={"description": "Last day of the span (included); null: until revoked"})
+
+
+class ActingHeadOut(ma.Schema):
+    id = ma.fields.String()
+    unit_id = ma.fields.String()
+    nip = ma.fields.String()
+    name = ma.fields.String(allow_none=True, metadata={"description": "The acting head's name in the directory"})
+    kind = ma.fields.String()
+    valid_from = ma.fields.Date()
+    valid_to = ma.fields.Date(allow_none=True)
+    decree_number = ma.fields.String(allow_none=True)
+    reason = ma.fields.String(allow_none=True)
+    status = ma.fields.String(metadata={"description": "active or revoked"})
+    acting_today = ma.fields.Boolean(metadata={"description": "Active and its span includes today: the head's rights now"})
+    version = ma.fields.Integer(metadata={"description": "Changes with every write; the ETag"})
+    created_by = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+    revoked_by = ma.fields.String(allow_none=True)
+    revoked_at = ma.fields.DateTime(allow_none=True)
+    revoke_reason = ma.fields.String(allow_none=True)
+
+
+class ActingHeadList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(ActingHeadOut))
+
+
+class RevokeQuery(ma.Schema):
+    reason = ma.fields.String(load_default=None, validate=v.Length(max=2000),
+                              metadata={"description": "Why the assignment ends early (audited)"})
+
+
 # -- employees ------------------------------------------------------------------------------------
 
 class EmployeeBase(ma.Schema):
@@ -83,8 +136,14 @@ class EmployeeBase(ma.Schema):
     phone = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=32))
     functional_coefficient = BoundedNumber(minimum=0, maximum=MAX_FUNCTIONAL_COEFFICIENT, places=COEFFICIENT_PLACES,
                                            load_default=None, allow_none=True,
-                                           metadata={"description": "Yearly credit-point coefficient (koefisien) for "
-                                                                    "functionals (Ahli Utama, the highest, is 50)"})
+                                           metadata={"description": "Deprecated: use functional_level. Yearly "
+                                                                    "credit-point coefficient (koefisien) for functionals "
+                                                                    "(Ahli Utama, the highest, is 50)"})
+    functional_level = ma.fields.String(load_default=None, allow_none=True, validate=v.OneOf(FUNCTIONAL_LEVEL_CODES),
+                                        metadata={"description": "Functional level (jenjang) code: PT Ahli Pertama, MU Ahli "
+                                                                 "Muda, MA Ahli Madya, UT Ahli Utama, PM Pemula, TR Terampil, "
+                                                                 "MH Mahir, PY Penyelia; null for a non-functional post. "
+                                                                 "The yearly credit-point coefficient follows from it"})
     active = ma.fields.Boolean(load_default=True)
 
 
@@ -143,7 +202,7 @@ class ImportQuery(ma.Schema):
 
 
 class ImportRowError(ma.Schema):
-    section = ma.fields.String(metadata={"description": "units or employees"})
+    section = ma.fields.String(metadata={"description": "units, employees or acting_heads"})
     row = ma.fields.Integer(metadata={"description": "Position of the row within its section, from 0"})
     line = ma.fields.Integer(allow_none=True, metadata={"description": "Line in the file where the row starts"})
     field = ma.fields.String()
@@ -160,6 +219,7 @@ class ImportCounts(ma.Schema):
 class ImportSummary(ma.Schema):
     units = ma.fields.Nested(ImportCounts)
     employees = ma.fields.Nested(ImportCounts)
+    acting_heads = ma.fields.Nested(ImportCounts)
 
 
 class ImportChange(ma.Schema):

@@ -7,6 +7,7 @@ connection, so the change, its trail and its events commit together.
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,7 +20,7 @@ from kinerja_shared.outbox import publish
 
 from . import domain, events
 from .importer import ImportPlan
-from .models import employee_changes, employees, plan_amendments, plan_revisions, plans, units
+from .models import acting_heads, employee_changes, employees, plan_amendments, plan_revisions, plans, units
 
 NIP_RE = re.compile(r"^[0-9]{18}$")
 
@@ -51,11 +52,22 @@ def all_units(conn: Connection) -> dict[str, object]:
     return {r.id: r for r in conn.execute(select(units))}
 
 
-def headed_roots(conn: Connection, principal) -> set[str]:
-    """Units the caller heads: by the directory (units.head_nip), or a unit_head token's unit claim."""
-    roots = {r.id for r in conn.execute(select(units.c.id).where(units.c.head_nip == principal.sub))}
-    if principal.has("unit_head") and principal.unit:
-        roots.add(principal.unit)
+def headed_roots(conn: Connection, principal, today: date) -> set[str]:
+    """Units the caller heads on ``today``, by the directory alone (a token's ``unit``/``unit_head`` claims
+    count for nothing: identity providers lag HR records, e.g. after a transfer).
+
+    - the definitive head (units.head_nip) while the directory places them, active, in that unit or
+      below it (a head transferred elsewhere whose unit still names them heads nothing);
+    - an acting head (Plt., Plh.) while an active assignment's span includes ``today``.
+    """
+    me = conn.execute(select(employees.c.unit_id, employees.c.active).where(employees.c.nip == principal.sub)).first()
+    if me is None or not me.active:
+        return set()
+    own_path = conn.execute(select(units.c.path).where(units.c.id == me.unit_id)).scalar() or [me.unit_id]
+    roots = {r.id for r in conn.execute(select(units.c.id).where(units.c.head_nip == principal.sub)) if r.id in own_path}
+    roots |= {r.unit_id for r in conn.execute(select(acting_heads).where(
+        acting_heads.c.nip == principal.sub, acting_heads.c.status == domain.ACTIVE,
+        acting_heads.c.valid_from <= today, or_(acting_heads.c.valid_to.is_(None), acting_heads.c.valid_to >= today)))}
     return roots
 
 
@@ -350,7 +362,64 @@ def apply_directory(conn: Connection, actor, plan: ImportPlan, *, source: str, r
              for row, effective in to_publish.values() if row["unit_id"] in unit_rows]
     publish(conn, *batch)
     audit_many(conn, actor, audit_rows)
-    return {"events_published": len(batch), "plans_closed": closed, "plans_retargeted": retargeted}
+    acting = plan.changed_acting_heads
+    for op in acting:
+        save_acting(conn, actor, op.before, op.after, action=op.action, reason=reason)
+    return {"events_published": len(batch) + len(acting), "plans_closed": closed, "plans_retargeted": retargeted}
+
+
+# -- acting heads (Plt., Plh.) ---------------------------------------------------------------------
+
+ACTING_SNAPSHOT = ("unit_id", "nip", "kind", "valid_from", "valid_to", "decree_number", "reason", "status", "version")
+
+
+def acting_snapshot(row) -> dict:
+    m = dict(row._mapping) if hasattr(row, "_mapping") else dict(row)
+    return {k: (m.get(k).isoformat() if hasattr(m.get(k), "isoformat") else m.get(k)) for k in ACTING_SNAPSHOT}
+
+
+def active_assignments(conn: Connection, unit_ids: set[str], *, lock: bool = False) -> list[dict]:
+    """The active acting heads of ``unit_ids`` (rows as dicts); ``lock``: locked until the transaction ends."""
+    if not unit_ids:
+        return []
+    query = select(acting_heads).where(acting_heads.c.unit_id.in_(sorted(unit_ids)), acting_heads.c.status == domain.ACTIVE) \
+        .order_by(acting_heads.c.id)
+    if lock and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def lock_unit(conn: Connection, unit_id: str):
+    """The unit's row, locked (PostgreSQL) so two writers of its acting heads go one after the other."""
+    query = select(units).where(units.c.id == unit_id)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return conn.execute(query).first()
+
+
+def save_acting(conn: Connection, actor, before: dict | None, after: dict, *, action: str, reason: str | None):
+    """Write one acting head (created, updated or revoked): the row with version + 1, its audit row and
+    UnitHeadAssigned through the outbox, on the caller's transaction. Returns the row as stored."""
+    now = utcnow()
+    if before is None:
+        assignment_id = after.get("id") or str(uuid.uuid4())
+        conn.execute(acting_heads.insert().values(
+            id=assignment_id, **{k: after.get(k) for k in ("unit_id", "nip", "kind", "valid_from", "valid_to",
+                                                          "decree_number", "reason")},
+            status=domain.ACTIVE, version=1, created_by=actor.sub, created_at=now, updated_at=now))
+    else:
+        assignment_id = before["id"]
+        values = {k: after[k] for k in ("kind", "valid_from", "valid_to", "decree_number", "reason") if k in after}
+        if action == "revoked":
+            values.update(status=domain.REVOKED, revoked_by=actor.sub, revoked_at=now, revoke_reason=reason)
+        conn.execute(update(acting_heads).where(acting_heads.c.id == assignment_id).values(
+            **values, version=before["version"] + 1, updated_at=now))
+    row = conn.execute(select(acting_heads).where(acting_heads.c.id == assignment_id)).first()
+    audit_many(conn, actor, [{"action": f"acting_head.{action}", "entity_type": "acting_head", "entity_id": assignment_id,
+                              "before": acting_snapshot(before) if before else None, "after": acting_snapshot(row),
+                              "reason": reason}])
+    publish(conn, events.unit_head_assigned(row))
+    return row
 
 
 def employee_history(conn: Connection, nip: str) -> list[dict]:

@@ -9,6 +9,7 @@ from kinerja_shared.web.app_factory import current_principal
 from kinerja_shared.web.problems import Conflict, Forbidden, Problem, problem_body
 
 from . import domain, store
+from .config import current_config
 
 from kinerja_shared.web.docs import errors  # noqa: E402,F401  (re-exported for the blueprints)
 
@@ -48,10 +49,11 @@ def require_admin(what: str = "change the org directory") -> None:
 
 
 def headed_units(conn) -> set[str]:
-    """The units (with their subtrees) the caller heads; computed once per request."""
+    """The units (with their subtrees) the caller heads today by the directory (definitive or acting heads);
+    computed once per request."""
     cached = g.get("plan_headed_units")
     if cached is None:
-        cached = store.subtree(conn, store.headed_roots(conn, current_principal()))
+        cached = store.subtree(conn, store.headed_roots(conn, current_principal(), current_config().today()))
         g.plan_headed_units = cached
     return cached
 

@@ -13,7 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from plan_testkit import COLLEAGUE, EMPLOYEE, HEAD, OTHER_SUP, OUTSIDER, RATER, STAFF, YEAR, result  # noqa: E402
 
-HEAD_BY_TOKEN = "198909092012011010"  # not in the directory: a unit_head token for dinas
+HEAD_BY_TOKEN = "198909092012011010"  # not in the directory: a unit_head token for dinas (claims count for nothing)
 
 ACTORS = {
     "owner": (EMPLOYEE, ("employee",), None),
@@ -21,7 +21,8 @@ ACTORS = {
     "rater": (RATER, ("supervisor",), None),
     "another supervisor": (OTHER_SUP, ("supervisor",), None),
     "rater's superior": (HEAD, ("employee",), None),
-    "unit head inside (token)": (HEAD_BY_TOKEN, ("unit_head",), "dinas"),
+    "claimed head (token only)": (HEAD_BY_TOKEN, ("unit_head",), "dinas"),
+    "colleague claiming dinas": (COLLEAGUE, ("unit_head", "supervisor"), "dinas"),
     "unit head outside": (OUTSIDER, ("unit_head", "supervisor"), "lain"),
     "unit head of a sub-unit": (STAFF, ("unit_head",), "seksi"),
     "admin": ("197001011995031001", ("admin",), None),
@@ -35,7 +36,8 @@ EXPECTED = {
     "rater":                    (200, True, 403, 200, 200, 201, 200, 403),
     "another supervisor":       (404, False, 404, 404, 404, 404, 404, 404),
     "rater's superior":         (200, True, 403, 403, 403, 403, 200, 403),
-    "unit head inside (token)": (200, True, 403, 403, 403, 403, 200, 403),
+    "claimed head (token only)": (404, False, 404, 404, 404, 404, 404, 404),
+    "colleague claiming dinas": (404, False, 404, 404, 404, 404, 404, 404),
     "unit head outside":        (404, False, 404, 404, 404, 404, 404, 404),
     "unit head of a sub-unit":  (404, False, 404, 404, 404, 404, 404, 404),
     "admin":                    (200, True, 200, 200, 200, 201, 200, 200),

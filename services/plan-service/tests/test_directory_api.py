@@ -82,7 +82,8 @@ def test_import_dry_run_then_for_real_then_again_with_no_change(svc):
 def test_import_json_body_with_units_and_a_second_run_is_idempotent(plan_svc):
     report = plan_svc.ok(do_import(plan_svc, True, json=org_document()))
     assert report["summary"] == {"units": {"created": 4, "updated": 0, "unchanged": 0},
-                                 "employees": {"created": 7, "updated": 0, "unchanged": 0}}
+                                 "employees": {"created": 7, "updated": 0, "unchanged": 0},
+                                 "acting_heads": {"created": 0, "updated": 0, "unchanged": 0}}
     assert plan_svc.h.scalar("SELECT count(*) FROM units") == 0
     report = plan_svc.ok(do_import(plan_svc, False, json=org_document()))
     assert report["applied"] and report["events_published"] == 7
@@ -92,7 +93,8 @@ def test_import_json_body_with_units_and_a_second_run_is_idempotent(plan_svc):
     assert staff["unit_path"] == ["dinas", "bidang", "seksi"] and staff["rater_superior_nip"] == RATER
     again = plan_svc.ok(do_import(plan_svc, False, json=org_document()))
     assert again["summary"] == {"units": {"created": 0, "updated": 0, "unchanged": 4},
-                                "employees": {"created": 0, "updated": 0, "unchanged": 7}}
+                                "employees": {"created": 0, "updated": 0, "unchanged": 7},
+                                "acting_heads": {"created": 0, "updated": 0, "unchanged": 0}}
     assert again["events_published"] == 0 and len(plan_svc.events()) == 7
 
 

@@ -202,3 +202,37 @@ def test_deadline_setting():
     for bad in ("1-31", "13-01", "02-30", "02-29", "", "01/31"):
         with pytest.raises(ValueError):
             parse_deadline(bad)
+
+
+# -- acting heads (Plt., Plh.) ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("day, acting", [(date(2026, 3, 31), False), (date(2026, 4, 1), True), (date(2026, 4, 30), True),
+                                         (date(2026, 5, 1), False)])
+def test_an_acting_head_acts_from_the_first_to_the_last_day_included(day, acting):
+    assignment = {"status": "active", "valid_from": date(2026, 4, 1), "valid_to": date(2026, 4, 30)}
+    assert domain.acting_on(assignment, day) is acting
+    assert domain.acting_on({**assignment, "status": "revoked"}, day) is False
+    assert domain.acting_on({**assignment, "valid_to": None}, date(2030, 1, 1)) is True
+
+
+def test_spans_overlap_when_they_share_a_day():
+    april = (date(2026, 4, 1), date(2026, 4, 30))
+    assert domain.spans_overlap(*april, date(2026, 4, 30), None)            # the last day is shared
+    assert not domain.spans_overlap(*april, date(2026, 5, 1), None)
+    assert domain.spans_overlap(date(2026, 1, 1), None, date(2030, 1, 1), date(2030, 1, 2))  # open-ended reaches it
+
+
+def test_acting_rules_name_the_field():
+    new = {"unit_id": "bidang", "nip": "199208172019031004", "kind": "plt", "valid_from": date(2026, 4, 1), "valid_to": None}
+    person = {"active": True}
+    assert domain.acting_problems(new, unit_head=None, employee=person, others=[]) == []
+    assert [f for f, _ in domain.acting_problems(new, unit_head="198003152005012003", employee=person, others=[])] == ["kind"]
+    assert domain.acting_problems({**new, "kind": "plh"}, unit_head="198003152005012003", employee=person, others=[]) == []
+    assert [f for f, _ in domain.acting_problems(new, unit_head=None, employee={"active": False}, others=[])] == ["nip"]
+    assert [f for f, _ in domain.acting_problems(new, unit_head=None, employee=None, others=[])] == ["nip"]
+    other = {"nip": "197001011995031001", "valid_from": date(2026, 1, 1), "valid_to": date(2026, 4, 1)}
+    assert [f for f, _ in domain.acting_problems(new, unit_head=None, employee=person, others=[other])] == ["valid_from"]
+    assert [f for f, _ in domain.acting_span_problems(date(2026, 4, 2), date(2026, 4, 1), TODAY)] == ["valid_to"]
+    assert [f for f, _ in domain.acting_span_problems(date(2026, 4, 2), date(2031, 5, 1), TODAY)] == ["valid_to"]
+    assert [f for f, _ in domain.acting_span_problems(date(2027, 6, 17), None, TODAY)] == ["valid_from"]
+    assert domain.acting_span_problems(date(2026, 4, 2), date(2026, 4, 2), TODAY) == []

@@ -129,7 +129,8 @@ def test_unreadable_files(data, field):
 def test_summary_counts():
     plan = run(f"nip,name,unit_id\n{A},Andi,bidang\n")
     assert plan.summary() == {"units": {"created": 0, "updated": 0, "unchanged": 0},
-                              "employees": {"created": 1, "updated": 0, "unchanged": 0}}
+                              "employees": {"created": 1, "updated": 0, "unchanged": 0},
+                              "acting_heads": {"created": 0, "updated": 0, "unchanged": 0}}
     assert importer.referenced_nips(parse(f"nip,name,unit_id,rater_nip\n{A},Andi,bidang,{C}\n".encode())) == {A, C}
 
 

@@ -1,12 +1,16 @@
 // "Impor Direktori": the HR master's export (CSV or JSON) is first checked (dry run: what would be
 // created, updated or left alone, and every bad row with its line), then imported for real.
+// Below it, "Plt./Plh. Kepala Unit": a unit's acting heads, listed, assigned, changed and revoked
+// (PATCH and DELETE send If-Match, so a change made meanwhile by another admin is refused, not overwritten).
 import { useStyles } from '../help/common.js';
 import { SCROLL_REGION } from '../../ui.js';
+import { etagOf } from '../../api.js';
 
 const SAMPLE = 'nip;nama;jabatan;unit_id;nip_atasan;email\n'
   + '199208172019031004;Andi Pratama;Perawat Ahli Pertama;dinkes-yankes;198003152005012003;andi.pratama@binjaikota.go.id';
 const ACTIONS = { created: 'baru', updated: 'diubah' };
-const SECTIONS = { units: 'Unit', employees: 'Pegawai' };
+const SECTIONS = { units: 'Unit', employees: 'Pegawai', acting_heads: 'Plt./Plh.' };
+const KINDS = { plt: 'Plt. (jabatan kosong)', plh: 'Plh. (kepala berhalangan)' };
 
 export default async function render(root, ctx) {
   useStyles();
@@ -92,16 +96,101 @@ export default async function render(root, ctx) {
       + 'Langkah 3: bila tidak ada kesalahan, "Impor sekarang". Mengimpor berkas yang sama dua kali tidak mengubah apa pun.'),
     h('div', { class: 'card' },
       ui.field('import-file', 'Berkas (CSV atau JSON)', file),
-      ui.field('import-text', 'Atau tempel isi berkas', text, 'Kolom CSV: nip, nama, jabatan, unit_id, nip_atasan, email, … (koma, titik koma, atau tab).'),
+      ui.field('import-text', 'Atau tempel isi berkas', text, 'Kolom CSV: nip, nama, jabatan, unit_id, nip_atasan, email, jenjang (PT, MU, MA, UT, PM, TR, MH, PY), … (koma, titik koma, atau tab). '
+        + 'Plt./Plh. hanya lewat JSON (bagian "acting_heads") atau bagian di bawah.'),
       h('div', { class: 'row' }, ui.field('import-effective', 'Tanggal berlaku mutasi (opsional)', effective),
         ui.field('import-reason', 'Alasan (dicatat di jejak audit)', reason)),
       h('div', { class: 'actions' }, dry, importNow)),
-    report);
+    report,
+    actingHeads(ctx));
+}
+
+// -- acting heads (Plt., Plh.) of one unit ----------------------------------------------------------
+
+function actingHeads({ api, h, ui }) {
+  const unit = h('input', { type: 'text', 'data-test': 'acting-unit', placeholder: 'mis. dinkes-yankes', maxlength: 64 });
+  const list = h('div', { 'aria-live': 'polite', 'data-test': 'acting-list' });
+  const nip = h('input', { type: 'text', inputmode: 'numeric', maxlength: 18, 'data-test': 'acting-nip' });
+  const kind = h('select', { 'data-test': 'acting-kind' }, Object.entries(KINDS).map(([v, t]) => h('option', { value: v }, t)));
+  const from = h('input', { type: 'date', 'data-test': 'acting-from', value: ui.todayIso() });
+  const to = h('input', { type: 'date', 'data-test': 'acting-to' });
+  const decree = h('input', { type: 'text', maxlength: 100, 'data-test': 'acting-decree', placeholder: 'mis. 800/123/BKPSDM/2026' });
+  const why = h('input', { type: 'text', maxlength: 2000, 'data-test': 'acting-reason' });
+  const message = h('div', { 'aria-live': 'polite', 'data-test': 'acting-message' });
+  const base = () => `/api/v1/units/${encodeURIComponent(unit.value.trim())}/acting-heads`;
+
+  async function show() {
+    if (!unit.value.trim()) return;
+    list.replaceChildren(ui.loading());
+    try {
+      const { items } = await api.get(base());
+      list.replaceChildren(items.length ? table(items) : ui.empty('Unit ini belum pernah memiliki Plt./Plh.'));
+    } catch (err) {
+      list.replaceChildren(ui.problemBox(err));
+    }
+  }
+
+  async function attempt(work, done) {
+    message.replaceChildren();
+    try {
+      await work();
+      ui.toast(done, 'ok');
+      await show();
+    } catch (err) {
+      message.replaceChildren(ui.problemBox(err));
+      if (err.status === 412) await show(); // changed meanwhile: show the current version
+    }
+  }
+
+  function table(items) {
+    return h('div', SCROLL_REGION, h('table', { 'data-test': 'acting-table' },
+      h('caption', {}, 'Plt./Plh. unit ini'),
+      h('thead', {}, h('tr', {}, ['NIP', 'Nama', 'Jenis', 'Mulai', 'Sampai', 'Nomor SK', 'Status', 'Tindakan']
+        .map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, items.map((a) => {
+        const end = h('input', { type: 'date', value: a.valid_to || '', 'aria-label': `Tanggal akhir ${a.nip}`, 'data-test': 'acting-end' });
+        const active = a.status === 'active';
+        return h('tr', { 'data-test': 'acting-row', 'data-nip': a.nip, 'data-status': a.status, 'data-today': String(a.acting_today) },
+          h('td', {}, a.nip), h('td', {}, a.name || '-'), h('td', {}, a.kind === 'plt' ? 'Plt.' : 'Plh.'),
+          h('td', {}, ui.formatDate(a.valid_from)), h('td', {}, active ? end : (a.valid_to ? ui.formatDate(a.valid_to) : 'sampai dicabut')),
+          h('td', {}, a.decree_number || '-'),
+          h('td', {}, !active ? 'dicabut' : (a.acting_today ? 'berlaku hari ini' : 'tidak berlaku hari ini')),
+          h('td', {}, active ? h('div', { class: 'actions' },
+            h('button', { type: 'button', class: 'btn', 'data-test': 'acting-save-end', onClick: () => attempt(
+              () => api.patch(`${base()}/${a.id}`, { valid_to: end.value || null }, { etag: etagOf(a) }), 'Tanggal akhir disimpan.') },
+            'Simpan tanggal akhir'),
+            h('button', { type: 'button', class: 'btn', 'data-test': 'acting-revoke', onClick: () => attempt(
+              () => api.del(`${base()}/${a.id}`, { etag: etagOf(a) }), 'Penunjukan dicabut.') }, 'Cabut')) : '-'));
+      }))));
+  }
+
+  const add = h('button', { type: 'button', class: 'btn btn-primary', 'data-test': 'acting-add', onClick: () => attempt(
+    () => api.post(base(), { nip: nip.value.trim(), kind: kind.value, valid_from: from.value || null, valid_to: to.value || null,
+      decree_number: decree.value.trim() || null, reason: why.value.trim() || null }), 'Plt./Plh. ditunjuk.') }, 'Tunjuk');
+
+  return h('section', { class: 'card', 'aria-labelledby': 'acting-title' },
+    h('h2', { id: 'acting-title' }, 'Plt./Plh. Kepala Unit'),
+    ui.guide('Plt. mengisi jabatan kepala yang kosong; Plh. menggantikan kepala yang berhalangan (unit yang punya kepala definitif '
+      + 'hanya dapat Plh.). Selama rentang tanggalnya (kedua ujung termasuk) ia memiliki hak kepala di unit itu dan unit di bawahnya, '
+      + 'sesudahnya tidak. Satu unit hanya boleh punya satu Plt./Plh. aktif pada hari yang sama.'),
+    h('div', { class: 'row' }, ui.field('acting-unit', 'ID unit', unit),
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'btn', 'data-test': 'acting-show', onClick: show }, 'Tampilkan'))),
+    list,
+    h('h3', {}, 'Tunjuk Plt./Plh. baru'),
+    h('div', { class: 'row' }, ui.field('acting-nip', 'NIP pegawai', nip), ui.field('acting-kind', 'Jenis', kind)),
+    h('div', { class: 'row' }, ui.field('acting-from', 'Berlaku mulai', from),
+      ui.field('acting-to', 'Berlaku sampai', to, 'Kosongkan bila sampai dicabut.')),
+    h('div', { class: 'row' }, ui.field('acting-decree', 'Nomor surat perintah (opsional)', decree),
+      ui.field('acting-reason', 'Alasan (dicatat di jejak audit)', why)),
+    h('div', { class: 'actions' }, add),
+    message);
 }
 
 function summaryText(summary) {
   const part = (c) => `${c.created} baru, ${c.updated} diubah, ${c.unchanged} tetap`;
-  return `unit ${part(summary.units)}; pegawai ${part(summary.employees)}`;
+  const acting = summary.acting_heads && (summary.acting_heads.created + summary.acting_heads.updated + summary.acting_heads.unchanged)
+    ? `; Plt./Plh. ${part(summary.acting_heads)}` : '';
+  return `unit ${part(summary.units)}; pegawai ${part(summary.employees)}${acting}`;
 }
 
 function dryRunReport(h, ui, r) {
