@@ -386,7 +386,8 @@ def list_activities(args):
     """List the entries the caller may see, newest first.
 
     Employees see their own, raters those of the employees they rate, unit heads those of
-    their unit's subtree, admins all. Filters: nip, unit_id, date_from, date_to, month
+    their unit's subtree (the head in the directory, or its acting head, Plt./Plh., on the days of
+    the assignment; a token's unit or role claims give nothing), admins all. Filters: nip, unit_id, date_from, date_to, month
     (YYYY-MM), status, indicator_id.
     """
     principal = current_principal()
@@ -408,9 +409,8 @@ def list_activities(args):
                         if args.get(n))
     scope = None
     if not principal.is_admin:
-        scope, params["me"] = "caller", principal.sub
-        if principal.has("unit_head") and principal.unit:
-            scope, params["token_unit_marker"] = "caller+token_unit", f"/{principal.unit}/"
+        # the caller's units come from the directory in the same statement (acting heads: spans holding today)
+        scope, params["me"], params["today"] = "caller", principal.sub, _today()
     params["limit"] = args["limit"] + 1
     # One read (the caller's scope is a subquery): in autocommit, without BEGIN and ROLLBACK round trips.
     with runtime().engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -432,7 +432,7 @@ def _load_visible(conn, activity_id: str, *, for_update: bool = False):
     row = store.get_activity(conn, activity_id, for_update=for_update)
     if row is None:
         raise NotFound(f"activity {activity_id} does not exist")
-    rel = store.relation_to(conn, current_principal(), row.nip, row.rater_nip)
+    rel = store.relation_to(conn, current_principal(), row.nip, row.rater_nip, today=_today())
     if not store.may_see(rel):
         raise NotFound(f"activity {activity_id} does not exist")
     return row, rel
@@ -599,7 +599,7 @@ def verify_bulk(body):
         rows = {r.id: r for r in conn.execute(query)}
         nips = {r.nip for r in rows.values()} | {principal.sub}
         people = {r.nip: r for r in conn.execute(select(employees).where(employees.c.nip.in_(nips)))}
-        units = [] if principal.is_admin else store.head_units(principal, people.get(principal.sub))
+        units = [] if principal.is_admin else store.head_units(conn, principal.sub, people.get(principal.sub), _today())
         for index, item in enumerate(items):
             row = rows.get(item["id"])
             try:
@@ -632,7 +632,7 @@ def _load_for_repair(conn, activity_id: str):
     row = store.get_activity(conn, activity_id, for_update=True)
     if row is None:
         raise NotFound(f"activity {activity_id} does not exist")
-    rel = store.relation_to(conn, principal, row.nip, row.rater_nip)
+    rel = store.relation_to(conn, principal, row.nip, row.rater_nip, today=_today())
     if not store.may_repair(conn, principal, rel, row.rater_nip):
         if not store.may_see(rel):
             raise NotFound(f"activity {activity_id} does not exist")
@@ -838,7 +838,7 @@ def remove_evidence(activity_id, file_id):
 # -- indicators ------------------------------------------------------------------------------------
 
 def _require_sees_employee(conn, nip: str):
-    rel = store.relation_to(conn, current_principal(), nip)
+    rel = store.relation_to(conn, current_principal(), nip, today=_today())
     if not store.may_see(rel):
         raise Forbidden(f"You may not see employee {nip}'s activities.")
     return rel
@@ -925,7 +925,8 @@ def monthly_summary(args):
 def daily_summary(args):
     """Who has not logged anything on a working day: a unit (with its sub-units), or the employees the caller rates.
 
-    For a unit, the caller must head it or a unit above it (or be an admin). Working days
+    For a unit, the caller must head it or a unit above it in the directory, definitively or as its
+    acting head (Plt./Plh.) today, or be an admin. Working days
     and holidays come from the configured calendar (KINERJA_WORKING_DAYS, KINERJA_HOLIDAYS[_FILE]);
     on a day off nobody is missing.
     """
@@ -936,7 +937,7 @@ def daily_summary(args):
         people = select(employees.c.nip, employees.c.name, employees.c.unit_id).where(employees.c.active.is_(True))
         if unit_id:
             if not principal.is_admin:
-                units = store.head_units(principal, store.employee(conn, principal.sub))
+                units = store.head_units(conn, principal.sub, store.employee(conn, principal.sub), _today())
                 member = conn.execute(select(employees.c.unit_path).where(store.subtree_clause([unit_id])).limit(1)).scalar()
                 ancestors = _ancestors(member, unit_id) if member else [unit_id]
                 if not any(u in ancestors for u in units):

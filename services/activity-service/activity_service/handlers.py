@@ -12,10 +12,11 @@ from datetime import date
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 
+from kinerja_shared.acting_heads import on_unit_head_assigned
 from kinerja_shared.db import insert_ignore, utcnow
 from kinerja_shared.events import Event
 
-from .models import employees, plan_indicators, plans
+from .models import acting_heads, employees, plan_indicators, plans
 
 PLAN_TOPIC = "kinerja.plan.events"
 
@@ -75,5 +76,6 @@ HANDLERS = {
     "EmployeeUpserted": on_employee_upserted,
     "PlanApproved": on_plan_approved,
     "PlanAmended": on_plan_amended,
+    "UnitHeadAssigned": on_unit_head_assigned(acting_heads),  # acting heads (Plt./Plh.): the latest version wins
 }
 CONSUMES: list[str] = [PLAN_TOPIC]

@@ -1,11 +1,13 @@
 """activity-service tables (SQLAlchemy Core) plus the platform tables from kinerja_shared.
 
 Two kinds of tables: the service's own (``activities``, ``evidence_files``) and the read
-models kept from plan-service's events (``employees``, ``plans``, ``plan_indicators``);
+models kept from plan-service's events (``employees``, ``plans``, ``plan_indicators``,
+``acting_heads``);
 nothing here is ever read from plan-service directly.
 """
 from sqlalchemy import JSON, Boolean, Column, Date, Float, Index, Integer, String, Table, Text
 
+from kinerja_shared.acting_heads import acting_heads_table
 from kinerja_shared.db import BigId, UTCDateTime, new_metadata
 
 metadata = new_metadata()
@@ -57,6 +59,9 @@ plan_indicators = Table(  # the indicators an employee may log against, replaced
     Column("target_unit", String(50)),
     Index("ix_plan_indicators_nip_indicator", "nip", "indicator_id"),
 )
+
+# UnitHeadAssigned: acting heads (Plt./Plh.) of a unit for a span of dates (kinerja_shared.acting_heads)
+acting_heads = acting_heads_table(metadata)
 
 # -- the service's own data ------------------------------------------------------------------
 

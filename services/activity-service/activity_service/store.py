@@ -23,15 +23,16 @@ from datetime import date
 from functools import lru_cache
 from types import SimpleNamespace
 
-from sqlalchemy import BigInteger, Integer, String, and_, any_, bindparam, exists, func, insert, literal, literal_column, or_, select, true, update
+from sqlalchemy import BigInteger, Date, Integer, String, and_, any_, bindparam, exists, func, insert, literal, literal_column, or_, select, true, update
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.engine import Connection
 
+from kinerja_shared.acting_heads import acting_units, in_force
 from kinerja_shared.db import AUDIT_LOG, IDEMPOTENCY_KEYS, OUTBOX, is_postgres
 from kinerja_shared.outbox import publish
 
 from .domain import OCCUPYING, IndicatorInForce
-from .models import activities, employees, plan_indicators, plans
+from .models import acting_heads, activities, employees, plan_indicators, plans
 
 
 def employee_lock_key(nip: str) -> int:
@@ -272,13 +273,13 @@ def employee(conn: Connection, nip: str):
     return conn.execute(select(employees).where(employees.c.nip == nip)).first()
 
 
-def head_units(principal, caller_row) -> list[str]:
-    """Units whose subtree the caller heads: the read model's is_unit_head, or the token's unit_head role."""
+def head_units(conn: Connection, nip: str, caller_row, today: date) -> list[str]:
+    """Units whose subtree the caller heads, from the directory only: the read model's is_unit_head (their
+    own unit) and the units they act for (Plt./Plh.) on ``today``. A token's unit or role claims never count."""
     units = []
     if caller_row is not None and caller_row.is_unit_head:
         units.append(caller_row.unit_id)
-    if principal.has("unit_head") and principal.unit and principal.unit not in units:
-        units.append(principal.unit)
+    units.extend(u for u in acting_units(conn, acting_heads, nip, today) if u not in units)
     return units
 
 
@@ -296,33 +297,33 @@ def _has_unit(unit_path, marker, dialect: str):
     return (func.strpos if dialect == "postgresql" else func.instr)(unit_path, marker) > 0
 
 
-def _visible_clause(dialect: str, token_unit: bool):
+def _visible_clause(dialect: str):
     """The entries the caller (parameter ``me``) may see: own, rated (recorded or current), and those of
-    the subtree of the unit they head in the directory — or, with ``token_unit``, of the token's unit
-    (parameter ``token_unit_marker``). The caller's row is a subquery: no read of its own."""
+    the subtree of a unit they head in the directory, definitively (is_unit_head) or as acting head
+    (Plt./Plh.) on the local date ``today``. The caller's row and assignments are subqueries: no read of their own."""
     me_param = bindparam("me", type_=String())
     me, member = employees.alias("me"), employees.alias("member")
     headed = and_(me.c.nip == me_param, me.c.is_unit_head.is_(True),
                   _has_unit(member.c.unit_path, literal("/") + me.c.unit_id + literal("/"), dialect))
-    scope = [
+    acting, acted = acting_heads.alias("acting"), employees.alias("acted")
+    acts_for = and_(acting.c.nip == me_param, in_force(acting, bindparam("today", type_=Date())),
+                    _has_unit(acted.c.unit_path, literal("/") + acting.c.unit_id + literal("/"), dialect))
+    return or_(
         activities.c.nip == me_param,
         activities.c.rater_nip == me_param,
         activities.c.nip.in_(select(employees.c.nip).where(employees.c.rater_nip == me_param)),
         activities.c.nip.in_(select(member.c.nip).join(me, headed)),
-    ]
-    if token_unit:
-        marker = bindparam("token_unit_marker", type_=String())
-        scope.append(activities.c.nip.in_(select(employees.c.nip).where(_has_unit(employees.c.unit_path, marker, dialect))))
-    return or_(*scope)
+        activities.c.nip.in_(select(acted.c.nip).join(acting, acts_for)),
+    )
 
 
 @lru_cache(maxsize=512)
 def list_query(dialect: str, filters: frozenset, scope: str | None):
     """The list statement for one shape of request, built once (construction and SQLAlchemy's cache
     key cost more than running it). ``filters`` names the filters present, ``scope`` is None (admin:
-    everything), "caller" or "caller+token_unit". Values are parameters: first/last (month),
-    date_from, date_to, nip, status, indicator_id, unit_marker ('/<unit>/'), cursor_day,
-    cursor_start, cursor_id, me, token_unit_marker, limit."""
+    everything) or "caller". Values are parameters: first/last (month), date_from, date_to, nip,
+    status, indicator_id, unit_marker ('/<unit>/'), cursor_day, cursor_start, cursor_id, me, today
+    (the local date acting-head spans are checked on), limit."""
     c = activities.c
     query = select(activities)
     if "month" in filters:
@@ -343,13 +344,13 @@ def list_query(dialect: str, filters: frozenset, scope: str | None):
         query = query.where(or_(c.date < day, and_(c.date == day, c.start_min < start),
                                 and_(c.date == day, c.start_min == start, c.id < last_id)))
     if scope is not None:
-        query = query.where(_visible_clause(dialect, scope == "caller+token_unit"))
+        query = query.where(_visible_clause(dialect))
     return query.order_by(c.date.desc(), c.start_min.desc(), c.id.desc()).limit(bindparam("limit", type_=Integer()))
 
 
-def relation_to(conn: Connection, principal, nip: str, recorded_rater: str | None = None) -> dict:
+def relation_to(conn: Connection, principal, nip: str, recorded_rater: str | None = None, *, today: date) -> dict:
     """How the caller relates to employee ``nip``: self, rater (current, else the one recorded), head, the
-    rater's superior named in the directory, admin.
+    rater's superior named in the directory, admin. Headship is the directory's (acting heads on ``today``).
 
     One query reads both the caller's and the employee's read-model rows.
     """
@@ -357,7 +358,7 @@ def relation_to(conn: Connection, principal, nip: str, recorded_rater: str | Non
     target = rows.get(nip)
     caller = rows.get(principal.sub)
     rater = (target.rater_nip if target is not None and target.rater_nip else recorded_rater)
-    units = head_units(principal, caller)
+    units = head_units(conn, principal.sub, caller, today)
     return {
         "self": principal.sub == nip,
         "rater": rater is not None and rater == principal.sub,

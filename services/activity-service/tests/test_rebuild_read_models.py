@@ -1,4 +1,4 @@
-"""`activity-service rebuild-read-models`: the directory and plan read models rebuilt from kinerja.plan.events."""
+"""`activity-service rebuild-read-models`: the directory (with acting heads) and plan read models rebuilt from kinerja.plan.events."""
 import sys
 from pathlib import Path
 
@@ -9,9 +9,10 @@ from kinerja_shared.testing import wait_for
 from activity_service.service import SPEC
 
 sys.path.insert(0, str(Path(__file__).parent))
-from activity_testkit import E1, org_events  # noqa: E402
+from activity_testkit import E1, O, acting_head_event, org_events, today  # noqa: E402
 
-READ_MODELS = {"employees": "nip", "plans": "plan_id", "plan_indicators": "plan_id, indicator_id"}
+READ_MODELS = {"employees": "nip", "plans": "plan_id", "plan_indicators": "plan_id, indicator_id",
+               "acting_heads": "assignment_id"}
 
 
 def snapshot(h) -> dict:
@@ -19,10 +20,11 @@ def snapshot(h) -> dict:
                     for row in h.rows(f"SELECT * FROM {table} ORDER BY {key}")] for table, key in READ_MODELS.items()}
 
 
-def test_a_poisoned_directory_row_and_a_lost_indicator_come_back(service_factory, kafka_tools):
+def test_a_poisoned_directory_row_a_lost_indicator_and_a_lost_acting_head_come_back(service_factory, kafka_tools):
     h = service_factory(SPEC)
     h.start_worker()
-    events = org_events()
+    events = [*org_events(), acting_head_event(O, "bidang", today(), None),
+              acting_head_event(O, "bidang", today(), None, status="revoked", version=2, assignment_id="plh-2")]
     for event in events:
         kafka_tools.produce("kinerja.plan.events", event, key=event["partitionkey"])
     wait_for(lambda: h.scalar("SELECT count(*) FROM processed_events") == len(events), timeout=60, message="the org")
@@ -30,7 +32,10 @@ def test_a_poisoned_directory_row_and_a_lost_indicator_come_back(service_factory
     with h.engine.begin() as conn:
         conn.execute(text("UPDATE employees SET rater_nip = NULL, active = false WHERE nip = :n"), {"n": E1})
         conn.execute(text("DELETE FROM plan_indicators WHERE indicator_id = 'i2'"))
+        conn.execute(text("DELETE FROM acting_heads WHERE assignment_id = 'plt-1'"))
+        conn.execute(text("UPDATE acting_heads SET status = 'active'"))
     assert snapshot(h) != source
     output = h.run_cli("rebuild-read-models")
     assert snapshot(h) == source
+    assert [r["status"] for r in source["acting_heads"]] == ["revoked", "active"]  # plh-2, plt-1
     assert f"{len(events)} events applied" in output

@@ -10,6 +10,7 @@ Who hears what (texts in templates/id/*.txt):
 | event | who | category |
 |---|---|---|
 | EmployeeUpserted | (the contact directory) | - |
+| UnitHeadAssigned | (the acting heads, Plt./Plh., of a unit for a span of dates) | - |
 | PlanSubmitted | the rater | plan_submitted |
 | PlanApproved | the employee | plan_approved |
 | PlanReturned | the employee, with the reason | plan_returned |
@@ -19,7 +20,7 @@ Who hears what (texts in templates/id/*.txt):
 | EvaluationOpened | the rater: ONE item per period, counting evaluations | evaluation_opened |
 | EvaluationClosed | the employee, with the predicate | evaluation_closed |
 | FeedbackGiven | the employee | feedback_given |
-| CalibrationFinalised | every contact of the unit and its sub-units, plus every NIP rated | calibration_finalised |
+| CalibrationFinalised | every contact of the unit and its sub-units, every NIP rated, and the unit's acting head on the day it was finalised | calibration_finalised |
 
 Every event of the consumed topics, handled here or not, is also offered to the webhook
 subscriptions that want its type.
@@ -30,12 +31,13 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select, update
 
+from kinerja_shared.acting_heads import acting_heads_of, on_unit_head_assigned as unit_head_assigned_into
 from kinerja_shared.consumer import current_scope
 from kinerja_shared.db import dialect_insert, upsert, utcnow
 from kinerja_shared.events.catalog import CATALOG
 
 from . import config, domain, inbox, webhooks
-from .models import activity_states, contacts, evaluation_states, plan_states
+from .models import acting_heads, activity_states, contacts, evaluation_states, plan_states
 
 CONSUMES = ["kinerja.plan.events", "kinerja.activity.events", "kinerja.evaluation.events"]
 
@@ -311,15 +313,21 @@ def on_calibration_finalised(conn, event) -> None:
     members = conn.execute(select(contacts.c.nip, contacts.c.unit_id, contacts.c.unit_name).where(
         contacts.c.active.is_(True), contacts.c.unit_path_key.contains(f"/{unit_id}/", autoescape=True))).all()
     unit_name = next((m.unit_name for m in members if m.unit_id == unit_id and m.unit_name), None) or unit_id
-    for nip in sorted({m.nip for m in members} | set(own)):
+    # The unit's acting head (Plt./Plh.) on the day it was finalised hears it as its head does (a member of the unit).
+    day = domain.local_date(_instant(d.get("finalised_at"), event["time"]), config.for_handlers().timezone)
+    acting = acting_heads_of(conn, acting_heads, [unit_id], day)
+    for nip in sorted({m.nip for m in members} | set(own) | acting):
         _single(conn, event, nip, domain.CALIBRATION_FINALISED,
                 {"unit_id": unit_id, "unit_name": unit_name, "period_id": d["period"]["id"],
                  "org_predicate": d["organisational_predicate"], "own_predicate": own.get(nip)},
                 f"/units/{unit_id}/calibration/{d['period']['id']}")
 
 
+on_unit_head_assigned = unit_head_assigned_into(acting_heads)  # acting heads (Plt./Plh.): the latest version wins
+
 RULES = {
     "EmployeeUpserted": on_employee_upserted,
+    "UnitHeadAssigned": on_unit_head_assigned,
     "PlanSubmitted": on_plan_submitted,
     "PlanApproved": on_plan_approved,
     "PlanReturned": on_plan_returned,
@@ -366,6 +374,7 @@ def _tracked(track, status: str | None = None):
 # plan, activity and evaluation states) — no notification, digest, e-mail or webhook is made again.
 READ_MODEL_HANDLERS = {
     "EmployeeUpserted": on_employee_upserted,
+    "UnitHeadAssigned": on_unit_head_assigned,
     "PlanSubmitted": _tracked(_track_plan, "submitted"),
     "PlanApproved": _tracked(_track_plan, "approved"),
     "PlanReturned": _tracked(_track_plan, "returned"),

@@ -1,6 +1,7 @@
 """notification-service tables (SQLAlchemy Core) plus the platform tables from kinerja_shared.
 
-Read models kept from other services' events: ``contacts`` (EmployeeUpserted), ``plan_states``,
+Read models kept from other services' events: ``contacts`` (EmployeeUpserted), ``acting_heads``
+(UnitHeadAssigned), ``plan_states``,
 ``activity_states``, ``evaluation_states`` (what the reminders ask about). Own data: the inbox
 (``notifications`` with ``digest_members``), person settings, the e-mail queue, webhook
 subscriptions with their deliveries and attempts, and ``reminders_sent`` (one row per person,
@@ -9,6 +10,7 @@ reminder and local date: the guarantee that a reminder goes out at most once a d
 from sqlalchemy import (JSON, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text,
                         UniqueConstraint)
 
+from kinerja_shared.acting_heads import acting_heads_table
 from kinerja_shared.db import BigId, UTCDateTime, new_metadata
 
 metadata = new_metadata()
@@ -70,6 +72,9 @@ evaluation_states = Table(
     Column("status", String(16), nullable=False),  # open, submitted, closed
     Column("updated_at", UTCDateTime(), nullable=False),
 )
+
+# UnitHeadAssigned: acting heads (Plt./Plh.) of a unit for a span of dates (kinerja_shared.acting_heads)
+acting_heads = acting_heads_table(metadata)
 
 # -- people's choices ------------------------------------------------------------------------
 
