@@ -12,6 +12,7 @@ from . import seeds
 from .matrix import Call, Matrix, case, common_operations, listing, on_fresh
 
 CASES: dict = common_operations()
+EXTRA_RELATIONS = seeds.HEADSHIP_RELATIONS  # acting head, claimed and stale headship (seeds.matrix_headship())
 E = seeds.EMPLOYEE
 ACTIVITIES = "/api/v1/activities"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -46,7 +47,7 @@ def with_evidence(m: Matrix) -> dict:
 
 
 def setup(m: Matrix) -> None:
-    m.h.handle(*seeds.matrix_org(), seeds.plan_approved(E, "plan-m", superior=None))
+    m.h.handle(*seeds.matrix_org(), *seeds.matrix_headship(), seeds.plan_approved(E, "plan-m", superior=None))
     m.params.update(with_evidence(m), nip=E)
 
 

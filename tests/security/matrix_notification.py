@@ -10,6 +10,7 @@ from . import seeds
 from .matrix import Call, Matrix, case, common_operations, listing, on_fresh
 
 CASES: dict = common_operations()
+EXTRA_RELATIONS = seeds.HEADSHIP_RELATIONS  # acting head, claimed and stale headship (seeds.matrix_headship())
 E = seeds.EMPLOYEE
 INBOX = "/api/v1/notifications"
 HOOKS = "/api/v1/webhooks"
@@ -32,7 +33,7 @@ def subscription(m: Matrix) -> str:
 
 
 def setup(m: Matrix) -> None:
-    m.h.handle(*seeds.matrix_org())
+    m.h.handle(*seeds.matrix_org(), *seeds.matrix_headship())
     hook = subscription(m)
     m.params.update(subscription_id=hook, notification_id=notification(m),  # also fans out to the hook: one delivery
                     delivery_id=m.h.scalar("SELECT id FROM webhook_deliveries WHERE subscription_id = :s", s=hook))

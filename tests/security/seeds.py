@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kinerja_shared.events import make_event
+from kinerja_shared.testing import unit_head_assigned
 
 HEAD = "197001012000011001"
 RATER = "198001012005011002"
@@ -18,6 +19,8 @@ COLLEAGUE = "199202022016022004"
 ADMIN = "196501011990011004"
 OTHER_SUP = "198505052010011005"  # the access matrix: a supervisor who rates nobody in UNIT
 OUTSIDER = "198707072012012006"   # the access matrix: the head of OTHER_UNIT, outside dinas' subtree
+ACTING_HEAD = "198808082014011011"  # the access matrix (issue 16): of OTHER_UNIT, Plh. of dinas from today (as matrix_plan)
+FORMER_HEAD = "196808082000011009"  # the access matrix (issue 16): head of dinas until moved to OTHER_UNIT
 UNIT = "bidang"
 OTHER_UNIT = "lain"
 BEHAVIOURS = ("service", "accountable", "competent", "harmonious", "loyal", "adaptive", "collaborative")
@@ -134,3 +137,25 @@ def matrix_org() -> list[dict]:
 
     return [employee(e["nip"], e["name"], e["unit_id"], path(e["unit_id"]), e.get("rater_nip"),
                      head=units[e["unit_id"]]["head_nip"] == e["nip"]) for e in document["employees"]]
+
+
+def matrix_headship() -> list[dict]:
+    """The acting and former heads of the access matrix (issue 16), as plan-service publishes them after
+    matrix_org(): ACTING_HEAD, a member of lain, is Plh. of dinas from today; FORMER_HEAD headed dinas and
+    was moved to lain (the later EmployeeUpserted: is_unit_head false)."""
+    return [
+        employee(ACTING_HEAD, "Plh. Kepala Dinas", OTHER_UNIT, [OTHER_UNIT], OUTSIDER),
+        unit_head_assigned(ACTING_HEAD, "dinas", today(), None, kind="plh"),
+        employee(FORMER_HEAD, "Mantan Kepala Dinas", "dinas", ["dinas"], None, head=True),
+        employee(FORMER_HEAD, "Mantan Kepala Dinas", OTHER_UNIT, [OTHER_UNIT], OUTSIDER),
+    ]
+
+
+# Callers beside the matrix's columns, each with the column whose answers they must get (test_access_matrix.py),
+# for the services that keep acting heads from UnitHeadAssigned (activity-, notification-service): headship comes
+# from the directory, never from a token's claims.
+HEADSHIP_RELATIONS = {  # name -> (NIP, roles, unit claim, the column)
+    "acting_head": (ACTING_HEAD, ("employee",), None, "head_in"),                 # Plh. of dinas, plain token
+    "claimed_head": (OTHER_SUP, ("unit_head",), "dinas", "other_supervisor"),    # the token claims dinas
+    "stale_head": (FORMER_HEAD, ("unit_head",), "dinas", "head_out"),            # moved away, the token still says dinas
+}

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kinerja_shared.events import make_event
+from kinerja_shared.testing import unit_head_assigned  # noqa: F401  (UnitHeadAssigned as plan-service publishes it)
 
 
 # The org tree: dinas (head H) > bidang; E1 and E2 in bidang rated by R (in dinas, rated by H); O elsewhere.
@@ -95,11 +96,3 @@ def log_entry(harness, nip: str = E1, **overrides) -> str:
     assert response.status_code == 201, response.get_json()
     return response.get_json()["id"]
 
-
-def acting_head_event(nip: str, unit_id: str, valid_from: date, valid_to: date | None, *, assignment_id: str = "plt-1",
-                      kind: str = "plt", status: str = "active", version: int = 1) -> dict:
-    """plan-service's UnitHeadAssigned: ``nip`` acts as head of ``unit_id`` from ``valid_from`` to ``valid_to`` (included)."""
-    return make_event("UnitHeadAssigned", source_service="plan-service", subject=assignment_id, partitionkey=unit_id, data={
-        "assignment_id": assignment_id, "unit_id": unit_id, "nip": nip, "kind": kind, "valid_from": valid_from.isoformat(),
-        "valid_to": valid_to.isoformat() if valid_to else None, "status": status, "version": version,
-        "decree_number": "800/123/BKPSDM/2026"})

@@ -13,7 +13,7 @@ import pytest
 from activity_service.service import SPEC
 
 sys.path.insert(0, str(Path(__file__).parent))
-from activity_testkit import E1, H, O, R, acting_head_event, employee_event, entry, feed, org_events, today  # noqa: E402
+from activity_testkit import E1, H, O, R, unit_head_assigned, employee_event, entry, feed, org_events, today  # noqa: E402
 
 
 @pytest.fixture
@@ -62,20 +62,20 @@ def test_the_head_in_the_directory_reads_and_a_plain_employee_does_not(svc):
 ])
 def test_an_acting_head_has_the_heads_rights_on_the_days_of_the_span_only(svc, span, expected):
     start, end = span
-    feed(svc, acting_head_event(O, "bidang", today() + timedelta(days=start),
+    feed(svc, unit_head_assigned(O, "bidang", today() + timedelta(days=start),
                                 today() + timedelta(days=end) if end is not None else None))
     assert head_reads(svc, O) == expected  # a plain employee token: the directory decides
     assert head_reads(svc, O, "unit_head", unit="lain") == expected  # and the token's claims change nothing
 
 
 def test_an_acting_head_of_a_unit_above_reads_its_subtree(svc):
-    feed(svc, acting_head_event(O, "dinas", today(), today(), kind="plh"))
+    feed(svc, unit_head_assigned(O, "dinas", today(), today(), kind="plh"))
     assert head_reads(svc, O) == ALLOWED
 
 
 def test_a_revoked_assignment_gives_nothing_even_when_an_older_version_arrives_late(svc):
-    feed(svc, acting_head_event(O, "bidang", today() - timedelta(days=1), None, status="revoked", version=2))
-    feed(svc, acting_head_event(O, "bidang", today() - timedelta(days=1), None, version=1))  # redelivered, older
+    feed(svc, unit_head_assigned(O, "bidang", today() - timedelta(days=1), None, status="revoked", version=2))
+    feed(svc, unit_head_assigned(O, "bidang", today() - timedelta(days=1), None, version=1))  # redelivered, older
     assert head_reads(svc, O) == REFUSED
     assert svc.scalar("SELECT status FROM acting_heads WHERE assignment_id = 'plt-1'") == "revoked"
 

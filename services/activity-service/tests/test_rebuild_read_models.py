@@ -9,7 +9,7 @@ from kinerja_shared.testing import wait_for
 from activity_service.service import SPEC
 
 sys.path.insert(0, str(Path(__file__).parent))
-from activity_testkit import E1, O, acting_head_event, org_events, today  # noqa: E402
+from activity_testkit import E1, O, unit_head_assigned, org_events, today  # noqa: E402
 
 READ_MODELS = {"employees": "nip", "plans": "plan_id", "plan_indicators": "plan_id, indicator_id",
                "acting_heads": "assignment_id"}
@@ -23,8 +23,8 @@ def snapshot(h) -> dict:
 def test_a_poisoned_directory_row_a_lost_indicator_and_a_lost_acting_head_come_back(service_factory, kafka_tools):
     h = service_factory(SPEC)
     h.start_worker()
-    events = [*org_events(), acting_head_event(O, "bidang", today(), None),
-              acting_head_event(O, "bidang", today(), None, status="revoked", version=2, assignment_id="plh-2")]
+    events = [*org_events(), unit_head_assigned(O, "bidang", today(), None),
+              unit_head_assigned(O, "bidang", today(), None, status="revoked", version=2, assignment_id="plh-2")]
     for event in events:
         kafka_tools.produce("kinerja.plan.events", event, key=event["partitionkey"])
     wait_for(lambda: h.scalar("SELECT count(*) FROM processed_events") == len(events), timeout=60, message="the org")

@@ -6,21 +6,13 @@ assignment wins). A unit's CalibrationFinalised reaches every contact of the uni
 timezone): not the day before the span, nor the day after it. Who is a member comes from the
 directory: a head moved to another unit (EmployeeUpserted) no longer hears of the old one.
 """
-from kinerja_shared.events import make_event, validate_event
-from notification_service.service import SPEC
-
 import pytest
 
+from kinerja_shared.testing import unit_head_assigned as assigned
+from notification_service.service import SPEC
+
 ACTING = "198901012014011007"
-FINALISED = "2027-01-20"  # ev.calibration_finalised: finalised_at 2027-01-20T03:00Z, 10:00 WIB
-
-
-def assigned(nip, unit_id, valid_from, valid_to, *, status="active", version=1, assignment_id="plt-1", kind="plt"):
-    return validate_event(make_event("UnitHeadAssigned", source_service="plan-service", subject=assignment_id,
-                                     partitionkey=unit_id, data={
-                                         "assignment_id": assignment_id, "unit_id": unit_id, "nip": nip, "kind": kind,
-                                         "valid_from": valid_from, "valid_to": valid_to, "status": status,
-                                         "version": version, "decree_number": "800/17/BKPSDM/2027"}))
+# ev.calibration_finalised: finalised_at 2027-01-20T03:00Z, i.e. 2027-01-20 10:00 WIB (the day the spans are put around)
 
 
 @pytest.fixture

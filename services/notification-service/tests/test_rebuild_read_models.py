@@ -6,7 +6,8 @@ the events again, and the rebuild made no notification, digest entry, e-mail or 
 """
 from sqlalchemy import text
 
-from kinerja_shared.events import make_event, validate_event
+from kinerja_shared.events import make_event
+from kinerja_shared.testing import unit_head_assigned
 from notification_service.service import SPEC
 
 READ_MODELS = {"contacts": "nip", "acting_heads": "assignment_id", "plan_states": "plan_id", "activity_states": "activity_id",
@@ -33,13 +34,6 @@ def annulment(logged):
                       partitionkey=d["nip"], data=data)
 
 
-def acting_head(nip, unit_id):
-    return validate_event(make_event("UnitHeadAssigned", source_service="plan-service", subject="plt-1", partitionkey=unit_id,
-                                     data={"assignment_id": "plt-1", "unit_id": unit_id, "nip": nip, "kind": "plt",
-                                           "valid_from": "2026-01-01", "valid_to": "2026-06-30", "status": "active",
-                                           "version": 1, "decree_number": None}))
-
-
 def test_a_poisoned_read_model_is_rebuilt_and_nobody_hears_anything_twice(service_factory, ev, produce, helpers):
     h = service_factory(SPEC, NOTIFICATION_REMINDERS="false")
     h.start_worker()
@@ -48,7 +42,7 @@ def test_a_poisoned_read_model_is_rebuilt_and_nobody_hears_anything_twice(servic
     sent = [ev.employee(R, "Drs. Rahmat Hidayat", unit_id="opd-1", unit_path=("opd-1",), rater=None, is_unit_head=True),
             ev.employee(E, "Siti Aminah, S.Kom"), ev.employee(C, "Budi Santoso"), ev.plan_submitted(E),
             ev.plan_approved(C), logged, kept, ev.activity_verified(logged["data"]["activity_id"]), annulment(logged),
-            ev.evaluation_opened(E), ev.evaluation_closed(C), acting_head(helpers.OUTSIDER, "opd-1")]
+            ev.evaluation_opened(E), ev.evaluation_closed(C), unit_head_assigned(helpers.OUTSIDER, "opd-1", "2026-01-01", "2026-06-30", decree_number=None)]
     for event in sent:
         produce(event)
     helpers.wait_for(lambda: h.scalar("SELECT count(*) FROM processed_events") == len(sent), 90, message="every event")
