@@ -316,6 +316,9 @@ def on_calibration_finalised(conn, event) -> None:
     # The unit's acting head (Plt./Plh.) on the day it was finalised hears it as its head does (a member of the unit).
     day = domain.local_date(_instant(d.get("finalised_at"), event["time"]), config.for_handlers().timezone)
     acting = acting_heads_of(conn, acting_heads, [unit_id], day)
+    if acting:  # an acting head who has left the service (an inactive contact) hears nothing, as a member would not
+        acting -= set(conn.execute(select(contacts.c.nip).where(contacts.c.nip.in_(acting),
+                                                                  contacts.c.active.is_(False))).scalars())
     for nip in sorted({m.nip for m in members} | set(own) | acting):
         _single(conn, event, nip, domain.CALIBRATION_FINALISED,
                 {"unit_id": unit_id, "unit_name": unit_name, "period_id": d["period"]["id"],

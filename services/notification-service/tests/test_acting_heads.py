@@ -63,3 +63,11 @@ def test_a_head_moved_to_another_unit_no_longer_hears_of_the_old_one(h, ev, help
     h.handle(ev.calibration_finalised("opd-1", [{"nip": helpers.EMPLOYEE, "predicate": "BAIK"}], by=helpers.OUTSIDER))
     assert calibration_items(h, helpers, helpers.RATER) == []
     assert len(calibration_items(h, helpers, helpers.EMPLOYEE)) == 1
+
+
+def test_an_acting_head_who_has_left_hears_nothing(h, ev, helpers):
+    h.handle(assigned(ACTING, "opd-1", "2027-01-02", None))
+    h.handle(ev.employee(ACTING, "Dewi Lestari", unit_id="opd-2", unit_path=("opd-2",), rater=helpers.OUTSIDER,
+                         active=False))
+    h.handle(ev.calibration_finalised("opd-1", [{"nip": helpers.EMPLOYEE, "predicate": "BAIK"}]))
+    assert calibration_items(h, helpers, ACTING) == []
