@@ -49,3 +49,14 @@ def test_malformed_requests_are_problems_naming_the_field(evaluation):
     assert r.status_code == 422 and r.json["errors"][0]["field"] == "year"
     r = evaluation.get("/api/v1/feedback", ADMIN, "admin", query_string={"limit": 0})
     assert r.status_code == 422 and r.json["errors"][0]["field"] == "limit"
+
+
+def test_the_migrations_build_exactly_the_models(evaluation):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from evaluation_service.models import metadata
+
+    with evaluation.h.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+    assert diff == []
