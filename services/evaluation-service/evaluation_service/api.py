@@ -1047,7 +1047,9 @@ def _periods_view(conn, year: int, p) -> dict:
     stats: dict[str, dict] = {}
     for period_id, status, n in conn.execute(query.group_by(evaluations.c.period_id, evaluations.c.status)).all():
         stats.setdefault(period_id, {})[status] = n
-    return {"year": year, "scheme": scheme, "scheme_fixed": fixed, "periods": [
+    rounding = current_config().distribution_rounding
+    return {"year": year, "scheme": scheme, "scheme_fixed": fixed, "distribution_rounding": rounding,
+            "distribution_rounding_text": domain.ROUNDING_TEXT[rounding], "periods": [
         {**period.as_dict(), **{s: stats.get(period.id, {}).get(s, 0) for s in domain.STATUSES}}
         for period in domain.periods_of_year(year, scheme)]}
 
@@ -1058,7 +1060,8 @@ def _periods_view(conn, year: int, p) -> dict:
 @_errors(periods_blp, (422, "Bad year"))
 def list_periods(args):
     """The year's periods under its scheme (monthly or quarterly) and the annual one, with the
-    number of evaluations open, submitted and closed in each (within what the caller may see)."""
+    number of evaluations open, submitted and closed in each (within what the caller may see), and
+    the deployment's distribution rounding policy (EVALUATION_DISTRIBUTION_ROUNDING) for everyone's help screens."""
     with runtime().engine.connect() as conn:
         return _periods_view(conn, args["year"], current_principal())
 

@@ -436,6 +436,9 @@ class PeriodsOut(ma.Schema):
     year = ma.fields.Integer()
     scheme = ma.fields.String(metadata={"description": "monthly or quarterly"})
     scheme_fixed = ma.fields.Boolean(metadata={"description": "True once the year's first evaluation opened"})
+    distribution_rounding = ma.fields.String(metadata={"description": "literal or nearest: how the distribution's "
+                                                                      "percentages become people (EVALUATION_DISTRIBUTION_ROUNDING)"})
+    distribution_rounding_text = LocalizedString(metadata={"description": "The policy in words"})
     periods = ma.fields.List(ma.fields.Nested(PeriodStats))
 
 

@@ -227,5 +227,7 @@ def test_the_distribution_names_its_policy_and_each_bound_in_people(make_evaluat
                                                     query_string={"period_id": evaluation.period().id},
                                                     headers=evaluation.as_(HEAD)).json
     assert indonesian["rounding"].startswith("Harfiah" if policy == "literal" else "Orang terdekat")
+    periods = evaluation.get("/api/v1/periods", EMPLOYEE, query_string={"year": evaluation.today.year}).json
+    assert periods["distribution_rounding"] == policy and periods["distribution_rounding_text"] == dist["rounding"]
     [rule] = [r for r in indonesian["rules"] if r["code"] == "SANGAT_KURANG.min_kurang_plus_butuh_perbaikan"]
     assert rule["message"].endswith(f"paling sedikit harus {limit}")
