@@ -21,7 +21,7 @@ from sqlalchemy import and_, case, func, or_, select, update
 
 from kinerja_shared import audit
 from kinerja_shared.db import upsert, utcnow
-from kinerja_shared.numbers import MAX_ENTRY_QUANTITY, finite, usable_coefficient
+from kinerja_shared.numbers import MAX_ENTRY_QUANTITY, finite
 from kinerja_shared.outbox import publish
 from kinerja_shared.web import downloads
 from kinerja_shared.web.app_factory import current_principal, runtime

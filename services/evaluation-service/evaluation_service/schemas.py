@@ -149,7 +149,11 @@ class PendingOut(ma.Schema):
 
 
 class EvaluationDetail(EvaluationOut):
-    employee = ma.fields.Dict(metadata={"description": "name, position, functional_coefficient, is_unit_head"})
+    employee = ma.fields.Dict(metadata={"description": "name, position, is_unit_head, functional_level (jenjang), "
+                                                       "functional_level_name, siasn_koefisien_id, coefficient, "
+                                                       "coefficient_source (functional_level, or functional_coefficient: the "
+                                                       "old typed-in one, only without a level), functional_coefficient (the "
+                                                       "coefficient used)"})
     plan = ma.fields.Dict(metadata={"description": "approach, model, revision, period_start, period_end"})
     results = ma.fields.List(ma.fields.Nested(ResultOut))
     behaviours = ma.fields.List(ma.fields.Nested(BehaviourOut))
