@@ -9,6 +9,10 @@ what that caller gets:
 - ``200+`` / ``200-``: on a read, the answer lists (+) or does not list (-) self's row;
   on a write, self's row was (+) or was not (-) changed by it.
 
+The directory relations (DIRECTORY_RELATIONS: own_head, acting_head, claimed_head, issue 16) are
+optional columns: a row that leaves them empty does not test them; a service's cases module puts
+those people into its directory (e.g. matrix_evaluation.setup).
+
 Every refused call (4xx) on a write is also checked to have changed no row of the service's
 database (a digest of every table before and after). PATCH, PUT and DELETE go with ``If-Match: *``
 (whatever the current version is): the table is about who may write, not when; the precondition
@@ -35,6 +39,12 @@ from . import seeds
 
 TABLE = Path(__file__).with_name("access_matrix.csv")
 RELATIONS = ("self", "colleague", "rater", "other_supervisor", "head_in", "head_out", "admin", "anonymous")
+# Optional columns: who heads or acts by the directory, against what a token claims (issue 16).
+#   own_head      the head of bidang, self's own unit (the directory says so; token: unit_head of bidang)
+#   acting_head   the acting head (Plt.) of dinas, the unit above bidang, for a span holding today (plain token)
+#   claimed_head  an employee of lain whose token claims unit_head of dinas; the directory gives no headship
+DIRECTORY_RELATIONS = ("own_head", "acting_head", "claimed_head")
+OWN_HEAD, ACTING_HEAD, CLAIMED_HEAD = "198909092014011007", "199010102015011008", "199111112016011009"
 ACTORS = {  # relation -> (NIP, roles, unit claim); the org is seeds.matrix_org()
     "self": (seeds.EMPLOYEE, ("employee",), seeds.UNIT),
     "colleague": (seeds.COLLEAGUE, ("employee",), seeds.UNIT),
@@ -44,6 +54,9 @@ ACTORS = {  # relation -> (NIP, roles, unit claim); the org is seeds.matrix_org(
     "head_out": (seeds.OUTSIDER, ("unit_head",), seeds.OTHER_UNIT),
     "admin": (seeds.ADMIN, ("admin",), None),
     "anonymous": None,
+    "own_head": (OWN_HEAD, ("unit_head", "supervisor"), seeds.UNIT),
+    "acting_head": (ACTING_HEAD, ("employee",), seeds.OTHER_UNIT),
+    "claimed_head": (CLAIMED_HEAD, ("unit_head", "supervisor"), "dinas"),
 }
 CELL = re.compile(r"^(\d{3})(?:/(\d{3}))?([+-])?$")
 NOT_STATE = ("idempotency_keys", "alembic_version")  # bookkeeping, not the service's data
@@ -63,6 +76,11 @@ class Row:
     def op(self) -> str:
         return f"{self.method} {self.path}"
 
+    @property
+    def relations(self) -> tuple[str, ...]:
+        """The relations this row tests: every one of RELATIONS and the directory relations it fills in."""
+        return tuple(rel for rel in (*RELATIONS, *DIRECTORY_RELATIONS) if rel in self.expected)
+
 
 def load_table(path: Path = TABLE) -> list[Row]:
     """The table's rows; lines starting with # are comments. Every cell must be well-formed."""
@@ -73,6 +91,7 @@ def load_table(path: Path = TABLE) -> list[Row]:
     for (n, _), record in zip(numbered[1:], reader):
         record = {k.strip(): (v or "").strip() for k, v in record.items()}
         expected = {rel: record[rel] for rel in RELATIONS}
+        expected.update({rel: record[rel] for rel in DIRECTORY_RELATIONS if record.get(rel)})
         bad = {rel: cell for rel, cell in expected.items() if not CELL.match(cell)}
         if bad:
             raise ValueError(f"{path.name} line {n}: malformed cells {bad}")

@@ -1,15 +1,19 @@
 """evaluation-service's calls for the access matrix: every operation on an evaluation, feedback or unit of self's.
 
 The org and self's approved plan of this year arrive through the handlers (the plan opens the
-evaluation of today's period). A cell that changes an evaluation gets a fresh one: a plan of
+evaluation of today's period). The directory relations (matrix.DIRECTORY_RELATIONS) join the org here:
+a head of bidang (own_head), an employee of lain made Plt. of dinas for a span holding today
+(acting_head, UnitHeadAssigned) and an employee of lain whose token claims dinas (claimed_head). A cell that changes an evaluation gets a fresh one: a plan of
 self's in a later year of its own, whose first quarter an admin opens over the API.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+
+from kinerja_shared.events import make_event
 
 from . import seeds
-from .matrix import Call, Matrix, case, common_operations, listing, on_fresh
+from .matrix import ACTING_HEAD, CLAIMED_HEAD, OWN_HEAD, Call, Matrix, case, common_operations, listing, on_fresh
 
 CASES: dict = common_operations()
 E = seeds.EMPLOYEE
@@ -25,12 +29,27 @@ def env(workdir) -> dict:
 def setup(m: Matrix) -> None:
     year = seeds.today().year
     m.year, m.years_used = year, 0
-    m.h.handle(*seeds.matrix_org(), seeds.plan_approved(E, "plan-m", superior=None, start=date(year, 1, 1),
-                                                        end=date(year, 12, 31)))
+    m.h.handle(*seeds.matrix_org(), *directory_relations(), seeds.plan_approved(
+        E, "plan-m", superior=None, start=date(year, 1, 1), end=date(year, 12, 31)))
     [base] = m.as_("admin", "GET", f"{EVALUATIONS}?nip={E}&year={year}")["items"]
     m.period = base["period"]["id"]
     feedback = m.as_("rater", "POST", "/api/v1/feedback", 201, json={"nip": E, "text": "Laporan sudah rapi."})["id"]
     m.params.update(evaluation_id=base["id"], period_id=m.period, unit_id=seeds.UNIT, nip=E, year=year, feedback=feedback)
+
+
+def directory_relations() -> list[dict]:
+    """The own head of bidang, the acting head (Plt.) of dinas for a span holding today, the claimant: as plan-service
+    publishes them."""
+    today = seeds.today()
+    return [
+        seeds.employee(OWN_HEAD, "Kepala Bidang Pelayanan", seeds.UNIT, ["dinas", seeds.UNIT], None, head=True),
+        seeds.employee(ACTING_HEAD, "Plt. Kepala Dinas", seeds.OTHER_UNIT, [seeds.OTHER_UNIT], seeds.OUTSIDER),
+        seeds.employee(CLAIMED_HEAD, "Pegawai Dinas Lain", seeds.OTHER_UNIT, [seeds.OTHER_UNIT], seeds.OUTSIDER),
+        make_event("UnitHeadAssigned", source_service="plan-service", subject="plt-dinas", partitionkey="dinas", data={
+            "assignment_id": "plt-dinas", "unit_id": "dinas", "nip": ACTING_HEAD, "kind": "plt",
+            "valid_from": (today - timedelta(days=30)).isoformat(), "valid_to": (today + timedelta(days=30)).isoformat(),
+            "status": "active", "version": 1, "decree_number": "800/1/BKPSDM/2026"}),
+    ]
 
 
 def opened(m: Matrix) -> str:
@@ -57,7 +76,8 @@ def closed(m: Matrix) -> str:
 
 
 def predicate(m: Matrix) -> dict:
-    return {"predicate": ("BAIK", "ISTIMEWA")[m.n() % 2]}  # a change every time: a refused one would show
+    n = m.n()  # a change every time: a refused one would show
+    return {"predicate": ("BAIK", "ISTIMEWA")[n % 2], "basis": f"Laporan kinerja unit ({n})"}
 
 
 def unit_read(m: Matrix, rel: str) -> Call:
@@ -77,6 +97,8 @@ case(CASES, "GET /api/v1/unit-performance/{unit_id}/distribution", "GET /api/v1/
 # last year's fourth quarter has no organisational predicate: the head reaches the rules and gets 409
 on_fresh(CASES, "POST /api/v1/unit-performance/{unit_id}/calibrations/{period_id}", {},
          period_id=lambda m: f"{m.year - 1}-Q4")
+case(CASES, "GET /api/v1/evaluations/credit-points")(
+    lambda m, rel: Call("GET", f"{EVALUATIONS}/credit-points?nip={E}&year={m.year}"))
 case(CASES, "GET /api/v1/periods")(lambda m, rel: Call("GET", f"/api/v1/periods?year={m.year}"))
 on_fresh(CASES, "PUT /api/v1/periods/schemes/{year}", lambda m: {"scheme": ("monthly", "quarterly")[m.n() % 2]},
          year=lambda m: m.year + 40)

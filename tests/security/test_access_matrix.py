@@ -18,7 +18,7 @@ from plan_service.service import SPEC as PLAN
 
 from . import matrix_activity, matrix_evaluation, matrix_notification, matrix_plan
 from . import seeds
-from .matrix import RELATIONS, Matrix, document_operations, load_table
+from .matrix import DIRECTORY_RELATIONS, RELATIONS, Matrix, document_operations, load_table
 
 SERVICES = {PLAN.name: (PLAN, matrix_plan), ACTIVITY.name: (ACTIVITY, matrix_activity),
             EVALUATION.name: (EVALUATION, matrix_evaluation), NOTIFICATION.name: (NOTIFICATION, matrix_notification)}
@@ -45,10 +45,10 @@ def matrices(kafka_bootstrap, new_database, tmp_path_factory):
 
 
 def render(row, got: dict[str, str]) -> str:
-    width = max(len(r) for r in RELATIONS)
+    width = max(len(r) for r in row.relations)
     lines = [f"{row.service} {row.op}  (access_matrix.csv line {row.line}; rule: {row.rule})",
              f"  {'relation':<{width}}  expected  got"]
-    for rel in RELATIONS:
+    for rel in row.relations:
         mark = "" if got[rel] == row.expected[rel] else "   <-- differs"
         lines.append(f"  {rel:<{width}}  {row.expected[rel]:<8}  {got[rel]}{mark}")
     return "\n".join(lines)
@@ -57,8 +57,22 @@ def render(row, got: dict[str, str]) -> str:
 @pytest.mark.parametrize("row", ROWS, ids=[f"{r.service}:{r.op}" for r in ROWS])
 def test_every_relation_gets_the_answer_the_table_gives(matrices, row):
     m = matrices(row.service)
-    got = {rel: m.cell(row, rel) for rel in RELATIONS}
+    got = {rel: m.cell(row, rel) for rel in row.relations}
     assert got == row.expected, "\n" + render(row, got)
+
+
+DIRECTORY_COVERED = ("evaluation-service",)  # services whose every row names the directory relations (issue 16)
+
+
+@pytest.mark.parametrize("name", DIRECTORY_COVERED)
+def test_every_row_of_the_service_says_what_the_directory_relations_get(name):
+    """The own head, the acting head of the unit above and a token claiming a headship the directory does not
+    give: a cell on every operation (the claimed head is refused everywhere: never more than a plain employee)."""
+    rows = [r for r in ROWS if r.service == name]
+    missing = [r.op for r in rows if set(DIRECTORY_RELATIONS) - set(r.expected)]
+    assert not missing, f"{name}: rows without the directory relations: {missing}"
+    claimed = [r.op for r in rows if r.expected["claimed_head"] != r.expected["colleague"]]
+    assert not claimed, f"{name}: a claimed headship gets more than a plain employee of another unit on {claimed}"
 
 
 PLAIN_TOKENS = {  # the rater and the head of dinas as plain employees: no supervisor or unit_head role, no unit claim

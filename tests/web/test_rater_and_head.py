@@ -47,6 +47,11 @@ def test_the_unit_head_sees_the_dashboard_change_and_calibrates(web_system):
         message="the audit of the unit")
     actions = [a["action"] for a in audit]
     assert actions.count("calibration.finalise") == 1 and "unit_predicate.set" in actions
+    # Issue 16: set from above (the head of dinkes for dinkes-yankes), with its basis; the screen said so and named the policy.
+    assert "unit induknya, dinkes" in seen["authority"] and seen["policy"] == "literal"
+    [predicate] = [a for a in audit if a["action"] == "unit_predicate.set" and a["after"]["predicate"] == "ISTIMEWA"]
+    assert (predicate["actor"], predicate["after"]["basis"], predicate["after"]["document_number"]) == (
+        head, "Hasil evaluasi kinerja unit: target utama tercapai", "800/45/DINKES/2026")
 
 
 NEW_NIP = "199501012020122001"
@@ -77,13 +82,15 @@ def test_the_help_screens_say_what_the_evaluation_service_decides(web_system):
 
     seen = web_system.run_script("help_matrix.mjs")
     assert seen["matrix"] == {f"{r}/{b}": domain.predicate_for(r, b) for r in domain.RATINGS for b in domain.RATINGS}
-    # The calculator's bounds are the service's (whole people, rounded toward the rule).
-    assert f"Baik: paling banyak {domain.max_allowed(70, 5)} orang" in seen["bounds"]["BAIK/5"][0]
-    assert f"Sangat Baik: paling banyak {domain.max_allowed(70, 3)} orang" in seen["bounds"]["ISTIMEWA/3"][0]
+    # The calculator's bounds are the service's under the deployment's policy (literal by default), named on the screen.
+    policy = seen["policy"]
+    assert policy == "literal" and "Harfiah" in seen["policyText"]
+    assert f"Baik: paling banyak {domain.max_allowed(70, 5, policy)} orang" in seen["bounds"]["BAIK/5"][0]
+    assert f"Sangat Baik: paling banyak {domain.max_allowed(70, 3, policy)} orang" in seen["bounds"]["ISTIMEWA/3"][0]
     kurang = seen["bounds"]["KURANG/5"]
-    assert f"Kurang/Misconduct: paling sedikit {domain.min_required(60, 5)} orang" in kurang[0]
-    assert f"Butuh Perbaikan: paling sedikit {domain.min_required(10, 5)} orang" in kurang[1]
-    assert f"Sangat Baik: paling banyak {domain.max_allowed(10, 6)} orang" in seen["bounds"]["BUTUH_PERBAIKAN/6"][1]
+    assert f"Kurang/Misconduct: paling sedikit {domain.min_required(60, 5, policy)} orang" in kurang[0]
+    assert f"Butuh Perbaikan: paling sedikit {domain.min_required(10, 5, policy)} orang" in kurang[1]
+    assert f"Sangat Baik: paling banyak {domain.max_allowed(10, 6, policy)} orang" in seen["bounds"]["BUTUH_PERBAIKAN/6"][1]
 
 
 def test_the_admin_sees_the_periods_and_manages_a_webhook(web_system):

@@ -55,9 +55,14 @@ await run(async (browser) => {
   await head.selectOption('[data-test="calibration-unit"]', UNIT);
   await head.waitForSelector(`[data-test="calibration"][data-unit="${UNIT}"] [data-test="calibration-people"]`);
   const period = await head.inputValue('[data-test="calibration-period"]');
+  // The head of dinkes is the head of the unit above dinkes-yankes: the screen says they may set its predicate.
+  const authority = await head.locator('[data-test="predicate-authority"]').innerText();
+  check(await head.getAttribute('[data-test="predicate-authority"]', 'data-may-set') === 'true', `may set: ${authority}`);
+  const policy = await head.getAttribute('[data-test="rounding-policy"]', 'data-policy');
 
   // A predicate the unit cannot meet: its rules are shown broken and finalising is refused with why.
   await head.selectOption('[data-test="org-predicate"]', 'BUTUH_PERBAIKAN');
+  await head.fill('[data-test="org-basis"]', 'Laporan kinerja Bidang Pelayanan Kesehatan');
   await head.click('[data-test="set-org-predicate"]');
   await head.waitForSelector('[data-test="rule"][data-code="BUTUH_PERBAIKAN.min_butuh_perbaikan"][data-ok="false"]');
   await head.waitForFunction(() => [...document.querySelectorAll('[data-test="blocked"] li')]
@@ -71,6 +76,8 @@ await run(async (browser) => {
 
   // Istimewa: only "Sangat Baik at most 70 %", which the unit meets; finalise.
   await head.selectOption('[data-test="org-predicate"]', 'ISTIMEWA');
+  await head.fill('[data-test="org-basis"]', 'Hasil evaluasi kinerja unit: target utama tercapai');
+  await head.fill('[data-test="org-document"]', '800/45/DINKES/2026');
   await head.click('[data-test="set-org-predicate"]');
   await head.waitForSelector('[data-test="ready"]');
   const rules = await head.locator('[data-test="rule"]').evaluateAll((els) => els.map((e) => [e.dataset.code, e.dataset.ok]));
@@ -79,5 +86,5 @@ await run(async (browser) => {
   await noLeakedNulls(head);
   noPageErrors(head);
   noPageErrors(rater);
-  return { unit: UNIT, period, before, after, staff: other, accepted: ids, blocked, rules };
+  return { unit: UNIT, period, before, after, staff: other, accepted: ids, blocked, rules, authority, policy };
 });

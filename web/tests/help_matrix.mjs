@@ -36,6 +36,8 @@ await run(async (browser) => {
     await page.fill('[data-test="calc-size"]', String(size));
     bounds[`${org}/${size}`] = await page.locator('[data-test="calc-result"] li').allInnerTexts();
   }
+  const policy = await page.getAttribute('[data-test="rounding-policy"]', 'data-policy');
+  const policyText = await page.locator('[data-test="rounding-policy"]').innerText();
   noPageErrors(page);
-  return { matrix, sentence, bounds };
+  return { matrix, sentence, bounds, policy, policyText };
 });

@@ -1,10 +1,14 @@
 """HTTP API of evaluation-service: /api/v1/evaluations, /api/v1/feedback, /api/v1/unit-performance, /api/v1/periods.
 
-Access is by relation, checked from this service's read models: the employee sees their own
-evaluations and feedback; the rater (and the rater's superior) those of the people they rate,
-and only the rater fills in, submits and closes; the head of a unit sees its subtree (by the
-units' paths) and sets the unit's predicate and calibrates; an admin sees all, reopens and
-overrides. Who may not see an evaluation gets 404, as if it did not exist.
+Access is by relation, checked from this service's read models (the directory), never from a
+token's role or unit claims: a token proves who the caller is, and the ``admin`` role. The
+employee sees their own evaluations and feedback; the rater (and the rater's superior) those of
+the people they rate, and only the rater fills in, submits and closes; the head of a unit — the
+definitive head (EmployeeUpserted) or an acting head (Plt./Plh., UnitHeadAssigned) whose span
+holds today — sees its subtree (by the units' paths) and calibrates; a unit's organisational
+predicate is set from above (the head or acting head of the parent unit; for a top-level unit an
+admin acting for the PPK), never by its own head; an admin sees all, reopens and overrides.
+Who may not see an evaluation gets 404, as if it did not exist.
 """
 from __future__ import annotations
 
@@ -16,8 +20,9 @@ from flask_smorest import Blueprint
 from sqlalchemy import and_, case, func, or_, select, update
 
 from kinerja_shared import audit
+from kinerja_shared.acting_heads import in_force
 from kinerja_shared.db import upsert, utcnow
-from kinerja_shared.numbers import MAX_ENTRY_QUANTITY, finite, usable_coefficient
+from kinerja_shared.numbers import MAX_ENTRY_QUANTITY, finite
 from kinerja_shared.outbox import publish
 from kinerja_shared.web import downloads
 from kinerja_shared.web.app_factory import current_principal, runtime
@@ -28,9 +33,9 @@ from kinerja_shared.web.docs import errors as _errors
 
 from . import domain, events, handlers
 from .config import current_config
-from .models import (activities, calibrations, employees, evaluation_revisions, evaluations, feedback, period_schemes,
-                     plans, unit_predicates, units)
-from .schemas import (DashboardOut, DistributionOut, EvaluationDetail, EvaluationOut, EvaluationPage, EvaluationQuery,
+from .models import (acting_heads, activities, calibrations, credit_assessments, employees, evaluation_revisions,
+                     evaluations, feedback, period_schemes, plans, unit_predicates, units)
+from .schemas import (CreditPointsOut, CreditPointsQuery, DashboardOut, DistributionOut, EvaluationDetail, EvaluationOut, EvaluationPage, EvaluationQuery,
                       ExportArgs, ExportOut, FeedbackIn, FeedbackOut, FeedbackPage, FeedbackQuery, FinaliseIn,
                       OpenPeriodIn, OpenPeriodOut, OptionalPeriodArg, PeriodArg, PeriodsOut, PeriodsQuery, ReopenIn,
                       RevisionList, SchemeIn, SubmitIn, UnitPredicateIn, UnitPredicateOut)
@@ -44,8 +49,6 @@ units_blp = Blueprint("units", __name__, url_prefix="/api/v1/unit-performance",
 periods_blp = Blueprint("periods", __name__, url_prefix="/api/v1/periods",
                         description="Evaluation periods: the year's scheme (monthly or quarterly) and opening a period.")
 
-ROUNDING = ("Shares are of whole people: a bound is the whole number of people nearest to its percentage of the "
-            "unit; an exact half rounds toward the rule (down for 'at most', up for 'at least').")
 
 
 def _settings():
@@ -84,12 +87,69 @@ def _check_period_in_scheme(conn, period: domain.Period) -> None:
 
 # -- access ----------------------------------------------------------------------------------
 
+def _today() -> date:
+    return handlers.today_local(_settings())
+
+
+def _acting_today(today: date):
+    """An acting head's assignment that is active and whose span (both ends included) holds ``today``."""
+    return in_force(acting_heads, today)
+
+
 def _headed_roots(conn, p) -> set[str]:
-    """Units the caller heads: by the directory (EmployeeUpserted.is_unit_head) or by a unit_head token's unit."""
+    """Units the caller heads, from the directory only: as the definitive head (EmployeeUpserted.is_unit_head)
+    or as an acting head (Plt./Plh., UnitHeadAssigned) on today's local date. A token's unit_head role or
+    unit claim never counts (an IdP's roles lag the HR records: a head moved away keeps them for a while)."""
     roots = {r.id for r in conn.execute(select(units.c.id).where(units.c.head_nip == p.sub))}
-    if p.has("unit_head") and p.unit:
-        roots.add(p.unit)
+    roots |= {r.unit_id for r in conn.execute(select(acting_heads.c.unit_id).where(
+        acting_heads.c.nip == p.sub, _acting_today(_today())))}
     return roots
+
+
+def _heads_of(conn, unit_id: str) -> list[dict]:
+    """Who heads ``unit_id`` today: its definitive head and its acting heads (Plt./Plh.)."""
+    found = []
+    unit = conn.execute(select(units.c.head_nip).where(units.c.id == unit_id)).first()
+    if unit is not None and unit.head_nip:
+        found.append({"nip": unit.head_nip, "kind": "head", "valid_to": None, "decree_number": None})
+    for a in conn.execute(select(acting_heads).where(acting_heads.c.unit_id == unit_id, _acting_today(_today()))
+                          .order_by(acting_heads.c.valid_from, acting_heads.c.assignment_id)):
+        found.append({"nip": a.nip, "kind": a.kind, "valid_to": a.valid_to.isoformat() if a.valid_to else None,
+                      "decree_number": a.decree_number})
+    return found
+
+
+PARENT_HEAD, PPK_ADMIN = "parent_head", "ppk_admin"
+
+
+def _predicate_authority(conn, unit_id: str, p) -> dict:
+    """Who may set ``unit_id``'s organisational predicate, and whether the caller may (SE MenPANRB 03/2023:
+    it is set from above). A sub-unit's: the head or an acting head of its parent unit. A top-level
+    unit's (an OPD): the PPK, through an admin. Never the unit's own head, whose own results rating
+    follows from it. ``reason`` says why the caller may not (None when they may)."""
+    unit = conn.execute(select(units.c.path).where(units.c.id == unit_id)).first()
+    path = list(unit.path or []) if unit is not None else [unit_id]
+    parent = path[-2] if len(path) > 1 else None
+    own = _heads_of(conn, unit_id)
+    if parent is None:
+        rule, holders = PPK_ADMIN, []
+        allowed, basis = p.is_admin, PPK_ADMIN if p.is_admin else None
+        who = "the PPK, through an admin (BKPSDM), as it is a top-level unit (OPD)"
+    else:
+        rule, holders = PARENT_HEAD, _heads_of(conn, parent)
+        mine = [h for h in holders if h["nip"] == p.sub]
+        allowed = bool(mine)
+        basis = (PARENT_HEAD if any(h["kind"] == "head" for h in mine) else "acting_parent_head") if mine else None
+        who = f"the head or acting head of unit {parent}, the unit above it"
+    reason = None
+    if any(h["nip"] == p.sub for h in own):
+        allowed, basis = False, None
+        reason = (f"The head of unit {unit_id} may not set its own organisational predicate (it becomes their own "
+                  f"results rating); it is set by {who}.")
+    elif not allowed:
+        reason = f"Only {who} may set the organisational predicate of unit {unit_id}."
+    return {"unit_id": unit_id, "rule": rule, "parent_unit_id": parent, "set_by": holders, "may_set": allowed,
+            "authority": basis, "reason": reason}
 
 
 def _subtree(conn, roots: set[str]) -> set[str]:
@@ -113,6 +173,7 @@ def _may_read(conn, row, p) -> bool:
 
 
 def _require_unit(conn, unit_id: str, what: str) -> None:
+    """The head (or acting head) of the unit or of a unit above it, by the directory, or an admin."""
     p = current_principal()
     if not p.is_admin and unit_id not in _unit_scope(conn, p):
         raise Forbidden(f"Only the head of unit {unit_id} (or of a unit above it) or an admin may {what}.")
@@ -271,7 +332,7 @@ def _detail(conn, row) -> dict:
     return {
         **_eval_out(row),
         "employee": {"name": emp.name if emp else None, "position": (emp.position if emp else None) or plan.position,
-                     "functional_coefficient": _coefficient(emp, plan),
+                     **_coefficient(emp, plan).as_dict(), "functional_coefficient": _coefficient(emp, plan).value,
                      "is_unit_head": bool(_head_of(conn, row))},
         "plan": {"approach": plan.approach, "model": plan.model, "revision": plan.revision,
                  "period_start": plan.period_start.isoformat(), "period_end": plan.period_end.isoformat()},
@@ -291,11 +352,12 @@ def _detail(conn, row) -> dict:
     }
 
 
-def _coefficient(emp, plan):
-    """The employee's yearly coefficient (the directory's, else the plan's); None when absent or outside the bounds."""
-    if emp is not None and emp.functional_coefficient is not None:
-        return usable_coefficient(emp.functional_coefficient)
-    return usable_coefficient(plan.functional_coefficient)
+def _coefficient(emp, plan=None) -> domain.Coefficient:
+    """The employee's yearly coefficient: from their functional level (the directory's jenjang); only without a
+    level the legacy typed-in coefficient (the directory's, else the plan's); none when absent or outside the bounds."""
+    legacy = emp.functional_coefficient if emp is not None and emp.functional_coefficient is not None else (
+        plan.functional_coefficient if plan is not None else None)
+    return domain.yearly_coefficient(emp.functional_level if emp is not None else None, legacy)
 
 
 # -- evaluations: endpoints ------------------------------------------------------------------
@@ -434,14 +496,17 @@ def close_evaluation(evaluation_id):
         plan = _plan(conn, row.plan_id)
         emp = conn.execute(select(employees).where(employees.c.nip == row.nip)).first()
         months = domain.months_evaluated(_period_of(row), plan.period_start, plan.period_end)
-        credit = domain.credit_points(row.predicate, _coefficient(emp, plan), months)
+        coefficient = _coefficient(emp, plan)
+        credit = domain.credit_points(row.predicate, coefficient.value, months)
         values = dict(status=status, credit_points=credit, closed_at=now, closed_by=p.sub, version=row.version + 1,
                       updated_at=now)
         conn.execute(update(evaluations).where(evaluations.c.id == evaluation_id).values(**values))
         audit.record(conn, actor=p, action="evaluation.close", entity_type="evaluation", entity_id=evaluation_id,
                      before={"status": row.status}, after={"status": status, "predicate": row.predicate,
-                                                           "credit_points": credit})
+                                                           "credit_points": credit, **coefficient.as_dict()})
         updated = _load(conn, evaluation_id)
+        if row.period_kind == domain.ANNUAL and coefficient.value is not None:
+            _record_credit_assessment(conn, updated, emp, coefficient, p)
         publish(conn, events.evaluation_closed(updated))
     return _eval_out(updated), 200, {"ETag": etag_for(evaluation_id, updated.version)}
 
@@ -495,6 +560,131 @@ def _jsonable(value):
     import json
 
     return json.loads(json.dumps(value, default=str))
+
+
+# -- credit points (angka kredit) and the PAK record ------------------------------------------------
+
+CREDIT_RULE = "share of the predicate × yearly coefficient of the level × months / 12, rounded half up to two decimals"
+
+
+def _may_read_employee(conn, nip: str, emp, p) -> bool:
+    """The employee, their rater or rater's superior, the head (or acting head) of their unit or a unit above, an admin."""
+    if p.is_admin or p.sub == nip:
+        return True
+    if emp is not None and p.sub in (emp.rater_nip, emp.rater_superior_nip):
+        return True
+    rated = conn.execute(select(evaluations.c.id).where(
+        evaluations.c.nip == nip, or_(evaluations.c.rater_nip == p.sub, evaluations.c.rater_superior_nip == p.sub))
+        .limit(1)).first()
+    if rated is not None:
+        return True
+    scope = _unit_scope(conn, p)
+    if not scope:
+        return False
+    if emp is not None and emp.unit_id in scope:
+        return True
+    return conn.execute(select(evaluations.c.id).where(evaluations.c.nip == nip, evaluations.c.unit_id.in_(scope))
+                        .limit(1)).first() is not None
+
+
+def _coefficient_note(nip: str, coefficient: domain.Coefficient) -> str | None:
+    if coefficient.source == domain.FROM_LEGACY_COEFFICIENT:
+        return (f"No functional level (jenjang) is known for {nip}: the credit points use the old typed-in "
+                f"coefficient {coefficient.value:g} until the directory gives the level.")
+    if coefficient.source is None:
+        return f"{nip} has no functional level (jenjang) in the directory: no credit points."
+    return None
+
+
+def _credit_figures(conn, nip: str, year: int, emp) -> dict:
+    """The year's evaluations of ``nip`` with their credit points, the total of the closed periodic ones and the annual one."""
+    rows = conn.execute(
+        select(evaluations, plans.c.period_start.label("plan_start"), plans.c.period_end.label("plan_end"),
+               plans.c.functional_coefficient.label("plan_coefficient"))
+        .select_from(evaluations.outerjoin(plans, plans.c.id == evaluations.c.plan_id))
+        .where(evaluations.c.nip == nip, evaluations.c.year == year)
+        .order_by(evaluations.c.period_start, evaluations.c.period_end, evaluations.c.id)).all()
+    legacy = next((r.plan_coefficient for r in rows if r.plan_coefficient is not None), None)
+    coefficient = domain.yearly_coefficient(emp.functional_level if emp is not None else None,
+                                            emp.functional_coefficient if emp is not None and emp.functional_coefficient
+                                            is not None else legacy)
+    periods, annual = [], None
+    for r in rows:
+        closed = r.status == domain.CLOSED
+        item = {"evaluation_id": r.id, "period": _period_of(r).as_dict(), "status": r.status, "revision": r.revision,
+                "predicate": r.predicate, "predicate_name": domain.PREDICATE_NAMES_ID.get(r.predicate),
+                "share_percent": int(domain.CREDIT_SHARE[r.predicate] * 100) if r.predicate in domain.CREDIT_SHARE else None,
+                "months": domain.months_evaluated(_period_of(r), r.plan_start, r.plan_end) if r.plan_start else None,
+                "credit_points": finite(r.credit_points) if closed else None}
+        if r.period_kind == domain.ANNUAL:
+            annual = item
+        else:
+            periods.append(item)
+    total = domain.credit_total(p["credit_points"] for p in periods if p["status"] == domain.CLOSED)
+    return {"coefficient": coefficient, "periods": periods, "annual": annual,
+            "total": total if coefficient.value is not None else None}
+
+
+def _record_credit_assessment(conn, annual, emp, coefficient: domain.Coefficient, p) -> None:
+    """The PAK record of the annual evaluation's employee and year, written when it closes (a reopened and
+    closed again one replaces it): the year's figures, the predicate's basis and who set it."""
+    figures = _credit_figures(conn, annual.nip, annual.year, emp)
+    org = _org_predicate(conn, annual.unit_id, annual.period_id) if _head_of(conn, annual) else None
+    values = dict(
+        nip=annual.nip, year=annual.year, evaluation_id=annual.id, revision=annual.revision,
+        functional_level=coefficient.level, coefficient=coefficient.value, coefficient_source=coefficient.source,
+        periods=_jsonable([x for x in figures["periods"] if x["status"] == domain.CLOSED]),
+        periodic_total=figures["total"], annual_predicate=annual.predicate, annual_credit_points=finite(annual.credit_points),
+        basis=_jsonable({"evaluation_id": annual.id, "revision": annual.revision, "results_rating": annual.results_rating,
+                         "behaviour_rating": annual.behaviour_rating, "predicate": annual.predicate,
+                         "predicate_name": domain.PREDICATE_NAMES_ID.get(annual.predicate), "rater_nip": annual.rater_nip,
+                         "closed_by": annual.closed_by, "closed_at": annual.closed_at,
+                         "organisational_predicate": org, "rule": CREDIT_RULE}),
+        set_by=p.sub, set_at=utcnow())
+    before = conn.execute(select(credit_assessments).where(credit_assessments.c.nip == annual.nip,
+                                                           credit_assessments.c.year == annual.year)).first()
+    upsert(conn, credit_assessments, values, ["nip", "year"])
+    audit.record(conn, actor=p, action="credit_assessment.recorded", entity_type="credit_assessment",
+                 entity_id=f"{annual.nip}-{annual.year}", before=_jsonable(dict(before._mapping)) if before else None,
+                 after=_jsonable(values))
+
+
+@evaluations_blp.route("/credit-points")
+@evaluations_blp.arguments(CreditPointsQuery, location="query")
+@evaluations_blp.response(200, CreditPointsOut)
+@_errors(evaluations_blp, (403, "Not the employee, their rater, a head above them or an admin"),
+         (404, "No such employee"), (422, "Bad NIP or year"))
+def credit_points(args):
+    """An employee's credit points (angka kredit) of a year: each periodic evaluation with its predicate,
+    months and figure (closed ones), their total, the annual evaluation, and the PAK record (penetapan
+    angka kredit) written when the annual evaluation closed (null before).
+
+    The yearly coefficient comes from the employee's functional level (jenjang) in the directory
+    (kinerja_shared.functional_levels: Ahli Pertama 12.5 ... Ahli Utama 50, Pemula 3.75 ... Penyelia 25);
+    only without a level the old typed-in coefficient counts, and ``coefficient_note`` says so.
+    Each figure = share (Sangat Baik 150 %, Baik 100 %, Butuh Perbaikan 75 %, Kurang 50 %, Sangat
+    Kurang 25 %) × coefficient × months / 12, rounded half up to two decimals (2 months at Baik for an
+    Ahli Pertama = 2.08); the total adds the closed periods' figures. The employee, their rater (or
+    rater's superior), the head or acting head of their unit or a unit above, and admins may read it."""
+    p = current_principal()
+    nip, year = args["nip"], args["year"]
+    with _snapshot() as conn:
+        emp = conn.execute(select(employees).where(employees.c.nip == nip)).first()
+        if not _may_read_employee(conn, nip, emp, p):
+            raise Forbidden(f"Only {nip}, their rater, the head of their unit (or of a unit above it) or an admin may "
+                            "read their credit points.")
+        figures = _credit_figures(conn, nip, year, emp)
+        if emp is None and not figures["periods"] and figures["annual"] is None:
+            raise NotFound(f"employee {nip} is not known here")
+        pak = conn.execute(select(credit_assessments).where(credit_assessments.c.nip == nip,
+                                                            credit_assessments.c.year == year)).first()
+    coefficient = figures["coefficient"]
+    return {"nip": nip, "year": year, "name": emp.name if emp else None, **coefficient.as_dict(),
+            "coefficient_note": _coefficient_note(nip, coefficient), "rule": CREDIT_RULE,
+            "periods": figures["periods"], "total": figures["total"], "annual": figures["annual"],
+            "assessment": {**dict(pak._mapping), "coefficient": finite(pak.coefficient),
+                           "periodic_total": finite(pak.periodic_total),
+                           "annual_credit_points": finite(pak.annual_credit_points)} if pak else None}
 
 
 # -- continuous feedback ---------------------------------------------------------------------
@@ -578,7 +768,8 @@ def _distribution(conn, unit_id: str, period: domain.Period) -> dict:
     rows = conn.execute(select(evaluations.c.nip, evaluations.c.predicate).where(
         evaluations.c.period_id == period.id, evaluations.c.unit_id.in_(scope))).all()
     org = _org_predicate(conn, unit_id, period.id)
-    dist = domain.check_distribution(org, [r.predicate for r in rows if r.predicate])
+    rounding = current_config().distribution_rounding
+    dist = domain.check_distribution(org, [r.predicate for r in rows if r.predicate], rounding)
     calibration = conn.execute(select(calibrations).where(calibrations.c.unit_id == unit_id,
                                                           calibrations.c.period_id == period.id)).first()
     current = sorted(({"nip": r.nip, "predicate": r.predicate} for r in rows if r.predicate), key=lambda x: x["nip"])
@@ -587,22 +778,36 @@ def _distribution(conn, unit_id: str, period: domain.Period) -> dict:
         # stale: an evaluation changed after finalising (an admin reopened and the rater corrected it)
         final = {**dict(calibration._mapping), "stale": calibration.predicates != current}
     return {**dist.as_dict(), "unit_id": unit_id, "period": period.as_dict(),
-            "pending": sum(1 for r in rows if not r.predicate), "rounding": ROUNDING, "calibration": final,
+            "pending": sum(1 for r in rows if not r.predicate), "rounding": domain.ROUNDING_TEXT[rounding],
+            "predicate_authority": _predicate_authority(conn, unit_id, current_principal()), "calibration": final,
             "_predicates": current}
 
 
 @units_blp.route("/<unit_id>/predicates/<period_id>", methods=["PUT"])
 @units_blp.arguments(UnitPredicateIn)
 @units_blp.response(200, UnitPredicateOut)
-@_errors(units_blp, (409, "The unit's calibration for the period is final"), (422, "Unknown predicate or period"))
+@_errors(units_blp, (403, "Not the unit's authority: the head or acting head of the parent unit; for a top-level unit an "
+                          "admin for the PPK; never the unit's own head"),
+         (409, "The unit's calibration for the period is final"), (422, "Unknown predicate or period, basis missing"))
 def set_unit_predicate(body, unit_id, period_id):
-    """Record the unit's organisational predicate for a period (the unit head or an admin):
-    ISTIMEWA, BAIK, BUTUH_PERBAIKAN, KURANG or SANGAT_KURANG. It selects the SE 03/2023 rules
-    the unit's employee predicates must keep. Publishes UnitPredicateSet."""
+    """Record the unit's organisational predicate for a period: ISTIMEWA, BAIK, BUTUH_PERBAIKAN,
+    KURANG or SANGAT_KURANG, with its ``basis`` (why; required) and optionally the decision's
+    ``document_number``. Set from above (SE MenPANRB 03/2023): for a sub-unit by the head or an
+    acting head (Plt./Plh., on today's date) of its parent unit; for a top-level unit (an OPD) by an
+    admin acting for the PPK; never by the unit's own head, whose own results rating follows from it
+    (403 naming the rule; GET .../distribution shows ``predicate_authority``). It selects the SE 03/2023
+    rules the unit's employee predicates must keep. Audited; publishes UnitPredicateSet."""
     p = current_principal()
     period = _period(period_id)
+    basis = body["basis"].strip()
+    if not basis:
+        raise field_error("basis", "must say why the unit has this predicate")
     with runtime().engine.begin() as conn:
-        _require_unit(conn, unit_id, "set its organisational predicate")
+        authority = _predicate_authority(conn, unit_id, p)
+        if not authority["may_set"]:
+            raise Forbidden(authority["reason"], title="Not the unit's predicate authority", rule=authority["rule"],
+                            parent_unit_id=authority["parent_unit_id"],
+                            set_by=[h["nip"] for h in authority["set_by"]])
         _check_period_in_scheme(conn, period)
         final = conn.execute(select(calibrations.c.finalised_at).where(
             calibrations.c.unit_id == unit_id, calibrations.c.period_id == period.id)).first()
@@ -611,10 +816,12 @@ def set_unit_predicate(body, unit_id, period_id):
                            title="Calibration is final", current_status="finalised")
         before = conn.execute(select(unit_predicates).where(unit_predicates.c.unit_id == unit_id,
                                                             unit_predicates.c.period_id == period.id)).first()
-        row = dict(unit_id=unit_id, period_id=period.id, predicate=body["predicate"], set_by=p.sub, set_at=utcnow())
+        row = dict(unit_id=unit_id, period_id=period.id, predicate=body["predicate"], set_by=p.sub, set_at=utcnow(),
+                   basis=basis, document_number=(body.get("document_number") or "").strip() or None,
+                   authority=authority["authority"])
         upsert(conn, unit_predicates, row, ["unit_id", "period_id"])
         audit.record(conn, actor=p, action="unit_predicate.set", entity_type="unit", entity_id=unit_id,
-                     before=dict(before._mapping) if before else None, after=row)
+                     before=_jsonable(dict(before._mapping)) if before else None, after=_jsonable(row), reason=basis)
         stored = conn.execute(select(unit_predicates).where(unit_predicates.c.unit_id == unit_id,
                                                             unit_predicates.c.period_id == period.id)).first()
         publish(conn, events.unit_predicate_set(stored, period.as_dict()))
@@ -840,7 +1047,9 @@ def _periods_view(conn, year: int, p) -> dict:
     stats: dict[str, dict] = {}
     for period_id, status, n in conn.execute(query.group_by(evaluations.c.period_id, evaluations.c.status)).all():
         stats.setdefault(period_id, {})[status] = n
-    return {"year": year, "scheme": scheme, "scheme_fixed": fixed, "periods": [
+    rounding = current_config().distribution_rounding
+    return {"year": year, "scheme": scheme, "scheme_fixed": fixed, "distribution_rounding": rounding,
+            "distribution_rounding_text": domain.ROUNDING_TEXT[rounding], "periods": [
         {**period.as_dict(), **{s: stats.get(period.id, {}).get(s, 0) for s in domain.STATUSES}}
         for period in domain.periods_of_year(year, scheme)]}
 
@@ -851,7 +1060,8 @@ def _periods_view(conn, year: int, p) -> dict:
 @_errors(periods_blp, (422, "Bad year"))
 def list_periods(args):
     """The year's periods under its scheme (monthly or quarterly) and the annual one, with the
-    number of evaluations open, submitted and closed in each (within what the caller may see)."""
+    number of evaluations open, submitted and closed in each (within what the caller may see), and
+    the deployment's distribution rounding policy (EVALUATION_DISTRIBUTION_ROUNDING) for everyone's help screens."""
     with runtime().engine.connect() as conn:
         return _periods_view(conn, args["year"], current_principal())
 

@@ -6,6 +6,7 @@ kinerja_shared.config. These add what only this service reads:
 | variable | default | meaning |
 |---|---|---|
 | EVALUATION_PERIOD_CLOCK_SECONDS | 300 | how often the worker's period clock opens the evaluations of the period holding today (10-86400) |
+| EVALUATION_DISTRIBUTION_ROUNDING | literal | how SE 03/2023's percentages become people: ``literal`` ("at most p %" allows floor(p × n), "at least p %" needs ceil(p × n)) or ``nearest`` (the nearest person, a half toward the rule) |
 | KINERJA_WORKING_DAYS | mon,tue,wed,thu,fri | working weekdays (also ranges: ``mon-sat``); the dashboard's logging compliance counts these days |
 | KINERJA_HOLIDAYS | (none) | days off: comma-separated ``YYYY-MM-DD`` or ``YYYY-MM-DD=Name`` |
 | KINERJA_HOLIDAYS_FILE | (none) | a file of days off, one ``YYYY-MM-DD Name`` per line, ``#`` comments (adds to KINERJA_HOLIDAYS) |
@@ -31,6 +32,7 @@ from kinerja_shared.calendar import WorkCalendar, calendar_from_env
 class EvaluationConfig:
     period_clock_seconds: int = 300
     calendar: WorkCalendar = WorkCalendar()
+    distribution_rounding: str = "literal"
 
     @classmethod
     def from_settings(cls, settings: Settings, env: Mapping[str, str] | None = None) -> "EvaluationConfig":
@@ -51,7 +53,10 @@ class EvaluationConfig:
             if not 10 <= clock <= 86400:
                 raise ConfigError(f"EVALUATION_PERIOD_CLOCK_SECONDS must be between 10 and 86400, got {clock}")
         calendar = calendar_from_env(source)
-        return cls(period_clock_seconds=clock, calendar=calendar)
+        rounding = (get("EVALUATION_DISTRIBUTION_ROUNDING") or "literal").lower()
+        if rounding not in ("literal", "nearest"):
+            raise ConfigError(f"EVALUATION_DISTRIBUTION_ROUNDING must be literal or nearest, got {rounding!r}")
+        return cls(period_clock_seconds=clock, calendar=calendar, distribution_rounding=rounding)
 
 
 def current_config() -> EvaluationConfig:

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Mapping
 
+from kinerja_shared import functional_levels
 from kinerja_shared.numbers import finite, round_half_up, usable_coefficient, usable_target
 
 
@@ -406,22 +407,45 @@ DISTRIBUTION_RULES: dict[str, tuple[Rule, ...]] = {
 }
 
 
-def max_allowed(percent: int, total: int) -> int:
+LITERAL, NEAREST = "literal", "nearest"
+ROUNDINGS = (LITERAL, NEAREST)
+ROUNDING_TEXT = {
+    LITERAL: "Literal (the regulation's text): \"at most p %\" of a unit of n allows floor(p × n) people and "
+             "\"at least p %\" needs ceil(p × n) people.",
+    NEAREST: "Nearest person: a bound is the whole number of people nearest to p × n; an exact half rounds toward "
+             "the rule (down for \"at most\", up for \"at least\").",
+}
+
+
+def _check_rounding(rounding: str) -> None:
+    if rounding not in ROUNDINGS:
+        raise DomainError("rounding", f"must be one of {', '.join(ROUNDINGS)}")
+
+
+def max_allowed(percent: int, total: int, rounding: str = LITERAL) -> int:
     """How many people an "at most ``percent`` %" bound allows in a unit of ``total``.
 
-    Shares are of whole people, so a bound becomes the whole number of people nearest to
-    ``percent`` % of the unit; an exact half rounds toward the rule (down for "at most").
-    Units of 1-5: at most 70 % allows 1, 1, 2, 3, 3; at most 10 % allows 0, 0, 0, 0, 0 (and 1
-    from 6 people on, 10 % of 6 being 0.6).
+    ``literal`` (the default, SE 03/2023's text "paling banyak"): floor(percent × total / 100), so
+    no more than the percentage is ever allowed; units of 1-5 at most 70 %: 0, 1, 2, 2, 3.
+    ``nearest``: the whole number of people nearest to it, an exact half rounding down (toward the
+    rule); units of 1-5 at most 70 %: 1, 1, 2, 3, 3.
     """
+    _check_rounding(rounding)
     num, den = percent * total, 100
+    if rounding == LITERAL:
+        return num // den
     return -((-(2 * num - den)) // (2 * den))  # ceil(x - 1/2): round half down
 
 
-def min_required(percent: int, total: int) -> int:
-    """How many people an "at least ``percent`` %" bound requires in a unit of ``total``:
-    the whole number nearest to ``percent`` % of the unit, an exact half rounding up (toward the
-    rule). Units of 1-5: at least 60 % requires 1, 1, 2, 2, 3; at least 10 % requires 0, 0, 0, 0, 1."""
+def min_required(percent: int, total: int, rounding: str = LITERAL) -> int:
+    """How many people an "at least ``percent`` %" bound requires in a unit of ``total``.
+
+    ``literal`` (the default, "paling sedikit"): ceil(percent × total / 100); units of 1-5 at least
+    60 %: 1, 2, 2, 3, 3. ``nearest``: the whole number nearest to it, an exact half rounding up
+    (toward the rule); units of 1-5 at least 60 %: 1, 1, 2, 2, 3."""
+    _check_rounding(rounding)
+    if rounding == LITERAL:
+        return -((-percent * total) // 100)
     return (2 * percent * total + 100) // 200  # floor(x + 1/2): round half up
 
 
@@ -432,13 +456,14 @@ class RuleCheck:
     share: float           # percent of the unit, one decimal (display only: the check uses counts)
     limit: int             # the allowed maximum or the required minimum, in people
     ok: bool
+    exact: float | None = None  # percent × total / 100 before rounding (display: "70 % of 8 = 5.6")
 
     def as_dict(self) -> dict:
         bound = {AT_MOST: "allowed at most", AT_LEAST: "required at least", AT_LEAST_COUNT: "required at least",
                  NONE: "allowed at most"}[self.rule.kind]
         return {"code": self.rule.code, "rule": self.rule.describe(), "predicates": list(self.rule.predicates),
                 "kind": self.rule.kind, "value": self.rule.value, "count": self.count, "share": self.share,
-                "limit": self.limit, "ok": self.ok,
+                "limit": self.limit, "exact": self.exact, "ok": self.ok,
                 "message": f"{self.rule.describe()}: {self.count} of the unit's people ({self.share} %), "
                            f"{bound} {self.limit}"}
 
@@ -450,6 +475,7 @@ class Distribution:
     counts: dict
     shares: dict
     checks: tuple[RuleCheck, ...]
+    rounding: str = LITERAL
 
     @property
     def violations(self) -> list[RuleCheck]:
@@ -462,15 +488,16 @@ class Distribution:
     def as_dict(self) -> dict:
         return {"organisational_predicate": self.org_predicate, "total": self.total, "counts": dict(self.counts),
                 "shares": dict(self.shares), "rules": [c.as_dict() for c in self.checks],
-                "violations": [c.as_dict() for c in self.violations], "ok": self.ok}
+                "violations": [c.as_dict() for c in self.violations], "ok": self.ok, "rounding_policy": self.rounding}
 
 
 def _share(count: int, total: int) -> float:
     return _round1(count * 100 / total) if total else 0.0
 
 
-def check_distribution(org_predicate: str | None, predicates: list[str]) -> Distribution:
-    """The unit's employee predicates against the SE 03/2023 rules of its organisational predicate.
+def check_distribution(org_predicate: str | None, predicates: list[str], rounding: str = LITERAL) -> Distribution:
+    """The unit's employee predicates against the SE 03/2023 rules of its organisational predicate,
+    each percentage bound turned into people by ``rounding`` (see max_allowed, min_required).
 
     Without an organisational predicate there are no rules to check. An empty unit has nothing
     to check either (rules are only evaluated when the unit has at least one predicate).
@@ -480,6 +507,7 @@ def check_distribution(org_predicate: str | None, predicates: list[str]) -> Dist
     for p in predicates:
         if p not in PREDICATES:
             raise DomainError("predicates", f"{p!r} is not an employee predicate")
+    _check_rounding(rounding)
     total = len(predicates)
     counts = {p: predicates.count(p) for p in PREDICATES}
     shares = {p: _share(counts[p], total) for p in PREDICATES}
@@ -487,11 +515,14 @@ def check_distribution(org_predicate: str | None, predicates: list[str]) -> Dist
     if org_predicate and total:
         for rule in DISTRIBUTION_RULES[org_predicate]:
             count = sum(counts[p] for p in rule.predicates)
+            exact = None
+            if rule.kind in (AT_MOST, AT_LEAST):
+                exact = float(Decimal(rule.value * total) / 100)
             if rule.kind == AT_MOST:
-                limit = max_allowed(rule.value, total)
+                limit = max_allowed(rule.value, total, rounding)
                 ok = count <= limit
             elif rule.kind == AT_LEAST:
-                limit = min_required(rule.value, total)
+                limit = min_required(rule.value, total, rounding)
                 ok = count >= limit
             elif rule.kind == AT_LEAST_COUNT:
                 limit = rule.value
@@ -499,18 +530,56 @@ def check_distribution(org_predicate: str | None, predicates: list[str]) -> Dist
             else:
                 limit = 0
                 ok = count == 0
-            checks.append(RuleCheck(rule, count, _share(count, total), limit, ok))
-    return Distribution(org_predicate, total, counts, shares, tuple(checks))
+            checks.append(RuleCheck(rule, count, _share(count, total), limit, ok, exact))
+    return Distribution(org_predicate, total, counts, shares, tuple(checks), rounding)
 
 
 # -- credit points (angka kredit, Peraturan BKN 3/2023) -----------------------------------------
 
 CREDIT_SHARE = {SANGAT_BAIK: Decimal("1.50"), BAIK: Decimal("1.00"), BUTUH_PERBAIKAN: Decimal("0.75"),
                 KURANG: Decimal("0.50"), SANGAT_KURANG: Decimal("0.25")}
+CREDIT_DECIMALS = Decimal("0.01")
+FROM_LEVEL, FROM_LEGACY_COEFFICIENT = "functional_level", "functional_coefficient"
+
+
+@dataclass(frozen=True)
+class Coefficient:
+    """The yearly coefficient used for an employee's credit points and where it came from."""
+
+    value: float | None
+    source: str | None            # functional_level | functional_coefficient (legacy) | None (not a functional)
+    level: str | None = None      # the jenjang code (PT, MU, ... PY) when known
+
+    def as_dict(self) -> dict:
+        lv = functional_levels.level(self.level)
+        return {"functional_level": self.level, "functional_level_name": lv.name if lv else None,
+                "siasn_koefisien_id": lv.siasn_koefisien_id if lv else None, "coefficient": self.value,
+                "coefficient_source": self.source}
+
+
+def yearly_coefficient(functional_level: str | None, legacy_coefficient=None) -> Coefficient:
+    """The yearly coefficient of an employee: from their functional level (jenjang, the directory's
+    ``functional_level``) by kinerja_shared.functional_levels (Ahli Pertama 12.5 ... Penyelia 25), never
+    typed in. Only when no level is known does the old ``functional_coefficient`` count (source
+    ``functional_coefficient``, said so in every answer); a value outside its bounds counts as none."""
+    lv = functional_levels.level(functional_level)
+    if lv is not None:
+        return Coefficient(lv.yearly_coefficient, FROM_LEVEL, lv.code)
+    legacy = usable_coefficient(legacy_coefficient) if legacy_coefficient is not None else None
+    if legacy is not None:
+        return Coefficient(legacy, FROM_LEGACY_COEFFICIENT, None)
+    return Coefficient(None, None, None)
 
 
 def credit_points(predicate: str, yearly_coefficient, months: int = 12) -> float | None:
-    """Predicate share × yearly coefficient × months/12, to three decimals (half up).
+    """Credit points (angka kredit, Peraturan BKN 3/2023) of a period:
+
+        share of the predicate × yearly coefficient × months / 12, rounded half up to two decimals,
+
+    with the shares Sangat Baik 150 %, Baik 100 %, Butuh Perbaikan 75 %, Kurang 50 %, Sangat Kurang
+    25 %. The product is computed exactly (decimal) and rounded once, as in BKN's worked example:
+    2 months at Baik for an Ahli Pertama (12.5) = 2/12 × 100 % × 12.5 = 2.0833... = 2.08.
+    A year's total is the sum of its periods' rounded figures.
 
     None when the employee has no coefficient (not a functional)."""
     if yearly_coefficient is None:
@@ -522,7 +591,13 @@ def credit_points(predicate: str, yearly_coefficient, months: int = 12) -> float
     if not 0 <= months <= 12:
         raise DomainError("months", "must be between 0 and 12")
     value = CREDIT_SHARE[predicate] * Decimal(str(yearly_coefficient)) * Decimal(months) / Decimal(12)
-    return float(value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
+    return float(value.quantize(CREDIT_DECIMALS, rounding=ROUND_HALF_UP))
+
+
+def credit_total(figures: Iterable) -> float:
+    """The sum of periods' credit points (each already rounded to two decimals), exact in decimal."""
+    total = sum((Decimal(str(f)) for f in figures if f is not None), Decimal(0))
+    return float(total.quantize(CREDIT_DECIMALS, rounding=ROUND_HALF_UP))
 
 
 # -- the form ----------------------------------------------------------------------------------

@@ -71,7 +71,8 @@ def feedback_given(row) -> dict:
 def unit_predicate_set(row, period: dict) -> dict:
     return make_event("UnitPredicateSet", source_service=SOURCE, subject=row.unit_id, partitionkey=row.unit_id, data={
         "unit_id": row.unit_id, "period": period, "predicate": row.predicate, "set_by": _nip_or_none(row.set_by),
-        "set_at": _iso(row.set_at)})
+        "set_at": _iso(row.set_at), "basis": row.basis, "document_number": row.document_number,
+        "authority": row.authority})
 
 
 def calibration_finalised(row, period: dict) -> dict:

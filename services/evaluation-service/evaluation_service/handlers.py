@@ -7,7 +7,9 @@ idempotent) and may publish through the outbox in the same transaction.
   then the evaluation of the period that holds today's local date opens, if the plan's span
   holds it (``EvaluationOpened``); at most one evaluation per plan and period.
 - ``EmployeeUpserted`` → the employee and unit read models (rater, unit path, unit head,
-  functional coefficient).
+  functional level, the legacy functional coefficient).
+- ``UnitHeadAssigned`` → the acting heads (Plt./Plh.) read model: the latest version of each
+  assignment wins, so a late or repeated copy changes nothing.
 - ``ActivityLogged`` / ``Updated`` / ``Withdrawn`` / ``Verified`` / ``Corrected`` / ``Annulled`` → one
   activity fact per activity (date, indicator, minutes, quantity, status; an annulled one is kept as
   withdrawn): the realisation of evaluations.
@@ -26,6 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import exists, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from kinerja_shared import acting_heads as shared_acting_heads
 from kinerja_shared import audit
 from kinerja_shared.config import Settings
 from kinerja_shared.context import current_correlation_id
@@ -35,7 +38,7 @@ from kinerja_shared.events import Event
 from kinerja_shared.outbox import publish
 
 from . import domain, events
-from .models import activities, employees, evaluations, feedback, period_schemes, plans, units
+from .models import acting_heads, activities, employees, evaluations, feedback, period_schemes, plans, units
 
 log = logging.getLogger(__name__)
 SERVICE = "evaluation-service"
@@ -237,9 +240,12 @@ def on_employee_upserted(conn: Connection, event: Event) -> None:
         nip=data["nip"], name=data["name"], position=data.get("position"), unit_id=data["unit_id"], unit_path=path,
         rater_nip=data.get("rater_nip"), rater_superior_nip=data.get("rater_superior_nip"),
         is_unit_head=bool(data.get("is_unit_head")), functional_coefficient=data.get("functional_coefficient"),
-        active=bool(data.get("active", True)), updated_at=now), ["nip"])
+        functional_level=data.get("functional_level"), active=bool(data.get("active", True)), updated_at=now), ["nip"])
     for i, unit_id in enumerate(path[:-1]):  # ancestors become known by id (their names arrive with their people)
         insert_ignore(conn, units, {"id": unit_id, "name": None, "path": path[: i + 1], "head_nip": None, "updated_at": now})
+    # a head moved to another unit, or no longer a head, heads nothing else any more (the directory decides)
+    conn.execute(update(units).where(units.c.head_nip == data["nip"], units.c.id != data["unit_id"])
+                 .values(head_nip=None, updated_at=now))
     unit = conn.execute(select(units).where(units.c.id == data["unit_id"])).first()
     head = unit.head_nip if unit is not None else None
     if data.get("is_unit_head"):
@@ -248,6 +254,9 @@ def on_employee_upserted(conn: Connection, event: Event) -> None:
         head = None
     upsert(conn, units, {"id": data["unit_id"], "name": data.get("unit_name") or (unit.name if unit else None),
                          "path": path, "head_nip": head, "updated_at": now}, ["id"])
+
+
+on_unit_head_assigned = shared_acting_heads.on_unit_head_assigned(acting_heads)  # the latest version wins
 
 
 # -- activities ----------------------------------------------------------------------------------
@@ -351,6 +360,7 @@ HANDLERS = {
     "PlanApproved": on_plan_approved,
     "PlanAmended": on_plan_amended,
     "EmployeeUpserted": on_employee_upserted,
+    "UnitHeadAssigned": on_unit_head_assigned,
     "ActivityLogged": on_activity_logged,
     "ActivityUpdated": on_activity_updated,
     "ActivityWithdrawn": on_activity_withdrawn,

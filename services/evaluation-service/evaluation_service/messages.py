@@ -75,6 +75,41 @@ MESSAGES = [
     ("months_range", "must be between 0 and 12", "harus antara 0 dan 12"),
     ("not_result_of_plan", "{result_id} is not a result of the plan", "{result_id} bukan hasil kerja rencana (SKP) ini"),
     ("given_twice", "{value} is given twice", "{value} diberikan dua kali"),
+    # -- who sets a unit's organisational predicate (issue 16)
+    ("predicate_own_head", "The head of unit {unit_id} may not set its own organisational predicate (it becomes their "
+     "own results rating); it is set by {who}.",
+     "Kepala unit {unit_id} tidak boleh menetapkan predikat organisasi unitnya sendiri (predikat itu menjadi penilaian "
+     "hasil kerjanya sendiri); predikat ditetapkan oleh {who}."),
+    ("predicate_set_by", "Only {who} may set the organisational predicate of unit {unit_id}.",
+     "Predikat organisasi unit {unit_id} hanya boleh ditetapkan oleh {who}."),
+    ("who_parent_head", "the head or acting head of unit {parent_id}, the unit above it",
+     "kepala atau Plt./Plh. kepala unit {parent_id}, unit di atasnya"),
+    ("who_ppk", "the PPK, through an admin (BKPSDM), as it is a top-level unit (OPD)",
+     "PPK, melalui admin (BKPSDM), karena unit ini unit tertinggi (OPD)"),
+    ("predicate_authority_title", "Not the unit's predicate authority", "Bukan pejabat yang berwenang atas predikat unit"),
+    ("basis_needed", "must say why the unit has this predicate", "harus menyebutkan dasar predikat unit ini"),
+    # -- distribution bounds as a policy (EVALUATION_DISTRIBUTION_ROUNDING)
+    ("rounding_literal", domain.ROUNDING_TEXT[domain.LITERAL],
+     "Harfiah (sesuai teks peraturan): \"paling banyak p %\" dari unit berisi n orang membolehkan floor(p × n) orang "
+     "dan \"paling sedikit p %\" mewajibkan ceil(p × n) orang."),
+    ("rounding_nearest", domain.ROUNDING_TEXT[domain.NEAREST],
+     "Orang terdekat: batas adalah jumlah orang bulat terdekat dari p × n; tepat setengah dibulatkan ke arah aturan "
+     "(ke bawah untuk \"paling banyak\", ke atas untuk \"paling sedikit\")."),
+    ("rounding_policy", "must be one of literal, nearest", "harus salah satu dari literal, nearest"),
+    # -- credit points (angka kredit)
+    ("credit_rule", "share of the predicate × yearly coefficient of the level × months / 12, rounded half up to two "
+     "decimals", "persentase predikat × koefisien tahunan jenjang × bulan / 12, dibulatkan setengah ke atas menjadi dua "
+     "desimal"),
+    ("credit_legacy_coefficient", "No functional level (jenjang) is known for {nip}: the credit points use the old "
+     "typed-in coefficient {value} until the directory gives the level.",
+     "Jenjang jabatan fungsional {nip} belum diketahui: angka kredit memakai koefisien lama yang diketik, {value}, "
+     "sampai direktori mencatat jenjangnya."),
+    ("credit_no_level", "{nip} has no functional level (jenjang) in the directory: no credit points.",
+     "{nip} tidak memiliki jenjang jabatan fungsional di direktori: tidak ada angka kredit."),
+    ("credit_points_readers", "Only {nip}, their rater, the head of their unit (or of a unit above it) or an admin may "
+     "read their credit points.", "Hanya {nip}, pejabat penilainya, kepala unitnya (atau unit di atasnya) atau admin "
+     "yang boleh melihat angka kreditnya."),
+    ("employee_not_known", "employee {nip} is not known here", "pegawai {nip} belum dikenal di sini"),
     # -- the results-rating suggestion's reasoning (domain.suggest_results_rating) --
     ("reason_head_of_unit", "The employee heads unit {unit_id}; its organisational predicate is {predicate}, so the "
      "unit's achievement is the results rating: {rating}.",
@@ -134,6 +169,7 @@ LABELS = {
     "rating_note": "Catatan penilaian", "behaviour_value": "Nilai perilaku", "override_reason": "Alasan pengecualian",
     "reopen_reason": "Alasan membuka kembali", "scheme": "Skema periode", "months": "Jumlah bulan",
     "predicates": "Predikat", "assessment": "Penilaian", "feedback": "Umpan balik",
+    "basis": "Dasar penetapan", "document_number": "Nomor dokumen", "rounding": "Pembulatan",
 }
 
 catalogue.update(MESSAGES, namespace="evaluation")

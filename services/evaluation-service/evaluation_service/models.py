@@ -1,12 +1,14 @@
 """evaluation-service tables (SQLAlchemy Core) plus the platform tables from kinerja_shared.
 
 Read models (filled only by consumed events, never by the API): ``units``, ``employees``,
-``plans``, ``activities``. Own data: ``period_schemes``, ``evaluations`` (+ ``evaluation_revisions``),
-``feedback``, ``unit_predicates``, ``calibrations``.
+``acting_heads`` (UnitHeadAssigned), ``plans``, ``activities``. Own data: ``period_schemes``,
+``evaluations`` (+ ``evaluation_revisions``), ``feedback``, ``unit_predicates``, ``calibrations``,
+``credit_assessments`` (the PAK record per employee and year).
 """
 from sqlalchemy import (JSON, Boolean, Column, Date, Float, Index, Integer, String, Table, Text,
                         UniqueConstraint)
 
+from kinerja_shared.acting_heads import acting_heads_table
 from kinerja_shared.db import UTCDateTime, new_metadata
 
 metadata = new_metadata()
@@ -34,10 +36,13 @@ employees = Table(
     Column("rater_nip", String(18), index=True),
     Column("rater_superior_nip", String(18)),
     Column("is_unit_head", Boolean, nullable=False, default=False),
-    Column("functional_coefficient", Float),     # yearly credit-point coefficient, functionals only
+    Column("functional_coefficient", Float),     # legacy: a typed-in yearly coefficient, used only without a level
+    Column("functional_level", String(2)),       # jenjang code (kinerja_shared.functional_levels), functionals only
     Column("active", Boolean, nullable=False, default=True),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
+
+acting_heads = acting_heads_table(metadata)   # UnitHeadAssigned: Plt./Plh. of a unit (kinerja_shared.acting_heads)
 
 plans = Table(
     "plans",
@@ -164,6 +169,9 @@ unit_predicates = Table(
     Column("predicate", String(16), nullable=False),  # ISTIMEWA, BAIK, BUTUH_PERBAIKAN, KURANG, SANGAT_KURANG
     Column("set_by", String(64), nullable=False),
     Column("set_at", UTCDateTime(), nullable=False),
+    Column("basis", Text),                            # why (required since issue 16; older rows have none)
+    Column("document_number", String(200)),           # the decision document, if any
+    Column("authority", String(32)),                  # parent_head | acting_parent_head | ppk_admin
 )
 
 calibrations = Table(
@@ -178,4 +186,23 @@ calibrations = Table(
     Column("override_reason", Text),
     Column("finalised_by", String(64), nullable=False),
     Column("finalised_at", UTCDateTime(), nullable=False),
+)
+
+credit_assessments = Table(   # PAK (penetapan angka kredit): one per employee and year, written when the annual evaluation closes
+    "credit_assessments",
+    metadata,
+    Column("nip", String(18), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("evaluation_id", String(36), nullable=False),   # the annual evaluation
+    Column("revision", Integer, nullable=False),            # its revision (a reopened and closed one replaces the record)
+    Column("functional_level", String(2)),
+    Column("coefficient", Float),
+    Column("coefficient_source", String(32)),
+    Column("periods", JSON, nullable=False),                # [{period, predicate, months, credit_points, evaluation_id}]
+    Column("periodic_total", Float),
+    Column("annual_predicate", String(16)),
+    Column("annual_credit_points", Float),
+    Column("basis", JSON, nullable=False),                  # results/behaviour rating, rater, who closed it and when
+    Column("set_by", String(64), nullable=False),
+    Column("set_at", UTCDateTime(), nullable=False),
 )

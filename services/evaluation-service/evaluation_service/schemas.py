@@ -149,7 +149,11 @@ class PendingOut(ma.Schema):
 
 
 class EvaluationDetail(EvaluationOut):
-    employee = ma.fields.Dict(metadata={"description": "name, position, functional_coefficient, is_unit_head"})
+    employee = ma.fields.Dict(metadata={"description": "name, position, is_unit_head, functional_level (jenjang), "
+                                                       "functional_level_name, siasn_koefisien_id, coefficient, "
+                                                       "coefficient_source (functional_level, or functional_coefficient: the "
+                                                       "old typed-in one, only without a level), functional_coefficient (the "
+                                                       "coefficient used)"})
     plan = ma.fields.Dict(metadata={"description": "approach, model, revision, period_start, period_end"})
     results = ma.fields.List(ma.fields.Nested(ResultOut))
     behaviours = ma.fields.List(ma.fields.Nested(BehaviourOut))
@@ -203,6 +207,60 @@ class RevisionList(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(RevisionOut))
 
 
+class CreditPointsQuery(ma.Schema):
+    nip = ma.fields.String(required=True, validate=NIP_RE, metadata={"description": "18-digit NIP"})
+    year = ma.fields.Integer(required=True, validate=v.Range(min=2000, max=2100))
+
+
+class CreditPeriodOut(ma.Schema):
+    evaluation_id = ma.fields.String()
+    period = ma.fields.Nested(PeriodOut)
+    status = ma.fields.String()
+    revision = ma.fields.Integer()
+    predicate = ma.fields.String(allow_none=True)
+    predicate_name = ma.fields.String(allow_none=True)
+    share_percent = ma.fields.Integer(allow_none=True, metadata={"description": "150, 100, 75, 50 or 25"})
+    months = ma.fields.Integer(allow_none=True, metadata={"description": "Months of the plan's span in the period"})
+    credit_points = ma.fields.Float(allow_none=True, metadata={"description": "Closed evaluations only"})
+
+
+class CreditAssessmentOut(ma.Schema):
+    nip = ma.fields.String()
+    year = ma.fields.Integer()
+    evaluation_id = ma.fields.String(metadata={"description": "The annual evaluation"})
+    revision = ma.fields.Integer()
+    functional_level = ma.fields.String(allow_none=True)
+    coefficient = ma.fields.Float(allow_none=True)
+    coefficient_source = ma.fields.String(allow_none=True)
+    periods = ma.fields.List(ma.fields.Dict())
+    periodic_total = ma.fields.Float(allow_none=True)
+    annual_predicate = ma.fields.String(allow_none=True)
+    annual_credit_points = ma.fields.Float(allow_none=True)
+    basis = ma.fields.Dict(metadata={"description": "The annual predicate's basis: both ratings, rater, who closed it "
+                                                    "and when, the organisational predicate for a unit head, the rule"})
+    set_by = ma.fields.String()
+    set_at = ma.fields.DateTime()
+
+
+class CreditPointsOut(ma.Schema):
+    nip = ma.fields.String()
+    year = ma.fields.Integer()
+    name = ma.fields.String(allow_none=True)
+    functional_level = ma.fields.String(allow_none=True, metadata={"description": "Jenjang code: PT, MU, MA, UT, PM, TR, MH, PY"})
+    functional_level_name = ma.fields.String(allow_none=True)
+    siasn_koefisien_id = ma.fields.Integer(allow_none=True)
+    coefficient = ma.fields.Float(allow_none=True, metadata={"description": "Yearly coefficient (credit points at 100 %)"})
+    coefficient_source = ma.fields.String(allow_none=True, metadata={
+        "description": "functional_level; functional_coefficient (the old typed-in one, only without a level); null"})
+    coefficient_note = LocalizedString(allow_none=True)
+    rule = LocalizedString()
+    periods = ma.fields.List(ma.fields.Nested(CreditPeriodOut))
+    total = ma.fields.Float(allow_none=True, metadata={"description": "Sum of the closed periodic evaluations' figures"})
+    annual = ma.fields.Nested(CreditPeriodOut, allow_none=True)
+    assessment = ma.fields.Nested(CreditAssessmentOut, allow_none=True, metadata={
+        "description": "The PAK record, written when the annual evaluation closes"})
+
+
 # -- feedback -------------------------------------------------------------------------------------
 
 class FeedbackIn(ma.Schema):
@@ -228,14 +286,40 @@ class FeedbackPage(ma.Schema):
 class UnitPredicateIn(ma.Schema):
     predicate = ma.fields.String(required=True, validate=v.OneOf(ORG_PREDICATES),
                                  metadata={"description": "Organisational predicate: " + ", ".join(ORG_PREDICATES)})
+    basis = ma.fields.String(required=True, validate=v.Length(min=1, max=2000), metadata={
+        "description": "Why the unit has this predicate (e.g. the unit's performance report); audited and published"})
+    document_number = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=200), metadata={
+        "description": "The decision document's number, if any", "example": "800/123/BKPSDM/2026"})
 
 
 class UnitPredicateOut(ma.Schema):
     unit_id = ma.fields.String()
     period = ma.fields.Nested(PeriodOut)
     predicate = ma.fields.String()
+    basis = ma.fields.String(allow_none=True)
+    document_number = ma.fields.String(allow_none=True)
+    authority = ma.fields.String(allow_none=True, metadata={
+        "description": "On what footing the caller set it: parent_head, acting_parent_head or ppk_admin"})
     set_by = ma.fields.String()
     set_at = ma.fields.DateTime()
+
+
+class HeadOut(ma.Schema):
+    nip = ma.fields.String()
+    kind = ma.fields.String(metadata={"description": "head (definitive), plt or plh (acting)"})
+    valid_to = ma.fields.String(allow_none=True, metadata={"format": "date", "description": "Acting heads: last day"})
+    decree_number = ma.fields.String(allow_none=True)
+
+
+class PredicateAuthorityOut(ma.Schema):
+    unit_id = ma.fields.String()
+    rule = ma.fields.String(metadata={"description": "parent_head: the head or acting head of the parent unit sets it; "
+                                                     "ppk_admin: a top-level unit's is set by an admin for the PPK"})
+    parent_unit_id = ma.fields.String(allow_none=True)
+    set_by = ma.fields.List(ma.fields.Nested(HeadOut), metadata={"description": "Who heads the parent unit today"})
+    may_set = ma.fields.Boolean(metadata={"description": "Whether the caller may set it"})
+    authority = ma.fields.String(allow_none=True)
+    reason = LocalizedString(allow_none=True, metadata={"description": "Why the caller may not (null when they may)"})
 
 
 class PeriodArg(ma.Schema):
@@ -260,7 +344,9 @@ class RuleOut(ma.Schema):
     value = ma.fields.Integer()
     count = ma.fields.Integer()
     share = ma.fields.Float()
-    limit = ma.fields.Integer(metadata={"description": "People allowed at most / required at least"})
+    limit = ma.fields.Integer(metadata={"description": "People allowed at most / required at least, by the rounding policy"})
+    exact = ma.fields.Float(allow_none=True, metadata={"description": "The percentage of the unit in people before "
+                                                                      "rounding (70 % of 8 = 5.6)"})
     ok = ma.fields.Boolean()
     message = LocalizedString(metadata={"description": "Follows Accept-Language (Indonesian by default)"})
 
@@ -287,7 +373,9 @@ class DistributionOut(ma.Schema):
     rules = ma.fields.List(ma.fields.Nested(RuleOut))
     violations = ma.fields.List(ma.fields.Nested(RuleOut))
     ok = ma.fields.Boolean()
-    rounding = ma.fields.String()
+    rounding_policy = ma.fields.String(metadata={"description": "literal or nearest (EVALUATION_DISTRIBUTION_ROUNDING)"})
+    rounding = LocalizedString(metadata={"description": "How the percentages become people under the policy"})
+    predicate_authority = ma.fields.Nested(PredicateAuthorityOut)
     calibration = ma.fields.Nested(CalibrationOut, allow_none=True)
 
 
@@ -352,6 +440,9 @@ class PeriodsOut(ma.Schema):
     year = ma.fields.Integer()
     scheme = ma.fields.String(metadata={"description": "monthly or quarterly"})
     scheme_fixed = ma.fields.Boolean(metadata={"description": "True once the year's first evaluation opened"})
+    distribution_rounding = ma.fields.String(metadata={"description": "literal or nearest: how the distribution's "
+                                                                      "percentages become people (EVALUATION_DISTRIBUTION_ROUNDING)"})
+    distribution_rounding_text = LocalizedString(metadata={"description": "The policy in words"})
     periods = ma.fields.List(ma.fields.Nested(PeriodStats))
 
 

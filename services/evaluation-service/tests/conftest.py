@@ -46,11 +46,20 @@ class Builders:
         self.year = year
 
     def employee(self, nip=EMPLOYEE, *, unit_id="opd-b1", unit_path=("opd", "opd-b1"), rater=RATER, is_head=False,
-                 coefficient=None, name=None):
+                 coefficient=None, name=None, level=None):
         return validate_event(make_event("EmployeeUpserted", source_service="plan-service", subject=nip, partitionkey=nip, data={
             "nip": nip, "name": name or f"Pegawai {nip[-3:]}", "position": "Analis", "unit_id": unit_id,
             "unit_name": unit_id.upper(), "unit_path": list(unit_path), "rater_nip": rater, "rater_superior_nip": None,
-            "is_unit_head": is_head, "functional_coefficient": coefficient, "active": True}))
+            "is_unit_head": is_head, "functional_coefficient": coefficient, "functional_level": level, "active": True}))
+
+    def acting_head(self, nip, unit_id, valid_from, valid_to=None, *, assignment_id="a-1", kind="plt", status="active",
+                    version=1, decree_number="800/1/BKPSDM"):
+        """UnitHeadAssigned as plan-service publishes it (keyed by the unit)."""
+        return validate_event(make_event("UnitHeadAssigned", source_service="plan-service", subject=assignment_id,
+                                         partitionkey=unit_id, data={
+            "assignment_id": assignment_id, "unit_id": unit_id, "nip": nip, "kind": kind, "valid_from": str(valid_from),
+            "valid_to": str(valid_to) if valid_to else None, "status": status, "version": version,
+            "decree_number": decree_number}))
 
     def plan(self, nip=EMPLOYEE, *, plan_id=None, rater=RATER, unit_id="opd-b1", year=None, start=None, end=None,
              results=None, revision=1, event_type="PlanApproved", coefficient=None):

@@ -17,6 +17,14 @@ def test_defaults():
     config = _config()
     assert config.period_clock_seconds == 300
     assert config.calendar.workdays == frozenset({0, 1, 2, 3, 4}) and not config.calendar.holidays
+    assert config.distribution_rounding == "literal"
+
+
+def test_distribution_rounding_is_a_policy():
+    assert _config(EVALUATION_DISTRIBUTION_ROUNDING="nearest").distribution_rounding == "nearest"
+    assert _config(EVALUATION_DISTRIBUTION_ROUNDING=" Literal ").distribution_rounding == "literal"
+    with pytest.raises(ConfigError, match="EVALUATION_DISTRIBUTION_ROUNDING"):
+        _config(EVALUATION_DISTRIBUTION_ROUNDING="up")
 
 
 def test_settings_are_read_and_bad_ones_named(tmp_path):

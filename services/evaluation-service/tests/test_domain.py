@@ -171,15 +171,38 @@ def test_suggestion_for_a_unit_head_follows_the_organisational_predicate():
 
 # -- SE 03/2023 distribution ---------------------------------------------------------------------
 
-def test_rounding_of_bounds_in_units_of_one_to_five_and_ten():
-    assert [d.max_allowed(70, n) for n in range(1, 6)] == [1, 1, 2, 3, 3]
-    assert [d.max_allowed(10, n) for n in range(1, 6)] == [0, 0, 0, 0, 0]
-    assert [d.min_required(60, n) for n in range(1, 6)] == [1, 1, 2, 2, 3]
-    assert [d.min_required(10, n) for n in range(1, 6)] == [0, 0, 0, 0, 1]
-    assert (d.max_allowed(70, 10), d.max_allowed(10, 10), d.min_required(60, 10), d.min_required(10, 10)) == (7, 1, 6, 1)
-    # exact halves round toward the rule
-    assert d.max_allowed(70, 5) == 3 and d.max_allowed(10, 15) == 1 and d.min_required(10, 15) == 2
-    assert d.max_allowed(10, 6) == 1 and d.min_required(10, 4) == 0
+SIZES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20, 50]
+# The bounds in people, computed by hand for each unit size in SIZES (p × n, then floor / ceil / nearest).
+HAND = {
+    # literal: "at most p %" allows floor(p × n), "at least p %" needs ceil(p × n)
+    ("literal", "max", 70): [0, 1, 2, 2, 3, 4, 4, 5, 6, 7, 14, 35],
+    ("literal", "max", 10): [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 5],
+    ("literal", "min", 60): [1, 2, 2, 3, 3, 4, 5, 5, 6, 6, 12, 30],
+    ("literal", "min", 10): [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 5],
+    # nearest: the nearest whole person, an exact half toward the rule (down for at most, up for at least)
+    ("nearest", "max", 70): [1, 1, 2, 3, 3, 4, 5, 6, 6, 7, 14, 35],
+    ("nearest", "max", 10): [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 5],
+    ("nearest", "min", 60): [1, 1, 2, 2, 3, 4, 4, 5, 5, 6, 12, 30],
+    ("nearest", "min", 10): [0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 5],
+}
+
+
+@pytest.mark.parametrize("rounding, kind, percent", list(HAND))
+def test_bounds_in_people_for_units_of_one_to_ten_twenty_and_fifty(rounding, kind, percent):
+    bound = d.max_allowed if kind == "max" else d.min_required
+    assert [bound(percent, n, rounding) for n in SIZES] == HAND[(rounding, kind, percent)]
+
+
+def test_the_default_policy_is_the_literal_text_and_an_unknown_one_is_refused():
+    assert d.max_allowed(70, 8) == 5 and d.min_required(60, 4) == 3
+    # the issue's examples: in a unit of 8, 6 Baik (75 %) and 1 Sangat Baik (12.5 %) break "paling banyak"
+    assert not d.check_distribution(BAIK, [BAIK] * 6 + [BUTUH_PERBAIKAN] * 2).ok
+    assert d.check_distribution(BAIK, [BAIK] * 6 + [BUTUH_PERBAIKAN] * 2, "nearest").ok
+    sb = [SANGAT_BAIK] + [BUTUH_PERBAIKAN] * 7
+    assert not d.check_distribution(BUTUH_PERBAIKAN, sb).ok and d.check_distribution(BUTUH_PERBAIKAN, sb, "nearest").ok
+    with pytest.raises(d.DomainError) as exc:
+        d.max_allowed(70, 8, "up")
+    assert exc.value.field == "rounding"
 
 
 def _unit(total: int, filler: str, **counts) -> list[str]:
@@ -188,8 +211,8 @@ def _unit(total: int, filler: str, **counts) -> list[str]:
     return people + [filler] * (total - len(people))
 
 
-def _check(org: str, people: list[str], code: str):
-    dist = d.check_distribution(org, people)
+def _check(org: str, people: list[str], code: str, rounding: str = "literal"):
+    dist = d.check_distribution(org, people, rounding)
     [check] = [c for c in dist.checks if c.rule.code == code]
     return check, dist
 
@@ -208,19 +231,18 @@ BOUNDS = [
 ]
 
 
+@pytest.mark.parametrize("rounding", ["literal", "nearest"])
 @pytest.mark.parametrize("org, code, counted, filler, kind, percent", BOUNDS)
-@pytest.mark.parametrize("total", [1, 2, 3, 4, 5, 10, 20])
-def test_each_percentage_bound_at_and_just_past_it(org, code, counted, filler, kind, percent, total):
-    if kind == "max":
-        limit = d.max_allowed(percent, total)
-        at, past = limit, limit + 1
-    else:
-        limit = d.min_required(percent, total)
-        at, past = limit, limit - 1
-    check, _ = _check(org, _unit(total, filler, **{counted: at}), code)
-    assert check.ok and check.count == at and check.limit == limit
+@pytest.mark.parametrize("total", SIZES)
+def test_each_percentage_bound_at_and_just_past_it(org, code, counted, filler, kind, percent, total, rounding):
+    limit = HAND[(rounding, kind, percent)][SIZES.index(total)]
+    at, past = (limit, limit + 1) if kind == "max" else (limit, limit - 1)
+    if at <= total:
+        check, dist = _check(org, _unit(total, filler, **{counted: at}), code, rounding)
+        assert check.ok and check.count == at and check.limit == limit
+        assert dist.as_dict()["rounding_policy"] == rounding
     if 0 <= past <= total:
-        check, dist = _check(org, _unit(total, filler, **{counted: past}), code)
+        check, dist = _check(org, _unit(total, filler, **{counted: past}), code, rounding)
         assert not check.ok
         assert check in dist.violations
         message = check.as_dict()["message"]
@@ -283,19 +305,55 @@ def test_no_rules_without_an_organisational_predicate_or_people():
 
 # -- credit points ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("predicate, yearly", [(SANGAT_BAIK, 18.75), (BAIK, 12.5), (BUTUH_PERBAIKAN, 9.375),
-                                               (KURANG, 6.25), (SANGAT_KURANG, 3.125)])
-def test_credit_points_yearly(predicate, yearly):
-    assert d.credit_points(predicate, 12.5) == yearly
+# Each level's yearly coefficient (DOMAIN.md, SIASN's koefisien) and each predicate's share, by hand:
+# credit = share × coefficient × months / 12, rounded half up to two decimals.
+LEVEL_COEFFICIENTS = {"PT": 12.5, "MU": 25, "MA": 37.5, "UT": 50, "PM": 3.75, "TR": 5, "MH": 12.5, "PY": 25}
+HAND_CREDIT = {  # (level, predicate): (a year, a quarter, one month)
+    ("PT", SANGAT_BAIK): (18.75, 4.69, 1.56), ("PT", BAIK): (12.5, 3.13, 1.04), ("PT", BUTUH_PERBAIKAN): (9.38, 2.34, 0.78),
+    ("PT", KURANG): (6.25, 1.56, 0.52), ("PT", SANGAT_KURANG): (3.13, 0.78, 0.26),
+    ("MU", SANGAT_BAIK): (37.5, 9.38, 3.13), ("MU", BAIK): (25.0, 6.25, 2.08), ("MU", BUTUH_PERBAIKAN): (18.75, 4.69, 1.56),
+    ("MU", KURANG): (12.5, 3.13, 1.04), ("MU", SANGAT_KURANG): (6.25, 1.56, 0.52),
+    ("MA", SANGAT_BAIK): (56.25, 14.06, 4.69), ("MA", BAIK): (37.5, 9.38, 3.13), ("MA", BUTUH_PERBAIKAN): (28.13, 7.03, 2.34),
+    ("MA", KURANG): (18.75, 4.69, 1.56), ("MA", SANGAT_KURANG): (9.38, 2.34, 0.78),
+    ("UT", SANGAT_BAIK): (75.0, 18.75, 6.25), ("UT", BAIK): (50.0, 12.5, 4.17), ("UT", BUTUH_PERBAIKAN): (37.5, 9.38, 3.13),
+    ("UT", KURANG): (25.0, 6.25, 2.08), ("UT", SANGAT_KURANG): (12.5, 3.13, 1.04),
+    ("PM", SANGAT_BAIK): (5.63, 1.41, 0.47), ("PM", BAIK): (3.75, 0.94, 0.31), ("PM", BUTUH_PERBAIKAN): (2.81, 0.7, 0.23),
+    ("PM", KURANG): (1.88, 0.47, 0.16), ("PM", SANGAT_KURANG): (0.94, 0.23, 0.08),
+    ("TR", SANGAT_BAIK): (7.5, 1.88, 0.63), ("TR", BAIK): (5.0, 1.25, 0.42), ("TR", BUTUH_PERBAIKAN): (3.75, 0.94, 0.31),
+    ("TR", KURANG): (2.5, 0.63, 0.21), ("TR", SANGAT_KURANG): (1.25, 0.31, 0.1),
+    ("MH", SANGAT_BAIK): (18.75, 4.69, 1.56), ("MH", BAIK): (12.5, 3.13, 1.04), ("MH", BUTUH_PERBAIKAN): (9.38, 2.34, 0.78),
+    ("MH", KURANG): (6.25, 1.56, 0.52), ("MH", SANGAT_KURANG): (3.13, 0.78, 0.26),
+    ("PY", SANGAT_BAIK): (37.5, 9.38, 3.13), ("PY", BAIK): (25.0, 6.25, 2.08), ("PY", BUTUH_PERBAIKAN): (18.75, 4.69, 1.56),
+    ("PY", KURANG): (12.5, 3.13, 1.04), ("PY", SANGAT_KURANG): (6.25, 1.56, 0.52),
+}
 
 
-def test_credit_points_periodic_and_without_coefficient():
-    assert d.credit_points(BAIK, 12.5, 3) == 3.125      # a quarter
-    assert d.credit_points(SANGAT_BAIK, 25, 1) == 3.125  # a month
-    assert d.credit_points(BUTUH_PERBAIKAN, 37.5, 1) == 2.344  # 2.34375 rounds half up
+@pytest.mark.parametrize("level, predicate", list(HAND_CREDIT))
+def test_credit_points_for_each_level_and_predicate(level, predicate):
+    coefficient = d.yearly_coefficient(level)
+    assert (coefficient.value, coefficient.source, coefficient.level) == (LEVEL_COEFFICIENTS[level], "functional_level", level)
+    year, quarter, month = HAND_CREDIT[(level, predicate)]
+    assert (d.credit_points(predicate, coefficient.value), d.credit_points(predicate, coefficient.value, 3),
+            d.credit_points(predicate, coefficient.value, 1)) == (year, quarter, month)
+
+
+def test_credit_points_worked_example_and_rounding():
+    assert d.credit_points(BAIK, 12.5, 2) == 2.08          # DOMAIN.md: 2/12 × 100 % × 12.5 = 2.0833...
+    assert d.credit_points(BAIK, 12.5, 3) == 3.13          # 3.125 rounds half up
+    assert d.credit_points(BUTUH_PERBAIKAN, 37.5, 1) == 2.34  # 2.34375
     assert d.credit_points(BAIK, None, 3) is None
+    assert d.credit_total([1.04, 1.04, 1.04, None]) == 3.12   # a year's total adds the periods' figures
     with pytest.raises(d.DomainError):
         d.credit_points(BAIK, 12.5, 13)
+
+
+def test_the_coefficient_comes_from_the_level_and_the_old_one_only_without_a_level():
+    assert d.yearly_coefficient("MA", 99).as_dict()["coefficient"] == 37.5     # a typed-in coefficient never wins
+    assert d.yearly_coefficient("MA").as_dict()["siasn_koefisien_id"] == 32
+    assert d.yearly_coefficient(None, 20).source == "functional_coefficient"
+    assert d.yearly_coefficient(None, 20).value == 20
+    assert d.yearly_coefficient(None, 1e308) == d.Coefficient(None, None, None)
+    assert d.yearly_coefficient(None) == d.Coefficient(None, None, None)
 
 
 # -- the form --------------------------------------------------------------------------------------

@@ -204,13 +204,13 @@ def test_submit_close_reopen_flow_with_its_rights(evaluation):
     assert evaluation.post(url + "/close", EMPLOYEE).status_code == 403
     r = evaluation.post(url + "/close")
     assert r.status_code == 200 and r.json["status"] == "closed"
-    assert r.json["credit_points"] == 3.125           # Baik 100 % × 12.5 × 3/12
+    assert r.json["credit_points"] == 3.13            # Baik 100 % × 12.5 × 3/12 = 3.125, half up to two decimals
     [closed] = evaluation.outbox("EvaluationClosed")
     data = closed["data"]
     assert (data["nip"], data["unit_id"], data["rater_nip"], data["period"]["id"]) == (
         EMPLOYEE, "opd-b1", RATER, item["period"]["id"])
     assert (data["results_rating"], data["behaviour_rating"], data["predicate"], data["credit_points"]) == (
-        "meets", "above", "BAIK", 3.125)
+        "meets", "above", "BAIK", 3.13)
     assert data["closed_by"] == RATER and closed["partitionkey"] == EMPLOYEE
 
     # closed is fixed
@@ -359,7 +359,7 @@ def test_annual_evaluation_is_built_from_the_periodic_ones(evaluation):
     r = evaluation.post(f"/api/v1/evaluations/{annual['id']}/submit", json={"results_rating": "below", "behaviour_rating": "above"})
     assert r.status_code == 200
     r = evaluation.post(f"/api/v1/evaluations/{annual['id']}/close")
-    assert r.json["credit_points"] == 9.375  # Butuh Perbaikan 75 % × 12.5 × 12/12
+    assert r.json["credit_points"] == 9.38  # Butuh Perbaikan 75 % × 12.5 × 12/12 = 9.375, half up
 
 
 def test_scheme_of_a_year_is_fixed_once_it_has_evaluations(evaluation):

@@ -83,7 +83,7 @@ def test_walking_skeleton_through_kafka(evaluation, kafka_tools):
     assert (closed["nip"], closed["unit_id"], closed["rater_nip"], closed["period"]["id"]) == (
         EMPLOYEE, "opd-b1", RATER, item["period"]["id"])
     assert (closed["results_rating"], closed["behaviour_rating"], closed["predicate"], closed["credit_points"]) == (
-        "meets", "above", "BAIK", 3.125)
+        "meets", "above", "BAIK", 3.13)  # 12.5 × 3/12 = 3.125, half up to two decimals
     assert all(row["_status"] == "published" for row in evaluation.h.outbox())
 
 

@@ -38,10 +38,10 @@ def test_malformed_requests_are_problems_naming_the_field(evaluation):
     r = evaluation.post(url, json={"results_rating": "meets", "behaviour_rating": "meets",
                                    "results": [{"result_id": "r1", "assessment": "superb"}]})
     assert r.status_code == 422 and r.json["errors"][0]["field"].startswith("results.0.assessment")
-    r = evaluation.put("/api/v1/unit-performance/opd/predicates/someday", ADMIN, "admin", json={"predicate": "BAIK"})
+    r = evaluation.put("/api/v1/unit-performance/opd/predicates/someday", ADMIN, "admin", json={"predicate": "BAIK", "basis": "Laporan kinerja unit"})
     assert r.status_code == 422 and r.json["errors"][0]["field"] == "period_id"
     monthly = f"{evaluation.today.year}-{evaluation.today.month:02d}"
-    r = evaluation.put(f"/api/v1/unit-performance/opd/predicates/{monthly}", ADMIN, "admin", json={"predicate": "BAIK"})
+    r = evaluation.put(f"/api/v1/unit-performance/opd/predicates/{monthly}", ADMIN, "admin", json={"predicate": "BAIK", "basis": "Laporan kinerja unit"})
     assert r.status_code == 422 and "quarterly" in r.json["errors"][0]["message"]
     r = evaluation.post("/api/v1/periods/2026-Q5/open", ADMIN, "admin", json={})
     assert r.status_code == 422 and r.json["errors"][0]["field"] == "period_id"
@@ -49,3 +49,14 @@ def test_malformed_requests_are_problems_naming_the_field(evaluation):
     assert r.status_code == 422 and r.json["errors"][0]["field"] == "year"
     r = evaluation.get("/api/v1/feedback", ADMIN, "admin", query_string={"limit": 0})
     assert r.status_code == 422 and r.json["errors"][0]["field"] == "limit"
+
+
+def test_the_migrations_build_exactly_the_models(evaluation):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from evaluation_service.models import metadata
+
+    with evaluation.h.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+    assert diff == []

@@ -63,7 +63,7 @@ def test_a_poisoned_read_model_is_rebuilt_from_the_topics(evaluation, kafka_tool
     assert snapshot(h) == source
     assert h.rows("SELECT id, plan_id, period_id, status, version FROM evaluations ORDER BY id") == evaluations
     assert "kinerja.plan.events" in output and "kinerja.activity.events" in output
-    assert "units, employees, plans, activities" in output and "9 events applied" in output
+    assert "units, employees, acting_heads, plans, activities" in output and "9 events applied" in output
 
     # the worker goes on: a later event takes effect once
     later = ev.corrected(poisoned, version=4, quantity=8)

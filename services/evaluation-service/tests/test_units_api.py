@@ -36,16 +36,16 @@ def test_calibration_is_blocked_while_a_rule_is_broken_then_allowed(evaluation):
     # no organisational predicate yet
     r = evaluation.post(f"{base}/calibrations/{period}", HEAD, json={})
     assert r.status_code == 409 and r.json["current_status"] == "no_predicate"
-    # the unit head sets it; others may not
-    assert evaluation.put(f"{base}/predicates/{period}", OUTSIDER, json={"predicate": "BAIK"}).status_code == 403
-    assert evaluation.put(f"{base}/predicates/{period}", RATER, json={"predicate": "BAIK"}).status_code == 403
-    r = evaluation.put(f"{base}/predicates/{period}", HEAD, json={"predicate": "GREAT"})
+    # opd is a top-level unit: an admin sets it for the PPK; not its own head, nor anyone else
+    for who in (OUTSIDER, RATER, HEAD):
+        assert evaluation.put(f"{base}/predicates/{period}", who, json={"predicate": "BAIK", "basis": "Laporan kinerja unit"}).status_code == 403
+    r = evaluation.put(f"{base}/predicates/{period}", ADMIN, "admin", json={"predicate": "GREAT", "basis": "Laporan kinerja unit"})
     assert r.status_code == 422 and r.json["errors"][0]["field"] == "predicate"
-    r = evaluation.put(f"{base}/predicates/{period}", HEAD, json={"predicate": "BAIK"})
-    assert r.status_code == 200 and r.json["predicate"] == "BAIK"
+    r = evaluation.put(f"{base}/predicates/{period}", ADMIN, "admin", json={"predicate": "BAIK", "basis": "Laporan kinerja unit"})
+    assert r.status_code == 200 and r.json["predicate"] == "BAIK" and r.json["authority"] == "ppk_admin"
     [set_event] = evaluation.outbox("UnitPredicateSet")
     assert set_event["data"]["unit_id"] == "opd" and set_event["data"]["period"]["id"] == period
-    assert set_event["data"]["set_by"] == HEAD
+    assert set_event["data"]["set_by"] == ADMIN
 
     # two of three rated; one still open
     _submit(evaluation, ids[EMPLOYEE], "meets", "meets")
@@ -60,7 +60,7 @@ def test_calibration_is_blocked_while_a_rule_is_broken_then_allowed(evaluation):
     assert [(v["code"], v["count"], v["limit"]) for v in dist["violations"]] == [
         ("BAIK.max_baik", 3, 2), ("BAIK.min_one_butuh_perbaikan_or_kurang", 0, 1)]
     assert "3 of the unit's people (100.0 %), allowed at most 2" in dist["violations"][0]["message"]
-    assert "nearest" in dist["rounding"]
+    assert dist["rounding_policy"] == "literal" and "floor(p × n)" in dist["rounding"]
     r = evaluation.post(f"{base}/calibrations/{period}", HEAD, json={})
     assert r.status_code == 409 and r.json["current_status"] == "violated" and len(r.json["violations"]) == 2
     assert "Baik at most 70 %" in r.json["detail"]
@@ -81,7 +81,7 @@ def test_calibration_is_blocked_while_a_rule_is_broken_then_allowed(evaluation):
     assert final["data"]["distribution"]["BAIK"] == 2 and final["data"]["distribution"]["BUTUH_PERBAIKAN"] == 1
     assert sorted(p["nip"] for p in final["data"]["predicates"]) == sorted(TEAM)
     # the unit's predicate is now fixed for the period
-    r = evaluation.put(f"{base}/predicates/{period}", ADMIN, "admin", json={"predicate": "ISTIMEWA"})
+    r = evaluation.put(f"{base}/predicates/{period}", ADMIN, "admin", json={"predicate": "ISTIMEWA", "basis": "Laporan kinerja unit"})
     assert r.status_code == 409 and r.json["current_status"] == "finalised"
 
 
@@ -89,13 +89,14 @@ def test_an_admin_overrides_a_violation_with_a_recorded_reason(evaluation):
     ids = _team(evaluation)
     period = evaluation.period().id
     base = "/api/v1/unit-performance/opd-b1"
-    assert evaluation.put(f"{base}/predicates/{period}", RATER, json={"predicate": "SANGAT_KURANG"}).status_code == 200
+    # opd-b1's predicate is set by the head of opd, the unit above it
+    assert evaluation.put(f"{base}/predicates/{period}", HEAD, json={"predicate": "SANGAT_KURANG", "basis": "Laporan kinerja unit"}).status_code == 200
     for nip in TEAM:
         _submit(evaluation, ids[nip], "above", "above")
     r = evaluation.post(f"{base}/calibrations/{period}", ADMIN, "admin", json={})
-    # in a unit of 3, "at least 10 %" asks for nobody (0.3 of a person rounds to 0)
+    # in a unit of 3, "at least 10 %" literally asks for one person (0.3 of a person, rounded up)
     assert r.status_code == 409 and {v["code"] for v in r.json["violations"]} == {
-        "SANGAT_KURANG.min_sangat_kurang", "SANGAT_KURANG.no_sangat_baik"}
+        "SANGAT_KURANG.min_sangat_kurang", "SANGAT_KURANG.min_kurang_plus_butuh_perbaikan", "SANGAT_KURANG.no_sangat_baik"}
     r = evaluation.post(f"{base}/calibrations/{period}", ADMIN, "admin", json={"override_reason": "BKN audit pending"})
     assert r.status_code == 200 and r.json["calibration"]["override_reason"] == "BKN audit pending"
     [final] = evaluation.outbox("CalibrationFinalised")
@@ -114,10 +115,6 @@ def test_distribution_and_dashboard_rights(evaluation):
         for view in ("distribution", "dashboard", "export"):
             r = evaluation.get(f"/api/v1/unit-performance/{unit}/{view}", who, *roles, query_string={"period_id": period})
             assert r.status_code == code, (who, unit, view, r.json)
-    # a unit_head token names its unit: that is enough when the directory has not said so yet
-    r = evaluation.client.get("/api/v1/unit-performance/opd/distribution", query_string={"period_id": period},
-                              headers=evaluation.h.token("197707072000011099", "unit_head", unit="opd"))
-    assert r.status_code == 200
     r = evaluation.get("/api/v1/unit-performance/opd/distribution", HEAD)
     assert r.status_code == 422 and r.json["errors"][0]["field"] == "period_id"
     r = evaluation.get("/api/v1/unit-performance/opd/distribution", HEAD, query_string={"period_id": "2026-Q0"})
@@ -135,7 +132,7 @@ def test_export_of_closed_predicates_in_json_and_csv(evaluation):
     rows = {x["nip"]: x for x in r.json["items"]}
     assert set(rows) == {EMPLOYEE, COLLEAGUE}
     assert (rows[EMPLOYEE]["predicate"], rows[EMPLOYEE]["predicate_name"], rows[EMPLOYEE]["credit_points"]) == (
-        "SANGAT_BAIK", "Sangat Baik", 4.688)  # 150 % × 12.5 × 3/12 = 4.6875
+        "SANGAT_BAIK", "Sangat Baik", 4.69)  # 150 % × 12.5 × 3/12 = 4.6875, half up to two decimals
     assert rows[COLLEAGUE]["predicate"] == "BUTUH_PERBAIKAN" and rows[COLLEAGUE]["credit_points"] is None
     assert r.json["calibrated"] is False
 
@@ -144,7 +141,7 @@ def test_export_of_closed_predicates_in_json_and_csv(evaluation):
     assert f"predicates-opd-{period}.csv" in r.headers["Content-Disposition"]
     table = list(csv.DictReader(io.StringIO(r.get_data(as_text=True))))
     assert [(t["nip"], t["predicate"], t["credit_points"]) for t in table] == [
-        (EMPLOYEE, "SANGAT_BAIK", "4.688"), (COLLEAGUE, "BUTUH_PERBAIKAN", "")]
+        (EMPLOYEE, "SANGAT_BAIK", "4.69"), (COLLEAGUE, "BUTUH_PERBAIKAN", "")]
     r = evaluation.client.get("/api/v1/unit-performance/opd/export", query_string={"period_id": period},
                               headers={**evaluation.as_(HEAD), "Accept": "text/csv"})
     assert r.headers["Content-Type"].startswith("text/csv")
@@ -199,7 +196,7 @@ def test_a_correction_after_calibration_marks_it_stale_until_finalised_again(eva
     ids = _team(evaluation)
     period = evaluation.period().id
     base = "/api/v1/unit-performance/opd"
-    evaluation.put(f"{base}/predicates/{period}", HEAD, json={"predicate": "ISTIMEWA"})
+    assert evaluation.put(f"{base}/predicates/{period}", ADMIN, "admin", json={"predicate": "ISTIMEWA", "basis": "Laporan kinerja unit"}).status_code == 200
     for nip in TEAM:
         _submit(evaluation, ids[nip], "above", "meets", close=True)
     assert evaluation.post(f"{base}/calibrations/{period}", HEAD, json={}).status_code == 200
@@ -221,7 +218,10 @@ def test_a_unit_heads_suggested_results_rating_is_the_units_predicate(evaluation
     before = evaluation.get(url, HEAD).json
     assert before["employee"]["is_unit_head"] is True and before["suggestion"]["rating"] == "below"
     period = item["period"]["id"]
-    assert evaluation.put(f"/api/v1/unit-performance/opd-b1/predicates/{period}", HEAD, json={"predicate": "ISTIMEWA"}).status_code == 200
+    # RATER may not set their own unit's predicate (it becomes their results rating); HEAD, above, may
+    own = evaluation.put(f"/api/v1/unit-performance/opd-b1/predicates/{period}", RATER, json={"predicate": "ISTIMEWA", "basis": "Laporan kinerja unit"})
+    assert own.status_code == 403 and own.json["rule"] == "parent_head"
+    assert evaluation.put(f"/api/v1/unit-performance/opd-b1/predicates/{period}", HEAD, json={"predicate": "ISTIMEWA", "basis": "Laporan kinerja unit"}).status_code == 200
     after = evaluation.get(url, HEAD).json
     assert after["organisational_predicate"] == "ISTIMEWA" and after["suggestion"]["rating"] == "above"
     assert "Istimewa" in after["suggestion"]["reasoning"][0]
@@ -233,7 +233,7 @@ def test_reasoning_rules_and_problems_follow_accept_language(evaluation):
     ids = _team(evaluation)
     period = evaluation.period().id
     base = "/api/v1/unit-performance/opd"
-    assert evaluation.put(f"{base}/predicates/{period}", HEAD, json={"predicate": "BAIK"}).status_code == 200
+    assert evaluation.put(f"{base}/predicates/{period}", ADMIN, "admin", json={"predicate": "BAIK", "basis": "Laporan kinerja unit"}).status_code == 200
     for nip in TEAM:
         _submit(evaluation, ids[nip], "meets", "meets")
     client, token = plain_client(evaluation.h.app), evaluation.as_(HEAD)
@@ -260,6 +260,6 @@ def test_reasoning_rules_and_problems_follow_accept_language(evaluation):
                          headers={**evaluation.as_(TEAM[0]), "Accept-Language": "en"})
     assert form_en.json["suggestion"]["reasoning"][0].startswith("2 of 2 results assessed: 0 above")
 
-    bad = client.put(f"{base}/predicates/{period}", json={"predicate": "GREAT"}, headers=token)
+    bad = client.put(f"{base}/predicates/{period}", json={"predicate": "GREAT", "basis": "Laporan kinerja unit"}, headers=evaluation.as_(ADMIN, "admin"))
     assert bad.status_code == 422 and bad.json["errors"][0]["field"] == "predicate"
     assert bad.json["errors"][0]["message"].startswith("Predikat (predicate): Harus salah satu dari: ISTIMEWA")

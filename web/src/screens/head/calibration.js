@@ -1,8 +1,11 @@
-// "Kalibrasi Predikat": the unit head sets the unit's organisational predicate for a period, sees the
-// SE 03/2023 rules it brings with their numbers and every violation, the people behind the
-// figures, why finalising is blocked, and finalises (an admin may override with a reason).
+// "Kalibrasi Predikat": the organisational predicate of the unit for a period is set from above (the
+// head or acting head of the parent unit; for an OPD an admin for the PPK; never the unit's own head):
+// the screen says who may set it and why the caller cannot, and takes its basis. The head sees the
+// SE 03/2023 rules it brings with their numbers (in people, by the deployment's rounding policy) and
+// every violation, the people behind the figures, why finalising is blocked, and finalises (an admin
+// may override with a reason).
 import { useStyles, allPages, periodOptions } from '../help/common.js';
-import { ORG_PREDICATES, PREDICATE_ORDER, PREDICATE_TONE, ROUNDING_ID, distributionTable, ruleFix, ruleNumbers, ruleText } from '../help/rules.js';
+import { ORG_PREDICATES, PREDICATE_ORDER, PREDICATE_TONE, distributionTable, roundingText, ruleFix, ruleNumbers, ruleText } from '../help/rules.js';
 import { barChart } from './chart.js';
 import { headedUnits, yearPeriods } from './dashboard.js';
 import { SCROLL_REGION } from '../../ui.js';
@@ -16,6 +19,21 @@ export function blockers(dist) {
   if (dist.pending) out.push({ code: 'pending', text: `${dist.pending} penilaian masih terbuka (belum diajukan pejabat penilai).` });
   for (const v of dist.violations) out.push({ code: v.code, text: `Aturan "${ruleText(v)}" dilanggar: ${ruleNumbers(v)}. ${ruleFix(v)}` });
   return out;
+}
+
+const HEAD_KINDS = { head: 'kepala', plt: 'Plt.', plh: 'Plh.' };
+
+/** Who sets the unit's organisational predicate (the service's predicate_authority), in Bahasa Indonesia. */
+export function authorityText(authority) {
+  if (!authority) return '';
+  if (authority.rule === 'ppk_admin') {
+    return 'Unit ini unit tertinggi (OPD): predikat organisasinya ditetapkan oleh PPK (Wali Kota) melalui admin BKPSDM, '
+      + 'bukan oleh kepala unit ini sendiri.';
+  }
+  const holders = (authority.set_by || []).map((x) => `${x.nip} (${HEAD_KINDS[x.kind] || x.kind})`);
+  return `Predikat organisasi unit ini ditetapkan oleh kepala unit induknya, ${authority.parent_unit_id}, atau Plt./Plh. kepalanya`
+    + `${holders.length ? `: ${holders.join(', ')}` : ' (saat ini belum tercatat di direktori)'}. Kepala unit ini sendiri tidak `
+    + 'menetapkannya, karena predikat itu menjadi penilaian hasil kerjanya.';
 }
 
 const BLOCKED_TITLES = { no_predicate: 'Predikat organisasi belum ditetapkan', empty: 'Belum ada yang dapat dikalibrasi',
@@ -66,18 +84,24 @@ export default async function render(root, ctx) {
     }
     if (seq !== loads) return; // the unit or period changed meanwhile
     const final = dist.calibration && !dist.calibration.stale;
-    const org = h('select', { 'data-test': 'org-predicate', disabled: final },
+    const authority = dist.predicate_authority || { may_set: isAdmin };
+    const locked = final || !authority.may_set;
+    const org = h('select', { 'data-test': 'org-predicate', disabled: locked },
       h('option', { value: '' }, 'Belum ditetapkan'),
       ORG_PREDICATES.map((code) => h('option', { value: code, selected: dist.organisational_predicate === code }, ui.predicateLabel(code))));
+    const basis = h('textarea', { rows: 2, maxlength: 2000, disabled: locked, 'data-test': 'org-basis' });
+    const documentNumber = h('input', { type: 'text', maxlength: 200, disabled: locked, 'data-test': 'org-document' });
     const orgOut = h('div', {});
-    const setOrg = h('button', { class: 'btn', type: 'button', 'data-test': 'set-org-predicate', disabled: final, onClick: async () => {
-      if (!org.value) {
-        orgOut.replaceChildren(ui.problemBox({ status: 422, problem: { errors: [{ field: 'predicate', message: 'pilih predikat organisasi' }] } }));
+    const setOrg = h('button', { class: 'btn', type: 'button', 'data-test': 'set-org-predicate', disabled: locked, onClick: async () => {
+      if (!org.value || !basis.value.trim()) {
+        orgOut.replaceChildren(ui.problemBox({ status: 422, problem: { errors: [
+          !org.value ? { field: 'predicate', message: 'pilih predikat organisasi' } : { field: 'basis', message: 'tuliskan dasar penetapannya' }] } }));
         return;
       }
       setOrg.disabled = true;
       try {
-        await api.put(`${base}/predicates/${period.value}`, { predicate: org.value });
+        await api.put(`${base}/predicates/${period.value}`, { predicate: org.value, basis: basis.value.trim(),
+          document_number: documentNumber.value.trim() || null });
         ui.toast(`Predikat organisasi: ${ui.predicateLabel(org.value)}.`);
         await load();
       } catch (err) {
@@ -136,13 +160,22 @@ export default async function render(root, ctx) {
     body.replaceChildren(verdict,
       h('section', { class: 'card' }, h('h2', {}, '1. Predikat organisasi unit'),
         ui.guide('Predikat organisasi (hasil evaluasi kinerja unit) menentukan aturan sebaran predikat pegawainya.'),
-        ui.field('org-predicate', 'Predikat organisasi', org), setOrg, orgOut),
+        h('p', { 'data-test': 'predicate-authority', 'data-rule': authority.rule || '', 'data-may-set': String(Boolean(authority.may_set)) },
+          authorityText(authority)),
+        !authority.may_set && authority.reason
+          ? h('p', { class: 'verdict bad', 'data-test': 'predicate-authority-refused' }, `Anda tidak dapat menetapkannya: ${authority.reason}`)
+          : null,
+        ui.field('org-predicate', 'Predikat organisasi', org),
+        ui.field('org-basis', 'Dasar penetapan (wajib)', basis),
+        ui.field('org-document', 'Nomor dokumen keputusan (bila ada)', documentNumber), setOrg, orgOut),
       h('section', { class: 'card' }, h('h2', {}, '2. Sebaran predikat dan aturannya'),
         h('p', {}, `${dist.total} pegawai sudah berpredikat, ${dist.pending} penilaian masih terbuka.`),
         dist.total ? barChart(PREDICATE_ORDER.map((code) => ({ label: ui.predicateLabel(code), value: dist.counts[code] || 0,
           tone: PREDICATE_TONE[code], note: `${dist.shares[code]} %` })), { title: 'Sebaran predikat', unit: ' org', test: 'calibration-chart' }) : null,
         rules || h('p', { class: 'muted' }, 'Aturan berlaku setelah predikat organisasi ditetapkan.'),
-        h('p', { class: 'muted' }, ROUNDING_ID),
+        h('p', { class: 'muted', 'data-test': 'rounding-policy', 'data-policy': dist.rounding_policy || 'literal' },
+          h('strong', {}, `Pembulatan yang berlaku (${dist.rounding_policy === 'nearest' ? 'orang terdekat' : 'harfiah'}): `),
+          roundingText(dist.rounding_policy)),
         h('details', {}, h('summary', {}, 'Semua aturan distribusi'), distributionTable(dist.organisational_predicate))),
       h('section', { class: 'card' }, h('h2', {}, '3. Pegawai pada periode ini'),
         people.length ? h('div', SCROLL_REGION, h('table', { 'data-test': 'calibration-people' },

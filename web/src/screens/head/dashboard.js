@@ -96,7 +96,11 @@ function view(h, ui, d, completion) {
       dist.organisational_predicate
         ? (dist.ok ? `Sesuai aturan distribusi predikat organisasi ${ui.predicateLabel(dist.organisational_predicate)}.`
           : `${dist.violations.length} aturan distribusi dilanggar. Lihat layar Kalibrasi.`)
-        : 'Predikat organisasi unit untuk periode ini belum ditetapkan (di layar Kalibrasi).'),
+        : `Predikat organisasi unit untuk periode ini belum ditetapkan. ${(dist.predicate_authority || {}).rule === 'ppk_admin'
+          ? 'Unit ini OPD: PPK menetapkannya melalui admin BKPSDM'
+          : `Kepala unit induknya (${(dist.predicate_authority || {}).parent_unit_id || '-'}) atau Plt./Plh.-nya menetapkannya`} di layar Kalibrasi.`),
+    dist.rounding_policy ? h('p', { class: 'muted', 'data-test': 'dashboard-rounding', 'data-policy': dist.rounding_policy },
+      `Batas aturan dihitung dalam orang utuh (pembulatan ${dist.rounding_policy === 'nearest' ? 'ke orang terdekat' : 'harfiah: "paling banyak" ke bawah, "paling sedikit" ke atas'}).`) : null,
     h('h2', {}, 'Realisasi per hasil kerja'),
     h('p', {}, `${r.results} hasil kerja: ${r.by_assessment.above} di atas, ${r.by_assessment.meets} sesuai, ${r.by_assessment.below} di bawah ekspektasi, `
       + `${r.by_assessment.unassessed} tanpa target angka.`),

@@ -32,9 +32,31 @@ export const DISTRIBUTION = {
     'tidak boleh ada Sangat Baik'],
 };
 
-export const ROUNDING_ID = 'Persentase dihitung dalam orang utuh: batas dibulatkan ke jumlah orang terdekat; '
-  + 'tepat setengah dibulatkan ke arah aturan (ke bawah untuk "paling banyak", ke atas untuk "paling sedikit"). '
-  + 'Contoh: di unit 5 orang, "paling banyak 70 %" berarti paling banyak 3 orang.';
+/** How the percentages become people, per the deployment's policy (EVALUATION_DISTRIBUTION_ROUNDING). */
+export const ROUNDING_POLICIES = {
+  literal: 'Harfiah (sesuai teks peraturan): "paling banyak p %" dari unit berisi n orang membolehkan p × n orang dibulatkan ke bawah, '
+    + '"paling sedikit p %" mewajibkan p × n orang dibulatkan ke atas. Contoh: di unit 8 orang, "paling banyak 70 %" (5,6 orang) '
+    + 'berarti paling banyak 5 orang.',
+  nearest: 'Orang terdekat: batas dibulatkan ke jumlah orang terdekat; tepat setengah dibulatkan ke arah aturan (ke bawah untuk '
+    + '"paling banyak", ke atas untuk "paling sedikit"). Contoh: di unit 8 orang, "paling banyak 70 %" (5,6 orang) berarti paling '
+    + 'banyak 6 orang.',
+};
+
+export function roundingText(policy) {
+  return ROUNDING_POLICIES[policy] || ROUNDING_POLICIES.literal;
+}
+
+/** People allowed at most by "at most percent %" of a unit of total, under the policy (as evaluation-service). */
+export function maxAllowed(percent, total, policy = 'literal') {
+  if (policy === 'nearest') return Math.ceil((2 * percent * total - 100) / 200); // round half down
+  return Math.floor((percent * total) / 100);
+}
+
+/** People required at least by "at least percent %" of a unit of total, under the policy (as evaluation-service). */
+export function minRequired(percent, total, policy = 'literal') {
+  if (policy === 'nearest') return Math.floor((2 * percent * total + 100) / 200); // round half up
+  return Math.ceil((percent * total) / 100);
+}
 
 function names(predicates, joiner) {
   return predicates.map(predicateLabel).join(joiner);
@@ -50,10 +72,12 @@ export function ruleText(rule) {
   }
 }
 
-/** What the numbers say about one rule check: "2 orang (40 %), paling banyak boleh 3 orang". */
+/** What the numbers say about one rule check: "2 orang (40 %); paling banyak boleh 3 orang (70 % dari 5 = 3,5)". */
 export function ruleNumbers(rule) {
   const bound = rule.kind === 'at_most' || rule.kind === 'none' ? 'paling banyak boleh' : 'paling sedikit harus';
-  return `${rule.count} orang (${rule.share} %); ${bound} ${rule.limit} orang`;
+  const exact = rule.exact === null || rule.exact === undefined ? ''
+    : ` (${rule.value} % dari unit = ${String(rule.exact).replace('.', ',')} orang)`;
+  return `${rule.count} orang (${rule.share} %); ${bound} ${rule.limit} orang${exact}`;
 }
 
 /** Why the rule is broken and what would repair it, in one sentence. */
