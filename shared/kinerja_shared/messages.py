@@ -181,6 +181,7 @@ SHARED = [
      "Kafka tidak menjawab, sehingga topik dead-letter tidak dapat dibaca: {error}"),
     ("kafka_unreachable", "Kafka unreachable", "Kafka tidak terjangkau"),
     ("stale_if_match", "Stale If-Match", "If-Match sudah usang"),
+    ("stale_version", "Stale version", "Versi sudah usang"),
     ("header_not_ascii", "must be printable ASCII text", "harus berupa teks ASCII yang dapat dicetak"),
     ("form_not_utf8", "is not well-formed form data in UTF-8", "bukan data formulir UTF-8 yang sah"),
     ("file_name_invalid_text", "has a file name that is not valid Unicode text (an invalid UTF-8 byte, a lone surrogate "

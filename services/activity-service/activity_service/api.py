@@ -19,7 +19,8 @@ from kinerja_shared.web.app_factory import current_principal, runtime
 from kinerja_shared.web.etag import check_if_match, etag_for, if_match_documented, require_if_match
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
 from kinerja_shared.web.answer_json import answer_dumps as strict_dumps
-from kinerja_shared.web.problems import Conflict, Forbidden, NotFound, Problem, field_error, flatten_messages, problem_body
+from kinerja_shared.web.problems import (Conflict, Forbidden, NotFound, PreconditionFailed, Problem, field_error,
+                                         flatten_messages, problem_body)
 from kinerja_shared.web.docs import errors as _errors
 
 from . import domain, events, evidence, store
@@ -80,7 +81,7 @@ def _headers(row, created: bool = False) -> dict:
 
 
 # The fields of schemas.ItemProblem / EvidenceOut, in order: what their marshmallow dump keeps.
-_ITEM_PROBLEM_FIELDS = ("title", "detail", "errors", "clashing_activity_id")
+_ITEM_PROBLEM_FIELDS = ("title", "detail", "errors", "clashing_activity_id", "current_version")
 _EVIDENCE_FIELDS = ("kind", "url", "file_id", "name", "sha256", "content_type", "size", "download")
 
 
@@ -586,7 +587,9 @@ def verify_bulk(body):
     """Verify many entries at once (the rater); each decision succeeds or fails on its own (207).
 
     ``results`` has one item per decision, in order: ``status`` 200 with the verified
-    ``activity``, or 403/404/409/422 with a ``problem``. Publishes ActivityVerified for each.
+    ``activity``, or 403/404/409/412/422 with a ``problem``. Send each entry's ``version`` (from the
+    list) so an entry the employee edited after you read it is refused (412), not accepted unseen.
+    Publishes ActivityVerified for each.
     """
     principal = current_principal()
     items = body["items"]
@@ -612,6 +615,9 @@ def verify_bulk(body):
                        "head": store.in_subtree(target.unit_path if target is not None else None, units)}
                 if not store.may_see(rel):
                     raise NotFound(f"activity {item['id']} does not exist")
+                if rel["rater"] and item.get("version") is not None and item["version"] != row.version:
+                    raise PreconditionFailed(f"activity {row.id} changed since you read it (current version "
+                                             f"{row.version})", title="Stale version", current_version=row.version)
                 updated = _verify_row(conn, principal, row, rel, item["decision"], item.get("reason"))
                 rows[row.id] = updated
                 to_publish.append(events.activity_verified(updated._mapping))

@@ -3,6 +3,8 @@ code writes it, Indonesian). A test (tests/test_messages.py) fails when a messag
 from kinerja_shared.i18n import catalogue
 
 MESSAGES = [
+    ("activity_changed", "activity {id} changed since you read it (current version {version})",
+     "kegiatan {id} berubah sejak Anda membacanya (versi sekarang {version})"),
     ("quantity_per_entry_max", "must be at most {limit} per entry", "paling banyak {limit} per catatan"),
     ("must_not_be_blank", "must not be blank", "tidak boleh kosong"),
     ("activity_id_used", "Activity id {id} is already used for a different entry; choose a new id.",

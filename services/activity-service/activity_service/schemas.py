@@ -5,7 +5,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate as v
 
-from kinerja_shared.numbers import MAX_ENTRY_QUANTITY, QUANTITY_PLACES
+from kinerja_shared.numbers import MAX_VERSION, MAX_ENTRY_QUANTITY, QUANTITY_PLACES
 from kinerja_shared.web.fields import BoundedNumber
 from kinerja_shared.web.pagination import PageArgs
 
@@ -142,6 +142,7 @@ class ItemProblem(ma.Schema):
     detail = ma.fields.String()
     errors = ma.fields.List(ma.fields.Dict())
     clashing_activity_id = ma.fields.String(allow_none=True)
+    current_version = ma.fields.Integer(allow_none=True, metadata={"description": "With 412: the entry's version now"})
 
 
 class BatchItemOut(ma.Schema):
@@ -171,6 +172,9 @@ class VerifyIn(ma.Schema):
 
 class BulkVerifyItem(VerifyIn):
     id = ma.fields.String(required=True, validate=v.Length(min=1, max=64))
+    version = ma.fields.Integer(load_default=None, allow_none=True, validate=v.Range(min=1, max=MAX_VERSION),
+                                metadata={"description": "The entry's version you read (the list gives it): an entry "
+                                                         "changed since is refused with 412 and not verified"})
 
 
 class BulkVerifyIn(ma.Schema):

@@ -119,3 +119,23 @@ def test_bulk_verification_by_someone_who_is_not_the_rater(svc):
     assert body["results"][0]["status"] == 404
     assert svc.client.post("/api/v1/activities/verify", json={"items": []}, headers=svc.token(R)).status_code == 422
     assert svc.scalar("SELECT status FROM activities") == "pending"
+
+
+def test_bulk_verification_refuses_an_entry_edited_after_the_rater_read_it(svc):
+    """Issue 14 (concurrency): the rater's list showed version 1; the employee then changed the entry. A bulk
+    accept that names the version read is refused for that entry (412) and verifies the others."""
+    edited = log(svc, start_time="07:00", end_time="08:00")
+    other = log(svc, start_time="08:00", end_time="09:00")
+    listed = {a["id"]: a["version"] for a in svc.client.get(f"/api/v1/activities?nip={E1}", headers=svc.token(R))
+              .get_json()["items"]}
+    read = svc.client.get(f"/api/v1/activities/{edited}", headers=svc.token(E1))
+    changed = svc.client.patch(f"/api/v1/activities/{edited}", json={"quantity": 9000},
+                               headers={**svc.token(E1), "If-Match": read.headers["ETag"]})
+    assert changed.status_code == 200, changed.get_json()
+    items = [{"id": edited, "decision": "accepted", "version": listed[edited]},
+             {"id": other, "decision": "accepted", "version": listed[other]}]
+    body = svc.client.post("/api/v1/activities/verify", json={"items": items}, headers=svc.token(R)).get_json()
+    assert [r["status"] for r in body["results"]] == [412, 200]
+    assert body["results"][0]["problem"]["current_version"] == listed[edited] + 1
+    status = {r["id"]: r["status"] for r in svc.rows("SELECT id, status FROM activities")}
+    assert status == {edited: "pending", other: "accepted"}

@@ -138,7 +138,6 @@ MESSAGES = [
      "paling banyak {limit} rencana per permintaan (PLAN_BULK_MAX_ITEMS)"),
     ("plan_changed", "plan {plan_id} changed since you read it (current version {version})",
      "rencana (SKP) {plan_id} berubah sejak Anda membacanya (versi sekarang {version})"),
-    ("stale_version", "Stale version", "Versi sudah usang"),
     ("amendment_not_found", "amendment {amendment_id} of plan {plan_id} does not exist",
      "amandemen {amendment_id} dari rencana (SKP) {plan_id} tidak ada"),
     ("amendment_who_proposes", "Only the plan's owner or rater may propose an amendment.",

@@ -128,7 +128,7 @@ async function renderEntries(box, ctx, people) {
   const list = h('ul', { class: 'list', 'data-test': 'inbox-entries' }, entries.map((a) => {
     const id = `entry-${a.id}`;
     return h('li', { 'data-test': 'inbox-entry', 'data-id': a.id, 'data-nip': a.nip },
-      h('div', { class: 'check-row' }, h('input', { type: 'checkbox', id, 'data-id': a.id }),
+      h('div', { class: 'check-row' }, h('input', { type: 'checkbox', id, 'data-id': a.id, 'data-version': a.version }),
         h('label', { for: id }, h('strong', {}, personName(people, a.nip)),
           h('div', {}, `${ui.formatDate(a.date)} ${a.start_time}–${a.end_time} · ${a.description}`),
           h('div', { class: 'muted' }, `${a.quantity ?? '—'} ${a.quantity_unit || ''} · ${a.minutes} menit`))),
@@ -151,7 +151,8 @@ async function renderEntries(box, ctx, people) {
     }
     e.currentTarget.disabled = true;
     try {
-      const answer = await api.post('/api/v1/activities/verify', { items: ids.map((id) => ({ id, decision,
+      const versions = Object.fromEntries([...list.querySelectorAll('input[data-id]')].map((c) => [c.dataset.id, Number(c.dataset.version)]));
+      const answer = await api.post('/api/v1/activities/verify', { items: ids.map((id) => ({ id, decision, version: versions[id] || null,
         reason: decision === 'rejected' ? reason.value.trim() : null })) });
       ui.toast(`${answer.verified} kegiatan ${decision === 'accepted' ? 'diterima' : 'ditolak'}.`);
       await renderEntries(box, ctx, people);
