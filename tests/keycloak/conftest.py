@@ -88,7 +88,9 @@ def keycloak(tmp_path_factory) -> Keycloak:
     port = free_port()
     env = {**os.environ, "KEYCLOAK_ADMIN_PASSWORD": ADMIN_PASSWORD}
     started = time.monotonic()
-    run = subprocess.run(["bash", str(SCRIPT), "start", "--dir", str(data / "server"), "--port", str(port), *realms],
+    # a generous wait: on a busy shared machine the first start (schema, three realms) takes minutes
+    run = subprocess.run(["bash", str(SCRIPT), "start", "--dir", str(data / "server"), "--port", str(port),
+                          "--timeout", os.environ.get("KEYCLOAK_START_TIMEOUT", "480"), *realms],
                          capture_output=True, text=True, env=env)
     if run.returncode != 0:
         raise RuntimeError(f"keycloak.sh start failed:\n{run.stdout}\n{run.stderr}")

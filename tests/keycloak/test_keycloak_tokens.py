@@ -18,6 +18,9 @@ from notification_service.service import SPEC
 
 from .conftest import PASSWORDS
 
+# the session's Keycloak starts within the first test: its wait counts towards that test's timeout
+pytestmark = pytest.mark.timeout(900)
+
 EMPLOYEE, ADMIN = "199208172019031004", "197001011995031001"  # deploy/local/seed.py DEMO_USERS
 
 
