@@ -84,7 +84,7 @@ ROWS = [r for r in load_table() if r.service in SERVICES]
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[f"{r.service}:{r.op}" for r in ROWS])
-def test_every_relation_gets_the_tables_answer_with_keycloak_tokens(matrices, row):
+def test_every_relation_gets_the_tables_answer_with_keycloak_tokens(matrices, realm_tokens, row):
     m = matrices[row.service]
     m.tokens = dict(realm_tokens())
     got = {rel: m.cell(row, rel) for rel in RELATIONS}

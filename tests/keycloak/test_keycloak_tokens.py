@@ -150,3 +150,31 @@ def test_a_rotated_realm_key_is_picked_up_without_restart_and_the_dropped_key_is
     assert response.status_code == 200, response.get_json()
     # the old key is gone from the realm's JWKS: its token, accepted a moment ago, is refused now
     refused(service.client.get("/api/v1/notifications/preferences", headers=bearer(old)))
+
+
+def test_a_user_removed_from_a_role_loses_that_access_at_the_next_renewal(service, keycloak):
+    import requests
+
+    admin = keycloak.admin()
+    base = f"{keycloak.url}/admin/realms/binjai"
+    api_client = admin.get(f"{base}/clients", params={"clientId": "kinerja-api"}, timeout=30).json()[0]["id"]
+    admin_role = admin.get(f"{base}/clients/{api_client}/roles/admin", timeout=30).json()
+    nip = "198811112015031099"
+    created = admin.post(f"{base}/users", timeout=30, json={
+        "username": nip, "enabled": True, "firstName": "Admin Sementara", "attributes": {"nip": [nip]},
+        "credentials": [{"type": "password", "value": "role-test", "temporary": False}]})
+    assert created.status_code == 201, created.text
+    user_id = created.headers["Location"].rsplit("/", 1)[1]
+    assert admin.post(f"{base}/users/{user_id}/role-mappings/clients/{api_client}", json=[admin_role],
+                      timeout=30).status_code == 204
+    token_url = f"{keycloak.issuer()}/protocol/openid-connect/token"
+    signed_in = requests.post(token_url, timeout=30, data={"grant_type": "password", "client_id": "kinerja-test",
+                                                           "username": nip, "password": "role-test"}).json()
+    assert service.client.get("/api/v1/webhooks", headers=bearer(signed_in["access_token"])).status_code == 200
+
+    removed = admin.delete(f"{base}/users/{user_id}/role-mappings/clients/{api_client}", json=[admin_role], timeout=30)
+    assert removed.status_code == 204
+    renewed = requests.post(token_url, timeout=30, data={"grant_type": "refresh_token", "client_id": "kinerja-test",
+                                                         "refresh_token": signed_in["refresh_token"]})
+    assert renewed.status_code == 200, renewed.text
+    assert service.client.get("/api/v1/webhooks", headers=bearer(renewed.json()["access_token"])).status_code == 403
