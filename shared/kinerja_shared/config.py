@@ -87,7 +87,7 @@ class Settings:
     jwt_audience: str | None = None
     jwt_leeway_seconds: int = 30
     jwt_jwks_cache_seconds: int = 300
-    jwt_jwks_refresh_seconds: int = 30
+    jwt_jwks_refresh_seconds: int = 10
     jwt_nip_claim: str = "sub"
     jwt_name_claim: str = "name"
     jwt_unit_claim: str = "unit"
@@ -190,7 +190,7 @@ class Settings:
             jwt_audience=_get(env, "JWT_AUDIENCE"),
             jwt_leeway_seconds=_int(env, "JWT_LEEWAY_SECONDS", 30, minimum=0, maximum=300),
             jwt_jwks_cache_seconds=_int(env, "JWT_JWKS_CACHE_SECONDS", 300, minimum=1, maximum=86400),
-            jwt_jwks_refresh_seconds=_int(env, "JWT_JWKS_REFRESH_SECONDS", 30, minimum=0, maximum=3600),
+            jwt_jwks_refresh_seconds=_int(env, "JWT_JWKS_REFRESH_SECONDS", 10, minimum=0, maximum=3600),
             jwt_nip_claim=_claim_path(env, "JWT_NIP_CLAIM", "sub"),
             jwt_name_claim=_claim_path(env, "JWT_NAME_CLAIM", "name"),
             jwt_unit_claim=_claim_path(env, "JWT_UNIT_CLAIM", "unit"),
