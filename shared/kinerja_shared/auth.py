@@ -1,7 +1,12 @@
 """JWT bearer authentication: RS256 (PEM or JWKS) in production, HS256 for development.
 
 Claims: ``sub`` (the NIP), ``name``, ``unit``, ``roles`` (employee, supervisor, unit_head,
-admin). Expired, not-yet-valid, unsigned (``alg=none``), wrongly signed, wrong issuer or
+admin); an identity provider that puts them elsewhere (Keycloak: ``nip`` as a user-attribute
+claim, roles in ``realm_access.roles`` or ``resource_access.<client>.roles``) is read through
+JWT_NIP_CLAIM, JWT_NAME_CLAIM, JWT_UNIT_CLAIM and JWT_ROLES_CLAIM (dotted paths). With a JWKS URL
+the keys are cached by ``kid``; a token with an unknown ``kid`` (a rotated realm key) fetches the
+set again, at most once per JWT_JWKS_REFRESH_SECONDS, and the set is re-read at least every
+JWT_JWKS_CACHE_SECONDS, so a key the provider drops stops being accepted. Expired, not-yet-valid, unsigned (``alg=none``), wrongly signed, wrong issuer or
 audience: all rejected. Only the one configured algorithm is accepted, so an HS256 token
 signed with the RS256 public key is refused too. Clock skew is bounded by JWT_LEEWAY_SECONDS.
 """
@@ -40,7 +45,12 @@ class TokenVerifier:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.algorithm = settings.jwt_algorithm
-        self._jwks = jwt.PyJWKClient(settings.jwt_jwks_url, cache_keys=True) if settings.jwt_jwks_url else None
+        # cache_keys=False: PyJWKClient's per-kid cache never forgets a key the provider has dropped;
+        # the key set cache (lifespan) and the refresh on an unknown kid (cooldown) do.
+        self._jwks = (jwt.PyJWKClient(settings.jwt_jwks_url, cache_keys=False, cache_jwk_set=True,
+                                      lifespan=settings.jwt_jwks_cache_seconds,
+                                      cooldown_duration=settings.jwt_jwks_refresh_seconds, timeout=10)
+                      if settings.jwt_jwks_url else None)
         self._key = settings.jwt_public_key if settings.jwt_public_key else settings.jwt_secret
         if self._key and self.algorithm == "RS256":  # parse the PEM once, not on every request
             try:
@@ -60,8 +70,8 @@ class TokenVerifier:
         now = time.time()
         hit = self._accepted.get(token)
         if hit is not None:
-            principal, not_before, expires, remembered_until = hit
-            if not_before <= now < expires and now < remembered_until:
+            principal, not_before, expires, remembered_until, keys_version = hit
+            if not_before <= now < expires and now < remembered_until and keys_version == self._keys_version():
                 return principal
             self._accepted.pop(token, None)
         principal, claims = self._verify(token)
@@ -70,8 +80,12 @@ class TokenVerifier:
         if len(self._accepted) >= self.CACHE_SIZE:
             self._accepted.clear()
         self._accepted[token] = (principal, max(starts, default=float("-inf")) - leeway,
-                                 float(claims["exp"]) + leeway, now + self.CACHE_SECONDS)
+                                 float(claims["exp"]) + leeway, now + self.CACHE_SECONDS, self._keys_version())
         return principal
+
+    def _keys_version(self) -> float | None:
+        """Changes whenever the JWKS is fetched again: tokens remembered before are checked anew."""
+        return self._jwks._last_successful_fetch if self._jwks is not None else None
 
     CACHE_SIZE = 10_000
     CACHE_SECONDS = 60.0
@@ -79,7 +93,7 @@ class TokenVerifier:
     def _verify(self, token: str) -> tuple[Principal, dict]:
         try:
             key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._key
-            options = {"require": ["exp", "sub"], "verify_aud": self.settings.jwt_audience is not None}
+            options = {"require": ["exp"], "verify_aud": self.settings.jwt_audience is not None}
             claims = jwt.decode(
                 token,
                 key,
@@ -103,13 +117,35 @@ class TokenVerifier:
             raise AuthError("token signing key is unknown") from None
         except jwt.InvalidTokenError as exc:
             raise AuthError(f"token is invalid: {exc}") from None
-        roles = claims.get("roles") or []
+        s = self.settings
+        roles = claim(claims, s.jwt_roles_claim) or []
         if isinstance(roles, str):
             roles = [roles]
-        if not isinstance(roles, list) or any(r not in ROLES for r in roles):
+        if not isinstance(roles, list):
             raise AuthError(f"token roles must be a list of {', '.join(ROLES)}")
-        sub = str(claims["sub"])
-        return Principal(sub=sub, name=str(claims.get("name") or sub), unit=claims.get("unit"), roles=frozenset(roles)), claims
+        if s.jwt_roles_claim == "roles":
+            if any(r not in ROLES for r in roles):
+                raise AuthError(f"token roles must be a list of {', '.join(ROLES)}")
+        else:  # a provider's role list (realm_access.roles) also holds its own roles: keep ours
+            roles = [r for r in roles if r in ROLES]
+        nip = claim(claims, s.jwt_nip_claim)
+        if nip is None or isinstance(nip, (dict, list, bool)) or str(nip).strip() == "":
+            raise AuthError(f'token has no "{s.jwt_nip_claim}" claim (the NIP)')
+        sub = str(nip)
+        unit = claim(claims, s.jwt_unit_claim)
+        name = claim(claims, s.jwt_name_claim)
+        return Principal(sub=sub, name=str(name or sub), unit=unit if isinstance(unit, str) else None,
+                         roles=frozenset(roles)), claims
+
+
+def claim(claims: dict, path: str):
+    """The value at a claim name or dotted path (``realm_access.roles``), or None."""
+    value = claims
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
 
 
 def mint_token(

@@ -86,6 +86,12 @@ class Settings:
     jwt_issuer: str | None = None
     jwt_audience: str | None = None
     jwt_leeway_seconds: int = 30
+    jwt_jwks_cache_seconds: int = 300
+    jwt_jwks_refresh_seconds: int = 10
+    jwt_nip_claim: str = "sub"
+    jwt_name_claim: str = "name"
+    jwt_unit_claim: str = "unit"
+    jwt_roles_claim: str = "roles"
     timezone: str = "Asia/Jakarta"
     log_level: str = "INFO"
     validate_events: bool = True
@@ -183,6 +189,12 @@ class Settings:
             jwt_issuer=_get(env, "JWT_ISSUER"),
             jwt_audience=_get(env, "JWT_AUDIENCE"),
             jwt_leeway_seconds=_int(env, "JWT_LEEWAY_SECONDS", 30, minimum=0, maximum=300),
+            jwt_jwks_cache_seconds=_int(env, "JWT_JWKS_CACHE_SECONDS", 300, minimum=1, maximum=86400),
+            jwt_jwks_refresh_seconds=_int(env, "JWT_JWKS_REFRESH_SECONDS", 10, minimum=0, maximum=3600),
+            jwt_nip_claim=_claim_path(env, "JWT_NIP_CLAIM", "sub"),
+            jwt_name_claim=_claim_path(env, "JWT_NAME_CLAIM", "name"),
+            jwt_unit_claim=_claim_path(env, "JWT_UNIT_CLAIM", "unit"),
+            jwt_roles_claim=_claim_path(env, "JWT_ROLES_CLAIM", "roles"),
             timezone=timezone,
             log_level=log_level,
             validate_events=_bool(env, "VALIDATE_EVENTS", True),
@@ -202,6 +214,16 @@ def _read_file(env: Mapping[str, str], name: str) -> str:
         return Path(path).read_text()
     except OSError as exc:
         raise ConfigError(f"{name} points to a file that cannot be read: {exc}") from None
+
+
+def _claim_path(env: Mapping[str, str], name: str, default: str) -> str:
+    """A token claim, or a dotted path into nested claims (``realm_access.roles``)."""
+    import re
+
+    value = _get(env, name, default) or default
+    if not re.fullmatch(r"[A-Za-z0-9_:/-]+(\.[A-Za-z0-9_:/-]+){0,4}", value):
+        raise ConfigError(f"{name} must be a claim name or a dotted path such as realm_access.roles, got {value!r}")
+    return value
 
 
 def _topic_prefix(env: Mapping[str, str]) -> str:

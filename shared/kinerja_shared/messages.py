@@ -239,6 +239,7 @@ SHARED = [
     ("token_key_unknown", "token signing key is unknown", "kunci penanda tangan token tidak dikenal"),
     ("token_invalid", "token is invalid: {error}", "token tidak sah: {error}"),
     ("token_roles", "token roles must be a list of {roles}", "peran (roles) token harus berupa daftar dari {roles}"),
+    ("token_nip_missing", 'token has no "{claim}" claim (the NIP)', 'token tidak memuat klaim "{claim}" (NIP)'),
     ("token_rs256_key_missing", "minting RS256 tokens needs JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE",
      "membuat token RS256 memerlukan JWT_PRIVATE_KEY atau JWT_PRIVATE_KEY_FILE"),
     ("must_be_at_most_n_characters", "must be at most {limit} characters", "paling banyak {limit} karakter"),

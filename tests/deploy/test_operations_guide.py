@@ -51,6 +51,9 @@ def test_common_defaults_match_the_code(guide):
         "OUTBOX_RELAY_BATCH_SIZE": "relay_batch_size", "OUTBOX_RELAY_POLL_INTERVAL_MS": "relay_poll_interval_ms",
         "CONSUMER_MAX_RETRIES": "consumer_max_retries", "CONSUMER_RETRY_BACKOFF_MS": "consumer_retry_backoff_ms",
         "EVALUATION_PERIOD_SCHEME": "period_scheme",
+        "JWT_JWKS_CACHE_SECONDS": "jwt_jwks_cache_seconds", "JWT_JWKS_REFRESH_SECONDS": "jwt_jwks_refresh_seconds",
+        "JWT_NIP_CLAIM": "jwt_nip_claim", "JWT_NAME_CLAIM": "jwt_name_claim", "JWT_UNIT_CLAIM": "jwt_unit_claim",
+        "JWT_ROLES_CLAIM": "jwt_roles_claim",
     }
     for name, attribute in fields.items():
         value = getattr(defaults, attribute)

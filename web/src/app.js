@@ -5,7 +5,7 @@ import { currentUser, signIn, signOut } from './session.js';
 import * as ui from './ui.js';
 import { routes } from './routes.js';
 import { openStream } from './sse.js';
-import { completeOidcSignIn } from './oidc.js';
+import { completeOidcSignIn, oidcRenewable, oidcSignOut, renewOidcToken } from './oidc.js';
 import { startSync } from './offline.js';
 
 const main = document.getElementById('main');
@@ -13,6 +13,45 @@ const nav = document.getElementById('nav');
 const topbar = document.getElementById('topbar');
 let stream = null;
 let ctx = null;
+let renewal = null;
+let notice = null;
+
+export const SESSION_ENDED = 'Sesi Anda telah berakhir. Silakan masuk kembali.';
+
+function sessionEnded() {
+  clearTimeout(renewal);
+  if (stream) stream.close();
+  signOut();
+  notice = SESSION_ENDED;
+  location.hash = '#/';
+  start();
+}
+
+/** Before the token expires: a new one from the provider (at three quarters of its lifetime), or,
+ * without a refresh token, the session ends at its expiry with a message. */
+function scheduleRenewal(user) {
+  clearTimeout(renewal);
+  if (!user.expiresAt) return;
+  const expires = user.expiresAt.getTime();
+  if (!oidcRenewable()) {
+    renewal = setTimeout(sessionEnded, Math.max(0, expires - Date.now()));
+    return;
+  }
+  const issued = user.issuedAt ? user.issuedAt.getTime() : Date.now();
+  const at = issued + (expires - issued) * 0.75;
+  renewal = setTimeout(async () => {
+    const token = await renewOidcToken();
+    if (token === undefined) { // no connection: try again shortly, until the token expires
+      if (Date.now() < expires) renewal = setTimeout(() => scheduleRenewal(currentUser() || user), 5000);
+      else sessionEnded();
+      return;
+    }
+    if (!token) return sessionEnded();
+    const renewed = signIn({ token });
+    if (ctx) ctx.user = renewed;
+    scheduleRenewal(renewed);
+  }, Math.max(1000, at - Date.now()));
+}
 
 function trainingOn() {
   return Boolean((window.KINERJA_CONFIG || {}).trainingMode) || localStorage.getItem('kinerja.training') === '1';
@@ -91,10 +130,11 @@ function renderChrome(user, available) {
       h('span', { id: 'notif-badge', class: 'count', 'data-test': 'notif-badge', hidden: true }, '0')),
     h('span', { class: 'who', 'data-test': 'who' }, user.name),
     h('button', { class: 'btn btn-quiet', type: 'button', 'data-test': 'signout', onClick: () => {
+      clearTimeout(renewal);
       if (stream) stream.close();
       signOut();
       location.hash = '#/';
-      start();
+      if (!oidcSignOut()) start(); // through the provider: it ends its session and sends us back
     } }, 'Keluar'));
   clear(nav);
   nav.hidden = false;
@@ -149,14 +189,18 @@ async function start() {
     }
   }
   if (!user) {
+    clearTimeout(renewal);
     ctx = null;
     topbar.hidden = true;
     nav.hidden = true;
     const module = await import('./screens/signin.js');
     clear(main);
-    await module.default(main, { api, h, ui, onSignedIn: (u) => { signIn(u); location.hash = '#/'; start(); } });
+    const shown = notice;
+    notice = null;
+    await module.default(main, { api, h, ui, notice: shown, onSignedIn: (u) => { signIn(u); location.hash = '#/'; start(); } });
     return;
   }
+  scheduleRenewal(user);
   const isRater = await raterStatus(user);
   ctx = {
     api, h, ui, user, isRater,
@@ -182,6 +226,6 @@ async function start() {
 
 window.addEventListener('hashchange', route);
 window.addEventListener('kinerja:unauthorized', () => {
-  if (currentUser() === null && ctx) start();
+  if (currentUser() === null && ctx) sessionEnded();
 });
 start();

@@ -1,4 +1,6 @@
 // The signed-in person: the bearer token and what its claims say (sub = NIP, name, unit, roles).
+// An identity provider that puts the NIP or the roles elsewhere (Keycloak: the claim nip) is read
+// through config.js: oidc.nipClaim, oidc.rolesClaim (dotted paths, as JWT_NIP_CLAIM / JWT_ROLES_CLAIM).
 
 const KEY = 'kinerja.session';
 
@@ -12,6 +14,15 @@ function claimsOf(token) {
   }
 }
 
+function claimAt(claims, path) {
+  return path.split('.').reduce((value, part) => (value && typeof value === 'object' ? value[part] : undefined), claims);
+}
+
+function mapping() {
+  const oidc = (window.KINERJA_CONFIG && window.KINERJA_CONFIG.oidc) || {};
+  return { nip: oidc.nipClaim || 'sub', roles: oidc.rolesClaim || 'roles' };
+}
+
 export function currentUser() {
   let stored;
   try {
@@ -22,15 +33,18 @@ export function currentUser() {
   if (!stored || !stored.token) return null;
   const claims = claimsOf(stored.token);
   if (!claims || (claims.exp && claims.exp * 1000 < Date.now())) return null;
-  let roles = claims.roles || [];
+  const map = mapping();
+  let roles = claimAt(claims, map.roles) || [];
   if (typeof roles === 'string') roles = [roles];
+  const nip = String(claimAt(claims, map.nip) || claims.sub);
   return {
-    nip: String(claims.sub),
-    name: claims.name || stored.name || String(claims.sub),
+    nip,
+    name: claims.name || stored.name || nip,
     unit: claims.unit || stored.unit || null,
     roles,
     token: stored.token,
     expiresAt: claims.exp ? new Date(claims.exp * 1000) : null,
+    issuedAt: claims.iat ? new Date(claims.iat * 1000) : null,
   };
 }
 

@@ -3,15 +3,18 @@ import { beginOidcSignIn, oidcConfigured } from '../oidc.js';
 
 const ROLE_NAMES = { employee: 'Pegawai', rater: 'Pejabat Penilai', unit_head: 'Kepala Unit', admin: 'Admin BKPSDM' };
 
-export default async function render(root, { h, ui, onSignedIn }) {
+export default async function render(root, { h, ui, onSignedIn, notice }) {
   const box = h('section', { class: 'signin card', 'aria-labelledby': 'signin-title' },
     h('h1', { id: 'signin-title' }, 'Masuk ke Kinerja ASN'),
     h('p', {}, 'Catat kegiatan harian, susun SKP, dan lihat hasil penilaian kinerja Anda.'));
+  if (notice) box.append(h('p', { class: 'problem', role: 'alert', 'data-test': 'session-ended' }, notice));
   root.append(box);
   let users = null;
+  // Never the development sign-in in production, whatever a server answers.
+  const production = (window.KINERJA_CONFIG || {}).environment === 'production';
   try {
-    const response = await fetch('/dev/users', { headers: { Accept: 'application/json' } });
-    if (response.ok) users = (await response.json()).items;
+    const response = production ? null : await fetch('/dev/users', { headers: { Accept: 'application/json' } });
+    if (response && response.ok) users = (await response.json()).items;
   } catch {
     users = null;
   }

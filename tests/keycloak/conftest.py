@@ -1,0 +1,102 @@
+"""A real Keycloak (deploy/keycloak/keycloak.sh) started once per test session.
+
+The Kota Binjai realm (deploy/keycloak/realm-binjai.json) is imported with two copies under other
+names: ``other`` (a second realm whose tokens Kinerja must refuse) and ``rotation`` (whose keys a
+test rotates, so the realm the other tests use keeps its keys). Skipped, with the reason, only when
+no Java 21+ exists (Keycloak 26 needs it); CI installs what it needs (.ci/run).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "deploy" / "keycloak" / "keycloak.sh"
+REALM_FILE = ROOT / "deploy" / "keycloak" / "realm-binjai.json"
+ADMIN_PASSWORD = "admin-for-tests"
+PASSWORDS = {"employee": "kinerja-employee", "rater": "kinerja-rater", "unit_head": "kinerja-unit-head",
+             "admin": "kinerja-admin"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return port if port <= 60000 else free_port()
+
+
+@dataclass
+class Keycloak:
+    url: str
+
+    def issuer(self, realm: str = "binjai") -> str:
+        return f"{self.url}/realms/{realm}"
+
+    def jwks_url(self, realm: str = "binjai") -> str:
+        return f"{self.issuer(realm)}/protocol/openid-connect/certs"
+
+    def service_env(self, realm: str = "binjai", **over) -> dict[str, str]:
+        """The settings a service needs to accept this realm's tokens (as docs/operations.md lists them)."""
+        env = {"JWT_JWKS_URL": self.jwks_url(realm), "JWT_ISSUER": self.issuer(realm), "JWT_AUDIENCE": "kinerja-api",
+               "JWT_NIP_CLAIM": "nip", "JWT_SECRET": ""}
+        env.update(over)
+        return env
+
+    def password_token(self, user: str, password: str, *, realm: str = "binjai", client: str = "kinerja-test") -> str:
+        response = requests.post(f"{self.issuer(realm)}/protocol/openid-connect/token", timeout=30, data={
+            "grant_type": "password", "client_id": client, "username": user, "password": password, "scope": "openid"})
+        assert response.status_code == 200, response.text
+        return response.json()["access_token"]
+
+    def admin(self) -> requests.Session:
+        response = requests.post(f"{self.url}/realms/master/protocol/openid-connect/token", timeout=30, data={
+            "grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": ADMIN_PASSWORD})
+        assert response.status_code == 200, response.text
+        session = requests.Session()
+        session.headers["Authorization"] = "Bearer " + response.json()["access_token"]
+        return session
+
+
+def _java_or_skip() -> None:
+    found = subprocess.run(["bash", str(SCRIPT), "java"], capture_output=True, text=True)
+    if found.returncode != 0:
+        if os.environ.get("KINERJA_REQUIRE_KEYCLOAK"):  # CI (.ci/run): a missing JDK is a failure there
+            pytest.fail("KINERJA_REQUIRE_KEYCLOAK is set but " + found.stderr.strip())
+        pytest.skip("no Java 21+ for Keycloak 26: " + found.stderr.strip().replace("\n", " "))
+
+
+@pytest.fixture(scope="session")
+def keycloak(tmp_path_factory) -> Keycloak:
+    _java_or_skip()
+    data = tmp_path_factory.mktemp("keycloak")
+    realms = []
+    binjai = json.loads(REALM_FILE.read_text(encoding="utf-8"))
+    for name in ("other", "rotation"):
+        copy = dict(binjai, realm=name, displayName=f"{name} (tests)")
+        path = data / f"realm-{name}.json"
+        path.write_text(json.dumps(copy), encoding="utf-8")
+        realms += ["--realm", str(path)]
+    port = free_port()
+    env = {**os.environ, "KEYCLOAK_ADMIN_PASSWORD": ADMIN_PASSWORD}
+    started = time.monotonic()
+    # a generous wait: on a busy shared machine the first start (schema, three realms) takes minutes
+    run = subprocess.run(["bash", str(SCRIPT), "start", "--dir", str(data / "server"), "--port", str(port),
+                          "--timeout", os.environ.get("KEYCLOAK_START_TIMEOUT", "480"), *realms],
+                         capture_output=True, text=True, env=env)
+    if run.returncode != 0:
+        raise RuntimeError(f"keycloak.sh start failed:\n{run.stdout}\n{run.stderr}")
+    print(f"\nKeycloak ready in {time.monotonic() - started:.0f} s on port {port}")
+    try:
+        yield Keycloak(url=f"http://127.0.0.1:{port}")
+    finally:
+        subprocess.run(["bash", str(SCRIPT), "stop", "--dir", str(data / "server")], capture_output=True, env=env)
+        shutil.rmtree(data / "server", ignore_errors=True)
