@@ -426,7 +426,8 @@ def test_the_console_signs_in_at_the_provider_whose_tokens_the_services_accept(o
     oidc_js = (project.ROOT / "web" / "src" / "oidc.js").read_text()
     for objects in (base, overlay):
         config = console_config(objects)
-        assert set(config) == {"oidc", "trainingMode"} and config["trainingMode"] is False
+        assert set(config) == {"oidc", "environment", "trainingMode"} and config["trainingMode"] is False
+        assert config["environment"] == "production", "a deployed console never offers the development sign-in"
         assert set(config["oidc"]) == {"issuer", "clientId", "scope", "redirectUri"}
         for key_name in config["oidc"]:
             assert f"config().{key_name}" in oidc_js, f"web/src/oidc.js no longer reads oidc.{key_name}"
