@@ -7,17 +7,21 @@ no Java 21+ exists (Keycloak 26 needs it); CI installs what it needs (.ci/run).
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import requests
+
+from kinerja_shared.processes import ManagedProcess, wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "deploy" / "keycloak" / "keycloak.sh"
@@ -64,6 +68,46 @@ class Keycloak:
         session = requests.Session()
         session.headers["Authorization"] = "Bearer " + response.json()["access_token"]
         return session
+
+
+@contextlib.contextmanager
+def console_gateway(keycloak: Keycloak, work_dir: Path, service_urls: dict[str, str], *, token_lifespan: int | None = None):
+    """The gateway serving the console as `make run AUTH=keycloak` does (deploy/local/kinerja.py:
+    config.js naming the realm, no development sign-in) in front of the given services
+    (name -> URL); the realm's kinerja-console client accepts its URL as a redirect. Yields its URL."""
+    sys.path.insert(0, str(ROOT / "deploy" / "local"))
+    import kinerja  # noqa: PLC0415
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    admin = keycloak.admin()
+    base = f"{keycloak.url}/admin/realms/binjai"
+    client = admin.get(f"{base}/clients", params={"clientId": "kinerja-console"}, timeout=30).json()[0]
+    client["redirectUris"] = sorted(set(client["redirectUris"]) | {url + "/*"})
+    if token_lifespan is not None:
+        client["attributes"]["access.token.lifespan"] = str(token_lifespan)
+    assert admin.put(f"{base}/clients/{client['id']}", json=client, timeout=30).status_code == 204
+    web_root = kinerja.console_for_keycloak(work_dir / "web", keycloak.issuer())
+    env = dict(os.environ, KINERJA_ENV="test", KINERJA_DEV_SIGNIN="false", GATEWAY_WEB_ROOT=str(web_root),
+               **{f"{s.removesuffix('-service').upper()}_SERVICE_URL": u for s, u in service_urls.items()})
+    gateway = ManagedProcess("gateway", [sys.executable, str(ROOT / "deploy/gateway/gateway.py"), "--bind",
+                                         f"127.0.0.1:{port}"], env, work_dir / "gateway.log").start()
+    try:
+        wait_ready(url, timeout=30, path="/healthz")
+        yield url
+    finally:
+        gateway.stop()
+
+
+def run_console_script(name: str, url: str, timeout: float = 280, **env: str) -> dict:
+    """Run web/tests/<name> with node against the console at `url`; return the JSON line it printed last."""
+    from tests.web.conftest import CHROMIUM, WEB  # noqa: PLC0415
+
+    full = dict(os.environ, BASE_URL=url, CHROMIUM=CHROMIUM, **env)
+    result = subprocess.run(["node", str(WEB / "tests" / name)], cwd=WEB, env=full, capture_output=True, text=True,
+                            timeout=timeout)
+    assert result.returncode == 0, f"{name} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    return json.loads([line for line in result.stdout.splitlines() if line.startswith("{")][-1])
 
 
 def _java_or_skip() -> None:

@@ -1,25 +1,11 @@
 // An employee logs activities on a phone: one online with a photo as evidence, then two while
 // offline (queued on the device), then back online: both are sent once, even when the first
 // answer of the batch endpoint is lost on the way (the retry makes no duplicate).
-import { run, newPage, signIn, go, screenshots, check, noPageErrors, BASE_URL } from './lib.mjs';
+import { run, newPage, signIn, go, logEntry, screenshots, check, noPageErrors, BASE_URL } from './lib.mjs';
 
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 const STAMP = process.env.RUN_STAMP || String(Date.now());
 const HOUR = Number(process.env.LOG_HOUR || 15); // today's entries go between HOUR:00 and HOUR+1:00
 const at = (minutes) => `${String(HOUR + Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-
-async function logEntry(page, { start, end, text, quantity = 1, photo = false }) {
-  await page.selectOption('#log-indicator', { index: 1 });
-  await page.fill('#log-start', start);
-  await page.fill('#log-end', end);
-  await page.fill('#log-description', text);
-  await page.fill('#log-quantity', String(quantity));
-  if (photo) await page.setInputFiles('#log-camera', { name: 'bukti.png', mimeType: 'image/png', buffer: PNG });
-  await page.click('[data-test="log-submit"]');
-  const item = page.locator('[data-test="queue-item"]', { hasText: text });
-  await item.waitFor();
-  return item;
-}
 
 async function stateOf(item) {
   return item.getAttribute('data-state');

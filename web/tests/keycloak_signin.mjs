@@ -2,7 +2,7 @@
 // token before it expires, says so in Bahasa Indonesia when the session ends at the provider, and
 // signing out ends the session there too. KC_* come from
 // tests/keycloak/test_console_signin.py; prints one JSON line of findings.
-import { launch, newPage, BASE_URL } from './lib.mjs';
+import { launch, newPage, signInWithPassword, BASE_URL } from './lib.mjs';
 
 const USER = process.env.KC_USER;
 const PASSWORD = process.env.KC_PASSWORD;
@@ -18,13 +18,7 @@ try {
   const token = () => page.evaluate(() => JSON.parse(localStorage.getItem('kinerja.session') || '{}').token || null);
   const claims = (t) => JSON.parse(Buffer.from(t.split('.')[1], 'base64url').toString());
   const signInThroughKeycloak = async () => {
-    await page.click('[data-test="signin-oidc"]');
-    await page.waitForSelector('#username');
-    findings.loginPage = new URL(page.url()).pathname;
-    await page.fill('#username', USER);
-    await page.fill('#password', PASSWORD);
-    await page.click('#kc-login');
-    await page.waitForSelector('[data-test="who"]', { state: 'attached' });
+    findings.loginPage = await signInWithPassword(page, USER, PASSWORD);
   };
 
   await page.goto(BASE_URL + '/');

@@ -41,6 +41,37 @@ export async function signIn(page, role) {
   await page.waitForSelector('[data-test="who"]', { state: 'attached' });
 }
 
+/**
+ * Sign in through the OpenID Connect provider's login page (Keycloak's form) with a user name and
+ * password; returns the login page's path. Used when the console names a provider (config.js oidc).
+ */
+export async function signInWithPassword(page, user, password) {
+  await page.click('[data-test="signin-oidc"]');
+  await page.waitForSelector('#username');
+  const loginPage = new URL(page.url()).pathname;
+  await page.fill('#username', user);
+  await page.fill('#password', password);
+  await page.click('#kc-login');
+  await page.waitForSelector('[data-test="who"]', { state: 'attached' });
+  return loginPage;
+}
+
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+
+/** On the logging screen (#/catat): log one entry against the first indicator; returns its queue item. */
+export async function logEntry(page, { start, end, text, quantity = 1, photo = false }) {
+  await page.selectOption('#log-indicator', { index: 1 });
+  await page.fill('#log-start', start);
+  await page.fill('#log-end', end);
+  await page.fill('#log-description', text);
+  await page.fill('#log-quantity', String(quantity));
+  if (photo) await page.setInputFiles('#log-camera', { name: 'bukti.png', mimeType: 'image/png', buffer: PNG });
+  await page.click('[data-test="log-submit"]');
+  const item = page.locator('[data-test="queue-item"]', { hasText: text });
+  await item.waitFor();
+  return item;
+}
+
 export async function go(page, route) {
   await page.evaluate((r) => { location.hash = `#/${r}`; }, route);
   await page.waitForSelector(`[data-screen="${route}"]`);

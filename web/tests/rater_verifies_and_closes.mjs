@@ -3,7 +3,7 @@
 // close the employee's evaluation with the predicate the matrix gives. Prints what it did; pytest
 // checks the resulting state through the services' APIs.
 import { run, newPage, signIn, go, screenshots, check, noPageErrors, USERS, PHONE } from './lib.mjs';
-import { openEvaluationOf, submitAndClose } from './roles_lib.mjs';
+import { acceptEntry, openEvaluationOf, submitAndClose } from './roles_lib.mjs';
 
 const EMPLOYEE = USERS.employee.nip;
 
@@ -20,10 +20,7 @@ await run(async (browser) => {
   const rejected = await mine.nth(1).getAttribute('data-id');
 
   // Accept the first.
-  await page.check(`#entry-${accepted}`);
-  await page.click('[data-test="accept-entries"]');
-  await page.waitForSelector(`[data-test="inbox-entry"][data-id="${accepted}"]`, { state: 'detached' });
-  await page.waitForSelector('[data-test="bulk-outcome"]');
+  await acceptEntry(page, accepted);
 
   // Reject the second: without a reason the console refuses and names the field.
   await page.check(`#entry-${rejected}`);

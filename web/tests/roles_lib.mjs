@@ -1,6 +1,14 @@
 // Steps of the rater and unit-head browser tests, driven through the UI only.
 import { check, go } from './lib.mjs';
 
+/** In the rater's inbox (#/penilai/kotak-masuk): accept the entry `id`; waits until it leaves the inbox. */
+export async function acceptEntry(page, id) {
+  await page.check(`#entry-${id}`);
+  await page.click('[data-test="accept-entries"]');
+  await page.waitForSelector(`[data-test="inbox-entry"][data-id="${id}"]`, { state: 'detached' });
+  await page.waitForSelector('[data-test="bulk-outcome"]');
+}
+
 /** Open the rater's evaluation form of `nip` (its latest open or submitted one, else any). */
 export async function openEvaluationOf(page, nip) {
   await go(page, 'penilai/penilaian');
