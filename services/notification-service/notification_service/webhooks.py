@@ -130,7 +130,10 @@ def _deliver_one(engine: Engine, cfg: config.NotifySettings) -> bool:
                         webhook_subscriptions.c.status == ACTIVE)
                  .order_by(webhook_deliveries.c.next_attempt_at, webhook_deliveries.c.id).limit(1))
         if is_postgres(conn):
-            query = query.with_for_update(skip_locked=True, of=webhook_deliveries)
+            # The subscription is locked with the delivery (skipped if either is taken): the attempt later
+            # updates the subscription, and an admin's disable locks the subscription before its deliveries;
+            # taking both here, in one step, means they wait for each other instead of deadlocking.
+            query = query.with_for_update(skip_locked=True, of=[webhook_deliveries, webhook_subscriptions])
         row = conn.execute(query).first()
         if row is None:
             return False

@@ -298,6 +298,7 @@ class Receiver:
     def __init__(self):
         self.requests: list[dict] = []
         self.status = 204
+        self.delay = 0.0  # seconds between receiving a delivery and answering it (a slow receiver)
         self.lock = threading.Lock()
         receiver = self
 
@@ -308,6 +309,7 @@ class Receiver:
                 with receiver.lock:
                     receiver.requests.append({"at": time.monotonic(), "headers": dict(self.headers), "body": body,
                                               "verified": ok, "answered": receiver.status if ok else 401})
+                time.sleep(receiver.delay)
                 self.send_response(receiver.status if ok else 401)
                 self.end_headers()
 

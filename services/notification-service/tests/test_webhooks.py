@@ -139,3 +139,27 @@ def test_webhook_admin_api_guards_and_validation(service_factory, helpers):
     audit = [r["action"] for r in h.rows("SELECT action FROM audit_log ORDER BY id")]
     assert audit == ["webhook.created", "webhook.updated", "webhook.disabled", "webhook.deleted"]
     assert "rotated-secret" not in json.dumps(h.rows("SELECT before, after FROM audit_log"), default=str)
+
+
+def test_disabling_a_subscription_while_a_delivery_is_in_flight_waits_for_it_instead_of_deadlocking(
+        service_factory, receiver, ev, produce, helpers):
+    """Found by the hostile run in CI: the worker locked a delivery, posted it, then updated its subscription,
+    while an admin's disable locked the subscription, then its deliveries: PostgreSQL broke the deadlock by
+    failing one of them (the admin got 503, or the attempt was lost). The worker now locks the subscription
+    with the delivery, so the disable waits for the attempt in flight and both take effect."""
+    h = service_factory(SPEC, NOTIFICATION_REMINDERS="false", NOTIFICATION_WEBHOOK_POLL_SECONDS="0.05",
+                        NOTIFICATION_WEBHOOK_MAX_ATTEMPTS="5", NOTIFICATION_WEBHOOK_BACKOFF_SECONDS="30", **LOCAL)
+    admin = h.token("196501011990031001", "admin")
+    sub = _subscribe(h, receiver.url, ["*"])
+    receiver.status, receiver.delay = 500, 2.0  # a failed attempt makes the worker update the subscription
+    h.start_worker()
+    produce(ev.plan_approved())
+    helpers.wait_for(lambda: receiver.requests, 60, message="a delivery in flight")
+    disabled = h.client.post(f"/api/v1/webhooks/{sub['id']}/disable", headers=admin)
+    assert disabled.status_code == 200, disabled.get_json()
+    h.stop_workers()
+    state = h.client.get(f"/api/v1/webhooks/{sub['id']}", headers=admin).get_json()
+    assert state["status"] == "disabled" and state["consecutive_failures"] == 1, state
+    assert h.scalar("SELECT count(*) FROM webhook_attempts") == 1, "the attempt in flight was recorded"
+    [delivery] = h.client.get(f"/api/v1/webhooks/{sub['id']}/deliveries", headers=admin).get_json()["items"]
+    assert delivery["status"] == "held" and delivery["attempts"] == 1, delivery
