@@ -123,8 +123,11 @@ class LocalPostgres:
         subprocess.run([*self.run_as, str(self.bindir / "pg_ctl"), "-D", str(self.data_dir), *args], check=True,
                        capture_output=True, timeout=120)
 
-    def stop(self) -> None:
+    def stop(self, remove: bool = False) -> None:
+        """Stop the server; ``remove`` deletes its temporary cluster too (a fault test stops and starts it again)."""
         self._pg_ctl("stop", "-m", "fast", "-w")
+        if remove and self.data_dir.parent.name.startswith("kinerja-pg-"):
+            shutil.rmtree(self.data_dir.parent, ignore_errors=True)
 
     def start(self) -> None:
         self._pg_ctl("start", "-w", "-l", str(self.data_dir / "server.log"))
