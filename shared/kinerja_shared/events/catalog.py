@@ -53,6 +53,8 @@ CATALOG: dict[str, EventType] = {
         _t("PlanApproved", "plan-service", "The rater approved a plan; carries the whole approved plan."),
         _t("PlanReturned", "plan-service", "The rater returned a submitted plan to draft, with reasons."),
         _t("PlanAmended", "plan-service", "An approved plan was amended; carries the whole new revision."),
+        _t("ActionPlanAgreed", "plan-service", "The rater agreed the action plans (rencana aksi) of an approved plan, "
+           "or an amendment of them; carries the plan's whole current set of actions."),
         _t("ActivityLogged", "activity-service", "An employee logged a daily activity (kegiatan harian) against an indicator."),
         _t("ActivityUpdated", "activity-service", "An unverified activity was edited; carries its new state."),
         _t("ActivityWithdrawn", "activity-service", "An unverified activity was withdrawn by the employee."),
@@ -65,6 +67,10 @@ CATALOG: dict[str, EventType] = {
         _t("EvaluationSubmitted", "evaluation-service", "The rater submitted an evaluation form."),
         _t("EvaluationClosed", "evaluation-service", "An evaluation closed: both ratings, the predicate, period, unit, credit points."),
         _t("EvaluationReopened", "evaluation-service", "An admin reopened a closed evaluation, creating a new revision."),
+        _t("RealisationSubmitted", "evaluation-service", "The employee submitted their realisation for a period "
+           "(per result: realisation, narrative, evidence), ready for the rater."),
+        _t("PerformanceDialogueRecorded", "evaluation-service", "A performance dialogue (dialog kinerja) was recorded "
+           "or confirmed by the employee or the rater."),
         _t("FeedbackGiven", "evaluation-service", "The rater gave continuous feedback (umpan balik berkelanjutan)."),
         _t("UnitPredicateSet", "evaluation-service", "The organisational predicate of a unit was recorded for a period."),
         _t("CalibrationFinalised", "evaluation-service", "A unit's employee predicates for a period were finalised."),
