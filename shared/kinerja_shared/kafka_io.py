@@ -21,7 +21,7 @@ import time
 
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.admin import KafkaAdminClient
-from kafka.errors import KafkaError, TopicAlreadyExistsError
+from kafka.errors import KafkaError, KafkaTimeoutError, TopicAlreadyExistsError
 from kafka.partitioner.default import DefaultPartitioner, murmur2
 
 from .config import Settings
@@ -250,6 +250,14 @@ def topics_for(settings: Settings, consumer_group: str | None, consumed: list[st
     return sorted(names)
 
 
+class _RetryTopics(Exception):
+    """ensure_topics: a transient failure while creating a topic; list and try again."""
+
+
+def _retriable(exc: KafkaError) -> bool:
+    return isinstance(exc, KafkaTimeoutError) or bool(getattr(exc, "retriable", False))
+
+
 def ensure_topics(settings: Settings, names: list[str], *, wait_seconds: float = 120.0) -> list[str]:
     """Create missing topics with the configured partitions and replication; wait for the broker.
 
@@ -284,6 +292,11 @@ def ensure_topics(settings: Settings, names: list[str], *, wait_seconds: float =
                 except TopicAlreadyExistsError:
                     pass
                 except KafkaError as exc:
+                    if _retriable(exc) and time.monotonic() < deadline:
+                        # e.g. "Topics not ready after 10000ms" on a loaded cluster: the topic may well exist
+                        # by now; list again rather than stop the worker (an outage delays, never drops).
+                        BROKER.failed(f"topic bootstrap: {exc!r}")
+                        raise _RetryTopics() from exc
                     raise RuntimeError(
                         f"the broker refused to create topic {name} with {settings.kafka_topic_partitions} partitions and "
                         f"replication {settings.kafka_replication_factor} (KAFKA_TOPIC_PARTITIONS, KAFKA_REPLICATION_FACTOR): {exc!r}"
@@ -291,5 +304,9 @@ def ensure_topics(settings: Settings, names: list[str], *, wait_seconds: float =
             if missing:
                 log.info("created topics", extra={"topics": missing})
             return missing
+        except _RetryTopics:
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+            continue
         finally:
             admin.close()

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from kinerja_shared.consumer import EventConsumer
-from kinerja_shared.kafka_io import BROKER, ensure_topics, make_consumer, make_producer
+from kinerja_shared.kafka_io import BROKER, ensure_topics, make_admin, make_consumer, make_producer
 from kinerja_shared.outbox import publish
 from kinerja_shared.relay import OutboxRelay
 from kinerja_shared.testing import wait_for
@@ -98,3 +98,36 @@ def test_other_kafka_errors_are_not_hidden_while_the_broker_is_up(log_records):
     assert [r.getMessage() for r in log_records if r.name == "kafka.net.connection"] == [
         "SaslHandshake failed: UnsupportedSaslMechanismError"]
     assert not BROKER.is_down
+
+
+def test_a_topic_slow_to_show_in_metadata_is_waited_for_not_fatal(probe, monkeypatch):
+    """On a loaded cluster the broker may create a topic but not show it in metadata within the admin's 10 s
+    ("Topics not ready after 10000ms"). A worker starting then must list and try again until its deadline, not
+    exit: CI saw evaluation-service's worker die that way before a fault test, on a machine at load 19."""
+    from kafka.admin import KafkaAdminClient
+    from kafka.errors import KafkaTimeoutError
+
+    real_create, calls = KafkaAdminClient.create_topics, []
+
+    def slow_first(self, new_topics, *args, **kwargs):
+        calls.append(new_topics)
+        if len(calls) == 1:  # the broker created it, the metadata did not show it in time
+            real_create(self, new_topics, *args, **{**kwargs, "wait_for_metadata": False})
+            raise KafkaTimeoutError("Topics not ready after 10000ms")
+        return real_create(self, new_topics, *args, **kwargs)
+
+    monkeypatch.setattr(KafkaAdminClient, "create_topics", slow_first)
+    name = probe.settings.topic("slow.metadata")
+    ensure_topics(probe.settings, [name], wait_seconds=60)
+    admin = make_admin(probe.settings)
+    try:
+        assert name in admin.list_topics() and len(calls) == 1  # listed again: there, so not created twice
+    finally:
+        admin.close()
+
+
+def test_a_refused_topic_is_still_reported_at_once(probe):
+    """A refusal that waiting cannot cure (replication larger than the brokers) still stops with the reason."""
+    refused = replace(probe.settings, kafka_replication_factor=5)
+    with pytest.raises(RuntimeError, match="KAFKA_REPLICATION_FACTOR"):
+        ensure_topics(refused, [probe.settings.topic("never.made")], wait_seconds=60)
