@@ -22,7 +22,12 @@ export async function launch() {
 /** A new context and page; page errors and failed console messages fail the test at the end (see finish). */
 export async function newPage(browser, viewport = PHONE) {
   const context = await browser.newContext({ viewport, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
-  const page = await context.newPage();
+  const page = watchErrors(await context.newPage());
+  return { context, page };
+}
+
+/** Collect a page's errors and failed console messages (noPageErrors checks them); 20 s default timeout. */
+export function watchErrors(page) {
   page.errors = [];
   page.on('pageerror', (err) => page.errors.push(String(err)));
   page.on('console', (msg) => {
@@ -31,7 +36,7 @@ export async function newPage(browser, viewport = PHONE) {
     }
   });
   page.setDefaultTimeout(20000);
-  return { context, page };
+  return page;
 }
 
 /** Sign in through the development sign-in screen as the demo user of `role`. */
