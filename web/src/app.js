@@ -226,6 +226,7 @@ async function start() {
 }
 
 registerServiceWorker(() => { if (currentUser()) sync(); });
+ui.watchTables(main);
 window.addEventListener('hashchange', route);
 window.addEventListener('kinerja:unauthorized', () => {
   if (currentUser() === null && ctx) sessionEnded();
