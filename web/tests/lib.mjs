@@ -82,8 +82,9 @@ export async function go(page, route) {
   await page.waitForSelector(`[data-screen="${route}"]`);
 }
 
-/** Save the current screen as docs/screenshots/<name>-<phone|desktop>.png at both widths. */
-export async function screenshots(page, name, ready = null) {
+/** Save the current screen as docs/screenshots/<name>-<phone|desktop>.png at both widths (from the top,
+ * or with the element `focus` names scrolled to the top of the view). */
+export async function screenshots(page, name, ready = null, focus = null) {
   if (!SCREENSHOT_DIR) return;
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const original = page.viewportSize();
@@ -95,6 +96,7 @@ export async function screenshots(page, name, ready = null) {
       if (document.activeElement) document.activeElement.blur();
       window.scrollTo(0, 0);
     });
+    if (focus) await page.evaluate((selector) => document.querySelector(selector)?.scrollIntoView({ block: 'start' }), focus);
     await page.waitForTimeout(150); // layout settles after the resize
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${label}.png`), fullPage: false });
   }

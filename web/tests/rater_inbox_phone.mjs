@@ -18,7 +18,7 @@ await run(async (browser) => {
   check(!(await group.evaluate((d) => d.open)), 'groups start collapsed');
   const count = await group.locator('[data-test="group-count"]').innerText();
   const collapsedHeight = await page.evaluate(() => document.documentElement.scrollHeight);
-  await screenshots(page, 'rater-inbox-groups');
+  await screenshots(page, 'rater-inbox-groups', null, '#inbox-entries');
 
   // The unusual entry is flagged, with the reason in words.
   await openGroupOf(page, FLAGGED);
@@ -29,8 +29,7 @@ await run(async (browser) => {
   for (const id of PLAIN) {
     check(await page.locator(`[data-test="inbox-entry"][data-id="${id}"]`).getAttribute('data-flagged') === 'false', `entry ${id} is not flagged`);
   }
-  await page.locator(`[data-test="inbox-entry"][data-id="${PLAIN[0]}"]`).scrollIntoViewIfNeeded();
-  await screenshots(page, 'rater-inbox-phone-flow');
+  await screenshots(page, 'rater-inbox-phone-flow', null, `[data-test="inbox-entry"][data-id="${FLAGGED}"]`);
 
   // One accepted, one rejected (the reason is required), each with its own button.
   await acceptEntry(page, PLAIN[0]);

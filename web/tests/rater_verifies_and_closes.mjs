@@ -31,7 +31,7 @@ await run(async (browser) => {
   const reasons = await page.locator('[data-test="suggestion"] li').allInnerTexts();
   check(reasons.length >= 1 && /hasil kerja dinilai/.test(reasons[0]), `the suggestion explains itself: ${reasons.join(' | ')}`);
   await page.check(`[data-test="behaviour-rating-above"]`);
-  await screenshots(page, 'evaluation-form');
+  await screenshots(page, 'evaluation-form', null, '[data-test="result"] h3'); // the indicators' table as cards on a phone
   const seen = await submitAndClose(page, 'above');
   const status = await page.locator('[data-test="evaluation-status"]').innerText();
   check(status === 'Ditutup', `the form says closed: ${status}`);

@@ -6,7 +6,7 @@ No personal data: everyone signed in may read it.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import marshmallow as ma
 from marshmallow import validate as v
@@ -57,7 +57,10 @@ def working_calendar(args):
     cfg = current_config()
     today = datetime.now(cfg.timezone).date()
     first = args.get("date_from") or today - timedelta(days=DEFAULT_BEFORE)
-    last = args.get("date_to") or max(first, today) + timedelta(days=DEFAULT_AFTER)
+    last = args.get("date_to")
+    if last is None:
+        start = max(first, today)
+        last = start + timedelta(days=DEFAULT_AFTER) if start <= date.max - timedelta(days=DEFAULT_AFTER) else date.max
     if last < first:
         raise field_error("date_to", "must not be before date_from")
     if (last - first).days > MAX_SPAN_DAYS:
@@ -65,10 +68,7 @@ def working_calendar(args):
             raise field_error("date_to", f"must be at most {MAX_SPAN_DAYS} days after date_from")
         last = first + timedelta(days=MAX_SPAN_DAYS)
     cal = cfg.calendar
-    days_off, day = [], first
-    while day <= last:
-        if not cal.is_working_day(day):
-            days_off.append({"date": day, "holiday": cal.holiday(day)})
-        day += timedelta(days=1)
+    days = (first + timedelta(days=n) for n in range((last - first).days + 1))  # never past date.max
+    days_off = [{"date": day, "holiday": cal.holiday(day)} for day in days if not cal.is_working_day(day)]
     return {"date_from": first, "date_to": last, "workdays": [WEEKDAYS[i] for i in sorted(cal.workdays)],
             "non_working_day_entries": cfg.non_working_days, "days_off": days_off}

@@ -97,5 +97,13 @@ def test_bad_spans_are_422_naming_the_field(service_factory, monkeypatch, query)
     assert answer.status_code == 422 and answer.content_type == "application/problem+json"
 
 
+def test_the_calendar_s_edges_are_answered_not_500(service_factory, monkeypatch):
+    svc = service(service_factory, monkeypatch)
+    for query in ({"date_from": "9999-12-30"}, {"date_from": "0001-01-01"}, {"date_to": "0001-01-01"},
+                  {"date_from": "9999-12-31", "date_to": "9999-12-31"}):
+        answer = svc.client.get("/api/v1/summaries/calendar", query_string=query, headers=svc.token(E1))
+        assert answer.status_code in (200, 422), (query, answer.status_code)
+
+
 def test_the_calendar_needs_a_token(service_factory, monkeypatch):
     assert service(service_factory, monkeypatch).client.get("/api/v1/summaries/calendar").status_code == 401
