@@ -147,7 +147,8 @@ export async function renderEntries(box, ctx, people) {
       } }, `Terima ${taking.length} kegiatan`);
     const details = h('details', { class: 'inbox-group', 'data-test': 'inbox-group', 'data-nip': nip, open: open.has(nip),
       onToggle: (e) => { if (e.currentTarget.open) open.add(nip); else open.delete(nip); } },
-    h('summary', {}, h('span', { class: 'who-name' }, personName(people, nip)),
+    h('summary', {}, h('span', { class: 'who-name' }, people.has(nip) ? people.get(nip).name : nip,
+      h('small', { class: 'muted' }, `NIP ${nip}`)),
       h('span', { class: 'badge badge-info', 'data-test': 'group-count' }, `${list.length} kegiatan`),
       flagged.length ? h('span', { class: 'badge badge-warn', 'data-test': 'group-flagged' }, `${flagged.length} bertanda`) : null),
     h('div', { class: 'group-bar' }, bulk,
