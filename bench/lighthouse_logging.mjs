@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const require = createRequire(new URL('../web/package.json', import.meta.url));
-const { chromium } = await import(require.resolve('playwright-core'));
+const { chromium } = require('playwright-core');
 const lighthouse = (await import(require.resolve('lighthouse'))).default;
 
 const BASE_URL = process.env.BASE_URL;
