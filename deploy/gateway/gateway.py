@@ -12,6 +12,10 @@ It serves the single-page application in ``web/`` as static files and forwards e
     evaluation-service    /api/v1/{evaluations,feedback,periods,unit-performance}
     notification-service  /api/v1/{notifications,webhooks}
 
+The service worker ``/sw.js`` is rendered at serve time (web/tools/precache.py: its precache list
+and version come from the files' content), with ``Cache-Control: no-cache`` and
+``Service-Worker-Allowed: /``; nginx serves the copy rendered when the image is built.
+
 Paths every service has (``/api/v1/audit``, ``/readyz``, ``/docs`` ...) are reached as
 ``/svc/<service>/<path>``, e.g. ``/svc/plan-service/api/v1/audit``. Responses are passed on
 as they arrive (Server-Sent Events of ``/api/v1/notifications/stream`` are not buffered).
@@ -28,7 +32,9 @@ KINERJA_DEV_SIGNIN, and the JWT_* settings of the services for the development t
 from __future__ import annotations
 
 import argparse
+import hashlib
 import http.client
+import importlib.util
 import json
 import mimetypes
 import os
@@ -48,6 +54,16 @@ DEFAULT_PORTS = {"plan-service": 8001, "activity-service": 8002, "evaluation-ser
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "trailers",
               "transfer-encoding", "upgrade", "host", "content-length"}
 TRUE = {"1", "true", "yes", "on"}
+
+
+def _precache_module():
+    spec = importlib.util.spec_from_file_location("kinerja_web_precache", ROOT / "web" / "tools" / "precache.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+precache = _precache_module()
 
 
 def env_url(service: str, env) -> str:
@@ -222,6 +238,8 @@ class Gateway:
             return problem(environ, start_response, 405, "Method Not Allowed", "static files are read-only",
                            "berkas statis hanya bisa dibaca")
         relative = urllib.parse.unquote(path).lstrip("/") or "index.html"
+        if relative == "sw.js":
+            return self.service_worker(environ, start_response)
         file = (self.config.web_root / relative).resolve()
         if self.config.web_root not in file.parents or not file.is_file() or "node_modules" in file.parts \
                 or any(part.startswith(".") for part in file.relative_to(self.config.web_root).parts):
@@ -235,10 +253,24 @@ class Gateway:
         kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
         if file.suffix in (".js", ".mjs"):
             kind = "text/javascript"
+        elif file.suffix == ".webmanifest":
+            kind = "application/manifest+json"
         if kind.startswith("text/") or kind.endswith("javascript") or kind.endswith("json"):
             kind += "; charset=utf-8"
         data = file.read_bytes()
         start_response("200 OK", headers + [("Content-Type", kind), ("Content-Length", str(len(data)))])
+        return [b"" if environ["REQUEST_METHOD"] == "HEAD" else data]
+
+    def service_worker(self, environ, start_response):
+        """web/sw.js with the shell's files and version filled in (no-cache: the browser checks it at every open)."""
+        data = precache.service_worker(self.config.web_root)
+        etag = '"%s"' % hashlib.sha256(data).hexdigest()[:32]
+        headers = [("ETag", etag), ("Cache-Control", "no-cache"), ("Service-Worker-Allowed", "/"),
+                   ("X-Content-Type-Options", "nosniff")]
+        if environ.get("HTTP_IF_NONE_MATCH") == etag:
+            start_response("304 Not Modified", headers)
+            return [b""]
+        start_response("200 OK", headers + [("Content-Type", "text/javascript; charset=utf-8"), ("Content-Length", str(len(data)))])
         return [b"" if environ["REQUEST_METHOD"] == "HEAD" else data]
 
 

@@ -3,8 +3,14 @@
 Configured once for a deployment and read the same way by every service:
 
 - ``KINERJA_WORKING_DAYS``: ``mon,tue,wed,thu,fri`` (default) or ranges such as ``mon-fri``;
-- ``KINERJA_HOLIDAYS``: comma-separated ``YYYY-MM-DD`` or ``YYYY-MM-DD=Name``;
-- ``KINERJA_HOLIDAYS_FILE``: a file of lines ``YYYY-MM-DD Name`` (``#`` starts a comment).
+- ``KINERJA_NATIONAL_HOLIDAYS``: ``ID`` (default): Indonesia's national holidays (libur nasional,
+  Islamic and Chinese lunar dates included) from the ``holidays`` package, with their Indonesian
+  names, for the years around today; ``none`` to leave them out (every day off then configured);
+- ``KINERJA_HOLIDAYS``: more days off, comma-separated ``YYYY-MM-DD`` or ``YYYY-MM-DD=Name``: the
+  year's cuti bersama (the joint decree, SKB) and the region's own days;
+- ``KINERJA_HOLIDAYS_FILE``: the same as a file of lines ``YYYY-MM-DD Name`` (``#`` starts a comment).
+
+A configured day wins over the national one of the same date (its name is the one shown).
 
 Plain Python: domain modules may use it.
 """
@@ -79,8 +85,22 @@ def parse_holidays(lines: Iterable[str]) -> dict[date, str]:
     return holidays
 
 
+NATIONAL_YEARS_BEFORE, NATIONAL_YEARS_AFTER = 3, 2
+
+
+def national_holidays(country: str, around: int | None = None) -> dict[date, str]:
+    """The country's public holidays (names in Bahasa Indonesia for ID) for the years around `around`
+    (default: this year), from the ``holidays`` package."""
+    import holidays as library
+
+    year = around or date.today().year
+    years = range(year - NATIONAL_YEARS_BEFORE, year + NATIONAL_YEARS_AFTER + 1)
+    language = "id" if country == "ID" else None
+    return dict(library.country_holidays(country, years=years, language=language).items())
+
+
 def calendar_from_env(env: Mapping[str, str]) -> WorkCalendar:
-    """Read the three KINERJA_* calendar settings; ConfigError naming the setting when one is bad."""
+    """Read the KINERJA_* calendar settings; ConfigError naming the setting when one is bad."""
     from .config import ConfigError
 
     def get(name: str) -> str | None:
@@ -91,8 +111,16 @@ def calendar_from_env(env: Mapping[str, str]) -> WorkCalendar:
         workdays = parse_workdays(get("KINERJA_WORKING_DAYS") or "mon,tue,wed,thu,fri")
     except ValueError as exc:
         raise ConfigError(f"KINERJA_WORKING_DAYS: {exc}") from None
+    country = (get("KINERJA_NATIONAL_HOLIDAYS") or "ID").upper()
+    holidays: dict[date, str] = {}
+    if country != "NONE":
+        try:
+            holidays.update(national_holidays(country))
+        except NotImplementedError:
+            raise ConfigError(f"KINERJA_NATIONAL_HOLIDAYS: {country!r} is not a country the holidays package knows "
+                              "(use ID, or none)") from None
     try:
-        holidays = parse_holidays((get("KINERJA_HOLIDAYS") or "").split(","))
+        holidays.update(parse_holidays((get("KINERJA_HOLIDAYS") or "").split(",")))
     except ValueError as exc:
         raise ConfigError(f"KINERJA_HOLIDAYS: {exc}") from None
     holidays_file = get("KINERJA_HOLIDAYS_FILE")

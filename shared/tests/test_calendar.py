@@ -7,10 +7,23 @@ from kinerja_shared.calendar import WorkCalendar, calendar_from_env, parse_holid
 from kinerja_shared.config import ConfigError
 
 
-def test_defaults_are_monday_to_friday_without_holidays():
+def test_defaults_are_monday_to_friday_and_indonesia_s_national_holidays():
     cal = calendar_from_env({})
-    assert cal.workdays == frozenset(range(5)) and not cal.holidays
+    assert cal.workdays == frozenset(range(5))
     assert cal.is_working_day(date(2026, 11, 27)) and not cal.is_working_day(date(2026, 11, 28))
+    # From the holidays package, in Bahasa Indonesia: no list typed by hand each year.
+    assert cal.holiday(date(2026, 8, 17)) == "Hari Kemerdekaan Republik Indonesia"
+    assert not cal.is_working_day(date(2026, 12, 25)) and cal.holiday(date(2026, 12, 25))
+    assert cal.holiday(date(2026, 3, 21)) == "Hari Raya Idul Fitri"  # a lunar date the library computes
+    assert cal.holiday(date(2027, 1, 1)), "next year's are there too"
+
+
+def test_cuti_bersama_and_regional_days_add_to_the_national_ones_and_none_leaves_those_out():
+    cal = calendar_from_env({"KINERJA_HOLIDAYS": "2026-03-23=Cuti Bersama Idul Fitri,2026-04-20=Hari Jadi Kota Binjai"})
+    assert cal.holiday(date(2026, 3, 23)) == "Cuti Bersama Idul Fitri" and cal.holiday(date(2026, 4, 20)) == "Hari Jadi Kota Binjai"
+    assert cal.holiday(date(2026, 8, 17))
+    own = calendar_from_env({"KINERJA_NATIONAL_HOLIDAYS": "none", "KINERJA_HOLIDAYS": "2026-04-20=Hari Jadi Kota Binjai"})
+    assert dict(own.holidays) == {date(2026, 4, 20): "Hari Jadi Kota Binjai"} and own.is_working_day(date(2026, 8, 17))
 
 
 def test_ranges_lists_and_holidays_from_variable_and_file(tmp_path):
@@ -29,6 +42,7 @@ def test_ranges_lists_and_holidays_from_variable_and_file(tmp_path):
     ({"KINERJA_WORKING_DAYS": "fri-mon"}, "KINERJA_WORKING_DAYS"),
     ({"KINERJA_HOLIDAYS": "17-08-2026"}, "KINERJA_HOLIDAYS"),
     ({"KINERJA_HOLIDAYS_FILE": "/nonexistent/libur.txt"}, "KINERJA_HOLIDAYS_FILE"),
+    ({"KINERJA_NATIONAL_HOLIDAYS": "atlantis"}, "KINERJA_NATIONAL_HOLIDAYS"),
 ])
 def test_bad_calendar_settings_are_named(env, named):
     with pytest.raises(ConfigError, match=named):

@@ -104,9 +104,14 @@ class Upstream:
 
 
 def lay_out_the_console(web_root: Path) -> None:
-    """Copy the console as deploy/gateway/Dockerfile does (and .dockerignore allows)."""
+    """Copy the console as deploy/gateway/Dockerfile does (and .dockerignore allows), with the service
+    worker its build stage renders (web/tools/precache.py)."""
     for word, rest in project.final_stage_of(project.GATEWAY_DOCKERFILE):
         args = rest.split()
+        if word == "COPY" and args[0] == "--from=shell" and args[-1] == f"{project.GATEWAY_WEB_ROOT}/sw.js":
+            web_root.mkdir(parents=True, exist_ok=True)
+            (web_root / "sw.js").write_bytes(project.gateway_module().precache.service_worker(project.ROOT / "web"))
+            continue
         if word != "COPY" or args[0].startswith("--") or not args[-1].startswith(project.GATEWAY_WEB_ROOT + "/"):
             continue
         target = web_root / args[-1].removeprefix(project.GATEWAY_WEB_ROOT + "/")
@@ -327,6 +332,23 @@ def test_the_console_s_icon_is_served_not_index_html(gateway):
         assert answer.status_code == 200 and answer.headers["Content-Type"].startswith(kind), name
         assert answer.content == (project.ROOT / "web" / name).read_bytes()
         assert answer.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_installable_app_s_worker_manifest_and_icons_are_served(gateway):
+    worker = gateway.get("/sw.js")
+    assert worker.status_code == 200 and worker.headers["Content-Type"].split(";")[0] in ("application/javascript", "text/javascript")
+    assert worker.headers["Cache-Control"] == "no-cache", "the browser checks for a new version at every open"
+    assert worker.headers["Service-Worker-Allowed"] == "/"
+    shell = json.loads(re.search(r"^const SHELL = (.*);$", worker.text, flags=re.M).group(1))
+    assert re.fullmatch(r"[0-9a-f]{16}", shell["version"]) and "/src/screens/employee/log.js" in shell["files"]
+    for path in shell["files"]:  # everything the worker precaches is in the image
+        assert gateway.get(path).status_code == 200, path
+    manifest = gateway.get("/manifest.webmanifest")
+    assert manifest.headers["Content-Type"].startswith("application/manifest+json")
+    for icon in manifest.json()["icons"]:
+        answer = gateway.get(icon["src"])
+        assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("image/"), icon
+    assert gateway.get("/icons/none.png").status_code == 404
 
 
 def test_modules_are_served_gzipped_with_etags(gateway):

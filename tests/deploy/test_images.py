@@ -128,7 +128,9 @@ def test_gunicorn_settings_suit_containers(monkeypatch):
 # -- the gateway image (deploy/gateway/Dockerfile) -----------------------------------------------
 
 def test_gateway_image_is_a_pinned_unprivileged_nginx():
-    (base,) = project.dockerfile_bases(project.GATEWAY_DOCKERFILE)
+    *builders, base = project.dockerfile_bases(project.GATEWAY_DOCKERFILE)
+    # One build stage renders the service worker (web/tools/precache.py) with the services' pinned Python.
+    assert builders == [project.dockerfile_bases(project.ROOT / "services/activity-service/Dockerfile")[0]], builders
     assert re.fullmatch(r"nginxinc/nginx-unprivileged:\d+\.\d+\.\d+-alpine(\d+\.\d+)?(@sha256:[0-9a-f]{64})?", base), (
         f"{base}: the unprivileged nginx, pinned to a full version")
     steps = project.final_stage_of(project.GATEWAY_DOCKERFILE)
@@ -153,7 +155,10 @@ def test_gateway_image_holds_the_template_and_only_the_console_s_static_files():
     assert (["deploy/gateway/nginx.conf"], "/etc/nginx/templates/default.conf.template") in copies, (
         "the nginx image's entrypoint renders /etc/nginx/templates/*.template into /etc/nginx/conf.d")
     web = sorted(source for sources, dest in copies if dest.startswith(project.GATEWAY_WEB_ROOT + "/") for source in sources)
-    assert web == ["web/config.js", "web/favicon.ico", "web/favicon.svg", "web/index.html", "web/src/"], web
+    assert web == ["web/config.js", "web/favicon.ico", "web/favicon.svg", "web/icons/", "web/index.html",
+                   "web/manifest.webmanifest", "web/src/"], web
+    # The service worker comes rendered from the build stage, its precache list and version filled in.
+    assert ("COPY", f"--from=shell /sw.js {project.GATEWAY_WEB_ROOT}/sw.js") in project.final_stage_of(project.GATEWAY_DOCKERFILE)
     template = project.GATEWAY_TEMPLATE.read_text()
     assert f"root {project.GATEWAY_WEB_ROOT};" in template
     index = (project.ROOT / "web" / "index.html").read_text()

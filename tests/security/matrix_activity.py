@@ -66,6 +66,7 @@ case(CASES, "GET /api/v1/summaries/monthly")(
     lambda m, rel: Call("GET", f"/api/v1/summaries/monthly?nip={E}&month={seeds.today():%Y-%m}"))
 case(CASES, "GET /api/v1/summaries/daily")(
     lambda m, rel: Call("GET", f"/api/v1/summaries/daily?date={seeds.today().isoformat()}&unit_id={seeds.UNIT}"))
+case(CASES, "GET /api/v1/summaries/calendar")(lambda m, rel: Call("GET", "/api/v1/summaries/calendar"))
 
 
 

@@ -54,6 +54,7 @@ class WebSystem:
         self.url = f"http://127.0.0.1:{port}"
         env = dict(os.environ, KINERJA_ENV="test", KINERJA_DEV_SIGNIN="true",
                    **{f"{s.removesuffix('-service').upper()}_SERVICE_URL": u for s, u in system.urls.items()})
+        self.env = env
         self.gateway = ManagedProcess("gateway", [sys.executable, str(ROOT / "deploy/gateway/gateway.py"), "--bind", f"127.0.0.1:{port}",
                                                   "--dev-signin"], env, log_dir / "gateway.log").start()
         wait_ready(self.url, timeout=30, path="/healthz")
@@ -71,12 +72,22 @@ class WebSystem:
         """Call the services through the gateway, as one of the demo users."""
         return requests.request(method, self.url + path, headers=self.headers(role), timeout=30, **kwargs)
 
+    def another_gateway(self, web_root: Path, log_dir: Path) -> tuple[ManagedProcess, str]:
+        """A second gateway on the same services serving another web root (e.g. a copy a test changes)."""
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        gateway = ManagedProcess("gateway-copy", [sys.executable, str(ROOT / "deploy/gateway/gateway.py"), "--bind", f"127.0.0.1:{port}",
+                                                  "--dev-signin", "--web-root", str(web_root)], self.env, log_dir / "gateway-copy.log").start()
+        wait_ready(url, timeout=30, path="/healthz")
+        return gateway, url
+
     def run_script(self, name: str, timeout: float = 240, **env) -> dict:
         """Run web/tests/<name> with node against the gateway; return the JSON it printed last."""
         why = browser_missing()
         if why:
             pytest.fail(f"the browser tests cannot run: {why}")
-        full = dict(os.environ, BASE_URL=self.url, CHROMIUM=CHROMIUM, SCREENSHOT_DIR=str(SCREENSHOTS),
+        env = {"BASE_URL": self.url, **env}
+        full = dict(os.environ, CHROMIUM=CHROMIUM, SCREENSHOT_DIR=str(SCREENSHOTS),
                     DEMO_USERS=json.dumps(self.users), **{k: str(v) for k, v in env.items()})
         result = subprocess.run(["node", str(WEB / "tests" / name)], cwd=WEB, env=full, capture_output=True, text=True, timeout=timeout)
         output = [line for line in result.stdout.splitlines() if line.startswith("{")]

@@ -6,7 +6,8 @@ import * as ui from './ui.js';
 import { routes } from './routes.js';
 import { openStream } from './sse.js';
 import { completeOidcSignIn, oidcRenewable, oidcSignOut, renewOidcToken } from './oidc.js';
-import { startSync } from './offline.js';
+import { startSync, sync } from './offline.js';
+import { registerServiceWorker } from './pwa.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -224,6 +225,8 @@ async function start() {
   await route();
 }
 
+registerServiceWorker(() => { if (currentUser()) sync(); });
+ui.watchTables(main);
 window.addEventListener('hashchange', route);
 window.addEventListener('kinerja:unauthorized', () => {
   if (currentUser() === null && ctx) sessionEnded();

@@ -1,10 +1,13 @@
 // Offline logging: every activity entry goes through a queue in IndexedDB first, with an id made
 // here (a UUID), then to activity-service's batch endpoint (POST /api/v1/activities/batch) as soon
-// as the network allows: at once, when the browser fires `online`, and on a retry timer.
+// as the network allows: at once, when the browser fires `online`, when the console comes back to the
+// front (focus), on a retry timer, and on a Background Sync wake-up from the service worker where the
+// browser has it (an entry queued offline asks for one: src/pwa.js).
 // The service keeps one row per id, so a retry (or a lost answer) never makes a duplicate.
 // Sync states: queued (Menunggu sinkron), sent (Terkirim), refused (Ditolak, with the reason).
 import { api, ApiError } from './api.js';
 import { currentUser } from './session.js';
+import { requestBackgroundSync } from './pwa.js';
 
 const DB = 'kinerja';
 const STORE = 'outbox';
@@ -60,6 +63,7 @@ export async function enqueue(body, file = null) {
   record.body = { ...body, id: record.id };
   await tx('readwrite', (s) => s.put(record));
   changed();
+  if (!navigator.onLine) requestBackgroundSync();
   sync();
   return record;
 }
@@ -174,6 +178,8 @@ export async function discard(id) {
 export function startSync() {
   if (timer) return;
   window.addEventListener('online', () => sync());
+  window.addEventListener('focus', () => { if (navigator.onLine) sync(); });
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible' && navigator.onLine) sync(); });
   timer = setInterval(() => {
     if (navigator.onLine) sync();
   }, RETRY_MS);

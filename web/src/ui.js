@@ -14,6 +14,7 @@ const FIELD_NAMES = {
 };
 
 // A table that may scroll sideways on a phone: focusable, so keyboard users can scroll it too (WCAG 2.1.1).
+// Under 600 px every table becomes stacked cards anyway (stackTables below; styles.css "Responsive tables").
 export const SCROLL_REGION = { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Tabel (geser ke samping bila terpotong)' };
 
 export function fieldName(field) {
@@ -170,4 +171,46 @@ export function listenWhileShown(handlers) {
     window.removeEventListener('hashchange', cleanup);
   };
   window.addEventListener('hashchange', cleanup);
+}
+
+/**
+ * Responsive tables: under 600 px (styles.css) each row of a table is a card and each cell shows its
+ * column's name before its value. This labels the cells (data-label, from the header row) and keeps
+ * the table's semantics for screen readers when CSS makes its parts blocks (role table/row/cell).
+ * The shell runs it on every table a screen adds (watchTables), so a new screen gets it for free;
+ * a table that must stay a grid (the predicate matrix) says data-stack="off".
+ */
+export function stackTable(table) {
+  if (table.dataset.stack === 'off' || table.dataset.stacked === 'true') return;
+  const headRow = table.tHead && table.tHead.rows[0];
+  const names = headRow ? [...headRow.cells].map((c) => c.textContent.trim()) : [];
+  table.setAttribute('role', 'table');
+  for (const group of table.querySelectorAll(':scope > thead, :scope > tbody, :scope > tfoot')) group.setAttribute('role', 'rowgroup');
+  if (headRow) for (const th of headRow.cells) th.setAttribute('role', 'columnheader');
+  for (const body of table.tBodies) {
+    for (const row of body.rows) {
+      row.setAttribute('role', 'row');
+      let column = 0;
+      for (const cell of row.cells) {
+        cell.setAttribute('role', cell.tagName === 'TH' ? 'rowheader' : 'cell');
+        if (!cell.hasAttribute('data-label') && names[column]) cell.setAttribute('data-label', names[column]);
+        column += cell.colSpan || 1;
+      }
+    }
+  }
+  if (headRow) headRow.setAttribute('role', 'row');
+  table.classList.add('stack');
+  table.dataset.stacked = 'true';
+}
+
+/** Stack every table under `root` now and whenever a screen adds or redraws one. */
+export function watchTables(root) {
+  const run = () => { for (const t of root.querySelectorAll('table')) stackTable(t); };
+  let queued = false;
+  new MutationObserver(() => {
+    if (queued) return;
+    queued = true;
+    queueMicrotask(() => { queued = false; run(); });
+  }).observe(root, { childList: true, subtree: true });
+  run();
 }

@@ -4,7 +4,7 @@
 // organisational predicate whose rules the unit breaks shows the violations and blocks finalising;
 // one it meets lets the head finalise. Prints what it saw; pytest checks the calibration's state.
 import { run, newPage, signIn, go, screenshots, check, noPageErrors, USERS, DESKTOP, PHONE } from './lib.mjs';
-import { openEvaluationOf, submitAndClose, noLeakedNulls } from './roles_lib.mjs';
+import { openEvaluationOf, submitAndClose, noLeakedNulls, acceptGroup } from './roles_lib.mjs';
 
 const UNIT = process.env.CALIBRATION_UNIT || 'dinkes-yankes';
 const EMPLOYEE = USERS.employee.nip;
@@ -31,9 +31,7 @@ await run(async (browser) => {
   await rater.waitForSelector('[data-test="inbox-entries"]');
   const other = await rater.locator(`[data-test="inbox-entry"]:not([data-nip="${EMPLOYEE}"])`).first().getAttribute('data-nip');
   const ids = await rater.locator(`[data-test="inbox-entry"][data-nip="${other}"]`).evaluateAll((els) => els.map((e) => e.dataset.id));
-  for (const id of ids) await rater.check(`#entry-${id}`);
-  await rater.click('[data-test="accept-entries"]');
-  await rater.waitForSelector('[data-test="bulk-outcome"]');
+  await acceptGroup(rater, other, true); // the flagged ones too: this test is about the dashboard
 
   // The head's dashboard refreshes itself (no reload, no click) and shows more realisation.
   await head.waitForFunction((old) => {

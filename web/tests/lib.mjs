@@ -22,7 +22,12 @@ export async function launch() {
 /** A new context and page; page errors and failed console messages fail the test at the end (see finish). */
 export async function newPage(browser, viewport = PHONE) {
   const context = await browser.newContext({ viewport, locale: 'id-ID', timezoneId: 'Asia/Jakarta' });
-  const page = await context.newPage();
+  const page = watchErrors(await context.newPage());
+  return { context, page };
+}
+
+/** Collect a page's errors and failed console messages (noPageErrors checks them); 20 s default timeout. */
+export function watchErrors(page) {
   page.errors = [];
   page.on('pageerror', (err) => page.errors.push(String(err)));
   page.on('console', (msg) => {
@@ -31,7 +36,7 @@ export async function newPage(browser, viewport = PHONE) {
     }
   });
   page.setDefaultTimeout(20000);
-  return { context, page };
+  return page;
 }
 
 /** Sign in through the development sign-in screen as the demo user of `role`. */
@@ -77,8 +82,9 @@ export async function go(page, route) {
   await page.waitForSelector(`[data-screen="${route}"]`);
 }
 
-/** Save the current screen as docs/screenshots/<name>-<phone|desktop>.png at both widths. */
-export async function screenshots(page, name, ready = null) {
+/** Save the current screen as docs/screenshots/<name>-<phone|desktop>.png at both widths (from the top,
+ * or with the element `focus` names scrolled to the top of the view). */
+export async function screenshots(page, name, ready = null, focus = null) {
   if (!SCREENSHOT_DIR) return;
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const original = page.viewportSize();
@@ -90,6 +96,7 @@ export async function screenshots(page, name, ready = null) {
       if (document.activeElement) document.activeElement.blur();
       window.scrollTo(0, 0);
     });
+    if (focus) await page.evaluate((selector) => document.querySelector(selector)?.scrollIntoView({ block: 'start' }), focus);
     await page.waitForTimeout(150); // layout settles after the resize
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${label}.png`), fullPage: false });
   }

@@ -3,7 +3,7 @@
 // close the employee's evaluation with the predicate the matrix gives. Prints what it did; pytest
 // checks the resulting state through the services' APIs.
 import { run, newPage, signIn, go, screenshots, check, noPageErrors, USERS, PHONE } from './lib.mjs';
-import { acceptEntry, openEvaluationOf, submitAndClose } from './roles_lib.mjs';
+import { acceptEntry, rejectEntry, openEvaluationOf, submitAndClose } from './roles_lib.mjs';
 
 const EMPLOYEE = USERS.employee.nip;
 
@@ -23,22 +23,15 @@ await run(async (browser) => {
   await acceptEntry(page, accepted);
 
   // Reject the second: without a reason the console refuses and names the field.
-  await page.check(`#entry-${rejected}`);
-  await page.click('[data-test="reject-entries"]');
-  const refusal = await page.locator('[data-test="problem"] [data-field="reason"]').innerText();
+  const refusal = await rejectEntry(page, rejected, 'Bukti dukung tidak menunjukkan laporan yang dimaksud');
   check(/Alasan/.test(refusal), `a rejection without a reason names the field: ${refusal}`);
-  const stillThere = await page.locator(`[data-test="inbox-entry"][data-id="${rejected}"]`).count();
-  check(stillThere === 1, 'nothing was rejected without a reason');
-  await page.fill('[data-test="reject-reason"]', 'Bukti dukung tidak menunjukkan laporan yang dimaksud');
-  await page.click('[data-test="reject-entries"]');
-  await page.waitForSelector(`[data-test="inbox-entry"][data-id="${rejected}"]`, { state: 'detached' });
 
   // The evaluation form: realisation prefilled, the suggestion and its reasoning, the matrix.
   const evaluationId = await openEvaluationOf(page, EMPLOYEE);
   const reasons = await page.locator('[data-test="suggestion"] li').allInnerTexts();
   check(reasons.length >= 1 && /hasil kerja dinilai/.test(reasons[0]), `the suggestion explains itself: ${reasons.join(' | ')}`);
   await page.check(`[data-test="behaviour-rating-above"]`);
-  await screenshots(page, 'evaluation-form');
+  await screenshots(page, 'evaluation-form', null, '[data-test="result"] h3'); // the indicators' table as cards on a phone
   const seen = await submitAndClose(page, 'above');
   const status = await page.locator('[data-test="evaluation-status"]').innerText();
   check(status === 'Ditutup', `the form says closed: ${status}`);

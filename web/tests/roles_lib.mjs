@@ -1,11 +1,41 @@
 // Steps of the rater and unit-head browser tests, driven through the UI only.
 import { check, go } from './lib.mjs';
 
-/** In the rater's inbox (#/penilai/kotak-masuk): accept the entry `id`; waits until it leaves the inbox. */
+/** In the rater's inbox (#/penilai/kotak-masuk): open (expand) the employee's group holding the entry `id`. */
+export async function openGroupOf(page, id) {
+  const group = page.locator('[data-test="inbox-group"]', { has: page.locator(`[data-test="inbox-entry"][data-id="${id}"]`) });
+  if (!(await group.evaluate((d) => d.open))) await group.locator('summary').click();
+  return group;
+}
+
+/** In the rater's inbox: accept the entry `id` with its own button; waits until it leaves the inbox. */
 export async function acceptEntry(page, id) {
-  await page.check(`#entry-${id}`);
-  await page.click('[data-test="accept-entries"]');
+  await openGroupOf(page, id);
+  await page.click(`[data-test="inbox-entry"][data-id="${id}"] [data-test="accept-entry"]`);
   await page.waitForSelector(`[data-test="inbox-entry"][data-id="${id}"]`, { state: 'detached' });
+  await page.waitForSelector('[data-test="bulk-outcome"]');
+}
+
+/** In the rater's inbox: reject the entry `id`; without a reason the entry says which field is missing. Returns that text. */
+export async function rejectEntry(page, id, reason) {
+  await openGroupOf(page, id);
+  const entry = `[data-test="inbox-entry"][data-id="${id}"]`;
+  await page.click(`${entry} [data-test="reject-entry"]`);
+  await page.click(`${entry} [data-test="confirm-reject"]`);
+  const refusal = await page.locator(`${entry} [data-test="problem"] [data-field="reason"]`).innerText();
+  check(await page.locator(entry).count() === 1, 'nothing was rejected without a reason');
+  await page.fill(`${entry} [data-test="reject-reason"]`, reason);
+  await page.click(`${entry} [data-test="confirm-reject"]`);
+  await page.waitForSelector(entry, { state: 'detached' });
+  return refusal;
+}
+
+/** In the rater's inbox: accept the group of `nip` at once (with its flagged entries when `includeFlagged`). */
+export async function acceptGroup(page, nip, includeFlagged = false) {
+  const group = page.locator(`[data-test="inbox-group"][data-nip="${nip}"]`);
+  if (!(await group.evaluate((d) => d.open))) await group.locator('summary').click();
+  if (includeFlagged && await group.locator('[data-test="include-flagged"]').count()) await group.locator('[data-test="include-flagged"]').check();
+  await page.locator(`[data-test="inbox-group"][data-nip="${nip}"] [data-test="accept-group"]`).click();
   await page.waitForSelector('[data-test="bulk-outcome"]');
 }
 

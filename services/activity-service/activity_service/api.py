@@ -134,6 +134,7 @@ def _check_body(body: dict, today, cfg) -> dict:
     """The rules that need no database: times, date, quantity, description, links."""
     start, end, minutes = domain.duration(body["start_time"], body["end_time"])
     domain.check_date(body["date"], today, cfg.edit_window_close_day)
+    domain.check_working_day(body["date"], cfg.calendar, cfg.non_working_days)
     domain.check_quantity(body["quantity"])
     if not body["description"].strip():
         raise DomainError("description", "must not be blank")

@@ -9,8 +9,10 @@ These add the rules only this service has:
 | ACTIVITY_EVIDENCE_DIR | var/evidence | where uploaded evidence files are stored (shared storage when several web pods run) |
 | ACTIVITY_EVIDENCE_MAX_BYTES | 5242880 | largest accepted upload |
 | ACTIVITY_EVIDENCE_TYPES | application/pdf,image/jpeg,image/png | accepted content types (recognised by content; also image/webp) |
+| ACTIVITY_NON_WORKING_DAYS | allow | entries dated on a day off (weekly day off or holiday of the calendar): ``allow`` (taken; the console notes the day off and the rater's inbox flags them) or ``refuse`` (422 naming ``date``) |
 | KINERJA_WORKING_DAYS | mon,tue,wed,thu,fri | working weekdays (also ranges: ``mon-sat``); the same setting notification-service's reminders read |
-| KINERJA_HOLIDAYS | (none) | days off (libur nasional, cuti bersama): comma-separated ``YYYY-MM-DD`` or ``YYYY-MM-DD=Name`` |
+| KINERJA_NATIONAL_HOLIDAYS | ID | Indonesia's national holidays (libur nasional) from the ``holidays`` package; ``none`` leaves them out |
+| KINERJA_HOLIDAYS | (none) | more days off (cuti bersama, regional days): comma-separated ``YYYY-MM-DD`` or ``YYYY-MM-DD=Name`` |
 | KINERJA_HOLIDAYS_FILE | (none) | a file of days off, one ``YYYY-MM-DD Name`` per line, ``#`` comments (adds to KINERJA_HOLIDAYS) |
 
 The working-day calendar uses KINERJA_* names because it is one calendar for the whole
@@ -33,7 +35,7 @@ from kinerja_shared.config import ConfigError, Settings, env_get, env_int
 
 from kinerja_shared.calendar import WorkCalendar, calendar_from_env
 
-from .domain import DEFAULT_EVIDENCE_TYPES, KNOWN_TYPES, MAX_BATCH_ITEMS
+from .domain import DEFAULT_EVIDENCE_TYPES, KNOWN_TYPES, MAX_BATCH_ITEMS, NON_WORKING_DAY_POLICIES
 
 
 
@@ -45,6 +47,7 @@ class ActivityConfig:
     evidence_max_bytes: int = 5 * 1024 * 1024
     evidence_types: tuple[str, ...] = DEFAULT_EVIDENCE_TYPES
     calendar: WorkCalendar = WorkCalendar()
+    non_working_days: str = "allow"
 
     @classmethod
     def from_settings(cls, settings: Settings, env: Mapping[str, str] | None = None) -> "ActivityConfig":
@@ -66,8 +69,12 @@ class ActivityConfig:
         if get("ACTIVITY_BATCH_MAX_ITEMS") is not None:
             raise ConfigError("ACTIVITY_BATCH_MAX_ITEMS is no longer a setting: a batch holds at most "
                               f"{MAX_BATCH_ITEMS} entries, as the OpenAPI document says; remove the variable")
+        non_working_days = (get("ACTIVITY_NON_WORKING_DAYS") or "allow").lower()
+        if non_working_days not in NON_WORKING_DAY_POLICIES:
+            raise ConfigError(f"ACTIVITY_NON_WORKING_DAYS must be one of {', '.join(NON_WORKING_DAY_POLICIES)}; got {non_working_days!r}")
         return cls(
             timezone=ZoneInfo(settings.timezone),
+            non_working_days=non_working_days,
             edit_window_close_day=integer("ACTIVITY_EDIT_WINDOW_CLOSE_DAY", 5, 0, 28),
             evidence_dir=Path(get("ACTIVITY_EVIDENCE_DIR") or "var/evidence"),
             evidence_max_bytes=integer("ACTIVITY_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024, 1, 1024 * 1024 * 1024),

@@ -190,6 +190,21 @@ def check_date(day: date, today: date, close_day: int, field_name: str = "date")
                                       f"logged or changed (the previous month closes on day {close_day})")
 
 
+NON_WORKING_DAY_POLICIES = ("allow", "refuse")
+
+
+def check_working_day(day: date, calendar, policy: str, field_name: str = "date") -> None:
+    """Entries on a day off (a weekly day off or a holiday of the calendar) are refused when the
+    deployment says so (ACTIVITY_NON_WORKING_DAYS=refuse); with ``allow`` they are taken and the
+    console notes the day off."""
+    if policy != "refuse" or calendar.is_working_day(day):
+        return
+    name = calendar.holiday(day)
+    if name:
+        raise DomainError(field_name, f"is a holiday ({name}); entries on days off are not accepted")
+    raise DomainError(field_name, "falls on a weekly day off; entries on days off are not accepted")
+
+
 def check_quantity(quantity: float | None) -> None:
     """A quantity within the per-entry bounds (the schema checks them too; an edit merges a stored value)."""
     if quantity is None or quantity != quantity:  # NaN

@@ -76,6 +76,12 @@ MESSAGES = [
      "di luar masa pencatatan: kegiatan sejak {earliest} boleh dicatat atau diubah (bulan sebelumnya ditutup "
      "pada tanggal {close_day})"),
     ("must_not_be_negative", "must not be negative", "tidak boleh negatif"),
+    ("holiday_refused", "is a holiday ({name}); entries on days off are not accepted",
+     "adalah hari libur ({name}); kegiatan pada hari libur tidak diterima"),
+    ("weekly_day_off_refused", "falls on a weekly day off; entries on days off are not accepted",
+     "jatuh pada hari libur mingguan; kegiatan pada hari libur tidak diterima"),
+    ("calendar_span_too_long", "must be at most {days} days after date_from",
+     "paling lama {days} hari setelah date_from (tanggal awal)"),
     ("must_be_yyyy_mm", "must be YYYY-MM", "harus berformat YYYY-MM"),
     ("indicator_not_in_plan", "{indicator_id} is not an indicator of your approved plan in force on {day}",
      "{indicator_id} bukan indikator rencana (SKP) Anda yang disetujui dan berlaku pada {day}"),

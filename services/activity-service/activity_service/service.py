@@ -3,7 +3,7 @@ from pathlib import Path
 
 from kinerja_shared.service import ServiceSpec
 
-from . import api, config, handlers, messages  # noqa: F401  (messages: the service's texts in Bahasa Indonesia)
+from . import api, calendar_api, config, handlers, messages  # noqa: F401  (calendar_api: its route; messages: the service's texts in Bahasa Indonesia)
 from .models import metadata
 
 SPEC = ServiceSpec(

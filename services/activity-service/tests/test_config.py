@@ -19,7 +19,9 @@ def test_defaults():
     assert cfg.evidence_dir == Path("var/evidence")
     assert cfg.evidence_max_bytes == 5 * 1024 * 1024
     assert cfg.evidence_types == ("application/pdf", "image/jpeg", "image/png")
-    assert cfg.calendar.workdays == frozenset(range(5)) and dict(cfg.calendar.holidays) == {}
+    assert cfg.calendar.workdays == frozenset(range(5))
+    assert cfg.calendar.holiday(date(2026, 8, 17)) == "Hari Kemerdekaan Republik Indonesia"  # national, from the holidays package
+    assert cfg.non_working_days == "allow"
     assert str(cfg.timezone) == "Asia/Jakarta"
 
 
@@ -45,7 +47,9 @@ def test_values_from_the_environment(tmp_path):
     ("KINERJA_WORKING_DAYS", "mon,funday"),
     ("KINERJA_HOLIDAYS", "2026-02-30"),
     ("KINERJA_HOLIDAYS_FILE", "/no/such/file"),
-    ("ACTIVITY_BATCH_MAX_ITEMS", "20"),  # no longer a setting: the documented maxItems is the limit
+    ("ACTIVITY_BATCH_MAX_ITEMS", "20"),
+    ("ACTIVITY_NON_WORKING_DAYS", "sometimes"),
+    ("KINERJA_NATIONAL_HOLIDAYS", "narnia"),  # no longer a setting: the documented maxItems is the limit
 ])
 def test_a_bad_value_is_refused_naming_the_setting(name, value):
     with pytest.raises(ConfigError, match=name):

@@ -16,7 +16,8 @@ def _config(**env):
 def test_defaults():
     config = _config()
     assert config.period_clock_seconds == 300
-    assert config.calendar.workdays == frozenset({0, 1, 2, 3, 4}) and not config.calendar.holidays
+    assert config.calendar.workdays == frozenset({0, 1, 2, 3, 4})
+    assert config.calendar.holiday(date(2026, 8, 17)), "Indonesia's national holidays by default (the holidays package)"
     assert config.distribution_rounding == "literal"
 
 
@@ -30,7 +31,7 @@ def test_distribution_rounding_is_a_policy():
 def test_settings_are_read_and_bad_ones_named(tmp_path):
     days_off = tmp_path / "libur.txt"
     days_off.write_text("# 2026\n2026-12-25 Natal\n2026-12-24=Cuti bersama\n")
-    config = _config(EVALUATION_PERIOD_CLOCK_SECONDS="60", KINERJA_WORKING_DAYS="mon-sat",
+    config = _config(EVALUATION_PERIOD_CLOCK_SECONDS="60", KINERJA_WORKING_DAYS="mon-sat", KINERJA_NATIONAL_HOLIDAYS="none",
                      KINERJA_HOLIDAYS="2026-08-17=HUT RI", KINERJA_HOLIDAYS_FILE=str(days_off))
     assert config.period_clock_seconds == 60 and 5 in config.calendar.workdays
     assert set(config.calendar.holidays) == {date(2026, 8, 17), date(2026, 12, 25), date(2026, 12, 24)}

@@ -1,5 +1,5 @@
 """Templates render for every category in both languages; settings are validated with the setting's name."""
-from datetime import time, timezone
+from datetime import date, time, timezone
 
 import pytest
 
@@ -69,11 +69,14 @@ def test_defaults_are_sensible():
 def test_the_calendar_reads_like_activity_services(tmp_path):
     holidays = tmp_path / "libur.txt"
     holidays.write_text("# libur nasional 2026\n2026-03-19 Nyepi\n\n2026-03-20 Idul Fitri\n")
-    cfg = NotifySettings.from_settings(_settings(KINERJA_WORKING_DAYS="mon-sat",
+    cfg = NotifySettings.from_settings(_settings(KINERJA_WORKING_DAYS="mon-sat", KINERJA_NATIONAL_HOLIDAYS="none",
                                                  KINERJA_HOLIDAYS="2026-01-01=Tahun Baru,2026-08-17",
                                                  KINERJA_HOLIDAYS_FILE=str(holidays)), environ={})
     assert cfg.working_days == frozenset(range(6))
     assert {d.isoformat() for d in cfg.holidays} == {"2026-01-01", "2026-08-17", "2026-03-19", "2026-03-20"}
+    # By default Indonesia's national holidays come first, from the holidays package (kinerja_shared.calendar).
+    national = NotifySettings.from_settings(_settings(), environ={})
+    assert date(2026, 12, 25) in national.holidays and date(2026, 8, 17) in national.holidays
     with pytest.raises(ConfigError, match="KINERJA_WORKING_DAYS"):
         NotifySettings.from_settings(_settings(KINERJA_WORKING_DAYS="fri-mon"), environ={})
     with pytest.raises(ConfigError, match="KINERJA_HOLIDAYS_FILE"):

@@ -1,6 +1,7 @@
 // "Catat Kegiatan": log today's activities in a few taps, online or offline.
 import { enqueue, entries, newId, discard, sync } from '../../offline.js';
 import { loadIndicators, indicatorName } from './indicators.js';
+import { loadCalendar, dayOffNote } from './workdays.js';
 
 const SYNC_STATE = { queued: 'queued', sent: 'sent', refused: 'refused' };
 
@@ -26,6 +27,18 @@ export default async function render(root, { api, h, ui, user }) {
   const camera = h('input', { type: 'file', accept: 'image/*', capture: 'environment' });
   const file = h('input', { type: 'file', accept: 'image/*,application/pdf' });
   const save = h('button', { class: 'btn btn-primary', type: 'submit', 'data-test': 'log-submit' }, 'Simpan Kegiatan');
+
+  // A day off (weekend or holiday of the deployment's calendar) is said where the date is chosen.
+  let calendar = null;
+  const dayNote = h('p', { class: 'day-note', 'data-test': 'day-note', role: 'status', hidden: true });
+  const showDayNote = () => {
+    const note = dayOffNote(calendar, date.value);
+    dayNote.hidden = !note;
+    dayNote.textContent = note ? note.text : '';
+    dayNote.classList.toggle('refused', Boolean(note && note.refused));
+  };
+  date.addEventListener('change', showDayNote);
+  date.addEventListener('input', showDayNote);
 
   indicator.addEventListener('change', () => {
     const chosen = indicators.find((i) => i.indicator_id === indicator.value);
@@ -67,6 +80,7 @@ export default async function render(root, { api, h, ui, user }) {
   } },
   ui.field('log-indicator', 'Indikator SKP', indicator, 'Kegiatan dihitung ke indikator ini dalam penilaian.'),
   h('div', { class: 'row' }, ui.field('log-date', 'Tanggal', date), ui.field('log-start', 'Mulai', start), ui.field('log-end', 'Selesai', end)),
+  dayNote,
   ui.field('log-description', 'Uraian kegiatan', description),
   h('div', { class: 'row' }, ui.field('log-quantity', 'Jumlah hasil', quantity), ui.field('log-unit', 'Satuan', unit)),
   h('div', { class: 'row' }, ui.field('log-camera', 'Foto bukti (kamera)', camera), ui.field('log-file', 'Atau pilih berkas (foto/PDF)', file)),
@@ -98,6 +112,7 @@ export default async function render(root, { api, h, ui, user }) {
   const onNet = () => { showOnline(); if (navigator.onLine) sync(); };
   ui.listenWhileShown({ 'kinerja:outbox': onOutbox, online: onNet, offline: onNet });
 
+  loadCalendar(api).then((loaded) => { calendar = loaded; showDayNote(); });
   try {
     const loaded = await loadIndicators(api, user);
     indicators = loaded.items;

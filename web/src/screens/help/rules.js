@@ -105,7 +105,7 @@ export function matrixTable({ selected = null, onPick = null, caption = 'Matriks
     return h('td', { class: ['matrix-cell', `tone-${PREDICATE_TONE[code]}`, on ? 'on' : ''], 'data-predicate': code,
       'data-cell': `${r}-${b}` }, content);
   };
-  return h('div', SCROLL_REGION, h('table', { class: 'matrix', 'data-test': 'matrix' },
+  return h('div', SCROLL_REGION, h('table', { class: 'matrix', 'data-test': 'matrix', 'data-stack': 'off' },
     h('caption', {}, caption),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Hasil kerja \\ Perilaku kerja'),
       BEHAVIOUR_COLUMNS.map((b) => h('th', { scope: 'col' }, ratingLabel(b))))),

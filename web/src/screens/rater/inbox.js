@@ -1,6 +1,7 @@
-// "Kotak Masuk Penilai": the plans (SKP) submitted to me and my staff's activity entries waiting
-// for verification, each with a checkbox for the bulk actions.
+// "Kotak Masuk Penilai": the plans (SKP) submitted to me (with a checkbox each for the bulk approval)
+// and my staff's activity entries waiting for verification, grouped by employee (inbox_entries.js).
 import { useStyles, allPages, subordinates, personName, bulkOutcome } from '../help/common.js';
+import { renderEntries } from './inbox_entries.js';
 import { etagOf } from '../../api.js';
 
 export default async function render(root, ctx) {
@@ -9,7 +10,7 @@ export default async function render(root, ctx) {
   const plansBox = h('section', { 'aria-labelledby': 'inbox-plans' });
   const entriesBox = h('section', { 'aria-labelledby': 'inbox-entries' });
   root.append(
-    ui.guide('Di sini semua yang menunggu keputusan Anda sebagai pejabat penilai. Centang beberapa sekaligus lalu pilih tindakan. '
+    ui.guide('Di sini semua yang menunggu keputusan Anda sebagai pejabat penilai. '
       + 'Kegiatan yang Anda terima dihitung sebagai realisasi SKP pegawai; kegiatan yang ditolak wajib diberi alasan agar pegawai dapat memperbaikinya.'),
     plansBox, entriesBox);
   let people = new Map();
@@ -105,69 +106,4 @@ function returnForm(ctx, plan, reload) {
         e.currentTarget.disabled = false;
       }
     } }, 'Kembalikan'), out);
-}
-
-async function renderEntries(box, ctx, people) {
-  const { api, h, ui, user } = ctx;
-  box.replaceChildren(h('h2', { id: 'inbox-entries' }, 'Kegiatan menunggu verifikasi'), ui.loading());
-  let entries;
-  try {
-    entries = (await allPages(api, '/api/v1/activities', { status: 'pending' }))
-      .filter((a) => a.nip !== user.nip && (a.rater_nip === user.nip || people.has(a.nip)));
-  } catch (err) {
-    box.append(ui.problemBox(err));
-    return;
-  }
-  const heading = h('h2', { id: 'inbox-entries' }, `Kegiatan menunggu verifikasi (${entries.length})`);
-  const outcome = h('div', { 'aria-live': 'polite' });
-  if (!entries.length) {
-    box.replaceChildren(heading, ui.empty('Tidak ada kegiatan yang menunggu verifikasi.'), outcome);
-    return;
-  }
-  entries.sort((a, b) => (a.nip === b.nip ? a.date.localeCompare(b.date) : a.nip.localeCompare(b.nip)));
-  const list = h('ul', { class: 'list', 'data-test': 'inbox-entries' }, entries.map((a) => {
-    const id = `entry-${a.id}`;
-    return h('li', { 'data-test': 'inbox-entry', 'data-id': a.id, 'data-nip': a.nip },
-      h('div', { class: 'check-row' }, h('input', { type: 'checkbox', id, 'data-id': a.id, 'data-version': a.version }),
-        h('label', { for: id }, h('strong', {}, personName(people, a.nip)),
-          h('div', {}, `${ui.formatDate(a.date)} ${a.start_time}–${a.end_time} · ${a.description}`),
-          h('div', { class: 'muted' }, `${a.quantity ?? '—'} ${a.quantity_unit || ''} · ${a.minutes} menit`))),
-      (a.evidence || []).length ? h('div', {}, 'Bukti dukung: ', a.evidence.map((ev, i) => [i ? ', ' : '',
-        ev.url ? h('a', { href: ev.url, target: '_blank', rel: 'noopener' }, `tautan ${i + 1}`)
-          : h('span', {}, `berkas ${ev.name || i + 1}`)]))
-        : h('div', { class: 'muted' }, 'Tanpa bukti dukung'));
-  }));
-  const reason = h('input', { type: 'text', 'data-test': 'reject-reason', placeholder: 'mis. bukti dukung tidak sesuai' });
-  const act = (decision) => async (e) => {
-    const ids = selection(list);
-    if (!ids.length) {
-      outcome.replaceChildren(ui.problemBox({ status: 422, problem: { detail: 'Pilih dulu kegiatan yang akan diverifikasi.' } }));
-      return;
-    }
-    if (decision === 'rejected' && !reason.value.trim()) {
-      outcome.replaceChildren(ui.problemBox({ status: 422, problem: { errors: [{ field: 'reason', message: 'wajib diisi saat menolak kegiatan' }] } }));
-      reason.focus();
-      return;
-    }
-    e.currentTarget.disabled = true;
-    try {
-      const versions = Object.fromEntries([...list.querySelectorAll('input[data-id]')].map((c) => [c.dataset.id, Number(c.dataset.version)]));
-      const answer = await api.post('/api/v1/activities/verify', { items: ids.map((id) => ({ id, decision, version: versions[id] || null,
-        reason: decision === 'rejected' ? reason.value.trim() : null })) });
-      ui.toast(`${answer.verified} kegiatan ${decision === 'accepted' ? 'diterima' : 'ditolak'}.`);
-      await renderEntries(box, ctx, people);
-      box.append(bulkOutcome(h, ui, answer, answer.verified, decision === 'accepted' ? 'kegiatan diterima' : 'kegiatan ditolak'));
-    } catch (err) {
-      outcome.replaceChildren(ui.problemBox(err));
-      e.currentTarget.disabled = false;
-    }
-  };
-  box.replaceChildren(heading,
-    ui.guide('Periksa uraian dan bukti dukungnya. Terima bila sesuai; tolak dengan alasan bila tidak. Keputusan tidak dapat diubah.'),
-    selectAll(h, list, 'entries-all'), list,
-    h('div', { class: 'bulkbar' },
-      h('button', { class: 'btn btn-primary', type: 'button', 'data-test': 'accept-entries', onClick: act('accepted') }, 'Terima yang dipilih'),
-      ui.field('reject-reason', 'Alasan penolakan', reason),
-      h('button', { class: 'btn btn-danger', type: 'button', 'data-test': 'reject-entries', onClick: act('rejected') }, 'Tolak yang dipilih')),
-    outcome);
 }
