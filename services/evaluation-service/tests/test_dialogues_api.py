@@ -216,3 +216,13 @@ def test_confirmed_follow_ups_show_on_the_next_periods_form_and_in_the_heads_cou
                                   "share": round(100 / people, 1)}
     board = evaluation.get("/api/v1/unit-performance/opd/dashboard", HEAD, query_string={"period_id": current.id}).json
     assert (board["dialogues"]["held"], board["dialogues"]["awaiting_confirmation"]) == (0, 1)
+
+
+def test_a_retried_record_with_the_same_idempotency_key_records_once(evaluation):
+    plan_id = _plan(evaluation)
+    key = {"Idempotency-Key": "dialog-retry-1"}
+    first = evaluation.post(DIALOGUES, EMPLOYEE, json=_body(plan_id), headers=key)
+    again = evaluation.post(DIALOGUES, EMPLOYEE, json=_body(plan_id), headers=key)
+    assert (first.status_code, again.status_code) == (201, 201) and first.json["id"] == again.json["id"]
+    assert len(evaluation.get(DIALOGUES, EMPLOYEE).json["items"]) == 1
+    assert len(evaluation.outbox("PerformanceDialogueRecorded")) == 1
