@@ -11,7 +11,12 @@ const TOPICS = `Target layanan triwulan dan dukungan pelatihan (${STAMP})`;
 
 async function dialogueItem(page) {
   const item = page.locator('[data-test="dialogue"]', { hasText: TOPICS });
-  await item.waitFor();
+  try {
+    await item.waitFor();
+  } catch (err) {
+    const problems = await page.locator('[data-test="problem"]').allInnerTexts();
+    throw new Error(`the dialogue is not listed (${problems.join(' | ') || 'no problem shown'}): ${err.message}`);
+  }
   return item;
 }
 

@@ -67,6 +67,7 @@ export default async function render(root, ctx) {
       out.replaceChildren();
       await loadList();
     } catch (err) {
+      if (err.status !== 0) key = newKey(); // a refused record was answered: the corrected one is a new request
       out.replaceChildren(ui.problemBox(err));
     } finally {
       save.disabled = false;
