@@ -35,6 +35,7 @@ def setup(m: Matrix) -> None:
     m.period = base["period"]["id"]
     feedback = m.as_("rater", "POST", "/api/v1/feedback", 201, json={"nip": E, "text": "Laporan sudah rapi."})["id"]
     m.params.update(evaluation_id=base["id"], period_id=m.period, unit_id=seeds.UNIT, nip=E, year=year, feedback=feedback)
+    m.params["dialogue_id"] = recorded(m)
 
 
 def directory_relations() -> list[dict]:
@@ -103,3 +104,34 @@ case(CASES, "GET /api/v1/periods")(lambda m, rel: Call("GET", f"/api/v1/periods?
 on_fresh(CASES, "PUT /api/v1/periods/schemes/{year}", lambda m: {"scheme": ("monthly", "quarterly")[m.n() % 2]},
          year=lambda m: m.year + 40)
 on_fresh(CASES, "POST /api/v1/periods/{period_id}/open", {"unit_id": seeds.UNIT}, period_id=lambda m: f"{m.year + 41}-Q1")
+
+
+# -- the performance dialogue (dialog kinerja): each write on a plan of self's of its own (one dialogue per plan,
+# stage and period)
+
+def dialogue_body(m: Matrix) -> dict:
+    """A fresh approved plan of self's and a planning dialogue on it, held today."""
+    plan_id = f"plan-dialogue-{m.n()}"
+    m.h.handle(seeds.plan_approved(E, plan_id, superior=None, start=date(m.year, 1, 1), end=date(m.year, 12, 31)))
+    return {"plan_id": plan_id, "stage": "planning", "held_on": seeds.today().isoformat(),
+            "topics": "Target triwulan dan dukungan sumber daya", "follow_ups": "Pelatihan penyusunan laporan"}
+
+
+def recorded(m: Matrix) -> str:
+    """A fresh dialogue recorded by self: confirmed by self, waiting for the rater."""
+    return m.as_("self", "POST", "/api/v1/dialogues", 201, json=dialogue_body(m))["id"]
+
+
+def confirmed(m: Matrix) -> str:
+    dialogue = recorded(m)
+    m.as_("rater", "POST", f"/api/v1/dialogues/{dialogue}/confirm")
+    return dialogue
+
+
+on_fresh(CASES, "POST /api/v1/dialogues", dialogue_body)
+listing(CASES, "GET /api/v1/dialogues", "?nip={nip}", row="dialogue_id")
+on_fresh(CASES, "PATCH /api/v1/dialogues/{dialogue_id}", lambda m: {"topics": f"Target diperbarui ({m.n()})"},
+         dialogue_id=recorded)
+on_fresh(CASES, "POST /api/v1/dialogues/{dialogue_id}/confirm", dialogue_id=recorded)
+on_fresh(CASES, "POST /api/v1/dialogues/{dialogue_id}/corrections",
+         lambda m: {"reason": "Tindak lanjut terlewat", "follow_ups": f"Bimbingan teknis ({m.n()})"}, dialogue_id=confirmed)

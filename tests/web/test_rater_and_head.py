@@ -118,3 +118,24 @@ def test_a_refusal_shows_its_field_in_indonesian_and_the_correlation_id_to_quote
     assert "Unit kerja" in seen["field"] and "Panjangnya harus antara 1 dan 64" in seen["field"], seen["field"]
     assert seen["faviconStatus"] == 200 and seen["faviconType"].startswith("image/")
     assert seen["icons"] and all(status == 200 for _, status in seen["icons"]), seen["icons"]
+
+
+def test_the_employee_records_a_dialogue_and_the_rater_confirms_it(web_system):
+    """The performance dialogue (dialog kinerja): recorded by the employee from the plan, confirmed by the rater from
+    the evaluation form, shown confirmed to both; the rater heard that it awaited their confirmation."""
+    seen = web_system.run_script("dialogue_recorded_confirmed.mjs")
+    users = web_system.users
+    dialogue = web_system.api("GET", f"/api/v1/dialogues/{seen['dialogueId']}", "unit_head").json()
+    assert (dialogue["status"], dialogue["stage"], dialogue["topics"]) == ("confirmed", "planning", seen["topics"])
+    assert (dialogue["nip"], dialogue["rater_nip"], dialogue["recorded_by"]) == (
+        users["employee"]["nip"], users["rater"]["nip"], users["employee"]["nip"])
+    assert dialogue["follow_ups"] == "Ikut pelatihan pelayanan prima bulan depan"
+    assert dialogue["confirmed_by_employee_at"] and dialogue["confirmed_by_rater_at"]
+
+    def told():
+        items = web_system.api("GET", "/api/v1/notifications", "rater",
+                               params={"category": "dialogue_awaiting_confirmation"}).json()["items"]
+        return [i for i in items if seen["dialogueId"] in (i.get("link") or "")]
+
+    [item] = wait_for(told, 60, message="the rater's notification")
+    assert item["title"] == "Dialog kinerja menunggu konfirmasi Anda"

@@ -11,6 +11,8 @@ const FIELD_NAMES = {
   'Idempotency-Key': 'Kunci pengiriman', 'If-Match': 'Versi data',
   kind: 'Jenis', valid_from: 'Berlaku mulai', valid_to: 'Berlaku sampai', decree_number: 'Nomor surat perintah',
   functional_level: 'Jenjang jabatan fungsional',
+  held_on: 'Tanggal dialog', topics: 'Topik dialog', follow_ups: 'Tindak lanjut', participants: 'Peserta', stage: 'Tahap',
+  plan_id: 'Rencana (SKP)', evaluation_id: 'Periode penilaian',
 };
 
 // A table that may scroll sideways on a phone: focusable, so keyboard users can scroll it too (WCAG 2.1.1).

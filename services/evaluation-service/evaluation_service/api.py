@@ -31,7 +31,7 @@ from kinerja_shared.web.pagination import decode_cursor, encode_cursor
 from kinerja_shared.web.problems import Conflict, Forbidden, NotFound, field_error
 from kinerja_shared.web.docs import errors as _errors
 
-from . import domain, events, handlers
+from . import dialogue_store, domain, events, handlers
 from .config import current_config
 from .models import (acting_heads, activities, calibrations, credit_assessments, employees, evaluation_revisions,
                      evaluations, feedback, period_schemes, plans, unit_predicates, units)
@@ -349,6 +349,7 @@ def _detail(conn, row) -> dict:
         "feedback": continuous,
         "periodic": periodic,
         "revisions": revisions,
+        "dialogue_follow_ups": dialogue_store.follow_ups_for(conn, row),
     }
 
 
@@ -996,6 +997,7 @@ def unit_dashboard(args, unit_id):
         distribution.pop("_predicates")
         # realisation per result
         sums = _activity_sums(conn, [p.id for p in plan_rows], period) if plan_rows else []
+        dialogues_held = dialogue_store.held(conn, scope, period.id, people)
     by_plan: dict[str, list] = {}
     for s in sums:
         by_plan.setdefault(s.plan_id, []).append(s)
@@ -1025,6 +1027,7 @@ def unit_dashboard(args, unit_id):
         "evaluations": {"open": by_status.get("open", 0), "submitted": by_status.get("submitted", 0),
                         "closed": by_status.get("closed", 0), "total": sum(by_status.values())},
         "predicates": distribution,
+        "dialogues": dialogues_held,
         "realisation": {
             "results": sum(bands.values()), "by_assessment": bands,
             "average_percent_of_target": round(sum(percents) / len(percents), 1) if percents else None,

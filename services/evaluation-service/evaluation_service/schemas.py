@@ -164,6 +164,9 @@ class EvaluationDetail(EvaluationOut):
     feedback = ma.fields.List(ma.fields.Nested(FeedbackOut), metadata={"description": "Continuous feedback shown on this form"})
     periodic = ma.fields.List(ma.fields.Nested(EvaluationOut), metadata={"description": "Annual only: the year's periodic evaluations"})
     revisions = ma.fields.Integer(metadata={"description": "Earlier revisions kept (GET .../revisions)"})
+    dialogue_follow_ups = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "The follow-ups agreed in the previous period's confirmed performance dialogues (dialog kinerja): "
+                       "dialogue_id, period_id, stage, held_on, topics, follow_ups, revision"})
 
 
 class ResultFormIn(ma.Schema):
@@ -422,6 +425,9 @@ class DashboardOut(ma.Schema):
     evaluations = ma.fields.Dict(metadata={"description": "open, submitted, closed, total"})
     predicates = ma.fields.Nested(DistributionOut)
     realisation = ma.fields.Dict(metadata={"description": "Aggregates and the results furthest behind"})
+    dialogues = ma.fields.Dict(metadata={"description": "Dialogues held (dialog kinerja): employees, held (employees with "
+                                                        "a dialogue confirmed by both in the period), share (%), "
+                                                        "awaiting_confirmation"})
 
 
 # -- periods --------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ EVALUATION_OPENED = "evaluation_opened"
 EVALUATION_CLOSED = "evaluation_closed"
 FEEDBACK_GIVEN = "feedback_given"
 CALIBRATION_FINALISED = "calibration_finalised"
+DIALOGUE_AWAITING = "dialogue_awaiting_confirmation"
 REMINDER_ACTIVITY_MISSING = "reminder_activity_missing"
 REMINDER_PLAN_DEADLINE = "reminder_plan_deadline"
 REMINDER_PLAN_APPROVAL = "reminder_plan_approval"
@@ -40,7 +41,7 @@ REMINDERS = (REMINDER_ACTIVITY_MISSING, REMINDER_PLAN_DEADLINE, REMINDER_PLAN_AP
 
 CATEGORIES = (
     PLAN_SUBMITTED, PLAN_APPROVED, PLAN_RETURNED, ACTIVITY_DIGEST, ACTIVITY_REJECTED, ACTIVITY_CORRECTED,
-    EVALUATION_OPENED, EVALUATION_CLOSED, FEEDBACK_GIVEN, CALIBRATION_FINALISED, *REMINDERS,
+    EVALUATION_OPENED, EVALUATION_CLOSED, FEEDBACK_GIVEN, CALIBRATION_FINALISED, *REMINDERS, DIALOGUE_AWAITING,
 )
 
 CATEGORY_DESCRIPTIONS = {
@@ -55,6 +56,8 @@ CATEGORY_DESCRIPTIONS = {
     EVALUATION_CLOSED: "Your evaluation closed, with the predicate (to the employee).",
     FEEDBACK_GIVEN: "Your rater gave you feedback (to the employee).",
     CALIBRATION_FINALISED: "Your unit's predicates for a period were finalised (to the whole unit).",
+    DIALOGUE_AWAITING: "A performance dialogue (dialog kinerja) was recorded or changed and awaits your confirmation "
+                       "(to the other party: the employee or the rater).",
     REMINDER_ACTIVITY_MISSING: "Reminder: no activity logged today (working days, late afternoon).",
     REMINDER_PLAN_DEADLINE: "Reminder: your plan is not approved yet and the deadline is near.",
     REMINDER_PLAN_APPROVAL: "Reminder: subordinates' plans wait for your approval and the deadline is near.",

@@ -20,6 +20,7 @@ Who hears what (texts in templates/id/*.txt):
 | EvaluationOpened | the rater: ONE item per period, counting evaluations | evaluation_opened |
 | EvaluationClosed | the employee, with the predicate | evaluation_closed |
 | FeedbackGiven | the employee | feedback_given |
+| PerformanceDialogueRecorded | the party whose confirmation it awaits (the employee or the rater) | dialogue_awaiting_confirmation |
 | CalibrationFinalised | every contact of the unit and its sub-units, every NIP rated, and the unit's acting head on the day it was finalised | calibration_finalised |
 
 Every event of the consumed topics, handled here or not, is also offered to the webhook
@@ -36,7 +37,7 @@ from kinerja_shared.consumer import current_scope
 from kinerja_shared.db import dialect_insert, upsert, utcnow
 from kinerja_shared.events.catalog import CATALOG
 
-from . import config, domain, inbox, webhooks
+from . import config, dialogues, domain, inbox, webhooks
 from .models import acting_heads, activity_states, contacts, evaluation_states, plan_states
 
 CONSUMES = ["kinerja.plan.events", "kinerja.activity.events", "kinerja.evaluation.events"]
@@ -347,6 +348,7 @@ RULES = {
     "EvaluationClosed": on_evaluation_closed,
     "FeedbackGiven": on_feedback_given,
     "CalibrationFinalised": on_calibration_finalised,
+    "PerformanceDialogueRecorded": dialogues.on_performance_dialogue_recorded,
 }
 
 # Event types a webhook subscription may ask for: everything on the topics this service reads.

@@ -26,6 +26,9 @@ PARAMS = {
     "reminder_plan_deadline": {"year": 2026, "deadline": "2026-01-31", "status": "submitted"},
     "reminder_plan_approval": {"year": 2026, "deadline": "2026-01-31", "count": 2},
     "reminder_evaluation_pending": {"count": 2, "period_ids": ["2026-Q1"], "period_end": "2026-03-31"},
+    "dialogue_awaiting_confirmation": {"actor_name": "Siti", "stage": "evaluation", "held_on": "2026-03-28",
+                                       "period_id": "2026-Q1", "topics": "Target", "follow_ups": "Pelatihan",
+                                       "action": "recorded", "dialogue_id": "d"},
 }
 
 

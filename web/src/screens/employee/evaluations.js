@@ -1,5 +1,6 @@
 // "Penilaian & Predikat": each period's evaluation, its two ratings and the predicate the matrix gives.
 import { SCROLL_REGION } from '../../ui.js';
+import { dialogueLink, followUpsBox } from '../dialogue_parts.js';
 const KIND = { monthly: 'Bulanan', quarterly: 'Triwulan', annual: 'Tahunan' };
 
 export default async function render(root, { api, h, ui, user }) {
@@ -38,7 +39,7 @@ export default async function render(root, { api, h, ui, user }) {
         } catch (err) {
           detail.replaceChildren(ui.problemBox(err));
         }
-      } }, 'Lihat rincian')), detail);
+      } }, 'Lihat rincian'), dialogueLink(h, { plan: e.plan_id, evaluation: e.id })), detail);
   })));
 }
 
@@ -53,6 +54,7 @@ function renderDetail(h, ui, d) {
   }
   const suggestion = d.suggestion || {};
   return h('div', { class: 'card' },
+    followUpsBox(h, ui, d.dialogue_follow_ups),
     h('div', SCROLL_REGION, h('table', {}, h('thead', {}, h('tr', {}, ['Hasil kerja', 'Indikator', 'Target', 'Realisasi', '% target'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, rows))),
     d.pending ? h('p', { class: 'muted' }, `Kegiatan periode ini: ${d.pending.activities_accepted} diterima, ${d.pending.activities_pending} menunggu, ${d.pending.activities_rejected} ditolak.`) : null,

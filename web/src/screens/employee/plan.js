@@ -1,5 +1,6 @@
 // "Rencana Kinerja (SKP)": draft the year's plan (from a template or from scratch), link each main
 // result to the rater's result it supports (the cascade), save the draft and submit it to the rater.
+import { dialogueLink } from '../dialogue_parts.js';
 const ASPECTS = { quantity: 'Kuantitas', quality: 'Kualitas', time: 'Waktu', cost: 'Biaya' };
 const VALUES = { service: 'Berorientasi Pelayanan', accountable: 'Akuntabel', competent: 'Kompeten', harmonious: 'Harmonis',
   loyal: 'Loyal', adaptive: 'Adaptif', collaborative: 'Kolaboratif' };
@@ -65,7 +66,8 @@ export default async function render(root, { api, h, ui, user }) {
 
   if (plan && plan.status !== 'draft') {
     root.append(ui.guide(plan.status === 'submitted' ? 'SKP Anda sedang ditinjau atasan. Anda akan mendapat notifikasi saat disetujui atau dikembalikan.'
-      : 'SKP Anda sudah disetujui. Catat kegiatan harian terhadap indikatornya.'), readOnly(h, ui, plan, raterResults));
+      : 'SKP Anda sudah disetujui. Catat kegiatan harian terhadap indikatornya.'), readOnly(h, ui, plan, raterResults),
+    plan.status === 'approved' ? h('div', { class: 'actions' }, dialogueLink(h, { plan: plan.id })) : '');
     return;
   }
 

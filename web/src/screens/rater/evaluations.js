@@ -4,6 +4,7 @@
 import { useStyles, allPages, subordinates, personName, hashParams } from '../help/common.js';
 import { RESULT_ROWS, matrixTable, predicateFor, suggestionReasons } from '../help/rules.js';
 import { SCROLL_REGION } from '../../ui.js';
+import { dialogueLink, followUpsBox } from '../dialogue_parts.js';
 
 const KIND = { monthly: 'Bulanan', quarterly: 'Triwulan', annual: 'Tahunan' };
 const BEHAVIOUR_NAMES = {
@@ -86,7 +87,9 @@ async function renderForm(root, ctx, id, people) {
   root.append(h('section', { class: 'card', 'data-test': 'evaluation-form', 'data-status': d.status },
     h('h2', {}, `${name} · ${KIND[d.period.kind] || d.period.kind} ${d.period.id}`),
     h('p', {}, `${(d.employee && d.employee.position) || ''} · NIP ${d.nip} · `, ui.statusBadge(d.status, 'evaluation-status'),
-      d.revision > 1 ? ` · revisi ${d.revision}` : '')));
+      d.revision > 1 ? ` · revisi ${d.revision}` : ''),
+    h('div', { class: 'actions' }, dialogueLink(h, { plan: d.plan_id, evaluation: d.id }))),
+    followUpsBox(h, ui, d.dialogue_follow_ups) || '');
 
   if (d.pending && d.pending.activities_pending) {
     root.append(h('p', { class: 'verdict bad', 'data-test': 'pending-warning' },
