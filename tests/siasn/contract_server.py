@@ -97,8 +97,10 @@ def check(fields: dict, body: dict) -> list[str]:
 
 
 class ContractServer:
-    def __init__(self, port: int = 0, token_lifetime: int = 3600):
+    def __init__(self, port: int = 0, token_lifetime: int = 3600, consumer_secret: str = CONSUMER_SECRET,
+                 sso_password: str = SSO_PASSWORD):
         self.token_lifetime = token_lifetime
+        self.consumer_secret, self.sso_password = consumer_secret, sso_password
         self.lock = threading.Lock()
         self.records: dict[str, dict[str, dict]] = {kind: {} for kind in KINDS}
         self.documents: list[dict] = []
@@ -152,9 +154,9 @@ class ContractServer:
     def env(self) -> dict:
         """The settings that point the channel at this server."""
         return {"SIASN_BASE_URL": self.base_url, "SIASN_TOKEN_URL": self.url + "/oauth2/token",
-                "SIASN_CONSUMER_KEY": CONSUMER_KEY, "SIASN_CONSUMER_SECRET": CONSUMER_SECRET,
+                "SIASN_CONSUMER_KEY": CONSUMER_KEY, "SIASN_CONSUMER_SECRET": self.consumer_secret,
                 "SIASN_SSO_TOKEN_URL": self.url + "/sso/token", "SIASN_SSO_CLIENT_ID": SSO_CLIENT,
-                "SIASN_SSO_USERNAME": SSO_USER, "SIASN_SSO_PASSWORD": SSO_PASSWORD}
+                "SIASN_SSO_USERNAME": SSO_USER, "SIASN_SSO_PASSWORD": self.sso_password}
 
     def fail(self, path: str, status: int, message: str = "Internal Server Error", times: int = 1) -> None:
         with self.lock:
@@ -198,13 +200,13 @@ class ContractServer:
     def _token(self, handler, which: str, form: dict) -> None:
         if which == "gateway":
             auth = handler.headers.get("Authorization", "")
-            expected = "Basic " + base64.b64encode(f"{CONSUMER_KEY}:{CONSUMER_SECRET}".encode()).decode()
+            expected = "Basic " + base64.b64encode(f"{CONSUMER_KEY}:{self.consumer_secret}".encode()).decode()
             if auth != expected or form.get("grant_type") != "client_credentials":
                 return handler._answer(401, {"error": "invalid_client"})
             store = self.gateway_tokens
         else:
             if (form.get("grant_type"), form.get("client_id"), form.get("username"), form.get("password")) != \
-                    ("password", SSO_CLIENT, SSO_USER, SSO_PASSWORD):
+                    ("password", SSO_CLIENT, SSO_USER, self.sso_password):
                 return handler._answer(401, {"error": "invalid_grant"})
             store = self.sso_tokens
         token = secrets.token_urlsafe(24)
