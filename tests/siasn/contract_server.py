@@ -11,9 +11,9 @@ It can be told to fail: ``fail(path, status, message, times)`` (5xx or 4xx with 
 ``stall(path, seconds, times)`` (answers late: a timeout), ``hold(path)`` (stores the record, then
 waits until ``release()`` before answering: a worker killed mid-call).
 
-Run alone for ``make run SIASN=contract``::
+Run alone (``make run SIASN=contract`` starts it on port 8090 and points the channel at it)::
 
-    python -m tests.siasn.contract_server --port 8090
+    python tests/siasn/contract_server.py --port 8090
 """
 from __future__ import annotations
 
@@ -69,6 +69,14 @@ CREDIT = {  # the credit-point web service's body as SIASN's public client libra
 }
 KINDS = {"skp22": (SKP22, "pnsDinilaiOrang"), "kinerjaperiodik": (PERIODIC, "pnsDinilaiId"),
          "angkakredit": (CREDIT, "pnsId")}
+
+
+def channel_env(url: str, consumer_secret: str = CONSUMER_SECRET, sso_password: str = SSO_PASSWORD) -> dict:
+    """The settings that point notification-service's SIASN channel at a contract server on ``url``."""
+    return {"SIASN_BASE_URL": url + BASE, "SIASN_TOKEN_URL": url + "/oauth2/token",
+            "SIASN_CONSUMER_KEY": CONSUMER_KEY, "SIASN_CONSUMER_SECRET": consumer_secret,
+            "SIASN_SSO_TOKEN_URL": url + "/sso/token", "SIASN_SSO_CLIENT_ID": SSO_CLIENT,
+            "SIASN_SSO_USERNAME": SSO_USER, "SIASN_SSO_PASSWORD": sso_password}
 
 
 def check(fields: dict, body: dict) -> list[str]:
@@ -153,10 +161,7 @@ class ContractServer:
 
     def env(self) -> dict:
         """The settings that point the channel at this server."""
-        return {"SIASN_BASE_URL": self.base_url, "SIASN_TOKEN_URL": self.url + "/oauth2/token",
-                "SIASN_CONSUMER_KEY": CONSUMER_KEY, "SIASN_CONSUMER_SECRET": self.consumer_secret,
-                "SIASN_SSO_TOKEN_URL": self.url + "/sso/token", "SIASN_SSO_CLIENT_ID": SSO_CLIENT,
-                "SIASN_SSO_USERNAME": SSO_USER, "SIASN_SSO_PASSWORD": self.sso_password}
+        return channel_env(self.url, self.consumer_secret, self.sso_password)
 
     def fail(self, path: str, status: int, message: str = "Internal Server Error", times: int = 1) -> None:
         with self.lock:
@@ -339,7 +344,7 @@ def main() -> None:  # pragma: no cover - the demo's process
     parser.add_argument("--port", type=int, default=8090)
     args = parser.parse_args()
     server = ContractServer(args.port)
-    print(json.dumps({"SIASN contract server": server.base_url, **server.env()}), flush=True)
+    print(json.dumps({"SIASN contract server": server.base_url}), flush=True)
     try:
         while True:
             time.sleep(60)
