@@ -93,9 +93,7 @@ def build(kind: str, evaluation: dict, employee: Person | None, rater: Person | 
     if not pns_id:
         missing.append("employee.siasn_pns_id")
     start, end = _months(evaluation)
-    if kind == CREDIT:
-        if not employee or not employee.functional_level:
-            missing.append("employee.functional_level")
+    if kind == CREDIT:  # the figure is evaluation-service's (the level or a legacy coefficient): only the id is needed
         if missing:
             return None, missing
         points = credit_text(evaluation["credit_points"])

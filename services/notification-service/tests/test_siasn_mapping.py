@@ -90,5 +90,4 @@ def test_missing_data_is_named_field_by_field():
                                                                 "rater.position"])
     assert m.build(m.SKP, evaluation(), EMPLOYEE, None) == (None, ["rater (not in the directory)"])
     assert m.build(m.SKP, {**evaluation(), "rater_nip": None}, EMPLOYEE, None) == (None, ["rater_nip"])
-    assert m.build(m.CREDIT, evaluation(credit_points=1.0), bare, RATER) == (None, ["employee.siasn_pns_id",
-                                                                                     "employee.functional_level"])
+    assert m.build(m.CREDIT, evaluation(credit_points=1.0), bare, RATER) == (None, ["employee.siasn_pns_id"])

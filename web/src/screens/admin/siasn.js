@@ -13,7 +13,7 @@ const STATUS = {
 const KINDS = { skp22: 'SKP tahunan', kinerjaperiodik: 'Kinerja periodik', angkakredit: 'Angka kredit' };
 const RESENDABLE = ['refused', 'failed', 'needs_data', 'sent'];
 const FIELDS = {
-  'employee.siasn_pns_id': 'ID PNS SIASN pegawai', 'employee.functional_level': 'jenjang jabatan fungsional pegawai',
+  'employee.siasn_pns_id': 'ID PNS SIASN pegawai',
   'rater.name': 'nama penilai', 'rater.rank_code': 'kode golongan penilai', 'rater.position': 'jabatan penilai',
   'rater.unit_name': 'unit kerja penilai', rater_nip: 'NIP penilai', 'rater (not in the directory)': 'penilai (tidak ada di direktori)',
 };
