@@ -25,8 +25,8 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 
 install: $(VENV)/.installed $(WEB_DEPS) ## create .venv and install the four services, the library, the test tools (and web/node_modules with npm)
 
-run: install ## run the whole system locally (local Kafka, SQLite files), seed Kota Binjai, print URLs and tokens (AUTH=keycloak: sign in through a local Keycloak)
-	$(PY) deploy/local/kinerja.py up $(if $(AUTH),--auth $(AUTH))
+run: install ## run the whole system locally (local Kafka, SQLite files), seed Kota Binjai, print URLs and tokens (AUTH=keycloak: sign in through a local Keycloak; SIASN=contract: send to the SIASN contract server)
+	$(PY) deploy/local/kinerja.py up $(if $(AUTH),--auth $(AUTH)) $(if $(SIASN),--siasn $(SIASN))
 
 stop: ## stop everything `make run` started
 	@if [ -x $(PY) ]; then $(PY) deploy/local/kinerja.py down; else bash deploy/kafka/kafka.sh stop; fi

@@ -10,7 +10,7 @@ It serves the single-page application in ``web/`` as static files and forwards e
     plan-service          /api/v1/{units,employees,directory,plans,plan-templates}
     activity-service      /api/v1/{activities,indicators,summaries}
     evaluation-service    /api/v1/{evaluations,feedback,periods,unit-performance,dialogues}
-    notification-service  /api/v1/{notifications,webhooks}
+    notification-service  /api/v1/{notifications,webhooks,integrations}
 
 The service worker ``/sw.js`` is rendered at serve time (web/tools/precache.py: its precache list
 and version come from the files' content), with ``Cache-Control: no-cache`` and
@@ -48,7 +48,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "plan-service": ("units", "employees", "directory", "plans", "plan-templates"),
     "activity-service": ("activities", "indicators", "summaries"),
     "evaluation-service": ("evaluations", "feedback", "periods", "unit-performance", "dialogues"),
-    "notification-service": ("notifications", "webhooks"),
+    "notification-service": ("notifications", "webhooks", "integrations"),
 }
 DEFAULT_PORTS = {"plan-service": 8001, "activity-service": 8002, "evaluation-service": 8003, "notification-service": 8004}
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "trailers",

@@ -35,6 +35,8 @@ BIN = Path(sys.executable).parent
 KAFKA_PORT = int(os.environ.get("KINERJA_KAFKA_PORT", "19092"))
 GATEWAY_PORT = int(os.environ.get("KINERJA_GATEWAY_PORT", "8000"))
 KEYCLOAK_PORT = int(os.environ.get("KINERJA_KEYCLOAK_PORT", "18080"))
+SIASN_PORT = int(os.environ.get("KINERJA_SIASN_PORT", "8090"))
+SIASN_FILE = STATE / "siasn"  # "contract" while the SIASN channel sends to the local contract server
 KEYCLOAK_DIR = ROOT / ".run" / "keycloak"
 KEYCLOAK_REALM = "binjai"
 AUTH_FILE = STATE / "auth"
@@ -82,8 +84,23 @@ def load_pids() -> dict:
         return {}
 
 
+def siasn_env() -> dict[str, str]:
+    """With ``make run SIASN=contract``: notification-service's SIASN channel sends to the local contract server
+    (tests/siasn/contract_server.py, a stand-in of BKN's web services; never used in production)."""
+    if not SIASN_FILE.exists():
+        return {}
+    sys.path.insert(0, str(ROOT))
+    try:
+        from tests.siasn.contract_server import channel_env
+    finally:
+        sys.path.pop(0)
+    return {**channel_env(f"http://127.0.0.1:{SIASN_PORT}"), "SIASN_POLL_SECONDS": "1"}
+
+
 def service_env(service: str) -> dict[str, str]:
     env = dict(os.environ)
+    if service == "notification-service":
+        env.update(siasn_env())
     env.setdefault("KINERJA_DATA_DIR", str(STATE / "data"))
     env.setdefault("KAFKA_BOOTSTRAP_SERVERS", f"127.0.0.1:{KAFKA_PORT}")
     env.setdefault("WEB_CONCURRENCY", "2")
@@ -170,7 +187,20 @@ def cmd_up(args) -> None:
         fail(f"port(s) {', '.join(map(str, busy))} are in use by another program; stop it or free the port(s) and retry")
     STATE.mkdir(parents=True, exist_ok=True)
 
+    siasn = (getattr(args, "siasn", None) or os.environ.get("KINERJA_SIASN") or "off").lower()
+    if siasn not in ("off", "contract"):
+        fail(f"SIASN must be off or contract, got {siasn!r}")
     keycloak = start_keycloak() if auth == "keycloak" else None
+    pids = {}
+    SIASN_FILE.unlink(missing_ok=True)
+    if siasn == "contract":
+        contract = ManagedProcess("siasn-contract", [str(BIN / "python"), str(ROOT / "tests/siasn/contract_server.py"),
+                                                     "--port", str(SIASN_PORT)], dict(os.environ),
+                                  LOGS / "siasn-contract.log").start()
+        pids[contract.name] = contract.pid
+        SIASN_FILE.write_text("contract")
+        say(f"SIASN contract server on http://127.0.0.1:{SIASN_PORT}/apisiasn/1.0: closed evaluations flow to it "
+            "(admin console: Kiriman SIASN)")
     say("starting the local Kafka broker (first run downloads the jars from Maven Central, about 30 s)")
     kafka = subprocess.run(["bash", str(ROOT / "deploy/kafka/kafka.sh"), "start", "--port", str(KAFKA_PORT)], text=True,
                            capture_output=True)
@@ -178,7 +208,6 @@ def cmd_up(args) -> None:
         fail(f"Kafka did not start:\n{kafka.stdout[-2000:]}{kafka.stderr[-2000:]}")
     say(f"Kafka ready on 127.0.0.1:{KAFKA_PORT}")
 
-    pids = {}
     for service, port in SERVICES.items():
         env = service_env(service)
         say(f"{service}: migrating the database")
@@ -286,6 +315,7 @@ def cmd_down(_args) -> None:
     if (KEYCLOAK_DIR / "keycloak.env").exists():
         subprocess.run(["bash", str(ROOT / "deploy/keycloak/keycloak.sh"), "stop", "--dir", str(KEYCLOAK_DIR)], check=False)
     AUTH_FILE.unlink(missing_ok=True)
+    SIASN_FILE.unlink(missing_ok=True)
     say("everything is stopped")
 
 
@@ -343,6 +373,9 @@ def main() -> None:
     up.add_argument("--no-seed", action="store_true", help="do not load the Kota Binjai demo data")
     up.add_argument("--auth", choices=["dev", "keycloak"],
                     help="sign-in: dev (default, KINERJA_AUTH) or keycloak (a local Keycloak, realm binjai)")
+    up.add_argument("--siasn", choices=["off", "contract"],
+                    help="the SIASN channel: off (default, KINERJA_SIASN; records kept, not sent) or contract "
+                         "(sent to the local SIASN contract server of tests/siasn)")
     up.set_defaults(fn=cmd_up)
     sub.add_parser("down", help="stop everything this runner started").set_defaults(fn=cmd_down)
     sub.add_parser("reset", help="training mode: stop, wipe the demo data and the local broker, start and seed again"

@@ -128,9 +128,12 @@ def main() -> None:
     for nip, name, unit, rater_nip, position in rows:
         email = ".".join(re.findall(r"[a-z]+", name.split(" (")[0].lower().removeprefix("dr. ").removeprefix("drs. "))) + "@binjaikota.go.id"
         # If-Match: * -- the seed sets the directory to this whatever an earlier run left (an update needs If-Match)
+        # SIASN's PNS id and golongan code (issue 18: the SIASN channel needs them); the last staff member has none,
+        # so the demo shows a record waiting for data ("Kiriman SIASN": kurang data)
+        siasn = {} if nip == rows[-1][0] else {"siasn_pns_id": f"DEMO{nip[-10:]}", "rank_code": "41" if rater_nip in (None, DEMO_USERS["unit_head"]["nip"]) else "32"}
         status, body = call("PUT", f"{PLAN}/api/v1/employees/{nip}", admin,
-                            {"name": name, "unit_id": unit, "rater_nip": rater_nip, "position": position, "email": email},
-                            if_match="*")
+                            {"name": name, "unit_id": unit, "rater_nip": rater_nip, "position": position, "email": email,
+                             **siasn}, if_match="*")
         if status != 200:
             sys.exit(f"seeding employee {nip} failed: {status} {body}")
     year = datetime.now(WIB).year

@@ -236,6 +236,7 @@ def _topic_prefix(env: Mapping[str, str]) -> str:
 
 
 def _extra_prefixes(service_name: str) -> tuple[str, ...]:
-    """Settings a service reads itself: KINERJA_*, SMTP_*, and its own prefix (ACTIVITY_* for activity-service)."""
+    """Settings a service reads itself: KINERJA_*, SMTP_*, SIASN_* (notification-service's SIASN channel), and its
+    own prefix (ACTIVITY_* for activity-service)."""
     own = service_name.removesuffix("-service").upper().replace("-", "_") + "_"
-    return ("KINERJA_", "SMTP_", own)
+    return ("KINERJA_", "SMTP_", "SIASN_", own)

@@ -246,6 +246,9 @@ class Seeded:
                 ids["notification_id"] += [n["id"] for n in r.json().get("items", [])[:2]]
         ids["period_id"] = [p for p in ids["period_id"] if p] or [f"{today_wib().year}-Q1"]
         self._seed_export()
+        r = self.call("GET", "notification-service", "/api/v1/integrations/siasn/records?limit=5", "admin")
+        if r.status_code == 200:  # the SIASN records of the evaluations closed above (issue 18)
+            ids["record_id"] += [rec["id"] for rec in r.json().get("items", [])]
 
     def _seed_export(self) -> None:
         """A second unit whose employee and unit carry names a spreadsheet reads as formulas, with a closed evaluation,

@@ -6,6 +6,8 @@ over the API, with a delivery fanned out from an event.
 """
 from __future__ import annotations
 
+from kinerja_shared.events import make_event
+
 from . import seeds
 from .matrix import Call, Matrix, case, common_operations, listing, on_fresh
 
@@ -14,6 +16,7 @@ EXTRA_RELATIONS = seeds.HEADSHIP_RELATIONS  # acting head, claimed and stale hea
 E = seeds.EMPLOYEE
 INBOX = "/api/v1/notifications"
 HOOKS = "/api/v1/webhooks"
+SIASN = "/api/v1/integrations/siasn"
 
 
 def env(workdir) -> dict:
@@ -32,8 +35,24 @@ def subscription(m: Matrix) -> str:
                                                    "secret": "rahasia-bersama-0123456789"})["id"]
 
 
+def siasn_record(m: Matrix) -> int:
+    """A fresh SIASN record of self's (an evaluation closed; the seed directory lacks SIASN ids: needs_data)."""
+    evaluation_id = f"ev-siasn-{m.n()}"
+    m.h.handle(make_event("EvaluationClosed", source_service="evaluation-service", subject=evaluation_id,
+                          partitionkey=E, data={
+                              "evaluation_id": evaluation_id, "nip": E, "rater_nip": seeds.RATER, "unit_id": seeds.UNIT,
+                              "plan_id": "plan-1", "period": {"id": f"{seeds.today().year}-Y", "kind": "annual",
+                                                              "start": f"{seeds.today().year}-01-01",
+                                                              "end": f"{seeds.today().year}-12-31"},
+                              "revision": 1, "results_rating": "meets", "behaviour_rating": "meets", "predicate": "BAIK",
+                              "credit_points": None, "closed_at": f"{seeds.today().year}-12-20T03:00:00.000Z",
+                              "closed_by": seeds.RATER}))
+    return m.h.scalar("SELECT id FROM siasn_records WHERE evaluation_id = :e", e=evaluation_id)
+
+
 def setup(m: Matrix) -> None:
     m.h.handle(*seeds.matrix_org(), *seeds.matrix_headship())
+    m.params.update(record_id=siasn_record(m))
     hook = subscription(m)
     m.params.update(subscription_id=hook, notification_id=notification(m),  # also fans out to the hook: one delivery
                     delivery_id=m.h.scalar("SELECT id FROM webhook_deliveries WHERE subscription_id = :s", s=hook))
@@ -71,3 +90,9 @@ on_fresh(CASES, "DELETE /api/v1/webhooks/{subscription_id}", subscription_id=sub
 on_fresh(CASES, "POST /api/v1/webhooks/{subscription_id}/enable", subscription_id=disabled)
 on_fresh(CASES, "POST /api/v1/webhooks/{subscription_id}/disable", subscription_id=subscription)
 on_fresh(CASES, "POST /api/v1/webhooks/{subscription_id}/replay", {})
+listing(CASES, f"GET {SIASN}/records", "?limit=100&nip=" + E, row="record_id")
+case(CASES, f"GET {SIASN}/records/{{record_id}}")(lambda m, rel: Call("GET", f"{SIASN}/records/{m.params['record_id']}"))
+on_fresh(CASES, f"POST {SIASN}/records/{{record_id}}/resend", record_id=siasn_record)
+case(CASES, f"GET {SIASN}/report")(lambda m, rel: Call("GET", f"{SIASN}/report?year={seeds.today().year}"))
+case(CASES, f"GET {SIASN}/export")(lambda m, rel: Call(
+    "GET", f"{SIASN}/export?unit_id={seeds.UNIT}&period_id={seeds.today().year}-Y"))

@@ -1,9 +1,12 @@
 """Issue 9, secrets and personal data in logs: notification-service as real processes (gunicorn web + worker),
-LOG_LEVEL=DEBUG, a JWT secret, an SMTP password, a database password and a webhook secret in play.
+LOG_LEVEL=DEBUG, a JWT secret, an SMTP password, a database password, a webhook secret and the SIASN channel's
+secrets (the gateway consumer secret, the SSO operator password, the document token, and the two tokens SIASN
+issues) in play.
 
 The service is driven through everything that touches those values: bearer tokens (good and forged), a
 webhook registered and its secret rotated, a query string holding an e-mail address, events consumed from
-Kafka, an e-mail sent over an authenticated SMTP session, a webhook delivery signed with the secret.
+Kafka, an e-mail sent over an authenticated SMTP session, a webhook delivery signed with the secret, a closed
+evaluation delivered to the SIASN contract server (both tokens fetched) with its document fetched and attached.
 
 What the logs may carry (docs/operations.md, "Logs"): never a secret or a token; never an e-mail address
 (the access log has the path without its query string, and no header); NIPs only as the subject of a
@@ -27,6 +30,7 @@ from kinerja_shared.events import make_event
 from kinerja_shared.events.catalog import CATALOG
 from kinerja_shared.testing.servers import free_port
 
+from ..siasn.contract_server import ContractServer
 from . import seeds
 from .live import LiveService
 
@@ -36,6 +40,10 @@ DB_PASSWORD = "db-" + secrets.token_hex(12)
 WEBHOOK_SECRET = "hook-" + secrets.token_hex(16)
 ROTATED_SECRET = "hook2-" + secrets.token_hex(16)
 EMAIL = f"andi.{secrets.token_hex(3)}@binjaikota.go.id"
+SIASN_CONSUMER_SECRET = "siasn-gw-" + secrets.token_hex(12)
+SIASN_SSO_PASSWORD = "siasn-sso-" + secrets.token_hex(12)
+SIASN_DOCUMENT_TOKEN = "siasn-doc-" + secrets.token_hex(12)
+PDF = b"%PDF-1.4\n%%EOF\n"
 
 
 class Smtp:
@@ -66,11 +74,23 @@ class Smtp:
 
 
 class Receiver:
+    """The webhook receiver, and the documents endpoint (GET: a PDF to the channel's token)."""
+
     def __init__(self):
         self.bodies: list[bytes] = []
+        self.document_fetches: list[str | None] = []
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - http.server's name
+                outer.document_fetches.append(self.headers.get("Authorization"))
+                ok = self.headers.get("Authorization") == f"Bearer {SIASN_DOCUMENT_TOKEN}"
+                self.send_response(200 if ok else 401)
+                self.send_header("Content-Length", str(len(PDF) if ok else 0))
+                self.end_headers()
+                if ok:
+                    self.wfile.write(PDF)
+
             def do_POST(self):  # noqa: N802 - http.server's name
                 outer.bodies.append(self.rfile.read(int(self.headers["Content-Length"])))
                 self.send_response(204)
@@ -97,6 +117,8 @@ def wait_for(condition, seconds: float, what: str) -> None:
 def run(kafka_bootstrap, new_database, tmp_path_factory):
     """Drive the service, stop it (so every line is flushed), return what the test needs to check."""
     smtp, receiver = Smtp(), Receiver()
+    siasn = ContractServer(consumer_secret=SIASN_CONSUMER_SECRET, sso_password=SIASN_SSO_PASSWORD)
+    documents = receiver.url.rsplit("/", 1)[0] + "/api/v1/evaluations/{evaluation_id}/document.pdf"
     database_url = new_database("notification-service").replace("://postgres@", f"://postgres:{DB_PASSWORD}@", 1)
     assert DB_PASSWORD in database_url, "the test database URL must carry the password"
     live = LiveService("notification-service", kafka_bootstrap, database_url, tmp_path_factory.mktemp("logs"),
@@ -105,7 +127,9 @@ def run(kafka_bootstrap, new_database, tmp_path_factory):
                        SMTP_FROM="Kinerja <kinerja@binjaikota.go.id>", NOTIFICATION_QUIET_HOURS="off",
                        NOTIFICATION_EMAIL_POLL_SECONDS="0.2", NOTIFICATION_WEBHOOK_POLL_SECONDS="0.2",
                        NOTIFICATION_REMINDERS="false",
-                       NOTIFICATION_WEBHOOK_ALLOWED_HOSTS="127.0.0.1")  # the receiver runs on this machine
+                       NOTIFICATION_WEBHOOK_ALLOWED_HOSTS="127.0.0.1",  # the receiver runs on this machine
+                       SIASN_POLL_SECONDS="0.2", SIASN_DOCUMENTS="true", SIASN_DOCUMENT_URL=documents,
+                       SIASN_DOCUMENT_TOKEN=SIASN_DOCUMENT_TOKEN, **siasn.env())
     settings = Settings.from_env("notification-service", live.env)
     admin = mint_token(settings, sub=seeds.ADMIN, roles=["admin"])
     employee = mint_token(settings, sub=seeds.EMPLOYEE, roles=["employee"], unit=seeds.UNIT)
@@ -132,34 +156,57 @@ def run(kafka_bootstrap, new_database, tmp_path_factory):
         from kafka import KafkaProducer
 
         employee_event = seeds.employee(seeds.EMPLOYEE, "Andi Pratama", seeds.UNIT, ["dinas", seeds.UNIT], seeds.RATER)
-        employee_event["data"]["email"] = EMAIL
+        employee_event["data"].update(email=EMAIL, siasn_pns_id="PNS-" + secrets.token_hex(8), rank_code="32")
+        rater_event = seeds.employee(seeds.RATER, "Siti Rahmawati", seeds.UNIT, ["dinas", seeds.UNIT], seeds.HEAD)
+        rater_event["data"].update(siasn_pns_id="PNS-" + secrets.token_hex(8), rank_code="41")
+        year = seeds.today().year
+        closed = make_event("EvaluationClosed", source_service="evaluation-service", subject="ev-secrets",
+                            partitionkey=seeds.EMPLOYEE, data={
+                                "evaluation_id": "ev-secrets", "nip": seeds.EMPLOYEE, "rater_nip": seeds.RATER,
+                                "unit_id": seeds.UNIT, "plan_id": "plan-x",
+                                "period": {"id": f"{year}-Y", "kind": "annual", "start": f"{year}-01-01",
+                                           "end": f"{year}-12-31"},
+                                "revision": 1, "results_rating": "meets", "behaviour_rating": "meets", "predicate": "BAIK",
+                                "credit_points": None, "closed_at": f"{year}-12-20T03:00:00.000Z",
+                                "closed_by": seeds.RATER})
         returned = make_event("PlanReturned", source_service="plan-service", subject="plan-x", partitionkey=seeds.EMPLOYEE,
                               data={"plan_id": "plan-x", "nip": seeds.EMPLOYEE, "rater_nip": seeds.RATER,
                                     "unit_id": seeds.UNIT, "year": seeds.today().year, "reason": "Indikator belum terukur",
                                     "returned_at": "2026-01-12T03:00:00.000Z"})
         producer = KafkaProducer(bootstrap_servers=kafka_bootstrap.split(","),
                                  value_serializer=lambda v: json.dumps(v).encode())
-        for event in (employee_event, returned):
+        for event in (rater_event, employee_event, returned, closed):
             producer.send(live.prefix + CATALOG[event["type"]].topic, value=event,
                           key=event["partitionkey"].encode()).get(timeout=30)
         producer.close(timeout=5)
         wait_for(lambda: smtp.messages and receiver.bodies, 45, "the e-mail and the webhook delivery")
+        wait_for(lambda: siasn.documents, 45, "the SIASN record and its document")
     finally:
         live.stop()
         smtp.controller.stop()
         receiver.server.shutdown()
-    return {"lines": live.log_lines(), "tokens": tokens, "smtp": smtp}
+        siasn.close()
+    issued = [*siasn.gateway_tokens, *siasn.sso_tokens]
+    return {"lines": live.log_lines(), "tokens": tokens, "smtp": smtp, "siasn": siasn, "issued": issued,
+            "document_fetches": receiver.document_fetches}
 
 
 def test_the_run_exercised_every_secret(run):
     assert True in run["smtp"].logins, "the worker logged in to SMTP with the password"
     assert any(EMAIL in str(m.rcpt_tos) for m in run["smtp"].messages)
     assert len(run["lines"]) > 50, "LOG_LEVEL=DEBUG wrote the lines this test reads"
+    assert run["siasn"].token_requests == {"gateway": 1, "sso": 1} and len(run["issued"]) == 2
+    assert len(run["siasn"].saved("skp22")) == 1 and run["siasn"].documents[0]["pdf"] == PDF
+    assert run["document_fetches"] == [f"Bearer {SIASN_DOCUMENT_TOKEN}"]
 
 
 def test_no_secret_or_token_appears_in_any_log_line(run):
     needles = {"JWT_SECRET": JWT_SECRET, "SMTP_PASSWORD": SMTP_PASSWORD, "database password": DB_PASSWORD,
-               "webhook secret": WEBHOOK_SECRET, "rotated webhook secret": ROTATED_SECRET}
+               "webhook secret": WEBHOOK_SECRET, "rotated webhook secret": ROTATED_SECRET,
+               "SIASN_CONSUMER_SECRET": SIASN_CONSUMER_SECRET, "SIASN_SSO_PASSWORD": SIASN_SSO_PASSWORD,
+               "SIASN_DOCUMENT_TOKEN": SIASN_DOCUMENT_TOKEN}
+    for index, token in enumerate(run["issued"]):
+        needles[f"SIASN token {index}"] = token
     for index, token in enumerate(run["tokens"]):
         needles[f"bearer token {index}"] = token
         needles[f"bearer token {index}'s signature"] = token.rsplit(".", 1)[1]

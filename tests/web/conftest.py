@@ -22,6 +22,7 @@ from kinerja_shared.processes import ManagedProcess, wait_ready
 from kinerja_shared.testing.servers import free_port
 
 from tests.e2e.conftest import System
+from tests.siasn.contract_server import ContractServer
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
@@ -106,12 +107,16 @@ def system_env(system: System) -> dict:
 @pytest.fixture(scope="session")
 def web_system(kafka_bootstrap, new_database):
     log_dir = Path(tempfile.mkdtemp(prefix="kinerja-web-logs-"))
-    system = System(kafka_bootstrap, new_database, log_dir)
+    siasn = ContractServer()  # the SIASN channel delivers to the contract server (issue 18)
+    system = System(kafka_bootstrap, new_database, log_dir, SIASN_POLL_SECONDS="0.2", SIASN_TIMEOUT_SECONDS="2",
+                    **siasn.env())
     web = None
     try:
         web = WebSystem(system, log_dir)
+        web.siasn = siasn
         yield web
     finally:
         if web:
             web.stop()
         system.stop()
+        siasn.close()

@@ -22,6 +22,7 @@ export const routes = [
   { path: 'admin/periode', title: 'Periode Penilaian', roles: ['admin'], load: () => import('./screens/admin/periods.js') },
   { path: 'admin/webhook', title: 'Langganan Webhook', roles: ['admin'], load: () => import('./screens/admin/webhooks.js') },
   { path: 'admin/dlq', title: 'Antrean Gagal (DLQ)', roles: ['admin'], load: () => import('./screens/admin/dlq.js') },
+  { path: 'admin/siasn', title: 'Kiriman SIASN', roles: ['admin'], load: () => import('./screens/admin/siasn.js') },
   // Bantuan (everyone)
   { path: 'bantuan/matriks', title: 'Cara Predikat Ditentukan', roles: null, load: () => import('./screens/help/matrix.js') },
   { path: 'bantuan/distribusi', title: 'Aturan Distribusi Predikat', roles: null, load: () => import('./screens/help/distribution.js') },

@@ -16,11 +16,11 @@ from kinerja_shared.db import upsert, utcnow
 from kinerja_shared.web.answer_json import answer_dumps as strict_dumps
 from kinerja_shared.web.app_factory import current_principal, runtime
 from kinerja_shared.web.etag import check_if_match, etag_for, if_match_documented, require_if_match
-from kinerja_shared.web.pagination import PageArgs, decode_cursor, encode_cursor, int_cursor
+from kinerja_shared.web.pagination import PageArgs, decode_cursor, encode_cursor
 from kinerja_shared.web.problems import Conflict, Forbidden, NotFound, field_error
 from kinerja_shared.web.docs import errors as _errors
 
-from . import domain, secretbox, targets, webhooks
+from . import domain, paging, secretbox, targets, webhooks
 from .config import NotifySettings, current_config
 from .models import notifications, person_settings, webhook_attempts, webhook_deliveries, webhook_subscriptions
 from .schemas import (DeliveryDetail, DeliveryPage, DeliveryQuery, NotificationOut, NotificationPage, NotificationQuery,
@@ -38,14 +38,8 @@ webhooks_blp = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks",
 
 
 
-MAX_ID = 2**63 - 1  # BIGINT: a larger id in a path or cursor is no row, not a database error
-
-
-def _id_cursor(cursor: str | None) -> int | None:
-    value = int_cursor(cursor)
-    if value is not None and not 0 <= value <= MAX_ID:
-        raise field_error("cursor", "is not one this service gave out", status=400)
-    return value
+MAX_ID = paging.MAX_ID
+_id_cursor = paging.id_cursor
 
 
 def _existing_id(value: int, what: str) -> int:
@@ -76,20 +70,14 @@ def _mine():
 @_errors(notifications_blp, (400, "Bad cursor"), (422, "Bad filter"))
 def list_notifications(args):
     """List the caller's own notifications, newest first; filter by unread and category; page with a cursor."""
-    query = select(notifications).where(_mine()).order_by(notifications.c.id.desc()).limit(args["limit"] + 1)
+    query = select(notifications).where(_mine())
     if args.get("unread") is True:
         query = query.where(notifications.c.read_at.is_(None))
     elif args.get("unread") is False:
         query = query.where(notifications.c.read_at.is_not(None))
     if args.get("category"):
         query = query.where(notifications.c.category == args["category"])
-    if args.get("cursor"):
-        query = query.where(notifications.c.id < _id_cursor(args["cursor"]))
-    with runtime().engine.connect() as conn:
-        rows = conn.execute(query).all()
-    more = len(rows) > args["limit"]
-    rows = rows[: args["limit"]]
-    return {"items": [_item(r) for r in rows], "next_cursor": encode_cursor(rows[-1].id) if more and rows else None}
+    return paging.newest_first(query, notifications.c.id, args, _item)
 
 
 @notifications_blp.route("/unread-count")
@@ -537,18 +525,10 @@ def replay_webhook(body, subscription_id):
 def list_deliveries(args, subscription_id):
     """The subscription's delivery log (admin), newest first; filter by status."""
     _require_admin()
-    query = (select(webhook_deliveries).where(webhook_deliveries.c.subscription_id == subscription_id)
-             .order_by(webhook_deliveries.c.id.desc()).limit(args["limit"] + 1))
+    query = select(webhook_deliveries).where(webhook_deliveries.c.subscription_id == subscription_id)
     if args.get("status"):
         query = query.where(webhook_deliveries.c.status == args["status"])
-    if args.get("cursor"):
-        query = query.where(webhook_deliveries.c.id < _id_cursor(args["cursor"]))
-    with runtime().engine.connect() as conn:
-        _load_webhook(conn, subscription_id)
-        rows = conn.execute(query).all()
-    more = len(rows) > args["limit"]
-    rows = rows[: args["limit"]]
-    return {"items": [dict(r._mapping) for r in rows], "next_cursor": encode_cursor(rows[-1].id) if more and rows else None}
+    return paging.newest_first(query, webhook_deliveries.c.id, args, before=lambda conn: _load_webhook(conn, subscription_id))
 
 
 @webhooks_blp.route("/<subscription_id>/deliveries/<int:delivery_id>")

@@ -41,6 +41,7 @@ Names and defaults (every one optional):
 | NOTIFICATION_CLOCK | (real time) | a fixed ISO instant for the scheduler (tests, demos); refused in production |
 | NOTIFICATION_SSE_LIFETIME_SECONDS | 25 | an SSE stream closes after this long; the client reconnects |
 | NOTIFICATION_SSE_POLL_SECONDS | 1 | how often an SSE stream polls the database |
+| SIASN_* | | the SIASN channel: siasn_config.py |
 
 Times are wall-clock times in KINERJA_TIMEZONE (Asia/Jakarta, WIB, by default).
 """
@@ -62,6 +63,7 @@ from kinerja_shared.config import env_get as _get
 from kinerja_shared.config import env_int as _int
 
 from . import domain, secretbox, targets
+from .siasn_config import SiasnSettings
 
 TLS_MODES = ("starttls", "ssl", "none")
 
@@ -112,6 +114,7 @@ class NotifySettings:
     clock: datetime | None
     sse_lifetime_seconds: float
     sse_poll_seconds: float
+    siasn: SiasnSettings = SiasnSettings()  # the SIASN channel's settings (siasn_config.py: SIASN_*)
 
     @classmethod
     def from_settings(cls, settings: Settings, environ: Mapping[str, str] | None = None) -> "NotifySettings":
@@ -169,6 +172,7 @@ class NotifySettings:
             clock=clock,
             sse_lifetime_seconds=_float(env, "NOTIFICATION_SSE_LIFETIME_SECONDS", 25.0, 0.1),
             sse_poll_seconds=_float(env, "NOTIFICATION_SSE_POLL_SECONDS", 1.0, 0.01),
+            siasn=SiasnSettings.from_env(env, production, _float),
         )
 
     def now(self) -> datetime:

@@ -18,7 +18,7 @@ Who hears what (texts in templates/id/*.txt):
 | ActivityVerified (rejected) | the employee, with the reason | activity_rejected |
 | ActivityCorrected / ActivityAnnulled | the employee, with who and why (and the changes) | activity_corrected |
 | EvaluationOpened | the rater: ONE item per period, counting evaluations | evaluation_opened |
-| EvaluationClosed | the employee, with the predicate | evaluation_closed |
+| EvaluationClosed | the employee, with the predicate; the SIASN records (siasn.py) | evaluation_closed |
 | FeedbackGiven | the employee | feedback_given |
 | PerformanceDialogueRecorded | the party whose confirmation it awaits (the employee or the rater) | dialogue_awaiting_confirmation |
 | CalibrationFinalised | every contact of the unit and its sub-units, every NIP rated, and the unit's acting head on the day it was finalised | calibration_finalised |
@@ -37,7 +37,11 @@ from kinerja_shared.consumer import current_scope
 from kinerja_shared.db import dialect_insert, upsert, utcnow
 from kinerja_shared.events.catalog import CATALOG
 
+<<<<<<< HEAD
 from . import config, dialogues, domain, inbox, webhooks
+=======
+from . import config, domain, inbox, siasn, webhooks
+>>>>>>> i18-siasn
 from .models import acting_heads, activity_states, contacts, evaluation_states, plan_states
 
 CONSUMES = ["kinerja.plan.events", "kinerja.activity.events", "kinerja.evaluation.events"]
@@ -67,8 +71,16 @@ def on_employee_upserted(conn, event) -> None:
     upsert(conn, contacts, dict(
         nip=d["nip"], name=d["name"], email=d.get("email"), unit_id=d["unit_id"], unit_name=d.get("unit_name"),
         unit_path=path, unit_path_key="/" + "/".join(path) + "/", rater_nip=d.get("rater_nip"),
-        is_unit_head=bool(d.get("is_unit_head")), active=bool(d.get("active", True)), updated_at=utcnow(),
+        is_unit_head=bool(d.get("is_unit_head")), active=bool(d.get("active", True)), position=d.get("position"),
+        functional_level=d.get("functional_level"), siasn_pns_id=d.get("siasn_pns_id"), rank_code=d.get("rank_code"),
+        updated_at=utcnow(),
     ), ["nip"])
+
+
+def on_employee_upserted_for_siasn(conn, event) -> None:
+    """The directory, and the SIASN records that waited for it (needs_data) built again."""
+    on_employee_upserted(conn, event)
+    siasn.on_directory_changed(conn, event.data["nip"])
 
 
 # -- plans ---------------------------------------------------------------------------------
@@ -289,6 +301,7 @@ def on_evaluation_submitted(conn, event) -> None:
 
 def on_evaluation_reopened(conn, event) -> None:
     _track_evaluation(conn, event.data, "open")
+    siasn.on_evaluation_reopened(conn, event)
 
 
 def on_evaluation_closed(conn, event) -> None:
@@ -298,6 +311,7 @@ def on_evaluation_closed(conn, event) -> None:
             {"period_id": d["period"]["id"], "predicate": d["predicate"], "results_rating": d["results_rating"],
              "behaviour_rating": d["behaviour_rating"], "evaluation_id": d["evaluation_id"]},
             f"/evaluations/{d['evaluation_id']}")
+    siasn.on_evaluation_closed(conn, event)  # the SKP / periodic / credit-point records owed to BKN's SIASN
 
 
 def on_feedback_given(conn, event) -> None:
@@ -330,7 +344,7 @@ def on_calibration_finalised(conn, event) -> None:
 on_unit_head_assigned = unit_head_assigned_into(acting_heads)  # acting heads (Plt./Plh.): the latest version wins
 
 RULES = {
-    "EmployeeUpserted": on_employee_upserted,
+    "EmployeeUpserted": on_employee_upserted_for_siasn,
     "UnitHeadAssigned": on_unit_head_assigned,
     "PlanSubmitted": on_plan_submitted,
     "PlanApproved": on_plan_approved,
@@ -392,6 +406,6 @@ READ_MODEL_HANDLERS = {
     "ActivityAnnulled": _track_annulled,
     "EvaluationOpened": _tracked(_track_evaluation, "open"),
     "EvaluationSubmitted": on_evaluation_submitted,
-    "EvaluationReopened": on_evaluation_reopened,
+    "EvaluationReopened": _tracked(_track_evaluation, "open"),
     "EvaluationClosed": _tracked(_track_evaluation, "closed"),
 }

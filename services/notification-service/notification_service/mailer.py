@@ -31,7 +31,7 @@ from kinerja_shared.config import Settings
 from kinerja_shared.db import is_postgres, utcnow
 from kinerja_shared.outbox import publish
 
-from . import config, domain, events, inbox, templates
+from . import config, dispatch, domain, events, inbox, templates
 from .models import contacts, email_queue, notifications
 
 log = logging.getLogger(__name__)
@@ -175,12 +175,4 @@ def deliver(smtp: config.SmtpSettings, message: EmailMessage) -> None:
 def sender(settings: Settings, engine: Engine, stop: threading.Event) -> None:
     """Background job of the worker: send due e-mails until ``stop`` is set."""
     cfg = config.NotifySettings.from_settings(settings)
-    backoff = cfg.email_poll_seconds
-    while not stop.is_set():
-        try:
-            send_due(engine, cfg)
-            backoff = cfg.email_poll_seconds
-        except Exception as exc:  # database down: keep trying
-            log.warning("e-mail sender is backing off", extra={"error": repr(exc)})
-            backoff = min(max(backoff * 2, 0.5), 10.0)
-        stop.wait(backoff)
+    dispatch.poll("e-mail sender", lambda: send_due(engine, cfg), cfg.email_poll_seconds, stop)

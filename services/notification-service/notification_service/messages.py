@@ -50,6 +50,14 @@ MESSAGES = [
     ("quiet_hours_empty", "quiet hours must not start and end at the same time",
      "jam tenang tidak boleh mulai dan selesai pada jam yang sama"),
     ("quiet_hours_format", "must be HH:MM-HH:MM or off, got {value}", "harus HH:MM-HH:MM atau off, bukan {value}"),
+    # the SIASN channel (siasn_api.py)
+    ("siasn_admin_only", "Only an admin (BKPSDM) may see and resend the records sent to SIASN.",
+     "Hanya admin (BKPSDM) yang boleh melihat dan mengirim ulang rekaman yang dikirim ke SIASN."),
+    ("siasn_record_not_found", "SIASN record {id} does not exist", "rekaman SIASN {id} tidak ada"),
+    ("siasn_resend_status", "The record is {status}: only a refused, failed, sent or needs-data record is sent again.",
+     "Rekaman berstatus {status}: hanya rekaman yang ditolak, gagal, terkirim atau kurang data yang dapat dikirim ulang."),
+    ("siasn_period_id", "must be a period id such as 2026-Y, 2026-Q1 or 2026-03",
+     "harus ID periode seperti 2026-Y, 2026-Q1 atau 2026-03"),
 ]
 
 LABELS = {

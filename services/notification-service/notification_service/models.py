@@ -32,6 +32,11 @@ contacts = Table(
     Column("rater_nip", String(NIP), index=True),
     Column("is_unit_head", Boolean, nullable=False, default=False),
     Column("active", Boolean, nullable=False, default=True),
+    # what the SIASN channel sends about the person as the employee or the rater (siasn.py)
+    Column("position", String(200)),
+    Column("functional_level", String(2)),
+    Column("siasn_pns_id", String(64)),
+    Column("rank_code", String(8)),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
 
@@ -195,6 +200,40 @@ webhook_attempts = Table(
     Column("status_code", Integer),
     Column("error", Text),
     Column("duration_ms", Integer, nullable=False),
+)
+
+# -- the SIASN channel (siasn.py) -----------------------------------------------------------------
+
+siasn_records = Table(
+    "siasn_records",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("evaluation_id", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),        # skp22, kinerjaperiodik, angkakredit (the web service)
+    Column("nip", String(NIP), nullable=False),
+    Column("rater_nip", String(NIP)),
+    Column("unit_id", String(64), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("period_id", String(32), nullable=False),
+    Column("revision", Integer, nullable=False),       # the evaluation's revision the record is built from
+    Column("evaluation", JSON, nullable=False),        # EvaluationClosed's data: the record is (re)built from it
+    Column("status", String(16), nullable=False),      # needs_data, pending, sent, refused, failed, reopened
+    Column("missing", JSON, nullable=False),           # needs_data: the fields the directory lacks
+    Column("siasn_id", String(64)),                    # SIASN's id (mapData): later sends update it
+    Column("sent_revision", Integer),
+    Column("document", String(16)),                    # pending, uploaded; NULL: no document for this kind
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UTCDateTime(), nullable=False),
+    Column("last_status_code", Integer),
+    Column("last_error", Text),                        # SIASN's message (a refusal) or what failed
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("sent_at", UTCDateTime()),
+    UniqueConstraint("evaluation_id", "kind", name="uq_siasn_records_evaluation_kind"),
+    Index("ix_siasn_records_status_next", "status", "next_attempt_at"),
+    Index("ix_siasn_records_unit_year", "unit_id", "year"),
+    Index("ix_siasn_records_nip", "nip"),
+    Index("ix_siasn_records_rater", "rater_nip"),
 )
 
 # -- reminders -------------------------------------------------------------------------------

@@ -42,10 +42,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from kinerja_shared.config import Settings
 from kinerja_shared.consumer import current_scope
-from kinerja_shared.db import is_postgres, utcnow
+from kinerja_shared.db import utcnow
 from kinerja_shared.events.envelope import CONTENT_TYPE, encode_event
 
-from . import config, domain, inbox, secretbox, targets
+from . import config, dispatch, domain, inbox, secretbox, targets
 from .models import webhook_attempts, webhook_deliveries, webhook_subscriptions
 
 log = logging.getLogger(__name__)
@@ -129,12 +129,10 @@ def _deliver_one(engine: Engine, cfg: config.NotifySettings) -> bool:
                  .where(webhook_deliveries.c.status == PENDING, webhook_deliveries.c.next_attempt_at <= now,
                         webhook_subscriptions.c.status == ACTIVE)
                  .order_by(webhook_deliveries.c.next_attempt_at, webhook_deliveries.c.id).limit(1))
-        if is_postgres(conn):
-            # The subscription is locked with the delivery (skipped if either is taken): the attempt later
-            # updates the subscription, and an admin's disable locks the subscription before its deliveries;
-            # taking both here, in one step, means they wait for each other instead of deadlocking.
-            query = query.with_for_update(skip_locked=True, of=[webhook_deliveries, webhook_subscriptions])
-        row = conn.execute(query).first()
+        # The subscription is locked with the delivery (skipped if either is taken): the attempt later
+        # updates the subscription, and an admin's disable locks the subscription before its deliveries;
+        # taking both here, in one step, means they wait for each other instead of deadlocking.
+        row = dispatch.claim(conn, query, of=[webhook_deliveries, webhook_subscriptions])
         if row is None:
             return False
         attempt = row.attempts + 1
@@ -212,12 +210,4 @@ def replay(conn: Connection, subscription_id: str, statuses: list[str], since: d
 def dispatcher(settings: Settings, engine: Engine, stop: threading.Event) -> None:
     """Background job of the worker: deliver due webhooks until ``stop`` is set."""
     cfg = config.NotifySettings.from_settings(settings)
-    backoff = cfg.webhook_poll_seconds
-    while not stop.is_set():
-        try:
-            deliver_due(engine, cfg)
-            backoff = cfg.webhook_poll_seconds
-        except Exception as exc:  # database down: keep trying
-            log.warning("webhook dispatcher is backing off", extra={"error": repr(exc)})
-            backoff = min(max(backoff * 2, 0.5), 10.0)
-        stop.wait(backoff)
+    dispatch.poll("webhook dispatcher", lambda: deliver_due(engine, cfg), cfg.webhook_poll_seconds, stop)

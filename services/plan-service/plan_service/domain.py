@@ -259,7 +259,7 @@ def plan_span(year: int, start: date | None, end: date | None, *, not_before: da
 
 TRACKED_FIELDS = ("unit_id", "rater_nip", "rater_superior_nip")  # changes kept in the employee's history
 EMPLOYEE_FIELDS = ("name", "position", "rank", "grade", "unit_id", "rater_nip", "rater_superior_nip", "email", "phone",
-                   "functional_coefficient", "functional_level", "active")
+                   "functional_coefficient", "functional_level", "siasn_pns_id", "rank_code", "active")
 
 
 def changed_fields(before: dict | None, after: dict) -> list[str]:

@@ -34,7 +34,7 @@ def employee_upserted(row: dict, unit, effective_date=None) -> dict:
         "rater_nip": row.get("rater_nip"), "rater_superior_nip": row.get("rater_superior_nip"),
         "is_unit_head": _get(unit, "head_nip") == row["nip"], "email": row.get("email"), "phone": row.get("phone"),
         "functional_coefficient": row.get("functional_coefficient"), "functional_level": row.get("functional_level"),
-        "active": bool(row.get("active", True)),
+        "siasn_pns_id": row.get("siasn_pns_id"), "rank_code": row.get("rank_code"), "active": bool(row.get("active", True)),
     }
     if effective_date is not None:
         data["effective_date"] = effective_date.isoformat()

@@ -36,7 +36,8 @@ from .domain import (ACTING_KINDS, ACTIVE, EMPLOYEE_FIELDS, TRACKED_FIELDS, acti
                      changed_fields, nip_problem, unit_id_problem)
 
 EMPLOYEE_COLUMNS = ("nip", "name", "position", "rank", "grade", "unit_id", "rater_nip", "rater_superior_nip", "email",
-                    "phone", "functional_coefficient", "functional_level", "active", "effective_date")
+                    "phone", "functional_coefficient", "functional_level", "siasn_pns_id", "rank_code", "active",
+                    "effective_date")
 UNIT_COLUMNS = ("id", "name", "parent_id", "head_nip")
 ACTING_COLUMNS = ("unit_id", "nip", "kind", "valid_from", "valid_to", "decree_number", "reason")
 SECTIONS = {"units": UNIT_COLUMNS, "employees": EMPLOYEE_COLUMNS, "acting_heads": ACTING_COLUMNS}
@@ -49,9 +50,13 @@ ALIASES = {
     "koefisien": "functional_coefficient", "nama_unit": "unit_name", "unit_kerja": "unit_name",
     "induk_unit_id": "parent_unit_id", "unit_parent_id": "parent_unit_id",
     "jenjang": "functional_level", "kode_jenjang": "functional_level", "jenjang_jabatan": "functional_level",
+    # BKN SIASN's own PNS id and its golongan (rank) reference code, as the region's SIASN export names them
+    "siasn_id": "siasn_pns_id", "pns_id": "siasn_pns_id", "id_pns": "siasn_pns_id", "pns_id_siasn": "siasn_pns_id",
+    "kode_golongan": "rank_code", "golongan_id": "rank_code", "id_golongan": "rank_code",
 }
 MAX_LENGTH = {"name": 200, "position": 200, "rank": 100, "grade": 20, "phone": 32, "email": 254, "unit_id": 64,
-              "decree_number": 100, "reason": 2000}
+              "decree_number": 100, "reason": 2000, "siasn_pns_id": 64, "rank_code": 8}
+SIASN_CODE = re.compile(r"^[A-Za-z0-9/.-]+$")  # SIASN's ids and reference codes: no spaces, no punctuation beyond / . -
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TRUE = {"1", "true", "yes", "y", "ya", "aktif"}
 FALSE = {"0", "false", "no", "n", "tidak", "nonaktif"}
@@ -491,6 +496,11 @@ def check(parsed: Parsed, *, existing_units: dict[str, dict], existing_employees
             given["functional_coefficient"] = _number(v["functional_coefficient"], "functional_coefficient", e)
         if "functional_level" in v:
             given["functional_level"] = _level(v["functional_level"], "functional_level", e)
+        for name in ("siasn_pns_id", "rank_code"):
+            if name in v:
+                given[name] = _text(v[name], name, e)
+                if given[name] and not SIASN_CODE.match(given[name]):
+                    e.add(name, "must be letters, digits, '/', '.' or '-' (as in the SIASN export)")
         if "active" in v:
             given["active"] = _bool(v["active"], "active", e)
         effective = _date(v.get("effective_date"), "effective_date", e, today) or default_effective

@@ -175,6 +175,8 @@ MESSAGES = [
      "bertumpang tindih dengan Plt./Plh. {nip} unit {unit_id} ({valid_from} sampai {valid_to})"),
     ("functional_level_code", "must be a functional level code: {codes}", "harus kode jenjang jabatan fungsional: {codes}"),
     ("acting_kind", "must be plt or plh", "harus plt atau plh"),
+    ("siasn_code", "must be letters, digits, '/', '.' or '-' (as in the SIASN export)",
+     "harus huruf, angka, '/', '.' atau '-' (seperti pada ekspor SIASN)"),
     ("templates_assign_rights", "Only an admin or the head of this unit (or of a unit above it) may assign templates to "
      "it.", "Hanya admin atau kepala unit ini (atau unit di atasnya) yang boleh menetapkan templat untuknya."),
 ]
@@ -187,7 +189,7 @@ LABELS = {
     "functional_coefficient": "Koefisien fungsional", "return_reason": "Alasan pengembalian",
     "change_reason": "Alasan perubahan", "template_id": "Templat", "aspect": "Aspek", "kind": "Jenis",
     "attachments": "Lampiran", "(row)": "Baris", "functional_level": "Jenjang jabatan fungsional",
-    "valid_from": "Berlaku mulai", "valid_to": "Berlaku sampai", "decree_number": "Nomor surat perintah",
+    "siasn_pns_id": "ID PNS SIASN", "rank_code": "Kode golongan SIASN", "valid_from": "Berlaku mulai", "valid_to": "Berlaku sampai", "decree_number": "Nomor surat perintah",
 }
 
 catalogue.update(MESSAGES, namespace="plan")

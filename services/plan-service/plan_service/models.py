@@ -31,6 +31,8 @@ employees = Table(
     Column("phone", String(32)),
     Column("functional_coefficient", Float),  # deprecated: evaluation-service prefers functional_level
     Column("functional_level", String(2)),      # jenjang code (kinerja_shared.functional_levels.CODES)
+    Column("siasn_pns_id", String(64)),         # BKN SIASN's own id of the PNS (pnsDinilaiId), from the import
+    Column("rank_code", String(8)),             # SIASN's golongan reference code, from the import
     Column("active", Boolean, nullable=False, default=True),
     Column("version", Integer, nullable=False, default=1),
     Column("updated_at", UTCDateTime(), nullable=False),

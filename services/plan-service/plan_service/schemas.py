@@ -144,6 +144,10 @@ class EmployeeBase(ma.Schema):
                                                                  "Muda, MA Ahli Madya, UT Ahli Utama, PM Pemula, TR Terampil, "
                                                                  "MH Mahir, PY Penyelia; null for a non-functional post. "
                                                                  "The yearly credit-point coefficient follows from it"})
+    siasn_pns_id = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=64),
+                                    metadata={"description": "BKN SIASN's own id of the PNS (not the NIP)"})
+    rank_code = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=8),
+                                 metadata={"description": "SIASN's golongan (rank) reference code"})
     active = ma.fields.Boolean(load_default=True)
 
 
