@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 import marshmallow as ma
-from flask import Response, current_app, send_file
+from flask import Response, current_app
 from flask_smorest import Blueprint
 from sqlalchemy import case, func, select, update
 
@@ -14,7 +14,7 @@ from kinerja_shared import audit, outbox
 from kinerja_shared.db import utcnow
 from kinerja_shared.numbers import MAX_ENTRY_QUANTITY, finite
 from kinerja_shared.outbox import publish
-from kinerja_shared.web import downloads, idempotency
+from kinerja_shared.web import idempotency
 from kinerja_shared.web.app_factory import current_principal, runtime
 from kinerja_shared.web.etag import check_if_match, etag_for, if_match_documented, require_if_match
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
@@ -23,7 +23,9 @@ from kinerja_shared.web.problems import (Conflict, Forbidden, NotFound, Precondi
                                          flatten_messages, problem_body)
 from kinerja_shared.web.docs import errors as _errors
 
-from . import domain, events, evidence, store
+from kinerja_shared import evidence
+
+from . import domain, events, store
 from .config import current_config
 from .domain import DomainError, TransitionError
 from .models import activities, employees, evidence_files, plan_indicators, plans
@@ -803,14 +805,7 @@ def download_evidence(activity_id, file_id):
         raise NotFound(f"activity {activity_id} has no evidence file {file_id}") from None
     if not path.is_file():
         raise NotFound(f"the stored file of evidence {file_id} is missing; ask the employee to upload it again")
-    response = send_file(path, mimetype=file_row.content_type, as_attachment=True, download_name=file_row.original_name,
-                         max_age=0, conditional=True)
-    response.headers["Content-Disposition"] = downloads.content_disposition(file_row.original_name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Evidence-SHA256"] = file_row.sha256
-    return response
+    return evidence.send_stored(path, file_row.content_type, file_row.original_name, file_row.sha256)
 
 
 @activities_blp.route("/<activity_id>/evidence/<file_id>", methods=["DELETE"])

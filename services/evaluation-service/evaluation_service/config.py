@@ -10,6 +10,8 @@ kinerja_shared.config. These add what only this service reads:
 | KINERJA_WORKING_DAYS | mon,tue,wed,thu,fri | working weekdays (also ranges: ``mon-sat``); the dashboard's logging compliance counts these days |
 | KINERJA_HOLIDAYS | (none) | days off: comma-separated ``YYYY-MM-DD`` or ``YYYY-MM-DD=Name`` |
 | KINERJA_HOLIDAYS_FILE | (none) | a file of days off, one ``YYYY-MM-DD Name`` per line, ``#`` comments (adds to KINERJA_HOLIDAYS) |
+| KINERJA_REALISATION_DEADLINE_DAYS | 5 | the employee submits their realisation by this working day after the period ends (kinerja_shared.deadlines) |
+| KINERJA_EVALUATION_DEADLINE_DAYS | 10 | the rater evaluates by this working day after the period ends |
 
 The calendar settings are the deployment-wide ones activity-service and notification-service
 read. Each setting is read from the service's Settings (``settings.extra``) first, then the
@@ -25,6 +27,7 @@ from typing import Mapping
 from kinerja_shared.config import ConfigError, Settings
 
 from kinerja_shared.calendar import WorkCalendar, calendar_from_env
+from kinerja_shared.deadlines import Deadlines, deadlines_from_env
 
 
 
@@ -33,6 +36,7 @@ class EvaluationConfig:
     period_clock_seconds: int = 300
     calendar: WorkCalendar = WorkCalendar()
     distribution_rounding: str = "literal"
+    deadlines: Deadlines = Deadlines()
 
     @classmethod
     def from_settings(cls, settings: Settings, env: Mapping[str, str] | None = None) -> "EvaluationConfig":
@@ -56,7 +60,8 @@ class EvaluationConfig:
         rounding = (get("EVALUATION_DISTRIBUTION_ROUNDING") or "literal").lower()
         if rounding not in ("literal", "nearest"):
             raise ConfigError(f"EVALUATION_DISTRIBUTION_ROUNDING must be literal or nearest, got {rounding!r}")
-        return cls(period_clock_seconds=clock, calendar=calendar, distribution_rounding=rounding)
+        return cls(period_clock_seconds=clock, calendar=calendar, distribution_rounding=rounding,
+                   deadlines=deadlines_from_env(source, calendar))
 
 
 def current_config() -> EvaluationConfig:
