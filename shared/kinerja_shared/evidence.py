@@ -167,3 +167,40 @@ def send_stored(path: Path, content_type: str, original_name: str, sha256: str):
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Evidence-SHA256"] = sha256
     return response
+
+
+def receive(upload, directory: Path, max_bytes: int, allowed_types: Iterable[str]) -> tuple[Spooled, str, str]:
+    """Spool an upload (werkzeug FileStorage) and check it: (spooled, content type, extension). On a broken
+    rule the temporary file is removed and EvidenceError raised (413 too large, 415 not an accepted type)."""
+    spooled = spool(upload.stream, directory, max_bytes)
+    try:
+        if spooled.too_large:
+            raise EvidenceError("file", f"the file is larger than {max_bytes} bytes", status=413)
+        content_type, extension = check_upload(upload.mimetype, spooled.head, spooled.size, max_bytes=max_bytes,
+                                               allowed_types=allowed_types)
+    except BaseException:
+        discard(spooled.temp_path)
+        raise
+    return spooled, content_type, extension
+
+
+def serve(directory: Path, row, unknown: str):
+    """The stored file of ``row`` (stored_name, content_type, original_name, sha256, id) as a download; NotFound with
+    ``unknown`` when its name leaves the directory, or saying the file is missing from the disk."""
+    from .web.problems import NotFound
+
+    try:
+        path = resolve(directory, row.stored_name)
+    except ValueError:
+        raise NotFound(unknown) from None
+    if not path.is_file():
+        raise NotFound(f"the stored file of evidence {row.id} is missing; ask the employee to upload it again")
+    return send_stored(path, row.content_type, row.original_name, row.sha256)
+
+
+def remove_stored(directory: Path, stored_name: str) -> None:
+    """Delete a stored file (after its row was marked removed); a name leaving the directory is left alone."""
+    try:
+        discard(resolve(directory, stored_name))
+    except ValueError:
+        pass

@@ -746,14 +746,13 @@ def upload_evidence(files, activity_id):
         row, rel = _load_visible(conn, activity_id)
         _owner_only(row, rel, "add evidence to")
         _transition("edit", row.status)
-    spooled = evidence.spool(upload.stream, cfg.evidence_dir, cfg.evidence_max_bytes)
+    try:
+        spooled, content_type, extension = evidence.receive(upload, cfg.evidence_dir, cfg.evidence_max_bytes,
+                                                            cfg.evidence_types)
+    except evidence.EvidenceError as exc:
+        raise field_error(exc.field, exc.message, status=exc.status) from None
     kept = None
     try:
-        with _rules():
-            if spooled.too_large:
-                raise DomainError("file", f"the file is larger than {cfg.evidence_max_bytes} bytes", status=413)
-            content_type, extension = domain.check_upload(upload.mimetype, spooled.head, spooled.size,
-                                                          max_bytes=cfg.evidence_max_bytes, allowed_types=cfg.evidence_types)
         file_id = evidence.new_file_id()
         stored = evidence.stored_name(file_id, extension)
         kept = evidence.keep(spooled, cfg.evidence_dir, stored)
@@ -799,13 +798,7 @@ def download_evidence(activity_id, file_id):
     with runtime().engine.connect() as conn:
         _load_visible(conn, activity_id)
         file_row = _evidence_row(conn, activity_id, file_id)
-    try:
-        path = evidence.resolve(cfg.evidence_dir, file_row.stored_name)
-    except ValueError:
-        raise NotFound(f"activity {activity_id} has no evidence file {file_id}") from None
-    if not path.is_file():
-        raise NotFound(f"the stored file of evidence {file_id} is missing; ask the employee to upload it again")
-    return evidence.send_stored(path, file_row.content_type, file_row.original_name, file_row.sha256)
+    return evidence.serve(cfg.evidence_dir, file_row, f"activity {activity_id} has no evidence file {file_id}")
 
 
 @activities_blp.route("/<activity_id>/evidence/<file_id>", methods=["DELETE"])
@@ -829,10 +822,7 @@ def remove_evidence(activity_id, file_id):
         audit.record(conn, actor=principal, action="activity.evidence_removed", entity_type=ENTITY, entity_id=activity_id,
                      before={"file_id": file_id, "name": file_row.original_name, "sha256": file_row.sha256})
         publish(conn, events.activity_updated(updated._mapping))
-    try:
-        evidence.discard(evidence.resolve(cfg.evidence_dir, file_row.stored_name))
-    except ValueError:
-        pass
+    evidence.remove_stored(cfg.evidence_dir, file_row.stored_name)
     return "", 204, _headers(updated)
 
 

@@ -3,7 +3,8 @@
 - ``self_assessments`` (own data): per evaluation the employee's realisation — per result the
   realisation, a narrative and the evidence (bukti dukung) — as a draft, submitted, or returned
   by the rater with a reason.
-- ``activity_evidence`` (read model, from ActivityLogged/Updated/Corrected): the evidence attached
+- ``activity_evidence`` (read model, from ActivityLogged/Updated/Corrected; a replay by
+  ``rebuild-read-models`` refills it, the latest version winning): the evidence attached
   to each activity, so the employee can pick it for a result.
 """
 from sqlalchemy import JSON, Column, Date, Index, Integer, String, Table, Text
@@ -42,4 +43,20 @@ activity_evidence = Table(
     Column("version", Integer),
     Column("updated_at", UTCDateTime(), nullable=False),
     Index("ix_activity_evidence_plan_date", "plan_id", "date"),
+)
+
+realisation_files = Table(     # evidence files the employee uploaded for a result (kinerja_shared.evidence storage)
+    "realisation_files",
+    metadata,
+    Column("id", String(32), primary_key=True),        # also the stored file's name (plus extension)
+    Column("evaluation_id", String(36), nullable=False, index=True),
+    Column("result_id", String(64), nullable=False),
+    Column("nip", String(18), nullable=False),
+    Column("original_name", String(200), nullable=False),
+    Column("stored_name", String(100), nullable=False),  # relative to EVALUATION_EVIDENCE_DIR
+    Column("content_type", String(100), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("uploaded_at", UTCDateTime(), nullable=False),
+    Column("removed_at", UTCDateTime()),
 )

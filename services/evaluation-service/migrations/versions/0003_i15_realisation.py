@@ -49,8 +49,28 @@ def upgrade() -> None:
     with op.batch_alter_table('activity_evidence', schema=None) as batch_op:
         batch_op.create_index('ix_activity_evidence_plan_date', ['plan_id', 'date'], unique=False)
 
+    op.create_table('realisation_files',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('evaluation_id', sa.String(length=36), nullable=False),
+    sa.Column('result_id', sa.String(length=64), nullable=False),
+    sa.Column('nip', sa.String(length=18), nullable=False),
+    sa.Column('original_name', sa.String(length=200), nullable=False),
+    sa.Column('stored_name', sa.String(length=100), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('uploaded_at', kinerja_shared.db.UTCDateTime(), nullable=False),
+    sa.Column('removed_at', kinerja_shared.db.UTCDateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_realisation_files'))
+    )
+    with op.batch_alter_table('realisation_files', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_realisation_files_evaluation_id'), ['evaluation_id'], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('realisation_files', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_realisation_files_evaluation_id'))
+    op.drop_table('realisation_files')
     with op.batch_alter_table('activity_evidence', schema=None) as batch_op:
         batch_op.drop_index('ix_activity_evidence_plan_date')
     op.drop_table('activity_evidence')
