@@ -19,6 +19,7 @@ Who hears what (texts in templates/id/*.txt):
 | ActivityCorrected / ActivityAnnulled | the employee, with who and why (and the changes) | activity_corrected |
 | EvaluationOpened | the rater: ONE item per period, counting evaluations | evaluation_opened |
 | EvaluationClosed | the employee, with the predicate | evaluation_closed |
+| RealisationSubmitted | the rater: the employee's realisation is in, ready for the evaluation | realisation_submitted |
 | FeedbackGiven | the employee | feedback_given |
 | CalibrationFinalised | every contact of the unit and its sub-units, every NIP rated, and the unit's acting head on the day it was finalised | calibration_finalised |
 
@@ -37,7 +38,7 @@ from kinerja_shared.db import dialect_insert, upsert, utcnow
 from kinerja_shared.events.catalog import CATALOG
 
 from . import config, domain, inbox, webhooks
-from .models import acting_heads, activity_states, contacts, evaluation_states, plan_states
+from .models import acting_heads, activity_states, contacts, evaluation_states, plan_states, realisation_states
 
 CONSUMES = ["kinerja.plan.events", "kinerja.activity.events", "kinerja.evaluation.events"]
 
@@ -328,6 +329,25 @@ def on_calibration_finalised(conn, event) -> None:
 
 on_unit_head_assigned = unit_head_assigned_into(acting_heads)  # acting heads (Plt./Plh.): the latest version wins
 
+def _track_realisation(conn, event) -> None:
+    d = event.data
+    upsert(conn, realisation_states, dict(evaluation_id=d["evaluation_id"], nip=d["nip"], rater_nip=d.get("rater_nip"),
+                                          submitted_at=_instant(d.get("submitted_at"), event.get("time") or "")),
+           ["evaluation_id"])
+
+
+def on_realisation_submitted(conn, event) -> None:
+    d = event.data
+    _track_realisation(conn, event)
+    deadline = config.for_handlers().deadlines.evaluation(date.fromisoformat(d["period_end"]))
+    _single(conn, event, d.get("rater_nip"), domain.REALISATION_SUBMITTED,
+            {"employee_name": inbox.name_of(conn, d["nip"]), "employee_nip": d["nip"],
+             "period_id": d.get("period_id") or f"{d['period_start']}..{d['period_end']}", "results": len(d["results"]),
+             "evidence": sum(int(r.get("evidence_count") or 0) for r in d["results"]), "deadline": deadline.isoformat(),
+             "evaluation_id": d["evaluation_id"]},
+            f"/evaluations/{d['evaluation_id']}")
+
+
 RULES = {
     "EmployeeUpserted": on_employee_upserted,
     "UnitHeadAssigned": on_unit_head_assigned,
@@ -347,6 +367,7 @@ RULES = {
     "EvaluationClosed": on_evaluation_closed,
     "FeedbackGiven": on_feedback_given,
     "CalibrationFinalised": on_calibration_finalised,
+    "RealisationSubmitted": on_realisation_submitted,
 }
 
 # Event types a webhook subscription may ask for: everything on the topics this service reads.
@@ -392,4 +413,5 @@ READ_MODEL_HANDLERS = {
     "EvaluationSubmitted": on_evaluation_submitted,
     "EvaluationReopened": on_evaluation_reopened,
     "EvaluationClosed": _tracked(_track_evaluation, "closed"),
+    "RealisationSubmitted": _track_realisation,
 }

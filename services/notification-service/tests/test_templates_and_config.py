@@ -26,6 +26,9 @@ PARAMS = {
     "reminder_plan_deadline": {"year": 2026, "deadline": "2026-01-31", "status": "submitted"},
     "reminder_plan_approval": {"year": 2026, "deadline": "2026-01-31", "count": 2},
     "reminder_evaluation_pending": {"count": 2, "period_ids": ["2026-Q1"], "period_end": "2026-03-31"},
+    "reminder_realisation_due": {"count": 1, "period_ids": ["2026-Q1"], "deadline": "2026-04-07"},
+    "realisation_submitted": {"employee_name": "Siti", "employee_nip": "198503302010011002", "period_id": "2026-Q1",
+                              "results": 3, "evidence": 5, "deadline": "2026-04-14", "evaluation_id": "e"},
 }
 
 
