@@ -36,7 +36,8 @@ Names and defaults (every one optional):
 | NOTIFICATION_REMINDER_EVALUATION_TIME | 09:00 | "evaluations pending", daily near a period's end |
 | NOTIFICATION_REMINDER_EVALUATION_LEAD_DAYS | 5 | start reminding this many days before the period ends |
 | NOTIFICATION_REMINDER_REALISATION_LEAD_DAYS | 5 | remind an employee to submit their realisation from this many days before its deadline (same time as the evaluation reminder) |
-| KINERJA_REALISATION_DEADLINE_DAYS, KINERJA_EVALUATION_DEADLINE_DAYS | 5, 10 | the deadlines, in working days after the period ends (kinerja_shared.deadlines) |
+| KINERJA_REALISATION_DEADLINE_DAYS | 5 | the employee's deadline, in working days after the period ends (kinerja_shared.deadlines) |
+| KINERJA_EVALUATION_DEADLINE_DAYS | 10 | the rater's deadline, in working days after the period ends |
 | KINERJA_WORKING_DAYS | mon,tue,wed,thu,fri | working days (also ranges: mon-fri); one calendar with activity-service |
 | KINERJA_HOLIDAYS | (none) | days off (libur nasional, cuti bersama): YYYY-MM-DD or YYYY-MM-DD=Name, comma-separated |
 | KINERJA_HOLIDAYS_FILE | (none) | a file of days off, one ``YYYY-MM-DD Name`` per line, ``#`` comments |
