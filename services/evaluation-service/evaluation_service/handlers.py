@@ -358,11 +358,13 @@ def on_activity_annulled(conn: Connection, event: Event) -> None:
 
 def _with_evidence(handler):
     """The activity fact, then its evidence (the employee picks it for a result's realisation)."""
-    from .realisation_store import record_activity_evidence
+    from .realisation_store import record_activity_evidence, record_logged_evidence
+
+    record = record_logged_evidence if handler is on_activity_logged else record_activity_evidence
 
     def handle(conn: Connection, event: Event) -> None:
         handler(conn, event)
-        record_activity_evidence(conn, event.data)
+        record(conn, event.data)
     handle.__name__ = handler.__name__
     return handle
 

@@ -7,7 +7,8 @@ from datetime import date
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 
-from kinerja_shared.db import upsert, utcnow
+from kinerja_shared.consumer import current_scope
+from kinerja_shared.db import insert_ignore, insert_ignore_statement, upsert, utcnow
 
 from .models import activities
 from .realisation_tables import activity_evidence, realisation_files, self_assessments
@@ -68,22 +69,56 @@ def remove_file(conn: Connection, file_id: str) -> None:
 
 # -- the activities' evidence (read model) -------------------------------------------------------
 
+def _evidence_row(data: dict, items: list[dict]) -> dict:
+    return dict(
+        activity_id=data["activity_id"], nip=data["nip"], plan_id=data.get("plan_id"), result_id=data.get("result_id"),
+        indicator_id=data.get("indicator_id"), date=date.fromisoformat(data["date"]),
+        description=(data.get("description") or "")[:2000] or None,
+        evidence=[{k: e.get(k) for k in ("kind", "url", "file_id", "name", "sha256") if e.get(k) is not None}
+                  for e in items],
+        version=data.get("version"), updated_at=utcnow())
+
+
+def _items(data: dict) -> list[dict]:
+    return [e for e in data.get("evidence") or [] if isinstance(e, dict) and e.get("kind") in ("link", "file")]
+
+
+_LOGGED = "evaluation.activity_evidence.logged"
+
+
+def record_logged_evidence(conn: Connection, data: dict) -> None:
+    """ActivityLogged: the activity's first evidence, once (a later copy changes nothing). In a consumer
+    transaction the poll's rows are written together at the commit, in one statement."""
+    items = _items(data)
+    if not items:
+        return
+    row = _evidence_row(data, items)
+    scope = current_scope()
+    if scope is None:
+        insert_ignore(conn, activity_evidence, row)
+        return
+    scope.memos.setdefault(_LOGGED, {}).setdefault(row["activity_id"], row)
+    scope.before_commit(_LOGGED, lambda: _write_logged(conn))
+
+
+def _write_logged(conn: Connection) -> None:
+    scope = current_scope()
+    rows = scope.memos.pop(_LOGGED, None) if scope is not None else None
+    if rows:
+        conn.execute(insert_ignore_statement(conn, activity_evidence), list(rows.values()))
+
+
 def record_activity_evidence(conn: Connection, data: dict) -> None:
-    """Keep an activity's evidence as its latest event says (an older version never wins; none: no row)."""
+    """ActivityUpdated / Corrected: the activity's evidence as the event says (an older version never wins; none: no row)."""
+    _write_logged(conn)   # an activity logged earlier in the same poll is read like any other
     activity_id = data["activity_id"]
     current = conn.execute(select(activity_evidence.c.version).where(activity_evidence.c.activity_id == activity_id)).first()
     incoming = data.get("version")
     if current is not None and current.version is not None and incoming is not None and incoming < current.version:
         return
-    items = [e for e in data.get("evidence") or [] if isinstance(e, dict) and e.get("kind") in ("link", "file")]
+    items = _items(data)
     if not items:
         if current is not None:
             conn.execute(delete(activity_evidence).where(activity_evidence.c.activity_id == activity_id))
         return
-    upsert(conn, activity_evidence, dict(
-        activity_id=activity_id, nip=data["nip"], plan_id=data.get("plan_id"), result_id=data.get("result_id"),
-        indicator_id=data.get("indicator_id"), date=date.fromisoformat(data["date"]),
-        description=(data.get("description") or "")[:2000] or None,
-        evidence=[{k: e.get(k) for k in ("kind", "url", "file_id", "name", "sha256") if e.get(k) is not None}
-                  for e in items],
-        version=incoming, updated_at=utcnow()), ["activity_id"])
+    upsert(conn, activity_evidence, _evidence_row(data, items), ["activity_id"])

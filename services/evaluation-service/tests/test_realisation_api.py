@@ -274,3 +274,21 @@ def test_an_employee_who_never_submits_does_not_block_the_rater(make_evaluation,
     r = _req(evaluation, "put", f"/api/v1/evaluations/{item['id']}/realisation", EMPLOYEE, json=_body(),
              headers={"If-Match": "*"})
     assert r.status_code == 409
+
+
+def test_the_picker_follows_the_activities_latest_evidence(evaluation):
+    item = _open(evaluation)
+    url = f"/api/v1/evaluations/{item['id']}/realisation"
+    plan_id = item["plan_id"]
+    # act-plain gains a link in an update (version 2); act-ev loses its evidence; an older copy changes nothing
+    gained = evaluation.ev.activity(plan_id, evaluation.today, activity_id="act-plain", quantity=2,
+                                    event_type="ActivityUpdated", version=3, status="accepted")
+    gained["data"]["evidence"] = [{"kind": "link", "url": "https://example.go.id/baru"}]
+    lost = evaluation.ev.activity(plan_id, evaluation.today, activity_id="act-ev", quantity=3,
+                                  event_type="ActivityUpdated", version=3, status="accepted")
+    stale = evaluation.ev.activity(plan_id, evaluation.today, activity_id="act-plain", quantity=2,
+                                   event_type="ActivityUpdated", version=2, status="accepted")
+    evaluation.apply(gained, lost, stale)
+    picker = _req(evaluation, "get", url, EMPLOYEE).json["activity_evidence"]
+    assert [(a["activity_id"], [e["url"] for e in a["evidence"]]) for a in picker] == [
+        ("act-plain", ["https://example.go.id/baru"])]
