@@ -6,7 +6,10 @@
 - plans in every status: approved (the demo employee's and most staff's), submitted, draft, and
   one returned with the rater's reason;
 - this month's working days of activities for the staff with approved plans, most verified;
-- the current period evaluated for part of the demo unit (submitted and closed, with predicates).
+- the current period evaluated for part of the demo unit (submitted and closed, with predicates);
+- the employees' realisations of the current period: most staff with an open evaluation submitted theirs
+  (narrative, a link and evidence picked from verified activities), a third of those rated with feedback
+  per result (seed_realisations, at the end).
 
 Every step is safe to repeat: plans are created only when none exist for the year, activities
 carry ids derived from the employee, day and slot, and only open evaluations are closed.
@@ -162,6 +165,7 @@ def main() -> None:
     closed = seed_evaluations(approved, people, plans, tokens)
     print(f"[kinerja] seeded {len(UNITS)} units, {len(rows)} employees; {closed} evaluations of the current period closed",
           flush=True)
+    seed_realisations(approved, people, plans, tokens)
 
 
 HEADS = {"197205101998031002", "197106121997031005", "197001011995031001"}
@@ -254,6 +258,57 @@ def seed_evaluations(approved: list[str], people: dict, plans: dict, tokens: dic
         expect(call("POST", f"{EVALUATION}/api/v1/evaluations/{evaluation['id']}/close", rater), f"closing {nip}'s evaluation")
         closed += 1
     return closed
+
+
+# -- the employees' realisations and the raters' feedback (issue 15) ---------------------------------------
+
+NARRATIVES = [
+    "Pelayanan berjalan sesuai jadwal; seluruh laporan harian disusun dan diarsipkan.",
+    "Target pelayanan bulan ini tercapai; dua kegiatan tertunda karena rapat koordinasi dinas.",
+    "Pelayanan dan pelaporan berjalan baik; bukti dukung terlampir dari kegiatan harian.",
+]
+
+
+def seed_realisations(approved: list[str], people: dict, plans: dict, tokens: dict) -> None:
+    """For the current period: most staff whose evaluation is still open submit their realisation (per result the
+    prefilled realisation, a narrative, a link and evidence picked from a verified activity); every third of those
+    is then rated by the rater with feedback per result (submitted, not closed). The demo employee is left alone
+    (the browser tests walk their realisation). Safe to repeat: a submitted realisation or evaluation is kept."""
+    demo = DEMO_USERS["employee"]["nip"]
+    submitted = rated = 0
+    for i, nip in enumerate(n for n in approved if n != demo):
+        me, rater = tokens[nip], tokens[people[nip][2]]
+        code, page = call("GET", f"{EVALUATION}/api/v1/evaluations?nip={nip}&status=open", me)
+        mine = [e for e in (page or {}).get("items", []) if code == 200 and e["plan_id"] == plans[nip]["id"]
+                and e["period"]["kind"] != "annual"]
+        if not mine or i % 5 == 4:   # closed already, or one in five has not submitted yet
+            continue
+        evaluation = max(mine, key=lambda e: e["period"]["start"])
+        url = f"{EVALUATION}/api/v1/evaluations/{evaluation['id']}"
+        current = expect(call("GET", f"{url}/realisation", me), f"reading {nip}'s realisation")
+        if current["status"] != "submitted":
+            results = []
+            for j, r in enumerate(current["results"]):
+                picks = [{"kind": "activity", "activity_id": a["activity_id"],
+                          **({"file_id": e["file_id"]} if e.get("file_id") else {"url": e["url"]})}
+                         for a in current["activity_evidence"] if a.get("result_id") == r["result_id"] for e in a["evidence"]][:2]
+                results.append({"result_id": r["result_id"], "realisation": r["realisation"],
+                                "narrative": NARRATIVES[(i + j) % len(NARRATIVES)],
+                                "evidence": [{"kind": "link", "url": f"https://arsip.binjaikota.go.id/kinerja/{nip}/rekap",
+                                              "name": "Rekap kegiatan"}, *picks]})
+            expect(call("PUT", f"{url}/realisation", me, {"results": results}, if_match="*"), f"saving {nip}'s realisation")
+            expect(call("POST", f"{url}/realisation/submit", me), f"submitting {nip}'s realisation")
+        submitted += 1
+        if i % 3 == 0:
+            form = expect(call("GET", url, rater), f"reading {nip}'s evaluation form")
+            suggested = (form.get("suggestion") or {}).get("rating") or "meets"
+            expect(call("POST", f"{url}/submit", rater, {
+                "results_rating": suggested, "behaviour_rating": "meets",
+                "results": [{"result_id": r["result_id"], "feedback": "Bukti dukung lengkap; pertahankan ketepatan waktu."}
+                            for r in form["results"]]}), f"rating {nip}'s evaluation")
+            rated += 1
+    print(f"[kinerja] realisations of the current period: {submitted} submitted by the employees, {rated} of them "
+          "rated with feedback per result", flush=True)
 
 
 if __name__ == "__main__":

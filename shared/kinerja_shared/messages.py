@@ -271,10 +271,30 @@ LABELS = {
     "Idempotency-Key": "Kunci idempotensi", "If-Match": "Versi (If-Match)",
 }
 
+EVIDENCE = [  # kinerja_shared.evidence: the rules of links and uploaded files, the same in every service
+    ("link_invalid", "a link must be an http(s) URL of at most 2000 characters",
+     "tautan harus URL http(s) paling panjang 2000 karakter"),
+    ("upload_needs_name", "the upload needs a file name", "unggahan memerlukan nama berkas"),
+    ("file_name_too_long", "the file name must be at most 200 characters", "nama berkas paling panjang 200 karakter"),
+    ("file_name_plain", "the file name must be a plain name: no '/', '\\', '..' or leading '.'",
+     "nama berkas harus nama biasa: tanpa '/', '\\', '..' atau '.' di awal"),
+    ("file_name_control", "the file name must not contain control characters",
+     "nama berkas tidak boleh berisi karakter kontrol"),
+    ("file_empty", "the file is empty", "berkas kosong"),
+    ("file_type_refused", "the file's content is not one of the accepted types: {types}",
+     "isi berkas bukan salah satu jenis yang diterima: {types}"),
+    ("file_type_mismatch", "the declared content type {declared} does not match the content ({sniffed})",
+     "jenis isi yang dinyatakan {declared} tidak sesuai dengan isinya ({sniffed})"),
+    ("file_too_large", "the file is larger than {limit} bytes", "berkas lebih besar dari {limit} bita"),
+    ("evidence_file_missing", "the stored file of evidence {file_id} is missing; ask the employee to upload it again",
+     "berkas bukti {file_id} yang tersimpan hilang; minta pegawai mengunggahnya lagi"),
+]
+
 catalogue.update(MARSHMALLOW)
 catalogue.update(TITLES)
 catalogue.update(WERKZEUG)
 catalogue.update(SHARED)
 catalogue.update(ACTIONS)
+catalogue.update(EVIDENCE)
 for _field, _name in LABELS.items():
     catalogue.label(_field, _name)

@@ -128,9 +128,11 @@ def test_every_process_starts_with_the_compose_configuration(service, environ):
         assert settings.environment == (environ.get("KINERJA_ENV") or "development")
 
 
-def test_activity_evidence_is_on_a_volume(services):
-    web = services["activity-service-web"]
-    directory = project.compose_environment(web)["ACTIVITY_EVIDENCE_DIR"]
+@pytest.mark.parametrize("service, setting", [("activity-service", "ACTIVITY_EVIDENCE_DIR"),
+                                              ("evaluation-service", "EVALUATION_EVIDENCE_DIR")])
+def test_uploaded_evidence_is_on_a_volume(services, service, setting):
+    web = services[f"{service}-web"]
+    directory = project.compose_environment(web)[setting]
     mounts = [v.split(":")[1] for v in web.get("volumes", [])]
     assert any(directory == m or directory.startswith(m.rstrip("/") + "/") for m in mounts)
 

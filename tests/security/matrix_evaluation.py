@@ -4,10 +4,11 @@ The org and self's approved plan of this year arrive through the handlers (the p
 evaluation of today's period). The directory relations (matrix.DIRECTORY_RELATIONS) join the org here:
 a head of bidang (own_head), an employee of lain made Plt. of dinas for a span holding today
 (acting_head, UnitHeadAssigned) and an employee of lain whose token claims dinas (claimed_head). A cell that changes an evaluation gets a fresh one: a plan of
-self's in a later year of its own, whose first quarter an admin opens over the API.
+self's of its own in a later year, whose first quarter an admin opens over the API.
 """
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 from kinerja_shared.events import make_event
@@ -23,7 +24,7 @@ SUBMIT = {"results_rating": "meets", "behaviour_rating": "meets", "rating_note":
 
 
 def env(workdir) -> dict:
-    return {}
+    return {"EVALUATION_EVIDENCE_DIR": str(workdir / "realisation-evidence")}
 
 
 def setup(m: Matrix) -> None:
@@ -36,6 +37,7 @@ def setup(m: Matrix) -> None:
     feedback = m.as_("rater", "POST", "/api/v1/feedback", 201, json={"nip": E, "text": "Laporan sudah rapi."})["id"]
     m.params.update(evaluation_id=base["id"], period_id=m.period, unit_id=seeds.UNIT, nip=E, year=year, feedback=feedback)
     m.params["dialogue_id"] = recorded(m)
+    m.params["realisation_file"] = with_file(m)
 
 
 def directory_relations() -> list[dict]:
@@ -54,13 +56,16 @@ def directory_relations() -> list[dict]:
 
 
 def opened(m: Matrix) -> str:
-    """A fresh open evaluation of self's: a plan in a year of its own, its first quarter opened by an admin."""
+    """A fresh open evaluation of self's: a plan of its own in a later year (up to 50 such plans a year, self
+    moving post within the year), its first quarter opened by an admin (which opens only that plan's)."""
     m.years_used += 1
-    assert m.years_used < 40, "the years of fresh evaluations ran into those of the period cells"
-    year = m.year + m.years_used
-    m.h.handle(seeds.plan_approved(E, f"plan-{year}", superior=None, start=date(year, 1, 1), end=date(year, 12, 31)))
+    year = m.year + 1 + m.years_used // 50
+    assert year < m.year + 40, "the years of fresh evaluations ran into those of the period cells"
+    plan_id = f"plan-{year}-{m.years_used}"
+    m.h.handle(seeds.plan_approved(E, plan_id, superior=None, start=date(year, 1, 1), end=date(year, 12, 31)))
     assert m.as_("admin", "POST", f"/api/v1/periods/{year}-Q1/open", json={"unit_id": seeds.UNIT})["opened"] == 1
-    [evaluation] = m.as_("admin", "GET", f"{EVALUATIONS}?nip={E}&year={year}")["items"]
+    items = m.as_("admin", "GET", f"{EVALUATIONS}?nip={E}&year={year}&limit=100")["items"]
+    [evaluation] = [item for item in items if item["plan_id"] == plan_id]
     return evaluation["id"]
 
 
@@ -74,6 +79,39 @@ def closed(m: Matrix) -> str:
     evaluation = submitted(m)
     m.as_("rater", "POST", f"{EVALUATIONS}/{evaluation}/close")
     return evaluation
+
+
+# -- the employee's realisation (issue 15) ---------------------------------------------------------
+REALISATION = {"results": [{"result_id": "r1", "realisation": "12 izin terbit", "narrative": "Semua tepat waktu.",
+                            "evidence": [{"kind": "link", "url": "https://drive.example.go.id/izin"}]}]}
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def upload() -> dict:
+    return {"file": (io.BytesIO(PDF), "bukti.pdf", "application/pdf")}
+
+
+def drafted(m: Matrix) -> str:
+    """A fresh open evaluation whose realisation self saved as a draft."""
+    evaluation = opened(m)
+    response = m.client.put(f"{EVALUATIONS}/{evaluation}/realisation", json=REALISATION,
+                            headers={**m.tokens["self"], "If-Match": "*"})
+    assert response.status_code == 200, response.get_json()
+    return evaluation
+
+
+def realisation_submitted(m: Matrix) -> str:
+    evaluation = drafted(m)
+    m.as_("self", "POST", f"{EVALUATIONS}/{evaluation}/realisation/submit")
+    return evaluation
+
+
+def with_file(m: Matrix) -> dict:
+    """A fresh evaluation whose realisation has an uploaded evidence file: its path parameters."""
+    evaluation = opened(m)
+    item = m.as_("self", "POST", f"{EVALUATIONS}/{evaluation}/realisation/results/r1/evidence", 201, data=upload(),
+                 content_type="multipart/form-data")
+    return {"evaluation_id": evaluation, "file_id": item["file_id"]}
 
 
 def predicate(m: Matrix) -> dict:
@@ -90,6 +128,21 @@ on_fresh(CASES, "POST /api/v1/evaluations/{evaluation_id}/submit", SUBMIT, evalu
 on_fresh(CASES, "POST /api/v1/evaluations/{evaluation_id}/close", evaluation_id=submitted)
 on_fresh(CASES, "POST /api/v1/evaluations/{evaluation_id}/reopen", {"reason": "Salah input predikat perilaku"},
          evaluation_id=closed)
+case(CASES, "GET /api/v1/evaluations/{evaluation_id}/realisation")(
+    lambda m, rel: Call("GET", f"{EVALUATIONS}/{m.params['evaluation_id']}/realisation"))
+on_fresh(CASES, "PUT /api/v1/evaluations/{evaluation_id}/realisation", REALISATION, evaluation_id=opened)
+on_fresh(CASES, "POST /api/v1/evaluations/{evaluation_id}/realisation/submit", evaluation_id=drafted)
+on_fresh(CASES, "POST /api/v1/evaluations/{evaluation_id}/realisation/return", {"reason": "Lengkapi bukti dukung."},
+         evaluation_id=realisation_submitted)
+case(CASES, "POST /api/v1/evaluations/{evaluation_id}/realisation/results/{result_id}/evidence")(lambda m, rel: Call(
+    "POST", f"{EVALUATIONS}/{opened(m)}/realisation/results/r1/evidence", data=upload(), content_type="multipart/form-data"))
+case(CASES, "GET /api/v1/evaluations/{evaluation_id}/realisation/evidence/{file_id}")(lambda m, rel: Call(
+    "GET", f"{EVALUATIONS}/{m.params['realisation_file']['evaluation_id']}/realisation/evidence/"
+           f"{m.params['realisation_file']['file_id']}"))
+on_fresh(CASES, "DELETE /api/v1/evaluations/{evaluation_id}/realisation/evidence/{file_id}", ids=with_file)
+on_fresh(CASES, "PUT /api/v1/evaluations/{evaluation_id}/draft",
+         {"results": [{"result_id": "r1", "feedback": "Bukti dukung lengkap."}], "results_rating": "meets"},
+         evaluation_id=opened)
 on_fresh(CASES, "POST /api/v1/feedback", lambda m: {"nip": E, "text": f"Pertahankan ketepatan waktu ({m.n()})."})
 listing(CASES, "GET /api/v1/feedback", "?nip={nip}", row="feedback")
 on_fresh(CASES, "PUT /api/v1/unit-performance/{unit_id}/predicates/{period_id}", predicate)

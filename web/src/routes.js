@@ -10,6 +10,7 @@ export const routes = [
   { path: 'penilaian', title: 'Penilaian & Predikat', roles: ['employee'], load: () => import('./screens/employee/evaluations.js') },
   { path: 'notifikasi', title: 'Notifikasi', roles: null, load: () => import('./screens/notifications.js') },
   { path: 'dialog', title: 'Dialog Kinerja', roles: ['employee', 'rater'], load: () => import('./screens/dialogues.js') },
+  { path: 'realisasi', title: 'Realisasi Kinerja', roles: ['employee'], load: () => import('./screens/employee/realisation.js') },
   // Pejabat penilai (whoever has subordinates in the directory)
   { path: 'penilai/kotak-masuk', title: 'Kotak Masuk Penilai', roles: ['rater'], load: () => import('./screens/rater/inbox.js') },
   { path: 'penilai/penilaian', title: 'Penilaian Bawahan', roles: ['rater'], load: () => import('./screens/rater/evaluations.js') },

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 import marshmallow as ma
-from flask import Response, current_app, send_file
+from flask import Response, current_app
 from flask_smorest import Blueprint
 from sqlalchemy import case, func, select, update
 
@@ -14,7 +14,7 @@ from kinerja_shared import audit, outbox
 from kinerja_shared.db import utcnow
 from kinerja_shared.numbers import MAX_ENTRY_QUANTITY, finite
 from kinerja_shared.outbox import publish
-from kinerja_shared.web import downloads, idempotency
+from kinerja_shared.web import idempotency
 from kinerja_shared.web.app_factory import current_principal, runtime
 from kinerja_shared.web.etag import check_if_match, etag_for, if_match_documented, require_if_match
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
@@ -23,7 +23,9 @@ from kinerja_shared.web.problems import (Conflict, Forbidden, NotFound, Precondi
                                          flatten_messages, problem_body)
 from kinerja_shared.web.docs import errors as _errors
 
-from . import domain, events, evidence, store
+from kinerja_shared import evidence
+
+from . import domain, events, store
 from .config import current_config
 from .domain import DomainError, TransitionError
 from .models import activities, employees, evidence_files, plan_indicators, plans
@@ -745,14 +747,13 @@ def upload_evidence(files, activity_id):
         row, rel = _load_visible(conn, activity_id)
         _owner_only(row, rel, "add evidence to")
         _transition("edit", row.status)
-    spooled = evidence.spool(upload.stream, cfg.evidence_dir, cfg.evidence_max_bytes)
+    try:
+        spooled, content_type, extension = evidence.receive(upload, cfg.evidence_dir, cfg.evidence_max_bytes,
+                                                            cfg.evidence_types)
+    except evidence.EvidenceError as exc:
+        raise field_error(exc.field, exc.message, status=exc.status) from None
     kept = None
     try:
-        with _rules():
-            if spooled.too_large:
-                raise DomainError("file", f"the file is larger than {cfg.evidence_max_bytes} bytes", status=413)
-            content_type, extension = domain.check_upload(upload.mimetype, spooled.head, spooled.size,
-                                                          max_bytes=cfg.evidence_max_bytes, allowed_types=cfg.evidence_types)
         file_id = evidence.new_file_id()
         stored = evidence.stored_name(file_id, extension)
         kept = evidence.keep(spooled, cfg.evidence_dir, stored)
@@ -798,20 +799,7 @@ def download_evidence(activity_id, file_id):
     with runtime().engine.connect() as conn:
         _load_visible(conn, activity_id)
         file_row = _evidence_row(conn, activity_id, file_id)
-    try:
-        path = evidence.resolve(cfg.evidence_dir, file_row.stored_name)
-    except ValueError:
-        raise NotFound(f"activity {activity_id} has no evidence file {file_id}") from None
-    if not path.is_file():
-        raise NotFound(f"the stored file of evidence {file_id} is missing; ask the employee to upload it again")
-    response = send_file(path, mimetype=file_row.content_type, as_attachment=True, download_name=file_row.original_name,
-                         max_age=0, conditional=True)
-    response.headers["Content-Disposition"] = downloads.content_disposition(file_row.original_name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Evidence-SHA256"] = file_row.sha256
-    return response
+    return evidence.serve(cfg.evidence_dir, file_row, f"activity {activity_id} has no evidence file {file_id}")
 
 
 @activities_blp.route("/<activity_id>/evidence/<file_id>", methods=["DELETE"])
@@ -835,10 +823,7 @@ def remove_evidence(activity_id, file_id):
         audit.record(conn, actor=principal, action="activity.evidence_removed", entity_type=ENTITY, entity_id=activity_id,
                      before={"file_id": file_id, "name": file_row.original_name, "sha256": file_row.sha256})
         publish(conn, events.activity_updated(updated._mapping))
-    try:
-        evidence.discard(evidence.resolve(cfg.evidence_dir, file_row.stored_name))
-    except ValueError:
-        pass
+    evidence.remove_stored(cfg.evidence_dir, file_row.stored_name)
     return "", 204, _headers(updated)
 
 

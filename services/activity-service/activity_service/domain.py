@@ -9,7 +9,6 @@ import calendar
 import hashlib
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable, Mapping
@@ -256,52 +255,33 @@ def indicator_in_force(candidates: Iterable[IndicatorInForce], indicator_id: str
 
 MAX_EVIDENCE_ITEMS = 10
 MAX_BATCH_ITEMS = 100  # most entries in one offline batch: the OpenAPI document's maxItems and the check are this one number
-# content type -> (file extension, magic-number test). Only types we can recognise by content.
-KNOWN_TYPES: dict[str, tuple[str, object]] = {
-    "application/pdf": (".pdf", lambda head: head.startswith(b"%PDF-")),
-    "image/jpeg": (".jpg", lambda head: head.startswith(b"\xff\xd8\xff")),
-    "image/png": (".png", lambda head: head.startswith(b"\x89PNG\r\n\x1a\n")),
-    "image/webp": (".webp", lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP"),
-}
-DEFAULT_EVIDENCE_TYPES = ("application/pdf", "image/jpeg", "image/png")
+# the evidence rules are the platform's (kinerja_shared.evidence), the same for a result's evidence in evaluation-service
+from kinerja_shared import evidence as _evidence  # noqa: E402
+
+KNOWN_TYPES = _evidence.KNOWN_TYPES
+DEFAULT_EVIDENCE_TYPES = _evidence.DEFAULT_EVIDENCE_TYPES
+
+
+def _checked(rule, *args, **kw):
+    try:
+        return rule(*args, **kw)
+    except _evidence.EvidenceError as exc:
+        raise DomainError(exc.field, exc.message, status=exc.status) from None
 
 
 def check_link(url: str, field_name: str = "evidence") -> str:
-    url = (url or "").strip()
-    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", url, re.IGNORECASE) or len(url) > 2000:
-        raise DomainError(field_name, "a link must be an http(s) URL of at most 2000 characters")
-    return url
+    return _checked(_evidence.check_link, url, field_name)
 
 
 def check_file_name(name: str | None) -> str:
     """The client's file name, kept only for display; path tricks are refused, not repaired."""
-    if name is None or not name.strip():
-        raise DomainError("file", "the upload needs a file name")
-    name = unicodedata.normalize("NFC", name.strip())
-    if len(name) > 200:
-        raise DomainError("file", "the file name must be at most 200 characters")
-    if "/" in name or "\\" in name or ".." in name or name.startswith("."):
-        raise DomainError("file", "the file name must be a plain name: no '/', '\\', '..' or leading '.'")
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
-        raise DomainError("file", "the file name must not contain control characters")
-    return name
+    return _checked(_evidence.check_file_name, name)
 
 
 def check_upload(declared_type: str | None, head: bytes, size: int, *, max_bytes: int,
                  allowed_types: Iterable[str]) -> tuple[str, str]:
     """Check an upload's size and type (declared AND recognised by content); return (type, extension)."""
-    if size == 0:
-        raise DomainError("file", "the file is empty")
-    if size > max_bytes:
-        raise DomainError("file", f"the file is larger than {max_bytes} bytes", status=413)
-    allowed = tuple(allowed_types)
-    declared = (declared_type or "").split(";")[0].strip().lower()
-    sniffed = next((t for t, (_, test) in KNOWN_TYPES.items() if test(head)), None)  # type: ignore[operator]
-    if sniffed is None or sniffed not in allowed:
-        raise DomainError("file", f"the file's content is not one of the accepted types: {', '.join(allowed)}", status=415)
-    if declared not in ("", "application/octet-stream") and declared != sniffed:
-        raise DomainError("file", f"the declared content type {declared} does not match the content ({sniffed})", status=415)
-    return sniffed, KNOWN_TYPES[sniffed][0]
+    return _checked(_evidence.check_upload, declared_type, head, size, max_bytes=max_bytes, allowed_types=allowed_types)
 
 
 # -- the working-day calendar: one for the deployment, in kinerja_shared.calendar --------------

@@ -350,7 +350,11 @@ def _detail(conn, row) -> dict:
         "periodic": periodic,
         "revisions": revisions,
         "dialogue_follow_ups": dialogue_store.follow_ups_for(conn, row),
+        "self_assessment": realisation_api.for_form(conn, row, results),   # and each result's "employee"
     }
+
+
+from . import realisation_api  # noqa: E402  (the employee's realisation beside the form; it builds on this module)
 
 
 def _coefficient(emp, plan=None) -> domain.Coefficient:
@@ -457,6 +461,7 @@ def submit_evaluation(body, evaluation_id):
             domain.check_form([r["result_id"] for r in plan.results], body["results"], body["behaviours"])
         except domain.DomainError as exc:
             raise field_error(exc.field, exc.message) from None
+        realisation_api.require_feedback(conn, row, plan, body["results"])
         form = {"results": body["results"], "behaviours": body["behaviours"]}
         period = _period_of(row)
         results = _results_view(plan, period, _activity_sums(conn, [plan.id], period), form, [])

@@ -10,6 +10,10 @@ kinerja_shared.config. These add what only this service reads:
 | KINERJA_WORKING_DAYS | mon,tue,wed,thu,fri | working weekdays (also ranges: ``mon-sat``); the dashboard's logging compliance counts these days |
 | KINERJA_HOLIDAYS | (none) | days off: comma-separated ``YYYY-MM-DD`` or ``YYYY-MM-DD=Name`` |
 | KINERJA_HOLIDAYS_FILE | (none) | a file of days off, one ``YYYY-MM-DD Name`` per line, ``#`` comments (adds to KINERJA_HOLIDAYS) |
+| EVALUATION_EVIDENCE_DIR | var/realisation-evidence | where files the employees upload as a result's evidence are stored (shared storage when several web pods run) |
+| EVALUATION_EVIDENCE_MAX_BYTES | 5242880 | largest accepted upload (PDF, JPEG or PNG, recognised by content) |
+| KINERJA_REALISATION_DEADLINE_DAYS | 5 | the employee submits their realisation by this working day after the period ends (kinerja_shared.deadlines) |
+| KINERJA_EVALUATION_DEADLINE_DAYS | 10 | the rater evaluates by this working day after the period ends |
 
 The calendar settings are the deployment-wide ones activity-service and notification-service
 read. Each setting is read from the service's Settings (``settings.extra``) first, then the
@@ -22,9 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-from kinerja_shared.config import ConfigError, Settings
+from kinerja_shared.config import ConfigError, Settings, env_int
 
 from kinerja_shared.calendar import WorkCalendar, calendar_from_env
+from kinerja_shared.deadlines import Deadlines, deadlines_from_env
 
 
 
@@ -33,6 +38,9 @@ class EvaluationConfig:
     period_clock_seconds: int = 300
     calendar: WorkCalendar = WorkCalendar()
     distribution_rounding: str = "literal"
+    deadlines: Deadlines = Deadlines()
+    evidence_dir: Path = Path("var/realisation-evidence")
+    evidence_max_bytes: int = 5 * 1024 * 1024
 
     @classmethod
     def from_settings(cls, settings: Settings, env: Mapping[str, str] | None = None) -> "EvaluationConfig":
@@ -56,7 +64,10 @@ class EvaluationConfig:
         rounding = (get("EVALUATION_DISTRIBUTION_ROUNDING") or "literal").lower()
         if rounding not in ("literal", "nearest"):
             raise ConfigError(f"EVALUATION_DISTRIBUTION_ROUNDING must be literal or nearest, got {rounding!r}")
-        return cls(period_clock_seconds=clock, calendar=calendar, distribution_rounding=rounding)
+        return cls(period_clock_seconds=clock, calendar=calendar, distribution_rounding=rounding,
+                   deadlines=deadlines_from_env(source, calendar),
+                   evidence_dir=Path(get("EVALUATION_EVIDENCE_DIR") or "var/realisation-evidence"),
+                   evidence_max_bytes=env_int(source, "EVALUATION_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024, 1, 1024 * 1024 * 1024))
 
 
 def current_config() -> EvaluationConfig:

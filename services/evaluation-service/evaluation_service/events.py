@@ -81,3 +81,14 @@ def calibration_finalised(row, period: dict) -> dict:
         "distribution": row.distribution, "override_reason": row.override_reason, "violations": row.violations,
         "finalised_by": _nip_or_none(row.finalised_by), "finalised_at": _iso(row.finalised_at),
         "predicates": row.predicates})
+
+
+def realisation_submitted(row, saved) -> dict:
+    """The employee's realisation of a period, submitted for the rater: per result its realisation, narrative
+    and how much evidence it has (the evidence itself stays in the service; the form shows it)."""
+    return _event("RealisationSubmitted", row, {
+        "evaluation_id": row.id, "plan_id": row.plan_id, "nip": row.nip, "rater_nip": row.rater_nip,
+        "unit_id": row.unit_id, "period_id": row.period_id, "period_start": row.period_start.isoformat(),
+        "period_end": row.period_end.isoformat(), "submitted_at": _iso(saved.submitted_at),
+        "results": [{"result_id": r["result_id"], "realisation": r.get("realisation"), "narrative": r.get("narrative"),
+                     "evidence_count": len(r.get("evidence") or [])} for r in saved.results]})

@@ -356,16 +356,29 @@ def on_activity_annulled(conn: Connection, event: Event) -> None:
     on_activity_withdrawn(conn, event)
 
 
+def _with_evidence(handler):
+    """The activity fact, then its evidence (the employee picks it for a result's realisation)."""
+    from .realisation_store import record_activity_evidence, record_logged_evidence
+
+    record = record_logged_evidence if handler is on_activity_logged else record_activity_evidence
+
+    def handle(conn: Connection, event: Event) -> None:
+        handler(conn, event)
+        record(conn, event.data)
+    handle.__name__ = handler.__name__
+    return handle
+
+
 HANDLERS = {
     "PlanApproved": on_plan_approved,
     "PlanAmended": on_plan_amended,
     "EmployeeUpserted": on_employee_upserted,
     "UnitHeadAssigned": on_unit_head_assigned,
-    "ActivityLogged": on_activity_logged,
-    "ActivityUpdated": on_activity_updated,
+    "ActivityLogged": _with_evidence(on_activity_logged),
+    "ActivityUpdated": _with_evidence(on_activity_updated),
     "ActivityWithdrawn": on_activity_withdrawn,
     "ActivityVerified": on_activity_verified,
-    "ActivityCorrected": on_activity_corrected,
+    "ActivityCorrected": _with_evidence(on_activity_corrected),
     "ActivityAnnulled": on_activity_annulled,
 }
 CONSUMES: list[str] = ["kinerja.plan.events", "kinerja.activity.events"]

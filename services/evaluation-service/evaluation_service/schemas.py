@@ -5,6 +5,7 @@ from marshmallow import validate as v
 from kinerja_shared.i18n import LocalizedString
 from kinerja_shared.web.pagination import PageArgs
 
+from .realisation_schemas import EmployeeResultOut, SelfAssessmentSummaryOut
 from .domain import BEHAVIOUR_VALUES, ORG_PREDICATES, PERIOD_KINDS, PREDICATES, RATINGS, SCHEMES, STATUSES
 
 NIP_RE = v.Regexp(r"^[0-9]{18}$", error="must be exactly 18 digits")
@@ -115,6 +116,8 @@ class ResultOut(ma.Schema):
     computed_assessment = ma.fields.String(allow_none=True, metadata={"description": "From the realisation"})
     assessment = ma.fields.String(allow_none=True, metadata={"description": "The rater's, else the computed one"})
     form = ma.fields.Nested(ResultFormOut)
+    employee = ma.fields.Nested(EmployeeResultOut, allow_none=True, metadata={
+        "description": "The employee's realisation of this result: realisation, narrative, evidence (null: none saved)"})
     continuous_feedback = ma.fields.List(ma.fields.Nested(FeedbackOut))
 
 
@@ -167,6 +170,8 @@ class EvaluationDetail(EvaluationOut):
     dialogue_follow_ups = ma.fields.List(ma.fields.Dict(), metadata={
         "description": "The follow-ups agreed in the previous period's confirmed performance dialogues (dialog kinerja): "
                        "dialogue_id, period_id, stage, held_on, topics, follow_ups, revision"})
+    self_assessment = ma.fields.Nested(SelfAssessmentSummaryOut, metadata={
+        "description": "The employee's realisation: status, deadlines, and what the form says about it"})
 
 
 class ResultFormIn(ma.Schema):
@@ -189,6 +194,15 @@ class SubmitIn(ma.Schema):
     behaviour_rating = ma.fields.String(required=True, validate=v.OneOf(RATINGS), metadata={"description": RATING_DOC})
     rating_note = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=5000),
                                    metadata={"description": "Required when results_rating differs from the suggestion"})
+    results = ma.fields.List(ma.fields.Nested(ResultFormIn), load_default=list, validate=v.Length(max=50))
+    behaviours = ma.fields.List(ma.fields.Nested(BehaviourFormIn), load_default=list, validate=v.Length(max=7))
+
+
+class DraftIn(ma.Schema):
+    """The rater's form saved as a draft (PUT .../draft): the same fields as submitting, all optional."""
+    results_rating = ma.fields.String(load_default=None, allow_none=True, validate=v.OneOf(RATINGS))
+    behaviour_rating = ma.fields.String(load_default=None, allow_none=True, validate=v.OneOf(RATINGS))
+    rating_note = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=5000))
     results = ma.fields.List(ma.fields.Nested(ResultFormIn), load_default=list, validate=v.Length(max=50))
     behaviours = ma.fields.List(ma.fields.Nested(BehaviourFormIn), load_default=list, validate=v.Length(max=7))
 

@@ -35,6 +35,9 @@ Names and defaults (every one optional):
 | NOTIFICATION_REMINDER_PLAN_LEAD_DAYS | 7 | start reminding this many days before the plan deadline |
 | NOTIFICATION_REMINDER_EVALUATION_TIME | 09:00 | "evaluations pending", daily near a period's end |
 | NOTIFICATION_REMINDER_EVALUATION_LEAD_DAYS | 5 | start reminding this many days before the period ends |
+| NOTIFICATION_REMINDER_REALISATION_LEAD_DAYS | 5 | remind an employee to submit their realisation from this many days before its deadline (same time as the evaluation reminder) |
+| KINERJA_REALISATION_DEADLINE_DAYS | 5 | the employee's deadline, in working days after the period ends (kinerja_shared.deadlines) |
+| KINERJA_EVALUATION_DEADLINE_DAYS | 10 | the rater's deadline, in working days after the period ends |
 | KINERJA_WORKING_DAYS | mon,tue,wed,thu,fri | working days (also ranges: mon-fri); one calendar with activity-service |
 | KINERJA_HOLIDAYS | (none) | days off (libur nasional, cuti bersama): YYYY-MM-DD or YYYY-MM-DD=Name, comma-separated |
 | KINERJA_HOLIDAYS_FILE | (none) | a file of days off, one ``YYYY-MM-DD Name`` per line, ``#`` comments |
@@ -57,6 +60,7 @@ from typing import Mapping
 
 
 from kinerja_shared.calendar import calendar_from_env
+from kinerja_shared.deadlines import Deadlines, deadlines_from_env
 from kinerja_shared.config import ConfigError, Settings
 from kinerja_shared.config import env_bool as _bool
 from kinerja_shared.config import env_get as _get
@@ -115,6 +119,8 @@ class NotifySettings:
     sse_lifetime_seconds: float
     sse_poll_seconds: float
     siasn: SiasnSettings = SiasnSettings()  # the SIASN channel's settings (siasn_config.py: SIASN_*)
+    deadlines: Deadlines = Deadlines()
+    reminder_realisation_lead_days: int = 5
 
     @classmethod
     def from_settings(cls, settings: Settings, environ: Mapping[str, str] | None = None) -> "NotifySettings":
@@ -173,6 +179,8 @@ class NotifySettings:
             sse_lifetime_seconds=_float(env, "NOTIFICATION_SSE_LIFETIME_SECONDS", 25.0, 0.1),
             sse_poll_seconds=_float(env, "NOTIFICATION_SSE_POLL_SECONDS", 1.0, 0.01),
             siasn=SiasnSettings.from_env(env, production, _float),
+            deadlines=deadlines_from_env(env, calendar),
+            reminder_realisation_lead_days=_int(env, "NOTIFICATION_REMINDER_REALISATION_LEAD_DAYS", 5, 0, 366),
         )
 
     def now(self) -> datetime:

@@ -36,12 +36,16 @@ REMINDER_ACTIVITY_MISSING = "reminder_activity_missing"
 REMINDER_PLAN_DEADLINE = "reminder_plan_deadline"
 REMINDER_PLAN_APPROVAL = "reminder_plan_approval"
 REMINDER_EVALUATION_PENDING = "reminder_evaluation_pending"
+REMINDER_REALISATION_DUE = "reminder_realisation_due"
+REALISATION_SUBMITTED = "realisation_submitted"
 
-REMINDERS = (REMINDER_ACTIVITY_MISSING, REMINDER_PLAN_DEADLINE, REMINDER_PLAN_APPROVAL, REMINDER_EVALUATION_PENDING)
+REMINDERS = (REMINDER_ACTIVITY_MISSING, REMINDER_PLAN_DEADLINE, REMINDER_PLAN_APPROVAL, REMINDER_EVALUATION_PENDING,
+             REMINDER_REALISATION_DUE)
 
 CATEGORIES = (
     PLAN_SUBMITTED, PLAN_APPROVED, PLAN_RETURNED, ACTIVITY_DIGEST, ACTIVITY_REJECTED, ACTIVITY_CORRECTED,
-    EVALUATION_OPENED, EVALUATION_CLOSED, FEEDBACK_GIVEN, CALIBRATION_FINALISED, *REMINDERS, DIALOGUE_AWAITING,
+    EVALUATION_OPENED, EVALUATION_CLOSED, FEEDBACK_GIVEN, CALIBRATION_FINALISED, REALISATION_SUBMITTED, *REMINDERS,
+    DIALOGUE_AWAITING,
 )
 
 CATEGORY_DESCRIPTIONS = {
@@ -61,7 +65,10 @@ CATEGORY_DESCRIPTIONS = {
     REMINDER_ACTIVITY_MISSING: "Reminder: no activity logged today (working days, late afternoon).",
     REMINDER_PLAN_DEADLINE: "Reminder: your plan is not approved yet and the deadline is near.",
     REMINDER_PLAN_APPROVAL: "Reminder: subordinates' plans wait for your approval and the deadline is near.",
-    REMINDER_EVALUATION_PENDING: "Reminder: evaluations of your subordinates are still open near the period's end.",
+    REMINDER_EVALUATION_PENDING: "Reminder: evaluations of your subordinates are still open near the period's end "
+                                 "(with your evaluation deadline).",
+    REMINDER_REALISATION_DUE: "Reminder: submit your realisation of the period before its deadline (to the employee).",
+    REALISATION_SUBMITTED: "A subordinate submitted their realisation of a period, ready for your evaluation (to the rater).",
 }
 
 # Everything reaches the inbox. E-mail by default for what asks the reader to act or tells
@@ -233,6 +240,11 @@ def plan_deadline_near(today: date, deadline_month_day: tuple[int, int], lead_da
     if deadline - timedelta(days=lead_days) <= today <= deadline:
         return deadline
     return None
+
+
+def realisation_due(today: date, deadline: date, lead_days: int) -> bool:
+    """An employee's realisation not submitted is worth a reminder in the ``lead_days`` before its deadline and on it."""
+    return deadline - timedelta(days=lead_days) <= today <= deadline
 
 
 def evaluation_due(today: date, period_end: date, lead_days: int) -> bool:

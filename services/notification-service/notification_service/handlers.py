@@ -19,6 +19,7 @@ Who hears what (texts in templates/id/*.txt):
 | ActivityCorrected / ActivityAnnulled | the employee, with who and why (and the changes) | activity_corrected |
 | EvaluationOpened | the rater: ONE item per period, counting evaluations | evaluation_opened |
 | EvaluationClosed | the employee, with the predicate; the SIASN records (siasn.py) | evaluation_closed |
+| RealisationSubmitted | the rater: the employee's realisation is in, ready for the evaluation | realisation_submitted |
 | FeedbackGiven | the employee | feedback_given |
 | PerformanceDialogueRecorded | the party whose confirmation it awaits (the employee or the rater) | dialogue_awaiting_confirmation |
 | CalibrationFinalised | every contact of the unit and its sub-units, every NIP rated, and the unit's acting head on the day it was finalised | calibration_finalised |
@@ -37,12 +38,8 @@ from kinerja_shared.consumer import current_scope
 from kinerja_shared.db import dialect_insert, upsert, utcnow
 from kinerja_shared.events.catalog import CATALOG
 
-<<<<<<< HEAD
-from . import config, dialogues, domain, inbox, webhooks
-=======
-from . import config, domain, inbox, siasn, webhooks
->>>>>>> i18-siasn
-from .models import acting_heads, activity_states, contacts, evaluation_states, plan_states
+from . import config, dialogues, domain, inbox, siasn, webhooks
+from .models import acting_heads, activity_states, contacts, evaluation_states, plan_states, realisation_states
 
 CONSUMES = ["kinerja.plan.events", "kinerja.activity.events", "kinerja.evaluation.events"]
 
@@ -343,6 +340,25 @@ def on_calibration_finalised(conn, event) -> None:
 
 on_unit_head_assigned = unit_head_assigned_into(acting_heads)  # acting heads (Plt./Plh.): the latest version wins
 
+def _track_realisation(conn, event) -> None:
+    d = event.data
+    upsert(conn, realisation_states, dict(evaluation_id=d["evaluation_id"], nip=d["nip"], rater_nip=d.get("rater_nip"),
+                                          submitted_at=_instant(d.get("submitted_at"), event.get("time") or "")),
+           ["evaluation_id"])
+
+
+def on_realisation_submitted(conn, event) -> None:
+    d = event.data
+    _track_realisation(conn, event)
+    deadline = config.for_handlers().deadlines.evaluation(date.fromisoformat(d["period_end"]))
+    _single(conn, event, d.get("rater_nip"), domain.REALISATION_SUBMITTED,
+            {"employee_name": inbox.name_of(conn, d["nip"]), "employee_nip": d["nip"],
+             "period_id": d.get("period_id") or f"{d['period_start']}..{d['period_end']}", "results": len(d["results"]),
+             "evidence": sum(int(r.get("evidence_count") or 0) for r in d["results"]), "deadline": deadline.isoformat(),
+             "evaluation_id": d["evaluation_id"]},
+            f"/evaluations/{d['evaluation_id']}")
+
+
 RULES = {
     "EmployeeUpserted": on_employee_upserted_for_siasn,
     "UnitHeadAssigned": on_unit_head_assigned,
@@ -363,6 +379,7 @@ RULES = {
     "FeedbackGiven": on_feedback_given,
     "CalibrationFinalised": on_calibration_finalised,
     "PerformanceDialogueRecorded": dialogues.on_performance_dialogue_recorded,
+    "RealisationSubmitted": on_realisation_submitted,
 }
 
 # Event types a webhook subscription may ask for: everything on the topics this service reads.
@@ -408,4 +425,5 @@ READ_MODEL_HANDLERS = {
     "EvaluationSubmitted": on_evaluation_submitted,
     "EvaluationReopened": _tracked(_track_evaluation, "open"),
     "EvaluationClosed": _tracked(_track_evaluation, "closed"),
+    "RealisationSubmitted": _track_realisation,
 }

@@ -78,6 +78,16 @@ evaluation_states = Table(
     Column("updated_at", UTCDateTime(), nullable=False),
 )
 
+# RealisationSubmitted: whose realisation of a period is in (the employee's deadline reminder skips them)
+realisation_states = Table(
+    "realisation_states",
+    metadata,
+    Column("evaluation_id", String(64), primary_key=True),
+    Column("nip", String(NIP), nullable=False),
+    Column("rater_nip", String(NIP)),
+    Column("submitted_at", UTCDateTime(), nullable=False),
+)
+
 # UnitHeadAssigned: acting heads (Plt./Plh.) of a unit for a span of dates (kinerja_shared.acting_heads)
 acting_heads = acting_heads_table(metadata)
 

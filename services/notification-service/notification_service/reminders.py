@@ -8,7 +8,8 @@ working day, from each reminder's wall-clock time until NOTIFICATION_REMINDER_CA
 | reminder_activity_missing | an employee with an approved plan and no activity logged today | NOTIFICATION_REMINDER_ACTIVITY_TIME (15:30) |
 | reminder_plan_deadline | an employee whose plan of the year is not approved | NOTIFICATION_REMINDER_PLAN_TIME (09:00), the last NOTIFICATION_REMINDER_PLAN_LEAD_DAYS days before NOTIFICATION_PLAN_DEADLINE |
 | reminder_plan_approval | a rater with submitted plans waiting | same as above |
-| reminder_evaluation_pending | a rater with open evaluations | NOTIFICATION_REMINDER_EVALUATION_TIME (09:00), from NOTIFICATION_REMINDER_EVALUATION_LEAD_DAYS before the period ends |
+| reminder_evaluation_pending | a rater with open evaluations | NOTIFICATION_REMINDER_EVALUATION_TIME (09:00), from NOTIFICATION_REMINDER_EVALUATION_LEAD_DAYS before the period ends, with the rater's deadline (KINERJA_EVALUATION_DEADLINE_DAYS working days after it) |
+| reminder_realisation_due | an employee with an open periodic evaluation whose realisation is not submitted | same time, the last NOTIFICATION_REMINDER_REALISATION_LEAD_DAYS days before the deadline (KINERJA_REALISATION_DEADLINE_DAYS working days after the period ends) and on it |
 
 "At most once per person per day" is a unique row ``(nip, reminder, local_date)`` in
 ``reminders_sent``, inserted in the same transaction as the notification: two workers that
@@ -33,7 +34,7 @@ from kinerja_shared.config import Settings
 from kinerja_shared.db import utcnow
 
 from . import config, domain, inbox
-from .models import activity_states, contacts, evaluation_states, plan_states, reminders_sent
+from .models import activity_states, contacts, evaluation_states, plan_states, realisation_states, reminders_sent
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,8 @@ def run_due(engine: Engine, cfg: config.NotifySettings, now: datetime | None = N
             sent += _send(engine, cfg, domain.REMINDER_PLAN_APPROVAL, today, raters)
     if domain.due_window(local, cfg.reminder_evaluation_time, cfg.reminder_catch_up):
         sent += _send(engine, cfg, domain.REMINDER_EVALUATION_PENDING, today,
-                      _evaluations_pending(engine, today, cfg.reminder_evaluation_lead_days))
+                      _evaluations_pending(engine, today, cfg.reminder_evaluation_lead_days, cfg))
+        sent += _send(engine, cfg, domain.REMINDER_REALISATION_DUE, today, _realisations_due(engine, today, cfg))
     return sent
 
 
@@ -123,7 +125,7 @@ def _plans_not_approved(engine: Engine, year: int, deadline: date) -> tuple[dict
     return employees, raters
 
 
-def _evaluations_pending(engine: Engine, today: date, lead_days: int) -> dict:
+def _evaluations_pending(engine: Engine, today: date, lead_days: int, cfg: config.NotifySettings) -> dict:
     with engine.connect() as conn:
         rows = conn.execute(select(evaluation_states).where(and_(evaluation_states.c.status == "open",
                                                                  evaluation_states.c.rater_nip.is_not(None)))).all()
@@ -134,8 +136,29 @@ def _evaluations_pending(engine: Engine, today: date, lead_days: int) -> dict:
             due[row.rater_nip].append(row)
     return {
         rater: ({"count": len(items), "period_ids": sorted({r.period_id for r in items}),
-                 "period_end": min(r.period_end for r in items).isoformat()}, "/evaluations?status=open")
+                 "period_end": min(r.period_end for r in items).isoformat(),
+                 "deadline": cfg.deadlines.evaluation(min(r.period_end for r in items)).isoformat()},
+                "/evaluations?status=open")
         for rater, items in due.items()
+    }
+
+
+def _realisations_due(engine: Engine, today: date, cfg: config.NotifySettings) -> dict:
+    """Employees with an open periodic evaluation, no realisation submitted, in the days before its deadline."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(evaluation_states).where(
+            evaluation_states.c.status == "open", ~evaluation_states.c.period_id.like("%-Y"),
+            ~evaluation_states.c.evaluation_id.in_(select(realisation_states.c.evaluation_id)))).all()
+        active = _active_contacts(conn)
+    due: dict[str, list] = defaultdict(list)
+    for row in rows:
+        deadline = cfg.deadlines.realisation(row.period_end)
+        if row.nip in active and domain.realisation_due(today, deadline, cfg.reminder_realisation_lead_days):
+            due[row.nip].append((deadline, row))
+    return {
+        nip: ({"period_ids": sorted({r.period_id for _, r in items}), "deadline": min(d for d, _ in items).isoformat(),
+               "count": len(items)}, f"/evaluations/{min(items, key=lambda x: x[0])[1].evaluation_id}/realisation")
+        for nip, items in due.items()
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
+from kinerja_shared.events import make_event, validate_event
 from notification_service import reminders
 from notification_service.config import NotifySettings
 from notification_service.service import SPEC
@@ -108,6 +109,49 @@ def test_plan_and_evaluation_reminders(service_factory, ev, helpers):
     assert _reminded(h, "reminder_evaluation_pending") == [R]
     [item] = helpers.inbox(h, R, category="reminder_evaluation_pending")
     assert item["title"] == "Pengingat: 2 penilaian kinerja belum Anda selesaikan" and "2026-Q1" in item["body"]
+
+
+def test_realisation_reminders_and_the_rater_hears_of_a_submitted_one(service_factory, ev, helpers):
+    """Q1 2026 ends on Tuesday 31 March; with a holiday on 3 April the employee's deadline (5 working days) is
+    8 April and the rater's (10) 15 April. Siti and Budi have open evaluations; Siti submits her realisation."""
+    h = service_factory(SPEC, KINERJA_HOLIDAYS="2026-04-03")
+    R, E, C = helpers.RATER, helpers.EMPLOYEE, helpers.COLLEAGUE
+    for nip, name in ((R, "Rahmat"), (E, "Siti"), (C, "Budi")):
+        helpers.handle(h, ev.employee(nip, name, rater=None if nip == R else R))
+    siti = ev.evaluation_opened(E)
+    helpers.handle(h, siti)
+    helpers.handle(h, ev.evaluation_opened(C))
+    cfg = NotifySettings.from_settings(h.settings)
+
+    assert reminders.run_due(h.engine, cfg, datetime.fromisoformat("2026-04-02T09:30:00+07:00")) == 1  # the rater's only
+    assert _reminded(h, "reminder_realisation_due") == []                      # 6 days before the 8th
+    [pending] = helpers.inbox(h, R, category="reminder_evaluation_pending")
+    assert "paling lambat 15 April 2026" in pending["body"]                    # the rater's deadline
+
+    submitted = make_event("RealisationSubmitted", source_service="evaluation-service",
+                           subject=siti["data"]["evaluation_id"], partitionkey=E, data={
+        "evaluation_id": siti["data"]["evaluation_id"], "plan_id": "p1", "nip": E, "rater_nip": R,
+        "unit_id": "opd-1.bidang-a", "period_id": "2026-Q1", "period_start": "2026-01-01", "period_end": "2026-03-31",
+        "submitted_at": "2026-04-03T02:00:00.000Z",
+        "results": [{"result_id": "r1", "realisation": "12 dokumen", "narrative": "Selesai.", "evidence_count": 2},
+                    {"result_id": "r2", "realisation": None, "narrative": None, "evidence_count": 1}]})
+    helpers.handle(h, validate_event(submitted))
+    helpers.handle(h, submitted)                                              # a redelivery adds nothing
+    [item] = helpers.inbox(h, R, category="realisation_submitted")
+    assert item["title"] == "Siti telah menyampaikan realisasi kinerja periode 2026-Q1"
+    assert "2 hasil kerja beserta 3 bukti dukung" in item["body"] and "15 April 2026" in item["body"]
+    assert item["link"] == f"/evaluations/{siti['data']['evaluation_id']}"
+
+    # in the 5 days before the deadline (the 3rd is a holiday, so from Monday the 6th): Budi, who has not submitted, is reminded once a day; Siti is not
+    assert reminders.run_due(h.engine, cfg, datetime.fromisoformat("2026-04-06T09:30:00+07:00")) == 2
+    assert _reminded(h, "reminder_realisation_due") == [C]
+    [budi] = helpers.inbox(h, C, category="reminder_realisation_due")
+    assert budi["title"] == "Pengingat: sampaikan realisasi kinerja Anda paling lambat 8 April 2026"
+    assert "2026-Q1" in budi["body"] and budi["link"].endswith("/realisation")
+    assert reminders.run_due(h.engine, cfg, datetime.fromisoformat("2026-04-06T10:00:00+07:00")) == 0  # same day
+    assert reminders.run_due(h.engine, cfg, datetime.fromisoformat("2026-04-08T09:30:00+07:00")) == 2  # the deadline
+    assert reminders.run_due(h.engine, cfg, datetime.fromisoformat("2026-04-09T09:30:00+07:00")) == 1  # past it: rater only
+    assert _reminded(h, "reminder_realisation_due") == [C, C]
 
 
 def test_schedulers_racing_at_the_same_instant_send_once(service_factory, ev, helpers):

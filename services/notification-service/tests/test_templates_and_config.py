@@ -29,6 +29,9 @@ PARAMS = {
     "dialogue_awaiting_confirmation": {"actor_name": "Siti", "stage": "evaluation", "held_on": "2026-03-28",
                                        "period_id": "2026-Q1", "topics": "Target", "follow_ups": "Pelatihan",
                                        "action": "recorded", "dialogue_id": "d"},
+    "reminder_realisation_due": {"count": 1, "period_ids": ["2026-Q1"], "deadline": "2026-04-07"},
+    "realisation_submitted": {"employee_name": "Siti", "employee_nip": "198503302010011002", "period_id": "2026-Q1",
+                              "results": 3, "evidence": 5, "deadline": "2026-04-14", "evaluation_id": "e"},
 }
 
 

@@ -20,7 +20,7 @@ MESSAGE_ARG = {
     "Problem": 0, "BadRequest": 0, "Unauthorized": 0, "Forbidden": 0, "NotFound": 0, "Conflict": 0,
     "PreconditionFailed": 0, "Unprocessable": 0, "ServiceUnavailable": 0, "ValidationError": 0,
     "problem_response": 1, "field_error": 1, "DomainError": 1, "ImportFileError": 1, "TransitionError": 0,
-    "RowError": 4, "add": 1, "__init__": 0, "AuthError": 0,
+    "RowError": 4, "add": 1, "__init__": 0, "AuthError": 0, "EvidenceError": 1,
 }
 MESSAGE_KEYWORDS = ("title", "error", "detail", "message")
 # Calls whose arguments are not people-facing even though the callee name matches.
@@ -178,5 +178,6 @@ def untranslated(package) -> list[str]:
     import importlib
 
     directory = Path(package.__file__).parent
-    importlib.import_module(f"{package.__name__}.messages")
+    for module in sorted(directory.glob("*messages.py")):  # messages.py and each feature's <feature>_messages.py
+        importlib.import_module(f"{package.__name__}.{module.stem}")
     return [str(m) for m in missing_translations(messages_in_package(directory))]

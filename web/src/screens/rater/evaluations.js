@@ -55,6 +55,19 @@ function prefillRealisation(result) {
   }).join('\n');
 }
 
+function employeeRealisation(h, mine) {
+  if (!mine) return h('p', { class: 'muted', 'data-test': 'employee-realisation' }, 'Pegawai belum mengisi realisasi hasil kerja ini.');
+  const label = (e) => (e.kind === 'file' ? `Berkas: ${e.name || e.file_id}` : e.kind === 'activity'
+    ? `Dari kegiatan: ${e.name || e.url || e.file_id}` : `Tautan: ${e.name || e.url}`);
+  return h('div', { class: 'guide', 'data-test': 'employee-realisation' },
+    h('strong', {}, 'Realisasi menurut pegawai'),
+    h('p', {}, mine.realisation || '-'),
+    mine.narrative ? h('p', { 'data-test': 'employee-narrative' }, mine.narrative) : null,
+    h('ul', { 'data-test': 'employee-evidence' }, mine.evidence.length ? mine.evidence.map((e) => h('li', {},
+      (e.download || e.url) ? h('a', { href: e.download || e.url, target: '_blank', rel: 'noopener noreferrer' }, label(e)) : label(e)))
+      : [h('li', { class: 'muted' }, 'Tanpa bukti dukung.')]));
+}
+
 function radios(h, name, legend, value, onChange, testPrefix) {
   return h('fieldset', { class: 'radio-group', 'data-test': testPrefix },
     h('legend', {}, legend),
@@ -79,10 +92,12 @@ async function renderForm(root, ctx, id, people) {
   }
   const editable = d.status !== 'closed' && d.rater_nip === ctx.user.nip;
   const suggestion = d.suggestion || {};
+  const draft = (d.form && d.form.draft) || {};
   const state = {
-    results: d.results_rating || suggestion.rating || null,
-    behaviour: d.behaviour_rating || null,
+    results: d.results_rating || draft.results_rating || suggestion.rating || null,
+    behaviour: d.behaviour_rating || draft.behaviour_rating || null,
   };
+  const self = d.self_assessment || null;
   const name = (d.employee && d.employee.name) || personName(people, d.nip);
   root.append(h('section', { class: 'card', 'data-test': 'evaluation-form', 'data-status': d.status },
     h('h2', {}, `${name} · ${KIND[d.period.kind] || d.period.kind} ${d.period.id}`),
@@ -95,6 +110,11 @@ async function renderForm(root, ctx, id, people) {
     root.append(h('p', { class: 'verdict bad', 'data-test': 'pending-warning' },
       `${d.pending.activities_pending} kegiatan periode ini masih menunggu verifikasi dan belum dihitung sebagai realisasi. `,
       h('a', { href: '#/penilai/kotak-masuk' }, 'Verifikasi dulu di Kotak Masuk.')));
+  }
+
+  if (self) {
+    root.append(h('p', { class: self.status === 'submitted' ? 'verdict' : 'verdict bad', 'data-test': 'self-assessment',
+      'data-status': self.status }, self.note));
   }
 
   // Results with their realisation
@@ -119,10 +139,12 @@ async function renderForm(root, ctx, id, people) {
           h('td', {}, i.text), h('td', {}, i.target_value === null ? '-' : `${i.target_value} ${i.target_unit || ''}`),
           h('td', { 'data-test': 'realised' }, `${i.realised_to_date}`), h('td', {}, i.expected_to_date === null ? '-' : `${i.expected_to_date}`),
           h('td', {}, i.percent_of_expected === null ? '-' : `${i.percent_of_expected} %`), h('td', {}, `${i.pending_in_period}`)))))),
+      employeeRealisation(h, r.employee),
       (r.continuous_feedback || []).length ? h('p', { class: 'muted' }, 'Umpan balik berkelanjutan: ',
         r.continuous_feedback.map((f) => f.text).join(' · ')) : null,
       ui.field(`realisation-${index}`, 'Realisasi berdasarkan bukti dukung', realisation),
-      ui.field(`result-feedback-${index}`, 'Umpan balik berdasarkan bukti dukung', feedback),
+      ui.field(`result-feedback-${index}`, 'Umpan balik berdasarkan bukti dukung', feedback,
+        self && self.feedback_required && r.kind === 'main' ? 'Wajib untuk hasil kerja utama: pegawai sudah menyampaikan realisasi.' : null),
       ui.field(`assessment-${index}`, 'Penilaian hasil kerja ini', assessment)));
   }
 
@@ -144,7 +166,7 @@ async function renderForm(root, ctx, id, people) {
   const matrixBox = h('div', {});
   const noteHint = h('small', { class: 'hint' });
   const note = h('textarea', { rows: 2, disabled: !editable, 'data-test': 'rating-note' });
-  note.value = d.rating_note || '';
+  note.value = d.rating_note || draft.rating_note || '';
   const update = () => {
     const predicate = predicateFor(state.results, state.behaviour);
     preview.replaceChildren(predicate
@@ -176,6 +198,39 @@ async function renderForm(root, ctx, id, people) {
   update();
 
   const out = h('div', { 'aria-live': 'polite' });
+  const formBody = () => ({
+    results_rating: state.results, behaviour_rating: state.behaviour, rating_note: note.value.trim() || null,
+    results: resultInputs.map((r) => ({ result_id: r.result_id, realisation: r.realisation.value.trim() || null,
+      feedback: r.feedback.value.trim() || null, assessment: r.assessment.value || null })),
+    behaviours: behaviourInputs.map((b) => ({ value: b.value, feedback: b.input.value.trim() || null })),
+  });
+  if (editable && d.status === 'open') {
+    const saveDraft = h('button', { class: 'btn', type: 'button', 'data-test': 'save-draft', onClick: async () => {
+      saveDraft.disabled = true;
+      try {
+        etag = (await api.put(`/api/v1/evaluations/${id}/draft`, formBody(), { etag, raw: true })).etag;
+        ui.toast('Draf penilaian disimpan.');
+        out.replaceChildren(h('p', { class: 'muted', 'data-test': 'draft-saved' }, 'Draf tersimpan.'));
+      } catch (err) {
+        out.replaceChildren(ui.problemBox(err));
+      }
+      saveDraft.disabled = false;
+    } }, 'Simpan draf');
+    const reason = h('textarea', { rows: 2, 'data-test': 'return-reason' });
+    const giveBack = self && self.status === 'submitted' ? h('div', { class: 'card' },
+      ui.field('return-reason', 'Alasan mengembalikan realisasi kepada pegawai', reason),
+      h('button', { class: 'btn', type: 'button', 'data-test': 'return-realisation', onClick: async () => {
+        try {
+          await api.post(`/api/v1/evaluations/${id}/realisation/return`, { reason: reason.value.trim() });
+          ui.toast('Realisasi dikembalikan kepada pegawai.');
+          root.replaceChildren();
+          await renderForm(root, ctx, id, people);
+        } catch (err) {
+          out.replaceChildren(ui.problemBox(err));
+        }
+      } }, 'Kembalikan realisasi')) : null;
+    root.append(h('div', { class: 'actions' }, saveDraft), giveBack);
+  }
   if (editable) {
     const submit = h('button', { class: 'btn btn-primary', type: 'button', 'data-test': 'submit-evaluation', onClick: async () => {
       const errors = [];
@@ -190,12 +245,7 @@ async function renderForm(root, ctx, id, people) {
       }
       submit.disabled = true;
       try {
-        await api.post(`/api/v1/evaluations/${id}/submit`, {
-          results_rating: state.results, behaviour_rating: state.behaviour, rating_note: note.value.trim() || null,
-          results: resultInputs.map((r) => ({ result_id: r.result_id, realisation: r.realisation.value.trim() || null,
-            feedback: r.feedback.value.trim() || null, assessment: r.assessment.value || null })),
-          behaviours: behaviourInputs.map((b) => ({ value: b.value, feedback: b.input.value.trim() || null })),
-        }, { etag });
+        await api.post(`/api/v1/evaluations/${id}/submit`, formBody(), { etag });
         ui.toast('Penilaian diajukan.');
         root.replaceChildren();
         await renderForm(root, ctx, id, people);
