@@ -93,6 +93,9 @@ MESSAGES = [
     ("file_type_mismatch", "the declared content type {declared} does not match the content ({sniffed})",
      "jenis isi yang dinyatakan {declared} tidak sesuai dengan isinya ({sniffed})"),
     ("item_must_be_object", "must be an object (one entry)", "harus berupa objek (satu catatan)"),
+    ("unit_not_indicators", "must be the indicator's unit \"{unit}\", not \"{given}\" (conversions between units are "
+     "not supported)", "harus satuan indikatornya, \"{unit}\", bukan \"{given}\" (konversi antarsatuan belum didukung)"),
+    ("unit_already", "is already the indicator's unit", "sudah merupakan satuan indikatornya"),
 ]
 
 LABELS = {
