@@ -103,7 +103,7 @@ function view(h, ui, d, completion) {
       `Batas aturan dihitung dalam orang utuh (pembulatan ${dist.rounding_policy === 'nearest' ? 'ke orang terdekat' : 'harfiah: "paling banyak" ke bawah, "paling sedikit" ke atas'}).`) : null,
     h('h2', {}, 'Realisasi per hasil kerja'),
     h('p', {}, `${r.results} hasil kerja: ${r.by_assessment.above} di atas, ${r.by_assessment.meets} sesuai, ${r.by_assessment.below} di bawah ekspektasi, `
-      + `${r.by_assessment.unassessed} tanpa target angka.`),
+      + `${r.by_assessment.no_data ?? 0} belum ada data, ${r.by_assessment.unassessed} tanpa target angka.`),
     r.furthest_behind.length ? h('details', {}, h('summary', {}, 'Hasil kerja yang paling tertinggal'),
       h('div', SCROLL_REGION, h('table', {}, h('thead', {}, h('tr', {}, ['NIP', 'Hasil kerja', '% harapan', '% target'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, r.furthest_behind.slice(0, 10).map((x) => h('tr', {}, h('td', {}, x.nip), h('td', {}, x.text),
