@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Mapping
 
 from kinerja_shared import functional_levels
-from kinerja_shared.numbers import finite, round_half_up, usable_coefficient, usable_target
+from kinerja_shared.numbers import finite, round_half_up, usable_coefficient
 
 
 class DomainError(ValueError):
