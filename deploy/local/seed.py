@@ -9,7 +9,7 @@
   10th of each month", a consumables budget);
 - a working office (``seed_working_office``): most people log most working days of the current
   period, each with a habit of their own (ahead of target, on target, behind, a late monthly
-  report), most entries verified; the months before the period are summarised one entry per
+  report), all but the last three working days verified; the months before the period are summarised one entry per
   indicator and month, so the year's quantities and spending add up;
 - the current period evaluated for part of the demo unit: the rater follows the suggestion, a few
   closed, the rest submitted or open (``seed_evaluations``), then the figures a unit head sees are
@@ -18,8 +18,8 @@
 Entries dated before activity-service's edit window (the previous month closes on
 ACTIVITY_EDIT_WINDOW_CLOSE_DAY) cannot be logged through the API. When ACTIVITY_DATABASE_URL names
 activity-service's database (``make run`` sets it), the seed writes them with activity-service's own
-code instead (row, audit row and ActivityLogged/ActivityVerified events through its outbox, as if
-logged and verified on their days); without it, only the edit window's days are seeded.
+code instead (row, audit rows, and an ActivityLogged event carrying the verified state through its outbox,
+as if logged and verified on their days); without it, only the edit window's days are seeded.
 
 Every step is safe to repeat: plans are created only when none exist for the year, activities
 carry ids derived from the employee, day and slot, and only open evaluations are closed.
@@ -314,7 +314,8 @@ def office_entries(nip: str, habit: str, plan: dict, period: dict, today: date) 
     yesterday = today - timedelta(days=1)
     months_expected = months_touched(plan_start, period_end) / max(months_touched(plan_start, date.fromisoformat(plan["period_end"])), 1)
     days = working_days(max(period_start, plan_start), yesterday)
-    logged_days = [d for d in days if rng.random() < p["logs"]]
+    diligent = nip == DEMO_USERS["employee"]["nip"]   # the demo employee logs every working day
+    logged_days = [d for d in days if rng.random() < p["logs"] or diligent]
     before = [date(plan_start.year, m, 1) for m in range(plan_start.month, period_start.month) if period_start.year == plan_start.year]
     items: list[dict] = []
 
@@ -370,7 +371,7 @@ def office_entries(nip: str, habit: str, plan: dict, period: dict, today: date) 
 
 def seed_working_office(approved: list[str], people: dict, plans: dict, tokens: dict, period: dict) -> dict:
     """Every approved plan's entries (office_entries), each person with a habit of HABITS: the edit window's days
-    through the batch endpoint, the rater verifying all but the last three days'; earlier days written through
+    through the batch endpoint, the rater verifying all but the last three working days'; earlier days written through
     activity-service's own code when ACTIVITY_DATABASE_URL is set (backfill)."""
     today = datetime.now(WIB).date()
     window = edit_window_start(today)
@@ -385,8 +386,8 @@ def seed_working_office(approved: list[str], people: dict, plans: dict, tokens: 
         for start in range(0, len(recent), 50):
             expect(call("POST", f"{ACTIVITY}/api/v1/activities/batch", me, {"items": recent[start:start + 50]}),
                    f"logging {nip}'s activities")
-        to_verify = [{"id": it["id"], "decision": "accepted"} for it in recent
-                     if date.fromisoformat(it["date"]) < today - timedelta(days=3)]
+        cutoff = working_days(today - timedelta(days=14), today - timedelta(days=1))[-3]  # the last three working days wait
+        to_verify = [{"id": it["id"], "decision": "accepted"} for it in recent if date.fromisoformat(it["date"]) < cutoff]
         for start in range(0, len(to_verify), 200):
             expect(call("POST", f"{ACTIVITY}/api/v1/activities/verify", rater, {"items": to_verify[start:start + 200]}),
                    f"verifying {nip}'s activities")
@@ -402,8 +403,9 @@ _ACTIVITY_ENGINE = None
 
 
 def backfill(items: list[dict], nip: str, rater_nip: str, plan: dict) -> int:
-    """Entries dated before the edit window, written as activity-service writes them (row, audit row,
-    ActivityLogged then ActivityVerified through its outbox), logged and verified on their own day.
+    """Entries dated before the edit window, written as activity-service writes them (row, audit rows of the
+    logging and the verification, and through its outbox one ActivityLogged carrying the verified state, so no
+    one is notified of last months' entries), logged and verified on their own day.
     Skipped without ACTIVITY_DATABASE_URL; ids already stored are left alone (safe to repeat)."""
     global _ACTIVITY_ENGINE
     url = os.environ.get("ACTIVITY_DATABASE_URL")
@@ -438,7 +440,7 @@ def backfill(items: list[dict], nip: str, rater_nip: str, plan: dict) -> int:
             verified = {**row, "status": "accepted", "verified_by": rater_nip, "verified_at": logged_at + timedelta(hours=1),
                         "version": 2, "updated_at": logged_at + timedelta(hours=1)}
             rows.append(verified)
-            out += [activity_events.activity_logged(row), activity_events.activity_verified(verified)]
+            out.append(activity_events.activity_logged(verified))  # its state as verified: no notification flood
             audits += [audit.entry(actor=nip, action="activity.logged", entity_type="activity", entity_id=row["id"],
                                    after=activity_events.activity_state(row), reason="seed: before the edit window"),
                        audit.entry(actor=rater_nip, action="activity.verified", entity_type="activity", entity_id=row["id"],

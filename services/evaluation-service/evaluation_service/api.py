@@ -1042,6 +1042,7 @@ def unit_dashboard(args, unit_id):
             "results": sum(bands.values()), "by_assessment": bands,
             "average_percent_of_target": round(sum(percents) / len(percents), 1) if percents else None,
             "average_percent_of_expected": round(sum(expected) / len(expected), 1) if expected else None,
+            "pending_verification": sum(int(s.n_in or 0) for s in sums if s.status == "pending"),
             "furthest_behind": results[:20]},
     }
 

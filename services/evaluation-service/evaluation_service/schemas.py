@@ -440,7 +440,10 @@ class DashboardOut(ma.Schema):
     activity_compliance = ma.fields.Dict(metadata={"description": "employees logging, days logged against working days"})
     evaluations = ma.fields.Dict(metadata={"description": "open, submitted, closed, total"})
     predicates = ma.fields.Nested(DistributionOut)
-    realisation = ma.fields.Dict(metadata={"description": "Aggregates and the results furthest behind"})
+    realisation = ma.fields.Dict(metadata={"description": "Aggregates (results by_assessment: above, meets, below, no_data, "
+                                                          "unassessed; average percent of target and of expectation; "
+                                                          "pending_verification: the period's entries awaiting the rater) and "
+                                                          "the results furthest behind"})
 
 
 # -- periods --------------------------------------------------------------------------------------

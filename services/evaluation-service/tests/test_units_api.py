@@ -188,6 +188,7 @@ def test_dashboard_over_the_subtree(evaluation):
     evaluation.apply(b)
     d2 = evaluation.get("/api/v1/unit-performance/opd/dashboard", HEAD).json
     assert d2["activity_compliance"]["employees_logging"] == 2
+    assert (d["realisation"]["pending_verification"], d2["realisation"]["pending_verification"]) == (0, 1)
 
     # the sub-unit alone
     sub = evaluation.get("/api/v1/unit-performance/opd-b1/dashboard", RATER).json

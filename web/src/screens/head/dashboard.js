@@ -88,7 +88,7 @@ function view(h, ui, d, completion) {
       kpi(h, 'kepatuhan catat kegiatan harian', pct(d.activity_compliance.share), 'kpi-compliance',
         `${d.activity_compliance.days_logged} hari tercatat dari ${d.activity_compliance.working_days} hari kerja × ${d.activity_compliance.employees_with_plan} pegawai`),
       kpi(h, 'rata-rata realisasi terhadap harapan', pct(r.average_percent_of_expected), 'kpi-realisation',
-        `${pct(r.average_percent_of_target)} dari target tahunan`),
+        `${pct(r.average_percent_of_target)} dari target tahunan · ${r.pending_verification ?? 0} kegiatan menunggu verifikasi`),
       kpi(h, 'penilaian ditutup', `${e.closed}/${e.total}`, 'kpi-closed', `${e.open} terbuka, ${e.submitted} diajukan`)),
     h('h2', {}, 'Sebaran predikat pegawai'),
     dist.total ? chart : ui.empty('Belum ada penilaian yang diajukan atau ditutup pada periode ini.'),
