@@ -250,7 +250,11 @@ def cmd_up(args) -> None:
 
 def seed() -> None:
     say("seeding the demo organisation, Kota Binjai (safe to repeat)")
-    if subprocess.run([str(BIN / "python"), str(ROOT / "deploy/local/seed.py")]).returncode != 0:
+    from kinerja_shared.config import Settings
+
+    # the months before activity-service's edit window are written with its own code (seed.backfill)
+    env = {**os.environ, "ACTIVITY_DATABASE_URL": Settings.from_env("activity-service", service_env("activity-service")).database_url}
+    if subprocess.run([str(BIN / "python"), str(ROOT / "deploy/local/seed.py")], env=env).returncode != 0:
         fail(f"seeding failed (see above); the services keep running: fix and rerun `make run`, or see {LOGS.relative_to(ROOT)}/")
 
 

@@ -28,8 +28,10 @@ class System:
         self.settings = None
         bin_dir = Path(sys.executable).parent
         envs = {}
+        self.database_urls: dict[str, str] = {}
         for service in SERVICES:
-            envs[service] = base_env(kafka_bootstrap, self.prefix, new_database(service), WEB_CONCURRENCY="2", LOG_LEVEL="INFO",
+            self.database_urls[service] = new_database(service)
+            envs[service] = base_env(kafka_bootstrap, self.prefix, self.database_urls[service], WEB_CONCURRENCY="2", LOG_LEVEL="INFO",
                                      CONSUMER_MAX_RETRIES="3", KAFKA_CLIENT_TIMEOUT_MS="5000", **env)
             self.settings = self.settings or Settings.from_env(service, envs[service])
         with ThreadPoolExecutor(len(SERVICES)) as pool:  # the four migrations run side by side

@@ -101,7 +101,9 @@ class WebSystem:
 
 def system_env(system: System) -> dict:
     return {"PLAN_SERVICE_URL": system.urls["plan-service"], "ACTIVITY_SERVICE_URL": system.urls["activity-service"],
-            "EVALUATION_SERVICE_URL": system.urls["evaluation-service"], "NOTIFICATION_SERVICE_URL": system.urls["notification-service"]}
+            "EVALUATION_SERVICE_URL": system.urls["evaluation-service"], "NOTIFICATION_SERVICE_URL": system.urls["notification-service"],
+            # the seed writes the entries before the edit window with activity-service's code, as `make run` does
+            "ACTIVITY_DATABASE_URL": system.database_urls["activity-service"]}
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,11 @@ async function kpi(page, name) {
   return page.locator(`[data-test="kpi-${name}"] .value`).innerText();
 }
 
+async function waiting(page) {  // "… · N kegiatan menunggu verifikasi" under the realisation
+  const note = await page.locator('[data-test="kpi-realisation"] small').innerText();
+  return Number((note.match(/(\d+) kegiatan menunggu verifikasi/) || [])[1]);
+}
+
 await run(async (browser) => {
   const head = (await newPage(browser, DESKTOP)).page;
   await signIn(head, 'unit_head');
@@ -20,6 +25,8 @@ await run(async (browser) => {
   await head.selectOption('[data-test="dashboard-unit"]', UNIT);
   await head.waitForSelector(`[data-test="dashboard"][data-unit="${UNIT}"] [data-test="kpi-realisation"]`);
   const before = await kpi(head, 'realisation');
+  const waitingBefore = await waiting(head);
+  const noteBefore = await head.locator('[data-test="kpi-realisation"] small').innerText();
   await head.waitForSelector('[data-test="predicate-chart"]');
   await noLeakedNulls(head);
   await screenshots(head, 'head-dashboard');
@@ -33,13 +40,16 @@ await run(async (browser) => {
   const ids = await rater.locator(`[data-test="inbox-entry"][data-nip="${other}"]`).evaluateAll((els) => els.map((e) => e.dataset.id));
   await acceptGroup(rater, other, true); // the flagged ones too: this test is about the dashboard
 
-  // The head's dashboard refreshes itself (no reload, no click) and shows more realisation.
+  // The head's dashboard refreshes itself (no reload, no click): fewer entries wait, the realisation counts them.
+  // (Realisation per aspect: one person's few days barely move a unit's average, so the waiting count is what shows.)
   await head.waitForFunction((old) => {
-    const el = document.querySelector('[data-test="kpi-realisation"] .value');
+    const el = document.querySelector('[data-test="kpi-realisation"] small');
     return el && el.textContent !== old;
-  }, before, { timeout: 60000 });
+  }, noteBefore, { timeout: 60000 });
   const after = await kpi(head, 'realisation');
-  check(parseFloat(after) > parseFloat(before), `realisation went up: ${before} -> ${after}`);
+  const waitingAfter = await waiting(head);
+  check(waitingAfter < waitingBefore, `fewer entries wait: ${waitingBefore} -> ${waitingAfter}`);
+  check(!Number.isNaN(parseFloat(after)), `the realisation is shown: ${before} -> ${after}`);
 
   // Calibration needs every evaluation of the unit submitted: the rater finishes an open one if any.
   await go(rater, 'penilai/penilaian');

@@ -191,6 +191,7 @@ def _new_row(principal, body: dict, prepared, employee, candidates, fingerprint:
         raise Forbidden(f"Employee {principal.sub} is not active in the org directory; activities cannot be logged.")
     try:
         indicator = domain.indicator_in_force(candidates, body["indicator_id"], body["date"])
+        unit = domain.unit_for_indicator(body.get("quantity_unit"), indicator.target_unit)
     except DomainError as exc:
         raise field_error(exc.field, exc.message) from None
     return dict(
@@ -199,7 +200,7 @@ def _new_row(principal, body: dict, prepared, employee, candidates, fingerprint:
         unit_id=(employee or {}).get("unit_id") or indicator.unit_id,
         plan_id=indicator.plan_id, result_id=indicator.result_id, indicator_id=indicator.indicator_id,
         date=body["date"], **prepared, description=body["description"].strip(), quantity=float(body["quantity"]),
-        quantity_unit=body.get("quantity_unit"), status=domain.PENDING, verification_reason=None, verified_by=None,
+        quantity_unit=unit, status=domain.PENDING, verification_reason=None, verified_by=None,
         verified_at=None, version=1, request_hash=fingerprint, created_at=now, updated_at=now,
     )
 
@@ -504,10 +505,11 @@ def edit_activity(body, activity_id):
             quantity_unit=body.get("quantity_unit", row.quantity_unit), evidence=prepared["evidence"] + files,
             version=row.version + 1, updated_at=utcnow(),
         )
-        if merged["indicator_id"] != row.indicator_id or merged["date"] != row.date:
+        if merged["indicator_id"] != row.indicator_id or merged["date"] != row.date or "quantity_unit" in body:
             _, candidates = store.logging_context(conn, principal.sub, {merged["indicator_id"]}, lock=False)
             with _rules():
                 indicator = domain.indicator_in_force(candidates, merged["indicator_id"], merged["date"])
+                values["quantity_unit"] = domain.unit_for_indicator(values["quantity_unit"], indicator.target_unit)
             values.update(plan_id=indicator.plan_id, result_id=indicator.result_id, indicator_id=indicator.indicator_id)
         clash = store.find_overlap(conn, principal.sub, values["date"], values["start_min"], values["end_min"], exclude_id=activity_id)
         if clash is not None:
@@ -674,10 +676,18 @@ def correct_activity(body, activity_id):
             reason = domain.check_repair_reason(body.get("reason"))
             changes = domain.correction(row._mapping, body)
         values = {name: after for name, (_, after) in changes.items()}
-        if "indicator_id" in changes:
-            _, candidates = store.logging_context(conn, row.nip, {values["indicator_id"]}, lock=False)
+        if "indicator_id" in changes or "quantity_unit" in changes:
+            indicator_id = values.get("indicator_id", row.indicator_id)
+            _, candidates = store.logging_context(conn, row.nip, {indicator_id}, lock=False)
             with _rules():
-                indicator = domain.indicator_in_force(candidates, values["indicator_id"], row.date)
+                indicator = domain.indicator_in_force(candidates, indicator_id, row.date)
+                unit = domain.unit_for_indicator(values.get("quantity_unit", row.quantity_unit), indicator.target_unit)
+            if unit != row.quantity_unit:
+                changes["quantity_unit"], values["quantity_unit"] = (row.quantity_unit, unit), unit
+            elif "quantity_unit" in changes:  # the indicator's own unit, spelt otherwise: no change
+                del changes["quantity_unit"], values["quantity_unit"]
+                if not changes:
+                    raise field_error("quantity_unit", "is already the indicator's unit")
             for name in ("plan_id", "result_id"):
                 if getattr(indicator, name) != row._mapping[name]:
                     changes[name] = (row._mapping[name], getattr(indicator, name))

@@ -237,6 +237,24 @@ class IndicatorInForce:
     revision: int = 1
     rater_nip: str | None = None
     unit_id: str | None = None
+    target_unit: str | None = None
+
+
+def _unit_key(unit: str | None) -> str:
+    return " ".join((unit or "").split()).casefold()
+
+
+def unit_for_indicator(given: str | None, indicator_unit: str | None) -> str | None:
+    """An entry's unit must be its indicator's unit (DOMAIN.md "Realisation per indicator aspect"): none given
+    takes the indicator's; case and spacing do not matter (the indicator's spelling is kept). An indicator
+    without a unit (qualitative plans) takes what is given. Declared conversions (e.g. "berkas" to
+    "dokumen") are not supported yet: another unit is refused, naming the indicator's."""
+    if not _unit_key(indicator_unit):
+        return " ".join(given.split()) if given and given.strip() else None
+    if not _unit_key(given) or _unit_key(given) == _unit_key(indicator_unit):
+        return indicator_unit
+    raise DomainError("quantity_unit", f"must be the indicator's unit \"{indicator_unit}\", not \"{given.strip()}\" "
+                                       "(conversions between units are not supported)")
 
 
 def indicator_in_force(candidates: Iterable[IndicatorInForce], indicator_id: str, day: date) -> IndicatorInForce:

@@ -58,7 +58,8 @@ def on_plan_approved(conn: Connection, event: Event) -> None:
     indicators = [
         dict(plan_id=d["plan_id"], indicator_id=i["indicator_id"], nip=d["nip"], result_id=r["result_id"],
              result_kind=r["kind"], result_text=r["text"], aspect=i["aspect"], text=i["text"],
-             target_value=i.get("target_value"), target_unit=i.get("target_unit"))
+             target_value=i.get("target_value"), target_unit=i.get("target_unit"), measure=i.get("measure"),
+             deadline_day=i.get("deadline_day"))
         for r in d["results"] for i in r["indicators"]
     ]
     # An indicator id repeated across results would break the key; the first one wins.

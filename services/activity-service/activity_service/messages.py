@@ -83,6 +83,9 @@ MESSAGES = [
     ("indicator_not_in_plan", "{indicator_id} is not an indicator of your approved plan in force on {day}",
      "{indicator_id} bukan indikator rencana (SKP) Anda yang disetujui dan berlaku pada {day}"),
     ("item_must_be_object", "must be an object (one entry)", "harus berupa objek (satu catatan)"),
+    ("unit_not_indicators", "must be the indicator's unit \"{unit}\", not \"{given}\" (conversions between units are "
+     "not supported)", "harus satuan indikatornya, \"{unit}\", bukan \"{given}\" (konversi antarsatuan belum didukung)"),
+    ("unit_already", "is already the indicator's unit", "sudah merupakan satuan indikatornya"),
 ]
 
 LABELS = {

@@ -57,6 +57,8 @@ plan_indicators = Table(  # the indicators an employee may log against, replaced
     Column("text", Text, nullable=False),
     Column("target_value", Float),
     Column("target_unit", String(50)),
+    Column("measure", String(16)),        # sum | latest | average | duration | deadline | spent | None (the aspect's default)
+    Column("deadline_day", Integer),      # measure deadline: the day of the month deliveries are due
     Index("ix_plan_indicators_nip_indicator", "nip", "indicator_id"),
 )
 

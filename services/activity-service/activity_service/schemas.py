@@ -217,7 +217,12 @@ class IndicatorOut(ma.Schema):
     aspect = ma.fields.String()
     text = ma.fields.String()
     target_value = ma.fields.Float(allow_none=True)
-    target_unit = ma.fields.String(allow_none=True)
+    target_unit = ma.fields.String(allow_none=True, metadata={
+        "description": "The unit every entry against this indicator is logged in (quantity_unit)"})
+    measure = ma.fields.String(allow_none=True, metadata={
+        "description": "How realisation is measured: sum | latest | average | duration | deadline | spent (null: the "
+                       "aspect's default)"})
+    deadline_day = ma.fields.Integer(allow_none=True, metadata={"description": "measure deadline: due by this day of the month"})
 
 
 class IndicatorList(ma.Schema):

@@ -56,7 +56,7 @@ def _logging_context_query(lock: bool, with_key: bool = False):
         ids_match = plan_indicators.c.indicator_id.in_(bindparam("ids", expanding=True))
     ind = (
         select(plan_indicators.c.plan_id, plan_indicators.c.result_id, plan_indicators.c.indicator_id,
-               plans.c.period_start, plans.c.period_end, plans.c.revision, plans.c.rater_nip.label("plan_rater_nip"),
+               plan_indicators.c.target_unit, plans.c.period_start, plans.c.period_end, plans.c.revision, plans.c.rater_nip.label("plan_rater_nip"),
                plans.c.unit_id.label("plan_unit_id"))
         .join(plans, plans.c.plan_id == plan_indicators.c.plan_id)
         .where(plan_indicators.c.nip == bindparam("nip"), ids_match)
@@ -107,7 +107,8 @@ def logging_context(conn: Connection, nip: str, indicator_ids: set[str], *, lock
         if r.plan_id is not None:
             candidates.append(IndicatorInForce(
                 plan_id=r.plan_id, result_id=r.result_id, indicator_id=r.indicator_id, period_start=r.period_start,
-                period_end=r.period_end, revision=r.revision, rater_nip=r.plan_rater_nip, unit_id=r.plan_unit_id))
+                period_end=r.period_end, revision=r.revision, rater_nip=r.plan_rater_nip, unit_id=r.plan_unit_id,
+                target_unit=r.target_unit))
     if key is not None:
         return employee, candidates, stored_key
     return employee, candidates

@@ -70,6 +70,18 @@ def org_events() -> list[dict]:
     ]
 
 
+ADMIN = "000000000000000001"
+
+
+def started(service_factory):
+    """activity-service under test with the org of org_events() fed to it."""
+    from activity_service.service import SPEC
+
+    harness = service_factory(SPEC)
+    feed(harness, *org_events())
+    return harness
+
+
 def feed(harness, *events: dict) -> None:
     """Apply events through the handlers, as the consumer would (without Kafka)."""
     harness.handle(*events)

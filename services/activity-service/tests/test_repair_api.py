@@ -16,7 +16,7 @@ from kinerja_shared.events import validate_event
 from activity_service.service import SPEC
 
 sys.path.insert(0, str(Path(__file__).parent))
-from activity_testkit import E1, E2, H, O, R, employee_event, feed, log_entry, org_events, today  # noqa: E402
+from activity_testkit import E1, E2, H, O, R, employee_event, feed, log_entry, org_events, plan_event, today  # noqa: E402
 
 ADMIN = "000000000000000001"
 
@@ -141,6 +141,10 @@ def test_a_repair_needs_if_match_and_a_reason(svc):
 
 
 def test_a_correction_moves_the_entry_to_another_indicator_of_the_plan(svc):
+    # the entry's unit must be its indicator's (realisation per aspect): here i2 counts reports
+    amended = plan_event(E1, "plan-e1", ["i1", "i2"], revision=2, amended=True)
+    amended["data"]["results"][0]["indicators"][1]["target_unit"] = "laporan"
+    feed(svc, amended)
     aid = accepted(svc)
     response = repair(svc, aid, "correct", {"indicator_id": "i2", "description": "Menyusun laporan", "quantity_unit": "laporan",
                                             "reason": "Dicatat pada indikator yang salah"})

@@ -32,6 +32,7 @@ from kinerja_shared.web.problems import Conflict, Forbidden, NotFound, field_err
 from kinerja_shared.web.docs import errors as _errors
 
 from . import dialogue_store, domain, events, handlers
+from .realisation_queries import period_measurements
 from .config import current_config
 from .models import (acting_heads, activities, calibrations, credit_assessments, employees, evaluation_revisions,
                      evaluations, feedback, period_schemes, plans, unit_predicates, units)
@@ -236,39 +237,47 @@ def _activity_sums(conn, plan_ids: list[str], period: domain.Period):
     ).all()
 
 
-def _results_view(plan, period: domain.Period, sums, form: dict, continuous: list[dict]) -> list[dict]:
-    """The plan's results with their indicators' realisation, the form's entries and the continuous feedback."""
+def _results_view(plan, period: domain.Period, sums, form: dict, continuous: list[dict],
+                  measurements: dict | None = None) -> list[dict]:
+    """The plan's results with their indicators' realisation (by each indicator's aspect and measure), the
+    form's entries and the continuous feedback."""
     by_indicator: dict[str, dict] = {}
     for s in sums:
         if s.plan_id != plan.id:
             continue
-        entry = by_indicator.setdefault(s.indicator_id, {"q_in": 0.0, "q_to_date": 0.0, "m_in": 0, "pending": 0, "excluded": 0})
+        entry = by_indicator.setdefault(s.indicator_id, {"q_in": 0.0, "q_to_date": 0.0, "m_in": 0, "pending": 0,
+                                                          "excluded": 0, "n_in": 0})
         if s.status == "accepted":
             entry["q_in"] += finite(s.q_in) or 0.0
             entry["q_to_date"] += finite(s.q_to_date) or 0.0
             entry["excluded"] += int(s.x_to_date or 0)
             entry["m_in"] += int(s.m_in or 0)
+            entry["n_in"] += int(s.n_in or 0)
         elif s.status == "pending":
             entry["pending"] += int(s.n_in or 0)
     form_results = {r["result_id"]: r for r in (form or {}).get("results", [])}
+    measurements = measurements or {}
     out = []
     for result in plan.results:
         indicators, realised = [], []
         for ind in result.get("indicators", []):
-            sums_ = by_indicator.get(ind["indicator_id"], {"q_in": 0.0, "q_to_date": 0.0, "m_in": 0, "pending": 0, "excluded": 0})
-            r = domain.realisation(ind["indicator_id"], ind.get("target_value"), sums_["q_in"], sums_["q_to_date"],
-                                   plan.period_start, plan.period_end, period, sums_["excluded"])
+            sums_ = by_indicator.get(ind["indicator_id"], {"q_in": 0.0, "q_to_date": 0.0, "m_in": 0, "pending": 0,
+                                                           "excluded": 0, "n_in": 0})
+            facts = domain.IndicatorFacts(
+                realised_in_period=sums_["q_in"], realised_to_date=sums_["q_to_date"], verified_in_period=sums_["n_in"],
+                pending_in_period=sums_["pending"], quantity_excluded=sums_["excluded"],
+                measurements=tuple(measurements.get((plan.id, ind["indicator_id"]), ())))
+            r = domain.realise(ind, facts, plan.period_start, plan.period_end, period.end)
             realised.append(r)
-            indicators.append({**r.as_dict(), "aspect": ind.get("aspect"), "text": ind.get("text"),
-                               "target_unit": ind.get("target_unit"), "minutes_in_period": sums_["m_in"],
-                               "pending_in_period": sums_["pending"]})
-        percent = domain.result_percent(realised)
-        computed = domain.assessment_from_percent(percent)
+            indicators.append({**r.as_dict(), "text": ind.get("text"), "target_unit": ind.get("target_unit"),
+                               "minutes_in_period": sums_["m_in"], "pending_in_period": sums_["pending"]})
+        overall = domain.result_realisation(realised)
+        computed = domain.assessment_from_percent(overall.percent)
         entry = form_results.get(result["result_id"], {})
         out.append({
             "result_id": result["result_id"], "kind": result.get("kind"), "text": result.get("text"),
-            "perspective": result.get("perspective"), "indicators": indicators, "percent": percent,
-            "computed_assessment": computed, "assessment": entry.get("assessment") or computed,
+            "perspective": result.get("perspective"), "indicators": indicators, "percent": overall.percent,
+            "level": overall.level, "computed_assessment": computed, "assessment": entry.get("assessment") or computed,
             "form": {"realisation": entry.get("realisation"), "feedback": entry.get("feedback"),
                      "assessment": entry.get("assessment")},
             "continuous_feedback": [f for f in continuous if f["result_id"] == result["result_id"]],
@@ -290,10 +299,12 @@ def _org_predicate(conn, unit_id: str, period_id: str) -> str | None:
 
 def _suggestion(conn, row, results_view: list[dict]) -> domain.Suggestion:
     assessed = [domain.ResultAssessment(r["result_id"], r["kind"], r["assessment"],
-                                        "rater" if r["form"]["assessment"] else "realisation") for r in results_view]
+                                        "rater" if r["form"]["assessment"] else "realisation", r["text"], r["level"])
+                for r in results_view]
     head_of = _head_of(conn, row)
     org = _org_predicate(conn, row.unit_id, row.period_id) if head_of else None
-    return domain.suggest_results_rating(assessed, unit_head_of=head_of, org_predicate=org)
+    qualitative = _plan(conn, row.plan_id).approach == "qualitative"
+    return domain.suggest_results_rating(assessed, unit_head_of=head_of, org_predicate=org, qualitative=qualitative)
 
 
 def _feedback_for(conn, row) -> list[dict]:
@@ -309,7 +320,7 @@ def _detail(conn, row) -> dict:
     period = _period_of(row)
     sums = _activity_sums(conn, [plan.id], period)
     continuous = _feedback_for(conn, row)
-    results = _results_view(plan, period, sums, row.form, continuous)
+    results = _results_view(plan, period, sums, row.form, continuous, period_measurements(conn, [plan], period))
     emp = conn.execute(select(employees).where(employees.c.nip == row.nip)).first()
     form_behaviours = {b["value"]: b for b in (row.form or {}).get("behaviours", [])}
     counts = {"pending": 0, "accepted": 0, "rejected": 0}
@@ -464,7 +475,8 @@ def submit_evaluation(body, evaluation_id):
         realisation_api.require_feedback(conn, row, plan, body["results"])
         form = {"results": body["results"], "behaviours": body["behaviours"]}
         period = _period_of(row)
-        results = _results_view(plan, period, _activity_sums(conn, [plan.id], period), form, [])
+        results = _results_view(plan, period, _activity_sums(conn, [plan.id], period), form, [],
+                                period_measurements(conn, [plan], period))
         suggestion = _suggestion(conn, row, results)
         note = (body.get("rating_note") or "").strip() or None
         if suggestion.rating and body["results_rating"] != suggestion.rating and not note:
@@ -1003,14 +1015,15 @@ def unit_dashboard(args, unit_id):
         # realisation per result
         sums = _activity_sums(conn, [p.id for p in plan_rows], period) if plan_rows else []
         dialogues_held = dialogue_store.held(conn, scope, period.id, people)
+        measured = period_measurements(conn, plan_rows, period) if plan_rows else {}
     by_plan: dict[str, list] = {}
     for s in sums:
         by_plan.setdefault(s.plan_id, []).append(s)
     results, percents, expected = [], [], []
-    bands = {"above": 0, "meets": 0, "below": 0, "unassessed": 0}
+    bands = {"above": 0, "meets": 0, "below": 0, "no_data": 0, "unassessed": 0}
     for plan in plan_rows:
-        for r in _results_view(plan, period, by_plan.get(plan.id, []), {}, []):
-            bands[r["computed_assessment"] or "unassessed"] += 1
+        for r in _results_view(plan, period, by_plan.get(plan.id, []), {}, [], measured):
+            bands[r["computed_assessment"] or ("no_data" if r["level"] == domain.NO_DATA else "unassessed")] += 1
             targets = [i["percent_of_target"] for i in r["indicators"] if i["percent_of_target"] is not None]
             if targets:
                 percents.append(sum(targets) / len(targets))
@@ -1037,6 +1050,7 @@ def unit_dashboard(args, unit_id):
             "results": sum(bands.values()), "by_assessment": bands,
             "average_percent_of_target": round(sum(percents) / len(percents), 1) if percents else None,
             "average_percent_of_expected": round(sum(expected) / len(expected), 1) if expected else None,
+            "pending_verification": sum(int(s.n_in or 0) for s in sums if s.status == "pending"),
             "furthest_behind": results[:20]},
     }
 

@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Mapping
 
 from kinerja_shared import functional_levels
-from kinerja_shared.numbers import finite, round_half_up, usable_coefficient, usable_target
+from kinerja_shared.numbers import finite, round_half_up, usable_coefficient
 
 
 class DomainError(ValueError):
@@ -194,11 +194,7 @@ def periods_of_year(year: int, scheme: str) -> list[Period]:
     return [*periodic, annual_period(year)]
 
 
-def months_between(start: date, end: date) -> int:
-    """Calendar months touched by [start, end] (both inclusive); 0 when end < start."""
-    if end < start:
-        return 0
-    return (end.year - start.year) * 12 + end.month - start.month + 1
+from .realisation import months_between  # noqa: E402  (calendar months touched by [start, end], both inclusive)
 
 
 def period_for_plan(period: Period, plan_start: date, plan_end: date) -> bool:
@@ -216,7 +212,13 @@ def months_evaluated(period: Period, plan_start: date, plan_end: date) -> int:
 from kinerja_shared.calendar import WEEKDAYS, WorkCalendar, parse_holidays, parse_workdays  # noqa: E402,F401
 
 
-# -- realisation -----------------------------------------------------------------------------
+# -- realisation: per indicator aspect, in realisation.py ------------------------------------------
+
+from .realisation import (  # noqa: E402,F401
+    NO_DATA, IndicatorFacts, IndicatorRealisation, Measurement, ResultRealisation, level_from_percent, realise,
+    result_realisation,
+)
+
 
 def _round1(value: float) -> float | None:
     """One decimal, half up; None for a value that is not a finite number (never a Decimal overflow)."""
@@ -224,70 +226,11 @@ def _round1(value: float) -> float | None:
     return round_half_up(number, 1) if number is not None else None
 
 
-@dataclass(frozen=True)
-class IndicatorRealisation:
-    indicator_id: str
-    target_value: float | None
-    realised_in_period: float
-    realised_to_date: float
-    expected_to_date: float | None      # target × the share of the plan's span elapsed by the period's end
-    percent_of_target: float | None     # realised_to_date / target × 100
-    percent_of_expected: float | None   # realised_to_date / expected_to_date × 100 (drives the suggestion)
-    target_usable: bool | None = None   # None: no numeric target; False: a stored target outside the bounds (no percentage)
-    quantity_excluded: int = 0          # verified entries left out: their stored quantity is outside the per-entry bounds
-
-    def as_dict(self) -> dict:
-        return self.__dict__.copy()
-
-
-def realisation(indicator_id: str, target_value, realised_in_period: float, realised_to_date: float,
-                plan_start: date, plan_end: date, period: Period, quantity_excluded: int = 0) -> IndicatorRealisation:
-    """Verified quantity against the indicator's target.
-
-    The target is for the plan's whole span, so a periodic evaluation expects the share of it
-    that fits the months elapsed from the plan's start to the period's end (3/12 after Q1 of a
-    full-year plan, 12/12 in Q4 and in the annual evaluation). Indicators without a numeric
-    target (qualitative plans) get no percentage; the rater assesses them. Neither does a target
-    stored outside the bounds of kinerja_shared.numbers (before they existed): ``target_usable``
-    says so, and no percentage overflows.
-    """
-    shown = finite(target_value)
-    realised_in_period = finite(realised_in_period) or 0.0
-    realised_to_date = finite(realised_to_date) or 0.0
-    target = usable_target(target_value)
-    usable = None if target_value is None or shown == 0 else target is not None  # 0: no numeric target, as None
-    if target is None:
-        return IndicatorRealisation(indicator_id, shown, realised_in_period, realised_to_date, None, None, None, usable,
-                                    quantity_excluded)
-    elapsed = months_between(plan_start, min(period.end, plan_end))
-    span = max(months_between(plan_start, plan_end), 1)
-    expected = target * min(elapsed, span) / span
-    return IndicatorRealisation(
-        indicator_id, target, realised_in_period, realised_to_date, round(expected, 4),
-        _round1(realised_to_date / target * 100),
-        _round1(realised_to_date / expected * 100) if expected > 0 else None, usable, quantity_excluded,
-    )
-
-
 def assessment_from_percent(percent: float | None) -> str | None:
     """A result's assessment from its realisation (% of what was expected by now):
     more than 100 % exceeds the expectation (above), exactly 100 % meets it, less falls below.
-    None when nothing can be computed (no numeric target): the rater must assess it."""
-    if percent is None:
-        return None
-    if percent > 100:
-        return ABOVE
-    if percent == 100:
-        return MEETS
-    return BELOW
-
-
-def result_percent(indicators: list[IndicatorRealisation]) -> float | None:
-    """A result's realisation: the mean of its indicators' percent of expectation (those that have one)."""
-    values = [i.percent_of_expected for i in indicators if i.percent_of_expected is not None]
-    if not values:
-        return None
-    return _round1(sum(values) / len(values))
+    None when nothing can be computed (no numeric target or no data): the rater must assess it."""
+    return level_from_percent(percent)
 
 
 # -- the results-rating suggestion -----------------------------------------------------------
@@ -298,6 +241,8 @@ class ResultAssessment:
     kind: str                 # main | additional
     assessment: str | None    # above | meets | below | None (not assessed)
     source: str = "realisation"  # "rater" when the rater assessed the result on the form
+    text: str | None = None   # the result's text, to say which results drove the suggestion
+    level: str | None = None  # the realisation's level: above | meets | below | no_data | None (no numeric target)
 
 
 @dataclass(frozen=True)
@@ -310,8 +255,21 @@ class Suggestion:
         return {"rating": self.rating, "reasoning": list(self.reasoning), "counts": dict(self.counts)}
 
 
+_LISTED = 5
+
+
+def _named(results: list[ResultAssessment]) -> str:
+    """Results as the reasoning names them: their texts, each shortened to one clause."""
+    def one(r: ResultAssessment) -> str:
+        text = re.sub(r"[.;:]\s+", ", ", " ".join((r.text or r.result_id).split())).strip(" .;:")
+        if len(text) > 60:
+            text = text[:57].rstrip(" ,") + "..."
+        return f"\"{text}\""
+    return ", ".join(one(r) for r in results[:_LISTED]) + (" …" if len(results) > _LISTED else "")
+
+
 def suggest_results_rating(results: list[ResultAssessment], *, unit_head_of: str | None = None,
-                           org_predicate: str | None = None) -> Suggestion:
+                           org_predicate: str | None = None, qualitative: bool = False) -> Suggestion:
     """Suggest the results rating from DOMAIN.md's rule, with its reasoning.
 
     Counting only assessed results (n of them; "most" means more than half):
@@ -321,6 +279,13 @@ def suggest_results_rating(results: list[ResultAssessment], *, unit_head_of: str
     3. else ``meets`` when at least half meet or exceed expectation and only a few main results
        fall below ("a few": fewer than half of the assessed main results);
     4. else ``below`` (half or more of the main results, or of all results, fall below).
+
+    Results with no verified measurement in the period (``no_data``) and results without a numeric
+    target (qualitative plans) are not assessed: they never count as below, and the reasoning names
+    them. The reasoning also names the results above, meeting and below expectation (what drove it).
+
+    A ``qualitative`` plan (no numeric targets) gets no suggestion until the rater assesses its results
+    from the evidence, and the reasoning says so (rather than "below").
 
     For the head of a unit whose organisational predicate is known, the unit's achievement is
     the results rating (Istimewa → above, Baik → meets, lower → below).
@@ -332,7 +297,9 @@ def suggest_results_rating(results: list[ResultAssessment], *, unit_head_of: str
             f"{ORG_PREDICATE_NAMES_ID[org_predicate]}, so the unit's achievement is the results rating: {rating}."
         ], {})
     assessed = [r for r in results if r.assessment in RATINGS]
-    unassessed = [r.result_id for r in results if r.assessment not in RATINGS]
+    not_assessed = [r for r in results if r.assessment not in RATINGS]
+    no_data = [r for r in not_assessed if r.level == NO_DATA]
+    unassessed = [r.result_id for r in not_assessed if r.level != NO_DATA]
     n = len(assessed)
     above = sum(r.assessment == ABOVE for r in assessed)
     meets = sum(r.assessment == MEETS for r in assessed)
@@ -340,13 +307,23 @@ def suggest_results_rating(results: list[ResultAssessment], *, unit_head_of: str
     mains = [r for r in assessed if r.kind == "main"]
     main_below = sum(r.assessment == BELOW for r in mains)
     counts = {"assessed": n, "above": above, "meets": meets, "below": below, "main": len(mains),
-              "main_below": main_below, "unassessed": len(unassessed)}
+              "main_below": main_below, "unassessed": len(unassessed), "no_data": len(no_data)}
     reasoning = [f"{n} of {len(results)} results assessed: {above} above, {meets} meets, {below} below "
                  f"expectation; {main_below} of {len(mains)} main results below."]
+    for level, label in ((ABOVE, "above"), (MEETS, "meeting"), (BELOW, "below")):
+        drivers = [r for r in assessed if r.assessment == level]
+        if drivers:
+            reasoning.append(f"Results {label} expectation: {_named(drivers)}.")
+    if no_data:
+        reasoning.append(f"No data yet (nothing verified in the period), not counted as below: {_named(no_data)}.")
     if unassessed:
         reasoning.append(f"Not assessed (no numeric target or no assessment on the form): {', '.join(unassessed)}.")
     if n == 0:
-        reasoning.append("No result could be assessed, so there is no suggestion; the rater decides.")
+        if qualitative:
+            reasoning.append("The plan has no numeric targets (qualitative): the rater assesses the results from the "
+                             "evidence, so there is no suggestion.")
+        else:
+            reasoning.append("No result could be assessed, so there is no suggestion; the rater decides.")
         return Suggestion(None, reasoning, counts)
     if above * 2 > n and main_below == 0:
         reasoning.append(f"Most results ({above} of {n}) exceed expectation and no main result is below: above.")

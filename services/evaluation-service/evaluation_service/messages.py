@@ -139,6 +139,48 @@ MESSAGES = [
      "(kurang dari separuh): di bawah ekspektasi (below)."),
     ("reason_below_few_met", "Only {met} of {n} results meet or exceed expectation: below.",
      "Hanya {met} dari {n} hasil kerja yang sesuai atau di atas ekspektasi: di bawah ekspektasi (below)."),
+    ("reason_results_above", "Results above expectation: {results}.", "Hasil kerja di atas ekspektasi: {results}."),
+    ("reason_results_meeting", "Results meeting expectation: {results}.", "Hasil kerja sesuai ekspektasi: {results}."),
+    ("reason_results_below", "Results below expectation: {results}.", "Hasil kerja di bawah ekspektasi: {results}."),
+    ("reason_no_data", "No data yet (nothing verified in the period), not counted as below: {results}.",
+     "Belum ada data (belum ada yang terverifikasi dalam periode ini), tidak dihitung di bawah ekspektasi: {results}."),
+    ("reason_qualitative", "The plan has no numeric targets (qualitative): the rater assesses the results from the "
+     "evidence, so there is no suggestion.", "Rencana ini tidak memiliki target angka (kualitatif): pejabat penilai "
+     "menilai hasil kerja dari bukti dukung, jadi tidak ada saran."),
+    # -- realisation per indicator aspect (realisation.py) --
+    ("level_above", "above expectation", "di atas ekspektasi"),
+    ("level_meets", "meets expectation", "sesuai ekspektasi"),
+    ("level_below", "below expectation", "di bawah ekspektasi"),
+    ("real_qualitative", "No numeric target (qualitative): the rater assesses this result from the evidence.",
+     "Tanpa target angka (kualitatif): pejabat penilai menilai hasil kerja ini dari bukti dukung."),
+    ("real_target_unusable", "The stored target is outside the bounds of a target: no percentage; the rater assesses "
+     "from the evidence.", "Target yang tersimpan di luar batas target: tanpa persentase; pejabat penilai menilai dari "
+     "bukti dukung."),
+    ("real_no_data", "No data yet: no verified measurement in the period ({pending} awaiting verification); it does "
+     "not count as below.", "Belum ada data: belum ada pengukuran terverifikasi dalam periode ini ({pending} menunggu "
+     "verifikasi); tidak dihitung di bawah ekspektasi."),
+    ("real_sum", "Quantity (sum): {done} {unit} verified to date against {expected} {unit} expected by the period's "
+     "end ({percent} % of it; the plan's target is {target} {unit}): {level}.",
+     "Kuantitas (jumlah): {done} {unit} terverifikasi sampai saat ini dibanding {expected} {unit} yang diharapkan "
+     "sampai akhir periode ({percent} % darinya; target rencana {target} {unit}): {level}."),
+    ("real_latest", "Quality (latest verified measurement): {value} {unit} measured on {day} against the target level of "
+     "{target} {unit} ({percent} %): {level}.", "Kualitas (pengukuran terverifikasi terakhir): {value} {unit} diukur pada {day} "
+     "dibanding target {target} {unit} ({percent} %): {level}."),
+    ("real_average", "Quality (average of {n} verified measurements in the period): {value} {unit} against the target level of "
+     "{target} {unit} ({percent} %): {level}.", "Kualitas (rata-rata {n} pengukuran terverifikasi dalam periode): {value} {unit} "
+     "dibanding target {target} {unit} ({percent} %): {level}."),
+    ("real_duration", "Time (duration, lower is better): {value} {unit} taken on average over {n} verified deliveries "
+     "against the target of {target} {unit} ({percent} %): {level}.", "Waktu (durasi, makin rendah makin baik): "
+     "rata-rata {value} {unit} dari {n} penyelesaian terverifikasi dibanding target {target} {unit} ({percent} %): "
+     "{level}."),
+    ("real_deadline", "Time (deadline, by day {day} of each month): {on_time} of {n} verified deliveries in the period "
+     "on time ({percent} %): {level}.", "Waktu (tenggat, paling lambat tanggal {day} setiap bulan): {on_time} dari {n} "
+     "penyerahan terverifikasi dalam periode tepat waktu ({percent} %): {level}."),
+    ("real_late", "Late: {dates}", "Terlambat: {dates}"),
+    ("real_spent", "Cost (spent, lower is better): {spent} {unit} verified as spent to date against a budget of {budget} {unit} "
+     "for the months elapsed ({percent} %; the plan's budget is {target} {unit}): {level}.",
+     "Biaya (realisasi anggaran, makin rendah makin baik): {spent} {unit} terverifikasi terpakai sampai saat ini dibanding anggaran "
+     "{budget} {unit} untuk bulan yang telah berjalan ({percent} %; anggaran rencana {target} {unit}): {level}."),
     # -- the distribution rules' checks (domain.RuleCheck) --
     ("rule_check_at_most", "{rule}: {count} of the unit's people ({share} %), allowed at most {limit}",
      "{rule}: {count} orang di unit ({share} %), paling banyak boleh {limit}"),

@@ -87,9 +87,26 @@ class IndicatorRealisationOut(ma.Schema):
     target_unit = ma.fields.String(allow_none=True)
     realised_in_period = ma.fields.Float(metadata={"description": "Verified (accepted) quantity within the period"})
     realised_to_date = ma.fields.Float(metadata={"description": "Verified quantity from the plan's start to the period's end"})
-    expected_to_date = ma.fields.Float(allow_none=True)
-    percent_of_target = ma.fields.Float(allow_none=True)
-    percent_of_expected = ma.fields.Float(allow_none=True)
+    expected_to_date = ma.fields.Float(allow_none=True, metadata={
+        "description": "sum and spent: the target (budget) for the months from the plan's start to the period's end"})
+    percent_of_target = ma.fields.Float(allow_none=True, metadata={"description": "Achievement against the plan's whole target"})
+    percent_of_expected = ma.fields.Float(allow_none=True, metadata={
+        "description": "Achievement by the indicator's measure (drives its level): sum: verified to date / expected; "
+                       "latest, average: measured level / target level; duration, spent: (2 × target − realised) / target "
+                       "(lower is better); deadline: share of deliveries on time"})
+    measure = ma.fields.String(metadata={"description": "sum | latest | average | duration | deadline | spent (the "
+                                                        "aspect's default when the plan names none)"})
+    deadline_day = ma.fields.Integer(allow_none=True, metadata={"description": "deadline: the day of the month deliveries are due"})
+    measured_value = ma.fields.Float(allow_none=True, metadata={
+        "description": "The figure compared with the target: the sum, the latest or average level, the average duration, the "
+                       "share on time (%) or the amount spent"})
+    measurements = ma.fields.Integer(metadata={"description": "Verified entries in the period"})
+    level = ma.fields.String(allow_none=True, metadata={
+        "description": "above | meets | below | no_data (nothing verified in the period) | null (no numeric target: the "
+                       "rater assesses from the evidence)"})
+    reasoning = LocalizedString(metadata={"description": "How the level follows from the rule of the indicator's aspect "
+                                                         "(Accept-Language; Indonesian by default)"})
+    details = ma.fields.Dict(metadata={"description": "deadline: on_time, late, deliveries"})
     minutes_in_period = ma.fields.Integer()
     pending_in_period = ma.fields.Integer(metadata={"description": "Activities awaiting verification"})
     target_usable = ma.fields.Boolean(allow_none=True, metadata={
@@ -113,6 +130,8 @@ class ResultOut(ma.Schema):
     perspective = ma.fields.String(allow_none=True)
     indicators = ma.fields.List(ma.fields.Nested(IndicatorRealisationOut))
     percent = ma.fields.Float(allow_none=True, metadata={"description": "Mean percent of expectation of its indicators"})
+    level = ma.fields.String(allow_none=True, metadata={
+        "description": "above | meets | below | no_data (nothing verified in the period) | null (no numeric target)"})
     computed_assessment = ma.fields.String(allow_none=True, metadata={"description": "From the realisation"})
     assessment = ma.fields.String(allow_none=True, metadata={"description": "The rater's, else the computed one"})
     form = ma.fields.Nested(ResultFormOut)
@@ -438,7 +457,10 @@ class DashboardOut(ma.Schema):
     activity_compliance = ma.fields.Dict(metadata={"description": "employees logging, days logged against working days"})
     evaluations = ma.fields.Dict(metadata={"description": "open, submitted, closed, total"})
     predicates = ma.fields.Nested(DistributionOut)
-    realisation = ma.fields.Dict(metadata={"description": "Aggregates and the results furthest behind"})
+    realisation = ma.fields.Dict(metadata={"description": "Aggregates (results by_assessment: above, meets, below, no_data, "
+                                                          "unassessed; average percent of target and of expectation; "
+                                                          "pending_verification: the period's entries awaiting the rater) and "
+                                                          "the results furthest behind"})
     dialogues = ma.fields.Dict(metadata={"description": "Dialogues held (dialog kinerja): employees, held (employees with "
                                                         "a dialogue confirmed by both in the period), share (%), "
                                                         "awaiting_confirmation"})

@@ -97,18 +97,25 @@ def test_plan_overlap_and_months_evaluated():
 
 # -- realisation and the per-result assessment ---------------------------------------------------
 
+def _quantity(target, in_period, to_date, start, end, period):
+    """A quantity (sum) indicator's realisation, with ``in_period`` verified entries' worth in the period."""
+    facts = d.IndicatorFacts(realised_in_period=in_period, realised_to_date=to_date, verified_in_period=1)
+    return d.realise({"indicator_id": "i1", "aspect": "quantity", "target_value": target, "target_unit": "dokumen"},
+                     facts, start, end, period.end)
+
+
 def test_realisation_expects_the_elapsed_share_of_the_target():
     q1 = d.parse_period("2026-Q1")
-    r = d.realisation("i1", 12, 2, 3, date(2026, 1, 1), date(2026, 12, 31), q1)
+    r = _quantity(12, 2, 3, date(2026, 1, 1), date(2026, 12, 31), q1)
     assert r.expected_to_date == 3 and r.percent_of_target == 25.0 and r.percent_of_expected == 100.0
     q4 = d.parse_period("2026-Q4")
-    r = d.realisation("i1", 12, 4, 9, date(2026, 1, 1), date(2026, 12, 31), q4)
+    r = _quantity(12, 4, 9, date(2026, 1, 1), date(2026, 12, 31), q4)
     assert r.expected_to_date == 12 and r.percent_of_target == 75.0 and r.percent_of_expected == 75.0
     # a plan after a transfer (July to December): its target is for six months
-    r = d.realisation("i1", 6, 3, 3, date(2026, 7, 1), date(2026, 12, 31), d.parse_period("2026-Q3"))
+    r = _quantity(6, 3, 3, date(2026, 7, 1), date(2026, 12, 31), d.parse_period("2026-Q3"))
     assert r.expected_to_date == 3 and r.percent_of_expected == 100.0
     # no numeric target: nothing computed
-    r = d.realisation("i1", None, 5, 5, date(2026, 1, 1), date(2026, 12, 31), q4)
+    r = _quantity(None, 5, 5, date(2026, 1, 1), date(2026, 12, 31), q4)
     assert r.percent_of_target is None and r.percent_of_expected is None
 
 
@@ -121,11 +128,11 @@ def test_assessment_from_percent_is_literal():
 
 def test_result_percent_is_the_mean_of_indicators_with_a_percentage():
     q4 = d.parse_period("2026-Q4")
-    a = d.realisation("a", 10, 0, 12, date(2026, 1, 1), date(2026, 12, 31), q4)
-    b = d.realisation("b", 10, 0, 8, date(2026, 1, 1), date(2026, 12, 31), q4)
-    c = d.realisation("c", None, 0, 8, date(2026, 1, 1), date(2026, 12, 31), q4)
-    assert d.result_percent([a, b, c]) == 100.0
-    assert d.result_percent([c]) is None
+    a = _quantity(10, 0, 12, date(2026, 1, 1), date(2026, 12, 31), q4)
+    b = _quantity(10, 0, 8, date(2026, 1, 1), date(2026, 12, 31), q4)
+    c = _quantity(None, 0, 8, date(2026, 1, 1), date(2026, 12, 31), q4)
+    assert d.result_realisation([a, b, c]).percent == 100.0
+    assert d.result_realisation([c]).percent is None
 
 
 # -- the results-rating suggestion ---------------------------------------------------------------

@@ -180,7 +180,13 @@ def test_submit_close_reopen_flow_with_its_rights(evaluation):
     r = evaluation.post(url + "/submit", json=_submit_body(results=[{"result_id": "zzz"}]))
     assert r.status_code == 422 and r.json["errors"][0]["field"] == "results.0.result_id"
 
-    # no verified activity: both results below, so "above" needs a note
+    # no verified activity: no data yet, which is not "below" (realisation per aspect), so no suggestion
+    detail = evaluation.get(url).json
+    assert detail["suggestion"]["rating"] is None and detail["suggestion"]["counts"]["no_data"] == 2
+    assert [r["level"] for r in detail["results"]] == ["no_data", "no_data"]
+    # one document of the three expected so far: the main result is below, so "above" needs a note
+    logged = evaluation.ev.activity(item["plan_id"], evaluation.today, quantity=1)
+    evaluation.apply(logged, evaluation.ev.verified(logged))
     detail = evaluation.get(url).json
     assert detail["suggestion"]["rating"] == "below"
     r = evaluation.post(url + "/submit", json=_submit_body("above", "above"))

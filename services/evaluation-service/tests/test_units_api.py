@@ -176,8 +176,10 @@ def test_dashboard_over_the_subtree(evaluation):
     assert d["predicates"]["counts"]["SANGAT_BAIK"] == 1 and d["predicates"]["counts"]["BUTUH_PERBAIKAN"] == 1
     assert d["predicates"]["pending"] == 1
     real = d["realisation"]
-    assert real["results"] == 6 and real["by_assessment"]["unassessed"] == 0
-    assert real["furthest_behind"][0]["percent_of_expected"] == 0.0
+    # realisation per aspect: the five results with nothing verified in the period are "no data", not 0 % below;
+    # only results with a percentage are ranked
+    assert real["results"] == 6 and real["by_assessment"]["unassessed"] == 0 and real["by_assessment"]["no_data"] == 5
+    assert [(x["nip"], x["result_id"]) for x in real["furthest_behind"]] == [(EMPLOYEE, "r1")]
     mine = [x for x in real["furthest_behind"] if x["nip"] == EMPLOYEE and x["result_id"] == "r1"][0]
     assert mine["percent_of_target"] == 25.0
 
@@ -186,6 +188,7 @@ def test_dashboard_over_the_subtree(evaluation):
     evaluation.apply(b)
     d2 = evaluation.get("/api/v1/unit-performance/opd/dashboard", HEAD).json
     assert d2["activity_compliance"]["employees_logging"] == 2
+    assert (d["realisation"]["pending_verification"], d2["realisation"]["pending_verification"]) == (0, 1)
 
     # the sub-unit alone
     sub = evaluation.get("/api/v1/unit-performance/opd-b1/dashboard", RATER).json
@@ -216,7 +219,7 @@ def test_a_unit_heads_suggested_results_rating_is_the_units_predicate(evaluation
     [item] = evaluation.evaluations(nip=RATER)
     url = f"/api/v1/evaluations/{item['id']}"
     before = evaluation.get(url, HEAD).json
-    assert before["employee"]["is_unit_head"] is True and before["suggestion"]["rating"] == "below"
+    assert before["employee"]["is_unit_head"] is True and before["suggestion"]["rating"] is None  # no data yet
     period = item["period"]["id"]
     # RATER may not set their own unit's predicate (it becomes their results rating); HEAD, above, may
     own = evaluation.put(f"/api/v1/unit-performance/opd-b1/predicates/{period}", RATER, json={"predicate": "ISTIMEWA", "basis": "Laporan kinerja unit"})
@@ -255,10 +258,11 @@ def test_reasoning_rules_and_problems_follow_accept_language(evaluation):
     assert refused.json["violations"][1]["message"].startswith("paling sedikit 1 Butuh Perbaikan atau Kurang")
 
     form = client.get(f"/api/v1/evaluations/{ids[TEAM[0]]}", headers=evaluation.as_(TEAM[0]))
-    assert form.json["suggestion"]["reasoning"][0].startswith("2 dari 2 hasil kerja dinilai: 0 di atas")
+    assert form.json["suggestion"]["reasoning"][0].startswith("0 dari 2 hasil kerja dinilai: 0 di atas")
+    assert form.json["suggestion"]["reasoning"][1].startswith("Belum ada data (belum ada yang terverifikasi")
     form_en = client.get(f"/api/v1/evaluations/{ids[TEAM[0]]}",
                          headers={**evaluation.as_(TEAM[0]), "Accept-Language": "en"})
-    assert form_en.json["suggestion"]["reasoning"][0].startswith("2 of 2 results assessed: 0 above")
+    assert form_en.json["suggestion"]["reasoning"][0].startswith("0 of 2 results assessed: 0 above")
 
     bad = client.put(f"{base}/predicates/{period}", json={"predicate": "GREAT", "basis": "Laporan kinerja unit"}, headers=evaluation.as_(ADMIN, "admin"))
     assert bad.status_code == 422 and bad.json["errors"][0]["field"] == "predicate"

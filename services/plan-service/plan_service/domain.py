@@ -76,6 +76,11 @@ APPROACHES = ("quantitative", "qualitative")
 MODELS = ("JPT", "JA_JF")
 RESULT_KINDS = ("main", "additional")
 ASPECTS = ("quantity", "quality", "time", "cost")
+# How an indicator's realisation is measured (DOMAIN.md "Realisation per indicator aspect"); None: the aspect's default.
+MEASURES = ("sum", "latest", "average", "duration", "deadline", "spent")
+MEASURES_OF_ASPECT = {"quantity": ("sum",), "quality": ("latest", "average"), "time": ("duration", "deadline"),
+                      "cost": ("spent",)}
+DEFAULT_MEASURE = {"quantity": "sum", "quality": "average", "time": "duration", "cost": "spent"}
 PERSPECTIVES = ("Penerima Layanan", "Proses Bisnis", "Penguatan Internal", "Anggaran")
 BEHAVIOUR_VALUES = ("service", "accountable", "competent", "harmonious", "loyal", "adaptive", "collaborative")
 BEHAVIOUR_NAMES_ID = {
@@ -171,6 +176,7 @@ def plan_content_problems(approach: str, model: str, results: list[dict], behavi
                 if iid in indicator_ids:
                     problems.append((f"{at}.indicator_id", f"repeats the id of {indicator_ids[iid]}"))
                 indicator_ids.setdefault(iid, at)
+            problems.extend(measure_problems(at, indicator))
             if approach == "quantitative":
                 if indicator.get("target_value") is None:
                     problems.append((f"{at}.target_value", "a quantitative plan needs a numeric target"))
@@ -188,6 +194,22 @@ def plan_content_problems(approach: str, model: str, results: list[dict], behavi
         problems.append(("behaviours", "give each of the seven BerAKHLAK values once"
                          + (f"; missing: {', '.join(missing)}" if missing else "")
                          + (f"; repeated: {', '.join(extra)}" if extra else "")))
+    return problems
+
+
+def measure_problems(at: str, indicator: dict) -> list[tuple[str, str]]:
+    """The indicator's ``measure`` must suit its aspect (quantity: sum; quality: latest or average; time:
+    duration or deadline; cost: spent; none: the aspect's default), and ``deadline_day`` (1-31) goes with
+    the deadline measure only."""
+    aspect, measure, day = indicator.get("aspect"), indicator.get("measure"), indicator.get("deadline_day")
+    problems = []
+    allowed = MEASURES_OF_ASPECT.get(aspect)
+    if measure is not None and allowed is not None and measure not in allowed:
+        problems.append((f"{at}.measure", f"a {aspect} indicator is measured by {' or '.join(allowed)}, not {measure}"))
+    if measure == "deadline" and day is None:
+        problems.append((f"{at}.deadline_day", "a deadline needs the day of the month it falls on (1-31)"))
+    if measure != "deadline" and day is not None:
+        problems.append((f"{at}.deadline_day", "only a deadline measure has a deadline day"))
     return problems
 
 

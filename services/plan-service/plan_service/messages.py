@@ -93,6 +93,12 @@ MESSAGES = [
     ("result_needs_indicator", "each result needs at least one indicator",
      "setiap hasil kerja memerlukan paling sedikit satu indikator"),
     ("quantitative_target", "a quantitative plan needs a numeric target", "rencana kuantitatif memerlukan target angka"),
+    ("measure_aspect", "a {aspect} indicator is measured by {allowed}, not {measure}",
+     "indikator {aspect} diukur dengan {allowed}, bukan {measure}"),
+    ("measure_deadline_day", "a deadline needs the day of the month it falls on (1-31)",
+     "tenggat memerlukan tanggal jatuh temponya setiap bulan (1-31)"),
+    ("measure_deadline_day_only", "only a deadline measure has a deadline day",
+     "hanya ukuran tenggat (deadline) yang memiliki tanggal tenggat"),
     ("quantitative_unit", "a quantitative plan needs the target's unit", "rencana kuantitatif memerlukan satuan target"),
     ("qualitative_no_target", "a qualitative plan's indicators are narrative: no numeric target",
      "indikator rencana kualitatif berupa narasi: tanpa target angka"),
@@ -183,7 +189,8 @@ MESSAGES = [
 
 LABELS = {
     "approach": "Pendekatan", "model": "Model", "perspective": "Perspektif", "indicators": "Indikator",
-    "target_value": "Target", "target_unit": "Satuan target", "supports_result_id": "Hasil kerja yang didukung (intervensi)",
+    "target_value": "Target", "target_unit": "Satuan target", "measure": "Cara mengukur realisasi",
+    "deadline_day": "Tanggal tenggat", "supports_result_id": "Hasil kerja yang didukung (intervensi)",
     "period_start": "Awal periode", "period_end": "Akhir periode", "parent_id": "Unit induk", "head_nip": "NIP kepala unit",
     "unit_name": "Nama unit", "parent_unit_id": "Unit induk", "effective_date": "Tanggal berlaku",
     "functional_coefficient": "Koefisien fungsional", "return_reason": "Alasan pengembalian",

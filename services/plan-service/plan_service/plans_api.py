@@ -70,7 +70,8 @@ def with_ids(results: list[dict], *, fresh: bool = False, keep_cascade: bool = T
         if not keep_cascade:
             r["supports_result_id"] = None
         r["indicators"] = [
-            {**{k: i.get(k) for k in ("indicator_id", "aspect", "text", "target_value", "target_unit")},
+            {**{k: i.get(k) for k in ("indicator_id", "aspect", "text", "target_value", "target_unit", "measure",
+                                      "deadline_day")},
              "indicator_id": _short_id() if fresh or not i.get("indicator_id") else i["indicator_id"]}
             for i in result["indicators"]
         ]

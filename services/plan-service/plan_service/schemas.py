@@ -9,7 +9,7 @@ from kinerja_shared.web.pagination import PageArgs
 
 from kinerja_shared.functional_levels import CODES as FUNCTIONAL_LEVEL_CODES
 
-from .domain import (ACTING_KINDS, MAX_BULK_APPROVE_ITEMS, AMENDMENT_STATUSES, APPROACHES, ASPECTS, BEHAVIOUR_VALUES, MODELS, PERSPECTIVES, RESULT_KINDS,
+from .domain import (ACTING_KINDS, MAX_BULK_APPROVE_ITEMS, AMENDMENT_STATUSES, APPROACHES, ASPECTS, BEHAVIOUR_VALUES, MEASURES, MODELS, PERSPECTIVES, RESULT_KINDS,
                      REVISION_KINDS, STATUSES)
 
 NIP_PATTERN = r"^[0-9]{18}$"
@@ -259,6 +259,13 @@ class IndicatorIn(ma.Schema):
                                  metadata={"description": "Required for a quantitative plan; none for a qualitative one. "
                                                           "A year's target for one person (money in thousands of rupiah)"})
     target_unit = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=50))
+    measure = ma.fields.String(load_default=None, allow_none=True, validate=v.OneOf(MEASURES), metadata={
+        "description": "How realisation is measured, suiting the aspect: quantity sum; quality latest or average (a "
+                       "measured level, e.g. 100 %); time duration (time taken, lower is better) or deadline (on time "
+                       "by deadline_day); cost spent (against the budget, lower is better). null: the aspect's default "
+                       "(sum, average, duration, spent)"})
+    deadline_day = ma.fields.Integer(strict=True, load_default=None, allow_none=True, validate=v.Range(min=1, max=31), metadata={
+        "description": "measure deadline only: the day of the month each delivery is due (e.g. 10: by the 10th)"})
 
 
 class ResultIn(ma.Schema):

@@ -104,6 +104,24 @@ def test_quantitative_indicators_need_target_and_unit():
         "results.0.indicators.0.target_value", "results.0.indicators.0.target_unit"]
 
 
+@pytest.mark.parametrize("aspect, measure, day, problems", [
+    ("quantity", None, None, []), ("quantity", "sum", None, []), ("quality", "latest", None, []),
+    ("quality", "average", None, []), ("time", "duration", None, []), ("time", "deadline", 10, []),
+    ("time", "deadline", 31, []), ("cost", "spent", None, []), ("cost", None, None, []),
+    ("quantity", "average", None, ["results.0.indicators.0.measure"]),
+    ("quality", "sum", None, ["results.0.indicators.0.measure"]),
+    ("time", "spent", None, ["results.0.indicators.0.measure"]),
+    ("cost", "duration", None, ["results.0.indicators.0.measure"]),
+    ("time", "deadline", None, ["results.0.indicators.0.deadline_day"]),
+    ("time", "duration", 10, ["results.0.indicators.0.deadline_day"]),
+    ("quantity", None, 5, ["results.0.indicators.0.deadline_day"]),
+])
+def test_an_indicators_measure_must_suit_its_aspect(aspect, measure, day, problems):
+    r = result(indicators=[{"indicator_id": "i1", "aspect": aspect, "text": "x", "target_value": 12, "target_unit": "laporan",
+                            "measure": measure, "deadline_day": day}])
+    assert fields(plan_content_problems("quantitative", "JA_JF", [r], BEHAVIOURS)) == problems
+
+
 def test_qualitative_indicators_are_narrative_without_targets():
     narrative = result(indicators=[{"indicator_id": "i1", "aspect": "quality", "text": "Layanan makin ramah"}])
     assert plan_content_problems("qualitative", "JA_JF", [narrative], BEHAVIOURS) == []

@@ -23,7 +23,9 @@ export default async function render(root, { api, h, ui, user }) {
   const description = h('textarea', { required: true, maxlength: 2000, placeholder: 'Contoh: Melayani 12 pasien di poli umum' });
   // The service's bounds (kinerja_shared.numbers): 0 to 10,000 per entry (the service rounds to two decimals).
   const quantity = h('input', { type: 'number', min: '0', max: '10000', step: 'any', required: true, value: '1', inputmode: 'decimal' });
-  const unit = h('input', { type: 'text', maxlength: 50, placeholder: 'pasien, laporan, dokumen…' });
+  // The unit is the chosen indicator's (the service refuses another one): shown, never typed.
+  const unit = h('input', { type: 'text', readonly: true, tabindex: '-1', 'data-test': 'log-unit', placeholder: 'dari indikator' });
+  const measureHint = h('p', { class: 'muted', 'data-test': 'log-measure-hint', 'aria-live': 'polite' });
   const camera = h('input', { type: 'file', accept: 'image/*', capture: 'environment' });
   const file = h('input', { type: 'file', accept: 'image/*,application/pdf' });
   const save = h('button', { class: 'btn btn-primary', type: 'submit', 'data-test': 'log-submit' }, 'Simpan Kegiatan');
@@ -40,10 +42,13 @@ export default async function render(root, { api, h, ui, user }) {
   date.addEventListener('change', showDayNote);
   date.addEventListener('input', showDayNote);
 
-  indicator.addEventListener('change', () => {
-    const chosen = indicators.find((i) => i.indicator_id === indicator.value);
-    if (chosen && chosen.target_unit && chosen.target_unit !== '%') unit.value = chosen.target_unit;
-  });
+  const chosenIndicator = () => indicators.find((i) => i.indicator_id === indicator.value) || null;
+  const showUnit = () => {
+    const chosen = chosenIndicator();
+    unit.value = (chosen && chosen.target_unit) || '';
+    measureHint.textContent = chosen ? measureText(chosen) : '';
+  };
+  indicator.addEventListener('change', showUnit);
 
   const form = h('form', { class: 'card', novalidate: true, 'data-test': 'log-form', onSubmit: async (e) => {
     e.preventDefault();
@@ -64,7 +69,7 @@ export default async function render(root, { api, h, ui, user }) {
     try {
       await enqueue({
         id: newId(), date: date.value, start_time: start.value, end_time: end.value, indicator_id: indicator.value,
-        description: description.value.trim(), quantity: Number(quantity.value), quantity_unit: unit.value.trim() || null,
+        description: description.value.trim(), quantity: Number(quantity.value), quantity_unit: (chosenIndicator() || {}).target_unit || null,
         evidence: [],
       }, evidence);
       ui.toast(navigator.onLine ? 'Kegiatan disimpan dan sedang dikirim.' : 'Kegiatan disimpan di perangkat; dikirim saat jaringan kembali.');
@@ -82,7 +87,9 @@ export default async function render(root, { api, h, ui, user }) {
   h('div', { class: 'row' }, ui.field('log-date', 'Tanggal', date), ui.field('log-start', 'Mulai', start), ui.field('log-end', 'Selesai', end)),
   dayNote,
   ui.field('log-description', 'Uraian kegiatan', description),
-  h('div', { class: 'row' }, ui.field('log-quantity', 'Jumlah hasil', quantity), ui.field('log-unit', 'Satuan', unit)),
+  h('div', { class: 'row' }, ui.field('log-quantity', 'Jumlah hasil', quantity),
+    ui.field('log-unit', 'Satuan (dari indikator)', unit)),
+  measureHint,
   h('div', { class: 'row' }, ui.field('log-camera', 'Foto bukti (kamera)', camera), ui.field('log-file', 'Atau pilih berkas (foto/PDF)', file)),
   problemSlot,
   h('div', { class: 'actions' }, save));
@@ -123,7 +130,22 @@ export default async function render(root, { api, h, ui, user }) {
   indicator.replaceChildren(h('option', { value: '' }, indicators.length ? '— pilih indikator —' : 'Belum ada SKP yang disetujui'),
     ...indicators.map((i) => h('option', { value: i.indicator_id }, `${i.text} (${i.result_text})`)));
   if (indicators.length === 1) indicator.value = indicators[0].indicator_id;
+  showUnit();
   await showQueue();
+}
+
+// What "Jumlah hasil" means for the indicator's measure (realisation per aspect).
+function measureText(i) {
+  const unit = i.target_unit || '';
+  const measure = i.measure || { quantity: 'sum', quality: 'average', time: 'duration', cost: 'spent' }[i.aspect] || 'sum';
+  return {
+    sum: `Isi berapa ${unit} yang dihasilkan kegiatan ini; jumlahnya ditambahkan ke realisasi.`,
+    latest: `Isi tingkat yang terukur (mis. 95 untuk 95 ${unit}); yang terakhir dibandingkan dengan target ${i.target_value ?? ''} ${unit}.`,
+    average: `Isi tingkat yang terukur (mis. 95 untuk 95 ${unit}); rata-rata periode dibandingkan dengan target ${i.target_value ?? ''} ${unit}.`,
+    duration: `Isi lama waktu yang dibutuhkan, dalam ${unit}; makin singkat makin baik.`,
+    deadline: `Isi 1 untuk setiap penyerahan; tepat waktu bila paling lambat tanggal ${i.deadline_day ?? '-'} setiap bulan.`,
+    spent: `Isi jumlah yang dibelanjakan, dalam ${unit}; makin hemat (dengan mutu yang sama) makin baik.`,
+  }[measure] || '';
 }
 
 function nextHour(time) {

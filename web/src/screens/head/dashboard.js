@@ -88,7 +88,7 @@ function view(h, ui, d, completion) {
       kpi(h, 'kepatuhan catat kegiatan harian', pct(d.activity_compliance.share), 'kpi-compliance',
         `${d.activity_compliance.days_logged} hari tercatat dari ${d.activity_compliance.working_days} hari kerja × ${d.activity_compliance.employees_with_plan} pegawai`),
       kpi(h, 'rata-rata realisasi terhadap harapan', pct(r.average_percent_of_expected), 'kpi-realisation',
-        `${pct(r.average_percent_of_target)} dari target tahunan`),
+        `${pct(r.average_percent_of_target)} dari target tahunan · ${r.pending_verification ?? 0} kegiatan menunggu verifikasi`),
       kpi(h, 'penilaian ditutup', `${e.closed}/${e.total}`, 'kpi-closed', `${e.open} terbuka, ${e.submitted} diajukan`),
       d.dialogues ? kpi(h, 'pegawai sudah dialog kinerja', pct(d.dialogues.share), 'kpi-dialogues',
         `${d.dialogues.held} dari ${d.dialogues.employees} dikonfirmasi kedua pihak; ${d.dialogues.awaiting_confirmation} menunggu konfirmasi`) : null),
@@ -105,7 +105,7 @@ function view(h, ui, d, completion) {
       `Batas aturan dihitung dalam orang utuh (pembulatan ${dist.rounding_policy === 'nearest' ? 'ke orang terdekat' : 'harfiah: "paling banyak" ke bawah, "paling sedikit" ke atas'}).`) : null,
     h('h2', {}, 'Realisasi per hasil kerja'),
     h('p', {}, `${r.results} hasil kerja: ${r.by_assessment.above} di atas, ${r.by_assessment.meets} sesuai, ${r.by_assessment.below} di bawah ekspektasi, `
-      + `${r.by_assessment.unassessed} tanpa target angka.`),
+      + `${r.by_assessment.no_data ?? 0} belum ada data, ${r.by_assessment.unassessed} tanpa target angka.`),
     r.furthest_behind.length ? h('details', {}, h('summary', {}, 'Hasil kerja yang paling tertinggal'),
       h('div', SCROLL_REGION, h('table', {}, h('thead', {}, h('tr', {}, ['NIP', 'Hasil kerja', '% harapan', '% target'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, r.furthest_behind.slice(0, 10).map((x) => h('tr', {}, h('td', {}, x.nip), h('td', {}, x.text),

@@ -48,6 +48,8 @@ async function renderList(root, ctx, people) {
 }
 
 function prefillRealisation(result) {
+  // realisation per aspect: the service's reasoning says how each indicator's figure was reached
+  if (result.indicators.every((i) => i.reasoning)) return result.indicators.map((i) => `${i.text}: ${i.reasoning}`).join('\n');
   return result.indicators.map((i) => {
     const target = i.target_value === null || i.target_value === undefined ? '' : ` dari target ${i.target_value} ${i.target_unit || ''}`;
     const pct = i.percent_of_expected === null || i.percent_of_expected === undefined ? '' : ` (${i.percent_of_expected} % dari yang diharapkan s.d. periode ini)`;
@@ -137,9 +139,10 @@ async function renderForm(root, ctx, id, people) {
         h('thead', {}, h('tr', {}, ['Indikator', 'Target', 'Realisasi s.d. periode', 'Diharapkan', '% harapan', 'Menunggu'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, r.indicators.map((i) => h('tr', {},
           h('td', {}, i.text), h('td', {}, i.target_value === null ? '-' : `${i.target_value} ${i.target_unit || ''}`),
-          h('td', { 'data-test': 'realised' }, `${i.realised_to_date}`), h('td', {}, i.expected_to_date === null ? '-' : `${i.expected_to_date}`),
+          h('td', { 'data-test': 'realised' }, `${i.measured_value ?? i.realised_to_date}`), h('td', {}, i.expected_to_date === null ? '-' : `${i.expected_to_date}`),
           h('td', {}, i.percent_of_expected === null ? '-' : `${i.percent_of_expected} %`), h('td', {}, `${i.pending_in_period}`)))))),
       employeeRealisation(h, r.employee),
+      r.indicators.filter((i) => i.reasoning).map((i) => h('p', { class: 'muted', 'data-test': 'indicator-reasoning' }, i.reasoning)),
       (r.continuous_feedback || []).length ? h('p', { class: 'muted' }, 'Umpan balik berkelanjutan: ',
         r.continuous_feedback.map((f) => f.text).join(' · ')) : null,
       ui.field(`realisation-${index}`, 'Realisasi berdasarkan bukti dukung', realisation),
