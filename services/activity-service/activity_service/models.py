@@ -2,7 +2,7 @@
 
 Two kinds of tables: the service's own (``activities``, ``evidence_files``) and the read
 models kept from plan-service's events (``employees``, ``plans``, ``plan_indicators``,
-``acting_heads``);
+``acting_heads``, ``agreed_actions``, ``action_sets``);
 nothing here is ever read from plan-service directly.
 """
 from sqlalchemy import JSON, Boolean, Column, Date, Float, Index, Integer, String, Table, Text
@@ -60,6 +60,29 @@ plan_indicators = Table(  # the indicators an employee may log against, replaced
     Index("ix_plan_indicators_nip_indicator", "nip", "indicator_id"),
 )
 
+agreed_actions = Table(  # ActionPlanAgreed: the actions (rencana aksi) of the agreed set in force, replaced by a newer version
+    "agreed_actions",
+    metadata,
+    Column("action_id", String(64), primary_key=True),
+    Column("plan_id", String(64), nullable=False, index=True),
+    Column("nip", String(18), nullable=False),
+    Column("result_id", String(64), nullable=False),
+    Column("indicator_id", String(64), nullable=False),
+    Column("period", String(7), nullable=False),  # YYYY-MM or YYYY-Qn
+    Column("text", Text, nullable=False),
+    Column("target_value", Float),
+    Column("target_unit", String(50)),
+)
+
+action_sets = Table(  # ActionPlanAgreed: the agreed version in force per plan (the highest wins)
+    "action_sets",
+    metadata,
+    Column("plan_id", String(64), primary_key=True),
+    Column("nip", String(18), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
 # UnitHeadAssigned: acting heads (Plt./Plh.) of a unit for a span of dates (kinerja_shared.acting_heads)
 acting_heads = acting_heads_table(metadata)
 
@@ -75,6 +98,7 @@ activities = Table(
     Column("plan_id", String(64), nullable=False),
     Column("result_id", String(64), nullable=False),
     Column("indicator_id", String(64), nullable=False),
+    Column("action_id", String(64)),  # the agreed action (rencana aksi) the entry advances, if any
     Column("date", Date, nullable=False),  # local date (KINERJA_TIMEZONE, Asia/Jakarta by default)
     Column("start_min", Integer, nullable=False),  # minutes after local midnight
     Column("end_min", Integer, nullable=False),
