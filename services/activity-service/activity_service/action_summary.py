@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import case, func, select
 from sqlalchemy.engine import Connection
 
+from kinerja_shared.agreed_actions import quarter_of
 from kinerja_shared.numbers import MAX_ENTRY_QUANTITY, finite
 
 from . import domain
@@ -27,10 +28,6 @@ def _fold(buckets: dict, row) -> None:
 
 def _buckets() -> dict:
     return {name: domain._bucket() for name in domain.SUMMARY_BUCKETS.values()}
-
-
-def quarter_of(month: str) -> str:
-    return f"{month[:4]}-Q{(int(month[5:]) - 1) // 3 + 1}"
 
 
 def per_action_and_result(conn: Connection, nip: str, month: str, first: date, last: date) -> dict:

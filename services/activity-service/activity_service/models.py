@@ -8,6 +8,7 @@ nothing here is ever read from plan-service directly.
 from sqlalchemy import JSON, Boolean, Column, Date, Float, Index, Integer, String, Table, Text
 
 from kinerja_shared.acting_heads import acting_heads_table
+from kinerja_shared.agreed_actions import agreed_actions_tables
 from kinerja_shared.db import BigId, UTCDateTime, new_metadata
 
 metadata = new_metadata()
@@ -60,28 +61,8 @@ plan_indicators = Table(  # the indicators an employee may log against, replaced
     Index("ix_plan_indicators_nip_indicator", "nip", "indicator_id"),
 )
 
-agreed_actions = Table(  # ActionPlanAgreed: the actions (rencana aksi) of the agreed set in force, replaced by a newer version
-    "agreed_actions",
-    metadata,
-    Column("action_id", String(64), primary_key=True),
-    Column("plan_id", String(64), nullable=False, index=True),
-    Column("nip", String(18), nullable=False),
-    Column("result_id", String(64), nullable=False),
-    Column("indicator_id", String(64), nullable=False),
-    Column("period", String(7), nullable=False),  # YYYY-MM or YYYY-Qn
-    Column("text", Text, nullable=False),
-    Column("target_value", Float),
-    Column("target_unit", String(50)),
-)
-
-action_sets = Table(  # ActionPlanAgreed: the agreed version in force per plan (the highest wins)
-    "action_sets",
-    metadata,
-    Column("plan_id", String(64), primary_key=True),
-    Column("nip", String(18), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("updated_at", UTCDateTime(), nullable=False),
-)
+# ActionPlanAgreed: the actions (rencana aksi) of each plan's agreed set in force, and its version (the highest wins)
+agreed_actions, action_sets = agreed_actions_tables(metadata)
 
 # UnitHeadAssigned: acting heads (Plt./Plh.) of a unit for a span of dates (kinerja_shared.acting_heads)
 acting_heads = acting_heads_table(metadata)

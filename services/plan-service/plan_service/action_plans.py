@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from kinerja_shared import agreed_actions
+
 from .domain import DomainError, TransitionError
 
 DRAFT, SUBMITTED, AGREED = "draft", "submitted", "agreed"
@@ -50,14 +52,7 @@ def period_bounds(period: str) -> tuple[date, date]:
     """'2026-03' -> (1 March, 31 March); '2026-Q2' -> (1 April, 30 June)."""
     if not isinstance(period, str) or not _PERIOD.match(period):
         raise DomainError("period", "must be a month YYYY-MM or a quarter YYYY-Qn")
-    year, part = int(period[:4]), period[5:]
-    if part.startswith("Q"):
-        first_month = 3 * (int(part[1]) - 1) + 1
-        last_month = first_month + 2
-    else:
-        first_month = last_month = int(part)
-    end = date(year + 1, 1, 1) if last_month == 12 else date(year, last_month + 1, 1)
-    return date(year, first_month, 1), date.fromordinal(end.toordinal() - 1)
+    return agreed_actions.period_bounds(period)
 
 
 def check_period(period: str, span_start: date, span_end: date) -> str:
@@ -65,11 +60,6 @@ def check_period(period: str, span_start: date, span_end: date) -> str:
     if last < span_start or first > span_end:
         raise DomainError("period", f"{period} lies outside the plan's span {span_start.isoformat()} to {span_end.isoformat()}")
     return period
-
-
-def period_contains(period: str, day: date) -> bool:
-    first, last = period_bounds(period)
-    return first <= day <= last
 
 
 # -- one action -----------------------------------------------------------------------------------
