@@ -1,5 +1,5 @@
 """HTTP API of action plans (rencana aksi): /api/v1/plans/{plan_id}/actions, /api/v1/plans/{plan_id}/action-plan
-and /api/v1/action-plans (the sets a caller may see, e.g. a rater's to agree).
+and /api/v1/plans/action-plans (the sets a caller may see, e.g. a rater's to agree).
 
 Access, by the plan (plans_api's rules): its owner proposes (adds, edits, removes actions while the set is a
 draft; submits; opens an amendment of the agreed set); its rater agrees or returns the submitted set; the
@@ -205,7 +205,7 @@ def list_versions(plan_id):
     return {"items": [{**dict(r._mapping), "actions": [action_out(a, plan_id) for a in r.actions]} for r in rows]}
 
 
-@action_plans_blp.route("/action-plans")
+@action_plans_blp.route("/plans/action-plans")
 @action_plans_blp.arguments(ActionPlanQuery, location="query")
 @action_plans_blp.response(200, ActionPlanPage)
 @errors(action_plans_blp, (422, "Bad filter or cursor"))

@@ -4,7 +4,7 @@
 - plans_api: /api/v1/plans (drafts, the status machine, amendments, revisions, copies,
   bulk approval, the cascade view, completion monitoring)
 - templates_api: /api/v1/plan-templates (templates per position and their bulk assignment)
-- action_plans_api: /api/v1/plans/{plan_id}/actions, .../action-plan, /api/v1/action-plans (rencana aksi)
+- action_plans_api: /api/v1/plans/{plan_id}/actions, .../action-plan, /api/v1/plans/action-plans (rencana aksi)
 """
 from .action_plans_api import action_plans_blp
 from .directory_api import directory_blp, employees_blp, units_blp

@@ -162,9 +162,9 @@ def test_list_is_paged_and_filtered_by_period(svc):
     assert svc.ok(svc.call("GET", f"{path}?set=agreed", svc.as_(EMPLOYEE)))["items"] == []
     # the rater's inbox: the sets waiting for agreement
     svc.ok(step(svc, plan["id"], "submit", svc.as_(EMPLOYEE)))
-    inbox = svc.ok(svc.call("GET", f"/api/v1/action-plans?rater_nip={RATER}&status=submitted", svc.as_(RATER, "supervisor")))
+    inbox = svc.ok(svc.call("GET", f"/api/v1/plans/action-plans?rater_nip={RATER}&status=submitted", svc.as_(RATER, "supervisor")))
     assert [(i["plan_id"], i["nip"], i["actions"], i["name"]) for i in inbox["items"]] == [(plan["id"], EMPLOYEE, 4, "Andi Pratama")]
-    assert svc.ok(svc.call("GET", "/api/v1/action-plans", svc.as_(OUTSIDER, "unit_head")))["items"] == []
+    assert svc.ok(svc.call("GET", "/api/v1/plans/action-plans", svc.as_(OUTSIDER, "unit_head")))["items"] == []
 
 
 def test_who_may_do_what(svc):

@@ -13,8 +13,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from plan_testkit import EMPLOYEE, RATER, YEAR  # noqa: E402
 
 UPSERTS = {"PUT /api/v1/units/{unit_id}", "PUT /api/v1/employees/{nip}"}  # create or update: no 404
-OURS = ("/api/v1/units", "/api/v1/employees", "/api/v1/directory", "/api/v1/plans", "/api/v1/plan-templates",
-        "/api/v1/action-plans")
+OURS = ("/api/v1/units", "/api/v1/employees", "/api/v1/directory", "/api/v1/plans", "/api/v1/plan-templates")
 
 
 def operations(doc):
