@@ -186,7 +186,7 @@ case(CASES, "GET /api/v1/plans/supportable-results")(lambda m, rel: Call("GET", 
 
 # action plans (rencana aksi)
 listing(CASES, "GET /api/v1/plans/{plan_id}/actions", "", key="action_id", row="action_id")
-listing(CASES, "GET /api/v1/plans/action-plans", "?nip={nip}", key="plan_id", row="plan_id")
+listing(CASES, "GET /api/v1/plans/action-plans", "?nip={nip}&year={year}", key="plan_id", row="plan_id")
 case(CASES, "POST /api/v1/plans/{plan_id}/actions")(lambda m, rel: (lambda plan: Call(
     "POST", f"{PLANS}/{plan}/actions", json=action_body(m, plan)))(approved(m)))
 on_fresh(CASES, "PATCH /api/v1/plans/{plan_id}/actions/{action_id}", lambda m: {"target_value": 2}, ids=actions_proposed)

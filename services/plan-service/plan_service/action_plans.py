@@ -50,7 +50,7 @@ def next_status(action: str, current: str) -> str:
 
 def period_bounds(period: str) -> tuple[date, date]:
     """'2026-03' -> (1 March, 31 March); '2026-Q2' -> (1 April, 30 June)."""
-    if not isinstance(period, str) or not _PERIOD.match(period):
+    if not isinstance(period, str) or not _PERIOD.match(period) or not 2000 <= int(period[:4]) <= 2100:
         raise DomainError("period", "must be a month YYYY-MM or a quarter YYYY-Qn")
     return agreed_actions.period_bounds(period)
 

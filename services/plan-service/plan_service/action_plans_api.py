@@ -140,6 +140,16 @@ def _audit(conn, plan_id: str, action: str, before, after, reason=None) -> None:
                                                   "entity_id": plan_id, "before": before, "after": after, "reason": reason}])
 
 
+def _cursor(args) -> str | None:
+    """The decoded cursor; one this service cannot have given out (it holds a NUL) is a 400 naming it."""
+    if not args.get("cursor"):
+        return None
+    after = decode_cursor(args["cursor"])
+    if "\x00" in after:
+        raise field_error("cursor", "is not one this service gave out", status=400)
+    return after
+
+
 # -- reading -----------------------------------------------------------------------------------
 
 @action_plans_blp.route("/plans/<plan_id>/action-plan")
@@ -160,7 +170,7 @@ def get_action_plan(plan_id):
 def list_actions(args, plan_id):
     """The plan's actions by period, paged: the working set (default) or the agreed set in force (``set=agreed``);
     filter by ``period`` (YYYY-MM or YYYY-Qn) and ``result_id``."""
-    after = decode_cursor(args["cursor"]) if args.get("cursor") else None
+    after = _cursor(args)
     limit = args["limit"]
     with runtime().engine.connect() as conn:
         plan, _ = _visible(conn, plan_id)
@@ -226,7 +236,7 @@ def list_action_plans(args):
         if args.get(name) is not None:
             query = query.where(column == args[name])
     if args.get("cursor"):
-        query = query.where(action_plans.c.plan_id > decode_cursor(args["cursor"]))
+        query = query.where(action_plans.c.plan_id > _cursor(args))
     with runtime().engine.connect() as conn:
         clause = store.visible_clause(p, headed_units(conn))
         if clause is not None:

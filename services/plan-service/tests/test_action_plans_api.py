@@ -2,6 +2,7 @@
 edits them with If-Match, submits; the rater agrees (ActionPlanAgreed with the whole set) or returns with a
 reason; an agreed set changes only by a recorded amendment (version + 1, history kept); a plan amendment that
 removes an indicator drops its actions; who may do what."""
+import base64
 import sys
 from pathlib import Path
 
@@ -130,6 +131,8 @@ def test_rules_of_one_action(svc):
     assert_problem(add(svc, plan, period=f"{YEAR + 1}-01"), 422, "period")
     assert_problem(add(svc, plan, period=f"{YEAR}-13"), 422, "period")
     assert_problem(add(svc, plan, period=f"{YEAR}-Q5"), 422, "period")
+    assert_problem(add(svc, plan, period="0000-01"), 422, "period")
+    assert_problem(add(svc, plan, period="9999-12"), 422, "period")
     assert_problem(add(svc, plan, target=None), 422, "target_value")
     assert_problem(add(svc, plan, target=-1), 422, "target_value")
     assert_problem(add(svc, plan, result_id=result_other), 422, "result_id")
@@ -159,6 +162,9 @@ def test_list_is_paged_and_filtered_by_period(svc):
     february = svc.ok(svc.call("GET", f"{path}?period={YEAR}-02", svc.as_(EMPLOYEE)))
     assert len(february["items"]) == 2
     assert_problem(svc.call("GET", f"{path}?period=March", svc.as_(EMPLOYEE)), 422, "period")
+    nul = base64.urlsafe_b64encode(b"2026-01|\x00").decode().rstrip("=")
+    assert_problem(svc.call("GET", f"{path}?cursor={nul}", svc.as_(EMPLOYEE)), 400, "cursor")
+    assert_problem(svc.call("GET", f"/api/v1/plans/action-plans?cursor={nul}", svc.as_(EMPLOYEE)), 400, "cursor")
     assert svc.ok(svc.call("GET", f"{path}?set=agreed", svc.as_(EMPLOYEE)))["items"] == []
     # the rater's inbox: the sets waiting for agreement
     svc.ok(step(svc, plan["id"], "submit", svc.as_(EMPLOYEE)))
