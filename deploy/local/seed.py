@@ -23,6 +23,8 @@ as if logged and verified on their days); without it, only the edit window's day
 - the employees' realisations of the current period: most staff with an open evaluation submitted theirs
   (narrative, a link and evidence picked from verified activities), a third of those rated with feedback
   per result (seed_realisations, at the end).
+- agreed action plans (rencana aksi) for every approved plan of the year: per indicator, one action per quarter
+  (``seed_action_plans``, works from whatever approved plans exist).
 
 Every step is safe to repeat: plans are created only when none exist for the year, activities
 carry ids derived from the employee, day and slot, and only open evaluations are closed.
@@ -197,6 +199,7 @@ def main() -> None:
     print(f"[kinerja] seeded {len(UNITS)} units, {len(rows)} employees; evaluations of {period['id']}: {dict(outcome)}",
           flush=True)
     seed_realisations(approved, people, plans, tokens)
+    seed_action_plans(settings)
     report(approved, plans, admin)
 
 
@@ -582,6 +585,64 @@ def seed_realisations(approved: list[str], people: dict, plans: dict, tokens: di
             rated += 1
     print(f"[kinerja] realisations of the current period: {submitted} submitted by the employees, {rated} of them "
           "rated with feedback per result", flush=True)
+
+
+
+# -- action plans (rencana aksi) ------------------------------------------------------------------------
+
+QUARTER_NAMES = {"Q1": "I", "Q2": "II", "Q3": "III", "Q4": "IV"}
+
+
+def action_texts(indicator: dict, quarter: str) -> tuple[str, float | None]:
+    """What the employee will do for an indicator in a quarter, and the action's own target (in the indicator's unit):
+    a quarter's share of a count, the level itself for quality, time and cost."""
+    name = QUARTER_NAMES[quarter[5:]]
+    target = indicator.get("target_value")
+    if target is None:
+        return f"{indicator['text']} (triwulan {name})", None
+    if indicator.get("aspect") == "quantity":
+        return f"{indicator['text']}: capaian triwulan {name}", round(float(target) / 4, 2)
+    return f"Menjaga {indicator['text'][:1].lower()}{indicator['text'][1:]} pada triwulan {name}", float(target)
+
+
+def seed_action_plans(settings) -> int:
+    """Agreed action plans for the current year's approved plans, whatever plans exist: per indicator one action per
+    quarter of the plan's span, proposed by the employee and agreed by the rater. Idempotent: a plan whose action
+    plans were agreed once is left as it is; one left half-way by an earlier run is finished."""
+    year = datetime.now(WIB).year
+    admin = token_for(settings, DEMO_USERS["admin"])
+    plans, cursor = [], None
+    while True:
+        page = expect(call("GET", f"{PLAN}/api/v1/plans?status=approved&year={year}&limit=200"
+                                  + (f"&cursor={cursor}" if cursor else ""), admin), "listing the approved plans")
+        plans += page["items"]
+        cursor = page.get("next_cursor")
+        if not cursor:
+            break
+    agreed = 0
+    for plan in plans:
+        owner = mint_token(settings, sub=plan["nip"], roles=["employee"])
+        rater = mint_token(settings, sub=plan["rater_nip"], roles=["employee", "supervisor"]) if plan["rater_nip"] else admin
+        base = f"{PLAN}/api/v1/plans/{plan['id']}"
+        state = expect(call("GET", f"{base}/action-plan", owner), f"reading {plan['nip']}'s action plans")
+        if state["agreed_version"]:
+            agreed += 1
+            continue
+        if state["status"] == "draft" and not state["actions"]:
+            for result in plan["results"]:
+                for indicator in result["indicators"]:
+                    for quarter in state["periods"]["quarters"]:
+                        text, target = action_texts(indicator, quarter)
+                        expect(call("POST", f"{base}/actions", owner, {
+                            "indicator_id": indicator["indicator_id"], "period": quarter, "text": text,
+                            "target_value": target}), f"proposing {plan['nip']}'s actions")
+        if state["status"] == "draft":
+            expect(call("POST", f"{base}/action-plan/submit", owner), f"submitting {plan['nip']}'s action plans")
+        expect(call("POST", f"{base}/action-plan/agree", rater), f"agreeing {plan['nip']}'s action plans")
+        agreed += 1
+    print(f"[kinerja] action plans: {agreed} of {len(plans)} approved plans have agreed action plans (rencana aksi)",
+          flush=True)
+    return agreed
 
 
 if __name__ == "__main__":

@@ -58,8 +58,9 @@ def setup(m: Matrix) -> None:
     plan = approved(m, YEAR)
     amendment = m.as_("self", "POST", f"{PLANS}/{plan}/amendments", 201, json={**content(20), "reason": "Revisi target"})["id"]
     assignment = m.as_("admin", "POST", f"/api/v1/units/{seeds.UNIT}/acting-heads", 201, json=future_acting())["id"]
+    action = m.as_("self", "POST", f"{PLANS}/{plan}/actions", 201, json=action_body(m, plan))["action_id"]
     m.params.update(plan_id=plan, amendment_id=amendment, revision=1, unit_id=seeds.UNIT, nip=E, year=YEAR,
-                    template_id=template(m), assignment_id=assignment)
+                    template_id=template(m), assignment_id=assignment, action_id=action)
 
 
 def future_acting(m: Matrix | None = None) -> dict:
@@ -116,6 +117,32 @@ def amended(m: Matrix) -> dict:
     return {"plan_id": plan, "amendment_id": amendment}
 
 
+def action_body(m: Matrix, plan: str) -> dict:
+    """An action (rencana aksi) on the plan's first indicator, in March of its year."""
+    got = m.as_("admin", "GET", f"{PLANS}/{plan}")
+    return {"indicator_id": got["results"][0]["indicators"][0]["indicator_id"], "period": f"{got['year']}-03",
+            "text": f"Memproses dokumen {m.n()}", "target_value": 1}
+
+
+def actions_proposed(m: Matrix) -> dict:
+    """A fresh approved plan of self's with one proposed action (the set a draft)."""
+    plan = approved(m)
+    action = m.as_("self", "POST", f"{PLANS}/{plan}/actions", 201, json=action_body(m, plan))["action_id"]
+    return {"plan_id": plan, "action_id": action}
+
+
+def actions_submitted(m: Matrix) -> str:
+    plan = actions_proposed(m)["plan_id"]
+    m.as_("self", "POST", f"{PLANS}/{plan}/action-plan/submit")
+    return plan
+
+
+def actions_agreed(m: Matrix) -> str:
+    plan = actions_submitted(m)
+    m.as_("rater", "POST", f"{PLANS}/{plan}/action-plan/agree")
+    return plan
+
+
 def freed(value):
     """A body for a call that drafts into SCRATCH: the year is freed first."""
     def make(m: Matrix):
@@ -156,6 +183,18 @@ on_fresh(CASES, "POST /api/v1/plans/{plan_id}/amendments/{amendment_id}/reject",
 on_fresh(CASES, "POST /api/v1/plans/{plan_id}/amendments/{amendment_id}/withdraw", {}, ids=amended)
 case(CASES, "GET /api/v1/plans/completion")(lambda m, rel: Call("GET", f"{PLANS}/completion?unit_id={seeds.UNIT}&year={YEAR}"))
 case(CASES, "GET /api/v1/plans/supportable-results")(lambda m, rel: Call("GET", f"{PLANS}/supportable-results?nip={E}&year={YEAR}"))
+
+# action plans (rencana aksi)
+listing(CASES, "GET /api/v1/plans/{plan_id}/actions", "", key="action_id", row="action_id")
+listing(CASES, "GET /api/v1/plans/action-plans", "?nip={nip}&year={year}", key="plan_id", row="plan_id")
+case(CASES, "POST /api/v1/plans/{plan_id}/actions")(lambda m, rel: (lambda plan: Call(
+    "POST", f"{PLANS}/{plan}/actions", json=action_body(m, plan)))(approved(m)))
+on_fresh(CASES, "PATCH /api/v1/plans/{plan_id}/actions/{action_id}", lambda m: {"target_value": 2}, ids=actions_proposed)
+on_fresh(CASES, "DELETE /api/v1/plans/{plan_id}/actions/{action_id}", ids=actions_proposed)
+on_fresh(CASES, "POST /api/v1/plans/{plan_id}/action-plan/submit", plan_id=lambda m: actions_proposed(m)["plan_id"])
+on_fresh(CASES, "POST /api/v1/plans/{plan_id}/action-plan/agree", plan_id=actions_submitted)
+on_fresh(CASES, "POST /api/v1/plans/{plan_id}/action-plan/return", {"reason": "Target belum jelas"}, plan_id=actions_submitted)
+on_fresh(CASES, "POST /api/v1/plans/{plan_id}/action-plan/amend", {"reason": "Tugas tambahan"}, plan_id=actions_agreed)
 
 # plan templates
 on_fresh(CASES, "POST /api/v1/plan-templates", template_body)

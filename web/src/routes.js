@@ -15,6 +15,7 @@ export const routes = [
   { path: 'penilai/kotak-masuk', title: 'Kotak Masuk Penilai', roles: ['rater'], load: () => import('./screens/rater/inbox.js') },
   { path: 'penilai/penilaian', title: 'Penilaian Bawahan', roles: ['rater'], load: () => import('./screens/rater/evaluations.js') },
   { path: 'penilai/umpan-balik', title: 'Beri Umpan Balik', roles: ['rater'], load: () => import('./screens/rater/feedback.js') },
+  { path: 'penilai/rencana-aksi', title: 'Rencana Aksi Bawahan', roles: ['rater'], load: () => import('./screens/rater/action_plans.js') },
   // Kepala unit
   { path: 'unit/dasbor', title: 'Dasbor Unit', roles: ['unit_head'], load: () => import('./screens/head/dashboard.js') },
   { path: 'unit/kalibrasi', title: 'Kalibrasi Predikat', roles: ['unit_head', 'admin'], load: () => import('./screens/head/calibration.js') },

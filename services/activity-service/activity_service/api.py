@@ -25,7 +25,7 @@ from kinerja_shared.web.docs import errors as _errors
 
 from kinerja_shared import evidence
 
-from . import domain, events, store
+from . import action_links, action_summary, domain, events, store
 from .config import current_config
 from .domain import DomainError, TransitionError
 from .models import activities, employees, evidence_files, plan_indicators, plans
@@ -113,7 +113,8 @@ def _out_json(row) -> dict:
     quantity = m["quantity"]
     return {
         "id": activity_id, "nip": m["nip"], "rater_nip": m["rater_nip"], "unit_id": m["unit_id"], "plan_id": m["plan_id"],
-        "result_id": m["result_id"], "indicator_id": m["indicator_id"], "date": m["date"].isoformat(),
+        "result_id": m["result_id"], "indicator_id": m["indicator_id"], "action_id": m["action_id"],
+        "date": m["date"].isoformat(),
         "start_time": domain.format_hhmm(m["start_min"]), "end_time": domain.format_hhmm(m["end_min"]),
         "minutes": m["minutes"], "description": m["description"],
         "quantity": finite(quantity), "quantity_unit": m["quantity_unit"],
@@ -183,18 +184,47 @@ def _checked(bodies: list[dict], cfg) -> list:
     return checked
 
 
+def _linked(conn, nip: str, bodies: list[dict], checked: list) -> list:
+    """The entries naming an ``action_id``: the agreed action (in ``prepared["action"]``) or the Problem naming it."""
+    actions = action_links.load(conn, {b["action_id"] for b, c in zip(bodies, checked)
+                                       if b.get("action_id") and not isinstance(c, Problem)})
+    out = []
+    for body, prepared in zip(bodies, checked):
+        if not isinstance(prepared, Problem):
+            prepared = {**prepared, "action": None}
+            if body.get("action_id"):
+                try:
+                    prepared["action"] = action_links.resolve(actions, nip, body["action_id"], body["date"],
+                                                              body.get("indicator_id"))
+                except DomainError as exc:
+                    prepared = field_error(exc.field, exc.message)
+        out.append(prepared)
+    return out
+
+
+def _indicator_of(body: dict, prepared) -> str | None:
+    """The entry's indicator: its action's, when it names one."""
+    if not isinstance(prepared, Problem) and prepared.get("action"):
+        return prepared["action"]["indicator_id"]
+    return body.get("indicator_id")
+
+
 def _new_row(principal, body: dict, prepared, employee, candidates, fingerprint: str, now) -> dict:
     """The row of a new entry, or the Problem (refused before any write)."""
     if isinstance(prepared, Problem):
         raise prepared
     if employee is not None and not employee["active"]:
         raise Forbidden(f"Employee {principal.sub} is not active in the org directory; activities cannot be logged.")
+    prepared = dict(prepared)
+    action = prepared.pop("action", None)
     try:
-        indicator = domain.indicator_in_force(candidates, body["indicator_id"], body["date"])
+        indicator = domain.indicator_in_force(candidates, _indicator_of(body, {"action": action}), body["date"])
+        if action is not None:
+            action_links.check_plan(action, indicator.plan_id)
         unit = domain.unit_for_indicator(body.get("quantity_unit"), indicator.target_unit)
     except DomainError as exc:
         raise field_error(exc.field, exc.message) from None
-    return dict(
+    return dict(action_id=action["action_id"] if action else None,
         id=body.get("id") or str(uuid.uuid4()), nip=principal.sub,
         rater_nip=(employee or {}).get("rater_nip") or indicator.rater_nip,
         unit_id=(employee or {}).get("unit_id") or indicator.unit_id,
@@ -242,11 +272,14 @@ def log_activity(body):
     with rt.engine.begin() as conn:
         # One statement locks the employee's entries and reads the employee, the indicators and the
         # Idempotency-Key's stored answer; one more writes entry, audit row, event and key.
+        if body.get("action_id"):
+            [prepared] = _linked(conn, principal.sub, [body], [prepared])
+        wanted = {_indicator_of(body, prepared)}
         key = idempotency.pending()
         if key is None:
-            employee, candidates = store.logging_context(conn, principal.sub, {body["indicator_id"]})
+            employee, candidates = store.logging_context(conn, principal.sub, wanted)
         else:
-            employee, candidates, stored_key = store.logging_context(conn, principal.sub, {body["indicator_id"]}, key=key)
+            employee, candidates, stored_key = store.logging_context(conn, principal.sub, wanted, key=key)
             replayed = idempotency.replay_row(stored_key)
             if replayed is not None:
                 return replayed
@@ -288,7 +321,9 @@ def _log_batch_entries(conn, principal, bodies: list[dict], cfg, validate_events
     checked = _checked(bodies, cfg)
     if all(isinstance(c, Problem) for c in checked) and not any(b.get("id") for b in bodies):
         return [("error", c) for c in checked]  # nothing to look up: no round trip for a refused entry
-    employee, candidates = store.logging_context(conn, principal.sub, {b["indicator_id"] for b in bodies})
+    if any(b.get("action_id") for b in bodies):
+        checked = _linked(conn, principal.sub, bodies, checked)
+    employee, candidates = store.logging_context(conn, principal.sub, {_indicator_of(b, c) for b, c in zip(bodies, checked)})
     replayed = idempotency.replay(conn)
     if replayed is not None:
         return replayed
@@ -460,6 +495,21 @@ def _owner_only(row, rel, what: str) -> None:
         raise Forbidden(f"Only the employee who logged an activity may {what} it.")
 
 
+def _edited_action(conn, nip: str, row, body: dict, merged: dict) -> dict | None:
+    """The action an edited (or corrected) entry advances, checked again when it, the date or the indicator changes;
+    its indicator goes into ``merged``. None: no action (``action_id: null`` unlinks)."""
+    action_id = body["action_id"] if "action_id" in body else row.action_id
+    if not action_id:
+        return None
+    if "action_id" not in body and merged["date"] == row.date and "indicator_id" not in body:
+        return {"action_id": action_id, "plan_id": row.plan_id}  # unchanged
+    with _rules():
+        action = action_links.resolve(action_links.load(conn, {action_id}), nip, action_id, merged["date"],
+                                      body.get("indicator_id"))
+    merged["indicator_id"] = action["indicator_id"]
+    return action
+
+
 @activities_blp.route("/<activity_id>", methods=["PATCH"])
 @activities_blp.arguments(ActivityPatch)
 @activities_blp.response(200, ActivityOut)
@@ -494,6 +544,7 @@ def edit_activity(body, activity_id):
             "quantity": body.get("quantity", row.quantity),
             "evidence": body["evidence"] if "evidence" in body else [e for e in row.evidence if e.get("kind") == "link"],
         }
+        action = _edited_action(conn, principal.sub, row, body, merged)
         with _rules():
             prepared = _check_body(merged, today, cfg)
         files = [e for e in row.evidence if e.get("kind") == "file"]
@@ -511,6 +562,10 @@ def edit_activity(body, activity_id):
                 indicator = domain.indicator_in_force(candidates, merged["indicator_id"], merged["date"])
                 values["quantity_unit"] = domain.unit_for_indicator(values["quantity_unit"], indicator.target_unit)
             values.update(plan_id=indicator.plan_id, result_id=indicator.result_id, indicator_id=indicator.indicator_id)
+        if action is not None:
+            with _rules():
+                action_links.check_plan(action, values.get("plan_id", row.plan_id))
+        values["action_id"] = action["action_id"] if action is not None else None
         clash = store.find_overlap(conn, principal.sub, values["date"], values["start_min"], values["end_min"], exclude_id=activity_id)
         if clash is not None:
             raise Conflict(f"The entry would overlap your activity {clash.id} "
@@ -672,9 +727,18 @@ def correct_activity(body, activity_id):
         row = _load_for_repair(conn, activity_id)
         require_if_match(activity_id, row.version)
         _transition("correct", row.status)
+        merged = {"date": row.date, "indicator_id": body.get("indicator_id", row.indicator_id)}
+        action = _edited_action(conn, row.nip, row, body, merged)
+        relinked = "action_id" in body and (action or {}).get("action_id") != row.action_id
         with _rules():
             reason = domain.check_repair_reason(body.get("reason"))
-            changes = domain.correction(row._mapping, body)
+            try:
+                changes = domain.correction(row._mapping, {**body, "indicator_id": merged["indicator_id"]}
+                                            if "indicator_id" in body or "action_id" in body else body)
+            except DomainError:
+                if not relinked:
+                    raise
+                changes = {}  # only the action changes (ActivityCorrected carries it in its state)
         values = {name: after for name, (_, after) in changes.items()}
         if "indicator_id" in changes or "quantity_unit" in changes:
             indicator_id = values.get("indicator_id", row.indicator_id)
@@ -692,7 +756,11 @@ def correct_activity(body, activity_id):
                 if getattr(indicator, name) != row._mapping[name]:
                     changes[name] = (row._mapping[name], getattr(indicator, name))
                     values[name] = getattr(indicator, name)
-        values.update(version=row.version + 1, updated_at=utcnow())
+        if action is not None:
+            with _rules():
+                action_links.check_plan(action, values.get("plan_id", row.plan_id))
+        values.update(action_id=action["action_id"] if action is not None else None, version=row.version + 1,
+                      updated_at=utcnow())
         before = events.activity_state(row._mapping)
         updated = store.repair_activity(
             conn, activity_id, values,
@@ -877,7 +945,9 @@ def list_indicators(args):
 @summaries_blp.response(200, MonthlySummaryOut)
 @_errors(summaries_blp, (422, "Bad NIP or month"))
 def monthly_summary(args):
-    """One employee's month: minutes, entries and quantity per indicator, split into verified, pending and rejected.
+    """One employee's month: minutes, entries and quantity per indicator, split into verified, pending and rejected;
+    the same per result, and per action (rencana aksi) with its target: the agreed actions planned for the month or
+    its quarter, and any the month's entries name.
 
     The fact base payroll (TPP) and evaluation use. Withdrawn entries count nowhere;
     ``totals`` adds up the indicators. Default employee: the caller.
@@ -906,6 +976,7 @@ def monthly_summary(args):
         if nip != principal.sub:
             _require_sees_employee(conn, nip)
         summary = domain.monthly_summary([dict(r._mapping) for r in conn.execute(grouped)])
+        summary.update(action_summary.per_action_and_result(conn, nip, args["month"], first, last))
         days_logged = conn.execute(days).scalar() or 0
         keys = {(i["plan_id"], i["indicator_id"]) for i in summary["indicators"]}
         texts = {}

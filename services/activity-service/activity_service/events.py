@@ -25,7 +25,7 @@ def activity_state(row) -> dict:
     return {
         "activity_id": row["id"], "nip": row["nip"], "rater_nip": row["rater_nip"], "unit_id": row["unit_id"],
         "plan_id": row["plan_id"], "result_id": row["result_id"], "indicator_id": row["indicator_id"],
-        "date": row["date"].isoformat(), "start_time": format_hhmm(row["start_min"]), "end_time": format_hhmm(row["end_min"]),
+        "action_id": row.get("action_id"), "date": row["date"].isoformat(), "start_time": format_hhmm(row["start_min"]), "end_time": format_hhmm(row["end_min"]),
         "minutes": row["minutes"], "description": row["description"], "quantity": row["quantity"],
         "quantity_unit": row["quantity_unit"], "evidence": _evidence(row["evidence"]), "status": row["status"],
         "version": row["version"],

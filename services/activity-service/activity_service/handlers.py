@@ -16,6 +16,8 @@ from kinerja_shared.acting_heads import on_unit_head_assigned
 from kinerja_shared.db import insert_ignore, utcnow
 from kinerja_shared.events import Event
 
+from .action_links import on_action_plan_agreed
+
 from .models import acting_heads, employees, plan_indicators, plans
 
 PLAN_TOPIC = "kinerja.plan.events"
@@ -78,5 +80,6 @@ HANDLERS = {
     "PlanApproved": on_plan_approved,
     "PlanAmended": on_plan_amended,
     "UnitHeadAssigned": on_unit_head_assigned(acting_heads),  # acting heads (Plt./Plh.): the latest version wins
+    "ActionPlanAgreed": on_action_plan_agreed,  # the agreed action plans (rencana aksi): the highest version wins
 }
 CONSUMES: list[str] = [PLAN_TOPIC]

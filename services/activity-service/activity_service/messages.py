@@ -96,3 +96,4 @@ LABELS = {
 catalogue.update(MESSAGES, namespace="activity")
 for _field, _name in LABELS.items():
     catalogue.label(_field, _name)
+from . import action_links_messages  # noqa: E402,F401  (activities against actions: their own texts)

@@ -2,12 +2,13 @@
 
 Two kinds of tables: the service's own (``activities``, ``evidence_files``) and the read
 models kept from plan-service's events (``employees``, ``plans``, ``plan_indicators``,
-``acting_heads``);
+``acting_heads``, ``agreed_actions``, ``action_sets``);
 nothing here is ever read from plan-service directly.
 """
 from sqlalchemy import JSON, Boolean, Column, Date, Float, Index, Integer, String, Table, Text
 
 from kinerja_shared.acting_heads import acting_heads_table
+from kinerja_shared.agreed_actions import agreed_actions_tables
 from kinerja_shared.db import BigId, UTCDateTime, new_metadata
 
 metadata = new_metadata()
@@ -62,6 +63,9 @@ plan_indicators = Table(  # the indicators an employee may log against, replaced
     Index("ix_plan_indicators_nip_indicator", "nip", "indicator_id"),
 )
 
+# ActionPlanAgreed: the actions (rencana aksi) of each plan's agreed set in force, and its version (the highest wins)
+agreed_actions, action_sets = agreed_actions_tables(metadata)
+
 # UnitHeadAssigned: acting heads (Plt./Plh.) of a unit for a span of dates (kinerja_shared.acting_heads)
 acting_heads = acting_heads_table(metadata)
 
@@ -77,6 +81,7 @@ activities = Table(
     Column("plan_id", String(64), nullable=False),
     Column("result_id", String(64), nullable=False),
     Column("indicator_id", String(64), nullable=False),
+    Column("action_id", String(64)),  # the agreed action (rencana aksi) the entry advances, if any
     Column("date", Date, nullable=False),  # local date (KINERJA_TIMEZONE, Asia/Jakarta by default)
     Column("start_min", Integer, nullable=False),  # minutes after local midnight
     Column("end_min", Integer, nullable=False),

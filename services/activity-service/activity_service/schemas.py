@@ -51,13 +51,23 @@ class ActivityIn(ma.Schema):
                                                                  "not before the edit window"})
     start_time = ma.fields.String(required=True, metadata={"example": "08:00"}, **HHMM)
     end_time = ma.fields.String(required=True, metadata={"example": "09:30", "description": "After start_time, same day"}, **HHMM)
-    indicator_id = ma.fields.String(required=True, validate=v.Length(min=1, max=64),
-                                    metadata={"description": "An indicator of the caller's approved plan in force on date"})
+    indicator_id = ma.fields.String(load_default=None, validate=v.Length(min=1, max=64),
+                                    metadata={"description": "An indicator of the caller's approved plan in force on date; "
+                                                             "required unless action_id is sent (then the action's)"})
+    action_id = ma.fields.String(allow_none=True, validate=v.Length(min=1, max=64),
+                                 metadata={"description": "Optional: an action (rencana aksi) of the caller's agreed action "
+                                                          "plans whose month or quarter contains date; the entry's "
+                                                          "indicator becomes the action's"})
     description = ma.fields.String(required=True, validate=v.Length(min=1, max=4000), metadata={"description": "What was done (kegiatan)"})
     quantity = quantity_field(required=True)
     quantity_unit = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=50), metadata={"example": "dokumen"})
     evidence = ma.fields.List(ma.fields.Nested(EvidenceLinkIn), load_default=list, validate=v.Length(max=MAX_EVIDENCE_ITEMS),
                               metadata={"description": "Evidence links (bukti dukung)"})
+
+    @ma.validates_schema(skip_on_field_errors=False)
+    def _indicator_or_action(self, data, **_):
+        if not data.get("indicator_id") and not data.get("action_id"):
+            raise ma.ValidationError("is required unless action_id names an agreed action", "indicator_id")
 
 
 class ActivityPatch(ma.Schema):
@@ -65,6 +75,9 @@ class ActivityPatch(ma.Schema):
     start_time = ma.fields.String(**HHMM)
     end_time = ma.fields.String(**HHMM)
     indicator_id = ma.fields.String(validate=v.Length(min=1, max=64))
+    action_id = ma.fields.String(allow_none=True, validate=v.Length(min=1, max=64),
+                                 metadata={"description": "An agreed action of yours (its indicator becomes the entry's); "
+                                                          "null: no action"})
     description = ma.fields.String(validate=v.Length(min=1, max=4000))
     quantity = quantity_field()
     quantity_unit = ma.fields.String(allow_none=True, validate=v.Length(max=50))
@@ -91,6 +104,7 @@ class ActivityOut(ma.Schema):
     plan_id = ma.fields.String()
     result_id = ma.fields.String()
     indicator_id = ma.fields.String()
+    action_id = ma.fields.String(allow_none=True, metadata={"description": "The action (rencana aksi) the entry advances"})
     date = ma.fields.Date()
     start_time = ma.fields.String()
     end_time = ma.fields.String()
@@ -266,6 +280,34 @@ class MonthlySummaryOut(ma.Schema):
     totals = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(Bucket),
                             metadata={"description": "verified, pending, rejected"})
     indicators = ma.fields.List(ma.fields.Nested(IndicatorSummary))
+    actions = ma.fields.List(ma.fields.Nested(lambda: ActionSummary()),
+                             metadata={"description": "Per action (rencana aksi): the agreed actions planned for the month "
+                                                      "or its quarter and any the entries name, with their targets"})
+    results = ma.fields.List(ma.fields.Nested(lambda: ResultSummary()), metadata={"description": "Per result of the plan"})
+
+
+class ActionSummary(ma.Schema):
+    action_id = ma.fields.String()
+    plan_id = ma.fields.String(allow_none=True)
+    result_id = ma.fields.String(allow_none=True)
+    indicator_id = ma.fields.String(allow_none=True)
+    period = ma.fields.String(allow_none=True, metadata={"description": "YYYY-MM or YYYY-Qn"})
+    text = ma.fields.String(allow_none=True)
+    target_value = ma.fields.Float(allow_none=True)
+    target_unit = ma.fields.String(allow_none=True)
+    agreed = ma.fields.Boolean(metadata={"description": "false: the action is no longer in the agreed set in force"})
+    verified = ma.fields.Nested(Bucket)
+    pending = ma.fields.Nested(Bucket)
+    rejected = ma.fields.Nested(Bucket)
+
+
+class ResultSummary(ma.Schema):
+    plan_id = ma.fields.String(allow_none=True)
+    result_id = ma.fields.String(allow_none=True)
+    text = ma.fields.String(allow_none=True)
+    verified = ma.fields.Nested(Bucket)
+    pending = ma.fields.Nested(Bucket)
+    rejected = ma.fields.Nested(Bucket)
 
 
 class DailyQuery(ma.Schema):
@@ -304,6 +346,9 @@ class CorrectIn(ma.Schema):
     description = ma.fields.String(validate=v.Length(min=1, max=4000))
     indicator_id = ma.fields.String(validate=v.Length(min=1, max=64),
                                     metadata={"description": "An indicator of the employee's plan in force on the entry's date"})
+    action_id = ma.fields.String(allow_none=True, validate=v.Length(min=1, max=64),
+                                 metadata={"description": "An agreed action of the employee's whose period contains the "
+                                                          "entry's date (its indicator becomes the entry's); null: none"})
 
 
 class AnnulIn(ma.Schema):

@@ -18,5 +18,5 @@ SPEC = ServiceSpec(
     config=config.ActivityConfig.from_settings,  # the service's own settings, validated at start-up
     handlers=handlers.HANDLERS,
     consumes=handlers.CONSUMES,
-    read_models=("employees", "plans", "plan_indicators", "acting_heads"),  # rebuilt from the topics by `activity-service rebuild-read-models`
+    read_models=("employees", "plans", "plan_indicators", "acting_heads", "agreed_actions", "action_sets"),  # rebuilt from the topics by `activity-service rebuild-read-models`
 )

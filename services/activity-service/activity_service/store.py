@@ -442,7 +442,8 @@ _SQL_QUANTITY = ("(CASE WHEN page.quantity IN ('NaN'::float8, 'Infinity'::float8
                  "THEN trunc(page.quantity)::bigint::text || '.0' ELSE page.quantity::text END)::json")
 _ITEM_FIELDS = (  # ActivityOut's fields, in order, as SQL over the page's columns
     ("id", "page.id"), ("nip", "page.nip"), ("rater_nip", "page.rater_nip"), ("unit_id", "page.unit_id"),
-    ("plan_id", "page.plan_id"), ("result_id", "page.result_id"), ("indicator_id", "page.indicator_id"), ("date", "page.date"),
+    ("plan_id", "page.plan_id"), ("result_id", "page.result_id"), ("indicator_id", "page.indicator_id"),
+    ("action_id", "page.action_id"), ("date", "page.date"),
     ("start_time", _sql_hhmm("page.start_min")), ("end_time", _sql_hhmm("page.end_min")), ("minutes", "page.minutes"),
     ("description", "page.description"), ("quantity", _SQL_QUANTITY), ("quantity_unit", "page.quantity_unit"),
     ("evidence", _SQL_EVIDENCE), ("status", "page.status"), ("verification_reason", "page.verification_reason"),

@@ -31,7 +31,7 @@ from kinerja_shared.web.pagination import decode_cursor, encode_cursor
 from kinerja_shared.web.problems import Conflict, Forbidden, NotFound, field_error
 from kinerja_shared.web.docs import errors as _errors
 
-from . import dialogue_store, domain, events, handlers
+from . import action_realisation, dialogue_store, domain, events, handlers
 from .realisation_queries import period_measurements
 from .config import current_config
 from .models import (acting_heads, activities, calibrations, credit_assessments, employees, evaluation_revisions,
@@ -321,6 +321,7 @@ def _detail(conn, row) -> dict:
     sums = _activity_sums(conn, [plan.id], period)
     continuous = _feedback_for(conn, row)
     results = _results_view(plan, period, sums, row.form, continuous, period_measurements(conn, [plan], period))
+    action_realisation.attach(conn, plan.id, period, results)
     emp = conn.execute(select(employees).where(employees.c.nip == row.nip)).first()
     form_behaviours = {b["value"]: b for b in (row.form or {}).get("behaviours", [])}
     counts = {"pending": 0, "accepted": 0, "rejected": 0}
@@ -328,7 +329,8 @@ def _detail(conn, row) -> dict:
         if s.status in counts:
             counts[s.status] += int(s.n_in or 0)
     recent = conn.execute(
-        select(activities.c.id, activities.c.date, activities.c.result_id, activities.c.indicator_id, activities.c.minutes,
+        select(activities.c.id, activities.c.date, activities.c.result_id, activities.c.indicator_id, activities.c.action_id,
+               activities.c.minutes,
                activities.c.quantity, activities.c.status)
         .where(activities.c.plan_id == plan.id, activities.c.date >= period.start, activities.c.date <= period.end,
                activities.c.status != "withdrawn")

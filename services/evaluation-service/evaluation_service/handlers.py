@@ -8,6 +8,7 @@ idempotent) and may publish through the outbox in the same transaction.
   holds it (``EvaluationOpened``); at most one evaluation per plan and period.
 - ``EmployeeUpserted`` → the employee and unit read models (rater, unit path, unit head,
   functional level, the legacy functional coefficient).
+- ``ActionPlanAgreed`` → the agreed action plans (rencana aksi) of each plan: the highest version wins.
 - ``UnitHeadAssigned`` → the acting heads (Plt./Plh.) read model: the latest version of each
   assignment wins, so a late or repeated copy changes nothing.
 - ``ActivityLogged`` / ``Updated`` / ``Withdrawn`` / ``Verified`` / ``Corrected`` / ``Annulled`` → one
@@ -38,7 +39,10 @@ from kinerja_shared.events import Event
 from kinerja_shared.outbox import publish
 
 from . import domain, events
-from .models import acting_heads, activities, employees, evaluations, feedback, period_schemes, plans, units
+from kinerja_shared.agreed_actions import on_action_plan_agreed
+
+from .models import (acting_heads, action_sets, activities, agreed_actions, employees, evaluations, feedback, period_schemes,
+                     plans, units)
 
 log = logging.getLogger(__name__)
 SERVICE = "evaluation-service"
@@ -264,7 +268,7 @@ on_unit_head_assigned = shared_acting_heads.on_unit_head_assigned(acting_heads) 
 def _activity_values(data: dict, status: str) -> dict:
     return dict(
         id=data["activity_id"], nip=data["nip"], plan_id=data.get("plan_id"), result_id=data.get("result_id"),
-        indicator_id=data["indicator_id"], date=date.fromisoformat(data["date"]), minutes=int(data.get("minutes") or 0),
+        indicator_id=data["indicator_id"], action_id=data.get("action_id"), date=date.fromisoformat(data["date"]), minutes=int(data.get("minutes") or 0),
         quantity=float(data.get("quantity") or 0), status=status, version=data.get("version"), updated_at=utcnow(),
     )
 
@@ -380,6 +384,7 @@ HANDLERS = {
     "ActivityVerified": on_activity_verified,
     "ActivityCorrected": _with_evidence(on_activity_corrected),
     "ActivityAnnulled": on_activity_annulled,
+    "ActionPlanAgreed": on_action_plan_agreed(agreed_actions, action_sets),  # the highest version of a plan wins
 }
 CONSUMES: list[str] = ["kinerja.plan.events", "kinerja.activity.events"]
 

@@ -9,6 +9,7 @@ from sqlalchemy import (JSON, Boolean, Column, Date, Float, Index, Integer, Stri
                         UniqueConstraint)
 
 from kinerja_shared.acting_heads import acting_heads_table
+from kinerja_shared.agreed_actions import agreed_actions_tables
 from kinerja_shared.db import UTCDateTime, new_metadata
 
 metadata = new_metadata()
@@ -43,6 +44,8 @@ employees = Table(
 )
 
 acting_heads = acting_heads_table(metadata)   # UnitHeadAssigned: Plt./Plh. of a unit (kinerja_shared.acting_heads)
+# ActionPlanAgreed: each plan's agreed action plans (rencana aksi) in force (kinerja_shared.agreed_actions)
+agreed_actions, action_sets = agreed_actions_tables(metadata)
 
 plans = Table(
     "plans",
@@ -75,6 +78,7 @@ activities = Table(
     Column("plan_id", String(64)),
     Column("result_id", String(64)),
     Column("indicator_id", String(64), nullable=False),
+    Column("action_id", String(64)),  # the action (rencana aksi) the entry advances, if any
     Column("date", Date, nullable=False),
     Column("minutes", Integer, nullable=False, default=0),
     Column("quantity", Float, nullable=False, default=0),

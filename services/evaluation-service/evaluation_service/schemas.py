@@ -138,6 +138,21 @@ class ResultOut(ma.Schema):
     employee = ma.fields.Nested(EmployeeResultOut, allow_none=True, metadata={
         "description": "The employee's realisation of this result: realisation, narrative, evidence (null: none saved)"})
     continuous_feedback = ma.fields.List(ma.fields.Nested(FeedbackOut))
+    actions = ma.fields.List(ma.fields.Nested(lambda: ActionRealisationOut()),
+                             metadata={"description": "The result's agreed actions (rencana aksi) of the period, each with "
+                                                      "its target and verified realisation"})
+
+
+class ActionRealisationOut(ma.Schema):
+    action_id = ma.fields.String()
+    indicator_id = ma.fields.String()
+    period = ma.fields.String(metadata={"description": "YYYY-MM or YYYY-Qn"})
+    text = ma.fields.String()
+    target_value = ma.fields.Float(allow_none=True)
+    target_unit = ma.fields.String(allow_none=True)
+    realised = ma.fields.Float(metadata={"description": "Verified (accepted) quantity logged against the action"})
+    pending_entries = ma.fields.Integer(metadata={"description": "Entries against it awaiting verification"})
+    percent = ma.fields.Float(allow_none=True, metadata={"description": "realised / target x 100; none without a target"})
 
 
 class BehaviourOut(ma.Schema):
@@ -158,6 +173,7 @@ class ActivityOut(ma.Schema):
     date = ma.fields.Date()
     result_id = ma.fields.String(allow_none=True)
     indicator_id = ma.fields.String()
+    action_id = ma.fields.String(allow_none=True, metadata={"description": "The action (rencana aksi) it advances"})
     minutes = ma.fields.Integer()
     quantity = ma.fields.Float()
     status = ma.fields.String()

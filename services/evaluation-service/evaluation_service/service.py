@@ -19,7 +19,7 @@ SPEC = ServiceSpec(
                 dialogues_api.dialogues_blp],
     handlers=handlers.HANDLERS,
     consumes=handlers.CONSUMES,
-    read_models=("units", "employees", "acting_heads", "plans", "activities"),  # rebuilt from the topics by `evaluation-service rebuild-read-models`
+    read_models=("units", "employees", "acting_heads", "plans", "activities", "agreed_actions", "action_sets"),  # rebuilt from the topics by `evaluation-service rebuild-read-models`
     read_model_handlers=handlers.READ_MODEL_HANDLERS,
     background=[handlers.period_clock],
     config=config.EvaluationConfig.from_settings,  # the service's own settings, validated at start-up

@@ -8,6 +8,7 @@
 | PlanApproved | submitted → approved | the whole approved plan (revision 1) |
 | PlanReturned | submitted → draft | plan id, NIP, rater, the reason |
 | PlanAmended | a new revision of an approved plan: an approved amendment, a rater change, or a transfer that closes it | the whole new revision, ``reason``, ``kind``, ``status`` |
+| ActionPlanAgreed | the rater agreed the action plans (rencana aksi) of a plan, or an amendment of them; a plan amendment dropped actions | the whole current set of actions, ``version`` |
 """
 from __future__ import annotations
 
@@ -86,3 +87,14 @@ def plan_amended(plan, *, reason: str, kind: str, amended_at, amended_by: str | 
     return make_event("PlanAmended", source_service=SOURCE, subject=plan.id, partitionkey=plan.nip, data={
         **plan_data(plan), "reason": reason, "kind": kind, "amended_at": _iso(amended_at), "amended_by": amended_by,
         "amendment_id": amendment_id, "approved_at": _iso(plan.approved_at), "closed_at": _iso(_get(plan, "closed_at"))})
+
+
+def action_plan_agreed(plan, actions: list[dict], *, version: int, agreed_at, agreed_by: str | None,
+                       amendment_reason: str | None) -> dict:
+    """The rater agreed the plan's action plans (rencana aksi), or an amendment of them: the whole current set."""
+    return make_event("ActionPlanAgreed", source_service=SOURCE, subject=plan.id, partitionkey=plan.nip, data={
+        "plan_id": plan.id, "nip": plan.nip, "rater_nip": plan.rater_nip, "unit_id": plan.unit_id, "year": plan.year,
+        "plan_revision": plan.revision, "version": version, "amendment_reason": amendment_reason,
+        "agreed_at": _iso(agreed_at), "agreed_by": agreed_by,
+        "actions": [{k: a.get(k) for k in ("action_id", "result_id", "indicator_id", "period", "text", "target_value",
+                                           "target_unit")} for a in actions]})

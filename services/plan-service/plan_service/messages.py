@@ -202,3 +202,4 @@ LABELS = {
 catalogue.update(MESSAGES, namespace="plan")
 for _field, _name in LABELS.items():
     catalogue.label(_field, _name)
+from . import action_plans_messages  # noqa: E402,F401  (action plans: their own texts)

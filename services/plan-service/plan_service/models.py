@@ -183,3 +183,59 @@ plan_templates = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
+
+# -- action plans (rencana aksi): per approved plan, the actions per month or quarter --------------
+
+# The state of a plan's set of actions: draft -> submitted -> agreed (version n), or back to draft with the
+# rater's reason; an amendment of an agreed set takes it back to draft with its reason (the agreed version
+# stays in force, in action_plan_versions, until the amended set is agreed).
+action_plans = Table(
+    "action_plans",
+    metadata,
+    Column("plan_id", String(36), primary_key=True),
+    Column("status", String(16), nullable=False),          # draft, submitted, agreed
+    Column("agreed_version", Integer, nullable=False, default=0),  # 0: never agreed
+    Column("version", Integer, nullable=False, default=1),  # the ETag's version: + 1 on every change
+    Column("amendment_reason", Text),                        # while an amendment of an agreed set is open
+    Column("return_reason", Text),
+    Column("submitted_at", UTCDateTime()),
+    Column("agreed_at", UTCDateTime()),
+    Column("agreed_by", String(64)),
+    Column("dropped", JSON),  # the actions the last plan amendment dropped (shown to the employee), or null
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+# The working set: what the employee edits (a copy of the agreed set while an amendment is open).
+plan_actions = Table(
+    "plan_actions",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("plan_id", String(36), nullable=False),
+    Column("result_id", String(64), nullable=False),
+    Column("indicator_id", String(64), nullable=False),
+    Column("period", String(7), nullable=False),  # YYYY-MM or YYYY-Qn
+    Column("text", Text, nullable=False),
+    Column("target_value", Float),
+    Column("target_unit", String(50)),
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Index("ix_plan_actions_plan_period", "plan_id", "period", "id"),
+)
+
+# Every agreed set, whole (what ActionPlanAgreed carried): the history of a plan's action plans.
+action_plan_versions = Table(
+    "action_plan_versions",
+    metadata,
+    Column("plan_id", String(36), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),  # agreement, plan_amendment
+    Column("plan_revision", Integer, nullable=False),
+    Column("actions", JSON, nullable=False),
+    Column("dropped", JSON),
+    Column("amendment_reason", Text),
+    Column("agreed_by", String(64)),
+    Column("agreed_at", UTCDateTime(), nullable=False),
+    PrimaryKeyConstraint("plan_id", "version"),
+)

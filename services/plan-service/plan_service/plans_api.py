@@ -25,7 +25,7 @@ from kinerja_shared.web.etag import check_if_match, etag_for, if_match_documente
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
 from kinerja_shared.web.problems import Conflict, Forbidden, NotFound, PreconditionFailed, Problem, field_error
 
-from . import domain, events, store
+from . import action_plans_store, domain, events, store
 from .config import current_config
 from .models import employees, plan_amendments, plan_revisions, plans
 from .schemas import (SupportableOut, SupportableQuery, AmendmentIn, AmendmentList, AmendmentOut, BulkApproveIn, BulkApproveOut, CascadeOut, CascadeQuery,
@@ -585,6 +585,7 @@ def approve_amendment(body, plan_id, amendment_id):
                               amendment_id=amendment_id)
         publish(conn, events.plan_amended(updated, reason=amendment.reason, kind="amendment", amended_at=now,
                                           amended_by=p.sub, amendment_id=amendment_id))
+        action_plans_store.on_plan_amended(conn, updated, actor=p, now=now)  # actions on removed indicators go
         store.audit_many(conn, p, [{"action": "plan.amended", "entity_type": "plan", "entity_id": plan_id,
                                     "before": store.plan_snapshot(row),
                                     "after": {**store.plan_snapshot(updated), "amendment_id": amendment_id},

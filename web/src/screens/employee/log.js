@@ -2,11 +2,13 @@
 import { enqueue, entries, newId, discard, sync } from '../../offline.js';
 import { loadIndicators, indicatorName } from './indicators.js';
 import { loadCalendar, dayOffNote } from './workdays.js';
+import { loadAgreedActions, periodContains, periodLabel } from './agreed_actions.js';
 
 const SYNC_STATE = { queued: 'queued', sent: 'sent', refused: 'refused' };
 
 export default async function render(root, { api, h, ui, user }) {
   let indicators = [];
+  let actions = [];  // the agreed action plans (rencana aksi): choosing one sets the indicator
   const problemSlot = h('div', { 'aria-live': 'polite' });
   const onlineState = h('p', { class: 'online-state', 'data-test': 'online-state', role: 'status' });
   const showOnline = () => {
@@ -50,6 +52,27 @@ export default async function render(root, { api, h, ui, user }) {
   };
   indicator.addEventListener('change', showUnit);
 
+  const action = h('select', { name: 'action_id', 'data-test': 'log-action' });
+  const showActions = () => {
+    const chosen = action.value;
+    const usable = actions.filter((a) => periodContains(a.period, date.value));
+    action.replaceChildren(h('option', { value: '' }, usable.length ? '— tanpa rencana aksi —' : 'Tidak ada rencana aksi untuk tanggal ini'),
+      ...usable.map((a) => h('option', { value: a.action_id }, `${a.text} (${periodLabel(a.period)})`)));
+    action.value = usable.some((a) => a.action_id === chosen) ? chosen : '';
+  };
+  action.addEventListener('change', () => {
+    const chosen = actions.find((a) => a.action_id === action.value);
+    if (!chosen) return;
+    indicator.value = chosen.indicator_id;
+    indicator.dispatchEvent(new Event('change'));
+  });
+  date.addEventListener('change', showActions);
+  indicator.addEventListener('change', () => {  // another indicator than the action's: no action
+    const picked = actions.find((a) => a.action_id === action.value);
+    if (picked && picked.indicator_id !== indicator.value) action.value = '';
+  });
+
+
   const form = h('form', { class: 'card', novalidate: true, 'data-test': 'log-form', onSubmit: async (e) => {
     e.preventDefault();
     problemSlot.replaceChildren();
@@ -69,7 +92,7 @@ export default async function render(root, { api, h, ui, user }) {
     try {
       await enqueue({
         id: newId(), date: date.value, start_time: start.value, end_time: end.value, indicator_id: indicator.value,
-        description: description.value.trim(), quantity: Number(quantity.value), quantity_unit: (chosenIndicator() || {}).target_unit || null,
+        ...(action.value ? { action_id: action.value } : {}), description: description.value.trim(), quantity: Number(quantity.value), quantity_unit: (chosenIndicator() || {}).target_unit || null,
         evidence: [],
       }, evidence);
       ui.toast(navigator.onLine ? 'Kegiatan disimpan dan sedang dikirim.' : 'Kegiatan disimpan di perangkat; dikirim saat jaringan kembali.');
@@ -83,6 +106,7 @@ export default async function render(root, { api, h, ui, user }) {
       save.disabled = false;
     }
   } },
+  ui.field('log-action', 'Rencana aksi (opsional)', action, 'Memilih aksi mengisi indikatornya.'),
   ui.field('log-indicator', 'Indikator SKP', indicator, 'Kegiatan dihitung ke indikator ini dalam penilaian.'),
   h('div', { class: 'row' }, ui.field('log-date', 'Tanggal', date), ui.field('log-start', 'Mulai', start), ui.field('log-end', 'Selesai', end)),
   dayNote,
@@ -131,6 +155,8 @@ export default async function render(root, { api, h, ui, user }) {
     ...indicators.map((i) => h('option', { value: i.indicator_id }, `${i.text} (${i.result_text})`)));
   if (indicators.length === 1) indicator.value = indicators[0].indicator_id;
   showUnit();
+  actions = await loadAgreedActions(api, user, Number(ui.todayIso().slice(0, 4)));
+  showActions();
   await showQueue();
 }
 

@@ -68,6 +68,11 @@ export default async function render(root, { api, h, ui, user }) {
     root.append(ui.guide(plan.status === 'submitted' ? 'SKP Anda sedang ditinjau atasan. Anda akan mendapat notifikasi saat disetujui atau dikembalikan.'
       : 'SKP Anda sudah disetujui. Catat kegiatan harian terhadap indikatornya.'), readOnly(h, ui, plan, raterResults),
     plan.status === 'approved' ? h('div', { class: 'actions' }, dialogueLink(h, { plan: plan.id })) : '');
+    if (plan.status === 'approved') {  // the action plans (rencana aksi) of the approved plan
+      const section = h('section', { class: 'card', 'aria-labelledby': 'action-plan-title', 'data-test': 'action-plan' });
+      root.append(section);
+      await (await import('./action_plan.js')).default(section, { api, h, ui, plan });
+    }
     return;
   }
 
