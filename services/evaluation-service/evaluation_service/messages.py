@@ -7,6 +7,16 @@ from kinerja_shared.i18n import catalogue
 from . import domain
 
 MESSAGES = [
+    # -- official documents (issue 17) --
+    ("document_not_closed", "evaluation {id} is not closed yet: its document is issued when the rater closes it",
+     "evaluasi {id} belum ditutup: dokumennya diterbitkan ketika pejabat penilai menutupnya"),
+    ("document_not_closed_title", "Evaluation not closed", "Evaluasi belum ditutup"),
+    ("document_no_org_predicate", "unit {unit_id} has no organisational predicate for {period_id}",
+     "unit {unit_id} belum memiliki predikat organisasi untuk {period_id}"),
+    ("document_no_pak", "{nip} has no credit-point assessment (PAK) for {year} yet: it is recorded when the annual "
+     "evaluation closes", "{nip} belum memiliki penetapan angka kredit (PAK) untuk {year}: PAK dicatat ketika evaluasi "
+     "tahunan ditutup"),
+    ("document_no_pak_title", "No PAK yet", "Belum ada PAK"),
     ("period_not_in_scheme", "{year} is evaluated in {scheme} periods, so {period_id} is not one of them",
      "{year} dinilai per periode {scheme}, jadi {period_id} bukan salah satunya"),
     ("scheme_monthly", "monthly", "bulanan"), ("scheme_quarterly", "quarterly", "triwulanan"),

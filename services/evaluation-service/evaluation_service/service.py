@@ -3,7 +3,7 @@ from pathlib import Path
 
 from kinerja_shared.service import ServiceSpec
 
-from . import api, config, handlers, messages  # noqa: F401  (messages: the service's texts in Bahasa Indonesia)
+from . import api, config, documents_api, handlers, messages  # noqa: F401  (messages: the service's texts in Bahasa Indonesia)
 from .models import metadata
 
 SPEC = ServiceSpec(
@@ -15,7 +15,7 @@ SPEC = ServiceSpec(
     "calibration, exports for payroll and BKN, and unit dashboards.",
     metadata=metadata,
     migrations_dir=Path(__file__).resolve().parent.parent / "migrations",
-    blueprints=[api.evaluations_blp, api.feedback_blp, api.units_blp, api.periods_blp],
+    blueprints=[api.evaluations_blp, api.feedback_blp, api.units_blp, api.periods_blp, documents_api.verify_blp],
     handlers=handlers.HANDLERS,
     consumes=handlers.CONSUMES,
     read_models=("units", "employees", "acting_heads", "plans", "activities"),  # rebuilt from the topics by `evaluation-service rebuild-read-models`

@@ -17,6 +17,7 @@ from ..context import correlation_id_var
 from ..db import make_engine
 from ..logs import configure_logging
 from ..service import ServiceSpec
+from ..documents import is_public
 from . import health, idempotency
 from .answer_json import StrictJSONProvider
 from .input_guard import GuardedRequest, database_refused, header_text_ok, reject_nul_characters
@@ -97,7 +98,9 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None, engi
             cid = str(uuid.uuid4())
         g.correlation_token = correlation_id_var.set(cid)
         health.start_timer()
-        if request.path.startswith("/api/"):
+        if is_public(request.path):  # the documents' public verification: no token, nothing to replay
+            reject_nul_characters()
+        elif request.path.startswith("/api/"):
             g.principal = _authenticate(runtime)
             reject_nul_characters()
             replay = idempotency.claim(runtime.engine, g.principal.sub)
