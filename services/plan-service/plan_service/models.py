@@ -2,6 +2,7 @@
 from sqlalchemy import JSON, Boolean, Column, Date, Float, Index, Integer, PrimaryKeyConstraint, String, Table, Text, text
 
 from kinerja_shared.db import BigId, UTCDateTime, new_metadata
+from kinerja_shared.documents.registry import documents_table
 
 metadata = new_metadata()
 
@@ -181,3 +182,6 @@ plan_templates = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
+
+# The register of issued SKP documents (PDF), issue 17 (kinerja_shared.documents.registry).
+documents = documents_table(metadata)

@@ -85,24 +85,23 @@ def issue(conn, table: Table, *, prefix: str, doc_type: str, subject: str, revis
     revisions itself, a new one whenever the rendered bytes differ from the latest (a unit's decision, a PAK).
     ``status``: ``superseded`` for a document of an older revision issued only now (a plan's earlier revision)."""
     _lock(conn, doc_type, subject)
-    same_subject = (table.c.doc_type == doc_type) & (table.c.subject == subject)
-    latest_query = select(table).where(same_subject).order_by(table.c.revision.desc(), table.c.issued_at.desc())
+    # the row this document was last issued under: not replaced by a re-issue (superseded_by empty)
+    query = select(table).where(table.c.doc_type == doc_type, table.c.subject == subject,
+                                table.c.superseded_by.is_(None))
     if revision is not None:
-        latest_query = latest_query.where(table.c.revision == revision)
-    current = conn.execute(latest_query.where(table.c.status != SUPERSEDED).limit(1)).first()
-    if current is None and revision is None:
-        current = conn.execute(latest_query.limit(1)).first()
+        query = query.where(table.c.revision == revision)
+    current = conn.execute(query.order_by(table.c.revision.desc(), table.c.issued_at.desc()).limit(1)).first()
     if current is not None:
         pdf = render(current.code)
         digest = sha256(pdf)
-        if digest == current.sha256 and current.status != SUPERSEDED:
+        if digest == current.sha256:
             return Issued(current.code, pdf, digest)
     code = new_code(prefix)
     pdf = render(code)
     digest = sha256(pdf)
     if revision is None:
         revision = (current.revision + 1) if current is not None else 1
-    if current is not None and current.status != SUPERSEDED:
+    if current is not None:
         conn.execute(update(table).where(table.c.code == current.code).values(
             status=SUPERSEDED, superseded_by=code, status_reason="Data yang dicetak berubah; diterbitkan ulang."))
     conn.execute(table.insert().values(
