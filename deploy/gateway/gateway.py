@@ -12,6 +12,9 @@ It serves the single-page application in ``web/`` as static files and forwards e
     evaluation-service    /api/v1/{evaluations,feedback,periods,unit-performance}
     notification-service  /api/v1/{notifications,webhooks}
 
+and ``/api/v1/documents/verify/{code}`` (public, no sign-in) to the service that issued the code, by its
+first letter: P plan-service, E evaluation-service.
+
 Paths every service has (``/api/v1/audit``, ``/readyz``, ``/docs`` ...) are reached as
 ``/svc/<service>/<path>``, e.g. ``/svc/plan-service/api/v1/audit``. Responses are passed on
 as they arrive (Server-Sent Events of ``/api/v1/notifications/stream`` are not buffered).
@@ -44,6 +47,10 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "evaluation-service": ("evaluations", "feedback", "periods", "unit-performance"),
     "notification-service": ("notifications", "webhooks"),
 }
+# The public verification of official documents (issue 17) is routed by the code's first letter, the issuing
+# service's (kinerja_shared.documents.codes.ISSUERS): services share no database, so only the issuer knows a code.
+VERIFY_PREFIX = "/api/v1/documents/verify/"
+DOCUMENT_ISSUERS = {"P": "plan-service", "E": "evaluation-service"}
 DEFAULT_PORTS = {"plan-service": 8001, "activity-service": 8002, "evaluation-service": 8003, "notification-service": 8004}
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "trailers",
               "transfer-encoding", "upgrade", "host", "content-length"}
@@ -53,6 +60,12 @@ TRUE = {"1", "true", "yes", "on"}
 def env_url(service: str, env) -> str:
     name = service.removesuffix("-service").upper() + "_SERVICE_URL"
     return env.get(name) or f"http://127.0.0.1:{DEFAULT_PORTS[service]}"
+
+
+def verify_service(path: str) -> str | None:
+    """The service that issued the code in ``/api/v1/documents/verify/{code}`` (its first letter, any case)."""
+    code = path[len(VERIFY_PREFIX):]
+    return DOCUMENT_ISSUERS.get(code[:1].upper()) if code else None
 
 
 class Config:
@@ -116,6 +129,12 @@ class Gateway:
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO") or "/"
+        if path.startswith(VERIFY_PREFIX):
+            service = verify_service(path)
+            if service is None:
+                return problem(environ, start_response, 404, "Not Found", "No document has this verification code.",
+                               "Tidak ada dokumen dengan kode verifikasi ini.")
+            return self.forward(environ, start_response, service, path)
         if path.startswith("/api/v1/"):
             prefix = path.split("/")[3]
             service = self.prefixes.get(prefix)
