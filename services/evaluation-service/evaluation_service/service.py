@@ -3,7 +3,7 @@ from pathlib import Path
 
 from kinerja_shared.service import ServiceSpec
 
-from . import api, config, documents_api, handlers, messages  # noqa: F401  (messages: the service's texts in Bahasa Indonesia)
+from . import api, config, document_jobs, document_jobs_api, documents_api, handlers, messages  # noqa: F401  (messages: the service's texts in Bahasa Indonesia)
 from .models import metadata
 
 SPEC = ServiceSpec(
@@ -20,6 +20,6 @@ SPEC = ServiceSpec(
     consumes=handlers.CONSUMES,
     read_models=("units", "employees", "acting_heads", "plans", "activities"),  # rebuilt from the topics by `evaluation-service rebuild-read-models`
     read_model_handlers=handlers.READ_MODEL_HANDLERS,
-    background=[handlers.period_clock],
+    background=[handlers.period_clock, document_jobs.document_job_runner],  # + the bulk document ZIPs (issue 17)
     config=config.EvaluationConfig.from_settings,  # the service's own settings, validated at start-up
 )

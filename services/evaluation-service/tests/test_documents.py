@@ -245,3 +245,43 @@ def test_the_unit_predicate_decision_prints_the_distribution(evaluation):
     assert second.headers["X-Document-Code"] != code and "Istimewa" in pdf_text(second.data)
     answer = _verify(evaluation, second.headers["X-Document-Code"])
     assert (answer["status"], answer["revision"], answer["document_type"]) == ("valid", 2, "unit_predicate_decision")
+
+
+def test_an_admin_gets_a_units_documents_as_one_zip_made_by_the_worker(evaluation):
+    import csv
+    import io
+    import zipfile
+
+    from evaluation_service import document_jobs
+    from evaluation_service.service import SPEC
+
+    assert document_jobs.document_job_runner in SPEC.background   # run by the worker process, not a web worker
+    evaluation_id = _seeded(evaluation)
+    period = evaluation.get(f"/api/v1/evaluations/{evaluation_id}").json["period"]["id"]
+    jobs = "/api/v1/unit-performance/opd/document-jobs"
+    assert evaluation.post(jobs, HEAD, "unit_head", json={"period_id": period}).status_code == 403
+    assert evaluation.post(jobs, ADMIN, "admin", json={"period_id": "2026-Q9"}).status_code == 422
+    r = evaluation.post(jobs, ADMIN, "admin", json={"period_id": period})
+    assert r.status_code == 202, r.json
+    job = r.json
+    assert (job["status"], job["done"], job["total"], job["download_url"]) == ("queued", 0, None, None)
+    assert r.headers["Location"] == job["url"] == f"{jobs}/{job['id']}"
+    assert evaluation.get(job["url"] + "/download", ADMIN, "admin").status_code == 409
+    assert evaluation.get(job["url"], RATER, "supervisor").status_code == 403
+
+    assert document_jobs.run_pending(evaluation.h.engine, evaluation.h.settings) == 1   # the worker's step
+    done = evaluation.get(job["url"], ADMIN, "admin").json
+    assert (done["status"], done["total"], done["done"], done["percent"]) == ("done", 1, 1, 100)
+    z = evaluation.get(done["download_url"], ADMIN, "admin")
+    assert z.status_code == 200 and z.mimetype == "application/zip"
+    assert hashlib.sha256(z.data).hexdigest() == done["zip_sha256"] == z.headers["X-Content-SHA256"]
+    archive = zipfile.ZipFile(io.BytesIO(z.data))
+    single = _pdf(evaluation, f"/api/v1/evaluations/{evaluation_id}/document.pdf")
+    code = single.headers["X-Document-Code"]
+    assert sorted(archive.namelist()) == sorted([f"{EMPLOYEE}_{period}_r1_{code}.pdf", "daftar.csv"])
+    assert archive.read(f"{EMPLOYEE}_{period}_r1_{code}.pdf") == single.data   # the same document, the same bytes
+    [row] = list(csv.DictReader(io.StringIO(archive.read("daftar.csv").decode("utf-8"))))
+    assert (row["nip"], row["nama"], row["kode_verifikasi"], row["sha256"]) == (
+        EMPLOYEE, "Siti Rahmawati", code, single.headers["X-Document-SHA256"])
+    audit = evaluation.get("/api/v1/audit", ADMIN, "admin", query_string={"entity_type": "unit", "entity_id": "opd"}).json
+    assert "document_job.create" in [a["action"] for a in audit["items"]]
