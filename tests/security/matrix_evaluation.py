@@ -103,3 +103,57 @@ case(CASES, "GET /api/v1/periods")(lambda m, rel: Call("GET", f"/api/v1/periods?
 on_fresh(CASES, "PUT /api/v1/periods/schemes/{year}", lambda m: {"scheme": ("monthly", "quarterly")[m.n() % 2]},
          year=lambda m: m.year + 40)
 on_fresh(CASES, "POST /api/v1/periods/{period_id}/open", {"unit_id": seeds.UNIT}, period_id=lambda m: f"{m.year + 41}-Q1")
+
+
+# -- official documents (issue 17) ------------------------------------------------------------------
+def closed_once(m: Matrix) -> str:
+    """A closed evaluation of self's, made once for the document rows."""
+    if "closed_evaluation" not in m.params:
+        m.params["closed_evaluation"] = closed(m)
+    return m.params["closed_evaluation"]
+
+
+def document_code(m: Matrix) -> str:
+    """The code of self's closed evaluation's document (issued once by an admin), with its bytes."""
+    if "code" not in m.params:
+        r = m.client.get(f"{EVALUATIONS}/{closed_once(m)}/document.pdf", headers=m.tokens["admin"])
+        assert r.status_code == 200, r.get_data(as_text=True)
+        m.params.update(code=r.headers["X-Document-Code"], pdf=r.data)
+    return m.params["code"]
+
+
+def decided(m: Matrix) -> str:
+    """bidang's organisational predicate of the period, set once by the head of dinas (its authority)."""
+    if "decided" not in m.params:
+        r = m.client.put(f"{UNIT_PERFORMANCE}/predicates/{m.period}", json=predicate(m),
+                         headers={**m.tokens["head_in"], "If-Match": "*"})
+        assert r.status_code == 200, r.get_json()
+        m.params["decided"] = m.period
+    return m.params["decided"]
+
+
+def document_job(m: Matrix) -> str:
+    """A bulk document job of bidang, queued by an admin and run by the worker's step."""
+    if "job_id" not in m.params:
+        from evaluation_service import document_jobs
+
+        m.params["job_id"] = m.as_("admin", "POST", f"{UNIT_PERFORMANCE}/document-jobs", 202,
+                                   json={"period_id": m.period})["id"]
+        document_jobs.run_pending(m.h.engine, m.h.settings)
+    return m.params["job_id"]
+
+
+case(CASES, "GET /api/v1/evaluations/{evaluation_id}/document.pdf")(
+    lambda m, rel: Call("GET", f"{EVALUATIONS}/{closed_once(m)}/document.pdf"))
+case(CASES, "GET /api/v1/evaluations/credit-points/document.pdf")(
+    lambda m, rel: Call("GET", f"{EVALUATIONS}/credit-points/document.pdf?nip={E}&year={m.year}"))
+case(CASES, "GET /api/v1/unit-performance/{unit_id}/predicates/{period_id}/document.pdf")(
+    lambda m, rel: Call("GET", f"{UNIT_PERFORMANCE}/predicates/{decided(m)}/document.pdf"))
+on_fresh(CASES, "POST /api/v1/unit-performance/{unit_id}/document-jobs", lambda m: {"period_id": m.period})
+case(CASES, "GET /api/v1/unit-performance/{unit_id}/document-jobs/{job_id}")(
+    lambda m, rel: Call("GET", f"{UNIT_PERFORMANCE}/document-jobs/{document_job(m)}"))
+case(CASES, "GET /api/v1/unit-performance/{unit_id}/document-jobs/{job_id}/download")(
+    lambda m, rel: Call("GET", f"{UNIT_PERFORMANCE}/document-jobs/{document_job(m)}/download"))
+case(CASES, "GET /api/v1/documents/verify/{code}")(lambda m, rel: Call("GET", f"/api/v1/documents/verify/{document_code(m)}"))
+case(CASES, "POST /api/v1/documents/verify/{code}")(lambda m, rel: Call(
+    "POST", f"/api/v1/documents/verify/{document_code(m)}", data=m.params["pdf"], content_type="application/pdf"))

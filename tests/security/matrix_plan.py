@@ -163,3 +163,18 @@ listing(CASES, "GET /api/v1/plan-templates", "?limit=200", row="template_id")
 on_fresh(CASES, "PUT /api/v1/plan-templates/{template_id}", template_body)
 on_fresh(CASES, "DELETE /api/v1/plan-templates/{template_id}", template_id=template)
 on_fresh(CASES, "POST /api/v1/plan-templates/{template_id}/assign", freed({"unit_id": seeds.UNIT, "year": SCRATCH}))
+
+
+# the SKP document and its public verification (issue 17): the readers of the plan; verify is public
+def skp_code(m: Matrix) -> str:
+    """The code of self's SKP (issued once, by an admin's download), with its bytes for the POST check."""
+    if "code" not in m.params:
+        r = m.client.get(f"{PLANS}/{m.params['plan_id']}/document.pdf", headers=m.tokens["admin"])
+        assert r.status_code == 200, r.get_data(as_text=True)
+        m.params.update(code=r.headers["X-Document-Code"], pdf=r.data)
+    return m.params["code"]
+
+
+case(CASES, "GET /api/v1/documents/verify/{code}")(lambda m, rel: Call("GET", f"/api/v1/documents/verify/{skp_code(m)}"))
+case(CASES, "POST /api/v1/documents/verify/{code}")(lambda m, rel: Call(
+    "POST", f"/api/v1/documents/verify/{skp_code(m)}", data=m.params["pdf"], content_type="application/pdf"))

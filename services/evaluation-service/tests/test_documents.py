@@ -91,6 +91,9 @@ def test_the_periodic_evaluation_document_prints_what_the_api_answers(evaluation
         "status": "valid", "sha256": digest, "revision": 1, "issuer": "evaluation-service"}
     assert answer["period"] == f"Triwulan {quarter} {evaluation.today.year}"
     assert _verify(evaluation, code.lower(), sha256=digest)["check"] == {"sha256": digest, "matches": True}
+    # a phone's browser that scanned the QR code is sent to the console's public verify page
+    browser = evaluation.client.get(f"{VERIFY}/{code}", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert (browser.status_code, browser.headers["Location"]) == (303, f"/#/verifikasi?kode={code}")
     posted = evaluation.client.post(f"{VERIFY}/{code}", data=r.data, content_type="application/pdf")
     assert posted.status_code == 200 and posted.json["check"]["matches"] is True
     tampered = bytearray(r.data)

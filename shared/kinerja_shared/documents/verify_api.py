@@ -4,6 +4,8 @@
   masked to its last four digits, the period, the revision, the status (valid / superseded / revoked, with the
   code that superseded it) and the SHA-256 of the PDF bytes; ``?sha256=<hex>`` also says whether a copy's hash
   is that one.
+  A browser (``Accept: text/html``, e.g. a phone that scanned the QR code) is redirected (303) to the console's
+  public page ``/#/verifikasi?kode=<code>``, which shows the same answer.
 - ``POST`` with the PDF itself (``Content-Type: application/pdf``, at most VERIFY_MAX_PDF_BYTES): the same
   answer, with ``check.matches`` for the bytes sent (one changed byte no longer matches).
 
@@ -18,7 +20,9 @@ import threading
 import time
 
 import marshmallow as ma
-from flask import current_app, request
+from urllib.parse import quote
+
+from flask import current_app, redirect, request
 from flask_smorest import Blueprint
 from sqlalchemy import Table
 
@@ -126,6 +130,8 @@ def make_verify_blueprint(table: Table, state: registry.StateFn | None = None) -
     @blp.route("/verify/<code>")
     @blp.arguments(VerifyQuery, location="query")
     @blp.response(200, VerifyOut)
+    @blp.alt_response(303, description="A browser (Accept: text/html, e.g. after scanning the QR code) is sent to "
+                                       "the console's public page /#/verifikasi?kode=<code>")
     @blp.alt_response(404, description="No document has this code")
     @blp.alt_response(429, description="Too many requests from this address")
     @blp.doc(security=[])
@@ -133,6 +139,9 @@ def make_verify_blueprint(table: Table, state: registry.StateFn | None = None) -
         """Verify a document by its code (public, no sign-in): type, employee (NIP masked), period, status and
         the SHA-256 of the PDF as issued; ``sha256`` checks a copy's hash against it."""
         _rate_limit()
+        if request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html":
+            # a phone that scanned the QR code: the console's public verify page shows the same answer
+            return redirect(f"/#/verifikasi?kode={quote(code, safe='')}", code=303)
         checked = args.get("sha256")
         return answer(code, checked.lower() if checked else None)
 
