@@ -10,7 +10,7 @@ import hashlib
 from datetime import date
 
 from kinerja_shared.documents.render import number_id
-from kinerja_shared.testing.pdf import pdf_text, qr_codes
+from kinerja_shared.testing.pdf import pdf_text, qr_codes, save_screenshots
 
 EMPLOYEE, COLLEAGUE, RATER = "199001012015011001", "199202022016012005", "198001012005011002"
 HEAD, ADMIN, OUTSIDER = "197001011995011003", "196501011990011004", "198505052010011006"
@@ -57,6 +57,7 @@ def test_the_periodic_evaluation_document_prints_what_the_api_answers(evaluation
     evaluation_id = _seeded(evaluation)
     detail = evaluation.get(f"/api/v1/evaluations/{evaluation_id}").json
     r = _pdf(evaluation, f"/api/v1/evaluations/{evaluation_id}/document.pdf")
+    save_screenshots(r.data, "evaluation-periodic")
     text = pdf_text(r.data)
     [result1, result2] = detail["results"]
     ind = result1["indicators"][0]
@@ -173,7 +174,9 @@ def _annual_with_pak(evaluation):
 
 def test_the_annual_document_and_the_pak_print_the_years_figures(evaluation):
     year, annual_id = _annual_with_pak(evaluation)
-    text = pdf_text(_pdf(evaluation, f"/api/v1/evaluations/{annual_id}/document.pdf").data)
+    annual = _pdf(evaluation, f"/api/v1/evaluations/{annual_id}/document.pdf").data
+    save_screenshots(annual, "evaluation-annual")
+    text = pdf_text(annual)
     assert "DOKUMEN EVALUASI KINERJA PEGAWAI TAHUNAN" in text and f"Tahun {year}" in text
     periodic = evaluation.get(f"/api/v1/evaluations/{annual_id}").json["periodic"]
     assert [p["predicate"] for p in periodic] == ["BAIK"] * 4
@@ -184,6 +187,7 @@ def test_the_annual_document_and_the_pak_print_the_years_figures(evaluation):
     query = {"nip": EMPLOYEE, "year": year}
     credit = evaluation.get("/api/v1/evaluations/credit-points", query_string=query).json
     r = _pdf(evaluation, "/api/v1/evaluations/credit-points/document.pdf", query_string=query)
+    save_screenshots(r.data, "pak")
     text = pdf_text(r.data)
     pak = credit["assessment"]
     for expected in ("PENETAPAN ANGKA KREDIT (PAK)", f"Tahun {year}", "Siti Rahmawati", EMPLOYEE, "Ahli Muda",
@@ -227,6 +231,7 @@ def test_the_unit_predicate_decision_prints_the_distribution(evaluation):
     dist = evaluation.get(f"/api/v1/unit-performance/opd-b1/distribution", HEAD, "unit_head",
                           query_string={"period_id": period}).json
     first = _pdf(evaluation, url, HEAD, "unit_head")
+    save_screenshots(first.data, "unit-predicate-decision")
     text = pdf_text(first.data)
     for expected in ("PENETAPAN PREDIKAT KINERJA ORGANISASI", "OPD-B1", "Capaian perjanjian kinerja 2026", "800/12",
                      "DISTRIBUSI PREDIKAT KINERJA PEGAWAI", "Baik paling banyak 70 %",

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from kinerja_shared.documents.render import number_id
-from kinerja_shared.testing.pdf import pdf_text, qr_codes
+from kinerja_shared.testing.pdf import pdf_text, qr_codes, save_screenshots
 
 sys.path.insert(0, str(Path(__file__).parent))
 from plan_testkit import COLLEAGUE, EMPLOYEE, HEAD, OUTSIDER, RATER, YEAR, assert_problem, result  # noqa: E402
@@ -36,6 +36,7 @@ def test_the_skp_prints_the_approved_plan_and_verifies(svc):
                                            result("Penyuluhan kesehatan", kind="additional", target=4, unit="kegiatan")])
     employee = svc.as_(EMPLOYEE)
     r = _pdf(svc, f"/api/v1/plans/{plan['id']}/document.pdf", employee)
+    save_screenshots(r.data, "skp")
     text = pdf_text(r.data)
     main, extra = plan["results"]
     for expected in ("SASARAN KINERJA PEGAWAI", f"1 Januari {YEAR} s.d. 31 Desember {YEAR}", "Revisi 1",

@@ -58,7 +58,7 @@ STYLES = {
     "title": _style("title", fontName=BOLD, fontSize=13, leading=16, alignment=TA_CENTER, spaceAfter=2),
     "subtitle": _style("subtitle", fontSize=9.5, alignment=TA_CENTER, spaceAfter=6),
     "heading": _style("heading", fontName=BOLD, fontSize=10, leading=13, spaceBefore=8, spaceAfter=4),
-    "body": _style("body"),
+    "body": _style("body", spaceBefore=3),
     "small": _style("small", fontSize=7.5, leading=9.5),
     "cell": _style("cell", fontSize=8, leading=10),
     "cell_bold": _style("cell_bold", fontName=BOLD, fontSize=8, leading=10),

@@ -55,3 +55,21 @@ def qr_codes(pdf: bytes, page: int = 1) -> list[str]:
         found = subprocess.run([_tool("zbarimg"), "-q", "--raw", "-Sdisable", "-Sqrcode.enable", str(png)],
                                capture_output=True)
     return [line for line in found.stdout.decode("utf-8").splitlines() if line.strip()]
+
+
+SCREENSHOTS_ENV = "KINERJA_DOCUMENT_SCREENSHOTS"
+
+
+def save_screenshots(pdf: bytes, name: str) -> list[Path]:
+    """With KINERJA_DOCUMENT_SCREENSHOTS=<folder> set (the README's pictures: docs/screenshots), every page of
+    ``pdf`` as ``<folder>/document-<name>-<n>.png`` at 60 dpi; without it nothing (the pictures change with
+    every run's verification code, so they are refreshed on purpose, not by every test run)."""
+    import os
+
+    folder = os.environ.get(SCREENSHOTS_ENV)
+    if not folder:
+        return []
+    out = Path(folder)
+    for old in out.glob(f"document-{name}-*.png"):
+        old.unlink()
+    return render_pages(pdf, out / f"document-{name}", dpi=60)
