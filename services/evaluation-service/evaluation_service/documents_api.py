@@ -34,13 +34,17 @@ NOT_CLOSED = (409, "The evaluation is not closed yet")
 
 
 def _state(conn, row):
-    """Whether the subject of a register row moved on since: a reopened (so revised) evaluation, a unit's
-    predicate or calibration or a PAK record changed after the document was issued."""
+    """Whether the subject of a register row moved on since: an evaluation reopened for a correction (revoked
+    until it closes again, then superseded), a unit's predicate or a PAK record set again after the document
+    was issued (superseded)."""
     if row.doc_type in (EVALUATION_PERIODIC, EVALUATION_ANNUAL):
         found = conn.execute(select(evaluations.c.revision, evaluations.c.status)
                              .where(evaluations.c.id == row.subject)).first()
         if found is not None and found.revision > row.revision:
-            return registry.SUPERSEDED, f"Evaluasi dibuka kembali; kini revisi {found.revision}."
+            if found.status != domain.CLOSED:  # reopened for a correction: no valid document until it closes again
+                return registry.REVOKED, (f"Evaluasi dibuka kembali untuk dikoreksi; revisi {found.revision} belum "
+                                          "ditutup.")
+            return registry.SUPERSEDED, f"Evaluasi dikoreksi; kini revisi {found.revision}."
     elif row.doc_type == UNIT_DECISION:
         unit_id, _, period_id = row.subject.partition("/")
         found = conn.execute(select(unit_predicates.c.set_at).where(

@@ -112,8 +112,9 @@ def test_a_reopened_and_closed_again_evaluation_supersedes_its_document(evaluati
     r = evaluation.client.post(url + "/reopen", headers=evaluation.h.if_match(url, evaluation.as_(ADMIN, "admin")),
                                json={"reason": "Salah input predikat perilaku"})
     assert r.status_code == 200, r.json
-    answer = _verify(evaluation, old)
-    assert (answer["status"], answer["status_text"]) == ("superseded", "Digantikan oleh revisi yang lebih baru")
+    answer = _verify(evaluation, old)   # reopened for a correction: the printed copy no longer holds
+    assert (answer["status"], answer["status_text"]) == ("revoked", "Dicabut")
+    assert "dibuka kembali" in answer["status_reason"]
     # while the correction is open there is no document of the new revision
     assert evaluation.get(url + "/document.pdf").status_code == 409
     assert evaluation.post(url + "/submit", json={**FORM, "behaviour_rating": "above"}).status_code == 200
@@ -124,7 +125,8 @@ def test_a_reopened_and_closed_again_evaluation_supersedes_its_document(evaluati
     assert "Revisi 2" in pdf_text(second.data)
     assert _verify(evaluation, new)["status"] == "valid"
     old_answer = _verify(evaluation, old, sha256=first.headers["X-Document-SHA256"])
-    assert (old_answer["status"], old_answer["superseded_by"], old_answer["check"]["matches"]) == ("superseded", new, True)
+    assert (old_answer["status"], old_answer["status_text"], old_answer["superseded_by"], old_answer["check"]["matches"]) == (
+        "superseded", "Digantikan oleh revisi yang lebih baru", new, True)
     # superseded, never deleted
     assert evaluation.h.scalar("SELECT count(*) FROM documents") == 2
 
