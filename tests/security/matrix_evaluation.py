@@ -13,7 +13,8 @@ from datetime import date, timedelta
 from kinerja_shared.events import make_event
 
 from . import seeds
-from .matrix import ACTING_HEAD, CLAIMED_HEAD, OWN_HEAD, Call, Matrix, case, common_operations, listing, on_fresh
+from .matrix import (ACTING_HEAD, CLAIMED_HEAD, OWN_HEAD, Call, Matrix, case, common_operations, issued_code, listing,
+                     on_fresh, verify_calls)
 
 CASES: dict = common_operations()
 E = seeds.EMPLOYEE
@@ -113,15 +114,6 @@ def closed_once(m: Matrix) -> str:
     return m.params["closed_evaluation"]
 
 
-def document_code(m: Matrix) -> str:
-    """The code of self's closed evaluation's document (issued once by an admin), with its bytes."""
-    if "code" not in m.params:
-        r = m.client.get(f"{EVALUATIONS}/{closed_once(m)}/document.pdf", headers=m.tokens["admin"])
-        assert r.status_code == 200, r.get_data(as_text=True)
-        m.params.update(code=r.headers["X-Document-Code"], pdf=r.data)
-    return m.params["code"]
-
-
 def decided(m: Matrix) -> str:
     """bidang's organisational predicate of the period, set once by the head of dinas (its authority)."""
     if "decided" not in m.params:
@@ -154,6 +146,4 @@ case(CASES, "GET /api/v1/unit-performance/{unit_id}/document-jobs/{job_id}")(
     lambda m, rel: Call("GET", f"{UNIT_PERFORMANCE}/document-jobs/{document_job(m)}"))
 case(CASES, "GET /api/v1/unit-performance/{unit_id}/document-jobs/{job_id}/download")(
     lambda m, rel: Call("GET", f"{UNIT_PERFORMANCE}/document-jobs/{document_job(m)}/download"))
-case(CASES, "GET /api/v1/documents/verify/{code}")(lambda m, rel: Call("GET", f"/api/v1/documents/verify/{document_code(m)}"))
-case(CASES, "POST /api/v1/documents/verify/{code}")(lambda m, rel: Call(
-    "POST", f"/api/v1/documents/verify/{document_code(m)}", data=m.params["pdf"], content_type="application/pdf"))
+verify_calls(CASES, lambda m: issued_code(m, f"{EVALUATIONS}/{closed_once(m)}/document.pdf"))

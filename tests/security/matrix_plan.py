@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from plan_service.domain import BEHAVIOUR_VALUES
 
 from . import seeds
-from .matrix import Call, Matrix, case, common_operations, listing, on_fresh
+from .matrix import Call, Matrix, case, common_operations, issued_code, listing, on_fresh, verify_calls
 
 CASES: dict = common_operations()
 YEAR = datetime.now(ZoneInfo("Asia/Jakarta")).year
@@ -166,15 +166,4 @@ on_fresh(CASES, "POST /api/v1/plan-templates/{template_id}/assign", freed({"unit
 
 
 # the SKP document and its public verification (issue 17): the readers of the plan; verify is public
-def skp_code(m: Matrix) -> str:
-    """The code of self's SKP (issued once, by an admin's download), with its bytes for the POST check."""
-    if "code" not in m.params:
-        r = m.client.get(f"{PLANS}/{m.params['plan_id']}/document.pdf", headers=m.tokens["admin"])
-        assert r.status_code == 200, r.get_data(as_text=True)
-        m.params.update(code=r.headers["X-Document-Code"], pdf=r.data)
-    return m.params["code"]
-
-
-case(CASES, "GET /api/v1/documents/verify/{code}")(lambda m, rel: Call("GET", f"/api/v1/documents/verify/{skp_code(m)}"))
-case(CASES, "POST /api/v1/documents/verify/{code}")(lambda m, rel: Call(
-    "POST", f"/api/v1/documents/verify/{skp_code(m)}", data=m.params["pdf"], content_type="application/pdf"))
+verify_calls(CASES, lambda m: issued_code(m, f"{PLANS}/{m.params['plan_id']}/document.pdf"))

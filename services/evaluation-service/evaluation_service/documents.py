@@ -88,11 +88,8 @@ def evaluation_story(detail: dict, names: dict, width: float) -> list:
               heading("HASIL KERJA")]
     rows = [["No", "Rencana Hasil Kerja", "Indikator Kinerja Individu", "Target", "Realisasi Berdasarkan Bukti Dukung",
              "Umpan Balik Berkelanjutan Berdasarkan Bukti Dukung"]]
-    for kind, letter in (("main", "A"), ("additional", "B")):
-        results = [r for r in detail["results"] if r.get("kind") == kind]
-        if not results:
-            continue
-        rows.append([letter, f"HASIL KERJA {labels.RESULT_KIND_NAMES_ID[kind].upper()}", "", "", "", ""])
+    for letter, group, results in labels.by_kind(detail["results"]):
+        rows.append([letter, group, "", "", "", ""])
         for n, result in enumerate(results, 1):
             indicators = result["indicators"] or [{}]
             realisation = "\n".join(_realised(i) for i in indicators)
@@ -103,7 +100,7 @@ def evaluation_story(detail: dict, names: dict, width: float) -> list:
             rows.append([str(n), result.get("text"), "\n".join(_indicator_line(i) for i in indicators),
                          "\n".join(_target(i) for i in indicators), realisation, feedback])
     results_table = grid(rows, [8 * mm, 36 * mm, 36 * mm, 22 * mm, 34 * mm, width - 136 * mm])
-    results_table.setStyle([("SPAN", (1, r), (-1, r)) for r, row in enumerate(rows) if row[0] in ("A", "B")])
+    results_table.setStyle(labels.group_spans(rows))
     story += [results_table,
               rich(f"<b>RATING HASIL KERJA: {esc(rating(detail.get('results_rating')).upper())}</b>"),
               heading("PERILAKU KERJA")]

@@ -50,11 +50,8 @@ def skp_story(rev, people: dict, width: float) -> list:
               heading("HASIL KERJA")]
     first = "Perspektif" if jpt else "Rencana Hasil Kerja Pimpinan yang Diintervensi"
     rows = [["No", first, "Rencana Hasil Kerja", "Aspek", "Indikator Kinerja Individu", "Target"]]
-    for kind, letter in (("main", "A"), ("additional", "B")):
-        results = [r for r in content["results"] if r.get("kind") == kind]
-        if not results:
-            continue
-        rows.append([letter, f"HASIL KERJA {labels.RESULT_KIND_NAMES_ID[kind].upper()}", "", "", "", ""])
+    for letter, group, results in labels.by_kind(content["results"]):
+        rows.append([letter, group, "", "", "", ""])
         for n, result in enumerate(results, 1):
             supports = result.get("perspective") if jpt else people["rater_results"].get(result.get("supports_result_id"))
             indicators = result.get("indicators") or [{}]
@@ -65,7 +62,7 @@ def skp_story(rev, people: dict, width: float) -> list:
                                    f"{number_id(i['target_value'])} {i.get('target_unit') or ''}".strip()
                                    for i in indicators)])
     table = grid(rows, [8 * mm, 38 * mm, 42 * mm, 18 * mm, 42 * mm, width - 148 * mm])
-    table.setStyle([("SPAN", (1, r), (-1, r)) for r, row in enumerate(rows) if row[0] in ("A", "B")])
+    table.setStyle(labels.group_spans(rows))
     story += [table, heading("PERILAKU KERJA")]
     rows = [["No", "Perilaku Kerja (BerAKHLAK)", "Ekspektasi Khusus Pimpinan"]]
     for n, b in enumerate(content["behaviours"], 1):

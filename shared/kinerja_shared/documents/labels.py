@@ -16,6 +16,19 @@ MODEL_NAMES_ID = {"JPT": "Jabatan Pimpinan Tinggi (JPT)", "JA_JF": "Jabatan Admi
 ROMAN = ("I", "II", "III", "IV")
 
 
+def by_kind(results: list[dict]):
+    """(letter, heading, results): the main results, then the additional ones, as the forms group them."""
+    for kind, letter in (("main", "A"), ("additional", "B")):
+        found = [r for r in results if r.get("kind") == kind]
+        if found:
+            yield letter, f"HASIL KERJA {RESULT_KIND_NAMES_ID[kind].upper()}", found
+
+
+def group_spans(rows: list[list]) -> list[tuple]:
+    """Table style commands that let the group rows of ``by_kind`` (first cell A or B) span the other columns."""
+    return [("SPAN", (1, r), (-1, r)) for r, row in enumerate(rows) if row[0] in ("A", "B")]
+
+
 def period_name(period_id: str) -> str:
     """``2026-Q1`` -> ``Triwulan I 2026``; ``2026-03`` -> ``Maret 2026``; ``2026-Y`` -> ``Tahun 2026``."""
     year, _, part = period_id.partition("-")
