@@ -16,6 +16,7 @@ import csv
 import hashlib
 import io
 import logging
+import tempfile
 import threading
 import zipfile
 from datetime import timedelta
@@ -31,6 +32,7 @@ from .models import document_jobs, evaluations, employees
 log = logging.getLogger(__name__)
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 PROGRESS_EVERY = 10   # documents between two progress writes
+SPOOL_BYTES = 8 * 1024 * 1024  # a ZIP larger than this is built in a temporary file, not in memory
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 STALE_AFTER = timedelta(hours=2)  # a running job not finished by then is taken again (its worker stopped)
 
@@ -68,7 +70,7 @@ def run_job(engine, settings, job) -> None:
             names = dict(conn.execute(select(employees.c.nip, employees.c.name)
                                       .where(employees.c.nip.in_([r.nip for r in rows]))).all()) if rows else {}
         _progress(engine, job.id, total=len(rows), done=0)
-        buffer = io.BytesIO()
+        buffer = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # a large unit's ZIP is built on disk
         manifest = io.StringIO()
         writer = csv.writer(manifest, lineterminator="\r\n")
         writer.writerow(["nip", "nama", "periode", "revisi", "kode_verifikasi", "sha256", "berkas"])
@@ -83,7 +85,9 @@ def run_job(engine, settings, job) -> None:
                 if n % PROGRESS_EVERY == 0:
                     _progress(engine, job.id, done=n)
             archive.writestr(zipfile.ZipInfo("daftar.csv", ZIP_DATE), manifest.getvalue().encode("utf-8"))
-        data = buffer.getvalue()
+        buffer.seek(0)
+        data = buffer.read()
+        buffer.close()
         _progress(engine, job.id, done=len(rows), status=DONE, zip=data, zip_sha256=hashlib.sha256(data).hexdigest(),
                   finished_at=utcnow())
     except Exception as exc:  # recorded for the admin; the worker goes on with the next job
