@@ -16,6 +16,9 @@ The service worker ``/sw.js`` is rendered at serve time (web/tools/precache.py: 
 and version come from the files' content), with ``Cache-Control: no-cache`` and
 ``Service-Worker-Allowed: /``; nginx serves the copy rendered when the image is built.
 
+and ``/api/v1/documents/verify/{code}`` (public, no sign-in) to the service that issued the code, by its
+first letter: P plan-service, E evaluation-service.
+
 Paths every service has (``/api/v1/audit``, ``/readyz``, ``/docs`` ...) are reached as
 ``/svc/<service>/<path>``, e.g. ``/svc/plan-service/api/v1/audit``. Responses are passed on
 as they arrive (Server-Sent Events of ``/api/v1/notifications/stream`` are not buffered).
@@ -50,6 +53,10 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "evaluation-service": ("evaluations", "feedback", "periods", "unit-performance", "dialogues"),
     "notification-service": ("notifications", "webhooks", "integrations"),
 }
+# The public verification of official documents (issue 17) is routed by the code's first letter, the issuing
+# service's (kinerja_shared.documents.codes.ISSUERS): services share no database, so only the issuer knows a code.
+VERIFY_PREFIX = "/api/v1/documents/verify/"
+DOCUMENT_ISSUERS = {"P": "plan-service", "E": "evaluation-service"}
 DEFAULT_PORTS = {"plan-service": 8001, "activity-service": 8002, "evaluation-service": 8003, "notification-service": 8004}
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "trailers",
               "transfer-encoding", "upgrade", "host", "content-length"}
@@ -69,6 +76,12 @@ precache = _precache_module()
 def env_url(service: str, env) -> str:
     name = service.removesuffix("-service").upper() + "_SERVICE_URL"
     return env.get(name) or f"http://127.0.0.1:{DEFAULT_PORTS[service]}"
+
+
+def verify_service(path: str) -> str | None:
+    """The service that issued the code in ``/api/v1/documents/verify/{code}`` (its first letter, any case)."""
+    code = path[len(VERIFY_PREFIX):]
+    return DOCUMENT_ISSUERS.get(code[:1].upper()) if code else None
 
 
 class Config:
@@ -132,6 +145,12 @@ class Gateway:
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO") or "/"
+        if path.startswith(VERIFY_PREFIX):
+            service = verify_service(path)
+            if service is None:
+                return problem(environ, start_response, 404, "Not Found", "No document has this verification code.",
+                               "Tidak ada dokumen dengan kode verifikasi ini.")
+            return self.forward(environ, start_response, service, path)
         if path.startswith("/api/v1/"):
             prefix = path.split("/")[3]
             service = self.prefixes.get(prefix)

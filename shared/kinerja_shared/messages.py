@@ -167,6 +167,14 @@ WERKZEUG = [
 # -- the common library's own problems -------------------------------------------------------
 SHARED = [
     ("validation_failed", "Validation failed", "Validasi gagal"),
+    ("document_code_unknown", "No document has this verification code.",
+     "Tidak ada dokumen dengan kode verifikasi ini."),
+    ("document_verify_rate", "Too many verification requests from this address; try again in a minute.",
+     "Terlalu banyak permintaan verifikasi dari alamat ini; coba lagi dalam satu menit."),
+    ("document_pdf_only", "Send the PDF with Content-Type: application/pdf.",
+     "Kirim PDF dengan Content-Type: application/pdf."),
+    ("document_pdf_too_large", "The PDF is larger than 10 MiB; no document issued here is that large.",
+     "PDF lebih besar dari 10 MiB; tidak ada dokumen yang diterbitkan di sini sebesar itu."),
     ("status_forbids", "Status does not allow this", "Status tidak mengizinkan ini"),
     ("refused", "Refused", "Ditolak"),
     ("bearer_token_missing", "Send a bearer token: Authorization: Bearer <JWT>.",

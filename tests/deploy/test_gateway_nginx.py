@@ -241,6 +241,25 @@ def test_each_prefix_reaches_its_service_with_the_path_unchanged(gateway, prefix
         assert seen["headers"]["host"] == "127.0.0.1"
 
 
+def test_document_verification_reaches_the_service_that_issued_the_code(gateway):
+    """Issue 17: /api/v1/documents/verify/{code} goes by the code's first letter, as gateway.py routes it."""
+    from kinerja_shared.documents.codes import ISSUERS
+
+    gateway_py = project.gateway_module()
+    assert gateway_py.DOCUMENT_ISSUERS == ISSUERS
+    for code, service in (("P7K3MQ9XD2HTA", "plan-service"), ("e7k3mq9xd2hta", "evaluation-service"),
+                          ("E-7K3M-Q9XD-2HTA", "evaluation-service")):
+        path = f"/api/v1/documents/verify/{code}"
+        seen = gateway.get(path).json()
+        assert (seen["upstream"], seen["path"]) == (service, path)
+        assert gateway_py.verify_service(path) == service
+        posted = requests.post(gateway.url + path, data=b"%PDF-1.4 copy", headers={"Content-Type": "application/pdf"},
+                               timeout=10).json()
+        assert (posted["upstream"], posted["body_bytes"]) == (service, 13)
+    problem(gateway.get("/api/v1/documents/verify/X7K3MQ9XD2HTA"), 404)
+    assert gateway_py.verify_service("/api/v1/documents/verify/X7K3MQ9XD2HTA") is None
+
+
 def test_unknown_and_lookalike_api_paths_are_problems_not_the_console(gateway):
     paths = ("/api/v1/salaries", "/api/v1/plansx", "/api/v1/plans-archive/1", "/api/v2/plans", "/api/")
     for path in paths:

@@ -241,6 +241,23 @@ def common_operations() -> dict:
     return registry
 
 
+def issued_code(m: Matrix, url: str) -> str:
+    """The verification code of the document at ``url`` (issue 17), downloaded once by an admin; its bytes are kept in
+    ``Matrix.params["pdf"]`` for the POST check."""
+    if "code" not in m.params:
+        r = m.client.get(url, headers=m.tokens["admin"])
+        assert r.status_code == 200, r.get_data(as_text=True)
+        m.params.update(code=r.headers["X-Document-Code"], pdf=r.data)
+    return m.params["code"]
+
+
+def verify_calls(registry: dict, code: Callable[[Matrix], str]) -> None:
+    """The public verify operations (issue 17) on the code of one of self's documents: GET, and POST of its bytes."""
+    case(registry, "GET /api/v1/documents/verify/{code}")(lambda m, rel: Call("GET", f"/api/v1/documents/verify/{code(m)}"))
+    case(registry, "POST /api/v1/documents/verify/{code}")(lambda m, rel: Call(
+        "POST", f"/api/v1/documents/verify/{code(m)}", data=m.params["pdf"], content_type="application/pdf"))
+
+
 def ids(items: list[dict], key: str = "id") -> set:
     return {item[key] for item in items}
 

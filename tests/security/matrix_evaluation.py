@@ -14,7 +14,8 @@ from datetime import date, timedelta
 from kinerja_shared.events import make_event
 
 from . import seeds
-from .matrix import ACTING_HEAD, CLAIMED_HEAD, OWN_HEAD, Call, Matrix, case, common_operations, listing, on_fresh
+from .matrix import (ACTING_HEAD, CLAIMED_HEAD, OWN_HEAD, Call, Matrix, case, common_operations, issued_code, listing,
+                     on_fresh, verify_calls)
 
 CASES: dict = common_operations()
 E = seeds.EMPLOYEE
@@ -188,3 +189,46 @@ on_fresh(CASES, "PATCH /api/v1/dialogues/{dialogue_id}", lambda m: {"topics": f"
 on_fresh(CASES, "POST /api/v1/dialogues/{dialogue_id}/confirm", dialogue_id=recorded)
 on_fresh(CASES, "POST /api/v1/dialogues/{dialogue_id}/corrections",
          lambda m: {"reason": "Tindak lanjut terlewat", "follow_ups": f"Bimbingan teknis ({m.n()})"}, dialogue_id=confirmed)
+
+
+# -- official documents (issue 17) ------------------------------------------------------------------
+def closed_once(m: Matrix) -> str:
+    """A closed evaluation of self's, made once for the document rows."""
+    if "closed_evaluation" not in m.params:
+        m.params["closed_evaluation"] = closed(m)
+    return m.params["closed_evaluation"]
+
+
+def decided(m: Matrix) -> str:
+    """bidang's organisational predicate of the period, set once by the head of dinas (its authority)."""
+    if "decided" not in m.params:
+        r = m.client.put(f"{UNIT_PERFORMANCE}/predicates/{m.period}", json=predicate(m),
+                         headers={**m.tokens["head_in"], "If-Match": "*"})
+        assert r.status_code == 200, r.get_json()
+        m.params["decided"] = m.period
+    return m.params["decided"]
+
+
+def document_job(m: Matrix) -> str:
+    """A bulk document job of bidang, queued by an admin and run by the worker's step."""
+    if "job_id" not in m.params:
+        from evaluation_service import document_jobs
+
+        m.params["job_id"] = m.as_("admin", "POST", f"{UNIT_PERFORMANCE}/document-jobs", 202,
+                                   json={"period_id": m.period})["id"]
+        document_jobs.run_pending(m.h.engine, m.h.settings)
+    return m.params["job_id"]
+
+
+case(CASES, "GET /api/v1/evaluations/{evaluation_id}/document.pdf")(
+    lambda m, rel: Call("GET", f"{EVALUATIONS}/{closed_once(m)}/document.pdf"))
+case(CASES, "GET /api/v1/evaluations/credit-points/document.pdf")(
+    lambda m, rel: Call("GET", f"{EVALUATIONS}/credit-points/document.pdf?nip={E}&year={m.year}"))
+case(CASES, "GET /api/v1/unit-performance/{unit_id}/predicates/{period_id}/document.pdf")(
+    lambda m, rel: Call("GET", f"{UNIT_PERFORMANCE}/predicates/{decided(m)}/document.pdf"))
+on_fresh(CASES, "POST /api/v1/unit-performance/{unit_id}/document-jobs", lambda m: {"period_id": m.period})
+case(CASES, "GET /api/v1/unit-performance/{unit_id}/document-jobs/{job_id}")(
+    lambda m, rel: Call("GET", f"{UNIT_PERFORMANCE}/document-jobs/{document_job(m)}"))
+case(CASES, "GET /api/v1/unit-performance/{unit_id}/document-jobs/{job_id}/download")(
+    lambda m, rel: Call("GET", f"{UNIT_PERFORMANCE}/document-jobs/{document_job(m)}/download"))
+verify_calls(CASES, lambda m: issued_code(m, f"{EVALUATIONS}/{closed_once(m)}/document.pdf"))

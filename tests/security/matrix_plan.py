@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from plan_service.domain import BEHAVIOUR_VALUES
 
 from . import seeds
-from .matrix import Call, Matrix, case, common_operations, listing, on_fresh
+from .matrix import Call, Matrix, case, common_operations, issued_code, listing, on_fresh, verify_calls
 
 CASES: dict = common_operations()
 YEAR = datetime.now(ZoneInfo("Asia/Jakarta")).year
@@ -202,3 +202,7 @@ listing(CASES, "GET /api/v1/plan-templates", "?limit=200", row="template_id")
 on_fresh(CASES, "PUT /api/v1/plan-templates/{template_id}", template_body)
 on_fresh(CASES, "DELETE /api/v1/plan-templates/{template_id}", template_id=template)
 on_fresh(CASES, "POST /api/v1/plan-templates/{template_id}/assign", freed({"unit_id": seeds.UNIT, "year": SCRATCH}))
+
+
+# the SKP document and its public verification (issue 17): the readers of the plan; verify is public
+verify_calls(CASES, lambda m: issued_code(m, f"{PLANS}/{m.params['plan_id']}/document.pdf"))

@@ -30,6 +30,12 @@ from . import seeds
 
 MAX_EXAMPLES = int(os.environ.get("KINERJA_FUZZ_EXAMPLES", "20"))  # per operation and mode; raise it locally to dig deeper
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+@schemathesis.serializer("application/pdf")
+def _pdf_body(ctx, value):
+    """The public document check's POST takes the PDF itself (issue 17): the generated value as raw bytes."""
+    return value if isinstance(value, bytes) else str(value).encode("utf-8")
+
+
 FUZZ_SETTINGS = settings(max_examples=MAX_EXAMPLES, derandomize=True, database=None, deadline=None,
                          phases=[Phase.explicit, Phase.generate],  # no shrinking: a failure shows as generated
                          suppress_health_check=list(HealthCheck), print_blob=False)

@@ -178,7 +178,27 @@ async function route() {
   main.focus({ preventScroll: true });
 }
 
+// The public page (no sign-in): checking an official document by its code (issue 17).
+const PUBLIC_PATH = 'verifikasi';
+
+function publicPath() {
+  return location.hash.replace(/^#\/?/, '').split('?')[0] === PUBLIC_PATH;
+}
+
+async function showPublic() {
+  topbar.hidden = true;
+  nav.hidden = true;
+  ctx = null; // leaving the page starts the console again (sign-in or the menu)
+  const code = new URLSearchParams(location.hash.split('?')[1] || '').get('kode');
+  const module = await import('./screens/verify.js');
+  document.title = 'Verifikasi Dokumen · Kinerja ASN';
+  const root = h('div', { class: 'screen', 'data-screen': PUBLIC_PATH });
+  clear(main).append(h('h1', {}, 'Verifikasi Dokumen'), root);
+  await module.default(root, { h, ui, code });
+}
+
 async function start() {
+  if (publicPath()) return showPublic();
   showTraining();
   let user = currentUser();
   if (!user) {
@@ -227,7 +247,11 @@ async function start() {
 
 registerServiceWorker(() => { if (currentUser()) sync(); });
 ui.watchTables(main);
-window.addEventListener('hashchange', route);
+window.addEventListener('hashchange', () => {
+  if (publicPath()) showPublic();
+  else if (!ctx) start();
+  else route();
+});
 window.addEventListener('kinerja:unauthorized', () => {
   if (currentUser() === null && ctx) sessionEnded();
 });

@@ -27,6 +27,13 @@ await run(async (browser) => {
     await page.waitForSelector('[data-test^="signin-"]');
     violations.push(...await audit(page, `signin (${label})`));
     checked.push(`signin (${label})`);
+    // the public page that checks an official document by its code (issue 17), without sign-in, with an answer
+    await page.goto(BASE_URL + '/#/verifikasi?kode=E-0000-0000-0000');
+    await page.waitForSelector('[data-test="verify-result"] .problem, [data-test="verify-result"] [data-test="verify-answer"], [data-test="verify-result"] [role="alert"]');
+    violations.push(...await audit(page, `verifikasi (${label})`));
+    checked.push(`verifikasi (${label})`);
+    await page.goto(BASE_URL + '/#/');
+    await page.waitForSelector('[data-test^="signin-"]');
     for (const role of ['employee', 'rater', 'unit_head', 'admin']) {
       await signIn(page, role);
       const screens = await page.$$eval('#nav a[href^="#/"]', (links) => links.map((a) => a.getAttribute('href').slice(2)));

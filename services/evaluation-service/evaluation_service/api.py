@@ -693,11 +693,17 @@ def credit_points(args):
         if not _may_read_employee(conn, nip, emp, p):
             raise Forbidden(f"Only {nip}, their rater, the head of their unit (or of a unit above it) or an admin may "
                             "read their credit points.")
-        figures = _credit_figures(conn, nip, year, emp)
-        if emp is None and not figures["periods"] and figures["annual"] is None:
+        body = credit_body(conn, nip, year, emp)
+        if emp is None and not body["periods"] and body["annual"] is None:
             raise NotFound(f"employee {nip} is not known here")
-        pak = conn.execute(select(credit_assessments).where(credit_assessments.c.nip == nip,
-                                                            credit_assessments.c.year == year)).first()
+    return body
+
+
+def credit_body(conn, nip: str, year: int, emp) -> dict:
+    """The credit-points answer of ``nip`` and ``year`` with the PAK record (the endpoint's and the PAK document's)."""
+    figures = _credit_figures(conn, nip, year, emp)
+    pak = conn.execute(select(credit_assessments).where(credit_assessments.c.nip == nip,
+                                                        credit_assessments.c.year == year)).first()
     coefficient = figures["coefficient"]
     return {"nip": nip, "year": year, "name": emp.name if emp else None, **coefficient.as_dict(),
             "coefficient_note": _coefficient_note(nip, coefficient), "rule": CREDIT_RULE,

@@ -7,6 +7,24 @@ from kinerja_shared.i18n import catalogue
 from . import domain
 
 MESSAGES = [
+    # -- official documents (issue 17) --
+    ("document_not_closed", "evaluation {id} is not closed yet: its document is issued when the rater closes it",
+     "evaluasi {id} belum ditutup: dokumennya diterbitkan ketika pejabat penilai menutupnya"),
+    ("document_not_closed_title", "Evaluation not closed", "Evaluasi belum ditutup"),
+    ("document_no_org_predicate", "unit {unit_id} has no organisational predicate for {period_id}",
+     "unit {unit_id} belum memiliki predikat organisasi untuk {period_id}"),
+    ("document_no_pak", "{nip} has no credit-point assessment (PAK) for {year} yet: it is recorded when the annual "
+     "evaluation closes", "{nip} belum memiliki penetapan angka kredit (PAK) untuk {year}: PAK dicatat ketika evaluasi "
+     "tahunan ditutup"),
+    ("document_no_pak_title", "No PAK yet", "Belum ada PAK"),
+    ("document_job_admin_only", "Only an admin may generate a unit's documents in bulk.",
+     "Hanya admin yang boleh membuat dokumen satu unit sekaligus."),
+    ("document_job_unit_unknown", "unit {unit_id} is not known here", "unit {unit_id} belum dikenal di sini"),
+    ("document_job_not_found", "document job {job_id} of unit {unit_id} does not exist",
+     "pekerjaan dokumen {job_id} untuk unit {unit_id} tidak ada"),
+    ("document_job_not_done", "document job {job_id} is {status}, not done",
+     "pekerjaan dokumen {job_id} berstatus {status}, belum selesai"),
+    ("document_job_not_done_title", "Job not done", "Pekerjaan belum selesai"),
     ("period_not_in_scheme", "{year} is evaluated in {scheme} periods, so {period_id} is not one of them",
      "{year} dinilai per periode {scheme}, jadi {period_id} bukan salah satunya"),
     ("scheme_monthly", "monthly", "bulanan"), ("scheme_quarterly", "quarterly", "triwulanan"),

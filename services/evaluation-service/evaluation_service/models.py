@@ -5,12 +5,13 @@ Read models (filled only by consumed events, never by the API): ``units``, ``emp
 ``evaluations`` (+ ``evaluation_revisions``), ``feedback``, ``unit_predicates``, ``calibrations``,
 ``credit_assessments`` (the PAK record per employee and year).
 """
-from sqlalchemy import (JSON, Boolean, Column, Date, Float, Index, Integer, String, Table, Text,
+from sqlalchemy import (JSON, Boolean, Column, Date, Float, Index, Integer, LargeBinary, String, Table, Text,
                         UniqueConstraint)
 
 from kinerja_shared.acting_heads import acting_heads_table
 from kinerja_shared.agreed_actions import agreed_actions_tables
 from kinerja_shared.db import UTCDateTime, new_metadata
+from kinerja_shared.documents.registry import documents_table
 
 metadata = new_metadata()
 
@@ -209,4 +210,27 @@ credit_assessments = Table(   # PAK (penetapan angka kredit): one per employee a
     Column("basis", JSON, nullable=False),                  # results/behaviour rating, rater, who closed it and when
     Column("set_by", String(64), nullable=False),
     Column("set_at", UTCDateTime(), nullable=False),
+)
+
+# -- official documents (issue 17) -----------------------------------------------------------------
+
+documents = documents_table(metadata)   # the register of issued PDFs (kinerja_shared.documents.registry)
+
+document_jobs = Table(   # an admin's bulk generation of a unit's evaluation documents for a period (one ZIP)
+    "document_jobs",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("unit_id", String(64), nullable=False),
+    Column("period_id", String(16), nullable=False),
+    Column("status", String(16), nullable=False),   # queued, running, done, failed
+    Column("total", Integer),
+    Column("done", Integer, nullable=False, default=0),
+    Column("error", Text),
+    Column("requested_by", String(64), nullable=False),
+    Column("requested_at", UTCDateTime(), nullable=False),
+    Column("started_at", UTCDateTime()),
+    Column("finished_at", UTCDateTime()),
+    Column("zip", LargeBinary),                      # the result, once done
+    Column("zip_sha256", String(64)),
+    Index("ix_document_jobs_status", "status", "requested_at"),
 )

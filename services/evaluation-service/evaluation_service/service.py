@@ -3,7 +3,8 @@ from pathlib import Path
 
 from kinerja_shared.service import ServiceSpec
 
-from . import api, config, dialogues_api, handlers, messages, realisation_api, realisation_messages  # noqa: F401  (messages: the service's texts in Bahasa Indonesia)
+from . import (api, config, dialogues_api, document_jobs, document_jobs_api, documents_api, handlers,  # noqa: F401
+               messages, realisation_api, realisation_messages)  # (messages: the service's texts in Bahasa Indonesia)
 from .models import metadata
 
 SPEC = ServiceSpec(
@@ -16,11 +17,11 @@ SPEC = ServiceSpec(
     metadata=metadata,
     migrations_dir=Path(__file__).resolve().parent.parent / "migrations",
     blueprints=[api.evaluations_blp, realisation_api.realisation_blp, api.feedback_blp, api.units_blp, api.periods_blp,
-                dialogues_api.dialogues_blp],
+                dialogues_api.dialogues_blp, documents_api.verify_blp],
     handlers=handlers.HANDLERS,
     consumes=handlers.CONSUMES,
     read_models=("units", "employees", "acting_heads", "plans", "activities", "agreed_actions", "action_sets"),  # rebuilt from the topics by `evaluation-service rebuild-read-models`
     read_model_handlers=handlers.READ_MODEL_HANDLERS,
-    background=[handlers.period_clock],
+    background=[handlers.period_clock, document_jobs.document_job_runner],  # + the bulk document ZIPs (issue 17)
     config=config.EvaluationConfig.from_settings,  # the service's own settings, validated at start-up
 )

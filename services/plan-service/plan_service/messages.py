@@ -3,6 +3,11 @@ writes it, Indonesian). tests/test_messages.py fails when a message lacks its li
 from kinerja_shared.i18n import catalogue
 
 MESSAGES = [
+    # -- the SKP document (issue 17) --
+    ("document_plan_not_approved", "plan {plan_id} has no approved revision yet: its SKP is issued once the rater "
+     "approves it", "rencana {plan_id} belum memiliki revisi yang disetujui: SKP-nya diterbitkan setelah pejabat "
+     "penilai menyetujuinya"),
+    ("document_plan_not_approved_title", "Plan not approved", "Rencana belum disetujui"),
     ("rater_cycle", "would make a cycle of raters (each is rated by the next): {ring}",
      "akan membentuk lingkaran pejabat penilai (masing-masing dinilai oleh yang berikutnya): {ring}"),
     ("coefficient_range", "must be a number from 0 to {limit}", "harus berupa angka dari 0 sampai {limit}"),

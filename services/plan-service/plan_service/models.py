@@ -2,6 +2,7 @@
 from sqlalchemy import JSON, Boolean, Column, Date, Float, Index, Integer, PrimaryKeyConstraint, String, Table, Text, text
 
 from kinerja_shared.db import BigId, UTCDateTime, new_metadata
+from kinerja_shared.documents.registry import documents_table
 
 metadata = new_metadata()
 
@@ -239,3 +240,6 @@ action_plan_versions = Table(
     Column("agreed_at", UTCDateTime(), nullable=False),
     PrimaryKeyConstraint("plan_id", "version"),
 )
+
+# The register of issued SKP documents (PDF), issue 17 (kinerja_shared.documents.registry).
+documents = documents_table(metadata)

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from kinerja_shared.service import ServiceSpec
 
-from . import api, handlers, messages  # noqa: F401  (messages: the service's texts in Bahasa Indonesia)
+from . import api, documents_api, handlers, messages  # noqa: F401  (messages: the service's texts in Bahasa Indonesia)
 from .config import PlanConfig
 from .models import metadata
 
@@ -16,7 +16,7 @@ SPEC = ServiceSpec(
     "bulk approval, the cascade (Matriks Peran Hasil) and completion monitoring.",
     metadata=metadata,
     migrations_dir=Path(__file__).resolve().parent.parent / "migrations",
-    blueprints=api.BLUEPRINTS,
+    blueprints=[*api.BLUEPRINTS, documents_api.verify_blp],
     handlers=handlers.HANDLERS,
     consumes=handlers.CONSUMES,
     config=PlanConfig.from_settings,  # PLAN_* settings, validated at start-up

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from flask import Flask, g, request
@@ -17,6 +19,7 @@ from ..context import correlation_id_var
 from ..db import make_engine
 from ..logs import configure_logging
 from ..service import ServiceSpec
+from ..documents import is_public
 from . import health, idempotency
 from .answer_json import StrictJSONProvider
 from .input_guard import GuardedRequest, database_refused, header_text_ok, reject_nul_characters
@@ -97,7 +100,9 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None, engi
             cid = str(uuid.uuid4())
         g.correlation_token = correlation_id_var.set(cid)
         health.start_timer()
-        if request.path.startswith("/api/"):
+        if is_public(request.path):  # the documents' public verification: no token, nothing to replay
+            reject_nul_characters()
+        elif request.path.startswith("/api/"):
             g.principal = _authenticate(runtime)
             reject_nul_characters()
             replay = idempotency.claim(runtime.engine, g.principal.sub)
@@ -151,7 +156,28 @@ def _authenticate(runtime: Runtime) -> Principal:
         raise Unauthorized(str(exc)) from None
 
 
+_JOB_RUNTIME: ContextVar[Runtime | None] = ContextVar("kinerja_job_runtime", default=None)
+
+
+@contextmanager
+def job_runtime(spec: ServiceSpec, settings: Settings, engine: Engine):
+    """Bind a Runtime (settings, engine, the service's config) for code a worker's job shares with the routes,
+    so ``runtime()``, ``service_config()`` and what reads them work outside a request (e.g. evaluation-service
+    renders a unit's documents in its worker with the routes' own code). No verifier: a job has no caller."""
+    bound = Runtime(spec=spec, settings=settings, engine=engine, verifier=None,  # type: ignore[arg-type]
+                    config=spec.load_config(settings))
+    token = _JOB_RUNTIME.set(bound)
+    try:
+        yield bound
+    finally:
+        _JOB_RUNTIME.reset(token)
+
+
 def runtime() -> Runtime:
+    """The composition root's Runtime: a worker job's (job_runtime) or else the app's serving this request."""
+    bound = _JOB_RUNTIME.get()
+    if bound is not None:
+        return bound
     from flask import current_app
 
     return current_app.extensions["kinerja"]

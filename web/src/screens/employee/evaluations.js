@@ -1,4 +1,5 @@
 // "Penilaian & Predikat": each period's evaluation, its two ratings and the predicate the matrix gives.
+import { pdfButton } from '../../documents.js';
 import { SCROLL_REGION } from '../../ui.js';
 import { dialogueLink, followUpsBox } from '../dialogue_parts.js';
 const KIND = { monthly: 'Bulanan', quarterly: 'Triwulan', annual: 'Tahunan' };
@@ -39,7 +40,11 @@ export default async function render(root, { api, h, ui, user }) {
         } catch (err) {
           detail.replaceChildren(ui.problemBox(err));
         }
-      } }, 'Lihat rincian'), dialogueLink(h, { plan: e.plan_id, evaluation: e.id })), detail);
+      } }, 'Lihat rincian'), dialogueLink(h, { plan: e.plan_id, evaluation: e.id }),
+      e.status === 'closed' ? pdfButton(`/api/v1/evaluations/${e.id}/document.pdf`, `evaluasi-kinerja_${e.period.id}.pdf`) : null,
+      e.status === 'closed' && e.period.kind === 'annual' && e.credit_points !== null
+        ? pdfButton(`/api/v1/evaluations/credit-points/document.pdf?nip=${e.nip}&year=${e.period.start.slice(0, 4)}`,
+          `pak_${e.period.start.slice(0, 4)}.pdf`, 'Unduh PAK (PDF)') : null), detail);
   })));
 }
 

@@ -1,6 +1,8 @@
 // "Rencana Kinerja (SKP)": draft the year's plan (from a template or from scratch), link each main
 // result to the rater's result it supports (the cascade), save the draft and submit it to the rater.
 import { dialogueLink } from '../dialogue_parts.js';
+import { pdfButton } from '../../documents.js';
+
 const ASPECTS = { quantity: 'Kuantitas', quality: 'Kualitas', time: 'Waktu', cost: 'Biaya' };
 const VALUES = { service: 'Berorientasi Pelayanan', accountable: 'Akuntabel', competent: 'Kompeten', harmonious: 'Harmonis',
   loyal: 'Loyal', adaptive: 'Adaptif', collaborative: 'Kolaboratif' };
@@ -60,6 +62,7 @@ export default async function render(root, { api, h, ui, user }) {
   const header = h('div', { class: 'card', 'data-test': 'plan-status' },
     h('p', {}, `Tahun ${year} · ${me.position || 'Jabatan belum diisi'}`),
     plan ? h('p', {}, 'Status: ', ui.statusBadge(plan.status, 'plan-status-badge')) : h('p', {}, 'Anda belum memiliki SKP untuk tahun ini.'),
+    plan && plan.status === 'approved' ? pdfButton(`/api/v1/plans/${plan.id}/document.pdf`, `skp_${year}.pdf`) : null,
     plan && plan.return_reason && plan.status === 'draft' ? h('p', { class: 'reason', 'data-test': 'return-reason' },
       `Dikembalikan atasan: ${plan.return_reason}`) : null);
   root.append(header);

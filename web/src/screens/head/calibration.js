@@ -4,6 +4,7 @@
 // SE 03/2023 rules it brings with their numbers (in people, by the deployment's rounding policy) and
 // every violation, the people behind the figures, why finalising is blocked, and finalises (an admin
 // may override with a reason).
+import { pdfButton } from '../../documents.js';
 import { useStyles, allPages, periodOptions } from '../help/common.js';
 import { ORG_PREDICATES, PREDICATE_ORDER, PREDICATE_TONE, distributionTable, roundingText, ruleFix, ruleNumbers, ruleText } from '../help/rules.js';
 import { barChart } from './chart.js';
@@ -167,7 +168,9 @@ export default async function render(root, ctx) {
           : null,
         ui.field('org-predicate', 'Predikat organisasi', org),
         ui.field('org-basis', 'Dasar penetapan (wajib)', basis),
-        ui.field('org-document', 'Nomor dokumen keputusan (bila ada)', documentNumber), setOrg, orgOut),
+        ui.field('org-document', 'Nomor dokumen keputusan (bila ada)', documentNumber), setOrg, orgOut,
+        dist.organisational_predicate ? pdfButton(`${base}/predicates/${period.value}/document.pdf`,
+          `penetapan-predikat_${unit.value}_${period.value}.pdf`, 'Unduh PDF penetapan predikat') : null),
       h('section', { class: 'card' }, h('h2', {}, '2. Sebaran predikat dan aturannya'),
         h('p', {}, `${dist.total} pegawai sudah berpredikat, ${dist.pending} penilaian masih terbuka.`),
         dist.total ? barChart(PREDICATE_ORDER.map((code) => ({ label: ui.predicateLabel(code), value: dist.counts[code] || 0,

@@ -1,6 +1,7 @@
 // "Penilaian Bawahan": the evaluations I rate, and the evaluation form (#/penilai/penilaian?id=...):
 // realisation prefilled from verified activities, the suggested results rating and its reasoning,
 // the two ratings and the predicate exactly as the matrix gives it; submit, then close.
+import { pdfButton } from '../../documents.js';
 import { useStyles, allPages, subordinates, personName, hashParams } from '../help/common.js';
 import { RESULT_ROWS, matrixTable, predicateFor, suggestionReasons } from '../help/rules.js';
 import { SCROLL_REGION } from '../../ui.js';
@@ -197,6 +198,7 @@ async function renderForm(root, ctx, id, people) {
     preview, matrixBox,
     editable ? h('div', { class: 'field' }, h('label', { for: 'rating-note' }, 'Catatan penilaian'), Object.assign(note, { id: 'rating-note' }), noteHint) : null,
     d.status === 'closed' && d.credit_points !== null && d.credit_points !== undefined ? h('p', {}, `Angka kredit periode ini: ${d.credit_points}`) : null,
+    d.status === 'closed' ? pdfButton(`/api/v1/evaluations/${d.id}/document.pdf`, `evaluasi-kinerja_${d.nip}_${d.period.id}.pdf`) : null,
   ].filter(Boolean));
   update();
 
