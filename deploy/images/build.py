@@ -42,9 +42,11 @@ LOCAL_NGINX = "kinerja-local/nginx-unprivileged:bookworm"
 LOCAL_POSTGRES = "kinerja-local/postgres:15"
 CA_DIR = ROOT / ".image-build"
 
-# Size budgets in MB (docker's uncompressed size). On the local Debian base a service image measured
-# about 290 MB and the gateway about 190 MB; on the official slim image a service is smaller.
-BUDGET_MB = {"service": 400, "gateway": 250, "postgres": 450, "kafka": 650}
+# Size budgets in MB (docker's uncompressed size), about 15 % over what was measured on the local
+# Debian base (issue 23): a service 273 MB (the base 156 MB, Python 3.11 included, + the venv and the
+# service 117 MB), the gateway 246 MB; the tests' stand-ins PostgreSQL 541 MB, Kafka 504 MB. On the
+# official slim Python and alpine nginx images the same Dockerfiles make smaller images.
+BUDGET_MB = {"service": 320, "gateway": 280, "postgres": 620, "kafka": 580}
 
 
 def kafka_version() -> str:
@@ -91,7 +93,7 @@ def image_size_mb(name: str) -> float:
 
 
 def docker_build(name: str, kind: str, dockerfile: Path, context: Path, args: dict[str, str], log_dir: Path) -> Built:
-    argv = ["docker", "build", "--network", "host", "-f", str(dockerfile), "-t", name]
+    argv = ["docker", "build", "--network", "host", "--force-rm", "-f", str(dockerfile), "-t", name]
     for key, value in args.items():
         argv += ["--build-arg", f"{key}={value}"]
     argv.append(str(context))
@@ -114,10 +116,10 @@ def local_base() -> Built:
 
 
 def kafka_context(folder: Path) -> Path:
-    """deploy/kafka/lib (fetched from Maven Central by kafka.sh), its log settings and the stand-in's scripts."""
+    """deploy/kafka/lib (fetched from Maven Central by kafka.sh), the tools' log settings and the stand-in's files."""
     subprocess.run(["bash", str(ROOT / "deploy" / "kafka" / "kafka.sh"), "fetch"], check=True, stdout=subprocess.DEVNULL)
     shutil.copytree(ROOT / "deploy" / "kafka" / "lib", folder / "lib", ignore=shutil.ignore_patterns(".*"))
-    for path in [ROOT / "deploy" / "kafka" / "log4j2.properties", ROOT / "deploy" / "kafka" / "tools-log4j2.properties",
+    for path in [ROOT / "deploy" / "kafka" / "tools-log4j2.properties", LOCAL / "kafka-log4j2.properties",
                  LOCAL / "kafka-entrypoint.sh", LOCAL / "kafka-broker-api-versions.sh"]:
         shutil.copy2(path, folder / path.name)
     return folder

@@ -85,7 +85,9 @@ def test_installs_the_pinned_shared_library_and_only_its_own_service():
     own = [c for c in sources if c.startswith("services/")]
     assert own == ["services/${SERVICE}/"], f"only its own service: {own}"
     installs = [rest for _, word, rest in steps if word == "RUN" and "pip install" in rest]
-    assert any("-c constraints.txt" in r and "./shared" in r for r in installs)
+    assert any("-c constraints.txt" in r and "tomllib" in r and "-r requirements.txt" in r for r in installs), (
+        "the shared library's dependencies, pinned, in a layer of their own")
+    assert any("--no-deps ./shared" in r for r in installs)
     assert any("-c constraints.txt" in r and "-e services/${SERVICE}" in r for r in installs)
     env = env_of(final_stage())
     assert env.get("PROMETHEUS_MULTIPROC_DIR"), "/metrics must sum every gunicorn worker"

@@ -10,6 +10,7 @@ import importlib.util
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -44,6 +45,7 @@ def compose_command() -> list[str] | None:
 def build_module():
     spec = importlib.util.spec_from_file_location("kinerja_image_build", BUILD_SCRIPT)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module   # its dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 

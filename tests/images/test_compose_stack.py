@@ -31,6 +31,9 @@ from ..deploy import project
 from ..e2e.flow import Org, ok
 from .conftest import compose_command
 
+# The first build from nothing takes minutes (the Debian base, pip, apt); later ones hit Docker's cache.
+pytestmark = pytest.mark.timeout(1800)
+
 HOST_OVERLAY = project.COMPOSE.parent / "compose.host.yaml"
 GATEWAY_PORT = 8000  # deploy/gateway/nginx.conf listens there
 
@@ -139,7 +142,7 @@ def stack(images):
         stack = Stack(images, Path(folder))
         try:
             stack.compose("up", "-d", "--no-build")
-            stack.started = wait_for(lambda: healthy(stack), timeout=420, interval=2, message="every container healthy")
+            stack.started = wait_for(lambda: healthy(stack), timeout=900, interval=3, message="every container healthy")
             yield stack
         except BaseException:
             print(stack.logs())

@@ -10,7 +10,7 @@ while IFS='=' read -r name value; do
         KAFKA_*) printf '%s=%s\n' "$(printf '%s' "${name#KAFKA_}" | tr 'A-Z_' 'a-z.')" "$value" >>"$conf" ;;
     esac
 done < <(env)
-logs="-Dlog4j2.configurationFile=/opt/kafka/config/log4j2.properties -Dkafka.logs.dir=/tmp/kafka-logs"
+logs="-Dlog4j2.configurationFile=/opt/kafka/config/log4j2.properties"   # to standard output
 if [[ -z ${CLUSTER_ID:-} ]]; then echo "run.sh: CLUSTER_ID is required" >&2; exit 1; fi
 java -Xmx256m -XX:+UseSerialGC -Dlog4j2.configurationFile=/opt/kafka/config/tools-log4j2.properties -cp '/opt/kafka/libs/*' \
     kafka.tools.StorageTool format --ignore-formatted -t "$CLUSTER_ID" -c "$conf"

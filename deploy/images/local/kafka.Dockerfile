@@ -8,7 +8,9 @@
 # Production keeps the official image (deploy/compose/compose.yaml: KAFKA_IMAGE).
 ARG BASE_IMAGE=kinerja-local/debian:bookworm
 FROM ${BASE_IMAGE}
-RUN apt-get update -qq \
+# (Java's package links its manual pages: the folder the base image emptied must exist.)
+RUN mkdir -p /usr/share/man/man1 \
+ && apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb /usr/share/doc/* /usr/share/man/* \
  && echo 'appuser:x:1000:' >> /etc/group \
@@ -16,7 +18,8 @@ RUN apt-get update -qq \
  && mkdir -p /opt/kafka/bin /opt/kafka/config /var/lib/kafka/data \
  && chown -R 1000:1000 /opt/kafka/config /var/lib/kafka
 COPY lib/ /opt/kafka/libs/
-COPY log4j2.properties tools-log4j2.properties /opt/kafka/config/
+COPY kafka-log4j2.properties /opt/kafka/config/log4j2.properties
+COPY tools-log4j2.properties /opt/kafka/config/
 COPY kafka-entrypoint.sh /opt/kafka/bin/run.sh
 COPY kafka-broker-api-versions.sh /opt/kafka/bin/kafka-broker-api-versions.sh
 USER 1000:1000

@@ -65,10 +65,11 @@ def kafka_container() -> Iterator[str]:
         "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR": "1", "KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR": "1",
         "KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR": "1", "KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS": "0",
         "KAFKA_AUTO_CREATE_TOPICS_ENABLE": "false", "KAFKA_HEAP_OPTS": "-Xms128m -Xmx512m",
+        "KAFKA_LOG_DIRS": "/var/lib/kafka/data", "KAFKA_NUM_PARTITIONS": "3",
     }.items():
         container.with_env(name, value)
     container.waiting_for(LogMessageWaitStrategy("Kafka Server started").with_startup_timeout(180))
-    with container:
+    with container:   # removed at the end, also when it never turned ready
         yield f"127.0.0.1:{port}"
 
 
@@ -83,5 +84,6 @@ def postgres_container() -> Iterator[str]:
     # PGPORT moves the server (and psql, in testcontainers' readiness check) off 5432 on the host's network.
     container.with_env("PGPORT", str(port)).with_kwargs(network_mode="host")
     container.with_command(["postgres", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "max_connections=300"])
-    with container:
+    with container:   # removed at the end, also when it never turned ready
         yield f"postgresql+psycopg://postgres:postgres@127.0.0.1:{port}/postgres"
+
