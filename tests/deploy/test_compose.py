@@ -24,6 +24,10 @@ def kafka_version() -> str:
     return re.search(r"<kafka\.version>([^<]+)</kafka\.version>", pom).group(1)
 
 
+def tmpfs_paths(container: dict) -> set[str]:
+    return {mount.split(":", 1)[0] for mount in container.get("tmpfs", [])}
+
+
 def depends(service: dict) -> dict[str, str]:
     deps = service.get("depends_on") or {}
     if isinstance(deps, list):
@@ -100,7 +104,8 @@ def test_service_containers_are_read_only_and_drop_capabilities(services, servic
     for process in ("migrate", "web", "worker"):
         container = services[f"{service}-{process}"]
         assert container["read_only"] is True
-        assert {"/tmp", "/app/metrics"} <= set(container["tmpfs"])
+        assert {"/tmp", "/app/metrics"} <= tmpfs_paths(container)
+        assert all(mount.endswith(":uid=10001,gid=10001") for mount in container["tmpfs"]), "owned by the image's user"
         assert container["cap_drop"] == ["ALL"]
         assert "user" not in container, "the image's non-root user"
 
@@ -196,7 +201,8 @@ def test_the_gateway_fronts_the_four_web_services(services):
 def test_the_gateway_container_is_read_only_and_drops_capabilities(services):
     gateway = services["gateway"]
     assert gateway["read_only"] is True
-    assert {"/tmp", "/etc/nginx/conf.d"} <= set(gateway["tmpfs"]), "nginx's pid and temp files, the rendered template"
+    assert {"/tmp", "/etc/nginx/conf.d"} <= tmpfs_paths(gateway), "nginx's pid and temp files, the rendered template"
+    assert all(mount.endswith(":uid=101,gid=101") for mount in gateway["tmpfs"]), "owned by the image's user"
     assert gateway["cap_drop"] == ["ALL"]
     assert "no-new-privileges:true" in gateway["security_opt"]
     assert "user" not in gateway, "the image's non-root user"

@@ -56,8 +56,9 @@ def images():
     cache makes a second build (after `make images`, or a second run) take seconds."""
     _docker_or_skip()
     build = build_module()
-    built = build.build(local=True, test_images=True)
+    tag = build.git_revision()
+    built = build.build(local=True, test_images=True, tag=tag, registry="kinerja")
     print("\n" + build.report(built))
     over = [b.name for b in built if b.over_budget]
     assert not over, f"over the size budget: {over}"
-    return build, {b.kind + ":" + b.name: b for b in built}
+    return build, {b.kind + ":" + b.name: b for b in built}, tag

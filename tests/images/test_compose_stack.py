@@ -46,13 +46,17 @@ class Stack:
     """One compose project: `up`, the containers' state, HTTP calls through the gateway, `down`."""
 
     def __init__(self, images, folder: Path):
-        build, built = images
+        build, built, tag = images
         self.project = f"kinerjatest{uuid.uuid4().hex[:8]}"
-        # Debian's docker-compose (1.29) does not know the top-level `name`: the project name is given
-        # with -p instead, and compose.yaml is read from a copy without it (relative paths stay
-        # relative to deploy/compose through --project-directory).
+        # compose.yaml is read from a copy with two keys less, for Debian's docker-compose (1.29): the
+        # top-level `name`, which it does not know (the project name is given with -p), and the
+        # published `ports`, which it cannot drop when compose.host.yaml puts a container on the host's
+        # network (nothing is published there). Relative paths stay relative to deploy/compose
+        # (--project-directory).
         model = yaml.safe_load(project.COMPOSE.read_text(encoding="utf-8"))
         model.pop("name", None)
+        for container in model["services"].values():
+            container.pop("ports", None)
         self.compose_file = folder / "compose.yaml"
         self.compose_file.write_text(yaml.safe_dump(model, sort_keys=False), encoding="utf-8")
         self.ports = {service: free_port() for service in SERVICES}
@@ -60,7 +64,7 @@ class Stack:
         self.secret = secrets.token_urlsafe(32)
         self.env = {
             **os.environ,
-            "IMAGE_REGISTRY": "kinerja", "IMAGE_TAG": build.git_revision(),
+            "IMAGE_REGISTRY": "kinerja", "IMAGE_TAG": tag,
             "POSTGRES_IMAGE": build.LOCAL_POSTGRES, "KAFKA_IMAGE": build.local_kafka_image(),
             "POSTGRES_PORT": str(self.postgres_port), "KAFKA_PORT": str(self.kafka_port),
             "KAFKA_CONTROLLER_PORT": str(self.controller_port),
@@ -161,7 +165,7 @@ def requests_refused(port: int) -> bool:
 
 
 def test_images_run_as_non_root_users_with_health_checks(images):
-    build, built = images
+    build, built, tag = images
     for key, image in built.items():
         kind, name = key.split(":", 1)
         if kind == "base":
