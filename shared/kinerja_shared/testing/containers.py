@@ -47,7 +47,8 @@ def postgres_image() -> str:
 
 @contextmanager
 def kafka_container() -> Iterator[str]:
-    """A one-node KRaft broker; yields its bootstrap address (127.0.0.1:<port>)."""
+    """A one-node KRaft broker set up as deploy/kafka/kafka.sh sets up the tests' local one (topics
+    created on first use, three partitions); yields its bootstrap address (127.0.0.1:<port>)."""
     from testcontainers.core.container import DockerContainer
     from testcontainers.core.wait_strategies import LogMessageWaitStrategy
 
@@ -64,7 +65,7 @@ def kafka_container() -> Iterator[str]:
         "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR": "1", "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR": "1",
         "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR": "1", "KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR": "1",
         "KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR": "1", "KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS": "0",
-        "KAFKA_AUTO_CREATE_TOPICS_ENABLE": "false", "KAFKA_HEAP_OPTS": "-Xms128m -Xmx512m",
+        "KAFKA_AUTO_CREATE_TOPICS_ENABLE": "true", "KAFKA_HEAP_OPTS": "-Xms128m -Xmx512m",
         "KAFKA_LOG_DIRS": "/var/lib/kafka/data", "KAFKA_NUM_PARTITIONS": "3",
     }.items():
         container.with_env(name, value)
@@ -83,6 +84,7 @@ def postgres_container() -> Iterator[str]:
                                   driver="psycopg")
     # PGPORT moves the server (and psql, in testcontainers' readiness check) off 5432 on the host's network.
     container.with_env("PGPORT", str(port)).with_kwargs(network_mode="host")
+    container.ports.clear()   # nothing to publish on the host's network (the Docker API refuses both together)
     container.with_command(["postgres", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "max_connections=300"])
     with container:   # removed at the end, also when it never turned ready
         yield f"postgresql+psycopg://postgres:postgres@127.0.0.1:{port}/postgres"

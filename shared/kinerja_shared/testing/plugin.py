@@ -31,6 +31,13 @@ from ..migrations import upgrade
 from . import containers, servers
 
 
+def pytest_report_header(config):
+    if containers.mode() == "docker":
+        return [f"kinerja servers: containers through testcontainers (KINERJA_TEST_SERVERS=docker): "
+                f"{containers.kafka_image()}, {containers.postgres_image()}"]
+    return []
+
+
 def _docker_only() -> bool:
     """KINERJA_TEST_SERVERS=docker: Kafka and PostgreSQL from containers (testing/containers.py), whatever
     KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL say; without a Docker engine the session stops."""
