@@ -56,7 +56,7 @@ KAFKA_VERSION = $(shell sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p
 TEST_CONTAINER_IMAGES = KINERJA_TEST_KAFKA_IMAGE=kinerja-local/kafka:$(KAFKA_VERSION) KINERJA_TEST_POSTGRES_IMAGE=kinerja-local/postgres:15
 
 test-images: install ## with a Docker engine: build every image, run the compose stack (tests/images), then a service's tests on testcontainers
-	$(PY) -m pytest tests/images
+	$(PY) -m pytest -s tests/images   # -s: the build report (sizes, build times)
 	env -u DATABASE_URL -u KAFKA_BOOTSTRAP_SERVERS KINERJA_TEST_SERVERS=docker TESTCONTAINERS_RYUK_DISABLED=true \
 	  $(TEST_CONTAINER_IMAGES) $(PY) -m pytest services/activity-service/tests/test_events_flow.py
 
