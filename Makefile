@@ -4,9 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 SERVICES := plan-service activity-service evaluation-service notification-service
-DEV_TOOLS := pytest pytest-timeout requests aiosmtpd kubernetes-validate schemathesis
+DEV_TOOLS := pytest pytest-timeout requests aiosmtpd kubernetes-validate schemathesis testcontainers
 
-.PHONY: help install run stop reset-demo status logs tokens test test-fast faults bench kafka-fetch clean audit update-pins
+.PHONY: help install run stop reset-demo status logs tokens test test-fast test-images images faults bench kafka-fetch clean audit update-pins
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,6 +45,20 @@ tokens: install ## print development tokens for the demo users
 
 test: install ## run every test (starts real Kafka and PostgreSQL unless KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL are set)
 	$(PY) -m pytest
+
+# Images (docs/operations.md, "Images"): tagged with the git revision. LOCAL_BASE=1 builds without any
+# image registry (a Debian base made with debootstrap); BASE_IMAGE=... names another base.
+images: ## build the four service images and the gateway, tagged with the git revision; prints sizes and build times (LOCAL_BASE=1: no image registry)
+	python3 deploy/images/build.py $(if $(LOCAL_BASE),--local) $(IMAGES_ARGS)
+
+# The test images: the stand-ins for PostgreSQL and Kafka that deploy/images/build.py --test-images makes.
+KAFKA_VERSION = $(shell sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' deploy/kafka/pom.xml)
+TEST_CONTAINER_IMAGES = KINERJA_TEST_KAFKA_IMAGE=kinerja-local/kafka:$(KAFKA_VERSION) KINERJA_TEST_POSTGRES_IMAGE=kinerja-local/postgres:15
+
+test-images: install ## with a Docker engine: build every image, run the compose stack (tests/images), then a service's tests on testcontainers
+	$(PY) -m pytest -s tests/images   # -s: the build report (sizes, build times)
+	env -u DATABASE_URL -u KAFKA_BOOTSTRAP_SERVERS KINERJA_TEST_SERVERS=docker TESTCONTAINERS_RYUK_DISABLED=true \
+	  $(TEST_CONTAINER_IMAGES) $(PY) -m pytest services/activity-service/tests/test_events_flow.py
 
 faults: install ## run the whole fault suite (own 3-node Kafka and PostgreSQL, five faults under load); counts in tests/faults/results/
 	KINERJA_FAULTS=all $(PY) -m pytest tests/faults -s

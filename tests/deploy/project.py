@@ -31,6 +31,7 @@ COMPOSE = ROOT / "deploy" / "compose" / "compose.yaml"
 K8S = ROOT / "deploy" / "k8s"
 OVERLAY = K8S / "overlays" / "binjai"
 OPERATIONS = ROOT / "docs" / "operations.md"
+SERVICE_DOCKERFILE = ROOT / "services" / "Dockerfile"   # the four services' one Dockerfile
 GATEWAY = ROOT / "deploy" / "gateway"
 GATEWAY_TEMPLATE = GATEWAY / "nginx.conf"
 GATEWAY_DOCKERFILE = GATEWAY / "Dockerfile"

@@ -5,10 +5,13 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 from . import project
 
 INIT_SQL = project.ROOT / "deploy" / "compose" / "postgres" / "init.sql"
+HOST_OVERLAY = project.COMPOSE.parent / "compose.host.yaml"
+HEALTHCHECK = ["CMD", "python", "-m", "kinerja_shared.healthcheck"]   # kinerja_shared/healthcheck.py
 
 
 @pytest.fixture(scope="module")
@@ -19,6 +22,10 @@ def services() -> dict:
 def kafka_version() -> str:
     pom = (project.ROOT / "deploy" / "kafka" / "pom.xml").read_text()
     return re.search(r"<kafka\.version>([^<]+)</kafka\.version>", pom).group(1)
+
+
+def tmpfs_paths(container: dict) -> set[str]:
+    return {mount.split(":", 1)[0] for mount in container.get("tmpfs", [])}
 
 
 def depends(service: dict) -> dict[str, str]:
@@ -76,7 +83,8 @@ def test_each_service_runs_migrate_then_web_and_worker(services, service):
     images = {migrate["image"], web["image"], worker["image"]}
     assert len(images) == 1, "web, worker and migrate run one image"
     for process in (migrate, web, worker):
-        assert process["build"]["dockerfile"] == f"services/{service}/Dockerfile"
+        assert process["build"]["dockerfile"] == "services/Dockerfile"
+        assert process["build"]["args"] == {"SERVICE": service}, "the one Dockerfile, for this service"
         context = (project.COMPOSE.parent / process["build"]["context"]).resolve()
         assert context == project.ROOT, "the images are built from the repository root"
         assert (context / process["build"]["dockerfile"]).is_file()
@@ -86,7 +94,7 @@ def test_each_service_runs_migrate_then_web_and_worker(services, service):
         assert depends(process)[f"{service}-migrate"] == "service_completed_successfully"
     assert depends(worker)["kafka"] == "service_healthy"
     assert [p.rsplit(":", 2)[-2:] for p in web["ports"]] == [[str(port), str(port)]]
-    assert f"127.0.0.1:{port}/healthz" in " ".join(web["healthcheck"]["test"])
+    assert web["healthcheck"]["test"] == HEALTHCHECK, "the image's check: /healthz at PORT, else the service's port"
     assert worker["healthcheck"] == {"disable": True}, "the image's HTTP health check does not fit the worker"
     assert migrate["healthcheck"] == {"disable": True}
 
@@ -96,7 +104,8 @@ def test_service_containers_are_read_only_and_drop_capabilities(services, servic
     for process in ("migrate", "web", "worker"):
         container = services[f"{service}-{process}"]
         assert container["read_only"] is True
-        assert {"/tmp", "/app/metrics"} <= set(container["tmpfs"])
+        assert {"/tmp", "/app/metrics"} <= tmpfs_paths(container)
+        assert all(mount.endswith(":uid=10001,gid=10001") for mount in container["tmpfs"]), "owned by the image's user"
         assert container["cap_drop"] == ["ALL"]
         assert "user" not in container, "the image's non-root user"
 
@@ -181,7 +190,7 @@ def test_the_gateway_fronts_the_four_web_services(services):
         host, _, upstream_port = env[f"{project.short(service).upper()}_SERVICE_UPSTREAM"].partition(":")
         web = services[host]
         assert host == f"{service}-web" and web["command"] == ["web"], f"{service}: the upstream is its web container"
-        assert upstream_port == str(port) and f"127.0.0.1:{port}/healthz" in " ".join(web["healthcheck"]["test"])
+        assert upstream_port == str(port) and web["healthcheck"]["test"] == HEALTHCHECK
         assert depends(gateway)[host] == "service_healthy", "nginx resolves the upstream names once, at start"
     rendered = project.render_gateway_template(env)
     upstreams = re.findall(r"upstream (\w+)_service\s*\{\s*server ([^;]+);", rendered)
@@ -194,7 +203,49 @@ def test_the_gateway_fronts_the_four_web_services(services):
 def test_the_gateway_container_is_read_only_and_drops_capabilities(services):
     gateway = services["gateway"]
     assert gateway["read_only"] is True
-    assert {"/tmp", "/etc/nginx/conf.d"} <= set(gateway["tmpfs"]), "nginx's pid and temp files, the rendered template"
+    assert {"/tmp", "/etc/nginx/conf.d"} <= tmpfs_paths(gateway), "nginx's pid and temp files, the rendered template"
+    assert all(mount.endswith(":uid=101,gid=101") for mount in gateway["tmpfs"]), "owned by the image's user"
     assert gateway["cap_drop"] == ["ALL"]
     assert "no-new-privileges:true" in gateway["security_opt"]
     assert "user" not in gateway, "the image's non-root user"
+
+
+# -- images named by variables, and the host-network overlay the tests run (tests/images) -------------
+
+def test_postgres_and_kafka_images_are_variables_with_the_official_images_by_default(services):
+    assert services["postgres"]["image"] == "postgres:17"
+    assert services["kafka"]["image"] == f"apache/kafka:{kafka_version()}"
+    other = project.compose({"POSTGRES_IMAGE": "kinerja-local/postgres:15", "KAFKA_IMAGE": "kinerja-local/kafka:x",
+                             "IMAGE_TAG": "abc123"})["services"]
+    assert other["postgres"]["image"] == "kinerja-local/postgres:15" and other["kafka"]["image"] == "kinerja-local/kafka:x"
+    assert {other[f"{s}-web"]["image"] for s in project.SERVICES} == {f"kinerja/{s}:abc123" for s in project.SERVICES}
+
+
+def test_the_host_overlay_puts_every_container_on_the_host_network_on_the_ports_it_is_given():
+    overlay = project.interpolate(yaml.safe_load(HOST_OVERLAY.read_text(encoding="utf-8")), HOST_PORTS)["services"]
+    model = project.compose()["services"]
+    assert set(overlay) == set(model), "every container of compose.yaml, and nothing else"
+    assert all(container["network_mode"] == "host" for container in overlay.values())
+    bootstrap = f"127.0.0.1:{HOST_PORTS['KAFKA_PORT']}"
+    for service in project.SERVICES:
+        for process in ("migrate", "web", "worker"):
+            env = project.compose_environment(overlay[f"{service}-{process}"])
+            assert env["KAFKA_BOOTSTRAP_SERVERS"] == bootstrap
+            assert urlsplit(env["DATABASE_URL"]).port == int(HOST_PORTS["POSTGRES_PORT"])
+            base = urlsplit(project.compose_environment(model[f"{service}-{process}"])["DATABASE_URL"])
+            assert urlsplit(env["DATABASE_URL"]).path == base.path and urlsplit(env["DATABASE_URL"]).username == base.username
+            assert env["PORT"] == HOST_PORTS[service.upper().replace("-", "_") + "_PORT"]
+    gateway = project.compose_environment(overlay["gateway"])
+    assert set(gateway) == project.gateway_variables()
+    kafka = project.compose_environment(overlay["kafka"])
+    assert kafka["KAFKA_ADVERTISED_LISTENERS"] == f"PLAINTEXT://{bootstrap}"
+    assert project.compose_environment(overlay["postgres"])["PGPORT"] == HOST_PORTS["POSTGRES_PORT"]
+
+
+def test_the_host_overlay_needs_every_port_it_uses():
+    with pytest.raises(ValueError, match="KAFKA_PORT"):
+        project.interpolate(yaml.safe_load(HOST_OVERLAY.read_text(encoding="utf-8")), {})
+
+
+HOST_PORTS = {"POSTGRES_PORT": "15432", "KAFKA_PORT": "19092", "KAFKA_CONTROLLER_PORT": "19093",
+              **{s.upper().replace("-", "_") + "_PORT": str(20000 + p) for s, p in project.SERVICES.items()}}

@@ -1,88 +1,147 @@
-"""The images (services/<name>-service/Dockerfile, deploy/gateway/Dockerfile) and the gunicorn
-settings they run with, checked without a Docker engine."""
+"""The images (services/Dockerfile for the four services, deploy/gateway/Dockerfile) and the gunicorn
+settings they run with, checked without a Docker engine (tests/images builds and runs them)."""
 from __future__ import annotations
 
+import http.server
 import importlib
 import json
 import multiprocessing
 import re
+import threading
 
 import pytest
 
 from . import project
 
 
-def dockerfile(service: str):
-    return project.ROOT / "services" / service / "Dockerfile"
+DOCKERFILE = project.SERVICE_DOCKERFILE
 
 
-def instructions(service: str) -> list[tuple[int, str, str]]:
-    return project.dockerfile_instructions(dockerfile(service))
-
-
-def final_stage(service: str) -> list[tuple[str, str]]:
-    return project.final_stage_of(dockerfile(service))
+def final_stage() -> list[tuple[str, str]]:
+    return project.final_stage_of(DOCKERFILE)
 
 
 exec_form = project.exec_form
 env_of = project.dockerfile_env
 
 
-@pytest.mark.parametrize("service", list(project.SERVICES))
-def test_slim_python_311_base(service):
-    bases = project.dockerfile_bases(dockerfile(service))
-    assert bases, "no FROM"
-    for base in bases:
+def test_one_dockerfile_for_the_four_services_names_no_service_and_no_port():
+    """services/Dockerfile builds every service (build argument SERVICE); the names and ports live in
+    kinerja_shared.processes.SERVICES only."""
+    for service in project.SERVICES:
+        assert not (project.ROOT / "services" / service / "Dockerfile").exists(), f"{service}: a copy of services/Dockerfile"
+    text = "\n".join(f"{word} {rest}" for _, word, rest in project.dockerfile_instructions(DOCKERFILE))
+    for service, port in project.SERVICES.items():
+        assert service not in text and project.package(service) not in text, f"{service} is written in the Dockerfile"
+        assert not re.search(rf"\b{port}\b", text), f"port {port} is written in the Dockerfile"
+    args = [rest for _, word, rest in project.dockerfile_instructions(DOCKERFILE) if word == "ARG"]
+    assert "SERVICE" in args, "the service is a build argument"
+    assert re.search(r"from kinerja_shared\.processes import SERVICES", text), "the build refuses a SERVICE not in SERVICES"
+
+
+def test_every_stage_starts_from_the_base_image_argument_a_slim_python_311_by_default():
+    steps = project.dockerfile_instructions(DOCKERFILE)
+    froms = [rest.split()[0] for _, word, rest in steps if word == "FROM"]
+    assert froms and all(f == "${BASE_IMAGE}" for f in froms), froms
+    for base in project.dockerfile_bases(DOCKERFILE):
         assert re.fullmatch(r"python:3\.11(\.\d+)?-slim(-\w+)?(@sha256:[0-9a-f]{64})?", base), base
 
 
-@pytest.mark.parametrize("service", list(project.SERVICES))
-def test_runs_as_a_non_root_user(service):
-    users = [rest for word, rest in final_stage(service) if word == "USER"]
+def test_runs_as_a_non_root_user():
+    users = [rest for word, rest in final_stage() if word == "USER"]
     assert users, "the final stage sets USER"
     user = users[-1].split(":")[0]
     assert user not in ("root", "0")
     assert user.isdigit(), "a numeric uid lets Kubernetes check runAsNonRoot"
 
 
-@pytest.mark.parametrize("service", list(project.SERVICES))
-def test_health_check_uses_python_against_healthz_on_the_service_port(service):
-    port = project.SERVICES[service]
-    steps = final_stage(service)
+def test_health_check_asks_the_service_port_from_the_shared_registry():
+    steps = final_stage()
     checks = [rest for word, rest in steps if word == "HEALTHCHECK"]
     assert len(checks) == 1
-    command = exec_form(checks[0].split(" CMD ", 1)[1])
-    assert command[0] == "python" and "urllib.request" in command[-1], "no curl in a slim image"
-    assert "/healthz" in command[-1]
-    assert env_of(steps)["PORT"] == str(port)
-    assert f"'{port}'" in command[-1], "the fallback port in the check is the service's"
-    assert [rest for word, rest in steps if word == "EXPOSE"] == [str(port)]
+    assert exec_form(checks[0].split(" CMD ", 1)[1]) == ["python", "-m", "kinerja_shared.healthcheck"]
+    assert env_of(steps)["KINERJA_SERVICE"] == "${SERVICE}", "the check knows which service it probes"
+    assert not [rest for word, rest in steps if word == "EXPOSE"], "no port in the Dockerfile: SERVICES has them"
 
 
-@pytest.mark.parametrize("service", list(project.SERVICES))
-def test_one_image_runs_web_by_default_and_worker_or_migrate_on_demand(service):
-    steps = final_stage(service)
+def test_one_image_runs_web_by_default_and_worker_or_migrate_on_demand():
+    steps = final_stage()
     (entrypoint,) = [exec_form(rest) for word, rest in steps if word == "ENTRYPOINT"]
     (cmd,) = [exec_form(rest) for word, rest in steps if word == "CMD"]
-    assert entrypoint == [service], "the service's CLI: <service> migrate|web|worker|..."
+    assert entrypoint == ["kinerja-service"], "the service's CLI: <service> migrate|web|worker|..."
     assert cmd == ["web"]
-    scripts = (project.ROOT / "services" / service / "pyproject.toml").read_text()
-    assert re.search(rf'^{re.escape(service)} = "{project.package(service)}\.cli:cli"', scripts, flags=re.M)
+    build = " ".join(rest for stage, word, rest in project.dockerfile_instructions(DOCKERFILE) if word == "RUN" and stage == 0)
+    assert "exec /opt/venv/bin/%s" in build and "/opt/venv/bin/kinerja-service" in build
+    for service in project.SERVICES:
+        scripts = (project.ROOT / "services" / service / "pyproject.toml").read_text()
+        assert re.search(rf'^{re.escape(service)} = "{project.package(service)}\.cli:cli"', scripts, flags=re.M)
 
 
-@pytest.mark.parametrize("service", list(project.SERVICES))
-def test_installs_the_pinned_shared_library_and_only_its_own_service(service):
-    steps = instructions(service)
-    copies = [rest.split()[-2] for _, word, rest in steps if word == "COPY" and "--from" not in rest]
-    assert "constraints.txt" in copies and "shared/" in copies
-    own = [c for c in copies if c.startswith("services/")]
-    assert own == [f"services/{service}/"], f"only its own service: {own}"
+def test_installs_the_pinned_shared_library_and_only_its_own_service():
+    steps = project.dockerfile_instructions(DOCKERFILE)
+    copies = [rest.split()[:-1] for _, word, rest in steps if word == "COPY" and "--from" not in rest]
+    sources = [source for copy in copies for source in copy]
+    assert "constraints.txt" in sources and "shared/" in sources
+    own = [c for c in sources if c.startswith("services/")]
+    assert own == ["services/${SERVICE}/"], f"only its own service: {own}"
     installs = [rest for _, word, rest in steps if word == "RUN" and "pip install" in rest]
-    assert any("-c constraints.txt" in r and "./shared" in r for r in installs)
-    assert any("-c constraints.txt" in r and f"services/{service}" in r for r in installs)
-    env = env_of(final_stage(service))
+    assert any("-c constraints.txt" in r and "tomllib" in r and "-r requirements.txt" in r for r in installs), (
+        "the shared library's dependencies, pinned, in a layer of their own")
+    assert any("--no-deps ./shared" in r for r in installs)
+    assert any("-c constraints.txt" in r and "-e services/${SERVICE}" in r for r in installs)
+    env = env_of(final_stage())
     assert env.get("PROMETHEUS_MULTIPROC_DIR"), "/metrics must sum every gunicorn worker"
     assert env.get("KINERJA_ENV") == "production", "the image refuses development secrets unless told otherwise"
+
+
+def test_the_pip_certificate_stays_in_the_build_stage():
+    """The CA bundle pip may need (.image-build/pip-ca.pem) is copied into the build stage only."""
+    steps = project.dockerfile_instructions(DOCKERFILE)
+    last = max(stage for stage, _, _ in steps)
+    holders = [(stage, rest) for stage, word, rest in steps if word == "COPY" and "pip-ca" in rest]
+    assert holders and all(stage != last for stage, _ in holders)
+    assert not [rest for stage, word, rest in steps if stage == last and word == "COPY" and "--from" in rest
+                and not re.fullmatch(r"--from=build /opt/venv /opt/venv|--from=build (/app/services/\$\{SERVICE\}) \1", rest)]
+    assert not project.ignored_by_docker(".image-build/pip-ca.pem")
+    assert project.ignored_by_docker(".image-build/other.pem")
+    assert ".image-build/" in (project.ROOT / ".gitignore").read_text().splitlines(), "never committed"
+
+
+@pytest.mark.parametrize("answer,expected", [(200, 0), (503, 1), (None, 1)], ids=["healthy", "unhealthy", "refused"])
+def test_the_health_check_module(monkeypatch, answer, expected):
+    from kinerja_shared import healthcheck
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(answer if self.path == "/healthz" else 404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    port = server.server_address[1]
+    if answer is None:
+        server.server_close()
+    else:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("PORT", str(port))
+        monkeypatch.setenv("KINERJA_SERVICE", "plan-service")
+        assert healthcheck.main([]) == expected
+    finally:
+        if answer is not None:
+            server.shutdown()
+            server.server_close()
+
+
+def test_the_health_check_defaults_to_the_service_port():
+    from kinerja_shared import healthcheck
+
+    for service, port in project.SERVICES.items():
+        assert healthcheck.healthz_url(service, {}) == f"http://127.0.0.1:{port}/healthz"
+        assert healthcheck.healthz_url(service, {"PORT": "9999"}) == "http://127.0.0.1:9999/healthz"
+    assert healthcheck.main(["no-such-service"]) == 2
 
 
 def test_the_build_context_sends_what_the_images_copy():
@@ -128,9 +187,11 @@ def test_gunicorn_settings_suit_containers(monkeypatch):
 # -- the gateway image (deploy/gateway/Dockerfile) -----------------------------------------------
 
 def test_gateway_image_is_a_pinned_unprivileged_nginx():
-    *builders, base = project.dockerfile_bases(project.GATEWAY_DOCKERFILE)
-    # One build stage renders the service worker (web/tools/precache.py) with the services' pinned Python.
-    assert builders == [project.dockerfile_bases(project.ROOT / "services/activity-service/Dockerfile")[0]], builders
+    assert [rest for _, word, rest in project.dockerfile_instructions(project.GATEWAY_DOCKERFILE) if word == "FROM"] == [
+        "${PYTHON_IMAGE} AS shell", "${BASE_IMAGE}"], "the bases are build arguments (stand-ins where no registry can be reached)"
+    builder, base = project.dockerfile_bases(project.GATEWAY_DOCKERFILE)
+    # One build stage renders the service worker (web/tools/precache.py) with the services' Python base.
+    assert builder == project.dockerfile_bases(project.ROOT / "services/Dockerfile")[0], builder
     assert re.fullmatch(r"nginxinc/nginx-unprivileged:\d+\.\d+\.\d+-alpine(\d+\.\d+)?(@sha256:[0-9a-f]{64})?", base), (
         f"{base}: the unprivileged nginx, pinned to a full version")
     steps = project.final_stage_of(project.GATEWAY_DOCKERFILE)

@@ -44,8 +44,8 @@ Names and defaults (every one optional):
 | NOTIFICATION_CLOCK | (real time) | a fixed ISO instant for the scheduler (tests, demos); refused in production |
 | NOTIFICATION_SSE_LIFETIME_SECONDS | 25 | an SSE stream closes after this long; the client reconnects |
 | NOTIFICATION_SSE_POLL_SECONDS | 1 | how often an SSE stream polls the database |
-| SIASN_* | | the SIASN channel: siasn_config.py |
 
+The SIASN channel's SIASN_* settings are read and documented in siasn_config.py (docs/operations.md, "SIASN").
 Times are wall-clock times in KINERJA_TIMEZONE (Asia/Jakarta, WIB, by default).
 """
 from __future__ import annotations

@@ -7,6 +7,10 @@
   topic prefix of its own (tests never see each other's events), a Flask test client, tokens
   and an in-process worker.
 - ``kafka_tools``: produce raw records and read topics from the beginning.
+
+Servers: KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL when set, else a local broker and cluster started
+here, else (a Docker engine answering) containers through testcontainers; KINERJA_TEST_SERVERS=docker
+takes the containers always (testing/containers.py names the images).
 """
 from __future__ import annotations
 
@@ -24,11 +28,32 @@ from ..auth import mint_token
 from ..config import Settings
 from ..db import OUTBOX, make_engine
 from ..migrations import upgrade
-from . import servers
+from . import containers, servers
+
+
+def pytest_report_header(config):
+    if containers.mode() == "docker":
+        return [f"kinerja servers: containers through testcontainers (KINERJA_TEST_SERVERS=docker): "
+                f"{containers.kafka_image()}, {containers.postgres_image()}"]
+    return []
+
+
+def _docker_only() -> bool:
+    """KINERJA_TEST_SERVERS=docker: Kafka and PostgreSQL from containers (testing/containers.py), whatever
+    KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL say; without a Docker engine the session stops."""
+    if containers.mode() != "docker":
+        return False
+    if not servers.docker_available():
+        pytest.exit("KINERJA_TEST_SERVERS=docker but no Docker engine answers (docker info)", returncode=3)
+    return True
 
 
 @pytest.fixture(scope="session")
 def _kafka(pytestconfig):
+    if _docker_only():
+        with containers.kafka_container() as bootstrap:
+            yield bootstrap, None
+        return
     if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
         yield os.environ["KAFKA_BOOTSTRAP_SERVERS"], None
         return
@@ -36,10 +61,8 @@ def _kafka(pytestconfig):
         control = servers.start_local_kafka(Path(pytestconfig.rootpath))
     except servers.ServerUnavailable as local_error:
         if servers.docker_available():
-            from testcontainers.kafka import KafkaContainer  # optional dependency, only with Docker
-
-            with KafkaContainer("apache/kafka:4.3.1") as kafka:
-                yield kafka.get_bootstrap_server(), None
+            with containers.kafka_container() as bootstrap:
+                yield bootstrap, None
             return
         pytest.exit(f"Cannot start Kafka: {local_error}\n{servers.INSTALL_HINT}", returncode=3)
     try:
@@ -61,6 +84,10 @@ def kafka_control(_kafka):
 
 @pytest.fixture(scope="session")
 def pg_admin_url():
+    if _docker_only():
+        with containers.postgres_container() as url:
+            yield url
+        return
     url = os.environ.get("DATABASE_URL")
     if url:
         yield Settings.from_env("test", {"DATABASE_URL": url}).database_url
@@ -69,10 +96,8 @@ def pg_admin_url():
         pg = servers.start_local_postgres()
     except (servers.ServerUnavailable, OSError, Exception) as local_error:  # noqa: BLE001
         if servers.docker_available():
-            from testcontainers.postgres import PostgresContainer
-
-            with PostgresContainer("postgres:16", driver="psycopg") as container:
-                yield container.get_connection_url()
+            with containers.postgres_container() as url:
+                yield url
             return
         pytest.exit(f"Cannot start PostgreSQL: {local_error}\n{servers.INSTALL_HINT}", returncode=3)
     try:
