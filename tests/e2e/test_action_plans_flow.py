@@ -1,8 +1,9 @@
-"""Action plans (rencana aksi) through all services as real processes (gunicorn, Kafka, PostgreSQL), driven only
-through HTTP: the employee proposes actions for an approved plan, the rater agrees them (ActionPlanAgreed) →
-activity-service accepts entries against an action (and refuses one outside its month) → the monthly summary and
-the evaluation form show each action's target and verified realisation; every ActionPlanAgreed on the topic
-validates against its schema."""
+"""Issue 15's whole periodic routine through all services as real processes (gunicorn, Kafka, PostgreSQL), driven
+only through HTTP: the employee proposes actions (rencana aksi) for an approved plan, the rater agrees them
+(ActionPlanAgreed) → activity-service accepts entries against an action (and refuses one outside its month) → the
+monthly summary and the evaluation form show each action's target and verified realisation → the employee submits
+the realisation with evidence (RealisationSubmitted) → the rater gives feedback per result and rates → closed
+(EvaluationClosed); every event on the topics validates against its schema."""
 import pytest
 
 from kinerja_shared.testing import wait_for
@@ -13,7 +14,7 @@ from .test_walking_skeleton import _read_all_events
 pytestmark = pytest.mark.e2e
 
 
-def test_agreed_actions_to_activities_to_the_evaluation_form(system):
+def test_agreed_actions_to_activities_to_the_realisation_to_the_closed_evaluation(system):
     org = Org(system, 211)
     plan = org.approved_plan()
     indicator = plan["results"][0]["indicators"][0]["indicator_id"]
@@ -66,6 +67,36 @@ def test_agreed_actions_to_activities_to_the_evaluation_form(system):
     action = wait_for(shown, timeout=60, message="the agreed action and its realisation on the evaluation form")
     assert (action["target_value"], action["percent"], action["period"]) == (4, 75.0, month)
 
-    agreed_events = [e for e in _read_all_events(system) if e.type == "ActionPlanAgreed" and e.data["plan_id"] == plan["id"]]
+    # the employee submits the period's realisation with its evidence (bukti dukung) ...
+    url = f"/api/v1/evaluations/{evaluation['id']}"
+    draft = ok(system.call("GET", "evaluation-service", url + "/realisation", org.as_employee))
+    [mine] = [r for r in draft["results"] if r["result_id"] == result_id]
+    body = {"results": [{"result_id": result_id, "realisation": mine["realisation"],
+                         "narrative": "Tiga laporan pelayanan bulan ini, sesuai rencana aksi.",
+                         "evidence": [{"kind": "link", "url": "https://drive.binjaikota.go.id/laporan-pelayanan"}]}]}
+    saved = system.call("PUT", "evaluation-service", url + "/realisation",
+                        {**org.as_employee, "If-Match": f'"realisation-{evaluation["id"]}.0"'}, json=body)
+    assert ok(saved)["status"] == "draft"
+    assert ok(system.call("POST", "evaluation-service", url + "/realisation/submit",
+                          {**org.as_employee, "If-Match": saved.headers["ETag"]}))["status"] == "submitted"
+
+    # ... the rater sees it beside the action's figures, gives feedback per result, rates and closes
+    form = system.call("GET", "evaluation-service", url, org.as_rater)
+    [shown_result] = [r for r in ok(form)["results"] if r["result_id"] == result_id]
+    assert shown_result["employee"]["narrative"] == body["results"][0]["narrative"] and shown_result["actions"]
+    feedback = [{"result_id": r["result_id"], "feedback": "Sesuai rencana aksi dan bukti dukung."} for r in form.json()["results"]]
+    rating = {"results_rating": "meets", "behaviour_rating": "meets", "rating_note": "Sesuai bukti dukung"}
+    drafted = system.call("PUT", "evaluation-service", url + "/draft", {**org.as_rater, "If-Match": form.headers["ETag"]},
+                          json={"results": feedback, **rating})
+    ok(system.call("POST", "evaluation-service", url + "/submit", {**org.as_rater, "If-Match": ok(drafted) and drafted.headers["ETag"]},
+                   json={**rating, "results": feedback}))
+    closed = ok(system.call("POST", "evaluation-service", url + "/close", org.as_rater))
+    assert closed["status"] == "closed" and closed["predicate"] == "BAIK"
+
+    events = _read_all_events(system)  # every one validates against its schema
+    assert [r["evidence_count"] for e in events if e.type == "RealisationSubmitted"
+            and e.data["evaluation_id"] == evaluation["id"] for r in e.data["results"] if r["result_id"] == result_id] == [1]
+    assert any(e.type == "EvaluationClosed" and e.data["evaluation_id"] == evaluation["id"] for e in events)
+    agreed_events = [e for e in events if e.type == "ActionPlanAgreed" and e.data["plan_id"] == plan["id"]]
     assert [e.data["version"] for e in agreed_events] == [1]
     assert {a["action_id"] for a in agreed_events[0].data["actions"]} == {this_month["action_id"], later["action_id"]}
