@@ -39,7 +39,8 @@ def test_the_rater_decides_on_a_phone_and_a_flagged_entry_is_held_back_from_the_
     day, stamp = last_working_day(web_system), uuid.uuid4().hex[:6]
     entry = lambda minute, quantity: {  # noqa: E731
         "date": day, "start_time": f"10:{minute:02d}", "end_time": f"10:{minute + 9:02d}", "indicator_id": indicators[0]["indicator_id"],
-        "description": f"Pemeriksaan pasien rawat jalan {stamp}", "quantity": quantity, "quantity_unit": "pasien"}
+        "description": f"Pemeriksaan pasien rawat jalan {stamp}", "quantity": quantity,
+            "quantity_unit": indicators[0]["target_unit"]}
     plain = [log(web_system, entry(10 * i, 12 + i)) for i in range(4)]
     flagged = log(web_system, entry(40, 900))
 

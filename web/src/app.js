@@ -185,7 +185,10 @@ function publicPath() {
   return location.hash.replace(/^#\/?/, '').split('?')[0] === PUBLIC_PATH;
 }
 
+let onPublicPage = false;
+
 async function showPublic() {
+  onPublicPage = true;
   topbar.hidden = true;
   nav.hidden = true;
   ctx = null; // leaving the page starts the console again (sign-in or the menu)
@@ -249,8 +252,10 @@ registerServiceWorker(() => { if (currentUser()) sync(); });
 ui.watchTables(main);
 window.addEventListener('hashchange', () => {
   if (publicPath()) showPublic();
-  else if (!ctx) start();
-  else route();
+  else if (onPublicPage) { // leaving the public page: the console starts (sign-in or the menu)
+    onPublicPage = false;
+    start();
+  } else route(); // not start() when signed out: the sign-in page (and its "session ended" notice) is shown already
 });
 window.addEventListener('kinerja:unauthorized', () => {
   if (currentUser() === null && ctx) sessionEnded();
