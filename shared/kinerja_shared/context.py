@@ -39,3 +39,19 @@ def current_service_config():
     if value is None:
         raise RuntimeError("no service config in context: current_service_config() is for event handlers run by EventConsumer")
     return value
+
+
+def current_clock():
+    """The clock of the process handling the current event: the machine's, in the settings' time zone."""
+    from .clock import system_clock
+
+    return system_clock(settings_var.get())
+
+
+def joined_unit_of_work(conn):
+    """A unit of work inside the consumer's transaction, for an event handler that runs a use case."""
+    from .uow import UnitOfWork
+
+    settings = settings_var.get()
+    return UnitOfWork.joining(conn, clock=current_clock(),
+                              validate_events=getattr(settings, "validate_events", True))

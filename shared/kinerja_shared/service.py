@@ -22,7 +22,9 @@ class ServiceSpec:
     blueprints: list = field(default_factory=list)            # flask-smorest blueprints
     handlers: dict[str, Handler] = field(default_factory=dict)  # event type -> handler(conn, event)
     consumes: list[str] = field(default_factory=list)          # topics read by the worker
-    background: list[Callable] = field(default_factory=list)   # fn(settings, engine, stop) run by the worker
+    # run by the worker: kinerja_shared.jobs.PeriodicJob (one round at a time, on the runtime's clock),
+    # or a plain fn(settings, engine, stop) that owns its loop (the document-job queue)
+    background: list = field(default_factory=list)
     init_app: Callable | None = None                           # fn(app): service-specific setup of the web app
     config: Callable | None = None  # fn(settings) -> the service's own settings (ACTIVITY_*, SMTP_*...), validated at start-up
     # The read models kept from consumed events (table names, emptied and rebuilt by `rebuild-read-models`)

@@ -15,7 +15,9 @@ from .consumer import EventConsumer
 from .db import make_engine
 from .kafka_io import ensure_topics, make_consumer, make_producer, topics_for
 from .logs import configure_logging
+from .jobs import PeriodicJob
 from .relay import PRODUCER_SETTINGS, OutboxRelay
+from .runtime import Runtime
 from .service import ServiceSpec
 
 log = logging.getLogger(__name__)
@@ -35,8 +37,10 @@ def run_worker(spec: ServiceSpec, settings: Settings | None = None, stop: thread
     threads = []
     relay = OutboxRelay(settings, engine, lambda: make_producer(settings, **PRODUCER_SETTINGS))
     threads.append(threading.Thread(target=relay.run, args=(stop,), name="outbox-relay", daemon=True))
+    rt = Runtime(spec=spec, settings=settings, engine=engine, config=service_config)
     for job in spec.background:
-        threads.append(threading.Thread(target=job, args=(settings, engine, stop), name=getattr(job, "__name__", "job"), daemon=True))
+        target, args = (job.run, (rt, stop)) if isinstance(job, PeriodicJob) else (job, (settings, engine, stop))
+        threads.append(threading.Thread(target=target, args=args, name=getattr(job, "__name__", "job"), daemon=True))
     for thread in threads:
         thread.start()
     log.info("worker started", extra={"consumes": spec.consumes, "handles": sorted(spec.handlers)})

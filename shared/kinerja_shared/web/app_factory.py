@@ -4,7 +4,6 @@ from __future__ import annotations
 import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 
 from flask import Flask, g, request
 from flask_smorest import Api
@@ -18,7 +17,9 @@ from ..config import Settings
 from ..context import correlation_id_var
 from ..db import make_engine
 from ..logs import configure_logging
+from ..runtime import Runtime
 from ..service import ServiceSpec
+from ..uow import UnitOfWork
 from ..documents import is_public
 from . import health, idempotency
 from .answer_json import StrictJSONProvider
@@ -27,17 +28,6 @@ from .problems import (PROBLEM_JSON, Problem, ProblemSchema, Unauthorized, handl
                        handle_http_exception, handle_problem, handle_unexpected, problem_response)
 
 CORRELATION_HEADER = "X-Correlation-ID"
-
-
-@dataclass
-class Runtime:
-    """What a request needs from the composition root: settings, the engine, the verifier."""
-
-    spec: ServiceSpec
-    settings: Settings
-    engine: Engine
-    verifier: TokenVerifier
-    config: object = None  # the service's own settings (ServiceSpec.config)
 
 
 class KinerjaApi(Api):
@@ -190,3 +180,8 @@ def service_config():
 
 def current_principal() -> Principal:
     return g.principal
+
+
+def unit_of_work() -> UnitOfWork:
+    """A unit of work on the runtime serving this request (or bound by ``job_runtime``): ``with unit_of_work() as uow:``."""
+    return runtime().unit_of_work()

@@ -255,3 +255,11 @@ def release(engine) -> None:
                 conn.execute(delete(IDEMPOTENCY_KEYS).where(_where(*claim_)))
         except Exception:
             pass
+
+
+def keep(uow, response: Response) -> Response:
+    """Store ``response`` for the pending Idempotency-Key inside ``uow``'s transaction (an
+    :func:`in_transaction` view's answer): it commits with the change, or neither does."""
+    if pending() is not None:
+        uow.before_commit(lambda conn: store(conn, response))
+    return response

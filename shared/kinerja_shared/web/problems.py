@@ -23,6 +23,9 @@ from werkzeug.exceptions import HTTPException
 
 from .. import i18n
 from ..context import current_correlation_id
+from ..errors import (BadRequest, Conflict, DomainError, Forbidden, InvalidField, InvalidTransition,  # noqa: F401
+                      NotFound, PreconditionFailed, PreconditionRequired, ServiceUnavailable, Unauthorized,
+                      Unprocessable, field_error)
 from .answer_json import answer_dumps
 
 log = logging.getLogger(__name__)
@@ -30,62 +33,9 @@ PROBLEM_JSON = "application/problem+json"
 MAX_LISTED_ERRORS = 50  # a refusal lists this many field errors and counts the rest (its size must not grow with the junk)
 
 
-class Problem(Exception):
-    status = 400
-    title: str | None = None
-
-    def __init__(self, detail: str, *, status: int | None = None, title: str | None = None, errors: list | None = None,
-                 headers: dict | None = None, **extensions):
-        super().__init__(detail)
-        self.detail = detail
-        if status is not None:
-            self.status = status
-        if title is not None:
-            self.title = title
-        self.errors = errors
-        self.headers = headers or {}
-        self.extensions = extensions
-
-
-class BadRequest(Problem):
-    status = 400
-
-
-class Unauthorized(Problem):
-    status = 401
-
-    def __init__(self, detail: str, **kw):
-        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="kinerja"'}, **kw)
-
-
-class Forbidden(Problem):
-    status = 403
-
-
-class NotFound(Problem):
-    status = 404
-
-
-class Conflict(Problem):
-    status = 409
-
-
-class PreconditionFailed(Problem):
-    status = 412
-
-
-class Unprocessable(Problem):
-    status = 422
-
-
-class ServiceUnavailable(Problem):
-    status = 503
-
-
-def field_error(field: str, message: str, status: int = 422) -> Problem:
-    """A problem naming one field, for rules checked in code rather than by a schema."""
-    return Problem(f"{field}: {message}", status=status, title="Validation failed",
-                   errors=[{"field": field, "message": message}])
+# The one error model lives in kinerja_shared.errors (no Flask there: use cases raise it); the web
+# layer knows it under its HTTP names too. ``Problem`` is ``DomainError``.
+Problem = DomainError
 
 
 class ProblemSchema(ma.Schema):
@@ -146,7 +96,7 @@ def _localized_items(value, lang: str):
              for k, v in item.items()} for item in value]
 
 
-def problem_body(problem: "Problem", lang: str | None = None) -> dict:
+def problem_body(problem: DomainError, lang: str | None = None) -> dict:
     """A problem as an item of a batch answer: {title, detail, errors, ...extensions}, localized."""
     title, detail, errors = localize(problem.title or "Refused", problem.detail, problem.errors,
                                      lang or i18n.current_language())
@@ -221,7 +171,7 @@ def handle_http_exception(error: HTTPException) -> Response:
     return problem_response(status, str(detail), headers=headers)
 
 
-def handle_problem(error: Problem) -> Response:
+def handle_problem(error: DomainError) -> Response:
     return problem_response(error.status, error.detail, title=error.title, errors=error.errors, headers=error.headers,
                             **error.extensions)
 
