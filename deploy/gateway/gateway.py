@@ -45,6 +45,8 @@ import sys
 import urllib.parse
 from pathlib import Path
 
+from kinerja_shared.processes import SERVICES
+
 ROOT = Path(__file__).resolve().parents[2]
 
 ROUTES: dict[str, tuple[str, ...]] = {
@@ -57,7 +59,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
 # service's (kinerja_shared.documents.codes.ISSUERS): services share no database, so only the issuer knows a code.
 VERIFY_PREFIX = "/api/v1/documents/verify/"
 DOCUMENT_ISSUERS = {"P": "plan-service", "E": "evaluation-service"}
-DEFAULT_PORTS = {"plan-service": 8001, "activity-service": 8002, "evaluation-service": 8003, "notification-service": 8004}
+DEFAULT_PORTS = SERVICES   # where `make run` starts each service (kinerja_shared.processes)
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "trailers",
               "transfer-encoding", "upgrade", "host", "content-length"}
 TRUE = {"1", "true", "yes", "on"}

@@ -47,10 +47,11 @@ import urllib.request
 
 from kinerja_shared.auth import mint_token
 from kinerja_shared.config import Settings
+from kinerja_shared.processes import SERVICES
 
-PLAN = os.environ.get("PLAN_SERVICE_URL", "http://127.0.0.1:8001")
-ACTIVITY = os.environ.get("ACTIVITY_SERVICE_URL", "http://127.0.0.1:8002")
-EVALUATION = os.environ.get("EVALUATION_SERVICE_URL", "http://127.0.0.1:8003")
+PLAN = os.environ.get("PLAN_SERVICE_URL", f"http://127.0.0.1:{SERVICES['plan-service']}")
+ACTIVITY = os.environ.get("ACTIVITY_SERVICE_URL", f"http://127.0.0.1:{SERVICES['activity-service']}")
+EVALUATION = os.environ.get("EVALUATION_SERVICE_URL", f"http://127.0.0.1:{SERVICES['evaluation-service']}")
 WIB = ZoneInfo(os.environ.get("KINERJA_TIMEZONE", "Asia/Jakarta"))
 
 DEMO_USERS = {

@@ -7,6 +7,7 @@ import importlib
 import json
 import multiprocessing
 import re
+import runpy
 import threading
 
 import pytest
@@ -161,10 +162,13 @@ def test_the_build_context_sends_what_the_images_copy():
 # -- gunicorn ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("service", list(project.SERVICES))
-def test_gunicorn_conf_takes_the_shared_settings_and_the_service_port(service):
-    text = (project.ROOT / "services" / service / "gunicorn.conf.py").read_text()
-    assert "from kinerja_shared.gunicorn_config import *" in text
-    assert f"default_bind({project.SERVICES[service]})" in text
+def test_gunicorn_conf_takes_the_shared_settings_and_the_service_port(service, monkeypatch):
+    path = project.ROOT / "services" / service / "gunicorn.conf.py"
+    assert "from kinerja_shared.gunicorn_config import *" in path.read_text()
+    for name in ("BIND", "HOST", "PORT", "GUNICORN_THREADS"):  # notification's sets a default: undone after
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+    assert runpy.run_path(str(path))["bind"] == f"0.0.0.0:{project.SERVICES[service]}", "the registry's port"
 
 
 def test_gunicorn_settings_suit_containers(monkeypatch):
