@@ -4,6 +4,7 @@ deploy/stamp.py writes everything that repeats them (the Kubernetes manifests fr
 stamped regions of compose.yaml, the gateway's manifest and Dockerfile). These tests fail when a
 stamped file drifts from what the script writes, or when a port or a name:port pair is written by
 hand anywhere else in the deploy files."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -21,7 +22,7 @@ from . import project
 ROOT = project.ROOT
 _spec = importlib.util.spec_from_file_location("kinerja_deploy_stamp", ROOT / "deploy" / "stamp.py")
 stamp = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = stamp   # dataclasses look their module up
+sys.modules[_spec.name] = stamp  # dataclasses look their module up
 _spec.loader.exec_module(stamp)
 
 SKIPPED_PARTS = {".venv", "node_modules", ".git", "__pycache__", ".run", "target"}
@@ -49,8 +50,11 @@ def hand_written_mentions(text: str) -> list[str]:
 
 
 def test_the_stamped_files_are_what_deploy_stamp_py_writes():
-    stale = [str(path.relative_to(ROOT)) for path, text in stamp.outputs().items()
-             if not path.exists() or path.read_text(encoding="utf-8") != text]
+    stale = [
+        str(path.relative_to(ROOT))
+        for path, text in stamp.outputs().items()
+        if not path.exists() or path.read_text(encoding="utf-8") != text
+    ]
     assert not stale, f"run `.venv/bin/python deploy/stamp.py`: {stale} differ from what it writes"
 
 
@@ -67,26 +71,45 @@ def test_no_port_or_name_port_pair_outside_the_registry():
         for lineno, line in enumerate(stamp.strip_regions(text).splitlines(), 1):
             for mention in hand_written_mentions(line):
                 offenders.append(f"{path.relative_to(ROOT)}:{lineno}: {mention!r}")
-    assert not offenders, ("ports and names come from kinerja_shared.processes.SERVICES (deploy/stamp.py writes "
-                           "the files that need them):\n" + "\n".join(offenders))
+    assert not offenders, (
+        "ports and names come from kinerja_shared.processes.SERVICES (deploy/stamp.py writes "
+        "the files that need them):\n" + "\n".join(offenders)
+    )
 
 
-@pytest.mark.parametrize("text", ["bind = default_bind(8003)", "value: plan-service:9000", "activity-service (port 18002)",
-                                  "- \"127.0.0.1:8004:8004\"", "upstream evaluation-service-web:8003;"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bind = default_bind(8003)",
+        "value: plan-service:9000",
+        "activity-service (port 18002)",
+        '- "127.0.0.1:8004:8004"',
+        "upstream evaluation-service-web:8003;",
+    ],
+)
 def test_the_search_finds_a_hand_written_port(text):
     assert hand_written_mentions(text)
 
 
-@pytest.mark.parametrize("text", ["NIP 198001012005011002", "gateway:8000", "image: kinerja/plan-service:0.1.0",
-                                  "name: plan-service-config"])
+@pytest.mark.parametrize(
+    "text", ["NIP 198001012005011002", "gateway:8000", "image: kinerja/plan-service:0.1.0", "name: plan-service-config"]
+)
 def test_the_search_leaves_other_numbers_alone(text):
     assert not hand_written_mentions(text)
 
 
 def test_the_search_covers_the_files_that_used_to_repeat_ports():
     names = {str(p.relative_to(ROOT)) for p in deploy_files()}
-    assert {"deploy/compose/compose.yaml", "deploy/gateway/Dockerfile", "deploy/gateway/nginx.conf", "services/Dockerfile",
-            "deploy/k8s/base/gateway.yaml", "Makefile", "deploy/gateway/gateway.py", "deploy/local/seed.py"} <= names
+    assert {
+        "deploy/compose/compose.yaml",
+        "deploy/gateway/Dockerfile",
+        "deploy/gateway/nginx.conf",
+        "services/Dockerfile",
+        "deploy/k8s/base/gateway.yaml",
+        "Makefile",
+        "deploy/gateway/gateway.py",
+        "deploy/local/seed.py",
+    } <= names
     assert {f"services/{s}/gunicorn.conf.py" for s in SERVICES} <= names
 
 
