@@ -7,7 +7,10 @@ hand anywhere else in the deploy files."""
 
 from __future__ import annotations
 
+import fnmatch
+import functools
 import importlib.util
+import os
 import re
 import sys
 from pathlib import Path
@@ -26,16 +29,23 @@ sys.modules[_spec.name] = stamp  # dataclasses look their module up
 _spec.loader.exec_module(stamp)
 
 SKIPPED_PARTS = {".venv", "node_modules", ".git", "__pycache__", ".run", "target"}
+DEPLOY_FILE_PATTERNS = ("Dockerfile", "*.Dockerfile", "compose*.yaml", "compose*.yml", "nginx*.conf")
 
 
-def deploy_files() -> list[Path]:
+@functools.lru_cache(maxsize=1)
+def deploy_files() -> tuple[Path, ...]:
     """Where ports and names must not be written by hand: deploy/, the gunicorn configurations, the Makefile,
     every Dockerfile, compose file and nginx configuration."""
-    files = {p for p in (ROOT / "deploy").rglob("*") if p.is_file() and p.suffix not in {".jar", ".pyc"}}
-    files |= set(ROOT.glob("services/*/gunicorn.conf.py")) | {ROOT / "Makefile"}
-    for pattern in ("Dockerfile", "*.Dockerfile", "compose*.yaml", "compose*.yml", "nginx*.conf"):
-        files |= set(ROOT.rglob(pattern))
-    return sorted(p for p in files if not SKIPPED_PARTS & set(p.relative_to(ROOT).parts))
+    files = set(ROOT.glob("services/*/gunicorn.conf.py")) | {ROOT / "Makefile"}
+    for folder, dirs, names in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d not in SKIPPED_PARTS]
+        in_deploy = Path(folder).is_relative_to(ROOT / "deploy")
+        for name in names:
+            if (in_deploy and not name.endswith((".jar", ".pyc"))) or any(
+                fnmatch.fnmatch(name, pattern) for pattern in DEPLOY_FILE_PATTERNS
+            ):
+                files.add(Path(folder) / name)
+    return tuple(sorted(files))
 
 
 def hand_written_mentions(text: str) -> list[str]:
