@@ -144,18 +144,19 @@ def rater_plan(conn: Connection, rater_nip: str | None, year: int):
                                             plans.c.status == domain.APPROVED)).first()
 
 
-def _revision_row(plan, *, kind: str, reason: str | None, actor: str, amendment_id: str | None = None) -> dict:
+def _revision_row(plan, *, kind: str, reason: str | None, actor: str, amendment_id: str | None = None,
+                  now=None) -> dict:
     return dict(plan_id=plan.id, revision=plan.revision, kind=kind, reason=reason, status=plan.status,
                 period_start=plan.period_start, period_end=plan.period_end, approach=plan.approach, model=plan.model,
                 rater_nip=plan.rater_nip, rater_superior_nip=plan.rater_superior_nip, unit_id=plan.unit_id,
-                content=plan.content, amendment_id=amendment_id, recorded_by=actor, recorded_at=utcnow())
+                content=plan.content, amendment_id=amendment_id, recorded_by=actor, recorded_at=now or utcnow())
 
 
 def record_revision(conn: Connection, plan, *, kind: str, reason: str | None, actor: str,
-                    amendment_id: str | None = None) -> None:
-    """Keep the plan's current revision whole in plan_revisions."""
+                    amendment_id: str | None = None, now=None) -> None:
+    """Keep the plan's current revision whole in plan_revisions (recorded ``now``: the unit of work's clock)."""
     conn.execute(plan_revisions.insert().values(
-        **_revision_row(plan, kind=kind, reason=reason, actor=actor, amendment_id=amendment_id)))
+        **_revision_row(plan, kind=kind, reason=reason, actor=actor, amendment_id=amendment_id, now=now)))
 
 
 def cancel_pending_amendments(conn: Connection, reasons: dict[str, str], actor: str) -> dict[str, list[str]]:

@@ -20,10 +20,6 @@ def transition_conflict(exc: domain.TransitionError, current: str) -> Conflict:
     return Conflict(str(exc), title="Status does not allow this", current_status=current)
 
 
-def next_status(action: str, current: str) -> str:
-    return domain.next_status(action, current)  # TransitionError is a 409 itself
-
-
 def require_admin(what: str = "change the org directory") -> None:
     access.require_admin(current_principal(), what)
 

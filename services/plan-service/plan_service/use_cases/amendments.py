@@ -73,7 +73,7 @@ def approve_amendment(uow, actor, plan_id: str, amendment_id: str, reason: str |
                                  decision_reason=reason, resulting_revision=revision, version=amendment.version + 1)
     updated = store.load_plan(conn, plan_id)
     store.record_revision(conn, updated, kind="amendment", reason=amendment.reason, actor=actor.sub,
-                          amendment_id=amendment_id)
+                          amendment_id=amendment_id, now=now)
     uow.publish(events.plan_amended(updated, reason=amendment.reason, kind="amendment", amended_at=now,
                                     amended_by=actor.sub, amendment_id=amendment_id))
     uow.flush()  # PlanAmended goes out before the action plans' own event

@@ -148,7 +148,7 @@ def _transition(uow, actor, plan_id: str, action: str, *, may, reason: str | Non
     plans_store.update_plan(conn, plan_id, **values)
     updated = store.load_plan(conn, plan_id)
     if action == "approve":
-        store.record_revision(conn, updated, kind="approval", reason=None, actor=actor.sub)
+        store.record_revision(conn, updated, kind="approval", reason=None, actor=actor.sub, now=now)
     _audit(uow, actor, f"plan.{action}", plan_id, {"status": row.status, "version": row.version},
            {"status": status, "version": updated.version, "revision": updated.revision}, reason)
     uow.publish(_event(action, updated))
@@ -207,7 +207,7 @@ def _approve_one(uow, actor, row, item: dict, headed: set[str], now):
     plans_store.update_plan(conn, row.id, status=status, version=row.version + 1, updated_at=now,
                             **_approve_values(conn, actor, row, now))
     updated = store.load_plan(conn, row.id)
-    store.record_revision(conn, updated, kind="approval", reason=None, actor=actor.sub)
+    store.record_revision(conn, updated, kind="approval", reason=None, actor=actor.sub, now=now)
     uow.publish(_event("approve", updated))
     _audit(uow, actor, "plan.approve", row.id, {"status": row.status, "version": row.version},
            {"status": status, "version": updated.version, "revision": updated.revision}, "bulk approval")
