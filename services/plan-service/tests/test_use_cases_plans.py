@@ -1,13 +1,15 @@
-"""The plans' use cases on an in-memory database (kinerja_shared.testing.memory): every command, its events
-and audit rows, and one refusal each. No PostgreSQL, no Kafka."""
+"""The plans' use cases on an in-memory database (kinerja_shared.testing.memory): every command (draft, edit,
+copy, submit, approve, return, bulk approval, close on a transfer, a new rater), its events and audit rows, and
+one refusal each. No PostgreSQL, no Kafka."""
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from kinerja_shared.errors import Conflict, Forbidden, InvalidField, InvalidTransition, NotFound, PreconditionFailed
 
-from plan_service.use_cases import plans
+from plan_service.use_cases import amendments, plan_transfers, plans
 
 sys.path.insert(0, str(Path(__file__).parent))
 from use_case_kit import (COLLEAGUE, EMPLOYEE, HEAD, OUTSIDER, RATER, YEAR, actions, admin, body, org, person,  # noqa: E402
@@ -144,3 +146,28 @@ def test_approve_plans_refuses_an_item_the_caller_does_not_rate(rt):
     plan = submitted(rt)
     answer, uow = run(rt, plans.approve_plans, person(HEAD), [{"id": plan.id}])
     assert answer["results"][0]["status"] == 403 and types(uow) == []
+
+
+def test_a_transfer_closes_the_plans_in_force_and_cancels_a_pending_amendment(rt):
+    plan = approved(rt)
+    kept = dict(plan.content["results"][0], text="Baru")
+    pending = run(rt, amendments.propose_amendment, person(EMPLOYEE), plan.id, {**body(results=[kept]), "reason": "x"})[0]
+    closed, uow = run(rt, plan_transfers.close_for_transfers, admin(),
+                      {EMPLOYEE: (date(YEAR, 7, 1), "mutasi"), COLLEAGUE: (date(YEAR, 7, 1), "mutasi")})
+    assert closed == [plan.id] and types(uow) == ["PlanAmended"] and actions(uow) == ["plan.closed"]
+    data = uow.published[0]["data"]
+    assert (data["status"], data["kind"], data["period_end"], data["revision"]) == ("closed", "transfer", f"{YEAR}-06-30", 2)
+    assert uow.audited[0]["after"]["cancelled_amendments"] == [pending.id]
+    again, uow = run(rt, plan_transfers.close_for_transfers, admin(), {EMPLOYEE: (date(YEAR, 8, 1), "lagi")})
+    assert again == [] and types(uow) == []  # a closed plan is no longer in force
+
+
+def test_a_new_rater_takes_over_a_submitted_and_an_approved_plan(rt):
+    waiting, done = submitted(rt, COLLEAGUE), approved(rt)
+    moved, uow = run(rt, plan_transfers.retarget_plans, admin(), {
+        COLLEAGUE: (HEAD, None, date(YEAR, 4, 1), "penilai baru"), EMPLOYEE: (HEAD, None, date(YEAR, 4, 1), "penilai baru")})
+    assert sorted(moved) == sorted([waiting.id, done.id]) and actions(uow) == ["plan.rater_changed"] * 2
+    assert sorted(types(uow)) == ["PlanAmended", "PlanSubmitted"]
+    assert {e["data"]["rater_nip"] for e in uow.published} == {HEAD}
+    unchanged, uow = run(rt, plan_transfers.retarget_plans, admin(), {EMPLOYEE: (HEAD, None, date(YEAR, 5, 1), "sama")})
+    assert unchanged == [] and types(uow) == []  # the same rater again changes nothing
