@@ -25,7 +25,8 @@ from .web import created, errors, etag, flattened, headed_units, item_problem
 
 plans_blp = Blueprint("plans", __name__, url_prefix="/api/v1/plans",
                       description="Performance plans (SKP): drafting, submission, approval, return, amendments and "
-                                  "revisions, copies, bulk approval, the cascade (Matriks Peran Hasil) and completion monitoring.")
+                                  "revisions, copies, bulk approval, the cascade (Matriks Peran Hasil) and completion "
+                                  "monitoring.")
 
 NOT_FOUND = (404, "No such plan (or not visible to you)")
 STALE = (412, "Stale If-Match")

@@ -32,8 +32,8 @@ def unit_name(conn: Connection, unit_id: str | None) -> str | None:
 
 def active_employees(conn: Connection, unit_ids: set[str] | None) -> list:
     """The active employees (nip, name, position, unit, rater) of ``unit_ids`` (None: all), by NIP."""
-    query = select(employees.c.nip, employees.c.name, employees.c.position, employees.c.unit_id, employees.c.rater_nip) \
-        .where(employees.c.active.is_(True)).order_by(employees.c.nip)
+    query = select(employees.c.nip, employees.c.name, employees.c.position, employees.c.unit_id,
+                   employees.c.rater_nip).where(employees.c.active.is_(True)).order_by(employees.c.nip)
     if unit_ids is not None:
         query = query.where(employees.c.unit_id.in_(sorted(unit_ids)))
     return conn.execute(query).all()

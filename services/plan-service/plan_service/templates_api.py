@@ -18,7 +18,8 @@ from .use_cases import templates
 from .web import created, errors, etag, flattened
 
 templates_blp = Blueprint("plan_templates", __name__, url_prefix="/api/v1/plan-templates",
-                          description="Plan templates per position (jabatan), assigned in bulk to every employee of a unit.")
+                          description="Plan templates per position (jabatan), assigned in bulk to every employee "
+                                      "of a unit.")
 
 NO_TEMPLATE = (404, "No such template")
 template_out = flattened
@@ -45,7 +46,8 @@ def list_templates(args):
     with unit_of_work() as uow:
         rows, more = templates.list_templates(uow, current_principal(), position=args.get("position"), after=after,
                                               limit=args["limit"])
-    return {"items": [template_out(r) for r in rows], "next_cursor": encode_cursor(rows[-1].id) if more and rows else None}
+    return {"items": [template_out(r) for r in rows],
+            "next_cursor": encode_cursor(rows[-1].id) if more and rows else None}
 
 
 @templates_blp.route("/<template_id>")

@@ -42,7 +42,8 @@ def flattened(row) -> dict:
     """A plan, revision, amendment or template as answered: its content's parts at the top level."""
     out = dict(row._mapping)
     content = out.pop("content")
-    out.update(results=content["results"], behaviours=content["behaviours"], attachments=content.get("attachments") or {})
+    out.update(results=content["results"], behaviours=content["behaviours"],
+               attachments=content.get("attachments") or {})
     return out
 
 

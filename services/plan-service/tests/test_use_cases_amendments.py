@@ -11,8 +11,8 @@ from plan_service.config import PlanConfig
 from plan_service.use_cases import amendments, plan_queries, plans
 
 sys.path.insert(0, str(Path(__file__).parent))
-from use_case_kit import (COLLEAGUE, EMPLOYEE, HEAD, OUTSIDER, RATER, STAFF, YEAR, actions, admin, body, org,  # noqa: E402
-                          person, result, run, types)
+from use_case_kit import (COLLEAGUE, EMPLOYEE, HEAD, OUTSIDER, RATER, STAFF, YEAR, actions, admin,  # noqa: E402
+                          body, org, person, result, run, types)
 
 
 @pytest.fixture

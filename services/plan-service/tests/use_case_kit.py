@@ -1,8 +1,9 @@
 """The org of plan_testkit on an in-memory database, for the use-case tests (no server, no broker).
 
 Imported by path (the suite runs with --import-mode=importlib). ``org()`` gives a runtime whose clock
-stands on 2 March of YEAR with the directory of plan_testkit (one in-memory database, emptied for each test); ``run(rt, fn, ...)`` calls a use case in
-its own unit of work and returns (its answer, the unit of work) to assert on audited/published.
+stands on 2 March of YEAR with the directory of plan_testkit (one in-memory database, emptied for each test);
+``run(rt, fn, ...)`` calls a use case in its own unit of work and returns (its answer, the unit of work), to
+assert on what it audited and published.
 """
 from __future__ import annotations
 

@@ -33,7 +33,8 @@ def propose_amendment(uow, actor, plan_id: str, body: dict, *, check_version: Ve
                        title="An amendment is pending", amendment_id=pending, current_status=domain.PROPOSED)
     results = with_ids(body["results"])
     with rules():
-        span = domain.plan_span(row.year, body["period_start"] or row.period_start, body["period_end"] or row.period_end,
+        span = domain.plan_span(row.year, body["period_start"] or row.period_start,
+                                body["period_end"] or row.period_end,
                                 not_before=store.new_post_since(conn, row.nip, row.year))
     check_content(conn, year=row.year, rater_nip=row.rater_nip, approach=body["approach"], model=body["model"],
                   results=results, behaviours=body["behaviours"], require_cascade=True)
@@ -64,7 +65,8 @@ def approve_amendment(uow, actor, plan_id: str, amendment_id: str, reason: str |
     status = domain.next_amendment_status("approve", amendment.status)
     domain.next_status("amend", row.status)
     check_content(conn, year=row.year, rater_nip=row.rater_nip, approach=amendment.approach, model=amendment.model,
-                  results=amendment.content["results"], behaviours=amendment.content["behaviours"], require_cascade=True)
+                  results=amendment.content["results"], behaviours=amendment.content["behaviours"],
+                  require_cascade=True)
     revision = row.revision + 1
     plans_store.update_plan(conn, plan_id, approach=amendment.approach, model=amendment.model,
                             period_start=amendment.period_start, period_end=amendment.period_end,

@@ -46,7 +46,8 @@ def check_content(conn, *, year: int, rater_nip: str | None, approach: str, mode
     rp = store.rater_plan(conn, rater_nip, year)
     problems += domain.cascade_problems(
         model, results, rater_nip=rater_nip, rater_plan_id=rp.id if rp else None,
-        rater_results={r["result_id"]: r for r in rp.content["results"]} if rp else None, year=year, require=require_cascade)
+        rater_results={r["result_id"]: r for r in rp.content["results"]} if rp else None, year=year,
+        require=require_cascade)
     if problems:
         raise violations(problems)
 
@@ -54,7 +55,8 @@ def check_content(conn, *, year: int, rater_nip: str | None, approach: str, mode
 def check_plan(conn, plan, *, require_cascade: bool = True) -> None:
     """A stored plan's content still keeps the rules (on submission and approval)."""
     check_content(conn, year=plan.year, rater_nip=plan.rater_nip, approach=plan.approach, model=plan.model,
-                  results=plan.content["results"], behaviours=plan.content["behaviours"], require_cascade=require_cascade)
+                  results=plan.content["results"], behaviours=plan.content["behaviours"],
+                  require_cascade=require_cascade)
 
 
 def active_employee(conn, nip: str, field: str = "nip"):
@@ -69,8 +71,9 @@ def active_employee(conn, nip: str, field: str = "nip"):
 def no_open_plan(conn, nip: str, year: int) -> None:
     existing = store.open_plan(conn, nip, year)
     if existing is not None:
-        raise Conflict(f"{nip} already has a plan for {year} ({existing.id}, {existing.status}); edit or amend it instead",
-                       title="A plan for this year exists", plan_id=existing.id, current_status=existing.status)
+        raise Conflict(f"{nip} already has a plan for {year} ({existing.id}, {existing.status}); "
+                       "edit or amend it instead", title="A plan for this year exists", plan_id=existing.id,
+                       current_status=existing.status)
 
 
 def new_plan_row(emp, *, year: int, span: domain.Span, approach: str, model: str, content: dict, now,

@@ -113,7 +113,8 @@ def supportable_results(uow, actor, *, nip: str | None, year: int | None) -> dic
                           f"the rater {person.rater_nip} has no approved plan for {year} yet")
         return body
     body.update(plan_id=plan.id, revision=plan.revision, results=[
-        {k: r.get(k) for k in ("result_id", "kind", "text", "perspective", "indicators")} for r in plan.content["results"]])
+        {k: r.get(k) for k in ("result_id", "kind", "text", "perspective", "indicators")}
+        for r in plan.content["results"]])
     return body
 
 

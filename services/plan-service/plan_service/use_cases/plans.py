@@ -185,7 +185,8 @@ def approve_plans(uow, actor, items: list[dict]) -> dict:
         try:
             updated = _approve_one(uow, actor, rows.get(item["id"]), item, headed, now)
         except DomainError as problem:
-            results.append({"index": index, "id": item["id"], "status": problem.status, "plan": None, "problem": problem})
+            results.append({"index": index, "id": item["id"], "status": problem.status, "plan": None,
+                            "problem": problem})
             continue
         rows[updated.id] = updated
         approved += 1

@@ -143,8 +143,8 @@ def _drafts(conn, template, people: list, year: int, now) -> tuple[list[dict], l
             continue
         span = domain.Span(since.get(emp.nip) or date(year, 1, 1), date(year, 12, 31))
         results = with_ids(template.content["results"], fresh=True, keep_cascade=False)
-        row = new_plan_row(emp, year=year, span=span, approach=template.approach, model=template.model,
-                           content=content(results, template.content["behaviours"], template.content.get("attachments")),
+        drafted = content(results, template.content["behaviours"], template.content.get("attachments"))
+        row = new_plan_row(emp, year=year, span=span, approach=template.approach, model=template.model, content=drafted,
                            now=now, template_id=template.id)
         rows.append(row)
         items.append({"nip": emp.nip, "name": emp.name, "outcome": "created", "plan_id": row["id"], "reason": None})
