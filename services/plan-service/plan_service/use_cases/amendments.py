@@ -9,7 +9,7 @@ from kinerja_shared.errors import Conflict, NotFound
 from .. import access, action_plans_store, domain, events, plans_store, store
 from ..refusals import rules
 from .plan_content import check_content, content, with_ids
-from .plans import VersionCheck, _checked
+from .plans import VersionCheck, checked_version
 
 
 def amendment_of(conn, plan_id: str, amendment_id: str, *, for_update: bool = False):
@@ -25,7 +25,7 @@ def propose_amendment(uow, actor, plan_id: str, body: dict, *, check_version: Ve
     conn = uow.conn
     row, rel = access.readable_plan(conn, actor, plan_id, today=uow.today(), for_update=True)
     access.may_propose_amendment(rel)
-    _checked(check_version, plan_id, row.version)
+    checked_version(check_version, plan_id, row.version)
     domain.next_status("amend", row.status)
     pending = plans_store.pending_amendment(conn, plan_id)
     if pending is not None:
@@ -61,7 +61,7 @@ def approve_amendment(uow, actor, plan_id: str, amendment_id: str, reason: str |
     row, rel = access.readable_plan(conn, actor, plan_id, today=uow.today(), for_update=True)
     amendment = amendment_of(conn, plan_id, amendment_id, for_update=True)
     access.may_decide(rel)
-    _checked(check_version, amendment_id, amendment.version)
+    checked_version(check_version, amendment_id, amendment.version)
     status = domain.next_amendment_status("approve", amendment.status)
     domain.next_status("amend", row.status)
     check_content(conn, year=row.year, rater_nip=row.rater_nip, approach=amendment.approach, model=amendment.model,
@@ -95,7 +95,7 @@ def _close(uow, actor, plan_id: str, amendment_id: str, action: str, reason: str
         access.may_decide(rel)
     else:
         access.may_withdraw_amendment(actor, amendment, rel)
-    _checked(check_version, amendment_id, amendment.version)
+    checked_version(check_version, amendment_id, amendment.version)
     status = domain.next_amendment_status(action, amendment.status)
     plans_store.update_amendment(conn, amendment_id, status=status, decided_by=actor.sub, decided_at=uow.now(),
                                  decision_reason=reason, version=amendment.version + 1)

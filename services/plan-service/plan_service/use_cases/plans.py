@@ -17,7 +17,8 @@ from .plan_content import active_employee, check_content, check_plan, content, n
 VersionCheck = Callable[[str, int], None] | None
 
 
-def _checked(check_version: VersionCheck, entity_id: str, version: int) -> None:
+def checked_version(check_version: VersionCheck, entity_id: str, version: int) -> None:
+    """The caller's optimistic-concurrency check of ``entity_id`` at ``version``, when it gave one."""
     if check_version is not None:
         check_version(entity_id, version)
 
@@ -58,7 +59,7 @@ def edit_plan(uow, actor, plan_id: str, body: dict, *, replace: bool, check_vers
     row, rel = access.readable_plan(conn, actor, plan_id, today=uow.today(), for_update=True)
     access.may_edit(rel)
     domain.next_status("edit", row.status)
-    _checked(check_version, plan_id, row.version)
+    checked_version(check_version, plan_id, row.version)
     current = {"approach": row.approach, "model": row.model, "period_start": row.period_start,
                "period_end": row.period_end, "results": row.content["results"], "behaviours": row.content["behaviours"],
                "attachments": row.content.get("attachments") or {}}
@@ -134,7 +135,7 @@ def _transition(uow, actor, plan_id: str, action: str, *, may, reason: str | Non
     conn, now = uow.conn, uow.now()
     row, rel = access.readable_plan(conn, actor, plan_id, today=uow.today(), for_update=True)
     may(rel)
-    _checked(check_version, plan_id, row.version)
+    checked_version(check_version, plan_id, row.version)
     status = domain.next_status(action, row.status)
     values = dict(status=status, version=row.version + 1, updated_at=now)
     if action in ("submit", "approve"):

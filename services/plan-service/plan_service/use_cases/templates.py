@@ -10,7 +10,7 @@ from kinerja_shared.errors import NotFound, field_error
 from .. import access, domain, plans_store, store, templates_store
 from ..refusals import violations
 from .plan_content import content, new_plan_row, with_ids
-from .plans import VersionCheck, _checked
+from .plans import VersionCheck, checked_version
 
 WHAT = "manage plan templates"
 
@@ -67,7 +67,7 @@ def replace_template(uow, actor, template_id: str, body: dict, *, check_version:
     access.require_admin(actor, WHAT)
     results = _checked_results(body)
     before = template_of(uow.conn, template_id, for_update=True)
-    _checked(check_version, template_id, before.version)
+    checked_version(check_version, template_id, before.version)
     templates_store.update_template(uow.conn, template_id, **_fields(body, results), version=before.version + 1,
                                     updated_at=uow.now())
     row = template_of(uow.conn, template_id)
@@ -79,7 +79,7 @@ def delete_template(uow, actor, template_id: str, *, check_version: VersionCheck
     """Delete a template (admin); plans drafted from it keep their content."""
     access.require_admin(actor, WHAT)
     before = template_of(uow.conn, template_id, for_update=True)
-    _checked(check_version, template_id, before.version)
+    checked_version(check_version, template_id, before.version)
     templates_store.delete(uow.conn, template_id)
     _audit(uow, actor, "template.deleted", template_id, _snapshot(before), None)
 
