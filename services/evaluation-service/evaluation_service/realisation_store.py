@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from kinerja_shared.consumer import current_scope
 from kinerja_shared.db import insert_ignore, insert_ignore_statement, upsert, utcnow
 
-from .models import activities
+from .models import activities, evaluations
 from .realisation_tables import activity_evidence, realisation_files, self_assessments
 
 
@@ -49,6 +49,13 @@ def verified_evidence(conn: Connection, plan_id: str, start: date, end: date) ->
         .where(activities.c.plan_id == plan_id, activities.c.status == "accepted", activities.c.date >= start,
                activities.c.date <= end)
         .order_by(activities.c.date.desc(), activity_evidence.c.activity_id).limit(500)).all()
+
+
+def save_form_draft(conn: Connection, evaluation_id: str, form: dict, version: int, now):
+    """The rater's form saved as a draft on the evaluation (its version moves on); the row as stored."""
+    conn.execute(update(evaluations).where(evaluations.c.id == evaluation_id)
+                 .values(form=form, version=version, updated_at=now))
+    return conn.execute(select(evaluations).where(evaluations.c.id == evaluation_id)).first()
 
 
 # -- uploaded files -----------------------------------------------------------------------------
