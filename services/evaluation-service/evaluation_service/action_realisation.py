@@ -36,7 +36,8 @@ def of_plan(conn: Connection, plan_id: str, period: domain.Period) -> dict[str, 
         out.setdefault(a.result_id, []).append({
             "action_id": a.action_id, "indicator_id": a.indicator_id, "period": a.period, "text": a.text,
             "target_value": finite(a.target_value), "target_unit": a.target_unit, "realised": realised,
-            "pending_entries": int(s.pending or 0) if s is not None else 0, "percent": percent(realised, a.target_value)})
+            "pending_entries": int(s.pending or 0) if s is not None else 0,
+            "percent": percent(realised, a.target_value)})
     return out
 
 

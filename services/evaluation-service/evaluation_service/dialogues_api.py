@@ -39,8 +39,10 @@ def _answer(answer: Answer, status: int = 200, **headers):
 @dialogues_blp.route("", methods=["POST"])
 @dialogues_blp.arguments(DialogueIn)
 @dialogues_blp.response(201, DialogueOut)
-@_errors(dialogues_blp, (403, "Not the plan's employee or rater"), (409, "Recorded already for the plan, stage and period"),
-         (422, "Invalid dialogue: unknown plan or evaluation, a date in the future or far from the plan, unknown participants"))
+@_errors(dialogues_blp, (403, "Not the plan's employee or rater"),
+         (409, "Recorded already for the plan, stage and period"),
+         (422, "Invalid dialogue: unknown plan or evaluation, a date in the future or far from the plan, "
+               "unknown participants"))
 def record_dialogue(body):
     """Record a performance dialogue (the plan's employee or its rater): the date it was held, who
     took part (the employee and the rater always), the topics and the agreed follow-ups. Stage
@@ -87,7 +89,7 @@ def edit_dialogue(body, dialogue_id):
     confirmation stands and the other's is asked again. Publishes PerformanceDialogueRecorded."""
     with unit_of_work() as uow:
         answer = dialogues.edit_dialogue(uow, current_principal(), dialogue_id, body,
-                                         if_match=partial(require_if_match, dialogue_id))
+                                         check_version=partial(require_if_match, dialogue_id))
     return _answer(answer)
 
 
@@ -101,7 +103,7 @@ def confirm_dialogue(dialogue_id):
     PerformanceDialogueRecorded."""
     with unit_of_work() as uow:
         answer = dialogues.confirm_dialogue(uow, current_principal(), dialogue_id,
-                                            if_match=partial(check_if_match, dialogue_id))
+                                            check_version=partial(check_if_match, dialogue_id))
     return _answer(answer)
 
 
@@ -116,5 +118,5 @@ def correct_dialogue(body, dialogue_id):
     waiting for the other. Publishes PerformanceDialogueRecorded."""
     with unit_of_work() as uow:
         answer = dialogues.correct_dialogue(uow, current_principal(), dialogue_id, body,
-                                            if_match=partial(check_if_match, dialogue_id))
+                                            check_version=partial(check_if_match, dialogue_id))
     return _answer(answer)

@@ -23,7 +23,8 @@ def insert(conn, **values) -> None:
 def job(conn, unit_id: str, job_id: str, *, with_zip: bool = False):
     """A job of the unit (without its ZIP unless asked); None when there is none."""
     columns = [*JOB_COLUMNS, document_jobs.c.zip] if with_zip else JOB_COLUMNS
-    return conn.execute(select(*columns).where(document_jobs.c.id == job_id, document_jobs.c.unit_id == unit_id)).first()
+    return conn.execute(select(*columns).where(document_jobs.c.id == job_id,
+                                               document_jobs.c.unit_id == unit_id)).first()
 
 
 def claim(conn, now: datetime, stale_before: datetime):

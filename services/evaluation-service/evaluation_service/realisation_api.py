@@ -35,7 +35,7 @@ realisation_blp = Blueprint("realisation", __name__, url_prefix="/api/v1/evaluat
                                         "evidence) and the rater's draft of the form.")
 
 
-def _if_match(evaluation_id: str, required: bool = False):
+def _version_check(evaluation_id: str, required: bool = False):
     """The route's If-Match check of the realisation, for the use case to call with the version it read."""
     return partial(require_if_match if required else check_if_match, realisation.tag(evaluation_id))
 
@@ -84,7 +84,7 @@ def save_realisation(body, evaluation_id):
     A submitted realisation is locked until the rater returns it."""
     with unit_of_work() as uow:
         answer = realisation.save_realisation(uow, current_principal(), evaluation_id, body["results"],
-                                              config=current_config(), if_match=_if_match(evaluation_id, required=True))
+                                              config=current_config(), check_version=_version_check(evaluation_id, required=True))
     return _answer(answer)
 
 
@@ -98,7 +98,7 @@ def submit_realisation(evaluation_id):
     RealisationSubmitted (the rater is notified)."""
     with unit_of_work() as uow:
         answer = realisation.submit_realisation(uow, current_principal(), evaluation_id, config=current_config(),
-                                                if_match=_if_match(evaluation_id))
+                                                check_version=_version_check(evaluation_id))
     return _answer(answer)
 
 
@@ -112,7 +112,7 @@ def return_realisation(body, evaluation_id):
     may edit and submit it again."""
     with unit_of_work() as uow:
         answer = realisation.return_realisation(uow, current_principal(), evaluation_id, body["reason"],
-                                                config=current_config(), if_match=_if_match(evaluation_id))
+                                                config=current_config(), check_version=_version_check(evaluation_id))
     return _answer(answer)
 
 
@@ -135,7 +135,7 @@ def upload_evidence(files, evaluation_id, result_id):
     def record(stored_file):
         with unit_of_work() as uow:
             return realisation.add_evidence_file(uow, p, evaluation_id, result_id, stored_file,
-                                                 if_match=_if_match(evaluation_id))
+                                                 check_version=_version_check(evaluation_id))
 
     answer = shared_evidence.store_upload(upload, name, cfg.evidence_dir, cfg.evidence_max_bytes,
                                           shared_evidence.DEFAULT_EVIDENCE_TYPES, record)
@@ -165,7 +165,7 @@ def remove_evidence(evaluation_id, file_id):
     """Remove an uploaded evidence file from your realisation (the employee)."""
     with unit_of_work() as uow:
         answer = realisation.remove_evidence_file(uow, current_principal(), evaluation_id, file_id,
-                                                  if_match=_if_match(evaluation_id, required=True))
+                                                  check_version=_version_check(evaluation_id, required=True))
     shared_evidence.remove_stored(current_config().evidence_dir, answer.body["stored_name"])
     return "", 204, {"ETag": etag_for(realisation.tag(evaluation_id), answer.version)}
 
@@ -184,5 +184,5 @@ def save_draft(body, evaluation_id):
     (GET /evaluations/{id}) shows it back; submitting still sends the whole form. Uses the evaluation's ETag."""
     with unit_of_work() as uow:
         updated = realisation.save_rater_draft(uow, current_principal(), evaluation_id, body,
-                                               if_match=partial(require_if_match, evaluation_id))
+                                               check_version=partial(require_if_match, evaluation_id))
     return evaluations_api._eval_out(updated), 200, {"ETag": etag_for(evaluation_id, updated.version)}

@@ -51,6 +51,14 @@ def verified_evidence(conn: Connection, plan_id: str, start: date, end: date) ->
         .order_by(activities.c.date.desc(), activity_evidence.c.activity_id).limit(500)).all()
 
 
+def evaluation(conn: Connection, evaluation_id: str, for_update: bool = False):
+    """The evaluation row (locked on PostgreSQL when asked); None when there is none."""
+    query = select(evaluations).where(evaluations.c.id == evaluation_id)
+    if for_update and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return conn.execute(query).first()
+
+
 def save_form_draft(conn: Connection, evaluation_id: str, form: dict, version: int, now):
     """The rater's form saved as a draft on the evaluation (its version moves on); the row as stored."""
     conn.execute(update(evaluations).where(evaluations.c.id == evaluation_id)

@@ -13,6 +13,7 @@ import uuid
 from contextlib import ExitStack
 from datetime import date, datetime, timezone
 
+import pytest
 from sqlalchemy import func, select
 
 from kinerja_shared.db import AUDIT_LOG, OUTBOX
@@ -114,3 +115,11 @@ class World:
     def outbox_types(self) -> list[str]:
         with self.rt.engine.connect() as conn:
             return [r.event_type for r in conn.execute(select(OUTBOX.c.event_type).order_by(OUTBOX.c.id))]
+
+
+@pytest.fixture
+def world():
+    """A fresh world per test (import it into the test module to use it)."""
+    w = World()
+    yield w
+    w.close()

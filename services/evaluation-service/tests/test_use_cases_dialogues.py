@@ -13,14 +13,7 @@ from kinerja_shared.errors import Conflict, Forbidden, InvalidField, NotFound
 from evaluation_service.use_cases import dialogues
 
 sys.path.insert(0, str(Path(__file__).parent))
-from memory_world import EMPLOYEE, HEAD, NOW, RATER, World  # noqa: E402
-
-
-@pytest.fixture
-def world():
-    w = World()
-    yield w
-    w.close()
+from memory_world import EMPLOYEE, HEAD, NOW, RATER, world  # noqa: E402,F401  (world: the fixture)
 
 
 def body(world, **kw) -> dict:

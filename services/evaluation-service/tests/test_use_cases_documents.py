@@ -24,14 +24,7 @@ from evaluation_service.use_cases import document_jobs as jobs
 from evaluation_service.use_cases import documents
 
 sys.path.insert(0, str(Path(__file__).parent))
-from memory_world import EMPLOYEE, RATER, World  # noqa: E402
-
-
-@pytest.fixture
-def world():
-    w = World()
-    yield w
-    w.close()
+from memory_world import EMPLOYEE, RATER, world  # noqa: E402,F401  (world: the fixture)
 
 
 def fake_issue(conn, settings, row) -> registry.Issued:

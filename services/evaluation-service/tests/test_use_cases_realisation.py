@@ -17,16 +17,9 @@ from evaluation_service.realisation_tables import realisation_files
 from evaluation_service.use_cases import realisation
 
 sys.path.insert(0, str(Path(__file__).parent))
-from memory_world import EMPLOYEE, World  # noqa: E402
+from memory_world import EMPLOYEE, world  # noqa: E402,F401  (world: the fixture)
 
 LINK = {"kind": "link", "url": "https://drive.example.go.id/laporan-q2", "name": "Laporan"}
-
-
-@pytest.fixture
-def world():
-    w = World()
-    yield w
-    w.close()
 
 
 def save(world, evaluation_id, results=None, who=None, **kw):
@@ -85,7 +78,7 @@ def test_a_stale_version_is_refused_by_the_routes_check(world):
         raise PreconditionFailed(f"current version {version}")
 
     with pytest.raises(PreconditionFailed, match="current version 1"):
-        save(world, evaluation_id, if_match=stale)
+        save(world, evaluation_id, check_version=stale)
 
 
 def test_submitting_locks_it_publishes_once_and_the_rater_may_return_it_with_a_reason(world):

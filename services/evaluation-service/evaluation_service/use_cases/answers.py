@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-IfMatch = Callable[[int], None] | None   # the route's If-Match check, called with the version read in the transaction
+VersionCheck = Callable[[int], None] | None   # the route's If-Match check, run on the version read in the transaction
 
 
 @dataclass(frozen=True)
@@ -15,7 +15,7 @@ class Answer:
     version: int
 
 
-def checked(if_match: IfMatch, version: int) -> None:
+def checked(check_version: VersionCheck, version: int) -> None:
     """Run the caller's If-Match check against ``version`` (None: no check)."""
-    if if_match is not None:
-        if_match(version)
+    if check_version is not None:
+        check_version(version)

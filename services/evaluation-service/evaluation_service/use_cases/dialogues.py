@@ -16,7 +16,7 @@ from kinerja_shared.events import make_event
 from .. import access, domain
 from .. import dialogue_store as store
 from .. import dialogues as rules
-from .answers import Answer, IfMatch, checked
+from .answers import Answer, VersionCheck, checked
 
 CONTENT = ("held_on", "participants", "topics", "follow_ups")
 
@@ -162,7 +162,7 @@ def record_dialogue(uow, actor, body: dict) -> Answer:
     return Answer(view(conn, created), created.version)
 
 
-def edit_dialogue(uow, actor, dialogue_id: str, body: dict, *, if_match: IfMatch = None) -> Answer:
+def edit_dialogue(uow, actor, dialogue_id: str, body: dict, *, check_version: VersionCheck = None) -> Answer:
     """Edit a dialogue not yet confirmed by both: the editor's confirmation stands, the other's is asked again."""
     if not body:
         raise InvalidField("(body)", "send at least one of held_on, participants, topics, follow_ups")
@@ -171,15 +171,15 @@ def edit_dialogue(uow, actor, dialogue_id: str, body: dict, *, if_match: IfMatch
     if row.status == rules.CONFIRMED:
         raise Conflict("Both confirmed this dialogue; a change is a correction (POST .../corrections) that both "
                        "confirm again.", title="Dialogue confirmed", current_status=row.status)
-    checked(if_match, row.version)
+    checked(check_version, row.version)
     return _write(uow, actor, dialogue_id, _changed(uow, row, body, party), "edited", _before(row))
 
 
-def confirm_dialogue(uow, actor, dialogue_id: str, *, if_match: IfMatch = None) -> Answer:
+def confirm_dialogue(uow, actor, dialogue_id: str, *, check_version: VersionCheck = None) -> Answer:
     """Confirm the dialogue as recorded (the party it waits for). Both confirmed: ``confirmed``."""
     row = access.readable_dialogue(uow.conn, actor, dialogue_id, for_update=True)
     party = access.dialogue_party(actor, row.nip, row.rater_nip)
-    checked(if_match, row.version)
+    checked(check_version, row.version)
     confirmations = rules.Confirmations(row.confirmed_by_employee_at is not None, row.confirmed_by_rater_at is not None)
     try:
         confirmations = confirmations.by(party)
@@ -191,13 +191,13 @@ def confirm_dialogue(uow, actor, dialogue_id: str, *, if_match: IfMatch = None) 
     return _write(uow, actor, dialogue_id, values, "confirmed", _before(row))
 
 
-def correct_dialogue(uow, actor, dialogue_id: str, body: dict, *, if_match: IfMatch = None) -> Answer:
+def correct_dialogue(uow, actor, dialogue_id: str, body: dict, *, check_version: VersionCheck = None) -> Answer:
     """Correct a dialogue both confirmed, with the reason: the confirmed one is kept in the history, the
     dialogue becomes revision n+1, confirmed by the corrector and waiting for the other."""
     conn = uow.conn
     row = access.readable_dialogue(conn, actor, dialogue_id, for_update=True)
     party = access.dialogue_party(actor, row.nip, row.rater_nip)
-    checked(if_match, row.version)
+    checked(check_version, row.version)
     if row.status != rules.CONFIRMED:
         raise Conflict("This dialogue is not confirmed by both yet; edit it instead (PATCH).",
                        title="Dialogue not confirmed yet", current_status=row.status)
@@ -214,7 +214,7 @@ def correct_dialogue(uow, actor, dialogue_id: str, body: dict, *, if_match: IfMa
 def list_dialogues(conn, actor, filters: dict, *, after: tuple | None, limit: int) -> tuple[list[dict], tuple | None]:
     """The dialogues the caller may read, newest recorded first, and the (recorded_at, id) the next page
     starts after (None on the last page)."""
-    scope = None if actor.is_admin else store.scope(conn, actor.sub, access.unit_scope(conn, actor))
+    scope = None if actor.is_admin else store.scope(conn, actor.sub, access.headed_units(conn, actor))
     rows = store.page(conn, filters, scope, after, limit)
     more = len(rows) > limit
     rows = rows[:limit]

@@ -3,7 +3,7 @@
 The employee saves, uploads evidence, removes it and submits; the rater returns it with a reason and
 saves the form as a draft; the form (GET /evaluations/{id}) shows the realisation beside each result
 and, once submitted, needs the rater's feedback on every main result. The rules are self_assessment.py's;
-who may act is access.py's; the SQL is realisation_store.py's. A write takes ``if_match(version)``: the
+who may act is access.py's; the SQL is realisation_store.py's. A write takes ``check_version(version)``: the
 route's If-Match check against the version read inside the transaction (None: no check).
 
 The realisation's ETag is ``"realisation-<evaluation id>.<version>"`` (version 0 before anything is saved).
@@ -17,7 +17,7 @@ from kinerja_shared.evidence import EvidenceError, StoredFile, check_file_name
 
 from .. import access, domain, events, realisation_store
 from .. import self_assessment as rules
-from .answers import Answer, IfMatch, checked
+from .answers import Answer, VersionCheck, checked
 
 
 def tag(evaluation_id: str) -> str:
@@ -152,12 +152,12 @@ def _editable(conn, actor, evaluation_id: str, what: str):
     return row, stored
 
 
-def save_realisation(uow, actor, evaluation_id: str, results: list[dict], *, config, if_match: IfMatch = None) -> Answer:
+def save_realisation(uow, actor, evaluation_id: str, results: list[dict], *, config, check_version: VersionCheck = None) -> Answer:
     """Save the employee's realisation as a draft: results checked against the plan and their verified
     activities' evidence; uploaded files stay as they are."""
     conn = uow.conn
     row, stored = _editable(conn, actor, evaluation_id, "save")
-    checked(if_match, version_of(stored))
+    checked(check_version, version_of(stored))
     plan = _evaluations()._plan(conn, row.plan_id)
     _, attached = _picker(conn, row)
     cleaned = _rule(rules.check_results, [r["result_id"] for r in plan.results], results, attached)
@@ -168,7 +168,7 @@ def save_realisation(uow, actor, evaluation_id: str, results: list[dict], *, con
     return _view(conn, actor, row, saved, config, uow.today())
 
 
-def submit_realisation(uow, actor, evaluation_id: str, *, config, if_match: IfMatch = None) -> Answer:
+def submit_realisation(uow, actor, evaluation_id: str, *, config, check_version: VersionCheck = None) -> Answer:
     """Submit it (locked until the rater returns it); again: nothing changes. Publishes RealisationSubmitted."""
     conn = uow.conn
     row = access.readable_evaluation(conn, actor, evaluation_id, for_update=True)
@@ -177,7 +177,7 @@ def submit_realisation(uow, actor, evaluation_id: str, *, config, if_match: IfMa
     if stored is not None and stored.status == rules.SUBMITTED:
         return _view(conn, actor, row, stored, config, uow.today())   # idempotent: already submitted
     _rule(rules.may_edit, stored.status if stored else None, row.status)
-    checked(if_match, version_of(stored))
+    checked(check_version, version_of(stored))
     if stored is None:
         raise Conflict("Save your realisation first (PUT .../realisation), then submit it.",
                        title="Nothing to submit", current_status=rules.NOT_STARTED)
@@ -201,12 +201,12 @@ def check_file_upload(conn, actor, evaluation_id: str, result_id: str, file_name
 
 
 def add_evidence_file(uow, actor, evaluation_id: str, result_id: str, stored_file: StoredFile, *,
-                      if_match: IfMatch = None) -> Answer:
+                      check_version: VersionCheck = None) -> Answer:
     """Record an uploaded evidence file (kept on disk already) on a result; saves the realisation as a draft.
     The answer is the evidence item with its download URL."""
     conn = uow.conn
     row, stored = _editable(conn, actor, evaluation_id, "add evidence to")
-    checked(if_match, version_of(stored))
+    checked(check_version, version_of(stored))
     results = [dict(r) for r in (stored.results if stored else [])]
     entry = next((r for r in results if r["result_id"] == result_id), None)
     if entry is None:
@@ -226,12 +226,12 @@ def add_evidence_file(uow, actor, evaluation_id: str, result_id: str, stored_fil
     return Answer(download(evaluation_id, item), saved.version)
 
 
-def remove_evidence_file(uow, actor, evaluation_id: str, file_id: str, *, if_match: IfMatch = None) -> Answer:
+def remove_evidence_file(uow, actor, evaluation_id: str, file_id: str, *, check_version: VersionCheck = None) -> Answer:
     """Remove an uploaded evidence file from the realisation; the answer's body is the removed file's row
     (its stored name: the caller deletes the file once committed)."""
     conn = uow.conn
     row, stored = _editable(conn, actor, evaluation_id, "remove evidence from")
-    checked(if_match, version_of(stored))
+    checked(check_version, version_of(stored))
     found = realisation_store.file_row(conn, evaluation_id, file_id)
     if found is None or stored is None:
         raise NotFound(f"evaluation {evaluation_id} has no evidence file {file_id}")
@@ -246,7 +246,7 @@ def remove_evidence_file(uow, actor, evaluation_id: str, file_id: str, *, if_mat
 
 # -- the rater --------------------------------------------------------------------------------------
 
-def return_realisation(uow, actor, evaluation_id: str, reason: str, *, config, if_match: IfMatch = None) -> Answer:
+def return_realisation(uow, actor, evaluation_id: str, reason: str, *, config, check_version: VersionCheck = None) -> Answer:
     """Return the submitted realisation for correction, with the reason: the employee may edit it again."""
     reason = reason.strip()
     if not reason:
@@ -256,7 +256,7 @@ def return_realisation(uow, actor, evaluation_id: str, reason: str, *, config, i
     access.rater_only(actor, row, "return the employee's realisation")
     stored = realisation_store.load(conn, evaluation_id, for_update=True)
     _rule(rules.may_return, stored.status if stored else None, row.status)
-    checked(if_match, version_of(stored))
+    checked(check_version, version_of(stored))
     saved = realisation_store.save(conn, evaluation_id, row.nip, stored, status=rules.RETURNED, returned_at=uow.now(),
                                    returned_by=actor.sub, return_reason=reason)
     uow.audit(actor=actor, action="realisation.returned", entity_type="evaluation", entity_id=evaluation_id,
@@ -264,13 +264,13 @@ def return_realisation(uow, actor, evaluation_id: str, reason: str, *, config, i
     return _view(conn, actor, row, saved, config, uow.today())
 
 
-def save_rater_draft(uow, actor, evaluation_id: str, body: dict, *, if_match: IfMatch = None):
+def save_rater_draft(uow, actor, evaluation_id: str, body: dict, *, check_version: VersionCheck = None):
     """The rater's form as a draft: per result the feedback (and realisation, assessment), per BerAKHLAK value
     the feedback, the ratings so far; nothing is required yet. Returns the evaluation row as stored."""
     conn = uow.conn
     row = access.readable_evaluation(conn, actor, evaluation_id, for_update=True)
     access.rater_only(actor, row, "fill in the form")
-    checked(if_match, row.version)
+    checked(check_version, row.version)
     if row.status != domain.OPEN:
         raise Conflict(f"The evaluation is {row.status}; only an open one has a draft.",
                        title="Status does not allow this", current_status=row.status)
