@@ -15,6 +15,7 @@ from types import SimpleNamespace
 import pytest
 
 from kinerja_shared.documents import registry
+from kinerja_shared.documents.render import Frame
 from kinerja_shared.errors import Conflict, Forbidden, InvalidField, NotFound
 
 from evaluation_service import document_jobs, domain
@@ -33,21 +34,41 @@ def fake_issue(conn, settings, row) -> registry.Issued:
                            new=True)
 
 
+class NoRender:
+    """Stands in for kinerja_shared.documents.issuing.issue_pdf: lays the story out on its frame (the layout's code
+    runs) but renders, signs and registers nothing; keeps what it was asked for."""
+
+    def __init__(self):
+        self.asked: list[dict] = []
+
+    def __call__(self, conn, table, settings, *, story, facts, **kw) -> registry.Issued:
+        flowables = story(Frame(title=facts.title.upper(), code="E-TEST", verify_url="https://x/verify/E-TEST",
+                                organisation="Pemerintah Kota Binjai"))
+        self.asked.append({"facts": facts, "flowables": len(flowables), **kw})
+        pdf = f"%PDF-1.4 {kw['subject']}".encode()
+        return registry.Issued(code="E-TEST", pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), new=True)
+
+
 def closed_evaluation(world) -> str:
     return world.open_evaluation(domain.CLOSED)
 
 
 def test_a_closed_evaluations_document_is_issued_to_its_readers_and_audited(world):
     evaluation_id = closed_evaluation(world)
+    issue_pdf = NoRender()
     with world.rt.unit_of_work() as uow:
         document = documents.evaluation_document(uow, world.employee, evaluation_id, settings=world.rt.settings,
-                                                 issue=fake_issue)
+                                                 issue_pdf=issue_pdf)
     assert document.filename == f"evaluasi-kinerja_{EMPLOYEE}_{world.period.id}_r1.pdf"
+    [asked] = issue_pdf.asked
+    assert (asked["doc_type"], asked["subject"], asked["revision"], asked["signer_nips"]) == (
+        EVALUATION_PERIODIC, evaluation_id, 1, (RATER,))
+    assert asked["facts"].nip == EMPLOYEE and asked["flowables"] > 5
     assert uow.audited[0]["action"] == "document.issue" and uow.audited[0]["after"]["doc_type"] == EVALUATION_PERIODIC
     with pytest.raises(NotFound, match="does not exist"):
         with world.rt.unit_of_work() as uow:
             documents.evaluation_document(uow, world.outsider, evaluation_id, settings=world.rt.settings,
-                                          issue=fake_issue)
+                                          issue_pdf=NoRender())
 
 
 def test_an_open_evaluation_has_no_document_yet(world):
@@ -55,7 +76,7 @@ def test_an_open_evaluation_has_no_document_yet(world):
     with pytest.raises(Conflict, match="is not closed yet") as refused:
         with world.rt.unit_of_work() as uow:
             documents.evaluation_document(uow, world.rater, evaluation_id, settings=world.rt.settings,
-                                          issue=fake_issue)
+                                          issue_pdf=NoRender())
     assert refused.value.extensions["current_status"] == "open" and uow.audited == []
 
 
@@ -82,6 +103,20 @@ def test_the_pak_needs_a_reader_and_the_annual_record(world):
     with pytest.raises(NotFound, match="is not known here"):
         with world.rt.unit_of_work() as uow:
             documents.pak_document(uow, world.admin, "199909092019091009", 2026, settings=world.rt.settings)
+
+
+def test_the_pak_of_a_closed_year_is_issued_and_audited(world):
+    annual = world.open_evaluation(domain.CLOSED, domain.annual_period(2026))
+    world.write(credit_assessments, dict(
+        nip=EMPLOYEE, year=2026, evaluation_id=annual, revision=1, functional_level="AM", coefficient=12.5,
+        coefficient_source="functional_level", periods=[], periodic_total=0.0, annual_predicate="BAIK",
+        annual_credit_points=12.5, basis={"rater_nip": RATER}, set_by=RATER, set_at=world.rt.clock.now()))
+    issue_pdf = NoRender()
+    with world.rt.unit_of_work() as uow:
+        document = documents.pak_document(uow, world.rater, EMPLOYEE, 2026, settings=world.rt.settings,
+                                          issue_pdf=issue_pdf)
+    assert document.filename == f"pak_{EMPLOYEE}_2026.pdf" and issue_pdf.asked[0]["subject"] == f"{EMPLOYEE}/2026"
+    assert uow.audited[0]["after"] == {"doc_type": PAK, "subject": f"{EMPLOYEE}/2026", "sha256": document.issued.sha256}
 
 
 def test_the_verification_says_when_the_subject_moved_on(world):

@@ -85,32 +85,34 @@ def _evaluation_names(conn, row) -> dict:
             "closer_name": closer.name if closer else None}
 
 
-def issue_evaluation(conn, settings, row) -> registry.Issued:
+def issue_evaluation(conn, settings, row, issue_pdf=issuing.issue_pdf) -> registry.Issued:
     """The evaluation document of a closed evaluation row (also the bulk job's step): the evaluation's view
-    (as GET /evaluations/{id}) with the people's names."""
+    (as GET /evaluations/{id}) with the people's names, rendered, signed and registered by ``issue_pdf``."""
     detail, names = _evaluations()._detail(conn, row), _evaluation_names(conn, row)
     doc_type = doc_type_of(row.period_kind)
     facts = registry.Facts(title=TITLES[doc_type], period=period_name(row.period_id),
                            employee_name=detail["employee"]["name"], nip=row.nip)
-    return issuing.issue_pdf(conn, documents, settings, prefix=PREFIX, doc_type=doc_type, subject=row.id,
+    return issue_pdf(conn, documents, settings, prefix=PREFIX, doc_type=doc_type, subject=row.id,
                              revision=row.revision, facts=facts, signer_nips=(row.rater_nip or "",),
                              story=lambda frame: evaluation_story(detail, names, frame.width))
 
 
-def evaluation_document(uow, actor, evaluation_id: str, *, settings, issue=issue_evaluation) -> Document:
-    """The evaluation document of a closed evaluation; the same revision always gives the same bytes."""
+def evaluation_document(uow, actor, evaluation_id: str, *, settings, issue_pdf=issuing.issue_pdf) -> Document:
+    """The evaluation document of a closed evaluation; the same revision always gives the same bytes.
+    (``issue_pdf``: kinerja_shared.documents.issuing's, or a test's stand-in that does not render.)"""
     row = access.readable_evaluation(uow.conn, actor, evaluation_id)
     if row.status != domain.CLOSED:
         raise Conflict(f"evaluation {evaluation_id} is not closed yet: its document is issued when the rater "
                        "closes it", title="Evaluation not closed", current_status=row.status)
-    issued = issue(uow.conn, settings, row)
+    issued = issue_evaluation(uow.conn, settings, row, issue_pdf)
     _audit_issue(uow, actor, issued, doc_type_of(row.period_kind), row.id)
     return Document(issued, _filename("evaluasi-kinerja", row.nip, row.period_id, f"r{row.revision}"))
 
 
 # -- the unit's predicate decision -------------------------------------------------------------------
 
-def unit_decision_document(uow, actor, unit_id: str, period_id: str, *, settings) -> Document:
+def unit_decision_document(uow, actor, unit_id: str, period_id: str, *, settings,
+                           issue_pdf=issuing.issue_pdf) -> Document:
     """The unit's predicate decision for a period with the distribution of its employees' predicates."""
     api = _evaluations()
     period = api._period(period_id)
@@ -127,10 +129,9 @@ def unit_decision_document(uow, actor, unit_id: str, period_id: str, *, settings
     subject = f"{unit_id}/{period.id}"
     facts = registry.Facts(title=TITLES[UNIT_DECISION], period=period_name(period.id),
                            employee_name=names.get("unit_name") or unit_id, nip=None)
-    issued = issuing.issue_pdf(conn, documents, settings, prefix=PREFIX, doc_type=UNIT_DECISION, subject=subject,
-                               revision=None, facts=facts, signer_nips=(decision.set_by,),
-                               story=lambda frame: unit_decision_story(dist, dict(decision._mapping), names,
-                                                                       frame.width))
+    issued = issue_pdf(conn, documents, settings, prefix=PREFIX, doc_type=UNIT_DECISION, subject=subject,
+                       revision=None, facts=facts, signer_nips=(decision.set_by,),
+                       story=lambda frame: unit_decision_story(dist, dict(decision._mapping), names, frame.width))
     _audit_issue(uow, actor, issued, UNIT_DECISION, subject)
     return Document(issued, _filename("penetapan-predikat", unit_id, period.id))
 
@@ -146,7 +147,7 @@ def _pak_names(conn, emp, pak: dict) -> dict:
             "rater_name": rater.name if rater else None, "set_by_name": setter.name if setter else None}
 
 
-def pak_document(uow, actor, nip: str, year: int, *, settings) -> Document:
+def pak_document(uow, actor, nip: str, year: int, *, settings, issue_pdf=issuing.issue_pdf) -> Document:
     """The credit-point assessment (PAK) of an employee and year, once the annual evaluation closed."""
     conn = uow.conn
     emp = documents_store.employee(conn, nip)
@@ -160,7 +161,7 @@ def pak_document(uow, actor, nip: str, year: int, *, settings) -> Document:
     names = _pak_names(conn, emp, credit["assessment"])
     subject = f"{nip}/{year}"
     facts = registry.Facts(title=TITLES[PAK], period=f"Tahun {year}", employee_name=credit.get("name"), nip=nip)
-    issued = issuing.issue_pdf(conn, documents, settings, prefix=PREFIX, doc_type=PAK, subject=subject,
-                               revision=None, facts=facts, story=lambda frame: pak_story(credit, names, frame.width))
+    issued = issue_pdf(conn, documents, settings, prefix=PREFIX, doc_type=PAK, subject=subject, revision=None,
+                       facts=facts, story=lambda frame: pak_story(credit, names, frame.width))
     _audit_issue(uow, actor, issued, PAK, subject)
     return Document(issued, _filename("pak", nip, str(year)))
