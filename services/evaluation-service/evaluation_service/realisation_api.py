@@ -84,7 +84,8 @@ def save_realisation(body, evaluation_id):
     A submitted realisation is locked until the rater returns it."""
     with unit_of_work() as uow:
         answer = realisation.save_realisation(uow, current_principal(), evaluation_id, body["results"],
-                                              config=current_config(), check_version=_version_check(evaluation_id, required=True))
+                                              config=current_config(),
+                                              check_version=_version_check(evaluation_id, required=True))
     return _answer(answer)
 
 

@@ -27,7 +27,8 @@ def period_measurements(conn, plans_: list, period: domain.Period) -> dict[tuple
     out: dict[tuple[str, str], list[domain.Measurement]] = {}
     for row in rows:
         if (row.plan_id, row.indicator_id) in wanted:
-            out.setdefault((row.plan_id, row.indicator_id), []).append(domain.Measurement(row.date, float(row.quantity)))
+            measured = domain.Measurement(row.date, float(row.quantity))
+            out.setdefault((row.plan_id, row.indicator_id), []).append(measured)
     return out
 
 
@@ -42,7 +43,8 @@ def action_sums(conn, plan_id: str, action_ids: list[str]) -> dict:
     usable = activities.c.quantity.between(0, MAX_ENTRY_QUANTITY)
     return {r.action_id: r for r in conn.execute(
         select(activities.c.action_id,
-               func.sum(case(((activities.c.status == "accepted") & usable, activities.c.quantity), else_=0.0)).label("realised"),
+               func.sum(case(((activities.c.status == "accepted") & usable, activities.c.quantity),
+                             else_=0.0)).label("realised"),
                func.sum(case((activities.c.status == "pending", 1), else_=0)).label("pending"))
         .where(activities.c.action_id.in_(action_ids), activities.c.plan_id == plan_id)
         .group_by(activities.c.action_id))}

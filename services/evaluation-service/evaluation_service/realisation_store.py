@@ -124,10 +124,12 @@ def _write_logged(conn: Connection) -> None:
 
 
 def record_activity_evidence(conn: Connection, data: dict) -> None:
-    """ActivityUpdated / Corrected: the activity's evidence as the event says (an older version never wins; none: no row)."""
+    """ActivityUpdated / Corrected: the activity's evidence as the event says (an older version never wins;
+    none: no row)."""
     _write_logged(conn)   # an activity logged earlier in the same poll is read like any other
     activity_id = data["activity_id"]
-    current = conn.execute(select(activity_evidence.c.version).where(activity_evidence.c.activity_id == activity_id)).first()
+    current = conn.execute(select(activity_evidence.c.version)
+                           .where(activity_evidence.c.activity_id == activity_id)).first()
     incoming = data.get("version")
     if current is not None and current.version is not None and incoming is not None and incoming < current.version:
         return

@@ -71,7 +71,8 @@ def bounded_text(value: str | None, field: str, limit: int) -> str | None:
     return value or None
 
 
-def check_results(plan_result_ids: list[str], results: list[dict], activity_evidence: dict[str, list[dict]]) -> list[dict]:
+def check_results(plan_result_ids: list[str], results: list[dict],
+                  activity_evidence: dict[str, list[dict]]) -> list[dict]:
     """The employee's results cleaned and checked: each a result of the plan, once; texts within bounds;
     links http(s); an activity pick names evidence one of their verified activities of the period has.
 
@@ -112,7 +113,8 @@ def _evidence_item(item: dict, field: str, activity_evidence: dict[str, list[dic
                                                     "period with evidence")
         file_id, url = item.get("file_id"), item.get("url")
         if bool(file_id) == bool(url):
-            raise DomainError(f"{field}.file_id", "name the activity's evidence by file_id (a file) or url (a link), one of them")
+            raise DomainError(f"{field}.file_id",
+                              "name the activity's evidence by file_id (a file) or url (a link), one of them")
         match = next((e for e in attached if (file_id and e.get("file_id") == file_id)
                       or (url and e.get("kind") == LINK and e.get("url") == url)), None)
         if match is None:

@@ -65,7 +65,8 @@ class World:
     def _org(self) -> None:
         now = self.rt.clock.now()
         self.write(units, {"id": "opd", "name": "OPD", "path": ["opd"], "head_nip": HEAD, "updated_at": now},
-                   {"id": "opd-b1", "name": "Bidang 1", "path": ["opd", "opd-b1"], "head_nip": RATER, "updated_at": now},
+                   {"id": "opd-b1", "name": "Bidang 1", "path": ["opd", "opd-b1"], "head_nip": RATER,
+                    "updated_at": now},
                    {"id": "other-opd", "name": "Lain", "path": ["other-opd"], "head_nip": OUTSIDER, "updated_at": now})
         people = [(HEAD, "opd", ["opd"], None), (RATER, "opd-b1", ["opd", "opd-b1"], HEAD),
                   (EMPLOYEE, "opd-b1", ["opd", "opd-b1"], RATER), (OUTSIDER, "other-opd", ["other-opd"], None)]

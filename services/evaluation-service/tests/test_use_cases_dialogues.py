@@ -79,7 +79,8 @@ def test_an_edit_before_both_confirmed_asks_the_other_again(world):
     with world.rt.unit_of_work() as uow:
         edited = dialogues.edit_dialogue(uow, world.rater, recorded.body["id"], {"topics": "Target triwulan"})
     assert edited.body["topics"] == "Target triwulan" and edited.body["awaiting"] == EMPLOYEE
-    assert uow.published[0]["data"]["action"] == "edited" and uow.audited[0]["before"]["topics"] == "Target laporan bulanan"
+    assert uow.published[0]["data"]["action"] == "edited"
+    assert uow.audited[0]["before"]["topics"] == "Target laporan bulanan"
     with pytest.raises(InvalidField, match="send at least one"):
         with world.rt.unit_of_work() as uow:
             dialogues.edit_dialogue(uow, world.rater, recorded.body["id"], {})

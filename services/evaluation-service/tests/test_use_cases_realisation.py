@@ -49,12 +49,14 @@ def test_reading_the_realisation_before_anything_is_saved_shows_the_prefill_and_
                                              today=world.rt.today())
         view = answer.body
         assert answer.version == 0 and view["status"] == "not_started" and view["may_edit"] is True
-        assert view["results"][0]["realisation"] == view["results"][0]["prefill"] == "Jumlah dokumen: 2 dokumen dari target 12 dokumen"
+        assert view["results"][0]["realisation"] == view["results"][0]["prefill"] == \
+            "Jumlah dokumen: 2 dokumen dari target 12 dokumen"
         assert view["activity_evidence"][0]["activity_id"] == "act-1"
         assert realisation.get_realisation(conn, world.rater, evaluation_id, config=world.config,
                                            today=world.rt.today()).body["may_edit"] is False
         with pytest.raises(NotFound, match="does not exist"):
-            realisation.get_realisation(conn, world.outsider, evaluation_id, config=world.config, today=world.rt.today())
+            realisation.get_realisation(conn, world.outsider, evaluation_id, config=world.config,
+                                        today=world.rt.today())
 
 
 def test_the_employee_saves_a_draft_and_only_the_employee(world):
@@ -102,7 +104,8 @@ def test_submitting_locks_it_publishes_once_and_the_rater_may_return_it_with_a_r
         with world.rt.unit_of_work() as uow:
             realisation.return_realisation(uow, world.rater, evaluation_id, "  ", config=world.config)
     with world.rt.unit_of_work() as uow:
-        returned = realisation.return_realisation(uow, world.rater, evaluation_id, "lengkapi bukti", config=world.config)
+        returned = realisation.return_realisation(uow, world.rater, evaluation_id, "lengkapi bukti",
+                                                  config=world.config)
     assert returned.body["status"] == "returned" and returned.body["return_reason"] == "lengkapi bukti"
     assert uow.audited[0]["action"] == "realisation.returned" and uow.audited[0]["reason"] == "lengkapi bukti"
     assert world.outbox_types() == ["RealisationSubmitted"]
@@ -166,7 +169,8 @@ def test_the_rater_saves_the_form_as_a_draft_while_it_is_open(world):
     with pytest.raises(Forbidden, match="fill in the form"):
         with world.rt.unit_of_work() as uow:
             realisation.save_rater_draft(uow, world.employee, evaluation_id, body)
-    closed = world.open_evaluation(domain.CLOSED, domain.period_containing(world.period.start.replace(month=1), "quarterly"))
+    first_quarter = domain.period_containing(world.period.start.replace(month=1), "quarterly")
+    closed = world.open_evaluation(domain.CLOSED, first_quarter)
     with pytest.raises(Conflict, match="only an open one has a draft"):
         with world.rt.unit_of_work() as uow:
             realisation.save_rater_draft(uow, world.rater, closed, body)

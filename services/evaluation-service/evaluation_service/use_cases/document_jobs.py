@@ -44,7 +44,8 @@ def job_view(row) -> dict:
     url = f"/api/v1/unit-performance/{row.unit_id}/document-jobs/{row.id}"
     out = {c.name: getattr(row, c.name) for c in store.JOB_COLUMNS}
     percent = int(row.done * 100 / row.total) if row.total else (100 if row.status == store.DONE else None)
-    return {**out, "percent": percent, "url": url, "download_url": url + "/download" if row.status == store.DONE else None}
+    return {**out, "percent": percent, "url": url,
+            "download_url": url + "/download" if row.status == store.DONE else None}
 
 
 def _job(conn, unit_id: str, job_id: str, *, with_zip: bool = False):
@@ -79,7 +80,8 @@ def document_job_zip(conn, actor, unit_id: str, job_id: str):
     access.document_jobs_admin(actor)
     row = _job(conn, unit_id, job_id, with_zip=True)
     if row.status != store.DONE:
-        raise Conflict(f"document job {job_id} is {row.status}, not done", title="Job not done", current_status=row.status)
+        raise Conflict(f"document job {job_id} is {row.status}, not done", title="Job not done",
+                       current_status=row.status)
     return row
 
 

@@ -152,7 +152,8 @@ def _editable(conn, actor, evaluation_id: str, what: str):
     return row, stored
 
 
-def save_realisation(uow, actor, evaluation_id: str, results: list[dict], *, config, check_version: VersionCheck = None) -> Answer:
+def save_realisation(uow, actor, evaluation_id: str, results: list[dict], *, config,
+                     check_version: VersionCheck = None) -> Answer:
     """Save the employee's realisation as a draft: results checked against the plan and their verified
     activities' evidence; uploaded files stay as they are."""
     conn = uow.conn
@@ -246,7 +247,8 @@ def remove_evidence_file(uow, actor, evaluation_id: str, file_id: str, *, check_
 
 # -- the rater --------------------------------------------------------------------------------------
 
-def return_realisation(uow, actor, evaluation_id: str, reason: str, *, config, check_version: VersionCheck = None) -> Answer:
+def return_realisation(uow, actor, evaluation_id: str, reason: str, *, config,
+                       check_version: VersionCheck = None) -> Answer:
     """Return the submitted realisation for correction, with the reason: the employee may edit it again."""
     reason = reason.strip()
     if not reason:
