@@ -19,31 +19,25 @@ import re
 from datetime import date
 
 from kinerja_shared import agreed_actions
+from kinerja_shared.transitions import StateMachine
 
-from .domain import DomainError, TransitionError
+from .domain import DomainError
 
 DRAFT, SUBMITTED, AGREED = "draft", "submitted", "agreed"
 STATUSES = (DRAFT, SUBMITTED, AGREED)
-TRANSITIONS = {
-    "edit": ({DRAFT}, DRAFT),            # add, change or remove an action of the working set
-    "submit": ({DRAFT}, SUBMITTED),      # the employee proposes the set to the rater
-    "agree": ({SUBMITTED}, AGREED),      # the rater agrees the whole set: version + 1
-    "return": ({SUBMITTED}, DRAFT),      # with the rater's reason
-    "amend": ({AGREED}, DRAFT),          # a recorded amendment of an agreed set, with a reason
-}
+ACTION_PLAN = StateMachine("action plan", {
+    "edit": {DRAFT: DRAFT},            # add, change or remove an action of the working set
+    "submit": {DRAFT: SUBMITTED},      # the employee proposes the set to the rater
+    "agree": {SUBMITTED: AGREED},      # the rater agrees the whole set: version + 1
+    "return": {SUBMITTED: DRAFT},      # with the rater's reason
+    "amend": {AGREED: DRAFT},          # a recorded amendment of an agreed set, with a reason
+})
 VERSION_KINDS = ("agreement", "plan_amendment")  # agreed by the rater / actions dropped by a plan amendment
 
 PERIOD_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$"
 _PERIOD = re.compile(PERIOD_PATTERN)
 MAX_ACTIONS_PER_PLAN = 300
 MAX_TEXT = 1000
-
-
-def next_status(action: str, current: str) -> str:
-    allowed, target = TRANSITIONS[action]
-    if current not in allowed:
-        raise TransitionError(action, current, "action plan", TRANSITIONS)
-    return target
 
 
 # -- periods ------------------------------------------------------------------------------------
