@@ -52,7 +52,8 @@ def period_bounds(period: str) -> tuple[date, date]:
 def check_period(period: str, span_start: date, span_end: date) -> str:
     first, last = period_bounds(period)
     if last < span_start or first > span_end:
-        raise DomainError("period", f"{period} lies outside the plan's span {span_start.isoformat()} to {span_end.isoformat()}")
+        start, end = span_start.isoformat(), span_end.isoformat()
+        raise DomainError("period", f"{period} lies outside the plan's span {start} to {end}")
     return period
 
 
@@ -102,7 +103,8 @@ def problems_against(content: dict, span_start: date, span_end: date, actions: l
     return problems
 
 
-def split_by_plan(content: dict, span_start: date, span_end: date, actions: list[dict]) -> tuple[list[dict], list[dict]]:
+def split_by_plan(content: dict, span_start: date, span_end: date,
+                  actions: list[dict]) -> tuple[list[dict], list[dict]]:
     """(kept, dropped): an action is dropped when its indicator is gone from the plan, moved to another result, or
     its period no longer meets the plan's span."""
     known = indicators_of(content)
@@ -110,6 +112,7 @@ def split_by_plan(content: dict, span_start: date, span_end: date, actions: list
     for action in actions:
         found = known.get(action["indicator_id"])
         first, last = period_bounds(action["period"])
-        fits = found is not None and found[0]["result_id"] == action["result_id"] and last >= span_start and first <= span_end
+        fits = (found is not None and found[0]["result_id"] == action["result_id"]
+                and last >= span_start and first <= span_end)
         (kept if fits else dropped).append(action)
     return kept, dropped

@@ -15,7 +15,8 @@ from kinerja_shared.web.etag import check_if_match, etag_for, if_match_documente
 
 from . import action_plans_messages  # noqa: F401  (the texts in Bahasa Indonesia)
 from .action_plans_schemas import (ActionIn, ActionOut, ActionPage, ActionPatch, ActionPlanAmendIn, ActionPlanOut,
-                                   ActionPlanPage, ActionPlanQuery, ActionPlanReturnIn, ActionPlanVersionList, ActionQuery)
+                                   ActionPlanPage, ActionPlanQuery, ActionPlanReturnIn, ActionPlanVersionList,
+                                   ActionQuery)
 from .use_cases import action_plans as use_cases
 from .web import errors
 
@@ -112,7 +113,8 @@ def create_action(body, plan_id):
 def edit_action(body, plan_id, action_id):
     """Change an action of the proposed set (its owner, while the set is a draft). Send If-Match."""
     with unit_of_work() as uow:
-        out = use_cases.change_action(uow, current_principal(), plan_id, action_id, body, check_version=require_if_match)
+        out = use_cases.change_action(uow, current_principal(), plan_id, action_id, body,
+                                      check_version=require_if_match)
     return _action_answer(out)
 
 
@@ -133,7 +135,8 @@ def delete_action(plan_id, action_id):
 def submit_action_plan(plan_id):
     """Propose the set to the rater (draft → submitted; its owner)."""
     with unit_of_work() as uow:
-        return _set_answer(use_cases.submit_action_plan(uow, current_principal(), plan_id, check_version=check_if_match))
+        return _set_answer(use_cases.submit_action_plan(uow, current_principal(), plan_id,
+                                                        check_version=check_if_match))
 
 
 # -- agreeing (the rater) ------------------------------------------------------------------------

@@ -58,7 +58,8 @@ def working_set(conn: Connection, plan_id: str, *, period: str | None = None, re
 
 
 def count_actions(conn: Connection, plan_id: str) -> int:
-    return conn.execute(select(func.count()).select_from(plan_actions).where(plan_actions.c.plan_id == plan_id)).scalar()
+    query = select(func.count()).select_from(plan_actions).where(plan_actions.c.plan_id == plan_id)
+    return conn.execute(query).scalar()
 
 
 def load_action(conn: Connection, plan_id: str, action_id: str, *, for_update: bool = False):
@@ -118,7 +119,8 @@ def summaries(conn: Connection, filters: dict, *, visible, after: str | None, li
              .join(plans, plans.c.id == action_plans.c.plan_id)
              .outerjoin(employees, employees.c.nip == plans.c.nip)
              .order_by(action_plans.c.plan_id))
-    columns = {"status": action_plans.c.status, "year": plans.c.year, "nip": plans.c.nip, "rater_nip": plans.c.rater_nip}
+    columns = {"status": action_plans.c.status, "year": plans.c.year, "nip": plans.c.nip,
+               "rater_nip": plans.c.rater_nip}
     for name, value in filters.items():
         query = query.where(columns[name] == value)
     if after:

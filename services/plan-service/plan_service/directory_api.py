@@ -13,14 +13,16 @@ from kinerja_shared.web.etag import etag_for, if_match_documented, require_if_ma
 from kinerja_shared.web.problems import Problem, field_error
 
 from . import importer
-from .schemas import (ActingHeadIn, ActingHeadList, ActingHeadOut, ActingHeadPatch, RevokeQuery, EmployeeHistory, EmployeeIn, EmployeeOut, EmployeePage, EmployeeQuery, ImportQuery, ImportReport,
-                      UnitIn, UnitOut, UnitPage, UnitQuery, UnitTree, UnitTreeQuery)
+from .schemas import (ActingHeadIn, ActingHeadList, ActingHeadOut, ActingHeadPatch, EmployeeHistory, EmployeeIn,
+                      EmployeeOut, EmployeePage, EmployeeQuery, ImportQuery, ImportReport, RevokeQuery, UnitIn, UnitOut,
+                      UnitPage, UnitQuery, UnitTree, UnitTreeQuery)
 from .use_cases import acting_heads, directory, imports
 from .web import errors
 
 units_blp = Blueprint("units", __name__, url_prefix="/api/v1/units", description="Units (OPD and sub-units) as a tree.")
 employees_blp = Blueprint("employees", __name__, url_prefix="/api/v1/employees",
-                          description="The org directory: employees, their raters, and the history of transfers and rater changes.")
+                          description="The org directory: employees, their raters, and the history of transfers "
+                                      "and rater changes.")
 directory_blp = Blueprint("directory", __name__, url_prefix="/api/v1/directory",
                           description="Import of the org directory from the HR master's export (CSV or JSON).")
 
@@ -191,13 +193,15 @@ def employee_history(nip):
 IMPORT_BODY = {
     "required": True,
     "description": "The HR master's export: a multipart upload (field ``file``, CSV or JSON), a JSON body "
-                   '({"units": [...], "employees": [...], "acting_heads": [...]} or a list of employees), or a text/csv body.',
+                   '({"units": [...], "employees": [...], "acting_heads": [...]} or a list of employees), '
+                   'or a text/csv body.',
     "content": {
         "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
             "file": {"type": "string", "format": "binary", "description": "CSV (one employee per row) or JSON"}}}},
         "application/json": {"schema": {"type": "object", "properties": {
             "units": {"type": "array", "items": {"type": "object", "description": "id, name, parent_id, head_nip"}},
-            "employees": {"type": "array", "items": {"type": "object", "description": ", ".join(importer.EMPLOYEE_COLUMNS)}},
+            "employees": {"type": "array", "items": {"type": "object",
+                                                     "description": ", ".join(importer.EMPLOYEE_COLUMNS)}},
             "acting_heads": {"type": "array", "items": {"type": "object", "description": "acting heads (Plt., Plh.): "
                                                         + ", ".join(importer.ACTING_COLUMNS)}}}}},
         "text/csv": {"schema": {"type": "string", "description": "Header line: " + ",".join(importer.EMPLOYEE_COLUMNS)
@@ -218,7 +222,8 @@ def _import_payload() -> tuple[bytes, str | None, str]:
     if mimetype in ("text/csv", "text/plain"):
         return request.get_data(), None, "text/csv"
     raise Problem("Send the HR export as multipart/form-data (field 'file'), application/json or text/csv.",
-                  status=415, errors=[{"field": "file", "message": f"content type {mimetype or '(none)'} is not accepted"}])
+                  status=415,
+                  errors=[{"field": "file", "message": f"content type {mimetype or '(none)'} is not accepted"}])
 
 
 @directory_blp.route("/imports", methods=["POST"])

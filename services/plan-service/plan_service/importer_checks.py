@@ -60,7 +60,8 @@ class ImportPlan:
         def count(ops):
             return {a: sum(1 for o in ops if o.action == a) for a in ("created", "updated", "unchanged")}
 
-        return {"units": count(self.units), "employees": count(self.employees), "acting_heads": count(self.acting_heads)}
+        return {"units": count(self.units), "employees": count(self.employees),
+                "acting_heads": count(self.acting_heads)}
 
     @property
     def changed_acting_heads(self) -> list[ActingOp]:
@@ -152,7 +153,8 @@ def check(parsed: Parsed, *, existing_units: dict[str, dict], existing_employees
                     e.add(name, "is required for a new employee")
         if e.count:
             continue
-        base = {f: before.get(f) for f in EMPLOYEE_FIELDS} if before else {f: None for f in EMPLOYEE_FIELDS} | {"active": True}
+        base = ({f: before.get(f) for f in EMPLOYEE_FIELDS} if before
+                else {f: None for f in EMPLOYEE_FIELDS} | {"active": True})
         staged.append((row, {**base, **given, "nip": nip}, effective))
 
     # Raters must be known: stored, or a (valid) row of this file.
@@ -225,9 +227,11 @@ def _check_acting(rows: list[Row], stored: list[dict], unit_heads: dict[str, str
             continue
         seen[key] = row
         after = {"unit_id": unit_id, "nip": nip, "kind": kind, "valid_from": valid_from, "valid_to": valid_to, **given}
-        before = next((a for a in taken.get(unit_id, []) if (a["nip"], a["kind"], a["valid_from"]) == (nip, kind, valid_from)), None)
+        before = next((a for a in taken.get(unit_id, [])
+                       if (a["nip"], a["kind"], a["valid_from"]) == (nip, kind, valid_from)), None)
         others = [a for a in taken.get(unit_id, []) if a is not before]
-        for name, message in acting_problems(after, unit_head=unit_heads.get(unit_id), employee=people.get(nip), others=others):
+        for name, message in acting_problems(after, unit_head=unit_heads.get(unit_id), employee=people.get(nip),
+                                             others=others):
             e.add(name, message)
         if e.count:
             continue
@@ -295,7 +299,8 @@ def _check_units(rows: list[Row], existing: dict[str, dict], errors: list[RowErr
             continue
         before = existing.get(unit_id)
         after = {"id": unit_id, "name": before["name"] if before else None,
-                 "parent_id": before["parent_id"] if before else None, "head_nip": before["head_nip"] if before else None}
+                 "parent_id": before["parent_id"] if before else None,
+                 "head_nip": before["head_nip"] if before else None}
         if "name" in v or before is None:
             after["name"] = read_text(v.get("name"), "name", e, required=True)
         if "parent_id" in v:
@@ -348,7 +353,8 @@ def _check_units(rows: list[Row], existing: dict[str, dict], errors: list[RowErr
     for unit_id, (row, after) in staged.items():
         after["path"] = paths[unit_id]
         before = existing.get(unit_id)
-        changed = [k for k in ("name", "parent_id", "head_nip", "path") if before is None or before.get(k) != after.get(k)]
+        changed = [k for k in ("name", "parent_id", "head_nip", "path")
+                   if before is None or before.get(k) != after.get(k)]
         action = "created" if before is None else ("updated" if changed else "unchanged")
         ops.append(UnitOp(unit_id, row.line, action, before, after, changed))
     # descendants of a moved unit get a new path too

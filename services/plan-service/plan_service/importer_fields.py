@@ -90,7 +90,8 @@ def read_level(value, name: str, errors: RowErrors) -> str | None:
         return None
     text = str(value).strip() if isinstance(value, str) else None
     by_name = {lv.name.lower(): code for code, lv in FUNCTIONAL_LEVELS.items()}
-    code = None if text is None else (text.upper() if text.upper() in FUNCTIONAL_LEVEL_CODES else by_name.get(text.lower()))
+    code = None if text is None else (text.upper() if text.upper() in FUNCTIONAL_LEVEL_CODES
+                                      else by_name.get(text.lower()))
     if code is None:
         errors.add(name, "must be a functional level code: " + ", ".join(FUNCTIONAL_LEVEL_CODES))
     return code

@@ -172,7 +172,8 @@ def parse_json(text: str) -> Parsed:
     if isinstance(document, list):
         document = {"employees": document}
     if not isinstance(document, dict):
-        raise ImportFileError("file", 'must be a JSON object {"units": [...], "employees": [...]} or a list of employees')
+        raise ImportFileError("file",
+                              'must be a JSON object {"units": [...], "employees": [...]} or a list of employees')
     unknown = sorted(set(document) - set(SECTIONS))
     parsed = Parsed(format="json", ignored_columns=unknown)
     for section, columns in SECTIONS.items():

@@ -12,13 +12,13 @@ import uuid
 from datetime import date
 from typing import Callable
 
-from kinerja_shared.errors import Conflict, NotFound, field_error
+from kinerja_shared.errors import Conflict, InvalidField, NotFound, field_error
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
 
 from .. import access, domain, events, store
 from .. import action_plans as ap
 from .. import action_plans_store as aps
-from .refusals import next_state, rules, violations
+from .refusals import next_state, violations
 
 VersionCheck = Callable[[str, int], None]  # (entity id, current version): the caller's If-Match, refused when stale
 # The reason of an agreed version made by a plan amendment (shown to the employee and the rater as it is).
@@ -51,10 +51,12 @@ def set_out(conn, plan, state) -> dict:
     current = aps.agreed(conn, plan.id, state.agreed_version) if state is not None else None
     return {
         "plan_id": plan.id, "nip": plan.nip, "rater_nip": plan.rater_nip, "year": plan.year, "plan_status": plan.status,
-        "plan_revision": plan.revision, "status": state.status if state else ap.DRAFT, "version": state.version if state else 0,
+        "plan_revision": plan.revision, "status": state.status if state else ap.DRAFT,
+        "version": state.version if state else 0,
         "agreed_version": state.agreed_version if state else 0,
         "amending": bool(state and state.agreed_version and state.status != ap.AGREED),
-        "amendment_reason": state.amendment_reason if state else None, "return_reason": state.return_reason if state else None,
+        "amendment_reason": state.amendment_reason if state else None,
+        "return_reason": state.return_reason if state else None,
         "submitted_at": state.submitted_at if state else None, "agreed_at": state.agreed_at if state else None,
         "agreed_by": state.agreed_by if state else None, "dropped": (state.dropped or []) if state else [],
         "periods": span_periods(plan.period_start, plan.period_end),
@@ -95,7 +97,8 @@ def _step(uow, actor, plan_id: str, action: str, may, check_version: VersionChec
     plan, rel = _plan(uow, actor, plan_id, for_update=True)
     may(rel)
     _approved(plan)
-    state = aps.ensure_state(uow.conn, plan_id, uow.now()) if create else aps.load_state(uow.conn, plan_id, for_update=True)
+    conn = uow.conn
+    state = aps.ensure_state(conn, plan_id, uow.now()) if create else aps.load_state(conn, plan_id, for_update=True)
     if state is not None and check_version is not None:
         check_version(etag_id(plan_id), state.version)
     return plan, state, next_state(ap.ACTION_PLAN, action, _status(state))
@@ -111,6 +114,14 @@ def _action(conn, plan_id: str, action_id: str, *, for_update: bool = False):
 def _audit(uow, actor, plan_id: str, action: str, before, after, reason=None) -> None:
     uow.audit(actor=actor, action=f"action_plan.{action}", entity_type="plan", entity_id=plan_id, before=before,
               after=after, reason=reason)
+
+
+def _checked(plan, body: dict) -> dict:
+    """The action's fields, checked against the plan in force (action_plans.checked_action); a 422 naming the field."""
+    try:
+        return ap.checked_action(plan.content, plan.period_start, plan.period_end, body)
+    except domain.DomainError as exc:
+        raise InvalidField(exc.field, exc.message) from None
 
 
 def _fits(plan, actions: list[dict]) -> None:
@@ -160,7 +171,8 @@ def list_actions(uow, actor, plan_id: str, args: dict) -> dict:
         rows = _agreed_rows(uow.conn, plan_id, args, after)[: limit + 1]
     more = len(rows) > limit
     rows = rows[:limit]
-    return {"items": rows, "next_cursor": encode_cursor(f"{rows[-1]['period']}|{rows[-1]['action_id']}") if more else None}
+    cursor = encode_cursor(f"{rows[-1]['period']}|{rows[-1]['action_id']}") if more else None
+    return {"items": rows, "next_cursor": cursor}
 
 
 def get_action(uow, actor, plan_id: str, action_id: str) -> dict:
@@ -191,8 +203,7 @@ def list_action_plans(uow, actor, args: dict) -> dict:
 def add_action(uow, actor, plan_id: str, body: dict) -> dict:
     """Add an action to the plan's proposed set (its owner, while the set is a draft)."""
     plan, state = _writable(uow, actor, plan_id)
-    with rules():
-        fields = ap.checked_action(plan.content, plan.period_start, plan.period_end, body)
+    fields = _checked(plan, body)
     if aps.count_actions(uow.conn, plan_id) >= ap.MAX_ACTIONS_PER_PLAN:
         raise field_error("(body)", f"a plan has at most {ap.MAX_ACTIONS_PER_PLAN} actions")
     now = uow.now()
@@ -219,8 +230,7 @@ def change_action(uow, actor, plan_id: str, action_id: str, changes: dict, *,
         merged["result_id"] = None  # another indicator: its own result
     if "target_unit" not in changes:
         merged["target_unit"] = None  # the indicator's unit
-    with rules():
-        fields = ap.checked_action(plan.content, plan.period_start, plan.period_end, merged)
+    fields = _checked(plan, merged)
     aps.update_action(uow.conn, action_id, dict(**fields, version=row.version + 1, updated_at=uow.now()))
     aps.bump_state(uow.conn, state, uow.now())
     updated = _action(uow.conn, plan_id, action_id)

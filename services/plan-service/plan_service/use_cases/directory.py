@@ -25,7 +25,8 @@ def page(rows: list, limit: int, key) -> dict:
     """A page of ``limit`` rows (``rows`` holds one more when another page follows) and the next cursor."""
     more = len(rows) > limit
     rows = rows[:limit]
-    return {"items": [dict(r._mapping) for r in rows], "next_cursor": encode_cursor(key(rows[-1])) if more and rows else None}
+    cursor = encode_cursor(key(rows[-1])) if more and rows else None
+    return {"items": [dict(r._mapping) for r in rows], "next_cursor": cursor}
 
 
 def _after(args: dict) -> str | None:

@@ -24,7 +24,8 @@ def checked_change(conn, parsed: importer.Parsed, *, default_effective: date, to
     """importer.check against the stored directory, rater chains included (cycles through stored employees), and
     the stored acting heads of the units the file's acting heads name (``lock``: those units locked)."""
     nips = importer.referenced_nips(parsed)
-    acting_units = {r.values["unit_id"].strip() for r in parsed.acting_heads if isinstance(r.values.get("unit_id"), str)}
+    acting_units = {r.values["unit_id"].strip() for r in parsed.acting_heads
+                    if isinstance(r.values.get("unit_id"), str)}
     if lock:
         for unit_id in sorted(acting_units):
             store.lock_unit(conn, unit_id)

@@ -2,29 +2,14 @@
 machine's refusal as the 409 plan-service has always answered (title and current status)."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 from kinerja_shared.errors import InvalidTransition, Unprocessable
 from kinerja_shared.transitions import StateMachine
-
-from .. import domain
 
 
 def violations(problems: list[tuple[str, str]]) -> Unprocessable:
     """A 422 listing every broken rule with the field it concerns."""
     return Unprocessable("; ".join(f"{f}: {m}" for f, m in problems[:10]), title="Validation failed",
                          errors=[{"field": f, "message": m} for f, m in problems])
-
-
-@contextmanager
-def rules():
-    """Turn a broken domain rule (domain.DomainError, domain.RuleViolations) into a 422 naming the fields."""
-    try:
-        yield
-    except domain.DomainError as exc:
-        raise violations([(exc.field, exc.message)]) from None
-    except domain.RuleViolations as exc:
-        raise violations(exc.errors) from None
 
 
 def next_state(machine: StateMachine, action: str, current: str) -> str:
