@@ -95,7 +95,7 @@ def check(parsed: Parsed, *, existing_units: dict[str, dict], existing_employees
     ``existing_units``: every stored unit by id ({name, parent_id, path, head_nip}).
     ``existing_employees``: the stored employees named in the file (as rows or as raters).
     ``stored_raters``: NIP -> rater NIP of the stored employees on the rater chains above the
-    file's employees (``store.rater_chains``), so that a cycle closed through stored employees
+    file's employees (``directory_store.rater_chains``), so that a cycle closed through stored employees
     is found too; ``existing_employees`` gives the links when it is omitted.
     ``stored_acting``: the stored active acting heads of the units the file's acting heads name.
     """

@@ -11,8 +11,7 @@ from __future__ import annotations
 from kinerja_shared.errors import Conflict, NotFound
 
 from .. import access, directory_store, domain, store
-from .directory import VersionCheck
-from .refusals import violations
+from .refusals import VersionCheck, violations
 
 
 def _unit(conn, unit_id: str, *, lock: bool = False):

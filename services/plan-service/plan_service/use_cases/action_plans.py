@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Callable
 
 from kinerja_shared.errors import Conflict, InvalidField, NotFound, field_error
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
@@ -18,9 +17,7 @@ from kinerja_shared.web.pagination import decode_cursor, encode_cursor
 from .. import access, domain, events, store
 from .. import action_plans as ap
 from .. import action_plans_store as aps
-from .refusals import next_state, violations
-
-VersionCheck = Callable[[str, int], None]  # (entity id, current version): the caller's If-Match, refused when stale
+from .refusals import VersionCheck, next_state, violations
 # The reason of an agreed version made by a plan amendment (shown to the employee and the rater as it is).
 DROPPED_REASON = ("Perubahan SKP (revisi {revision}): aksi pada hasil kerja atau indikator yang dihapus tidak berlaku "
                   "lagi")
@@ -91,7 +88,8 @@ def _writable(uow, actor, plan_id: str):
     return plan, state
 
 
-def _step(uow, actor, plan_id: str, action: str, may, check_version: VersionCheck | None, *, create: bool = False):
+def _step(uow, actor, plan_id: str, action: str, may, check_version: VersionCheck | None, *,
+          create: bool = False):
     """A step of the set's status machine: the plan (locked, approved, the caller allowed), the set's state (its
     version checked; created by a submission), and the status it moves to."""
     plan, rel = _plan(uow, actor, plan_id, for_update=True)

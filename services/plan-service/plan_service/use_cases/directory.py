@@ -9,16 +9,13 @@ that closes the plans of the old post, a change of rater hands the plans in forc
 """
 from __future__ import annotations
 
-from typing import Callable
 
 from kinerja_shared.errors import NotFound, field_error
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
 
 from .. import access, directory_store, domain, importer, store
 from .imports import checked_change
-from .refusals import violations
-
-VersionCheck = Callable[[str, int], None]  # (entity id, current version): the caller's If-Match, refused when stale
+from .refusals import VersionCheck, violations
 
 
 def page(rows: list, limit: int, key) -> dict:
