@@ -110,3 +110,37 @@ def completion_scope(conn, actor, unit_id: str | None, *, today: date) -> set[st
 def may_assign_template(conn, actor, unit_id: str, *, today: date) -> None:
     if not actor.is_admin and unit_id not in headed_units(conn, actor, today):
         raise Forbidden("Only an admin or the head of this unit (or of a unit above it) may assign templates to it.")
+
+
+# -- directory and action plans
+
+def may_change_directory(actor, what: str = "change the org directory") -> None:
+    """Reading the directory is open to every signed-in caller; changing it is for admins (BKPSDM)."""
+    require_admin(actor, what)
+
+
+
+
+def plan_of_action_plans(conn, actor, plan_id: str, today: date, *, for_update: bool = False):
+    """The plan whose action plans ``actor`` reads or changes, and their relation to it: its owner, rater, the rater's
+    superior, a head of its unit or a unit above it, an admin. A plan they may not read is a 404 (not a 403)."""
+    plan = store.load_plan(conn, plan_id, for_update=for_update)
+    rel = store.relation(actor, plan, headed_units(conn, actor, today)) if plan is not None else None
+    if rel is None or not rel.may_read:
+        raise NotFound(f"plan {plan_id} does not exist")
+    return plan, rel
+
+
+def may_propose_actions(rel) -> None:
+    if not (rel.owner or rel.admin):
+        raise Forbidden("Only the plan's owner proposes its action plans.")
+
+
+def may_agree_actions(rel) -> None:
+    if not (rel.rater or rel.admin):
+        raise Forbidden("Only the plan's rater (pejabat penilai) agrees or returns its action plans.")
+
+
+def action_plans_visible_to(conn, actor, today: date):
+    """A clause on plans: the action plans ``actor`` may list (None: all, for an admin)."""
+    return store.visible_clause(actor, headed_units(conn, actor, today))
