@@ -84,8 +84,8 @@ def matches(event_types, event_type: str) -> bool:
     return "*" in event_types or event_type in event_types
 
 
-def fan_out(conn: Connection, event) -> int:
-    """Record one delivery per subscription that wants this event type; return how many are new."""
+def fan_out(conn: Connection, event, now: datetime | None = None) -> int:
+    """Record one delivery per subscription that wants this event type, due ``now``; return how many are new."""
     def read():
         return store.wanted_types(conn)
 
@@ -94,7 +94,7 @@ def fan_out(conn: Connection, event) -> int:
             if matches(sub.event_types or [], event.type)]
     if not subs:
         return 0
-    now = utcnow()
+    now = now or utcnow()
     created = 0
     body = encode_event(dict(event)).decode()
     for sub in subs:
