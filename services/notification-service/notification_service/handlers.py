@@ -33,11 +33,13 @@ from datetime import date, datetime
 
 from kinerja_shared.acting_heads import acting_heads_of, on_unit_head_assigned as unit_head_assigned_into
 from kinerja_shared.consumer import current_scope
+from kinerja_shared.context import joined_unit_of_work
 from kinerja_shared.db import utcnow
 from kinerja_shared.events.catalog import CATALOG
 
 from . import config, dialogues, domain, inbox, siasn, webhooks
 from . import read_models_store as store
+from .use_cases import notifications
 from .models import acting_heads
 
 CONSUMES = ["kinerja.plan.events", "kinerja.activity.events", "kinerja.evaluation.events"]
@@ -52,11 +54,15 @@ def _instant(value: str | None, default: str) -> datetime:
 
 
 def _single(conn, event, recipient: str | None, category: str, params: dict, link: str | None) -> int | None:
-    if not recipient:
-        return None
-    return inbox.notify(conn, config.for_handlers(), recipient=recipient, category=category, params=params,
-                        dedupe_key=domain.event_item_key(category, event.id, recipient), cause=inbox.Cause.of(event),
-                        link=link)
+    """The one item ``event`` causes for ``recipient`` (use_cases.notifications), in the consumer's transaction."""
+    with joined_unit_of_work(conn) as uow:
+        return notifications.notify_of_event(uow, config.for_handlers(), event, recipient, category, params, link)
+
+
+def _digest(conn, **member) -> None:
+    """Count a member into an aggregated item (use_cases.notifications), in the consumer's transaction."""
+    with joined_unit_of_work(conn) as uow:
+        notifications.count_into_digest(uow, config.for_handlers(), **member)
 
 
 # -- the directory -------------------------------------------------------------------------
@@ -167,8 +173,8 @@ def on_activity_logged(conn, event) -> None:
         return
     cfg = config.for_handlers()
     day = domain.local_date(_instant(d.get("logged_at"), event["time"]), cfg.timezone)
-    inbox.add_to_digest(
-        conn, cfg, recipient=rater, category=domain.ACTIVITY_DIGEST, scope=day.isoformat(), member_id=d["activity_id"],
+    _digest(
+        conn, recipient=rater, category=domain.ACTIVITY_DIGEST, scope=day.isoformat(), member_id=d["activity_id"],
         member_nip=d["nip"], params={"date": day.isoformat()}, cause=inbox.Cause.of(event),
         link=f"/activities?status=pending&logged_on={day.isoformat()}",
         email_not_before=domain.at_local(day, cfg.digest_email_time, cfg.timezone))
@@ -265,8 +271,8 @@ def on_evaluation_opened(conn, event) -> None:
         return
     cfg = config.for_handlers()
     period = d["period"]
-    inbox.add_to_digest(
-        conn, cfg, recipient=d["rater_nip"], category=domain.EVALUATION_OPENED, scope=period["id"],
+    _digest(
+        conn, recipient=d["rater_nip"], category=domain.EVALUATION_OPENED, scope=period["id"],
         member_id=d["evaluation_id"], member_nip=d["nip"],
         params={"period_id": period["id"], "period_start": period["start"], "period_end": period["end"]},
         cause=inbox.Cause.of(event), link=f"/evaluations?period={period['id']}&status=open",

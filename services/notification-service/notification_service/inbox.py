@@ -80,8 +80,11 @@ def name_of(conn: Connection, nip: str | None) -> str:
 
 def notify(conn: Connection, cfg: NotifySettings, *, recipient: str, category: str, params: dict, dedupe_key: str,
            cause: Cause | None, link: str | None = None, now: datetime | None = None,
-           correlation_id: str | None = None) -> int | None:
-    """Create one item for ``recipient`` unless it exists; return its id when created."""
+           correlation_id: str | None = None, publish_events=None) -> int | None:
+    """Create one item for ``recipient`` unless it exists; return its id when created.
+
+    ``publish_events(*events)`` takes its NotificationDelivered (a unit of work's ``publish``; by
+    default the outbox of ``conn``)."""
     if category not in domain.CATEGORIES:
         raise ValueError(f"unknown category {category!r}")
     prefs = preferences(conn, recipient, cfg)
@@ -102,7 +105,7 @@ def notify(conn: Connection, cfg: NotifySettings, *, recipient: str, category: s
     if notification_id is None:
         return None  # a replay: the item exists already
     _announce(conn, cfg, notification_id, recipient, category, channels, person, cause, correlation_id, now,
-              not_before=None)
+              not_before=None, publish_events=publish_events)
     return notification_id
 
 
@@ -215,10 +218,10 @@ def _render_digests(conn: Connection, items: list[_Digest], locales: dict[str, s
 
 
 def _announce(conn, cfg, notification_id, recipient, category, channels, person, cause, correlation_id, now,
-              not_before) -> None:
+              not_before, publish_events=None) -> None:
     """A new item: publish NotificationDelivered (inbox) and queue its e-mail, in this transaction."""
     if channels[domain.INBOX]:
-        publish(conn, events.notification_delivered(
+        (publish_events or (lambda *e: publish(conn, *e)))(events.notification_delivered(
             notification_id=notification_id, recipient=recipient, channel=domain.INBOX, category=category,
             cause=cause, correlation_id=correlation_id, delivered_at=now))
     if channels[domain.EMAIL] and person is not None and person.email and person.active:

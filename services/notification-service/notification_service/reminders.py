@@ -29,18 +29,21 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
-from kinerja_shared.db import utcnow
+from kinerja_shared.clock import Clock, SystemClock
 from kinerja_shared.jobs import PeriodicJob
+from kinerja_shared.uow import UnitOfWork
 
-from . import config, domain, inbox, jobs
+from . import config, domain, jobs
 from . import reminders_store as store
+from .use_cases import notifications
 
 log = logging.getLogger(__name__)
 
 
-def run_due(engine: Engine, cfg: config.NotifySettings, now: datetime | None = None, clock=utcnow) -> int:
-    """Send every reminder due at ``now``; return how many were sent by this call (``clock()``: the time the
-    rows are written at)."""
+def run_due(engine: Engine, cfg: config.NotifySettings, now: datetime | None = None, clock: Clock | None = None) -> int:
+    """Send every reminder due at ``now``; return how many were sent by this call (``clock``: the time the
+    rows are written at; the machine's by default)."""
+    clock = clock or SystemClock(cfg.timezone)
     now = now or cfg.now()
     local = now.astimezone(ZoneInfo(cfg.timezone))
     today = local.date()
@@ -62,27 +65,22 @@ def run_due(engine: Engine, cfg: config.NotifySettings, now: datetime | None = N
     return sent
 
 
-def _send(engine: Engine, cfg: config.NotifySettings, clock, reminder: str, today: date,
+def _send(engine: Engine, cfg: config.NotifySettings, clock: Clock, reminder: str, today: date,
           recipients: dict[str, tuple[dict, str]]) -> int:
     """Notify each recipient once for (reminder, today); return how many were new."""
     if not recipients:
         return 0
     correlation_id = str(uuid.uuid4())  # one per reminder run: all its notifications trace back to it
     sent = 0
-    with engine.begin() as conn:
-        already = store.sent_on(conn, reminder, today)
+    with UnitOfWork(engine, clock=clock) as uow:
+        already = store.sent_on(uow.conn, reminder, today)
         for nip in sorted(recipients):  # one order for every worker: no deadlock on the unique rows
             if nip in already:
                 continue
-            now = clock()
-            if not store.mark_sent(conn, nip, reminder, today, now):
-                continue  # another worker sent it
             params, link = recipients[nip]
-            notification_id = inbox.notify(conn, cfg, recipient=nip, category=reminder, params=params,
-                                           dedupe_key=domain.reminder_key(reminder, nip, today), cause=None, link=link,
-                                           now=now, correlation_id=correlation_id)
-            store.link_notification(conn, nip, reminder, today, notification_id)
-            sent += 1
+            if notifications.remind(uow, cfg, nip=nip, reminder=reminder, day=today, params=params, link=link,
+                                    correlation_id=correlation_id):
+                sent += 1  # else another worker sent it
     if sent:
         log.info("reminders sent", extra={"reminder": reminder, "count": sent, "local_date": today.isoformat()})
     return sent
@@ -150,7 +148,7 @@ def run_round(rt) -> int:
     """One round of the worker's reminder job: the reminders due now on the runtime's (or the fixed) clock."""
     if not rt.config.reminders_enabled:
         return 0  # NOTIFICATION_REMINDERS=false
-    return run_due(rt.engine, rt.config, jobs.scheduler_now(rt), rt.clock.now)
+    return run_due(rt.engine, rt.config, jobs.scheduler_now(rt), rt.clock)
 
 
 JOB = PeriodicJob("reminder-scheduler", run_round, interval=lambda rt: rt.config.reminder_poll_seconds)
