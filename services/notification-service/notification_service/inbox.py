@@ -17,7 +17,6 @@ from kinerja_shared.outbox import publish
 
 from . import domain, events, inbox_store, templates
 from .config import NotifySettings
-from .store import insert_new  # noqa: F401  (reminders and webhooks insert their unique rows with it)
 
 # An aggregated item that is not a daily digest (evaluation_opened) waits this long before
 # its e-mail goes out, so a burst of events becomes one e-mail with the final count.

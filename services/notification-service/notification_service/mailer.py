@@ -31,7 +31,6 @@ from kinerja_shared.outbox import publish
 
 from . import config, domain, events, inbox, jobs, templates
 from . import mail_store as store
-from .mail_store import FAILED, PENDING, SENT, SKIPPED  # noqa: F401  (the statuses of a queued e-mail)
 
 log = logging.getLogger(__name__)
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from kinerja_shared.events import make_event
 from kinerja_shared.events.envelope import Event, validate_event
+from kinerja_shared.jobs import PeriodicJob
 from kinerja_shared.testing.memory import memory_runtime
 from notification_service import handlers, mailer, reminders, siasn, webhooks, webhooks_store
 from notification_service import read_models_store
@@ -35,6 +36,11 @@ def with_approved_plan(rt, nip=EMPLOYEE, email=None):
 def reminded(rt) -> list:
     with rt.engine.connect() as conn:
         return [r.local_date for r in conn.execute(select(reminders_sent).order_by(reminders_sent.c.local_date))]
+
+
+def test_the_worker_runs_the_four_loops_as_periodic_jobs():
+    assert [job.name for job in SPEC.background if isinstance(job, PeriodicJob)] == [
+        "e-mail-sender", "webhook-dispatcher", "reminder-scheduler", "siasn-sender"]
 
 
 def test_the_reminder_job_reminds_once_a_day_on_the_runtimes_clock():

@@ -9,18 +9,16 @@ from typing import Callable
 from urllib.parse import urlparse
 
 from kinerja_shared.errors import Conflict, NotFound, field_error
-from kinerja_shared.transitions import StateMachine
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
 
-from .. import access, paging, secretbox, targets
+from .. import access, domain, paging, secretbox, targets
 from .. import webhooks_store as store
 from ..config import NotifySettings
 from ..models import webhook_deliveries
-from ..webhooks_store import ACTIVE, DISABLED, FAILED, HELD
+from ..webhooks_store import ACTIVE, FAILED, HELD
 
 VersionCheck = Callable[[str, int], None]  # (entity id, current version): raises 412/428 (kinerja_shared.web.etag)
 
-SUBSCRIPTION = StateMachine("webhook subscription", {"enable": {DISABLED: ACTIVE}, "disable": {ACTIVE: DISABLED}})
 ALREADY = {"enable": "The subscription is already active.", "disable": "The subscription is already disabled."}
 
 
@@ -131,7 +129,7 @@ def set_status(uow, actor, subscription_id: str, action: str, *, if_match: Versi
     access.may_manage_webhooks(actor)
     row = _load(uow, subscription_id, lock=True)
     if_match(subscription_id, row.version)
-    if not SUBSCRIPTION.can(action, row.status):
+    if not domain.WEBHOOK_SUBSCRIPTION.can(action, row.status):
         raise Conflict(ALREADY[action], title="Status does not allow this", current_status=row.status)
     if action == "enable":
         store.change_subscription(uow.conn, subscription_id, dict(
