@@ -39,8 +39,8 @@ from kinerja_shared.events.catalog import CATALOG
 
 from . import config, dialogues, domain, inbox, siasn, webhooks
 from . import read_models_store as store
-from .use_cases import notifications
 from .models import acting_heads
+from .use_cases import notifications
 
 CONSUMES = ["kinerja.plan.events", "kinerja.activity.events", "kinerja.evaluation.events"]
 
