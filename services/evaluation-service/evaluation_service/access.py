@@ -85,7 +85,8 @@ def require_reopener(actor) -> None:
 
 
 def may_read_employee(uow, actor, nip: str, emp) -> bool:
-    """The employee, their rater or rater's superior, the head (or acting head) of their unit or a unit above, an admin."""
+    """The employee, their rater or rater's superior, the head (or acting head) of their unit or a unit above,
+    an admin."""
     if actor.is_admin or actor.sub == nip:
         return True
     if emp is not None and actor.sub in (emp.rater_nip, emp.rater_superior_nip):

@@ -7,7 +7,7 @@ from sqlalchemy.engine import Connection
 from kinerja_shared.db import upsert
 from kinerja_shared.numbers import MAX_ENTRY_QUANTITY
 
-from . import domain
+from . import domain, paging
 from .models import (activities, credit_assessments, evaluation_revisions, evaluations, feedback, plans,
                      unit_predicates, units)
 
@@ -59,9 +59,7 @@ def page(conn: Connection, filters: dict, *, unit_ids: set[str] | None, scope: t
             seen.append(evaluations.c.unit_id.in_(unit_scope))
         query = query.where(or_(*seen))
     if after is not None:
-        opened, last_id = after
-        query = query.where(or_(evaluations.c.opened_at < opened,
-                                (evaluations.c.opened_at == opened) & (evaluations.c.id < last_id)))
+        query = query.where(paging.after(evaluations.c.opened_at, evaluations.c.id, after))
     return conn.execute(query.limit(limit + 1)).all()
 
 

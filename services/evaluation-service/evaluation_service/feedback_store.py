@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.engine import Connection
 
-from . import domain
+from . import domain, paging
 from .directory_queries import employees_of_units
 from .models import evaluations, feedback, plans
 
@@ -41,6 +41,5 @@ def page(conn: Connection, filters: dict, *, scope: tuple[str, set[str]] | None,
             seen.append(feedback.c.nip.in_(employees_of_units(unit_scope)))
         query = query.where(or_(*seen))
     if after is not None:
-        given, last_id = after
-        query = query.where(or_(feedback.c.given_at < given, (feedback.c.given_at == given) & (feedback.c.id < last_id)))
+        query = query.where(paging.after(feedback.c.given_at, feedback.c.id, after))
     return conn.execute(query.limit(limit + 1)).all()

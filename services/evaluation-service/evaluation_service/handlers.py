@@ -52,7 +52,8 @@ def today_local(settings: Settings) -> date:
     return system_clock(settings).today()
 
 
-def open_period(conn: Connection, period: domain.Period, actor: str = SYSTEM_ACTOR, unit_ids: set[str] | None = None) -> list:
+def open_period(conn: Connection, period: domain.Period, actor: str = SYSTEM_ACTOR,
+                unit_ids: set[str] | None = None) -> list:
     """Open ``period`` for every approved plan of its year that overlaps it, in the caller's transaction
     (``use_cases.periods.open_period_of_plans``; kept for the benchmarks)."""
     with UnitOfWork.joining(conn) as uow:

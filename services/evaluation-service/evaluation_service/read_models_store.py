@@ -40,7 +40,8 @@ def know_unit(conn: Connection, unit_id: str, path: list[str], now) -> None:
 
 def heads_only(conn: Connection, nip: str, unit_id: str, now) -> None:
     """``nip`` heads no unit but ``unit_id`` any more (a head moved away, or no longer a head)."""
-    conn.execute(update(units).where(units.c.head_nip == nip, units.c.id != unit_id).values(head_nip=None, updated_at=now))
+    conn.execute(update(units).where(units.c.head_nip == nip, units.c.id != unit_id)
+                 .values(head_nip=None, updated_at=now))
 
 
 def unit(conn: Connection, unit_id: str):

@@ -82,7 +82,8 @@ def _csv_value(value):
 
 def _csv(body: dict):
     """The export as CSV: formula-like cells neutralised, the unit id kept inside the header's parameters."""
-    text = downloads.csv_text(EXPORT_COLUMNS, ({k: _csv_value(item[k]) for k in EXPORT_COLUMNS} for item in body["items"]))
+    rows = ({k: _csv_value(item[k]) for k in EXPORT_COLUMNS} for item in body["items"])
+    text = downloads.csv_text(EXPORT_COLUMNS, rows)
     return downloads.attachment(text, f"predicates-{body['unit_id']}-{body['period']['id']}.csv", "text/csv")
 
 

@@ -63,4 +63,5 @@ def logging(conn: Connection, nips: set[str], start: date, end: date) -> set[str
 
 def by_status(conn: Connection, period_id: str, unit_ids: set[str]) -> dict[str, int]:
     return dict(conn.execute(select(evaluations.c.status, func.count()).where(
-        evaluations.c.period_id == period_id, evaluations.c.unit_id.in_(unit_ids)).group_by(evaluations.c.status)).all())
+        evaluations.c.period_id == period_id, evaluations.c.unit_id.in_(unit_ids))
+        .group_by(evaluations.c.status)).all())

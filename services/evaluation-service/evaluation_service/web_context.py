@@ -13,7 +13,9 @@ from .evaluation_views import eval_out
 def snapshot_engine(engine):
     """The engine whose transactions all see one snapshot (REPEATABLE READ on PostgreSQL), so a view built from
     several queries is consistent while the consumer commits."""
-    return engine.execution_options(isolation_level="REPEATABLE READ") if engine.dialect.name == "postgresql" else engine
+    if engine.dialect.name != "postgresql":
+        return engine
+    return engine.execution_options(isolation_level="REPEATABLE READ")
 
 
 def reading() -> UnitOfWork:

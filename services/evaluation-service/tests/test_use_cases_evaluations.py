@@ -65,7 +65,8 @@ def test_a_form_naming_another_plans_result_is_refused_naming_the_field():
     rt = world()
     with pytest.raises(InvalidField) as refused:
         with rt.unit_of_work() as uow:
-            evaluations.submit_evaluation(uow, who(RATER), the_evaluation(rt), {**FORM, "results": [{"result_id": "rX"}]})
+            evaluations.submit_evaluation(uow, who(RATER), the_evaluation(rt),
+                                          {**FORM, "results": [{"result_id": "rX"}]})
     assert refused.value.field == "results.0.result_id"
 
 
@@ -83,7 +84,8 @@ def test_an_open_evaluation_cannot_close_and_the_refusal_keeps_its_wording():
     with pytest.raises(InvalidTransition) as refused:
         with rt.unit_of_work() as uow:
             evaluations.close_evaluation(uow, who(RATER), the_evaluation(rt))
-    assert refused.value.status == 409 and refused.value.detail == "cannot close an evaluation that is open: submit it first"
+    assert refused.value.status == 409
+    assert refused.value.detail == "cannot close an evaluation that is open: submit it first"
     assert refused.value.extensions["current_status"] == "open"
 
 

@@ -45,7 +45,8 @@ def test_feedback_names_one_result_or_one_value_of_the_employees_plans():
 def test_the_list_holds_the_employees_own_what_the_rater_gave_and_a_heads_subtree():
     rt = world()
     with rt.unit_of_work() as uow:
-        feedback.give_feedback(uow, who(RATER), note(result_id=None, behaviour_value="loyal"), default_scheme="quarterly")
+        feedback.give_feedback(uow, who(RATER), note(result_id=None, behaviour_value="loyal"),
+                               default_scheme="quarterly")
     with rt.unit_of_work() as uow:
         for nip in (EMPLOYEE, RATER, HEAD):
             assert len(feedback.list_feedback(uow, who(nip), {"limit": 10})["items"]) == 1, nip

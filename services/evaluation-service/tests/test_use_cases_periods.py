@@ -12,6 +12,8 @@ from evaluation_service import access
 from evaluation_service.use_cases import evaluations, periods, read_models
 from .use_case_world import ADMIN, COLLEAGUE, EMPLOYEE, HEAD, RATER, actions, person, plan_data, types, who, world
 
+QUARTERLY = {"default_scheme": "quarterly", "rounding": "literal"}
+
 
 def opened(rt) -> list[str]:
     with rt.unit_of_work() as uow:
@@ -32,15 +34,15 @@ def test_the_periods_of_a_year_count_what_the_caller_sees():
 def test_an_admin_fixes_a_years_scheme_until_its_first_evaluation_opens():
     rt = world()
     with rt.unit_of_work() as uow:
-        body = periods.set_scheme(uow, who(ADMIN, "admin"), 2027, "monthly", default_scheme="quarterly", rounding="literal")
+        body = periods.set_scheme(uow, who(ADMIN, "admin"), 2027, "monthly", **QUARTERLY)
     assert body["scheme"] == "monthly" and len(body["periods"]) == 13 and actions(uow) == ["period_scheme.set"]
     with rt.unit_of_work() as uow:
         with pytest.raises(Conflict, match="already has 1 evaluation"):
-            periods.set_scheme(uow, who(ADMIN, "admin"), 2026, "monthly", default_scheme="quarterly", rounding="literal")
+            periods.set_scheme(uow, who(ADMIN, "admin"), 2026, "monthly", **QUARTERLY)
         with pytest.raises(Forbidden, match="manage periods"):
-            periods.set_scheme(uow, who(HEAD), 2027, "quarterly", default_scheme="quarterly", rounding="literal")
+            periods.set_scheme(uow, who(HEAD), 2027, "quarterly", **QUARTERLY)
         with pytest.raises(InvalidField):
-            periods.set_scheme(uow, who(ADMIN, "admin"), 1999, "monthly", default_scheme="quarterly", rounding="literal")
+            periods.set_scheme(uow, who(ADMIN, "admin"), 1999, "monthly", **QUARTERLY)
 
 
 def test_an_admin_opens_a_period_once_within_a_units_subtree():
@@ -49,7 +51,8 @@ def test_an_admin_opens_a_period_once_within_a_units_subtree():
         read_models.record_plan(uow, "PlanApproved", plan_data(COLLEAGUE))  # stored without opening
         assert periods.open_period(uow, who(ADMIN, "admin"), "2026-Q3", unit_id="opd", default_scheme="monthly") == {
             "period": {"id": "2026-Q3", "kind": "quarterly", "start": "2026-07-01", "end": "2026-09-30"}, "opened": 2}
-        assert periods.open_period(uow, who(ADMIN, "admin"), "2026-Q3", unit_id=None, default_scheme="monthly")["opened"] == 0
+        again = periods.open_period(uow, who(ADMIN, "admin"), "2026-Q3", unit_id=None, default_scheme="monthly")
+        assert again["opened"] == 0
     assert types(uow) == ["EvaluationOpened", "EvaluationOpened"] and actions(uow) == ["evaluation.opened"] * 2
     with rt.unit_of_work() as uow:
         with pytest.raises(InvalidField, match="2026 is evaluated in quarterly periods"):
@@ -74,7 +77,8 @@ def test_the_period_clock_opens_each_new_period_on_the_runtimes_clock():
 def test_an_approved_plan_opens_todays_period_once_and_an_older_revision_changes_nothing():
     rt = world()
     with rt.unit_of_work() as uow:
-        assert read_models.plan_approved(uow, "PlanAmended", plan_data(revision=2), None, default_scheme="quarterly") == []
+        amended = read_models.plan_approved(uow, "PlanAmended", plan_data(revision=2), None, default_scheme="quarterly")
+        assert amended == []  # its period is open already
         assert read_models.record_plan(uow, "PlanAmended", plan_data(revision=1)) is None
         [new] = read_models.plan_approved(uow, "PlanApproved", plan_data(COLLEAGUE), "2026-05-14T01:00:00Z",
                                           default_scheme="quarterly")
@@ -86,7 +90,8 @@ def test_the_directory_decides_who_heads_a_unit():
     rt = world()
     with rt.unit_of_work() as uow:
         read_models.record_employee(uow, person(RATER, "opd-b2", HEAD, head=True))  # moved to head another unit
-        assert evaluations.list_evaluations(uow, who(RATER), {"limit": 5, "unit_id": "opd-b1"})["items"] != []  # still rates
+        still_rates = evaluations.list_evaluations(uow, who(RATER), {"limit": 5, "unit_id": "opd-b1"})["items"]
+        assert still_rates != []
         read_models.record_employee(uow, person(COLLEAGUE, "opd-b1", HEAD, head=True))
     with rt.unit_of_work() as uow:
         assert access.headed_roots(uow, who(RATER)) == {"opd-b2"}

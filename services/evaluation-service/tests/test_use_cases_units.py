@@ -43,7 +43,8 @@ def test_a_units_own_head_may_not_set_its_predicate_nor_a_period_outside_the_sch
         with pytest.raises(InvalidField) as month:
             units.set_unit_predicate(uow, who(HEAD), "opd-b1", "2026-05", BAIK, default_scheme="quarterly")
         with pytest.raises(InvalidField) as basis:
-            units.set_unit_predicate(uow, who(HEAD), "opd-b1", QUARTER, {**BAIK, "basis": " "}, default_scheme="quarterly")
+            units.set_unit_predicate(uow, who(HEAD), "opd-b1", QUARTER, {**BAIK, "basis": " "},
+                                     default_scheme="quarterly")
     assert own.value.extensions["rule"] == "parent_head" and own.value.extensions["set_by"] == [HEAD]
     assert (month.value.field, basis.value.field) == ("period_id", "basis")
 
@@ -70,7 +71,8 @@ def test_the_calibration_is_final_once_every_evaluation_has_its_predicate_and_th
             units.finalise_calibration(uow, who(RATER), "opd-b1", QUARTER, None, rounding="literal")
     assert violated.value.extensions["current_status"] == "violated"
     with rt.unit_of_work() as uow:
-        body = units.finalise_calibration(uow, who(ADMIN, "admin"), "opd-b1", QUARTER, "satu pegawai", rounding="literal")
+        body = units.finalise_calibration(uow, who(ADMIN, "admin"), "opd-b1", QUARTER, "satu pegawai",
+                                          rounding="literal")
     assert body["calibration"]["stale"] is False and body["calibration"]["override_reason"] == "satu pegawai"
     assert types(uow) == ["CalibrationFinalised"] and actions(uow) == ["calibration.finalise"]
     with pytest.raises(Conflict, match="is final"):

@@ -12,7 +12,8 @@ from ..evaluation_views import CREDIT_RULE, coefficient_note, jsonable, period_o
 
 
 def credit_figures(conn, nip: str, year: int, emp) -> dict:
-    """The year's evaluations of ``nip`` with their credit points, the total of the closed periodic ones and the annual one."""
+    """The year's evaluations of ``nip`` with their credit points, the total of the closed periodic ones and the
+    annual one."""
     rows = store.credit_rows(conn, nip, year)
     legacy = next((r.plan_coefficient for r in rows if r.plan_coefficient is not None), None)
     coefficient = domain.yearly_coefficient(emp.functional_level if emp is not None else None,
@@ -23,7 +24,8 @@ def credit_figures(conn, nip: str, year: int, emp) -> dict:
         closed = r.status == domain.CLOSED
         item = {"evaluation_id": r.id, "period": period_of(r).as_dict(), "status": r.status, "revision": r.revision,
                 "predicate": r.predicate, "predicate_name": domain.PREDICATE_NAMES_ID.get(r.predicate),
-                "share_percent": int(domain.CREDIT_SHARE[r.predicate] * 100) if r.predicate in domain.CREDIT_SHARE else None,
+                "share_percent": (int(domain.CREDIT_SHARE[r.predicate] * 100)
+                                  if r.predicate in domain.CREDIT_SHARE else None),
                 "months": domain.months_evaluated(period_of(r), r.plan_start, r.plan_end) if r.plan_start else None,
                 "credit_points": finite(r.credit_points) if closed else None}
         if r.period_kind == domain.ANNUAL:
@@ -68,10 +70,12 @@ def record_credit_assessment(uow, actor, annual, emp, coefficient: domain.Coeffi
         nip=annual.nip, year=annual.year, evaluation_id=annual.id, revision=annual.revision,
         functional_level=coefficient.level, coefficient=coefficient.value, coefficient_source=coefficient.source,
         periods=jsonable([x for x in figures["periods"] if x["status"] == domain.CLOSED]),
-        periodic_total=figures["total"], annual_predicate=annual.predicate, annual_credit_points=finite(annual.credit_points),
-        basis=jsonable({"evaluation_id": annual.id, "revision": annual.revision, "results_rating": annual.results_rating,
-                        "behaviour_rating": annual.behaviour_rating, "predicate": annual.predicate,
-                        "predicate_name": domain.PREDICATE_NAMES_ID.get(annual.predicate), "rater_nip": annual.rater_nip,
+        periodic_total=figures["total"], annual_predicate=annual.predicate,
+        annual_credit_points=finite(annual.credit_points),
+        basis=jsonable({"evaluation_id": annual.id, "revision": annual.revision,
+                        "results_rating": annual.results_rating, "behaviour_rating": annual.behaviour_rating,
+                        "predicate": annual.predicate, "predicate_name": domain.PREDICATE_NAMES_ID.get(annual.predicate),
+                        "rater_nip": annual.rater_nip,
                         "closed_by": annual.closed_by, "closed_at": annual.closed_at,
                         "organisational_predicate": org, "rule": CREDIT_RULE}),
         set_by=actor.sub, set_at=uow.now())

@@ -103,7 +103,8 @@ def detail(uow, row, *, self_assessment=None) -> dict:
     return {
         **eval_out(row),
         "employee": {"name": emp.name if emp else None, "position": (emp.position if emp else None) or plan.position,
-                     **yearly.as_dict(), "functional_coefficient": yearly.value, "is_unit_head": bool(head_of(uow, row))},
+                     **yearly.as_dict(), "functional_coefficient": yearly.value,
+                     "is_unit_head": bool(head_of(uow, row))},
         "plan": {"approach": plan.approach, "model": plan.model, "revision": plan.revision,
                  "period_start": plan.period_start.isoformat(), "period_end": plan.period_end.isoformat()},
         "results": results,
@@ -134,6 +135,16 @@ def _next(row, action: str) -> str:
                                 current_status=row.status) from None
 
 
+def _start(uow, actor, evaluation_id: str, action: str, allowed: Callable, check_version: VersionCheck):
+    """The evaluation locked for ``action``: the caller may see it and ``allowed(row)`` (an access check) passes,
+    the caller's If-Match holds, and the lifecycle allows the action. (row, the status after it)."""
+    row = access.readable(uow, actor, evaluation_id, for_update=True)
+    allowed(row)
+    if check_version:
+        check_version(row.version)
+    return row, _next(row, action)
+
+
 def _changed(uow, evaluation_id: str, values: dict):
     store.update_evaluation(uow.conn, evaluation_id, values)
     return store.load(uow.conn, evaluation_id)
@@ -142,11 +153,8 @@ def _changed(uow, evaluation_id: str, values: dict):
 def submit_evaluation(uow, actor, evaluation_id: str, body: dict, *, check_version: VersionCheck = None):
     """Submit the rater's form: open/submitted → submitted; the predicate follows from the matrix; a results
     rating other than the suggestion needs a ``rating_note``. Publishes EvaluationSubmitted."""
-    row = access.readable(uow, actor, evaluation_id, for_update=True)
-    access.require_rater(actor, row, "fill in and submit the form")
-    if check_version:
-        check_version(row.version)
-    status = _next(row, "submit")
+    row, status = _start(uow, actor, evaluation_id, "submit",
+                         lambda row: access.require_rater(actor, row, "fill in and submit the form"), check_version)
     plan = plan_of(uow, row.plan_id)
     try:
         domain.check_form([r["result_id"] for r in plan.results], body["results"], body["behaviours"])
@@ -160,7 +168,8 @@ def submit_evaluation(uow, actor, evaluation_id: str, body: dict, *, check_versi
     note = (body.get("rating_note") or "").strip() or None
     if suggested.rating and body["results_rating"] != suggested.rating and not note:
         raise InvalidField("rating_note", f"the suggested results rating is {suggested.rating} "
-                                          f"({' '.join(suggested.reasoning)}); say why you chose {body['results_rating']}")
+                                          f"({' '.join(suggested.reasoning)}); "
+                                          f"say why you chose {body['results_rating']}")
     now = uow.now()
     values = dict(status=status, form=form, results_rating=body["results_rating"],
                   behaviour_rating=body["behaviour_rating"],
@@ -180,11 +189,8 @@ def submit_evaluation(uow, actor, evaluation_id: str, body: dict, *, check_versi
 def close_evaluation(uow, actor, evaluation_id: str, *, check_version: VersionCheck = None):
     """Close a submitted evaluation (the rater), with its credit points (functionals); an annual one records the
     PAK. Publishes EvaluationClosed."""
-    row = access.readable(uow, actor, evaluation_id, for_update=True)
-    access.require_rater(actor, row, "close the evaluation")
-    if check_version:
-        check_version(row.version)
-    status = _next(row, "close")
+    row, status = _start(uow, actor, evaluation_id, "close",
+                         lambda row: access.require_rater(actor, row, "close the evaluation"), check_version)
     plan = plan_of(uow, row.plan_id)
     emp = directory.employee(uow.conn, row.nip)
     yearly = coefficient(emp, plan)
@@ -206,11 +212,7 @@ def close_evaluation(uow, actor, evaluation_id: str, *, check_version: VersionCh
 def reopen_evaluation(uow, actor, evaluation_id: str, reason: str, *, check_version: VersionCheck = None):
     """Reopen a closed evaluation (admin), with the reason: the closed state is kept as a revision, the
     evaluation becomes revision n+1 and open again. Publishes EvaluationReopened."""
-    row = access.readable(uow, actor, evaluation_id, for_update=True)
-    access.require_reopener(actor)
-    if check_version:
-        check_version(row.version)
-    status = _next(row, "reopen")
+    row, status = _start(uow, actor, evaluation_id, "reopen", lambda row: access.require_reopener(actor), check_version)
     now = uow.now()
     snapshot = jsonable(eval_out(row))
     store.add_revision(uow.conn, dict(evaluation_id=evaluation_id, revision=row.revision, snapshot=snapshot,

@@ -32,7 +32,8 @@ def scheme_for(uow, year: int, default: str, actor: str = SYSTEM_ACTOR) -> str:
 
 
 def _not_in_scheme(period: domain.Period, scheme: str) -> InvalidField:
-    return InvalidField("period_id", f"{period.year} is evaluated in {scheme} periods, so {period.id} is not one of them")
+    return InvalidField("period_id",
+                        f"{period.year} is evaluated in {scheme} periods, so {period.id} is not one of them")
 
 
 def check_period_in_scheme(uow, period: domain.Period, default: str) -> None:
