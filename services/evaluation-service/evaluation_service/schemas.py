@@ -6,7 +6,7 @@ from kinerja_shared.i18n import LocalizedString
 from kinerja_shared.web.pagination import PageArgs
 
 from .realisation_schemas import EmployeeResultOut, SelfAssessmentSummaryOut
-from .domain import BEHAVIOUR_VALUES, ORG_PREDICATES, PERIOD_KINDS, PREDICATES, RATINGS, SCHEMES, STATUSES
+from .domain import BEHAVIOUR_VALUES, PERIOD_KINDS, PREDICATES, RATINGS, STATUSES
 
 NIP_RE = v.Regexp(r"^[0-9]{18}$", error="must be exactly 18 digits")
 PERIOD_ID = v.Regexp(r"^[0-9]{4}-(Q[1-4]|0[1-9]|1[0-2]|Y)$", error="must look like 2026-Q4, 2026-11 or 2026-Y")
