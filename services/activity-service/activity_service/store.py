@@ -1,4 +1,7 @@
-"""The SQL of activity-service (SQLAlchemy Core), kept to few round trips on the logging path.
+"""The SQL of the entries (SQLAlchemy Core), kept to few round trips on the logging path.
+
+The other SQL of activity-service: ``directory_store`` (employees, units), ``list_queries`` (the month
+list), ``summary_queries`` (summaries, indicators), ``evidence_store``, ``read_model_store`` (plan events).
 
 Logging one entry (``POST /activities``) is one transaction of two statements (with or without an
 ``Idempotency-Key``); every statement is built once:
@@ -10,11 +13,13 @@ Logging one entry (``POST /activities``) is one transaction of two statements (w
    overlapping entry) RETURNING id``, with data-modifying CTEs that insert the audit row, the
    outbox event and the key with its answer only when the entry went in. It runs after the
    lock, so its snapshot sees every entry committed by the employee's earlier requests: no two
-   overlapping entries can commit.
+   overlapping entries can commit. ``log_pending`` is the unit of work's fast path to it: the use
+   case records the audit row and the event in the unit of work as every command does, and
+   ``log_pending`` takes them (``uow.take_pending()``) into this one statement.
 
 A batch reads, under the same lock, the entries of its days and the client ids already
 stored (``occupied``, ``get_activities``), decides in Python, and writes with three
-multi-row inserts (entries, audit rows, events).
+multi-row inserts (entries here; audit rows and events when its unit of work commits).
 """
 from __future__ import annotations
 

@@ -245,6 +245,8 @@ def test_evidence_is_attached_read_and_removed(rt, tmp_path):
     assert types(uow) == ["ActivityUpdated"] and actions(uow) == ["activity.evidence_added"]
     with rt.engine.connect() as conn:
         assert use_cases.evidence_file(conn, actor(R), activity_id, kept.file_id, today=DAY).sha256 == item["sha256"]
+    with pytest.raises(Forbidden):
+        run(rt, use_cases.remove_evidence, actor(R), activity_id, kept.file_id, if_match=no_if_match)
     (file_row, updated), uow = run(rt, use_cases.remove_evidence, actor(E1), activity_id, kept.file_id,
                                    if_match=no_if_match)
     assert file_row.stored_name == kept.stored_name and all(e["kind"] == "link" for e in updated.evidence)
