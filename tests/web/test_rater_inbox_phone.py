@@ -30,7 +30,19 @@ def last_working_day(web_system) -> str:
     return day.isoformat()
 
 
-def log(web_system, body) -> str:
+def usual_quantity(web_system, nip: str, indicator_id: str, day: str) -> float:
+    """What the inbox will take as the employee's usual quantity of the indicator (web/src/screens/rater/unusual.js:
+    the median of their entries of the last 60 days, as the inbox loads them), so that the test's plain entries are
+    plain whatever the other browser tests logged before; 12 when there is no usual yet."""
+    since = (date.fromisoformat(day) - timedelta(days=60)).isoformat()
+    answer = web_system.api("GET", "/api/v1/activities", "rater", params={"nip": nip, "date_from": since, "limit": 200})
+    assert answer.status_code == 200, answer.text
+    quantities = sorted(
+        a["quantity"]
+        for a in answer.json()["items"]
+        if a["indicator_id"] == indicator_id and a["status"] not in ("rejected", "withdrawn")
+    )
+    return quantities[len(quantities) // 2] if len(quantities) >= 3 else 12
     answer = web_system.api("POST", "/api/v1/activities", "employee", json=body)
     assert answer.status_code == 201, answer.text
     return answer.json()["id"]
@@ -49,8 +61,9 @@ def test_the_rater_decides_on_a_phone_and_a_flagged_entry_is_held_back_from_the_
         "quantity": quantity,
         "quantity_unit": indicators[0]["target_unit"],
     }
-    plain = [log(web_system, entry(10 * i, 12 + i)) for i in range(4)]
-    flagged = log(web_system, entry(40, 900))
+    usual = usual_quantity(web_system, nip, indicators[0]["indicator_id"], day)
+    plain = [log(web_system, entry(10 * i, usual)) for i in range(4)]
+    flagged = log(web_system, entry(40, min(10_000, max(900, 10 * usual))))
 
     seen = web_system.run_script("rater_inbox_phone.mjs", PLAIN_IDS=json.dumps(plain), FLAGGED_ID=flagged)
 
