@@ -43,6 +43,9 @@ def usual_quantity(web_system, nip: str, indicator_id: str, day: str) -> float:
         if a["indicator_id"] == indicator_id and a["status"] not in ("rejected", "withdrawn")
     )
     return quantities[len(quantities) // 2] if len(quantities) >= 3 else 12
+
+
+def log(web_system, body) -> str:
     answer = web_system.api("POST", "/api/v1/activities", "employee", json=body)
     assert answer.status_code == 201, answer.text
     return answer.json()["id"]
