@@ -4,7 +4,7 @@ from pathlib import Path
 from kinerja_shared.service import ServiceSpec
 
 from . import (api, config, dialogues_api, document_jobs, document_jobs_api, documents_api, handlers,  # noqa: F401
-               messages, realisation_api, realisation_messages)  # (messages: the service's texts in Bahasa Indonesia)
+               messages, realisation_api, realisation_messages, rules_api)  # (messages: the texts in Bahasa Indonesia)
 from .models import metadata
 
 SPEC = ServiceSpec(
@@ -17,7 +17,7 @@ SPEC = ServiceSpec(
     metadata=metadata,
     migrations_dir=Path(__file__).resolve().parent.parent / "migrations",
     blueprints=[api.evaluations_blp, realisation_api.realisation_blp, api.feedback_blp, api.units_blp, api.periods_blp,
-                dialogues_api.dialogues_blp, documents_api.verify_blp],
+                dialogues_api.dialogues_blp, documents_api.verify_blp, rules_api.rules_blp],
     handlers=handlers.HANDLERS,
     consumes=handlers.CONSUMES,
     read_models=("units", "employees", "acting_heads", "plans", "activities", "agreed_actions", "action_sets"),  # rebuilt from the topics by `evaluation-service rebuild-read-models`
