@@ -83,7 +83,8 @@ def test_the_bounds_are_the_domains_under_the_deployments_rounding(rounding):
             assert [r["code"] for r in org["rules"]] == [r.code for r in rules]
             for seen, rule in zip(org["rules"], rules):
                 assert seen["bound"] == expected_bound(rule, size, rounding), (size, rule.code)
-                assert (seen["kind"], seen["value"], seen["predicates"]) == (rule.kind, rule.value, list(rule.predicates))
+                assert seen["kind"] == rule.kind and seen["value"] == rule.value
+                assert seen["predicates"] == list(rule.predicates)
 
 
 def test_one_predicate_and_no_size(literal):
