@@ -4,9 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 SERVICES := plan-service activity-service evaluation-service notification-service
-DEV_TOOLS := pytest pytest-timeout requests aiosmtpd kubernetes-validate schemathesis testcontainers
+DEV_TOOLS := pytest pytest-timeout requests aiosmtpd kubernetes-validate schemathesis testcontainers ruff
 
-.PHONY: help install run stop reset-demo status logs tokens test test-fast test-images images faults bench kafka-fetch clean audit update-pins
+.PHONY: help install run stop reset-demo status logs tokens lint test test-fast test-images images faults bench kafka-fetch clean audit update-pins
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -42,6 +42,10 @@ logs: install ## follow the logs of every local process in one stream
 
 tokens: install ## print development tokens for the demo users
 	$(PY) deploy/local/kinerja.py tokens
+
+lint: install ## ruff: the linter and the formatter's check over the tree (rules and why: ruff.toml)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 test: install ## run every test (starts real Kafka and PostgreSQL unless KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL are set)
 	$(PY) -m pytest

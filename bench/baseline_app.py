@@ -10,12 +10,13 @@ on a database of its own:
     BASELINE_DATABASE_URL=postgresql+psycopg://... python bench/baseline_app.py init
     BASELINE_DATABASE_URL=... gunicorn -c bench/baseline_gunicorn.conf.py --chdir bench baseline_app:app
 """
+
 from __future__ import annotations
 
 import os
 import sys
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import marshmallow as ma
 from flask import Flask, jsonify, request
@@ -96,7 +97,7 @@ def create_app() -> Flask:
             body = schema_in.load(request.get_json(force=True))
         except ma.ValidationError as exc:
             return jsonify(errors=exc.messages), 422
-        row = Activity(id=str(body.pop("id") or uuid.uuid4()), nip=NIP, created_at=datetime.now(timezone.utc), **body)
+        row = Activity(id=str(body.pop("id") or uuid.uuid4()), nip=NIP, created_at=datetime.now(UTC), **body)
         with sessions() as session:
             session.add(row)
             session.commit()

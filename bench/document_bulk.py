@@ -11,6 +11,7 @@ PDF's size, the register's rows, the worker's peak memory and the load average. 
     .venv/bin/python bench/document_bulk.py            # 1,000 evaluations
     .venv/bin/python bench/document_bulk.py --n 100    # a smaller unit
 """
+
 import argparse
 import io
 import json
@@ -20,7 +21,7 @@ import resource
 import time
 import uuid
 import zipfile
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import create_engine, insert, text
@@ -34,7 +35,9 @@ from kinerja_shared.testing.plugin import ServiceHarness
 from kinerja_shared.testing.servers import start_local_postgres
 
 HEAD, ADMIN = "197001011995011003", "196501011990011004"
-BEHAVIOURS = [{"value": v, "expectation": f"Ekspektasi khusus pimpinan untuk nilai {v}"} for v in domain.BEHAVIOUR_VALUES]
+BEHAVIOURS = [
+    {"value": v, "expectation": f"Ekspektasi khusus pimpinan untuk nilai {v}"} for v in domain.BEHAVIOUR_VALUES
+]
 
 
 def main():
@@ -51,8 +54,9 @@ def main():
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{db}"'))
-    settings = Settings.from_env(SPEC.name, dict(os.environ, DATABASE_URL=admin_url.rsplit("/", 1)[0] + "/" + db,
-                                                 LOG_LEVEL="WARNING"))
+    settings = Settings.from_env(
+        SPEC.name, dict(os.environ, DATABASE_URL=admin_url.rsplit("/", 1)[0] + "/" + db, LOG_LEVEL="WARNING")
+    )
     h = ServiceHarness(SPEC, settings)
     results = {"benchmark": "document_bulk", "evaluations": args.n}
     try:
@@ -64,8 +68,8 @@ def main():
         if pg is not None:
             pg.stop()
     results["machine"] = {"nproc": os.cpu_count(), "loadavg_after": [round(x, 2) for x in os.getloadavg()]}
-    results["at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    out = Path(__file__).resolve().parent / "results" / f"document_bulk-{datetime.now(timezone.utc):%Y-%m-%dT%H%M%SZ}.json"
+    results["at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    out = Path(__file__).resolve().parent / "results" / f"document_bulk-{datetime.now(UTC):%Y-%m-%dT%H%M%SZ}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
@@ -76,28 +80,84 @@ def seed(h, n: int, results: dict) -> domain.Period:
     year, now = today.year, utcnow()
     subs = [f"opd-b{k}" for k in range(10)]
     with h.engine.begin() as conn:
-        conn.execute(insert(units), [{"id": "opd", "name": "Dinas Bench", "path": ["opd"], "head_nip": HEAD,
-                                      "updated_at": now}]
-                     + [{"id": s, "name": f"Bidang {s}", "path": ["opd", s], "head_nip": None, "updated_at": now}
-                        for s in subs])
-        emps, pls = [dict(nip=HEAD, name="Kepala Dinas", position="Kepala Dinas", unit_id="opd", unit_path=["opd"],
-                          rater_nip=None, rater_superior_nip=None, is_unit_head=True, functional_coefficient=None,
-                          active=True, updated_at=now)], []
+        conn.execute(
+            insert(units),
+            [{"id": "opd", "name": "Dinas Bench", "path": ["opd"], "head_nip": HEAD, "updated_at": now}]
+            + [{"id": s, "name": f"Bidang {s}", "path": ["opd", s], "head_nip": None, "updated_at": now} for s in subs],
+        )
+        emps, pls = (
+            [
+                dict(
+                    nip=HEAD,
+                    name="Kepala Dinas",
+                    position="Kepala Dinas",
+                    unit_id="opd",
+                    unit_path=["opd"],
+                    rater_nip=None,
+                    rater_superior_nip=None,
+                    is_unit_head=True,
+                    functional_coefficient=None,
+                    active=True,
+                    updated_at=now,
+                )
+            ],
+            [],
+        )
         for i in range(n):
             nip, unit = f"19900101201501{i:04d}", subs[i % 10]
-            emps.append(dict(nip=nip, name=f"Pegawai Bench {i}", position="Analis Kebijakan Ahli Pertama", unit_id=unit,
-                             unit_path=["opd", unit], rater_nip=HEAD, rater_superior_nip=None, is_unit_head=False,
-                             functional_coefficient=None, functional_level="PT" if i % 3 == 0 else None, active=True,
-                             updated_at=now))
-            pls.append(dict(id=f"plan-{i}", nip=nip, rater_nip=HEAD, rater_superior_nip=None, unit_id=unit, year=year,
-                            period_start=date(year, 1, 1), period_end=date(year, 12, 31), approach="quantitative",
-                            model="JA_JF", revision=1, behaviours=BEHAVIOURS, position=None, functional_coefficient=None,
-                            approved_at=now, updated_at=now, results=[
-                                {"result_id": f"r{k}", "kind": "main" if k < 2 else "additional",
-                                 "text": f"Rencana hasil kerja {k + 1} tersusun dan dilaporkan tepat waktu",
-                                 "indicators": [{"indicator_id": f"i{k}", "aspect": "quantity",
-                                                 "text": "Jumlah dokumen yang diselesaikan", "target_value": 240,
-                                                 "target_unit": "dokumen"}]} for k in range(3)]))
+            emps.append(
+                dict(
+                    nip=nip,
+                    name=f"Pegawai Bench {i}",
+                    position="Analis Kebijakan Ahli Pertama",
+                    unit_id=unit,
+                    unit_path=["opd", unit],
+                    rater_nip=HEAD,
+                    rater_superior_nip=None,
+                    is_unit_head=False,
+                    functional_coefficient=None,
+                    functional_level="PT" if i % 3 == 0 else None,
+                    active=True,
+                    updated_at=now,
+                )
+            )
+            pls.append(
+                dict(
+                    id=f"plan-{i}",
+                    nip=nip,
+                    rater_nip=HEAD,
+                    rater_superior_nip=None,
+                    unit_id=unit,
+                    year=year,
+                    period_start=date(year, 1, 1),
+                    period_end=date(year, 12, 31),
+                    approach="quantitative",
+                    model="JA_JF",
+                    revision=1,
+                    behaviours=BEHAVIOURS,
+                    position=None,
+                    functional_coefficient=None,
+                    approved_at=now,
+                    updated_at=now,
+                    results=[
+                        {
+                            "result_id": f"r{k}",
+                            "kind": "main" if k < 2 else "additional",
+                            "text": f"Rencana hasil kerja {k + 1} tersusun dan dilaporkan tepat waktu",
+                            "indicators": [
+                                {
+                                    "indicator_id": f"i{k}",
+                                    "aspect": "quantity",
+                                    "text": "Jumlah dokumen yang diselesaikan",
+                                    "target_value": 240,
+                                    "target_unit": "dokumen",
+                                }
+                            ],
+                        }
+                        for k in range(3)
+                    ],
+                )
+            )
         conn.execute(insert(employees), emps)
         conn.execute(insert(plans), pls)
     period = domain.period_containing(today, "quarterly")
@@ -105,20 +165,34 @@ def seed(h, n: int, results: dict) -> domain.Period:
     while day <= min(today, period.end):
         if day.weekday() < 5 and day.day % 3 == 0:
             for i in range(n):
-                acts.append(dict(id=f"a{i}-{day}", nip=emps[i + 1]["nip"], plan_id=f"plan-{i}", result_id="r0",
-                                 indicator_id=f"i{rnd.randrange(3)}", date=day, minutes=60, quantity=1,
-                                 status="accepted", version=1, updated_at=now))
+                acts.append(
+                    dict(
+                        id=f"a{i}-{day}",
+                        nip=emps[i + 1]["nip"],
+                        plan_id=f"plan-{i}",
+                        result_id="r0",
+                        indicator_id=f"i{rnd.randrange(3)}",
+                        date=day,
+                        minutes=60,
+                        quantity=1,
+                        status="accepted",
+                        version=1,
+                        updated_at=now,
+                    )
+                )
         day += timedelta(days=1)
     with h.engine.begin() as conn:
         for k in range(0, len(acts), 20000):
-            conn.execute(insert(activities), acts[k:k + 20000])
+            conn.execute(insert(activities), acts[k : k + 20000])
         handlers.open_period(conn, period)
         conn.exec_driver_sql(
             "UPDATE evaluations SET status = 'closed', results_rating = 'meets', behaviour_rating = 'meets', "
-            "predicate = (ARRAY['SANGAT_BAIK','BAIK','BAIK','BUTUH_PERBAIKAN','KURANG'])[1 + (abs(hashtext(nip)) %% 5)], "
-            "form = '{\"results\": [{\"result_id\": \"r0\", \"realisation\": \"Tersusun sesuai bukti dukung\", "
-            "\"feedback\": \"Pertahankan\"}], \"behaviours\": []}', "
-            f"submitted_at = now(), closed_at = now(), closed_by = '{HEAD}'")
+            "predicate = (ARRAY['SANGAT_BAIK','BAIK','BAIK','BUTUH_PERBAIKAN','KURANG'])"
+            "[1 + (abs(hashtext(nip)) %% 5)], "
+            'form = \'{"results": [{"result_id": "r0", "realisation": "Tersusun sesuai bukti dukung", '
+            '"feedback": "Pertahankan"}], "behaviours": []}\', '
+            f"submitted_at = now(), closed_at = now(), closed_by = '{HEAD}'"
+        )
     results["activities"] = len(acts)
     return period
 
@@ -127,8 +201,9 @@ def run(h, n: int, results: dict) -> None:
     t = time.perf_counter()
     period = seed(h, n, results)
     results["setup_s"] = round(time.perf_counter() - t, 1)
-    r = h.client.post("/api/v1/unit-performance/opd/document-jobs", json={"period_id": period.id},
-                      headers=h.token(ADMIN, "admin"))
+    r = h.client.post(
+        "/api/v1/unit-performance/opd/document-jobs", json={"period_id": period.id}, headers=h.token(ADMIN, "admin")
+    )
     assert r.status_code == 202, r.get_json()
     job = r.get_json()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -144,13 +219,19 @@ def run(h, n: int, results: dict) -> None:
     pdfs = [i for i in archive.infolist() if i.filename.endswith(".pdf")]
     with h.engine.connect() as conn:
         registered = conn.execute(text("SELECT count(*) FROM documents")).scalar_one()
-    results.update({
-        "job_wall_s": round(wall, 1), "job_cpu_s": round(cpu, 1), "documents_per_s": round(n / wall, 1),
-        "ms_per_document": round(wall * 1000 / n, 1), "zip_bytes": len(z.data), "pdfs_in_zip": len(pdfs),
-        "pdf_bytes_median": sorted(i.file_size for i in pdfs)[len(pdfs) // 2],
-        "registered_documents": registered,
-        "peak_rss_mb": round(max(rss_before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024, 1),
-    })
+    results.update(
+        {
+            "job_wall_s": round(wall, 1),
+            "job_cpu_s": round(cpu, 1),
+            "documents_per_s": round(n / wall, 1),
+            "ms_per_document": round(wall * 1000 / n, 1),
+            "zip_bytes": len(z.data),
+            "pdfs_in_zip": len(pdfs),
+            "pdf_bytes_median": sorted(i.file_size for i in pdfs)[len(pdfs) // 2],
+            "registered_documents": registered,
+            "peak_rss_mb": round(max(rss_before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024, 1),
+        }
+    )
     print(f"{n} documents in {wall:.1f}s ({n / wall:.1f}/s), ZIP {len(z.data) / 1e6:.1f} MB")
 
 

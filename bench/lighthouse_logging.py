@@ -16,6 +16,7 @@ bench/README.md ("Lighthouse: the logging screen on a phone"), rebuilt from thos
 
 It needs what the browser tests need: node, Debian's chromium (CHROMIUM), `npm ci --prefix web`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,7 @@ import re
 import subprocess
 import sys
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,11 +60,18 @@ def run_once() -> dict:
     try:
         web = WebSystem(system, log_dir)
         env = dict(os.environ, BASE_URL=web.url, CHROMIUM=CHROMIUM, DEBUG_PORT=str(free_port()))
-        done = subprocess.run(["node", str(ROOT / "bench" / "lighthouse_logging.mjs")], env=env, capture_output=True, text=True,
-                              timeout=600)
+        done = subprocess.run(
+            ["node", str(ROOT / "bench" / "lighthouse_logging.mjs")],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
         if done.returncode != 0 or not lines:
-            raise SystemExit(f"lighthouse failed (exit {done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+            raise SystemExit(
+                f"lighthouse failed (exit {done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+            )
         result = json.loads(lines[-1])
         worker = requests.get(web.url + "/sw.js", timeout=10).content
         result["service_worker_bytes"] = {"raw": len(worker), "gzip": len(gzip.compress(worker, 6))}
@@ -84,27 +92,35 @@ def history() -> list[dict]:
 
 
 def table(runs: list[dict]) -> str:
-    rows = ["| run (UTC) | performance | accessibility | best practices | installable | FCP ms | LCP ms | TBT ms | CLS "
-            "| service worker (gzip) | load avg |",
-            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    rows = [
+        "| run (UTC) | performance | accessibility | best practices | installable | FCP ms | LCP ms | TBT ms | CLS "
+        "| service worker (gzip) | load avg |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in runs:
         s, m = r["scores"], r["metrics_ms"]
-        rows.append(f"| {r['when']} | {s['performance']} | {s['accessibility']} | {s['best_practices']} "
-                    f"| {'yes' if r['installable'] else 'no: ' + ', '.join(r['installability_errors'])} | {m['fcp']} | {m['lcp']} "
-                    f"| {m['tbt']} | {r['cls']:.3f} | {r['service_worker_bytes']['raw']} B ({r['service_worker_bytes']['gzip']} B) "
-                    f"| {r['load_average'][0]:.2f} |")
+        rows.append(
+            f"| {r['when']} | {s['performance']} | {s['accessibility']} | {s['best_practices']} "
+            f"| {'yes' if r['installable'] else 'no: ' + ', '.join(r['installability_errors'])}"
+            f" | {m['fcp']} | {m['lcp']} "
+            f"| {m['tbt']} | {r['cls']:.3f}"
+            f" | {r['service_worker_bytes']['raw']} B ({r['service_worker_bytes']['gzip']} B) "
+            f"| {r['load_average'][0]:.2f} |"
+        )
     return "\n".join(rows)
 
 
 def render() -> None:
     text = README.read_text()
     runs = history()
-    block = (f"{BEGIN}\nLighthouse {runs[-1]['lighthouse'] if runs else '-'}, mobile profile, simulated throttling; "
-             f"each row one run of `bench/lighthouse_logging.py` (bench/results/lighthouse-*.json). The installed app "
-             f"(service worker warm, signed in) opening #/catat. Lighthouse's CPU model scales what it measures on this "
-             f"machine: with a load average far above its 2 cores (the last column), total blocking time and so the "
-             f"performance score say more about the neighbours than about the console; compare runs at a similar load.\n\n"
-             f"{table(runs)}\n{END}")
+    block = (
+        f"{BEGIN}\nLighthouse {runs[-1]['lighthouse'] if runs else '-'}, mobile profile, simulated throttling; "
+        f"each row one run of `bench/lighthouse_logging.py` (bench/results/lighthouse-*.json). The installed app "
+        f"(service worker warm, signed in) opening #/catat. Lighthouse's CPU model scales what it measures on this "
+        f"machine: with a load average far above its 2 cores (the last column), total blocking time and so the "
+        f"performance score say more about the neighbours than about the console; compare runs at a similar load.\n\n"
+        f"{table(runs)}\n{END}"
+    )
     if BEGIN in text:
         text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
     else:
@@ -117,7 +133,7 @@ def main() -> None:
     parser.add_argument("--render", action="store_true", help="only rebuild the README table from bench/results")
     args = parser.parse_args()
     if not args.render:
-        when = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H%M%SZ")
+        when = datetime.now(UTC).strftime("%Y-%m-%dT%H%M%SZ")
         result = {"when": when, **run_once()}
         RESULTS.mkdir(exist_ok=True)
         (RESULTS / f"lighthouse-{when}.json").write_text(json.dumps(result, indent=2) + "\n")

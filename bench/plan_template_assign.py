@@ -8,6 +8,7 @@ Kafka is not needed: the request only writes the outbox. Results go to bench/res
 
     .venv/bin/python bench/plan_template_assign.py [--employees 1000] [--rounds 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,7 +19,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
@@ -31,8 +32,10 @@ from kinerja_shared.testing.servers import free_port, start_local_postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN = "197001011995031001"
-BEHAVIOURS = [{"value": v, "expectation": "Sesuai ekspektasi pimpinan"} for v in
-              ("service", "accountable", "competent", "harmonious", "loyal", "adaptive", "collaborative")]
+BEHAVIOURS = [
+    {"value": v, "expectation": "Sesuai ekspektasi pimpinan"}
+    for v in ("service", "accountable", "competent", "harmonious", "loyal", "adaptive", "collaborative")
+]
 
 
 def nip(i: int) -> str:
@@ -55,8 +58,14 @@ def main() -> None:
     engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{db}"'))
-    env = dict(os.environ, DATABASE_URL=admin_url.rsplit("/", 1)[0] + "/" + db, WEB_CONCURRENCY="2", LOG_LEVEL="WARNING",
-               KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:1", GUNICORN_ACCESS_LOG="/dev/null")
+    env = dict(
+        os.environ,
+        DATABASE_URL=admin_url.rsplit("/", 1)[0] + "/" + db,
+        WEB_CONCURRENCY="2",
+        LOG_LEVEL="WARNING",
+        KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:1",
+        GUNICORN_ACCESS_LOG="/dev/null",
+    )
     logs = Path(tempfile.mkdtemp(prefix="kinerja-bench-"))
     bin_dir = Path(sys.executable).parent
     migrate(bin_dir, "plan-service", env, logs / "migrate.log")
@@ -69,23 +78,59 @@ def main() -> None:
         settings = Settings.from_env("bench", {})
         headers = {"Authorization": "Bearer " + mint_token(settings, sub=ADMIN, roles=["admin"], ttl_seconds=3600)}
         year = datetime.now().year
-        template = requests.post(f"{base}/api/v1/plan-templates", headers=headers, timeout=60, json={
-            "name": "Pelaksana pelayanan", "position": "Pelaksana", "approach": "quantitative", "model": "JA_JF",
-            "behaviours": BEHAVIOURS, "results": [{"kind": "main", "text": "Pelayanan administrasi terlaksana",
-                                                   "indicators": [{"aspect": "quantity", "text": "Berkas dilayani",
-                                                                   "target_value": 1200, "target_unit": "berkas"}]}]})
+        template = requests.post(
+            f"{base}/api/v1/plan-templates",
+            headers=headers,
+            timeout=60,
+            json={
+                "name": "Pelaksana pelayanan",
+                "position": "Pelaksana",
+                "approach": "quantitative",
+                "model": "JA_JF",
+                "behaviours": BEHAVIOURS,
+                "results": [
+                    {
+                        "kind": "main",
+                        "text": "Pelayanan administrasi terlaksana",
+                        "indicators": [
+                            {
+                                "aspect": "quantity",
+                                "text": "Berkas dilayani",
+                                "target_value": 1200,
+                                "target_unit": "berkas",
+                            }
+                        ],
+                    }
+                ],
+            },
+        )
         template.raise_for_status()
         template_id = template.json()["id"]
         for round_ in range(args.rounds):
             unit = f"bench-unit-{round_}"
-            employees = [{"nip": nip(round_ * args.employees + i), "name": f"Pegawai {i}", "unit_id": unit,
-                          "position": "Pelaksana"} for i in range(args.employees)]
-            imported = requests.post(f"{base}/api/v1/directory/imports?dry_run=false", headers=headers, timeout=300,
-                                     json={"units": [{"id": unit, "name": f"Unit {round_}"}], "employees": employees})
+            employees = [
+                {
+                    "nip": nip(round_ * args.employees + i),
+                    "name": f"Pegawai {i}",
+                    "unit_id": unit,
+                    "position": "Pelaksana",
+                }
+                for i in range(args.employees)
+            ]
+            imported = requests.post(
+                f"{base}/api/v1/directory/imports?dry_run=false",
+                headers=headers,
+                timeout=300,
+                json={"units": [{"id": unit, "name": f"Unit {round_}"}], "employees": employees},
+            )
             imported.raise_for_status()
             started = time.perf_counter()
-            r = requests.post(f"{base}/api/v1/plan-templates/{template_id}/assign", headers=headers, timeout=300,
-                              json={"unit_id": unit, "year": year})
+            r = requests.post(
+                f"{base}/api/v1/plan-templates/{template_id}/assign",
+                headers=headers,
+                timeout=300,
+                json={"unit_id": unit, "year": year},
+            )
             elapsed = time.perf_counter() - started
             r.raise_for_status()
             created = sum(1 for item in r.json()["items"] if item["outcome"] == "created")
@@ -97,13 +142,16 @@ def main() -> None:
         if pg is not None:
             pg.stop()
     result = {
-        "benchmark": "plan_template_assign", "employees": args.employees, "rounds": args.rounds,
-        "seconds": [round(t, 3) for t in timings], "median_seconds": round(statistics.median(timings), 3),
+        "benchmark": "plan_template_assign",
+        "employees": args.employees,
+        "rounds": args.rounds,
+        "seconds": [round(t, 3) for t in timings],
+        "median_seconds": round(statistics.median(timings), 3),
         "drafts_per_second": round(args.employees / statistics.median(timings), 1),
         "machine": {"nproc": os.cpu_count(), "loadavg": os.getloadavg()},
-        "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    out = ROOT / "bench" / "results" / f"plan_template_assign-{datetime.now(timezone.utc):%Y-%m-%dT%H%M%SZ}.json"
+    out = ROOT / "bench" / "results" / f"plan_template_assign-{datetime.now(UTC):%Y-%m-%dT%H%M%SZ}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))

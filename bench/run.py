@@ -30,6 +30,7 @@ Results go to bench/results/<UTC date-time>.json and the tables in bench/README.
 process, server and temporary folder the run started is stopped or removed at the end, also
 on Ctrl-C. Loads only ever target 127.0.0.1.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,7 +51,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -64,10 +65,12 @@ SECTIONS = ("post", "batch", "list", "pgbench", "kafka", "e2e", "dashboard", "pr
 RUN_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{6}Z\.json$")  # this suite's result files
 DEFAULT_SECTIONS = tuple(s for s in SECTIONS if s != "profile")  # profile: with --profile
 ADMIN = "197001011995031001"
-BEHAVIOURS = [{"value": v, "expectation": "Sesuai ekspektasi pimpinan"} for v in
-              ("service", "accountable", "competent", "harmonious", "loyal", "adaptive", "collaborative")]
+BEHAVIOURS = [
+    {"value": v, "expectation": "Sesuai ekspektasi pimpinan"}
+    for v in ("service", "accountable", "competent", "harmonious", "loyal", "adaptive", "collaborative")
+]
 TZ = ZoneInfo("Asia/Jakarta")
-PER_RATER = 10          # employees per sub-unit (one rater, the unit head, each)
+PER_RATER = 10  # employees per sub-unit (one rater, the unit head, each)
 BATCH = 50
 
 TARGETS = {  # issue 8, "Targets on the 2-core build machine"
@@ -114,11 +117,18 @@ def machine() -> dict:
         mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
     except (OSError, AttributeError):
         pass
-    return {"nproc": os.cpu_count(), "cpu_model": model, "memory_gb": round(mem_kb / 1024 / 1024, 1),
-            "loadavg_at_start": loadavg(), "python": platform.python_version(), "kernel": platform.release()}
+    return {
+        "nproc": os.cpu_count(),
+        "cpu_model": model,
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "loadavg_at_start": loadavg(),
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+    }
 
 
 # -- tools ----------------------------------------------------------------------------------------
+
 
 def ensure_wrk() -> str:
     found = shutil.which("wrk")
@@ -133,8 +143,10 @@ def ensure_wrk() -> str:
         found = shutil.which("wrk")
         if found:
             return found
-    sys.exit("bench: the load generator wrk is not installed and could not be installed here.\n"
-             "Install it (Debian/Ubuntu: sudo apt-get install -y wrk; macOS: brew install wrk) and run again.")
+    sys.exit(
+        "bench: the load generator wrk is not installed and could not be installed here.\n"
+        "Install it (Debian/Ubuntu: sudo apt-get install -y wrk; macOS: brew install wrk) and run again."
+    )
 
 
 def tool_version(argv: list[str]) -> str:
@@ -147,6 +159,7 @@ def tool_version(argv: list[str]) -> str:
 
 # -- process groups and memory -------------------------------------------------------------------
 
+
 def group_members(pgid: int) -> list[int]:
     """Pids whose process group is ``pgid`` (a ManagedProcess is a session leader: pgid = its pid)."""
     pids = []
@@ -157,7 +170,7 @@ def group_members(pgid: int) -> list[int]:
             stat = Path(f"/proc/{entry.name}/stat").read_text()
         except OSError:
             continue
-        fields = stat[stat.rfind(")") + 2:].split()
+        fields = stat[stat.rfind(")") + 2 :].split()
         if len(fields) > 2 and int(fields[2]) == pgid and fields[0] != "Z":
             pids.append(int(entry.name))
     return pids
@@ -170,7 +183,7 @@ def cpu_ticks(pids: list[int]) -> int:
             stat = Path(f"/proc/{pid}/stat").read_text()
         except OSError:
             continue
-        fields = stat[stat.rfind(")") + 2:].split()
+        fields = stat[stat.rfind(")") + 2 :].split()
         total += int(fields[11]) + int(fields[12])  # utime + stime
     return total
 
@@ -187,7 +200,7 @@ def children_of(parent: int) -> list[int]:
                 stat = Path(f"/proc/{entry.name}/stat").read_text()
             except OSError:
                 continue
-            if int(stat[stat.rfind(")") + 2:].split()[1]) == parent:
+            if int(stat[stat.rfind(")") + 2 :].split()[1]) == parent:
                 pids.append(int(entry.name))
     return pids
 
@@ -264,6 +277,7 @@ class MemorySampler:
 
 # -- servers ----------------------------------------------------------------------------------------
 
+
 def local_host(host: str | None) -> bool:
     return host in ("127.0.0.1", "localhost", "::1")
 
@@ -289,8 +303,10 @@ class Infra:
             self.admin_url = Settings.from_env("bench", {"DATABASE_URL": url}).database_url
             host = urlsplit(self.admin_url.replace("+psycopg", "")).hostname
             if not local_host(host):
-                sys.exit(f"bench: DATABASE_URL points at {host}; loads only ever target 127.0.0.1. Unset it to let the "
-                         "bench start its own PostgreSQL.")
+                sys.exit(
+                    f"bench: DATABASE_URL points at {host}; loads only ever target 127.0.0.1. Unset it to let the "
+                    "bench start its own PostgreSQL."
+                )
             log(f"PostgreSQL from DATABASE_URL ({host})")
         else:
             log("starting PostgreSQL (initdb + pg_ctl)")
@@ -360,6 +376,7 @@ class Infra:
 
 # -- the system ---------------------------------------------------------------------------------------
 
+
 class System:
     """The four services (web + worker each) and the baseline, as real processes."""
 
@@ -372,8 +389,10 @@ class System:
         self.bin_dir = Path(sys.executable).parent
         missing = [s for s in SERVICES if not (self.bin_dir / s).exists()]
         if missing:
-            sys.exit(f"bench: {', '.join(missing)} not found next to {sys.executable}; run it with the project's "
-                     ".venv/bin/python after `make install`.")
+            sys.exit(
+                f"bench: {', '.join(missing)} not found next to {sys.executable}; run it with the project's "
+                ".venv/bin/python after `make install`."
+            )
         self.prefix = f"bench{uuid.uuid4().hex[:6]}."
         self.envs: dict[str, dict] = {}
         self.db_urls: dict[str, str] = {}
@@ -381,15 +400,21 @@ class System:
         self.processes: dict = {}
         self.engines: dict = {}
         self.settings = None
-        self.paused: set[str] = set()     # services whose worker the bench stopped on purpose
+        self.paused: set[str] = set()  # services whose worker the bench stopped on purpose
         self.restarts: dict[str, int] = {}
 
     def env(self, service: str, database_url: str) -> dict:
         env = dict(os.environ)
         env.update(
-            KINERJA_ENV="development", DATABASE_URL=database_url, KAFKA_BOOTSTRAP_SERVERS=self.infra.bootstrap,
-            KAFKA_TOPIC_PREFIX=self.prefix, KAFKA_TOPIC_PARTITIONS="3", WEB_CONCURRENCY="2", LOG_LEVEL="INFO",
-            KINERJA_DATA_DIR=str(self.work / "data"), ACTIVITY_EVIDENCE_DIR=str(self.work / "evidence"),
+            KINERJA_ENV="development",
+            DATABASE_URL=database_url,
+            KAFKA_BOOTSTRAP_SERVERS=self.infra.bootstrap,
+            KAFKA_TOPIC_PREFIX=self.prefix,
+            KAFKA_TOPIC_PARTITIONS="3",
+            WEB_CONCURRENCY="2",
+            LOG_LEVEL="INFO",
+            KINERJA_DATA_DIR=str(self.work / "data"),
+            ACTIVITY_EVIDENCE_DIR=str(self.work / "evidence"),
             NOTIFICATION_REMINDERS="false",  # no wall-clock reminders firing in the middle of a measurement
             KAFKA_CLIENT_TIMEOUT_MS="30000",  # a busy shared machine: topic creation at start can take >10 s
         )
@@ -408,7 +433,9 @@ class System:
         self.settings = Settings.from_env("activity-service", self.envs["activity-service"])
         log("migrating the four databases")
         with ThreadPoolExecutor(len(SERVICES)) as pool:
-            list(pool.map(lambda s: migrate(self.bin_dir, s, self.envs[s], self.log_dir / f"{s}.migrate.log"), SERVICES))
+            list(
+                pool.map(lambda s: migrate(self.bin_dir, s, self.envs[s], self.log_dir / f"{s}.migrate.log"), SERVICES)
+            )
         for service in SERVICES:
             port = free_port()
             for process in service_processes(self.bin_dir, service, port, self.envs[service], self.log_dir):
@@ -420,14 +447,31 @@ class System:
 
         self.db_urls["baseline"] = self.infra.new_database("baseline")
         env = {**self.envs["activity-service"], "BASELINE_DATABASE_URL": self.db_urls["baseline"]}
-        result = subprocess.run([sys.executable, str(BENCH / "baseline_app.py"), "init"], env=env, capture_output=True,
-                                text=True, timeout=120)
+        result = subprocess.run(
+            [sys.executable, str(BENCH / "baseline_app.py"), "init"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         if result.returncode != 0:
             raise RuntimeError(f"baseline init failed: {result.stderr[-2000:]}")
         port = free_port()
-        argv = [sys.executable, "-m", "gunicorn", "-c", str(BENCH / "baseline_gunicorn.conf.py"), "--chdir", str(BENCH),
-                "--bind", f"127.0.0.1:{port}", "baseline_app:app"]
-        self.processes["baseline.web"] = ManagedProcess("baseline.web", argv, env, self.log_dir / "baseline.web.log").start()
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            str(BENCH / "baseline_gunicorn.conf.py"),
+            "--chdir",
+            str(BENCH),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "baseline_app:app",
+        ]
+        self.processes["baseline.web"] = ManagedProcess(
+            "baseline.web", argv, env, self.log_dir / "baseline.web.log"
+        ).start()
         self.urls["baseline"] = f"http://127.0.0.1:{port}"
         self.engines["baseline"] = make_engine(self.db_urls["baseline"], pool_size=2)
         self.wait_ready()
@@ -510,6 +554,7 @@ class System:
 
 # -- the organisation --------------------------------------------------------------------------------
 
+
 def make_nip(born: date, gender: int, serial: int = 1) -> str:
     return f"{born:%Y%m%d}201503{gender}{serial:03d}"
 
@@ -529,7 +574,7 @@ class Org:
         self.people = [make_nip(date(1985, 1, 1) + timedelta(days=i), 1) for i in range(employees)]
         self.unit_of = {nip: self.units[i // PER_RATER] for i, nip in enumerate(self.people)}
         self.rater_of = {nip: self.raters[i // PER_RATER] for i, nip in enumerate(self.people)}
-        self.plan: dict[str, dict] = {}   # nip -> {plan_id, result_id, indicator_id}
+        self.plan: dict[str, dict] = {}  # nip -> {plan_id, result_id, indicator_id}
         self.notes: list[str] = []
         self.tokens: dict[str, str] = {}
 
@@ -542,6 +587,7 @@ class Org:
             if not hasattr(local, "s"):
                 local.s = requests.Session()
             return local.s
+
         return get
 
     def seed(self, threads: int = 12) -> dict:
@@ -566,42 +612,102 @@ class Org:
         call("PUT", f"/api/v1/units/{self.top}", admin, {"name": "OPD Benchmark", "head_nip": self.top_head})
         call("PUT", f"/api/v1/employees/{self.top_head}", overwrite, {"name": "Kepala OPD", "unit_id": self.top})
         with ThreadPoolExecutor(threads) as pool:
-            list(pool.map(lambda g: call("PUT", f"/api/v1/units/{self.units[g]}", admin,
-                                         {"name": f"Bidang {g}", "parent_id": self.top, "head_nip": self.raters[g]}),
-                          range(self.groups)))
-            list(pool.map(lambda g: call("PUT", f"/api/v1/employees/{self.raters[g]}", overwrite,
-                                         {"name": f"Penilai {g}", "unit_id": self.units[g], "rater_nip": self.top_head,
-                                          "email": f"penilai{g}@binjaikota.go.id"}), range(self.groups)))
-            list(pool.map(lambda i: call("PUT", f"/api/v1/employees/{self.people[i]}", overwrite,
-                                         {"name": f"Pegawai {i}", "unit_id": self.unit_of[self.people[i]],
-                                          "rater_nip": self.rater_of[self.people[i]], "email": f"pegawai{i}@binjaikota.go.id"}),
-                          range(len(self.people))))
+            list(
+                pool.map(
+                    lambda g: call(
+                        "PUT",
+                        f"/api/v1/units/{self.units[g]}",
+                        admin,
+                        {"name": f"Bidang {g}", "parent_id": self.top, "head_nip": self.raters[g]},
+                    ),
+                    range(self.groups),
+                )
+            )
+            list(
+                pool.map(
+                    lambda g: call(
+                        "PUT",
+                        f"/api/v1/employees/{self.raters[g]}",
+                        overwrite,
+                        {
+                            "name": f"Penilai {g}",
+                            "unit_id": self.units[g],
+                            "rater_nip": self.top_head,
+                            "email": f"penilai{g}@binjaikota.go.id",
+                        },
+                    ),
+                    range(self.groups),
+                )
+            )
+            list(
+                pool.map(
+                    lambda i: call(
+                        "PUT",
+                        f"/api/v1/employees/{self.people[i]}",
+                        overwrite,
+                        {
+                            "name": f"Pegawai {i}",
+                            "unit_id": self.unit_of[self.people[i]],
+                            "rater_nip": self.rater_of[self.people[i]],
+                            "email": f"pegawai{i}@binjaikota.go.id",
+                        },
+                    ),
+                    range(len(self.people)),
+                )
+            )
         directory_s = time.monotonic() - started
 
         def plan(nip: str) -> None:
             me = {"Authorization": "Bearer " + self.employee_token(nip)}
-            rater = {"Authorization": "Bearer " + system.token(self.rater_of[nip], "supervisor", "unit_head",
-                                                               unit=self.unit_of[nip])}
-            body = {"year": self.year, "approach": "quantitative", "model": "JA_JF", "behaviours": BEHAVIOURS,
-                    "results": [{"kind": "main", "text": "Laporan pelayanan tersusun",
-                                 "indicators": [{"aspect": "quantity", "text": "Jumlah laporan", "target_value": 200,
-                                                 "target_unit": "laporan"}]}]}
+            rater = {
+                "Authorization": "Bearer "
+                + system.token(self.rater_of[nip], "supervisor", "unit_head", unit=self.unit_of[nip])
+            }
+            body = {
+                "year": self.year,
+                "approach": "quantitative",
+                "model": "JA_JF",
+                "behaviours": BEHAVIOURS,
+                "results": [
+                    {
+                        "kind": "main",
+                        "text": "Laporan pelayanan tersusun",
+                        "indicators": [
+                            {
+                                "aspect": "quantity",
+                                "text": "Jumlah laporan",
+                                "target_value": 200,
+                                "target_unit": "laporan",
+                            }
+                        ],
+                    }
+                ],
+            }
             created = call("POST", "/api/v1/plans", me, body, expect=(201,))
             call("POST", f"/api/v1/plans/{created['id']}/submit", me, None)
             approved = call("POST", f"/api/v1/plans/{created['id']}/approve", rater, None)
             result = approved["results"][0]
-            self.plan[nip] = {"plan_id": approved["id"], "result_id": result["result_id"],
-                              "indicator_id": result["indicators"][0]["indicator_id"]}
+            self.plan[nip] = {
+                "plan_id": approved["id"],
+                "result_id": result["result_id"],
+                "indicator_id": result["indicators"][0]["indicator_id"],
+            }
 
         plans_started = time.monotonic()
         with ThreadPoolExecutor(threads) as pool:
             list(pool.map(plan, self.people))
         plans_s = time.monotonic() - plans_started
-        log(f"seeded {len(self.people)} employees in {self.groups} units and their approved plans "
-            f"({directory_s:.0f} s directory, {plans_s:.0f} s plans)")
-        return {"employees": len(self.people), "units": self.groups + 1, "directory_seconds": round(directory_s, 1),
-                "plans_seconds": round(plans_s, 1),
-                "plans_per_s_create_submit_approve": round(len(self.people) / plans_s, 1) if plans_s else None}
+        log(
+            f"seeded {len(self.people)} employees in {self.groups} units and their approved plans "
+            f"({directory_s:.0f} s directory, {plans_s:.0f} s plans)"
+        )
+        return {
+            "employees": len(self.people),
+            "units": self.groups + 1,
+            "directory_seconds": round(directory_s, 1),
+            "plans_seconds": round(plans_s, 1),
+            "plans_per_s_create_submit_approve": round(len(self.people) / plans_s, 1) if plans_s else None,
+        }
 
     def employee_token(self, nip: str) -> str:
         if nip not in self.tokens:
@@ -615,11 +721,15 @@ class Org:
         state = {}
         while time.monotonic() < deadline:
             state = {
-                "activity_plans": self.system.scalar("activity-service", "SELECT count(DISTINCT nip) FROM plan_indicators"),
+                "activity_plans": self.system.scalar(
+                    "activity-service", "SELECT count(DISTINCT nip) FROM plan_indicators"
+                ),
                 "evaluation_plans": self.system.scalar(
-                    "evaluation-service", "SELECT count(*) FROM processed_events WHERE event_type = 'PlanApproved'"),
+                    "evaluation-service", "SELECT count(*) FROM processed_events WHERE event_type = 'PlanApproved'"
+                ),
                 "notification_plans": self.system.scalar(
-                    "notification-service", "SELECT count(*) FROM processed_events WHERE event_type = 'PlanApproved'"),
+                    "notification-service", "SELECT count(*) FROM processed_events WHERE event_type = 'PlanApproved'"
+                ),
             }
             if all(v >= want for v in state.values()):
                 return state
@@ -636,6 +746,7 @@ class Org:
 
 
 # -- wrk -------------------------------------------------------------------------------------------------
+
 
 class Pool:
     """Employees whose free 1-minute slots a wrk script hands out, with the next unused slot index."""
@@ -663,10 +774,17 @@ class Pool:
         e, j = k % len(self.nips), k // len(self.nips)
         d, m = j % len(self.days), (j // len(self.days)) % 1439
         nip = self.nips[e]
-        return nip, {"id": str(uuid.uuid4()), "date": self.days[d].isoformat(), "start_time": f"{m // 60:02d}:{m % 60:02d}",
-                     "end_time": f"{(m + 1) // 60:02d}:{(m + 1) % 60:02d}",
-                     "indicator_id": self.org.plan[nip]["indicator_id"], "description": "Menyusun laporan pelayanan publik",
-                     "quantity": 1, "quantity_unit": "laporan", "evidence": [{"url": "https://drive.binjaikota.go.id/laporan/1"}]}
+        return nip, {
+            "id": str(uuid.uuid4()),
+            "date": self.days[d].isoformat(),
+            "start_time": f"{m // 60:02d}:{m % 60:02d}",
+            "end_time": f"{(m + 1) // 60:02d}:{(m + 1) % 60:02d}",
+            "indicator_id": self.org.plan[nip]["indicator_id"],
+            "description": "Menyusun laporan pelayanan publik",
+            "quantity": 1,
+            "quantity_unit": "laporan",
+            "evidence": [{"url": "https://drive.binjaikota.go.id/laporan/1"}],
+        }
 
 
 class Wrk:
@@ -679,8 +797,19 @@ class Wrk:
         self.log_of = None  # url -> the web's log file (gunicorn's access log: one line per request served)
 
     def run(self, url: str, script: Path, clients: int, duration: float, args: list[str], label: str) -> dict:
-        argv = [self.binary, "-t1", f"-c{clients}", f"-d{max(1, int(round(duration)))}s", "--timeout", "10s",
-                "-s", str(script), url, "--", *args]
+        argv = [
+            self.binary,
+            "-t1",
+            f"-c{clients}",
+            f"-d{max(1, int(round(duration)))}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            url,
+            "--",
+            *args,
+        ]
         before_load = loadavg()
         groups = {}
         if self.pgid_of:
@@ -705,32 +834,46 @@ class Wrk:
                 f.seek(log_offset)
                 served = f.read().count(b'"gunicorn.access"')
         tick_ms = 1000.0 / os.sysconf("SC_CLK_TCK")
-        cpu_ms = {name: sum(t - cpu_before[name].get(pid, 0) for pid, t in ticks_by_pid(pids()).items()) * tick_ms
-                  for name, pids in groups.items()}
+        cpu_ms = {
+            name: sum(t - cpu_before[name].get(pid, 0) for pid, t in ticks_by_pid(pids()).items()) * tick_ms
+            for name, pids in groups.items()
+        }
         cpu_ms["wrk"] = ((wrk_after.ru_utime + wrk_after.ru_stime) - (wrk_before.ru_utime + wrk_before.ru_stime)) * 1000
-        line = next((l for l in out.stdout.splitlines() if l.startswith("BENCHJSON ")), None)
+        line = next((text for text in out.stdout.splitlines() if text.startswith("BENCHJSON ")), None)
         if line is None:
-            raise RuntimeError(f"wrk {label} printed no result (rc {out.returncode}):\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")
+            raise RuntimeError(
+                f"wrk {label} printed no result (rc {out.returncode}):\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}"
+            )
         raw = json.loads(line.split(" ", 1)[1])
         seconds = raw["duration_us"] / 1e6
         return {
-            "label": label, "clients": clients, "duration_s": round(seconds, 2), "requests": raw["requests"],
+            "label": label,
+            "clients": clients,
+            "duration_s": round(seconds, 2),
+            "requests": raw["requests"],
             "req_per_s": round(raw["requests"] / seconds, 1) if seconds else 0.0,
-            "p50_ms": round(raw["p50_us"] / 1000, 2), "p90_ms": round(raw["p90_us"] / 1000, 2),
-            "p99_ms": round(raw["p99_us"] / 1000, 2), "max_ms": round(raw["max_us"] / 1000, 2),
+            "p50_ms": round(raw["p50_us"] / 1000, 2),
+            "p90_ms": round(raw["p90_us"] / 1000, 2),
+            "p99_ms": round(raw["p99_us"] / 1000, 2),
+            "max_ms": round(raw["max_us"] / 1000, 2),
             "mean_ms": round(raw["mean_us"] / 1000, 2),
             "non_2xx": raw["err_status"],
             "socket_errors": raw["err_connect"] + raw["err_read"] + raw["err_write"] + raw["err_timeout"],
-            "generated": raw["generated"], "loadavg_before": before_load, "started_at": started,
+            "generated": raw["generated"],
+            "loadavg_before": before_load,
+            "started_at": started,
             "drain_after_s": settle,
             # requests the web served (access log), including those it served after wrk stopped (the drain)
             "served_incl_drain": served,
-            "cpu_ms_per_request": {name: round(ms / (served or raw["requests"]), 2) if (served or raw["requests"]) else None
-                                   for name, ms in cpu_ms.items()},
+            "cpu_ms_per_request": {
+                name: round(ms / (served or raw["requests"]), 2) if (served or raw["requests"]) else None
+                for name, ms in cpu_ms.items()
+            },
         }
 
 
 # -- the suite ------------------------------------------------------------------------------------------
+
 
 class Bench:
     def __init__(self, args):
@@ -748,13 +891,22 @@ class Bench:
         self.infra = Infra(self.work)
         self.system: System | None = None
         self.sampler: MemorySampler | None = None
-        self.results: dict = {"started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                              "mode": "quick" if self.quick else "full", "machine": machine(),
-                              "settings": {"duration_s": self.duration, "clients": self.clients, "pairs": self.pairs,
-                                           "employees": self.employees, "backlog_events": self.backlog_events,
-                                           "sections": [s for s in SECTIONS if s in self.only],
-                                           "web_concurrency": 2, "worker_class": "sync"},
-                              "notes": []}
+        self.results: dict = {
+            "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "mode": "quick" if self.quick else "full",
+            "machine": machine(),
+            "settings": {
+                "duration_s": self.duration,
+                "clients": self.clients,
+                "pairs": self.pairs,
+                "employees": self.employees,
+                "backlog_events": self.backlog_events,
+                "sections": [s for s in SECTIONS if s in self.only],
+                "web_concurrency": 2,
+                "worker_class": "sync",
+            },
+            "notes": [],
+        }
         self.max_post_rps = None
 
     # -- lifecycle --------------------------------------------------------------------------------
@@ -772,8 +924,10 @@ class Bench:
             self.system.start()
             self.sampler.start()
             self.wrk = Wrk(wrk, self.work, self.sampler)
-            webs = {url: self.system.processes[f"{'baseline' if name == 'baseline' else name}.web"]
-                    for name, url in self.system.urls.items()}
+            webs = {
+                url: self.system.processes[f"{'baseline' if name == 'baseline' else name}.web"]
+                for name, url in self.system.urls.items()
+            }
             self.wrk.pgid_of = lambda url: webs[url].pid
             self.wrk.log_of = lambda url: webs[url].log_path
             if self.infra.pg is not None:
@@ -823,12 +977,17 @@ class Bench:
         self.baseline_pool = Pool("baseline", self.org, rest[:cut], days)
         self.reader_pool = Pool("reader", self.org, [self.reader], this_month)
         self.month = this_month[0].strftime("%Y-%m")
-        self.results["pools"] = {"days_open_for_logging": len(days), "single_employees": len(self.single.nips),
-                                 "batch_employees": len(self.batch_pool.nips), "single_capacity": self.single.capacity,
-                                 "batch_capacity": self.batch_pool.capacity}
+        self.results["pools"] = {
+            "days_open_for_logging": len(days),
+            "single_employees": len(self.single.nips),
+            "batch_employees": len(self.batch_pool.nips),
+            "single_capacity": self.single.capacity,
+            "batch_capacity": self.batch_pool.capacity,
+        }
 
-    def pool_run(self, pool: Pool, target: str, script: str, clients: int, duration: float, label: str,
-                 lua: Path | None = None) -> dict:
+    def pool_run(
+        self, pool: Pool, target: str, script: str, clients: int, duration: float, label: str, lua: Path | None = None
+    ) -> dict:
         runid = random.randint(10_000_000, 99_999_999)
         path = pool.write(self.work / f"pool-{pool.name}-{runid}.txt", runid)
         if pool.next * (BATCH if script == "post_batch.lua" else 1) > pool.capacity * 0.95:
@@ -859,9 +1018,13 @@ class Bench:
             before = self.count(service)
             r = self.pool_run(pool, service, "post_one.lua", clients, d, f"{target} POST c={clients}")
             r.update(target=target, pair=pair, cpu_probe_mops=probe, rows_inserted=self.count(service) - before)
-            log(f"{target:9s} c={clients:<3d} {r['req_per_s']:8.1f} req/s  p50 {r['p50_ms']:7.1f} ms  p99 {r['p99_ms']:7.1f} ms"
-                f"  non-2xx {r['non_2xx']}  rows {r['rows_inserted']}  CPU ms/req {r['cpu_ms_per_request']}  probe {probe} Mops/s"
-                f"  load {r['loadavg_before'][0]}")
+            log(
+                f"{target:9s} c={clients:<3d} {r['req_per_s']:8.1f} req/s  p50 {r['p50_ms']:7.1f} ms"
+                f"  p99 {r['p99_ms']:7.1f} ms"
+                f"  non-2xx {r['non_2xx']}  rows {r['rows_inserted']}"
+                f"  CPU ms/req {r['cpu_ms_per_request']}  probe {probe} Mops/s"
+                f"  load {r['loadavg_before'][0]}"
+            )
             runs.append(r)
             time.sleep(1)
             return r
@@ -873,8 +1036,15 @@ class Bench:
             if clients != self.ab_clients:
                 one("baseline", clients, None)
                 one("candidate", clients, None)
-        pairs = [(a, b) for a in runs for b in runs if a["pair"] is not None and a["pair"] == b["pair"]
-                 and a["target"] == "baseline" and b["target"] == "candidate"]
+        pairs = [
+            (a, b)
+            for a in runs
+            for b in runs
+            if a["pair"] is not None
+            and a["pair"] == b["pair"]
+            and a["target"] == "baseline"
+            and b["target"] == "candidate"
+        ]
         ratios = [round(b["req_per_s"] / a["req_per_s"], 3) for a, b in pairs if a["req_per_s"]]
         cand = [b for _, b in pairs]
         base = [a for a, _ in pairs]
@@ -899,13 +1069,16 @@ class Bench:
         for clients in self.clients:
             probe = cpu_probe()
             before = self.count("activity-service")
-            r = self.pool_run(self.batch_pool, "activity-service", "post_batch.lua", clients, self.duration,
-                              f"batch c={clients}")
+            r = self.pool_run(
+                self.batch_pool, "activity-service", "post_batch.lua", clients, self.duration, f"batch c={clients}"
+            )
             r["rows_inserted"] = self.count("activity-service") - before
             r["activities_per_s"] = round(r["req_per_s"] * BATCH, 1)
             r["cpu_probe_mops"] = probe
-            log(f"batch     c={clients:<3d} {r['req_per_s']:8.1f} req/s = {r['activities_per_s']:.0f} activities/s  "
-                f"p50 {r['p50_ms']:.0f} ms  p99 {r['p99_ms']:.0f} ms  non-2xx {r['non_2xx']}  rows {r['rows_inserted']}")
+            log(
+                f"batch     c={clients:<3d} {r['req_per_s']:8.1f} req/s = {r['activities_per_s']:.0f} activities/s  "
+                f"p50 {r['p50_ms']:.0f} ms  p99 {r['p99_ms']:.0f} ms  non-2xx {r['non_2xx']}  rows {r['rows_inserted']}"
+            )
             runs.append(r)
             time.sleep(1)
         self.results["batch"] = {"runs": runs, "best_activities_per_s": max(r["activities_per_s"] for r in runs)}
@@ -922,23 +1095,38 @@ class Bench:
                 _, body = self.reader_pool.entry(self.reader_pool.next)
                 self.reader_pool.next += 1
                 items.append(body)
-            r = requests.post(self.system.urls["activity-service"] + "/api/v1/activities/batch",
-                              headers={"Authorization": f"Bearer {token}"}, json={"items": items}, timeout=60)
+            r = requests.post(
+                self.system.urls["activity-service"] + "/api/v1/activities/batch",
+                headers={"Authorization": f"Bearer {token}"},
+                json={"items": items},
+                timeout=60,
+            )
             if r.status_code != 207 or r.json()["failed"]:
                 raise RuntimeError(f"seeding the reader's month failed: {r.status_code} {r.text[:500]}")
             have += r.json()["stored"]
             k += 1
         path = f"/api/v1/activities?nip={self.reader}&month={self.month}&limit=100"
-        check = requests.get(self.system.urls["activity-service"] + path, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+        check = requests.get(
+            self.system.urls["activity-service"] + path, headers={"Authorization": f"Bearer {token}"}, timeout=30
+        )
         entries = len(check.json()["items"]) if check.status_code == 200 else None
         runs = []
         for clients in self.clients:
             probe = cpu_probe()
-            r = self.wrk.run(self.system.urls["activity-service"], LUA / "get.lua", clients, self.duration, [path, token],
-                             f"list c={clients}")
+            r = self.wrk.run(
+                self.system.urls["activity-service"],
+                LUA / "get.lua",
+                clients,
+                self.duration,
+                [path, token],
+                f"list c={clients}",
+            )
             r["cpu_probe_mops"] = probe
-            log(f"list      c={clients:<3d} {r['req_per_s']:8.1f} req/s  p50 {r['p50_ms']:.1f} ms  p99 {r['p99_ms']:.1f} ms  "
-                f"non-2xx {r['non_2xx']}")
+            log(
+                f"list      c={clients:<3d} {r['req_per_s']:8.1f} req/s  p50 {r['p50_ms']:.1f} ms"
+                f"  p99 {r['p99_ms']:.1f} ms  "
+                f"non-2xx {r['non_2xx']}"
+            )
             runs.append(r)
             time.sleep(1)
         self.list_request = (path, token)
@@ -951,8 +1139,9 @@ class Bench:
         path = f"/api/v1/unit-performance/{unit}/dashboard"
         import requests
 
-        check = requests.get(self.system.urls["evaluation-service"] + path, headers={"Authorization": f"Bearer {token}"},
-                             timeout=30)
+        check = requests.get(
+            self.system.urls["evaluation-service"] + path, headers={"Authorization": f"Bearer {token}"}, timeout=30
+        )
         if check.status_code != 200:
             self.results["dashboard"] = {"error": f"{check.status_code}: {check.text[:300]}"}
             log(f"dashboard: {check.status_code} {check.text[:300]}")
@@ -962,15 +1151,28 @@ class Bench:
         runs = []
         for clients in self.clients:
             probe = cpu_probe()
-            r = self.wrk.run(self.system.urls["evaluation-service"], LUA / "get.lua", clients, self.duration, [path, token],
-                             f"dashboard c={clients}")
+            r = self.wrk.run(
+                self.system.urls["evaluation-service"],
+                LUA / "get.lua",
+                clients,
+                self.duration,
+                [path, token],
+                f"dashboard c={clients}",
+            )
             r["cpu_probe_mops"] = probe
-            log(f"dashboard c={clients:<3d} {r['req_per_s']:8.1f} req/s  p50 {r['p50_ms']:.1f} ms  p99 {r['p99_ms']:.1f} ms  "
-                f"non-2xx {r['non_2xx']}")
+            log(
+                f"dashboard c={clients:<3d} {r['req_per_s']:8.1f} req/s  p50 {r['p50_ms']:.1f} ms"
+                f"  p99 {r['p99_ms']:.1f} ms  "
+                f"non-2xx {r['non_2xx']}"
+            )
             runs.append(r)
             time.sleep(1)
-        self.results["dashboard"] = {"path": path, "unit_employees": PER_RATER, "activity_facts_in_read_model": facts,
-                                     "runs": runs}
+        self.results["dashboard"] = {
+            "path": path,
+            "unit_employees": PER_RATER,
+            "activity_facts_in_read_model": facts,
+            "runs": runs,
+        }
 
     def web_workers(self, name: str) -> list[int]:
         proc = self.system.processes[name]
@@ -988,21 +1190,45 @@ class Bench:
         secs = min(self.duration, 10.0)
         act, ev = self.system.urls["activity-service"], self.system.urls["evaluation-service"]
         cases = [
-            ("POST one activity (candidate)", "activity-service.web",
-             lambda: self.pool_run(self.single, "activity-service", "post_one.lua", 32, secs, "profile candidate")),
-            ("POST one activity (baseline)", "baseline.web",
-             lambda: self.pool_run(self.baseline_pool, "baseline", "post_one.lua", 32, secs, "profile baseline")),
-            ("POST batch of 50", "activity-service.web",
-             lambda: self.pool_run(self.batch_pool, "activity-service", "post_batch.lua", 32, secs, "profile batch")),
+            (
+                "POST one activity (candidate)",
+                "activity-service.web",
+                lambda: self.pool_run(self.single, "activity-service", "post_one.lua", 32, secs, "profile candidate"),
+            ),
+            (
+                "POST one activity (baseline)",
+                "baseline.web",
+                lambda: self.pool_run(self.baseline_pool, "baseline", "post_one.lua", 32, secs, "profile baseline"),
+            ),
+            (
+                "POST batch of 50",
+                "activity-service.web",
+                lambda: self.pool_run(self.batch_pool, "activity-service", "post_batch.lua", 32, secs, "profile batch"),
+            ),
         ]
         if getattr(self, "list_request", None):
-            cases.append(("GET a month (~100 entries)", "activity-service.web",
-                          lambda: self.wrk.run(act, LUA / "get.lua", 32, secs, list(self.list_request), "profile list")))
+            cases.append(
+                (
+                    "GET a month (~100 entries)",
+                    "activity-service.web",
+                    lambda: self.wrk.run(act, LUA / "get.lua", 32, secs, list(self.list_request), "profile list"),
+                )
+            )
         if getattr(self, "dashboard_request", None):
-            cases.append(("GET unit dashboard", "evaluation-service.web",
-                          lambda: self.wrk.run(ev, LUA / "get.lua", 32, secs, list(self.dashboard_request), "profile dashboard")))
-        out = {"tool": tool_version([binary, "--version"]), "how": "py-spy record --nonblocking --rate 100 on every gunicorn "
-               "worker of the web, CPU samples only (idle excluded), one extra wrk run at 32 clients per endpoint"}
+            cases.append(
+                (
+                    "GET unit dashboard",
+                    "evaluation-service.web",
+                    lambda: self.wrk.run(
+                        ev, LUA / "get.lua", 32, secs, list(self.dashboard_request), "profile dashboard"
+                    ),
+                )
+            )
+        out = {
+            "tool": tool_version([binary, "--version"]),
+            "how": "py-spy record --nonblocking --rate 100 on every gunicorn "
+            "worker of the web, CPU samples only (idle excluded), one extra wrk run at 32 clients per endpoint",
+        }
         for label, proc_name, run in cases:
             procs, paths = prof.start(label, self.web_workers(proc_name), secs - 1)
             r = run()
@@ -1025,7 +1251,9 @@ class Bench:
             binary = str(self.infra.pg_bindir / "pgbench")
         binary = binary or shutil.which("pgbench")
         if not binary:
-            self.results["pgbench"] = {"skipped": "pgbench not found (Debian: it comes with postgresql / postgresql-contrib)"}
+            self.results["pgbench"] = {
+                "skipped": "pgbench not found (Debian: it comes with postgresql / postgresql-contrib)"
+            }
             log("pgbench not found: skipped")
             return
         url = self.infra.new_database("pgbench")
@@ -1033,39 +1261,73 @@ class Bench:
 
         engine = create_engine(url)
         with engine.begin() as conn:
-            conn.execute(text("CREATE TABLE bench_insert (id bigserial PRIMARY KEY, nip varchar(18) NOT NULL, day date NOT NULL,"
-                              " minutes int NOT NULL, description text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())"))
+            conn.execute(
+                text(
+                    "CREATE TABLE bench_insert (id bigserial PRIMARY KEY, nip varchar(18) NOT NULL, day date NOT NULL,"
+                    " minutes int NOT NULL, description text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())"
+                )
+            )
         engine.dispose()
         script = self.work / "pgbench-insert.sql"
-        script.write_text("INSERT INTO bench_insert (nip, day, minutes, description) "
-                          "VALUES ('199001012015031001', CURRENT_DATE, 45, 'Menyusun laporan pelayanan publik');\n")
+        script.write_text(
+            "INSERT INTO bench_insert (nip, day, minutes, description) "
+            "VALUES ('199001012015031001', CURRENT_DATE, 45, 'Menyusun laporan pelayanan publik');\n"
+        )
         parts = urlsplit(url.replace("+psycopg", ""))
         env = {**os.environ, "PGPASSWORD": parts.password or ""}
         runs = []
         for clients in (8, self.ab_clients):
-            argv = [binary, "-n", "-c", str(clients), "-j", "2", "-T", str(int(self.duration)), "-M", "prepared",
-                    "-f", str(script), "-h", parts.hostname, "-p", str(parts.port or 5432), "-U", parts.username or "postgres",
-                    parts.path.lstrip("/")]
+            argv = [
+                binary,
+                "-n",
+                "-c",
+                str(clients),
+                "-j",
+                "2",
+                "-T",
+                str(int(self.duration)),
+                "-M",
+                "prepared",
+                "-f",
+                str(script),
+                "-h",
+                parts.hostname,
+                "-p",
+                str(parts.port or 5432),
+                "-U",
+                parts.username or "postgres",
+                parts.path.lstrip("/"),
+            ]
             before = loadavg()
             self.sampler.phase = "load"
             out = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=self.duration + 120)
             self.sampler.phase = None
             tps = re.search(r"tps = ([\d.]+)", out.stdout)
             lat = re.search(r"latency average = ([\d.]+) ms", out.stdout)
-            runs.append({"clients": clients, "tps": float(tps.group(1)) if tps else None,
-                         "latency_avg_ms": float(lat.group(1)) if lat else None, "loadavg_before": before,
-                         "error": None if tps else (out.stdout + out.stderr)[-800:]})
+            runs.append(
+                {
+                    "clients": clients,
+                    "tps": float(tps.group(1)) if tps else None,
+                    "latency_avg_ms": float(lat.group(1)) if lat else None,
+                    "loadavg_before": before,
+                    "error": None if tps else (out.stdout + out.stderr)[-800:],
+                }
+            )
             log(f"pgbench   c={clients:<3d} {runs[-1]['tps']} inserts/s  avg latency {runs[-1]['latency_avg_ms']} ms")
-        self.results["pgbench"] = {"runs": runs, "version": tool_version([binary, "--version"]),
-                                   "server_settings": "fsync=off, synchronous_commit=off, full_page_writes=off"
-                                   if self.infra.pg is not None else "as configured (DATABASE_URL)"}
+        self.results["pgbench"] = {
+            "runs": runs,
+            "version": tool_version([binary, "--version"]),
+            "server_settings": "fsync=off, synchronous_commit=off, full_page_writes=off"
+            if self.infra.pg is not None
+            else "as configured (DATABASE_URL)",
+        }
 
     def section_kafka(self) -> None:
         from kafka import KafkaConsumer, KafkaProducer
         from kafka.admin import KafkaAdminClient, NewTopic
 
         n = 20_000 if self.quick else 60_000
-        box = 8.0 if self.quick else 15.0   # seconds of sending per producer variant at most
+        box = 8.0 if self.quick else 15.0  # seconds of sending per producer variant at most
         topic = f"{self.system.prefix}raw"
         boot = self.infra.bootstrap.split(",")
         admin = KafkaAdminClient(bootstrap_servers=boot)
@@ -1078,10 +1340,13 @@ class Bench:
         keys = [nip.encode() for nip in self.org.people]
         self.sampler.phase = "load"
         variants, total = {}, 0
-        for name, extra in (("relay settings (acks=all, idempotent, linger_ms=5)", {}),
-                            ("bigger batches (linger_ms=50, batch_size=512 KiB)", {"linger_ms": 50, "batch_size": 512 * 1024})):
-            producer = KafkaProducer(bootstrap_servers=boot, acks="all", enable_idempotence=True,
-                                     **{"linger_ms": 5, **extra})
+        for name, extra in (
+            ("relay settings (acks=all, idempotent, linger_ms=5)", {}),
+            ("bigger batches (linger_ms=50, batch_size=512 KiB)", {"linger_ms": 50, "batch_size": 512 * 1024}),
+        ):
+            producer = KafkaProducer(
+                bootstrap_servers=boot, acks="all", enable_idempotence=True, **{"linger_ms": 5, **extra}
+            )
             start = time.perf_counter()
             sent = 0
             while sent < n and time.perf_counter() - start < box:
@@ -1093,8 +1358,14 @@ class Bench:
             total += sent
             producer.close()
         n = total
-        consumer = KafkaConsumer(topic, bootstrap_servers=boot, group_id=None, auto_offset_reset="earliest",
-                                 enable_auto_commit=False, max_poll_records=500)
+        consumer = KafkaConsumer(
+            topic,
+            bootstrap_servers=boot,
+            group_id=None,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+            max_poll_records=500,
+        )
         got, start, deadline = 0, None, time.monotonic() + (15 if self.quick else 30)
         while got < n and time.monotonic() < deadline:
             batch = consumer.poll(timeout_ms=500)
@@ -1104,39 +1375,60 @@ class Bench:
         consume_s = time.perf_counter() - (start or time.perf_counter())
         consumer.close()
         self.sampler.phase = None
-        self.results["kafka"] = {"messages": n, "payload_bytes": len(payload), "partitions": 3,
-                                 "producer_msgs_per_s": next(iter(variants.values())),
-                                 "consumer_msgs_per_s": round(got / consume_s, 1) if consume_s else None,
-                                 "consumed": got, "producer_variants_msgs_per_s": variants,
-                                 "producer_settings": "acks=all, idempotence, linger_ms=5 (as the relay)"}
-        log(f"kafka raw: produce {self.results['kafka']['producer_msgs_per_s']}/s, consume "
-            f"{self.results['kafka']['consumer_msgs_per_s']}/s ({len(payload)} B messages)")
+        self.results["kafka"] = {
+            "messages": n,
+            "payload_bytes": len(payload),
+            "partitions": 3,
+            "producer_msgs_per_s": next(iter(variants.values())),
+            "consumer_msgs_per_s": round(got / consume_s, 1) if consume_s else None,
+            "consumed": got,
+            "producer_variants_msgs_per_s": variants,
+            "producer_settings": "acks=all, idempotence, linger_ms=5 (as the relay)",
+        }
+        log(
+            f"kafka raw: produce {self.results['kafka']['producer_msgs_per_s']}/s, consume "
+            f"{self.results['kafka']['consumer_msgs_per_s']}/s ({len(payload)} B messages)"
+        )
 
     def _skip_pending_outbox(self) -> int:
-        """Events the HTTP sections left in activity-service's outbox would bury the next measurement: mark them sent."""
-        return self.system.sql("activity-service",
-                               "UPDATE outbox SET status = 'published', published_at = now() WHERE status = 'pending'")
+        """Events the HTTP sections left in activity-service's outbox would bury the next measurement:
+        mark them sent."""
+        return self.system.sql(
+            "activity-service", "UPDATE outbox SET status = 'published', published_at = now() WHERE status = 'pending'"
+        )
 
     def section_e2e(self) -> None:
         import requests
 
         if self.max_post_rps is None:  # --only e2e: measure the maximum first
-            r = self.pool_run(self.single, "activity-service", "post_one.lua", self.ab_clients, max(5.0, self.duration / 2),
-                              "max probe")
+            r = self.pool_run(
+                self.single,
+                "activity-service",
+                "post_one.lua",
+                self.ab_clients,
+                max(5.0, self.duration / 2),
+                "max probe",
+            )
             self.max_post_rps = r["req_per_s"]
         skipped = self._skip_pending_outbox()
         self.system.start_worker("activity-service")
         # warm the whole path once: one entry through relay and both consumers
         nip, body = self.single.entry(self.single.next)
         self.single.next += 1
-        r = requests.post(self.system.urls["activity-service"] + "/api/v1/activities", json=body, timeout=30,
-                          headers={"Authorization": f"Bearer {self.org.employee_token(nip)}"})
+        r = requests.post(
+            self.system.urls["activity-service"] + "/api/v1/activities",
+            json=body,
+            timeout=30,
+            headers={"Authorization": f"Bearer {self.org.employee_token(nip)}"},
+        )
         if r.status_code != 201:
             raise RuntimeError(f"e2e warm-up POST failed: {r.status_code} {r.text[:300]}")
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
-            done = [self.system.scalar(s, "SELECT count(*) FROM processed_events WHERE event_type = 'ActivityLogged'")
-                    for s in ("evaluation-service", "notification-service")]
+            done = [
+                self.system.scalar(s, "SELECT count(*) FROM processed_events WHERE event_type = 'ActivityLogged'")
+                for s in ("evaluation-service", "notification-service")
+            ]
             if all(done):
                 break
             self.system.ensure_alive(self.results["notes"])
@@ -1152,49 +1444,79 @@ class Bench:
         script = self.work / "post_one_paced.lua"
         for _ in range(2):  # calibrate the pause between a connection's requests to reach the target rate
             script.write_text(f'dofile("{LUA / "post_one.lua"}")\nfunction delay() return {delay} end\n')
-            probe = self.pool_run(self.single, "activity-service", "post_one.lua", clients, 4.0, "e2e calibration", lua=script)
+            probe = self.pool_run(
+                self.single, "activity-service", "post_one.lua", clients, 4.0, "e2e calibration", lua=script
+            )
             if probe["req_per_s"] <= 0:
                 break
-            observed = clients * 1000.0 / probe["req_per_s"] - delay   # time a request takes at that load
+            observed = clients * 1000.0 / probe["req_per_s"] - delay  # time a request takes at that load
             delay = max(1, int(round(clients * 1000.0 / target - observed)))
         script.write_text(f'dofile("{LUA / "post_one.lua"}")\nfunction delay() return {delay} end\n')
         duration = 10.0 if self.quick else 20.0
-        t0 = datetime.now(timezone.utc)
-        r = self.pool_run(self.single, "activity-service", "post_one.lua", clients, duration, "e2e half load", lua=script)
-        t1 = datetime.now(timezone.utc)
-        log(f"e2e load: target {target:.0f} req/s, achieved {r['req_per_s']} req/s (delay {delay} ms x {clients} connections)")
+        t0 = datetime.now(UTC)
+        r = self.pool_run(
+            self.single, "activity-service", "post_one.lua", clients, duration, "e2e half load", lua=script
+        )
+        t1 = datetime.now(UTC)
+        log(
+            f"e2e load: target {target:.0f} req/s, achieved {r['req_per_s']} req/s"
+            f" (delay {delay} ms x {clients} connections)"
+        )
         if r["req_per_s"] < 0.8 * target:
             self.results["notes"].append(
-                f"e2e: the half-load target ({target:.0f} req/s, half the web-only maximum) was not reached with the workers "
+                f"e2e: the half-load target ({target:.0f} req/s, half the web-only maximum)"
+                f" was not reached with the workers "
                 f"running ({r['req_per_s']} req/s with {clients} connections at {delay} ms pause): the latencies are "
-                "those of a saturated machine")
-        rows = self.system.sql("activity-service",
-                               "SELECT event_id, created_at FROM outbox WHERE event_type = 'ActivityLogged' "
-                               "AND created_at >= :a AND created_at <= :b", a=t0, b=t1)
+                "those of a saturated machine"
+            )
+        rows = self.system.sql(
+            "activity-service",
+            "SELECT event_id, created_at FROM outbox WHERE event_type = 'ActivityLogged' "
+            "AND created_at >= :a AND created_at <= :b",
+            a=t0,
+            b=t1,
+        )
         created = {row[0]: row[1] for row in rows}
         ids = list(created)
-        out = {"target_rps": round(target, 1), "achieved_rps": r["req_per_s"], "events": len(ids), "load": r,
-               "pending_events_skipped_before": skipped,
-               "measured": "outbox row created_at (in the POST's transaction, just before its commit) to "
-                           "processed_events.processed_at (in the consumer's transaction, with the effect)"}
+        out = {
+            "target_rps": round(target, 1),
+            "achieved_rps": r["req_per_s"],
+            "events": len(ids),
+            "load": r,
+            "pending_events_skipped_before": skipped,
+            "measured": "outbox row created_at (in the POST's transaction, just before its commit) to "
+            "processed_events.processed_at (in the consumer's transaction, with the effect)",
+        }
         for service in ("evaluation-service", "notification-service"):
             deadline = time.monotonic() + 120
             seen: dict = {}
             while time.monotonic() < deadline:
-                seen = dict(self.system.sql(service, "SELECT event_id, processed_at FROM processed_events "
-                                                     "WHERE event_id = ANY(:ids)", ids=ids))
+                seen = dict(
+                    self.system.sql(
+                        service,
+                        "SELECT event_id, processed_at FROM processed_events WHERE event_id = ANY(:ids)",
+                        ids=ids,
+                    )
+                )
                 if len(seen) >= len(ids):
                     break
                 self.system.ensure_alive(self.results["notes"])
                 time.sleep(1)
             lat = sorted((seen[i] - created[i]).total_seconds() * 1000 for i in ids if i in seen)
             out[service] = {"processed": len(lat), "missing": len(ids) - len(lat), **percentiles(lat)}
-            log(f"e2e {service}: p50 {out[service].get('p50_ms')} ms, p99 {out[service].get('p99_ms')} ms "
-                f"({len(lat)} of {len(ids)} events)")
-        activity_ids = [row[0] for row in self.system.sql(
-            "activity-service", "SELECT id FROM activities WHERE created_at >= :a AND created_at <= :b", a=t0, b=t1)]
+            log(
+                f"e2e {service}: p50 {out[service].get('p50_ms')} ms, p99 {out[service].get('p99_ms')} ms "
+                f"({len(lat)} of {len(ids)} events)"
+            )
+        activity_ids = [
+            row[0]
+            for row in self.system.sql(
+                "activity-service", "SELECT id FROM activities WHERE created_at >= :a AND created_at <= :b", a=t0, b=t1
+            )
+        ]
         out["notification-service"]["digest_members_counted"] = self.system.scalar(
-            "notification-service", "SELECT count(*) FROM digest_members WHERE member_id = ANY(:ids)", ids=activity_ids)
+            "notification-service", "SELECT count(*) FROM digest_members WHERE member_id = ANY(:ids)", ids=activity_ids
+        )
         self.results["e2e"] = out
 
     def section_backlog(self) -> None:
@@ -1209,7 +1531,7 @@ class Bench:
         first_id = self.system.scalar("activity-service", "SELECT coalesce(max(id), 0) FROM outbox")
         days = self.single.days
         people = self.org.people[2:]
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         log(f"backlog: writing {n} ActivityLogged events into activity-service's outbox (workers stopped)")
         started = time.perf_counter()
         engine = self.system.engines["activity-service"]
@@ -1221,17 +1543,36 @@ class Bench:
                 day = days[(i // len(people)) % len(days)]
                 m = (i // (len(people) * len(days))) % 1439
                 plan = self.org.plan[nip]
-                logged = datetime.combine(day, datetime.min.time(), TZ).astimezone(timezone.utc) + timedelta(hours=10)
-                row = dict(id=str(uuid.uuid4()), nip=nip, rater_nip=self.org.rater_of[nip], unit_id=self.org.unit_of[nip],
-                           plan_id=plan["plan_id"], result_id=plan["result_id"], indicator_id=plan["indicator_id"], date=day,
-                           start_min=m, end_min=m + 1, minutes=1, description="Menyusun laporan pelayanan publik",
-                           quantity=1.0, quantity_unit="laporan", evidence=[{"kind": "link", "url": "https://drive.binjaikota.go.id/1"}],
-                           status="pending", version=1, created_at=min(logged, now))
+                logged = datetime.combine(day, datetime.min.time(), TZ).astimezone(UTC) + timedelta(hours=10)
+                row = dict(
+                    id=str(uuid.uuid4()),
+                    nip=nip,
+                    rater_nip=self.org.rater_of[nip],
+                    unit_id=self.org.unit_of[nip],
+                    plan_id=plan["plan_id"],
+                    result_id=plan["result_id"],
+                    indicator_id=plan["indicator_id"],
+                    date=day,
+                    start_min=m,
+                    end_min=m + 1,
+                    minutes=1,
+                    description="Menyusun laporan pelayanan publik",
+                    quantity=1.0,
+                    quantity_unit="laporan",
+                    evidence=[{"kind": "link", "url": "https://drive.binjaikota.go.id/1"}],
+                    status="pending",
+                    version=1,
+                    created_at=min(logged, now),
+                )
                 events.append(activity_logged(row))
             with engine.begin() as conn:
                 publish(conn, *events, validate=offset == 0)
         insert_s = time.perf_counter() - started
-        out: dict = {"events": n, "outbox_insert_rows_per_s": round(n / insert_s, 1), "pending_events_skipped_before": skipped}
+        out: dict = {
+            "events": n,
+            "outbox_insert_rows_per_s": round(n / insert_s, 1),
+            "pending_events_skipped_before": skipped,
+        }
         log(f"backlog: {n} rows written in {insert_s:.1f} s; starting activity-service's worker (relay)")
         self.sampler.phase = "load"
         try:
@@ -1241,8 +1582,9 @@ class Bench:
             deadline = t0 + (60 if self.quick else 180)
             pending = n
             while time.monotonic() < deadline:
-                pending = self.system.scalar("activity-service", "SELECT count(*) FROM outbox WHERE status = 'pending' "
-                                                                 "AND id > :f", f=first_id)
+                pending = self.system.scalar(
+                    "activity-service", "SELECT count(*) FROM outbox WHERE status = 'pending' AND id > :f", f=first_id
+                )
                 if pending == 0:
                     break
                 self.system.ensure_alive(self.results["notes"])
@@ -1250,18 +1592,28 @@ class Bench:
                     relay_profile = self.profile_worker("activity-service", min(8.0, pending / 2000.0))
                 time.sleep(0.5)
             wall = time.monotonic() - t0
-            lo, hi, sent = self.system.sql("activity-service", "SELECT min(published_at), max(published_at), count(*) "
-                                                               "FROM outbox WHERE id > :f AND status = 'published'", f=first_id)[0]
+            lo, hi, sent = self.system.sql(
+                "activity-service",
+                "SELECT min(published_at), max(published_at), count(*) "
+                "FROM outbox WHERE id > :f AND status = 'published'",
+                f=first_id,
+            )[0]
             span = (hi - lo).total_seconds() if lo and hi else 0
-            out["relay"] = {"published": sent, "pending_left": pending, "wall_seconds_incl_start": round(wall, 1),
-                            "events_per_s": round(sent / span, 1) if span >= 1 else (round(sent / wall, 1) if wall else None)}
+            out["relay"] = {
+                "published": sent,
+                "pending_left": pending,
+                "wall_seconds_incl_start": round(wall, 1),
+                "events_per_s": round(sent / span, 1) if span >= 1 else (round(sent / wall, 1) if wall else None),
+            }
             if relay_profile:
                 out["relay"]["profile"] = Profiler.finish(*relay_profile)
-            log(f"backlog relay: {sent} published, {out['relay']['events_per_s']} events/s "
-                f"({wall:.1f} s including the worker's start)")
+            log(
+                f"backlog relay: {sent} published, {out['relay']['events_per_s']} events/s "
+                f"({wall:.1f} s including the worker's start)"
+            )
             for service in ("evaluation-service", "notification-service"):
                 before = self.system.scalar(service, "SELECT count(*) FROM processed_events")
-                t_start = datetime.now(timezone.utc)
+                t_start = datetime.now(UTC)
                 t0 = time.monotonic()
                 self.system.start_worker(service)
                 deadline = t0 + self.drain_timebox
@@ -1275,13 +1627,21 @@ class Bench:
                     if profile is None and done > 0:
                         profile = self.profile_worker(service, min(15.0, deadline - time.monotonic() - 1))
                     time.sleep(1)
-                lo, hi, count = self.system.sql(service, "SELECT min(processed_at), max(processed_at), count(*) "
-                                                         "FROM processed_events WHERE processed_at >= :t", t=t_start)[0]
+                lo, hi, count = self.system.sql(
+                    service,
+                    "SELECT min(processed_at), max(processed_at), count(*) "
+                    "FROM processed_events WHERE processed_at >= :t",
+                    t=t_start,
+                )[0]
                 span = (hi - lo).total_seconds() if lo and hi else 0
-                out[service] = {"processed": count, "of": sent, "timebox_s": self.drain_timebox,
-                                "wall_seconds_incl_start": round(time.monotonic() - t0, 1),
-                                "events_per_s": round(count / span, 1) if span else None,
-                                "finished": count >= sent}
+                out[service] = {
+                    "processed": count,
+                    "of": sent,
+                    "timebox_s": self.drain_timebox,
+                    "wall_seconds_incl_start": round(time.monotonic() - t0, 1),
+                    "events_per_s": round(count / span, 1) if span else None,
+                    "finished": count >= sent,
+                }
                 if profile:
                     out[service]["profile"] = Profiler.finish(*profile)
                 log(f"backlog {service}: {count} of {sent} in the time box, {out[service]['events_per_s']} events/s")
@@ -1298,6 +1658,7 @@ def percentiles(values: list[float]) -> dict:
 
     def pct(p: float) -> float:
         return round(values[min(len(values) - 1, int(math.ceil(p / 100 * len(values))) - 1)], 1)
+
     return {"p50_ms": pct(50), "p90_ms": pct(90), "p99_ms": pct(99), "max_ms": round(values[-1], 1)}
 
 
@@ -1365,7 +1726,7 @@ def summarise_profile(paths: list[Path]) -> dict:
             frames = [parse_frame(f) for f in stack.split(";")]
             total += n
             category = "other (stdlib)"
-            for func, file in reversed(frames):
+            for _func, file in reversed(frames):
                 hit = _category(file)
                 if hit:
                     category = hit
@@ -1386,8 +1747,13 @@ def summarise_profile(paths: list[Path]) -> dict:
 
     def top(d: dict, k: int) -> list:
         return [[name, round(100.0 * v / total, 1)] for name, v in sorted(d.items(), key=lambda kv: -kv[1])[:k]]
-    return {"samples": total, "by_library_pct": top(by_category, 20), "hottest_leaf_functions_pct": top(leaf, 15),
-            "project_functions_inclusive_pct": top(inclusive, 20)}
+
+    return {
+        "samples": total,
+        "by_library_pct": top(by_category, 20),
+        "hottest_leaf_functions_pct": top(leaf, 15),
+        "project_functions_inclusive_pct": top(inclusive, 20),
+    }
 
 
 class Profiler:
@@ -1399,9 +1765,27 @@ class Profiler:
         procs, paths = [], []
         for pid in pids:
             path = self.work / f"profile-{re.sub(r'[^a-z0-9]+', '-', label.lower())}-{pid}.txt"
-            procs.append(subprocess.Popen([self.binary, "record", "--pid", str(pid), "--duration", str(max(1, int(seconds))),
-                                           "--rate", "100", "--nonblocking", "--format", "raw", "--output", str(path)],
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        self.binary,
+                        "record",
+                        "--pid",
+                        str(pid),
+                        "--duration",
+                        str(max(1, int(seconds))),
+                        "--rate",
+                        "100",
+                        "--nonblocking",
+                        "--format",
+                        "raw",
+                        "--output",
+                        str(path),
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
             paths.append(path)
         time.sleep(0.5)
         return procs, paths
@@ -1418,6 +1802,7 @@ class Profiler:
 
 
 # -- targets and the README ------------------------------------------------------------------------------
+
 
 def measured(results: dict) -> dict:
     m: dict = {}
@@ -1462,8 +1847,13 @@ def verdicts(results: dict) -> dict:
         factor = None
         if value:
             factor = round(value / goal, 2) if op == ">=" else round(goal / value, 2)
-        out[key] = {"target": f"{op} {goal:g}", "measured": value, "met": ok, "what": text,
-                    "measured_over_target": factor}
+        out[key] = {
+            "target": f"{op} {goal:g}",
+            "measured": value,
+            "met": ok,
+            "what": text,
+            "measured_over_target": factor,
+        }
     return out
 
 
@@ -1477,110 +1867,167 @@ def fmt(value, digits: int = 0) -> str:
 
 def markdown(results: dict) -> str:
     mc = results["machine"]
-    lines = [f"Run `{results['file']}` ({results['mode']}, {results['elapsed_s']:.0f} s): {mc['nproc']} CPUs "
-             f"({mc['cpu_model']}), {mc['memory_gb']} GB RAM, load average at start {mc['loadavg_at_start']} "
-             f"(a shared machine: colleagues' test suites were running), Python {mc['python']}, "
-             f"PostgreSQL {results['versions'].get('postgresql')}, {results['versions'].get('wrk')}.", ""]
+    lines = [
+        f"Run `{results['file']}` ({results['mode']}, {results['elapsed_s']:.0f} s): {mc['nproc']} CPUs "
+        f"({mc['cpu_model']}), {mc['memory_gb']} GB RAM, load average at start {mc['loadavg_at_start']} "
+        f"(a shared machine: colleagues' test suites were running), Python {mc['python']}, "
+        f"PostgreSQL {results['versions'].get('postgresql')}, {results['versions'].get('wrk')}.",
+        "",
+    ]
     lines += ["| target (issue 8) | goal | measured | verdict |", "|---|---|---|---|"]
     for key, v in results["verdicts"].items():
         value = v["measured"]
-        shown = fmt(value, 2 if key == "post_ratio_vs_baseline" else (1 if isinstance(value, float) and value < 1000 else 0))
+        shown = fmt(
+            value, 2 if key == "post_ratio_vs_baseline" else (1 if isinstance(value, float) and value < 1000 else 0)
+        )
         by = ""
         if not v["met"] and value:
             goal = TARGETS[key][1]
-            by = f" (reaches {value / goal:.2f}× of the goal)" if TARGETS[key][0] == ">=" else \
-                 f" ({value / goal:.1f}× the limit)"
+            by = (
+                f" (reaches {value / goal:.2f}× of the goal)"
+                if TARGETS[key][0] == ">="
+                else f" ({value / goal:.1f}× the limit)"
+            )
         lines.append(f"| {v['what']} | {v['target']} | {shown} | {'met' if v['met'] else 'MISSED' + by} |")
     lines.append("")
     post = results.get("post")
     rows = []
     if post:
         for r in post["runs"]:
-            rows.append((f"POST one activity ({r['target']})" + (f", pair {r['pair'] + 1}" if r["pair"] is not None else ""),
-                         r))
-    for name, title in (("batch", "POST batch of 50"), ("list", "GET a month (~100 entries)"), ("dashboard", "GET unit dashboard")):
+            rows.append(
+                (f"POST one activity ({r['target']})" + (f", pair {r['pair'] + 1}" if r["pair"] is not None else ""), r)
+            )
+    for name, title in (
+        ("batch", "POST batch of 50"),
+        ("list", "GET a month (~100 entries)"),
+        ("dashboard", "GET unit dashboard"),
+    ):
         for r in (results.get(name) or {}).get("runs", []):
             rows.append((title, r))
     if rows:
-        lines += ["| endpoint | clients | req/s | p50 ms | p99 ms | errors | CPU ms/req web | CPU ms/req PostgreSQL "
-                  "| CPU probe Mops/s | load avg (1 min) |", "|---|---|---|---|---|---|---|---|---|---|"]
+        lines += [
+            "| endpoint | clients | req/s | p50 ms | p99 ms | errors | CPU ms/req web | CPU ms/req PostgreSQL "
+            "| CPU probe Mops/s | load avg (1 min) |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
         for title, r in rows:
-            rps = fmt(r["req_per_s"], 1) + (f" ({fmt(r['activities_per_s'], 0)} act/s)" if "activities_per_s" in r else "")
+            rps = fmt(r["req_per_s"], 1) + (
+                f" ({fmt(r['activities_per_s'], 0)} act/s)" if "activities_per_s" in r else ""
+            )
             cpu = r.get("cpu_ms_per_request") or {}
-            lines.append(f"| {title} | {r['clients']} | {rps} | {fmt(r['p50_ms'], 1)} | {fmt(r['p99_ms'], 1)} | "
-                         f"{r['non_2xx'] + r['socket_errors']} | {fmt(cpu.get('web'), 1)} | {fmt(cpu.get('postgres'), 1)} | "
-                         f"{fmt(r.get('cpu_probe_mops'), 2)} | {r['loadavg_before'][0]} |")
+            lines.append(
+                f"| {title} | {r['clients']} | {rps} | {fmt(r['p50_ms'], 1)} | {fmt(r['p99_ms'], 1)} | "
+                f"{r['non_2xx'] + r['socket_errors']} | {fmt(cpu.get('web'), 1)} | {fmt(cpu.get('postgres'), 1)} | "
+                f"{fmt(r.get('cpu_probe_mops'), 2)} | {r['loadavg_before'][0]} |"
+            )
         lines.append("")
     if post:
-        lines.append(f"POST at {post['ab_clients']} clients, medians of {len(post['pair_ratios'])} A/B pairs: candidate "
-                     f"{fmt(post['candidate_median_rps'], 1)} req/s vs baseline {fmt(post['baseline_median_rps'], 1)} req/s, "
-                     f"ratio {post['median_ratio']} (pairs: {', '.join(str(x) for x in post['pair_ratios'])}).")
+        lines.append(
+            f"POST at {post['ab_clients']} clients, medians of {len(post['pair_ratios'])} A/B pairs: candidate "
+            f"{fmt(post['candidate_median_rps'], 1)} req/s vs baseline {fmt(post['baseline_median_rps'], 1)} req/s, "
+            f"ratio {post['median_ratio']} (pairs: {', '.join(str(x) for x in post['pair_ratios'])})."
+        )
         cpu = {}
         for target in ("candidate", "baseline"):
             for part in ("web", "postgres"):
-                values = [r["cpu_ms_per_request"][part] for r in post["runs"] if r["target"] == target
-                          and (r.get("cpu_ms_per_request") or {}).get(part)]
+                values = [
+                    r["cpu_ms_per_request"][part]
+                    for r in post["runs"]
+                    if r["target"] == target and (r.get("cpu_ms_per_request") or {}).get(part)
+                ]
                 cpu[(target, part)] = statistics.median(values) if values else None
         if cpu[("candidate", "web")] and cpu[("baseline", "web")]:
             pg = ""
             if cpu[("candidate", "postgres")] and cpu[("baseline", "postgres")]:
-                pg = (f"; PostgreSQL {cpu[('candidate', 'postgres')]:.1f} vs {cpu[('baseline', 'postgres')]:.1f} ms "
-                      f"({cpu[('candidate', 'postgres')] / cpu[('baseline', 'postgres')]:.1f}×)")
-            lines.append(f"CPU per request, median of all POST runs: web {cpu[('candidate', 'web')]:.1f} ms (candidate) vs "
-                         f"{cpu[('baseline', 'web')]:.1f} ms (baseline), {cpu[('candidate', 'web')] / cpu[('baseline', 'web')]:.1f}×"
-                         f"{pg}. On 2 cores that caps the candidate near {2000 / (cpu[('candidate', 'web')] + (cpu[('candidate', 'postgres')] or 0)):.0f} "
-                         f"req/s and the baseline near {2000 / (cpu[('baseline', 'web')] + (cpu[('baseline', 'postgres')] or 0)):.0f} req/s "
-                         "at this run's CPU speed.")
+                pg = (
+                    f"; PostgreSQL {cpu[('candidate', 'postgres')]:.1f} vs {cpu[('baseline', 'postgres')]:.1f} ms "
+                    f"({cpu[('candidate', 'postgres')] / cpu[('baseline', 'postgres')]:.1f}×)"
+                )
+            lines.append(
+                f"CPU per request, median of all POST runs: web {cpu[('candidate', 'web')]:.1f} ms (candidate) vs "
+                f"{cpu[('baseline', 'web')]:.1f} ms (baseline),"
+                f" {cpu[('candidate', 'web')] / cpu[('baseline', 'web')]:.1f}×"
+                f"{pg}. On 2 cores that caps the candidate near"
+                f" {2000 / (cpu[('candidate', 'web')] + (cpu[('candidate', 'postgres')] or 0)):.0f} "
+                f"req/s and the baseline near"
+                f" {2000 / (cpu[('baseline', 'web')] + (cpu[('baseline', 'postgres')] or 0)):.0f} req/s "
+                "at this run's CPU speed."
+            )
     extra = []
     pg = results.get("pgbench") or {}
     for r in pg.get("runs", []):
-        extra.append(f"pgbench one-row insert, {r['clients']} clients: {fmt(r['tps'], 0)} inserts/s "
-                     f"(avg {fmt(r['latency_avg_ms'], 2)} ms)")
+        extra.append(
+            f"pgbench one-row insert, {r['clients']} clients: {fmt(r['tps'], 0)} inserts/s "
+            f"(avg {fmt(r['latency_avg_ms'], 2)} ms)"
+        )
     if post and pg.get("runs"):
         at = [r for r in pg["runs"] if r["clients"] == post["ab_clients"]]
         if at and at[0]["tps"]:
-            extra.append(f"baseline / pgbench at {post['ab_clients']} clients: "
-                         f"{post['baseline_median_rps'] / at[0]['tps'] * 100:.1f} %; candidate / pgbench: "
-                         f"{post['candidate_median_rps'] / at[0]['tps'] * 100:.1f} %")
+            extra.append(
+                f"baseline / pgbench at {post['ab_clients']} clients: "
+                f"{post['baseline_median_rps'] / at[0]['tps'] * 100:.1f} %; candidate / pgbench: "
+                f"{post['candidate_median_rps'] / at[0]['tps'] * 100:.1f} %"
+            )
     k = results.get("kafka")
     if k:
-        variants = "; ".join(f"{name}: {fmt(v, 0)} msgs/s" for name, v in k.get("producer_variants_msgs_per_s", {}).items())
-        extra.append(f"kafka-python raw against the same broker ({k['payload_bytes']} B messages, 3 partitions): producer "
-                     f"{variants or fmt(k['producer_msgs_per_s'], 0)}; consumer {fmt(k['consumer_msgs_per_s'], 0)} msgs/s")
+        variants = "; ".join(
+            f"{name}: {fmt(v, 0)} msgs/s" for name, v in k.get("producer_variants_msgs_per_s", {}).items()
+        )
+        extra.append(
+            f"kafka-python raw against the same broker ({k['payload_bytes']} B messages, 3 partitions): producer "
+            f"{variants or fmt(k['producer_msgs_per_s'], 0)}; consumer {fmt(k['consumer_msgs_per_s'], 0)} msgs/s"
+        )
     e2e = results.get("e2e")
     if e2e and e2e.get("evaluation-service"):
         ev, nt = e2e["evaluation-service"], e2e["notification-service"]
-        extra.append(f"end-to-end at {fmt(e2e['achieved_rps'], 0)} req/s (target {fmt(e2e['target_rps'], 0)}, half the max): "
-                     f"evaluation p50 {ev.get('p50_ms')} / p99 {ev.get('p99_ms')} ms; notification p50 {nt.get('p50_ms')} / "
-                     f"p99 {nt.get('p99_ms')} ms; {e2e['events']} events, missing {ev['missing']} / {nt['missing']}")
+        extra.append(
+            f"end-to-end at {fmt(e2e['achieved_rps'], 0)} req/s (target {fmt(e2e['target_rps'], 0)}, half the max): "
+            f"evaluation p50 {ev.get('p50_ms')} / p99 {ev.get('p99_ms')} ms; notification p50 {nt.get('p50_ms')} / "
+            f"p99 {nt.get('p99_ms')} ms; {e2e['events']} events, missing {ev['missing']} / {nt['missing']}"
+        )
     b = results.get("backlog")
     if b and b.get("relay"):
-        extra.append(f"backlog of {b['events']:,}: relay {fmt(b['relay']['events_per_s'], 0)} events/s; "
-                     + "; ".join(f"{s} {fmt(b[s]['events_per_s'], 0)} events/s ({b[s]['processed']:,} in "
-                                 f"{b[s]['wall_seconds_incl_start']} s{'' if b[s]['finished'] else ', time box'})"
-                                 for s in ("evaluation-service", "notification-service") if b.get(s)))
+        extra.append(
+            f"backlog of {b['events']:,}: relay {fmt(b['relay']['events_per_s'], 0)} events/s; "
+            + "; ".join(
+                f"{s} {fmt(b[s]['events_per_s'], 0)} events/s ({b[s]['processed']:,} in "
+                f"{b[s]['wall_seconds_incl_start']} s{'' if b[s]['finished'] else ', time box'})"
+                for s in ("evaluation-service", "notification-service")
+                if b.get(s)
+            )
+        )
     seed = results.get("seed")
     if seed:
-        extra.append(f"seeding through the APIs: {seed['employees']} employees, plans created+submitted+approved at "
-                     f"{seed['plans_per_s_create_submit_approve']} plans/s")
+        extra.append(
+            f"seeding through the APIs: {seed['employees']} employees, plans created+submitted+approved at "
+            f"{seed['plans_per_s_create_submit_approve']} plans/s"
+        )
     if extra:
         lines += ["- " + e for e in extra] + [""]
     profiles = []
     for label, summary in (results.get("profile") or {}).items():
         if isinstance(summary, dict) and summary.get("by_library_pct"):
             profiles.append((label + " (web workers)", summary))
-    for key, label in (("relay", "outbox relay"), ("evaluation-service", "evaluation consumer"),
-                       ("notification-service", "notification consumer")):
+    for key, label in (
+        ("relay", "outbox relay"),
+        ("evaluation-service", "evaluation consumer"),
+        ("notification-service", "notification consumer"),
+    ):
         summary = ((results.get("backlog") or {}).get(key) or {}).get("profile")
         if summary and summary.get("by_library_pct"):
             profiles.append((label + " (worker, backlog drain)", summary))
     if profiles:
-        lines += ["Where the CPU goes (py-spy, share of CPU samples by the leaf-most library on the stack; hottest "
-                  "project functions inclusive):", ""]
+        lines += [
+            "Where the CPU goes (py-spy, share of CPU samples by the leaf-most library on the stack; hottest "
+            "project functions inclusive):",
+            "",
+        ]
         for label, summary in profiles:
             libs = ", ".join(f"{n} {p}%" for n, p in summary["by_library_pct"][:7])
-            funcs = ", ".join(f"`{n.split(' (')[0]}` {p}%" for n, p in
-                              [x for x in summary.get("project_functions_inclusive_pct", []) if x[1] < 75][:7])
+            funcs = ", ".join(
+                f"`{n.split(' (')[0]}` {p}%"
+                for n, p in [x for x in summary.get("project_functions_inclusive_pct", []) if x[1] < 75][:7]
+            )
             lines.append(f"- {label}: {libs}." + (f" Inclusive: {funcs}." if funcs else ""))
         lines.append("")
     mem = results.get("memory_mb") or {}
@@ -1588,7 +2035,9 @@ def markdown(results: dict) -> str:
         labels = sorted(set(mem.get("idle", {})) | set(mem.get("load", {})))
         lines += ["| process | RSS idle MB | RSS max under load MB |", "|---|---|---|"]
         for label in labels:
-            lines.append(f"| {label} | {fmt(mem.get('idle', {}).get(label), 1)} | {fmt(mem.get('load', {}).get(label), 1)} |")
+            lines.append(
+                f"| {label} | {fmt(mem.get('idle', {}).get(label), 1)} | {fmt(mem.get('load', {}).get(label), 1)} |"
+            )
         lines.append("")
     for note in results.get("notes", []):
         lines.append(f"Note: {note}")
@@ -1596,8 +2045,12 @@ def markdown(results: dict) -> str:
 
 
 def history_table() -> str:
-    rows = ["| run | mode | load avg at start | POST ratio | POST p99 ms | batch act/s | list p99 ms | e2e p99 ms | relay ev/s | "
-            "consumer ev/s | max RSS MB |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    rows = [
+        "| run | mode | load avg at start | POST ratio | POST p99 ms | batch act/s |"
+        " list p99 ms | e2e p99 ms | relay ev/s | "
+        "consumer ev/s | max RSS MB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for path in sorted(RESULTS.glob("*.json")):
         if not RUN_FILE.match(path.name):  # other benchmarks in bench/ write their own files here
             continue
@@ -1608,16 +2061,25 @@ def history_table() -> str:
         if "machine" not in r or "loadavg_at_start" not in r["machine"]:
             continue
         m = {k: v["measured"] for k, v in r.get("verdicts", {}).items()}
-        rows.append(f"| {path.name} | {r.get('mode')} | {r['machine']['loadavg_at_start'][0]} | {fmt(m.get('post_ratio_vs_baseline'), 2)} "
-                    f"| {fmt(m.get('post_p99_ms_32'), 0)} | {fmt(m.get('batch_activities_per_s'), 0)} | {fmt(m.get('list_p99_ms_32'), 0)} "
-                    f"| {fmt(m.get('e2e_p99_ms'), 0)} | {fmt(m.get('relay_events_per_s'), 0)} | {fmt(m.get('consumer_events_per_s'), 0)} "
-                    f"| {fmt(m.get('max_rss_mb_under_load'), 0)} |")
+        rows.append(
+            f"| {path.name} | {r.get('mode')} | {r['machine']['loadavg_at_start'][0]}"
+            f" | {fmt(m.get('post_ratio_vs_baseline'), 2)} "
+            f"| {fmt(m.get('post_p99_ms_32'), 0)} | {fmt(m.get('batch_activities_per_s'), 0)}"
+            f" | {fmt(m.get('list_p99_ms_32'), 0)} "
+            f"| {fmt(m.get('e2e_p99_ms'), 0)} | {fmt(m.get('relay_events_per_s'), 0)}"
+            f" | {fmt(m.get('consumer_events_per_s'), 0)} "
+            f"| {fmt(m.get('max_rss_mb_under_load'), 0)} |"
+        )
     return "\n".join(rows) + "\n"
 
 
 def update_readme(results: dict) -> None:
-    text = README.read_text() if README.exists() else "# Benchmarks\n\n<!-- latest:start -->\n<!-- latest:end -->\n\n" \
-                                                      "<!-- history:start -->\n<!-- history:end -->\n"
+    text = (
+        README.read_text()
+        if README.exists()
+        else "# Benchmarks\n\n<!-- latest:start -->\n<!-- latest:end -->\n\n"
+        "<!-- history:start -->\n<!-- history:end -->\n"
+    )
     for name, body in (("latest", markdown(results)), ("history", history_table())):
         start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
         if start in text and end in text:
@@ -1630,24 +2092,38 @@ def update_readme(results: dict) -> None:
 
 # -- main -----------------------------------------------------------------------------------------------
 
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
-        prog="bench/run.py", description=__doc__.split("\n\n")[0],
+        prog="bench/run.py",
+        description=__doc__.split("\n\n")[0],
         epilog="Sections: " + ", ".join(SECTIONS) + ". Results: bench/results/<UTC>.json and bench/README.md.",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--quick", action="store_true", help="short runs (5 s), 120 employees, a 20,000-event backlog")
     parser.add_argument("--duration", type=float, default=None, help="seconds per load run (default 10, quick 5)")
     parser.add_argument("--clients", default="8,32,64", help="concurrent clients, comma-separated (default 8,32,64)")
     parser.add_argument("--pairs", type=int, default=3, help="baseline/candidate A-B pairs at 32 clients (default 3)")
     parser.add_argument("--only", default=None, help="comma-separated sections to run: " + ",".join(SECTIONS))
     parser.add_argument("--employees", type=int, default=None, help="employees to seed (default 300, quick 120)")
-    parser.add_argument("--backlog", type=int, default=None, help="events in the backlog drain (default 100000, quick 20000)")
-    parser.add_argument("--profile", action="store_true",
-                        help="also profile with py-spy (if installed): the webs at 32 clients and the workers' drain")
-    parser.add_argument("--keep-logs", action="store_true", help="keep the processes' logs (printed path) after the run")
+    parser.add_argument(
+        "--backlog", type=int, default=None, help="events in the backlog drain (default 100000, quick 20000)"
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also profile with py-spy (if installed): the webs at 32 clients and the workers' drain",
+    )
+    parser.add_argument(
+        "--keep-logs", action="store_true", help="keep the processes' logs (printed path) after the run"
+    )
     parser.add_argument("--no-readme", action="store_true", help="write the JSON only, leave bench/README.md alone")
-    parser.add_argument("--render", metavar="RESULTS_JSON", default=None,
-                        help="run nothing: rebuild bench/README.md's tables from a recorded results file")
+    parser.add_argument(
+        "--render",
+        metavar="RESULTS_JSON",
+        default=None,
+        help="run nothing: rebuild bench/README.md's tables from a recorded results file",
+    )
     args = parser.parse_args(argv)
     try:
         args.clients = sorted({int(c) for c in args.clients.split(",") if c.strip()})
@@ -1695,7 +2171,7 @@ def main(argv=None) -> int:
         results["notes"].append(f"the run stopped early: {failed}")
     results["verdicts"] = verdicts(results)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H%M%SZ")
     path = RESULTS / f"{stamp}.json"
     results["file"] = path.name
     results.setdefault("elapsed_s", 0.0)

@@ -32,6 +32,7 @@ Settings (environment): GATEWAY_BIND, GATEWAY_WEB_ROOT, GATEWAY_THREADS, GATEWAY
 PLAN_SERVICE_URL, ACTIVITY_SERVICE_URL, EVALUATION_SERVICE_URL, NOTIFICATION_SERVICE_URL,
 KINERJA_DEV_SIGNIN, and the JWT_* settings of the services for the development tokens.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,6 +46,8 @@ import sys
 import urllib.parse
 from pathlib import Path
 
+from kinerja_shared.processes import SERVICES
+
 ROOT = Path(__file__).resolve().parents[2]
 
 ROUTES: dict[str, tuple[str, ...]] = {
@@ -57,9 +60,20 @@ ROUTES: dict[str, tuple[str, ...]] = {
 # service's (kinerja_shared.documents.codes.ISSUERS): services share no database, so only the issuer knows a code.
 VERIFY_PREFIX = "/api/v1/documents/verify/"
 DOCUMENT_ISSUERS = {"P": "plan-service", "E": "evaluation-service"}
-DEFAULT_PORTS = {"plan-service": 8001, "activity-service": 8002, "evaluation-service": 8003, "notification-service": 8004}
-HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "trailers",
-              "transfer-encoding", "upgrade", "host", "content-length"}
+DEFAULT_PORTS = SERVICES  # where `make run` starts each service (kinerja_shared.processes)
+HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "trailers",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+}
 TRUE = {"1", "true", "yes", "on"}
 
 
@@ -80,7 +94,7 @@ def env_url(service: str, env) -> str:
 
 def verify_service(path: str) -> str | None:
     """The service that issued the code in ``/api/v1/documents/verify/{code}`` (its first letter, any case)."""
-    code = path[len(VERIFY_PREFIX):]
+    code = path[len(VERIFY_PREFIX) :]
     return DOCUMENT_ISSUERS.get(code[:1].upper()) if code else None
 
 
@@ -99,7 +113,9 @@ class Config:
         for service, url in self.upstreams.items():
             parts = urllib.parse.urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise SystemExit(f"{service.removesuffix('-service').upper()}_SERVICE_URL must be an http(s) URL, got {url!r}")
+                raise SystemExit(
+                    f"{service.removesuffix('-service').upper()}_SERVICE_URL must be an http(s) URL, got {url!r}"
+                )
         if not (self.web_root / "index.html").is_file():
             raise SystemExit(f"GATEWAY_WEB_ROOT: {self.web_root} has no index.html")
         if self.dev_signin and (env.get("KINERJA_ENV") or "development") == "production":
@@ -108,8 +124,12 @@ class Config:
             raise SystemExit("GATEWAY_THREADS and GATEWAY_UPSTREAM_TIMEOUT must be positive")
 
 
-TITLES_ID = {"Not Found": "Tidak ditemukan", "Bad Gateway": "Gateway bermasalah",
-             "Method Not Allowed": "Metode tidak diizinkan", "Validation failed": "Validasi gagal"}
+TITLES_ID = {
+    "Not Found": "Tidak ditemukan",
+    "Bad Gateway": "Gateway bermasalah",
+    "Method Not Allowed": "Metode tidak diizinkan",
+    "Validation failed": "Validasi gagal",
+}
 
 
 def language(environ) -> str:
@@ -121,18 +141,34 @@ def language(environ) -> str:
 
 def problem(environ, start_response, status: int, title: str, detail: str, detail_id: str, **extra):
     lang = language(environ)
-    body = json.dumps({"type": "about:blank", "title": title if lang == "en" else TITLES_ID.get(title, title),
-                       "status": status, "detail": detail if lang == "en" else detail_id, **extra}).encode()
-    start_response(f"{status} {http.client.responses.get(status, '')}",
-                   [("Content-Type", "application/problem+json"), ("Content-Length", str(len(body))),
-                    ("Content-Language", lang), ("Vary", "Accept-Language"), ("X-Content-Type-Options", "nosniff")])
+    body = json.dumps(
+        {
+            "type": "about:blank",
+            "title": title if lang == "en" else TITLES_ID.get(title, title),
+            "status": status,
+            "detail": detail if lang == "en" else detail_id,
+            **extra,
+        }
+    ).encode()
+    start_response(
+        f"{status} {http.client.responses.get(status, '')}",
+        [
+            ("Content-Type", "application/problem+json"),
+            ("Content-Length", str(len(body))),
+            ("Content-Language", lang),
+            ("Vary", "Accept-Language"),
+            ("X-Content-Type-Options", "nosniff"),
+        ],
+    )
     return [body]
 
 
 def json_answer(start_response, value, status: str = "200 OK"):
     body = json.dumps(value).encode()
-    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
-                            ("Cache-Control", "no-store")])
+    start_response(
+        status,
+        [("Content-Type", "application/json"), ("Content-Length", str(len(body))), ("Cache-Control", "no-store")],
+    )
     return [body]
 
 
@@ -148,21 +184,39 @@ class Gateway:
         if path.startswith(VERIFY_PREFIX):
             service = verify_service(path)
             if service is None:
-                return problem(environ, start_response, 404, "Not Found", "No document has this verification code.",
-                               "Tidak ada dokumen dengan kode verifikasi ini.")
+                return problem(
+                    environ,
+                    start_response,
+                    404,
+                    "Not Found",
+                    "No document has this verification code.",
+                    "Tidak ada dokumen dengan kode verifikasi ini.",
+                )
             return self.forward(environ, start_response, service, path)
         if path.startswith("/api/v1/"):
             prefix = path.split("/")[3]
             service = self.prefixes.get(prefix)
             if service is None:
-                return problem(environ, start_response, 404, "Not Found", f"no service serves /api/v1/{prefix}",
-                               f"tidak ada layanan yang melayani /api/v1/{prefix}")
+                return problem(
+                    environ,
+                    start_response,
+                    404,
+                    "Not Found",
+                    f"no service serves /api/v1/{prefix}",
+                    f"tidak ada layanan yang melayani /api/v1/{prefix}",
+                )
             return self.forward(environ, start_response, service, path)
         if path.startswith("/svc/"):
             _, _, service, *rest = path.split("/", 3)
             if service not in ROUTES:
-                return problem(environ, start_response, 404, "Not Found", f"unknown service {service!r}; known: {', '.join(ROUTES)}",
-                               f"layanan {service!r} tidak dikenal; yang dikenal: {', '.join(ROUTES)}")
+                return problem(
+                    environ,
+                    start_response,
+                    404,
+                    "Not Found",
+                    f"unknown service {service!r}; known: {', '.join(ROUTES)}",
+                    f"layanan {service!r} tidak dikenal; yang dikenal: {', '.join(ROUTES)}",
+                )
             return self.forward(environ, start_response, service, "/" + (rest[0] if rest else ""))
         if path.startswith("/dev/"):
             return self.dev(environ, start_response, path)
@@ -176,7 +230,9 @@ class Gateway:
         upstream = urllib.parse.urlsplit(self.config.upstreams[service])
         connection_class = http.client.HTTPSConnection if upstream.scheme == "https" else http.client.HTTPConnection
         connection = connection_class(upstream.hostname, upstream.port, timeout=self.config.upstream_timeout)
-        target = (upstream.path.rstrip("/") + path) + (("?" + environ["QUERY_STRING"]) if environ.get("QUERY_STRING") else "")
+        target = (upstream.path.rstrip("/") + path) + (
+            ("?" + environ["QUERY_STRING"]) if environ.get("QUERY_STRING") else ""
+        )
         headers = {}
         for key, value in environ.items():
             if key.startswith("HTTP_"):
@@ -194,10 +250,16 @@ class Gateway:
         try:
             connection.request(environ["REQUEST_METHOD"], target, body=body, headers=headers)
             response = connection.getresponse()
-        except OSError as exc:
+        except OSError:
             connection.close()
-            return problem(environ, start_response, 502, "Bad Gateway", f"{service} did not answer; try again shortly",
-                           f"{service} tidak menjawab; coba lagi sebentar lagi")
+            return problem(
+                environ,
+                start_response,
+                502,
+                "Bad Gateway",
+                f"{service} did not answer; try again shortly",
+                f"{service} tidak menjawab; coba lagi sebentar lagi",
+            )
         out = [(k, v) for k, v in response.getheaders() if k.lower() not in HOP_BY_HOP]
         if response.getheader("Content-Length") and not response.chunked:
             out.append(("Content-Length", response.getheader("Content-Length")))
@@ -223,8 +285,14 @@ class Gateway:
 
     def dev(self, environ, start_response, path: str):
         if not self.config.dev_signin:
-            return problem(environ, start_response, 404, "Not Found", "development sign-in is off (KINERJA_DEV_SIGNIN)",
-                           "masuk untuk pengembangan tidak aktif (KINERJA_DEV_SIGNIN)")
+            return problem(
+                environ,
+                start_response,
+                404,
+                "Not Found",
+                "development sign-in is off (KINERJA_DEV_SIGNIN)",
+                "masuk untuk pengembangan tidak aktif (KINERJA_DEV_SIGNIN)",
+            )
         users = demo_users()
         if path == "/dev/users" and environ["REQUEST_METHOD"] == "GET":
             return json_answer(start_response, {"items": [{"role": role, **user} for role, user in users.items()]})
@@ -237,31 +305,57 @@ class Gateway:
             user = next((u for u in users.values() if u["nip"] == nip), None)
             if user is None:
                 english = language(environ) == "en"
-                message = ("not one of the demo users (GET /dev/users)" if english
-                           else "bukan salah satu pengguna demo (GET /dev/users)")
-                return problem(environ, start_response, 422, "Validation failed", "nip: not one of the demo users",
-                               "NIP: bukan salah satu pengguna demo", errors=[{"field": "nip", "message": message}])
+                message = (
+                    "not one of the demo users (GET /dev/users)"
+                    if english
+                    else "bukan salah satu pengguna demo (GET /dev/users)"
+                )
+                return problem(
+                    environ,
+                    start_response,
+                    422,
+                    "Validation failed",
+                    "nip: not one of the demo users",
+                    "NIP: bukan salah satu pengguna demo",
+                    errors=[{"field": "nip", "message": message}],
+                )
             from kinerja_shared.auth import mint_token
             from kinerja_shared.config import Settings
 
             settings = Settings.from_env("gateway", dict(self.config.env))
             token = mint_token(settings, sub=user["nip"], name=user["name"], unit=user["unit"], roles=user["roles"])
             return json_answer(start_response, {"token": token, **user})
-        return problem(environ, start_response, 404, "Not Found", "GET /dev/users or POST /dev/token",
-                       "GET /dev/users atau POST /dev/token")
+        return problem(
+            environ,
+            start_response,
+            404,
+            "Not Found",
+            "GET /dev/users or POST /dev/token",
+            "GET /dev/users atau POST /dev/token",
+        )
 
     # -- the web console -----------------------------------------------------------------------------
 
     def static(self, environ, start_response, path: str):
         if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
-            return problem(environ, start_response, 405, "Method Not Allowed", "static files are read-only",
-                           "berkas statis hanya bisa dibaca")
+            return problem(
+                environ,
+                start_response,
+                405,
+                "Method Not Allowed",
+                "static files are read-only",
+                "berkas statis hanya bisa dibaca",
+            )
         relative = urllib.parse.unquote(path).lstrip("/") or "index.html"
         if relative == "sw.js":
             return self.service_worker(environ, start_response)
         file = (self.config.web_root / relative).resolve()
-        if self.config.web_root not in file.parents or not file.is_file() or "node_modules" in file.parts \
-                or any(part.startswith(".") for part in file.relative_to(self.config.web_root).parts):
+        if (
+            self.config.web_root not in file.parents
+            or not file.is_file()
+            or "node_modules" in file.parts
+            or any(part.startswith(".") for part in file.relative_to(self.config.web_root).parts)
+        ):
             return problem(environ, start_response, 404, "Not Found", f"no file {path}", f"tidak ada berkas {path}")
         stat = file.stat()
         etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
@@ -284,12 +378,18 @@ class Gateway:
         """web/sw.js with the shell's files and version filled in (no-cache: the browser checks it at every open)."""
         data = precache.service_worker(self.config.web_root)
         etag = '"%s"' % hashlib.sha256(data).hexdigest()[:32]
-        headers = [("ETag", etag), ("Cache-Control", "no-cache"), ("Service-Worker-Allowed", "/"),
-                   ("X-Content-Type-Options", "nosniff")]
+        headers = [
+            ("ETag", etag),
+            ("Cache-Control", "no-cache"),
+            ("Service-Worker-Allowed", "/"),
+            ("X-Content-Type-Options", "nosniff"),
+        ]
         if environ.get("HTTP_IF_NONE_MATCH") == etag:
             start_response("304 Not Modified", headers)
             return [b""]
-        start_response("200 OK", headers + [("Content-Type", "text/javascript; charset=utf-8"), ("Content-Length", str(len(data)))])
+        start_response(
+            "200 OK", headers + [("Content-Type", "text/javascript; charset=utf-8"), ("Content-Length", str(len(data)))]
+        )
         return [b"" if environ["REQUEST_METHOD"] == "HEAD" else data]
 
 
@@ -308,7 +408,9 @@ def serve(config: Config) -> None:
     class Server(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", config.bind)
-            self.cfg.set("worker_class", "gthread")  # threads: a long-lived SSE stream holds one thread, not the process
+            self.cfg.set(
+                "worker_class", "gthread"
+            )  # threads: a long-lived SSE stream holds one thread, not the process
             self.cfg.set("workers", 1)
             self.cfg.set("threads", config.threads)
             self.cfg.set("timeout", 120)
@@ -325,13 +427,23 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bind", help="host:port to listen on (default: GATEWAY_BIND or 127.0.0.1:8000)")
     parser.add_argument("--web-root", help="the folder of the web console (default: GATEWAY_WEB_ROOT or web/)")
-    parser.add_argument("--threads", type=int, help="concurrent requests, SSE streams included (default: GATEWAY_THREADS or 32)")
-    parser.add_argument("--dev-signin", action="store_true", default=None,
-                        help="serve /dev/users and /dev/token (default: KINERJA_DEV_SIGNIN); never in production")
+    parser.add_argument(
+        "--threads", type=int, help="concurrent requests, SSE streams included (default: GATEWAY_THREADS or 32)"
+    )
+    parser.add_argument(
+        "--dev-signin",
+        action="store_true",
+        default=None,
+        help="serve /dev/users and /dev/token (default: KINERJA_DEV_SIGNIN); never in production",
+    )
     args = parser.parse_args(argv)
     config = Config(bind=args.bind, web_root=args.web_root, threads=args.threads, dev_signin=args.dev_signin)
-    print(f"[gateway] http://{config.bind} -> " + ", ".join(f"{s} {u}" for s, u in config.upstreams.items())
-          + ("; development sign-in ON" if config.dev_signin else ""), flush=True)
+    print(
+        f"[gateway] http://{config.bind} -> "
+        + ", ".join(f"{s} {u}" for s, u in config.upstreams.items())
+        + ("; development sign-in ON" if config.dev_signin else ""),
+        flush=True,
+    )
     serve(config)
 
 

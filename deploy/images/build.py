@@ -18,6 +18,7 @@ names a CA bundle, pip in the build uses it (.image-build/pip-ca.pem, removed af
 never part of an image). Prints each image's size and build time and fails when an image is over
 its budget (BUDGET_MB). Standard library only: no virtual environment is needed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,16 +61,17 @@ def local_kafka_image() -> str:
 
 def git_revision() -> str:
     try:
-        return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short=12", "HEAD"], capture_output=True,
-                              text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "dev"
 
 
 @dataclass
 class Built:
-    name: str        # the image's reference
-    kind: str        # service | gateway | postgres | kafka | base
+    name: str  # the image's reference
+    kind: str  # service | gateway | postgres | kafka | base
     seconds: float
     size_mb: float
 
@@ -87,8 +89,9 @@ def image_exists(name: str) -> bool:
 
 
 def image_size_mb(name: str) -> float:
-    out = subprocess.run(["docker", "image", "inspect", "-f", "{{.Size}}", name], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        ["docker", "image", "inspect", "-f", "{{.Size}}", name], capture_output=True, text=True, check=True
+    ).stdout
     return round(int(out.strip()) / 1e6, 1)
 
 
@@ -117,10 +120,16 @@ def local_base() -> Built:
 
 def kafka_context(folder: Path) -> Path:
     """deploy/kafka/lib (fetched from Maven Central by kafka.sh), the tools' log settings and the stand-in's files."""
-    subprocess.run(["bash", str(ROOT / "deploy" / "kafka" / "kafka.sh"), "fetch"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["bash", str(ROOT / "deploy" / "kafka" / "kafka.sh"), "fetch"], check=True, stdout=subprocess.DEVNULL
+    )
     shutil.copytree(ROOT / "deploy" / "kafka" / "lib", folder / "lib", ignore=shutil.ignore_patterns(".*"))
-    for path in [ROOT / "deploy" / "kafka" / "tools-log4j2.properties", LOCAL / "kafka-log4j2.properties",
-                 LOCAL / "kafka-entrypoint.sh", LOCAL / "kafka-broker-api-versions.sh"]:
+    for path in [
+        ROOT / "deploy" / "kafka" / "tools-log4j2.properties",
+        LOCAL / "kafka-log4j2.properties",
+        LOCAL / "kafka-entrypoint.sh",
+        LOCAL / "kafka-broker-api-versions.sh",
+    ]:
         shutil.copy2(path, folder / path.name)
     return folder
 
@@ -139,8 +148,14 @@ class PipCertificate:
         shutil.rmtree(CA_DIR, ignore_errors=True)
 
 
-def build(local: bool = False, test_images: bool = False, only: list[str] | None = None, tag: str | None = None,
-          registry: str | None = None, log_dir: Path | None = None) -> list[Built]:
+def build(
+    local: bool = False,
+    test_images: bool = False,
+    only: list[str] | None = None,
+    tag: str | None = None,
+    registry: str | None = None,
+    log_dir: Path | None = None,
+) -> list[Built]:
     """Build the images; return what was built, in order."""
     tag = tag or os.environ.get("IMAGE_TAG") or git_revision()
     registry = registry or os.environ.get("IMAGE_REGISTRY") or "kinerja"
@@ -160,24 +175,54 @@ def build(local: bool = False, test_images: bool = False, only: list[str] | None
         base_args.setdefault("BASE_IMAGE", LOCAL_BASE)
         gateway_args.setdefault("PYTHON_IMAGE", LOCAL_BASE)
         if "gateway" in wanted and "BASE_IMAGE" not in gateway_args:
-            built.append(docker_build(LOCAL_NGINX, "base", LOCAL / "nginx.Dockerfile", LOCAL,
-                                      {"BASE_IMAGE": LOCAL_BASE}, log_dir))
+            built.append(
+                docker_build(
+                    LOCAL_NGINX, "base", LOCAL / "nginx.Dockerfile", LOCAL, {"BASE_IMAGE": LOCAL_BASE}, log_dir
+                )
+            )
             gateway_args["BASE_IMAGE"] = LOCAL_NGINX
     with PipCertificate():
         for service in SERVICES:
             if service in wanted:
-                built.append(docker_build(f"{registry}/{service}:{tag}", "service", ROOT / "services" / "Dockerfile", ROOT,
-                                          {**base_args, "SERVICE": service}, log_dir))
+                built.append(
+                    docker_build(
+                        f"{registry}/{service}:{tag}",
+                        "service",
+                        ROOT / "services" / "Dockerfile",
+                        ROOT,
+                        {**base_args, "SERVICE": service},
+                        log_dir,
+                    )
+                )
     if "gateway" in wanted:
-        built.append(docker_build(f"{registry}/gateway:{tag}", "gateway", ROOT / "deploy" / "gateway" / "Dockerfile", ROOT,
-                                  gateway_args, log_dir))
+        built.append(
+            docker_build(
+                f"{registry}/gateway:{tag}",
+                "gateway",
+                ROOT / "deploy" / "gateway" / "Dockerfile",
+                ROOT,
+                gateway_args,
+                log_dir,
+            )
+        )
     if "postgres" in wanted:
-        built.append(docker_build(LOCAL_POSTGRES, "postgres", LOCAL / "postgres.Dockerfile", LOCAL,
-                                  {"BASE_IMAGE": LOCAL_BASE}, log_dir))
+        built.append(
+            docker_build(
+                LOCAL_POSTGRES, "postgres", LOCAL / "postgres.Dockerfile", LOCAL, {"BASE_IMAGE": LOCAL_BASE}, log_dir
+            )
+        )
     if "kafka" in wanted:
         with tempfile.TemporaryDirectory(prefix="kinerja-kafka-image.") as folder:
-            built.append(docker_build(local_kafka_image(), "kafka", LOCAL / "kafka.Dockerfile", kafka_context(Path(folder)),
-                                      {"BASE_IMAGE": LOCAL_BASE}, log_dir))
+            built.append(
+                docker_build(
+                    local_kafka_image(),
+                    "kafka",
+                    LOCAL / "kafka.Dockerfile",
+                    kafka_context(Path(folder)),
+                    {"BASE_IMAGE": LOCAL_BASE},
+                    log_dir,
+                )
+            )
     return built
 
 
@@ -195,8 +240,9 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--local", action="store_true", help="no image registry: bases from Debian's packages")
     parser.add_argument("--test-images", action="store_true", help="also the PostgreSQL and Kafka stand-ins for tests")
-    parser.add_argument("--only", nargs="+", metavar="NAME",
-                        help=f"only these: {', '.join(SERVICES)}, gateway, postgres, kafka")
+    parser.add_argument(
+        "--only", nargs="+", metavar="NAME", help=f"only these: {', '.join(SERVICES)}, gateway, postgres, kafka"
+    )
     parser.add_argument("--tag", help="image tag (default: IMAGE_TAG, else the git revision)")
     options = parser.parse_args(argv)
     if options.only:

@@ -1,4 +1,5 @@
 from kinerja_shared.gunicorn_config import *  # noqa: F401,F403
 from kinerja_shared.gunicorn_config import default_bind
+from kinerja_shared.processes import SERVICES
 
-bind = default_bind(8002)
+bind = default_bind(SERVICES["activity-service"])

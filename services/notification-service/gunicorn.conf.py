@@ -6,5 +6,6 @@ os.environ.setdefault("GUNICORN_THREADS", "8")
 
 from kinerja_shared.gunicorn_config import *  # noqa: E402,F401,F403
 from kinerja_shared.gunicorn_config import default_bind  # noqa: E402
+from kinerja_shared.processes import SERVICES  # noqa: E402
 
-bind = default_bind(8004)
+bind = default_bind(SERVICES["notification-service"])

@@ -18,7 +18,9 @@ import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, TypeVar
+
+T = TypeVar("T")
 
 
 class EvidenceError(ValueError):
@@ -182,6 +184,46 @@ def receive(upload, directory: Path, max_bytes: int, allowed_types: Iterable[str
         discard(spooled.temp_path)
         raise
     return spooled, content_type, extension
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """An upload kept on disk under its generated name, for the caller's row and evidence item."""
+
+    file_id: str
+    stored_name: str
+    name: str           # the client's file name (checked by check_file_name), shown only
+    content_type: str
+    size: int
+    sha256: str
+
+    def item(self) -> dict:
+        """The evidence item a service keeps on its record (``kind: file``)."""
+        return {"kind": "file", "file_id": self.file_id, "name": self.name, "sha256": self.sha256,
+                "content_type": self.content_type, "size": self.size}
+
+
+def store_upload(upload, name: str, directory: Path, max_bytes: int, allowed_types: Iterable[str],
+                 record: Callable[[StoredFile], T]) -> T:
+    """The one upload sequence: receive (spool and check) ``upload``, keep it under a new generated name, then
+    ``record(stored)`` (the caller's transaction writing its row). Whatever fails, the file is removed again;
+    a broken rule of the upload is raised as ``kinerja_shared.errors.InvalidField`` (413/415/422). Returns
+    what ``record`` returned."""
+    from .errors import InvalidField
+
+    try:
+        spooled, content_type, extension = receive(upload, directory, max_bytes, allowed_types)
+    except EvidenceError as exc:
+        raise InvalidField(exc.field, exc.message, status=exc.status) from None
+    kept = None
+    try:
+        file_id = new_file_id()
+        name_on_disk = stored_name(file_id, extension)
+        kept = keep(spooled, directory, name_on_disk)
+        return record(StoredFile(file_id, name_on_disk, name, content_type, spooled.size, spooled.sha256))
+    except BaseException:
+        discard(kept or spooled.temp_path)
+        raise
 
 
 def serve(directory: Path, row, unknown: str):

@@ -16,6 +16,7 @@ list's length only once its items load. An admin token keeps
 access checks from hiding validation: the schemas are checked before any handler code runs, and
 an access check comes after them (403/404 never name a field). No answer may be a 5xx.
 """
+
 from __future__ import annotations
 
 import copy
@@ -43,16 +44,20 @@ OPAQUE = {"cursor"}
 class Case:
     method: str
     path: str
-    location: str          # body | query
-    field: str             # dotted, as the problem's errors name it: results.0.indicators.0.target_value
-    keyword: str           # the limit's keyword (enum for an enum value)
+    location: str  # body | query
+    field: str  # dotted, as the problem's errors name it: results.0.indicators.0.target_value
+    keyword: str  # the limit's keyword (enum for an enum value)
     limit: object
     value: object
-    accept: bool           # True: the limit itself; False: one past it
+    accept: bool  # True: the limit itself; False: one past it
 
     def __str__(self):
         verdict = "accept" if self.accept else "refuse"
-        shown = self.value if not isinstance(self.value, (str, list)) or len(self.value) < 40 else f"<{len(self.value)} long>"
+        shown = (
+            self.value
+            if not isinstance(self.value, (str, list)) or len(self.value) < 40
+            else f"<{len(self.value)} long>"
+        )
         return f"{self.method} {self.path} {self.location}:{self.field} {self.keyword}={self.limit} {verdict} {shown!r}"
 
 
@@ -67,7 +72,10 @@ class Resolver:
             seen += 1
             assert seen < 20, schema
             if "$ref" in schema:
-                schema = {**self.schemas[schema["$ref"].rsplit("/", 1)[-1]], **{k: v for k, v in schema.items() if k != "$ref"}}
+                schema = {
+                    **self.schemas[schema["$ref"].rsplit("/", 1)[-1]],
+                    **{k: v for k, v in schema.items() if k != "$ref"},
+                }
             elif "allOf" in schema and len(schema["allOf"]) == 1:
                 rest = {k: v for k, v in schema.items() if k != "allOf"}
                 schema = {**self(schema["allOf"][0]), **rest}
@@ -158,19 +166,29 @@ def _limit_cases(schema: dict, resolve: Resolver) -> list[tuple[str, object, obj
                     out.append(("minLength", n, value, accept))
     if kind in ("integer", "number"):
         if "maximum" in schema:
-            out += [("maximum", schema["maximum"], schema["maximum"], True), ("maximum", schema["maximum"], schema["maximum"] + 1, False)]
+            out += [
+                ("maximum", schema["maximum"], schema["maximum"], True),
+                ("maximum", schema["maximum"], schema["maximum"] + 1, False),
+            ]
         if "minimum" in schema:
-            out += [("minimum", schema["minimum"], schema["minimum"], True), ("minimum", schema["minimum"], schema["minimum"] - 1, False)]
+            out += [
+                ("minimum", schema["minimum"], schema["minimum"], True),
+                ("minimum", schema["minimum"], schema["minimum"] - 1, False),
+            ]
     if kind == "array":
         item = _sample(schema.get("items", {}), resolve)
         if "maxItems" in schema:
             n = schema["maxItems"]
-            out += [("maxItems", n, [copy.deepcopy(item) for _ in range(n)], True),
-                    ("maxItems", n, [copy.deepcopy(item) for _ in range(n + 1)], False)]
+            out += [
+                ("maxItems", n, [copy.deepcopy(item) for _ in range(n)], True),
+                ("maxItems", n, [copy.deepcopy(item) for _ in range(n + 1)], False),
+            ]
         if schema.get("minItems", 0) > 0:
             n = schema["minItems"]
-            out += [("minItems", n, [copy.deepcopy(item) for _ in range(n)], True),
-                    ("minItems", n, [copy.deepcopy(item) for _ in range(n - 1)], False)]
+            out += [
+                ("minItems", n, [copy.deepcopy(item) for _ in range(n)], True),
+                ("minItems", n, [copy.deepcopy(item) for _ in range(n - 1)], False),
+            ]
     return out
 
 
@@ -219,7 +237,9 @@ def cases(document: dict) -> list[Case]:
         url = path
         for p in params:
             if p["in"] == "path":
-                url = url.replace("{" + p["name"] + "}", str(PATH_VALUES.get(resolve(p.get("schema", {})).get("type"), "x")))
+                url = url.replace(
+                    "{" + p["name"] + "}", str(PATH_VALUES.get(resolve(p.get("schema", {})).get("type"), "x"))
+                )
         for p in params:
             if p["in"] == "query":
                 for keyword, limit, value, accept in _limit_cases(resolve(p.get("schema", {})), resolve):
@@ -227,8 +247,18 @@ def cases(document: dict) -> list[Case]:
         if body:
             for prop_path, prop in _walk(body["schema"], resolve, []):
                 for keyword, limit, value, accept in _limit_cases(prop, resolve):
-                    found.append(Case(method, url, "body", ".".join(map(str, prop_path)), keyword, limit,
-                                      _place(prop_path, value), accept))
+                    found.append(
+                        Case(
+                            method,
+                            url,
+                            "body",
+                            ".".join(map(str, prop_path)),
+                            keyword,
+                            limit,
+                            _place(prop_path, value),
+                            accept,
+                        )
+                    )
     return found
 
 
@@ -238,7 +268,7 @@ def _named_fields(response) -> set[str]:
     if response.status_code == 207:
         named = set()
         for result in body.get("results", []):
-            for error in ((result.get("problem") or {}).get("errors") or []):
+            for error in (result.get("problem") or {}).get("errors") or []:
                 named.add(f"items.{result['index']}.{error['field']}")
         return named
     return {e.get("field") for e in body.get("errors") or [] if isinstance(e, dict)}
@@ -247,9 +277,16 @@ def _named_fields(response) -> set[str]:
 def send(harness, case: Case, token: dict):
     headers = {**token, "If-Match": '"contract.1"'}
     if case.location == "query":
-        return harness.client.open(case.path, method=case.method, query_string={case.field: case.value}, headers=headers)
-    return harness.client.open(case.path, method=case.method, data=json.dumps(case.value, allow_nan=False),
-                               content_type="application/json", headers=headers)
+        return harness.client.open(
+            case.path, method=case.method, query_string={case.field: case.value}, headers=headers
+        )
+    return harness.client.open(
+        case.path,
+        method=case.method,
+        data=json.dumps(case.value, allow_nan=False),
+        content_type="application/json",
+        headers=headers,
+    )
 
 
 def check(harness, case: Case, token: dict) -> str | None:
@@ -285,7 +322,10 @@ def test_every_documented_limit_is_the_enforced_limit(service_factory, spec, rec
     failures = [problem for case in found if (problem := check(harness, case, token)) is not None]
     limits = {(c.method, c.path, c.location, c.field, c.keyword, str(c.limit)) for c in found}
     operations = {(c.method, c.path) for c in found}
-    print(f"{spec.name}: {len(found)} requests, {len(limits)} (operation, field, limit) cases, {len(operations)} operations")
+    print(
+        f"{spec.name}: {len(found)} requests, {len(limits)} (operation, field, limit) cases"
+        f", {len(operations)} operations"
+    )
     record_property("cases", len(limits))
     assert len(found) > 20, "the document should hold limits; the generator found almost none"
     assert not failures, f"{len(failures)} of {len(found)} requests disagree with the document:\n" + "\n".join(failures)
@@ -316,6 +356,9 @@ def test_every_number_a_request_may_carry_is_bounded(service_factory, spec):
     """No request field takes any number: each states its minimum and maximum (which the test above enforces)."""
     harness = service_factory(spec)
     document = harness.client.get("/openapi.json").get_json()
-    unbounded = [f"{where} {field}" for where, field, schema in numeric_fields(document)
-                 if "minimum" not in schema or "maximum" not in schema]
+    unbounded = [
+        f"{where} {field}"
+        for where, field, schema in numeric_fields(document)
+        if "minimum" not in schema or "maximum" not in schema
+    ]
     assert not unbounded, "numbers without a documented minimum and maximum:\n" + "\n".join(unbounded)

@@ -12,6 +12,7 @@ kustomization that grows a feature it does not know fails loudly instead of rend
 Where kubectl is installed, test_kubernetes.py checks that this renderer and ``kubectl
 kustomize`` produce the same objects.
 """
+
 from __future__ import annotations
 
 import copy
@@ -20,8 +21,17 @@ from pathlib import Path
 import yaml
 
 SUPPORTED = {"apiVersion", "kind", "resources", "patches", "namespace", "labels", "images"}
-CLUSTER_SCOPED = {"Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PersistentVolume",
-                  "StorageClass", "PriorityClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"}
+CLUSTER_SCOPED = {
+    "Namespace",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "PersistentVolume",
+    "StorageClass",
+    "PriorityClass",
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
+}
 POD_TEMPLATE_PATHS = {
     "Deployment": ("spec", "template", "spec"),
     "StatefulSet": ("spec", "template", "spec"),
@@ -47,7 +57,9 @@ def render(folder: Path) -> list[dict]:
     kustomization = yaml.safe_load((folder / "kustomization.yaml").read_text(encoding="utf-8"))
     unknown = set(kustomization) - SUPPORTED
     if unknown:
-        raise KustomizeError(f"{folder}/kustomization.yaml uses {sorted(unknown)}, which tests/deploy/kustomize.py does not render")
+        raise KustomizeError(
+            f"{folder}/kustomization.yaml uses {sorted(unknown)}, which tests/deploy/kustomize.py does not render"
+        )
     if kustomization.get("kind", "Kustomization") != "Kustomization":
         raise KustomizeError(f"{folder}: only kind Kustomization is rendered")
 
@@ -75,7 +87,9 @@ def render(folder: Path) -> list[dict]:
                 obj["metadata"]["namespace"] = namespace
 
     for label_entry in kustomization.get("labels", []):
-        if set(label_entry) - {"pairs"} and (label_entry.get("includeSelectors") or label_entry.get("includeTemplates")):
+        if set(label_entry) - {"pairs"} and (
+            label_entry.get("includeSelectors") or label_entry.get("includeTemplates")
+        ):
             raise KustomizeError(f"{folder}: labels with includeSelectors/includeTemplates are not rendered")
         for obj in objects:
             obj["metadata"].setdefault("labels", {}).update(label_entry["pairs"])
@@ -117,9 +131,13 @@ def _check_unique(objects: list[dict], folder: Path) -> None:
 
 
 def _apply_patch(objects: list[dict], patch: dict, source: Path) -> None:
-    matches = [obj for obj in objects if obj["kind"] == patch["kind"] and obj["metadata"]["name"] == patch["metadata"]["name"]]
+    matches = [
+        obj for obj in objects if obj["kind"] == patch["kind"] and obj["metadata"]["name"] == patch["metadata"]["name"]
+    ]
     if len(matches) != 1:
-        raise KustomizeError(f"{source}: patch for {patch['kind']}/{patch['metadata']['name']} matches {len(matches)} objects")
+        raise KustomizeError(
+            f"{source}: patch for {patch['kind']}/{patch['metadata']['name']} matches {len(matches)} objects"
+        )
     strategic_merge(matches[0], patch)
 
 

@@ -8,6 +8,7 @@
 - the gateway: its nginx template (deploy/gateway/nginx.conf), rendered the way the nginx image's
   entrypoint renders it, and the route table of deploy/gateway/gateway.py.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -17,9 +18,9 @@ import inspect
 import json
 import re
 import shlex
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
 
 import yaml
 
@@ -31,11 +32,11 @@ COMPOSE = ROOT / "deploy" / "compose" / "compose.yaml"
 K8S = ROOT / "deploy" / "k8s"
 OVERLAY = K8S / "overlays" / "binjai"
 OPERATIONS = ROOT / "docs" / "operations.md"
-SERVICE_DOCKERFILE = ROOT / "services" / "Dockerfile"   # the four services' one Dockerfile
+SERVICE_DOCKERFILE = ROOT / "services" / "Dockerfile"  # the four services' one Dockerfile
 GATEWAY = ROOT / "deploy" / "gateway"
 GATEWAY_TEMPLATE = GATEWAY / "nginx.conf"
 GATEWAY_DOCKERFILE = GATEWAY / "Dockerfile"
-GATEWAY_WEB_ROOT = "/usr/share/kinerja/web"   # where the gateway image keeps the console
+GATEWAY_WEB_ROOT = "/usr/share/kinerja/web"  # where the gateway image keeps the console
 
 # Read by the runtime or the image itself, not by a Kinerja module.
 RUNTIME_VARIABLES = {"PROMETHEUS_MULTIPROC_DIR", "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE", "PATH"}
@@ -44,7 +45,8 @@ RUNTIME_VARIABLES = {"PROMETHEUS_MULTIPROC_DIR", "PYTHONUNBUFFERED", "PYTHONDONT
 # integer("X", ...), os.environ.get("X"), settings.extra.get("X"), ...
 _SETTING_CALL = re.compile(
     r"""(?:\b_?(?:get|int|bool|float|time|quiet|weekdays|dates|instant|read_file|integer)|environ\.get|extra\.get)"""
-    r"""\(\s*(?:env\s*,\s*|environ\s*,\s*)?["']([A-Z][A-Z0-9_]{2,})["']""")
+    r"""\(\s*(?:env\s*,\s*|environ\s*,\s*)?["']([A-Z][A-Z0-9_]{2,})["']"""
+)
 
 
 def package(service: str) -> str:
@@ -162,6 +164,7 @@ def compose_environment(service: dict) -> dict[str, str]:
 
 # -- images ------------------------------------------------------------------------------------
 
+
 def dockerfile_instructions(path: Path) -> list[tuple[int, str, str]]:
     """(stage index, INSTRUCTION, arguments) with continuation lines joined and comments dropped."""
     lines, current = [], ""
@@ -187,7 +190,9 @@ def dockerfile_bases(path: Path) -> list[str]:
     """The image of each FROM, with the ARG defaults filled in."""
     steps = dockerfile_instructions(path)
     args = dict(rest.partition("=")[::2] for _, word, rest in steps if word == "ARG" and "=" in rest)
-    return [re.sub(r"\$\{(\w+)\}", lambda m: args[m.group(1)], rest.split()[0]) for _, word, rest in steps if word == "FROM"]
+    return [
+        re.sub(r"\$\{(\w+)\}", lambda m: args[m.group(1)], rest.split()[0]) for _, word, rest in steps if word == "FROM"
+    ]
 
 
 def final_stage_of(path: Path) -> list[tuple[str, str]]:
@@ -203,7 +208,7 @@ def dockerfile_env(steps) -> dict[str, str]:
         if word == "ENV":
             for item in shlex.split(rest):
                 name, _, value = item.partition("=")
-                env[name] = value.replace("\\$", "$")   # shlex keeps the backslash of \$ in "..."
+                env[name] = value.replace("\\$", "$")  # shlex keeps the backslash of \$ in "..."
     return env
 
 
@@ -214,8 +219,11 @@ def exec_form(rest: str) -> list[str]:
 
 
 def dockerignore_rules() -> list[str]:
-    return [line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()
-            if line.strip() and not line.startswith("#")]
+    return [
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
 
 
 def ignored_by_docker(path: str) -> bool:
@@ -234,6 +242,7 @@ def ignored_by_docker(path: str) -> bool:
 
 
 # -- the gateway -------------------------------------------------------------------------------
+
 
 def gateway_module():
     """deploy/gateway/gateway.py (the development gateway), whose ROUTES nginx must follow."""
@@ -260,5 +269,8 @@ def render_gateway_template(environ: Mapping[str, str]) -> str:
         name = match.group(1) or match.group(2)
         return environ[name] if name in defined else match.group(0)
 
-    return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)", substitute,
-                  GATEWAY_TEMPLATE.read_text(encoding="utf-8"))
+    return re.sub(
+        r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)",
+        substitute,
+        GATEWAY_TEMPLATE.read_text(encoding="utf-8"),
+    )

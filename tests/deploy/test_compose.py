@@ -1,4 +1,5 @@
 """The single-host compose file (deploy/compose/compose.yaml), checked without a Docker engine."""
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,7 @@ from . import project
 
 INIT_SQL = project.ROOT / "deploy" / "compose" / "postgres" / "init.sql"
 HOST_OVERLAY = project.COMPOSE.parent / "compose.host.yaml"
-HEALTHCHECK = ["CMD", "python", "-m", "kinerja_shared.healthcheck"]   # kinerja_shared/healthcheck.py
+HEALTHCHECK = ["CMD", "python", "-m", "kinerja_shared.healthcheck"]  # kinerja_shared/healthcheck.py
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +45,13 @@ def test_kafka_runs_in_kraft_mode_with_the_tested_version(services):
     assert re.fullmatch(r"[A-Za-z0-9_-]{22}", env["CLUSTER_ID"]), "22 characters of URL-safe base64"
     assert env["KAFKA_CONTROLLER_QUORUM_VOTERS"].startswith(env["KAFKA_NODE_ID"] + "@")
     assert env["KAFKA_ADVERTISED_LISTENERS"] == "PLAINTEXT://kafka:9092"
-    for name in ("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
-                 "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR",
-                 "KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR"):
+    for name in (
+        "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR",
+        "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
+        "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR",
+        "KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR",
+        "KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR",
+    ):
         assert env[name] == "1", f"{name}: a single broker"
     assert env["KAFKA_LOG_RETENTION_MS"] == "-1", "read models are rebuilt from the topics: keep the events"
     assert any(v.endswith(":" + env["KAFKA_LOG_DIRS"]) for v in kafka["volumes"]), "the log dirs on a volume"
@@ -68,7 +73,9 @@ def test_postgres_has_one_database_and_role_per_service(services):
         url = urlsplit(project.compose_environment(services[f"{service}-web"])["DATABASE_URL"])
         database = url.path.lstrip("/")
         assert url.hostname == "postgres"
-        assert re.search(rf"CREATE DATABASE {database} OWNER {url.username}\b", sql), f"{service}: its database and role"
+        assert re.search(rf"CREATE DATABASE {database} OWNER {url.username}\b", sql), (
+            f"{service}: its database and role"
+        )
         assert re.search(rf"CREATE ROLE {url.username} LOGIN PASSWORD", sql)
         assert re.search(rf"REVOKE ALL ON DATABASE {database} FROM PUBLIC", sql), "no service reads another's database"
 
@@ -120,11 +127,19 @@ def test_every_variable_in_the_compose_file_is_a_setting(services):
 
 
 @pytest.mark.parametrize("service", list(project.SERVICES))
-@pytest.mark.parametrize("environ", [
-    {},
-    {"KINERJA_ENV": "production", "JWT_JWKS_URL": "https://sso.example.go.id/certs", "POSTGRES_PASSWORD": "x",
-     "NOTIFICATION_WEBHOOK_SECRET_KEYS": "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTAwMDA="},
-], ids=["defaults", "production"])
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {},
+        {
+            "KINERJA_ENV": "production",
+            "JWT_JWKS_URL": "https://sso.example.go.id/certs",
+            "POSTGRES_PASSWORD": "x",
+            "NOTIFICATION_WEBHOOK_SECRET_KEYS": "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTAwMDA=",
+        },
+    ],
+    ids=["defaults", "production"],
+)
 def test_every_process_starts_with_the_compose_configuration(service, environ):
     services = project.compose(environ)["services"]
     for process in ("migrate", "web", "worker"):
@@ -137,8 +152,10 @@ def test_every_process_starts_with_the_compose_configuration(service, environ):
         assert settings.environment == (environ.get("KINERJA_ENV") or "development")
 
 
-@pytest.mark.parametrize("service, setting", [("activity-service", "ACTIVITY_EVIDENCE_DIR"),
-                                              ("evaluation-service", "EVALUATION_EVIDENCE_DIR")])
+@pytest.mark.parametrize(
+    "service, setting",
+    [("activity-service", "ACTIVITY_EVIDENCE_DIR"), ("evaluation-service", "EVALUATION_EVIDENCE_DIR")],
+)
 def test_uploaded_evidence_is_on_a_volume(services, service, setting):
     web = services[f"{service}-web"]
     directory = project.compose_environment(web)[setting]
@@ -149,26 +166,91 @@ def test_uploaded_evidence_is_on_a_volume(services, service, setting):
 # Keys of the Compose Specification (compose-spec.json) this file may use: a misspelt key
 # (`healthckeck`, `depend_on`) is otherwise silently ignored by tools that do not validate.
 SERVICE_KEYS = {
-    "annotations", "attach", "build", "cap_add", "cap_drop", "cgroup", "command", "configs", "container_name",
-    "cpus", "depends_on", "deploy", "develop", "devices", "dns", "entrypoint", "env_file", "environment", "expose",
-    "extends", "extra_hosts", "group_add", "healthcheck", "hostname", "image", "init", "labels", "logging",
-    "mem_limit", "mem_reservation", "network_mode", "networks", "pid", "platform", "ports", "post_start", "pre_stop",
-    "privileged", "profiles", "pull_policy", "read_only", "restart", "scale", "secrets", "security_opt", "shm_size",
-    "stop_grace_period", "stop_signal", "sysctls", "tmpfs", "tty", "ulimits", "user", "volumes", "working_dir",
+    "annotations",
+    "attach",
+    "build",
+    "cap_add",
+    "cap_drop",
+    "cgroup",
+    "command",
+    "configs",
+    "container_name",
+    "cpus",
+    "depends_on",
+    "deploy",
+    "develop",
+    "devices",
+    "dns",
+    "entrypoint",
+    "env_file",
+    "environment",
+    "expose",
+    "extends",
+    "extra_hosts",
+    "group_add",
+    "healthcheck",
+    "hostname",
+    "image",
+    "init",
+    "labels",
+    "logging",
+    "mem_limit",
+    "mem_reservation",
+    "network_mode",
+    "networks",
+    "pid",
+    "platform",
+    "ports",
+    "post_start",
+    "pre_stop",
+    "privileged",
+    "profiles",
+    "pull_policy",
+    "read_only",
+    "restart",
+    "scale",
+    "secrets",
+    "security_opt",
+    "shm_size",
+    "stop_grace_period",
+    "stop_signal",
+    "sysctls",
+    "tmpfs",
+    "tty",
+    "ulimits",
+    "user",
+    "volumes",
+    "working_dir",
 }
 HEALTHCHECK_KEYS = {"disable", "interval", "retries", "test", "timeout", "start_period", "start_interval"}
-BUILD_KEYS = {"context", "dockerfile", "args", "target", "labels", "cache_from", "cache_to", "tags", "platforms", "pull"}
+BUILD_KEYS = {
+    "context",
+    "dockerfile",
+    "args",
+    "target",
+    "labels",
+    "cache_from",
+    "cache_to",
+    "tags",
+    "platforms",
+    "pull",
+}
 
 
 def test_only_compose_specification_keys():
     model = project.compose()
     assert set(model) - {"name", "services", "volumes", "networks", "secrets", "configs"} <= {
-        k for k in model if k.startswith("x-")}
+        k for k in model if k.startswith("x-")
+    }
     for name, service in model["services"].items():
         assert set(service) <= SERVICE_KEYS, f"{name}: {sorted(set(service) - SERVICE_KEYS)}"
         assert set(service.get("healthcheck", {})) <= HEALTHCHECK_KEYS, name
         assert set(service.get("build", {})) <= BUILD_KEYS, name
-        assert set(depends(service).values()) <= {"service_started", "service_healthy", "service_completed_successfully"}
+        assert set(depends(service).values()) <= {
+            "service_started",
+            "service_healthy",
+            "service_completed_successfully",
+        }
         for dependency in depends(service):
             assert dependency in model["services"], f"{name} depends on unknown {dependency}"
         for volume in service.get("volumes", []):
@@ -177,6 +259,7 @@ def test_only_compose_specification_keys():
 
 
 # -- the gateway ---------------------------------------------------------------------------------
+
 
 def test_the_gateway_fronts_the_four_web_services(services):
     gateway = services["gateway"]
@@ -195,7 +278,8 @@ def test_the_gateway_fronts_the_four_web_services(services):
     rendered = project.render_gateway_template(env)
     upstreams = re.findall(r"upstream (\w+)_service\s*\{\s*server ([^;]+);", rendered)
     assert {name: server for name, server in upstreams} == {
-        project.short(s).replace("-", "_"): f"{s}-web:{p}" for s, p in project.SERVICES.items()}
+        project.short(s).replace("-", "_"): f"{s}-web:{p}" for s, p in project.SERVICES.items()
+    }
     assert "${" not in rendered.split("\nupstream", 1)[1]
     assert "8000/healthz" in " ".join(gateway["healthcheck"]["test"])
 
@@ -212,12 +296,16 @@ def test_the_gateway_container_is_read_only_and_drops_capabilities(services):
 
 # -- images named by variables, and the host-network overlay the tests run (tests/images) -------------
 
+
 def test_postgres_and_kafka_images_are_variables_with_the_official_images_by_default(services):
     assert services["postgres"]["image"] == "postgres:17"
     assert services["kafka"]["image"] == f"apache/kafka:{kafka_version()}"
-    other = project.compose({"POSTGRES_IMAGE": "kinerja-local/postgres:15", "KAFKA_IMAGE": "kinerja-local/kafka:x",
-                             "IMAGE_TAG": "abc123"})["services"]
-    assert other["postgres"]["image"] == "kinerja-local/postgres:15" and other["kafka"]["image"] == "kinerja-local/kafka:x"
+    other = project.compose(
+        {"POSTGRES_IMAGE": "kinerja-local/postgres:15", "KAFKA_IMAGE": "kinerja-local/kafka:x", "IMAGE_TAG": "abc123"}
+    )["services"]
+    assert (
+        other["postgres"]["image"] == "kinerja-local/postgres:15" and other["kafka"]["image"] == "kinerja-local/kafka:x"
+    )
     assert {other[f"{s}-web"]["image"] for s in project.SERVICES} == {f"kinerja/{s}:abc123" for s in project.SERVICES}
 
 
@@ -233,7 +321,10 @@ def test_the_host_overlay_puts_every_container_on_the_host_network_on_the_ports_
             assert env["KAFKA_BOOTSTRAP_SERVERS"] == bootstrap
             assert urlsplit(env["DATABASE_URL"]).port == int(HOST_PORTS["POSTGRES_PORT"])
             base = urlsplit(project.compose_environment(model[f"{service}-{process}"])["DATABASE_URL"])
-            assert urlsplit(env["DATABASE_URL"]).path == base.path and urlsplit(env["DATABASE_URL"]).username == base.username
+            assert (
+                urlsplit(env["DATABASE_URL"]).path == base.path
+                and urlsplit(env["DATABASE_URL"]).username == base.username
+            )
             assert env["PORT"] == HOST_PORTS[service.upper().replace("-", "_") + "_PORT"]
     gateway = project.compose_environment(overlay["gateway"])
     assert set(gateway) == project.gateway_variables()
@@ -247,5 +338,9 @@ def test_the_host_overlay_needs_every_port_it_uses():
         project.interpolate(yaml.safe_load(HOST_OVERLAY.read_text(encoding="utf-8")), {})
 
 
-HOST_PORTS = {"POSTGRES_PORT": "15432", "KAFKA_PORT": "19092", "KAFKA_CONTROLLER_PORT": "19093",
-              **{s.upper().replace("-", "_") + "_PORT": str(20000 + p) for s, p in project.SERVICES.items()}}
+HOST_PORTS = {
+    "POSTGRES_PORT": "15432",
+    "KAFKA_PORT": "19092",
+    "KAFKA_CONTROLLER_PORT": "19093",
+    **{s.upper().replace("-", "_") + "_PORT": str(20000 + p) for s, p in project.SERVICES.items()},
+}

@@ -9,6 +9,7 @@ a temporary folder, as the non-root image runs it (as root it drops its workers 
 
 Debian's `nginx` package provides the binary (`.ci/run` installs it).
 """
+
 from __future__ import annotations
 
 import gzip
@@ -32,9 +33,14 @@ from kinerja_shared.testing.servers import free_port
 
 from . import project
 
-NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(p, os.X_OK)), None)
-pytestmark = pytest.mark.skipif(NGINX is None, reason="no nginx binary here: install Debian's nginx "
-                                "(apt-get install nginx; .ci/run does) to run the gateway's configuration")
+NGINX = shutil.which("nginx") or next(
+    (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(p, os.X_OK)), None
+)
+pytestmark = pytest.mark.skipif(
+    NGINX is None,
+    reason="no nginx binary here: install Debian's nginx "
+    "(apt-get install nginx; .ci/run does) to run the gateway's configuration",
+)
 
 ROUTES: dict[str, tuple[str, ...]] = project.gateway_module().ROUTES
 STREAM = "/api/v1/notifications/stream"
@@ -45,9 +51,9 @@ class Upstream:
 
     def __init__(self, name: str):
         self.name = name
-        self.stream_release = threading.Event()   # the SSE answer ends only when the test says so
+        self.stream_release = threading.Event()  # the SSE answer ends only when the test says so
         self.stream_ended = threading.Event()
-        self.paths: list[str] = []                # every path it was asked for
+        self.paths: list[str] = []  # every path it was asked for
         upstream = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -61,17 +67,30 @@ class Upstream:
                 if self.path == STREAM:
                     return upstream.stream(self)
                 if self.path.endswith("/unavailable"):  # a service's own answer while its database is down
-                    data = json.dumps({"type": "about:blank", "title": "Service Unavailable", "status": 503,
-                                       "detail": f"{upstream.name}: database unavailable"}).encode()
+                    data = json.dumps(
+                        {
+                            "type": "about:blank",
+                            "title": "Service Unavailable",
+                            "status": 503,
+                            "detail": f"{upstream.name}: database unavailable",
+                        }
+                    ).encode()
                     self.send_response(503)
                     self.send_header("Content-Type", "application/problem+json")
                     self.send_header("Retry-After", "2")
                     self.send_header("Content-Length", str(len(data)))
                     self.end_headers()
                     return self.wfile.write(data)
-                data = json.dumps({"upstream": upstream.name, "method": self.command, "path": self.path,
-                                   "body_bytes": len(body), "body_sha256": hashlib.sha256(body).hexdigest(),
-                                   "headers": {k.lower(): v for k, v in self.headers.items()}}).encode()
+                data = json.dumps(
+                    {
+                        "upstream": upstream.name,
+                        "method": self.command,
+                        "path": self.path,
+                        "body_bytes": len(body),
+                        "body_sha256": hashlib.sha256(body).hexdigest(),
+                        "headers": {k.lower(): v for k, v in self.headers.items()},
+                    }
+                ).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
@@ -90,10 +109,10 @@ class Upstream:
         handler.send_header("Content-Type", "text/event-stream")
         handler.send_header("Cache-Control", "no-cache")
         handler.end_headers()
-        handler.wfile.write(b"retry: 3000\n\nevent: notification\ndata: {\"n\": 1}\n\n")
+        handler.wfile.write(b'retry: 3000\n\nevent: notification\ndata: {"n": 1}\n\n')
         handler.wfile.flush()
         self.stream_release.wait(30)
-        handler.wfile.write(b"event: notification\ndata: {\"n\": 2}\n\n")
+        handler.wfile.write(b'event: notification\ndata: {"n": 2}\n\n')
         handler.wfile.flush()
         self.stream_ended.set()
 
@@ -156,7 +175,10 @@ class Gateway:
         (folder / "conf.d").mkdir()
         (folder / "conf.d" / "default.conf").write_text(rendered)
         # The http block of the image's nginx.conf: mime types, logs, pid and temp paths of its own.
-        temp = "\n".join(f"    {kind}_temp_path {folder}/{kind}_temp;" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        temp = "\n".join(
+            f"    {kind}_temp_path {folder}/{kind}_temp;"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
         (folder / "nginx.conf").write_text(f"""worker_processes 1;
 pid {folder}/nginx.pid;
 events {{ worker_connections 256; }}
@@ -172,13 +194,16 @@ http {{
         self.argv = [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", str(folder / "error.log")]
         self.check = subprocess.run([*self.argv, "-t"], capture_output=True, text=True, timeout=30)
         assert self.check.returncode == 0, f"nginx -t refused the rendered configuration:\n{self.check.stderr}"
-        self.process = ManagedProcess("gateway.nginx", [*self.argv, "-g", "daemon off;"], dict(os.environ),
-                                      folder / "nginx.out").start()
+        self.process = ManagedProcess(
+            "gateway.nginx", [*self.argv, "-g", "daemon off;"], dict(os.environ), folder / "nginx.out"
+        ).start()
         try:
             wait_ready(self.url, timeout=20, path="/healthz")
         except TimeoutError:
             self.process.stop(timeout=5)
-            raise AssertionError(f"nginx did not start:\n{(folder / 'error.log').read_text()}\n{(folder / 'nginx.out').read_text()}")
+            raise AssertionError(
+                f"nginx did not start:\n{(folder / 'error.log').read_text()}\n{(folder / 'nginx.out').read_text()}"
+            ) from None
 
     def get(self, path: str, **kwargs) -> requests.Response:
         return requests.get(self.url + path, timeout=10, allow_redirects=False, **kwargs)
@@ -187,7 +212,7 @@ http {{
 @pytest.fixture(scope="module")
 def gateway():
     folder = Path(tempfile.mkdtemp(prefix="kinerja-nginx-"))
-    folder.chmod(0o755)                        # readable by the workers when nginx runs as root
+    folder.chmod(0o755)  # readable by the workers when nginx runs as root
     upstreams = {service: Upstream(service) for service in ROUTES}
     try:
         running = Gateway(folder, upstreams)
@@ -211,6 +236,7 @@ def problem(answer: requests.Response, status: int) -> dict:
 
 # -- the configuration ---------------------------------------------------------------------------
 
+
 def test_nginx_accepts_the_rendered_configuration(gateway):
     assert "syntax is ok" in gateway.check.stderr and "test is successful" in gateway.check.stderr
     answer = gateway.get("/healthz")
@@ -222,12 +248,15 @@ def test_the_route_table_is_the_development_gateway_s():
     """Every /api/v1 prefix nginx routes, to the service gateway.py routes it to; nothing more."""
     template = project.GATEWAY_TEMPLATE.read_text()
     routed: dict[str, set[str]] = {}
-    for prefixes, upstream in re.findall(r"location ~ \^/api/v1/\(([^)]+)\)\(/\|\$\)\s*\{\s*proxy_pass http://(\w+);", template):
+    for prefixes, upstream in re.findall(
+        r"location ~ \^/api/v1/\(([^)]+)\)\(/\|\$\)\s*\{\s*proxy_pass http://(\w+);", template
+    ):
         routed.setdefault(upstream, set()).update(prefixes.split("|"))
     assert routed == {service.replace("-", "_"): set(prefixes) for service, prefixes in ROUTES.items()}
 
 
 # -- routing -------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("prefix, service", [(p, s) for s, prefixes in ROUTES.items() for p in prefixes])
 def test_each_prefix_reaches_its_service_with_the_path_unchanged(gateway, prefix, service):
@@ -247,14 +276,18 @@ def test_document_verification_reaches_the_service_that_issued_the_code(gateway)
 
     gateway_py = project.gateway_module()
     assert gateway_py.DOCUMENT_ISSUERS == ISSUERS
-    for code, service in (("P7K3MQ9XD2HTA", "plan-service"), ("e7k3mq9xd2hta", "evaluation-service"),
-                          ("E-7K3M-Q9XD-2HTA", "evaluation-service")):
+    for code, service in (
+        ("P7K3MQ9XD2HTA", "plan-service"),
+        ("e7k3mq9xd2hta", "evaluation-service"),
+        ("E-7K3M-Q9XD-2HTA", "evaluation-service"),
+    ):
         path = f"/api/v1/documents/verify/{code}"
         seen = gateway.get(path).json()
         assert (seen["upstream"], seen["path"]) == (service, path)
         assert gateway_py.verify_service(path) == service
-        posted = requests.post(gateway.url + path, data=b"%PDF-1.4 copy", headers={"Content-Type": "application/pdf"},
-                               timeout=10).json()
+        posted = requests.post(
+            gateway.url + path, data=b"%PDF-1.4 copy", headers={"Content-Type": "application/pdf"}, timeout=10
+        ).json()
         assert (posted["upstream"], posted["body_bytes"]) == (service, 13)
     problem(gateway.get("/api/v1/documents/verify/X7K3MQ9XD2HTA"), 404)
     assert gateway_py.verify_service("/api/v1/documents/verify/X7K3MQ9XD2HTA") is None
@@ -284,8 +317,12 @@ def test_writes_pass_with_their_bodies_up_to_the_services_limit(gateway):
     limit = int(Settings.from_env("plan-service", {}).extra.get("KINERJA_MAX_BODY_BYTES", 12 * 1024 * 1024))
     assert limit == 12 * 1024 * 1024 and "client_max_body_size 12m;" in project.GATEWAY_TEMPLATE.read_text()
     body = os.urandom(limit - 4096)
-    answer = requests.post(gateway.url + "/api/v1/activities/batch", data=body,
-                           headers={"Content-Type": "application/octet-stream", "Idempotency-Key": "k-1"}, timeout=30)
+    answer = requests.post(
+        gateway.url + "/api/v1/activities/batch",
+        data=body,
+        headers={"Content-Type": "application/octet-stream", "Idempotency-Key": "k-1"},
+        timeout=30,
+    )
     seen = answer.json()
     assert (seen["upstream"], seen["method"], seen["body_bytes"]) == ("activity-service", "POST", len(body))
     assert seen["body_sha256"] == hashlib.sha256(body).hexdigest() and seen["headers"]["idempotency-key"] == "k-1"
@@ -324,8 +361,19 @@ def test_a_service_s_own_errors_pass_and_an_unreachable_one_is_a_problem(gateway
 
 # -- what is never served ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", ["/dev/users", "/dev/token", "/node_modules/playwright-core/package.json",
-                                  "/tests/lib.mjs", "/.gitignore", "/src/.env", "/src/no-such-module.js"])
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dev/users",
+        "/dev/token",
+        "/node_modules/playwright-core/package.json",
+        "/tests/lib.mjs",
+        "/.gitignore",
+        "/src/.env",
+        "/src/no-such-module.js",
+    ],
+)
 def test_private_and_missing_paths_are_404(gateway, path):
     assert gateway.get(path).status_code == 404
     if path.startswith("/dev/"):
@@ -333,6 +381,7 @@ def test_private_and_missing_paths_are_404(gateway, path):
 
 
 # -- the console ---------------------------------------------------------------------------------
+
 
 def test_the_console_and_its_client_side_routes_get_index_html(gateway):
     index = (project.ROOT / "web" / "index.html").read_bytes()
@@ -355,7 +404,10 @@ def test_the_console_s_icon_is_served_not_index_html(gateway):
 
 def test_the_installable_app_s_worker_manifest_and_icons_are_served(gateway):
     worker = gateway.get("/sw.js")
-    assert worker.status_code == 200 and worker.headers["Content-Type"].split(";")[0] in ("application/javascript", "text/javascript")
+    assert worker.status_code == 200 and worker.headers["Content-Type"].split(";")[0] in (
+        "application/javascript",
+        "text/javascript",
+    )
     assert worker.headers["Cache-Control"] == "no-cache", "the browser checks for a new version at every open"
     assert worker.headers["Service-Worker-Allowed"] == "/"
     shell = json.loads(re.search(r"^const SHELL = (.*);$", worker.text, flags=re.M).group(1))
@@ -388,11 +440,14 @@ def test_modules_are_served_gzipped_with_etags(gateway):
 
 # -- Server-Sent Events --------------------------------------------------------------------------
 
+
 def test_server_sent_events_pass_through_unbuffered(gateway):
     notification = gateway.upstreams["notification-service"]
     notification.stream_release.clear()
     notification.stream_ended.clear()
-    with requests.get(gateway.url + STREAM, headers={"Accept-Encoding": "gzip"}, stream=True, timeout=(5, 15)) as stream:
+    with requests.get(
+        gateway.url + STREAM, headers={"Accept-Encoding": "gzip"}, stream=True, timeout=(5, 15)
+    ) as stream:
         assert stream.status_code == 200 and stream.headers["Content-Type"].startswith("text/event-stream")
         assert "Content-Encoding" not in stream.headers, "a compressed stream would wait for more data"
         lines = stream.iter_lines(decode_unicode=True)

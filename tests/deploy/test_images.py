@@ -1,5 +1,6 @@
 """The images (services/Dockerfile for the four services, deploy/gateway/Dockerfile) and the gunicorn
 settings they run with, checked without a Docker engine (tests/images builds and runs them)."""
+
 from __future__ import annotations
 
 import http.server
@@ -7,12 +8,12 @@ import importlib
 import json
 import multiprocessing
 import re
+import runpy
 import threading
 
 import pytest
 
 from . import project
-
 
 DOCKERFILE = project.SERVICE_DOCKERFILE
 
@@ -29,14 +30,18 @@ def test_one_dockerfile_for_the_four_services_names_no_service_and_no_port():
     """services/Dockerfile builds every service (build argument SERVICE); the names and ports live in
     kinerja_shared.processes.SERVICES only."""
     for service in project.SERVICES:
-        assert not (project.ROOT / "services" / service / "Dockerfile").exists(), f"{service}: a copy of services/Dockerfile"
+        assert not (project.ROOT / "services" / service / "Dockerfile").exists(), (
+            f"{service}: a copy of services/Dockerfile"
+        )
     text = "\n".join(f"{word} {rest}" for _, word, rest in project.dockerfile_instructions(DOCKERFILE))
     for service, port in project.SERVICES.items():
         assert service not in text and project.package(service) not in text, f"{service} is written in the Dockerfile"
         assert not re.search(rf"\b{port}\b", text), f"port {port} is written in the Dockerfile"
     args = [rest for _, word, rest in project.dockerfile_instructions(DOCKERFILE) if word == "ARG"]
     assert "SERVICE" in args, "the service is a build argument"
-    assert re.search(r"from kinerja_shared\.processes import SERVICES", text), "the build refuses a SERVICE not in SERVICES"
+    assert re.search(r"from kinerja_shared\.processes import SERVICES", text), (
+        "the build refuses a SERVICE not in SERVICES"
+    )
 
 
 def test_every_stage_starts_from_the_base_image_argument_a_slim_python_311_by_default():
@@ -70,7 +75,9 @@ def test_one_image_runs_web_by_default_and_worker_or_migrate_on_demand():
     (cmd,) = [exec_form(rest) for word, rest in steps if word == "CMD"]
     assert entrypoint == ["kinerja-service"], "the service's CLI: <service> migrate|web|worker|..."
     assert cmd == ["web"]
-    build = " ".join(rest for stage, word, rest in project.dockerfile_instructions(DOCKERFILE) if word == "RUN" and stage == 0)
+    build = " ".join(
+        rest for stage, word, rest in project.dockerfile_instructions(DOCKERFILE) if word == "RUN" and stage == 0
+    )
     assert "exec /opt/venv/bin/%s" in build and "/opt/venv/bin/kinerja-service" in build
     for service in project.SERVICES:
         scripts = (project.ROOT / "services" / service / "pyproject.toml").read_text()
@@ -86,7 +93,8 @@ def test_installs_the_pinned_shared_library_and_only_its_own_service():
     assert own == ["services/${SERVICE}/"], f"only its own service: {own}"
     installs = [rest for _, word, rest in steps if word == "RUN" and "pip install" in rest]
     assert any("-c constraints.txt" in r and "tomllib" in r and "-r requirements.txt" in r for r in installs), (
-        "the shared library's dependencies, pinned, in a layer of their own")
+        "the shared library's dependencies, pinned, in a layer of their own"
+    )
     assert any("--no-deps ./shared" in r for r in installs)
     assert any("-c constraints.txt" in r and "-e services/${SERVICE}" in r for r in installs)
     env = env_of(final_stage())
@@ -100,8 +108,14 @@ def test_the_pip_certificate_stays_in_the_build_stage():
     last = max(stage for stage, _, _ in steps)
     holders = [(stage, rest) for stage, word, rest in steps if word == "COPY" and "pip-ca" in rest]
     assert holders and all(stage != last for stage, _ in holders)
-    assert not [rest for stage, word, rest in steps if stage == last and word == "COPY" and "--from" in rest
-                and not re.fullmatch(r"--from=build /opt/venv /opt/venv|--from=build (/app/services/\$\{SERVICE\}) \1", rest)]
+    assert not [
+        rest
+        for stage, word, rest in steps
+        if stage == last
+        and word == "COPY"
+        and "--from" in rest
+        and not re.fullmatch(r"--from=build /opt/venv /opt/venv|--from=build (/app/services/\$\{SERVICE\}) \1", rest)
+    ]
     assert not project.ignored_by_docker(".image-build/pip-ca.pem")
     assert project.ignored_by_docker(".image-build/other.pem")
     assert ".image-build/" in (project.ROOT / ".gitignore").read_text().splitlines(), "never committed"
@@ -149,9 +163,15 @@ def test_the_build_context_sends_what_the_images_copy():
     ignored = project.ignored_by_docker
 
     for service in project.SERVICES:
-        for path in ["constraints.txt", "shared/pyproject.toml", "shared/kinerja_shared/config.py",
-                     f"services/{service}/pyproject.toml", f"services/{service}/gunicorn.conf.py",
-                     f"services/{service}/migrations/env.py", f"services/{service}/{project.package(service)}/app.py"]:
+        for path in [
+            "constraints.txt",
+            "shared/pyproject.toml",
+            "shared/kinerja_shared/config.py",
+            f"services/{service}/pyproject.toml",
+            f"services/{service}/gunicorn.conf.py",
+            f"services/{service}/migrations/env.py",
+            f"services/{service}/{project.package(service)}/app.py",
+        ]:
             assert (project.ROOT / path).exists(), path
             assert not ignored(path), f".dockerignore hides {path}"
         assert ignored(f"services/{service}/tests/conftest.py")
@@ -160,15 +180,26 @@ def test_the_build_context_sends_what_the_images_copy():
 
 # -- gunicorn ----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("service", list(project.SERVICES))
-def test_gunicorn_conf_takes_the_shared_settings_and_the_service_port(service):
-    text = (project.ROOT / "services" / service / "gunicorn.conf.py").read_text()
-    assert "from kinerja_shared.gunicorn_config import *" in text
-    assert f"default_bind({project.SERVICES[service]})" in text
+def test_gunicorn_conf_takes_the_shared_settings_and_the_service_port(service, monkeypatch):
+    path = project.ROOT / "services" / service / "gunicorn.conf.py"
+    assert "from kinerja_shared.gunicorn_config import *" in path.read_text()
+    for name in ("BIND", "HOST", "PORT", "GUNICORN_THREADS"):  # notification's sets a default: undone after
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+    assert runpy.run_path(str(path))["bind"] == f"0.0.0.0:{project.SERVICES[service]}", "the registry's port"
 
 
 def test_gunicorn_settings_suit_containers(monkeypatch):
-    for name in ("WEB_CONCURRENCY", "GUNICORN_TIMEOUT", "GUNICORN_GRACEFUL_TIMEOUT", "GUNICORN_ACCESS_LOG", "BIND", "PORT"):
+    for name in (
+        "WEB_CONCURRENCY",
+        "GUNICORN_TIMEOUT",
+        "GUNICORN_GRACEFUL_TIMEOUT",
+        "GUNICORN_ACCESS_LOG",
+        "BIND",
+        "PORT",
+    ):
         monkeypatch.delenv(name, raising=False)
     config = importlib.reload(importlib.import_module("kinerja_shared.gunicorn_config"))
     assert config.workers == max(2, multiprocessing.cpu_count()), "workers from the CPU count"
@@ -186,19 +217,25 @@ def test_gunicorn_settings_suit_containers(monkeypatch):
 
 # -- the gateway image (deploy/gateway/Dockerfile) -----------------------------------------------
 
+
 def test_gateway_image_is_a_pinned_unprivileged_nginx():
-    assert [rest for _, word, rest in project.dockerfile_instructions(project.GATEWAY_DOCKERFILE) if word == "FROM"] == [
-        "${PYTHON_IMAGE} AS shell", "${BASE_IMAGE}"], "the bases are build arguments (stand-ins where no registry can be reached)"
+    assert [
+        rest for _, word, rest in project.dockerfile_instructions(project.GATEWAY_DOCKERFILE) if word == "FROM"
+    ] == ["${PYTHON_IMAGE} AS shell", "${BASE_IMAGE}"], (
+        "the bases are build arguments (stand-ins where no registry can be reached)"
+    )
     builder, base = project.dockerfile_bases(project.GATEWAY_DOCKERFILE)
     # One build stage renders the service worker (web/tools/precache.py) with the services' Python base.
     assert builder == project.dockerfile_bases(project.ROOT / "services/Dockerfile")[0], builder
     assert re.fullmatch(r"nginxinc/nginx-unprivileged:\d+\.\d+\.\d+-alpine(\d+\.\d+)?(@sha256:[0-9a-f]{64})?", base), (
-        f"{base}: the unprivileged nginx, pinned to a full version")
+        f"{base}: the unprivileged nginx, pinned to a full version"
+    )
     steps = project.final_stage_of(project.GATEWAY_DOCKERFILE)
     users = [rest for word, rest in steps if word == "USER"]
     assert users and users[-1].isdigit() and users[-1] != "0", "ends as a numeric non-root user (runAsNonRoot)"
     assert not [rest for word, rest in steps if word in ("ENTRYPOINT", "CMD")], (
-        "the base image's entrypoint renders the template: keep it")
+        "the base image's entrypoint renders the template: keep it"
+    )
     assert [rest for word, rest in steps if word == "EXPOSE"] == ["8000"]
     assert re.search(r"^\s*listen 8000;", project.GATEWAY_TEMPLATE.read_text(), flags=re.M)
     (check,) = [rest for word, rest in steps if word == "HEALTHCHECK"]
@@ -207,33 +244,58 @@ def test_gateway_image_is_a_pinned_unprivileged_nginx():
 
 
 def gateway_copies() -> list[tuple[list[str], str]]:
-    return [(args[:-1], args[-1]) for args in (rest.split() for word, rest in project.final_stage_of(project.GATEWAY_DOCKERFILE)
-                                               if word == "COPY") if not args[0].startswith("--")]
+    return [
+        (args[:-1], args[-1])
+        for args in (
+            rest.split() for word, rest in project.final_stage_of(project.GATEWAY_DOCKERFILE) if word == "COPY"
+        )
+        if not args[0].startswith("--")
+    ]
 
 
 def test_gateway_image_holds_the_template_and_only_the_console_s_static_files():
     copies = gateway_copies()
     assert (["deploy/gateway/nginx.conf"], "/etc/nginx/templates/default.conf.template") in copies, (
-        "the nginx image's entrypoint renders /etc/nginx/templates/*.template into /etc/nginx/conf.d")
-    web = sorted(source for sources, dest in copies if dest.startswith(project.GATEWAY_WEB_ROOT + "/") for source in sources)
-    assert web == ["web/config.js", "web/favicon.ico", "web/favicon.svg", "web/icons/", "web/index.html",
-                   "web/manifest.webmanifest", "web/src/"], web
+        "the nginx image's entrypoint renders /etc/nginx/templates/*.template into /etc/nginx/conf.d"
+    )
+    web = sorted(
+        source for sources, dest in copies if dest.startswith(project.GATEWAY_WEB_ROOT + "/") for source in sources
+    )
+    assert web == [
+        "web/config.js",
+        "web/favicon.ico",
+        "web/favicon.svg",
+        "web/icons/",
+        "web/index.html",
+        "web/manifest.webmanifest",
+        "web/src/",
+    ], web
     # The service worker comes rendered from the build stage, its precache list and version filled in.
-    assert ("COPY", f"--from=shell /sw.js {project.GATEWAY_WEB_ROOT}/sw.js") in project.final_stage_of(project.GATEWAY_DOCKERFILE)
+    assert ("COPY", f"--from=shell /sw.js {project.GATEWAY_WEB_ROOT}/sw.js") in project.final_stage_of(
+        project.GATEWAY_DOCKERFILE
+    )
     template = project.GATEWAY_TEMPLATE.read_text()
     assert f"root {project.GATEWAY_WEB_ROOT};" in template
     index = (project.ROOT / "web" / "index.html").read_text()
     for reference in re.findall(r'(?:src|href)="/([^"]+)"', index):
-        assert any(reference == s.removeprefix("web/") or reference.startswith(s.removeprefix("web/"))
-                   for s in web if s.endswith("/") or s == "web/" + reference), f"index.html loads /{reference}, not in the image"
+        assert any(
+            reference == s.removeprefix("web/") or reference.startswith(s.removeprefix("web/"))
+            for s in web
+            if s.endswith("/") or s == "web/" + reference
+        ), f"index.html loads /{reference}, not in the image"
     for sources, _ in copies:
         for source in sources:
             assert (project.ROOT / source).exists(), source
             assert not project.ignored_by_docker(source.rstrip("/")), f".dockerignore hides {source}"
     for path in ["web/src/app.js", "web/src/oidc.js", "web/src/styles.css"]:
         assert not project.ignored_by_docker(path), f".dockerignore hides {path}"
-    for path in ["web/node_modules/playwright-core/package.json", "web/tests/lib.mjs", "web/package.json",
-                 "deploy/gateway/gateway.py", "deploy/local/seed.py"]:
+    for path in [
+        "web/node_modules/playwright-core/package.json",
+        "web/tests/lib.mjs",
+        "web/package.json",
+        "deploy/gateway/gateway.py",
+        "deploy/local/seed.py",
+    ]:
         assert project.ignored_by_docker(path), f"{path} must stay out of the gateway's build context"
 
 
@@ -247,12 +309,15 @@ def test_gateway_template_replaces_its_upstreams_and_leaves_nginx_variables_alon
         assert pattern.search(name), f"NGINX_ENVSUBST_FILTER must let the entrypoint replace {name}"
     for service, port in project.SERVICES.items():
         assert env[f"{project.short(service).upper()}_SERVICE_UPSTREAM"] == f"{service}:{port}", (
-            "the image's defaults are the Kubernetes Services")
+            "the image's defaults are the Kubernetes Services"
+        )
     nginx_variables = set(re.findall(r"\$([a-z_][a-z0-9_]*)", template))
     assert {"host", "uri", "scheme", "proxy_add_x_forwarded_for"} <= nginx_variables
     for name in nginx_variables | {"HOME", "PATH", "HOSTNAME", "NGINX_VERSION"}:
         assert not pattern.search(name), f"the entrypoint would replace ${name}"
     # The filter is what protects them: an environment holding such names changes nothing.
-    rendered = project.render_gateway_template({"host": "evil", "uri": "evil", "scheme": "evil", "PLAN_SERVICE_UPSTREAM": "p:1"})
+    rendered = project.render_gateway_template(
+        {"host": "evil", "uri": "evil", "scheme": "evil", "PLAN_SERVICE_UPSTREAM": "p:1"}
+    )
     assert "evil" not in rendered and "proxy_set_header Host $host;" in rendered
     assert "server p:1;" in rendered and "${" not in rendered.split("\nupstream", 1)[1]

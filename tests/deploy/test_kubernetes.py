@@ -1,5 +1,6 @@
 """The Kubernetes manifests (deploy/k8s): rendered, validated against the Kubernetes schemas,
 and checked against what the services need. Offline, no cluster, no kustomize binary."""
+
 from __future__ import annotations
 
 import functools
@@ -39,8 +40,11 @@ KAFKA_TOPIC_SCHEMA = {
             "required": ["name", "labels"],
             "properties": {
                 "name": {"type": "string", "pattern": r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", "maxLength": 253},
-                "labels": {"type": "object", "required": ["strimzi.io/cluster"],
-                           "additionalProperties": {"type": "string"}},
+                "labels": {
+                    "type": "object",
+                    "required": ["strimzi.io/cluster"],
+                    "additionalProperties": {"type": "string"},
+                },
             },
         },
         "spec": {
@@ -51,7 +55,10 @@ KAFKA_TOPIC_SCHEMA = {
                 "topicName": {"type": "string", "pattern": r"^[A-Za-z0-9._-]{1,249}$"},
                 "partitions": {"type": "integer", "minimum": 1},
                 "replicas": {"type": "integer", "minimum": 1, "maximum": 32767},
-                "config": {"type": "object", "additionalProperties": {"type": ["string", "integer", "number", "boolean"]}},
+                "config": {
+                    "type": "object",
+                    "additionalProperties": {"type": ["string", "integer", "number", "boolean"]},
+                },
             },
         },
     },
@@ -109,13 +116,20 @@ def container_env(objects, container) -> dict[str, str]:
 
 # -- rendering and schemas ---------------------------------------------------------------------
 
+
 def test_overlay_renders_every_service(overlay):
     names = {(o["kind"], o["metadata"]["name"]) for o in overlay}
     for service in project.SERVICES:
-        for kind, name in [("Deployment", f"{service}-web"), ("Deployment", f"{service}-worker"), ("Service", service),
-                           ("HorizontalPodAutoscaler", f"{service}-web"), ("PodDisruptionBudget", f"{service}-web"),
-                           ("PodDisruptionBudget", f"{service}-worker"), ("Job", f"{service}-migrate"),
-                           ("ConfigMap", f"{service}-config")]:
+        for kind, name in [
+            ("Deployment", f"{service}-web"),
+            ("Deployment", f"{service}-worker"),
+            ("Service", service),
+            ("HorizontalPodAutoscaler", f"{service}-web"),
+            ("PodDisruptionBudget", f"{service}-web"),
+            ("PodDisruptionBudget", f"{service}-worker"),
+            ("Job", f"{service}-migrate"),
+            ("ConfigMap", f"{service}-config"),
+        ]:
             assert (kind, name) in names, f"{kind} {name} is missing from the rendered overlay"
     namespaces = {o["metadata"].get("namespace") for o in overlay if o["kind"] != "Namespace"}
     assert namespaces == {find(overlay, "Namespace", "kinerja-binjai")["metadata"]["name"]}
@@ -142,8 +156,11 @@ def test_renderer_matches_kubectl_kustomize(folder):
 @pytest.fixture
 def cached_schemas(monkeypatch):
     """kubernetes-validate reads its (large) definitions file for every object: read each file once."""
-    monkeypatch.setattr(kubernetes_validate.utils, "schema_contents",
-                        functools.lru_cache(maxsize=None)(kubernetes_validate.utils.schema_contents))
+    monkeypatch.setattr(
+        kubernetes_validate.utils,
+        "schema_contents",
+        functools.lru_cache(maxsize=None)(kubernetes_validate.utils.schema_contents),
+    )
 
 
 @pytest.mark.parametrize("folder", ["base", "overlays/binjai"])
@@ -172,6 +189,7 @@ def test_the_schema_check_catches_a_misspelt_field(overlay):
 
 
 # -- each service ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("service", list(project.SERVICES))
 def test_web_deployment_service_probes_and_autoscaler(overlay, service):
@@ -212,10 +230,15 @@ def test_worker_replicas_stay_within_the_partitions(overlay, service):
     (container,) = pod_spec(worker)["containers"]
     assert container["args"] == ["worker"]
     assert "ports" not in container
-    partitions = {o["spec"].get("topicName", o["metadata"]["name"]): o["spec"]["partitions"] for o in of_kind(overlay, "KafkaTopic")}
+    partitions = {
+        o["spec"].get("topicName", o["metadata"]["name"]): o["spec"]["partitions"]
+        for o in of_kind(overlay, "KafkaTopic")
+    }
     for topic in project.spec(service).consumes:
         assert worker["spec"]["replicas"] <= partitions[topic], (
-            f"{service}-worker has {worker['spec']['replicas']} replicas but {topic} only {partitions[topic]} partitions")
+            f"{service}-worker has {worker['spec']['replicas']} replicas"
+            f" but {topic} only {partitions[topic]} partitions"
+        )
     pdb = find(overlay, "PodDisruptionBudget", f"{service}-worker")
     assert pdb["spec"]["selector"]["matchLabels"].items() <= worker["spec"]["template"]["metadata"]["labels"].items()
     text = (project.K8S / "base" / f"{service}.yaml").read_text()
@@ -229,14 +252,22 @@ def test_migration_job_uses_the_service_image(overlay, service):
     (container,) = pod_spec(job)["containers"]
     assert container["args"] == ["migrate"]
     assert pod_spec(job)["restartPolicy"] in ("Never", "OnFailure")
-    images = {c["image"] for kind, name in [("Deployment", f"{service}-web"), ("Deployment", f"{service}-worker"),
-                                            ("Job", f"{service}-migrate")] for c in containers(find(overlay, kind, name))}
+    images = {
+        c["image"]
+        for kind, name in [
+            ("Deployment", f"{service}-web"),
+            ("Deployment", f"{service}-worker"),
+            ("Job", f"{service}-migrate"),
+        ]
+        for c in containers(find(overlay, kind, name))
+    }
     assert len(images) == 1, f"web, worker and migrate of {service} must run the same image: {images}"
     (image,) = images
     assert f"/{service}:" in image or image.startswith(f"{service}:")
 
 
 # -- every pod ---------------------------------------------------------------------------------
+
 
 def test_every_pod_is_non_root_hardened_and_bounded(overlay):
     for obj in overlay:
@@ -274,12 +305,15 @@ def test_web_pods_mount_the_prometheus_multiprocess_directory(overlay):
 
 # -- configuration -----------------------------------------------------------------------------
 
+
 def test_every_variable_in_the_manifests_is_a_setting(overlay):
     known = project.known_variables()
-    files = {v["configMap"]["name"] for o in overlay for v in (pod_spec(o) or {}).get("volumes", []) if "configMap" in v}
+    files = {
+        v["configMap"]["name"] for o in overlay for v in (pod_spec(o) or {}).get("volumes", []) if "configMap" in v
+    }
     for name, data in config_maps(overlay).items():
         if name in files:
-            continue              # mounted as files (the console's config.js), not read as settings
+            continue  # mounted as files (the console's config.js), not read as settings
         unknown = set(data) - known
         assert not unknown, f"ConfigMap {name} sets {sorted(unknown)}, which no Kinerja process reads"
     for obj in overlay:
@@ -291,11 +325,20 @@ def test_every_variable_in_the_manifests_is_a_setting(overlay):
 @pytest.mark.parametrize("service", list(project.SERVICES))
 def test_every_process_starts_with_the_overlay_configuration(overlay, service):
     """The overlay's configuration passes each service's own start-up validation, in production."""
-    for kind, name in [("Deployment", f"{service}-web"), ("Deployment", f"{service}-worker"), ("Job", f"{service}-migrate")]:
+    for kind, name in [
+        ("Deployment", f"{service}-web"),
+        ("Deployment", f"{service}-worker"),
+        ("Job", f"{service}-migrate"),
+    ]:
         (container,) = containers(find(overlay, kind, name))
         env = container_env(overlay, container)
-        for required in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "KINERJA_ENV", "KAFKA_REPLICATION_FACTOR",
-                         "KAFKA_TOPIC_PARTITIONS"):
+        for required in (
+            "DATABASE_URL",
+            "KAFKA_BOOTSTRAP_SERVERS",
+            "KINERJA_ENV",
+            "KAFKA_REPLICATION_FACTOR",
+            "KAFKA_TOPIC_PARTITIONS",
+        ):
             assert env.get(required), f"{name}: {required} is not set"
         settings = project.validate_service_settings(service, env)
         assert settings.environment == "production"
@@ -323,6 +366,7 @@ def test_secrets_are_referenced_not_committed(overlay):
 
 # -- topics ------------------------------------------------------------------------------------
 
+
 def test_topics_are_declared_with_replication_3_and_min_isr_2(overlay):
     shared = config_maps(overlay)["kinerja-config"]
     topics = {o["spec"]["topicName"]: o for o in of_kind(overlay, "KafkaTopic")}
@@ -335,7 +379,8 @@ def test_topics_are_declared_with_replication_3_and_min_isr_2(overlay):
         assert topic["spec"]["replicas"] == 3 == int(shared["KAFKA_REPLICATION_FACTOR"]), name
         assert int(topic["spec"]["config"]["min.insync.replicas"]) == 2, name
         assert topic["spec"]["partitions"] == int(shared["KAFKA_TOPIC_PARTITIONS"]), (
-            f"{name}: the workers create missing topics with KAFKA_TOPIC_PARTITIONS; keep them equal")
+            f"{name}: the workers create missing topics with KAFKA_TOPIC_PARTITIONS; keep them equal"
+        )
     for topic in TOPICS.values():
         assert int(topics[topic]["spec"]["config"]["retention.ms"]) == -1, f"{topic}: read models are rebuilt from it"
 
@@ -348,7 +393,11 @@ def test_the_first_apply_holds_the_migrations_and_what_they_need(overlay):
     assert f"-l '{FIRST_APPLY}'" in project.OPERATIONS.read_text()
     assert f"-l '{FIRST_APPLY}'" in (project.OVERLAY / "kustomization.yaml").read_text()
     # a set-based `notin` selector also matches objects without the label
-    first = [o for o in overlay if o["metadata"].get("labels", {}).get("app.kubernetes.io/component") not in ("web", "worker")]
+    first = [
+        o
+        for o in overlay
+        if o["metadata"].get("labels", {}).get("app.kubernetes.io/component") not in ("web", "worker")
+    ]
     kinds = {(o["kind"], o["metadata"]["name"]) for o in first}
     assert ("Namespace", "kinerja-binjai") in kinds
     assert not any(kind in ("Deployment", "HorizontalPodAutoscaler") for kind, _ in kinds)
@@ -361,6 +410,7 @@ def test_the_first_apply_holds_the_migrations_and_what_they_need(overlay):
 
 
 # -- the gateway ---------------------------------------------------------------------------------
+
 
 def test_gateway_deployment_service_probes_and_budget(overlay):
     gateway = find(overlay, "Deployment", "gateway")
@@ -396,7 +446,8 @@ def test_gateway_upstreams_are_the_services(overlay):
         svc = find(overlay, "Service", host)
         web = find(overlay, "Deployment", f"{service}-web")
         assert svc["spec"]["selector"].items() <= web["spec"]["template"]["metadata"]["labels"].items(), (
-            f"{host} must select {service}'s web pods")
+            f"{host} must select {service}'s web pods"
+        )
         assert [p["port"] for p in svc["spec"]["ports"]] == [int(port)]
     rendered = project.render_gateway_template(env)
     assert "${" not in rendered.split("\nupstream", 1)[1]

@@ -1,5 +1,6 @@
 """docs/operations.md stays true to the code: every setting with its default, the ports, the
 commands, the read models and the Kafka tools it tells operators to use."""
+
 from __future__ import annotations
 
 import importlib
@@ -44,15 +45,25 @@ def test_common_defaults_match_the_code(guide):
     rows = table_rows(guide)
     defaults = Settings.from_env("plan-service", {})
     fields = {
-        "KINERJA_ENV": "environment", "KAFKA_BOOTSTRAP_SERVERS": "kafka_bootstrap_servers",
-        "KAFKA_TOPIC_PARTITIONS": "kafka_topic_partitions", "KAFKA_REPLICATION_FACTOR": "kafka_replication_factor",
-        "KAFKA_CLIENT_TIMEOUT_MS": "kafka_client_timeout_ms", "JWT_LEEWAY_SECONDS": "jwt_leeway_seconds",
-        "KINERJA_TIMEZONE": "timezone", "LOG_LEVEL": "log_level", "VALIDATE_EVENTS": "validate_events",
-        "OUTBOX_RELAY_BATCH_SIZE": "relay_batch_size", "OUTBOX_RELAY_POLL_INTERVAL_MS": "relay_poll_interval_ms",
-        "CONSUMER_MAX_RETRIES": "consumer_max_retries", "CONSUMER_RETRY_BACKOFF_MS": "consumer_retry_backoff_ms",
+        "KINERJA_ENV": "environment",
+        "KAFKA_BOOTSTRAP_SERVERS": "kafka_bootstrap_servers",
+        "KAFKA_TOPIC_PARTITIONS": "kafka_topic_partitions",
+        "KAFKA_REPLICATION_FACTOR": "kafka_replication_factor",
+        "KAFKA_CLIENT_TIMEOUT_MS": "kafka_client_timeout_ms",
+        "JWT_LEEWAY_SECONDS": "jwt_leeway_seconds",
+        "KINERJA_TIMEZONE": "timezone",
+        "LOG_LEVEL": "log_level",
+        "VALIDATE_EVENTS": "validate_events",
+        "OUTBOX_RELAY_BATCH_SIZE": "relay_batch_size",
+        "OUTBOX_RELAY_POLL_INTERVAL_MS": "relay_poll_interval_ms",
+        "CONSUMER_MAX_RETRIES": "consumer_max_retries",
+        "CONSUMER_RETRY_BACKOFF_MS": "consumer_retry_backoff_ms",
         "EVALUATION_PERIOD_SCHEME": "period_scheme",
-        "JWT_JWKS_CACHE_SECONDS": "jwt_jwks_cache_seconds", "JWT_JWKS_REFRESH_SECONDS": "jwt_jwks_refresh_seconds",
-        "JWT_NIP_CLAIM": "jwt_nip_claim", "JWT_NAME_CLAIM": "jwt_name_claim", "JWT_UNIT_CLAIM": "jwt_unit_claim",
+        "JWT_JWKS_CACHE_SECONDS": "jwt_jwks_cache_seconds",
+        "JWT_JWKS_REFRESH_SECONDS": "jwt_jwks_refresh_seconds",
+        "JWT_NIP_CLAIM": "jwt_nip_claim",
+        "JWT_NAME_CLAIM": "jwt_name_claim",
+        "JWT_UNIT_CLAIM": "jwt_unit_claim",
         "JWT_ROLES_CLAIM": "jwt_roles_claim",
     }
     for name, attribute in fields.items():
@@ -67,8 +78,12 @@ def test_gunicorn_defaults_match_the_code(guide, monkeypatch):
     for name in ("GUNICORN_TIMEOUT", "GUNICORN_GRACEFUL_TIMEOUT", "GUNICORN_MAX_REQUESTS", "GUNICORN_ACCESS_LOG"):
         monkeypatch.delenv(name, raising=False)
     config = importlib.reload(importlib.import_module("kinerja_shared.gunicorn_config"))
-    for name, value in [("GUNICORN_TIMEOUT", config.timeout), ("GUNICORN_GRACEFUL_TIMEOUT", config.graceful_timeout),
-                        ("GUNICORN_MAX_REQUESTS", config.max_requests), ("GUNICORN_ACCESS_LOG", config.accesslog)]:
+    for name, value in [
+        ("GUNICORN_TIMEOUT", config.timeout),
+        ("GUNICORN_GRACEFUL_TIMEOUT", config.graceful_timeout),
+        ("GUNICORN_MAX_REQUESTS", config.max_requests),
+        ("GUNICORN_ACCESS_LOG", config.accesslog),
+    ]:
         assert plain(rows[name][0]) == str(value), name
 
 
@@ -76,12 +91,17 @@ def test_service_defaults_match_the_services_config_modules(guide):
     rows = table_rows(guide)
     for name, default in project.config_module_tables().items():
         assert name in rows, f"{name} is missing from docs/operations.md"
-        assert plain(rows[name][0]) == plain(default), f"{name}: the guide says {rows[name][0]!r}, the module {default!r}"
+        assert plain(rows[name][0]) == plain(default), (
+            f"{name}: the guide says {rows[name][0]!r}, the module {default!r}"
+        )
 
 
 def test_ports(guide):
-    rows = {plain(line.split("|")[1]): plain(line.split("|")[2]) for line in guide.splitlines()
-            if line.startswith("| `") and line.count("|") >= 4}
+    rows = {
+        plain(line.split("|")[1]): plain(line.split("|")[2])
+        for line in guide.splitlines()
+        if line.startswith("| `") and line.count("|") >= 4
+    }
     for service, port in project.SERVICES.items():
         assert rows.get(f"{service} web") == str(port), f"the Ports table: {service} web on {port}"
 
@@ -115,7 +135,9 @@ def test_the_read_model_rebuild_names_real_tables_groups_and_topics(guide):
         assert set(re.findall(r"`([^`]+)`", topics)) == set(spec.consumes)
         names = re.findall(r"`([^`]+)`", tables)
         assert names and set(names) <= set(spec.metadata.tables), f"{service}: {names}"
-        assert set(names) == set(spec.read_models), f"{service}: the guide's tables are not what rebuild-read-models empties"
+        assert set(names) == set(spec.read_models), (
+            f"{service}: the guide's tables are not what rebuild-read-models empties"
+        )
         assert set(names).isdisjoint({"outbox", "processed_events", "idempotency_keys", "audit_log"})
         statements = [set(re.findall(r"[a-z_]+", m)) for m in re.findall(r"TRUNCATE ([a-z_, ]+);", section)]
         assert set(names) in statements, f"{service}: no `TRUNCATE {', '.join(names)};` in the rebuild steps"

@@ -1,11 +1,12 @@
 """The whole system as real processes: 4 services x (gunicorn web + worker), real Kafka and
 PostgreSQL, driven only through HTTP."""
+
 from __future__ import annotations
 
 import sys
-from concurrent.futures import ThreadPoolExecutor
 import tempfile
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -31,8 +32,16 @@ class System:
         self.database_urls: dict[str, str] = {}
         for service in SERVICES:
             self.database_urls[service] = new_database(service)
-            envs[service] = base_env(kafka_bootstrap, self.prefix, self.database_urls[service], WEB_CONCURRENCY="2", LOG_LEVEL="INFO",
-                                     CONSUMER_MAX_RETRIES="3", KAFKA_CLIENT_TIMEOUT_MS="5000", **env)
+            envs[service] = base_env(
+                kafka_bootstrap,
+                self.prefix,
+                self.database_urls[service],
+                WEB_CONCURRENCY="2",
+                LOG_LEVEL="INFO",
+                CONSUMER_MAX_RETRIES="3",
+                KAFKA_CLIENT_TIMEOUT_MS="5000",
+                **env,
+            )
             self.settings = self.settings or Settings.from_env(service, envs[service])
         with ThreadPoolExecutor(len(SERVICES)) as pool:  # the four migrations run side by side
             list(pool.map(lambda s: migrate(bin_dir, s, envs[s], log_dir / f"{s}.migrate.log"), SERVICES))
@@ -41,7 +50,7 @@ class System:
             for process in service_processes(bin_dir, service, port, env, log_dir):
                 self.processes[process.name] = process.start()
             self.urls[service] = f"http://127.0.0.1:{port}"
-        for service, url in self.urls.items():
+        for url in self.urls.values():
             wait_ready(url, timeout=90)
 
     def url(self, service: str, path: str) -> str:
@@ -55,7 +64,9 @@ class System:
         return requests.request(method, self.url(service, path), headers=who, timeout=30, **kwargs)
 
     def logs(self) -> str:
-        return "\n".join(f"--- {p.name}\n" + p.log_path.read_text(errors="replace")[-3000:] for p in self.processes.values())
+        return "\n".join(
+            f"--- {p.name}\n" + p.log_path.read_text(errors="replace")[-3000:] for p in self.processes.values()
+        )
 
     def stop(self) -> None:
         for process in self.processes.values():

@@ -1,5 +1,6 @@
 """Fault: the Kafka broker stops for 10 s in the middle of the flow. The users' requests still
 succeed, and once the broker is back every event arrives, none lost and none applied twice."""
+
 import time
 
 import pytest
@@ -25,12 +26,34 @@ def test_broker_down_for_ten_seconds_loses_nothing(system, kafka_control):
     try:
         # Requests during the outage: all succeed (they only write their service's outbox).
         logged = [org.log_activity(indicator, hour=h) for h in (7, 9, 11)]
-        ok(system.call("POST", "activity-service", f"/api/v1/activities/{logged[0]['id']}/verify", org.as_rater,
-                       json={"decision": "accepted"}))
-        ok(system.call("POST", "activity-service", f"/api/v1/activities/{logged[1]['id']}/verify", org.as_rater,
-                       json={"decision": "rejected", "reason": "Bukti dukung tidak sesuai"}))
-        ok(system.call("POST", "evaluation-service", "/api/v1/feedback", org.as_rater,
-                       json={"nip": org.employee, "text": "Pertahankan kualitas laporan"}), 201)
+        ok(
+            system.call(
+                "POST",
+                "activity-service",
+                f"/api/v1/activities/{logged[0]['id']}/verify",
+                org.as_rater,
+                json={"decision": "accepted"},
+            )
+        )
+        ok(
+            system.call(
+                "POST",
+                "activity-service",
+                f"/api/v1/activities/{logged[1]['id']}/verify",
+                org.as_rater,
+                json={"decision": "rejected", "reason": "Bukti dukung tidak sesuai"},
+            )
+        )
+        ok(
+            system.call(
+                "POST",
+                "evaluation-service",
+                "/api/v1/feedback",
+                org.as_rater,
+                json={"nip": org.employee, "text": "Pertahankan kualitas laporan"},
+            ),
+            201,
+        )
         time.sleep(max(0.0, 10 - (time.monotonic() - stopped_at)))
     finally:
         kafka_control.start()
@@ -41,7 +64,9 @@ def test_broker_down_for_ten_seconds_loses_nothing(system, kafka_control):
         text = str(detail)
         return all(a["id"] in text for a in logged) and detail
 
-    wait_for(evaluation_sees_all, timeout=120, interval=1, message="evaluation-service to receive the outage's activities")
+    wait_for(
+        evaluation_sees_all, timeout=120, interval=1, message="evaluation-service to receive the outage's activities"
+    )
 
     def notified():
         items = org.inbox(org.as_employee)

@@ -6,6 +6,7 @@ notification-service's worker is killed while SIASN is answering the save and st
 closed again, the same SIASN record is updated; a refusal (4xx) shows in the admin API with SIASN's message;
 a record whose directory data is missing lists the missing fields.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -31,8 +32,15 @@ KIND = {"annual": "skp22", "monthly": "kinerjaperiodik", "quarterly": "kinerjape
 def siasn_system(kafka_bootstrap, new_database):
     contract = ContractServer()
     log_dir = Path(tempfile.mkdtemp(prefix="kinerja-e2e-siasn-"))
-    system = System(kafka_bootstrap, new_database, log_dir, SIASN_POLL_SECONDS="0.2", SIASN_TIMEOUT_SECONDS="1",
-                    SIASN_BACKOFF_SECONDS="0.5", **contract.env())
+    system = System(
+        kafka_bootstrap,
+        new_database,
+        log_dir,
+        SIASN_POLL_SECONDS="0.2",
+        SIASN_TIMEOUT_SECONDS="1",
+        SIASN_BACKOFF_SECONDS="0.5",
+        **contract.env(),
+    )
     try:
         yield system, contract
     finally:
@@ -43,10 +51,29 @@ def siasn_system(kafka_bootstrap, new_database):
 def identify(system, org: Org, *, employee_pns: str | None = PNS_ID) -> None:
     """The directory gets SIASN's ids and rank codes (what the region's SIASN export gives the import)."""
     admin = system.headers(ADMIN, "admin")
-    for nip, body in ((org.rater, {"name": "Siti Rahmawati", "unit_id": org.unit, "position": "Kepala Bidang Uji",
-                                   "siasn_pns_id": RATER_PNS, "rank_code": "41"}),
-                      (org.employee, {"name": "Andi Pratama", "unit_id": org.unit, "rater_nip": org.rater,
-                                      "position": "Analis", "siasn_pns_id": employee_pns, "rank_code": "32"})):
+    for nip, body in (
+        (
+            org.rater,
+            {
+                "name": "Siti Rahmawati",
+                "unit_id": org.unit,
+                "position": "Kepala Bidang Uji",
+                "siasn_pns_id": RATER_PNS,
+                "rank_code": "41",
+            },
+        ),
+        (
+            org.employee,
+            {
+                "name": "Andi Pratama",
+                "unit_id": org.unit,
+                "rater_nip": org.rater,
+                "position": "Analis",
+                "siasn_pns_id": employee_pns,
+                "rank_code": "32",
+            },
+        ),
+    ):
         url = f"/api/v1/employees/{nip}"
         etag = system.call("GET", "plan-service", url, admin).headers["ETag"]
         ok(system.call("PUT", "plan-service", url, {**admin, "If-Match": etag}, json=body))
@@ -55,24 +82,56 @@ def identify(system, org: Org, *, employee_pns: str | None = PNS_ID) -> None:
 def closed_evaluation(system, org: Org, results="above", behaviour="meets") -> dict:
     plan = org.approved_plan()
     evaluation = org.open_evaluation(plan["id"])
-    ok(system.call("POST", "evaluation-service", f"/api/v1/evaluations/{evaluation['id']}/submit", org.as_rater,
-                   json={"results_rating": results, "behaviour_rating": behaviour,
-                         "rating_note": "Capaian sesuai bukti dukung yang diverifikasi"}))
+    ok(
+        system.call(
+            "POST",
+            "evaluation-service",
+            f"/api/v1/evaluations/{evaluation['id']}/submit",
+            org.as_rater,
+            json={
+                "results_rating": results,
+                "behaviour_rating": behaviour,
+                "rating_note": "Capaian sesuai bukti dukung yang diverifikasi",
+            },
+        )
+    )
     return ok(system.call("POST", "evaluation-service", f"/api/v1/evaluations/{evaluation['id']}/close", org.as_rater))
 
 
 def expected(org: Org, period: dict, *, hasil: int, perilaku: int, kuadran: int) -> dict:
     """The record SIASN must hold, written out field by field (SIASN.md); the months are the period's."""
     start, end = date.fromisoformat(period["start"]), date.fromisoformat(period["end"])
-    rater = {"penilaiNipNrp": org.rater, "penilaiNama": "Siti Rahmawati", "penilaiGolongan": "41",
-             "penilaiUnorNama": "Bidang Uji", "statusPenilai": "ASN"}
+    rater = {
+        "penilaiNipNrp": org.rater,
+        "penilaiNama": "Siti Rahmawati",
+        "penilaiGolongan": "41",
+        "penilaiUnorNama": "Bidang Uji",
+        "statusPenilai": "ASN",
+    }
     if period["kind"] == "annual":
-        return {"tahun": end.year, "pnsDinilaiOrang": PNS_ID, "hasilKinerjaNilai": hasil, "perilakuKerjaNilai": perilaku,
-                "kuadranKinerjaNilai": kuadran, "penilaiJabatan": "Kepala Bidang Uji", **rater}
-    return {"tahun": end.year, "pnsDinilaiId": PNS_ID, "periodikId": {"monthly": 1, "quarterly": 2}[period["kind"]],
-            "bulanMulaiPenilaian": start.month, "bulanSelesaiPenilaian": end.month, "tahunMulaiPenilaian": start.year,
-            "tahunSelesaiPenilaian": end.year, "hasilKinerjaNilai": hasil, "perilakuKerjaNilai": perilaku,
-            "kuadranKinerjaNilai": kuadran, "penilaiJabatanNama": "Kepala Bidang Uji", **rater}
+        return {
+            "tahun": end.year,
+            "pnsDinilaiOrang": PNS_ID,
+            "hasilKinerjaNilai": hasil,
+            "perilakuKerjaNilai": perilaku,
+            "kuadranKinerjaNilai": kuadran,
+            "penilaiJabatan": "Kepala Bidang Uji",
+            **rater,
+        }
+    return {
+        "tahun": end.year,
+        "pnsDinilaiId": PNS_ID,
+        "periodikId": {"monthly": 1, "quarterly": 2}[period["kind"]],
+        "bulanMulaiPenilaian": start.month,
+        "bulanSelesaiPenilaian": end.month,
+        "tahunMulaiPenilaian": start.year,
+        "tahunSelesaiPenilaian": end.year,
+        "hasilKinerjaNilai": hasil,
+        "perilakuKerjaNilai": perilaku,
+        "kuadranKinerjaNilai": kuadran,
+        "penilaiJabatanNama": "Kepala Bidang Uji",
+        **rater,
+    }
 
 
 def records(system, **query) -> list[dict]:
@@ -105,8 +164,9 @@ def test_a_closed_evaluation_reaches_siasn_once_through_a_worker_kill_and_a_revi
     record = wait_for(sent, timeout=120, message="the record sent after the restart")
     [stored] = contract.saved(kind)
     assert record["siasn_id"] == stored["id"]
-    assert {k: v for k, v in stored.items() if k != "id"} == expected(org, evaluation["period"], hasil=1, perilaku=2,
-                                                                      kuadran=2)
+    assert {k: v for k, v in stored.items() if k != "id"} == expected(
+        org, evaluation["period"], hasil=1, perilaku=2, kuadran=2
+    )
     # the second attempt found the record in SIASN's history and updated it: one record, never two
     assert [c["body"].get("id") for c in contract.saves(kind)] == [None, stored["id"]]
 
@@ -114,11 +174,28 @@ def test_a_closed_evaluation_reaches_siasn_once_through_a_worker_kill_and_a_revi
     admin = system.headers(ADMIN, "admin")
     url = f"/api/v1/evaluations/{evaluation['id']}"
     etag = system.call("GET", "evaluation-service", url, admin).headers["ETag"]
-    ok(system.call("POST", "evaluation-service", f"{url}/reopen", {**admin, "If-Match": etag},
-                   json={"reason": "Nilai perilaku dikoreksi setelah keberatan"}))
-    ok(system.call("POST", "evaluation-service", f"{url}/submit", org.as_rater,
-                   json={"results_rating": "above", "behaviour_rating": "above",
-                         "rating_note": "Perilaku kerja di atas ekspektasi setelah klarifikasi"}))
+    ok(
+        system.call(
+            "POST",
+            "evaluation-service",
+            f"{url}/reopen",
+            {**admin, "If-Match": etag},
+            json={"reason": "Nilai perilaku dikoreksi setelah keberatan"},
+        )
+    )
+    ok(
+        system.call(
+            "POST",
+            "evaluation-service",
+            f"{url}/submit",
+            org.as_rater,
+            json={
+                "results_rating": "above",
+                "behaviour_rating": "above",
+                "rating_note": "Perilaku kerja di atas ekspektasi setelah klarifikasi",
+            },
+        )
+    )
     ok(system.call("POST", "evaluation-service", f"{url}/close", org.as_rater))
 
     def updated():
@@ -128,8 +205,9 @@ def test_a_closed_evaluation_reaches_siasn_once_through_a_worker_kill_and_a_revi
     record = wait_for(updated, timeout=90, message="revision 2 sent")
     [stored] = contract.saved(kind)
     assert record["siasn_id"] == stored["id"]
-    assert {k: v for k, v in stored.items() if k != "id"} == expected(org, evaluation["period"], hasil=1, perilaku=1,
-                                                                      kuadran=1)
+    assert {k: v for k, v in stored.items() if k != "id"} == expected(
+        org, evaluation["period"], hasil=1, perilaku=1, kuadran=1
+    )
 
 
 def test_a_refusal_shows_siasns_message_and_missing_data_is_named(siasn_system):
@@ -153,6 +231,9 @@ def test_a_refusal_shows_siasns_message_and_missing_data_is_named(siasn_system):
     assert record["evaluation_id"] == lacking["id"] and record["missing"] == ["employee.siasn_pns_id"]
     year = date.fromisoformat(refused["period"]["end"]).year
     admin = system.headers(ADMIN, "admin")
-    report = ok(system.call("GET", "notification-service", f"{API}/report", admin,
-                            params={"year": year, "unit_id": lacking_org.unit}))
+    report = ok(
+        system.call(
+            "GET", "notification-service", f"{API}/report", admin, params={"year": year, "unit_id": lacking_org.unit}
+        )
+    )
     assert [(u["needs_data"], u["sent"]) for u in report["units"]] == [(1, 0)]

@@ -1,6 +1,7 @@
 """The core flow through all four services as real processes, driven only through HTTP:
 plan approved → activity logged → evaluation closed with the predicate from the matrix →
 the right people notified; and every event on the topics validates against its schema."""
+
 import json
 
 import pytest
@@ -26,8 +27,15 @@ def test_plan_to_closed_evaluation_and_notifications(system):
     assert activity["status"] == "pending" and activity["rater_nip"] == org.rater
 
     # The rater verifies it.
-    verified = ok(system.call("POST", "activity-service", f"/api/v1/activities/{activity['id']}/verify", org.as_rater,
-                              json={"decision": "accepted"}))
+    verified = ok(
+        system.call(
+            "POST",
+            "activity-service",
+            f"/api/v1/activities/{activity['id']}/verify",
+            org.as_rater,
+            json={"decision": "accepted"},
+        )
+    )
     assert verified["status"] == "accepted"
 
     # evaluation-service opened the evaluation on its own and sees the verified activity.
@@ -42,11 +50,23 @@ def test_plan_to_closed_evaluation_and_notifications(system):
     wait_for(realised, timeout=60, message="the verified activity in the evaluation")
 
     # The rater submits and closes: results above, behaviour meets -> Baik (the matrix).
-    submitted = ok(system.call("POST", "evaluation-service", f"/api/v1/evaluations/{evaluation['id']}/submit", org.as_rater,
-                               json={"results_rating": "above", "behaviour_rating": "meets",
-                                     "rating_note": "Capaian melampaui target berdasarkan bukti dukung"}))
+    submitted = ok(
+        system.call(
+            "POST",
+            "evaluation-service",
+            f"/api/v1/evaluations/{evaluation['id']}/submit",
+            org.as_rater,
+            json={
+                "results_rating": "above",
+                "behaviour_rating": "meets",
+                "rating_note": "Capaian melampaui target berdasarkan bukti dukung",
+            },
+        )
+    )
     assert submitted["status"] == "submitted" and submitted["predicate"] == "BAIK"
-    closed = ok(system.call("POST", "evaluation-service", f"/api/v1/evaluations/{evaluation['id']}/close", org.as_rater))
+    closed = ok(
+        system.call("POST", "evaluation-service", f"/api/v1/evaluations/{evaluation['id']}/close", org.as_rater)
+    )
     assert closed["status"] == "closed" and closed["predicate"] == "BAIK"
 
     # notification-service told each person what concerns them, and nobody else.
@@ -67,23 +87,48 @@ def test_plan_to_closed_evaluation_and_notifications(system):
     assert "EvaluationClosed" not in rater_causes
 
     # Final state of each service, read through its API.
-    assert ok(system.call("GET", "plan-service", f"/api/v1/plans/{plan['id']}", org.as_employee))["status"] == "approved"
-    assert ok(system.call("GET", "activity-service", f"/api/v1/activities/{activity['id']}", org.as_employee))["status"] == "accepted"
-    assert ok(system.call("GET", "evaluation-service", f"/api/v1/evaluations/{evaluation['id']}", org.as_employee))["predicate"] == "BAIK"
+    assert (
+        ok(system.call("GET", "plan-service", f"/api/v1/plans/{plan['id']}", org.as_employee))["status"] == "approved"
+    )
+    assert (
+        ok(system.call("GET", "activity-service", f"/api/v1/activities/{activity['id']}", org.as_employee))["status"]
+        == "accepted"
+    )
+    assert (
+        ok(system.call("GET", "evaluation-service", f"/api/v1/evaluations/{evaluation['id']}", org.as_employee))[
+            "predicate"
+        ]
+        == "BAIK"
+    )
 
     # Every event on every topic validates against its schema, and the flow's events are all there.
     seen = _read_all_events(system)
     types = {e.type for e in seen}
-    assert {"EmployeeUpserted", "PlanSubmitted", "PlanApproved", "ActivityLogged", "ActivityVerified", "EvaluationOpened",
-            "EvaluationSubmitted", "EvaluationClosed", "NotificationDelivered"} <= types
+    assert {
+        "EmployeeUpserted",
+        "PlanSubmitted",
+        "PlanApproved",
+        "ActivityLogged",
+        "ActivityVerified",
+        "EvaluationOpened",
+        "EvaluationSubmitted",
+        "EvaluationClosed",
+        "NotificationDelivered",
+    } <= types
     closed_events = [e for e in seen if e.type == "EvaluationClosed" and e.data["evaluation_id"] == evaluation["id"]]
     assert closed_events and closed_events[0].data["predicate"] == "BAIK"
     assert closed_events[0].data["results_rating"] == "above" and closed_events[0].data["unit_id"] == org.unit
 
 
 def _read_all_events(system):
-    consumer = KafkaConsumer(*[system.prefix + t for t in TOPICS.values()], bootstrap_servers=system.kafka_bootstrap.split(","),
-                             group_id=None, auto_offset_reset="earliest", enable_auto_commit=False, consumer_timeout_ms=4000)
+    consumer = KafkaConsumer(
+        *[system.prefix + t for t in TOPICS.values()],
+        bootstrap_servers=system.kafka_bootstrap.split(","),
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        consumer_timeout_ms=4000,
+    )
     events = []
     try:
         for record in consumer:

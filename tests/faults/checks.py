@@ -1,5 +1,6 @@
 """Counting checks after a fault: requests applied exactly once, events consumed exactly once,
 read models equal to the source, consumer lag zero. Everything is compared by id."""
+
 from __future__ import annotations
 
 import importlib
@@ -42,7 +43,9 @@ class Ledger:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                return KafkaAdminClient(bootstrap_servers=self.system.kafka_bootstrap.split(","), request_timeout_ms=10000)
+                return KafkaAdminClient(
+                    bootstrap_servers=self.system.kafka_bootstrap.split(","), request_timeout_ms=10000
+                )
             except KafkaError:
                 if time.monotonic() > deadline:
                     raise
@@ -50,8 +53,11 @@ class Ledger:
 
     def groups(self) -> dict[str, list[str]]:
         """Kafka consumer group -> the topics it reads (services with handlers)."""
-        return {self.system.prefix + s: [self.system.prefix + t for t in spec.consumes]
-                for s, spec in self.specs.items() if spec.handlers}
+        return {
+            self.system.prefix + s: [self.system.prefix + t for t in spec.consumes]
+            for s, spec in self.specs.items()
+            if spec.handlers
+        }
 
     def lag(self) -> dict[str, int]:
         """Per group: sum over its partitions of end offset minus committed offset (uncommitted counts in full)."""
@@ -59,7 +65,9 @@ class Ledger:
         try:
             partitions = {}
             for meta in admin.describe_topics(sorted({t for topics in self.groups().values() for t in topics})):
-                partitions[meta["name"]] = [TopicPartition(meta["name"], p["partition_index"]) for p in meta["partitions"]]
+                partitions[meta["name"]] = [
+                    TopicPartition(meta["name"], p["partition_index"]) for p in meta["partitions"]
+                ]
             ends = admin.list_partition_offsets({tp: OffsetSpec.LATEST for tps in partitions.values() for tp in tps})
             committed = admin.list_group_offsets(list(self.groups()))
             result = {}
@@ -92,8 +100,11 @@ class Ledger:
         bad = []
         for meta in admin.describe_topics():
             if meta["name"].startswith(self.system.prefix) or meta["name"] == "__consumer_offsets":
-                bad += [f"{meta['name']}-{p['partition_index']} isr={p['isr_nodes']}" for p in meta["partitions"]
-                        if len(p["isr_nodes"]) < 3]
+                bad += [
+                    f"{meta['name']}-{p['partition_index']} isr={p['isr_nodes']}"
+                    for p in meta["partitions"]
+                    if len(p["isr_nodes"]) < 3
+                ]
         return bad
 
     def leader_of(self, topic: str, partition: int = 0) -> int | None:
@@ -129,8 +140,14 @@ class Ledger:
     def topic_records(self) -> dict[str, Counter]:
         """Per topic of the system: how often each event id (header ce_id) was written."""
         topics = [self.system.prefix + t for t in TOPICS.values()]
-        consumer = KafkaConsumer(*topics, bootstrap_servers=self.system.kafka_bootstrap.split(","), group_id=None,
-                                 auto_offset_reset="earliest", enable_auto_commit=False, consumer_timeout_ms=5000)
+        consumer = KafkaConsumer(
+            *topics,
+            bootstrap_servers=self.system.kafka_bootstrap.split(","),
+            group_id=None,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+            consumer_timeout_ms=5000,
+        )
         seen: dict[str, Counter] = {t: Counter() for t in topics}
         try:
             for record in consumer:
@@ -169,22 +186,33 @@ class Ledger:
         attempts = [a for c in calls for a in c.attempts]
         statuses = Counter(a.status for a in attempts)
         counts.update(
-            requests_sent=len(calls), http_attempts=len(attempts), retries=len(attempts) - len(calls),
-            accepted=sum(c.accepted for c in calls), refused=sum(c.final is not None and not c.accepted for c in calls),
-            unanswered=sum(c.final is None for c in calls), replayed=sum(a.replayed for a in attempts),
-            answers_503=statuses.get(503, 0), answers_500=statuses.get(500, 0), no_answer=statuses.get(None, 0),
+            requests_sent=len(calls),
+            http_attempts=len(attempts),
+            retries=len(attempts) - len(calls),
+            accepted=sum(c.accepted for c in calls),
+            refused=sum(c.final is not None and not c.accepted for c in calls),
+            unanswered=sum(c.final is None for c in calls),
+            replayed=sum(a.replayed for a in attempts),
+            answers_503=statuses.get(503, 0),
+            answers_500=statuses.get(500, 0),
+            no_answer=statuses.get(None, 0),
             answers_by_status={str(k): v for k, v in sorted(statuses.items(), key=lambda kv: str(kv[0]))},
         )
         unanswered = [c for c in calls if c.final is None]
         if unanswered:
             last = Counter((a.status, a.title or a.error) for c in unanswered for a in c.attempts[-1:])
-            problems.append(f"{len(unanswered)} requests never got an answer to act on (client gave up); last: {dict(last)}")
+            problems.append(
+                f"{len(unanswered)} requests never got an answer to act on (client gave up); last: {dict(last)}"
+            )
         fives = [a for a in attempts if a.status is not None and a.status >= 500 and a.status != 503]
         if fives:
             problems.append(f"{len(fives)} answers were 5xx other than 503: {Counter(a.status for a in fives)}")
         # Applied exactly once in activity-service: the rows, their events and audit records, by id.
         nips = sorted({c.nip for c in calls})
-        stored = {r.id: r for r in self.rows("activity-service", "SELECT id, nip, status FROM activities WHERE nip = ANY(:n)", n=nips)}
+        stored = {
+            r.id: r
+            for r in self.rows("activity-service", "SELECT id, nip, status FROM activities WHERE nip = ANY(:n)", n=nips)
+        }
         sent_ids = {c.activity_id for c in logs}
         accepted_ids = {c.activity_id for c in logs if c.accepted}
         missing = accepted_ids - set(stored)
@@ -193,26 +221,51 @@ class Ledger:
             problems.append(f"{len(missing)} activities answered 2xx are not stored (lost): {sorted(missing)[:5]}")
         if extra:
             problems.append(f"{len(extra)} activities stored that no request sent: {sorted(extra)[:5]}")
-        logged_events = Counter(r.subject for r in self.rows(
-            "activity-service", "SELECT payload::json->'data'->>'activity_id' AS subject "
-            "FROM outbox WHERE event_type = 'ActivityLogged'") if r.subject in stored)
-        verified_events = Counter(r.subject for r in self.rows(
-            "activity-service", "SELECT payload::json->'data'->>'activity_id' AS subject FROM outbox "
-            "WHERE event_type = 'ActivityVerified'") if r.subject in stored)
-        audits = Counter((r.action, r.entity_id) for r in self.rows(
-            "activity-service", "SELECT action, entity_id FROM audit_log WHERE entity_type = 'activity'"))
+        logged_events = Counter(
+            r.subject
+            for r in self.rows(
+                "activity-service",
+                "SELECT payload::json->'data'->>'activity_id' AS subject "
+                "FROM outbox WHERE event_type = 'ActivityLogged'",
+            )
+            if r.subject in stored
+        )
+        verified_events = Counter(
+            r.subject
+            for r in self.rows(
+                "activity-service",
+                "SELECT payload::json->'data'->>'activity_id' AS subject FROM outbox "
+                "WHERE event_type = 'ActivityVerified'",
+            )
+            if r.subject in stored
+        )
+        audits = Counter(
+            (r.action, r.entity_id)
+            for r in self.rows(
+                "activity-service", "SELECT action, entity_id FROM audit_log WHERE entity_type = 'activity'"
+            )
+        )
         for activity_id in stored:
             if logged_events[activity_id] != 1 or audits[("activity.logged", activity_id)] != 1:
-                problems.append(f"activity {activity_id}: {logged_events[activity_id]} ActivityLogged events and "
-                                f"{audits[('activity.logged', activity_id)]} audit rows, expected 1 each")
+                problems.append(
+                    f"activity {activity_id}: {logged_events[activity_id]} ActivityLogged events and "
+                    f"{audits[('activity.logged', activity_id)]} audit rows, expected 1 each"
+                )
         # A verify retried after its first attempt took effect unanswered (web killed) may end in 409 "already
         # verified": acceptable only if the activity holds that very decision. Any other 4xx is a failure.
         refused = [c for c in calls if c.final is not None and not c.accepted]
         for c in refused:
-            taken = c.kind == "verify" and c.final == 409 and c.activity_id in stored and stored[c.activity_id].status == c.decision
+            taken = (
+                c.kind == "verify"
+                and c.final == 409
+                and c.activity_id in stored
+                and stored[c.activity_id].status == c.decision
+            )
             if not taken:
-                problems.append(f"{c.kind} {c.activity_id} refused with {c.final} ({c.attempts[-1].title}) after "
-                                f"{len(c.attempts)} attempts")
+                problems.append(
+                    f"{c.kind} {c.activity_id} refused with {c.final} ({c.attempts[-1].title}) after "
+                    f"{len(c.attempts)} attempts"
+                )
         decided = {c.activity_id: c.decision for c in verifies if c.accepted}
         tried = {c.activity_id: c.decision for c in verifies}
         for activity_id, row in stored.items():
@@ -226,34 +279,54 @@ class Ledger:
                 problems.append(f"activity {activity_id} is {status} without a request deciding so")
             want = 0 if status == "pending" else 1
             if verified_events[activity_id] != want or audits[("activity.verified", activity_id)] != want:
-                problems.append(f"activity {activity_id} ({status}): {verified_events[activity_id]} ActivityVerified events, "
-                                f"{audits[('activity.verified', activity_id)]} audit rows; expected {want}")
-        counts.update(activities_logged_accepted=len(accepted_ids), activities_stored=len(stored),
-                      verifications_accepted=len(decided),
-                      verifications_applied=sum(1 for r in stored.values() if r.status != "pending"),
-                      applied_without_2xx=len(set(stored) - accepted_ids))
+                problems.append(
+                    f"activity {activity_id} ({status}): {verified_events[activity_id]} ActivityVerified events, "
+                    f"{audits[('activity.verified', activity_id)]} audit rows; expected {want}"
+                )
+        counts.update(
+            activities_logged_accepted=len(accepted_ids),
+            activities_stored=len(stored),
+            verifications_accepted=len(decided),
+            verifications_applied=sum(1 for r in stored.values() if r.status != "pending"),
+            applied_without_2xx=len(set(stored) - accepted_ids),
+        )
 
     def _events(self, counts: dict, problems: list) -> None:
         """Every outbox event of a type a consumer handles is in that consumer's inbox, once (its primary key)."""
-        outbox = {s: {r.event_id: (r.event_type, r.status) for r in self.rows(s, "SELECT event_id, event_type, status FROM outbox")}
-                  for s in SERVICES}
+        outbox = {
+            s: {
+                r.event_id: (r.event_type, r.status)
+                for r in self.rows(s, "SELECT event_id, event_type, status FROM outbox")
+            }
+            for s in SERVICES
+        }
         on_topics = self.topic_records()
         produced = sum(len(events) for events in outbox.values())
         records = sum(sum(c.values()) for c in on_topics.values())
         distinct = sum(len(c) for c in on_topics.values())
         all_ids = {e for events in outbox.values() for e in events}
-        not_on_topic = [e for s, events in outbox.items() for e in events
-                        if e not in on_topics[self.system.prefix + TOPICS[s]]]
+        not_on_topic = [
+            e for s, events in outbox.items() for e in events if e not in on_topics[self.system.prefix + TOPICS[s]]
+        ]
         if not_on_topic:
             problems.append(f"{len(not_on_topic)} outbox events never reached Kafka: {not_on_topic[:5]}")
         lost, consumed, expected, unknown = 0, 0, 0, 0
         for consumer, spec in self.specs.items():
             if not spec.handlers:
                 continue
-            inbox = {r.event_id for r in self.rows(consumer, "SELECT event_id FROM processed_events WHERE consumer_group = :g",
-                                                    g=spec.consumer_group)}
-            wanted = {e for producer, events in outbox.items() if TOPICS[producer] in spec.consumes
-                      for e, (event_type, _) in events.items() if event_type in spec.handlers}
+            inbox = {
+                r.event_id
+                for r in self.rows(
+                    consumer, "SELECT event_id FROM processed_events WHERE consumer_group = :g", g=spec.consumer_group
+                )
+            }
+            wanted = {
+                e
+                for producer, events in outbox.items()
+                if TOPICS[producer] in spec.consumes
+                for e, (event_type, _) in events.items()
+                if event_type in spec.handlers
+            }
             missing = wanted - inbox
             lost += len(missing)
             consumed += len(inbox & wanted)
@@ -263,33 +336,61 @@ class Ledger:
                 problems.append(f"{consumer} never applied {len(missing)} events: {sorted(missing)[:5]}")
         if unknown:
             problems.append(f"{unknown} processed events match no outbox row")
-        counts.update(events_produced=produced, records_on_topics=records, duplicates_on_topics=records - distinct,
-                      deliveries_expected=expected, events_consumed=consumed, duplicates_suppressed=self.duplicates_in_logs(), events_lost=lost)
+        counts.update(
+            events_produced=produced,
+            records_on_topics=records,
+            duplicates_on_topics=records - distinct,
+            deliveries_expected=expected,
+            events_consumed=consumed,
+            duplicates_suppressed=self.duplicates_in_logs(),
+            events_lost=lost,
+        )
 
     def _read_models(self, calls: list, counts: dict, problems: list) -> None:
         """evaluation-service and notification-service hold the same activities, in the same state, as the source."""
         nips = sorted({c.nip for c in calls})
-        source = {r.id: r for r in self.rows(
-            "activity-service", "SELECT id, nip, rater_nip, indicator_id, date, minutes, quantity, status FROM activities "
-            "WHERE nip = ANY(:n)", n=nips)}
-        evaluation = {r.id: r for r in self.rows(
-            "evaluation-service", "SELECT id, nip, indicator_id, date, minutes, quantity, status FROM activities WHERE nip = ANY(:n)",
-            n=nips)}
-        notification = {r.activity_id: r for r in self.rows(
-            "notification-service", "SELECT activity_id, nip, status FROM activity_states WHERE nip = ANY(:n)", n=nips)}
+        source = {
+            r.id: r
+            for r in self.rows(
+                "activity-service",
+                "SELECT id, nip, rater_nip, indicator_id, date, minutes, quantity, status FROM activities "
+                "WHERE nip = ANY(:n)",
+                n=nips,
+            )
+        }
+        evaluation = {
+            r.id: r
+            for r in self.rows(
+                "evaluation-service",
+                "SELECT id, nip, indicator_id, date, minutes, quantity, status FROM activities WHERE nip = ANY(:n)",
+                n=nips,
+            )
+        }
+        notification = {
+            r.activity_id: r
+            for r in self.rows(
+                "notification-service",
+                "SELECT activity_id, nip, status FROM activity_states WHERE nip = ANY(:n)",
+                n=nips,
+            )
+        }
 
         def tally(rows, *fields):
             return Counter(tuple(getattr(r, f) for f in fields) for r in rows)
 
         src = tally(source.values(), "nip", "indicator_id", "status")
         if tally(evaluation.values(), "nip", "indicator_id", "status") != src:
-            problems.append(f"evaluation-service counts per employee/indicator/status differ: source {dict(src)}, "
-                            f"read model {dict(tally(evaluation.values(), 'nip', 'indicator_id', 'status'))}")
+            problems.append(
+                f"evaluation-service counts per employee/indicator/status differ: source {dict(src)}, "
+                f"read model {dict(tally(evaluation.values(), 'nip', 'indicator_id', 'status'))}"
+            )
         for name, model in (("evaluation-service", evaluation), ("notification-service", notification)):
             differ = [i for i in source if i not in model or model[i].status != source[i].status]
             if differ or set(model) - set(source):
-                problems.append(f"{name}: {len(differ)} activities missing or in another state, "
-                                f"{len(set(model) - set(source))} unknown: {differ[:5]}")
+                problems.append(
+                    f"{name}: {len(differ)} activities missing or in another state, "
+                    f"{len(set(model) - set(source))} unknown: {differ[:5]}"
+                )
         for field in ("minutes", "quantity"):
             a = Counter()
             b = Counter()
@@ -305,10 +406,13 @@ class Ledger:
         members: dict[str, Counter] = {}
         per_item: Counter = Counter()
         item_counts: dict[int, int] = {}
-        for r in self.rows("notification-service",
-                           "SELECT n.recipient_nip, n.id, n.item_count, m.member_id FROM notifications n "
-                           "JOIN digest_members m ON m.notification_id = n.id "
-                           "WHERE n.category = 'activity_digest' AND n.recipient_nip = ANY(:r)", r=raters):
+        for r in self.rows(
+            "notification-service",
+            "SELECT n.recipient_nip, n.id, n.item_count, m.member_id FROM notifications n "
+            "JOIN digest_members m ON m.notification_id = n.id "
+            "WHERE n.category = 'activity_digest' AND n.recipient_nip = ANY(:r)",
+            r=raters,
+        ):
             members.setdefault(r.recipient_nip, Counter())[r.member_id] += 1
             per_item[r.id] += 1
             item_counts[r.id] = r.item_count
@@ -319,10 +423,13 @@ class Ledger:
             expected = {i for i, r in source.items() if r.rater_nip == rater}
             got = members.get(rater, Counter())
             if set(got) != expected or any(v != 1 for v in got.values()):
-                problems.append(f"rater {rater}'s digest counts {len(got)} entries ({sum(got.values())} memberships), "
-                                f"source has {len(expected)}")
+                problems.append(
+                    f"rater {rater}'s digest counts {len(got)} entries ({sum(got.values())} memberships), "
+                    f"source has {len(expected)}"
+                )
         counts.update(
-            read_model_evaluation=len(evaluation), read_model_notification=len(notification),
+            read_model_evaluation=len(evaluation),
+            read_model_notification=len(notification),
             digest_entries=sum(sum(c.values()) for c in members.values()),
             verified_in_source=sum(1 for r in source.values() if r.status != "pending"),
             verified_in_evaluation=sum(1 for r in evaluation.values() if r.status != "pending"),

@@ -5,6 +5,7 @@ notification-service, a second PostgreSQL that is activity-service's alone (so s
 
 It never uses KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL: it must kill brokers and stop a database.
 """
+
 from __future__ import annotations
 
 import json
@@ -73,9 +74,11 @@ def fault_system(cluster, databases):
 
     log_dir = Path(tempfile.mkdtemp(prefix="kinerja-faults-logs-"))
     system = System(
-        cluster.bootstrap, new_database, log_dir,
+        cluster.bootstrap,
+        new_database,
+        log_dir,
         KAFKA_REPLICATION_FACTOR="3",  # topics the workers create: RF 3, min.insync.replicas 2
-        GUNICORN_TIMEOUT="10",          # a hung worker is replaced sooner than in production
+        GUNICORN_TIMEOUT="10",  # a hung worker is replaced sooner than in production
         IDEMPOTENCY_LEASE_SECONDS="15",  # a claim left by a dead request is taken over after 15 s (> GUNICORN_TIMEOUT)
     )
     system.database_urls = urls
@@ -107,7 +110,9 @@ def pytest_collection_modifyitems(config, items):
     if os.environ.get("KINERJA_FAULTS") == "all":
         return
     here = Path(__file__).resolve().parent
-    skipped = [i for i in items if here in Path(str(i.path)).resolve().parents and i.get_closest_marker("faults_quick") is None]
+    skipped = [
+        i for i in items if here in Path(str(i.path)).resolve().parents and i.get_closest_marker("faults_quick") is None
+    ]
     if skipped:
         config.hook.pytest_deselected(items=skipped)
         items[:] = [i for i in items if i not in skipped]

@@ -5,6 +5,7 @@ as a mobile client on a bad network would: after a connection error or a timeout
 (waiting ``Retry-After``, at most a second), and after a 409 "Idempotency-Key busy". Any other
 answer is final. Every attempt and its answer is recorded for the counting checks.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -29,7 +30,7 @@ GIVE_UP_AFTER = 120.0  # a logical request still unanswered after this is report
 class Attempt:
     started: float
     ended: float
-    status: int | None          # None: no HTTP answer (connection refused or reset, timeout)
+    status: int | None  # None: no HTTP answer (connection refused or reset, timeout)
     error: str | None = None
     content_type: str = ""
     retry_after: str | None = None
@@ -41,14 +42,14 @@ class Attempt:
 class Call:
     """One logical request (one Idempotency-Key) and every attempt made for it."""
 
-    kind: str                   # "log" or "verify"
+    kind: str  # "log" or "verify"
     service: str
     key: str
     activity_id: str
-    nip: str                    # the employee the activity belongs to
+    nip: str  # the employee the activity belongs to
     decision: str | None = None
     attempts: list[Attempt] = field(default_factory=list)
-    final: int | None = None    # the status that ended the retries; None when the client gave up
+    final: int | None = None  # the status that ended the retries; None when the client gave up
 
     @property
     def accepted(self) -> bool:
@@ -99,11 +100,13 @@ class Load:
         self.exhausted = False
 
     # -- control ---------------------------------------------------------------------------------
-    def start(self, phase: str) -> "Load":
+    def start(self, phase: str) -> Load:
         self.phase = phase
         self._stop.clear()
-        self._threads = [threading.Thread(target=self._employee, args=(org,), name=f"log-{org.employee}", daemon=True)
-                         for org in self.orgs]
+        self._threads = [
+            threading.Thread(target=self._employee, args=(org,), name=f"log-{org.employee}", daemon=True)
+            for org in self.orgs
+        ]
         self._threads.append(threading.Thread(target=self._rater, name="verify", daemon=True))
         for thread in self._threads:
             thread.start()
@@ -120,7 +123,9 @@ class Load:
     def attempts_between(self, service: str, since: float, until: float) -> list[tuple[Call, Attempt]]:
         with self._lock:
             calls = list(self.calls)
-        return [(c, a) for c in calls if c.service == service for a in c.attempts if a.started >= since and a.ended <= until]
+        return [
+            (c, a) for c in calls if c.service == service for a in c.attempts if a.started >= since and a.ended <= until
+        ]
 
     # -- the users -------------------------------------------------------------------------------
     def _employee(self, org) -> None:
@@ -133,9 +138,17 @@ class Load:
                 self.exhausted = True
                 return
             activity_id = str(uuid.uuid4())
-            body = {"id": activity_id, "date": day.isoformat(), "start_time": start, "end_time": end,
-                    "indicator_id": org.indicator, "description": "Menyusun laporan pelayanan", "quantity": 1,
-                    "quantity_unit": "laporan", "evidence": [{"url": "https://drive.binjaikota.go.id/laporan/1"}]}
+            body = {
+                "id": activity_id,
+                "date": day.isoformat(),
+                "start_time": start,
+                "end_time": end,
+                "indicator_id": org.indicator,
+                "description": "Menyusun laporan pelayanan",
+                "quantity": 1,
+                "quantity_unit": "laporan",
+                "evidence": [{"url": "https://drive.binjaikota.go.id/laporan/1"}],
+            }
             call = Call("log", "activity-service", activity_id, activity_id, org.employee)
             self._send(session, call, "/api/v1/activities", org.as_employee, body)
             if call.accepted and next(self._counter) % 5 < 3:  # three in five entries get verified
@@ -183,9 +196,15 @@ class Load:
                     title = response.json().get("title")
                 except ValueError:
                     title = "(not JSON)"
-            attempt = Attempt(started, time.monotonic(), response.status_code, content_type=content_type,
-                              retry_after=response.headers.get("Retry-After"),
-                              replayed=response.headers.get("Idempotent-Replayed") == "true", title=title)
+            attempt = Attempt(
+                started,
+                time.monotonic(),
+                response.status_code,
+                content_type=content_type,
+                retry_after=response.headers.get("Retry-After"),
+                replayed=response.headers.get("Idempotent-Replayed") == "true",
+                title=title,
+            )
             call.attempts.append(attempt)
             busy = response.status_code == 409 and title == "Idempotency-Key busy"
             if response.status_code == 503 or busy:

@@ -16,6 +16,7 @@ consumer lag is zero. The counts go to tests/faults/results/last-run.json.
 
 ``make test`` runs the broker fault (marked ``faults_quick``); ``make faults`` runs them all.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,9 +35,9 @@ from .load import PROBLEM_JSON, Load
 pytestmark = [pytest.mark.e2e, pytest.mark.faults, pytest.mark.timeout(900)]
 
 ACTIVITY_TOPIC = "kinerja.activity.events"
-WARMUP = 4.0       # seconds of load before the fault
-OUTAGE = 10.0      # seconds a broker or the database stays down
-TAIL = 4.0         # seconds of load after recovery
+WARMUP = 4.0  # seconds of load before the fault
+OUTAGE = 10.0  # seconds a broker or the database stays down
+TAIL = 4.0  # seconds of load after recovery
 BATCH_GRACE = 0.3  # seconds a let-go worker works on its backlog before SIGKILL
 
 
@@ -89,6 +90,7 @@ def answered_during(load, service: str, since: float, until: float) -> list:
 
 # -- Kafka --------------------------------------------------------------------------------------
 
+
 @pytest.mark.faults_quick
 def test_broker_sigkilled_then_restarted(fault_system, ledger, load):
     cluster = fault_system.cluster
@@ -104,8 +106,11 @@ def test_broker_sigkilled_then_restarted(fault_system, ledger, load):
             up = time.monotonic()
             cluster.start_node(node)
         answers = answered_during(load, "activity-service", down, up)
-        return {"node": node, "answers_while_down": len(answers),
-                "not_2xx_while_down": [a.status for a in answers if not 200 <= a.status < 300]}
+        return {
+            "node": node,
+            "answers_while_down": len(answers),
+            "not_2xx_while_down": [a.status for a in answers if not 200 <= a.status < 300],
+        }
 
     counts = under_load(fault_system, ledger, load, "broker-sigkill", fault)
     details = counts["fault"]
@@ -121,15 +126,23 @@ def test_partition_leader_killed(fault_system, ledger, load):
         cluster.kill_node(leader)
         down = time.monotonic()
         try:
-            new_leader = wait_for(lambda: (lambda n: n if n not in (leader, -1, None) else None)(ledger.leader_of(ACTIVITY_TOPIC)),
-                                  timeout=60, interval=0.5, message="a new leader for the activity topic")
+            new_leader = wait_for(
+                lambda: (lambda n: n if n not in (leader, -1, None) else None)(ledger.leader_of(ACTIVITY_TOPIC)),
+                timeout=60,
+                interval=0.5,
+                message="a new leader for the activity topic",
+            )
             time.sleep(max(0.0, OUTAGE - (time.monotonic() - down)))
         finally:
             up = time.monotonic()
             cluster.start_node(leader)
         answers = answered_during(load, "activity-service", down, up)
-        return {"killed_leader": leader, "new_leader": new_leader, "answers_while_down": len(answers),
-                "not_2xx_while_down": [a.status for a in answers if not 200 <= a.status < 300]}
+        return {
+            "killed_leader": leader,
+            "new_leader": new_leader,
+            "answers_while_down": len(answers),
+            "not_2xx_while_down": [a.status for a in answers if not 200 <= a.status < 300],
+        }
 
     details = under_load(fault_system, ledger, load, "partition-leader-killed", fault)["fault"]
     assert details["new_leader"] != details["killed_leader"]
@@ -137,6 +150,7 @@ def test_partition_leader_killed(fault_system, ledger, load):
 
 
 # -- processes ----------------------------------------------------------------------------------
+
 
 def test_worker_killed_mid_batch(fault_system, ledger, load):
     """Each worker is frozen (SIGSTOP) until work piles up for it (uncommitted records for a consumer,
@@ -155,8 +169,12 @@ def test_worker_killed_mid_batch(fault_system, ledger, load):
             process = fault_system.processes[name]
             process.signal(signal.SIGSTOP)
             try:
-                in_hand[name] = wait_for(lambda: (lambda n: n if n >= 20 else None)(backlog(name)), timeout=30,
-                                         interval=0.2, message=f"work to pile up for {name}")
+                in_hand[name] = wait_for(
+                    lambda name=name: (lambda n: n if n >= 20 else None)(backlog(name)),
+                    timeout=30,
+                    interval=0.2,
+                    message=f"work to pile up for {name}",
+                )
             finally:
                 process.signal(signal.SIGCONT)
             time.sleep(BATCH_GRACE)
@@ -196,6 +214,7 @@ def test_web_killed_mid_request(fault_system, ledger, load):
 
 # -- the database -------------------------------------------------------------------------------
 
+
 def test_database_stopped_for_ten_seconds(fault_system, ledger, load):
     pg = fault_system.databases["activity-service"]
 
@@ -208,11 +227,18 @@ def test_database_stopped_for_ten_seconds(fault_system, ledger, load):
             up = time.monotonic()
             pg.start()
         answers = answered_during(load, "activity-service", down, up)
-        return {"answers_while_down": len(answers),
-                "statuses_while_down": sorted({a.status for a in answers}),
-                "not_problem_503": [(a.status, a.content_type, a.retry_after) for a in answers
-                                    if a.status != 503 or not a.content_type.startswith(PROBLEM_JSON) or not a.retry_after]}
+        return {
+            "answers_while_down": len(answers),
+            "statuses_while_down": sorted({a.status for a in answers}),
+            "not_problem_503": [
+                (a.status, a.content_type, a.retry_after)
+                for a in answers
+                if a.status != 503 or not a.content_type.startswith(PROBLEM_JSON) or not a.retry_after
+            ],
+        }
 
     details = under_load(fault_system, ledger, load, "database-stopped", fault)["fault"]
     assert details["answers_while_down"] > 0, "no request reached the service while its database was down"
-    assert details["not_problem_503"] == [], "while its database is down the service answers 503 problem+json with Retry-After"
+    assert details["not_problem_503"] == [], (
+        "while its database is down the service answers 503 problem+json with Retry-After"
+    )

@@ -4,6 +4,7 @@ Without them these tests skip and say why, unless KINERJA_REQUIRE_DOCKER is set 
 it): then they fail. `make test-images` runs them (they are not part of `make test`: pytest.ini
 keeps this folder out of the default collection).
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -45,7 +46,7 @@ def compose_command() -> list[str] | None:
 def build_module():
     spec = importlib.util.spec_from_file_location("kinerja_image_build", BUILD_SCRIPT)
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module   # its dataclasses look their module up
+    sys.modules[spec.name] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 

@@ -5,6 +5,7 @@ addresses) with the local Debian-based images and the stand-ins for PostgreSQL a
 turn healthy, run its migrations, carry an activity's event to evaluation- and notification-service,
 lose nothing across a restart of a consumer's container, and leave nothing behind when it goes down.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,6 @@ import os
 import secrets
 import subprocess
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
@@ -64,28 +64,47 @@ class Stack:
         self.secret = secrets.token_urlsafe(32)
         self.env = {
             **os.environ,
-            "IMAGE_REGISTRY": "kinerja", "IMAGE_TAG": tag,
-            "POSTGRES_IMAGE": build.LOCAL_POSTGRES, "KAFKA_IMAGE": build.local_kafka_image(),
-            "POSTGRES_PORT": str(self.postgres_port), "KAFKA_PORT": str(self.kafka_port),
+            "IMAGE_REGISTRY": "kinerja",
+            "IMAGE_TAG": tag,
+            "POSTGRES_IMAGE": build.LOCAL_POSTGRES,
+            "KAFKA_IMAGE": build.local_kafka_image(),
+            "POSTGRES_PORT": str(self.postgres_port),
+            "KAFKA_PORT": str(self.kafka_port),
             "KAFKA_CONTROLLER_PORT": str(self.controller_port),
             **{port_variable(s): str(p) for s, p in self.ports.items()},
-            "KINERJA_ENV": "development", "JWT_SECRET": self.secret, "POSTGRES_PASSWORD": "postgres-test",
+            "KINERJA_ENV": "development",
+            "JWT_SECRET": self.secret,
+            "POSTGRES_PASSWORD": "postgres-test",
             "EVALUATION_PERIOD_SCHEME": "monthly",
         }
         self.settings = Settings.from_env("plan-service", {"KINERJA_ENV": "development", "JWT_SECRET": self.secret})
 
     # -- compose --------------------------------------------------------------------------------
     def compose(self, *args: str, timeout: float = 600, check: bool = True) -> subprocess.CompletedProcess:
-        argv = [*compose_command(), "-p", self.project, "--project-directory", str(project.COMPOSE.parent),
-                "-f", str(self.compose_file), "-f", str(HOST_OVERLAY), *args]
+        argv = [
+            *compose_command(),
+            "-p",
+            self.project,
+            "--project-directory",
+            str(project.COMPOSE.parent),
+            "-f",
+            str(self.compose_file),
+            "-f",
+            str(HOST_OVERLAY),
+            *args,
+        ]
         result = subprocess.run(argv, env=self.env, capture_output=True, text=True, timeout=timeout, cwd=project.ROOT)
         if check:
-            assert result.returncode == 0, f"{' '.join(args)}: exit {result.returncode}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+            assert result.returncode == 0, (
+                f"{' '.join(args)}: exit {result.returncode}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+            )
         return result
 
     def containers(self, all_states: bool = True) -> dict[str, dict]:
         """compose service name -> `docker inspect` of its container."""
-        ids = docker("ps", "-q", *(["-a"] if all_states else []), "--filter", f"label=com.docker.compose.project={self.project}").split()
+        ids = docker(
+            "ps", "-q", *(["-a"] if all_states else []), "--filter", f"label=com.docker.compose.project={self.project}"
+        ).split()
         if not ids:
             return {}
         return {c["Config"]["Labels"]["com.docker.compose.service"]: c for c in json.loads(docker("inspect", *ids))}
@@ -95,14 +114,17 @@ class Stack:
 
     # -- the API, through the gateway, as tests/e2e/flow.py's Org expects ----------------------------
     def headers(self, nip: str, *roles: str, unit: str | None = None, **extra) -> dict:
-        return {"Authorization": f"Bearer {mint_token(self.settings, sub=nip, roles=list(roles) or ['employee'], unit=unit)}", **extra}
+        token = mint_token(self.settings, sub=nip, roles=list(roles) or ["employee"], unit=unit)
+        return {"Authorization": f"Bearer {token}", **extra}
 
     def call(self, method: str, service: str, path: str, who: dict, **kwargs) -> requests.Response:
         return requests.request(method, f"http://127.0.0.1:{GATEWAY_PORT}{path}", headers=who, timeout=30, **kwargs)
 
     def database(self, service: str):
-        return create_engine(f"postgresql+psycopg://postgres:postgres-test@127.0.0.1:{self.postgres_port}/"
-                             f"kinerja_{service.removesuffix('-service')}")
+        return create_engine(
+            f"postgresql+psycopg://postgres:postgres-test@127.0.0.1:{self.postgres_port}/"
+            f"kinerja_{service.removesuffix('-service')}"
+        )
 
 
 def docker(*args: str) -> str:
@@ -113,8 +135,14 @@ def docker(*args: str) -> str:
 
 def leftovers(project_name: str) -> dict[str, list[str]]:
     label = f"label=com.docker.compose.project={project_name}"
-    return {kind: docker(*command, "--filter", label).split() for kind, command in
-            {"containers": ("ps", "-aq"), "volumes": ("volume", "ls", "-q"), "networks": ("network", "ls", "-q")}.items()}
+    return {
+        kind: docker(*command, "--filter", label).split()
+        for kind, command in {
+            "containers": ("ps", "-aq"),
+            "volumes": ("volume", "ls", "-q"),
+            "networks": ("network", "ls", "-q"),
+        }.items()
+    }
 
 
 def healthy(stack: Stack) -> dict | None:
@@ -166,7 +194,7 @@ def requests_refused(port: int) -> bool:
 
 def test_images_run_as_non_root_users_with_health_checks(images):
     build, built, tag = images
-    for key, image in built.items():
+    for key in built:
         kind, name = key.split(":", 1)
         if kind == "base":
             continue
@@ -202,15 +230,23 @@ def test_the_stack_turns_healthy_carries_an_activity_and_survives_a_restart(stac
         """(times evaluation-service processed the activity's ActivityLogged, times notification-service did),
         read from their inboxes (processed_events), once the event left activity-service's outbox."""
         with stack.database("activity-service").connect() as conn:
-            event_id = conn.execute(text("SELECT event_id FROM outbox WHERE event_type = 'ActivityLogged' AND status = 'published'"
-                                         " AND payload LIKE :id"), {"id": f"%{activity_id}%"}).scalar()
+            event_id = conn.execute(
+                text(
+                    "SELECT event_id FROM outbox WHERE event_type = 'ActivityLogged' AND status = 'published'"
+                    " AND payload LIKE :id"
+                ),
+                {"id": f"%{activity_id}%"},
+            ).scalar()
         if event_id is None:
             return None
         counts = []
         for service in ("evaluation-service", "notification-service"):
             with stack.database(service).connect() as conn:
-                counts.append(conn.execute(text("SELECT count(*) FROM processed_events WHERE event_id = :e"),
-                                           {"e": event_id}).scalar())
+                counts.append(
+                    conn.execute(
+                        text("SELECT count(*) FROM processed_events WHERE event_id = :e"), {"e": event_id}
+                    ).scalar()
+                )
         return tuple(counts)
 
     def consumed(activity_id: str):
@@ -218,23 +254,32 @@ def test_the_stack_turns_healthy_carries_an_activity_and_survives_a_restart(stac
         return counts if counts and all(counts) else None
 
     assert wait_for(lambda: consumed(first["id"]), timeout=120, message="ActivityLogged consumed") == (1, 1)
-    with stack.database("evaluation-service").connect() as conn:   # the activity fact in evaluation's read model
+    with stack.database("evaluation-service").connect() as conn:  # the activity fact in evaluation's read model
         assert conn.execute(text("SELECT count(*) FROM activities WHERE id = :id"), {"id": first["id"]}).scalar() == 1
-    digest = wait_for(lambda: [n for n in org.inbox(org.as_rater) if n["cause_event_type"] == "ActivityLogged"],
-                      timeout=60, message="the rater's notification of the logged activity")
+    digest = wait_for(
+        lambda: [n for n in org.inbox(org.as_rater) if n["cause_event_type"] == "ActivityLogged"],
+        timeout=60,
+        message="the rater's notification of the logged activity",
+    )
     assert len(digest) == 1, "one item per day for the rater, counting the entries"
 
     # notification-service's worker goes down; an activity is logged meanwhile; it comes back.
     stack.compose("stop", "notification-service-worker")
     second = org.log_activity(indicator, hour=10)
-    assert wait_for(lambda: processed(second["id"]) == (1, 0), timeout=120,
-                    message="evaluation-service to take the event while notification-service's worker is down")
+    assert wait_for(
+        lambda: processed(second["id"]) == (1, 0),
+        timeout=120,
+        message="evaluation-service to take the event while notification-service's worker is down",
+    )
     stack.compose("start", "notification-service-worker")
     assert wait_for(lambda: consumed(second["id"]), timeout=120, message="the event logged while it was down") == (1, 1)
     # Nothing lost or doubled: both events processed once by each consumer, the rater's one item of the day kept.
     assert consumed(first["id"]) == (1, 1)
     assert len([n for n in org.inbox(org.as_rater) if n["cause_event_type"] == "ActivityLogged"]) == 1
-    assert ok(stack.call("GET", "activity-service", f"/api/v1/activities/{first['id']}", org.as_employee))["id"] == first["id"]
+    assert (
+        ok(stack.call("GET", "activity-service", f"/api/v1/activities/{first['id']}", org.as_employee))["id"]
+        == first["id"]
+    )
 
 
 def test_down_leaves_nothing_behind(stack):

@@ -5,6 +5,7 @@ names: ``other`` (a second realm whose tokens Kinerja must refuse) and ``rotatio
 test rotates, so the realm the other tests use keeps its keys). Skipped, with the reason, only when
 no Java 21+ exists (Keycloak 26 needs it); CI installs what it needs (.ci/run).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -27,8 +28,12 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "deploy" / "keycloak" / "keycloak.sh"
 REALM_FILE = ROOT / "deploy" / "keycloak" / "realm-binjai.json"
 ADMIN_PASSWORD = "admin-for-tests"
-PASSWORDS = {"employee": "kinerja-employee", "rater": "kinerja-rater", "unit_head": "kinerja-unit-head",
-             "admin": "kinerja-admin"}
+PASSWORDS = {
+    "employee": "kinerja-employee",
+    "rater": "kinerja-rater",
+    "unit_head": "kinerja-unit-head",
+    "admin": "kinerja-admin",
+}
 
 
 def free_port() -> int:
@@ -50,20 +55,37 @@ class Keycloak:
 
     def service_env(self, realm: str = "binjai", **over) -> dict[str, str]:
         """The settings a service needs to accept this realm's tokens (as docs/operations.md lists them)."""
-        env = {"JWT_JWKS_URL": self.jwks_url(realm), "JWT_ISSUER": self.issuer(realm), "JWT_AUDIENCE": "kinerja-api",
-               "JWT_NIP_CLAIM": "nip", "JWT_SECRET": ""}
+        env = {
+            "JWT_JWKS_URL": self.jwks_url(realm),
+            "JWT_ISSUER": self.issuer(realm),
+            "JWT_AUDIENCE": "kinerja-api",
+            "JWT_NIP_CLAIM": "nip",
+            "JWT_SECRET": "",
+        }
         env.update(over)
         return env
 
     def password_token(self, user: str, password: str, *, realm: str = "binjai", client: str = "kinerja-test") -> str:
-        response = requests.post(f"{self.issuer(realm)}/protocol/openid-connect/token", timeout=30, data={
-            "grant_type": "password", "client_id": client, "username": user, "password": password, "scope": "openid"})
+        response = requests.post(
+            f"{self.issuer(realm)}/protocol/openid-connect/token",
+            timeout=30,
+            data={
+                "grant_type": "password",
+                "client_id": client,
+                "username": user,
+                "password": password,
+                "scope": "openid",
+            },
+        )
         assert response.status_code == 200, response.text
         return response.json()["access_token"]
 
     def admin(self) -> requests.Session:
-        response = requests.post(f"{self.url}/realms/master/protocol/openid-connect/token", timeout=30, data={
-            "grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": ADMIN_PASSWORD})
+        response = requests.post(
+            f"{self.url}/realms/master/protocol/openid-connect/token",
+            timeout=30,
+            data={"grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": ADMIN_PASSWORD},
+        )
         assert response.status_code == 200, response.text
         session = requests.Session()
         session.headers["Authorization"] = "Bearer " + response.json()["access_token"]
@@ -71,7 +93,9 @@ class Keycloak:
 
 
 @contextlib.contextmanager
-def console_gateway(keycloak: Keycloak, work_dir: Path, service_urls: dict[str, str], *, token_lifespan: int | None = None):
+def console_gateway(
+    keycloak: Keycloak, work_dir: Path, service_urls: dict[str, str], *, token_lifespan: int | None = None
+):
     """The gateway serving the console as `make run AUTH=keycloak` does (deploy/local/kinerja.py:
     config.js naming the realm, no development sign-in) in front of the given services
     (name -> URL); the realm's kinerja-console client accepts its URL as a redirect. Yields its URL."""
@@ -88,10 +112,19 @@ def console_gateway(keycloak: Keycloak, work_dir: Path, service_urls: dict[str, 
         client["attributes"]["access.token.lifespan"] = str(token_lifespan)
     assert admin.put(f"{base}/clients/{client['id']}", json=client, timeout=30).status_code == 204
     web_root = kinerja.console_for_keycloak(work_dir / "web", keycloak.issuer())
-    env = dict(os.environ, KINERJA_ENV="test", KINERJA_DEV_SIGNIN="false", GATEWAY_WEB_ROOT=str(web_root),
-               **{f"{s.removesuffix('-service').upper()}_SERVICE_URL": u for s, u in service_urls.items()})
-    gateway = ManagedProcess("gateway", [sys.executable, str(ROOT / "deploy/gateway/gateway.py"), "--bind",
-                                         f"127.0.0.1:{port}"], env, work_dir / "gateway.log").start()
+    env = dict(
+        os.environ,
+        KINERJA_ENV="test",
+        KINERJA_DEV_SIGNIN="false",
+        GATEWAY_WEB_ROOT=str(web_root),
+        **{f"{s.removesuffix('-service').upper()}_SERVICE_URL": u for s, u in service_urls.items()},
+    )
+    gateway = ManagedProcess(
+        "gateway",
+        [sys.executable, str(ROOT / "deploy/gateway/gateway.py"), "--bind", f"127.0.0.1:{port}"],
+        env,
+        work_dir / "gateway.log",
+    ).start()
     try:
         wait_ready(url, timeout=30, path="/healthz")
         yield url
@@ -104,8 +137,9 @@ def run_console_script(name: str, url: str, timeout: float = 280, **env: str) ->
     from tests.web.conftest import CHROMIUM, WEB  # noqa: PLC0415
 
     full = dict(os.environ, BASE_URL=url, CHROMIUM=CHROMIUM, **env)
-    result = subprocess.run(["node", str(WEB / "tests" / name)], cwd=WEB, env=full, capture_output=True, text=True,
-                            timeout=timeout)
+    result = subprocess.run(
+        ["node", str(WEB / "tests" / name)], cwd=WEB, env=full, capture_output=True, text=True, timeout=timeout
+    )
     assert result.returncode == 0, f"{name} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
     return json.loads([line for line in result.stdout.splitlines() if line.startswith("{")][-1])
 
@@ -133,9 +167,23 @@ def keycloak(tmp_path_factory) -> Keycloak:
     env = {**os.environ, "KEYCLOAK_ADMIN_PASSWORD": ADMIN_PASSWORD}
     started = time.monotonic()
     # a generous wait: on a busy shared machine the first start (schema, three realms) takes minutes
-    run = subprocess.run(["bash", str(SCRIPT), "start", "--dir", str(data / "server"), "--port", str(port),
-                          "--timeout", os.environ.get("KEYCLOAK_START_TIMEOUT", "480"), *realms],
-                         capture_output=True, text=True, env=env)
+    run = subprocess.run(
+        [
+            "bash",
+            str(SCRIPT),
+            "start",
+            "--dir",
+            str(data / "server"),
+            "--port",
+            str(port),
+            "--timeout",
+            os.environ.get("KEYCLOAK_START_TIMEOUT", "480"),
+            *realms,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     if run.returncode != 0:
         raise RuntimeError(f"keycloak.sh start failed:\n{run.stdout}\n{run.stderr}")
     print(f"\nKeycloak ready in {time.monotonic() - started:.0f} s on port {port}")

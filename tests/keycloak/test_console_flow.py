@@ -7,6 +7,7 @@ behind the gateway serving the console as `make run AUTH=keycloak` does. The dem
 employee's approved plan are set up as deploy/local/seed.py does, with the realm users' own tokens
 (user name = NIP, the development passwords).
 """
+
 from __future__ import annotations
 
 import sys
@@ -39,21 +40,39 @@ def set_up_directory_and_plan(system: System, keycloak, monkeypatch) -> dict[str
     tokens = {USERS[role]["nip"]: keycloak.password_token(USERS[role]["nip"], PASSWORDS[role]) for role in USERS}
     admin = tokens[USERS["admin"]["nip"]]
     for unit_id, name, parent, head_nip in seed.UNITS:
-        assert seed.call("PUT", f"{seed.PLAN}/api/v1/units/{unit_id}", admin,
-                         {"name": name, "parent_id": parent, "head_nip": head_nip})[0] == 200
+        assert (
+            seed.call(
+                "PUT",
+                f"{seed.PLAN}/api/v1/units/{unit_id}",
+                admin,
+                {"name": name, "parent_id": parent, "head_nip": head_nip},
+            )[0]
+            == 200
+        )
     for nip, name, unit, rater_nip, position in seed.employees():
         if nip in tokens:
-            code, body = seed.call("PUT", f"{seed.PLAN}/api/v1/employees/{nip}", admin,
-                                   {"name": name, "unit_id": unit, "rater_nip": rater_nip, "position": position}, if_match="*")
+            code, body = seed.call(
+                "PUT",
+                f"{seed.PLAN}/api/v1/employees/{nip}",
+                admin,
+                {"name": name, "unit_id": unit, "rater_nip": rater_nip, "position": position},
+                if_match="*",
+            )
             assert code == 200, body
     employee, rater = USERS["employee"]["nip"], USERS["rater"]["nip"]
     plan = seed.ensure_plan(employee, rater, datetime.now(seed.WIB).year, "approved", tokens, None)
     assert plan["status"] == "approved"
     indicators = {i["indicator_id"] for r in plan["results"] for i in r["indicators"]}
     deadline = time.monotonic() + 90  # activity-service learns the approved plan from its event
-    while not indicators & {i["indicator_id"] for i in requests.get(
-            f"{system.urls['activity-service']}/api/v1/indicators", params={"nip": employee}, timeout=30,
-            headers={"Authorization": "Bearer " + tokens[employee]}).json()["items"]}:
+    while not indicators & {
+        i["indicator_id"]
+        for i in requests.get(
+            f"{system.urls['activity-service']}/api/v1/indicators",
+            params={"nip": employee},
+            timeout=30,
+            headers={"Authorization": "Bearer " + tokens[employee]},
+        ).json()["items"]
+    }:
         assert time.monotonic() < deadline, "activity-service never learned the approved plan"
         time.sleep(0.5)
     return tokens
@@ -77,8 +96,15 @@ def test_an_employee_logs_an_activity_and_the_rater_accepts_it_signed_in_through
     system, url, tokens = flow
     employee, rater = USERS["employee"]["nip"], USERS["rater"]["nip"]
     stamp = uuid.uuid4().hex[:8]
-    found = run_console_script("keycloak_flow.mjs", url, KC_EMPLOYEE=employee, KC_EMPLOYEE_PASSWORD=PASSWORDS["employee"],
-                               KC_RATER=rater, KC_RATER_PASSWORD=PASSWORDS["rater"], RUN_STAMP=stamp)
+    found = run_console_script(
+        "keycloak_flow.mjs",
+        url,
+        KC_EMPLOYEE=employee,
+        KC_EMPLOYEE_PASSWORD=PASSWORDS["employee"],
+        KC_RATER=rater,
+        KC_RATER_PASSWORD=PASSWORDS["rater"],
+        RUN_STAMP=stamp,
+    )
     login = "/realms/binjai/protocol/openid-connect/auth"
     assert found["loginPage"].endswith(login) and found["raterLoginPage"].endswith(login)
     assert (found["employeeWho"], found["raterWho"]) == (USERS["employee"]["name"], USERS["rater"]["name"])
@@ -88,7 +114,8 @@ def test_an_employee_logs_an_activity_and_the_rater_accepts_it_signed_in_through
 
     # over the API, with a fresh realm token of the employee: the entry exists once, accepted by the rater
     token = keycloak.password_token(employee, PASSWORDS["employee"])
-    listed = requests.get(f"{url}/api/v1/activities", params={"nip": employee}, timeout=30,
-                          headers={"Authorization": "Bearer " + token}).json()["items"]
+    listed = requests.get(
+        f"{url}/api/v1/activities", params={"nip": employee}, timeout=30, headers={"Authorization": "Bearer " + token}
+    ).json()["items"]
     assert [(a["id"], a["description"]) for a in listed] == [(found["entry"], f"Melayani pasien rawat jalan {stamp}")]
     assert (listed[0]["status"], listed[0]["verified_by"], listed[0]["nip"]) == ("accepted", rater, employee)

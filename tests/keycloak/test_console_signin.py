@@ -7,6 +7,7 @@ The gateway serves the console as `make run AUTH=keycloak` does (deploy/local/ki
 config.js naming the realm, no development sign-in) in front of a real notification-service
 process that verifies the realm's tokens through its JWKS.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -28,13 +29,21 @@ def console(keycloak, kafka_bootstrap, new_database, tmp_path):
     why = browser_missing()
     if why:
         pytest.skip(why)
-    service = LiveService("notification-service", kafka_bootstrap, new_database("notification-service"), tmp_path / "svc",
-                          worker=False, **keycloak.service_env())
+    service = LiveService(
+        "notification-service",
+        kafka_bootstrap,
+        new_database("notification-service"),
+        tmp_path / "svc",
+        worker=False,
+        **keycloak.service_env(),
+    )
     try:
         with console_gateway(keycloak, tmp_path, {"notification-service": service.url}, token_lifespan=LIFESPAN) as url:
             admin = keycloak.admin()
             base = f"{keycloak.url}/admin/realms/binjai"
-            user_id = admin.get(f"{base}/users", params={"username": EMPLOYEE, "exact": "true"}, timeout=30).json()[0]["id"]
+            user_id = admin.get(f"{base}/users", params={"username": EMPLOYEE, "exact": "true"}, timeout=30).json()[0][
+                "id"
+            ]
             yield url, f"{base}/users/{user_id}/logout"
     finally:
         service.stop()
@@ -42,9 +51,15 @@ def console(keycloak, kafka_bootstrap, new_database, tmp_path):
 
 def test_the_console_signs_in_renews_ends_and_signs_out_through_keycloak(console, keycloak):
     url, logout_url = console
-    found = run_console_script("keycloak_signin.mjs", url, KC_USER=EMPLOYEE, KC_PASSWORD=PASSWORDS["employee"],
-                               KC_LOGOUT_URL=logout_url, KC_ADMIN_PASSWORD=ADMIN_PASSWORD,
-                               KC_ADMIN_TOKEN_URL=f"{keycloak.url}/realms/master/protocol/openid-connect/token")
+    found = run_console_script(
+        "keycloak_signin.mjs",
+        url,
+        KC_USER=EMPLOYEE,
+        KC_PASSWORD=PASSWORDS["employee"],
+        KC_LOGOUT_URL=logout_url,
+        KC_ADMIN_PASSWORD=ADMIN_PASSWORD,
+        KC_ADMIN_TOKEN_URL=f"{keycloak.url}/realms/master/protocol/openid-connect/token",
+    )
     assert found["devSignInOffered"] == 0
     assert found["loginPage"].endswith("/realms/binjai/protocol/openid-connect/auth")
     assert (found["who"], found["nip"], found["api"]) == ("Andi Pratama", EMPLOYEE, 200)

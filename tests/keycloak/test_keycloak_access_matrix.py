@@ -6,6 +6,7 @@ with a password and every row of activity-service and notification-service is se
 that token, to a service that verifies the realm's tokens through its JWKS. The rows' data is set
 up with minted tokens first (tests/security/test_access_matrix.py runs every service that way).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -14,11 +15,9 @@ import time
 import pytest
 
 from activity_service.service import SPEC as ACTIVITY
-from notification_service.service import SPEC as NOTIFICATION
-
 from kinerja_shared.auth import TokenVerifier
 from kinerja_shared.config import Settings
-
+from notification_service.service import SPEC as NOTIFICATION
 from tests.security import matrix_activity, matrix_notification
 from tests.security.matrix import ACTORS, RELATIONS, Matrix, load_table
 from tests.security.test_access_matrix import render
@@ -42,20 +41,33 @@ def realm_tokens(keycloak):
             continue
         nip, actor_roles, unit = actor
         attributes = {"nip": [nip], **({"unit": [unit]} if unit else {})}
-        created = admin.post(f"{base}/users", timeout=30, json={
-            "username": nip, "enabled": True, "firstName": relation, "attributes": attributes,
-            "credentials": [{"type": "password", "value": PASSWORD, "temporary": False}]})
+        created = admin.post(
+            f"{base}/users",
+            timeout=30,
+            json={
+                "username": nip,
+                "enabled": True,
+                "firstName": relation,
+                "attributes": attributes,
+                "credentials": [{"type": "password", "value": PASSWORD, "temporary": False}],
+            },
+        )
         assert created.status_code in (201, 409), created.text
         user_id = admin.get(f"{base}/users", params={"username": nip, "exact": "true"}, timeout=30).json()[0]["id"]
-        mapped = admin.post(f"{base}/users/{user_id}/role-mappings/clients/{api_client}", timeout=30,
-                            json=[roles[r] for r in actor_roles])
+        mapped = admin.post(
+            f"{base}/users/{user_id}/role-mappings/clients/{api_client}",
+            timeout=30,
+            json=[roles[r] for r in actor_roles],
+        )
         assert mapped.status_code == 204, mapped.text
     issued = {"at": 0.0, "headers": {}}
 
     def fresh() -> dict[str, dict[str, str]]:
         if time.monotonic() - issued["at"] > 150:
-            issued["headers"] = {rel: {"Authorization": "Bearer " + keycloak.password_token(a[0], PASSWORD)} if a else {}
-                                 for rel, a in ACTORS.items()}
+            issued["headers"] = {
+                rel: {"Authorization": "Bearer " + keycloak.password_token(a[0], PASSWORD)} if a else {}
+                for rel, a in ACTORS.items()
+            }
             issued["at"] = time.monotonic()
         return issued["headers"]
 
@@ -72,8 +84,9 @@ def matrices(kafka_bootstrap, new_database, tmp_path_factory, keycloak, realm_to
         # from here on the service verifies the realm's tokens only, as in production
         runtime = m.h.app.extensions["kinerja"]
         env = {**m.h.settings.extra, **keycloak.service_env(), "KINERJA_ENV": "test"}
-        runtime.verifier = TokenVerifier(dataclasses.replace(Settings.from_env(spec.name, env),
-                                                             database_url=m.h.settings.database_url))
+        runtime.verifier = TokenVerifier(
+            dataclasses.replace(Settings.from_env(spec.name, env), database_url=m.h.settings.database_url)
+        )
         started[name] = m
     yield started
     for m in started.values():

@@ -1,5 +1,6 @@
 """deploy/keycloak/realm-binjai.json stays in step with the demo users, the console and `make run`
 (no server needed: the tests beside this one check the same realm on a real Keycloak)."""
+
 from __future__ import annotations
 
 import json
@@ -8,9 +9,8 @@ import sys
 from .conftest import PASSWORDS, REALM_FILE, ROOT
 
 sys.path.insert(0, str(ROOT / "deploy" / "local"))
-from seed import DEMO_USERS  # noqa: E402
-
 import kinerja  # noqa: E402  deploy/local/kinerja.py
+from seed import DEMO_USERS  # noqa: E402
 
 REALM = json.loads(REALM_FILE.read_text(encoding="utf-8"))
 
@@ -48,8 +48,9 @@ def test_every_token_client_maps_nip_unit_roles_and_the_api_audience():
 
 
 def test_users_cannot_edit_their_own_nip_or_unit():
-    profile = json.loads(REALM["components"]["org.keycloak.userprofile.UserProfileProvider"][0]["config"]
-                         ["kc.user.profile.config"][0])
+    profile = json.loads(
+        REALM["components"]["org.keycloak.userprofile.UserProfileProvider"][0]["config"]["kc.user.profile.config"][0]
+    )
     edit = {a["name"]: a["permissions"]["edit"] for a in profile["attributes"]}
     assert edit["nip"] == edit["unit"] == ["admin"]
 

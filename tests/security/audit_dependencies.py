@@ -16,6 +16,7 @@
 Plain ``pip-audit`` prints "No known vulnerabilities found" and exits 0 when it could audit nothing:
 this script exists so that an unreachable service is never mistaken for a clean audit.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,8 +36,11 @@ PYPI_JSON = "https://pypi.org/pypi/{name}/json"
 SERVICES = {
     "pypi": lambda name, version: urllib.request.Request(f"https://pypi.org/pypi/{name}/{version}/json"),
     "osv": lambda name, version: urllib.request.Request(
-        "https://api.osv.dev/v1/query", method="POST", headers={"Content-Type": "application/json"},
-        data=json.dumps({"package": {"name": name, "ecosystem": "PyPI"}, "version": version}).encode()),
+        "https://api.osv.dev/v1/query",
+        method="POST",
+        headers={"Content-Type": "application/json"},
+        data=json.dumps({"package": {"name": name, "ecosystem": "PyPI"}, "version": version}).encode(),
+    ),
 }
 
 # Pins knowingly behind their latest release, so the project document cannot audit them: name -> reason.
@@ -44,8 +48,9 @@ SERVICES = {
 HELD_BACK: dict[str, str] = {
     "sqlalchemy": "2.1 is a new minor line; the services are written and tested on 2.0 (DESIGN: SQLAlchemy 2.x)",
     "pyyaml": "6.0.4 lets a later map of a `<<: [a, b]` merge list win over an earlier one (the YAML merge "
-              "spec and Docker Compose: the earlier wins), which misreads deploy/compose (tests/deploy fail)",
-    "jsonschema-rs": "the version schemathesis (the fuzzing tool) accepts; the services use it for the fast event check; moves with the next schemathesis upgrade",
+    "spec and Docker Compose: the earlier wins), which misreads deploy/compose (tests/deploy fail)",
+    "jsonschema-rs": "the version schemathesis (the fuzzing tool) accepts;"
+    " the services use it for the fast event check; moves with the next schemathesis upgrade",
 }
 
 
@@ -55,10 +60,10 @@ def canonical(name: str) -> str:
 
 @dataclass
 class Audit:
-    pins: dict[str, str]                                  # canonical name -> version
-    vulns: dict[str, list[dict]] = field(default_factory=dict)   # audited pins -> their vulnerabilities
-    sources: dict[str, str] = field(default_factory=dict)        # audited pins -> who answered
-    latest: dict[str, str] = field(default_factory=dict)         # pins -> latest release, where the index said
+    pins: dict[str, str]  # canonical name -> version
+    vulns: dict[str, list[dict]] = field(default_factory=dict)  # audited pins -> their vulnerabilities
+    sources: dict[str, str] = field(default_factory=dict)  # audited pins -> who answered
+    latest: dict[str, str] = field(default_factory=dict)  # pins -> latest release, where the index said
 
     @property
     def unaudited(self) -> list[str]:
@@ -90,8 +95,22 @@ def read_pins(path: Path) -> dict[str, str]:
 
 def run_pip_audit(constraints: Path, service: str, timeout: int) -> list[dict]:
     """pip-audit's JSON ``dependencies`` list (entries with ``vulns`` were audited, with ``skip_reason`` were not)."""
-    argv = [sys.executable, "-m", "pip_audit", "-r", str(constraints), "--no-deps", "-f", "json",
-            "--progress-spinner", "off", "-s", service, "--timeout", str(timeout)]
+    argv = [
+        sys.executable,
+        "-m",
+        "pip_audit",
+        "-r",
+        str(constraints),
+        "--no-deps",
+        "-f",
+        "json",
+        "--progress-spinner",
+        "off",
+        "-s",
+        service,
+        "--timeout",
+        str(timeout),
+    ]
     try:
         result = subprocess.run(argv, capture_output=True, text=True, timeout=timeout * 20)
     except subprocess.TimeoutExpired:
@@ -117,8 +136,14 @@ def reachable(service: str, name: str, version: str, timeout: int) -> bool:
 def apply_pip_audit(audit: Audit, dependencies: list[dict], service: str) -> None:
     for dep in dependencies:
         if "vulns" in dep:
-            audit.record(dep["name"], [{"id": v["id"], "fix_versions": v.get("fix_versions", []),
-                                        "aliases": v.get("aliases", [])} for v in dep["vulns"]], f"pip-audit/{service}")
+            audit.record(
+                dep["name"],
+                [
+                    {"id": v["id"], "fix_versions": v.get("fix_versions", []), "aliases": v.get("aliases", [])}
+                    for v in dep["vulns"]
+                ],
+                f"pip-audit/{service}",
+            )
 
 
 def project_document(name: str, timeout: int) -> dict | None:
@@ -138,8 +163,11 @@ def apply_project_document(audit: Audit, name: str, document: dict | None) -> No
         audit.latest[name] = latest
     if latest != audit.pins[name]:
         return
-    vulns = [{"id": v.get("id"), "fix_versions": v.get("fixed_in") or [], "aliases": v.get("aliases") or []}
-             for v in document.get("vulnerabilities") or [] if not v.get("withdrawn")]
+    vulns = [
+        {"id": v.get("id"), "fix_versions": v.get("fixed_in") or [], "aliases": v.get("aliases") or []}
+        for v in document.get("vulnerabilities") or []
+        if not v.get("withdrawn")
+    ]
     audit.record(name, vulns, "pypi-project-document")
 
 
@@ -155,10 +183,16 @@ def verdict(audit: Audit, held_back: dict[str, str], strict: bool = False) -> tu
     not_held = [n for n in audit.unaudited if n not in held_back]
     for name in audit.unaudited:
         why = held_back.get(name)
-        behind = f", latest is {audit.latest[name]}" if audit.latest.get(name, audit.pins[name]) != audit.pins[name] else ""
-        tag = (f"NOT AUDITED (held back: {why})" if why
-               else f"NOT AUDITED (behind its latest release{behind}; `make update-pins` moves it)" if behind
-               else "NOT AUDITED (no vulnerability data reached for it)")
+        behind = (
+            f", latest is {audit.latest[name]}" if audit.latest.get(name, audit.pins[name]) != audit.pins[name] else ""
+        )
+        tag = (
+            f"NOT AUDITED (held back: {why})"
+            if why
+            else f"NOT AUDITED (behind its latest release{behind}; `make update-pins` moves it)"
+            if behind
+            else "NOT AUDITED (no vulnerability data reached for it)"
+        )
         lines.append(f"{tag}: {name}=={audit.pins[name]}")
     if strict and not_held:
         code = code or 1
@@ -169,10 +203,13 @@ def verdict(audit: Audit, held_back: dict[str, str], strict: bool = False) -> tu
     by_source: dict[str, int] = {}
     for source in audit.sources.values():
         by_source[source] = by_source.get(source, 0) + 1
-    lines.append(f"audited {len(audit.vulns)} of {len(audit.pins)} pins ("
-                 + ", ".join(f"{n} by {s}" for s, n in sorted(by_source.items())) + f"); "
-                 f"{sum(len(v) for v in vulnerable.values())} known vulnerabilities; {len(audit.unaudited)} not audited "
-                 f"({len(audit.unaudited) - len(not_held)} held back on purpose, {len(not_held)} behind or unreachable)")
+    lines.append(
+        f"audited {len(audit.vulns)} of {len(audit.pins)} pins ("
+        + ", ".join(f"{n} by {s}" for s, n in sorted(by_source.items()))
+        + f"); "
+        f"{sum(len(v) for v in vulnerable.values())} known vulnerabilities; {len(audit.unaudited)} not audited "
+        f"({len(audit.unaudited) - len(not_held)} held back on purpose, {len(not_held)} behind or unreachable)"
+    )
     return code, lines
 
 
@@ -181,10 +218,14 @@ def report(audit: Audit, held_back: dict[str, str], code: int) -> dict:
     return {
         "verdict": "failed" if code else "passed",
         "pins": len(audit.pins),
-        "audited": {name: {"version": audit.pins[name], "by": audit.sources[name], "vulnerabilities": audit.vulns[name]}
-                    for name in sorted(audit.vulns)},
-        "not_audited": {name: {"version": audit.pins[name], "latest": audit.latest.get(name),
-                               "held_back": held_back.get(name)} for name in audit.unaudited},
+        "audited": {
+            name: {"version": audit.pins[name], "by": audit.sources[name], "vulnerabilities": audit.vulns[name]}
+            for name in sorted(audit.vulns)
+        },
+        "not_audited": {
+            name: {"version": audit.pins[name], "latest": audit.latest.get(name), "held_back": held_back.get(name)}
+            for name in audit.unaudited
+        },
     }
 
 
@@ -192,8 +233,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--constraints", type=Path, default=ROOT / "constraints.txt", help="the pins to audit")
     parser.add_argument("--timeout", type=int, default=20, help="network timeout in seconds per request (20)")
-    parser.add_argument("--strict", action="store_true",
-                        help="also fail on a pin not audited and not held back (1), or on no data at all (2)")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="also fail on a pin not audited and not held back (1), or on no data at all (2)",
+    )
     parser.add_argument("--report", type=Path, help="write the audit as JSON to this file")
     args = parser.parse_args(argv)
 
@@ -213,8 +257,19 @@ def main(argv: list[str] | None = None) -> int:
         args.report.parent.mkdir(parents=True, exist_ok=True)
         args.report.write_text(json.dumps(report(audit, HELD_BACK, code), indent=2, sort_keys=True) + "\n")
         print(f"[audit] report written to {args.report}")
-    print("[audit] " + ("FAILED" if code else "passed"
-                        + (f" ({len(audit.unaudited)} of {len(audit.pins)} pins not audited, listed above)" if audit.unaudited else "")))
+    print(
+        "[audit] "
+        + (
+            "FAILED"
+            if code
+            else "passed"
+            + (
+                f" ({len(audit.unaudited)} of {len(audit.pins)} pins not audited, listed above)"
+                if audit.unaudited
+                else ""
+            )
+        )
+    )
     return code
 
 

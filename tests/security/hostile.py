@@ -22,6 +22,7 @@ the exact state a late request meets) may differ from run to run.
 
     python -m tests.security.hostile --help
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,7 +40,7 @@ import uuid
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -57,6 +58,7 @@ EXCERPT = 300
 
 
 # -- what goes on the wire ------------------------------------------------------------------------------------------
+
 
 class Raw(str):
     """JSON text written verbatim (``1e309``, ``NaN``, a 5,000-level nesting)."""
@@ -83,48 +85,203 @@ def nested(depth: int, kind: str = "list") -> Raw:
     return Raw("[" * depth + "]" * depth) if kind == "list" else Raw('{"a":' * depth + "1" + "}" * depth)
 
 
-BOUNDARY = [0, -1, 1, Raw("-0"), Raw("-0.0"), 0.5, -0.5, Raw("1e-320"), -2147483648, 2147483647, 2147483648,
-            9223372036854775807, 9223372036854775808, -9223372036854775809, 999999999999, Raw("0.0000000001"),
-            Raw("1.00000000000000000000001")]
-HUGE = [Raw("1e308"), Raw("1e308"), Raw("1e308"), Raw("-1e308"), Raw("1.7976931348623157e308"),
-        Raw("-1.7976931348623157e308"), Raw("1e300"),
-        Raw("9" * 400), Raw("9" * 5000), Raw("-" + "9" * 5000), Raw("1e99999"), Raw("123456789.123456789123456789")]
+BOUNDARY = [
+    0,
+    -1,
+    1,
+    Raw("-0"),
+    Raw("-0.0"),
+    0.5,
+    -0.5,
+    Raw("1e-320"),
+    -2147483648,
+    2147483647,
+    2147483648,
+    9223372036854775807,
+    9223372036854775808,
+    -9223372036854775809,
+    999999999999,
+    Raw("0.0000000001"),
+    Raw("1.00000000000000000000001"),
+]
+HUGE = [
+    Raw("1e308"),
+    Raw("1e308"),
+    Raw("1e308"),
+    Raw("-1e308"),
+    Raw("1.7976931348623157e308"),
+    Raw("-1.7976931348623157e308"),
+    Raw("1e300"),
+    Raw("9" * 400),
+    Raw("9" * 5000),
+    Raw("-" + "9" * 5000),
+    Raw("1e99999"),
+    Raw("123456789.123456789123456789"),
+]
 NON_FINITE = [Raw("NaN"), Raw("Infinity"), Raw("-Infinity"), Raw("1e309"), Raw("-1e309"), Raw("nan"), Raw("inf")]
-UNICODE = ["\ud800", "a\udfffb", "\udc00\ud800", "laporan \ud83d", "\u202eexe.pdf", "zero\u200bwidth\u200c\u200d",
-           "e" + "\u0301" * 300, "Lapora\u0301n", "\ufffe", "\uffff", "\U0010ffff", "\U0001fffe", "\x00", "nul\x00byte",
-           "\ufeffbom", "\u2028\u2029", "\x1b[31mmerah", "\u0627\u0644\u062a\u0642\u0631\u064a\u0631", "\U0001f4c4",
-           "\t\r\n", "\u00a0", "\ud800\udc00", "\u200f\u202b", "\uFDD0"]
+UNICODE = [
+    "\ud800",
+    "a\udfffb",
+    "\udc00\ud800",
+    "laporan \ud83d",
+    "\u202eexe.pdf",
+    "zero\u200bwidth\u200c\u200d",
+    "e" + "\u0301" * 300,
+    "Lapora\u0301n",
+    "\ufffe",
+    "\uffff",
+    "\U0010ffff",
+    "\U0001fffe",
+    "\x00",
+    "nul\x00byte",
+    "\ufeffbom",
+    "\u2028\u2029",
+    "\x1b[31mmerah",
+    "\u0627\u0644\u062a\u0642\u0631\u064a\u0631",
+    "\U0001f4c4",
+    "\t\r\n",
+    "\u00a0",
+    "\ud800\udc00",
+    "\u200f\u202b",
+    "\ufdd0",
+]
 WRONG_TYPES = [[], {}, True, False, None, "1", 1, 1.5, [[1]], {"$gt": ""}, [None], "", " ", "true", "null"]
 OVERSIZED_STRINGS = [10_000, 100_000, 1_000_000]
-QUERY_VALUES = ["1e308", "-1e308", "1e309", "NaN", "Infinity", "-Infinity", "-1", "0", "99999999999999999999",
-                "9" * 5000, "%00", "%ED%A0%80", "%EF%BF%BE", "%E2%80%AE", "%E2%80%8B", "%FF", "a" * 10_000,
-                "2026-02-30", "9999-12-31", "0000-00-00", "-2026-01", "%27%20OR%201%3D1--", "[]", "{}", "true", "%0d%0a"]
-PATH_VALUES = ["-1", "0", "1e308", "NaN", "9" * 400, "a" * 5000, "%00", "%ED%A0%80", "%EF%BF%BE", "%E2%80%AE",
-               "..%2F..%2Fetc%2Fpasswd", "%2e%2e", "a%20b", "%FF%FE", "'", "%3Cscript%3E", "x" * 64]
-CONTENT_TYPES = ["text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data",
-                 "application/json; charset=utf-16", "application/json; charset=latin-1", "application/vnd.api+json",
-                 "application/merge-patch+json", "", "application/octet-stream", "text/csv", "application/json;;;"]
-RAW_BODIES = [b"", b"null", b"[]", b'"s"', b"1e309", b"NaN", b"{", b'{"a":1}garbage', b"\xff\xfe\x00", b"\xed\xa0\x80",
-              b'{"a":"\xed\xa0\x80"}', b"\xef\xbb\xbf{}", b"{}" * 1000, b"\x00", b'{"a":1,}', b"{'a':1}", b"[1,2",
-              b'{"\\ud800":1}', b'{"a":"\\u00"}']
-HOSTILE_HEADERS = [{"If-Match": "*"}, {"If-Match": 'W/"' + "9" * 5000 + '"'}, {"If-Match": '"\xff\xfe"'},
-                   {"If-Match": '"1e308"'}, {"Idempotency-Key": "k" * 10_000}, {"Idempotency-Key": "\xff"},
-                   {"Accept-Language": "\xff;q=NaN"}, {"Accept-Language": "id;q=1e309, en;q=-1"},
-                   {"Accept": "application/xml"}, {"X-Correlation-Id": "c" * 10_000}, {"X-Request-Id": "\r\x01"},
-                   {"Content-Length": "0"}, {"Last-Event-ID": "9" * 500}, {"Range": "bytes=-1"}]
-SSRF_URLS = ["http://127.0.0.1:9/api/v1/units", "http://localhost/", "http://[::1]/", "http://0.0.0.0/",
-             "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/", "http://192.168.1.1/", "http://172.16.0.1/",
-             "http://2130706433/", "http://0x7f000001/", "http://127.1/", "http://[::ffff:127.0.0.1]/",
-             "http://224.0.0.1/", "http://metadata.google.internal/"]
+QUERY_VALUES = [
+    "1e308",
+    "-1e308",
+    "1e309",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "-1",
+    "0",
+    "99999999999999999999",
+    "9" * 5000,
+    "%00",
+    "%ED%A0%80",
+    "%EF%BF%BE",
+    "%E2%80%AE",
+    "%E2%80%8B",
+    "%FF",
+    "a" * 10_000,
+    "2026-02-30",
+    "9999-12-31",
+    "0000-00-00",
+    "-2026-01",
+    "%27%20OR%201%3D1--",
+    "[]",
+    "{}",
+    "true",
+    "%0d%0a",
+]
+PATH_VALUES = [
+    "-1",
+    "0",
+    "1e308",
+    "NaN",
+    "9" * 400,
+    "a" * 5000,
+    "%00",
+    "%ED%A0%80",
+    "%EF%BF%BE",
+    "%E2%80%AE",
+    "..%2F..%2Fetc%2Fpasswd",
+    "%2e%2e",
+    "a%20b",
+    "%FF%FE",
+    "'",
+    "%3Cscript%3E",
+    "x" * 64,
+]
+CONTENT_TYPES = [
+    "text/plain",
+    "application/xml",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+    "application/json; charset=utf-16",
+    "application/json; charset=latin-1",
+    "application/vnd.api+json",
+    "application/merge-patch+json",
+    "",
+    "application/octet-stream",
+    "text/csv",
+    "application/json;;;",
+]
+RAW_BODIES = [
+    b"",
+    b"null",
+    b"[]",
+    b'"s"',
+    b"1e309",
+    b"NaN",
+    b"{",
+    b'{"a":1}garbage',
+    b"\xff\xfe\x00",
+    b"\xed\xa0\x80",
+    b'{"a":"\xed\xa0\x80"}',
+    b"\xef\xbb\xbf{}",
+    b"{}" * 1000,
+    b"\x00",
+    b'{"a":1,}',
+    b"{'a':1}",
+    b"[1,2",
+    b'{"\\ud800":1}',
+    b'{"a":"\\u00"}',
+]
+HOSTILE_HEADERS = [
+    {"If-Match": "*"},
+    {"If-Match": 'W/"' + "9" * 5000 + '"'},
+    {"If-Match": '"\xff\xfe"'},
+    {"If-Match": '"1e308"'},
+    {"Idempotency-Key": "k" * 10_000},
+    {"Idempotency-Key": "\xff"},
+    {"Accept-Language": "\xff;q=NaN"},
+    {"Accept-Language": "id;q=1e309, en;q=-1"},
+    {"Accept": "application/xml"},
+    {"X-Correlation-Id": "c" * 10_000},
+    {"X-Request-Id": "\r\x01"},
+    {"Content-Length": "0"},
+    {"Last-Event-ID": "9" * 500},
+    {"Range": "bytes=-1"},
+]
+SSRF_URLS = [
+    "http://127.0.0.1:9/api/v1/units",
+    "http://localhost/",
+    "http://[::1]/",
+    "http://0.0.0.0/",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://10.0.0.1/",
+    "http://192.168.1.1/",
+    "http://172.16.0.1/",
+    "http://2130706433/",
+    "http://0x7f000001/",
+    "http://127.1/",
+    "http://[::ffff:127.0.0.1]/",
+    "http://224.0.0.1/",
+    "http://metadata.google.internal/",
+]
 FORMULA_NAMES = ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(1)"]
-BODY_CATEGORIES = ["boundary-number", "huge-number", "non-finite", "deep-nesting", "unicode", "duplicate-keys",
-                   "content-type", "oversized", "wrong-type"]
+BODY_CATEGORIES = [
+    "boundary-number",
+    "huge-number",
+    "non-finite",
+    "deep-nesting",
+    "unicode",
+    "duplicate-keys",
+    "content-type",
+    "oversized",
+    "wrong-type",
+]
 OTHER_CATEGORIES = ["query", "path", "headers"]
-LEAK = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+|\b(?:[A-Z][A-Za-z]*(?:Error|Exception)"
-                  r"|InvalidOperation|psycopg\d?\.\w+|sqlalchemy\.\w+|werkzeug\.\w+|marshmallow\.\w+)\b")
+LEAK = re.compile(
+    r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+|\b(?:[A-Z][A-Za-z]*(?:Error|Exception)"
+    r"|InvalidOperation|psycopg\d?\.\w+|sqlalchemy\.\w+|werkzeug\.\w+|marshmallow\.\w+)\b"
+)
 
 
 # -- what the run knows ---------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Operation:
@@ -191,8 +348,11 @@ class Seeded:
     def __init__(self, system: System, seed: int = DEFAULT_SEED):
         self.system, self.seed = system, seed
         self.org = Org(system, seed % 500)
-        self.roles = {"admin": system.headers(ADMIN, "admin"), "employee": self.org.as_employee,
-                      "rater": self.org.as_rater}
+        self.roles = {
+            "admin": system.headers(ADMIN, "admin"),
+            "employee": self.org.as_employee,
+            "rater": self.org.as_rater,
+        }
         self.ids: dict[str, list[str]] = defaultdict(list)
         self.notes: list[str] = []
         self._seed()
@@ -216,16 +376,31 @@ class Seeded:
         activity = o.log_activity(ids["indicator_id"][0], 8)
         ids["activity_id"] += [activity["id"]]
         self.verified = o.log_activity(ids["indicator_id"][0], 10)
-        r = self.call("POST", "activity-service", f"/api/v1/activities/{self.verified['id']}/verify", "rater",
-                      json={"decision": "accepted"})
+        r = self.call(
+            "POST",
+            "activity-service",
+            f"/api/v1/activities/{self.verified['id']}/verify",
+            "rater",
+            json={"decision": "accepted"},
+        )
         self.notes.append(f"verify seeded activity -> {r.status_code}")
         ids["activity_id"] += [self.verified["id"]]
-        r = self.call("POST", "plan-service", "/api/v1/plan-templates", "admin", json={
-            "name": "Templat Uji", "position": "Analis", "results": plan["results"][:1]})
+        r = self.call(
+            "POST",
+            "plan-service",
+            "/api/v1/plan-templates",
+            "admin",
+            json={"name": "Templat Uji", "position": "Analis", "results": plan["results"][:1]},
+        )
         if r.status_code in (200, 201):
             ids["template_id"] += [r.json()["id"]]
-        r = self.call("POST", "notification-service", "/api/v1/webhooks", "admin", json={
-            "url": "https://hooks.binjaikota.go.id/kinerja", "event_types": ["*"]})
+        r = self.call(
+            "POST",
+            "notification-service",
+            "/api/v1/webhooks",
+            "admin",
+            json={"url": "https://hooks.binjaikota.go.id/kinerja", "event_types": ["*"]},
+        )
         if r.status_code in (200, 201):
             ids["subscription_id"] += [r.json()["id"]]
         try:
@@ -256,9 +431,18 @@ class Seeded:
         what the run stores flows into its evaluation form and dashboard.)"""
         org = Org(self.system, self.seed % 500 + 500)
         for name, path, body in (
-                ("employee", f"/api/v1/employees/{org.employee}", {"name": FORMULA_NAMES[0], "unit_id": org.unit,
-                                                                   "rater_nip": org.rater, "email": "pegawai@binjaikota.go.id"}),
-                ("unit", f"/api/v1/units/{org.unit}", {"name": FORMULA_NAMES[1], "head_nip": org.rater})):
+            (
+                "employee",
+                f"/api/v1/employees/{org.employee}",
+                {
+                    "name": FORMULA_NAMES[0],
+                    "unit_id": org.unit,
+                    "rater_nip": org.rater,
+                    "email": "pegawai@binjaikota.go.id",
+                },
+            ),
+            ("unit", f"/api/v1/units/{org.unit}", {"name": FORMULA_NAMES[1], "head_nip": org.rater}),
+        ):
             r = self.system.call("PUT", "plan-service", path, self.roles["admin"], json=body)
             self.notes.append(f"formula {name} name: PUT {path} -> {r.status_code}")
         plan = org.approved_plan()
@@ -267,10 +451,13 @@ class Seeded:
         except AssertionError as exc:
             self.notes.append(f"export unit: no evaluation opened: {exc}")
             return
-        for step, body in (("submit", {"results_rating": "meets", "behaviour_rating": "meets", "rating_note": "Penilaian uji"}),
-                           ("close", None)):
-            r = self.system.call("POST", "evaluation-service", f"/api/v1/evaluations/{evaluation['id']}/{step}", org.as_rater,
-                                 json=body)
+        for step, body in (
+            ("submit", {"results_rating": "meets", "behaviour_rating": "meets", "rating_note": "Penilaian uji"}),
+            ("close", None),
+        ):
+            r = self.system.call(
+                "POST", "evaluation-service", f"/api/v1/evaluations/{evaluation['id']}/{step}", org.as_rater, json=body
+            )
             self.notes.append(f"export unit: {step} evaluation -> {r.status_code}")
         self.ids["unit_id"].append(org.unit)
 
@@ -282,38 +469,88 @@ class Seeded:
 # -- building requests ----------------------------------------------------------------------------------------------
 
 # (method, path fragment, role) of the caller most likely to get past authorisation; the others are tried too.
-PREFERRED = [("post", "/verify", "rater"), ("post", "/approve", "rater"), ("post", "/return", "rater"),
-             ("post", "/reject", "rater"), ("post", "/feedback", "rater"), ("post", "/evaluations/", "rater"),
-             ("", "/activities", "employee"), ("", "/plans", "employee"), ("", "/notifications", "employee"),
-             ("", "/unit-performance", "admin"), ("", "", "admin")]
+PREFERRED = [
+    ("post", "/verify", "rater"),
+    ("post", "/approve", "rater"),
+    ("post", "/return", "rater"),
+    ("post", "/reject", "rater"),
+    ("post", "/feedback", "rater"),
+    ("post", "/evaluations/", "rater"),
+    ("", "/activities", "employee"),
+    ("", "/plans", "employee"),
+    ("", "/notifications", "employee"),
+    ("", "/unit-performance", "admin"),
+    ("", "", "admin"),
+]
 KNOWN_BODIES = {
     ("activity-service", "post", "/api/v1/activities"): lambda s, rng: {  # a free slot: the seeded ones are 08-11
-        "id": str(uuid.UUID(int=rng.getrandbits(128))), "date": (today_wib() - timedelta(days=rng.randrange(4))).isoformat(),
-        **slot(rng), "indicator_id": s.pick("indicator_id", rng), "description": "Menyusun laporan", "quantity": 1,
-        "quantity_unit": "laporan", "evidence": [{"url": "https://drive.binjaikota.go.id/laporan/1"}]},
+        "id": str(uuid.UUID(int=rng.getrandbits(128))),
+        "date": (today_wib() - timedelta(days=rng.randrange(4))).isoformat(),
+        **slot(rng),
+        "indicator_id": s.pick("indicator_id", rng),
+        "description": "Menyusun laporan",
+        "quantity": 1,
+        "quantity_unit": "laporan",
+        "evidence": [{"url": "https://drive.binjaikota.go.id/laporan/1"}],
+    },
     ("activity-service", "patch", "/api/v1/activities/{activity_id}"): lambda s, rng: {
-        "description": "Menyusun laporan bulanan", "quantity": 2},
+        "description": "Menyusun laporan bulanan",
+        "quantity": 2,
+    },
     ("activity-service", "post", "/api/v1/activities/{activity_id}/verify"): lambda s, rng: {"decision": "accepted"},
     ("plan-service", "post", "/api/v1/plans"): lambda s, rng: {
-        "year": today_wib().year + 1, "approach": "quantitative", "model": "JA_JF",
-        "behaviours": [{"value": v, "expectation": "Sesuai"} for v in
-                       ("service", "accountable", "competent", "harmonious", "loyal", "adaptive", "collaborative")],
-        "results": [{"kind": "main", "text": "Laporan tersusun", "indicators": [
-            {"aspect": "quantity", "text": "Jumlah laporan", "target_value": 10, "target_unit": "laporan"}]}]},
+        "year": today_wib().year + 1,
+        "approach": "quantitative",
+        "model": "JA_JF",
+        "behaviours": [
+            {"value": v, "expectation": "Sesuai"}
+            for v in ("service", "accountable", "competent", "harmonious", "loyal", "adaptive", "collaborative")
+        ],
+        "results": [
+            {
+                "kind": "main",
+                "text": "Laporan tersusun",
+                "indicators": [
+                    {"aspect": "quantity", "text": "Jumlah laporan", "target_value": 10, "target_unit": "laporan"}
+                ],
+            }
+        ],
+    },
     ("plan-service", "put", "/api/v1/employees/{nip}"): lambda s, rng: {  # names the CSV export must neutralise
-        "name": rng.choice(FORMULA_NAMES), "unit_id": s.org.unit, "rater_nip": s.org.rater, "email": "pegawai@binjaikota.go.id"},
+        "name": rng.choice(FORMULA_NAMES),
+        "unit_id": s.org.unit,
+        "rater_nip": s.org.rater,
+        "email": "pegawai@binjaikota.go.id",
+    },
     ("plan-service", "put", "/api/v1/units/{unit_id}"): lambda s, rng: {"name": "Bidang Uji", "head_nip": s.org.rater},
     ("notification-service", "post", "/api/v1/webhooks"): lambda s, rng: {
-        "url": "https://hooks.binjaikota.go.id/kinerja", "event_types": ["*"]},
+        "url": "https://hooks.binjaikota.go.id/kinerja",
+        "event_types": ["*"],
+    },
 }
+
+
 def slot(rng: random.Random) -> dict:
     start = rng.randrange(12 * 60, 23 * 60, 5)
-    return {"start_time": f"{start // 60:02d}:{start % 60:02d}", "end_time": f"{(start + 5) // 60:02d}:{(start + 5) % 60:02d}"}
+    return {
+        "start_time": f"{start // 60:02d}:{start % 60:02d}",
+        "end_time": f"{(start + 5) // 60:02d}:{(start + 5) % 60:02d}",
+    }
 
 
-NAMED_STRINGS = {"nip": "nip", "rater_nip": "nip", "head_nip": "nip", "unit_id": "unit_id", "parent_id": "unit_id",
-                 "indicator_id": "indicator_id", "result_id": "result_id", "plan_id": "plan_id", "period_id": "period_id",
-                 "evaluation_id": "evaluation_id", "activity_id": "activity_id"}
+NAMED_STRINGS = {
+    "nip": "nip",
+    "rater_nip": "nip",
+    "head_nip": "nip",
+    "unit_id": "unit_id",
+    "parent_id": "unit_id",
+    "indicator_id": "indicator_id",
+    "result_id": "result_id",
+    "plan_id": "plan_id",
+    "period_id": "period_id",
+    "evaluation_id": "evaluation_id",
+    "activity_id": "activity_id",
+}
 
 
 def example(document: dict, schema: dict, seeded: Seeded, rng: random.Random, name: str = "", depth: int = 0):
@@ -327,8 +564,11 @@ def example(document: dict, schema: dict, seeded: Seeded, rng: random.Random, na
     if kind == "object" or "properties" in schema:
         if depth > 4:
             return {}
-        return {k: example(document, v, seeded, rng, k, depth + 1) for k, v in schema.get("properties", {}).items()
-                if not resolve(document, v).get("readOnly")}
+        return {
+            k: example(document, v, seeded, rng, k, depth + 1)
+            for k, v in schema.get("properties", {}).items()
+            if not resolve(document, v).get("readOnly")
+        }
     if kind == "array":
         count = max(1, schema.get("minItems", 1))
         return [example(document, schema.get("items", {}), seeded, rng, name, depth + 1) for _ in range(count)]
@@ -342,7 +582,7 @@ def example(document: dict, schema: dict, seeded: Seeded, rng: random.Random, na
     if fmt == "date":
         return today_wib().isoformat()
     if fmt == "date-time":
-        return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+        return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     if fmt == "email":
         return "uji@binjaikota.go.id"
     if fmt in ("url", "uri"):
@@ -407,11 +647,17 @@ def hostile_value(category: str, rng: random.Random, current=None):
     return rng.choice(WRONG_TYPES)
 
 
-def body_request(operation: Operation, base: dict, schema: dict, rng: random.Random, category: str) -> tuple[bytes, str, str]:
+def body_request(
+    operation: Operation, base: dict, schema: dict, rng: random.Random, category: str
+) -> tuple[bytes, str, str]:
     """(body, content type, what was changed) for one body category."""
     doc = operation.document
     if category == "deep-nesting" and rng.random() < 0.5:
-        return dump(nested(rng.choice([1000, 5000, 20000]), rng.choice(["list", "object"]))).encode(), "application/json", "body"
+        return (
+            dump(nested(rng.choice([1000, 5000, 20000]), rng.choice(["list", "object"]))).encode(),
+            "application/json",
+            "body",
+        )
     if category == "duplicate-keys":
         name = rng.choice(list(base) or ["x"])
         hostile = hostile_value(rng.choice(["huge-number", "non-finite", "unicode", "wrong-type"]), rng)
@@ -464,8 +710,11 @@ def query_string(operation: Operation, seeded: Seeded, rng: random.Random, hosti
             if rng.random() < 0.2:
                 parts.append(f"{name}={rng.choice(QUERY_VALUES)}")  # the parameter twice
         elif name in NAMED_STRINGS or name in ("year", "month", "format"):
-            value = {"year": str(today_wib().year), "month": today_wib().strftime("%Y-%m"),
-                     "format": rng.choice(["csv", "json"])}.get(name) or seeded.pick(NAMED_STRINGS[name], rng)
+            value = {
+                "year": str(today_wib().year),
+                "month": today_wib().strftime("%Y-%m"),
+                "format": rng.choice(["csv", "json"]),
+            }.get(name) or seeded.pick(NAMED_STRINGS[name], rng)
             parts.append(f"{name}={quote(value, safe='')}")
     return "?" + "&".join(parts) if parts else ""
 
@@ -481,7 +730,9 @@ def numeric_fields(body: dict, schema: dict, document: dict, depth: int = 0, pre
         if kind(value, prop) in ("number", "integer"):
             found.append((*prefix, key))
         elif depth < 3 and isinstance(value, list) and value and isinstance(value[0], dict):
-            found += numeric_fields(value[0], resolve(document, prop.get("items", {})), document, depth + 1, (*prefix, key, 0))
+            found += numeric_fields(
+                value[0], resolve(document, prop.get("items", {})), document, depth + 1, (*prefix, key, 0)
+            )
     return found
 
 
@@ -499,9 +750,18 @@ def numeric_sweep(operations: list[Operation], seeded: Seeded, rng: random.Rando
                 for step in path[:-1]:
                     target = target[step]
                 target[path[-1]] = value
-                sweep.append(Request(operation.service, operation.method, concrete(operation, seeded, rng),
-                                     operation.template, "huge-number", preferred_role(operation, rng), dump(body).encode(),
-                                     "application/json"))
+                sweep.append(
+                    Request(
+                        operation.service,
+                        operation.method,
+                        concrete(operation, seeded, rng),
+                        operation.template,
+                        "huge-number",
+                        preferred_role(operation, rng),
+                        dump(body).encode(),
+                        "application/json",
+                    )
+                )
     return sweep
 
 
@@ -539,8 +799,11 @@ def plan_requests(operations: list[Operation], seeded: Seeded, seed: int, total:
                 body, ctype, _ = body_request(operation, base, schema, rng, category)
             elif base is not None:
                 body, ctype = dump(base).encode(), "application/json"
-            planned.append(Request(operation.service, operation.method, path, operation.template, category, role,
-                                   body, ctype, headers))
+            planned.append(
+                Request(
+                    operation.service, operation.method, path, operation.template, category, role, body, ctype, headers
+                )
+            )
     return planned
 
 
@@ -552,33 +815,69 @@ def contract_probes(operations: list[Operation], seeded: Seeded, rng: random.Ran
         if operation.method in ("put", "patch", "delete") and "{" in operation.template and key in VERSIONED:
             maker = KNOWN_BODIES.get(key)
             schema = operation.body_schema()
-            body = maker(seeded, rng) if maker else (example(operation.document, schema, seeded, rng) if schema else None)
-            probes.append(Request(operation.service, operation.method, concrete(operation, seeded, rng), operation.template,
-                                  "if-match", VERSIONED[key], dump(body).encode() if body is not None else None,
-                                  "application/json" if body is not None else None, expect_refusal=True))
+            body = (
+                maker(seeded, rng) if maker else (example(operation.document, schema, seeded, rng) if schema else None)
+            )
+            probes.append(
+                Request(
+                    operation.service,
+                    operation.method,
+                    concrete(operation, seeded, rng),
+                    operation.template,
+                    "if-match",
+                    VERSIONED[key],
+                    dump(body).encode() if body is not None else None,
+                    "application/json" if body is not None else None,
+                    expect_refusal=True,
+                )
+            )
         if key == ("notification-service", "post", "/api/v1/webhooks"):
             for url in SSRF_URLS:
-                probes.append(Request(operation.service, "post", operation.template, operation.template, "ssrf", "admin",
-                                      dump({"url": url, "event_types": ["*"]}).encode(), "application/json",
-                                      expect_refusal=True))
+                probes.append(
+                    Request(
+                        operation.service,
+                        "post",
+                        operation.template,
+                        operation.template,
+                        "ssrf",
+                        "admin",
+                        dump({"url": url, "event_types": ["*"]}).encode(),
+                        "application/json",
+                        expect_refusal=True,
+                    )
+                )
         if key == ("notification-service", "patch", "/api/v1/webhooks/{subscription_id}"):
             for url in SSRF_URLS[:4]:
-                probes.append(Request(operation.service, "patch", concrete(operation, seeded, rng), operation.template,
-                                      "ssrf", "admin", dump({"url": url}).encode(), "application/json",
-                                      headers={"If-Match": "*"}, expect_refusal=True))
+                probes.append(
+                    Request(
+                        operation.service,
+                        "patch",
+                        concrete(operation, seeded, rng),
+                        operation.template,
+                        "ssrf",
+                        "admin",
+                        dump({"url": url}).encode(),
+                        "application/json",
+                        headers={"If-Match": "*"},
+                        expect_refusal=True,
+                    )
+                )
     return probes
 
 
 # Versioned resources (their GET answers an ETag): a write without If-Match must not succeed (428).
-VERSIONED = {("plan-service", "patch", "/api/v1/plans/{plan_id}"): "employee",
-             ("plan-service", "put", "/api/v1/plans/{plan_id}"): "employee",
-             ("activity-service", "patch", "/api/v1/activities/{activity_id}"): "employee",
-             ("notification-service", "patch", "/api/v1/notifications/preferences"): "employee",
-             ("notification-service", "patch", "/api/v1/webhooks/{subscription_id}"): "admin",
-             ("plan-service", "put", "/api/v1/plan-templates/{template_id}"): "admin"}
+VERSIONED = {
+    ("plan-service", "patch", "/api/v1/plans/{plan_id}"): "employee",
+    ("plan-service", "put", "/api/v1/plans/{plan_id}"): "employee",
+    ("activity-service", "patch", "/api/v1/activities/{activity_id}"): "employee",
+    ("notification-service", "patch", "/api/v1/notifications/preferences"): "employee",
+    ("notification-service", "patch", "/api/v1/webhooks/{subscription_id}"): "admin",
+    ("plan-service", "put", "/api/v1/plan-templates/{template_id}"): "admin",
+}
 
 
 # -- sending and checking -------------------------------------------------------------------------------------------
+
 
 def strict_json(text: str) -> None:
     def refuse(constant):
@@ -605,7 +904,7 @@ def check(outcome_status: int | None, content_type: str, raw: bytes, expect_refu
     leak = LEAK.search(text)
     if leak:
         problems.append("leak")
-        text = f"[leak: {text[max(0, leak.start() - 80):leak.end() + 40]!r}] " + text
+        text = f"[leak: {text[max(0, leak.start() - 80) : leak.end() + 40]!r}] " + text
     if 400 <= outcome_status < 500 and mime != "application/problem+json":  # every refusal is problem+json
         problems.append("not-problem-json")
     if expect_refusal and 200 <= outcome_status < 300:
@@ -653,6 +952,7 @@ class Sender:
 
 # -- the run --------------------------------------------------------------------------------------------------------
 
+
 def operations_of(system: System) -> list[Operation]:
     found = []
     for service in system.urls:
@@ -694,8 +994,9 @@ def touched_reads(outcomes: list[Outcome], operations: list[Operation], seeded: 
         for _ in range(2):
             reads.add((service, concrete(operation, seeded, rng) + query_string(operation, seeded, rng, False)))
         for unit in seeded.ids["unit_id"] if "{unit_id}" in template else []:  # every unit's screens, both formats
-            fixed = Operation(service, "get", template.replace("{unit_id}", quote(unit, safe="")), operation.op,
-                              operation.document)
+            fixed = Operation(
+                service, "get", template.replace("{unit_id}", quote(unit, safe="")), operation.op, operation.document
+            )
             path = concrete(fixed, seeded, rng)
             for fmt in ("csv", "json"):
                 query = re.sub(r"format=\w+", f"format={fmt}", query_string(operation, seeded, rng, False))
@@ -720,13 +1021,30 @@ def follow_ups(outcomes: list[Outcome], seeded: Seeded) -> list[Request]:
         if not isinstance(created, dict) or "id" not in created:
             continue
         if r.template == "/api/v1/activities":
-            requests_.append(Request("activity-service", "post", f"/api/v1/activities/{created['id']}/verify",
-                                     "/api/v1/activities/{activity_id}/verify", "follow-up", "rater",
-                                     b'{"decision":"accepted"}', "application/json"))
+            requests_.append(
+                Request(
+                    "activity-service",
+                    "post",
+                    f"/api/v1/activities/{created['id']}/verify",
+                    "/api/v1/activities/{activity_id}/verify",
+                    "follow-up",
+                    "rater",
+                    b'{"decision":"accepted"}',
+                    "application/json",
+                )
+            )
         elif r.template == "/api/v1/plans":
             for step, role in (("submit", "employee"), ("approve", "rater")):
-                requests_.append(Request("plan-service", "post", f"/api/v1/plans/{created['id']}/{step}",
-                                         "/api/v1/plans/{plan_id}/" + step, "follow-up", role))
+                requests_.append(
+                    Request(
+                        "plan-service",
+                        "post",
+                        f"/api/v1/plans/{created['id']}/{step}",
+                        "/api/v1/plans/{plan_id}/" + step,
+                        "follow-up",
+                        role,
+                    )
+                )
     return requests_
 
 
@@ -758,25 +1076,41 @@ def server_causes(system: System) -> dict[str, str]:
     return causes
 
 
-def run(system: System, seed: int = DEFAULT_SEED, total: int = DEFAULT_REQUESTS, concurrency: int = 4,
-        out: Path | None = RESULTS, settle: float = 5.0, log=print) -> dict:
-    """Seed, send ``total`` hostile requests, the follow-ups, then read everything again; write and return the report."""
+def run(
+    system: System,
+    seed: int = DEFAULT_SEED,
+    total: int = DEFAULT_REQUESTS,
+    concurrency: int = 4,
+    out: Path | None = RESULTS,
+    settle: float = 5.0,
+    log=print,
+) -> dict:
+    """Seed, send ``total`` hostile requests, the follow-ups, then read everything again; write and return
+    the report."""
     started = time.monotonic()
     seeded = Seeded(system, seed)
     operations = operations_of(system)
     planned = plan_requests(operations, seeded, seed, total)
     log(f"hostile run: seed {seed}, {len(planned)} requests over {len(operations)} operations, {concurrency} threads")
     sender = Sender(system, seeded)
-    before_reads = [Request(service, "get", path, template_for(service, path, operations), "read-before", role)
-                    for service, path in sorted(touched_reads([], operations, seeded)) for role in seeded.roles]
+    before_reads = [
+        Request(service, "get", path, template_for(service, path, operations), "read-before", role)
+        for service, path in sorted(touched_reads([], operations, seeded))
+        for role in seeded.roles
+    ]
     with ThreadPoolExecutor(concurrency) as pool:
-        before = {(o.request.service, o.request.path, o.request.role): o.status for o in pool.map(sender.send, before_reads)}
+        before = {
+            (o.request.service, o.request.path, o.request.role): o.status for o in pool.map(sender.send, before_reads)
+        }
         outcomes = list(pool.map(sender.send, planned))
         outcomes += list(pool.map(sender.send, follow_ups(outcomes, seeded)))
     sent_at = time.monotonic()
     time.sleep(settle)  # let the events of what was stored reach the other services' read models
-    reads = [Request(service, "get", path, template_for(service, path, operations), "re-read", role)
-             for service, path in sorted(touched_reads(outcomes, operations, seeded)) for role in seeded.roles]
+    reads = [
+        Request(service, "get", path, template_for(service, path, operations), "re-read", role)
+        for service, path in sorted(touched_reads(outcomes, operations, seeded))
+        for role in seeded.roles
+    ]
     with ThreadPoolExecutor(concurrency) as pool:
         read_outcomes = list(pool.map(sender.send, reads))
     for o in read_outcomes:  # a read that answered before the run and is refused after it: stored data broke it
@@ -815,54 +1149,98 @@ def cause_of(outcome: Outcome, causes: dict[str, str]) -> str:
 
 def failure(outcome: Outcome, causes: dict[str, str]) -> dict:
     r = outcome.request
-    return {"cause": cause_of(outcome, causes), "service": r.service, "method": r.method.upper(), "path": r.path[:300],
-            "template": template_of(outcome),
-            "category": r.category, "role": r.role, "status": outcome.status, "problems": outcome.problems,
-            "excerpt": outcome.text[:EXCERPT]}
+    return {
+        "cause": cause_of(outcome, causes),
+        "service": r.service,
+        "method": r.method.upper(),
+        "path": r.path[:300],
+        "template": template_of(outcome),
+        "category": r.category,
+        "role": r.role,
+        "status": outcome.status,
+        "problems": outcome.problems,
+        "excerpt": outcome.text[:EXCERPT],
+    }
 
 
 def brief(outcome: Outcome) -> dict:
     r = outcome.request
-    return {"seconds": round(outcome.elapsed, 2), "answer_bytes": outcome.size, "sent_bytes": len(r.body or b""),
-            "method": r.method.upper(), "operation": r.service + r.template, "category": r.category, "status": outcome.status}
+    return {
+        "seconds": round(outcome.elapsed, 2),
+        "answer_bytes": outcome.size,
+        "sent_bytes": len(r.body or b""),
+        "method": r.method.upper(),
+        "operation": r.service + r.template,
+        "category": r.category,
+        "status": outcome.status,
+    }
 
 
 def summarise(seed, outcomes, read_outcomes, duration, sending, seeded, system) -> dict:
-    counts = {"requests": len(outcomes), "per_service": dict(Counter(o.request.service for o in outcomes)),
-              "per_category": dict(Counter(o.request.category for o in outcomes)),
-              "per_status": dict(Counter(str(o.status) for o in outcomes)),
-              "5xx": sum("5xx" in o.problems for o in outcomes),
-              "invalid_json": sum("invalid-json" in o.problems for o in outcomes),
-              "leaks": sum("leak" in o.problems for o in outcomes),
-              "no_answer": sum("no-answer" in o.problems for o in outcomes),
-              "contract_violations": sum("accepted" in o.problems for o in outcomes),
-              "not_sendable": sum(o.status == 0 for o in outcomes),
-              "refusals_not_problem_json": dict(Counter(
-                  f"{o.status} {o.content_type.split(';')[0] or '(none)'} {o.request.method.upper()} {o.request.service}"
-                  f"{o.request.template} [{o.request.category}]" for o in outcomes
-                  if o.status is not None and 400 <= o.status < 500
-                  and not o.content_type.startswith("application/problem+json")).most_common())}
+    counts = {
+        "requests": len(outcomes),
+        "per_service": dict(Counter(o.request.service for o in outcomes)),
+        "per_category": dict(Counter(o.request.category for o in outcomes)),
+        "per_status": dict(Counter(str(o.status) for o in outcomes)),
+        "5xx": sum("5xx" in o.problems for o in outcomes),
+        "invalid_json": sum("invalid-json" in o.problems for o in outcomes),
+        "leaks": sum("leak" in o.problems for o in outcomes),
+        "no_answer": sum("no-answer" in o.problems for o in outcomes),
+        "contract_violations": sum("accepted" in o.problems for o in outcomes),
+        "not_sendable": sum(o.status == 0 for o in outcomes),
+        "refusals_not_problem_json": dict(
+            Counter(
+                f"{o.status} {o.content_type.split(';')[0] or '(none)'} {o.request.method.upper()} {o.request.service}"
+                f"{o.request.template} [{o.request.category}]"
+                for o in outcomes
+                if o.status is not None
+                and 400 <= o.status < 500
+                and not o.content_type.startswith("application/problem+json")
+            ).most_common()
+        ),
+    }
     counts["slowest"] = [brief(o) for o in sorted(outcomes, key=lambda o: -o.elapsed)[:5]]
     counts["largest_answers"] = [brief(o) for o in sorted(outcomes, key=lambda o: -o.size)[:5]]
     unhealthy = [o for o in read_outcomes if o.problems]
-    reads = {"poisoned": sum("poisoned-read" in o.problems for o in read_outcomes), "requests": len(read_outcomes),
-             "paths": len({(o.request.service, o.request.path) for o in read_outcomes}),
-             "per_status": dict(Counter(str(o.status) for o in read_outcomes)), "unhealthy": len(unhealthy)}
+    reads = {
+        "poisoned": sum("poisoned-read" in o.problems for o in read_outcomes),
+        "requests": len(read_outcomes),
+        "paths": len({(o.request.service, o.request.path) for o in read_outcomes}),
+        "per_status": dict(Counter(str(o.status) for o in read_outcomes)),
+        "unhealthy": len(unhealthy),
+    }
     failed = [o for o in outcomes if o.problems] + unhealthy
     causes = server_causes(system)
     distinct: Counter = Counter()
     for o in failed:
         cause = re.sub(r" \(.*", "", cause_of(o, causes).split(": ", 1)[-1])  # the exception line, without the frame
-        distinct[(o.request.method.upper(), o.request.service + o.request.template, o.request.category,
-                  str(o.status), ",".join(o.problems), cause)] += 1
-    return {"seed": seed, "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "duration_seconds": round(duration, 1), "sending_seconds": round(sending, 1), "counts": counts,
-            "reads_after": reads, "seeding_notes": seeded.notes,
-            "distinct_failures": [{"method": m, "operation": p, "category": c, "status": s, "problems": pr, "cause": ca,
-                                   "count": n} for (m, p, c, s, pr, ca), n in sorted(distinct.items())],
-            "server_exceptions": dict(Counter(c.split(" (")[0] for c in causes.values()).most_common()),
-            "failures": [failure(o, causes) for o in failed[:3000]], "failures_listed": min(len(failed), 3000),
-            "failures_total": len(failed)}
+        distinct[
+            (
+                o.request.method.upper(),
+                o.request.service + o.request.template,
+                o.request.category,
+                str(o.status),
+                ",".join(o.problems),
+                cause,
+            )
+        ] += 1
+    return {
+        "seed": seed,
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "duration_seconds": round(duration, 1),
+        "sending_seconds": round(sending, 1),
+        "counts": counts,
+        "reads_after": reads,
+        "seeding_notes": seeded.notes,
+        "distinct_failures": [
+            {"method": m, "operation": p, "category": c, "status": s, "problems": pr, "cause": ca, "count": n}
+            for (m, p, c, s, pr, ca), n in sorted(distinct.items())
+        ],
+        "server_exceptions": dict(Counter(c.split(" (")[0] for c in causes.values()).most_common()),
+        "failures": [failure(o, causes) for o in failed[:3000]],
+        "failures_listed": min(len(failed), 3000),
+        "failures_total": len(failed),
+    }
 
 
 def healthy(report: dict) -> list[str]:
@@ -877,6 +1255,7 @@ def healthy(report: dict) -> list[str]:
 
 
 # -- the command line -----------------------------------------------------------------------------------------------
+
 
 def _database_factory(work: Path):
     """Fresh databases: on the PostgreSQL server of DATABASE_URL when set, else SQLite files under ``work``."""
@@ -903,16 +1282,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tests.security.hostile",
         description="Hostile-input run against the four services as real processes (gunicorn web + worker). "
-                    "Uses KAFKA_BOOTSTRAP_SERVERS (else starts the local broker) and DATABASE_URL (a PostgreSQL server "
-                    "to create fresh databases on; else SQLite files). Exit status 1 when the run finds a failure.")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                        help=f"what to send is a function of it (default {DEFAULT_SEED})")
-    parser.add_argument("--requests", type=int, default=DEFAULT_REQUESTS,
-                        help=f"hostile requests to send (default {DEFAULT_REQUESTS})")
+        "Uses KAFKA_BOOTSTRAP_SERVERS (else starts the local broker) and DATABASE_URL (a PostgreSQL server "
+        "to create fresh databases on; else SQLite files). Exit status 1 when the run finds a failure.",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"what to send is a function of it (default {DEFAULT_SEED})"
+    )
+    parser.add_argument(
+        "--requests", type=int, default=DEFAULT_REQUESTS, help=f"hostile requests to send (default {DEFAULT_REQUESTS})"
+    )
     parser.add_argument("--concurrency", type=int, default=4, help="client threads (default 4)")
-    parser.add_argument("--out", type=Path, default=RESULTS,
-                        help="results file (default tests/security/results/hostile-run.json)")
-    parser.add_argument("--settle", type=float, default=5.0, help="seconds for events to reach the read models before the reads")
+    parser.add_argument(
+        "--out", type=Path, default=RESULTS, help="results file (default tests/security/results/hostile-run.json)"
+    )
+    parser.add_argument(
+        "--settle", type=float, default=5.0, help="seconds for events to reach the read models before the reads"
+    )
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="kinerja-hostile-"))
     kafka, control = os.environ.get("KAFKA_BOOTSTRAP_SERVERS"), None
@@ -931,8 +1316,10 @@ def main(argv: list[str] | None = None) -> int:
     wrong = healthy(report)
     print(json.dumps({k: report[k] for k in ("seed", "duration_seconds", "counts", "reads_after")}, indent=1))
     for item in report["distinct_failures"]:
-        print(f"  {item['count']:5d} x {item['method']} {item['operation']} [{item['category']}] "
-              f"-> {item['status']} ({item['problems']}) {item['cause'][:120]}")
+        print(
+            f"  {item['count']:5d} x {item['method']} {item['operation']} [{item['category']}] "
+            f"-> {item['status']} ({item['problems']}) {item['cause'][:120]}"
+        )
     print("clean" if not wrong else "FAILED: " + ", ".join(wrong), f"(logs in {work / 'logs'})")
     return 1 if wrong else 0
 

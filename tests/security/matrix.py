@@ -18,6 +18,7 @@ database (a digest of every table before and after). PATCH, PUT and DELETE go wi
 (whatever the current version is): the table is about who may write, not when; the precondition
 itself (428 without If-Match, 412 when stale) is test_if_match.py's.
 """
+
 from __future__ import annotations
 
 import csv
@@ -109,9 +110,9 @@ class Call:
     data: Any = None
     content_type: str | None = None
     listed: Callable[[dict], bool] | None = None  # a read: does the answer list self's row?
-    probe: Callable[[], Any] | None = None        # a write: self's row, compared before and after
-    stream: bool = False                          # an endless answer: read the status only
-    headers: dict | None = None                   # request headers besides the token (e.g. If-Match)
+    probe: Callable[[], Any] | None = None  # a write: self's row, compared before and after
+    stream: bool = False  # an endless answer: read the status only
+    headers: dict | None = None  # request headers besides the token (e.g. If-Match)
 
 
 class Matrix:
@@ -128,10 +129,16 @@ class Matrix:
         self.op = ""  # the operation of the cell being built
         self._counter = 0
         with self.h.engine.connect() as conn:
-            tables = [t for t in conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                                                   "ORDER BY tablename")).scalars() if t not in NOT_STATE]
+            tables = [
+                t
+                for t in conn.execute(
+                    text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+                ).scalars()
+                if t not in NOT_STATE
+            ]
         self._digest = " UNION ALL ".join(
-            f"SELECT '{t}', md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM \"{t}\" x" for t in tables)
+            f"SELECT '{t}', md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM \"{t}\" x" for t in tables
+        )
 
     def n(self) -> int:
         """A number never handed out before in this module (fresh names, slots, texts)."""
@@ -199,11 +206,13 @@ class Matrix:
 
 def case(registry: dict, *ops: str):
     """Register a call builder for one or more operations ("METHOD /path" as in the document)."""
+
     def register(fn):
         for op in ops:
             assert op not in registry, f"two builders for {op}"
             registry[op] = fn
         return fn
+
     return register
 
 
@@ -230,8 +239,13 @@ def on_fresh(registry: dict, op: str, body: Any = None, **makers: Callable[[Matr
 def listing(registry: dict, op: str, query: str, key: str = "id", row: str = "base") -> None:
     """A list read: does the answer list self's row ``Matrix.params[row]``?"""
     method, path = op.split(" ", 1)
-    case(registry, op)(lambda m, rel: Call(method, fill(path, m.params) + query.format(**m.params),
-                                           listed=lambda body: m.params[row] in ids(body["items"], key)))
+    case(registry, op)(
+        lambda m, rel: Call(
+            method,
+            fill(path, m.params) + query.format(**m.params),
+            listed=lambda body: m.params[row] in ids(body["items"], key),
+        )
+    )
 
 
 def common_operations() -> dict:
@@ -253,9 +267,14 @@ def issued_code(m: Matrix, url: str) -> str:
 
 def verify_calls(registry: dict, code: Callable[[Matrix], str]) -> None:
     """The public verify operations (issue 17) on the code of one of self's documents: GET, and POST of its bytes."""
-    case(registry, "GET /api/v1/documents/verify/{code}")(lambda m, rel: Call("GET", f"/api/v1/documents/verify/{code(m)}"))
-    case(registry, "POST /api/v1/documents/verify/{code}")(lambda m, rel: Call(
-        "POST", f"/api/v1/documents/verify/{code(m)}", data=m.params["pdf"], content_type="application/pdf"))
+    case(registry, "GET /api/v1/documents/verify/{code}")(
+        lambda m, rel: Call("GET", f"/api/v1/documents/verify/{code(m)}")
+    )
+    case(registry, "POST /api/v1/documents/verify/{code}")(
+        lambda m, rel: Call(
+            "POST", f"/api/v1/documents/verify/{code(m)}", data=m.params["pdf"], content_type="application/pdf"
+        )
+    )
 
 
 def ids(items: list[dict], key: str = "id") -> set:
@@ -271,6 +290,9 @@ def document_operations(spec) -> set[str]:
     engine = create_engine("sqlite://")
     app = create_service_app(spec, Settings.from_env(spec.name, {"DATABASE_URL": "sqlite://"}), engine)
     paths = app.test_client().get("/openapi.json").get_json()["paths"]
-    return {f"{method.upper()} {path}" for path, ops in paths.items() for method in ops
-            if method in ("get", "put", "post", "patch", "delete")}
-
+    return {
+        f"{method.upper()} {path}"
+        for path, ops in paths.items()
+        for method in ops
+        if method in ("get", "put", "post", "patch", "delete")
+    }

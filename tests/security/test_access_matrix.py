@@ -7,6 +7,7 @@ whole module against real PostgreSQL, with the org of seeds.matrix_org(); each c
 real request on real rows of self's (fresh ones where the call changes them), and a refused
 write must leave every table of the service as it was.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -16,12 +17,15 @@ from evaluation_service.service import SPEC as EVALUATION
 from notification_service.service import SPEC as NOTIFICATION
 from plan_service.service import SPEC as PLAN
 
-from . import matrix_activity, matrix_evaluation, matrix_notification, matrix_plan
-from . import seeds
-from .matrix import DIRECTORY_RELATIONS, RELATIONS, Matrix, document_operations, load_table
+from . import matrix_activity, matrix_evaluation, matrix_notification, matrix_plan, seeds
+from .matrix import DIRECTORY_RELATIONS, Matrix, document_operations, load_table
 
-SERVICES = {PLAN.name: (PLAN, matrix_plan), ACTIVITY.name: (ACTIVITY, matrix_activity),
-            EVALUATION.name: (EVALUATION, matrix_evaluation), NOTIFICATION.name: (NOTIFICATION, matrix_notification)}
+SERVICES = {
+    PLAN.name: (PLAN, matrix_plan),
+    ACTIVITY.name: (ACTIVITY, matrix_activity),
+    EVALUATION.name: (EVALUATION, matrix_evaluation),
+    NOTIFICATION.name: (NOTIFICATION, matrix_notification),
+}
 ROWS = load_table()
 
 
@@ -46,8 +50,10 @@ def matrices(kafka_bootstrap, new_database, tmp_path_factory):
 
 def render(row, got: dict[str, str]) -> str:
     width = max(len(r) for r in row.relations)
-    lines = [f"{row.service} {row.op}  (access_matrix.csv line {row.line}; rule: {row.rule})",
-             f"  {'relation':<{width}}  expected  got"]
+    lines = [
+        f"{row.service} {row.op}  (access_matrix.csv line {row.line}; rule: {row.rule})",
+        f"  {'relation':<{width}}  expected  got",
+    ]
     for rel in row.relations:
         mark = "" if got[rel] == row.expected[rel] else "   <-- differs"
         lines.append(f"  {rel:<{width}}  {row.expected[rel]:<8}  {got[rel]}{mark}")
@@ -134,5 +140,7 @@ def test_the_state_digest_sees_a_write_so_a_refused_one_would_show(matrices):
     before = m.state()
     m.as_("self", "GET", "/api/v1/units/dinas")
     assert m.state() == before
-    m.as_("admin", "PUT", "/api/v1/units/dinas", json={"name": "Dinas Kesehatan Kota", "head_nip": "197001012000011001"})
+    m.as_(
+        "admin", "PUT", "/api/v1/units/dinas", json={"name": "Dinas Kesehatan Kota", "head_nip": "197001012000011001"}
+    )
     assert m.state() != before

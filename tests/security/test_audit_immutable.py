@@ -5,6 +5,7 @@
 - No path of any OpenAPI document that mentions the audit trail has an operation other than GET.
 - No code of the services or the common library updates, deletes or truncates the audit table.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,16 @@ def service(request, service_factory):
     h = service_factory(SPECS[request.param])
     with h.engine.begin() as conn:
         for n in range(3):
-            audit.record(conn, actor=seeds.RATER, action="plan.approved", entity_type="plan", entity_id=f"plan-{n}",
-                         before={"status": "submitted"}, after={"status": "approved"}, reason="sesuai")
+            audit.record(
+                conn,
+                actor=seeds.RATER,
+                action="plan.approved",
+                entity_type="plan",
+                entity_id=f"plan-{n}",
+                before={"status": "submitted"},
+                after={"status": "approved"},
+                reason="sesuai",
+            )
     return h
 
 
@@ -44,14 +53,28 @@ def test_no_method_but_get_changes_the_audit_trail_and_the_document_lists_none(s
     admin = h.token(seeds.ADMIN, "admin")
     before = snapshot(h)
     first_id = before[0]["id"]
-    paths = ["/api/v1/audit", f"/api/v1/audit/{first_id}", "/api/v1/audit/plan/plan-0",
-             f"/api/v1/audit?entity_id=plan-0", f"/api/v1/audit/{first_id}/reason"]
+    paths = [
+        "/api/v1/audit",
+        f"/api/v1/audit/{first_id}",
+        "/api/v1/audit/plan/plan-0",
+        "/api/v1/audit?entity_id=plan-0",
+        f"/api/v1/audit/{first_id}/reason",
+    ]
     wrong = {}
     for path in paths:
         for method in WRITE_METHODS:
-            response = h.client.open(path, method=method, headers={**admin, "If-Match": "*"},
-                                     json={"id": first_id, "actor": "x", "action": "tampered", "reason": "x",
-                                           "after": {"status": "rejected"}})
+            response = h.client.open(
+                path,
+                method=method,
+                headers={**admin, "If-Match": "*"},
+                json={
+                    "id": first_id,
+                    "actor": "x",
+                    "action": "tampered",
+                    "reason": "x",
+                    "after": {"status": "rejected"},
+                },
+            )
             if response.status_code not in (404, 405) or response.mimetype != "application/problem+json":
                 wrong[f"{method} {path}"] = (response.status_code, response.get_data(as_text=True)[:200])
     assert not wrong, wrong
@@ -70,15 +93,26 @@ def test_no_method_but_get_changes_the_audit_trail_and_the_document_lists_none(s
         for method, op in ops.items():
             if method.upper() in WRITE_METHODS:
                 text = f"{op.get('summary', '')} {op.get('description', '')} {op.get('operationId', '')}".lower()
-                assert not re.search(r"(delete|remove|purge|erase|rewrite|edit)\w*\s+(the\s+)?audit", text), (method, path)
+                assert not re.search(r"(delete|remove|purge|erase|rewrite|edit)\w*\s+(the\s+)?audit", text), (
+                    method,
+                    path,
+                )
 
 
 def test_no_code_updates_or_deletes_audit_rows():
-    pattern = re.compile(r"AUDIT_LOG\s*\.\s*(update|delete)\s*\(|(update|delete\s+from|truncate(\s+table)?)\s+\"?audit_log",
-                         re.I)
-    sources = [*ROOT.glob("shared/kinerja_shared/**/*.py"), *ROOT.glob("services/*/*_service/**/*.py"),
-               *ROOT.glob("services/*/migrations/**/*.py")]
+    pattern = re.compile(
+        r"AUDIT_LOG\s*\.\s*(update|delete)\s*\(|(update|delete\s+from|truncate(\s+table)?)\s+\"?audit_log", re.I
+    )
+    sources = [
+        *ROOT.glob("shared/kinerja_shared/**/*.py"),
+        *ROOT.glob("services/*/*_service/**/*.py"),
+        *ROOT.glob("services/*/migrations/**/*.py"),
+    ]
     assert len(sources) > 40
-    offenders = [f"{path.relative_to(ROOT)}:{n}: {line.strip()}" for path in sources
-                 for n, line in enumerate(path.read_text().splitlines(), 1) if pattern.search(line)]
+    offenders = [
+        f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
+        for path in sources
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if pattern.search(line)
+    ]
     assert not offenders, offenders

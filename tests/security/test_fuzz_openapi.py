@@ -8,6 +8,7 @@ reports the failures of all of them together, each with a curl command that repr
 
 Reproducible: hypothesis is derandomized (the seed comes from the test), with no example database.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
-                                               status_code_conformance)
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from activity_service.service import SPEC as ACTIVITY
 from evaluation_service.service import SPEC as EVALUATION
@@ -28,17 +32,27 @@ from plan_service.service import SPEC as PLAN
 
 from . import seeds
 
-MAX_EXAMPLES = int(os.environ.get("KINERJA_FUZZ_EXAMPLES", "20"))  # per operation and mode; raise it locally to dig deeper
+MAX_EXAMPLES = int(
+    os.environ.get("KINERJA_FUZZ_EXAMPLES", "20")
+)  # per operation and mode; raise it locally to dig deeper
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
 @schemathesis.serializer("application/pdf")
 def _pdf_body(ctx, value):
     """The public document check's POST takes the PDF itself (issue 17): the generated value as raw bytes."""
     return value if isinstance(value, bytes) else str(value).encode("utf-8")
 
 
-FUZZ_SETTINGS = settings(max_examples=MAX_EXAMPLES, derandomize=True, database=None, deadline=None,
-                         phases=[Phase.explicit, Phase.generate],  # no shrinking: a failure shows as generated
-                         suppress_health_check=list(HealthCheck), print_blob=False)
+FUZZ_SETTINGS = settings(
+    max_examples=MAX_EXAMPLES,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],  # no shrinking: a failure shows as generated
+    suppress_health_check=list(HealthCheck),
+    print_blob=False,
+)
 
 
 class Fuzzed:
@@ -65,6 +79,7 @@ class Fuzzed:
         assert operations, "the document lists no operation"
         for operation in operations:
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+
                 @FUZZ_SETTINGS
                 @given(case=operation.as_strategy(generation_mode=mode))
                 def run(case):
@@ -78,14 +93,17 @@ class Fuzzed:
                     raise
                 except BaseException as exc:  # noqa: BLE001 - schemathesis' FailureGroup; every operation still runs
                     failures.append(f"=== {operation.label} ({mode.value} data)\n{exc}")
-        assert not failures, f"{len(failures)} of {2 * len(operations)} fuzzed operations failed:\n\n" + "\n\n".join(failures)
+        assert not failures, f"{len(failures)} of {2 * len(operations)} fuzzed operations failed:\n\n" + "\n\n".join(
+            failures
+        )
 
 
 @pytest.fixture
 def plan(service_factory):
     fuzzed = Fuzzed(service_factory(PLAN))
-    response = fuzzed.h.client.post("/api/v1/directory/imports?dry_run=false", headers=fuzzed.callers[0],
-                                    json=seeds.directory_document())
+    response = fuzzed.h.client.post(
+        "/api/v1/directory/imports?dry_run=false", headers=fuzzed.callers[0], json=seeds.directory_document()
+    )
     assert response.status_code in (200, 201), response.get_data(as_text=True)
     return fuzzed
 

@@ -8,6 +8,7 @@
 - Page sizes over the maximum are 422 (pagination documents 1..200).
 - SQL metacharacters in every string query parameter of every list endpoint: never a 5xx, never a wider result.
 """
+
 from __future__ import annotations
 
 import io
@@ -76,8 +77,13 @@ def test_oversized_bodies_and_strings_are_refused_naming_the_field(service_facto
     wrong, checked = {}, 0
     for method, path, schema in json_bodies(document):
         # Over the body limit: 413 before anything else.
-        big = h.client.open(path, method=method.upper(), headers=admin, data=b'{"x": "' + b"a" * (300 * 1024) + b'"}',
-                            content_type="application/json")
+        big = h.client.open(
+            path,
+            method=method.upper(),
+            headers=admin,
+            data=b'{"x": "' + b"a" * (300 * 1024) + b'"}',
+            content_type="application/json",
+        )
         if big.status_code != 413 or big.mimetype != "application/problem+json":
             wrong[f"{method} {path} 413"] = big.status_code
         for field, prop in (schema.get("properties") or {}).items():
@@ -134,16 +140,29 @@ def evidence(service_factory, tmp_path):
     h = service_factory(ACTIVITY, ACTIVITY_EVIDENCE_DIR=str(store), ACTIVITY_EVIDENCE_MAX_BYTES="4096")
     h.handle(*seeds.org(), seeds.plan_approved())
     me = h.token(seeds.EMPLOYEE, "employee", unit=seeds.UNIT)
-    r = h.client.post("/api/v1/activities", headers=me, json={
-        "date": str(seeds.today() - timedelta(days=1)), "start_time": "08:00", "end_time": "09:00", "indicator_id": "i1",
-        "description": "menyusun dokumen", "quantity": 1})
+    r = h.client.post(
+        "/api/v1/activities",
+        headers=me,
+        json={
+            "date": str(seeds.today() - timedelta(days=1)),
+            "start_time": "08:00",
+            "end_time": "09:00",
+            "indicator_id": "i1",
+            "description": "menyusun dokumen",
+            "quantity": 1,
+        },
+    )
     assert r.status_code == 201, r.get_data(as_text=True)
     return h, me, r.get_json()["id"], store, tmp_path
 
 
 def upload(h, me, activity_id, name, content=PDF, mimetype="application/pdf"):
-    return h.client.post(f"/api/v1/activities/{activity_id}/evidence", headers=me, content_type="multipart/form-data",
-                         data={"file": (io.BytesIO(content), name, mimetype)})
+    return h.client.post(
+        f"/api/v1/activities/{activity_id}/evidence",
+        headers=me,
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(content), name, mimetype)},
+    )
 
 
 def test_evidence_too_large_or_of_a_forbidden_type_is_refused(evidence):
@@ -157,16 +176,30 @@ def test_evidence_too_large_or_of_a_forbidden_type_is_refused(evidence):
     assert not [p for p in store.rglob("*") if p.is_file()], "refused uploads leave nothing behind"
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd", "..\\..\\windows\\win.ini", "/etc/passwd", "C:\\boot.ini",
-                                  "laporan\x00.pdf", "a" * 300 + ".pdf", "laporan\u202efdp.exe", "lapo\u200bran.pdf",
-                                  ".htaccess", "dir/laporan.pdf"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../etc/passwd",
+        "..\\..\\windows\\win.ini",
+        "/etc/passwd",
+        "C:\\boot.ini",
+        "laporan\x00.pdf",
+        "a" * 300 + ".pdf",
+        "laporan\u202efdp.exe",
+        "lapo\u200bran.pdf",
+        ".htaccess",
+        "dir/laporan.pdf",
+    ],
+)
 def test_hostile_file_names_are_refused_or_sanitised_and_never_leave_the_store(evidence, name):
     h, me, activity_id, store, root = evidence
     r = upload(h, me, activity_id, name)
     stored = [p for p in store.rglob("*") if p.is_file()]
     if r.status_code == 201:  # e.g. Werkzeug keeps only the last part of a Windows path ("C:\\boot.ini")
         kept = r.get_json()["name"]
-        assert not any(bad in kept for bad in ("/", "\\", "..", "\x00", "\u202e", "\u200b")) and not kept.startswith(".")
+        assert not any(bad in kept for bad in ("/", "\\", "..", "\x00", "\u202e", "\u200b")) and not kept.startswith(
+            "."
+        )
         assert len(stored) == 1 and stored[0].resolve().is_relative_to(store.resolve()) and kept not in stored[0].name
     else:
         assert r.status_code in (400, 422), (r.status_code, r.get_data(as_text=True)[:200])
@@ -177,9 +210,11 @@ def test_hostile_file_names_are_refused_or_sanitised_and_never_leave_the_store(e
 
 def test_unicode_names_round_trip_and_are_stored_under_a_generated_name(evidence):
     h, me, activity_id, store, root = evidence
-    names = {"Lapora\u0301n Bulanan.pdf": "Laporán Bulanan.pdf",  # combining acute → NFC
-             "laporan 📄 selesai.pdf": "laporan 📄 selesai.pdf",
-             "تقرير.pdf": "تقرير.pdf"}
+    names = {
+        "Lapora\u0301n Bulanan.pdf": "Laporán Bulanan.pdf",  # combining acute → NFC
+        "laporan 📄 selesai.pdf": "laporan 📄 selesai.pdf",
+        "تقرير.pdf": "تقرير.pdf",
+    }
     for sent, expected in names.items():
         r = upload(h, me, activity_id, sent)
         if r.status_code == 412:  # If-Match handling is not what this test is about: re-read the version

@@ -7,6 +7,7 @@ resource touched (and every list, summary, dashboard and export) answers 2xx/4xx
 after the run that answered before it, and no formula in a CSV export. The results go to
 KINERJA_HOSTILE_OUT when set (e.g. tests/security/results/hostile-run.json), else to the test's tmp dir.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,7 +36,8 @@ def test_hostile_run_finds_no_5xx_no_invalid_json_no_leak_and_no_poisoned_read(k
     assert report["counts"]["requests"] >= REQUESTS
     assert set(report["counts"]["per_service"]) == set(system.urls), "every service got hostile requests"
     wrong = hostile.healthy(report)
-    distinct = "\n".join(f"{f['count']} x {f['method']} {f['operation']} [{f['category']}] -> {f['status']} "
-                         f"{f['problems']} {f['cause']}"
-                         for f in report["distinct_failures"])
+    distinct = "\n".join(
+        f"{f['count']} x {f['method']} {f['operation']} [{f['category']}] -> {f['status']} {f['problems']} {f['cause']}"
+        for f in report["distinct_failures"]
+    )
     assert not wrong, f"{', '.join(wrong)} (results in {out}, logs in {log_dir}):\n{distinct}"

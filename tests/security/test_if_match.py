@@ -10,6 +10,7 @@ documents the precondition (the ``If-Match`` header, 412 and 428) and then, on a
 
 or is in EXEMPT with the reason it has no version to match.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,9 @@ EXEMPT = {  # operations that set a value with no version (no ETag to hold): the
 }
 ETAG_OF = {  # where the ETag of what an operation changes is read, when not from its own path
     "DELETE /api/v1/activities/{activity_id}/evidence/{file_id}": "/api/v1/activities/{activity_id}",
-    "DELETE /api/v1/evaluations/{evaluation_id}/realisation/evidence/{file_id}":
-        "/api/v1/evaluations/{evaluation_id}/realisation",
+    "DELETE /api/v1/evaluations/{evaluation_id}/realisation/evidence/{file_id}": (
+        "/api/v1/evaluations/{evaluation_id}/realisation"
+    ),
     "PUT /api/v1/evaluations/{evaluation_id}/draft": "/api/v1/evaluations/{evaluation_id}",
 }
 ROWS = {(r.service, r.op): r for r in load_table()}
@@ -43,15 +45,21 @@ def documents() -> dict[str, dict]:
 
     out = {}
     for name, (spec, _) in SERVICES.items():
-        app = create_service_app(spec, Settings.from_env(spec.name, {"DATABASE_URL": "sqlite://"}), create_engine("sqlite://"))
+        app = create_service_app(
+            spec, Settings.from_env(spec.name, {"DATABASE_URL": "sqlite://"}), create_engine("sqlite://")
+        )
         out[name] = app.test_client().get("/openapi.json").get_json()
     return out
 
 
 DOCUMENTS = documents()
-WRITES = sorted((name, f"{method.upper()} {path}", op)
-                for name, document in DOCUMENTS.items() for path, ops in document["paths"].items()
-                for method, op in ops.items() if method.upper() in PRECONDITIONED)
+WRITES = sorted(
+    (name, f"{method.upper()} {path}", op)
+    for name, document in DOCUMENTS.items()
+    for path, ops in document["paths"].items()
+    for method, op in ops.items()
+    if method.upper() in PRECONDITIONED
+)
 GUARDED = [(name, op) for name, op, doc in WRITES if f"{name} {op}" not in EXEMPT]
 
 
@@ -71,7 +79,8 @@ def test_every_patch_put_and_delete_documents_if_match_or_is_exempt_with_a_reaso
 
 
 def writer(name: str, op: str) -> str:
-    """A relation the access matrix lets make this call (self first, else the admin, else the rater: the rater's draft)."""
+    """A relation the access matrix lets make this call (self first, else the admin, else the rater: the rater's
+    draft)."""
     row = ROWS[(name, op)]
     allowed = [rel for rel in ("self", "admin", "rater") if row.expected[rel].startswith("2")]
     assert allowed, f"{name} {op}: the access matrix lets neither self, the admin nor the rater write"
@@ -126,7 +135,10 @@ def test_missing_if_match_is_428_a_stale_one_412_and_the_current_one_succeeds(ma
     assert m.state() == before, "a refused write changed the database"
 
     stale = send(**{"If-Match": older(etag)})
-    assert stale.status_code == 412 and stale.mimetype == "application/problem+json", (stale.status_code, stale.get_json())
+    assert stale.status_code == 412 and stale.mimetype == "application/problem+json", (
+        stale.status_code,
+        stale.get_json(),
+    )
     assert m.state() == before, "a refused write changed the database"
 
     current = send(**{"If-Match": etag})

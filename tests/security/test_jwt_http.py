@@ -3,6 +3,7 @@ and clock skew is bounded by JWT_LEEWAY_SECONDS (read from the service's setting
 
 shared/tests/test_auth.py checks TokenVerifier alone; this checks the whole path a client sees.
 """
+
 from __future__ import annotations
 
 import base64
@@ -33,18 +34,29 @@ def b64(raw: bytes) -> str:
 @pytest.fixture(scope="module")
 def keys():
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     return private, public
 
 
 @pytest.fixture(scope="module")
 def web(kafka_bootstrap, new_database, tmp_path_factory, keys):
-    live = LiveService("notification-service", kafka_bootstrap, new_database("notification-service"),
-                       tmp_path_factory.mktemp("jwt"), worker=False, JWT_PUBLIC_KEY=keys[1], JWT_ISSUER=ISSUER,
-                       JWT_AUDIENCE=AUDIENCE)
+    live = LiveService(
+        "notification-service",
+        kafka_bootstrap,
+        new_database("notification-service"),
+        tmp_path_factory.mktemp("jwt"),
+        worker=False,
+        JWT_PUBLIC_KEY=keys[1],
+        JWT_ISSUER=ISSUER,
+        JWT_AUDIENCE=AUDIENCE,
+    )
     live.settings = Settings.from_env("notification-service", live.env)
     yield live
     live.stop()
@@ -52,15 +64,25 @@ def web(kafka_bootstrap, new_database, tmp_path_factory, keys):
 
 def claims(**over) -> dict:
     now = int(time.time())
-    c = {"sub": seeds.EMPLOYEE, "name": "Andi", "unit": seeds.UNIT, "roles": ["employee"], "iss": ISSUER,
-         "aud": AUDIENCE, "iat": now, "nbf": now, "exp": now + 600}
+    c = {
+        "sub": seeds.EMPLOYEE,
+        "name": "Andi",
+        "unit": seeds.UNIT,
+        "roles": ["employee"],
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "iat": now,
+        "nbf": now,
+        "exp": now + 600,
+    }
     c.update(over)
     return c
 
 
 def call(web, token: str) -> requests.Response:
-    return requests.get(web.url + ENDPOINT, headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"},
-                        timeout=15)
+    return requests.get(
+        web.url + ENDPOINT, headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"}, timeout=15
+    )
 
 
 def test_a_good_rs256_token_is_accepted(web, keys):
@@ -84,8 +106,9 @@ def refused_tokens(private: str, public: str) -> dict[str, str]:
         "alg=none": f"{b64(json.dumps({'alg': 'none', 'typ': 'JWT'}).encode())}.{hs_payload}.",
         "HS256 keyed with the RS256 public key": f"{hs_header}.{hs_payload}.{b64(confused)}",
         "tampered payload": f"{header}.{b64(json.dumps(claims(roles=['admin'])).encode())}.{signature}",
-        "signed by another key": jwt.encode(claims(), rsa.generate_private_key(public_exponent=65537, key_size=2048),
-                                            algorithm="RS256"),
+        "signed by another key": jwt.encode(
+            claims(), rsa.generate_private_key(public_exponent=65537, key_size=2048), algorithm="RS256"
+        ),
         "not a JWT": "definitely-not-a-token",
     }
 
@@ -94,7 +117,9 @@ def test_every_bad_token_is_a_401_problem_over_http(web, keys):
     wrong = {}
     for what, token in refused_tokens(*keys).items():
         response = call(web, token)
-        body = response.json() if response.headers.get("Content-Type", "").startswith("application/problem+json") else None
+        body = (
+            response.json() if response.headers.get("Content-Type", "").startswith("application/problem+json") else None
+        )
         if response.status_code != 401 or body is None or body.get("status") != 401:
             wrong[what] = (response.status_code, response.headers.get("Content-Type"), response.text[:200])
         elif "Bearer" not in response.headers.get("WWW-Authenticate", ""):

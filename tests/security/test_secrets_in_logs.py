@@ -12,13 +12,13 @@ What the logs may carry (docs/operations.md, "Logs"): never a secret or a token;
 (the access log has the path without its query string, and no header); NIPs only as the subject of a
 line about that person's data (the event's partition key, the audit actor), never in the access log.
 """
+
 from __future__ import annotations
 
 import json
 import secrets
 import threading
 import time
-import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -68,8 +68,9 @@ class Smtp:
                 return "250 OK"
 
         self.port = free_port()
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, authenticator=authenticator,
-                                     auth_require_tls=False)
+        self.controller = Controller(
+            Handler(), hostname="127.0.0.1", port=self.port, authenticator=authenticator, auth_require_tls=False
+        )
         self.controller.start()
 
 
@@ -121,36 +122,70 @@ def run(kafka_bootstrap, new_database, tmp_path_factory):
     documents = receiver.url.rsplit("/", 1)[0] + "/api/v1/evaluations/{evaluation_id}/document.pdf"
     database_url = new_database("notification-service").replace("://postgres@", f"://postgres:{DB_PASSWORD}@", 1)
     assert DB_PASSWORD in database_url, "the test database URL must carry the password"
-    live = LiveService("notification-service", kafka_bootstrap, database_url, tmp_path_factory.mktemp("logs"),
-                       LOG_LEVEL="DEBUG", JWT_SECRET=JWT_SECRET, SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp.port),
-                       SMTP_TLS="none", SMTP_USER="kinerja", SMTP_PASSWORD=SMTP_PASSWORD,
-                       SMTP_FROM="Kinerja <kinerja@binjaikota.go.id>", NOTIFICATION_QUIET_HOURS="off",
-                       NOTIFICATION_EMAIL_POLL_SECONDS="0.2", NOTIFICATION_WEBHOOK_POLL_SECONDS="0.2",
-                       NOTIFICATION_REMINDERS="false",
-                       NOTIFICATION_WEBHOOK_ALLOWED_HOSTS="127.0.0.1",  # the receiver runs on this machine
-                       SIASN_POLL_SECONDS="0.2", SIASN_DOCUMENTS="true", SIASN_DOCUMENT_URL=documents,
-                       SIASN_DOCUMENT_TOKEN=SIASN_DOCUMENT_TOKEN, **siasn.env())
+    live = LiveService(
+        "notification-service",
+        kafka_bootstrap,
+        database_url,
+        tmp_path_factory.mktemp("logs"),
+        LOG_LEVEL="DEBUG",
+        JWT_SECRET=JWT_SECRET,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(smtp.port),
+        SMTP_TLS="none",
+        SMTP_USER="kinerja",
+        SMTP_PASSWORD=SMTP_PASSWORD,
+        SMTP_FROM="Kinerja <kinerja@binjaikota.go.id>",
+        NOTIFICATION_QUIET_HOURS="off",
+        NOTIFICATION_EMAIL_POLL_SECONDS="0.2",
+        NOTIFICATION_WEBHOOK_POLL_SECONDS="0.2",
+        NOTIFICATION_REMINDERS="false",
+        NOTIFICATION_WEBHOOK_ALLOWED_HOSTS="127.0.0.1",  # the receiver runs on this machine
+        SIASN_POLL_SECONDS="0.2",
+        SIASN_DOCUMENTS="true",
+        SIASN_DOCUMENT_URL=documents,
+        SIASN_DOCUMENT_TOKEN=SIASN_DOCUMENT_TOKEN,
+        **siasn.env(),
+    )
     settings = Settings.from_env("notification-service", live.env)
     admin = mint_token(settings, sub=seeds.ADMIN, roles=["admin"])
     employee = mint_token(settings, sub=seeds.EMPLOYEE, roles=["employee"], unit=seeds.UNIT)
     forged = employee.rsplit(".", 1)[0] + "." + secrets.token_urlsafe(32)
     tokens = [admin, employee, forged]
     try:
-        def call(method, path, token, extra=None, **kwargs):
-            return requests.request(method, live.url + path, headers={"Authorization": f"Bearer {token}", **(extra or {})},
-                                    timeout=15, **kwargs)
 
-        hook = call("POST", "/api/v1/webhooks", admin, json={"url": receiver.url, "event_types": ["*"],
-                                                              "secret": WEBHOOK_SECRET, "description": "payroll"})
+        def call(method, path, token, extra=None, **kwargs):
+            return requests.request(
+                method,
+                live.url + path,
+                headers={"Authorization": f"Bearer {token}", **(extra or {})},
+                timeout=15,
+                **kwargs,
+            )
+
+        hook = call(
+            "POST",
+            "/api/v1/webhooks",
+            admin,
+            json={"url": receiver.url, "event_types": ["*"], "secret": WEBHOOK_SECRET, "description": "payroll"},
+        )
         assert hook.status_code == 201, hook.text
         etag = call("GET", f"/api/v1/webhooks/{hook.json()['id']}", admin).headers["ETag"]
-        rotated = call("PATCH", f"/api/v1/webhooks/{hook.json()['id']}", admin, json={"secret": ROTATED_SECRET},
-                       extra={"If-Match": etag})
+        rotated = call(
+            "PATCH",
+            f"/api/v1/webhooks/{hook.json()['id']}",
+            admin,
+            json={"secret": ROTATED_SECRET},
+            extra={"If-Match": etag},
+        )
         assert rotated.status_code == 200, rotated.text
         assert call("GET", f"/api/v1/notifications?email={EMAIL}&nip={seeds.EMPLOYEE}", employee).status_code < 500
         assert call("GET", "/api/v1/notifications", forged).status_code == 401
-        assert requests.get(live.url + "/api/v1/notifications", timeout=15,
-                            headers={"Authorization": f"Basic {JWT_SECRET}"}).status_code == 401
+        assert (
+            requests.get(
+                live.url + "/api/v1/notifications", timeout=15, headers={"Authorization": f"Basic {JWT_SECRET}"}
+            ).status_code
+            == 401
+        )
 
         # Events from Kafka: the employee (with the e-mail address) and a returned plan, which is e-mailed.
         from kafka import KafkaProducer
@@ -160,24 +195,49 @@ def run(kafka_bootstrap, new_database, tmp_path_factory):
         rater_event = seeds.employee(seeds.RATER, "Siti Rahmawati", seeds.UNIT, ["dinas", seeds.UNIT], seeds.HEAD)
         rater_event["data"].update(siasn_pns_id="PNS-" + secrets.token_hex(8), rank_code="41")
         year = seeds.today().year
-        closed = make_event("EvaluationClosed", source_service="evaluation-service", subject="ev-secrets",
-                            partitionkey=seeds.EMPLOYEE, data={
-                                "evaluation_id": "ev-secrets", "nip": seeds.EMPLOYEE, "rater_nip": seeds.RATER,
-                                "unit_id": seeds.UNIT, "plan_id": "plan-x",
-                                "period": {"id": f"{year}-Y", "kind": "annual", "start": f"{year}-01-01",
-                                           "end": f"{year}-12-31"},
-                                "revision": 1, "results_rating": "meets", "behaviour_rating": "meets", "predicate": "BAIK",
-                                "credit_points": None, "closed_at": f"{year}-12-20T03:00:00.000Z",
-                                "closed_by": seeds.RATER})
-        returned = make_event("PlanReturned", source_service="plan-service", subject="plan-x", partitionkey=seeds.EMPLOYEE,
-                              data={"plan_id": "plan-x", "nip": seeds.EMPLOYEE, "rater_nip": seeds.RATER,
-                                    "unit_id": seeds.UNIT, "year": seeds.today().year, "reason": "Indikator belum terukur",
-                                    "returned_at": "2026-01-12T03:00:00.000Z"})
-        producer = KafkaProducer(bootstrap_servers=kafka_bootstrap.split(","),
-                                 value_serializer=lambda v: json.dumps(v).encode())
+        closed = make_event(
+            "EvaluationClosed",
+            source_service="evaluation-service",
+            subject="ev-secrets",
+            partitionkey=seeds.EMPLOYEE,
+            data={
+                "evaluation_id": "ev-secrets",
+                "nip": seeds.EMPLOYEE,
+                "rater_nip": seeds.RATER,
+                "unit_id": seeds.UNIT,
+                "plan_id": "plan-x",
+                "period": {"id": f"{year}-Y", "kind": "annual", "start": f"{year}-01-01", "end": f"{year}-12-31"},
+                "revision": 1,
+                "results_rating": "meets",
+                "behaviour_rating": "meets",
+                "predicate": "BAIK",
+                "credit_points": None,
+                "closed_at": f"{year}-12-20T03:00:00.000Z",
+                "closed_by": seeds.RATER,
+            },
+        )
+        returned = make_event(
+            "PlanReturned",
+            source_service="plan-service",
+            subject="plan-x",
+            partitionkey=seeds.EMPLOYEE,
+            data={
+                "plan_id": "plan-x",
+                "nip": seeds.EMPLOYEE,
+                "rater_nip": seeds.RATER,
+                "unit_id": seeds.UNIT,
+                "year": seeds.today().year,
+                "reason": "Indikator belum terukur",
+                "returned_at": "2026-01-12T03:00:00.000Z",
+            },
+        )
+        producer = KafkaProducer(
+            bootstrap_servers=kafka_bootstrap.split(","), value_serializer=lambda v: json.dumps(v).encode()
+        )
         for event in (rater_event, employee_event, returned, closed):
-            producer.send(live.prefix + CATALOG[event["type"]].topic, value=event,
-                          key=event["partitionkey"].encode()).get(timeout=30)
+            producer.send(
+                live.prefix + CATALOG[event["type"]].topic, value=event, key=event["partitionkey"].encode()
+            ).get(timeout=30)
         producer.close(timeout=5)
         wait_for(lambda: smtp.messages and receiver.bodies, 45, "the e-mail and the webhook delivery")
         wait_for(lambda: siasn.documents, 45, "the SIASN record and its document")
@@ -187,8 +247,14 @@ def run(kafka_bootstrap, new_database, tmp_path_factory):
         receiver.server.shutdown()
         siasn.close()
     issued = [*siasn.gateway_tokens, *siasn.sso_tokens]
-    return {"lines": live.log_lines(), "tokens": tokens, "smtp": smtp, "siasn": siasn, "issued": issued,
-            "document_fetches": receiver.document_fetches}
+    return {
+        "lines": live.log_lines(),
+        "tokens": tokens,
+        "smtp": smtp,
+        "siasn": siasn,
+        "issued": issued,
+        "document_fetches": receiver.document_fetches,
+    }
 
 
 def test_the_run_exercised_every_secret(run):
@@ -201,17 +267,27 @@ def test_the_run_exercised_every_secret(run):
 
 
 def test_no_secret_or_token_appears_in_any_log_line(run):
-    needles = {"JWT_SECRET": JWT_SECRET, "SMTP_PASSWORD": SMTP_PASSWORD, "database password": DB_PASSWORD,
-               "webhook secret": WEBHOOK_SECRET, "rotated webhook secret": ROTATED_SECRET,
-               "SIASN_CONSUMER_SECRET": SIASN_CONSUMER_SECRET, "SIASN_SSO_PASSWORD": SIASN_SSO_PASSWORD,
-               "SIASN_DOCUMENT_TOKEN": SIASN_DOCUMENT_TOKEN}
+    needles = {
+        "JWT_SECRET": JWT_SECRET,
+        "SMTP_PASSWORD": SMTP_PASSWORD,
+        "database password": DB_PASSWORD,
+        "webhook secret": WEBHOOK_SECRET,
+        "rotated webhook secret": ROTATED_SECRET,
+        "SIASN_CONSUMER_SECRET": SIASN_CONSUMER_SECRET,
+        "SIASN_SSO_PASSWORD": SIASN_SSO_PASSWORD,
+        "SIASN_DOCUMENT_TOKEN": SIASN_DOCUMENT_TOKEN,
+    }
     for index, token in enumerate(run["issued"]):
         needles[f"SIASN token {index}"] = token
     for index, token in enumerate(run["tokens"]):
         needles[f"bearer token {index}"] = token
         needles[f"bearer token {index}'s signature"] = token.rsplit(".", 1)[1]
-    leaks = [f"{what} in {name}: {line[:300]}" for name, line in run["lines"] for what, needle in needles.items()
-             if needle in line]
+    leaks = [
+        f"{what} in {name}: {line[:300]}"
+        for name, line in run["lines"]
+        for what, needle in needles.items()
+        if needle in line
+    ]
     assert not leaks, "\n".join(leaks[:20])
 
 

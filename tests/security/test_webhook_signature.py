@@ -5,6 +5,7 @@ Two receivers' checks are held to it: the reference implementation the service s
 tells receivers to copy, executed here exactly as it is written there. The signatures are the service's own
 (webhooks.sign, what the dispatcher sends).
 """
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,14 @@ from notification_service import webhooks
 
 README = Path(__file__).resolve().parents[2] / "services" / "notification-service" / "README.md"
 SECRET = "payroll-shared-secret-2026"
-BODY = json.dumps({"specversion": "1.0", "id": "5f0c", "type": "EvaluationClosed",
-                   "data": {"nip": "199001012015011003", "predicate": "BAIK"}}).encode()
+BODY = json.dumps(
+    {
+        "specversion": "1.0",
+        "id": "5f0c",
+        "type": "EvaluationClosed",
+        "data": {"nip": "199001012015011003", "predicate": "BAIK"},
+    }
+).encode()
 
 
 def readme_verify():

@@ -17,6 +17,7 @@ developer's machine, as a reviewed change:
 
 ``--dry-run`` prints what would move and writes nothing. Needs the package index; CI does not run it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,13 @@ except ImportError:  # run as a script: python tests/security/update_pins.py
     from audit_dependencies import HELD_BACK, canonical, read_pins
 
 ROOT = Path(__file__).resolve().parents[2]
-PROJECTS = ["shared", "services/plan-service", "services/activity-service", "services/evaluation-service",
-            "services/notification-service"]
+PROJECTS = [
+    "shared",
+    "services/plan-service",
+    "services/activity-service",
+    "services/evaluation-service",
+    "services/notification-service",
+]
 TOOLS = ["pip-audit"]  # besides the Makefile's DEV_TOOLS, which every pin list keeps anyway
 
 
@@ -75,10 +81,12 @@ def resolve(old: dict[str, str], held: set[str]) -> dict[str, str]:
         python = str(Path(scratch) / "bin" / "python")
         wanted = [f"{name}=={version}" if name in held else name for name, version in sorted(old.items())]
         editable = [arg for project in PROJECTS for arg in ("-e", str(ROOT / project))]
-        subprocess.run([python, "-m", "pip", "install", "-q", "--upgrade", *editable, *wanted, *TOOLS],
-                       check=True, cwd=ROOT)
-        frozen = subprocess.run([python, "-m", "pip", "freeze", "--exclude-editable"], check=True,
-                                capture_output=True, text=True).stdout
+        subprocess.run(
+            [python, "-m", "pip", "install", "-q", "--upgrade", *editable, *wanted, *TOOLS], check=True, cwd=ROOT
+        )
+        frozen = subprocess.run(
+            [python, "-m", "pip", "freeze", "--exclude-editable"], check=True, capture_output=True, text=True
+        ).stdout
     return parse_freeze(frozen)
 
 
@@ -87,8 +95,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--constraints", type=Path, default=ROOT / "constraints.txt", help="the pins to move")
     parser.add_argument("--dry-run", action="store_true", help="print what would move; write nothing")
     parser.add_argument("--no-test", action="store_true", help="skip make install and make test")
-    parser.add_argument("--report", type=Path, default=ROOT / "tests" / "security" / "results" / "dependency-audit.json",
-                        help="where the audit report goes")
+    parser.add_argument(
+        "--report",
+        type=Path,
+        default=ROOT / "tests" / "security" / "results" / "dependency-audit.json",
+        help="where the audit report goes",
+    )
     args = parser.parse_args(argv)
 
     old = read_pins(args.constraints)
@@ -104,11 +116,23 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run(["make", "install"], check=True, cwd=ROOT)
         tests = subprocess.run(["make", "test"], cwd=ROOT)
         if tests.returncode:
-            print("[pins] the tests fail on the new pins: hold the culprit back in HELD_BACK (with its reason) "
-                  "and run again", file=sys.stderr)
+            print(
+                "[pins] the tests fail on the new pins: hold the culprit back in HELD_BACK (with its reason) "
+                "and run again",
+                file=sys.stderr,
+            )
             return tests.returncode
-    audit = subprocess.run([sys.executable, str(Path(__file__).with_name("audit_dependencies.py")), "--strict",
-                            "--constraints", str(args.constraints), "--report", str(args.report)])
+    audit = subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).with_name("audit_dependencies.py")),
+            "--strict",
+            "--constraints",
+            str(args.constraints),
+            "--report",
+            str(args.report),
+        ]
+    )
     return audit.returncode
 
 

@@ -15,6 +15,7 @@ Run alone (``make run SIASN=contract`` starts it on port 8090 and points the cha
 
     python tests/siasn/contract_server.py --port 8090
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,9 +33,9 @@ BASE = "/apisiasn/1.0"
 CONSUMER_KEY, CONSUMER_SECRET = "kinerja-binjai", "gateway-secret-binjai"
 SSO_CLIENT, SSO_USER, SSO_PASSWORD = "kinerja-binjai-sso", "operator.binjai", "operator-password-binjai"
 
-RATING = {1, 2, 3}                      # perilakuDanKinerja
-QUADRANT = {1, 2, 3, 4, 5}              # kuadranNilai
-PERIODIK = {1, 2}                       # periodik
+RATING = {1, 2, 3}  # perilakuDanKinerja
+QUADRANT = {1, 2, 3, 4, 5}  # kuadranNilai
+PERIODIK = {1, 2}  # periodik
 KOEFISIEN = {12, 22, 32, 42, 52, 62, 72, 82}
 DOCUMENT_REFS = {873, 890, 879}
 RATER_STATUS = {"ASN", "NON ASN"}
@@ -42,41 +43,78 @@ MONTH = set(range(1, 13))
 
 # field -> (type, allowed values or None, required)
 SKP22 = {
-    "tahun": (int, None, True), "pnsDinilaiOrang": (str, None, True),
-    "hasilKinerjaNilai": (int, RATING, True), "perilakuKerjaNilai": (int, RATING, True),
+    "tahun": (int, None, True),
+    "pnsDinilaiOrang": (str, None, True),
+    "hasilKinerjaNilai": (int, RATING, True),
+    "perilakuKerjaNilai": (int, RATING, True),
     "kuadranKinerjaNilai": (int, QUADRANT, True),
-    "penilaiNipNrp": (str, None, True), "penilaiNama": (str, None, True), "penilaiGolongan": (str, None, True),
-    "penilaiJabatan": (str, None, True), "penilaiUnorNama": (str, None, True),
-    "statusPenilai": (str, RATER_STATUS, True), "id": (str, None, False), "path": (list, None, False),
+    "penilaiNipNrp": (str, None, True),
+    "penilaiNama": (str, None, True),
+    "penilaiGolongan": (str, None, True),
+    "penilaiJabatan": (str, None, True),
+    "penilaiUnorNama": (str, None, True),
+    "statusPenilai": (str, RATER_STATUS, True),
+    "id": (str, None, False),
+    "path": (list, None, False),
 }
 PERIODIC = {
-    "tahun": (int, None, True), "pnsDinilaiId": (str, None, True), "periodikId": (int, PERIODIK, True),
-    "bulanMulaiPenilaian": (int, MONTH, True), "bulanSelesaiPenilaian": (int, MONTH, True),
-    "tahunMulaiPenilaian": (int, None, True), "tahunSelesaiPenilaian": (int, None, True),
-    "hasilKinerjaNilai": (int, RATING, True), "perilakuKerjaNilai": (int, RATING, True),
-    "kuadranKinerjaNilai": (int, QUADRANT, True), "koefisienId": (int, KOEFISIEN, False),
-    "penilaiNipNrp": (str, None, True), "penilaiNama": (str, None, True), "penilaiGolongan": (str, None, True),
-    "penilaiJabatanNama": (str, None, True), "penilaiUnorNama": (str, None, True),
-    "statusPenilai": (str, RATER_STATUS, True), "id": (str, None, False), "path": (list, None, False),
+    "tahun": (int, None, True),
+    "pnsDinilaiId": (str, None, True),
+    "periodikId": (int, PERIODIK, True),
+    "bulanMulaiPenilaian": (int, MONTH, True),
+    "bulanSelesaiPenilaian": (int, MONTH, True),
+    "tahunMulaiPenilaian": (int, None, True),
+    "tahunSelesaiPenilaian": (int, None, True),
+    "hasilKinerjaNilai": (int, RATING, True),
+    "perilakuKerjaNilai": (int, RATING, True),
+    "kuadranKinerjaNilai": (int, QUADRANT, True),
+    "koefisienId": (int, KOEFISIEN, False),
+    "penilaiNipNrp": (str, None, True),
+    "penilaiNama": (str, None, True),
+    "penilaiGolongan": (str, None, True),
+    "penilaiJabatanNama": (str, None, True),
+    "penilaiUnorNama": (str, None, True),
+    "statusPenilai": (str, RATER_STATUS, True),
+    "id": (str, None, False),
+    "path": (list, None, False),
 }
 CREDIT = {  # the credit-point web service's body as SIASN's public client libraries send it (all strings)
-    "pnsId": (str, None, True), "bulanMulaiPenailan": (str, None, True), "tahunMulaiPenailan": (str, None, True),
-    "bulanSelesaiPenailan": (str, None, True), "tahunSelesaiPenailan": (str, None, True),
-    "kreditUtamaBaru": (str, None, True), "kreditPenunjangBaru": (str, None, True), "kreditBaruTotal": (str, None, True),
-    "isKonversi": (str, {"0", "1"}, True), "isAngkaKreditPertama": (str, {"0", "1"}, True),
-    "isIntegrasi": (str, {"0", "1"}, True), "nomorSk": (str, None, False), "tanggalSk": (str, None, False),
-    "rwJabatanId": (str, None, False), "id": (str, None, False), "path": (list, None, False),
+    "pnsId": (str, None, True),
+    "bulanMulaiPenailan": (str, None, True),
+    "tahunMulaiPenailan": (str, None, True),
+    "bulanSelesaiPenailan": (str, None, True),
+    "tahunSelesaiPenailan": (str, None, True),
+    "kreditUtamaBaru": (str, None, True),
+    "kreditPenunjangBaru": (str, None, True),
+    "kreditBaruTotal": (str, None, True),
+    "isKonversi": (str, {"0", "1"}, True),
+    "isAngkaKreditPertama": (str, {"0", "1"}, True),
+    "isIntegrasi": (str, {"0", "1"}, True),
+    "nomorSk": (str, None, False),
+    "tanggalSk": (str, None, False),
+    "rwJabatanId": (str, None, False),
+    "id": (str, None, False),
+    "path": (list, None, False),
 }
-KINDS = {"skp22": (SKP22, "pnsDinilaiOrang"), "kinerjaperiodik": (PERIODIC, "pnsDinilaiId"),
-         "angkakredit": (CREDIT, "pnsId")}
+KINDS = {
+    "skp22": (SKP22, "pnsDinilaiOrang"),
+    "kinerjaperiodik": (PERIODIC, "pnsDinilaiId"),
+    "angkakredit": (CREDIT, "pnsId"),
+}
 
 
 def channel_env(url: str, consumer_secret: str = CONSUMER_SECRET, sso_password: str = SSO_PASSWORD) -> dict:
     """The settings that point notification-service's SIASN channel at a contract server on ``url``."""
-    return {"SIASN_BASE_URL": url + BASE, "SIASN_TOKEN_URL": url + "/oauth2/token",
-            "SIASN_CONSUMER_KEY": CONSUMER_KEY, "SIASN_CONSUMER_SECRET": consumer_secret,
-            "SIASN_SSO_TOKEN_URL": url + "/sso/token", "SIASN_SSO_CLIENT_ID": SSO_CLIENT,
-            "SIASN_SSO_USERNAME": SSO_USER, "SIASN_SSO_PASSWORD": sso_password}
+    return {
+        "SIASN_BASE_URL": url + BASE,
+        "SIASN_TOKEN_URL": url + "/oauth2/token",
+        "SIASN_CONSUMER_KEY": CONSUMER_KEY,
+        "SIASN_CONSUMER_SECRET": consumer_secret,
+        "SIASN_SSO_TOKEN_URL": url + "/sso/token",
+        "SIASN_SSO_CLIENT_ID": SSO_CLIENT,
+        "SIASN_SSO_USERNAME": SSO_USER,
+        "SIASN_SSO_PASSWORD": sso_password,
+    }
 
 
 def check(fields: dict, body: dict) -> list[str]:
@@ -105,15 +143,20 @@ def check(fields: dict, body: dict) -> list[str]:
 
 
 class ContractServer:
-    def __init__(self, port: int = 0, token_lifetime: int = 3600, consumer_secret: str = CONSUMER_SECRET,
-                 sso_password: str = SSO_PASSWORD):
+    def __init__(
+        self,
+        port: int = 0,
+        token_lifetime: int = 3600,
+        consumer_secret: str = CONSUMER_SECRET,
+        sso_password: str = SSO_PASSWORD,
+    ):
         self.token_lifetime = token_lifetime
         self.consumer_secret, self.sso_password = consumer_secret, sso_password
         self.lock = threading.Lock()
         self.records: dict[str, dict[str, dict]] = {kind: {} for kind in KINDS}
         self.documents: list[dict] = []
         self.calls: list[dict] = []
-        self.pns_of_nip: dict[str, str] = {}   # SIASN knows its employees: NIP -> PNS id (the history endpoints)
+        self.pns_of_nip: dict[str, str] = {}  # SIASN knows its employees: NIP -> PNS id (the history endpoints)
         self.gateway_tokens: dict[str, float] = {}
         self.sso_tokens: dict[str, float] = {}
         self.token_requests = {"gateway": 0, "sso": 0}
@@ -210,8 +253,12 @@ class ContractServer:
                 return handler._answer(401, {"error": "invalid_client"})
             store = self.gateway_tokens
         else:
-            if (form.get("grant_type"), form.get("client_id"), form.get("username"), form.get("password")) != \
-                    ("password", SSO_CLIENT, SSO_USER, self.sso_password):
+            if (form.get("grant_type"), form.get("client_id"), form.get("username"), form.get("password")) != (
+                "password",
+                SSO_CLIENT,
+                SSO_USER,
+                self.sso_password,
+            ):
                 return handler._answer(401, {"error": "invalid_grant"})
             store = self.sso_tokens
         token = secrets.token_urlsafe(24)
@@ -249,7 +296,7 @@ class ContractServer:
             time.sleep(fault["stall"])
         elif fault:
             return handler._answer(fault["status"], {"success": False, "message": fault["message"]})
-        route = path[len(BASE):]
+        route = path[len(BASE) :]
         parts = route.strip("/").split("/")
         if method == "POST" and len(parts) == 2 and parts[0] in KINDS and parts[1] == "save":
             try:
@@ -262,10 +309,14 @@ class ContractServer:
         self.calls.append(call)
         if method == "GET" and len(parts) == 3 and parts[0] in KINDS and parts[1] == "id":
             record = self.records[parts[0]].get(parts[2])
-            return handler._answer(200 if record else 404, {"success": bool(record), "data": record,
-                                                            "message": "" if record else "not found"})
+            return handler._answer(
+                200 if record else 404,
+                {"success": bool(record), "data": record, "message": "" if record else "not found"},
+            )
         if method == "GET" and len(parts) == 3 and parts[0] == "pns" and parts[1].startswith("rw-"):
-            kind = {"rw-skp22": "skp22", "rw-kinerjaperiodik": "kinerjaperiodik", "rw-angkakredit": "angkakredit"}.get(parts[1])
+            kind = {"rw-skp22": "skp22", "rw-kinerjaperiodik": "kinerjaperiodik", "rw-angkakredit": "angkakredit"}.get(
+                parts[1]
+            )
             if kind is None:
                 return handler._answer(404, {"success": False, "message": "not found"})
             pns = self.pns_of_nip.get(parts[2])
@@ -273,10 +324,17 @@ class ContractServer:
             with self.lock:
                 data = [dict(r) for r in self.records[kind].values() if pns and r.get(field) == pns]
             return handler._answer(200, {"success": True, "data": data})
-        if method == "DELETE" and len(parts) == 3 and parts[0] in ("kinerjaperiodik", "angkakredit") and parts[1] == "delete":
+        if (
+            method == "DELETE"
+            and len(parts) == 3
+            and parts[0] in ("kinerjaperiodik", "angkakredit")
+            and parts[1] == "delete"
+        ):
             with self.lock:
                 gone = self.records[parts[0]].pop(parts[2], None)
-            return handler._answer(200 if gone else 404, {"success": bool(gone), "message": "" if gone else "not found"})
+            return handler._answer(
+                200 if gone else 404, {"success": bool(gone), "message": "" if gone else "not found"}
+            )
         if method == "POST" and route in ("/upload-dok-rw", "/upload-dok"):
             return self._upload(handler, route, raw)
         return handler._answer(404, {"success": False, "message": f"no web service {method} {route}"})

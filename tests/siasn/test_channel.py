@@ -7,11 +7,11 @@ an admin, who resends it after the fix; needs_data naming the missing fields, se
 directory brings them; both tokens, renewed before they expire; the document attached when the
 documents endpoint has one; the reconciliation report and the dry-run export.
 """
+
 from __future__ import annotations
 
 import json
 import threading
-import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -32,50 +32,143 @@ UNIT = "opd-1.bidang-a"
 API = "/api/v1/integrations/siasn"
 
 
-def employee(nip, name, *, position="Analis Sistem Informasi", siasn_pns_id=None, rank_code=None, level=None,
-             rater=RATER, unit_name="Bidang Aplikasi"):
-    return make_event("EmployeeUpserted", source_service="plan-service", subject=nip, partitionkey=nip, data={
-        "nip": nip, "name": name, "position": position, "rank": "Penata", "grade": "III/c", "unit_id": UNIT,
-        "unit_name": unit_name, "unit_path": ["opd-1", UNIT], "rater_nip": rater, "rater_superior_nip": None,
-        "is_unit_head": False, "email": None, "phone": None, "functional_level": level, "active": True,
-        "siasn_pns_id": siasn_pns_id, "rank_code": rank_code})
+def employee(
+    nip,
+    name,
+    *,
+    position="Analis Sistem Informasi",
+    siasn_pns_id=None,
+    rank_code=None,
+    level=None,
+    rater=RATER,
+    unit_name="Bidang Aplikasi",
+):
+    return make_event(
+        "EmployeeUpserted",
+        source_service="plan-service",
+        subject=nip,
+        partitionkey=nip,
+        data={
+            "nip": nip,
+            "name": name,
+            "position": position,
+            "rank": "Penata",
+            "grade": "III/c",
+            "unit_id": UNIT,
+            "unit_name": unit_name,
+            "unit_path": ["opd-1", UNIT],
+            "rater_nip": rater,
+            "rater_superior_nip": None,
+            "is_unit_head": False,
+            "email": None,
+            "phone": None,
+            "functional_level": level,
+            "active": True,
+            "siasn_pns_id": siasn_pns_id,
+            "rank_code": rank_code,
+        },
+    )
 
 
-def closed(evaluation_id, *, period=ANNUAL, revision=1, predicate="BAIK", results="above", behaviour="meets",
-           credit_points=None, nip=EMPLOYEE):
-    return make_event("EvaluationClosed", source_service="evaluation-service", subject=evaluation_id, partitionkey=nip,
-                      data={"evaluation_id": evaluation_id, "nip": nip, "rater_nip": RATER, "unit_id": UNIT,
-                            "plan_id": "p1", "period": period, "revision": revision, "results_rating": results,
-                            "behaviour_rating": behaviour, "predicate": predicate, "credit_points": credit_points,
-                            "closed_at": "2027-01-10T03:00:00.000Z", "closed_by": RATER})
+def closed(
+    evaluation_id,
+    *,
+    period=ANNUAL,
+    revision=1,
+    predicate="BAIK",
+    results="above",
+    behaviour="meets",
+    credit_points=None,
+    nip=EMPLOYEE,
+):
+    return make_event(
+        "EvaluationClosed",
+        source_service="evaluation-service",
+        subject=evaluation_id,
+        partitionkey=nip,
+        data={
+            "evaluation_id": evaluation_id,
+            "nip": nip,
+            "rater_nip": RATER,
+            "unit_id": UNIT,
+            "plan_id": "p1",
+            "period": period,
+            "revision": revision,
+            "results_rating": results,
+            "behaviour_rating": behaviour,
+            "predicate": predicate,
+            "credit_points": credit_points,
+            "closed_at": "2027-01-10T03:00:00.000Z",
+            "closed_by": RATER,
+        },
+    )
 
 
 def reopened(evaluation_id, revision=2, period=ANNUAL):
-    return make_event("EvaluationReopened", source_service="evaluation-service", subject=evaluation_id,
-                      partitionkey=EMPLOYEE, data={"evaluation_id": evaluation_id, "nip": EMPLOYEE, "rater_nip": RATER,
-                                                   "unit_id": UNIT, "plan_id": "p1", "period": period,
-                                                   "revision": revision, "reason": "Koreksi nilai perilaku",
-                                                   "reopened_by": ADMIN, "reopened_at": "2027-01-12T03:00:00.000Z"})
+    return make_event(
+        "EvaluationReopened",
+        source_service="evaluation-service",
+        subject=evaluation_id,
+        partitionkey=EMPLOYEE,
+        data={
+            "evaluation_id": evaluation_id,
+            "nip": EMPLOYEE,
+            "rater_nip": RATER,
+            "unit_id": UNIT,
+            "plan_id": "p1",
+            "period": period,
+            "revision": revision,
+            "reason": "Koreksi nilai perilaku",
+            "reopened_by": ADMIN,
+            "reopened_at": "2027-01-12T03:00:00.000Z",
+        },
+    )
 
 
 def rater_event():
-    return employee(RATER, "Siti Rahmawati", position="Kepala Bidang Aplikasi", siasn_pns_id=RATER_PNS, rank_code="41",
-                    rater=None, unit_name="Dinas Kominfo")
+    return employee(
+        RATER,
+        "Siti Rahmawati",
+        position="Kepala Bidang Aplikasi",
+        siasn_pns_id=RATER_PNS,
+        rank_code="41",
+        rater=None,
+        unit_name="Dinas Kominfo",
+    )
 
 
 def employee_event():
     return employee(EMPLOYEE, "Andi Pratama", siasn_pns_id=PNS_ID, rank_code="32", level="PT")
 
+
 # What SIASN must hold for an annual evaluation closed at Baik (results above, behaviour meets), written
 # out by hand from SIASN.md.
-EXPECTED_SKP22 = {"tahun": 2026, "pnsDinilaiOrang": PNS_ID, "hasilKinerjaNilai": 1, "perilakuKerjaNilai": 2,
-                  "kuadranKinerjaNilai": 2, "penilaiNipNrp": RATER, "penilaiNama": "Siti Rahmawati",
-                  "penilaiGolongan": "41", "penilaiJabatan": "Kepala Bidang Aplikasi",
-                  "penilaiUnorNama": "Dinas Kominfo", "statusPenilai": "ASN"}
-EXPECTED_CREDIT = {"pnsId": PNS_ID, "bulanMulaiPenailan": "1", "tahunMulaiPenailan": "2026",
-                   "bulanSelesaiPenailan": "12", "tahunSelesaiPenailan": "2026", "kreditUtamaBaru": "12.50",
-                   "kreditPenunjangBaru": "0", "kreditBaruTotal": "12.50", "isKonversi": "1",
-                   "isAngkaKreditPertama": "0", "isIntegrasi": "0"}
+EXPECTED_SKP22 = {
+    "tahun": 2026,
+    "pnsDinilaiOrang": PNS_ID,
+    "hasilKinerjaNilai": 1,
+    "perilakuKerjaNilai": 2,
+    "kuadranKinerjaNilai": 2,
+    "penilaiNipNrp": RATER,
+    "penilaiNama": "Siti Rahmawati",
+    "penilaiGolongan": "41",
+    "penilaiJabatan": "Kepala Bidang Aplikasi",
+    "penilaiUnorNama": "Dinas Kominfo",
+    "statusPenilai": "ASN",
+}
+EXPECTED_CREDIT = {
+    "pnsId": PNS_ID,
+    "bulanMulaiPenailan": "1",
+    "tahunMulaiPenailan": "2026",
+    "bulanSelesaiPenailan": "12",
+    "tahunSelesaiPenailan": "2026",
+    "kreditUtamaBaru": "12.50",
+    "kreditPenunjangBaru": "0",
+    "kreditBaruTotal": "12.50",
+    "isKonversi": "1",
+    "isAngkaKreditPertama": "0",
+    "isIntegrasi": "0",
+}
 
 
 @pytest.fixture
@@ -116,10 +209,19 @@ class Channel:
 @pytest.fixture
 def channel(service_factory, contract):
     def make(**env):
-        h = service_factory(SPEC, **{"NOTIFICATION_REMINDERS": "false", "SIASN_BACKOFF_SECONDS": "0.01",
-                                     "SIASN_TIMEOUT_SECONDS": "1", **contract.env(), **env})
+        h = service_factory(
+            SPEC,
+            **{
+                "NOTIFICATION_REMINDERS": "false",
+                "SIASN_BACKOFF_SECONDS": "0.01",
+                "SIASN_TIMEOUT_SECONDS": "1",
+                **contract.env(),
+                **env,
+            },
+        )
         h.handle(rater_event(), employee_event())
         return Channel(h)
+
     return make
 
 
@@ -142,16 +244,30 @@ def test_an_annual_evaluation_reaches_siasn_with_every_field_right_once(channel,
 
 def test_a_periodic_evaluation_goes_to_kinerjaperiodik_with_the_level_coefficient(channel, contract):
     c = channel()
-    c.h.handle(closed("ev-q1", period=Q1, predicate="SANGAT_BAIK", results="above", behaviour="above",
-                      credit_points=3.13))
+    c.h.handle(
+        closed("ev-q1", period=Q1, predicate="SANGAT_BAIK", results="above", behaviour="above", credit_points=3.13)
+    )
     c.deliver()
     [stored] = contract.saved("kinerjaperiodik")
     assert {k: v for k, v in stored.items() if k != "id"} == {
-        "tahun": 2026, "pnsDinilaiId": PNS_ID, "periodikId": 2, "bulanMulaiPenilaian": 1, "bulanSelesaiPenilaian": 3,
-        "tahunMulaiPenilaian": 2026, "tahunSelesaiPenilaian": 2026, "hasilKinerjaNilai": 1, "perilakuKerjaNilai": 1,
-        "kuadranKinerjaNilai": 1, "koefisienId": 12, "penilaiNipNrp": RATER, "penilaiNama": "Siti Rahmawati",
-        "penilaiGolongan": "41", "penilaiJabatanNama": "Kepala Bidang Aplikasi", "penilaiUnorNama": "Dinas Kominfo",
-        "statusPenilai": "ASN"}
+        "tahun": 2026,
+        "pnsDinilaiId": PNS_ID,
+        "periodikId": 2,
+        "bulanMulaiPenilaian": 1,
+        "bulanSelesaiPenilaian": 3,
+        "tahunMulaiPenilaian": 2026,
+        "tahunSelesaiPenilaian": 2026,
+        "hasilKinerjaNilai": 1,
+        "perilakuKerjaNilai": 1,
+        "kuadranKinerjaNilai": 1,
+        "koefisienId": 12,
+        "penilaiNipNrp": RATER,
+        "penilaiNama": "Siti Rahmawati",
+        "penilaiGolongan": "41",
+        "penilaiJabatanNama": "Kepala Bidang Aplikasi",
+        "penilaiUnorNama": "Dinas Kominfo",
+        "statusPenilai": "ASN",
+    }
     assert contract.saved("angkakredit") == []  # periodic credit points are parts of the year's, sent once a year
 
 
@@ -169,7 +285,12 @@ def test_a_revision_updates_the_same_siasn_record(channel, contract):
     assert second["id"] == first["id"] and second["kuadranKinerjaNilai"] == 1 and second["perilakuKerjaNilai"] == 1
     assert [call["body"].get("id") for call in contract.saves("skp22")] == [None, first["id"]]
     [record] = c.records()
-    assert (record["status"], record["revision"], record["sent_revision"], record["siasn_id"]) == ("sent", 2, 2, first["id"])
+    assert (record["status"], record["revision"], record["sent_revision"], record["siasn_id"]) == (
+        "sent",
+        2,
+        2,
+        first["id"],
+    )
 
 
 def test_5xx_and_timeouts_are_retried_with_backoff_then_sent_once(channel, contract):
@@ -211,8 +332,9 @@ def test_a_refusal_is_kept_with_siasns_message_for_an_admin_to_fix_and_resend(ch
     assert record["last_status_code"] == 400 and record["last_error"] == "Data PNS tidak ditemukan pada unor penilai"
     assert record["attempts"] == 1  # a refusal is not retried on its own
     report = c.h.client.get(f"{API}/report?year=2026", headers=c.admin).get_json()
-    assert report["units"] == [{"unit_id": UNIT, "year": 2026, "sent": 0, "waiting": 0, "refused": 1, "failed": 0,
-                                "needs_data": 0}]
+    assert report["units"] == [
+        {"unit_id": UNIT, "year": 2026, "sent": 0, "waiting": 0, "refused": 1, "failed": 0, "needs_data": 0}
+    ]
     pending = c.h.client.post(f"{API}/records/{record['id']}/resend", headers=c.admin)
     assert pending.get_json()["status"] == "pending"
     again = c.h.client.post(f"{API}/records/{record['id']}/resend", headers=c.admin)
@@ -225,9 +347,18 @@ def test_a_refusal_is_kept_with_siasns_message_for_an_admin_to_fix_and_resend(ch
 
 def test_needs_data_names_the_missing_fields_and_is_sent_when_the_directory_brings_them(channel, contract):
     c = channel()
-    c.h.handle(employee(EMPLOYEE, "Andi Pratama", siasn_pns_id=None, rank_code="32"),
-               employee(RATER, "Siti Rahmawati", position=None, siasn_pns_id=RATER_PNS, rank_code=None, rater=None,
-                        unit_name="Dinas Kominfo"))
+    c.h.handle(
+        employee(EMPLOYEE, "Andi Pratama", siasn_pns_id=None, rank_code="32"),
+        employee(
+            RATER,
+            "Siti Rahmawati",
+            position=None,
+            siasn_pns_id=RATER_PNS,
+            rank_code=None,
+            rater=None,
+            unit_name="Dinas Kominfo",
+        ),
+    )
     c.h.handle(closed("ev-needs"))
     assert c.deliver() == 0
     [record] = c.records(status="needs_data")
@@ -307,8 +438,9 @@ def test_the_document_is_uploaded_when_there_is_one_and_pending_when_not(channel
         documents.close()
     by_evaluation = {r["evaluation_id"]: r for r in c.records()}
     assert by_evaluation["ev-doc"]["document"] == "uploaded" and by_evaluation["ev-nodoc"]["document"] == "pending"
-    assert [(d["ref"], d["id_riwayat"], d["pdf"]) for d in contract.documents] == \
-        [(873, by_evaluation["ev-doc"]["siasn_id"], pdf)]
+    assert [(d["ref"], d["id_riwayat"], d["pdf"]) for d in contract.documents] == [
+        (873, by_evaluation["ev-doc"]["siasn_id"], pdf)
+    ]
     assert contract.saved("skp22")[0]["path"][0]["dok_id"] == "873"
     assert {r["authorization"] for r in documents.requests} == {"Bearer channel-token-123"}
     assert by_evaluation["ev-nodoc"]["status"] == "sent"
@@ -316,17 +448,23 @@ def test_the_document_is_uploaded_when_there_is_one_and_pending_when_not(channel
 
 def test_the_dry_run_export_is_exactly_what_would_be_sent(channel, contract):
     c = channel(SIASN_BASE_URL="")  # not sending: records are kept and exported
-    c.h.handle(closed("ev-exp", credit_points=12.5), employee("199001012015012003", "Budi", siasn_pns_id=None),
-               closed("ev-exp-2", nip="199001012015012003"))
+    c.h.handle(
+        closed("ev-exp", credit_points=12.5),
+        employee("199001012015012003", "Budi", siasn_pns_id=None),
+        closed("ev-exp-2", nip="199001012015012003"),
+    )
     assert c.deliver() == 0
     response = c.h.client.get(f"{API}/export?unit_id={UNIT}&period_id=2026-Y", headers=c.admin)
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     document = json.loads(response.data)
     assert document["unit_id"] == UNIT and document["period_id"] == "2026-Y"
-    assert [(r["path"], r["body"]) for r in document["records"]] == [("/angkakredit/save", EXPECTED_CREDIT),
-                                                                     ("/skp22/save", EXPECTED_SKP22)]
-    assert [(n["nip"], n["missing"]) for n in document["needs_data"]] == [("199001012015012003",
-                                                                           ["employee.siasn_pns_id"])]
+    assert [(r["path"], r["body"]) for r in document["records"]] == [
+        ("/angkakredit/save", EXPECTED_CREDIT),
+        ("/skp22/save", EXPECTED_SKP22),
+    ]
+    assert [(n["nip"], n["missing"]) for n in document["needs_data"]] == [
+        ("199001012015012003", ["employee.siasn_pns_id"])
+    ]
     assert contract.calls == []
 
 

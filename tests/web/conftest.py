@@ -5,6 +5,7 @@ One system serves the whole tests/web session. Each test runs one script of web/
 ``node`` (see ``run_script``); the script prints one JSON line of findings that the test checks,
 often against the services' APIs as well.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,6 @@ import requests
 
 from kinerja_shared.processes import ManagedProcess, wait_ready
 from kinerja_shared.testing.servers import free_port
-
 from tests.e2e.conftest import System
 from tests.siasn.contract_server import ContractServer
 
@@ -53,15 +53,28 @@ class WebSystem:
         self.system = system
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
-        env = dict(os.environ, KINERJA_ENV="test", KINERJA_DEV_SIGNIN="true",
-                   **{f"{s.removesuffix('-service').upper()}_SERVICE_URL": u for s, u in system.urls.items()})
+        env = dict(
+            os.environ,
+            KINERJA_ENV="test",
+            KINERJA_DEV_SIGNIN="true",
+            **{f"{s.removesuffix('-service').upper()}_SERVICE_URL": u for s, u in system.urls.items()},
+        )
         self.env = env
-        self.gateway = ManagedProcess("gateway", [sys.executable, str(ROOT / "deploy/gateway/gateway.py"), "--bind", f"127.0.0.1:{port}",
-                                                  "--dev-signin"], env, log_dir / "gateway.log").start()
+        self.gateway = ManagedProcess(
+            "gateway",
+            [sys.executable, str(ROOT / "deploy/gateway/gateway.py"), "--bind", f"127.0.0.1:{port}", "--dev-signin"],
+            env,
+            log_dir / "gateway.log",
+        ).start()
         wait_ready(self.url, timeout=30, path="/healthz")
         self.seed_env = {**env, **system_env(system)}
-        seeded = subprocess.run([sys.executable, str(ROOT / "deploy/local/seed.py")], env=self.seed_env, capture_output=True, text=True,
-                                timeout=600)
+        seeded = subprocess.run(
+            [sys.executable, str(ROOT / "deploy/local/seed.py")],
+            env=self.seed_env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert seeded.returncode == 0, f"seeding failed:\n{seeded.stdout[-3000:]}\n{seeded.stderr[-3000:]}"
         self.users = DEMO_USERS
 
@@ -77,8 +90,20 @@ class WebSystem:
         """A second gateway on the same services serving another web root (e.g. a copy a test changes)."""
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        gateway = ManagedProcess("gateway-copy", [sys.executable, str(ROOT / "deploy/gateway/gateway.py"), "--bind", f"127.0.0.1:{port}",
-                                                  "--dev-signin", "--web-root", str(web_root)], self.env, log_dir / "gateway-copy.log").start()
+        gateway = ManagedProcess(
+            "gateway-copy",
+            [
+                sys.executable,
+                str(ROOT / "deploy/gateway/gateway.py"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--dev-signin",
+                "--web-root",
+                str(web_root),
+            ],
+            self.env,
+            log_dir / "gateway-copy.log",
+        ).start()
         wait_ready(url, timeout=30, path="/healthz")
         return gateway, url
 
@@ -88,11 +113,20 @@ class WebSystem:
         if why:
             pytest.fail(f"the browser tests cannot run: {why}")
         env = {"BASE_URL": self.url, **env}
-        full = dict(os.environ, CHROMIUM=CHROMIUM, SCREENSHOT_DIR=str(SCREENSHOTS),
-                    DEMO_USERS=json.dumps(self.users), **{k: str(v) for k, v in env.items()})
-        result = subprocess.run(["node", str(WEB / "tests" / name)], cwd=WEB, env=full, capture_output=True, text=True, timeout=timeout)
+        full = dict(
+            os.environ,
+            CHROMIUM=CHROMIUM,
+            SCREENSHOT_DIR=str(SCREENSHOTS),
+            DEMO_USERS=json.dumps(self.users),
+            **{k: str(v) for k, v in env.items()},
+        )
+        result = subprocess.run(
+            ["node", str(WEB / "tests" / name)], cwd=WEB, env=full, capture_output=True, text=True, timeout=timeout
+        )
         output = [line for line in result.stdout.splitlines() if line.startswith("{")]
-        assert result.returncode == 0, f"{name} failed (exit {result.returncode}):\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+        assert result.returncode == 0, (
+            f"{name} failed (exit {result.returncode}):\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+        )
         return json.loads(output[-1]) if output else {}
 
     def stop(self) -> None:
@@ -100,18 +134,23 @@ class WebSystem:
 
 
 def system_env(system: System) -> dict:
-    return {"PLAN_SERVICE_URL": system.urls["plan-service"], "ACTIVITY_SERVICE_URL": system.urls["activity-service"],
-            "EVALUATION_SERVICE_URL": system.urls["evaluation-service"], "NOTIFICATION_SERVICE_URL": system.urls["notification-service"],
-            # the seed writes the entries before the edit window with activity-service's code, as `make run` does
-            "ACTIVITY_DATABASE_URL": system.database_urls["activity-service"]}
+    return {
+        "PLAN_SERVICE_URL": system.urls["plan-service"],
+        "ACTIVITY_SERVICE_URL": system.urls["activity-service"],
+        "EVALUATION_SERVICE_URL": system.urls["evaluation-service"],
+        "NOTIFICATION_SERVICE_URL": system.urls["notification-service"],
+        # the seed writes the entries before the edit window with activity-service's code, as `make run` does
+        "ACTIVITY_DATABASE_URL": system.database_urls["activity-service"],
+    }
 
 
 @pytest.fixture(scope="session")
 def web_system(kafka_bootstrap, new_database):
     log_dir = Path(tempfile.mkdtemp(prefix="kinerja-web-logs-"))
     siasn = ContractServer()  # the SIASN channel delivers to the contract server (issue 18)
-    system = System(kafka_bootstrap, new_database, log_dir, SIASN_POLL_SECONDS="0.2", SIASN_TIMEOUT_SECONDS="2",
-                    **siasn.env())
+    system = System(
+        kafka_bootstrap, new_database, log_dir, SIASN_POLL_SECONDS="0.2", SIASN_TIMEOUT_SECONDS="2", **siasn.env()
+    )
     web = None
     try:
         web = WebSystem(system, log_dir)

@@ -1,6 +1,7 @@
 """Issue 17 in the web console (headless Chromium against the real services and the development gateway):
 "Unduh PDF" on the plan screen gives the SKP, and the public verify page (no sign-in) finds it valid by its
 code and confirms the downloaded file is the one issued."""
+
 from __future__ import annotations
 
 import pytest

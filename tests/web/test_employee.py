@@ -1,6 +1,7 @@
 """Issue 10, the employee in the web console (headless Chromium against the real services):
 logging activities online and offline with no duplicate, the logging screen's JavaScript budget,
 and notifications arriving live."""
+
 from __future__ import annotations
 
 import gzip
@@ -26,8 +27,12 @@ def test_an_employee_logs_activities_offline_and_back_online_with_no_duplicate(w
     assert found["batches"] >= 2, "the lost answer of the batch endpoint was retried"
 
     nip = web_system.users["employee"]["nip"]
-    answer = web_system.api("GET", "/api/v1/activities", "employee",
-                            params={"nip": nip, "date_from": today(), "date_to": today(), "limit": 200})
+    answer = web_system.api(
+        "GET",
+        "/api/v1/activities",
+        "employee",
+        params={"nip": nip, "date_from": today(), "date_to": today(), "limit": 200},
+    )
     assert answer.status_code == 200, answer.text
     rows = [a for a in answer.json()["items"] if stamp in a["description"]]
     ids = [found["online"], *found["offline"]]
@@ -50,7 +55,8 @@ def test_the_logging_screen_loads_under_200_kb_of_compressed_javascript(web_syst
         assert response.status_code == 200, path
         sizes[path] = len(gzip.compress(response.content, compresslevel=6))
     total = sum(sizes.values())
-    print(f"logging screen: {len(sizes)} scripts, {total} bytes gzip ({sum(len(requests.get(web_system.url + p).content) for p in sizes)} raw)")
+    raw = sum(len(requests.get(web_system.url + p).content) for p in sizes)
+    print(f"logging screen: {len(sizes)} scripts, {total} bytes gzip ({raw} raw)")
     assert total < JS_BUDGET, f"{total} bytes of compressed JavaScript: {sizes}"
 
 

@@ -1,6 +1,7 @@
 """The gateway (deploy/gateway): one origin for the console and the four services, as a real process
 in front of the real services: routing by path prefix, /svc/<service>/ for shared paths, streaming
 (Server-Sent Events pass through unbuffered), development sign-in."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -24,15 +25,18 @@ def load_gateway():
     return module
 
 
-@pytest.mark.parametrize("path, service", [
-    ("/api/v1/employees?limit=1", "plan-service"),
-    ("/api/v1/plans?limit=1", "plan-service"),
-    ("/api/v1/indicators", "activity-service"),
-    ("/api/v1/activities?limit=1", "activity-service"),
-    ("/api/v1/evaluations?limit=1", "evaluation-service"),
-    (f"/api/v1/periods?year={date.today().year}", "evaluation-service"),
-    ("/api/v1/notifications?limit=1", "notification-service"),
-])
+@pytest.mark.parametrize(
+    "path, service",
+    [
+        ("/api/v1/employees?limit=1", "plan-service"),
+        ("/api/v1/plans?limit=1", "plan-service"),
+        ("/api/v1/indicators", "activity-service"),
+        ("/api/v1/activities?limit=1", "activity-service"),
+        ("/api/v1/evaluations?limit=1", "evaluation-service"),
+        (f"/api/v1/periods?year={date.today().year}", "evaluation-service"),
+        ("/api/v1/notifications?limit=1", "notification-service"),
+    ],
+)
 def test_each_prefix_reaches_its_service(web_system, path, service):
     through = web_system.api("GET", path, "employee")
     direct = requests.get(web_system.system.urls[service] + path, headers=web_system.headers("employee"), timeout=10)
@@ -60,8 +64,11 @@ def test_writes_pass_with_their_body_headers_and_problems(web_system):
     # Conditional requests and ETags pass both ways.
     nip = web_system.users["employee"]["nip"]
     first = web_system.api("GET", f"/api/v1/employees/{nip}", "employee")
-    again = requests.get(f"{web_system.url}/api/v1/employees/{nip}",
-                         headers={**web_system.headers("employee"), "If-None-Match": first.headers["ETag"]}, timeout=10)
+    again = requests.get(
+        f"{web_system.url}/api/v1/employees/{nip}",
+        headers={**web_system.headers("employee"), "If-None-Match": first.headers["ETag"]},
+        timeout=10,
+    )
     assert first.headers["ETag"] and again.status_code in (200, 304)
 
 
@@ -74,8 +81,12 @@ def test_an_unknown_api_prefix_is_a_problem_not_the_console(web_system):
 
 
 def test_server_sent_events_pass_through_unbuffered(web_system):
-    with requests.get(f"{web_system.url}/api/v1/notifications/stream", headers=web_system.headers("employee"), stream=True,
-                      timeout=(5, 15)) as stream:
+    with requests.get(
+        f"{web_system.url}/api/v1/notifications/stream",
+        headers=web_system.headers("employee"),
+        stream=True,
+        timeout=(5, 15),
+    ) as stream:
         assert stream.status_code == 200 and stream.headers["Content-Type"].startswith("text/event-stream")
         # The service keeps the stream open for 25 s; the first lines must arrive long before it ends.
         first = next(stream.iter_lines(decode_unicode=True))
@@ -98,8 +109,12 @@ def test_development_sign_in_mints_tokens_the_services_accept(web_system):
     assert {u["role"] for u in users} == {"admin", "unit_head", "rater", "employee"}
     rater = next(u for u in users if u["role"] == "rater")
     token = requests.post(f"{web_system.url}/dev/token", json={"nip": rater["nip"]}, timeout=10).json()["token"]
-    mine = requests.get(f"{web_system.url}/api/v1/plans", params={"rater_nip": rater["nip"], "limit": 50},
-                        headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    mine = requests.get(
+        f"{web_system.url}/api/v1/plans",
+        params={"rater_nip": rater["nip"], "limit": 50},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
     assert mine.status_code == 200 and mine.json()["items"], mine.text
     refused = requests.post(f"{web_system.url}/dev/token", json={"nip": "199001012020011001"}, timeout=10)
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "nip"
@@ -109,8 +124,12 @@ def test_development_sign_in_is_off_unless_asked_and_refused_in_production(tmp_p
     gateway = load_gateway()
     app = gateway.Gateway(gateway.Config({}))
     status = []
-    body = b"".join(app({"PATH_INFO": "/dev/users", "REQUEST_METHOD": "GET", "wsgi.input": io.BytesIO()},
-                        lambda s, h: status.append(s)))
+    body = b"".join(
+        app(
+            {"PATH_INFO": "/dev/users", "REQUEST_METHOD": "GET", "wsgi.input": io.BytesIO()},
+            lambda s, h: status.append(s),
+        )
+    )
     assert status[0].startswith("404") and "KINERJA_DEV_SIGNIN" in json.loads(body)["detail"]
     with pytest.raises(SystemExit, match="KINERJA_DEV_SIGNIN"):
         gateway.Config({"KINERJA_ENV": "production", "KINERJA_DEV_SIGNIN": "true"})
@@ -126,8 +145,12 @@ def test_the_console_s_icon_is_served_not_a_404():
     assert '<link rel="icon" href="/favicon.svg" type="image/svg+xml">' in index and 'href="/favicon.ico"' in index
     for name, kind in (("favicon.ico", "image/"), ("favicon.svg", "image/svg+xml")):
         answer = []
-        body = b"".join(app({"PATH_INFO": "/" + name, "REQUEST_METHOD": "GET", "wsgi.input": io.BytesIO()},
-                            lambda status, headers: answer.append((status, dict(headers)))))
+        body = b"".join(
+            app(
+                {"PATH_INFO": "/" + name, "REQUEST_METHOD": "GET", "wsgi.input": io.BytesIO()},
+                lambda status, headers, answer=answer: answer.append((status, dict(headers))),
+            )
+        )
         status, headers = answer[0]
         assert status.startswith("200") and headers["Content-Type"].startswith(kind), (name, status, headers)
         assert body == (ROOT / "web" / name).read_bytes()

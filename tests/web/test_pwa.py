@@ -1,6 +1,7 @@
 """Issue 20, the installable console: the service worker installs and precaches the shell, the app
 opens with no network from its first navigation and logs three activities with photos that arrive
 exactly once when the network returns, and a release replaces the old cache on the next open."""
+
 from __future__ import annotations
 
 import gzip
@@ -23,8 +24,12 @@ def test_the_installed_app_opens_offline_and_its_three_entries_arrive_once(web_s
     found = web_system.run_script("pwa_offline.mjs", timeout=300, RUN_STAMP=stamp, LOG_HOUR=7)
 
     nip = web_system.users["employee"]["nip"]
-    answer = web_system.api("GET", "/api/v1/activities", "employee",
-                            params={"nip": nip, "date_from": today(), "date_to": today(), "limit": 200})
+    answer = web_system.api(
+        "GET",
+        "/api/v1/activities",
+        "employee",
+        params={"nip": nip, "date_from": today(), "date_to": today(), "limit": 200},
+    )
     assert answer.status_code == 200, answer.text
     rows = [a for a in answer.json()["items"] if stamp in a["description"]]
     # Exactly the three rows the phone made, with its ids, each with its photo once; sent in one batch.
@@ -37,8 +42,10 @@ def test_the_installed_app_opens_offline_and_its_three_entries_arrive_once(web_s
 
     worker = requests.get(web_system.url + "/sw.js", timeout=10)
     assert worker.headers["Cache-Control"] == "no-cache" and worker.headers["Service-Worker-Allowed"] == "/"
-    print(f"service worker: {len(worker.content)} bytes, {len(gzip.compress(worker.content, 6))} gzip; "
-          f"{found['shellFiles']} files precached")
+    print(
+        f"service worker: {len(worker.content)} bytes, {len(gzip.compress(worker.content, 6))} gzip; "
+        f"{found['shellFiles']} files precached"
+    )
 
 
 def test_a_release_replaces_the_old_cache_on_the_next_open(web_system, tmp_path):

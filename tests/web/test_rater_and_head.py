@@ -1,6 +1,7 @@
 """Browser tests of the rater's and the unit head's screens, through the UI only (headless Chromium
 driven by web/tests/*.mjs), against the real services; the resulting state is checked through the
 services' APIs here. Screenshots: rater-inbox, evaluation-form, head-dashboard, calibration."""
+
 from kinerja_shared.testing import wait_for
 
 
@@ -42,16 +43,23 @@ def test_the_unit_head_sees_the_dashboard_change_and_calibrates(web_system):
     assert dist["calibration"]["distribution"] == dist["counts"]
 
     # The refused attempt under Butuh Perbaikan left no calibration behind it; the audit has the final one.
-    audit = wait_for(lambda: web_system.api(
-        "GET", f"/svc/evaluation-service/api/v1/audit?entity_type=unit&entity_id={seen['unit']}", "admin").json()["items"],
-        message="the audit of the unit")
+    audit = wait_for(
+        lambda: web_system.api(
+            "GET", f"/svc/evaluation-service/api/v1/audit?entity_type=unit&entity_id={seen['unit']}", "admin"
+        ).json()["items"],
+        message="the audit of the unit",
+    )
     actions = [a["action"] for a in audit]
     assert actions.count("calibration.finalise") == 1 and "unit_predicate.set" in actions
-    # Issue 16: set from above (the head of dinkes for dinkes-yankes), with its basis; the screen said so and named the policy.
+    # Issue 16: set from above (the head of dinkes for dinkes-yankes), with its basis; the screen said so and
+    # named the policy.
     assert "unit induknya, dinkes" in seen["authority"] and seen["policy"] == "literal"
     [predicate] = [a for a in audit if a["action"] == "unit_predicate.set" and a["after"]["predicate"] == "ISTIMEWA"]
     assert (predicate["actor"], predicate["after"]["basis"], predicate["after"]["document_number"]) == (
-        head, "Hasil evaluasi kinerja unit: target utama tercapai", "800/45/DINKES/2026")
+        head,
+        "Hasil evaluasi kinerja unit: target utama tercapai",
+        "800/45/DINKES/2026",
+    )
 
 
 NEW_NIP = "199501012020122001"
@@ -63,8 +71,11 @@ def test_the_admin_checks_a_directory_import_before_importing_it(web_system):
 
     assert seen["errorLines"] == ["3"], "only the bad row, by its line in the file"
     person = web_system.api("GET", f"/api/v1/employees/{NEW_NIP}", "admin").json()
-    assert (person["name"], person["unit_id"], person["rater_nip"]) == ("Rahma Lubis", "dinkes-yankes",
-                                                                       web_system.users["rater"]["nip"])
+    assert (person["name"], person["unit_id"], person["rater_nip"]) == (
+        "Rahma Lubis",
+        "dinkes-yankes",
+        web_system.users["rater"]["nip"],
+    )
     # The bad row's NIP was never written: nothing of a refused file is imported.
     assert web_system.api("GET", "/api/v1/employees/12345", "admin").status_code in (404, 422)
     # The DLQ screen read every service's dead-letter status through the gateway: nothing waits.
@@ -72,9 +83,10 @@ def test_the_admin_checks_a_directory_import_before_importing_it(web_system):
     # The acting head assigned on the screen, then revoked with If-Match: the row stays, revoked, version 2.
     assert seen["acting"]["actingToday"] == "true" and seen["acting"]["after"] == "revoked"
     items = web_system.api("GET", "/api/v1/units/dinkes-yankes/acting-heads", "admin").json()["items"]
-    assert [(a["nip"], a["kind"], a["valid_from"], a["valid_to"], a["decree_number"], a["status"], a["version"])
-            for a in items] == [(NEW_NIP, "plh", seen["acting"]["today"], seen["acting"]["until"], "800/77/BKPSDM/2026",
-                                 "revoked", 2)]
+    assert [
+        (a["nip"], a["kind"], a["valid_from"], a["valid_to"], a["decree_number"], a["status"], a["version"])
+        for a in items
+    ] == [(NEW_NIP, "plh", seen["acting"]["today"], seen["acting"]["until"], "800/77/BKPSDM/2026", "revoked", 2)]
 
 
 def test_the_help_screens_say_what_the_evaluation_service_decides(web_system):
@@ -90,13 +102,17 @@ def test_the_help_screens_say_what_the_evaluation_service_decides(web_system):
     kurang = seen["bounds"]["KURANG/5"]
     assert f"Kurang/Misconduct: paling sedikit {domain.min_required(60, 5, policy)} orang" in kurang[0]
     assert f"Butuh Perbaikan: paling sedikit {domain.min_required(10, 5, policy)} orang" in kurang[1]
-    assert f"Sangat Baik: paling banyak {domain.max_allowed(10, 6, policy)} orang" in seen["bounds"]["BUTUH_PERBAIKAN/6"][1]
+    assert (
+        f"Sangat Baik: paling banyak {domain.max_allowed(10, 6, policy)} orang"
+        in seen["bounds"]["BUTUH_PERBAIKAN/6"][1]
+    )
 
 
 def test_the_admin_sees_the_periods_and_manages_a_webhook(web_system):
     hook = "https://tpp.binjaikota.go.id/kinerja/events"
-    seen = web_system.run_script("admin_periods_webhooks.mjs", HOOK_URL=hook,
-                                 DELETED_HOOK_URL="https://bkn.binjaikota.go.id/kinerja/lama")
+    seen = web_system.run_script(
+        "admin_periods_webhooks.mjs", HOOK_URL=hook, DELETED_HOOK_URL="https://bkn.binjaikota.go.id/kinerja/lama"
+    )
 
     first = seen["periods"][0][0]
     actual = web_system.api("GET", f"/api/v1/periods?year={first[:4]}", "admin").json()
@@ -107,7 +123,9 @@ def test_the_admin_sees_the_periods_and_manages_a_webhook(web_system):
     assert webhook["url"] == hook and webhook["status"] == "disabled"
     assert sorted(webhook["event_types"]) == ["CalibrationFinalised", "EvaluationClosed"]
     assert webhook["secret_hint"].endswith(seen["secretHint"]) and webhook["description"] == "TPP Kota Binjai (uji)"
-    assert web_system.api("GET", f"/api/v1/webhooks/{seen['deletedId']}", "admin").status_code == 404  # deleted, with If-Match
+    assert (
+        web_system.api("GET", f"/api/v1/webhooks/{seen['deletedId']}", "admin").status_code == 404
+    )  # deleted, with If-Match
 
 
 def test_a_refusal_shows_its_field_in_indonesian_and_the_correlation_id_to_quote(web_system):
@@ -128,13 +146,17 @@ def test_the_employee_records_a_dialogue_and_the_rater_confirms_it(web_system):
     dialogue = web_system.api("GET", f"/api/v1/dialogues/{seen['dialogueId']}", "unit_head").json()
     assert (dialogue["status"], dialogue["stage"], dialogue["topics"]) == ("confirmed", "planning", seen["topics"])
     assert (dialogue["nip"], dialogue["rater_nip"], dialogue["recorded_by"]) == (
-        users["employee"]["nip"], users["rater"]["nip"], users["employee"]["nip"])
+        users["employee"]["nip"],
+        users["rater"]["nip"],
+        users["employee"]["nip"],
+    )
     assert dialogue["follow_ups"] == "Ikut pelatihan pelayanan prima bulan depan"
     assert dialogue["confirmed_by_employee_at"] and dialogue["confirmed_by_rater_at"]
 
     def told():
-        items = web_system.api("GET", "/api/v1/notifications", "rater",
-                               params={"category": "dialogue_awaiting_confirmation"}).json()["items"]
+        items = web_system.api(
+            "GET", "/api/v1/notifications", "rater", params={"category": "dialogue_awaiting_confirmation"}
+        ).json()["items"]
         return [i for i in items if seen["dialogueId"] in (i.get("link") or "")]
 
     [item] = wait_for(told, 60, message="the rater's notification")

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import case, func, select
 from sqlalchemy.engine import Connection
 
-from kinerja_shared.agreed_actions import quarter_of
-from kinerja_shared.numbers import MAX_ENTRY_QUANTITY, finite
+from kinerja_shared.numbers import finite
 
-from . import domain
-from .models import activities, agreed_actions, plan_indicators
+from . import domain, summary_queries
 
 
 def _fold(buckets: dict, row) -> None:
@@ -33,25 +30,12 @@ def _buckets() -> dict:
 def per_action_and_result(conn: Connection, nip: str, month: str, first: date, last: date) -> dict:
     """``actions``: the agreed actions planned for the month or its quarter, and any the month's entries name, each
     with its target and the entries' buckets; ``results``: the month's entries per result."""
-    usable = activities.c.quantity.between(0, MAX_ENTRY_QUANTITY)
-    grouped = (
-        select(activities.c.action_id, activities.c.plan_id, activities.c.result_id, activities.c.status,
-               func.sum(activities.c.minutes).label("minutes"), func.count().label("entries"),
-               func.sum(case((usable, activities.c.quantity), else_=0.0)).label("quantity"),
-               func.sum(case((usable, 0), else_=1)).label("quantity_excluded"))
-        .where(activities.c.nip == nip, activities.c.date.between(first, last),
-               activities.c.status.notin_(domain.NOT_COUNTED))
-        .group_by(activities.c.action_id, activities.c.plan_id, activities.c.result_id, activities.c.status)
-    )
-    rows = conn.execute(grouped).all()
+    rows = summary_queries.month_per_action(conn, nip, first, last)
     named = {r.action_id for r in rows if r.action_id}
-    planned = conn.execute(select(agreed_actions).where(
-        agreed_actions.c.nip == nip, agreed_actions.c.period.in_([month, quarter_of(month)]))).all()
-    known = {a.action_id: a for a in planned}
+    known = {a.action_id: a for a in summary_queries.planned_actions(conn, nip, month)}
     missing = named - set(known)
     if missing:
-        known.update({a.action_id: a for a in conn.execute(select(agreed_actions).where(
-            agreed_actions.c.action_id.in_(sorted(missing))))})
+        known.update({a.action_id: a for a in summary_queries.actions_by_id(conn, sorted(missing))})
     actions: dict[str, dict] = {}
     for action_id in sorted(set(known) | named, key=lambda a: (known[a].period if a in known else "", a)):
         a = known.get(action_id)
@@ -68,9 +52,7 @@ def per_action_and_result(conn: Connection, nip: str, month: str, first: date, l
                                                               **_buckets()})
         _fold(entry, r)
     if results:
-        texts = dict(((t.plan_id, t.result_id), t.result_text) for t in conn.execute(
-            select(plan_indicators.c.plan_id, plan_indicators.c.result_id, plan_indicators.c.result_text)
-            .where(plan_indicators.c.plan_id.in_(sorted({k[0] for k in results})))))
+        texts = summary_queries.result_texts(conn, sorted({k[0] for k in results}))
         for key, entry in results.items():
             entry["text"] = texts.get(key)
     return {"actions": list(actions.values()),

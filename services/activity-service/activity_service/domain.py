@@ -1,7 +1,7 @@
 """The rules of daily activities (kegiatan harian), in plain Python.
 
-No Flask, no SQLAlchemy: tested alone in tests/test_domain.py. The HTTP layer turns a
-``DomainError`` into a 422 naming its field, a ``TransitionError`` into a 409.
+No Flask, no SQLAlchemy: tested alone in tests/test_domain.py. The use cases turn a
+``DomainError`` into a 422 naming its field; ``ACTIVITY`` (the state machine) refuses with a 409.
 """
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Iterable, Mapping
 
+from kinerja_shared.errors import InvalidTransition
 from kinerja_shared.numbers import MAX_ENTRY_QUANTITY, finite, usable_quantity
+from kinerja_shared.transitions import StateMachine
 
 
 class DomainError(ValueError):
@@ -36,35 +38,36 @@ VERIFIED = (ACCEPTED, REJECTED)
 OCCUPYING = (PENDING, ACCEPTED)
 # Entries that count nowhere (summaries, compliance, realisation): withdrawn by the employee, or annulled.
 NOT_COUNTED = (WITHDRAWN, ANNULLED)
-TRANSITIONS = {
-    "edit": ({PENDING}, PENDING),
-    "withdraw": ({PENDING}, WITHDRAWN),
-    "accept": ({PENDING}, ACCEPTED),
-    "reject": ({PENDING}, REJECTED),
-    # repairs of a verified entry by an admin or the rater's superior (a correction keeps the status)
-    "correct": (set(VERIFIED), None),
-    "annul": (set(VERIFIED), ANNULLED),
-}
 
 
-class TransitionError(Exception):
-    def __init__(self, action: str, current: str):
-        if action in ("correct", "annul"):
-            super().__init__(f"cannot {action} this activity: it is {current} "
-                             "(allowed only once verified; the employee edits or withdraws a pending entry)")
-        else:
-            why = f"it was verified ({current}) and is locked" if current in (ACCEPTED, REJECTED) else f"it is {current}"
-            super().__init__(f"cannot {action} this activity: {why} (allowed only while pending)")
-        self.action = action
-        self.current = current
+def _refusal(action: str, current: str) -> str:
+    """The refusal's text (the Indonesian catalogue in messages.py holds its translations)."""
+    if action in ("correct", "annul"):
+        return (f"cannot {action} this activity: it is {current} "
+                "(allowed only once verified; the employee edits or withdraws a pending entry)")
+    why = f"it was verified ({current}) and is locked" if current in (ACCEPTED, REJECTED) else f"it is {current}"
+    return f"cannot {action} this activity: {why} (allowed only while pending)"
+
+
+# The lifecycle of an entry: action -> {from: to}. Repairs of a verified entry by an admin or the rater's
+# superior: a correction keeps the status, an annulment ends it.
+ACTIVITY = StateMachine("activity", {
+    "edit": {PENDING: PENDING},
+    "withdraw": {PENDING: WITHDRAWN},
+    "accept": {PENDING: ACCEPTED},
+    "reject": {PENDING: REJECTED},
+    "correct": {status: status for status in VERIFIED},
+    "annul": {status: ANNULLED for status in VERIFIED},
+}, describe=_refusal)
+TRANSITIONS = ACTIVITY.table
 
 
 def next_status(action: str, current: str) -> str:
-    """The status after ``action``; TransitionError when the entry's status forbids it."""
-    allowed, target = TRANSITIONS[action]
-    if current not in allowed:
-        raise TransitionError(action, current)
-    return current if target is None else target
+    """The status after ``action``; InvalidTransition (409, "Status does not allow this") when the status forbids it."""
+    if not ACTIVITY.can(action, current):
+        raise InvalidTransition(ACTIVITY.refusal(action, current), action=action, current=current,
+                                title="Status does not allow this", current_status=current)
+    return ACTIVITY.table[action][current]
 
 
 # -- repairs of verified entries ------------------------------------------------------------

@@ -3,7 +3,16 @@ from pathlib import Path
 
 from kinerja_shared.service import ServiceSpec
 
-from . import api, calendar_api, config, handlers, messages  # noqa: F401  (calendar_api: its route; messages: the service's texts in Bahasa Indonesia)
+from . import api, config, handlers, messages  # noqa: F401  (messages: the service's texts in Bahasa Indonesia)
+
+# The route modules register their routes on api's blueprints; imported in this order (the OpenAPI document's).
+from . import logging_api  # noqa: F401,I001  isort: skip
+from . import activities_api  # noqa: F401  isort: skip
+from . import verification_api  # noqa: F401  isort: skip
+from . import repairs_api  # noqa: F401  isort: skip
+from . import evidence_api  # noqa: F401  isort: skip
+from . import summaries_api  # noqa: F401  isort: skip
+from . import calendar_api  # noqa: F401  isort: skip
 from .models import metadata
 
 SPEC = ServiceSpec(

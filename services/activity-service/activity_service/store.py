@@ -1,4 +1,7 @@
-"""The SQL of activity-service (SQLAlchemy Core), kept to few round trips on the logging path.
+"""The SQL of the entries (SQLAlchemy Core), kept to few round trips on the logging path.
+
+The other SQL of activity-service: ``directory_store`` (employees, units), ``list_queries`` (the month
+list), ``summary_queries`` (summaries, indicators), ``evidence_store``, ``read_model_store`` (plan events).
 
 Logging one entry (``POST /activities``) is one transaction of two statements (with or without an
 ``Idempotency-Key``); every statement is built once:
@@ -10,29 +13,29 @@ Logging one entry (``POST /activities``) is one transaction of two statements (w
    overlapping entry) RETURNING id``, with data-modifying CTEs that insert the audit row, the
    outbox event and the key with its answer only when the entry went in. It runs after the
    lock, so its snapshot sees every entry committed by the employee's earlier requests: no two
-   overlapping entries can commit.
+   overlapping entries can commit. ``log_pending`` is the unit of work's fast path to it: the use
+   case records the audit row and the event in the unit of work as every command does, and
+   ``log_pending`` takes them (``uow.take_pending()``) into this one statement.
 
 A batch reads, under the same lock, the entries of its days and the client ids already
 stored (``occupied``, ``get_activities``), decides in Python, and writes with three
-multi-row inserts (entries, audit rows, events).
+multi-row inserts (entries here; audit rows and events when its unit of work commits).
 """
 from __future__ import annotations
 
 import zlib
 from datetime import date
-from functools import lru_cache
 from types import SimpleNamespace
 
-from sqlalchemy import BigInteger, Date, Integer, String, and_, any_, bindparam, exists, func, insert, literal, literal_column, or_, select, true, update
-from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
+from sqlalchemy import BigInteger, String, and_, any_, bindparam, exists, func, insert, literal, literal_column, select, true, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
-from kinerja_shared.acting_heads import acting_units, in_force
+from kinerja_shared import outbox
 from kinerja_shared.db import AUDIT_LOG, IDEMPOTENCY_KEYS, OUTBOX, is_postgres
-from kinerja_shared.outbox import publish
 
 from .domain import OCCUPYING, IndicatorInForce
-from .models import acting_heads, activities, employees, plan_indicators, plans
+from .models import activities, employees, plan_indicators, plans
 
 
 def employee_lock_key(nip: str) -> int:
@@ -220,6 +223,31 @@ def log_one(conn: Connection, row: dict, audit_row: dict, outbox_row: dict, key_
     return conn.execute(_LOG_ONE_WITH_KEY if key_row is not None else _LOG_ONE, params).first() is not None
 
 
+def log_pending(uow, row: dict, key_row: dict | None) -> bool:
+    """The unit of work's fast path for one new entry: the entry with the audit row and the event the use case
+    recorded in ``uow`` (taken with ``take_pending``) and the Idempotency-Key row, in :func:`log_one`'s single
+    statement; True when inserted. When it was not (the id is taken, the time overlaps), nothing was written:
+    the rows are struck from ``uow.audited``/``uow.published`` and the before-commit hooks stay pending."""
+    audit_rows, events, hooks = uow.take_pending()
+    [audit_row], [event] = audit_rows, events
+    inserted = log_one(uow.conn, row, audit_row, outbox.rows(event, validate=uow.validate_events)[0], key_row)
+    if not inserted:
+        uow.audited.remove(audit_row)
+        uow.published.remove(event)
+    for hook in hooks:
+        uow.before_commit(hook)  # they run at the commit, after this statement
+    return inserted
+
+
+_KEY_LOOKUP = select(IDEMPOTENCY_KEYS).where(IDEMPOTENCY_KEYS.c.principal == bindparam("principal"),
+                                             IDEMPOTENCY_KEYS.c.idempotency_key == bindparam("key"))
+
+
+def stored_key(conn: Connection, key):
+    """The stored answer of an Idempotency-Key (an ``idempotency.Pending``: principal, key), or None."""
+    return conn.execute(_KEY_LOOKUP, {"principal": key.principal, "key": key.key}).first()
+
+
 def get_activities(conn: Connection, ids: list[str]) -> dict:
     """The stored entries among ``ids``, by id (one statement; empty without ids)."""
     if not ids:
@@ -268,205 +296,9 @@ def update_activity(conn: Connection, activity_id: str, values: dict):
     return get_activity(conn, activity_id)
 
 
-# -- relations: who may see and verify whose entries -------------------------------------------
-
-def employee(conn: Connection, nip: str):
-    return conn.execute(select(employees).where(employees.c.nip == nip)).first()
-
-
-def head_units(conn: Connection, nip: str, caller_row, today: date) -> list[str]:
-    """Units whose subtree the caller heads, from the directory only: the read model's is_unit_head (their
-    own unit) and the units they act for (Plt./Plh.) on ``today``. A token's unit or role claims never count."""
-    units = []
-    if caller_row is not None and caller_row.is_unit_head:
-        units.append(caller_row.unit_id)
-    units.extend(u for u in acting_units(conn, acting_heads, nip, today) if u not in units)
-    return units
-
-
-def in_subtree(unit_path: str | None, units: list[str]) -> bool:
-    return bool(unit_path) and any(f"/{u}/" in unit_path for u in units)
-
-
-def subtree_clause(units: list[str]):
-    """employees rows in the subtree of any of ``units``."""
-    return or_(*[employees.c.unit_path.contains(f"/{u}/", autoescape=True) for u in units]) if units else None
-
-
-def _has_unit(unit_path, marker, dialect: str):
-    """``unit_path`` holds ``marker`` ('/<unit>/') as an exact substring (no LIKE wildcards), like ``subtree_clause``."""
-    return (func.strpos if dialect == "postgresql" else func.instr)(unit_path, marker) > 0
-
-
-def _visible_clause(dialect: str):
-    """The entries the caller (parameter ``me``) may see: own, rated (recorded or current), and those of
-    the subtree of a unit they head in the directory, definitively (is_unit_head) or as acting head
-    (Plt./Plh.) on the local date ``today``. The caller's row and assignments are subqueries: no read of their own."""
-    me_param = bindparam("me", type_=String())
-    me, member = employees.alias("me"), employees.alias("member")
-    headed = and_(me.c.nip == me_param, me.c.is_unit_head.is_(True),
-                  _has_unit(member.c.unit_path, literal("/") + me.c.unit_id + literal("/"), dialect))
-    acting, acted = acting_heads.alias("acting"), employees.alias("acted")
-    acts_for = and_(acting.c.nip == me_param, in_force(acting, bindparam("today", type_=Date())),
-                    _has_unit(acted.c.unit_path, literal("/") + acting.c.unit_id + literal("/"), dialect))
-    return or_(
-        activities.c.nip == me_param,
-        activities.c.rater_nip == me_param,
-        activities.c.nip.in_(select(employees.c.nip).where(employees.c.rater_nip == me_param)),
-        activities.c.nip.in_(select(member.c.nip).join(me, headed)),
-        activities.c.nip.in_(select(acted.c.nip).join(acting, acts_for)),
-    )
-
-
-@lru_cache(maxsize=512)
-def list_query(dialect: str, filters: frozenset, scope: str | None):
-    """The list statement for one shape of request, built once (construction and SQLAlchemy's cache
-    key cost more than running it). ``filters`` names the filters present, ``scope`` is None (admin:
-    everything) or "caller". Values are parameters: first/last (month), date_from, date_to, nip,
-    status, indicator_id, unit_marker ('/<unit>/'), cursor_day, cursor_start, cursor_id, me, today
-    (the local date acting-head spans are checked on), limit."""
-    c = activities.c
-    query = select(activities)
-    if "month" in filters:
-        query = query.where(c.date.between(bindparam("first", type_=c.date.type), bindparam("last", type_=c.date.type)))
-    if "date_from" in filters:
-        query = query.where(c.date >= bindparam("date_from", type_=c.date.type))
-    if "date_to" in filters:
-        query = query.where(c.date <= bindparam("date_to", type_=c.date.type))
-    for name in ("nip", "status", "indicator_id"):
-        if name in filters:
-            query = query.where(c[name] == bindparam(name, type_=c[name].type))
-    if "unit_id" in filters:
-        marker = bindparam("unit_marker", type_=String())
-        query = query.where(c.nip.in_(select(employees.c.nip).where(_has_unit(employees.c.unit_path, marker, dialect))))
-    if "cursor" in filters:
-        day, start, last_id = (bindparam("cursor_day", type_=c.date.type), bindparam("cursor_start", type_=c.start_min.type),
-                               bindparam("cursor_id", type_=c.id.type))
-        query = query.where(or_(c.date < day, and_(c.date == day, c.start_min < start),
-                                and_(c.date == day, c.start_min == start, c.id < last_id)))
-    if scope is not None:
-        query = query.where(_visible_clause(dialect))
-    return query.order_by(c.date.desc(), c.start_min.desc(), c.id.desc()).limit(bindparam("limit", type_=Integer()))
-
-
-def relation_to(conn: Connection, principal, nip: str, recorded_rater: str | None = None, *, today: date) -> dict:
-    """How the caller relates to employee ``nip``: self, rater (current, else the one recorded), head, the
-    rater's superior named in the directory, admin. Headship is the directory's (acting heads on ``today``).
-
-    One query reads both the caller's and the employee's read-model rows.
-    """
-    rows = {r.nip: r for r in conn.execute(select(employees).where(employees.c.nip.in_({principal.sub, nip})))}
-    target = rows.get(nip)
-    caller = rows.get(principal.sub)
-    rater = (target.rater_nip if target is not None and target.rater_nip else recorded_rater)
-    units = head_units(conn, principal.sub, caller, today)
-    return {
-        "self": principal.sub == nip,
-        "rater": rater is not None and rater == principal.sub,
-        "recorded_rater": recorded_rater is not None and recorded_rater == principal.sub,
-        "head": in_subtree(target.unit_path if target is not None else None, units),
-        # the rater's superior (atasan pejabat penilai) named in the directory reads the entry, as in plan-service
-        "superior": target is not None and target.rater_superior_nip is not None and target.rater_superior_nip == principal.sub,
-        "admin": principal.is_admin,
-        "employee": target,
-    }
-
-
-def may_see(rel: dict) -> bool:
-    return rel["self"] or rel["rater"] or rel["recorded_rater"] or rel["head"] or rel.get("superior") or rel["admin"]
-
-
-def rater_superior(conn: Connection, target, recorded_rater: str | None = None) -> str | None:
-    """The employee's rater's superior (atasan pejabat penilai): the directory's ``rater_superior_nip``,
-    else the rater's own rater (as plan-service's directory fills it); the rater is the current one,
-    else the one recorded on the entry."""
-    if target is not None and target.rater_superior_nip:
-        return target.rater_superior_nip
-    rater = target.rater_nip if target is not None and target.rater_nip else recorded_rater
-    if rater is None:
-        return None
-    return conn.execute(select(employees.c.rater_nip).where(employees.c.nip == rater)).scalar()
-
-
-def may_repair(conn: Connection, principal, rel: dict, recorded_rater: str | None) -> bool:
-    """Who may correct or annul a verified entry: an admin, or the employee's rater's superior
-    (never the employee, nor the rater who verified it)."""
-    if rel["admin"]:
-        return True
-    superior = rater_superior(conn, rel["employee"], recorded_rater)
-    return superior is not None and superior == principal.sub and not rel["self"]
-
-
-def repair_activity(conn: Connection, activity_id: str, values: dict, *, audit_row, event):
-    """Store a correction or annulment of an entry, with its audit row and its event, in the caller's
-    transaction: ``audit_row(updated)`` and ``event(updated)`` build them from the updated row."""
-    updated = update_activity(conn, activity_id, values)
-    conn.execute(AUDIT_LOG.insert(), audit_row(updated._mapping))
-    publish(conn, event(updated._mapping))
-    return updated
-
-
-# -- the month list as JSON, built by PostgreSQL ------------------------------------------------------------
-# The list's answer is 100 entries: fetching them as rows, turning each into a dict and encoding the
-# dicts cost the web three times the CPU of the query. On PostgreSQL the statement returns the
-# items already encoded (the same values as ``api._out_json``), the row count and the cursor.
-
-def _sql_iso(ts: str) -> str:
-    """A timestamptz as Python's ``datetime.isoformat()`` writes it (microseconds only when not zero)."""
-    return f"replace(to_char({ts}, 'YYYY-MM-DD\"T\"HH24:MI:SS.USTZH:TZM'), '.000000', '')"
-
-
-def _sql_hhmm(minutes: str) -> str:
-    return f"lpad(({minutes} / 60)::text, 2, '0') || ':' || lpad(({minutes} % 60)::text, 2, '0')"
-
-
-EVIDENCE_FIELDS = ("kind", "url", "file_id", "name", "sha256", "content_type", "size")  # + download (files)
-_EVIDENCE_ARRAY = "ARRAY[" + ", ".join(f"'{k}'" for k in EVIDENCE_FIELDS) + "]"
-# Each evidence item keeps the fields of EvidenceOut in their order; a file gains its download path.
-# Links are stored as {kind, url[, name]}: already what EvidenceOut keeps, so an entry without files
-# passes its evidence through as stored; only entries with a file take the item-by-item path.
-_SQL_EVIDENCE = f"""CASE WHEN strpos(page.evidence::text, '"file"') = 0 THEN page.evidence ELSE (
-  SELECT json_agg(coalesce((
-    SELECT json_object_agg(f.key, f.value ORDER BY f.pos) FROM (
-      SELECT j.key, j.value, array_position({_EVIDENCE_ARRAY}, j.key) AS pos FROM json_each(e.item) AS j
-       WHERE j.key = ANY({_EVIDENCE_ARRAY})
-      UNION ALL
-      SELECT 'download', to_json('/api/v1/activities/' || page.id || '/evidence/' || (e.item ->> 'file_id')), 99
-       WHERE e.item ->> 'kind' = 'file'
-    ) AS f), '{{}}'::json) ORDER BY e.n)
-  FROM json_array_elements(page.evidence) WITH ORDINALITY AS e(item, n)) END"""
-# Strict JSON: a quantity stored before the bounds that is not a finite number (PostgreSQL's float8 holds NaN and
-# ±Infinity, whose text is not JSON) is null, as api._out_json writes it.
-_SQL_QUANTITY = ("(CASE WHEN page.quantity IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8) THEN 'null' "
-                 "WHEN page.quantity = trunc(page.quantity) AND abs(page.quantity) < 1e15 "
-                 "THEN trunc(page.quantity)::bigint::text || '.0' ELSE page.quantity::text END)::json")
-_ITEM_FIELDS = (  # ActivityOut's fields, in order, as SQL over the page's columns
-    ("id", "page.id"), ("nip", "page.nip"), ("rater_nip", "page.rater_nip"), ("unit_id", "page.unit_id"),
-    ("plan_id", "page.plan_id"), ("result_id", "page.result_id"), ("indicator_id", "page.indicator_id"),
-    ("action_id", "page.action_id"), ("date", "page.date"),
-    ("start_time", _sql_hhmm("page.start_min")), ("end_time", _sql_hhmm("page.end_min")), ("minutes", "page.minutes"),
-    ("description", "page.description"), ("quantity", _SQL_QUANTITY), ("quantity_unit", "page.quantity_unit"),
-    ("evidence", _SQL_EVIDENCE), ("status", "page.status"), ("verification_reason", "page.verification_reason"),
-    ("verified_by", "page.verified_by"), ("verified_at", _sql_iso("page.verified_at")), ("version", "page.version"),
-    ("created_at", _sql_iso("page.created_at")), ("updated_at", _sql_iso("page.updated_at")),
-)
-# row_to_json of a one-row sub-select: compact text and a third less of the server's CPU than json_build_object.
-_SQL_ITEM = "(SELECT row_to_json(item) FROM (SELECT " + ", ".join(f'{sql} AS "{name}"' for name, sql in _ITEM_FIELDS) + ") AS item)"
-
-
-@lru_cache(maxsize=512)
-def list_json_query(filters: frozenset, scope: str | None):
-    """PostgreSQL only: :func:`list_query`'s page as one row (items: the JSON of the first ``page``
-    entries joined by commas, rows: how many the inner query found (``limit`` = page + 1 means there
-    are more), cursor: 'date|start_min|id' of the page's last entry)."""
-    c = activities.c
-    order = (c.date.desc(), c.start_min.desc(), c.id.desc())
-    page = list_query("postgresql", filters, scope).add_columns(func.row_number().over(order_by=order).label("rn")).subquery("page")
-    in_page = page.c.rn <= bindparam("page", type_=Integer())
-    return select(
-        func.string_agg(literal_column(f"({_SQL_ITEM})::text"), aggregate_order_by(literal_column("','"), page.c.rn))
-        .filter(in_page).label("items"),
-        func.count().label("rows"),
-        func.max(literal_column("to_char(page.date, 'YYYY-MM-DD') || '|' || page.start_min || '|' || page.id"))
-        .filter(page.c.rn == bindparam("page", type_=Integer())).label("cursor"),
-    ).select_from(page)
+def locked_activities(conn: Connection, ids: list[str]) -> dict:
+    """The entries among ``ids``, by id, locked for update (PostgreSQL) in the order of their ids."""
+    query = select(activities).where(activities.c.id.in_(ids)).order_by(activities.c.id)
+    if is_postgres(conn):
+        query = query.with_for_update()
+    return {r.id: r for r in conn.execute(query)}

@@ -203,7 +203,7 @@ def test_concurrent_requests_with_one_idempotency_key_make_one_entry(svc):
 
 
 def test_answers_are_serialised_as_the_documented_schema(svc):
-    from activity_service.api import _out
+    from activity_service.api import out as _out
     from activity_service.schemas import ActivityOut
 
     logged = post(svc, entry(quantity=3, quantity_unit=None))

@@ -4,7 +4,8 @@ from datetime import date
 import pytest
 
 from activity_service import domain
-from activity_service.domain import DomainError, IndicatorInForce, TransitionError
+from activity_service.domain import DomainError, IndicatorInForce
+from kinerja_shared.errors import InvalidTransition
 
 
 # -- times -------------------------------------------------------------------------------------
@@ -113,9 +114,9 @@ def test_only_pending_entries_change():
     assert domain.next_status("reject", "pending") == "rejected"
     for action in ("edit", "withdraw", "accept", "reject"):
         for locked in ("accepted", "rejected", "withdrawn"):
-            with pytest.raises(TransitionError):
+            with pytest.raises(InvalidTransition):
                 domain.next_status(action, locked)
-    with pytest.raises(TransitionError, match="locked"):
+    with pytest.raises(InvalidTransition, match="locked"):
         domain.next_status("edit", "accepted")
 
 

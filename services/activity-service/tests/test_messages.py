@@ -11,9 +11,9 @@ def test_every_message_of_the_service_has_an_indonesian_version():
 
 def test_status_texts_built_from_parts_have_an_indonesian_version():
     catalogue = load()
-    texts = [str(domain.TransitionError(action, status)) for action in domain.TRANSITIONS
+    texts = [domain.ACTIVITY.refusal(action, status) for action in domain.TRANSITIONS
              for status in (domain.ACCEPTED, domain.REJECTED, domain.WITHDRAWN)]
     assert [t for t in texts if not catalogue.knows(t)] == []
-    assert catalogue.translate(str(domain.TransitionError("edit", domain.ACCEPTED))) == (
+    assert catalogue.translate(domain.ACTIVITY.refusal("edit", domain.ACCEPTED)) == (
         "tidak dapat mengubah kegiatan ini: kegiatan sudah diverifikasi (accepted) dan terkunci "
         "(hanya boleh selama masih menunggu verifikasi)")

@@ -7,14 +7,12 @@ apart; rejected and withdrawn ones count nowhere.
 """
 from __future__ import annotations
 
-from sqlalchemy import case, func, select
 from sqlalchemy.engine import Connection
 
 from kinerja_shared.agreed_actions import period_bounds
-from kinerja_shared.numbers import MAX_ENTRY_QUANTITY, finite
+from kinerja_shared.numbers import finite
 
-from . import domain
-from .models import activities, agreed_actions
+from . import domain, realisation_queries
 
 
 def percent(realised: float, target) -> float | None:
@@ -26,18 +24,11 @@ def percent(realised: float, target) -> float | None:
 
 def of_plan(conn: Connection, plan_id: str, period: domain.Period) -> dict[str, list[dict]]:
     """result_id -> the actions of the plan's agreed set whose period meets ``period``, with their realisation."""
-    planned = [a for a in conn.execute(select(agreed_actions).where(agreed_actions.c.plan_id == plan_id)
-                                       .order_by(agreed_actions.c.period, agreed_actions.c.action_id))
+    planned = [a for a in realisation_queries.agreed_actions_of(conn, plan_id)
                if period_bounds(a.period)[0] <= period.end and period_bounds(a.period)[1] >= period.start]
     if not planned:
         return {}
-    usable = activities.c.quantity.between(0, MAX_ENTRY_QUANTITY)
-    sums = {r.action_id: r for r in conn.execute(
-        select(activities.c.action_id,
-               func.sum(case(((activities.c.status == "accepted") & usable, activities.c.quantity), else_=0.0)).label("realised"),
-               func.sum(case((activities.c.status == "pending", 1), else_=0)).label("pending"))
-        .where(activities.c.action_id.in_([a.action_id for a in planned]), activities.c.plan_id == plan_id)
-        .group_by(activities.c.action_id))}
+    sums = realisation_queries.action_sums(conn, plan_id, [a.action_id for a in planned])
     out: dict[str, list[dict]] = {}
     for a in planned:
         s = sums.get(a.action_id)
@@ -45,7 +36,8 @@ def of_plan(conn: Connection, plan_id: str, period: domain.Period) -> dict[str, 
         out.setdefault(a.result_id, []).append({
             "action_id": a.action_id, "indicator_id": a.indicator_id, "period": a.period, "text": a.text,
             "target_value": finite(a.target_value), "target_unit": a.target_unit, "realised": realised,
-            "pending_entries": int(s.pending or 0) if s is not None else 0, "percent": percent(realised, a.target_value)})
+            "pending_entries": int(s.pending or 0) if s is not None else 0,
+            "percent": percent(realised, a.target_value)})
     return out
 
 

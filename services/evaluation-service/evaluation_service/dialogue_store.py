@@ -2,12 +2,12 @@
 (the previous period's follow-ups on an evaluation form, the dialogues held in a unit's period)."""
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from . import dialogues as rules
 from . import domain
 from .dialogue_tables import dialogue_revisions, dialogues
-from .models import employees
+from .models import employees, evaluations, plans
 
 
 def load(conn, dialogue_id: str, for_update: bool = False):
@@ -15,6 +15,44 @@ def load(conn, dialogue_id: str, for_update: bool = False):
     if for_update and conn.dialect.name == "postgresql":
         query = query.with_for_update()
     return conn.execute(query).first()
+
+
+def plan_for_dialogue(conn, plan_id: str):
+    """The plan a dialogue is recorded for, locked on PostgreSQL (one per plan, stage and period, also under
+    concurrency); None when the read model does not hold it."""
+    query = select(plans).where(plans.c.id == plan_id)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return conn.execute(query).first()
+
+
+def plan(conn, plan_id: str):
+    return conn.execute(select(plans).where(plans.c.id == plan_id)).first()
+
+
+def evaluation(conn, evaluation_id: str | None, plan_id: str | None = None):
+    """The evaluation a dialogue belongs to (of ``plan_id`` when given); None without one."""
+    if evaluation_id is None:
+        return None
+    query = select(evaluations).where(evaluations.c.id == evaluation_id)
+    if plan_id is not None:
+        query = query.where(evaluations.c.plan_id == plan_id)
+    return conn.execute(query).first()
+
+
+def insert(conn, row: dict):
+    conn.execute(dialogues.insert().values(**row))
+    return load(conn, row["id"])
+
+
+def update_dialogue(conn, dialogue_id: str, values: dict):
+    conn.execute(update(dialogues).where(dialogues.c.id == dialogue_id).values(**values))
+    return load(conn, dialogue_id)
+
+
+def keep_revision(conn, **values) -> None:
+    """The confirmed content a correction supersedes, kept in the history."""
+    conn.execute(dialogue_revisions.insert().values(**values))
 
 
 def existing(conn, plan_id: str, stage: str, period_id: str):

@@ -15,55 +15,19 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable, Mapping
+from datetime import date
 
-from kinerja_shared import functional_levels
-from kinerja_shared.numbers import finite, round_half_up, usable_coefficient
+from kinerja_shared.errors import InvalidTransition as TransitionError  # noqa: F401  (the lifecycle's refusal)
+from kinerja_shared.numbers import finite, round_half_up  # noqa: F401
+from kinerja_shared.transitions import StateMachine
 
-
-class DomainError(ValueError):
-    """A rule was broken; ``field`` names what the caller should fix."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+from .vocabulary import (  # noqa: F401  (the vocabulary, re-exported: callers read it as domain.X)
+    ABOVE, ANNUAL, BAIK, BEHAVIOUR_VALUES, BELOW, BUTUH_PERBAIKAN, CLOSED, ISTIMEWA, KURANG, MEETS, MONTHLY, OPEN,
+    ORG_PREDICATE_NAMES_ID, ORG_PREDICATES, PERIOD_KINDS, PREDICATE_NAMES_ID, PREDICATES, QUARTERLY, RATING_NAMES_ID,
+    RATINGS, RESULT_KINDS, SANGAT_BAIK, SANGAT_KURANG, SCHEMES, STATUSES, SUBMITTED, DomainError,
+)
 
 
-class TransitionError(ValueError):
-    """The evaluation's status does not allow the action."""
-
-
-# -- vocabulary ------------------------------------------------------------------------------
-
-ABOVE, MEETS, BELOW = "above", "meets", "below"
-RATINGS = (ABOVE, MEETS, BELOW)
-RATING_NAMES_ID = {ABOVE: "Di Atas Ekspektasi", MEETS: "Sesuai Ekspektasi", BELOW: "Di Bawah Ekspektasi"}
-
-SANGAT_BAIK, BAIK, BUTUH_PERBAIKAN, KURANG, SANGAT_KURANG = (
-    "SANGAT_BAIK", "BAIK", "BUTUH_PERBAIKAN", "KURANG", "SANGAT_KURANG")
-PREDICATES = (SANGAT_BAIK, BAIK, BUTUH_PERBAIKAN, KURANG, SANGAT_KURANG)
-PREDICATE_NAMES_ID = {
-    SANGAT_BAIK: "Sangat Baik", BAIK: "Baik", BUTUH_PERBAIKAN: "Butuh Perbaikan",
-    KURANG: "Kurang/Misconduct", SANGAT_KURANG: "Sangat Kurang",
-}
-
-ISTIMEWA = "ISTIMEWA"
-ORG_PREDICATES = (ISTIMEWA, BAIK, BUTUH_PERBAIKAN, KURANG, SANGAT_KURANG)
-ORG_PREDICATE_NAMES_ID = {ISTIMEWA: "Istimewa", BAIK: "Baik", BUTUH_PERBAIKAN: "Butuh Perbaikan",
-                          KURANG: "Kurang", SANGAT_KURANG: "Sangat Kurang"}
-
-BEHAVIOUR_VALUES = ("service", "accountable", "competent", "harmonious", "loyal", "adaptive", "collaborative")
-RESULT_KINDS = ("main", "additional")
-
-OPEN, SUBMITTED, CLOSED = "open", "submitted", "closed"
-STATUSES = (OPEN, SUBMITTED, CLOSED)
-
-MONTHLY, QUARTERLY, ANNUAL = "monthly", "quarterly", "annual"
-SCHEMES = (MONTHLY, QUARTERLY)
-PERIOD_KINDS = (MONTHLY, QUARTERLY, ANNUAL)
 
 
 # -- the matrix ------------------------------------------------------------------------------
@@ -95,22 +59,22 @@ def rating_from_org_predicate(org_predicate: str) -> str:
 
 # -- lifecycle -------------------------------------------------------------------------------
 
+_REFUSALS = {"close": lambda status: "submit it first" if status == OPEN else "it is already closed",
+             "submit": lambda status: "a closed evaluation is fixed; an admin may reopen it",
+             "reopen": lambda status: "only a closed evaluation can be reopened"}
+
 # action -> {from status: to status}
-TRANSITIONS = {
+EVALUATION = StateMachine("evaluation", {
     "submit": {OPEN: SUBMITTED, SUBMITTED: SUBMITTED},  # the rater may correct a submitted form before closing
     "close": {SUBMITTED: CLOSED},
     "reopen": {CLOSED: OPEN},                           # an admin, with a reason: a new revision
-}
+}, describe=lambda action, status: f"cannot {action} an evaluation that is {status}: {_REFUSALS[action](status)}")
+TRANSITIONS = EVALUATION.table
 
 
 def next_status(action: str, status: str) -> str:
-    allowed = TRANSITIONS[action]
-    if status not in allowed:
-        hint = {"close": "submit it first" if status == OPEN else "it is already closed",
-                "submit": "a closed evaluation is fixed; an admin may reopen it",
-                "reopen": "only a closed evaluation can be reopened"}[action]
-        raise TransitionError(f"cannot {action} an evaluation that is {status}: {hint}")
-    return allowed[status]
+    """The status after ``action``; TransitionError (InvalidTransition, 409) when ``status`` forbids it."""
+    return EVALUATION.next(action, status)
 
 
 # -- periods ---------------------------------------------------------------------------------
@@ -218,12 +182,6 @@ from .realisation import (  # noqa: E402,F401
     NO_DATA, IndicatorFacts, IndicatorRealisation, Measurement, ResultRealisation, level_from_percent, realise,
     result_realisation,
 )
-
-
-def _round1(value: float) -> float | None:
-    """One decimal, half up; None for a value that is not a finite number (never a Decimal overflow)."""
-    number = finite(value)
-    return round_half_up(number, 1) if number is not None else None
 
 
 def assessment_from_percent(percent: float | None) -> str | None:
@@ -345,236 +303,16 @@ def suggest_results_rating(results: list[ResultAssessment], *, unit_head_of: str
         reasoning.append(f"Only {above + meets} of {n} results meet or exceed expectation: below.")
     return Suggestion(BELOW, reasoning, counts)
 
+# -- the SE 03/2023 distribution rules and credit points: distribution.py and credit.py ------------
 
-# -- organisational predicate and distribution (SE 03/2023) ----------------------------------
-
-AT_MOST, AT_LEAST, AT_LEAST_COUNT, NONE = "at_most", "at_least", "at_least_count", "none"
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    predicates: tuple[str, ...]
-    kind: str          # at_most / at_least (percent), at_least_count, none
-    value: int         # percent for at_most/at_least, a count for at_least_count
-
-    def describe(self) -> str:
-        names = " plus ".join(PREDICATE_NAMES_ID[p] for p in self.predicates)
-        if self.kind == AT_MOST:
-            return f"{names} at most {self.value} %"
-        if self.kind == AT_LEAST:
-            return f"{names} at least {self.value} %"
-        if self.kind == AT_LEAST_COUNT:
-            return f"at least {self.value} {' or '.join(PREDICATE_NAMES_ID[p] for p in self.predicates)}"
-        return f"no {names}"
-
-
-DISTRIBUTION_RULES: dict[str, tuple[Rule, ...]] = {
-    ISTIMEWA: (Rule("ISTIMEWA.max_sangat_baik", (SANGAT_BAIK,), AT_MOST, 70),),
-    BAIK: (Rule("BAIK.max_baik", (BAIK,), AT_MOST, 70),
-           Rule("BAIK.min_one_butuh_perbaikan_or_kurang", (BUTUH_PERBAIKAN, KURANG), AT_LEAST_COUNT, 1)),
-    BUTUH_PERBAIKAN: (Rule("BUTUH_PERBAIKAN.min_butuh_perbaikan", (BUTUH_PERBAIKAN,), AT_LEAST, 60),
-                      Rule("BUTUH_PERBAIKAN.max_sangat_baik", (SANGAT_BAIK,), AT_MOST, 10)),
-    KURANG: (Rule("KURANG.min_kurang", (KURANG,), AT_LEAST, 60),
-             Rule("KURANG.min_butuh_perbaikan", (BUTUH_PERBAIKAN,), AT_LEAST, 10),
-             Rule("KURANG.max_sangat_baik", (SANGAT_BAIK,), AT_MOST, 10)),
-    SANGAT_KURANG: (Rule("SANGAT_KURANG.min_sangat_kurang", (SANGAT_KURANG,), AT_LEAST, 60),
-                    Rule("SANGAT_KURANG.min_kurang_plus_butuh_perbaikan", (KURANG, BUTUH_PERBAIKAN), AT_LEAST, 10),
-                    Rule("SANGAT_KURANG.no_sangat_baik", (SANGAT_BAIK,), NONE, 0)),
-}
-
-
-LITERAL, NEAREST = "literal", "nearest"
-ROUNDINGS = (LITERAL, NEAREST)
-ROUNDING_TEXT = {
-    LITERAL: "Literal (the regulation's text): \"at most p %\" of a unit of n allows floor(p × n) people and "
-             "\"at least p %\" needs ceil(p × n) people.",
-    NEAREST: "Nearest person: a bound is the whole number of people nearest to p × n; an exact half rounds toward "
-             "the rule (down for \"at most\", up for \"at least\").",
-}
-
-
-def _check_rounding(rounding: str) -> None:
-    if rounding not in ROUNDINGS:
-        raise DomainError("rounding", f"must be one of {', '.join(ROUNDINGS)}")
-
-
-def max_allowed(percent: int, total: int, rounding: str = LITERAL) -> int:
-    """How many people an "at most ``percent`` %" bound allows in a unit of ``total``.
-
-    ``literal`` (the default, SE 03/2023's text "paling banyak"): floor(percent × total / 100), so
-    no more than the percentage is ever allowed; units of 1-5 at most 70 %: 0, 1, 2, 2, 3.
-    ``nearest``: the whole number of people nearest to it, an exact half rounding down (toward the
-    rule); units of 1-5 at most 70 %: 1, 1, 2, 3, 3.
-    """
-    _check_rounding(rounding)
-    num, den = percent * total, 100
-    if rounding == LITERAL:
-        return num // den
-    return -((-(2 * num - den)) // (2 * den))  # ceil(x - 1/2): round half down
-
-
-def min_required(percent: int, total: int, rounding: str = LITERAL) -> int:
-    """How many people an "at least ``percent`` %" bound requires in a unit of ``total``.
-
-    ``literal`` (the default, "paling sedikit"): ceil(percent × total / 100); units of 1-5 at least
-    60 %: 1, 2, 2, 3, 3. ``nearest``: the whole number nearest to it, an exact half rounding up
-    (toward the rule); units of 1-5 at least 60 %: 1, 1, 2, 2, 3."""
-    _check_rounding(rounding)
-    if rounding == LITERAL:
-        return -((-percent * total) // 100)
-    return (2 * percent * total + 100) // 200  # floor(x + 1/2): round half up
-
-
-@dataclass(frozen=True)
-class RuleCheck:
-    rule: Rule
-    count: int
-    share: float           # percent of the unit, one decimal (display only: the check uses counts)
-    limit: int             # the allowed maximum or the required minimum, in people
-    ok: bool
-    exact: float | None = None  # percent × total / 100 before rounding (display: "70 % of 8 = 5.6")
-
-    def as_dict(self) -> dict:
-        bound = {AT_MOST: "allowed at most", AT_LEAST: "required at least", AT_LEAST_COUNT: "required at least",
-                 NONE: "allowed at most"}[self.rule.kind]
-        return {"code": self.rule.code, "rule": self.rule.describe(), "predicates": list(self.rule.predicates),
-                "kind": self.rule.kind, "value": self.rule.value, "count": self.count, "share": self.share,
-                "limit": self.limit, "exact": self.exact, "ok": self.ok,
-                "message": f"{self.rule.describe()}: {self.count} of the unit's people ({self.share} %), "
-                           f"{bound} {self.limit}"}
-
-
-@dataclass(frozen=True)
-class Distribution:
-    org_predicate: str | None
-    total: int
-    counts: dict
-    shares: dict
-    checks: tuple[RuleCheck, ...]
-    rounding: str = LITERAL
-
-    @property
-    def violations(self) -> list[RuleCheck]:
-        return [c for c in self.checks if not c.ok]
-
-    @property
-    def ok(self) -> bool:
-        return not self.violations
-
-    def as_dict(self) -> dict:
-        return {"organisational_predicate": self.org_predicate, "total": self.total, "counts": dict(self.counts),
-                "shares": dict(self.shares), "rules": [c.as_dict() for c in self.checks],
-                "violations": [c.as_dict() for c in self.violations], "ok": self.ok, "rounding_policy": self.rounding}
-
-
-def _share(count: int, total: int) -> float:
-    return _round1(count * 100 / total) if total else 0.0
-
-
-def check_distribution(org_predicate: str | None, predicates: list[str], rounding: str = LITERAL) -> Distribution:
-    """The unit's employee predicates against the SE 03/2023 rules of its organisational predicate,
-    each percentage bound turned into people by ``rounding`` (see max_allowed, min_required).
-
-    Without an organisational predicate there are no rules to check. An empty unit has nothing
-    to check either (rules are only evaluated when the unit has at least one predicate).
-    """
-    if org_predicate is not None and org_predicate not in ORG_PREDICATES:
-        raise DomainError("predicate", f"must be one of {', '.join(ORG_PREDICATES)}")
-    for p in predicates:
-        if p not in PREDICATES:
-            raise DomainError("predicates", f"{p!r} is not an employee predicate")
-    _check_rounding(rounding)
-    total = len(predicates)
-    counts = {p: predicates.count(p) for p in PREDICATES}
-    shares = {p: _share(counts[p], total) for p in PREDICATES}
-    checks = []
-    if org_predicate and total:
-        for rule in DISTRIBUTION_RULES[org_predicate]:
-            count = sum(counts[p] for p in rule.predicates)
-            exact = None
-            if rule.kind in (AT_MOST, AT_LEAST):
-                exact = float(Decimal(rule.value * total) / 100)
-            if rule.kind == AT_MOST:
-                limit = max_allowed(rule.value, total, rounding)
-                ok = count <= limit
-            elif rule.kind == AT_LEAST:
-                limit = min_required(rule.value, total, rounding)
-                ok = count >= limit
-            elif rule.kind == AT_LEAST_COUNT:
-                limit = rule.value
-                ok = count >= limit
-            else:
-                limit = 0
-                ok = count == 0
-            checks.append(RuleCheck(rule, count, _share(count, total), limit, ok, exact))
-    return Distribution(org_predicate, total, counts, shares, tuple(checks), rounding)
-
-
-# -- credit points (angka kredit, Peraturan BKN 3/2023) -----------------------------------------
-
-CREDIT_SHARE = {SANGAT_BAIK: Decimal("1.50"), BAIK: Decimal("1.00"), BUTUH_PERBAIKAN: Decimal("0.75"),
-                KURANG: Decimal("0.50"), SANGAT_KURANG: Decimal("0.25")}
-CREDIT_DECIMALS = Decimal("0.01")
-FROM_LEVEL, FROM_LEGACY_COEFFICIENT = "functional_level", "functional_coefficient"
-
-
-@dataclass(frozen=True)
-class Coefficient:
-    """The yearly coefficient used for an employee's credit points and where it came from."""
-
-    value: float | None
-    source: str | None            # functional_level | functional_coefficient (legacy) | None (not a functional)
-    level: str | None = None      # the jenjang code (PT, MU, ... PY) when known
-
-    def as_dict(self) -> dict:
-        lv = functional_levels.level(self.level)
-        return {"functional_level": self.level, "functional_level_name": lv.name if lv else None,
-                "siasn_koefisien_id": lv.siasn_koefisien_id if lv else None, "coefficient": self.value,
-                "coefficient_source": self.source}
-
-
-def yearly_coefficient(functional_level: str | None, legacy_coefficient=None) -> Coefficient:
-    """The yearly coefficient of an employee: from their functional level (jenjang, the directory's
-    ``functional_level``) by kinerja_shared.functional_levels (Ahli Pertama 12.5 ... Penyelia 25), never
-    typed in. Only when no level is known does the old ``functional_coefficient`` count (source
-    ``functional_coefficient``, said so in every answer); a value outside its bounds counts as none."""
-    lv = functional_levels.level(functional_level)
-    if lv is not None:
-        return Coefficient(lv.yearly_coefficient, FROM_LEVEL, lv.code)
-    legacy = usable_coefficient(legacy_coefficient) if legacy_coefficient is not None else None
-    if legacy is not None:
-        return Coefficient(legacy, FROM_LEGACY_COEFFICIENT, None)
-    return Coefficient(None, None, None)
-
-
-def credit_points(predicate: str, yearly_coefficient, months: int = 12) -> float | None:
-    """Credit points (angka kredit, Peraturan BKN 3/2023) of a period:
-
-        share of the predicate × yearly coefficient × months / 12, rounded half up to two decimals,
-
-    with the shares Sangat Baik 150 %, Baik 100 %, Butuh Perbaikan 75 %, Kurang 50 %, Sangat Kurang
-    25 %. The product is computed exactly (decimal) and rounded once, as in BKN's worked example:
-    2 months at Baik for an Ahli Pertama (12.5) = 2/12 × 100 % × 12.5 = 2.0833... = 2.08.
-    A year's total is the sum of its periods' rounded figures.
-
-    None when the employee has no coefficient (not a functional)."""
-    if yearly_coefficient is None:
-        return None
-    if usable_coefficient(yearly_coefficient) is None:  # stored before the bound existed: no figure rather than an overflow
-        return None
-    if predicate not in CREDIT_SHARE:
-        raise DomainError("predicate", f"must be one of {', '.join(PREDICATES)}")
-    if not 0 <= months <= 12:
-        raise DomainError("months", "must be between 0 and 12")
-    value = CREDIT_SHARE[predicate] * Decimal(str(yearly_coefficient)) * Decimal(months) / Decimal(12)
-    return float(value.quantize(CREDIT_DECIMALS, rounding=ROUND_HALF_UP))
-
-
-def credit_total(figures: Iterable) -> float:
-    """The sum of periods' credit points (each already rounded to two decimals), exact in decimal."""
-    total = sum((Decimal(str(f)) for f in figures if f is not None), Decimal(0))
-    return float(total.quantize(CREDIT_DECIMALS, rounding=ROUND_HALF_UP))
+from .distribution import (  # noqa: E402,F401
+    AT_LEAST, AT_LEAST_COUNT, AT_MOST, DISTRIBUTION_RULES, LITERAL, NEAREST, NONE, ROUNDING_TEXT, ROUNDINGS,
+    Distribution, Rule, RuleCheck, _round1, _share, check_distribution, max_allowed, min_required,
+)
+from .credit import (  # noqa: E402,F401
+    CREDIT_DECIMALS, CREDIT_SHARE, FROM_LEGACY_COEFFICIENT, FROM_LEVEL, Coefficient, credit_points, credit_total,
+    yearly_coefficient,
+)
 
 
 # -- the form ----------------------------------------------------------------------------------

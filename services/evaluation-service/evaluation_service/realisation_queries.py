@@ -1,12 +1,13 @@
-"""The read-model queries behind realisation per indicator aspect (see realisation.py)."""
+"""The read-model queries behind realisation per indicator aspect (see realisation.py) and per agreed action
+(action_realisation.py)."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from kinerja_shared.numbers import MAX_ENTRY_QUANTITY
 
 from . import domain, realisation
-from .models import activities
+from .models import activities, agreed_actions
 
 
 def period_measurements(conn, plans_: list, period: domain.Period) -> dict[tuple[str, str], list[domain.Measurement]]:
@@ -26,5 +27,24 @@ def period_measurements(conn, plans_: list, period: domain.Period) -> dict[tuple
     out: dict[tuple[str, str], list[domain.Measurement]] = {}
     for row in rows:
         if (row.plan_id, row.indicator_id) in wanted:
-            out.setdefault((row.plan_id, row.indicator_id), []).append(domain.Measurement(row.date, float(row.quantity)))
+            measured = domain.Measurement(row.date, float(row.quantity))
+            out.setdefault((row.plan_id, row.indicator_id), []).append(measured)
     return out
+
+
+def agreed_actions_of(conn, plan_id: str) -> list:
+    """The plan's agreed actions (rencana aksi), by period and id."""
+    return conn.execute(select(agreed_actions).where(agreed_actions.c.plan_id == plan_id)
+                        .order_by(agreed_actions.c.period, agreed_actions.c.action_id)).all()
+
+
+def action_sums(conn, plan_id: str, action_ids: list[str]) -> dict:
+    """action id -> (realised: the verified quantity within the per-entry bounds, pending: entries awaiting)."""
+    usable = activities.c.quantity.between(0, MAX_ENTRY_QUANTITY)
+    return {r.action_id: r for r in conn.execute(
+        select(activities.c.action_id,
+               func.sum(case(((activities.c.status == "accepted") & usable, activities.c.quantity),
+                             else_=0.0)).label("realised"),
+               func.sum(case((activities.c.status == "pending", 1), else_=0)).label("pending"))
+        .where(activities.c.action_id.in_(action_ids), activities.c.plan_id == plan_id)
+        .group_by(activities.c.action_id))}

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from kinerja_shared.consumer import current_scope
 from kinerja_shared.db import insert_ignore, insert_ignore_statement, upsert, utcnow
 
-from .models import activities
+from .models import activities, evaluations
 from .realisation_tables import activity_evidence, realisation_files, self_assessments
 
 
@@ -49,6 +49,21 @@ def verified_evidence(conn: Connection, plan_id: str, start: date, end: date) ->
         .where(activities.c.plan_id == plan_id, activities.c.status == "accepted", activities.c.date >= start,
                activities.c.date <= end)
         .order_by(activities.c.date.desc(), activity_evidence.c.activity_id).limit(500)).all()
+
+
+def evaluation(conn: Connection, evaluation_id: str, for_update: bool = False):
+    """The evaluation row (locked on PostgreSQL when asked); None when there is none."""
+    query = select(evaluations).where(evaluations.c.id == evaluation_id)
+    if for_update and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return conn.execute(query).first()
+
+
+def save_form_draft(conn: Connection, evaluation_id: str, form: dict, version: int, now):
+    """The rater's form saved as a draft on the evaluation (its version moves on); the row as stored."""
+    conn.execute(update(evaluations).where(evaluations.c.id == evaluation_id)
+                 .values(form=form, version=version, updated_at=now))
+    return conn.execute(select(evaluations).where(evaluations.c.id == evaluation_id)).first()
 
 
 # -- uploaded files -----------------------------------------------------------------------------
@@ -109,10 +124,12 @@ def _write_logged(conn: Connection) -> None:
 
 
 def record_activity_evidence(conn: Connection, data: dict) -> None:
-    """ActivityUpdated / Corrected: the activity's evidence as the event says (an older version never wins; none: no row)."""
+    """ActivityUpdated / Corrected: the activity's evidence as the event says (an older version never wins;
+    none: no row)."""
     _write_logged(conn)   # an activity logged earlier in the same poll is read like any other
     activity_id = data["activity_id"]
-    current = conn.execute(select(activity_evidence.c.version).where(activity_evidence.c.activity_id == activity_id)).first()
+    current = conn.execute(select(activity_evidence.c.version)
+                           .where(activity_evidence.c.activity_id == activity_id)).first()
     incoming = data.get("version")
     if current is not None and current.version is not None and incoming is not None and incoming < current.version:
         return

@@ -64,14 +64,15 @@ def may_return(status: str | None, evaluation_status: str) -> None:
         raise DomainError(None, "Only a submitted realisation can be returned.", status=409)
 
 
-def text(value: str | None, field: str, limit: int) -> str | None:
+def bounded_text(value: str | None, field: str, limit: int) -> str | None:
     value = (value or "").strip()
     if len(value) > limit:
         raise DomainError(field, f"must be at most {limit} characters")
     return value or None
 
 
-def check_results(plan_result_ids: list[str], results: list[dict], activity_evidence: dict[str, list[dict]]) -> list[dict]:
+def check_results(plan_result_ids: list[str], results: list[dict],
+                  activity_evidence: dict[str, list[dict]]) -> list[dict]:
     """The employee's results cleaned and checked: each a result of the plan, once; texts within bounds;
     links http(s); an activity pick names evidence one of their verified activities of the period has.
 
@@ -89,8 +90,8 @@ def check_results(plan_result_ids: list[str], results: list[dict], activity_evid
         if len(items) > MAX_EVIDENCE:
             raise DomainError(f"results.{i}.evidence", f"at most {MAX_EVIDENCE} evidence items per result")
         out.append({"result_id": rid,
-                    "realisation": text(entry.get("realisation"), f"results.{i}.realisation", MAX_REALISATION),
-                    "narrative": text(entry.get("narrative"), f"results.{i}.narrative", MAX_NARRATIVE),
+                    "realisation": bounded_text(entry.get("realisation"), f"results.{i}.realisation", MAX_REALISATION),
+                    "narrative": bounded_text(entry.get("narrative"), f"results.{i}.narrative", MAX_NARRATIVE),
                     "evidence": [_evidence_item(item, f"results.{i}.evidence.{j}", activity_evidence)
                                  for j, item in enumerate(items)]})
     return out
@@ -103,7 +104,7 @@ def _evidence_item(item: dict, field: str, activity_evidence: dict[str, list[dic
             url = shared_evidence.check_link(item.get("url") or "", f"{field}.url")
         except shared_evidence.EvidenceError as exc:
             raise DomainError(exc.field, exc.message) from None
-        return {"kind": LINK, "url": url, "name": text(item.get("name"), f"{field}.name", MAX_LINK_NAME)}
+        return {"kind": LINK, "url": url, "name": bounded_text(item.get("name"), f"{field}.name", MAX_LINK_NAME)}
     if kind == ACTIVITY:
         activity_id = item.get("activity_id")
         attached = activity_evidence.get(activity_id or "")
@@ -112,7 +113,8 @@ def _evidence_item(item: dict, field: str, activity_evidence: dict[str, list[dic
                                                     "period with evidence")
         file_id, url = item.get("file_id"), item.get("url")
         if bool(file_id) == bool(url):
-            raise DomainError(f"{field}.file_id", "name the activity's evidence by file_id (a file) or url (a link), one of them")
+            raise DomainError(f"{field}.file_id",
+                              "name the activity's evidence by file_id (a file) or url (a link), one of them")
         match = next((e for e in attached if (file_id and e.get("file_id") == file_id)
                       or (url and e.get("kind") == LINK and e.get("url") == url)), None)
         if match is None:

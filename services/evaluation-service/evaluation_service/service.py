@@ -3,8 +3,10 @@ from pathlib import Path
 
 from kinerja_shared.service import ServiceSpec
 
-from . import (api, config, dialogues_api, document_jobs, document_jobs_api, documents_api, handlers,  # noqa: F401
-               messages, realisation_api, realisation_messages, rules_api)  # (messages: the texts in Bahasa Indonesia)
+from . import (api, config, dialogues_api, document_jobs, document_jobs_api, documents_api,  # noqa: F401
+               evaluations_api, feedback_api, handlers, messages, periods_api, realisation_api, realisation_messages,
+               rules_api, units_api)  # (messages: the service's texts in Bahasa Indonesia)
+from .use_cases import periods
 from .models import metadata
 
 SPEC = ServiceSpec(
@@ -16,12 +18,20 @@ SPEC = ServiceSpec(
     "calibration, exports for payroll and BKN, and unit dashboards.",
     metadata=metadata,
     migrations_dir=Path(__file__).resolve().parent.parent / "migrations",
-    blueprints=[api.evaluations_blp, realisation_api.realisation_blp, api.feedback_blp, api.units_blp, api.periods_blp,
-                dialogues_api.dialogues_blp, documents_api.verify_blp, rules_api.rules_blp],
+    blueprints=[
+        evaluations_api.evaluations_blp,
+        realisation_api.realisation_blp,
+        feedback_api.feedback_blp,
+        units_api.units_blp,
+        periods_api.periods_blp,
+        dialogues_api.dialogues_blp,
+        documents_api.verify_blp,
+        rules_api.rules_blp,
+    ],
     handlers=handlers.HANDLERS,
     consumes=handlers.CONSUMES,
     read_models=("units", "employees", "acting_heads", "plans", "activities", "agreed_actions", "action_sets"),  # rebuilt from the topics by `evaluation-service rebuild-read-models`
     read_model_handlers=handlers.READ_MODEL_HANDLERS,
-    background=[handlers.period_clock, document_jobs.document_job_runner],  # + the bulk document ZIPs (issue 17)
+    background=[periods.PERIOD_CLOCK, document_jobs.document_job_runner],  # + the bulk document ZIPs (issue 17)
     config=config.EvaluationConfig.from_settings,  # the service's own settings, validated at start-up
 )

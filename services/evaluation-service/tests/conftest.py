@@ -12,9 +12,10 @@ import uuid
 
 import pytest
 
+from kinerja_shared.clock import system_clock
 from kinerja_shared.events import Event, make_event, validate_event
 
-from evaluation_service import domain, handlers
+from evaluation_service import domain
 from evaluation_service.service import SPEC
 
 EMPLOYEE = "199001012015011001"
@@ -124,7 +125,7 @@ class Evaluation:
     def __init__(self, harness):
         self.h = harness
         self.client = harness.client
-        self.today = handlers.today_local(harness.settings)
+        self.today = system_clock(harness.settings).today()  # the service's "today" (KINERJA_TIMEZONE)
         self.ev = Builders(self.today.year)
 
     def apply(self, *events) -> None:

@@ -85,10 +85,13 @@ def test_the_period_clock_opens_todays_period_for_every_plan(evaluation):
 
         for nip in (EMPLOYEE, COLLEAGUE):
             _store_plan(conn, Event(evaluation.ev.plan(nip)))
-    from evaluation_service.handlers import open_due
+    from kinerja_shared.runtime import Runtime
+    from evaluation_service.service import SPEC
+    from evaluation_service.use_cases.periods import PERIOD_CLOCK
 
-    assert open_due(evaluation.h.engine, evaluation.h.settings) == 2
-    assert open_due(evaluation.h.engine, evaluation.h.settings) == 0
+    rt = Runtime(SPEC, evaluation.h.settings, evaluation.h.engine, config=SPEC.load_config(evaluation.h.settings))
+    assert PERIOD_CLOCK.run_once(rt) == 2  # the worker's job, one round
+    assert PERIOD_CLOCK.run_once(rt) == 0
     assert len(evaluation.outbox("EvaluationOpened")) == 2
 
 

@@ -41,12 +41,10 @@ def rotate_webhook_secrets() -> None:
     matters); (3) remove the old key and restart. Secrets that no listed key decrypts are named
     and left as they are (exit status 1). One transaction: all or nothing is re-encrypted.
     """
-    from sqlalchemy import select, update
-
     from kinerja_shared.db import make_engine
+    from kinerja_shared.uow import UnitOfWork
 
-    from .models import webhook_subscriptions as subs
-    from .secretbox import SecretUnreadable
+    from .use_cases import webhooks
 
     try:
         settings = Settings.from_env(SPEC.name)
@@ -54,17 +52,9 @@ def rotate_webhook_secrets() -> None:
     except ConfigError as exc:
         raise click.ClickException(f"configuration error: {exc}")
     engine = make_engine(settings.database_url)
-    rotated, unreadable = 0, []
     try:
-        with engine.begin() as conn:
-            for row in conn.execute(select(subs.c.id, subs.c.secret).order_by(subs.c.id)).all():
-                try:
-                    token = box.rotate(row.secret)
-                except SecretUnreadable:
-                    unreadable.append(row.id)
-                    continue
-                conn.execute(update(subs).where(subs.c.id == row.id).values(secret=token))
-                rotated += 1
+        with UnitOfWork(engine) as uow:
+            rotated, unreadable = webhooks.rotate_secrets(uow, box)
     finally:
         engine.dispose()
     click.echo(f"{SPEC.name}: {rotated} webhook secret(s) re-encrypted with the newest key")

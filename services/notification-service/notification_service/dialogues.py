@@ -8,7 +8,10 @@ and recipient), so the same version published again adds nothing either.
 """
 from __future__ import annotations
 
+from kinerja_shared.context import joined_unit_of_work
+
 from . import config, domain, inbox
+from .use_cases import notifications
 
 
 def awaiting(data: dict) -> tuple[str | None, str | None]:
@@ -26,9 +29,10 @@ def on_performance_dialogue_recorded(conn, event) -> None:
     if recipient is None or d.get("status") == "confirmed":
         return
     key = domain.event_item_key(domain.DIALOGUE_AWAITING, f"{d['dialogue_id']}.v{d['version']}", recipient)
-    inbox.notify(conn, config.for_handlers(), recipient=recipient, category=domain.DIALOGUE_AWAITING,
-                 params={"actor_name": inbox.name_of(conn, actor), "stage": d["stage"], "held_on": d["held_on"],
-                         "period_id": d.get("period_id"), "topics": d.get("topics") or "",
-                         "follow_ups": d.get("follow_ups"), "action": d.get("action") or "recorded",
-                         "dialogue_id": d["dialogue_id"]},
-                 dedupe_key=key, cause=inbox.Cause.of(event), link=f"/dialogues/{d['dialogue_id']}")
+    with joined_unit_of_work(conn) as uow:
+        notifications.notify(uow, config.for_handlers(), recipient=recipient, category=domain.DIALOGUE_AWAITING,
+                             params={"actor_name": inbox.name_of(conn, actor), "stage": d["stage"],
+                                     "held_on": d["held_on"], "period_id": d.get("period_id"),
+                                     "topics": d.get("topics") or "", "follow_ups": d.get("follow_ups"),
+                                     "action": d.get("action") or "recorded", "dialogue_id": d["dialogue_id"]},
+                             dedupe_key=key, cause=inbox.Cause.of(event), link=f"/dialogues/{d['dialogue_id']}")

@@ -9,12 +9,15 @@ No Flask, no SQLAlchemy: tested alone in tests/test_domain.py.
 - Local dates and times in the configured zone (WIB, Asia/Jakarta, by default).
 - Retry schedules (exponential backoff) for e-mail and webhooks.
 - The reminder calendar: working days, the plan deadline, evaluation period ends.
+- A webhook subscription's lifecycle (``WEBHOOK_SUBSCRIPTION``: enable, disable).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
+
+from kinerja_shared.transitions import StateMachine
 
 # -- categories and channels ---------------------------------------------------------------
 
@@ -266,3 +269,11 @@ def digest_key(category: str, recipient: str, scope: str) -> str:
 
 def reminder_key(reminder: str, recipient: str, day: date) -> str:
     return f"{reminder}:{recipient}:{day.isoformat()}"
+
+
+# -- webhook subscriptions -----------------------------------------------------------------
+
+WEBHOOK_SUBSCRIPTION = StateMachine("webhook subscription", {
+    "enable": {"disabled": "active"},    # new events flow again; what it missed is replayed on request
+    "disable": {"active": "disabled"},   # waiting deliveries and new events are held
+})

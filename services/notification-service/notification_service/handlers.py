@@ -31,15 +31,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
-
 from kinerja_shared.acting_heads import acting_heads_of, on_unit_head_assigned as unit_head_assigned_into
 from kinerja_shared.consumer import current_scope
-from kinerja_shared.db import dialect_insert, upsert, utcnow
+from kinerja_shared.context import joined_unit_of_work
+from kinerja_shared.db import utcnow
 from kinerja_shared.events.catalog import CATALOG
 
 from . import config, dialogues, domain, inbox, siasn, webhooks
-from .models import acting_heads, activity_states, contacts, evaluation_states, plan_states, realisation_states
+from . import read_models_store as store
+from .models import acting_heads
+from .use_cases import notifications
 
 CONSUMES = ["kinerja.plan.events", "kinerja.activity.events", "kinerja.evaluation.events"]
 
@@ -53,11 +54,15 @@ def _instant(value: str | None, default: str) -> datetime:
 
 
 def _single(conn, event, recipient: str | None, category: str, params: dict, link: str | None) -> int | None:
-    if not recipient:
-        return None
-    return inbox.notify(conn, config.for_handlers(), recipient=recipient, category=category, params=params,
-                        dedupe_key=domain.event_item_key(category, event.id, recipient), cause=inbox.Cause.of(event),
-                        link=link)
+    """The one item ``event`` causes for ``recipient`` (use_cases.notifications), in the consumer's transaction."""
+    with joined_unit_of_work(conn) as uow:
+        return notifications.notify_of_event(uow, config.for_handlers(), event, recipient, category, params, link)
+
+
+def _digest(conn, **member) -> None:
+    """Count a member into an aggregated item (use_cases.notifications), in the consumer's transaction."""
+    with joined_unit_of_work(conn) as uow:
+        notifications.count_into_digest(uow, config.for_handlers(), **member)
 
 
 # -- the directory -------------------------------------------------------------------------
@@ -65,13 +70,13 @@ def _single(conn, event, recipient: str | None, category: str, params: dict, lin
 def on_employee_upserted(conn, event) -> None:
     d = event.data
     path = list(d["unit_path"]) or [d["unit_id"]]
-    upsert(conn, contacts, dict(
+    store.save_contact(conn, dict(
         nip=d["nip"], name=d["name"], email=d.get("email"), unit_id=d["unit_id"], unit_name=d.get("unit_name"),
         unit_path=path, unit_path_key="/" + "/".join(path) + "/", rater_nip=d.get("rater_nip"),
         is_unit_head=bool(d.get("is_unit_head")), active=bool(d.get("active", True)), position=d.get("position"),
         functional_level=d.get("functional_level"), siasn_pns_id=d.get("siasn_pns_id"), rank_code=d.get("rank_code"),
         updated_at=utcnow(),
-    ), ["nip"])
+    ))
 
 
 def on_employee_upserted_for_siasn(conn, event) -> None:
@@ -83,13 +88,13 @@ def on_employee_upserted_for_siasn(conn, event) -> None:
 # -- plans ---------------------------------------------------------------------------------
 
 def _track_plan(conn, d: dict, status: str) -> None:
-    known = conn.execute(select(plan_states).where(plan_states.c.plan_id == d["plan_id"])).first()
+    known = store.plan_state(conn, d["plan_id"])
     year = d.get("year") or (known.year if known else None) or utcnow().year
-    upsert(conn, plan_states, dict(
+    store.save_plan_state(conn, dict(
         plan_id=d["plan_id"], nip=d["nip"], rater_nip=d.get("rater_nip"), year=year, status=status,
         period_start=_date(d.get("period_start")) or (known.period_start if known else None),
         period_end=_date(d.get("period_end")) or (known.period_end if known else None), updated_at=utcnow(),
-    ), ["plan_id"])
+    ))
 
 
 def on_plan_submitted(conn, event) -> None:
@@ -111,7 +116,7 @@ def on_plan_approved(conn, event) -> None:
 def on_plan_returned(conn, event) -> None:
     d = event.data
     _track_plan(conn, d, "returned")
-    year = conn.execute(select(plan_states.c.year).where(plan_states.c.plan_id == d["plan_id"])).scalar()
+    year = getattr(store.plan_state(conn, d["plan_id"]), "year", None)
     _single(conn, event, d["nip"], domain.PLAN_RETURNED,
             {"year": d.get("year") or year, "reason": d["reason"], "rater_name": inbox.name_of(conn, d.get("rater_nip")),
              "plan_id": d["plan_id"]}, f"/plans/{d['plan_id']}")
@@ -124,23 +129,7 @@ def on_plan_amended(conn, event) -> None:
 # -- activities ----------------------------------------------------------------------------
 
 _TRACKED = "notification.activity_states"
-_KEEP = ("rater_nip", "description")
-_UPSERT_MANY: dict[str, object] = {}
-
-
-def _upsert_many_statement(conn):
-    """``INSERT INTO activity_states ... ON CONFLICT (activity_id) DO UPDATE ... RETURNING activity_id``.
-
-    RETURNING makes SQLAlchemy send a list of rows as ONE multi-row statement (insertmanyvalues)
-    instead of one execution per row."""
-    stmt = _UPSERT_MANY.get(conn.dialect.name)
-    if stmt is None:
-        stmt = dialect_insert(conn)(activity_states)
-        updates = {c.name: func.coalesce(stmt.excluded[c.name], c) if c.name in _KEEP else stmt.excluded[c.name]
-                   for c in activity_states.c if c.name != "activity_id"}
-        stmt = _UPSERT_MANY[conn.dialect.name] = stmt.on_conflict_do_update(
-            index_elements=["activity_id"], set_=updates).returning(activity_states.c.activity_id)
-    return stmt
+_KEEP = store.ACTIVITY_KEEP
 
 
 def _write_tracked(conn) -> None:
@@ -148,7 +137,7 @@ def _write_tracked(conn) -> None:
     scope = current_scope()
     rows = scope.memos.pop(_TRACKED, None) if scope is not None else None
     if rows:
-        conn.execute(_upsert_many_statement(conn), [rows[k] for k in sorted(rows)]).all()
+        store.save_activity_states(conn, [rows[k] for k in sorted(rows)])
 
 
 def _track_activity(conn, d: dict, status: str) -> None:
@@ -164,7 +153,7 @@ def _track_activity(conn, d: dict, status: str) -> None:
     )
     scope = current_scope()
     if scope is None:
-        upsert(conn, activity_states, values, ["activity_id"], keep=_KEEP)
+        store.save_activity_state(conn, values)
         return
     rows = scope.memos.setdefault(_TRACKED, {})
     earlier = rows.get(values["activity_id"])
@@ -184,8 +173,8 @@ def on_activity_logged(conn, event) -> None:
         return
     cfg = config.for_handlers()
     day = domain.local_date(_instant(d.get("logged_at"), event["time"]), cfg.timezone)
-    inbox.add_to_digest(
-        conn, cfg, recipient=rater, category=domain.ACTIVITY_DIGEST, scope=day.isoformat(), member_id=d["activity_id"],
+    _digest(
+        conn, recipient=rater, category=domain.ACTIVITY_DIGEST, scope=day.isoformat(), member_id=d["activity_id"],
         member_nip=d["nip"], params={"date": day.isoformat()}, cause=inbox.Cause.of(event),
         link=f"/activities?status=pending&logged_on={day.isoformat()}",
         email_not_before=domain.at_local(day, cfg.digest_email_time, cfg.timezone))
@@ -198,13 +187,12 @@ def on_activity_updated(conn, event) -> None:
 def on_activity_withdrawn(conn, event) -> None:
     d = event.data
     _write_tracked(conn)  # an entry logged earlier in the same poll is withdrawn like any other
-    conn.execute(update(activity_states).where(activity_states.c.activity_id == d["activity_id"])
-                 .values(status="withdrawn", updated_at=utcnow()))
+    store.withdraw_activity(conn, d["activity_id"], utcnow())
 
 
 def _known_description(conn, activity_id: str) -> str | None:
     _write_tracked(conn)  # an entry logged earlier in the same poll is read like any other
-    return conn.execute(select(activity_states.c.description).where(activity_states.c.activity_id == activity_id)).scalar()
+    return store.activity_description(conn, activity_id)
 
 
 def _track_verified(conn, event) -> str | None:
@@ -218,8 +206,7 @@ def _track_verified(conn, event) -> str | None:
 def _track_annulled(conn, event) -> str | None:
     """An annulled entry counts nowhere: kept as withdrawn (as the reminders read it); its description."""
     known = _known_description(conn, event.data["activity_id"])
-    conn.execute(update(activity_states).where(activity_states.c.activity_id == event.data["activity_id"])
-                 .values(status="withdrawn", updated_at=utcnow()))
+    store.withdraw_activity(conn, event.data["activity_id"], utcnow())
     return known
 
 
@@ -271,10 +258,10 @@ def on_activity_annulled(conn, event) -> None:
 # -- evaluations ---------------------------------------------------------------------------
 
 def _track_evaluation(conn, d: dict, status: str) -> None:
-    upsert(conn, evaluation_states, dict(
+    store.save_evaluation_state(conn, dict(
         evaluation_id=d["evaluation_id"], nip=d["nip"], rater_nip=d.get("rater_nip"), period_id=d["period"]["id"],
         period_end=_date(d["period"]["end"]), status=status, updated_at=utcnow(),
-    ), ["evaluation_id"])
+    ))
 
 
 def on_evaluation_opened(conn, event) -> None:
@@ -284,8 +271,8 @@ def on_evaluation_opened(conn, event) -> None:
         return
     cfg = config.for_handlers()
     period = d["period"]
-    inbox.add_to_digest(
-        conn, cfg, recipient=d["rater_nip"], category=domain.EVALUATION_OPENED, scope=period["id"],
+    _digest(
+        conn, recipient=d["rater_nip"], category=domain.EVALUATION_OPENED, scope=period["id"],
         member_id=d["evaluation_id"], member_nip=d["nip"],
         params={"period_id": period["id"], "period_start": period["start"], "period_end": period["end"]},
         cause=inbox.Cause.of(event), link=f"/evaluations?period={period['id']}&status=open",
@@ -322,15 +309,13 @@ def on_calibration_finalised(conn, event) -> None:
     d = event.data
     unit_id = d["unit_id"]
     own = {p["nip"]: p["predicate"] for p in d["predicates"]}
-    members = conn.execute(select(contacts.c.nip, contacts.c.unit_id, contacts.c.unit_name).where(
-        contacts.c.active.is_(True), contacts.c.unit_path_key.contains(f"/{unit_id}/", autoescape=True))).all()
+    members = store.unit_members(conn, unit_id)
     unit_name = next((m.unit_name for m in members if m.unit_id == unit_id and m.unit_name), None) or unit_id
     # The unit's acting head (Plt./Plh.) on the day it was finalised hears it as its head does (a member of the unit).
     day = domain.local_date(_instant(d.get("finalised_at"), event["time"]), config.for_handlers().timezone)
     acting = acting_heads_of(conn, acting_heads, [unit_id], day)
     if acting:  # an acting head who has left the service (an inactive contact) hears nothing, as a member would not
-        acting -= set(conn.execute(select(contacts.c.nip).where(contacts.c.nip.in_(acting),
-                                                                  contacts.c.active.is_(False))).scalars())
+        acting -= store.inactive_among(conn, acting)
     for nip in sorted({m.nip for m in members} | set(own) | acting):
         _single(conn, event, nip, domain.CALIBRATION_FINALISED,
                 {"unit_id": unit_id, "unit_name": unit_name, "period_id": d["period"]["id"],
@@ -342,9 +327,8 @@ on_unit_head_assigned = unit_head_assigned_into(acting_heads)  # acting heads (P
 
 def _track_realisation(conn, event) -> None:
     d = event.data
-    upsert(conn, realisation_states, dict(evaluation_id=d["evaluation_id"], nip=d["nip"], rater_nip=d.get("rater_nip"),
-                                          submitted_at=_instant(d.get("submitted_at"), event.get("time") or "")),
-           ["evaluation_id"])
+    store.save_realisation_state(conn, dict(evaluation_id=d["evaluation_id"], nip=d["nip"], rater_nip=d.get("rater_nip"),
+                                            submitted_at=_instant(d.get("submitted_at"), event.get("time") or "")))
 
 
 def on_realisation_submitted(conn, event) -> None:

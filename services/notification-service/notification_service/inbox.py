@@ -9,16 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.engine import Connection
 
 from kinerja_shared.consumer import TransactionScope, current_scope
-from kinerja_shared.db import insert_ignore_statement, is_postgres, utcnow
+from kinerja_shared.db import utcnow
 from kinerja_shared.outbox import publish
 
-from . import domain, events, templates
+from . import domain, events, inbox_store, templates
 from .config import NotifySettings
-from .models import contacts, digest_members, email_queue, notifications, person_settings
 
 # An aggregated item that is not a daily digest (evaluation_opened) waits this long before
 # its e-mail goes out, so a burst of events becomes one e-mail with the final count.
@@ -58,19 +56,19 @@ def _preferences_of(row, cfg: NotifySettings) -> Preferences:
 
 
 def preferences(conn: Connection, nip: str, cfg: NotifySettings) -> Preferences:
-    return _preferences_of(conn.execute(select(person_settings).where(person_settings.c.nip == nip)).first(), cfg)
+    return _preferences_of(inbox_store.settings_row(conn, nip), cfg)
 
 
 def preferences_of_many(conn: Connection, nips, cfg: NotifySettings) -> dict[str, Preferences]:
     """Several people's preferences in one query."""
-    rows = {r.nip: r for r in conn.execute(select(person_settings).where(person_settings.c.nip.in_(sorted(set(nips)))))}
+    rows = inbox_store.settings_rows(conn, nips)
     return {nip: _preferences_of(rows.get(nip), cfg) for nip in nips}
 
 
 def contact(conn: Connection, nip: str | None):
     if not nip:
         return None
-    return conn.execute(select(contacts).where(contacts.c.nip == nip)).first()
+    return inbox_store.contact(conn, nip)
 
 
 def name_of(conn: Connection, nip: str | None) -> str:
@@ -79,35 +77,13 @@ def name_of(conn: Connection, nip: str | None) -> str:
     return row.name if row is not None else (nip or "-")
 
 
-def _insert(conn: Connection, table):
-    if is_postgres(conn):
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
-
-
-def insert_new(conn: Connection, table, values: dict) -> bool:
-    """INSERT ... ON CONFLICT DO NOTHING; True when the row was inserted.
-
-    Unlike kinerja_shared.db.insert_ignore this asks SQLAlchemy to keep the row count
-    (``preserve_rowcount``): without it an INSERT's rowcount read -1 on psycopg 3 in some
-    transactions, which would make a new row look like a duplicate.
-    """
-    stmt = _insert(conn, table).values(**values).on_conflict_do_nothing()
-    return conn.execute(stmt.execution_options(preserve_rowcount=True)).rowcount == 1
-
-
-def _insert_new(conn: Connection, values: dict) -> int | None:
-    """Insert a notification unless its dedupe_key exists; its id when inserted."""
-    stmt = _insert(conn, notifications).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    return conn.execute(stmt.returning(notifications.c.id)).scalar()
-
-
 def notify(conn: Connection, cfg: NotifySettings, *, recipient: str, category: str, params: dict, dedupe_key: str,
            cause: Cause | None, link: str | None = None, now: datetime | None = None,
-           correlation_id: str | None = None) -> int | None:
-    """Create one item for ``recipient`` unless it exists; return its id when created."""
+           correlation_id: str | None = None, publish_events=None) -> int | None:
+    """Create one item for ``recipient`` unless it exists; return its id when created.
+
+    ``publish_events(*events)`` takes its NotificationDelivered (a unit of work's ``publish``; by
+    default the outbox of ``conn``)."""
     if category not in domain.CATEGORIES:
         raise ValueError(f"unknown category {category!r}")
     prefs = preferences(conn, recipient, cfg)
@@ -119,7 +95,7 @@ def notify(conn: Connection, cfg: NotifySettings, *, recipient: str, category: s
     title, body = templates.render(category, prefs.locale, params)
     now = now or utcnow()
     correlation_id = correlation_id or (cause.correlation_id if cause else None)
-    notification_id = _insert_new(conn, dict(
+    notification_id = inbox_store.insert_item(conn, dict(
         recipient_nip=recipient, category=category, locale=prefs.locale, title=title[:300], body=body, link=link,
         params=params, item_count=1, in_inbox=channels[domain.INBOX], dedupe_key=dedupe_key,
         cause_event_id=cause.event_id if cause else None, cause_event_type=cause.event_type if cause else None,
@@ -128,7 +104,7 @@ def notify(conn: Connection, cfg: NotifySettings, *, recipient: str, category: s
     if notification_id is None:
         return None  # a replay: the item exists already
     _announce(conn, cfg, notification_id, recipient, category, channels, person, cause, correlation_id, now,
-              not_before=None)
+              not_before=None, publish_events=publish_events)
     return notification_id
 
 
@@ -200,53 +176,31 @@ def _write_digests(conn: Connection, cfg: NotifySettings, digests: dict[str, _Di
             items.append(d)
     if not items:
         return
-    created = {r.dedupe_key: r.id for r in conn.execute(
-        _insert(conn, notifications).on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(notifications.c.id, notifications.c.dedupe_key),
-        [dict(recipient_nip=d.recipient, category=d.category, locale=d.locale, title="", body="", link=d.link,
+    created = inbox_store.insert_items(conn, [dict(recipient_nip=d.recipient, category=d.category, locale=d.locale, title="", body="", link=d.link,
               params={}, item_count=0, in_inbox=d.channels[domain.INBOX], dedupe_key=d.key,
               cause_event_id=d.cause.event_id, cause_event_type=d.cause.event_type,
               correlation_id=d.cause.correlation_id, read_at=None, version=0, created_at=d.now, updated_at=d.now)
-         for d in items])}
-    query = (select(notifications.c.id, notifications.c.locale, notifications.c.dedupe_key)
-             .where(notifications.c.dedupe_key.in_([d.key for d in items])).order_by(notifications.c.id))
-    if is_postgres(conn):
-        query = query.with_for_update()  # members of one item are counted one transaction at a time
-    stored = {r.dedupe_key: r for r in conn.execute(query)}
-    people = {r.nip: r for r in conn.execute(select(contacts).where(
-        contacts.c.nip.in_(sorted({d.recipient for d in items}))))}
+        for d in items])
+    stored = inbox_store.lock_items(conn, [d.key for d in items])  # members of one item: one transaction at a time
+    people = inbox_store.contacts_of(conn, {d.recipient for d in items})
     for d in items:
         d.id = stored[d.key].id
         if d.key in created:
             _announce(conn, cfg, d.id, d.recipient, d.category, d.channels, people.get(d.recipient), d.cause,
                       d.cause.correlation_id, d.now, not_before=d.email_not_before)
-    counted = {r.notification_id for r in conn.execute(insert_ignore_statement(conn, digest_members), [
+    counted = inbox_store.add_members(conn, [
         dict(notification_id=d.id, member_id=member_id, member_nip=member_nip, added_at=d.now)
-        for d in items for member_id, member_nip in d.members.items()])}
+        for d in items for member_id, member_nip in d.members.items()])
     changed = [d for d in items if d.id in counted]
     if changed:
         _render_digests(conn, changed, {d.key: stored[d.key].locale for d in changed}, people)
 
 
-_RENDERED = update(notifications).where(notifications.c.id == bindparam("b_id")).values(
-    title=bindparam("b_title"), body=bindparam("b_body"), params=bindparam("b_params", type_=notifications.c.params.type),
-    item_count=bindparam("b_count"), read_at=None, version=notifications.c.version + 1,
-    updated_at=bindparam("b_updated_at"))
-
-
 def _render_digests(conn: Connection, items: list[_Digest], locales: dict[str, str], people: dict) -> None:
     """Re-render aggregated items from their members (count, people, the first five names) and mark them unread."""
-    ids = [d.id for d in items]
-    # One query: the members per (item, NIP), with the directory's name of each NIP (else the NIP:
-    # the event came before EmployeeUpserted); members without a NIP count but have no name.
-    per_nip = (select(digest_members.c.notification_id, digest_members.c.member_nip, func.count().label("members"))
-               .where(digest_members.c.notification_id.in_(ids))
-               .group_by(digest_members.c.notification_id, digest_members.c.member_nip).subquery())
     counts: dict[int, int] = {}
     names: dict[int, list[str]] = {}
-    for r in conn.execute(select(per_nip.c.notification_id, per_nip.c.members,
-                                 func.coalesce(contacts.c.name, per_nip.c.member_nip).label("name"))
-                          .select_from(per_nip.outerjoin(contacts, contacts.c.nip == per_nip.c.member_nip))):
+    for r in inbox_store.member_names(conn, [d.id for d in items]):  # the event may precede EmployeeUpserted
         counts[r.notification_id] = counts.get(r.notification_id, 0) + r.members
         if r.name is not None:
             names.setdefault(r.notification_id, []).append(r.name)
@@ -259,18 +213,18 @@ def _render_digests(conn: Connection, items: list[_Digest], locales: dict[str, s
         title, body = templates.render(d.category, locales[d.key], full)
         rows.append(dict(b_id=d.id, b_title=title[:300], b_body=body, b_params=full, b_count=full["count"],
                          b_updated_at=max(d.now, utcnow())))
-    conn.execute(_RENDERED, rows)
+    inbox_store.rerender(conn, rows)
 
 
 def _announce(conn, cfg, notification_id, recipient, category, channels, person, cause, correlation_id, now,
-              not_before) -> None:
+              not_before, publish_events=None) -> None:
     """A new item: publish NotificationDelivered (inbox) and queue its e-mail, in this transaction."""
     if channels[domain.INBOX]:
-        publish(conn, events.notification_delivered(
+        (publish_events or (lambda *e: publish(conn, *e)))(events.notification_delivered(
             notification_id=notification_id, recipient=recipient, channel=domain.INBOX, category=category,
             cause=cause, correlation_id=correlation_id, delivered_at=now))
     if channels[domain.EMAIL] and person is not None and person.email and person.active:
-        conn.execute(email_queue.insert().values(
+        inbox_store.queue_email(conn, dict(
             notification_id=notification_id, recipient_nip=recipient, to_address=person.email, status="pending",
             attempts=0, not_before=not_before, next_attempt_at=now, last_error=None, created_at=now, sent_at=None,
         ))

@@ -18,98 +18,91 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-import threading
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select, update
 from sqlalchemy.engine import Engine
 
-from kinerja_shared.config import Settings
-from kinerja_shared.db import is_postgres, utcnow
+from kinerja_shared.db import utcnow
+from kinerja_shared.jobs import PeriodicJob
 from kinerja_shared.outbox import publish
 
-from . import config, dispatch, domain, events, inbox, templates
-from .models import contacts, email_queue, notifications
+from . import config, domain, events, inbox, jobs, templates
+from . import mail_store as store
 
 log = logging.getLogger(__name__)
-
-PENDING, SENT, FAILED, SKIPPED = "pending", "sent", "failed", "skipped"
 
 
 class PermanentFailure(Exception):
     """The server refused the message for good (e.g. unknown recipient)."""
 
 
-def _due(now_real, now_clock):
-    return and_(email_queue.c.status == PENDING, email_queue.c.next_attempt_at <= now_real,
-                or_(email_queue.c.not_before.is_(None), email_queue.c.not_before <= now_clock))
+def send_due(engine: Engine, cfg: config.NotifySettings, max_messages: int = 50, *, clock=utcnow,
+             scheduler_now=None) -> int:
+    """Send what is due; return the number of e-mails sent (each may batch several notifications).
 
-
-def send_due(engine: Engine, cfg: config.NotifySettings, max_messages: int = 50) -> int:
-    """Send what is due; return the number of e-mails sent (each may batch several notifications)."""
+    ``clock()`` is the real time (retries are due by it), ``scheduler_now()`` the scheduler's (digests
+    and quiet hours; NOTIFICATION_CLOCK when set)."""
+    scheduler_now = scheduler_now or cfg.now
     if cfg.smtp is None:
         with engine.begin() as conn:
-            conn.execute(update(email_queue).where(_due(utcnow(), cfg.now())).values(
-                status=SKIPPED, last_error="e-mail is off: SMTP_HOST is not set"))
+            store.skip_due(conn, clock(), scheduler_now(), "e-mail is off: SMTP_HOST is not set")
         return 0
     sent = 0
     for _ in range(max_messages):
-        outcome = _send_one_batch(engine, cfg)
+        outcome = _send_one_batch(engine, cfg, clock(), scheduler_now(), clock)
         if outcome is None:
             break
         sent += outcome
     return sent
 
 
-def _send_one_batch(engine: Engine, cfg: config.NotifySettings) -> int | None:
+def run_round(rt) -> int:
+    """One round of the worker's e-mail job, on the runtime's clock."""
+    return send_due(rt.engine, rt.config, clock=rt.clock.now, scheduler_now=lambda: jobs.scheduler_now(rt))
+
+
+JOB = PeriodicJob("e-mail-sender", run_round, interval=lambda rt: rt.config.email_poll_seconds)
+
+
+def _send_one_batch(engine: Engine, cfg: config.NotifySettings, now_real, now_clock, clock) -> int | None:
     """One address's due rows as one e-mail. None when nothing is due; 1 when sent; 0 otherwise."""
-    now_real, now_clock = utcnow(), cfg.now()
     with engine.begin() as conn:
-        lock = (lambda q: q.with_for_update(skip_locked=True)) if is_postgres(conn) else (lambda q: q)
-        first = conn.execute(lock(select(email_queue).where(_due(now_real, now_clock))
-                                  .order_by(email_queue.c.id).limit(1))).first()
-        if first is None:
+        rows = store.due_batch(conn, now_real, now_clock, cfg.email_batch_max)
+        if not rows:
             return None
-        rows = conn.execute(lock(select(email_queue).where(_due(now_real, now_clock),
-                                                           email_queue.c.to_address == first.to_address)
-                                 .order_by(email_queue.c.id).limit(cfg.email_batch_max))).all()
+        first = rows[0]
         ids = [r.id for r in rows]
         prefs = inbox.preferences(conn, first.recipient_nip, cfg)
         if prefs.quiet_hours is not None:
             local_time = now_clock.astimezone(ZoneInfo(cfg.timezone)).time()
             if prefs.quiet_hours.contains(local_time):
                 resume = prefs.quiet_hours.ends_after(now_clock, cfg.timezone)
-                conn.execute(update(email_queue).where(email_queue.c.id.in_(ids)).values(not_before=resume))
+                store.hold(conn, ids, resume)
                 log.info("e-mail held for quiet hours", extra={"recipient": first.recipient_nip, "until": resume.isoformat()})
                 return 0
-        items = conn.execute(select(notifications).where(notifications.c.id.in_([r.notification_id for r in rows]))
-                             .order_by(notifications.c.id)).all()
-        person = conn.execute(select(contacts.c.name).where(contacts.c.nip == first.recipient_nip)).first()
+        items = store.items(conn, [r.notification_id for r in rows])
+        person = inbox.contact(conn, first.recipient_nip)
         message = build_message(cfg, first.to_address, person.name if person else first.recipient_nip, prefs.locale,
                                 items)
         try:
             deliver(cfg.smtp, message)
         except PermanentFailure as exc:
-            conn.execute(update(email_queue).where(email_queue.c.id.in_(ids)).values(
-                status=FAILED, attempts=email_queue.c.attempts + 1, last_error=str(exc)[:2000]))
+            store.refused(conn, ids, str(exc))
             log.error("e-mail refused permanently", extra={"to": first.to_address, "error": str(exc)})
             return 0
         except Exception as exc:  # noqa: BLE001 - connection refused, timeouts, 4xx: try again later
             attempt = max(r.attempts for r in rows) + 1
             gave_up = attempt >= cfg.email_max_attempts
             delay = domain.backoff_seconds(attempt, cfg.email_backoff_seconds, 3600.0)
-            conn.execute(update(email_queue).where(email_queue.c.id.in_(ids)).values(
-                status=FAILED if gave_up else PENDING, attempts=attempt, last_error=repr(exc)[:2000],
-                next_attempt_at=now_real + timedelta(seconds=delay)))
+            store.retry(conn, ids, attempt, gave_up, repr(exc), now_real + timedelta(seconds=delay))
             log.warning("e-mail not sent, will retry" if not gave_up else "e-mail failed, giving up",
                         extra={"to": first.to_address, "attempt": attempt, "error": repr(exc), "retry_in_s": delay})
             return 0
-        done = utcnow()
-        conn.execute(update(email_queue).where(email_queue.c.id.in_(ids)).values(
-            status=SENT, sent_at=done, attempts=email_queue.c.attempts + 1, last_error=None))
+        done = clock()
+        store.sent(conn, ids, done)
         for item in items:
             publish(conn, events.notification_delivered(
                 notification_id=item.id, recipient=item.recipient_nip, channel=domain.EMAIL, category=item.category,
@@ -170,9 +163,3 @@ def deliver(smtp: config.SmtpSettings, message: EmailMessage) -> None:
             client.quit()
         except Exception:  # noqa: BLE001
             client.close()
-
-
-def sender(settings: Settings, engine: Engine, stop: threading.Event) -> None:
-    """Background job of the worker: send due e-mails until ``stop`` is set."""
-    cfg = config.NotifySettings.from_settings(settings)
-    dispatch.poll("e-mail sender", lambda: send_due(engine, cfg), cfg.email_poll_seconds, stop)

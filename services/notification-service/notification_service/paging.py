@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from typing import Callable
 
-from kinerja_shared.web.app_factory import runtime
+from kinerja_shared.errors import NotFound
 from kinerja_shared.web.pagination import encode_cursor, int_cursor
 from kinerja_shared.web.problems import field_error
+
+from . import store
 
 MAX_ID = 2**63 - 1  # BIGINT: a larger id in a path or cursor is no row, not a database error
 
@@ -17,16 +19,17 @@ def id_cursor(cursor: str | None) -> int | None:
     return value
 
 
-def newest_first(query, id_column, args: dict, item: Callable = lambda r: dict(r._mapping), before=None) -> dict:
+def existing_id(value: int, what: str) -> int:
+    """``value`` as an id that may exist: above BIGINT it is no row (404), never a database error."""
+    if value > MAX_ID:
+        raise NotFound(f"{what} {value} does not exist")
+    return value
+
+
+def newest_first(conn, query, id_column, args: dict, item: Callable = lambda r: dict(r._mapping)) -> dict:
     """``{items, next_cursor}``: up to ``args['limit']`` rows of ``query`` by ``id_column`` descending, after
-    ``args['cursor']``; ``before(conn)`` runs first in the same connection (e.g. a 404 check)."""
-    query = query.order_by(id_column.desc()).limit(args["limit"] + 1)
-    if args.get("cursor"):
-        query = query.where(id_column < id_cursor(args["cursor"]))
-    with runtime().engine.connect() as conn:
-        if before is not None:
-            before(conn)
-        rows = conn.execute(query).all()
+    ``args['cursor']``."""
+    rows = store.newest_first(conn, query, id_column, args["limit"], id_cursor(args.get("cursor")))
     more = len(rows) > args["limit"]
     rows = rows[: args["limit"]]
     return {"items": [item(r) for r in rows], "next_cursor": encode_cursor(rows[-1].id) if more and rows else None}

@@ -15,32 +15,35 @@ working day, from each reminder's wall-clock time until NOTIFICATION_REMINDER_CA
 ``reminders_sent``, inserted in the same transaction as the notification: two workers that
 fire at once, or a worker restarted the same day, find the row and send nothing more.
 
-The clock is ``NotifySettings.now()``: the real time, or the fixed instant of NOTIFICATION_CLOCK
-(tests and demos); ``run_due(engine, cfg, now=...)`` takes any instant.
+The clock is the runtime's (``jobs.scheduler_now``), or the fixed instant of NOTIFICATION_CLOCK
+(tests and demos); ``run_due(engine, cfg, now=...)`` takes any instant. The worker runs ``JOB``
+(a ``kinerja_shared.jobs.PeriodicJob``) every NOTIFICATION_REMINDER_POLL_SECONDS.
 """
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
 from collections import defaultdict
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select, update
 from sqlalchemy.engine import Engine
 
-from kinerja_shared.config import Settings
-from kinerja_shared.db import utcnow
+from kinerja_shared.clock import Clock, SystemClock
+from kinerja_shared.jobs import PeriodicJob
+from kinerja_shared.uow import UnitOfWork
 
-from . import config, domain, inbox
-from .models import activity_states, contacts, evaluation_states, plan_states, realisation_states, reminders_sent
+from . import config, domain, jobs
+from . import reminders_store as store
+from .use_cases import notifications
 
 log = logging.getLogger(__name__)
 
 
-def run_due(engine: Engine, cfg: config.NotifySettings, now: datetime | None = None) -> int:
-    """Send every reminder due at ``now``; return how many were sent by this call."""
+def run_due(engine: Engine, cfg: config.NotifySettings, now: datetime | None = None, clock: Clock | None = None) -> int:
+    """Send every reminder due at ``now``; return how many were sent by this call (``clock``: the time the
+    rows are written at; the machine's by default)."""
+    clock = clock or SystemClock(cfg.timezone)
     now = now or cfg.now()
     local = now.astimezone(ZoneInfo(cfg.timezone))
     today = local.date()
@@ -48,69 +51,51 @@ def run_due(engine: Engine, cfg: config.NotifySettings, now: datetime | None = N
         return 0
     sent = 0
     if domain.due_window(local, cfg.reminder_activity_time, cfg.reminder_catch_up):
-        sent += _send(engine, cfg, domain.REMINDER_ACTIVITY_MISSING, today, _activity_missing(engine, today))
+        sent += _send(engine, cfg, clock, domain.REMINDER_ACTIVITY_MISSING, today, _activity_missing(engine, today))
     if domain.due_window(local, cfg.reminder_plan_time, cfg.reminder_catch_up):
         deadline = domain.plan_deadline_near(today, cfg.plan_deadline, cfg.reminder_plan_lead_days)
         if deadline is not None:
             employees, raters = _plans_not_approved(engine, today.year, deadline)
-            sent += _send(engine, cfg, domain.REMINDER_PLAN_DEADLINE, today, employees)
-            sent += _send(engine, cfg, domain.REMINDER_PLAN_APPROVAL, today, raters)
+            sent += _send(engine, cfg, clock, domain.REMINDER_PLAN_DEADLINE, today, employees)
+            sent += _send(engine, cfg, clock, domain.REMINDER_PLAN_APPROVAL, today, raters)
     if domain.due_window(local, cfg.reminder_evaluation_time, cfg.reminder_catch_up):
-        sent += _send(engine, cfg, domain.REMINDER_EVALUATION_PENDING, today,
+        sent += _send(engine, cfg, clock, domain.REMINDER_EVALUATION_PENDING, today,
                       _evaluations_pending(engine, today, cfg.reminder_evaluation_lead_days, cfg))
-        sent += _send(engine, cfg, domain.REMINDER_REALISATION_DUE, today, _realisations_due(engine, today, cfg))
+        sent += _send(engine, cfg, clock, domain.REMINDER_REALISATION_DUE, today, _realisations_due(engine, today, cfg))
     return sent
 
 
-def _send(engine: Engine, cfg: config.NotifySettings, reminder: str, today: date,
+def _send(engine: Engine, cfg: config.NotifySettings, clock: Clock, reminder: str, today: date,
           recipients: dict[str, tuple[dict, str]]) -> int:
     """Notify each recipient once for (reminder, today); return how many were new."""
     if not recipients:
         return 0
     correlation_id = str(uuid.uuid4())  # one per reminder run: all its notifications trace back to it
     sent = 0
-    with engine.begin() as conn:
-        already = {r.nip for r in conn.execute(select(reminders_sent.c.nip).where(
-            reminders_sent.c.reminder == reminder, reminders_sent.c.local_date == today))}
+    with UnitOfWork(engine, clock=clock) as uow:
+        already = store.sent_on(uow.conn, reminder, today)
         for nip in sorted(recipients):  # one order for every worker: no deadlock on the unique rows
             if nip in already:
                 continue
-            now = utcnow()
-            if not inbox.insert_new(conn, reminders_sent, dict(nip=nip, reminder=reminder, local_date=today, sent_at=now)):
-                continue  # another worker sent it
             params, link = recipients[nip]
-            notification_id = inbox.notify(conn, cfg, recipient=nip, category=reminder, params=params,
-                                           dedupe_key=domain.reminder_key(reminder, nip, today), cause=None, link=link,
-                                           now=now, correlation_id=correlation_id)
-            conn.execute(update(reminders_sent).where(reminders_sent.c.nip == nip, reminders_sent.c.reminder == reminder,
-                                                      reminders_sent.c.local_date == today)
-                         .values(notification_id=notification_id))
-            sent += 1
+            if notifications.remind(uow, cfg, nip=nip, reminder=reminder, day=today, params=params, link=link,
+                                    correlation_id=correlation_id):
+                sent += 1  # else another worker sent it
     if sent:
         log.info("reminders sent", extra={"reminder": reminder, "count": sent, "local_date": today.isoformat()})
     return sent
 
 
-def _active_contacts(conn) -> set[str]:
-    return {r.nip for r in conn.execute(select(contacts.c.nip).where(contacts.c.active.is_(True)))}
-
-
 def _activity_missing(engine: Engine, today: date) -> dict:
     with engine.connect() as conn:
-        with_plan = {r.nip for r in conn.execute(select(plan_states.c.nip).where(
-            plan_states.c.status == "approved", plan_states.c.year == today.year,
-            or_(plan_states.c.period_start.is_(None), plan_states.c.period_start <= today),
-            or_(plan_states.c.period_end.is_(None), plan_states.c.period_end >= today)))}
-        logged = {r.nip for r in conn.execute(select(activity_states.c.nip).where(
-            activity_states.c.day == today, activity_states.c.status != "withdrawn"))}
-        people = (with_plan & _active_contacts(conn)) - logged
+        people = (store.with_approved_plan(conn, today) & store.active_contacts(conn)) - store.logged_on(conn, today)
     return {nip: ({"date": today.isoformat()}, "/activities/new") for nip in people}
 
 
 def _plans_not_approved(engine: Engine, year: int, deadline: date) -> tuple[dict, dict]:
     with engine.connect() as conn:
-        rows = conn.execute(select(plan_states).where(plan_states.c.year == year)).all()
-        active = _active_contacts(conn)
+        rows = store.plans_of_year(conn, year)
+        active = store.active_contacts(conn)
     status_of: dict[str, str] = {}
     waiting: dict[str, int] = defaultdict(int)
     for row in rows:
@@ -127,9 +112,8 @@ def _plans_not_approved(engine: Engine, year: int, deadline: date) -> tuple[dict
 
 def _evaluations_pending(engine: Engine, today: date, lead_days: int, cfg: config.NotifySettings) -> dict:
     with engine.connect() as conn:
-        rows = conn.execute(select(evaluation_states).where(and_(evaluation_states.c.status == "open",
-                                                                 evaluation_states.c.rater_nip.is_not(None)))).all()
-        active = _active_contacts(conn)
+        rows = store.open_evaluations_with_rater(conn)
+        active = store.active_contacts(conn)
     due: dict[str, list] = defaultdict(list)
     for row in rows:
         if row.rater_nip in active and domain.evaluation_due(today, row.period_end, lead_days):
@@ -146,10 +130,8 @@ def _evaluations_pending(engine: Engine, today: date, lead_days: int, cfg: confi
 def _realisations_due(engine: Engine, today: date, cfg: config.NotifySettings) -> dict:
     """Employees with an open periodic evaluation, no realisation submitted, in the days before its deadline."""
     with engine.connect() as conn:
-        rows = conn.execute(select(evaluation_states).where(
-            evaluation_states.c.status == "open", ~evaluation_states.c.period_id.like("%-Y"),
-            ~evaluation_states.c.evaluation_id.in_(select(realisation_states.c.evaluation_id)))).all()
-        active = _active_contacts(conn)
+        rows = store.open_periodic_without_realisation(conn)
+        active = store.active_contacts(conn)
     due: dict[str, list] = defaultdict(list)
     for row in rows:
         deadline = cfg.deadlines.realisation(row.period_end)
@@ -162,15 +144,11 @@ def _realisations_due(engine: Engine, today: date, cfg: config.NotifySettings) -
     }
 
 
-def scheduler(settings: Settings, engine: Engine, stop: threading.Event) -> None:
-    """Background job of the worker: send due reminders until ``stop`` is set."""
-    cfg = config.NotifySettings.from_settings(settings)
-    if not cfg.reminders_enabled:
-        log.info("reminders are off (NOTIFICATION_REMINDERS=false)")
-        return
-    while not stop.is_set():
-        try:
-            run_due(engine, cfg)
-        except Exception as exc:  # database down, or two workers raced: the next round retries
-            log.warning("reminder scheduler will retry", extra={"error": repr(exc)})
-        stop.wait(cfg.reminder_poll_seconds)
+def run_round(rt) -> int:
+    """One round of the worker's reminder job: the reminders due now on the runtime's (or the fixed) clock."""
+    if not rt.config.reminders_enabled:
+        return 0  # NOTIFICATION_REMINDERS=false
+    return run_due(rt.engine, rt.config, jobs.scheduler_now(rt), rt.clock)
+
+
+JOB = PeriodicJob("reminder-scheduler", run_round, interval=lambda rt: rt.config.reminder_poll_seconds)

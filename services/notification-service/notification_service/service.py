@@ -3,7 +3,9 @@ from pathlib import Path
 
 from kinerja_shared.service import ServiceSpec
 
-from . import api, config, handlers, mailer, messages, reminders, siasn, siasn_api, webhooks  # noqa: F401  (messages: texts in Bahasa Indonesia)
+# messages: the texts in Bahasa Indonesia
+from . import (config, handlers, inbox_api, mailer, messages, preferences_api, reminders, siasn,  # noqa: F401
+               siasn_api, webhooks, webhooks_api)
 from .models import metadata
 
 SPEC = ServiceSpec(
@@ -15,11 +17,11 @@ SPEC = ServiceSpec(
     "evaluations and credit points to BKN's SIASN.",
     metadata=metadata,
     migrations_dir=Path(__file__).resolve().parent.parent / "migrations",
-    blueprints=[api.notifications_blp, api.preferences_blp, api.webhooks_blp, siasn_api.blp],
+    blueprints=[inbox_api.notifications_blp, preferences_api.preferences_blp, webhooks_api.webhooks_blp, siasn_api.blp],
     handlers=handlers.HANDLERS,
     consumes=handlers.CONSUMES,
     read_models=("contacts", "acting_heads", "plan_states", "activity_states", "evaluation_states", "realisation_states"),  # rebuilt from the topics by `notification-service rebuild-read-models`
     read_model_handlers=handlers.READ_MODEL_HANDLERS,
-    background=[mailer.sender, webhooks.dispatcher, reminders.scheduler, siasn.sender],
+    background=[mailer.JOB, webhooks.JOB, reminders.JOB, siasn.JOB],  # PeriodicJobs on the runtime's clock
     config=config.NotifySettings.from_settings,  # the service's own settings, validated at start-up
 )

@@ -1,7 +1,7 @@
 """The SIASN channel: closed evaluations and credit points delivered to BKN's SIASN web services.
 
 SIASN does not read Kafka; this channel sits next to the webhooks (the same consumer, the same
-worker, the same claim-and-retry machinery of dispatch.py) and keeps one row per record it owes
+worker, the same claim-and-retry machinery of store.py) and keeps one row per record it owes
 SIASN (``siasn_records``: an evaluation and a web service), whose fate an admin sees
 (siasn_api.py).
 
@@ -29,18 +29,15 @@ periodic). Off, or no PDF yet (404), the record goes without it and ``document``
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import timedelta
 from types import SimpleNamespace
 
-from sqlalchemy import and_, or_, select, update
-
-from kinerja_shared.config import Settings
 from kinerja_shared.db import utcnow
+from kinerja_shared.jobs import PeriodicJob
 
-from . import config, dispatch, domain
+from . import domain
 from . import siasn_mapping as mapping
-from .models import contacts, siasn_records
+from . import siasn_store as store
 from .siasn_client import Client, Reply, TokenError, fetch_document, saved_id
 
 log = logging.getLogger(__name__)
@@ -63,7 +60,7 @@ SAME_RECORD = {  # the fields that make a record in an employee's SIASN history 
 def person(conn, nip: str | None) -> mapping.Person | None:
     if not nip:
         return None
-    row = conn.execute(select(contacts).where(contacts.c.nip == nip)).first()
+    row = store.contact(conn, nip)
     if row is None:
         return None
     return mapping.Person(nip=row.nip, name=row.name, position=row.position, unit_name=row.unit_name,
@@ -86,8 +83,7 @@ def on_evaluation_closed(conn, event) -> None:
     d = event.data
     now = utcnow()
     for kind in mapping.kinds_for(d):
-        known = conn.execute(select(siasn_records).where(siasn_records.c.evaluation_id == d["evaluation_id"],
-                                                         siasn_records.c.kind == kind)).first()
+        known = store.record_of(conn, d["evaluation_id"], kind)
         if known is not None and (known.revision > d["revision"] or
                                   (known.revision == d["revision"] and known.status != REOPENED)):
             continue  # an older revision, or this one again
@@ -97,42 +93,37 @@ def on_evaluation_closed(conn, event) -> None:
                       status=PENDING if record is not None else NEEDS_DATA, missing=missing, attempts=0,
                       next_attempt_at=now, last_status_code=None, last_error=None, updated_at=now)
         if known is None:
-            conn.execute(siasn_records.insert().values(evaluation_id=d["evaluation_id"], kind=kind, created_at=now,
-                                                       **values))
+            store.insert(conn, dict(evaluation_id=d["evaluation_id"], kind=kind, created_at=now, **values))
         else:
-            conn.execute(update(siasn_records).where(siasn_records.c.id == known.id).values(**values))
+            store.change(conn, known.id, values)
 
 
 def on_evaluation_reopened(conn, event) -> None:
     """The records of a reopened evaluation wait for its next close (SIASN keeps the last one sent)."""
     d = event.data
-    conn.execute(update(siasn_records).where(siasn_records.c.evaluation_id == d["evaluation_id"],
-                                             siasn_records.c.revision < d["revision"])
-                 .values(status=REOPENED, updated_at=utcnow()))
+    store.reopen(conn, d["evaluation_id"], d["revision"], utcnow(), REOPENED)
 
 
 def on_directory_changed(conn, nip: str) -> int:
     """Records waiting for the directory about ``nip`` (as employee or rater) are built again; those
     complete now become due. Returns how many became due."""
-    rows = conn.execute(select(siasn_records).where(siasn_records.c.status == NEEDS_DATA, or_(
-        siasn_records.c.nip == nip, siasn_records.c.rater_nip == nip))).all()
     due = 0
-    for row in rows:
+    for row in store.waiting_for(conn, nip, NEEDS_DATA):
         record, missing = build(conn, row.kind, row.evaluation)
         values = dict(missing=missing, updated_at=utcnow())
         if record is not None:
             values.update(status=PENDING, attempts=0, next_attempt_at=utcnow())
             due += 1
-        conn.execute(update(siasn_records).where(siasn_records.c.id == row.id).values(**values))
+        store.change(conn, row.id, values)
     return due
 
 
-def resend(conn, row) -> str:
+def resend(conn, row, now=None) -> str:
     """An admin's resend: built again from the directory now; due at once, or ``needs_data``."""
     record, missing = build(conn, row.kind, row.evaluation)
     status = PENDING if record is not None else NEEDS_DATA
-    conn.execute(update(siasn_records).where(siasn_records.c.id == row.id).values(
-        status=status, missing=missing, attempts=0, next_attempt_at=utcnow(), updated_at=utcnow()))
+    now = now or utcnow()
+    store.change(conn, row.id, dict(status=status, missing=missing, attempts=0, next_attempt_at=now, updated_at=now))
     return status
 
 
@@ -143,23 +134,18 @@ def _lease(cfg) -> timedelta:
     return timedelta(seconds=cfg.siasn.timeout_seconds * 6 + 5)
 
 
-def _claim(engine, cfg):
+def _claim(engine, cfg, now):
     """Claim one due record for an attempt and commit the claim (attempts + 1, a lease) before calling SIASN."""
-    now = utcnow()
     with engine.begin() as conn:
-        row = dispatch.claim(conn, select(siasn_records).where(
-            siasn_records.c.status == PENDING, siasn_records.c.next_attempt_at <= now)
-            .order_by(siasn_records.c.next_attempt_at, siasn_records.c.id).limit(1))
+        row = store.claim_due(conn, now, PENDING)
         if row is None:
             return None, None
         record, missing = build(conn, row.kind, row.evaluation)
         if record is None:  # the directory changed since: wait for it again
-            conn.execute(update(siasn_records).where(siasn_records.c.id == row.id).values(
-                status=NEEDS_DATA, missing=missing, updated_at=now))
+            store.change(conn, row.id, dict(status=NEEDS_DATA, missing=missing, updated_at=now))
             return row, None
         lease = now + _lease(cfg)
-        conn.execute(update(siasn_records).where(siasn_records.c.id == row.id).values(
-            attempts=row.attempts + 1, next_attempt_at=lease))
+        store.change(conn, row.id, dict(attempts=row.attempts + 1, next_attempt_at=lease))
         return SimpleNamespace(**{**row._mapping, "attempts": row.attempts + 1, "next_attempt_at": lease}), record
 
 
@@ -198,9 +184,9 @@ def _document(cfg, client: Client, row, siasn_id: str) -> str | None:
     return DOC_UPLOADED
 
 
-def attempt(engine, cfg, client: Client) -> bool:
+def attempt(engine, cfg, client: Client, clock=utcnow) -> bool:
     """One due record: claim, send (update when SIASN's id is known), record the outcome. False: none due."""
-    row, record = _claim(engine, cfg)
+    row, record = _claim(engine, cfg, clock())
     if row is None:
         return False
     if record is None:
@@ -217,17 +203,14 @@ def attempt(engine, cfg, client: Client) -> bool:
         reply = Reply(None, None, str(exc)) if exc.retryable else Reply(400, {"message": str(exc)})
     except _Retry as exc:
         reply = exc.reply
-    _record_outcome(engine, cfg, row, reply, siasn_id, document)
+    _record_outcome(engine, cfg, row, reply, siasn_id, document, clock())
     return True
 
 
-def _record_outcome(engine, cfg, row, reply: Reply, siasn_id: str | None, document: str | None) -> None:
-    now = utcnow()
-    mine = and_(siasn_records.c.id == row.id, siasn_records.c.attempts == row.attempts,
-                siasn_records.c.revision == row.revision, siasn_records.c.status == PENDING)
+def _record_outcome(engine, cfg, row, reply: Reply, siasn_id: str | None, document: str | None, now) -> None:
     with engine.begin() as conn:
         if siasn_id and siasn_id != row.siasn_id:  # SIASN's id is kept whatever happened to the row meanwhile
-            conn.execute(update(siasn_records).where(siasn_records.c.id == row.id).values(siasn_id=siasn_id))
+            store.change(conn, row.id, dict(siasn_id=siasn_id))
         if reply.ok:
             values = dict(status=SENT, sent_revision=row.revision, sent_at=now, last_error=None, document=document)
             outcome = "sent"
@@ -240,30 +223,36 @@ def _record_outcome(engine, cfg, row, reply: Reply, siasn_id: str | None, docume
         else:
             values = dict(status=REFUSED, last_error=reply.message)
             outcome = "refused"
-        changed = conn.execute(update(siasn_records).where(mine).values(
-            last_status_code=reply.status, updated_at=now, **values)).rowcount
+        changed = store.finish_attempt(conn, row, PENDING, dict(last_status_code=reply.status, updated_at=now, **values))
     log.log(logging.INFO if reply.ok else logging.WARNING, "siasn record " + outcome, extra={
         "record_id": row.id, "kind": row.kind, "evaluation_id": row.evaluation_id, "attempt": row.attempts,
         "status": reply.status, "siasn_id": siasn_id, "superseded": not changed})
 
 
-def deliver_due(engine, cfg, client: Client, limit: int = 50) -> int:
+def deliver_due(engine, cfg, client: Client, limit: int = 50, *, clock=utcnow) -> int:
     """Attempt up to ``limit`` due records; how many were taken. Nothing without SIASN_BASE_URL."""
     if not cfg.siasn.sending:
         return 0
     done = 0
     for _ in range(limit):
-        if not attempt(engine, cfg, client):
+        if not attempt(engine, cfg, client, clock):
             break
         done += 1
     return done
 
 
-def sender(settings: Settings, engine, stop: threading.Event) -> None:
-    """Background job of the worker: send due SIASN records until ``stop`` is set (only with SIASN_BASE_URL)."""
-    cfg = config.NotifySettings.from_settings(settings)
+_CLIENTS: dict[int, tuple[object, Client]] = {}  # per worker's config: one client (its tokens) for every round
+
+
+def run_round(rt) -> int:
+    """One round of the worker's SIASN job, on the runtime's clock; nothing without SIASN_BASE_URL."""
+    cfg = rt.config
     if not cfg.siasn.sending:
-        log.info("the SIASN channel keeps records but does not send them (SIASN_BASE_URL is not set)")
-        return
-    client = Client(cfg.siasn)
-    dispatch.poll("siasn sender", lambda: deliver_due(engine, cfg, client), cfg.siasn.poll_seconds, stop)
+        return 0
+    known = _CLIENTS.get(id(cfg))
+    if known is None or known[0] is not cfg:
+        known = _CLIENTS[id(cfg)] = (cfg, Client(cfg.siasn))
+    return deliver_due(rt.engine, cfg, known[1], clock=rt.clock.now)
+
+
+JOB = PeriodicJob("siasn-sender", run_round, interval=lambda rt: rt.config.siasn.poll_seconds)

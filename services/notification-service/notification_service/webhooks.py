@@ -33,28 +33,25 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import threading
 import time
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Engine
 
-from kinerja_shared.config import Settings
 from kinerja_shared.consumer import current_scope
 from kinerja_shared.db import utcnow
 from kinerja_shared.events.envelope import CONTENT_TYPE, encode_event
+from kinerja_shared.jobs import PeriodicJob
 
-from . import config, dispatch, domain, inbox, secretbox, targets
-from .models import webhook_attempts, webhook_deliveries, webhook_subscriptions
+from . import config, domain, secretbox, targets
+from . import webhooks_store as store
+from .webhooks_store import ACTIVE, DELIVERED, DISABLED, FAILED, HELD, PENDING  # noqa: F401  (the statuses)
 
 log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Kinerja-Signature"
 TIMESTAMP_HEADER = "X-Kinerja-Timestamp"
 TOLERANCE_SECONDS = 300
-ACTIVE, DISABLED = "active", "disabled"
-PENDING, DELIVERED, FAILED, HELD = "pending", "delivered", "failed", "held"
 DELIVERY_STATUSES = (PENDING, DELIVERED, FAILED, HELD)
 
 
@@ -87,22 +84,21 @@ def matches(event_types, event_type: str) -> bool:
     return "*" in event_types or event_type in event_types
 
 
-def fan_out(conn: Connection, event) -> int:
-    """Record one delivery per subscription that wants this event type; return how many are new."""
+def fan_out(conn: Connection, event, now: datetime | None = None) -> int:
+    """Record one delivery per subscription that wants this event type, due ``now``; return how many are new."""
     def read():
-        return conn.execute(select(webhook_subscriptions.c.id, webhook_subscriptions.c.event_types,
-                                   webhook_subscriptions.c.status)).all()
+        return store.wanted_types(conn)
 
     tx = current_scope()  # in a consumer transaction the subscriptions are read once for all its events
     subs = [sub for sub in (tx.memo("webhooks.subscriptions", read) if tx is not None else read())
             if matches(sub.event_types or [], event.type)]
     if not subs:
         return 0
-    now = utcnow()
+    now = now or utcnow()
     created = 0
     body = encode_event(dict(event)).decode()
     for sub in subs:
-        created += inbox.insert_new(conn, webhook_deliveries, dict(
+        created += store.add_delivery(conn, dict(
             subscription_id=sub.id, event_id=event.id, event_type=event.type, payload=body,
             status=PENDING if sub.status == ACTIVE else HELD, attempts=0, next_attempt_at=now, created_at=now,
         ))
@@ -111,33 +107,33 @@ def fan_out(conn: Connection, event) -> int:
 
 # -- sending (the worker's background job) ----------------------------------------------------
 
-def deliver_due(engine: Engine, cfg: config.NotifySettings, limit: int = 100) -> int:
+def deliver_due(engine: Engine, cfg: config.NotifySettings, limit: int = 100, *, clock=utcnow) -> int:
     """Attempt due deliveries, one transaction each (rows locked with SKIP LOCKED across workers)."""
     done = 0
     for _ in range(limit):
-        if not _deliver_one(engine, cfg):
+        if not _deliver_one(engine, cfg, clock):
             break
         done += 1
     return done
 
 
-def _deliver_one(engine: Engine, cfg: config.NotifySettings) -> bool:
-    now = utcnow()
+def run_round(rt) -> int:
+    """One round of the worker's webhook job, on the runtime's clock."""
+    return deliver_due(rt.engine, rt.config, clock=rt.clock.now)
+
+
+JOB = PeriodicJob("webhook-dispatcher", run_round, interval=lambda rt: rt.config.webhook_poll_seconds)
+
+
+def _deliver_one(engine: Engine, cfg: config.NotifySettings, clock) -> bool:
+    now = clock()
     with engine.begin() as conn:
-        query = (select(webhook_deliveries, webhook_subscriptions.c.url, webhook_subscriptions.c.secret)
-                 .join(webhook_subscriptions, webhook_subscriptions.c.id == webhook_deliveries.c.subscription_id)
-                 .where(webhook_deliveries.c.status == PENDING, webhook_deliveries.c.next_attempt_at <= now,
-                        webhook_subscriptions.c.status == ACTIVE)
-                 .order_by(webhook_deliveries.c.next_attempt_at, webhook_deliveries.c.id).limit(1))
-        # The subscription is locked with the delivery (skipped if either is taken): the attempt later
-        # updates the subscription, and an admin's disable locks the subscription before its deliveries;
-        # taking both here, in one step, means they wait for each other instead of deadlocking.
-        row = dispatch.claim(conn, query, of=[webhook_deliveries, webhook_subscriptions])
+        row = store.claim_due(conn, now)
         if row is None:
             return False
         attempt = row.attempts + 1
         body = row.payload.encode()
-        timestamp = int(time.time())
+        timestamp = int(now.timestamp())
         headers = {
             "Content-Type": CONTENT_TYPE,
             "User-Agent": "kinerja-notification-service",
@@ -156,27 +152,23 @@ def _deliver_one(engine: Engine, cfg: config.NotifySettings) -> bool:
             status, error, refused = targets.post(row.url, body, headers, cfg.webhook_timeout_seconds,
                                                   cfg.webhook_allowed)
         ok = status is not None and 200 <= status < 300
-        finished = utcnow()
-        conn.execute(webhook_attempts.insert().values(
+        finished = clock()
+        store.log_attempt(conn, dict(
             delivery_id=row.id, attempt=attempt, attempted_at=finished, status_code=status, error=None if ok else error,
             duration_ms=int((time.monotonic() - started) * 1000)))
         if ok:
-            conn.execute(update(webhook_deliveries).where(webhook_deliveries.c.id == row.id).values(
+            store.change_delivery(conn, row.id, dict(
                 status=DELIVERED, attempts=attempt, last_status_code=status, last_error=None, delivered_at=finished))
-            conn.execute(update(webhook_subscriptions).where(webhook_subscriptions.c.id == row.subscription_id)
-                         .values(consecutive_failures=0))
+            store.change_subscription(conn, row.subscription_id, dict(consecutive_failures=0))
             log.info("webhook delivered", extra={"delivery_id": row.id, "subscription_id": row.subscription_id,
                                                  "event_id": row.event_id, "attempt": attempt, "status": status})
             return True
         gave_up = refused or attempt >= cfg.webhook_max_attempts  # a refused address or unreadable secret: no retry
         delay = domain.backoff_seconds(attempt, cfg.webhook_backoff_seconds, cfg.webhook_backoff_max_seconds)
-        conn.execute(update(webhook_deliveries).where(webhook_deliveries.c.id == row.id).values(
+        store.change_delivery(conn, row.id, dict(
             status=FAILED if gave_up else PENDING, attempts=attempt, last_status_code=status, last_error=error,
             next_attempt_at=finished + timedelta(seconds=delay)))
-        failures = conn.execute(
-            update(webhook_subscriptions).where(webhook_subscriptions.c.id == row.subscription_id)
-            .values(consecutive_failures=webhook_subscriptions.c.consecutive_failures + 1)
-            .returning(webhook_subscriptions.c.consecutive_failures)).scalar()
+        failures = store.count_failure(conn, row.subscription_id)
         log.warning("webhook delivery failed", extra={"delivery_id": row.id, "subscription_id": row.subscription_id,
                                                       "event_id": row.event_id, "attempt": attempt, "status": status,
                                                       "error": error, "gave_up": gave_up, "retry_in_s": delay})
@@ -190,24 +182,4 @@ def _deliver_one(engine: Engine, cfg: config.NotifySettings) -> bool:
 
 def disable(conn: Connection, subscription_id: str, reason: str, now: datetime | None = None) -> None:
     """Disable a subscription and hold its waiting deliveries until it is re-enabled and replayed."""
-    now = now or utcnow()
-    conn.execute(update(webhook_subscriptions).where(webhook_subscriptions.c.id == subscription_id).values(
-        status=DISABLED, disabled_at=now, disabled_reason=reason[:2000], updated_at=now,
-        version=webhook_subscriptions.c.version + 1))
-    conn.execute(update(webhook_deliveries).where(webhook_deliveries.c.subscription_id == subscription_id,
-                                                  webhook_deliveries.c.status == PENDING).values(status=HELD))
-
-
-def replay(conn: Connection, subscription_id: str, statuses: list[str], since: datetime | None = None) -> int:
-    """Queue again the subscription's deliveries in ``statuses`` (failed, held) created since ``since``."""
-    query = update(webhook_deliveries).where(webhook_deliveries.c.subscription_id == subscription_id,
-                                             webhook_deliveries.c.status.in_(statuses))
-    if since is not None:
-        query = query.where(webhook_deliveries.c.created_at >= since)
-    return conn.execute(query.values(status=PENDING, attempts=0, next_attempt_at=utcnow())).rowcount
-
-
-def dispatcher(settings: Settings, engine: Engine, stop: threading.Event) -> None:
-    """Background job of the worker: deliver due webhooks until ``stop`` is set."""
-    cfg = config.NotifySettings.from_settings(settings)
-    dispatch.poll("webhook dispatcher", lambda: deliver_due(engine, cfg), cfg.webhook_poll_seconds, stop)
+    store.disable(conn, subscription_id, reason, now or utcnow())

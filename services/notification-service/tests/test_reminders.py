@@ -1,10 +1,12 @@
 """Reminders under a controllable clock (WIB): the right people, at the right time, once a day however many workers."""
 from __future__ import annotations
 
-import time
+import threading
 from datetime import datetime
 
+from kinerja_shared.clock import ManualClock
 from kinerja_shared.events import make_event, validate_event
+from kinerja_shared.runtime import Runtime
 from notification_service import reminders
 from notification_service.config import NotifySettings
 from notification_service.service import SPEC
@@ -25,15 +27,28 @@ def _reminded(h, reminder):
                                                      c=reminder))
 
 
+def _two_workers(h, instant: str, rounds: int = 8) -> None:
+    """Two workers' reminder jobs racing, ``rounds`` rounds each, on their own clocks from ``instant``: each
+    round moves a clock by the poll interval (NOTIFICATION_REMINDER_POLL_SECONDS) instead of sleeping."""
+    cfg = NotifySettings.from_settings(h.settings)
+    start = datetime.fromisoformat(instant)
+    runtimes = [Runtime(spec=SPEC, settings=h.settings, engine=h.engine, config=cfg, clock=ManualClock(start))
+                for _ in range(2)]
+    stop = threading.Event()
+    threads = [threading.Thread(target=reminders.JOB.run, args=(rt, stop, rounds)) for rt in runtimes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert all(rt.clock.now() > start for rt in runtimes)
+
+
 def test_two_workers_and_a_restart_remind_each_person_once_a_day(service_factory, ev, helpers, monkeypatch):
     monkeypatch.delenv("SMTP_HOST", raising=False)
-    h = service_factory(SPEC, NOTIFICATION_CLOCK="2026-03-10T15:31:00+07:00", NOTIFICATION_REMINDER_POLL_SECONDS="0.05")
+    h = service_factory(SPEC)
     _people(h, ev, helpers)
-    h.start_worker()
-    h.start_worker()  # two worker processes' worth of schedulers, racing
 
-    helpers.wait_for(lambda: h.scalar("SELECT count(*) FROM reminders_sent") >= 1, 60, message="a reminder")
-    time.sleep(2.0)  # dozens more scheduler rounds in each worker
+    _two_workers(h, "2026-03-10T15:31:00+07:00")  # several scheduler rounds in each worker
     assert _reminded(h, "reminder_activity_missing") == [helpers.EMPLOYEE]
     assert h.rows("SELECT nip, reminder, local_date FROM reminders_sent") == [
         {"nip": helpers.EMPLOYEE, "reminder": "reminder_activity_missing", "local_date": datetime(2026, 3, 10).date()}]
@@ -45,21 +60,13 @@ def test_two_workers_and_a_restart_remind_each_person_once_a_day(service_factory
     assert len(delivered) == 1 and delivered[0]["correlationid"] == item["correlation_id"]
 
     # Restarted the same day (later in the afternoon): nothing more.
-    h.stop_workers()
-    helpers.set_clock(h, "2026-03-10T17:45:00+07:00")
-    h.start_worker()
-    h.start_worker()
-    time.sleep(3.0)
+    _two_workers(h, "2026-03-10T17:45:00+07:00")
     assert _reminded(h, "reminder_activity_missing") == [helpers.EMPLOYEE]
 
     # The next working day: once more, for the one who still has not logged.
-    h.stop_workers()
     helpers.handle(h, ev.activity_logged(helpers.COLLEAGUE, day="2026-03-11", logged_at="2026-03-11T02:00:00.000Z"))
-    helpers.set_clock(h, "2026-03-11T15:40:00+07:00")
-    h.start_worker()
-    h.start_worker()
-    helpers.wait_for(lambda: h.scalar("SELECT count(*) FROM reminders_sent") == 2, 60, message="the next day's reminder")
-    time.sleep(1.0)
+    _two_workers(h, "2026-03-11T15:40:00+07:00")
+    assert h.scalar("SELECT count(*) FROM reminders_sent") == 2
     assert _reminded(h, "reminder_activity_missing") == [helpers.EMPLOYEE, helpers.EMPLOYEE]
 
 

@@ -19,31 +19,25 @@ import re
 from datetime import date
 
 from kinerja_shared import agreed_actions
+from kinerja_shared.transitions import StateMachine
 
-from .domain import DomainError, TransitionError
+from .domain import DomainError
 
 DRAFT, SUBMITTED, AGREED = "draft", "submitted", "agreed"
 STATUSES = (DRAFT, SUBMITTED, AGREED)
-TRANSITIONS = {
-    "edit": ({DRAFT}, DRAFT),            # add, change or remove an action of the working set
-    "submit": ({DRAFT}, SUBMITTED),      # the employee proposes the set to the rater
-    "agree": ({SUBMITTED}, AGREED),      # the rater agrees the whole set: version + 1
-    "return": ({SUBMITTED}, DRAFT),      # with the rater's reason
-    "amend": ({AGREED}, DRAFT),          # a recorded amendment of an agreed set, with a reason
-}
+ACTION_PLAN = StateMachine("action plan", {
+    "edit": {DRAFT: DRAFT},            # add, change or remove an action of the working set
+    "submit": {DRAFT: SUBMITTED},      # the employee proposes the set to the rater
+    "agree": {SUBMITTED: AGREED},      # the rater agrees the whole set: version + 1
+    "return": {SUBMITTED: DRAFT},      # with the rater's reason
+    "amend": {AGREED: DRAFT},          # a recorded amendment of an agreed set, with a reason
+})
 VERSION_KINDS = ("agreement", "plan_amendment")  # agreed by the rater / actions dropped by a plan amendment
 
 PERIOD_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$"
 _PERIOD = re.compile(PERIOD_PATTERN)
 MAX_ACTIONS_PER_PLAN = 300
 MAX_TEXT = 1000
-
-
-def next_status(action: str, current: str) -> str:
-    allowed, target = TRANSITIONS[action]
-    if current not in allowed:
-        raise TransitionError(action, current, "action plan", TRANSITIONS)
-    return target
 
 
 # -- periods ------------------------------------------------------------------------------------
@@ -58,7 +52,8 @@ def period_bounds(period: str) -> tuple[date, date]:
 def check_period(period: str, span_start: date, span_end: date) -> str:
     first, last = period_bounds(period)
     if last < span_start or first > span_end:
-        raise DomainError("period", f"{period} lies outside the plan's span {span_start.isoformat()} to {span_end.isoformat()}")
+        start, end = span_start.isoformat(), span_end.isoformat()
+        raise DomainError("period", f"{period} lies outside the plan's span {start} to {end}")
     return period
 
 
@@ -108,7 +103,8 @@ def problems_against(content: dict, span_start: date, span_end: date, actions: l
     return problems
 
 
-def split_by_plan(content: dict, span_start: date, span_end: date, actions: list[dict]) -> tuple[list[dict], list[dict]]:
+def split_by_plan(content: dict, span_start: date, span_end: date,
+                  actions: list[dict]) -> tuple[list[dict], list[dict]]:
     """(kept, dropped): an action is dropped when its indicator is gone from the plan, moved to another result, or
     its period no longer meets the plan's span."""
     known = indicators_of(content)
@@ -116,6 +112,7 @@ def split_by_plan(content: dict, span_start: date, span_end: date, actions: list
     for action in actions:
         found = known.get(action["indicator_id"])
         first, last = period_bounds(action["period"])
-        fits = found is not None and found[0]["result_id"] == action["result_id"] and last >= span_start and first <= span_end
+        fits = (found is not None and found[0]["result_id"] == action["result_id"]
+                and last >= span_start and first <= span_end)
         (kept if fits else dropped).append(action)
     return kept, dropped

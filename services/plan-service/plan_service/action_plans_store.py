@@ -1,20 +1,14 @@
 """Storage of action plans (rencana aksi) with SQLAlchemy Core: the set's state, its working actions, the
-agreed versions. Called inside the HTTP layer's transaction (the change, its audit rows and its event commit
-together)."""
+agreed versions, the lists of sets. Called by use_cases/action_plans.py inside its unit of work (which writes the
+audit rows and the events with the change)."""
 from __future__ import annotations
 
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.engine import Connection
 
-from kinerja_shared.outbox import publish
-
 from . import action_plans as ap
-from . import events, store
-from .models import action_plan_versions, action_plans, plan_actions
+from .models import action_plan_versions, action_plans, employees, plan_actions, plans
 
-# The reason of an agreed version made by a plan amendment (shown to the employee and the rater as it is).
-DROPPED_REASON = ("Perubahan SKP (revisi {revision}): aksi pada hasil kerja atau indikator yang dihapus tidak berlaku "
-                  "lagi")
 ACTION_FIELDS = ("result_id", "indicator_id", "period", "text", "target_value", "target_unit")
 
 
@@ -64,7 +58,8 @@ def working_set(conn: Connection, plan_id: str, *, period: str | None = None, re
 
 
 def count_actions(conn: Connection, plan_id: str) -> int:
-    return conn.execute(select(func.count()).select_from(plan_actions).where(plan_actions.c.plan_id == plan_id)).scalar()
+    query = select(func.count()).select_from(plan_actions).where(plan_actions.c.plan_id == plan_id)
+    return conn.execute(query).scalar()
 
 
 def load_action(conn: Connection, plan_id: str, action_id: str, *, for_update: bool = False):
@@ -101,8 +96,8 @@ def agreed(conn: Connection, plan_id: str, version: int):
 
 def record_agreement(conn: Connection, plan, state, actions: list[dict], *, kind: str, actor: str, now,
                      amendment_reason: str | None, dropped: list[dict] | None = None, keep_open: bool = False):
-    """A new agreed version of the set: kept whole, published as ActionPlanAgreed; the state says agreed (unless
-    ``keep_open``: an amendment of the set being prepared stays open, on top of the new version)."""
+    """A new agreed version of the set, kept whole; the state says agreed (unless ``keep_open``: an amendment of the
+    set being prepared stays open, on top of the new version). Returns the state as it is now."""
     version = state.agreed_version + 1
     conn.execute(action_plan_versions.insert().values(
         plan_id=plan.id, version=version, kind=kind, plan_revision=plan.revision, actions=actions, dropped=dropped,
@@ -110,38 +105,37 @@ def record_agreement(conn: Connection, plan, state, actions: list[dict], *, kind
     values = dict(agreed_version=version, agreed_at=now, agreed_by=actor, dropped=dropped)
     if not keep_open:
         values.update(status=ap.AGREED, amendment_reason=None, return_reason=None)
-    updated = bump_state(conn, state, now, **values)
-    publish(conn, events.action_plan_agreed(plan, actions, version=version, agreed_at=now, agreed_by=store.as_nip(actor),
-                                            amendment_reason=amendment_reason))
-    return updated
+    return bump_state(conn, state, now, **values)
+
+
+def summaries(conn: Connection, filters: dict, *, visible, after: str | None, limit: int) -> list:
+    """The action plans by plan id with their owner's name and the number of working actions; ``filters``: status,
+    year, nip, rater_nip; ``visible``: a clause on plans (None: all)."""
+    count = (select(func.count()).select_from(plan_actions).where(plan_actions.c.plan_id == action_plans.c.plan_id)
+             .scalar_subquery())
+    query = (select(action_plans.c.plan_id, plans.c.nip, employees.c.name, plans.c.rater_nip, plans.c.year,
+                    action_plans.c.status, action_plans.c.agreed_version, action_plans.c.amendment_reason,
+                    action_plans.c.submitted_at, count.label("actions"))
+             .join(plans, plans.c.id == action_plans.c.plan_id)
+             .outerjoin(employees, employees.c.nip == plans.c.nip)
+             .order_by(action_plans.c.plan_id))
+    columns = {"status": action_plans.c.status, "year": plans.c.year, "nip": plans.c.nip,
+               "rater_nip": plans.c.rater_nip}
+    for name, value in filters.items():
+        query = query.where(columns[name] == value)
+    if after:
+        query = query.where(action_plans.c.plan_id > after)
+    if visible is not None:
+        query = query.where(visible)
+    return conn.execute(query.limit(limit)).all()
 
 
 def on_plan_amended(conn: Connection, plan, *, actor, now) -> list[dict]:
-    """A new revision of an approved plan: the actions whose result or indicator it removed (or whose period left its
-    span) leave the working set; an agreed set is agreed again without them (version + 1, kind plan_amendment).
-    Returns the dropped actions (empty: nothing changed)."""
-    state = load_state(conn, plan.id, for_update=True)
-    if state is None:
-        return []
-    working = [action_dict(r) for r in working_set(conn, plan.id)]
-    _, dropped_working = ap.split_by_plan(plan.content, plan.period_start, plan.period_end, working)
-    delete_actions(conn, plan.id, [a["action_id"] for a in dropped_working])
-    current = agreed(conn, plan.id, state.agreed_version)
-    dropped = list(dropped_working)
-    if current is not None:
-        kept, dropped_agreed = ap.split_by_plan(plan.content, plan.period_start, plan.period_end, current.actions)
-        known = {a["action_id"] for a in dropped}
-        dropped += [a for a in dropped_agreed if a["action_id"] not in known]
-        if dropped_agreed:
-            record_agreement(conn, plan, state, kept, kind="plan_amendment", actor=actor.sub, now=now,
-                             amendment_reason=DROPPED_REASON.format(revision=plan.revision), dropped=dropped,
-                             keep_open=state.status != ap.AGREED)
-        elif dropped:
-            bump_state(conn, state, now, dropped=dropped)
-    elif dropped:
-        bump_state(conn, state, now, dropped=dropped)
-    if dropped:
-        store.audit_many(conn, actor, [{"action": "action_plan.dropped", "entity_type": "plan", "entity_id": plan.id,
-                                        "before": {"actions": dropped}, "after": {"plan_revision": plan.revision},
-                                        "reason": "plan amendment removed their result or indicator"}])
-    return dropped
+    """plans_api's call inside its own transaction: use_cases.action_plans.drop_invalid_actions in a unit of work
+    joining it (the audit rows and ActionPlanAgreed written at once). Returns the dropped actions."""
+    from kinerja_shared.uow import UnitOfWork
+
+    from .use_cases.action_plans import drop_invalid_actions
+
+    with UnitOfWork.joining(conn) as uow:
+        return drop_invalid_actions(uow, actor, plan)

@@ -8,22 +8,18 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from sqlalchemy import select
 
-from kinerja_shared import audit
-from kinerja_shared.documents import issuing, registry
+from kinerja_shared.documents import issuing
 from kinerja_shared.documents.verify_api import make_verify_blueprint
 from kinerja_shared.numbers import MAX_VERSION
-from kinerja_shared.web.app_factory import current_principal, runtime
-from kinerja_shared.web.problems import Conflict, NotFound
+from kinerja_shared.web.app_factory import current_principal, runtime, unit_of_work
 
-from .documents import DOC_TYPE, TITLE, skp_story
-from .models import documents, employees, plan_revisions, plans, units
-from .plans_api import NOT_FOUND, _visible, plans_blp
-from .store import rater_plan
+from .models import documents
+from .plans_api import NOT_FOUND, plans_blp
+from .use_cases import documents as use_cases
 from .web import errors
 
-PREFIX = "P"  # codes of this service start with P (the gateway routes /api/v1/documents/verify/P... here)
+PREFIX = use_cases.PREFIX
 
 
 class DocumentQuery(ma.Schema):
@@ -31,29 +27,7 @@ class DocumentQuery(ma.Schema):
                                  metadata={"description": "An approved revision (default: the latest)"})
 
 
-def _state(conn, row):
-    found = conn.execute(select(plans.c.revision).where(plans.c.id == row.subject)).first()
-    if found is not None and found.revision > row.revision:
-        return registry.SUPERSEDED, f"SKP telah direvisi; kini revisi {found.revision}."
-    return None
-
-
-verify_blp = make_verify_blueprint(documents, _state)
-
-
-def _people(conn, plan, rev) -> dict:
-    def person(nip):
-        return conn.execute(select(employees).where(employees.c.nip == nip)).first() if nip else None
-
-    def unit_name(unit_id):
-        row = conn.execute(select(units.c.name).where(units.c.id == unit_id)).first() if unit_id else None
-        return row.name if row else None
-
-    employee, rater = person(plan.nip), person(rev.rater_nip)
-    cascade = rater_plan(conn, rev.rater_nip, plan.year)
-    return {"nip": plan.nip, "employee": employee, "employee_unit": unit_name(rev.unit_id), "rater": rater,
-            "rater_unit": unit_name(rater.unit_id) if rater else None, "submitted_at": plan.submitted_at,
-            "rater_results": {r["result_id"]: r.get("text") for r in cascade.content["results"]} if cascade else {}}
+verify_blp = make_verify_blueprint(documents, use_cases.document_state)
 
 
 @plans_blp.route("/<plan_id>/document.pdf")
@@ -65,28 +39,7 @@ def plan_document_pdf(args, plan_id):
     rater, the results with their indicators and targets, the behaviour expectations, the approvals as
     recorded, the three attachments, and a verification code with its QR code. ``revision``: any approved
     revision (default the latest); an earlier one is issued as superseded. Same readers as the plan."""
-    with runtime().engine.begin() as conn:
-        plan, _ = _visible(conn, plan_id)
-        query = select(plan_revisions).where(plan_revisions.c.plan_id == plan_id)
-        if args.get("revision") is not None:
-            query = query.where(plan_revisions.c.revision == args["revision"])
-        rev = conn.execute(query.order_by(plan_revisions.c.revision.desc()).limit(1)).first()
-        if rev is None and args.get("revision") is not None:
-            raise NotFound(f"plan {plan_id} has no revision {args['revision']}")
-        if rev is None:
-            raise Conflict(f"plan {plan_id} has no approved revision yet: its SKP is issued once the rater approves it",
-                           title="Plan not approved", current_status=plan.status)
-        people = _people(conn, plan, rev)
-        employee = people["employee"]
-        facts = registry.Facts(title=TITLE, period=f"Tahun {plan.year}", employee_name=employee.name if employee else None,
-                               nip=plan.nip)
-        issued = issuing.issue_pdf(conn, documents, runtime().settings, prefix=PREFIX, doc_type=DOC_TYPE,
-                                   subject=plan_id, revision=rev.revision, facts=facts,
-                                   status=registry.SUPERSEDED if rev.revision < plan.revision else registry.VALID,
-                                   signer_nips=(plan.nip, rev.rater_nip or ""),
-                                   story=lambda frame: skp_story(rev, people, frame.width))
-        if issued.new:
-            audit.record(conn, actor=current_principal(), action="document.issue", entity_type="document",
-                         entity_id=issued.code, after={"doc_type": DOC_TYPE, "subject": plan_id,
-                                                       "revision": rev.revision, "sha256": issued.sha256})
-    return issuing.pdf_response(issued, f"skp_{plan.nip}_{plan.year}_r{rev.revision}.pdf")
+    with unit_of_work() as uow:
+        issued, filename = use_cases.issue_plan_document(uow, current_principal(), plan_id, revision=args["revision"],
+                                                         settings=runtime().settings)
+    return issuing.pdf_response(issued, filename)

@@ -1,12 +1,15 @@
 """The rules of the plan (SKP) and the org directory, in plain Python (PermenPANRB 6/2022).
 
-No Flask, no SQLAlchemy: tested alone in tests/test_domain.py.
+No Flask, no SQLAlchemy: the state machines are kinerja_shared.transitions tables; tested alone in tests/test_domain.py.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from kinerja_shared.errors import InvalidTransition
+from kinerja_shared.transitions import StateMachine
 
 # -- errors ------------------------------------------------------------------------------
 
@@ -99,50 +102,55 @@ MAX_BULK_APPROVE_ITEMS = 500
 DRAFT, SUBMITTED, APPROVED, CLOSED = "draft", "submitted", "approved", "closed"
 STATUSES = (DRAFT, SUBMITTED, APPROVED, CLOSED)
 OPEN_STATUSES = (DRAFT, SUBMITTED, APPROVED)
-TRANSITIONS = {
-    "edit": ({DRAFT}, DRAFT),                         # the owner changes the draft
-    "submit": ({DRAFT}, SUBMITTED),
-    "approve": ({SUBMITTED}, APPROVED),
-    "return": ({SUBMITTED}, DRAFT),                   # with the rater's reason (BKN: dikembalikan)
-    "amend": ({APPROVED}, APPROVED),                  # a recorded amendment: revision + 1
-    "close": ({DRAFT, SUBMITTED, APPROVED}, CLOSED),  # a transfer ends the plan of the old post
-}
+# The plan's lifecycle: action -> {from: to} (kinerja_shared.transitions, one shape for every service).
+TRANSITIONS = StateMachine("plan", {
+    "edit": {DRAFT: DRAFT},                                           # the owner changes the draft
+    "submit": {DRAFT: SUBMITTED},
+    "approve": {SUBMITTED: APPROVED},
+    "return": {SUBMITTED: DRAFT},                                     # with the rater's reason (BKN: dikembalikan)
+    "amend": {APPROVED: APPROVED},                                    # a recorded amendment: revision + 1
+    "close": {DRAFT: CLOSED, SUBMITTED: CLOSED, APPROVED: CLOSED},    # a transfer ends the plan of the old post
+})
 
 # Amendments of an approved plan: proposed by the employee or the rater, decided by the rater.
 PROPOSED, REJECTED, WITHDRAWN, CANCELLED = "proposed", "rejected", "withdrawn", "cancelled"
 AMENDMENT_STATUSES = (PROPOSED, APPROVED, REJECTED, WITHDRAWN, CANCELLED)
-AMENDMENT_TRANSITIONS = {
-    "approve": ({PROPOSED}, APPROVED),
-    "reject": ({PROPOSED}, REJECTED),
-    "withdraw": ({PROPOSED}, WITHDRAWN),
-    "cancel": ({PROPOSED}, CANCELLED),  # the plan was closed while the amendment was pending
-}
+AMENDMENT_TRANSITIONS = StateMachine("amendment", {
+    "approve": {PROPOSED: APPROVED},
+    "reject": {PROPOSED: REJECTED},
+    "withdraw": {PROPOSED: WITHDRAWN},
+    "cancel": {PROPOSED: CANCELLED},  # the plan was closed while the amendment was pending
+})
 
 # Why a revision of an approved plan exists.
 REVISION_KINDS = ("approval", "amendment", "rater_change", "transfer")
 
 
-class TransitionError(Exception):
-    def __init__(self, action: str, current: str, what: str = "plan", table: dict | None = None):
-        allowed = sorted((table or TRANSITIONS)[action][0])
-        super().__init__(f"cannot {action} a {what} that is {current} (allowed from: {', '.join(allowed)})")
-        self.action = action
-        self.current = current
+class TransitionError(InvalidTransition):
+    """A status forbids the action (409): "cannot submit a plan that is closed (allowed from: draft)".
+
+    ``table`` is a StateMachine, or the older ``{action: (allowed, target)}`` shape."""
+
+    def __init__(self, action: str, current: str, what: str = "plan", table=None):
+        table = TRANSITIONS if table is None else table
+        allowed = table.allowed(action) if isinstance(table, StateMachine) else sorted(table[action][0])
+        super().__init__(f"cannot {action} a {what} that is {current} (allowed from: {', '.join(allowed)})",
+                         action=action, current=current, title="Status does not allow this", current_status=current)
+
+
+def _next(machine: StateMachine, action: str, current: str) -> str:
+    if not machine.can(action, current):
+        raise TransitionError(action, current, machine.name, machine)
+    return machine.next(action, current)
 
 
 def next_status(action: str, current: str) -> str:
-    """The plan's status after ``action``; TransitionError when the plan's status forbids it."""
-    allowed, target = TRANSITIONS[action]
-    if current not in allowed:
-        raise TransitionError(action, current)
-    return target
+    """The plan's status after ``action``; TransitionError (409) when the plan's status forbids it."""
+    return _next(TRANSITIONS, action, current)
 
 
 def next_amendment_status(action: str, current: str) -> str:
-    allowed, target = AMENDMENT_TRANSITIONS[action]
-    if current not in allowed:
-        raise TransitionError(action, current, "amendment", AMENDMENT_TRANSITIONS)
-    return target
+    return _next(AMENDMENT_TRANSITIONS, action, current)
 
 
 def plan_content_problems(approach: str, model: str, results: list[dict], behaviours: list[dict]) -> list[tuple[str, str]]:

@@ -1,5 +1,5 @@
 """plan-service tables (SQLAlchemy Core) plus the platform tables from kinerja_shared."""
-from sqlalchemy import JSON, Boolean, Column, Date, Float, Index, Integer, PrimaryKeyConstraint, String, Table, Text, text
+from sqlalchemy import JSON, Boolean, Column, Date, Float, Index, Integer, PrimaryKeyConstraint, String, Table, Text
 
 from kinerja_shared.db import BigId, UTCDateTime, new_metadata
 from kinerja_shared.documents.registry import documents_table
@@ -80,8 +80,6 @@ employee_changes = Table(
     Index("ix_employee_changes_nip", "nip", "effective_date"),
 )
 
-OPEN_PLAN = text("status <> 'closed'")
-
 plans = Table(
     "plans",
     metadata,
@@ -114,9 +112,11 @@ plans = Table(
     Index("ix_plans_nip_year", "nip", "year"),
     Index("ix_plans_rater_status", "rater_nip", "status"),
     Index("ix_plans_unit_year", "unit_id", "year"),
-    # one plan in force (draft, submitted or approved) per employee and year; closed ones are history
-    Index("uq_plans_open_nip_year", "nip", "year", unique=True, postgresql_where=OPEN_PLAN, sqlite_where=OPEN_PLAN),
 )
+# one plan in force (draft, submitted or approved) per employee and year; closed ones are history
+OPEN_PLAN = plans.c.status != "closed"
+Index("uq_plans_open_nip_year", plans.c.nip, plans.c.year, unique=True, postgresql_where=OPEN_PLAN,
+      sqlite_where=OPEN_PLAN)
 
 # Every approved revision of a plan, kept whole: 1 at approval, then one per amendment,
 # rater change or transfer.
@@ -163,10 +163,11 @@ plan_amendments = Table(
     Column("decision_reason", Text),
     Column("resulting_revision", Integer),
     Column("version", Integer, nullable=False, default=1),
-    # at most one pending amendment per plan
-    Index("uq_plan_amendments_pending", "plan_id", unique=True,
-          postgresql_where=text("status = 'proposed'"), sqlite_where=text("status = 'proposed'")),
 )
+# at most one pending amendment per plan
+PENDING_AMENDMENT = plan_amendments.c.status == "proposed"
+Index("uq_plan_amendments_pending", plan_amendments.c.plan_id, unique=True, postgresql_where=PENDING_AMENDMENT,
+      sqlite_where=PENDING_AMENDMENT)
 
 # Plan templates per position, assigned in bulk to the employees of a unit.
 plan_templates = Table(

@@ -144,21 +144,28 @@ def rater_plan(conn: Connection, rater_nip: str | None, year: int):
                                             plans.c.status == domain.APPROVED)).first()
 
 
-def _revision_row(plan, *, kind: str, reason: str | None, actor: str, amendment_id: str | None = None) -> dict:
+def revision_row(plan, *, kind: str, reason: str | None, actor: str, amendment_id: str | None = None,
+                  now=None) -> dict:
     return dict(plan_id=plan.id, revision=plan.revision, kind=kind, reason=reason, status=plan.status,
                 period_start=plan.period_start, period_end=plan.period_end, approach=plan.approach, model=plan.model,
                 rater_nip=plan.rater_nip, rater_superior_nip=plan.rater_superior_nip, unit_id=plan.unit_id,
-                content=plan.content, amendment_id=amendment_id, recorded_by=actor, recorded_at=utcnow())
+                content=plan.content, amendment_id=amendment_id, recorded_by=actor, recorded_at=now or utcnow())
+
+
+def insert_revisions(conn: Connection, rows: list[dict]) -> None:
+    """Keep many revisions (rows of ``revision_row``) in one statement."""
+    if rows:
+        conn.execute(plan_revisions.insert(), rows)
 
 
 def record_revision(conn: Connection, plan, *, kind: str, reason: str | None, actor: str,
-                    amendment_id: str | None = None) -> None:
-    """Keep the plan's current revision whole in plan_revisions."""
+                    amendment_id: str | None = None, now=None) -> None:
+    """Keep the plan's current revision whole in plan_revisions (recorded ``now``: the unit of work's clock)."""
     conn.execute(plan_revisions.insert().values(
-        **_revision_row(plan, kind=kind, reason=reason, actor=actor, amendment_id=amendment_id)))
+        **revision_row(plan, kind=kind, reason=reason, actor=actor, amendment_id=amendment_id, now=now)))
 
 
-def cancel_pending_amendments(conn: Connection, reasons: dict[str, str], actor: str) -> dict[str, list[str]]:
+def cancel_pending_amendments(conn: Connection, reasons: dict[str, str], actor: str, now=None) -> dict[str, list[str]]:
     """Cancel the proposed amendments of the plans in ``reasons`` (plan id → why); returns them per plan."""
     pending: dict[str, list[str]] = {}
     for chunk in _chunks(sorted(reasons)):
@@ -167,7 +174,7 @@ def cancel_pending_amendments(conn: Connection, reasons: dict[str, str], actor: 
             pending.setdefault(r.plan_id, []).append(r.id)
     if pending:
         conn.execute(update(plan_amendments).where(plan_amendments.c.id == bindparam("b_id")).values(
-            status=domain.CANCELLED, decided_by=actor, decided_at=utcnow(), decision_reason=bindparam("v_reason"),
+            status=domain.CANCELLED, decided_by=actor, decided_at=now or utcnow(), decision_reason=bindparam("v_reason"),
             version=plan_amendments.c.version + 1),
             [{"b_id": a, "v_reason": reasons[plan_id]} for plan_id, ids in pending.items() for a in ids])
     return pending
@@ -178,7 +185,7 @@ def _chunks(items: list, size: int = 5000):
         yield items[i:i + size]
 
 
-def _plans_in_force(conn: Connection, changes: dict[str, tuple[date, str]], *extra) -> list:
+def plans_in_force(conn: Connection, changes: dict[str, tuple[date, str]], *extra) -> list:
     """The plans not closed of the employees in ``changes`` (NIP → (effective date, reason)) that
     reach the effective date, locked in id order (so two imports cannot deadlock)."""
     found = []
@@ -190,7 +197,7 @@ def _plans_in_force(conn: Connection, changes: dict[str, tuple[date, str]], *ext
     return found
 
 
-def _update_plans(conn: Connection, values_by_id: dict[str, dict]) -> dict:
+def update_plans(conn: Connection, values_by_id: dict[str, dict]) -> dict:
     """One executemany UPDATE of many plans (same columns each), then the rows as they are now."""
     if not values_by_id:
         return {}
@@ -204,72 +211,25 @@ def _update_plans(conn: Connection, values_by_id: dict[str, dict]) -> dict:
 
 
 def close_for_transfers(conn: Connection, actor, transfers: dict[str, tuple[date, str]]) -> list[str]:
-    """Transfers end the plans of the old posts: status closed, span end the day before each transfer.
+    """Transfers end the plans of the old posts (use_cases.plan_transfers.close_for_transfers, in the caller's
+    transaction): the plan ids closed."""
+    from kinerja_shared.uow import UnitOfWork
 
-    ``transfers`` maps NIP → (effective date, reason). An approved plan gets a new revision with
-    its shortened span, published as PlanAmended (status closed), so activity and evaluation stop
-    at the old post's last day. Set-based: a mass transfer of a thousand employees is a handful
-    of statements, not thousands.
-    """
-    rows = _plans_in_force(conn, transfers)
-    now = utcnow()
-    values = {}
-    for row in rows:
-        effective, reason = transfers[row.nip]
-        values[row.id] = dict(status=domain.next_status("close", row.status),
-                              period_end=domain.closing_end(row.period_start, row.period_end, effective),
-                              closed_at=now, closed_reason=reason, version=row.version + 1, updated_at=now,
-                              revision=row.revision + (1 if row.status == domain.APPROVED else 0))
-    after = _update_plans(conn, values)
-    cancelled = cancel_pending_amendments(
-        conn, {row.id: f"the plan was closed: {transfers[row.nip][1]}" for row in rows}, actor.sub)
-    revisions, to_publish, audit_rows = [], [], []
-    for row in rows:
-        reason, new = transfers[row.nip][1], after[row.id]
-        if row.status == domain.APPROVED:
-            revisions.append(_revision_row(new, kind="transfer", reason=reason, actor=actor.sub))
-            to_publish.append(events.plan_amended(new, reason=reason, kind="transfer", amended_at=now, amended_by=actor.sub))
-        audit_rows.append({"action": "plan.closed", "entity_type": "plan", "entity_id": row.id, "reason": reason,
-                           "before": plan_snapshot(row),
-                           "after": {**plan_snapshot(new), "cancelled_amendments": cancelled.get(row.id, [])}})
-    if revisions:
-        conn.execute(plan_revisions.insert(), revisions)
-    publish(conn, *to_publish)
-    audit_many(conn, actor, audit_rows)
-    return [row.id for row in rows]
+    from .use_cases import plan_transfers
+
+    with UnitOfWork.joining(conn) as uow:
+        return plan_transfers.close_for_transfers(uow, actor, transfers)
 
 
 def retarget_plans(conn: Connection, actor, changes: dict[str, tuple[str | None, str | None, date, str]]) -> list[str]:
-    """New raters (or raters' superiors) take over the plans still in force.
+    """New raters take over the plans still in force (use_cases.plan_transfers.retarget_plans, in the caller's
+    transaction): the plan ids handed over."""
+    from kinerja_shared.uow import UnitOfWork
 
-    ``changes`` maps NIP → (rater, rater's superior, effective date, reason). An approved plan
-    gets a new revision naming the new rater (PlanAmended); a submitted one is announced again
-    (PlanSubmitted), so the new rater finds it waiting.
-    """
-    by_nip = {nip: (effective, reason) for nip, (_, _, effective, reason) in changes.items()}
-    rows = [r for r in _plans_in_force(conn, by_nip)
-            if (r.rater_nip, r.rater_superior_nip) != (changes[r.nip][0], changes[r.nip][1])]
-    now = utcnow()
-    values = {row.id: dict(rater_nip=changes[row.nip][0], rater_superior_nip=changes[row.nip][1],
-                           version=row.version + 1, updated_at=now,
-                           revision=row.revision + (1 if row.status == domain.APPROVED else 0)) for row in rows}
-    after = _update_plans(conn, values)
-    revisions, to_publish, audit_rows = [], [], []
-    for row in rows:
-        reason, new = changes[row.nip][3], after[row.id]
-        if row.status == domain.APPROVED:
-            revisions.append(_revision_row(new, kind="rater_change", reason=reason, actor=actor.sub))
-            to_publish.append(events.plan_amended(new, reason=reason, kind="rater_change", amended_at=now,
-                                                  amended_by=actor.sub))
-        elif row.status == domain.SUBMITTED:
-            to_publish.append(events.for_transition("submit", new))
-        audit_rows.append({"action": "plan.rater_changed", "entity_type": "plan", "entity_id": row.id,
-                           "before": plan_snapshot(row), "after": plan_snapshot(new), "reason": reason})
-    if revisions:
-        conn.execute(plan_revisions.insert(), revisions)
-    publish(conn, *to_publish)
-    audit_many(conn, actor, audit_rows)
-    return [row.id for row in rows]
+    from .use_cases import plan_transfers
+
+    with UnitOfWork.joining(conn) as uow:
+        return plan_transfers.retarget_plans(uow, actor, changes)
 
 
 # -- the org directory ------------------------------------------------------------------------------

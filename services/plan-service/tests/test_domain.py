@@ -71,11 +71,11 @@ def test_every_transition_allowed_or_forbidden(action, status):
         assert caught.value.current == status and status in str(caught.value)
 
 
-@pytest.mark.parametrize("action", sorted(domain.AMENDMENT_TRANSITIONS))
+@pytest.mark.parametrize("action", sorted(domain.AMENDMENT_TRANSITIONS.table))
 @pytest.mark.parametrize("status", domain.AMENDMENT_STATUSES)
 def test_amendment_transitions(action, status):
     if status == domain.PROPOSED:
-        assert domain.next_amendment_status(action, status) == domain.AMENDMENT_TRANSITIONS[action][1]
+        assert domain.next_amendment_status(action, status) == domain.AMENDMENT_TRANSITIONS.table[action][domain.PROPOSED]
     else:
         with pytest.raises(TransitionError, match="amendment"):
             domain.next_amendment_status(action, status)

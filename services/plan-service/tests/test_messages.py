@@ -12,9 +12,9 @@ def test_every_message_of_the_service_has_an_indonesian_version():
 def test_status_and_behaviour_texts_built_from_parts_have_an_indonesian_version():
     catalogue = load()
     texts = []
-    for action in domain.TRANSITIONS:
+    for action in domain.TRANSITIONS.table:
         texts.append(str(domain.TransitionError(action, "closed")))
-    for action in domain.AMENDMENT_TRANSITIONS:
+    for action in domain.AMENDMENT_TRANSITIONS.table:
         texts.append(str(domain.TransitionError(action, "approved", "amendment", domain.AMENDMENT_TRANSITIONS)))
     behaviours = [{"value": "service"}, {"value": "service"}]
     texts += [m for _, m in domain.plan_content_problems("quantitative", "JA_JF", [], behaviours)]

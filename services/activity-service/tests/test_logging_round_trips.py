@@ -1,0 +1,57 @@
+"""The logging hot paths stay as few round trips as the benchmark was measured with (PostgreSQL).
+
+POST one activity is two statements, with or without an Idempotency-Key: the context read under the
+employee's lock, then the entry with its audit row, its event and the key's answer in one statement
+(``store.log_pending`` behind the unit of work). A batch adds the reads of its days and ids and writes
+entries, audit rows, events (and the key) as one multi-row insert each.
+"""
+import sys
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+sys.path.insert(0, str(Path(__file__).parent))
+from activity_testkit import E1, entry, started  # noqa: E402
+
+
+@pytest.fixture
+def svc(service_factory):
+    return started(service_factory)
+
+
+@contextmanager
+def statements(engine):
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement.split(None, 1)[0].upper())
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+@pytest.mark.parametrize("with_key", [False, True])
+def test_post_one_activity_is_two_statements(svc, with_key):
+    headers = {**svc.token(E1), **({"Idempotency-Key": str(uuid.uuid4())} if with_key else {})}
+    with statements(svc.engine) as seen:
+        response = svc.client.post("/api/v1/activities", json=entry(id=str(uuid.uuid4())), headers=headers)
+    assert response.status_code == 201, response.get_json()
+    assert len(seen) == 2, seen
+    if with_key:
+        assert svc.scalar("SELECT count(*) FROM idempotency_keys") == 1
+
+
+def test_a_batch_reads_once_and_writes_each_kind_of_row_once(svc):
+    items = [entry(id=str(uuid.uuid4()), start_time=f"{8 + i:02d}:00", end_time=f"{8 + i:02d}:30") for i in range(3)]
+    headers = {**svc.token(E1), "Idempotency-Key": str(uuid.uuid4())}
+    with statements(svc.engine) as seen:
+        response = svc.client.post("/api/v1/activities/batch", json={"items": items}, headers=headers)
+    assert response.status_code == 207 and response.get_json()["stored"] == 3
+    # context under the lock, the key's answer, the ids, the days; entries, audit rows, events, the key
+    assert len(seen) == 8, seen

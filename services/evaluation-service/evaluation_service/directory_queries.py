@@ -1,0 +1,68 @@
+"""The directory as this service knows it (read models): units, their heads and acting heads, employees.
+
+Read by ``access`` (who heads or rates what) and by the use cases; written by the event handlers
+(``read_models_store``).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from kinerja_shared.acting_heads import in_force
+
+from .models import acting_heads, employees, units
+
+
+def units_headed_by(conn: Connection, nip: str) -> set[str]:
+    """Units whose definitive head (EmployeeUpserted.is_unit_head) is ``nip``."""
+    return {r.id for r in conn.execute(select(units.c.id).where(units.c.head_nip == nip))}
+
+
+def units_acting_headed_by(conn: Connection, nip: str, today: date) -> set[str]:
+    """Units ``nip`` heads as an acting head (Plt./Plh.) whose span (both ends included) holds ``today``."""
+    return {r.unit_id for r in conn.execute(select(acting_heads.c.unit_id).where(
+        acting_heads.c.nip == nip, in_force(acting_heads, today)))}
+
+
+def unit(conn: Connection, unit_id: str):
+    """The unit's row (id, name, path, head_nip), or None."""
+    return conn.execute(select(units).where(units.c.id == unit_id)).first()
+
+
+def acting_heads_of(conn: Connection, unit_id: str, today: date) -> list:
+    """The acting heads (Plt./Plh.) of ``unit_id`` in force on ``today``, earliest first."""
+    return conn.execute(select(acting_heads).where(acting_heads.c.unit_id == unit_id, in_force(acting_heads, today))
+                        .order_by(acting_heads.c.valid_from, acting_heads.c.assignment_id)).all()
+
+
+def unit_paths(conn: Connection) -> list:
+    """Every known unit with its path from the top (id, path)."""
+    return conn.execute(select(units.c.id, units.c.path)).all()
+
+
+def employee(conn: Connection, nip: str):
+    return conn.execute(select(employees).where(employees.c.nip == nip)).first()
+
+
+def active_staff(conn: Connection, unit_ids: set[str]) -> set[str]:
+    """NIPs of the active employees of ``unit_ids``."""
+    return {r.nip for r in conn.execute(select(employees.c.nip).where(employees.c.unit_id.in_(unit_ids),
+                                                                      employees.c.active.is_(True)))}
+
+
+def employees_of_units(unit_ids: set[str]):
+    """A sub-select of the NIPs of the employees of ``unit_ids`` (for a filter)."""
+    return select(employees.c.nip).where(employees.c.unit_id.in_(unit_ids))
+
+
+def subtree(conn: Connection, roots: set[str]) -> set[str]:
+    """``roots`` and every unit below them (by the units' paths)."""
+    if not roots:
+        return set()
+    found = set(roots)
+    for row in unit_paths(conn):
+        if roots.intersection(row.path or []):
+            found.add(row.id)
+    return found
