@@ -1,4 +1,5 @@
 """Monthly summaries per employee and the daily who-has-not-logged view, over HTTP against PostgreSQL."""
+
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -37,8 +38,9 @@ def test_monthly_summary_matches_the_entries(svc):
     log(svc, start_time="11:00", end_time="12:00", indicator_id="i2", quantity=4)
     log(svc, nip=E2, indicator_id="j1")  # someone else's: not in E1's summary
     svc.client.post(f"/api/v1/activities/{a1}/verify", json={"decision": "accepted"}, headers=svc.token(R))
-    svc.client.post(f"/api/v1/activities/{a3}/verify", json={"decision": "rejected", "reason": "no evidence"},
-                    headers=svc.token(R))
+    svc.client.post(
+        f"/api/v1/activities/{a3}/verify", json={"decision": "rejected", "reason": "no evidence"}, headers=svc.token(R)
+    )
     svc.client.post(f"/api/v1/activities/{a4}/withdraw", json={}, headers=svc.token(E1))
 
     response = summary(svc, E1, month=month)
@@ -49,14 +51,20 @@ def test_monthly_summary_matches_the_entries(svc):
     assert by_indicator["i1"]["pending"] == {"minutes": 30, "entries": 1, "quantity": 1.0, "quantity_excluded": 0}
     assert by_indicator["i1"]["rejected"] == {"minutes": 0, "entries": 0, "quantity": 0.0, "quantity_excluded": 0}
     assert by_indicator["i2"]["rejected"] == {"minutes": 45, "entries": 1, "quantity": 3.0, "quantity_excluded": 0}
-    assert by_indicator["i2"]["pending"] == {"minutes": 60, "entries": 1, "quantity": 4.0, "quantity_excluded": 0}  # the withdrawn one counts nowhere
+    assert by_indicator["i2"]["pending"] == {
+        "minutes": 60,
+        "entries": 1,
+        "quantity": 4.0,
+        "quantity_excluded": 0,
+    }  # the withdrawn one counts nowhere
     assert by_indicator["i1"]["text"] == "Dokumen i1" and by_indicator["i1"]["target_unit"] == "dokumen"
     assert body["totals"]["verified"]["minutes"] == 60 and body["totals"]["pending"]["entries"] == 2
     assert body["days_logged"] == 1 and body["working_days"] >= 19
 
     # The same figures computed from the entries themselves.
-    items = svc.client.get("/api/v1/activities", query_string={"month": month, "limit": 200},
-                           headers=svc.token(E1)).get_json()["items"]
+    items = svc.client.get(
+        "/api/v1/activities", query_string={"month": month, "limit": 200}, headers=svc.token(E1)
+    ).get_json()["items"]
     expected = defaultdict(lambda: {"minutes": 0, "entries": 0, "quantity": 0.0, "quantity_excluded": 0})
     bucket = {"accepted": "verified", "pending": "pending", "rejected": "rejected"}
     for item in items:

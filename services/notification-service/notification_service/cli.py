@@ -3,6 +3,7 @@
 ``worker`` and ``check-config`` also validate this service's own settings (SMTP_*, KINERJA_*
 of notification_service.config) and stop with a message naming the bad one.
 """
+
 import click
 
 from kinerja_shared.cli import make_cli
@@ -59,5 +60,6 @@ def rotate_webhook_secrets() -> None:
         engine.dispose()
     click.echo(f"{SPEC.name}: {rotated} webhook secret(s) re-encrypted with the newest key")
     if unreadable:
-        raise click.ClickException(f"{len(unreadable)} secret(s) no listed key decrypts (left as they are): "
-                                   + ", ".join(unreadable))
+        raise click.ClickException(
+            f"{len(unreadable)} secret(s) no listed key decrypts (left as they are): " + ", ".join(unreadable)
+        )

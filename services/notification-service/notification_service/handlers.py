@@ -27,11 +27,13 @@ Who hears what (texts in templates/id/*.txt):
 Every event of the consumed topics, handled here or not, is also offered to the webhook
 subscriptions that want its type.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from kinerja_shared.acting_heads import acting_heads_of, on_unit_head_assigned as unit_head_assigned_into
+from kinerja_shared.acting_heads import acting_heads_of
+from kinerja_shared.acting_heads import on_unit_head_assigned as unit_head_assigned_into
 from kinerja_shared.consumer import current_scope
 from kinerja_shared.context import joined_unit_of_work
 from kinerja_shared.db import utcnow
@@ -67,16 +69,30 @@ def _digest(conn, **member) -> None:
 
 # -- the directory -------------------------------------------------------------------------
 
+
 def on_employee_upserted(conn, event) -> None:
     d = event.data
     path = list(d["unit_path"]) or [d["unit_id"]]
-    store.save_contact(conn, dict(
-        nip=d["nip"], name=d["name"], email=d.get("email"), unit_id=d["unit_id"], unit_name=d.get("unit_name"),
-        unit_path=path, unit_path_key="/" + "/".join(path) + "/", rater_nip=d.get("rater_nip"),
-        is_unit_head=bool(d.get("is_unit_head")), active=bool(d.get("active", True)), position=d.get("position"),
-        functional_level=d.get("functional_level"), siasn_pns_id=d.get("siasn_pns_id"), rank_code=d.get("rank_code"),
-        updated_at=utcnow(),
-    ))
+    store.save_contact(
+        conn,
+        dict(
+            nip=d["nip"],
+            name=d["name"],
+            email=d.get("email"),
+            unit_id=d["unit_id"],
+            unit_name=d.get("unit_name"),
+            unit_path=path,
+            unit_path_key="/" + "/".join(path) + "/",
+            rater_nip=d.get("rater_nip"),
+            is_unit_head=bool(d.get("is_unit_head")),
+            active=bool(d.get("active", True)),
+            position=d.get("position"),
+            functional_level=d.get("functional_level"),
+            siasn_pns_id=d.get("siasn_pns_id"),
+            rank_code=d.get("rank_code"),
+            updated_at=utcnow(),
+        ),
+    )
 
 
 def on_employee_upserted_for_siasn(conn, event) -> None:
@@ -87,39 +103,77 @@ def on_employee_upserted_for_siasn(conn, event) -> None:
 
 # -- plans ---------------------------------------------------------------------------------
 
+
 def _track_plan(conn, d: dict, status: str) -> None:
     known = store.plan_state(conn, d["plan_id"])
     year = d.get("year") or (known.year if known else None) or utcnow().year
-    store.save_plan_state(conn, dict(
-        plan_id=d["plan_id"], nip=d["nip"], rater_nip=d.get("rater_nip"), year=year, status=status,
-        period_start=_date(d.get("period_start")) or (known.period_start if known else None),
-        period_end=_date(d.get("period_end")) or (known.period_end if known else None), updated_at=utcnow(),
-    ))
+    store.save_plan_state(
+        conn,
+        dict(
+            plan_id=d["plan_id"],
+            nip=d["nip"],
+            rater_nip=d.get("rater_nip"),
+            year=year,
+            status=status,
+            period_start=_date(d.get("period_start")) or (known.period_start if known else None),
+            period_end=_date(d.get("period_end")) or (known.period_end if known else None),
+            updated_at=utcnow(),
+        ),
+    )
 
 
 def on_plan_submitted(conn, event) -> None:
     d = event.data
     _track_plan(conn, d, "submitted")
-    _single(conn, event, d.get("rater_nip"), domain.PLAN_SUBMITTED,
-            {"employee_name": inbox.name_of(conn, d["nip"]), "employee_nip": d["nip"], "year": d["year"],
-             "plan_id": d["plan_id"]}, f"/plans/{d['plan_id']}")
+    _single(
+        conn,
+        event,
+        d.get("rater_nip"),
+        domain.PLAN_SUBMITTED,
+        {
+            "employee_name": inbox.name_of(conn, d["nip"]),
+            "employee_nip": d["nip"],
+            "year": d["year"],
+            "plan_id": d["plan_id"],
+        },
+        f"/plans/{d['plan_id']}",
+    )
 
 
 def on_plan_approved(conn, event) -> None:
     d = event.data
     _track_plan(conn, d, "approved")
-    _single(conn, event, d["nip"], domain.PLAN_APPROVED,
-            {"year": d["year"], "rater_name": inbox.name_of(conn, d.get("approved_by") or d.get("rater_nip")),
-             "plan_id": d["plan_id"]}, f"/plans/{d['plan_id']}")
+    _single(
+        conn,
+        event,
+        d["nip"],
+        domain.PLAN_APPROVED,
+        {
+            "year": d["year"],
+            "rater_name": inbox.name_of(conn, d.get("approved_by") or d.get("rater_nip")),
+            "plan_id": d["plan_id"],
+        },
+        f"/plans/{d['plan_id']}",
+    )
 
 
 def on_plan_returned(conn, event) -> None:
     d = event.data
     _track_plan(conn, d, "returned")
     year = getattr(store.plan_state(conn, d["plan_id"]), "year", None)
-    _single(conn, event, d["nip"], domain.PLAN_RETURNED,
-            {"year": d.get("year") or year, "reason": d["reason"], "rater_name": inbox.name_of(conn, d.get("rater_nip")),
-             "plan_id": d["plan_id"]}, f"/plans/{d['plan_id']}")
+    _single(
+        conn,
+        event,
+        d["nip"],
+        domain.PLAN_RETURNED,
+        {
+            "year": d.get("year") or year,
+            "reason": d["reason"],
+            "rater_name": inbox.name_of(conn, d.get("rater_nip")),
+            "plan_id": d["plan_id"],
+        },
+        f"/plans/{d['plan_id']}",
+    )
 
 
 def on_plan_amended(conn, event) -> None:
@@ -148,8 +202,13 @@ def _track_activity(conn, d: dict, status: str) -> None:
     with one statement: before the first read of a state in the transaction and at the commit.
     """
     values = dict(
-        activity_id=d["activity_id"], nip=d["nip"], rater_nip=d.get("rater_nip") or None, day=_date(d["date"]),
-        description=(d.get("description") or "")[:500] or None, status=status, updated_at=utcnow(),
+        activity_id=d["activity_id"],
+        nip=d["nip"],
+        rater_nip=d.get("rater_nip") or None,
+        day=_date(d["date"]),
+        description=(d.get("description") or "")[:500] or None,
+        status=status,
+        updated_at=utcnow(),
     )
     scope = current_scope()
     if scope is None:
@@ -174,10 +233,17 @@ def on_activity_logged(conn, event) -> None:
     cfg = config.for_handlers()
     day = domain.local_date(_instant(d.get("logged_at"), event["time"]), cfg.timezone)
     _digest(
-        conn, recipient=rater, category=domain.ACTIVITY_DIGEST, scope=day.isoformat(), member_id=d["activity_id"],
-        member_nip=d["nip"], params={"date": day.isoformat()}, cause=inbox.Cause.of(event),
+        conn,
+        recipient=rater,
+        category=domain.ACTIVITY_DIGEST,
+        scope=day.isoformat(),
+        member_id=d["activity_id"],
+        member_nip=d["nip"],
+        params={"date": day.isoformat()},
+        cause=inbox.Cause.of(event),
         link=f"/activities?status=pending&logged_on={day.isoformat()}",
-        email_not_before=domain.at_local(day, cfg.digest_email_time, cfg.timezone))
+        email_not_before=domain.at_local(day, cfg.digest_email_time, cfg.timezone),
+    )
 
 
 def on_activity_updated(conn, event) -> None:
@@ -215,11 +281,20 @@ def on_activity_verified(conn, event) -> None:
     known = _track_verified(conn, event)
     if d["decision"] != "rejected":
         return
-    _single(conn, event, d["nip"], domain.ACTIVITY_REJECTED,
-            {"date": d["date"], "reason": d.get("reason") or "-", "description": known,
-             "rater_name": inbox.name_of(conn, d.get("rater_nip")), "activity_id": d["activity_id"]},
-            f"/activities/{d['activity_id']}")
-
+    _single(
+        conn,
+        event,
+        d["nip"],
+        domain.ACTIVITY_REJECTED,
+        {
+            "date": d["date"],
+            "reason": d.get("reason") or "-",
+            "description": known,
+            "rater_name": inbox.name_of(conn, d.get("rater_nip")),
+            "activity_id": d["activity_id"],
+        },
+        f"/activities/{d['activity_id']}",
+    )
 
 
 def _shown(value) -> str:
@@ -233,20 +308,39 @@ def _shown(value) -> str:
 
 def _tell_repair(conn, event, *, annulled: bool, by: str | None, description: str | None, changes: dict) -> None:
     d = event.data
-    _single(conn, event, d["nip"], domain.ACTIVITY_CORRECTED,
-            {"date": d["date"], "annulled": annulled, "actor_name": inbox.name_of(conn, by), "reason": d["reason"],
-             "description": description, "activity_id": d["activity_id"],
-             "changes": [{"field": k, "before": _shown(v.get("before")), "after": _shown(v.get("after"))}
-                         for k, v in changes.items()]},
-            f"/activities/{d['activity_id']}")
+    _single(
+        conn,
+        event,
+        d["nip"],
+        domain.ACTIVITY_CORRECTED,
+        {
+            "date": d["date"],
+            "annulled": annulled,
+            "actor_name": inbox.name_of(conn, by),
+            "reason": d["reason"],
+            "description": description,
+            "activity_id": d["activity_id"],
+            "changes": [
+                {"field": k, "before": _shown(v.get("before")), "after": _shown(v.get("after"))}
+                for k, v in changes.items()
+            ],
+        },
+        f"/activities/{d['activity_id']}",
+    )
 
 
 def on_activity_corrected(conn, event) -> None:
     """A verified entry corrected (admin or the rater's superior): its new state, and the employee hears why."""
     d = event.data
     _track_activity(conn, d, d["status"])
-    _tell_repair(conn, event, annulled=False, by=d.get("corrected_by"), description=d.get("description"),
-                 changes=d.get("changes") or {})
+    _tell_repair(
+        conn,
+        event,
+        annulled=False,
+        by=d.get("corrected_by"),
+        description=d.get("description"),
+        changes=d.get("changes") or {},
+    )
 
 
 def on_activity_annulled(conn, event) -> None:
@@ -257,11 +351,20 @@ def on_activity_annulled(conn, event) -> None:
 
 # -- evaluations ---------------------------------------------------------------------------
 
+
 def _track_evaluation(conn, d: dict, status: str) -> None:
-    store.save_evaluation_state(conn, dict(
-        evaluation_id=d["evaluation_id"], nip=d["nip"], rater_nip=d.get("rater_nip"), period_id=d["period"]["id"],
-        period_end=_date(d["period"]["end"]), status=status, updated_at=utcnow(),
-    ))
+    store.save_evaluation_state(
+        conn,
+        dict(
+            evaluation_id=d["evaluation_id"],
+            nip=d["nip"],
+            rater_nip=d.get("rater_nip"),
+            period_id=d["period"]["id"],
+            period_end=_date(d["period"]["end"]),
+            status=status,
+            updated_at=utcnow(),
+        ),
+    )
 
 
 def on_evaluation_opened(conn, event) -> None:
@@ -272,11 +375,17 @@ def on_evaluation_opened(conn, event) -> None:
     cfg = config.for_handlers()
     period = d["period"]
     _digest(
-        conn, recipient=d["rater_nip"], category=domain.EVALUATION_OPENED, scope=period["id"],
-        member_id=d["evaluation_id"], member_nip=d["nip"],
+        conn,
+        recipient=d["rater_nip"],
+        category=domain.EVALUATION_OPENED,
+        scope=period["id"],
+        member_id=d["evaluation_id"],
+        member_nip=d["nip"],
         params={"period_id": period["id"], "period_start": period["start"], "period_end": period["end"]},
-        cause=inbox.Cause.of(event), link=f"/evaluations?period={period['id']}&status=open",
-        email_not_before=cfg.now() + inbox.AGGREGATE_EMAIL_SETTLE)
+        cause=inbox.Cause.of(event),
+        link=f"/evaluations?period={period['id']}&status=open",
+        email_not_before=cfg.now() + inbox.AGGREGATE_EMAIL_SETTLE,
+    )
 
 
 def on_evaluation_submitted(conn, event) -> None:
@@ -291,18 +400,33 @@ def on_evaluation_reopened(conn, event) -> None:
 def on_evaluation_closed(conn, event) -> None:
     d = event.data
     _track_evaluation(conn, d, "closed")
-    _single(conn, event, d["nip"], domain.EVALUATION_CLOSED,
-            {"period_id": d["period"]["id"], "predicate": d["predicate"], "results_rating": d["results_rating"],
-             "behaviour_rating": d["behaviour_rating"], "evaluation_id": d["evaluation_id"]},
-            f"/evaluations/{d['evaluation_id']}")
+    _single(
+        conn,
+        event,
+        d["nip"],
+        domain.EVALUATION_CLOSED,
+        {
+            "period_id": d["period"]["id"],
+            "predicate": d["predicate"],
+            "results_rating": d["results_rating"],
+            "behaviour_rating": d["behaviour_rating"],
+            "evaluation_id": d["evaluation_id"],
+        },
+        f"/evaluations/{d['evaluation_id']}",
+    )
     siasn.on_evaluation_closed(conn, event)  # the SKP / periodic / credit-point records owed to BKN's SIASN
 
 
 def on_feedback_given(conn, event) -> None:
     d = event.data
-    _single(conn, event, d["nip"], domain.FEEDBACK_GIVEN,
-            {"rater_name": inbox.name_of(conn, d.get("rater_nip")), "text": d["text"], "feedback_id": d["feedback_id"]},
-            "/feedback")
+    _single(
+        conn,
+        event,
+        d["nip"],
+        domain.FEEDBACK_GIVEN,
+        {"rater_name": inbox.name_of(conn, d.get("rater_nip")), "text": d["text"], "feedback_id": d["feedback_id"]},
+        "/feedback",
+    )
 
 
 def on_calibration_finalised(conn, event) -> None:
@@ -317,30 +441,58 @@ def on_calibration_finalised(conn, event) -> None:
     if acting:  # an acting head who has left the service (an inactive contact) hears nothing, as a member would not
         acting -= store.inactive_among(conn, acting)
     for nip in sorted({m.nip for m in members} | set(own) | acting):
-        _single(conn, event, nip, domain.CALIBRATION_FINALISED,
-                {"unit_id": unit_id, "unit_name": unit_name, "period_id": d["period"]["id"],
-                 "org_predicate": d["organisational_predicate"], "own_predicate": own.get(nip)},
-                f"/units/{unit_id}/calibration/{d['period']['id']}")
+        _single(
+            conn,
+            event,
+            nip,
+            domain.CALIBRATION_FINALISED,
+            {
+                "unit_id": unit_id,
+                "unit_name": unit_name,
+                "period_id": d["period"]["id"],
+                "org_predicate": d["organisational_predicate"],
+                "own_predicate": own.get(nip),
+            },
+            f"/units/{unit_id}/calibration/{d['period']['id']}",
+        )
 
 
 on_unit_head_assigned = unit_head_assigned_into(acting_heads)  # acting heads (Plt./Plh.): the latest version wins
 
+
 def _track_realisation(conn, event) -> None:
     d = event.data
-    store.save_realisation_state(conn, dict(evaluation_id=d["evaluation_id"], nip=d["nip"], rater_nip=d.get("rater_nip"),
-                                            submitted_at=_instant(d.get("submitted_at"), event.get("time") or "")))
+    store.save_realisation_state(
+        conn,
+        dict(
+            evaluation_id=d["evaluation_id"],
+            nip=d["nip"],
+            rater_nip=d.get("rater_nip"),
+            submitted_at=_instant(d.get("submitted_at"), event.get("time") or ""),
+        ),
+    )
 
 
 def on_realisation_submitted(conn, event) -> None:
     d = event.data
     _track_realisation(conn, event)
     deadline = config.for_handlers().deadlines.evaluation(date.fromisoformat(d["period_end"]))
-    _single(conn, event, d.get("rater_nip"), domain.REALISATION_SUBMITTED,
-            {"employee_name": inbox.name_of(conn, d["nip"]), "employee_nip": d["nip"],
-             "period_id": d.get("period_id") or f"{d['period_start']}..{d['period_end']}", "results": len(d["results"]),
-             "evidence": sum(int(r.get("evidence_count") or 0) for r in d["results"]), "deadline": deadline.isoformat(),
-             "evaluation_id": d["evaluation_id"]},
-            f"/evaluations/{d['evaluation_id']}")
+    _single(
+        conn,
+        event,
+        d.get("rater_nip"),
+        domain.REALISATION_SUBMITTED,
+        {
+            "employee_name": inbox.name_of(conn, d["nip"]),
+            "employee_nip": d["nip"],
+            "period_id": d.get("period_id") or f"{d['period_start']}..{d['period_end']}",
+            "results": len(d["results"]),
+            "evidence": sum(int(r.get("evidence_count") or 0) for r in d["results"]),
+            "deadline": deadline.isoformat(),
+            "evaluation_id": d["evaluation_id"],
+        },
+        f"/evaluations/{d['evaluation_id']}",
+    )
 
 
 RULES = {
@@ -385,8 +537,10 @@ HANDLERS = {name: _handler(RULES.get(name)) for name in WEBHOOK_EVENT_TYPES}
 
 def _tracked(track, status: str | None = None):
     """A handler that only keeps a state (status from the event's data when ``status`` is None)."""
+
     def handle(conn, event) -> None:
         track(conn, event.data, status or event.data["status"])
+
     return handle
 
 

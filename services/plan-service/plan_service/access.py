@@ -10,6 +10,7 @@ Access by relation, from this service's own data (never a token's claims):
 A plan the caller may not read is NotFound (its existence is not disclosed); one they may read
 but not act on is Forbidden.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -82,8 +83,11 @@ def may_withdraw_amendment(actor, amendment, rel) -> None:
 
 def may_see_supportable(actor, person, headed: set[str]) -> None:
     """The results an employee's plan can support: the employee, their raters, the head of their unit, admins."""
-    if not (actor.is_admin or actor.sub in (person.nip, person.rater_nip, person.rater_superior_nip)
-            or person.unit_id in headed):
+    if not (
+        actor.is_admin
+        or actor.sub in (person.nip, person.rater_nip, person.rater_superior_nip)
+        or person.unit_id in headed
+    ):
         raise Forbidden("Only the employee, their rater, the head of their unit or an admin may see this.")
 
 
@@ -114,11 +118,10 @@ def may_assign_template(conn, actor, unit_id: str, *, today: date) -> None:
 
 # -- directory and action plans
 
+
 def may_change_directory(actor, what: str = "change the org directory") -> None:
     """Reading the directory is open to every signed-in caller; changing it is for admins (BKPSDM)."""
     require_admin(actor, what)
-
-
 
 
 def plan_of_action_plans(conn, actor, plan_id: str, today: date, *, for_update: bool = False):

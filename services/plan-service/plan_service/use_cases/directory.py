@@ -7,8 +7,8 @@ against the stored directory: use_cases.imports.checked_change) and the same wri
 unit or an employee changed by hand behaves exactly like one changed by a file: a change of unit is a transfer
 that closes the plans of the old post, a change of rater hands the plans in force to the new rater.
 """
-from __future__ import annotations
 
+from __future__ import annotations
 
 from kinerja_shared.errors import NotFound, field_error
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
@@ -32,12 +32,14 @@ def _after(args: dict) -> str | None:
 
 # -- units ---------------------------------------------------------------------------------------
 
+
 def list_units(uow, actor, args: dict) -> dict:
     """Units by id, optionally the children of one unit (``parent_id``) or a whole subtree (``root``)."""
     conn = uow.conn
     subtree = store.subtree(conn, {args["root"]}) if args.get("root") else None
-    rows = directory_store.list_units(conn, parent_id=args.get("parent_id"), unit_ids=subtree, after=_after(args),
-                                      limit=args["limit"] + 1)
+    rows = directory_store.list_units(
+        conn, parent_id=args.get("parent_id"), unit_ids=subtree, after=_after(args), limit=args["limit"] + 1
+    )
     return page(rows, args["limit"], lambda r: r.id)
 
 
@@ -53,8 +55,13 @@ def unit_tree(uow, actor, root: str | None = None) -> dict:
 
     def node(unit, depth=0) -> dict:
         kids = [node(c, depth + 1) for c in children.get(unit.id, [])] if depth < 50 else []
-        return {"id": unit.id, "name": unit.name, "head_nip": unit.head_nip, "employees": counts.get(unit.id, 0),
-                "children": kids}
+        return {
+            "id": unit.id,
+            "name": unit.name,
+            "head_nip": unit.head_nip,
+            "employees": counts.get(unit.id, 0),
+            "children": kids,
+        }
 
     return {"items": [node(u) for u in ([rows[root]] if root else children.get(None, []))]}
 
@@ -75,8 +82,13 @@ def put_unit(uow, actor, unit_id: str, body: dict) -> dict:
         raise field_error("unit_id", problem)
     today = uow.today()
     parsed = importer.Parsed("api", units=[importer.Row("units", 0, None, {"id": unit_id, **body})])
-    plan = importer.check(parsed, existing_units=store.existing_units(uow.conn), existing_employees={},
-                          default_effective=today, today=today)
+    plan = importer.check(
+        parsed,
+        existing_units=store.existing_units(uow.conn),
+        existing_employees={},
+        default_effective=today,
+        today=today,
+    )
     if plan.errors:
         raise violations([(e.field, e.message) for e in plan.errors])
     store.apply_directory(uow.conn, actor, plan, source="api", reason=None)
@@ -85,6 +97,7 @@ def put_unit(uow, actor, unit_id: str, body: dict) -> dict:
 
 # -- employees -------------------------------------------------------------------------------------
 
+
 def list_employees(uow, actor, args: dict) -> dict:
     """Employees by NIP, filtered by unit (and its subunits), rater, position, active, or a name/NIP search."""
     conn = uow.conn
@@ -92,8 +105,9 @@ def list_employees(uow, actor, args: dict) -> dict:
     if args.get("unit_id"):
         unit_ids = store.subtree(conn, {args["unit_id"]}) if args["include_subunits"] else {args["unit_id"]}
     filters = {name: args[name] for name in ("rater_nip", "position", "active") if args.get(name) is not None}
-    rows = directory_store.list_employees(conn, filters, query_text=args.get("q"), unit_ids=unit_ids,
-                                          after=_after(args), limit=args["limit"] + 1)
+    rows = directory_store.list_employees(
+        conn, filters, query_text=args.get("q"), unit_ids=unit_ids, after=_after(args), limit=args["limit"] + 1
+    )
     return page(rows, args["limit"], lambda r: r.nip)
 
 
