@@ -72,7 +72,8 @@ def on_unit_head_assigned(table: Table):
 
 
 def in_force(table, day) -> object:
-    """The clause: an assignment of ``table`` (a Table or an alias) that is active on ``day`` (a date or a bind parameter)."""
+    """The clause: an assignment of ``table`` (a Table or an alias) that is active on ``day`` (a date or a bind
+    parameter)."""
     return and_(
         table.c.status == "active", table.c.valid_from <= day, or_(table.c.valid_to.is_(None), table.c.valid_to >= day)
     )

@@ -6,9 +6,10 @@ claim, roles in ``realm_access.roles`` or ``resource_access.<client>.roles``) is
 JWT_NIP_CLAIM, JWT_NAME_CLAIM, JWT_UNIT_CLAIM and JWT_ROLES_CLAIM (dotted paths). With a JWKS URL
 the keys are cached by ``kid``; a token with an unknown ``kid`` (a rotated realm key) fetches the
 set again, at most once per JWT_JWKS_REFRESH_SECONDS, and the set is re-read at least every
-JWT_JWKS_CACHE_SECONDS, so a key the provider drops stops being accepted. Expired, not-yet-valid, unsigned (``alg=none``), wrongly signed, wrong issuer or
-audience: all rejected. Only the one configured algorithm is accepted, so an HS256 token
-signed with the RS256 public key is refused too. Clock skew is bounded by JWT_LEEWAY_SECONDS.
+JWT_JWKS_CACHE_SECONDS, so a key the provider drops stops being accepted. Expired, not-yet-valid, unsigned
+(``alg=none``), wrongly signed, wrong issuer or audience: all rejected. Only the one configured algorithm is
+accepted, so an HS256 token signed with the RS256 public key is refused too. Clock skew is bounded by
+JWT_LEEWAY_SECONDS.
 """
 
 from __future__ import annotations

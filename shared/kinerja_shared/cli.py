@@ -31,7 +31,7 @@ def make_cli(spec: ServiceSpec, app_factory_path: str) -> click.Group:
             spec.load_config(loaded)  # the service's own settings are validated too
             return loaded
         except ConfigError as exc:
-            raise click.ClickException(f"configuration error: {exc}")
+            raise click.ClickException(f"configuration error: {exc}") from exc
 
     @click.group(help=f"{spec.title}: {spec.description}", context_settings={"help_option_names": ["-h", "--help"]})
     def cli() -> None:
@@ -149,7 +149,8 @@ def make_cli(spec: ServiceSpec, app_factory_path: str) -> click.Group:
                 "database transaction, applying again each event the worker had applied (events it has not reached "
                 "stay for it). Repairs a read model a bug or a hand edit made wrong. Safe while the service runs: "
                 "readers see the old rows until the commit, the worker waits and then goes on where it was; "
-                "no notification, webhook or event is sent again. Prints its progress; exit 1 on failure (nothing changed)."
+                "no notification, webhook or event is sent again. Prints its progress; exit 1 on failure (nothing "
+                "changed)."
             ),
         )
         @click.option("--dry-run", is_flag=True, help="Do everything, report, then roll back: nothing changes.")
@@ -169,7 +170,7 @@ def make_cli(spec: ServiceSpec, app_factory_path: str) -> click.Group:
             try:
                 result = rebuild(spec, s, echo=click.echo, batch_size=batch_size, dry_run=dry_run)
             except Exception as exc:  # the transaction rolled back: nothing changed
-                raise click.ClickException(f"rebuild failed, nothing changed: {exc!r}")
+                raise click.ClickException(f"rebuild failed, nothing changed: {exc!r}") from exc
             if result.failed:
                 click.echo(
                     f"{len(result.failed)} events could not be applied (listed above); see `dlq list`.", err=True

@@ -149,8 +149,8 @@ def make_engine(database_url: str, *, pool_size: int = 5, pre_ping: bool = False
     """An engine for PostgreSQL (psycopg 3) or a SQLite file (created with its folder).
 
     No ``pool_pre_ping`` by default: it costs a ``SELECT 1`` round trip on every checkout (one
-    per transaction: three of the fourteen round trips a keyed POST made). A connection that died (database restarted) still
-    surfaces as ``OperationalError`` — a 503 problem in the web, a retry in the workers — and
+    per transaction: three of the fourteen round trips a keyed POST made). A connection that died (database
+    restarted) still surfaces as ``OperationalError`` — a 503 problem in the web, a retry in the workers — and
     SQLAlchemy then discards every pooled connection opened before it, so the next request
     gets a fresh one. JSON columns are written as strict JSON (``strict_json.dumps``: no NaN/Infinity).
     """

@@ -10,7 +10,7 @@ working days (the deployment's calendar, kinerja_shared.calendar) after the peri
 | KINERJA_EVALUATION_DEADLINE_DAYS | 10 | the rater evaluates by this working day after the period ends (not before the employee's deadline) |
 
 evaluation-service shows them on the forms; notification-service reminds by them. Plain Python.
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 

@@ -61,7 +61,9 @@ def list_dlq(settings: Settings, topic: str, group: str, limit: int = 100) -> li
                 "type": h.get("ce_type"),
                 "id": h.get("ce_id"),
                 "error": h.get("dlq_error"),
-                "original": f"{h.get('dlq_original_topic')}/{h.get('dlq_original_partition')}@{h.get('dlq_original_offset')}",
+                "original": (
+                    f"{h.get('dlq_original_topic')}/{h.get('dlq_original_partition')}@{h.get('dlq_original_offset')}"
+                ),
             }
         )
     return out

@@ -311,8 +311,10 @@ def ensure_topics(settings: Settings, names: list[str], *, wait_seconds: float =
                         BROKER.failed(f"topic bootstrap: {exc!r}")
                         raise _RetryTopics() from exc
                     raise RuntimeError(
-                        f"the broker refused to create topic {name} with {settings.kafka_topic_partitions} partitions and "
-                        f"replication {settings.kafka_replication_factor} (KAFKA_TOPIC_PARTITIONS, KAFKA_REPLICATION_FACTOR): {exc!r}"
+                        f"the broker refused to create topic {name} with {settings.kafka_topic_partitions} partitions "
+                        "and "
+                        f"replication {settings.kafka_replication_factor} (KAFKA_TOPIC_PARTITIONS, "
+                        f"KAFKA_REPLICATION_FACTOR): {exc!r}"
                     ) from exc
             if missing:
                 log.info("created topics", extra={"topics": missing})

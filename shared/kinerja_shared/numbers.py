@@ -14,7 +14,7 @@ existed use the same number.
 A computation (realisation, sums, percentages, credit points) treats a stored value outside
 these bounds, or not a finite number, as unusable: it leaves it out and says so, rather than
 overflowing (``Decimal.quantize`` of infinity) or writing ``Infinity`` into JSON.
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 

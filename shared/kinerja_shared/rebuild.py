@@ -102,7 +102,8 @@ def rebuild_read_models(
     result.seconds = round(time.monotonic() - started, 1)
     for failure in result.failed:
         echo(
-            f"  failed: {failure['type']} {failure['id']} ({failure['topic']}[{failure['partition']}]@{failure['offset']}): "
+            f"  failed: {failure['type']} {failure['id']} "
+            f"({failure['topic']}[{failure['partition']}]@{failure['offset']}): "
             f"{failure['error']}"
         )
     echo(

@@ -27,7 +27,7 @@ def main(sub: str, name: str | None, unit: str | None, roles: tuple[str, ...], t
     try:
         settings = Settings.from_env("token-cli")
     except ConfigError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from exc
     click.echo(mint_token(settings, sub=sub, name=name, unit=unit, roles=list(roles), ttl_seconds=ttl))
 
 

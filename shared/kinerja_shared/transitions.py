@@ -10,8 +10,8 @@ Every service declares its lifecycles the same way::
     PLAN.next("submit", plan.status)   # -> "submitted", or InvalidTransition (409) naming both states
 
 ``hints`` give the refusal's reason for an action (``{"close": "submit it first"}``); a hint may be
-a function of the current state; ``describe(action, current)`` replaces the whole text. ``allowed(action)`` lists the states an action starts from (for
-help screens and documentation).
+a function of the current state; ``describe(action, current)`` replaces the whole text. ``allowed(action)`` lists
+the states an action starts from (for help screens and documentation).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The two deadlines of a period's evaluation steps: working days after the period ends, on the deployment's calendar."""
+"""The two deadlines of a period's evaluation steps: working days after the period ends, on the deployment's
+calendar."""
 
 from datetime import date
 

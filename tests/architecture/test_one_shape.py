@@ -1,9 +1,9 @@
 """The one shape every service shares (docs/architecture.md), held by the code itself.
 
 - SQL lives in exactly two kinds of place: a service's stores/queries (``store.py``, ``<feature>_store.py``,
-  ``queries.py``, ``<feature>_queries.py`` or modules of a ``stores``/``queries`` package) and its migrations; ``kinerja_shared`` holds the
-  platform's adapters (outbox, inbox, relay, idempotency, audit). Anywhere else in a service,
-  ``.execute(``, ``.exec_driver_sql(``, ``conn.scalar(s)(`` and ``text(`` are refused.
+  ``queries.py``, ``<feature>_queries.py`` or modules of a ``stores``/``queries`` package) and its migrations;
+  ``kinerja_shared`` holds the platform's adapters (outbox, inbox, relay, idempotency, audit). Anywhere else in a
+  service, ``.execute(``, ``.exec_driver_sql(``, ``conn.scalar(s)(`` and ``text(`` are refused.
 - Routes only parse, call a use case and serialise: no route function over 30 lines (its docstring
   and decorators aside).
 - No module over 500 lines.

@@ -26,7 +26,7 @@ def list_activities(args):
     their unit's subtree (the head in the directory, or its acting head, Plt./Plh., on the days of
     the assignment; a token's unit or role claims give nothing), admins all. Filters: nip, unit_id, date_from, date_to, month
     (YYYY-MM), status, indicator_id.
-    """
+    """  # noqa: E501
     rt = runtime()
     # One read (the caller's scope is a subquery): in autocommit, without BEGIN and ROLLBACK round trips.
     with rt.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

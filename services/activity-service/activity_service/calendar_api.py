@@ -50,7 +50,8 @@ class CalendarOut(ma.Schema):
     non_working_day_entries = ma.fields.String(
         validate=v.OneOf(("allow", "refuse")),
         metadata={
-            "description": "Whether an entry dated on a day off is taken (allow) or refused with 422 naming date (refuse)"
+            "description": "Whether an entry dated on a day off is taken (allow) or refused with 422 naming date "
+            "(refuse)"
         },
     )
     days_off = ma.fields.List(ma.fields.Nested(DayOff), metadata={"description": "Every day off in the span, in order"})

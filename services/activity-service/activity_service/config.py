@@ -22,7 +22,7 @@ the process environment. A bad value raises ConfigError naming the variable.
 The most entries in one offline batch is no setting but ``domain.MAX_BATCH_ITEMS`` (100): the
 OpenAPI document states it as maxItems and the schema enforces that very number. The former
 ACTIVITY_BATCH_MAX_ITEMS is refused at start-up rather than silently ignored.
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 
@@ -78,7 +78,8 @@ class ActivityConfig:
         non_working_days = (get("ACTIVITY_NON_WORKING_DAYS") or "allow").lower()
         if non_working_days not in NON_WORKING_DAY_POLICIES:
             raise ConfigError(
-                f"ACTIVITY_NON_WORKING_DAYS must be one of {', '.join(NON_WORKING_DAY_POLICIES)}; got {non_working_days!r}"
+                f"ACTIVITY_NON_WORKING_DAYS must be one of {', '.join(NON_WORKING_DAY_POLICIES)}; got "
+                f"{non_working_days!r}"
             )
         return cls(
             timezone=ZoneInfo(settings.timezone),

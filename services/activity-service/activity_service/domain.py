@@ -301,7 +301,8 @@ MAX_EVIDENCE_ITEMS = 10
 MAX_BATCH_ITEMS = (
     100  # most entries in one offline batch: the OpenAPI document's maxItems and the check are this one number
 )
-# the evidence rules are the platform's (kinerja_shared.evidence), the same for a result's evidence in evaluation-service
+# the evidence rules are the platform's (kinerja_shared.evidence), the same for a result's evidence in
+# evaluation-service
 from kinerja_shared import evidence as _evidence  # noqa: E402
 
 KNOWN_TYPES = _evidence.KNOWN_TYPES
@@ -345,7 +346,8 @@ def _bucket() -> dict:
 
 
 def monthly_summary(rows: Iterable[Mapping]) -> dict:
-    """Fold (indicator_id, plan_id, status, minutes, entries, quantity, quantity_excluded) rows into the monthly summary.
+    """Fold (indicator_id, plan_id, status, minutes, entries, quantity, quantity_excluded) rows into the monthly
+    summary.
 
     Withdrawn entries count nowhere; accepted ones are 'verified'. The totals add up the
     indicators, so the two views always agree. ``quantity`` adds up the usable quantities only;

@@ -306,7 +306,8 @@ class IndicatorOut(ma.Schema):
     measure = ma.fields.String(
         allow_none=True,
         metadata={
-            "description": "How realisation is measured: sum | latest | average | duration | deadline | spent (null: the "
+            "description": "How realisation is measured: sum | latest | average | duration | deadline | spent (null: "
+            "the "
             "aspect's default)"
         },
     )
@@ -334,7 +335,8 @@ class Bucket(ma.Schema):
     )
     quantity_excluded = ma.fields.Integer(
         metadata={
-            "description": "Entries whose stored quantity is not a finite number within the per-entry maximum (stored before "
+            "description": "Entries whose stored quantity is not a finite number within the per-entry maximum (stored "
+            "before "
             "the bound existed): counted in entries and minutes, left out of quantity"
         }
     )

@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 from kinerja_shared.events import make_event
 from kinerja_shared.testing import unit_head_assigned  # noqa: F401  (UnitHeadAssigned as plan-service publishes it)
 
-# The org tree: dinas (head H) > bidang; E1 and E2 in bidang rated by R (in dinas, rated by H); O elsewhere.
+# The org tree: dinas (head H) > bidang; E1 and E2 in bidang rated by R (in dinas, rated by H); OTHER elsewhere.
 H = "197001012000011001"
 R = "198001012005011002"
 E1 = "199001012015011003"
 E2 = "199202022016022004"
-O = "198505052010011005"
+OTHER = "198505052010011005"
 
 
 def today() -> date:
@@ -113,7 +113,7 @@ def org_events() -> list[dict]:
         employee_event(R, "Kepala Bidang", "dinas", ["dinas"], H),
         employee_event(E1, "Pegawai Satu", "bidang", ["dinas", "bidang"], R),
         employee_event(E2, "Pegawai Dua", "bidang", ["dinas", "bidang"], R),
-        employee_event(O, "Orang Lain", "lain", ["lain"], None),
+        employee_event(OTHER, "Orang Lain", "lain", ["lain"], None),
         plan_event(E1, "plan-e1", ["i1", "i2"]),
         plan_event(E2, "plan-e2", ["j1"]),
     ]

@@ -14,7 +14,7 @@ import pytest
 from activity_service.service import SPEC
 
 sys.path.insert(0, str(Path(__file__).parent))
-from activity_testkit import E1, H, O, R, employee_event, entry, feed, org_events, today, unit_head_assigned  # noqa: E402
+from activity_testkit import E1, OTHER, H, R, employee_event, entry, feed, org_events, today, unit_head_assigned  # noqa: E402
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ REFUSED = {"list": False, "list_by_unit": False, "entry": 404, "monthly": 403, "
 
 def test_the_head_in_the_directory_reads_and_a_plain_employee_does_not(svc):
     assert head_reads(svc, H) == ALLOWED  # head of dinas, above bidang, with a plain token
-    assert head_reads(svc, O) == REFUSED
+    assert head_reads(svc, OTHER) == REFUSED
 
 
 @pytest.mark.parametrize(
@@ -74,28 +74,28 @@ def test_an_acting_head_has_the_heads_rights_on_the_days_of_the_span_only(svc, s
     feed(
         svc,
         unit_head_assigned(
-            O, "bidang", today() + timedelta(days=start), today() + timedelta(days=end) if end is not None else None
+            OTHER, "bidang", today() + timedelta(days=start), today() + timedelta(days=end) if end is not None else None
         ),
     )
-    assert head_reads(svc, O) == expected  # a plain employee token: the directory decides
-    assert head_reads(svc, O, "unit_head", unit="lain") == expected  # and the token's claims change nothing
+    assert head_reads(svc, OTHER) == expected  # a plain employee token: the directory decides
+    assert head_reads(svc, OTHER, "unit_head", unit="lain") == expected  # and the token's claims change nothing
 
 
 def test_an_acting_head_of_a_unit_above_reads_its_subtree(svc):
-    feed(svc, unit_head_assigned(O, "dinas", today(), today(), kind="plh"))
-    assert head_reads(svc, O) == ALLOWED
+    feed(svc, unit_head_assigned(OTHER, "dinas", today(), today(), kind="plh"))
+    assert head_reads(svc, OTHER) == ALLOWED
 
 
 def test_a_revoked_assignment_gives_nothing_even_when_an_older_version_arrives_late(svc):
-    feed(svc, unit_head_assigned(O, "bidang", today() - timedelta(days=1), None, status="revoked", version=2))
-    feed(svc, unit_head_assigned(O, "bidang", today() - timedelta(days=1), None, version=1))  # redelivered, older
-    assert head_reads(svc, O) == REFUSED
+    feed(svc, unit_head_assigned(OTHER, "bidang", today() - timedelta(days=1), None, status="revoked", version=2))
+    feed(svc, unit_head_assigned(OTHER, "bidang", today() - timedelta(days=1), None, version=1))  # redelivered, older
+    assert head_reads(svc, OTHER) == REFUSED
     assert svc.scalar("SELECT status FROM acting_heads WHERE assignment_id = 'plt-1'") == "revoked"
 
 
 def test_a_token_claiming_a_headship_the_directory_does_not_give_is_refused(svc):
-    assert head_reads(svc, O, "unit_head", unit="bidang") == REFUSED
-    assert head_reads(svc, O, "unit_head", unit="dinas") == REFUSED
+    assert head_reads(svc, OTHER, "unit_head", unit="bidang") == REFUSED
+    assert head_reads(svc, OTHER, "unit_head", unit="dinas") == REFUSED
     assert head_reads(svc, R, "unit_head", unit="dinas") == {
         **REFUSED,
         "list": True,

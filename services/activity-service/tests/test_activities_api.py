@@ -15,7 +15,7 @@ from activity_service.service import SPEC
 from kinerja_shared.events import validate_event
 
 sys.path.insert(0, str(Path(__file__).parent))
-from activity_testkit import E1, E2, PDF_BYTES, H, O, R, entry, feed, org_events, plan_event, today, upload  # noqa: E402
+from activity_testkit import E1, E2, OTHER, PDF_BYTES, H, R, entry, feed, org_events, plan_event, today, upload  # noqa: E402
 
 
 @pytest.fixture
@@ -381,7 +381,9 @@ def test_edit_follows_the_rules(svc):
     assert_problem(edit({"date": (today() + timedelta(days=1)).isoformat()}), 422, "date")
     assert_problem(edit({}), 422)
     assert_problem(svc.client.patch(url, json={"quantity": 1}, headers=svc.token(R)), 403)  # the rater may not edit it
-    assert_problem(svc.client.patch(url, json={"quantity": 1}, headers=svc.token(O)), 404)  # a stranger does not see it
+    assert_problem(
+        svc.client.patch(url, json={"quantity": 1}, headers=svc.token(OTHER)), 404
+    )  # a stranger does not see it
 
 
 def test_withdraw_publishes_activity_withdrawn_and_locks(svc):
@@ -414,23 +416,26 @@ def test_access_by_relation(svc):
     assert listed(R, "supervisor") == {mine, theirs}  # the rater of both
     assert listed(H, "unit_head") == {mine, theirs}  # head of dinas, above bidang
     assert listed(H) == {mine, theirs}  # ... known as head from the directory, whatever the token says
-    by_token_unit = svc.client.get("/api/v1/activities", headers=svc.token(O, "unit_head", unit="bidang")).get_json()
+    by_token_unit = svc.client.get(
+        "/api/v1/activities", headers=svc.token(OTHER, "unit_head", unit="bidang")
+    ).get_json()
     assert by_token_unit["items"] == []  # a token claiming a headship the directory does not give: nothing
     assert (
-        svc.client.get("/api/v1/activities", headers=svc.token(O, "unit_head", unit="lain")).get_json()["items"] == []
+        svc.client.get("/api/v1/activities", headers=svc.token(OTHER, "unit_head", unit="lain")).get_json()["items"]
+        == []
     )
-    assert listed(O) == set()
+    assert listed(OTHER) == set()
     assert listed("000000000000000001", "admin") == {mine, theirs}
     assert listed(R, nip=E1) == {mine}
     assert listed(E1, nip=E2) == set()  # a filter never widens the scope
     assert svc.client.get(f"/api/v1/activities/{theirs}", headers=svc.token(E1)).status_code == 404
     assert svc.client.get(f"/api/v1/activities/{theirs}", headers=svc.token(H)).status_code == 200
     assert (
-        svc.client.get(f"/api/v1/activities/{theirs}", headers=svc.token(O, "unit_head", unit="lain")).status_code
+        svc.client.get(f"/api/v1/activities/{theirs}", headers=svc.token(OTHER, "unit_head", unit="lain")).status_code
         == 404
     )
     assert (
-        svc.client.get(f"/api/v1/activities/{theirs}", headers=svc.token(O, "unit_head", unit="bidang")).status_code
+        svc.client.get(f"/api/v1/activities/{theirs}", headers=svc.token(OTHER, "unit_head", unit="bidang")).status_code
         == 404
     )
     assert svc.client.get("/api/v1/activities/does-not-exist", headers=svc.token(E1)).status_code == 404
@@ -452,9 +457,11 @@ def test_filters_and_cursor_pages(svc):
         if not cursor:
             break
     assert seen == list(reversed(ids))  # newest first, every entry once
-    q = lambda **p: [
-        a["id"] for a in svc.client.get("/api/v1/activities", query_string=p, headers=svc.token(E1)).get_json()["items"]
-    ]
+
+    def q(**p):
+        response = svc.client.get("/api/v1/activities", query_string=p, headers=svc.token(E1))
+        return [a["id"] for a in response.get_json()["items"]]
+
     assert set(q(indicator_id="i2")) == {ids[1], ids[3]}
     assert len(q(month=day.strftime("%Y-%m"))) == 5
     assert q(date_from=(day + timedelta(days=1)).isoformat()) == []
@@ -533,7 +540,7 @@ def test_indicators_in_force_for_the_mobile_client(svc):
     got = svc.client.get("/api/v1/indicators", headers=svc.token(E1)).get_json()
     assert {i["indicator_id"] for i in got["items"]} == {"i1", "i2"}
     assert svc.client.get("/api/v1/indicators", query_string={"nip": E1}, headers=svc.token(R)).status_code == 200
-    assert svc.client.get("/api/v1/indicators", query_string={"nip": E1}, headers=svc.token(O)).status_code == 403
+    assert svc.client.get("/api/v1/indicators", query_string={"nip": E1}, headers=svc.token(OTHER)).status_code == 403
 
 
 def test_concurrent_overlapping_posts_store_exactly_one(svc):

@@ -11,7 +11,7 @@ from activity_service.service import SPEC
 from kinerja_shared.events import validate_event
 
 sys.path.insert(0, str(Path(__file__).parent))
-from activity_testkit import E1, E2, PDF_BYTES, H, O, R, entry, feed, org_events, upload  # noqa: E402
+from activity_testkit import E1, E2, OTHER, PDF_BYTES, H, R, entry, feed, org_events, upload  # noqa: E402
 
 MAX = 4096
 
@@ -77,7 +77,7 @@ def test_evidence_is_served_only_to_those_who_may_see_the_activity(svc, aid):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["X-Evidence-SHA256"] == item["sha256"]
         response.close()
-    for caller in (E2, O):
+    for caller in (E2, OTHER):
         assert svc.client.get(item["download"], headers=svc.token(caller)).status_code == 404
     assert svc.client.get(item["download"]).status_code == 401
     assert (
@@ -126,7 +126,7 @@ def test_other_refusals(svc, aid):
     assert missing.status_code == 422 and "file" in [e["field"] for e in missing.get_json()["errors"]]
     assert send(svc, aid, upload("x.pdf", b"")).status_code == 422  # empty
     assert send(svc, aid, upload("x.pdf", PDF_BYTES), caller=R).status_code == 403  # not the owner
-    assert send(svc, aid, upload("x.pdf", PDF_BYTES), caller=O).status_code == 404
+    assert send(svc, aid, upload("x.pdf", PDF_BYTES), caller=OTHER).status_code == 404
     svc.client.post(f"/api/v1/activities/{aid}/verify", json={"decision": "accepted"}, headers=svc.token(R))
     assert send(svc, aid, upload("x.pdf", PDF_BYTES)).status_code == 409  # locked once verified
 

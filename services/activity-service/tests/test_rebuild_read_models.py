@@ -1,4 +1,5 @@
-"""`activity-service rebuild-read-models`: the directory (with acting heads) and plan read models rebuilt from kinerja.plan.events."""
+"""`activity-service rebuild-read-models`: the directory (with acting heads) and plan read models rebuilt from
+kinerja.plan.events."""
 
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from activity_service.service import SPEC
 from kinerja_shared.testing import wait_for
 
 sys.path.insert(0, str(Path(__file__).parent))
-from activity_testkit import E1, O, org_events, today, unit_head_assigned  # noqa: E402
+from activity_testkit import E1, OTHER, org_events, today, unit_head_assigned  # noqa: E402
 
 READ_MODELS = {
     "employees": "nip",
@@ -34,8 +35,8 @@ def test_a_poisoned_directory_row_a_lost_indicator_and_a_lost_acting_head_come_b
     h.start_worker()
     events = [
         *org_events(),
-        unit_head_assigned(O, "bidang", today(), None),
-        unit_head_assigned(O, "bidang", today(), None, status="revoked", version=2, assignment_id="plh-2"),
+        unit_head_assigned(OTHER, "bidang", today(), None),
+        unit_head_assigned(OTHER, "bidang", today(), None, status="revoked", version=2, assignment_id="plh-2"),
     ]
     for event in events:
         kafka_tools.produce("kinerja.plan.events", event, key=event["partitionkey"])

@@ -16,7 +16,7 @@ from activity_service.service import SPEC
 from kinerja_shared.events import validate_event
 
 sys.path.insert(0, str(Path(__file__).parent))
-from activity_testkit import E1, E2, H, O, R, employee_event, feed, log_entry, org_events, plan_event, today  # noqa: E402
+from activity_testkit import E1, E2, OTHER, H, R, employee_event, feed, log_entry, org_events, plan_event, today  # noqa: E402
 
 ADMIN = "000000000000000001"
 
@@ -102,7 +102,7 @@ def test_only_an_admin_or_the_raters_superior_may_repair(svc):
     assert repair(svc, aid, "correct", body, R).status_code == 403  # the rater who accepted it
     assert repair(svc, aid, "annul", {"reason": "x"}, R).status_code == 403
     assert repair(svc, aid, "correct", body, E2).status_code == 404  # does not even see it
-    assert repair(svc, aid, "correct", body, O).status_code == 404
+    assert repair(svc, aid, "correct", body, OTHER).status_code == 404
     assert events(svc, "ActivityCorrected") == [] and events(svc, "ActivityAnnulled") == []
     response = repair(svc, aid, "correct", body, ADMIN, "admin")
     assert response.status_code == 200 and response.get_json()["quantity"] == 3.0
@@ -111,15 +111,15 @@ def test_only_an_admin_or_the_raters_superior_may_repair(svc):
 
 
 def test_the_directorys_atasan_penilai_counts_even_outside_the_unit_tree(svc):
-    # E1's directory row names O as the rater's superior (nip_atasan_penilai): O may repair, H no longer may.
+    # E1's directory row names OTHER as the rater's superior (nip_atasan_penilai): OTHER may repair, H no longer may.
     event = employee_event(E1, "Pegawai Satu", "bidang", ["dinas", "bidang"], R)
-    event["data"]["rater_superior_nip"] = O
+    event["data"]["rater_superior_nip"] = OTHER
     feed(svc, event)
     aid = accepted(svc)
-    read = svc.client.get(f"/api/v1/activities/{aid}", headers=svc.token(O))  # reads it, for its ETag
+    read = svc.client.get(f"/api/v1/activities/{aid}", headers=svc.token(OTHER))  # reads it, for its ETag
     assert read.status_code == 200 and read.headers["ETag"] == f'"{aid}.2"'
     assert repair(svc, aid, "correct", {"quantity": 3, "reason": "koreksi"}, H).status_code == 403
-    assert repair(svc, aid, "correct", {"quantity": 3, "reason": "koreksi"}, O).status_code == 200
+    assert repair(svc, aid, "correct", {"quantity": 3, "reason": "koreksi"}, OTHER).status_code == 200
 
 
 def test_a_repair_needs_if_match_and_a_reason(svc):

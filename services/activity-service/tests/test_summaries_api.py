@@ -9,7 +9,7 @@ import pytest
 from activity_service.service import SPEC
 
 sys.path.insert(0, str(Path(__file__).parent))
-from activity_testkit import E1, E2, H, O, R, entry, feed, last_working_day, org_events, today  # noqa: E402
+from activity_testkit import E1, E2, OTHER, H, R, entry, feed, last_working_day, org_events, today  # noqa: E402
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_who_may_read_a_monthly_summary(svc):
     assert summary(svc, R, nip=E1, month=month).status_code == 200
     assert summary(svc, H, nip=E1, month=month).status_code == 200
     assert summary(svc, E2, nip=E1, month=month).status_code == 403
-    assert summary(svc, O, nip=E1, month=month).status_code == 403
+    assert summary(svc, OTHER, nip=E1, month=month).status_code == 403
     assert summary(svc, E1, month="2026-13").status_code == 422
     assert summary(svc, E1).status_code == 422
     empty = summary(svc, E2, month=month).get_json()
@@ -104,10 +104,10 @@ def test_who_has_not_logged_on_a_working_day(svc):
     assert {m["nip"] for m in daily(svc, H, date=day.isoformat(), unit_id="bidang").get_json()["missing"]} == {E2}
     assert {m["nip"] for m in daily(svc, R, date=day.isoformat()).get_json()["missing"]} == {E2}  # the ones R rates
     admin = daily(svc, "000000000000000001", "admin", date=day.isoformat(), unit_id="lain").get_json()
-    assert [m["nip"] for m in admin["missing"]] == [O]
+    assert [m["nip"] for m in admin["missing"]] == [OTHER]
     assert daily(svc, E1, date=day.isoformat(), unit_id="bidang").status_code == 403
     assert daily(svc, R, date=day.isoformat(), unit_id="dinas").status_code == 403  # R rates people but heads no unit
-    assert daily(svc, O, "unit_head", unit="lain", date=day.isoformat(), unit_id="dinas").status_code == 403
+    assert daily(svc, OTHER, "unit_head", unit="lain", date=day.isoformat(), unit_id="dinas").status_code == 403
     assert daily(svc, H, unit_id="dinas").status_code == 422
 
 

@@ -22,7 +22,7 @@ from kinerja_shared.testing.memory import actor, memory_runtime
 from kinerja_shared.web.idempotency import Pending
 
 sys.path.insert(0, str(Path(__file__).parent))
-from activity_testkit import E1, E2, PDF_BYTES, H, O, R, employee_event, plan_event  # noqa: E402
+from activity_testkit import E1, E2, OTHER, PDF_BYTES, H, R, employee_event, plan_event  # noqa: E402
 
 DAY = date(2026, 3, 2)  # the manual clock's day (a Monday)
 ADMIN = actor("000000000000000001", "admin")
@@ -38,7 +38,7 @@ def template():
             (R, "dinas", ["dinas"], H, False),
             (E1, "bidang", ["dinas", "bidang"], R, False),
             (E2, "bidang", ["dinas", "bidang"], R, False),
-            (O, "lain", ["lain"], None, False),
+            (OTHER, "lain", ["lain"], None, False),
         ):
             event = employee_event(nip, nip, unit, path, rater, head=head)
             use_cases.record_employee(uow, event["data"], uow.now())
@@ -245,7 +245,7 @@ def test_the_rater_verifies(rt):
     with pytest.raises(Forbidden, match="rater"):
         run(rt, use_cases.verify_activity, actor(E1), logged.row["id"], "accepted")
     with pytest.raises(NotFound):
-        run(rt, use_cases.verify_activity, actor(O), logged.row["id"], "accepted")
+        run(rt, use_cases.verify_activity, actor(OTHER), logged.row["id"], "accepted")
 
 
 def test_bulk_verification_decides_each_entry_on_its_own(rt):
@@ -341,14 +341,14 @@ def test_reads_show_what_the_caller_may_see(rt):
     with rt.engine.connect() as conn:
         assert use_cases.get_activity(conn, actor(H), logged.row["id"], today=DAY).id == logged.row["id"]
         with pytest.raises(NotFound):
-            use_cases.get_activity(conn, actor(O), logged.row["id"], today=DAY)
+            use_cases.get_activity(conn, actor(OTHER), logged.row["id"], today=DAY)
         page = use_cases.list_activities(conn, actor(R), {"limit": 10, "month": "2026-03"}, today=DAY)
         assert [r.id for r in page.rows] == [logged.row["id"]] and page.next_cursor is None
-        assert use_cases.list_activities(conn, actor(O), {"limit": 10}, today=DAY).rows == []
+        assert use_cases.list_activities(conn, actor(OTHER), {"limit": 10}, today=DAY).rows == []
         indicators = use_cases.list_indicators(conn, actor(R), E1, DAY, today=DAY)
         assert [i["indicator_id"] for i in indicators] == ["i1", "i2"]
         with pytest.raises(Forbidden):
-            use_cases.list_indicators(conn, actor(O), E1, DAY, today=DAY)
+            use_cases.list_indicators(conn, actor(OTHER), E1, DAY, today=DAY)
 
 
 def test_summaries_of_a_month_and_of_a_day(rt):
@@ -357,7 +357,7 @@ def test_summaries_of_a_month_and_of_a_day(rt):
         month = use_cases.monthly_summary(conn, actor(E1), E1, "2026-03", rt.config, today=DAY)
         assert month["days_logged"] == 1 and month["indicators"][0]["text"] == "Dokumen i1"
         with pytest.raises(Forbidden):
-            use_cases.monthly_summary(conn, actor(O), E1, "2026-03", rt.config, today=DAY)
+            use_cases.monthly_summary(conn, actor(OTHER), E1, "2026-03", rt.config, today=DAY)
         day = use_cases.daily_summary(conn, actor(H), DAY, "bidang", rt.config, today=DAY)
         assert [m["nip"] for m in day["missing"]] == [E2] and day["logged"] == 1
         rated = use_cases.daily_summary(conn, actor(R), DAY, None, rt.config, today=DAY)

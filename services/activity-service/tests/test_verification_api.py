@@ -9,7 +9,7 @@ from activity_service.service import SPEC
 from kinerja_shared.events import validate_event
 
 sys.path.insert(0, str(Path(__file__).parent))
-from activity_testkit import E1, E2, H, O, R, employee_event, entry, feed, org_events  # noqa: E402
+from activity_testkit import E1, E2, OTHER, H, R, employee_event, entry, feed, org_events  # noqa: E402
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def verify(svc, activity_id, caller, decision="accepted", reason=None, **headers
 def test_only_the_employees_rater_may_verify(svc):
     aid = log(svc)
     assert verify(svc, aid, E2).status_code == 404  # does not even see it
-    assert verify(svc, aid, O).status_code == 404
+    assert verify(svc, aid, OTHER).status_code == 404
     assert verify(svc, aid, E1).status_code == 403  # not their own
     assert verify(svc, aid, H).status_code == 403  # the unit head sees it but is not the rater
     assert (
@@ -137,7 +137,7 @@ def test_bulk_verification_by_someone_who_is_not_the_rater(svc):
     ).get_json()
     assert body["results"][0]["status"] == 403
     body = svc.client.post(
-        "/api/v1/activities/verify", json={"items": [{"id": a1, "decision": "accepted"}]}, headers=svc.token(O)
+        "/api/v1/activities/verify", json={"items": [{"id": a1, "decision": "accepted"}]}, headers=svc.token(OTHER)
     ).get_json()
     assert body["results"][0]["status"] == 404
     assert svc.client.post("/api/v1/activities/verify", json={"items": []}, headers=svc.token(R)).status_code == 422

@@ -18,7 +18,7 @@ kinerja_shared.config. These add what only this service reads:
 The calendar settings are the deployment-wide ones activity-service and notification-service
 read. Each setting is read from the service's Settings (``settings.extra``) first, then the
 process environment. A bad value raises ConfigError naming the variable.
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 

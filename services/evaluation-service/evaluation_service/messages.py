@@ -190,7 +190,8 @@ MESSAGES = [
         "predicate_own_head",
         "The head of unit {unit_id} may not set its own organisational predicate (it becomes their "
         "own results rating); it is set by {who}.",
-        "Kepala unit {unit_id} tidak boleh menetapkan predikat organisasi unitnya sendiri (predikat itu menjadi penilaian "
+        "Kepala unit {unit_id} tidak boleh menetapkan predikat organisasi unitnya sendiri (predikat itu menjadi "
+        "penilaian "
         "hasil kerjanya sendiri); predikat ditetapkan oleh {who}.",
     ),
     (
@@ -259,7 +260,8 @@ MESSAGES = [
         "reason_head_of_unit",
         "The employee heads unit {unit_id}; its organisational predicate is {predicate}, so the "
         "unit's achievement is the results rating: {rating}.",
-        "Pegawai ini memimpin unit {unit_id}; predikat organisasinya {predicate}, sehingga capaian unit menjadi penilaian "
+        "Pegawai ini memimpin unit {unit_id}; predikat organisasinya {predicate}, sehingga capaian unit menjadi "
+        "penilaian "
         "hasil kerja: {rating}.",
     ),
     (
@@ -320,7 +322,8 @@ MESSAGES = [
     (
         "reason_no_data",
         "No data yet (nothing verified in the period), not counted as below: {results}.",
-        "Belum ada data (belum ada yang terverifikasi dalam periode ini), tidak dihitung di bawah ekspektasi: {results}.",
+        "Belum ada data (belum ada yang terverifikasi dalam periode ini), tidak dihitung di bawah ekspektasi: "
+        "{results}.",
     ),
     (
         "reason_qualitative",
@@ -391,7 +394,8 @@ MESSAGES = [
         "real_spent",
         "Cost (spent, lower is better): {spent} {unit} verified as spent to date against a budget of {budget} {unit} "
         "for the months elapsed ({percent} %; the plan's budget is {target} {unit}): {level}.",
-        "Biaya (realisasi anggaran, makin rendah makin baik): {spent} {unit} terverifikasi terpakai sampai saat ini dibanding anggaran "
+        "Biaya (realisasi anggaran, makin rendah makin baik): {spent} {unit} terverifikasi terpakai sampai saat ini "
+        "dibanding anggaran "
         "{budget} {unit} untuk bulan yang telah berjalan ({percent} %; anggaran rencana {target} {unit}): {level}.",
     ),
     # -- the distribution rules' checks (domain.RuleCheck) --

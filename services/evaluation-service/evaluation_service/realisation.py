@@ -19,7 +19,7 @@ Each indicator gets a ``level``: ``above`` (more than 100 %), ``meets`` (100 %),
 ``no_data`` when nothing was verified in the period (not 0 % "below"), or ``None`` without a
 numeric target (qualitative plans: the rater assesses from the evidence); and a ``reasoning`` in
 English that the messages catalogue renders in Bahasa Indonesia.
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 
@@ -163,7 +163,8 @@ def realise(
         reason = (
             "No numeric target (qualitative): the rater assesses this result from the evidence."
             if usable is None
-            else "The stored target is outside the bounds of a target: no percentage; the rater assesses from the evidence."
+            else "The stored target is outside the bounds of a target: no percentage; the rater assesses from the "
+            "evidence."
         )
         return IndicatorRealisation(
             target_value=shown,
@@ -219,12 +220,14 @@ def _level(target, _expected, unit, _deadline_day, facts, common, *, latest: boo
     if latest:
         day = facts.measurements[-1].day.isoformat() if facts.measurements else "-"
         text = (
-            f"Quality (latest verified measurement): {_num(value)}{_unit(unit)} measured on {day} against the target level of "
+            f"Quality (latest verified measurement): {_num(value)}{_unit(unit)} measured on {day} against the target "
+            "level of "
             f"{_num(target)}{_unit(unit)} ({_num(percent)} %): {LEVEL_TEXT[level]}."
         )
     else:
         text = (
-            f"Quality (average of {len(values)} verified measurements in the period): {_num(value)}{_unit(unit)} against the "
+            f"Quality (average of {len(values)} verified measurements in the period): {_num(value)}{_unit(unit)} "
+            "against the "
             f"target level of {_num(target)}{_unit(unit)} ({_num(percent)} %): {LEVEL_TEXT[level]}."
         )
     return IndicatorRealisation(
@@ -304,7 +307,8 @@ def _spent(target, expected, unit, _deadline_day, facts, common):
         measured_value=spent,
         level=level,
         **common,
-        reasoning=f"Cost (spent, lower is better): {_num(spent)}{_unit(unit)} verified as spent to date against a budget of "
+        reasoning=f"Cost (spent, lower is better): {_num(spent)}{_unit(unit)} verified as spent to date against a "
+        "budget of "
         f"{_num(expected)}{_unit(unit)} for the months elapsed ({_num(percent)} %; the plan's budget is "
         f"{_num(target)}{_unit(unit)}): {LEVEL_TEXT.get(level, '-')}.",
     )

@@ -11,7 +11,7 @@ Who may do what (by relation, as in api.py; who may not see the evaluation gets 
 
 The realisation's ETag is ``"realisation-<evaluation id>.<version>"`` (version 0 before anything is
 saved); the draft uses the evaluation's own ETag.
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 

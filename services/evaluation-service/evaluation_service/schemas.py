@@ -63,7 +63,8 @@ class EvaluationOut(ma.Schema):
     credit_points = ma.fields.Float(allow_none=True, metadata={"description": "Angka kredit, functionals only"})
     form = ma.fields.Dict(
         metadata={
-            "description": "The rater's form: results [{result_id, realisation, feedback, assessment}], behaviours [{value, feedback}]"
+            "description": "The rater's form: results [{result_id, realisation, feedback, assessment}], behaviours "
+            "[{value, feedback}]"
         }
     )
     reopen_reason = ma.fields.String(allow_none=True)
@@ -110,7 +111,8 @@ class IndicatorRealisationOut(ma.Schema):
     percent_of_expected = ma.fields.Float(
         allow_none=True,
         metadata={
-            "description": "Achievement by the indicator's measure (drives its level): sum: verified to date / expected; "
+            "description": "Achievement by the indicator's measure (drives its level): sum: verified to date / "
+            "expected; "
             "latest, average: measured level / target level; duration, spent: (2 × target − realised) / target "
             "(lower is better); deadline: share of deliveries on time"
         },
@@ -127,7 +129,8 @@ class IndicatorRealisationOut(ma.Schema):
     measured_value = ma.fields.Float(
         allow_none=True,
         metadata={
-            "description": "The figure compared with the target: the sum, the latest or average level, the average duration, the "
+            "description": "The figure compared with the target: the sum, the latest or average level, the average "
+            "duration, the "
             "share on time (%) or the amount spent"
         },
     )
@@ -135,7 +138,8 @@ class IndicatorRealisationOut(ma.Schema):
     level = ma.fields.String(
         allow_none=True,
         metadata={
-            "description": "above | meets | below | no_data (nothing verified in the period) | null (no numeric target: the "
+            "description": "above | meets | below | no_data (nothing verified in the period) | null (no numeric "
+            "target: the "
             "rater assesses from the evidence)"
         },
     )
@@ -151,13 +155,15 @@ class IndicatorRealisationOut(ma.Schema):
     target_usable = ma.fields.Boolean(
         allow_none=True,
         metadata={
-            "description": "null without a numeric target; false when the stored target is outside the bounds (not finite, "
+            "description": "null without a numeric target; false when the stored target is outside the bounds (not "
+            "finite, "
             "below 0.01 or above the maximum of a target): no percentage is computed against it"
         },
     )
     quantity_excluded = ma.fields.Integer(
         metadata={
-            "description": "Verified entries left out of the realisation: their stored quantity is not a finite number within "
+            "description": "Verified entries left out of the realisation: their stored quantity is not a finite "
+            "number within "
             "the per-entry maximum (stored before the bound existed)"
         }
     )
@@ -191,7 +197,8 @@ class ResultOut(ma.Schema):
         EmployeeResultOut,
         allow_none=True,
         metadata={
-            "description": "The employee's realisation of this result: realisation, narrative, evidence (null: none saved)"
+            "description": "The employee's realisation of this result: realisation, narrative, evidence (null: none "
+            "saved)"
         },
     )
     continuous_feedback = ma.fields.List(ma.fields.Nested(FeedbackOut))
@@ -280,7 +287,8 @@ class EvaluationDetail(EvaluationOut):
     dialogue_follow_ups = ma.fields.List(
         ma.fields.Dict(),
         metadata={
-            "description": "The follow-ups agreed in the previous period's confirmed performance dialogues (dialog kinerja): "
+            "description": "The follow-ups agreed in the previous period's confirmed performance dialogues (dialog "
+            "kinerja): "
             "dialogue_id, period_id, stage, held_on, topics, follow_ups, revision"
         },
     )

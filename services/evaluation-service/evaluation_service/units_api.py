@@ -158,7 +158,7 @@ def unit_dashboard(args, unit_id):
     share of employees with an approved plan, activity logging compliance (working days with an
     entry against the working days so far, by KINERJA_WORKING_DAYS and KINERJA_HOLIDAYS), evaluations open/submitted/closed, the predicate distribution, and the
     realisation against target per result (aggregates and the results furthest behind).
-    Computed from the read models, so it reflects a new event as soon as it is consumed."""
+    Computed from the read models, so it reflects a new event as soon as it is consumed."""  # noqa: E501
     with reading() as uow:
         return use_cases.unit_dashboard(
             uow,

@@ -1,4 +1,5 @@
-"""The performance dialogue's rules alone (evaluation_service.dialogues): dates, participants, periods, confirmations."""
+"""The performance dialogue's rules alone (evaluation_service.dialogues): dates, participants, periods,
+confirmations."""
 
 from datetime import date
 

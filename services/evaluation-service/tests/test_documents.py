@@ -42,7 +42,7 @@ def _seeded(evaluation, level="PT"):
     )
     evaluation.apply(ev.plan(EMPLOYEE, plan_id="plan-doc"))
     day = evaluation.today
-    for n in range(2):
+    for _n in range(2):
         logged = ev.activity("plan-doc", day, quantity=1)
         evaluation.apply(logged, ev.verified(logged))
     [item] = evaluation.evaluations(nip=EMPLOYEE)
@@ -84,7 +84,8 @@ def test_the_periodic_evaluation_document_prints_what_the_api_answers(evaluation
         result1["text"],
         ind["text"],
         f"{number_id(ind['target_value'])} {ind['target_unit']}",
-        f"{number_id(ind['realised_to_date'])} {ind['target_unit']} ({number_id(ind['percent_of_target'])} % dari target)",
+        f"{number_id(ind['realised_to_date'])} {ind['target_unit']} ({number_id(ind['percent_of_target'])} % dari "
+        "target)",
         "Dokumen rencana kerja triwulan tersusun",
         "Pertahankan ketepatan waktu penyusunan",
         result2["text"],
@@ -227,7 +228,7 @@ def test_the_annual_document_and_the_pak_print_the_years_figures(evaluation):
     periodic = evaluation.get(f"/api/v1/evaluations/{annual_id}").json["periodic"]
     assert [p["predicate"] for p in periodic] == ["BAIK"] * 4
     assert "PREDIKAT KINERJA PERIODIK" in text
-    for n, roman in enumerate(("I", "II", "III", "IV")):
+    for roman in ("I", "II", "III", "IV"):
         assert f"Triwulan {roman} {year} Sesuai Ekspektasi Sesuai Ekspektasi Baik Ditutup" in text
 
     query = {"nip": EMPLOYEE, "year": year}

@@ -262,5 +262,6 @@ def test_every_reasoning_of_every_rule_has_an_indonesian_version():
     assert sorted(t for t in texts if not catalogue.knows(t)) == []
     r = run(indicator("quality", 100, "%", "average"), measured(95))
     assert catalogue.translate(r.reasoning) == (
-        "Kualitas (rata-rata 1 pengukuran terverifikasi dalam periode): 95 % dibanding target 100 % (95 %): di bawah ekspektasi."
+        "Kualitas (rata-rata 1 pengukuran terverifikasi dalam periode): 95 % dibanding target 100 % (95 %): di bawah "
+        "ekspektasi."
     )

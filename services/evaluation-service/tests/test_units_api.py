@@ -13,7 +13,8 @@ TEAM = (EMPLOYEE, COLLEAGUE, THIRD)
 
 
 def _team(evaluation):
-    """The org plus THIRD, each of the team with an approved plan and an open evaluation; returns {nip: evaluation id}."""
+    """The org plus THIRD, each of the team with an approved plan and an open evaluation; returns
+    {nip: evaluation id}."""
     evaluation.org()
     evaluation.apply(evaluation.ev.employee(THIRD))
     evaluation.apply(*[evaluation.ev.plan(nip) for nip in TEAM])

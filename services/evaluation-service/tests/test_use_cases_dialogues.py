@@ -13,6 +13,8 @@ from evaluation_service.use_cases import dialogues
 from kinerja_shared.errors import Conflict, Forbidden, InvalidField, NotFound
 
 sys.path.insert(0, str(Path(__file__).parent))
+# the tests take the imported fixture `world` as their parameter: not a redefinition
+# ruff: noqa: F811
 from memory_world import EMPLOYEE, HEAD, NOW, RATER, world  # noqa: E402,F401  (world: the fixture)
 
 

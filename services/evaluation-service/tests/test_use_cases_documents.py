@@ -25,6 +25,8 @@ from kinerja_shared.documents.render import Frame
 from kinerja_shared.errors import Conflict, Forbidden, InvalidField, NotFound
 
 sys.path.insert(0, str(Path(__file__).parent))
+# the tests take the imported fixture `world` as their parameter: not a redefinition
+# ruff: noqa: F811
 from memory_world import EMPLOYEE, RATER, world  # noqa: E402,F401  (world: the fixture)
 
 

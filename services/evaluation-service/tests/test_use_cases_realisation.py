@@ -17,6 +17,8 @@ from kinerja_shared.errors import Conflict, Forbidden, InvalidField, NotFound, P
 from kinerja_shared.evidence import StoredFile, store_upload
 
 sys.path.insert(0, str(Path(__file__).parent))
+# the tests take the imported fixture `world` as their parameter: not a redefinition
+# ruff: noqa: F811
 from memory_world import EMPLOYEE, world  # noqa: E402,F401  (world: the fixture)
 
 LINK = {"kind": "link", "url": "https://drive.example.go.id/laporan-q2", "name": "Laporan"}

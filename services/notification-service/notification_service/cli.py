@@ -22,7 +22,7 @@ def _validated(command: click.Command) -> None:
         try:
             NotifySettings.from_settings(Settings.from_env(SPEC.name))
         except ConfigError as exc:
-            raise click.ClickException(f"configuration error: {exc}")
+            raise click.ClickException(f"configuration error: {exc}") from exc
         return original(*args, **kwargs)
 
     command.callback = callback
@@ -51,7 +51,7 @@ def rotate_webhook_secrets() -> None:
         settings = Settings.from_env(SPEC.name)
         box = NotifySettings.from_settings(settings).webhook_secrets
     except ConfigError as exc:
-        raise click.ClickException(f"configuration error: {exc}")
+        raise click.ClickException(f"configuration error: {exc}") from exc
     engine = make_engine(settings.database_url)
     try:
         with UnitOfWork(engine) as uow:

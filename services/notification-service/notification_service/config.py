@@ -47,7 +47,7 @@ Names and defaults (every one optional):
 
 The SIASN channel's SIASN_* settings are read and documented in siasn_config.py (docs/operations.md, "SIASN").
 Times are wall-clock times in KINERJA_TIMEZONE (Asia/Jakarta, WIB, by default).
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 

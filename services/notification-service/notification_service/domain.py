@@ -87,7 +87,8 @@ CATEGORY_DESCRIPTIONS = {
     REMINDER_EVALUATION_PENDING: "Reminder: evaluations of your subordinates are still open near the period's end "
     "(with your evaluation deadline).",
     REMINDER_REALISATION_DUE: "Reminder: submit your realisation of the period before its deadline (to the employee).",
-    REALISATION_SUBMITTED: "A subordinate submitted their realisation of a period, ready for your evaluation (to the rater).",
+    REALISATION_SUBMITTED: "A subordinate submitted their realisation of a period, ready for your evaluation (to the "
+    "rater).",
 }
 
 # Everything reaches the inbox. E-mail by default for what asks the reader to act or tells
@@ -287,7 +288,8 @@ def plan_deadline_near(today: date, deadline_month_day: tuple[int, int], lead_da
 
 
 def realisation_due(today: date, deadline: date, lead_days: int) -> bool:
-    """An employee's realisation not submitted is worth a reminder in the ``lead_days`` before its deadline and on it."""
+    """An employee's realisation not submitted is worth a reminder in the ``lead_days`` before its deadline and on
+    it."""
     return deadline - timedelta(days=lead_days) <= today <= deadline
 
 

@@ -26,7 +26,7 @@ Who hears what (texts in templates/id/*.txt):
 
 Every event of the consumed topics, handled here or not, is also offered to the webhook
 subscriptions that want its type.
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 

@@ -99,7 +99,8 @@ MESSAGES = [
     (
         "siasn_resend_status",
         "The record is {status}: only a refused, failed, sent or needs-data record is sent again.",
-        "Rekaman berstatus {status}: hanya rekaman yang ditolak, gagal, terkirim atau kurang data yang dapat dikirim ulang.",
+        "Rekaman berstatus {status}: hanya rekaman yang ditolak, gagal, terkirim atau kurang data yang dapat dikirim "
+        "ulang.",
     ),
     (
         "siasn_period_id",

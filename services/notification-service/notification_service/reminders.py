@@ -18,7 +18,7 @@ fire at once, or a worker restarted the same day, find the row and send nothing 
 The clock is the runtime's (``jobs.scheduler_now``), or the fixed instant of NOTIFICATION_CLOCK
 (tests and demos); ``run_due(engine, cfg, now=...)`` takes any instant. The worker runs ``JOB``
 (a ``kinerja_shared.jobs.PeriodicJob``) every NOTIFICATION_REMINDER_POLL_SECONDS.
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 

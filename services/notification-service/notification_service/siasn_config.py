@@ -19,7 +19,7 @@
 | SIASN_DOCUMENT_TOKEN | (none) | the channel's own bearer token for that fetch (a service account's token) |
 
 The secrets (consumer secret, SSO password, document token) are never logged nor answered by the API.
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ the periodic figures are parts of it and are not sent on their own).
 
 A record needs the employee's SIASN PNS id and the rater's name, NIP, rank code, position and
 unit name (the directory, from EmployeeUpserted); ``build`` names whatever is missing instead.
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Issue 16: the acting head (Plt./Plh.) of a unit hears what its head hears about the unit, on the days of the span only.
+"""Issue 16: the acting head (Plt./Plh.) of a unit hears what its head hears about the unit, on the days of the span
+only.
 
 UnitHeadAssigned (plan-service) is kept in the ``acting_heads`` read model (the latest version of an
 assignment wins). A unit's CalibrationFinalised reaches every contact of the unit and its sub-units

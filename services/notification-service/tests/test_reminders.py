@@ -99,8 +99,8 @@ def test_the_schedule_in_local_time(service_factory, ev, helpers):
 
 def test_plan_and_evaluation_reminders(service_factory, ev, helpers):
     h = service_factory(SPEC, KINERJA_HOLIDAYS="2026-03-27")
-    R, E, C, O = helpers.RATER, helpers.EMPLOYEE, helpers.COLLEAGUE, helpers.OTHER_UNIT
-    for nip, name in ((R, "Rahmat"), (E, "Siti"), (C, "Budi"), (O, "Dewi")):
+    R, E, C, X = helpers.RATER, helpers.EMPLOYEE, helpers.COLLEAGUE, helpers.OTHER_UNIT
+    for nip, name in ((R, "Rahmat"), (E, "Siti"), (C, "Budi"), (X, "Dewi")):
         helpers.handle(h, ev.employee(nip, name, rater=None if nip == R else R))
     helpers.handle(h, ev.plan_approved(E))
     helpers.handle(h, ev.plan_submitted(C))
@@ -108,7 +108,7 @@ def test_plan_and_evaluation_reminders(service_factory, ev, helpers):
 
     assert reminders.run_due(h.engine, cfg, datetime.fromisoformat("2026-01-20T09:05:00+07:00")) == 0  # 11 days ahead
     sent = reminders.run_due(h.engine, cfg, datetime.fromisoformat("2026-01-26T09:05:00+07:00"))
-    assert _reminded(h, "reminder_plan_deadline") == sorted([R, C, O])  # everyone without an approved plan
+    assert _reminded(h, "reminder_plan_deadline") == sorted([R, C, X])  # everyone without an approved plan
     assert _reminded(h, "reminder_plan_approval") == [R]  # Budi's plan waits for the rater
     assert sent == 4
     budi = helpers.inbox(h, C, category="reminder_plan_deadline")[0]
@@ -118,9 +118,9 @@ def test_plan_and_evaluation_reminders(service_factory, ev, helpers):
 
     helpers.handle(h, ev.evaluation_opened(E))
     helpers.handle(h, ev.evaluation_opened(C))
-    closed = ev.evaluation_opened(O)
+    closed = ev.evaluation_opened(X)
     helpers.handle(h, closed)
-    helpers.handle(h, ev.evaluation_closed(O, evaluation_id=closed["data"]["evaluation_id"]))
+    helpers.handle(h, ev.evaluation_closed(X, evaluation_id=closed["data"]["evaluation_id"]))
     assert reminders.run_due(h.engine, cfg, datetime.fromisoformat("2026-03-25T09:30:00+07:00")) == 0  # 6 days ahead
     assert reminders.run_due(h.engine, cfg, datetime.fromisoformat("2026-03-27T09:30:00+07:00")) == 0  # a holiday
     assert reminders.run_due(h.engine, cfg, datetime.fromisoformat("2026-03-26T09:30:00+07:00")) == 1
@@ -176,7 +176,8 @@ def test_realisation_reminders_and_the_rater_hears_of_a_submitted_one(service_fa
     assert "2 hasil kerja beserta 3 bukti dukung" in item["body"] and "15 April 2026" in item["body"]
     assert item["link"] == f"/evaluations/{siti['data']['evaluation_id']}"
 
-    # in the 5 days before the deadline (the 3rd is a holiday, so from Monday the 6th): Budi, who has not submitted, is reminded once a day; Siti is not
+    # in the 5 days before the deadline (the 3rd is a holiday, so from Monday the 6th): Budi, who has not submitted,
+    # is reminded once a day; Siti is not
     assert reminders.run_due(h.engine, cfg, datetime.fromisoformat("2026-04-06T09:30:00+07:00")) == 2
     assert _reminded(h, "reminder_realisation_due") == [C]
     [budi] = helpers.inbox(h, C, category="reminder_realisation_due")

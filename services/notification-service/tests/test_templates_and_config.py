@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, time
 
+import jinja2
 import pytest
 
 from kinerja_shared.config import ConfigError, Settings
@@ -84,7 +85,7 @@ def test_indonesian_texts():
 
 
 def test_a_missing_parameter_is_an_error_not_a_blank():
-    with pytest.raises(Exception):
+    with pytest.raises(jinja2.UndefinedError):
         templates.render("plan_returned", "id", {"year": 2026})
 
 

@@ -161,8 +161,10 @@ def test_the_migration_encrypts_the_secrets_stored_in_clear(backend, new_databas
         with engine.begin() as conn:
             conn.execute(
                 text(
-                    "INSERT INTO webhook_subscriptions (id, url, event_types, secret, status, consecutive_failures, created_by, "
-                    "version, created_at, updated_at) VALUES ('s1', 'https://x.go.id/h', '[\"*\"]', 'plain-old-secret-4242', "
+                    "INSERT INTO webhook_subscriptions (id, url, event_types, secret, status, consecutive_failures, "
+                    "created_by, "
+                    "version, created_at, updated_at) VALUES ('s1', 'https://x.go.id/h', '[\"*\"]', "
+                    "'plain-old-secret-4242', "
                     "'active', 0, 'admin', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
                 )
             )

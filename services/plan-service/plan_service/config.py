@@ -10,7 +10,7 @@ value raises ConfigError naming the variable, which stops gunicorn at start-up.
 The most plans in one bulk approval is no setting but ``domain.MAX_BULK_APPROVE_ITEMS`` (500): the
 OpenAPI document states it as maxItems and the schema enforces that very number. The former
 PLAN_BULK_MAX_ITEMS is refused at start-up rather than silently ignored.
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@
 | PlanReturned | submitted → draft | plan id, NIP, rater, the reason |
 | PlanAmended | a new revision of an approved plan: an approved amendment, a rater change, or a transfer that closes it | the whole new revision, ``reason``, ``kind``, ``status`` |
 | ActionPlanAgreed | the rater agreed the action plans (rencana aksi) of a plan, or an amendment of them; a plan amendment dropped actions | the whole current set of actions, ``version`` |
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 

@@ -399,7 +399,7 @@ def _check_units(rows: list[Row], existing: dict[str, dict], errors: list[RowErr
 
     for unit_id in parents:
         paths[unit_id] = path_of(unit_id)
-    for unit_id, (row, after) in staged.items():
+    for unit_id, (row, _after) in staged.items():
         if unit_id in bad:
             continue
         if paths[unit_id] is None:

@@ -224,7 +224,8 @@ def parse_csv(text: str) -> Parsed:
                                 index,
                                 line,
                                 column,
-                                f"unit {unit_id} has {column} {known_unit.values.get(key)!r} on line {known_unit.line}, "
+                                f"unit {unit_id} has {column} {known_unit.values.get(key)!r} on line "
+                                f"{known_unit.line}, "
                                 f"here {unit_values[key]!r}",
                                 values.get("nip"),
                             )

@@ -254,7 +254,8 @@ MESSAGES = [
     (
         "not_rater_result",
         "{result_id} is not a result of the rater's approved plan {plan_id} (its results: {choices})",
-        "{result_id} bukan hasil kerja rencana (SKP) pejabat penilai yang disetujui {plan_id} (hasil kerjanya: {choices})",
+        "{result_id} bukan hasil kerja rencana (SKP) pejabat penilai yang disetujui {plan_id} (hasil kerjanya: "
+        "{choices})",
     ),
     (
         "must_support_rater",

@@ -52,7 +52,8 @@ class IndicatorIn(ma.Schema):
         allow_none=True,
         validate=v.OneOf(MEASURES),
         metadata={
-            "description": "How realisation is measured, suiting the aspect: quantity sum; quality latest or average (a "
+            "description": "How realisation is measured, suiting the aspect: quantity sum; quality latest or average "
+            "(a "
             "measured level, e.g. 100 %); time duration (time taken, lower is better) or deadline (on time "
             "by deadline_day); cost spent (against the budget, lower is better). null: the aspect's default "
             "(sum, average, duration, spent)"

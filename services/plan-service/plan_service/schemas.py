@@ -1,5 +1,6 @@
 """Request and response schemas (marshmallow) of plan-service's org directory, and the fields every area shares
-(NIP, year); the plans' are in plans_schemas, the templates' in templates_schemas. They generate the OpenAPI document."""
+(NIP, year); the plans' are in plans_schemas, the templates' in templates_schemas. They generate the OpenAPI
+document."""
 
 import marshmallow as ma
 from marshmallow import validate as v
@@ -281,13 +282,15 @@ class ImportQuery(ma.Schema):
     dry_run = ma.fields.Boolean(
         load_default=True,
         metadata={
-            "description": "true (the default): check and report, write nothing; false: apply (refused with 422 if any row is bad)"
+            "description": "true (the default): check and report, write nothing; false: apply (refused with 422 if "
+            "any row is bad)"
         },
     )
     effective_date = ma.fields.Date(
         load_default=None,
         metadata={
-            "description": "Effective date of the transfers and rater changes in the file (a row's effective_date wins); default today"
+            "description": "Effective date of the transfers and rater changes in the file (a row's effective_date "
+            "wins); default today"
         },
     )
     reason = ma.fields.String(

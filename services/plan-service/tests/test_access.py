@@ -93,7 +93,8 @@ def test_access_matrix(svc, plans, actor):
 
 def test_the_matrix_holds_in_lists_and_for_the_head_by_the_directory(svc, plans):
     staff_plan = svc.draft(STAFF)  # seksi, under bidang, under dinas; rated by EMPLOYEE, whose rater is RATER
-    # HEAD heads dinas by the directory (units.head_nip) with a plain employee token, and is not STAFF's rater or superior
+    # HEAD heads dinas by the directory (units.head_nip) with a plain employee token, and is not STAFF's rater or
+    # superior
     head = svc.as_(HEAD)
     assert svc.call("GET", f"/api/v1/plans/{staff_plan['id']}", head).status_code == 200
     assert svc.act(staff_plan["id"], "submit", head).status_code == 403

@@ -139,8 +139,8 @@ def test_import_a_text_csv_body_and_json_errors_with_lines(svc):
     report = svc.ok(do_import(svc, True, data=text, content_type="text/csv"))
     assert report["format"] == "csv" and report["summary"]["employees"]["created"] == 1
     document = (
-        '{\n  "employees": [\n    {"nip": "123", "name": "X", "unit_id": "bidang"},\n    {"nip": "%s", "name": "Y", "unit_id": "bidang"}\n  ]\n}'
-        % NEW_A
+        '{\n  "employees": [\n    {"nip": "123", "name": "X", "unit_id": "bidang"},\n    {"nip": "%s", "name": "Y", '
+        '"unit_id": "bidang"}\n  ]\n}' % NEW_A
     )
     report = svc.ok(do_import(svc, True, data=document, content_type="application/json"))
     assert [(e["line"], e["field"], e["row"]) for e in report["errors"]] == [(3, "nip", 0)]

@@ -75,7 +75,7 @@ def test_bad_input_on_every_endpoint_is_a_4xx_problem_never_a_500(svc):
         "code": "P0000000000000",
     }
     tried = 0
-    for path, method, op in operations(doc):
+    for path, method, _op in operations(doc):
         for who in (svc.admin, svc.as_(RATER, "supervisor"), svc.as_(EMPLOYEE)):
             url = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
             for junk in ("?limit=0&cursor=_w&year=abc&dry_run=maybe&depth=-1", "?limit=x&status=%00", "/" + "x" * 300):

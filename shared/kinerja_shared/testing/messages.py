@@ -3,8 +3,8 @@
 The source is read (not run): each call that makes a problem or a refusal — ``field_error``,
 ``Problem`` and its subclasses, ``ValidationError``, the services' ``DomainError`` /
 ``TransitionError`` / ``ImportFileError``, ``AuthError``, ``errors.add`` in the importer, a ``*_problem``
-helper's returned text, ``title=``/``error=`` arguments, ``{"message": ...}`` rows — gives its text; an f-string becomes a
-sample with ``X0``, ``X1``... in place of its values. A test then asks the catalogue for each one
+helper's returned text, ``title=``/``error=`` arguments, ``{"message": ...}`` rows — gives its text; an f-string
+becomes a sample with ``X0``, ``X1``... in place of its values. A test then asks the catalogue for each one
 (``missing_translations``), so a message added without its Indonesian text fails a test that
 names the file and line.
 """

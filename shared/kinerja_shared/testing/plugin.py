@@ -235,9 +235,9 @@ class ServiceHarness:
         return thread
 
     def stop_workers(self) -> None:
-        for stop, thread in self._stops:
+        for stop, _thread in self._stops:
             stop.set()
-        for stop, thread in self._stops:
+        for _stop, thread in self._stops:
             thread.join(timeout=30)
         self._stops.clear()
 

@@ -205,5 +205,6 @@ def current_principal() -> Principal:
 
 
 def unit_of_work() -> UnitOfWork:
-    """A unit of work on the runtime serving this request (or bound by ``job_runtime``): ``with unit_of_work() as uow:``."""
+    """A unit of work on the runtime serving this request (or bound by ``job_runtime``):
+    ``with unit_of_work() as uow:``."""
     return runtime().unit_of_work()

@@ -133,7 +133,10 @@ def dlq_status(settings: Settings, consumed: list[str], group: str, last: int = 
                         "id": h.get("ce_id"),
                         "reason": h.get("dlq_error"),
                         "failed_at": h.get("dlq_failed_at"),
-                        "original": f"{h.get('dlq_original_topic')}/{h.get('dlq_original_partition')}@{h.get('dlq_original_offset')}",
+                        "original": (
+                            f"{h.get('dlq_original_topic')}/{h.get('dlq_original_partition')}"
+                            f"@{h.get('dlq_original_offset')}"
+                        ),
                         "replayed": record.offset < replayed_to[TopicPartition(record.topic, record.partition)],
                     }
                 )

@@ -136,7 +136,9 @@ def claim(engine, principal: str) -> Response | None:
         with engine.connect() as conn:
             row = conn.execute(select(IDEMPOTENCY_KEYS).where(_where(principal, key))).first()
         if row is None:  # released between our insert and select: let the client retry
-            raise Conflict("A request with this Idempotency-Key just failed; retry it.", title="Idempotency-Key busy")
+            raise Conflict(
+                "A request with this Idempotency-Key just failed; retry it.", title="Idempotency-Key busy"
+            ) from None
         if not (
             row.state == "processing"
             and row.path == path

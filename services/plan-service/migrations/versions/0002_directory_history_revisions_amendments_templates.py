@@ -122,16 +122,19 @@ def upgrade() -> None:
     )
     # approved plans get their revision 1, so every revision is viewable;
     op.execute(
-        "INSERT INTO plan_revisions (plan_id, revision, kind, reason, status, period_start, period_end, approach, model, "
+        "INSERT INTO plan_revisions (plan_id, revision, kind, reason, status, period_start, period_end, approach, "
+        "model, "
         "rater_nip, rater_superior_nip, unit_id, content, amendment_id, recorded_by, recorded_at) "
         "SELECT id, revision, 'approval', NULL, status, period_start, period_end, approach, model, rater_nip, "
-        "rater_superior_nip, unit_id, content, NULL, COALESCE(rater_nip, 'plan-service'), COALESCE(approved_at, updated_at) "
+        "rater_superior_nip, unit_id, content, NULL, COALESCE(rater_nip, 'plan-service'), COALESCE(approved_at, "
+        "updated_at) "
         "FROM plans WHERE status = 'approved'"
     )
     # at most one plan in force per employee and year: older duplicates (the skeleton did not forbid them) are closed.
     op.execute(
         "UPDATE plans SET status = 'closed', closed_reason = 'another plan of the same year was drafted later "
-        "(closed by migration 0002)' WHERE status <> 'closed' AND EXISTS (SELECT 1 FROM plans p2 WHERE p2.nip = plans.nip "
+        "(closed by migration 0002)' WHERE status <> 'closed' AND EXISTS (SELECT 1 FROM plans p2 WHERE p2.nip = "
+        "plans.nip "
         "AND p2.year = plans.year AND p2.status <> 'closed' AND (p2.created_at > plans.created_at "
         "OR (p2.created_at = plans.created_at AND p2.id > plans.id)))"
     )
