@@ -17,7 +17,7 @@ from datetime import date
 
 from kinerja_shared.errors import Forbidden, NotFound
 
-from . import store
+from . import relations_store, store
 
 # -- the caller and the directory (shared by every area) -----------------------------------------------
 
@@ -29,7 +29,7 @@ def require_admin(actor, what: str = "change the org directory") -> None:
 
 def headed_units(conn, actor, today: date) -> set[str]:
     """The units (with their subtrees) the caller heads on ``today`` by the directory (definitive or acting heads)."""
-    return store.subtree(conn, store.headed_roots(conn, actor, today))
+    return relations_store.subtree(conn, relations_store.headed_roots(conn, actor, today))
 
 
 # -- plans -----------------------------------------------------------------------------------------------
@@ -40,7 +40,7 @@ def readable_plan(conn, actor, plan_id: str, *, today: date, for_update: bool = 
     row = store.load_plan(conn, plan_id, for_update=for_update)
     if row is None:
         raise NotFound(f"plan {plan_id} does not exist")
-    rel = store.relation(actor, row, headed_units(conn, actor, today) if headed is None else headed)
+    rel = relations_store.relation(actor, row, headed_units(conn, actor, today) if headed is None else headed)
     if not rel.may_read:
         raise NotFound(f"plan {plan_id} does not exist")
     return row, rel
@@ -94,12 +94,12 @@ def may_see_supportable(actor, person, headed: set[str]) -> None:
 def completion_scope(conn, actor, unit_id: str | None, *, today: date) -> set[str] | None:
     """The units whose completion the caller monitors (None: everyone, for an admin without a unit)."""
     if unit_id:
-        unit_rows = store.all_units(conn)
+        unit_rows = relations_store.all_units(conn)
         if unit_id not in unit_rows:
             raise NotFound(f"unit {unit_id} does not exist")
         if not actor.is_admin and unit_id not in headed_units(conn, actor, today):
             raise Forbidden("Only the head of this unit (or of a unit above it) or an admin may monitor it.")
-        return store.subtree(conn, {unit_id}, unit_rows)
+        return relations_store.subtree(conn, {unit_id}, unit_rows)
     if actor.is_admin:
         return None
     scope = headed_units(conn, actor, today)
@@ -128,7 +128,7 @@ def plan_of_action_plans(conn, actor, plan_id: str, today: date, *, for_update: 
     """The plan whose action plans ``actor`` reads or changes, and their relation to it: its owner, rater, the rater's
     superior, a head of its unit or a unit above it, an admin. A plan they may not read is a 404 (not a 403)."""
     plan = store.load_plan(conn, plan_id, for_update=for_update)
-    rel = store.relation(actor, plan, headed_units(conn, actor, today)) if plan is not None else None
+    rel = relations_store.relation(actor, plan, headed_units(conn, actor, today)) if plan is not None else None
     if rel is None or not rel.may_read:
         raise NotFound(f"plan {plan_id} does not exist")
     return plan, rel
@@ -146,4 +146,4 @@ def may_agree_actions(rel) -> None:
 
 def action_plans_visible_to(conn, actor, today: date):
     """A clause on plans: the action plans ``actor`` may list (None: all, for an admin)."""
-    return store.visible_clause(actor, headed_units(conn, actor, today))
+    return relations_store.visible_clause(actor, headed_units(conn, actor, today))

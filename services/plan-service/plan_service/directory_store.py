@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection
 
-from .models import acting_heads, employees, units
+from .models import acting_heads, employee_changes, employees, units
 
 BATCH = 5000
 
@@ -123,3 +123,22 @@ def unit_assignments(conn: Connection, unit_id: str) -> list:
         .where(acting_heads.c.unit_id == unit_id)
         .order_by(acting_heads.c.valid_from, acting_heads.c.id)
     ).all()
+
+
+# -- employees' history and the people of units ----------------------------------------------
+
+
+def employee_history(conn: Connection, nip: str) -> list[dict]:
+    rows = conn.execute(
+        select(employee_changes)
+        .where(employee_changes.c.nip == nip)
+        .order_by(employee_changes.c.effective_date, employee_changes.c.id)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def employees_in(conn: Connection, unit_ids: set[str], *, active_only: bool = True) -> list:
+    query = select(employees).where(employees.c.unit_id.in_(sorted(unit_ids)))
+    if active_only:
+        query = query.where(employees.c.active.is_(True))
+    return conn.execute(query.order_by(employees.c.unit_id, employees.c.nip)).all()

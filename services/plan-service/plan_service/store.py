@@ -1,4 +1,5 @@
-"""Storage of plan-service with SQLAlchemy Core: relations for access, plan revisions, directory changes.
+"""Storage of plan-service with SQLAlchemy Core: plan revisions, directory changes (the relations for access:
+relations_store).
 
 The HTTP layer (the *_api modules) calls these inside its transaction; each function that
 changes state also writes its audit rows and its events (through the outbox) on the same
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, bindparam, func, or_, select, update
@@ -22,6 +22,7 @@ from kinerja_shared.outbox import publish
 from . import domain, events
 from .importer import ImportPlan
 from .models import acting_heads, employee_changes, employees, plan_amendments, plan_revisions, plans, units
+from .relations_store import all_units
 
 NIP_RE = re.compile(r"^[0-9]{18}$")
 
@@ -61,87 +62,6 @@ def plan_snapshot(row) -> dict:
             "closed_reason",
         )
     }
-
-
-# -- relations: who may do what to a plan ---------------------------------------------------------
-
-
-def all_units(conn: Connection) -> dict[str, object]:
-    return {r.id: r for r in conn.execute(select(units))}
-
-
-def headed_roots(conn: Connection, principal, today: date) -> set[str]:
-    """Units the caller heads on ``today``, by the directory alone (a token's ``unit``/``unit_head`` claims
-    count for nothing: identity providers lag HR records, e.g. after a transfer).
-
-    - the definitive head (units.head_nip) while the directory places them, active, in that unit or
-      below it (a head transferred elsewhere whose unit still names them heads nothing);
-    - an acting head (Plt., Plh.) while an active assignment's span includes ``today``.
-    """
-    me = conn.execute(select(employees.c.unit_id, employees.c.active).where(employees.c.nip == principal.sub)).first()
-    if me is None or not me.active:
-        return set()
-    own_path = conn.execute(select(units.c.path).where(units.c.id == me.unit_id)).scalar() or [me.unit_id]
-    roots = {
-        r.id for r in conn.execute(select(units.c.id).where(units.c.head_nip == principal.sub)) if r.id in own_path
-    }
-    roots |= {
-        r.unit_id
-        for r in conn.execute(
-            select(acting_heads).where(
-                acting_heads.c.nip == principal.sub,
-                acting_heads.c.status == domain.ACTIVE,
-                acting_heads.c.valid_from <= today,
-                or_(acting_heads.c.valid_to.is_(None), acting_heads.c.valid_to >= today),
-            )
-        )
-    }
-    return roots
-
-
-def subtree(conn: Connection, roots: set[str], unit_rows: dict | None = None) -> set[str]:
-    """Every unit under (and including) any of ``roots``."""
-    if not roots:
-        return set()
-    unit_rows = unit_rows if unit_rows is not None else all_units(conn)
-    return {u.id for u in unit_rows.values() if roots.intersection(u.path or [])} | roots
-
-
-@dataclass(frozen=True)
-class Relation:
-    owner: bool = False
-    rater: bool = False
-    superior: bool = False
-    head: bool = False
-    admin: bool = False
-
-    @property
-    def may_read(self) -> bool:
-        return any((self.owner, self.rater, self.superior, self.head, self.admin))
-
-
-def relation(principal, plan, headed_units: set[str]) -> Relation:
-    return Relation(
-        owner=principal.sub == plan.nip,
-        rater=bool(plan.rater_nip) and principal.sub == plan.rater_nip,
-        superior=bool(plan.rater_superior_nip) and principal.sub == plan.rater_superior_nip,
-        head=plan.unit_id in headed_units,
-        admin=principal.is_admin,
-    )
-
-
-def visible_clause(principal, headed_units: set[str]):
-    """A clause on plans: the rows the caller may read (None: all, for an admin)."""
-    if principal.is_admin:
-        return None
-    scope = [
-        plans.c.nip == principal.sub,
-        plans.c.rater_nip == principal.sub,
-        plans.c.rater_superior_nip == principal.sub,
-    ]
-    if headed_units:
-        scope.append(plans.c.unit_id.in_(sorted(headed_units)))
-    return or_(*scope)
 
 
 # -- plans -----------------------------------------------------------------------------------------
@@ -550,22 +470,6 @@ def save_acting(conn: Connection, actor, before: dict | None, after: dict, *, ac
     )
     publish(conn, events.unit_head_assigned(row))
     return row
-
-
-def employee_history(conn: Connection, nip: str) -> list[dict]:
-    rows = conn.execute(
-        select(employee_changes)
-        .where(employee_changes.c.nip == nip)
-        .order_by(employee_changes.c.effective_date, employee_changes.c.id)
-    )
-    return [dict(r._mapping) for r in rows]
-
-
-def employees_in(conn: Connection, unit_ids: set[str], *, active_only: bool = True) -> list:
-    query = select(employees).where(employees.c.unit_id.in_(sorted(unit_ids)))
-    if active_only:
-        query = query.where(employees.c.active.is_(True))
-    return conn.execute(query.order_by(employees.c.unit_id, employees.c.nip)).all()
 
 
 def and_all(*clauses):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from kinerja_shared.errors import NotFound, field_error
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
 
-from .. import access, directory_store, domain, importer, store
+from .. import access, directory_store, domain, importer, relations_store, store
 from .imports import checked_change
 from .refusals import VersionCheck, violations
 
@@ -36,7 +36,7 @@ def _after(args: dict) -> str | None:
 def list_units(uow, actor, args: dict) -> dict:
     """Units by id, optionally the children of one unit (``parent_id``) or a whole subtree (``root``)."""
     conn = uow.conn
-    subtree = store.subtree(conn, {args["root"]}) if args.get("root") else None
+    subtree = relations_store.subtree(conn, {args["root"]}) if args.get("root") else None
     rows = directory_store.list_units(
         conn, parent_id=args.get("parent_id"), unit_ids=subtree, after=_after(args), limit=args["limit"] + 1
     )
@@ -45,7 +45,7 @@ def list_units(uow, actor, args: dict) -> dict:
 
 def unit_tree(uow, actor, root: str | None = None) -> dict:
     """The unit tree, nested, with the number of active employees in each unit (from ``root`` when given)."""
-    rows = store.all_units(uow.conn)
+    rows = relations_store.all_units(uow.conn)
     counts = directory_store.active_employees_by_unit(uow.conn)
     if root and root not in rows:
         raise NotFound(f"unit {root} does not exist")
@@ -103,7 +103,7 @@ def list_employees(uow, actor, args: dict) -> dict:
     conn = uow.conn
     unit_ids = None
     if args.get("unit_id"):
-        unit_ids = store.subtree(conn, {args["unit_id"]}) if args["include_subunits"] else {args["unit_id"]}
+        unit_ids = relations_store.subtree(conn, {args["unit_id"]}) if args["include_subunits"] else {args["unit_id"]}
     filters = {name: args[name] for name in ("rater_nip", "position", "active") if args.get(name) is not None}
     rows = directory_store.list_employees(
         conn, filters, query_text=args.get("q"), unit_ids=unit_ids, after=_after(args), limit=args["limit"] + 1
@@ -147,4 +147,4 @@ def put_employee(uow, actor, nip: str, body: dict, *, check_version: VersionChec
 def employee_history(uow, actor, nip: str) -> dict:
     """The employee's transfers and rater changes, each with its effective date, oldest first."""
     get_employee(uow, actor, nip)
-    return {"items": store.employee_history(uow.conn, nip)}
+    return {"items": directory_store.employee_history(uow.conn, nip)}

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from kinerja_shared.errors import NotFound, field_error
 
-from .. import access, domain, plans_store, store
+from .. import access, domain, plans_store, relations_store, store
 from .amendments import amendment_of
 
 FILTERS = ("nip", "rater_nip", "unit_id", "status", "year")
@@ -19,7 +19,7 @@ def list_plans(uow, actor, filters: dict, *, after: tuple[datetime, str] | None,
     rows = plans_store.list_plans(
         uow.conn,
         filters={k: filters[k] for k in FILTERS if filters.get(k) is not None},
-        visible=store.visible_clause(actor, headed),
+        visible=relations_store.visible_clause(actor, headed),
         after=after,
         limit=limit + 1,
     )

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from kinerja_shared.errors import DomainError, NotFound, PreconditionFailed, field_error
 
-from .. import access, domain, events, plans_store, store
+from .. import access, domain, events, plans_store, relations_store, store
 from ..refusals import rules
 from .plan_content import active_employee, check_content, check_plan, content, new_plan_row, no_open_plan, with_ids
 
@@ -270,7 +270,7 @@ def approve_plans(uow, actor, items: list[dict]) -> dict:
 
 def _approve_one(uow, actor, row, item: dict, headed: set[str], now):
     conn = uow.conn
-    rel = store.relation(actor, row, headed) if row is not None else None
+    rel = relations_store.relation(actor, row, headed) if row is not None else None
     if rel is None or not rel.may_read:
         raise NotFound(f"plan {item['id']} does not exist")
     access.may_decide(rel)

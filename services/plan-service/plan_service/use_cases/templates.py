@@ -8,7 +8,7 @@ from datetime import date
 
 from kinerja_shared.errors import NotFound, field_error
 
-from .. import access, domain, plans_store, store, templates_store
+from .. import access, directory_store, domain, plans_store, relations_store, store, templates_store
 from ..refusals import violations
 from .plan_content import content, new_plan_row, with_ids
 from .plans import VersionCheck, checked_version
@@ -119,12 +119,12 @@ def assign_template(uow, actor, template_id: str, body: dict) -> dict:
     with a plan in force for the year are skipped. A report per employee; one multi-row insert."""
     conn, year, unit_id = uow.conn, body["year"], body["unit_id"]
     template = template_of(conn, template_id)
-    unit_rows = store.all_units(conn)
+    unit_rows = relations_store.all_units(conn)
     if unit_id not in unit_rows:
         raise field_error("unit_id", f"unit {unit_id} does not exist")
     access.may_assign_template(conn, actor, unit_id, today=uow.today())
-    scope = store.subtree(conn, {unit_id}, unit_rows) if body["include_subunits"] else {unit_id}
-    people = store.employees_in(conn, scope)
+    scope = relations_store.subtree(conn, {unit_id}, unit_rows) if body["include_subunits"] else {unit_id}
+    people = directory_store.employees_in(conn, scope)
     if body["only_matching_position"]:
         wanted = template.position.strip().lower()
         people = [e for e in people if (e.position or "").strip().lower() == wanted]
