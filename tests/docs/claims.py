@@ -4,12 +4,13 @@ The names a newcomer types or looks up: CLI commands (``<service> <command>``), 
 (``ENV_NAME``-style variables), endpoints (``/api/v1/...``), event types (catalog-style
 ``SubjectVerbed`` names) and repository files. tests/docs/test_docs_claims.py holds one against the other.
 """
+
 from __future__ import annotations
 
 import re
 import subprocess
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .endpoint_tables import ROOT, SERVICES, openapi, spec_of
@@ -18,8 +19,11 @@ GENERIC = "<service>"
 
 
 def doc_files() -> list[Path]:
-    return [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")),
-            *(ROOT / "services" / s / "README.md" for s in SERVICES)]
+    return [
+        ROOT / "README.md",
+        *sorted((ROOT / "docs").glob("*.md")),
+        *(ROOT / "services" / s / "README.md" for s in SERVICES),
+    ]
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,8 @@ def code_parts(path: Path):
 
 # -- CLI commands --------------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+
+@cache
 def cli_commands(service: str) -> frozenset[str]:
     """Every command of the service's click CLI, groups' commands as "dlq list"."""
     import click
@@ -68,6 +73,7 @@ def cli_commands(service: str) -> frozenset[str]:
                 yield from walk(command, f"{prefix}{name} ")
             else:
                 yield prefix + name
+
     return frozenset(walk(module.cli))
 
 
@@ -300,11 +306,29 @@ def file_exists(name: str) -> bool:
     if not path.parent.exists():
         return False
 
-    ignored = any(subprocess.run(["git", "check-ignore", "-q", candidate], cwd=ROOT).returncode == 0
-                  for candidate in (name, name + "/"))
+    ignored = any(
+        subprocess.run(["git", "check-ignore", "-q", candidate], cwd=ROOT).returncode == 0
+        for candidate in (name, name + "/")
+    )
     return ignored or path.parent.name == "results"
 
 
-__all__ = ["Claim", "command_claims", "pipe_lists", "command_exists", "common_commands", "cli_commands",
-           "setting_claims", "setting_exists", "endpoint_claims", "endpoint_exists", "event_claims", "catalog",
-           "library_claims", "library_name_exists", "file_claims", "file_exists", "spec_of"]
+__all__ = [
+    "Claim",
+    "command_claims",
+    "pipe_lists",
+    "command_exists",
+    "common_commands",
+    "cli_commands",
+    "setting_claims",
+    "setting_exists",
+    "endpoint_claims",
+    "endpoint_exists",
+    "event_claims",
+    "catalog",
+    "library_claims",
+    "library_name_exists",
+    "file_claims",
+    "file_exists",
+    "spec_of",
+]

@@ -8,12 +8,13 @@ table differs from what this script makes; rewrite them with
 
     .venv/bin/python -m tests.docs.endpoint_tables --write
 """
+
 from __future__ import annotations
 
 import argparse
 import re
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +31,7 @@ def spec_of(service: str):
     return module.SPEC
 
 
-@lru_cache(maxsize=None)
+@cache
 def openapi(service: str) -> dict:
     """The service's OpenAPI document, as /openapi.json serves it (app built on an in-memory database)."""
     from sqlalchemy import create_engine
@@ -46,8 +47,12 @@ def openapi(service: str) -> dict:
 
 def operations(service: str) -> list[tuple[str, str, dict]]:
     """(METHOD, path, operation) of the document, in its order."""
-    return [(method.upper(), path, op) for path, ops in openapi(service)["paths"].items()
-            for method, op in ops.items() if method in METHODS]
+    return [
+        (method.upper(), path, op)
+        for path, ops in openapi(service)["paths"].items()
+        for method, op in ops.items()
+        if method in METHODS
+    ]
 
 
 def access_rules() -> dict[tuple[str, str, str], str]:

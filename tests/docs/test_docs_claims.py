@@ -11,6 +11,7 @@
 - each service README's endpoint table is the one tests/docs/endpoint_tables.py generates from the
   service's OpenAPI document and tests/security/access_matrix.csv.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -18,13 +19,17 @@ import pytest
 from . import claims, endpoint_tables
 from .endpoint_tables import SERVICES
 
+
 def _report(wrong: list) -> str:
     return "\n" + "\n".join(str(w) for w in wrong)
 
 
 def test_every_cli_command_named_exists():
-    wrong = [claim for claim, service, first, second in claims.command_claims()
-             if not claims.command_exists(service, first, second)]
+    wrong = [
+        claim
+        for claim, service, first, second in claims.command_claims()
+        if not claims.command_exists(service, first, second)
+    ]
     assert not wrong, _report(wrong)
 
 
@@ -53,8 +58,9 @@ def test_every_list_of_a_services_commands_is_complete():
 def test_the_operations_guide_names_every_command():
     guide = (endpoint_tables.ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
     every = _leaves(set().union(*(claims.cli_commands(s) for s in SERVICES)))
-    missing = sorted(c for c in every
-                     if f"<service> {c}" not in guide and not any(f"{s} {c}" in guide for s in SERVICES))
+    missing = sorted(
+        c for c in every if f"<service> {c}" not in guide and not any(f"{s} {c}" in guide for s in SERVICES)
+    )
     assert not missing, f"docs/operations.md, 'Processes and commands', does not name: {missing}"
 
 
@@ -85,8 +91,9 @@ PENDING_REFACTOR: set[str] = set()  # paths docs may name before the code lands 
 
 
 def test_every_file_named_exists():
-    wrong = [claim for claim, name in claims.file_claims()
-             if not claims.file_exists(name) and name not in PENDING_REFACTOR]
+    wrong = [
+        claim for claim, name in claims.file_claims() if not claims.file_exists(name) and name not in PENDING_REFACTOR
+    ]
     assert not wrong, _report(wrong)
 
 
@@ -108,4 +115,5 @@ def test_the_readmes_endpoint_table_is_the_openapi_documents(service):
     assert current is not None, f"services/{service}/README.md has no {endpoint_tables.BEGIN} block"
     assert current == endpoint_tables.table(service), (
         f"services/{service}/README.md: the endpoint table differs from the OpenAPI document; "
-        "run .venv/bin/python -m tests.docs.endpoint_tables --write")
+        "run .venv/bin/python -m tests.docs.endpoint_tables --write"
+    )

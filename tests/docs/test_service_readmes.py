@@ -1,5 +1,6 @@
 """The four service READMEs read alike (issue 19): the same headings, in the same order; the events they
 say go out and come in are the catalog's and the handlers'; the code map names files that exist."""
+
 from __future__ import annotations
 
 import re
@@ -37,7 +38,8 @@ def test_the_events_section_names_what_the_service_publishes_and_handles(service
     handled = set(spec_of(service).handlers or {})
     named &= set(CATALOG)
     assert named == published | handled, (
-        f"missing: {sorted((published | handled) - named)}, not the service's: {sorted(named - published - handled)}")
+        f"missing: {sorted((published | handled) - named)}, not the service's: {sorted(named - published - handled)}"
+    )
 
 
 def code_map_entries(service: str) -> list[str]:

@@ -11,6 +11,7 @@ Everyone signed in reads them. The answers change only with a release or the rou
 they carry an ``ETag`` (``If-None-Match`` → 304) and ``Cache-Control: private, max-age``. The texts
 people read stay in the browser, in Bahasa Indonesia; these answers hold codes and numbers.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,22 +29,33 @@ from . import domain
 MAX_AGE_SECONDS = 3600
 MAX_UNIT_SIZE = 5000
 
-rules_blp = Blueprint("rules", __name__, url_prefix="/api/v1/evaluations/rules",
-                      description="The rating matrix and the distribution rules, as the service applies them.")
+rules_blp = Blueprint(
+    "rules",
+    __name__,
+    url_prefix="/api/v1/evaluations/rules",
+    description="The rating matrix and the distribution rules, as the service applies them.",
+)
 
 
 class RatingMatrixOut(Schema):
     ratings = fields.List(fields.String(), metadata={"description": "The ratings, best first: above, meets, below"})
     predicates = fields.List(fields.String(), metadata={"description": "The employee predicates, best first"})
-    matrix = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.String()),
-                         metadata={"description": "results rating -> behaviour rating -> employee predicate"})
+    matrix = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.String()),
+        metadata={"description": "results rating -> behaviour rating -> employee predicate"},
+    )
 
 
 class DistributionQuery(Schema):
-    predicate = fields.String(validate=validate.OneOf(domain.ORG_PREDICATES),
-                              metadata={"description": "An organisational predicate; every one when omitted"})
-    size = fields.Integer(validate=validate.Range(min=1, max=MAX_UNIT_SIZE), metadata={
-        "description": "People with a predicate in the unit; without it no bounds in people"})
+    predicate = fields.String(
+        validate=validate.OneOf(domain.ORG_PREDICATES),
+        metadata={"description": "An organisational predicate; every one when omitted"},
+    )
+    size = fields.Integer(
+        validate=validate.Range(min=1, max=MAX_UNIT_SIZE),
+        metadata={"description": "People with a predicate in the unit; without it no bounds in people"},
+    )
 
 
 class RuleBoundOut(Schema):
@@ -53,9 +65,13 @@ class RuleBoundOut(Schema):
     value = fields.Integer(metadata={"description": "The percent (at_most, at_least) or the people (at_least_count)"})
     rule = fields.String(metadata={"description": "The rule in words (English)"})
     exact = fields.Float(allow_none=True, metadata={"description": "value % of size before rounding (percent rules)"})
-    bound = fields.Integer(allow_none=True, metadata={
-        "description": "People allowed at most (at_most, none) or required at least (at_least, at_least_count) "
-                       "in a unit of size, under the rounding policy; null without size"})
+    bound = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "People allowed at most (at_most, none) or required at least (at_least, at_least_count) "
+            "in a unit of size, under the rounding policy; null without size"
+        },
+    )
 
 
 class OrgPredicateRulesOut(Schema):
@@ -71,8 +87,11 @@ class DistributionRulesOut(Schema):
 
 def rating_matrix_view() -> dict:
     """The matrix as the service applies it (domain.predicate_for on every pair of ratings)."""
-    return {"ratings": list(domain.RATINGS), "predicates": list(domain.PREDICATES),
-            "matrix": {r: {b: domain.predicate_for(r, b) for b in domain.RATINGS} for r in domain.RATINGS}}
+    return {
+        "ratings": list(domain.RATINGS),
+        "predicates": list(domain.PREDICATES),
+        "matrix": {r: {b: domain.predicate_for(r, b) for b in domain.RATINGS} for r in domain.RATINGS},
+    }
 
 
 def distribution_view(predicate: str | None, size: int | None, rounding: str) -> dict:
@@ -85,9 +104,17 @@ def distribution_view(predicate: str | None, size: int | None, rounding: str) ->
         rules = []
         for rule in domain.DISTRIBUTION_RULES[org]:
             check = by_code.get(rule.code)
-            rules.append({"code": rule.code, "predicates": list(rule.predicates), "kind": rule.kind,
-                          "value": rule.value, "rule": rule.describe(), "exact": check.exact if check else None,
-                          "bound": check.limit if check else None})
+            rules.append(
+                {
+                    "code": rule.code,
+                    "predicates": list(rule.predicates),
+                    "kind": rule.kind,
+                    "value": rule.value,
+                    "rule": rule.describe(),
+                    "exact": check.exact if check else None,
+                    "bound": check.limit if check else None,
+                }
+            )
         answer.append({"organisational_predicate": org, "rules": rules})
     return {"rounding_policy": rounding, "size": size, "organisational_predicates": answer}
 

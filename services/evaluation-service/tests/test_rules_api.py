@@ -1,17 +1,17 @@
 """The rules the console explains come from domain.py over HTTP (issue 19): the rating matrix and the
 distribution bounds, signed-in, cacheable. The answers read no table, so the app runs on an in-memory
 database (no PostgreSQL, no broker)."""
+
 from __future__ import annotations
 
 import pytest
 
+from evaluation_service import domain
+from evaluation_service.service import SPEC
 from kinerja_shared.auth import mint_token
 from kinerja_shared.config import Settings
 from kinerja_shared.testing.memory import memory_engine
 from kinerja_shared.web.app_factory import create_service_app
-
-from evaluation_service import domain
-from evaluation_service.service import SPEC
 
 EMPLOYEE = "199001012015011001"
 MATRIX_URL = "/api/v1/evaluations/rules/rating-matrix"
@@ -39,8 +39,9 @@ def test_the_matrix_is_the_domains(literal):
     assert r.status_code == 200
     body = r.get_json()
     assert body["ratings"] == list(domain.RATINGS) and body["predicates"] == list(domain.PREDICATES)
-    assert body["matrix"] == {res: {beh: domain.predicate_for(res, beh) for beh in domain.RATINGS}
-                              for res in domain.RATINGS}
+    assert body["matrix"] == {
+        res: {beh: domain.predicate_for(res, beh) for beh in domain.RATINGS} for res in domain.RATINGS
+    }
 
 
 def test_the_answers_need_a_signed_in_caller(literal):
@@ -95,11 +96,14 @@ def test_one_predicate_and_no_size(literal):
     assert [r["bound"] for r in org["rules"]] == [None, None, None]
     body = client.get(DISTRIBUTION_URL, headers=headers, query_string={"predicate": "BAIK", "size": 8}).get_json()
     assert [(r["code"], r["exact"], r["bound"]) for r in body["organisational_predicates"][0]["rules"]] == [
-        ("BAIK.max_baik", 5.6, 5), ("BAIK.min_one_butuh_perbaikan_or_kurang", None, 1)]
+        ("BAIK.max_baik", 5.6, 5),
+        ("BAIK.min_one_butuh_perbaikan_or_kurang", None, 1),
+    ]
 
 
-@pytest.mark.parametrize("query, field", [({"predicate": "SANGAT_BAIK"}, "predicate"), ({"size": 0}, "size"),
-                                          ({"size": 5001}, "size")])
+@pytest.mark.parametrize(
+    "query, field", [({"predicate": "SANGAT_BAIK"}, "predicate"), ({"size": 0}, "size"), ({"size": 5001}, "size")]
+)
 def test_bad_arguments_are_problems_naming_the_field(literal, query, field):
     client, headers = literal
     r = client.get(DISTRIBUTION_URL, headers=headers, query_string=query)
