@@ -10,6 +10,7 @@ created by one of its migrations), registers ``on_unit_head_assigned(table)`` fo
 ``UnitHeadAssigned`` and lists the table in ``ServiceSpec.read_models``. The latest version of
 an assignment wins: a redelivered or late older version changes nothing.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -30,10 +31,10 @@ def acting_heads_table(metadata: MetaData) -> Table:
         Column("assignment_id", String(64), primary_key=True),
         Column("unit_id", String(64), nullable=False),
         Column("nip", String(18), nullable=False),
-        Column("kind", String(8), nullable=False),            # plt, plh
+        Column("kind", String(8), nullable=False),  # plt, plh
         Column("valid_from", Date, nullable=False),
-        Column("valid_to", Date),                             # the last day (included); NULL: until revoked
-        Column("status", String(16), nullable=False),         # active, revoked
+        Column("valid_to", Date),  # the last day (included); NULL: until revoked
+        Column("status", String(16), nullable=False),  # active, revoked
         Column("version", Integer, nullable=False),
         Column("decree_number", String(200)),
         Column("updated_at", UTCDateTime(), nullable=False),
@@ -47,23 +48,35 @@ def on_unit_head_assigned(table: Table):
 
     def handle(conn: Connection, event) -> None:
         d = event.data
-        row = dict(assignment_id=d["assignment_id"], unit_id=d["unit_id"], nip=d["nip"], kind=d["kind"],
-                   valid_from=date.fromisoformat(d["valid_from"]),
-                   valid_to=date.fromisoformat(d["valid_to"]) if d.get("valid_to") else None,
-                   status=d["status"], version=int(d["version"]), decree_number=d.get("decree_number"),
-                   updated_at=utcnow())
+        row = dict(
+            assignment_id=d["assignment_id"],
+            unit_id=d["unit_id"],
+            nip=d["nip"],
+            kind=d["kind"],
+            valid_from=date.fromisoformat(d["valid_from"]),
+            valid_to=date.fromisoformat(d["valid_to"]) if d.get("valid_to") else None,
+            status=d["status"],
+            version=int(d["version"]),
+            decree_number=d.get("decree_number"),
+            updated_at=utcnow(),
+        )
         if not insert_ignore(conn, table, row):
-            conn.execute(update(table).where(table.c.assignment_id == row["assignment_id"], table.c.version < row["version"])
-                         .values(**{k: v for k, v in row.items() if k != "assignment_id"}))
+            conn.execute(
+                update(table)
+                .where(table.c.assignment_id == row["assignment_id"], table.c.version < row["version"])
+                .values(**{k: v for k, v in row.items() if k != "assignment_id"})
+            )
 
     handle.__name__ = "on_unit_head_assigned"
     return handle
 
 
 def in_force(table, day) -> object:
-    """The clause: an assignment of ``table`` (a Table or an alias) that is active on ``day`` (a date or a bind parameter)."""
-    return and_(table.c.status == "active", table.c.valid_from <= day,
-                or_(table.c.valid_to.is_(None), table.c.valid_to >= day))
+    """The clause: an assignment of ``table`` (a Table or an alias) that is active on ``day`` (a date or a bind
+    parameter)."""
+    return and_(
+        table.c.status == "active", table.c.valid_from <= day, or_(table.c.valid_to.is_(None), table.c.valid_to >= day)
+    )
 
 
 def acting_units(conn: Connection, table: Table, nip: str, day: date) -> list[str]:

@@ -6,6 +6,7 @@ changes nothing. A consuming service creates the two tables (``agreed_actions_ta
 migrations), registers ``on_action_plan_agreed(actions, sets)`` for ``ActionPlanAgreed`` and lists both tables in
 ``ServiceSpec.read_models``.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -15,7 +16,17 @@ from sqlalchemy.engine import Connection
 
 from .db import UTCDateTime, utcnow
 
-ACTION_FIELDS = ("action_id", "plan_id", "nip", "result_id", "indicator_id", "period", "text", "target_value", "target_unit")
+ACTION_FIELDS = (
+    "action_id",
+    "plan_id",
+    "nip",
+    "result_id",
+    "indicator_id",
+    "period",
+    "text",
+    "target_value",
+    "target_unit",
+)
 
 
 def agreed_actions_tables(metadata: MetaData) -> tuple[Table, Table]:
@@ -53,14 +64,28 @@ def on_action_plan_agreed(actions: Table, sets: Table):
         if current is not None and current >= d["version"]:
             return  # a replay, or an older version arriving late
         if current is None:
-            conn.execute(sets.insert().values(plan_id=d["plan_id"], nip=d["nip"], version=d["version"], updated_at=utcnow()))
+            conn.execute(
+                sets.insert().values(plan_id=d["plan_id"], nip=d["nip"], version=d["version"], updated_at=utcnow())
+            )
         else:
-            conn.execute(update(sets).where(sets.c.plan_id == d["plan_id"]).values(version=d["version"], updated_at=utcnow()))
+            conn.execute(
+                update(sets).where(sets.c.plan_id == d["plan_id"]).values(version=d["version"], updated_at=utcnow())
+            )
         conn.execute(delete(actions).where(actions.c.plan_id == d["plan_id"]))
-        rows = {a["action_id"]: dict(action_id=a["action_id"], plan_id=d["plan_id"], nip=d["nip"], result_id=a["result_id"],
-                                     indicator_id=a["indicator_id"], period=a["period"], text=a["text"],
-                                     target_value=a.get("target_value"), target_unit=a.get("target_unit"))
-                for a in d["actions"]}
+        rows = {
+            a["action_id"]: dict(
+                action_id=a["action_id"],
+                plan_id=d["plan_id"],
+                nip=d["nip"],
+                result_id=a["result_id"],
+                indicator_id=a["indicator_id"],
+                period=a["period"],
+                text=a["text"],
+                target_value=a.get("target_value"),
+                target_unit=a.get("target_unit"),
+            )
+            for a in d["actions"]
+        }
         if rows:
             conn.execute(delete(actions).where(actions.c.action_id.in_(sorted(rows))))  # an id is one plan's only
             conn.execute(actions.insert(), list(rows.values()))

@@ -2,6 +2,7 @@
 
 Rows are only ever inserted; no API updates or deletes them.
 """
+
 from __future__ import annotations
 
 import json

@@ -6,10 +6,12 @@ claim, roles in ``realm_access.roles`` or ``resource_access.<client>.roles``) is
 JWT_NIP_CLAIM, JWT_NAME_CLAIM, JWT_UNIT_CLAIM and JWT_ROLES_CLAIM (dotted paths). With a JWKS URL
 the keys are cached by ``kid``; a token with an unknown ``kid`` (a rotated realm key) fetches the
 set again, at most once per JWT_JWKS_REFRESH_SECONDS, and the set is re-read at least every
-JWT_JWKS_CACHE_SECONDS, so a key the provider drops stops being accepted. Expired, not-yet-valid, unsigned (``alg=none``), wrongly signed, wrong issuer or
-audience: all rejected. Only the one configured algorithm is accepted, so an HS256 token
-signed with the RS256 public key is refused too. Clock skew is bounded by JWT_LEEWAY_SECONDS.
+JWT_JWKS_CACHE_SECONDS, so a key the provider drops stops being accepted. Expired, not-yet-valid, unsigned
+(``alg=none``), wrongly signed, wrong issuer or audience: all rejected. Only the one configured algorithm is
+accepted, so an HS256 token signed with the RS256 public key is refused too. Clock skew is bounded by
+JWT_LEEWAY_SECONDS.
 """
+
 from __future__ import annotations
 
 import time
@@ -47,10 +49,18 @@ class TokenVerifier:
         self.algorithm = settings.jwt_algorithm
         # cache_keys=False: PyJWKClient's per-kid cache never forgets a key the provider has dropped;
         # the key set cache (lifespan) and the refresh on an unknown kid (cooldown) do.
-        self._jwks = (jwt.PyJWKClient(settings.jwt_jwks_url, cache_keys=False, cache_jwk_set=True,
-                                      lifespan=settings.jwt_jwks_cache_seconds,
-                                      cooldown_duration=settings.jwt_jwks_refresh_seconds, timeout=10)
-                      if settings.jwt_jwks_url else None)
+        self._jwks = (
+            jwt.PyJWKClient(
+                settings.jwt_jwks_url,
+                cache_keys=False,
+                cache_jwk_set=True,
+                lifespan=settings.jwt_jwks_cache_seconds,
+                cooldown_duration=settings.jwt_jwks_refresh_seconds,
+                timeout=10,
+            )
+            if settings.jwt_jwks_url
+            else None
+        )
         self._key = settings.jwt_public_key if settings.jwt_public_key else settings.jwt_secret
         if self._key and self.algorithm == "RS256":  # parse the PEM once, not on every request
             try:
@@ -79,8 +89,13 @@ class TokenVerifier:
         starts = [float(claims[k]) for k in ("nbf", "iat") if isinstance(claims.get(k), (int, float))]
         if len(self._accepted) >= self.CACHE_SIZE:
             self._accepted.clear()
-        self._accepted[token] = (principal, max(starts, default=float("-inf")) - leeway,
-                                 float(claims["exp"]) + leeway, now + self.CACHE_SECONDS, self._keys_version())
+        self._accepted[token] = (
+            principal,
+            max(starts, default=float("-inf")) - leeway,
+            float(claims["exp"]) + leeway,
+            now + self.CACHE_SECONDS,
+            self._keys_version(),
+        )
         return principal
 
     def _keys_version(self) -> float | None:
@@ -134,8 +149,9 @@ class TokenVerifier:
         sub = str(nip)
         unit = claim(claims, s.jwt_unit_claim)
         name = claim(claims, s.jwt_name_claim)
-        return Principal(sub=sub, name=str(name or sub), unit=unit if isinstance(unit, str) else None,
-                         roles=frozenset(roles)), claims
+        return Principal(
+            sub=sub, name=str(name or sub), unit=unit if isinstance(unit, str) else None, roles=frozenset(roles)
+        ), claims
 
 
 def claim(claims: dict, path: str):
@@ -160,7 +176,15 @@ def mint_token(
 ) -> str:
     """Mint a token with the development secret (HS256) or, when set, the RS256 private key."""
     now = int(time.time())
-    claims = {"sub": sub, "name": name or sub, "unit": unit, "roles": list(roles), "iat": now, "nbf": now, "exp": now + ttl_seconds}
+    claims = {
+        "sub": sub,
+        "name": name or sub,
+        "unit": unit,
+        "roles": list(roles),
+        "iat": now,
+        "nbf": now,
+        "exp": now + ttl_seconds,
+    }
     if settings.jwt_issuer:
         claims["iss"] = settings.jwt_issuer
     if settings.jwt_audience:

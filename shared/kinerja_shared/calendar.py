@@ -14,13 +14,14 @@ A configured day wins over the national one of the same date (its name is the on
 
 Plain Python: domain modules may use it.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Iterable, Mapping
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -117,8 +118,9 @@ def calendar_from_env(env: Mapping[str, str]) -> WorkCalendar:
         try:
             holidays.update(national_holidays(country))
         except NotImplementedError:
-            raise ConfigError(f"KINERJA_NATIONAL_HOLIDAYS: {country!r} is not a country the holidays package knows "
-                              "(use ID, or none)") from None
+            raise ConfigError(
+                f"KINERJA_NATIONAL_HOLIDAYS: {country!r} is not a country the holidays package knows (use ID, or none)"
+            ) from None
     try:
         holidays.update(parse_holidays((get("KINERJA_HOLIDAYS") or "").split(",")))
     except ValueError as exc:

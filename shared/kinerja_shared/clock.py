@@ -4,10 +4,11 @@
 move. ``today()`` is the date where the employees work (``KINERJA_TIMEZONE``, Asia/Jakarta by
 default), the one "today" every service uses.
 """
+
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 DEFAULT_TIMEZONE = "Asia/Jakarta"
@@ -35,7 +36,7 @@ class Clock:
 
 class SystemClock(Clock):
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class ManualClock(Clock):
@@ -43,7 +44,7 @@ class ManualClock(Clock):
 
     def __init__(self, start: datetime | None = None, tz: str | ZoneInfo = DEFAULT_TIMEZONE):
         super().__init__(tz)
-        self._now = (start or datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)).astimezone(timezone.utc)
+        self._now = (start or datetime(2026, 3, 2, 2, 0, tzinfo=UTC)).astimezone(UTC)
         self._lock = threading.Lock()
 
     def now(self) -> datetime:
@@ -52,7 +53,7 @@ class ManualClock(Clock):
 
     def set(self, when: datetime) -> None:
         with self._lock:
-            self._now = when.astimezone(timezone.utc)
+            self._now = when.astimezone(UTC)
 
     def advance(self, **delta) -> datetime:
         with self._lock:

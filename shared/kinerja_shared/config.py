@@ -3,12 +3,13 @@
 Every setting has a safe default for a laptop run; a bad value stops the process with
 a message that names the setting (12-factor configuration).
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 DEV_JWT_SECRET = "kinerja-development-secret-not-for-production-use"
 ENVIRONMENTS = ("development", "test", "production")
@@ -116,7 +117,7 @@ class Settings:
         return "RS256" if (self.jwt_public_key or self.jwt_jwks_url) else "HS256"
 
     @classmethod
-    def from_env(cls, service_name: str, env: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, service_name: str, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         environment = (_get(env, "KINERJA_ENV", "development") or "development").lower()
         if environment not in ENVIRONMENTS:
@@ -126,7 +127,9 @@ class Settings:
         default_db = f"sqlite:///{data_dir / (service_name + '.db')}"
         database_url = _get(env, "DATABASE_URL", default_db) or default_db
         if "://" not in database_url:
-            raise ConfigError(f"DATABASE_URL must be a SQLAlchemy URL such as postgresql+psycopg://user@host/db, got {database_url!r}")
+            raise ConfigError(
+                f"DATABASE_URL must be a SQLAlchemy URL such as postgresql+psycopg://user@host/db, got {database_url!r}"
+            )
         if database_url.startswith("postgresql://") or database_url.startswith("postgres://"):
             # psycopg 3 is the driver we ship; accept the plain libpq form operators know.
             database_url = "postgresql+psycopg://" + database_url.split("://", 1)[1]
@@ -148,12 +151,16 @@ class Settings:
         if public_key is None and jwks_url is None:
             if secret is None:
                 if environment == "production":
-                    raise ConfigError("JWT_PUBLIC_KEY, JWT_PUBLIC_KEY_FILE or JWT_JWKS_URL is required when KINERJA_ENV=production")
+                    raise ConfigError(
+                        "JWT_PUBLIC_KEY, JWT_PUBLIC_KEY_FILE or JWT_JWKS_URL is required when KINERJA_ENV=production"
+                    )
                 secret = DEV_JWT_SECRET
             elif len(secret) < 32:
                 raise ConfigError("JWT_SECRET must be at least 32 characters long")
             if environment == "production":
-                raise ConfigError("KINERJA_ENV=production needs RS256 keys: set JWT_PUBLIC_KEY(_FILE) or JWT_JWKS_URL, not JWT_SECRET")
+                raise ConfigError(
+                    "KINERJA_ENV=production needs RS256 keys: set JWT_PUBLIC_KEY(_FILE) or JWT_JWKS_URL, not JWT_SECRET"
+                )
         if public_key is not None and "BEGIN PUBLIC KEY" not in public_key:
             raise ConfigError("JWT_PUBLIC_KEY must be a PEM public key (-----BEGIN PUBLIC KEY-----)")
 
@@ -167,7 +174,9 @@ class Settings:
 
             ZoneInfo(timezone)
         except Exception:
-            raise ConfigError(f"KINERJA_TIMEZONE must be an IANA time zone such as Asia/Jakarta, got {timezone!r}") from None
+            raise ConfigError(
+                f"KINERJA_TIMEZONE must be an IANA time zone such as Asia/Jakarta, got {timezone!r}"
+            ) from None
 
         log_level = (_get(env, "LOG_LEVEL", "INFO") or "INFO").upper()
         if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):

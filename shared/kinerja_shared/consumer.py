@@ -21,6 +21,7 @@ If that transaction fails for any reason but a database outage, it is rolled bac
 poll is applied one record at a time as above, so a poison event is retried and dead-lettered
 alone while its neighbours take effect exactly once. A database outage rewinds the whole poll.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -28,8 +29,9 @@ import contextvars
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from kafka.structs import OffsetAndMetadata, TopicPartition
 from sqlalchemy import update
@@ -58,8 +60,8 @@ class ConsumerStats:
     duplicates: int = 0
     skipped: int = 0
     dead_lettered: int = 0
-    batches: int = 0            # polls applied in one transaction
-    batch_fallbacks: int = 0    # polls re-applied one record at a time after their transaction failed
+    batches: int = 0  # polls applied in one transaction
+    batch_fallbacks: int = 0  # polls re-applied one record at a time after their transaction failed
 
 
 @dataclass
@@ -105,7 +107,11 @@ def current_scope() -> TransactionScope | None:
 def handler_context(settings: Settings, service_config=None):
     """What handlers find around them, for one transaction (or savepoint) of events: the settings, the
     service's own config and a fresh TransactionScope (yielded; flush it before the commit)."""
-    tokens = (settings_var.set(settings), service_config_var.set(service_config), _scope_var.set(scope := TransactionScope()))
+    tokens = (
+        settings_var.set(settings),
+        service_config_var.set(service_config),
+        _scope_var.set(scope := TransactionScope()),
+    )
     try:
         yield scope
     finally:
@@ -138,8 +144,8 @@ class EventConsumer:
     ):
         self.settings = settings
         self.engine = engine
-        self.group_id = group_id          # the Kafka consumer group (with KAFKA_TOPIC_PREFIX)
-        self.name = name or group_id      # the consumer's own name: processed_events and DLQ topic names
+        self.group_id = group_id  # the Kafka consumer group (with KAFKA_TOPIC_PREFIX)
+        self.name = name or group_id  # the consumer's own name: processed_events and DLQ topic names
         self.service_config = service_config  # ServiceSpec.config(settings), for handlers
         self.topics = topics
         self.handlers = handlers
@@ -184,7 +190,9 @@ class EventConsumer:
                 self.dead_letter(record, f"handler failed after {attempt} attempts: {error!r}")
                 return "dead-lettered"
             delay = self.settings.consumer_retry_backoff_ms / 1000.0 * (2 ** (attempt - 1))
-            log.warning("handler failed, retrying", extra={"event_id": event.id, "attempt": attempt, "error": repr(error)})
+            log.warning(
+                "handler failed, retrying", extra={"event_id": event.id, "attempt": attempt, "error": repr(error)}
+            )
             time.sleep(delay)
 
     def apply(self, event: Event) -> str:
@@ -211,11 +219,27 @@ class EventConsumer:
                 now = utcnow()
                 if len(events) == 1:
                     e = events[0]
-                    fresh = {e.id} if insert_ignore(conn, PROCESSED_EVENTS, {
-                        "consumer_group": self.name, "event_id": e.id, "event_type": e.type, "processed_at": now}) else set()
+                    fresh = (
+                        {e.id}
+                        if insert_ignore(
+                            conn,
+                            PROCESSED_EVENTS,
+                            {"consumer_group": self.name, "event_id": e.id, "event_type": e.type, "processed_at": now},
+                        )
+                        else set()
+                    )
                 else:
-                    rows = list({e.id: {"consumer_group": self.name, "event_id": e.id, "event_type": e.type,
-                                        "processed_at": now} for e in events}.values())
+                    rows = list(
+                        {
+                            e.id: {
+                                "consumer_group": self.name,
+                                "event_id": e.id,
+                                "event_type": e.type,
+                                "processed_at": now,
+                            }
+                            for e in events
+                        }.values()
+                    )
                     fresh = {r.event_id for r in conn.execute(insert_ignore_statement(conn, PROCESSED_EVENTS), rows)}
                 for event in events:
                     if event.id not in fresh:
@@ -229,9 +253,11 @@ class EventConsumer:
                 if len(events) > 1 and applied:
                     # processed_at is when the effect was done (just before the commit), not when the poll
                     # began: the end-to-end latency the bench reads from it must not flatter a large poll.
-                    conn.execute(update(PROCESSED_EVENTS).where(PROCESSED_EVENTS.c.consumer_group == self.name,
-                                                                PROCESSED_EVENTS.c.event_id.in_(applied))
-                                 .values(processed_at=utcnow()))
+                    conn.execute(
+                        update(PROCESSED_EVENTS)
+                        .where(PROCESSED_EVENTS.c.consumer_group == self.name, PROCESSED_EVENTS.c.event_id.in_(applied))
+                        .values(processed_at=utcnow())
+                    )
         for event, outcome in zip(events, outcomes):
             if outcome == "duplicate":
                 self.stats.duplicates += 1
@@ -256,11 +282,14 @@ class EventConsumer:
             ("dlq_consumer_group", self.name.encode()),
             ("dlq_failed_at", utcnow().isoformat().encode()),
         ]
-        self._producer.send(dlq_topic(record.topic, self.name), value=record.value, key=record.key, headers=headers).get(
-            timeout=self.settings.kafka_client_timeout_ms / 1000.0 * 3
-        )
+        self._producer.send(
+            dlq_topic(record.topic, self.name), value=record.value, key=record.key, headers=headers
+        ).get(timeout=self.settings.kafka_client_timeout_ms / 1000.0 * 3)
         self.stats.dead_lettered += 1
-        log.error("event sent to the dead-letter topic", extra={"topic": record.topic, "offset": record.offset, "reason": reason})
+        log.error(
+            "event sent to the dead-letter topic",
+            extra={"topic": record.topic, "offset": record.offset, "reason": reason},
+        )
 
     # -- the loop -----------------------------------------------------------------
     def _try_batch(self, batch: dict) -> bool:
@@ -301,8 +330,9 @@ class EventConsumer:
 
     def _fall_back(self, exc: Exception, size: int) -> bool:
         self.stats.batch_fallbacks += 1
-        log.warning("a poll's transaction failed, applying its events one at a time",
-                    extra={"events": size, "error": repr(exc)})
+        log.warning(
+            "a poll's transaction failed, applying its events one at a time", extra={"events": size, "error": repr(exc)}
+        )
         return False
 
     def process_batch(self, consumer, batch: dict, stop: threading.Event) -> None:
@@ -363,4 +393,7 @@ class EventConsumer:
 
 def _is_connection_error(exc: OperationalError) -> bool:
     text = str(exc).lower()
-    return any(s in text for s in ("connection", "server closed", "could not connect", "terminating", "database is locked", "timeout"))
+    return any(
+        s in text
+        for s in ("connection", "server closed", "could not connect", "terminating", "database is locked", "timeout")
+    )

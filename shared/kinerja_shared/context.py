@@ -1,4 +1,5 @@
 """Request/event context carried across a process: the correlation id and the actor."""
+
 from __future__ import annotations
 
 import contextvars
@@ -37,7 +38,9 @@ def current_service_config():
     """The service's own settings (ServiceSpec.config) for the event handler running now."""
     value = service_config_var.get()
     if value is None:
-        raise RuntimeError("no service config in context: current_service_config() is for event handlers run by EventConsumer")
+        raise RuntimeError(
+            "no service config in context: current_service_config() is for event handlers run by EventConsumer"
+        )
     return value
 
 
@@ -53,5 +56,4 @@ def joined_unit_of_work(conn):
     from .uow import UnitOfWork
 
     settings = settings_var.get()
-    return UnitOfWork.joining(conn, clock=current_clock(),
-                              validate_events=getattr(settings, "validate_events", True))
+    return UnitOfWork.joining(conn, clock=current_clock(), validate_events=getattr(settings, "validate_events", True))

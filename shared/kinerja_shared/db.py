@@ -5,9 +5,10 @@ defined here once: ``outbox`` (events waiting for Kafka), ``processed_events`` (
 consumer inbox that makes handlers idempotent), ``idempotency_keys`` (replayed POSTs)
 and ``audit_log`` (who changed what, when, why).
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import (
@@ -44,7 +45,7 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator):
@@ -72,7 +73,7 @@ class UTCDateTime(TypeDecorator):
 
 def _in_utc(value):
     if isinstance(value, datetime):
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     return value
 
 
@@ -144,14 +145,12 @@ AUDIT_LOG = Table(
 )
 
 
-
-
 def make_engine(database_url: str, *, pool_size: int = 5, pre_ping: bool = False) -> Engine:
     """An engine for PostgreSQL (psycopg 3) or a SQLite file (created with its folder).
 
     No ``pool_pre_ping`` by default: it costs a ``SELECT 1`` round trip on every checkout (one
-    per transaction: three of the fourteen round trips a keyed POST made). A connection that died (database restarted) still
-    surfaces as ``OperationalError`` — a 503 problem in the web, a retry in the workers — and
+    per transaction: three of the fourteen round trips a keyed POST made). A connection that died (database
+    restarted) still surfaces as ``OperationalError`` — a 503 problem in the web, a retry in the workers — and
     SQLAlchemy then discards every pooled connection opened before it, so the next request
     gets a fresh one. JSON columns are written as strict JSON (``strict_json.dumps``: no NaN/Infinity).
     """
@@ -159,8 +158,9 @@ def make_engine(database_url: str, *, pool_size: int = 5, pre_ping: bool = False
         path = database_url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(database_url, connect_args={"timeout": 30, "check_same_thread": False},
-                               json_serializer=strict_dumps)
+        engine = create_engine(
+            database_url, connect_args={"timeout": 30, "check_same_thread": False}, json_serializer=strict_dumps
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
@@ -171,8 +171,14 @@ def make_engine(database_url: str, *, pool_size: int = 5, pre_ping: bool = False
             cur.close()
 
         return engine
-    return create_engine(database_url, pool_size=pool_size, max_overflow=10, pool_pre_ping=pre_ping, pool_recycle=1800,
-                         json_serializer=strict_dumps)
+    return create_engine(
+        database_url,
+        pool_size=pool_size,
+        max_overflow=10,
+        pool_pre_ping=pre_ping,
+        pool_recycle=1800,
+        json_serializer=strict_dumps,
+    )
 
 
 def is_postgres(conn_or_engine: Connection | Engine) -> bool:
@@ -201,8 +207,9 @@ def insert_ignore_statement(conn: Connection, table: Table):
     cache_key = (conn.dialect.name, "insert_ignore", table)
     stmt = _STATEMENTS.get(cache_key)
     if stmt is None:
-        stmt = _STATEMENTS[cache_key] = dialect_insert(conn)(table).on_conflict_do_nothing().returning(
-            *table.primary_key.columns)
+        stmt = _STATEMENTS[cache_key] = (
+            dialect_insert(conn)(table).on_conflict_do_nothing().returning(*table.primary_key.columns)
+        )
     return stmt
 
 
@@ -224,6 +231,8 @@ def upsert(conn: Connection, table: Table, values: dict, key: list[str], *, keep
     if stmt is None:
         stmt = dialect_insert(conn)(table)
         updates = {k: func.coalesce(stmt.excluded[k], table.c[k]) if k in keep else stmt.excluded[k] for k in columns}
-        stmt = stmt.on_conflict_do_update(index_elements=key, set_=updates) if updates else stmt.on_conflict_do_nothing()
+        stmt = (
+            stmt.on_conflict_do_update(index_elements=key, set_=updates) if updates else stmt.on_conflict_do_nothing()
+        )
         _STATEMENTS[cache_key] = stmt
     conn.execute(stmt, values)

@@ -10,12 +10,13 @@ working days (the deployment's calendar, kinerja_shared.calendar) after the peri
 | KINERJA_EVALUATION_DEADLINE_DAYS | 10 | the rater evaluates by this working day after the period ends (not before the employee's deadline) |
 
 evaluation-service shows them on the forms; notification-service reminds by them. Plain Python.
-"""
+"""  # noqa: E501
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Mapping
 
 from .calendar import WorkCalendar
 
@@ -45,9 +46,12 @@ class Deadlines:
         return add_working_days(self.calendar, period_end, self.evaluation_days)
 
     def as_dict(self, period_end: date) -> dict:
-        return {"realisation": self.realisation(period_end).isoformat(),
-                "evaluation": self.evaluation(period_end).isoformat(),
-                "realisation_days": self.realisation_days, "evaluation_days": self.evaluation_days}
+        return {
+            "realisation": self.realisation(period_end).isoformat(),
+            "evaluation": self.evaluation(period_end).isoformat(),
+            "realisation_days": self.realisation_days,
+            "evaluation_days": self.evaluation_days,
+        }
 
 
 def deadlines_from_env(env: Mapping[str, str], calendar: WorkCalendar | None = None) -> Deadlines:
@@ -58,6 +62,8 @@ def deadlines_from_env(env: Mapping[str, str], calendar: WorkCalendar | None = N
     realisation = env_int(env, "KINERJA_REALISATION_DEADLINE_DAYS", 5, 0, 60)
     evaluation = env_int(env, "KINERJA_EVALUATION_DEADLINE_DAYS", 10, 0, 90)
     if evaluation < realisation:
-        raise ConfigError(f"KINERJA_EVALUATION_DEADLINE_DAYS ({evaluation}) must not be before "
-                          f"KINERJA_REALISATION_DEADLINE_DAYS ({realisation}): the rater evaluates after the employee submits")
+        raise ConfigError(
+            f"KINERJA_EVALUATION_DEADLINE_DAYS ({evaluation}) must not be before "
+            f"KINERJA_REALISATION_DEADLINE_DAYS ({realisation}): the rater evaluates after the employee submits"
+        )
     return Deadlines(realisation, evaluation, calendar if calendar is not None else calendar_from_env(env))

@@ -1,4 +1,5 @@
 """Dead-letter queues: list what is waiting and replay it to the original topic."""
+
 from __future__ import annotations
 
 import time
@@ -14,10 +15,19 @@ def _headers(record) -> dict[str, str]:
     return {k: (v.decode(errors="replace") if isinstance(v, bytes) else str(v)) for k, v in (record.headers or [])}
 
 
-def read_dlq(settings: Settings, topic: str, group: str, *, idle_seconds: float = 3.0, replay_group: str | None = None,
-             limit: int | None = None):
+def read_dlq(
+    settings: Settings,
+    topic: str,
+    group: str,
+    *,
+    idle_seconds: float = 3.0,
+    replay_group: str | None = None,
+    limit: int | None = None,
+):
     """Yield (consumer, record) from a DLQ topic until it is idle; the caller commits."""
-    consumer = make_consumer(settings, settings.group(replay_group or f"{group}.dlq-reader"), [dlq_topic(settings.topic(topic), group)])
+    consumer = make_consumer(
+        settings, settings.group(replay_group or f"{group}.dlq-reader"), [dlq_topic(settings.topic(topic), group)]
+    )
     try:
         seen = 0
         idle_since = time.monotonic()
@@ -39,11 +49,23 @@ def read_dlq(settings: Settings, topic: str, group: str, *, idle_seconds: float 
 def list_dlq(settings: Settings, topic: str, group: str, limit: int = 100) -> list[dict]:
     """What waits in the DLQ (read without moving any replay position)."""
     out = []
-    for _consumer, record in read_dlq(settings, topic, group, replay_group=f"{group}.dlq-peek-{time.time_ns()}", limit=limit):
+    for _consumer, record in read_dlq(
+        settings, topic, group, replay_group=f"{group}.dlq-peek-{time.time_ns()}", limit=limit
+    ):
         h = _headers(record)
-        out.append({"partition": record.partition, "offset": record.offset, "key": (record.key or b"").decode(errors="replace"),
-                    "type": h.get("ce_type"), "id": h.get("ce_id"), "error": h.get("dlq_error"),
-                    "original": f"{h.get('dlq_original_topic')}/{h.get('dlq_original_partition')}@{h.get('dlq_original_offset')}"})
+        out.append(
+            {
+                "partition": record.partition,
+                "offset": record.offset,
+                "key": (record.key or b"").decode(errors="replace"),
+                "type": h.get("ce_type"),
+                "id": h.get("ce_id"),
+                "error": h.get("dlq_error"),
+                "original": (
+                    f"{h.get('dlq_original_topic')}/{h.get('dlq_original_partition')}@{h.get('dlq_original_offset')}"
+                ),
+            }
+        )
     return out
 
 
@@ -54,11 +76,17 @@ def replay_dlq(settings: Settings, topic: str, group: str, limit: int | None = N
     try:
         for consumer, record in read_dlq(settings, topic, group, replay_group=f"{group}.dlq-replay", limit=limit):
             headers = [(k, v) for k, v in (record.headers or []) if not k.startswith("dlq_")]
-            producer.send(_headers(record).get("dlq_original_topic", settings.topic(topic)), value=record.value, key=record.key,
-                          headers=headers).get(timeout=30)
+            producer.send(
+                _headers(record).get("dlq_original_topic", settings.topic(topic)),
+                value=record.value,
+                key=record.key,
+                headers=headers,
+            ).get(timeout=30)
             from kafka.structs import OffsetAndMetadata
 
-            consumer.commit({TopicPartition(record.topic, record.partition): OffsetAndMetadata(record.offset + 1, "", -1)})
+            consumer.commit(
+                {TopicPartition(record.topic, record.partition): OffsetAndMetadata(record.offset + 1, "", -1)}
+            )
             replayed += 1
     finally:
         producer.close(timeout=5)

@@ -22,6 +22,7 @@ class                       status  when
 
 Texts are English in the code; ``kinerja_shared.i18n`` translates them for the caller.
 """
+
 from __future__ import annotations
 
 
@@ -31,8 +32,16 @@ class DomainError(Exception):
     status = 400
     title: str | None = None
 
-    def __init__(self, detail: str, *, status: int | None = None, title: str | None = None, errors: list | None = None,
-                 headers: dict | None = None, **extensions):
+    def __init__(
+        self,
+        detail: str,
+        *,
+        status: int | None = None,
+        title: str | None = None,
+        errors: list | None = None,
+        headers: dict | None = None,
+        **extensions,
+    ):
         super().__init__(detail)
         self.detail = detail
         if status is not None:
@@ -93,8 +102,13 @@ class InvalidField(Unprocessable):
     """One field breaks a rule: ``errors`` names it, the detail is ``field: message``."""
 
     def __init__(self, field: str, message: str, *, status: int = 422, **extensions):
-        super().__init__(f"{field}: {message}", status=status, title="Validation failed",
-                         errors=[{"field": field, "message": message}], **extensions)
+        super().__init__(
+            f"{field}: {message}",
+            status=status,
+            title="Validation failed",
+            errors=[{"field": field, "message": message}],
+            **extensions,
+        )
         self.field = field
         self.message = message
 

@@ -8,6 +8,7 @@ read), checked (size; type declared AND recognised by content), then renamed to 
 the directory on shared storage. A broken rule raises ``EvidenceError`` naming the field (422, or
 413/415 for an upload).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,9 +17,10 @@ import re
 import tempfile
 import unicodedata
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 
@@ -64,8 +66,9 @@ def check_file_name(name: str | None) -> str:
     return name
 
 
-def check_upload(declared_type: str | None, head: bytes, size: int, *, max_bytes: int,
-                 allowed_types: Iterable[str]) -> tuple[str, str]:
+def check_upload(
+    declared_type: str | None, head: bytes, size: int, *, max_bytes: int, allowed_types: Iterable[str]
+) -> tuple[str, str]:
     """Check an upload's size and type (declared AND recognised by content); return (type, extension)."""
     if size == 0:
         raise EvidenceError("file", "the file is empty")
@@ -75,11 +78,14 @@ def check_upload(declared_type: str | None, head: bytes, size: int, *, max_bytes
     declared = (declared_type or "").split(";")[0].strip().lower()
     sniffed = next((t for t, (_, test) in KNOWN_TYPES.items() if test(head)), None)  # type: ignore[operator]
     if sniffed is None or sniffed not in allowed:
-        raise EvidenceError("file", f"the file's content is not one of the accepted types: {', '.join(allowed)}", status=415)
+        raise EvidenceError(
+            "file", f"the file's content is not one of the accepted types: {', '.join(allowed)}", status=415
+        )
     if declared not in ("", "application/octet-stream") and declared != sniffed:
-        raise EvidenceError("file", f"the declared content type {declared} does not match the content ({sniffed})", status=415)
+        raise EvidenceError(
+            "file", f"the declared content type {declared} does not match the content ({sniffed})", status=415
+        )
     return sniffed, KNOWN_TYPES[sniffed][0]
-
 
 
 # -- storage on disk ----------------------------------------------------------------------
@@ -161,8 +167,9 @@ def send_stored(path: Path, content_type: str, original_name: str, sha256: str):
 
     from .web import downloads
 
-    response = send_file(path, mimetype=content_type, as_attachment=True, download_name=original_name,
-                         max_age=0, conditional=True)
+    response = send_file(
+        path, mimetype=content_type, as_attachment=True, download_name=original_name, max_age=0, conditional=True
+    )
     response.headers["Content-Disposition"] = downloads.content_disposition(original_name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -178,8 +185,9 @@ def receive(upload, directory: Path, max_bytes: int, allowed_types: Iterable[str
     try:
         if spooled.too_large:
             raise EvidenceError("file", f"the file is larger than {max_bytes} bytes", status=413)
-        content_type, extension = check_upload(upload.mimetype, spooled.head, spooled.size, max_bytes=max_bytes,
-                                               allowed_types=allowed_types)
+        content_type, extension = check_upload(
+            upload.mimetype, spooled.head, spooled.size, max_bytes=max_bytes, allowed_types=allowed_types
+        )
     except BaseException:
         discard(spooled.temp_path)
         raise
@@ -192,19 +200,26 @@ class StoredFile:
 
     file_id: str
     stored_name: str
-    name: str           # the client's file name (checked by check_file_name), shown only
+    name: str  # the client's file name (checked by check_file_name), shown only
     content_type: str
     size: int
     sha256: str
 
     def item(self) -> dict:
         """The evidence item a service keeps on its record (``kind: file``)."""
-        return {"kind": "file", "file_id": self.file_id, "name": self.name, "sha256": self.sha256,
-                "content_type": self.content_type, "size": self.size}
+        return {
+            "kind": "file",
+            "file_id": self.file_id,
+            "name": self.name,
+            "sha256": self.sha256,
+            "content_type": self.content_type,
+            "size": self.size,
+        }
 
 
-def store_upload(upload, name: str, directory: Path, max_bytes: int, allowed_types: Iterable[str],
-                 record: Callable[[StoredFile], T]) -> T:
+def store_upload(
+    upload, name: str, directory: Path, max_bytes: int, allowed_types: Iterable[str], record: Callable[[StoredFile], T]
+) -> T:
     """The one upload sequence: receive (spool and check) ``upload``, keep it under a new generated name, then
     ``record(stored)`` (the caller's transaction writing its row). Whatever fails, the file is removed again;
     a broken rule of the upload is raised as ``kinerja_shared.errors.InvalidField`` (413/415/422). Returns

@@ -9,6 +9,7 @@ What gunicorn answers itself, before the app sees a request (a request line or a
 limit: 414, 431; a malformed request: 400; a response header the app got wrong: 500), is a
 problem+json like every other refusal, not gunicorn's HTML page.
 """
+
 import json
 import os
 
@@ -48,10 +49,18 @@ def default_bind(port: int) -> str:
 
 def write_problem(sock, status_int, reason, mesg):
     """gunicorn's util.write_error, answering application/problem+json (RFC 9457) instead of an HTML page."""
-    body = json.dumps({"type": "about:blank", "title": reason, "status": status_int,
-                       "detail": mesg or "The server could not complete the request."}).encode()
-    head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: application/problem+json\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n").encode("latin-1")
+    body = json.dumps(
+        {
+            "type": "about:blank",
+            "title": reason,
+            "status": status_int,
+            "detail": mesg or "The server could not complete the request.",
+        }
+    ).encode()
+    head = (
+        f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: application/problem+json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode("latin-1")
     _gunicorn_util.write_nonblock(sock, head + body)
 
 

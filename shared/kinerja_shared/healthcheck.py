@@ -5,6 +5,7 @@ Asks the web process of SERVICE (default: KINERJA_SERVICE, which the image sets)
 2xx answer, 1 otherwise (a refused connection, a timeout, any other status). Used by the image's
 HEALTHCHECK, so no port is written in the Dockerfile; standard library only (no curl in the image).
 """
+
 from __future__ import annotations
 
 import os

@@ -15,6 +15,7 @@ shared/tests/test_i18n.py and each service's tests/test_messages.py fail when th
 produce a text without an Indonesian version, so adding a message means adding its catalogue line
 (shared texts: ``kinerja_shared.messages``; service texts: ``<service>/messages.py``).
 """
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,7 @@ import string
 from dataclasses import dataclass
 
 ID, EN = "id", "en"
-LANGUAGES = (ID, EN)   # the first is the default when Accept-Language names neither
+LANGUAGES = (ID, EN)  # the first is the default when Accept-Language names neither
 DEFAULT = ID
 
 _SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=\S)")
@@ -41,7 +42,7 @@ class Entry:
     en: str
     id: str
     pattern: re.Pattern
-    literal: int   # characters outside placeholders: the more, the more specific
+    literal: int  # characters outside placeholders: the more, the more specific
     pieces: tuple[str, ...] = ()  # the literal parts in order: a quick test before the pattern
 
     def may_match(self, text: str) -> bool:
@@ -99,7 +100,9 @@ class Catalogue:
         pattern, literal, names = _compile(en)
         _, _, id_names = _compile(id)
         if set(id_names) != set(names):
-            raise ValueError(f"{code}: the Indonesian text must use the placeholders {sorted(names)}, not {sorted(id_names)}")
+            raise ValueError(
+                f"{code}: the Indonesian text must use the placeholders {sorted(names)}, not {sorted(id_names)}"
+            )
         if literal == 0:
             raise ValueError(f"{code}: a template needs some text besides placeholders")
         known = self._entries.get(en)
@@ -155,9 +158,13 @@ class Catalogue:
         found = self.match(text)
         if found is not None:
             entry, params = found
-            return entry.render(lang, {k: self.translate(v, lang, _depth=_depth + 1)
-                                       if len(v) <= MAX_NESTED_CHARS or k in SPANNING else v
-                                       for k, v in params.items()})
+            return entry.render(
+                lang,
+                {
+                    k: self.translate(v, lang, _depth=_depth + 1) if len(v) <= MAX_NESTED_CHARS or k in SPANNING else v
+                    for k, v in params.items()
+                },
+            )
         segments = self._segments(text)
         if segments is None:
             return text

@@ -11,12 +11,13 @@ if ``busy_interval`` is given), until stop. A round that raises is logged and re
 interval: a database or broker outage delays the job, it never kills it. Tests call
 ``job.run_once(rt)`` or drive ``run`` with a ``ManualClock`` instead of sleeping.
 """
+
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +27,9 @@ Interval = float | Callable[[object], float]
 @dataclass
 class PeriodicJob:
     name: str
-    round: Callable[[object], object]          # fn(runtime) -> work done (a count, or None)
-    interval: Interval = 60.0                  # seconds between rounds (or fn(runtime))
-    busy_interval: Interval | None = None      # seconds after a round that did work (default: interval)
+    round: Callable[[object], object]  # fn(runtime) -> work done (a count, or None)
+    interval: Interval = 60.0  # seconds between rounds (or fn(runtime))
+    busy_interval: Interval | None = None  # seconds after a round that did work (default: interval)
 
     @property
     def __name__(self) -> str:  # a thread's name, as plain functions had

@@ -12,6 +12,7 @@ A broker outage is logged calmly (``BrokerLink``/``BROKER``): one WARNING, a per
 when it is back; kafka-python's own connection errors are kept at DEBUG (``KafkaConnectionNoise``, put
 on its loggers by every client built here).
 """
+
 from __future__ import annotations
 
 import logging
@@ -76,7 +77,9 @@ class BrokerLink:
             fields = self._fields(now)
         fields["error"] = str(error)[:500]
         if report == "down":
-            log.warning("Kafka broker unreachable; events wait in the outbox and are sent when it is back", extra=fields)
+            log.warning(
+                "Kafka broker unreachable; events wait in the outbox and are sent when it is back", extra=fields
+            )
         else:
             log.warning("Kafka broker still unreachable", extra=fields)
 
@@ -100,8 +103,11 @@ class BrokerLink:
 BROKER = BrokerLink()
 
 # kafka-python's lines about a broker it cannot reach (each reconnect attempt logs one or two at ERROR/WARNING).
-_CONNECTION_NOISE = re.compile(r"connect|bootstrap|not ready|timed out|refused|unreachable|no route|DNS|getaddrinfo|"
-                               r"broker.*(not available|unavailable)|coordinator.*(dead|unknown|not available)", re.I)
+_CONNECTION_NOISE = re.compile(
+    r"connect|bootstrap|not ready|timed out|refused|unreachable|no route|DNS|getaddrinfo|"
+    r"broker.*(not available|unavailable)|coordinator.*(dead|unknown|not available)",
+    re.I,
+)
 _CONNECTED = re.compile(r": Connected$|Bootstrap complete")
 
 
@@ -140,12 +146,16 @@ def calm_kafka_logs(settings: Settings | None = None) -> BrokerLink:
     summary interval from ``settings`` (KINERJA_BROKER_OUTAGE_SUMMARY_SECONDS)."""
     if settings is not None:
         try:
-            BROKER.summary_seconds = max(0.1, float(settings.extra.get("KINERJA_BROKER_OUTAGE_SUMMARY_SECONDS",
-                                                                         DEFAULT_OUTAGE_SUMMARY_SECONDS)))
+            BROKER.summary_seconds = max(
+                0.1, float(settings.extra.get("KINERJA_BROKER_OUTAGE_SUMMARY_SECONDS", DEFAULT_OUTAGE_SUMMARY_SECONDS))
+            )
         except ValueError:
             BROKER.summary_seconds = DEFAULT_OUTAGE_SUMMARY_SECONDS
-    names = [n for n, lg in logging.Logger.manager.loggerDict.items()
-             if (n == "kafka" or n.startswith("kafka.")) and isinstance(lg, logging.Logger)]
+    names = [
+        n
+        for n, lg in logging.Logger.manager.loggerDict.items()
+        if (n == "kafka" or n.startswith("kafka.")) and isinstance(lg, logging.Logger)
+    ]
     for name in {*names, *_CONNECTION_LOGGERS}:
         logger = logging.getLogger(name)
         if _NOISE_FILTER not in logger.filters:
@@ -208,8 +218,9 @@ def make_producer(settings: Settings, **overrides) -> KafkaProducer:
 
 
 def make_consumer(settings: Settings, group_id: str, topics: list[str], **overrides) -> KafkaConsumer:
-    consumer = make_reader(settings, group_id, **{"client_id": f"{settings.service_name}-consumer", "max_poll_records": 500,
-                                                  **overrides})
+    consumer = make_reader(
+        settings, group_id, **{"client_id": f"{settings.service_name}-consumer", "max_poll_records": 500, **overrides}
+    )
     consumer.subscribe(topics)
     return consumer
 
@@ -282,11 +293,13 @@ def ensure_topics(settings: Settings, names: list[str], *, wait_seconds: float =
             existing = set(admin.list_topics())
             missing = [n for n in names if n not in existing]
             for name in missing:
-                spec = {name: {
-                    "num_partitions": settings.kafka_topic_partitions,
-                    "replication_factor": settings.kafka_replication_factor,
-                    "configs": {"min.insync.replicas": str(min(2, settings.kafka_replication_factor))},
-                }}
+                spec = {
+                    name: {
+                        "num_partitions": settings.kafka_topic_partitions,
+                        "replication_factor": settings.kafka_replication_factor,
+                        "configs": {"min.insync.replicas": str(min(2, settings.kafka_replication_factor))},
+                    }
+                }
                 try:
                     admin.create_topics(spec, raise_errors=True, wait_for_metadata=True)
                 except TopicAlreadyExistsError:
@@ -298,8 +311,10 @@ def ensure_topics(settings: Settings, names: list[str], *, wait_seconds: float =
                         BROKER.failed(f"topic bootstrap: {exc!r}")
                         raise _RetryTopics() from exc
                     raise RuntimeError(
-                        f"the broker refused to create topic {name} with {settings.kafka_topic_partitions} partitions and "
-                        f"replication {settings.kafka_replication_factor} (KAFKA_TOPIC_PARTITIONS, KAFKA_REPLICATION_FACTOR): {exc!r}"
+                        f"the broker refused to create topic {name} with {settings.kafka_topic_partitions} partitions "
+                        "and "
+                        f"replication {settings.kafka_replication_factor} (KAFKA_TOPIC_PARTITIONS, "
+                        f"KAFKA_REPLICATION_FACTOR): {exc!r}"
                     ) from exc
             if missing:
                 log.info("created topics", extra={"topics": missing})

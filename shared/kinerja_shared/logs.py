@@ -5,13 +5,14 @@ Every line is redacted before it is written (docs/operations.md, "Logs"): the va
 anything shaped like a JWT or following ``Bearer``, the values of extra fields named like a secret, and
 e-mail addresses (kept as ``a***@domain``, enough to tell a mail domain's trouble) never reach the log.
 """
+
 from __future__ import annotations
 
 import logging
 import os
 import re
 import sys
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
 from pythonjsonlogger.json import JsonFormatter

@@ -1,13 +1,13 @@
 """The shared part of the message catalogue (see ``kinerja_shared.i18n``): marshmallow's and
-webargs' built-in messages, HTTP titles, the common library's own problems, and the Indonesian
-names of fields every service uses. Service texts live in ``<service>/messages.py``.
+webargs' built-in messages, HTTP titles (their table: ``http_messages``), the common library's own problems, and
+the Indonesian names of fields every service uses. Service texts live in ``<service>/messages.py``.
 
 One line per message: (stable code, English template as the code writes it, Indonesian text).
 """
+
 from __future__ import annotations
 
-from http import HTTPStatus
-
+from .http_messages import TITLES, WERKZEUG
 from .i18n import catalogue
 
 # -- marshmallow and webargs (their built-in messages; a test walks every one) ---------------
@@ -17,8 +17,12 @@ _RANGE_OPS = {
     "less than": "lebih kecil dari",
     "less than or equal to": "lebih kecil dari atau sama dengan",
 }
-_RANGE_CODES = {"greater than": "gt", "greater than or equal to": "gte", "less than": "lt",
-                "less than or equal to": "lte"}
+_RANGE_CODES = {
+    "greater than": "gt",
+    "greater than or equal to": "gte",
+    "less than": "lt",
+    "less than or equal to": "lte",
+}
 
 MARSHMALLOW = [
     ("required", "Missing data for required field.", "Wajib diisi."),
@@ -33,17 +37,26 @@ MARSHMALLOW = [
     ("invalid_integer", "Not a valid integer.", "Bukan bilangan bulat yang sah."),
     ("invalid_number", "Not a valid number.", "Bukan angka yang sah."),
     ("too_large", "Number too large.", "Angka terlalu besar."),
-    ("special_number", "Special numeric values (nan or infinity) are not permitted.",
-     "Nilai angka khusus (nan atau tak hingga) tidak diperbolehkan."),
+    (
+        "special_number",
+        "Special numeric values (nan or infinity) are not permitted.",
+        "Nilai angka khusus (nan atau tak hingga) tidak diperbolehkan.",
+    ),
     ("invalid_boolean", "Not a valid boolean.", "Bukan nilai benar/salah (boolean) yang sah."),
     ("invalid_date", "Not a valid date.", "Bukan tanggal yang sah."),
     ("invalid_datetime_type", "Not a valid {obj_type}.", "Bukan {obj_type} yang sah."),
     ("invalid_awareness", "Not a valid {awareness} {obj_type}.", "Bukan {obj_type} {awareness} yang sah."),
     ("format_date", '"{input}" cannot be formatted as a date.', '"{input}" tidak dapat diformat sebagai tanggal.'),
-    ("format_datetime", '"{input}" cannot be formatted as a {obj_type}.',
-     '"{input}" tidak dapat diformat sebagai {obj_type}.'),
-    ("format_timedelta", "{input} cannot be formatted as a timedelta.",
-     "{input} tidak dapat diformat sebagai rentang waktu."),
+    (
+        "format_datetime",
+        '"{input}" cannot be formatted as a {obj_type}.',
+        '"{input}" tidak dapat diformat sebagai {obj_type}.',
+    ),
+    (
+        "format_timedelta",
+        "{input} cannot be formatted as a timedelta.",
+        "{input} tidak dapat diformat sebagai rentang waktu.",
+    ),
     ("invalid_timedelta", "Not a valid period of time.", "Bukan rentang waktu yang sah."),
     ("invalid_list", "Not a valid list.", "Bukan daftar (list) yang sah."),
     ("invalid_tuple", "Not a valid tuple.", "Bukan tuple yang sah."),
@@ -58,10 +71,16 @@ MARSHMALLOW = [
     ("invalid_ipv4_interface", "Not a valid IPv4 interface.", "Bukan antarmuka IPv4 yang sah."),
     ("invalid_ipv6_interface", "Not a valid IPv6 interface.", "Bukan antarmuka IPv6 yang sah."),
     ("one_of", "Must be one of: {choices}.", "Harus salah satu dari: {choices}."),
-    ("contains_only", "One or more of the choices you made was not in: {choices}.",
-     "Satu atau lebih pilihan Anda tidak termasuk dalam: {choices}."),
-    ("contains_none_of", "One or more of the choices you made was in: {values}.",
-     "Satu atau lebih pilihan Anda termasuk dalam: {values}."),
+    (
+        "contains_only",
+        "One or more of the choices you made was not in: {choices}.",
+        "Satu atau lebih pilihan Anda tidak termasuk dalam: {choices}.",
+    ),
+    (
+        "contains_none_of",
+        "One or more of the choices you made was in: {values}.",
+        "Satu atau lebih pilihan Anda termasuk dalam: {values}.",
+    ),
     ("equal", "Must be equal to {other}.", "Harus sama dengan {other}."),
     ("length_between", "Length must be between {min} and {max}.", "Panjangnya harus antara {min} dan {max}."),
     ("length_equal", "Length must be {equal}.", "Panjangnya harus {equal}."),
@@ -75,165 +94,148 @@ for _en, _id in _RANGE_OPS.items():  # Range: "Must be {min_op} {min}." / "Must 
     MARSHMALLOW.append((f"range_{_RANGE_CODES[_en]}", f"Must be {_en} {{{_bound}}}.", f"Harus {_id} {{{_bound}}}."))
 for _lo in ("greater than", "greater than or equal to"):
     for _hi in ("less than", "less than or equal to"):
-        MARSHMALLOW.append((f"range_{_RANGE_CODES[_lo]}_{_RANGE_CODES[_hi]}", f"Must be {_lo} {{min}} and {_hi} {{max}}.",
-                            f"Harus {_RANGE_OPS[_lo]} {{min}} dan {_RANGE_OPS[_hi]} {{max}}."))
-
-# -- HTTP titles and werkzeug's descriptions ------------------------------------------------
-TITLES_ID = {
-    400: "Permintaan tidak sah", 401: "Belum terautentikasi", 402: "Pembayaran diperlukan", 403: "Tidak diizinkan",
-    404: "Tidak ditemukan", 405: "Metode tidak diizinkan", 406: "Tidak dapat diterima",
-    407: "Autentikasi proksi diperlukan", 408: "Waktu permintaan habis", 409: "Konflik", 410: "Sudah tidak ada",
-    411: "Panjang isi diperlukan", 412: "Prasyarat gagal", 413: "Isi permintaan terlalu besar",
-    414: "URI terlalu panjang", 415: "Jenis media tidak didukung", 416: "Rentang tidak dapat dipenuhi",
-    417: "Harapan gagal", 418: "Saya sebuah teko", 421: "Permintaan salah arah",
-    422: "Isi tidak dapat diproses", 423: "Terkunci", 424: "Ketergantungan gagal", 425: "Terlalu dini",
-    426: "Perlu peningkatan protokol", 428: "Prasyarat diperlukan", 429: "Terlalu banyak permintaan",
-    431: "Kolom header terlalu besar", 451: "Tidak tersedia karena alasan hukum",
-    500: "Kesalahan server", 501: "Belum diterapkan", 502: "Gateway buruk", 503: "Layanan tidak tersedia",
-    504: "Waktu gateway habis", 505: "Versi HTTP tidak didukung", 506: "Varian juga bernegosiasi",
-    507: "Penyimpanan tidak cukup", 508: "Perulangan terdeteksi", 510: "Tidak diperluas",
-    511: "Autentikasi jaringan diperlukan",
-}
-TITLES = [(f"http_{s.value}", s.phrase, TITLES_ID[s.value]) for s in HTTPStatus if s.value >= 400]
-
-WERKZEUG = [
-    ("http_400_description", "The browser (or proxy) sent a request that this server could not understand.",
-     "Peramban (atau proksi) mengirim permintaan yang tidak dapat dipahami server ini."),
-    ("http_401_description", "The server could not verify that you are authorized to access the URL requested. You "
-     "either supplied the wrong credentials (e.g. a bad password), or your browser doesn't understand how to supply "
-     "the credentials required.", "Server tidak dapat memastikan bahwa Anda berhak membuka alamat ini."),
-    ("http_403_description", "You don't have the permission to access the requested resource. It is either "
-     "read-protected or not readable by the server.", "Anda tidak memiliki izin untuk membuka sumber daya ini."),
-    ("http_404_description", "The requested URL was not found on the server. If you entered the URL manually please "
-     "check your spelling and try again.", "Alamat yang diminta tidak ada di server. Jika Anda mengetiknya sendiri, "
-     "periksa ejaannya lalu coba lagi."),
-    ("http_405_description", "The method is not allowed for the requested URL.",
-     "Metode ini tidak diizinkan untuk alamat yang diminta."),
-    ("http_406_description", "The resource identified by the request is only capable of generating response entities "
-     "which have content characteristics not acceptable according to the accept headers sent in the request.",
-     "Sumber daya ini tidak dapat dikirim dalam format yang diminta header Accept."),
-    ("http_408_description", "The server closed the network connection because the browser didn't finish the request "
-     "within the specified time.", "Server menutup koneksi karena permintaan tidak selesai dikirim tepat waktu."),
-    ("http_409_description", "A conflict happened while processing the request. The resource might have been modified "
-     "while the request was being processed.", "Terjadi konflik saat memproses permintaan; data mungkin berubah "
-     "selama permintaan diproses."),
-    ("http_410_description", "The requested URL is no longer available on this server and there is no forwarding "
-     "address. If you followed a link from a foreign page, please contact the author of this page.",
-     "Alamat yang diminta sudah tidak tersedia di server ini."),
-    ("http_411_description", "A request with this method requires a valid <code>Content-Length</code> header.",
-     "Permintaan dengan metode ini memerlukan header Content-Length yang sah."),
-    ("http_412_description", "The precondition on the request for the URL failed positive evaluation.",
-     "Prasyarat permintaan untuk alamat ini tidak terpenuhi."),
-    ("http_413_description", "The data value transmitted exceeds the capacity limit.",
-     "Data yang dikirim melebihi batas kapasitas."),
-    ("http_414_description", "The length of the requested URL exceeds the capacity limit for this server. The request "
-     "cannot be processed.", "Alamat yang diminta terlalu panjang untuk server ini; permintaan tidak dapat diproses."),
-    ("http_415_description", "The server does not support the media type transmitted in the request.",
-     "Server tidak mendukung jenis media yang dikirim dalam permintaan."),
-    ("http_416_description", "The server cannot provide the requested range.",
-     "Server tidak dapat memberikan rentang yang diminta."),
-    ("http_417_description", "The server could not meet the requirements of the Expect header",
-     "Server tidak dapat memenuhi header Expect."),
-    ("http_418_description", "This server is a teapot, not a coffee machine", "Server ini sebuah teko, bukan mesin kopi."),
-    ("http_421_description", "The server is not able to produce a response.", "Server tidak dapat memberikan jawaban."),
-    ("http_422_description", "The request was well-formed but was unable to be followed due to semantic errors.",
-     "Permintaan tersusun dengan benar tetapi isinya tidak dapat diproses."),
-    ("http_423_description", "The resource that is being accessed is locked.", "Sumber daya yang dibuka sedang terkunci."),
-    ("http_424_description", "The method could not be performed on the resource because the requested action depended "
-     "on another action and that action failed.", "Tindakan ini bergantung pada tindakan lain yang gagal."),
-    ("http_428_description", 'This request is required to be conditional; try using "If-Match" or '
-     '"If-Unmodified-Since".', 'Permintaan ini harus bersyarat; kirim header "If-Match" atau "If-Unmodified-Since".'),
-    ("http_429_description", "This user has exceeded an allotted request count. Try again later.",
-     "Pengguna ini melebihi jumlah permintaan yang diizinkan. Coba lagi nanti."),
-    ("http_431_description", "One or more header fields exceeds the maximum size.",
-     "Satu atau lebih header melebihi ukuran maksimum."),
-    ("http_451_description", "Unavailable for legal reasons.", "Tidak tersedia karena alasan hukum."),
-    ("http_500_description", "The server encountered an internal error and was unable to complete your request. Either "
-     "the server is overloaded or there is an error in the application.",
-     "Server mengalami kesalahan internal dan tidak dapat menyelesaikan permintaan Anda."),
-    ("http_501_description", "The server does not support the action requested by the browser.",
-     "Server tidak mendukung tindakan yang diminta."),
-    ("http_502_description", "The proxy server received an invalid response from an upstream server.",
-     "Server proksi menerima jawaban yang tidak sah dari server di belakangnya."),
-    ("http_503_description", "The server is temporarily unable to service your request due to maintenance downtime or "
-     "capacity problems. Please try again later.", "Server untuk sementara tidak dapat melayani permintaan Anda "
-     "(pemeliharaan atau kapasitas penuh). Coba lagi nanti."),
-    ("http_504_description", "The connection to an upstream server timed out.",
-     "Koneksi ke server di belakang gateway habis waktunya."),
-    ("http_505_description", "The server does not support the HTTP protocol version used in the request.",
-     "Server tidak mendukung versi protokol HTTP yang dipakai permintaan."),
-]
+        MARSHMALLOW.append(
+            (
+                f"range_{_RANGE_CODES[_lo]}_{_RANGE_CODES[_hi]}",
+                f"Must be {_lo} {{min}} and {_hi} {{max}}.",
+                f"Harus {_RANGE_OPS[_lo]} {{min}} dan {_RANGE_OPS[_hi]} {{max}}.",
+            )
+        )
 
 # -- the common library's own problems -------------------------------------------------------
 SHARED = [
     ("validation_failed", "Validation failed", "Validasi gagal"),
-    ("document_code_unknown", "No document has this verification code.",
-     "Tidak ada dokumen dengan kode verifikasi ini."),
-    ("document_verify_rate", "Too many verification requests from this address; try again in a minute.",
-     "Terlalu banyak permintaan verifikasi dari alamat ini; coba lagi dalam satu menit."),
-    ("document_pdf_only", "Send the PDF with Content-Type: application/pdf.",
-     "Kirim PDF dengan Content-Type: application/pdf."),
-    ("document_pdf_too_large", "The PDF is larger than 10 MiB; no document issued here is that large.",
-     "PDF lebih besar dari 10 MiB; tidak ada dokumen yang diterbitkan di sini sebesar itu."),
+    (
+        "document_code_unknown",
+        "No document has this verification code.",
+        "Tidak ada dokumen dengan kode verifikasi ini.",
+    ),
+    (
+        "document_verify_rate",
+        "Too many verification requests from this address; try again in a minute.",
+        "Terlalu banyak permintaan verifikasi dari alamat ini; coba lagi dalam satu menit.",
+    ),
+    (
+        "document_pdf_only",
+        "Send the PDF with Content-Type: application/pdf.",
+        "Kirim PDF dengan Content-Type: application/pdf.",
+    ),
+    (
+        "document_pdf_too_large",
+        "The PDF is larger than 10 MiB; no document issued here is that large.",
+        "PDF lebih besar dari 10 MiB; tidak ada dokumen yang diterbitkan di sini sebesar itu.",
+    ),
     ("status_forbids", "Status does not allow this", "Status tidak mengizinkan ini"),
     ("refused", "Refused", "Ditolak"),
-    ("bearer_token_missing", "Send a bearer token: Authorization: Bearer <JWT>.",
-     "Kirim token bearer: Authorization: Bearer <JWT>."),
-    ("integrity_conflict", "The change conflicts with data that already exists.",
-     "Perubahan ini bertentangan dengan data yang sudah ada."),
-    ("audit_admin_only", "Only an admin may read other people's audit entries.",
-     "Hanya admin yang boleh membaca catatan audit orang lain."),
-    ("dlq_admin_only", "Only an admin may read the dead-letter topics.",
-     "Hanya admin yang boleh membaca topik dead-letter."),
-    ("dlq_kafka_unreachable", "Kafka did not answer, so the dead-letter topics cannot be read: {error}",
-     "Kafka tidak menjawab, sehingga topik dead-letter tidak dapat dibaca: {error}"),
+    (
+        "bearer_token_missing",
+        "Send a bearer token: Authorization: Bearer <JWT>.",
+        "Kirim token bearer: Authorization: Bearer <JWT>.",
+    ),
+    (
+        "integrity_conflict",
+        "The change conflicts with data that already exists.",
+        "Perubahan ini bertentangan dengan data yang sudah ada.",
+    ),
+    (
+        "audit_admin_only",
+        "Only an admin may read other people's audit entries.",
+        "Hanya admin yang boleh membaca catatan audit orang lain.",
+    ),
+    (
+        "dlq_admin_only",
+        "Only an admin may read the dead-letter topics.",
+        "Hanya admin yang boleh membaca topik dead-letter.",
+    ),
+    (
+        "dlq_kafka_unreachable",
+        "Kafka did not answer, so the dead-letter topics cannot be read: {error}",
+        "Kafka tidak menjawab, sehingga topik dead-letter tidak dapat dibaca: {error}",
+    ),
     ("kafka_unreachable", "Kafka unreachable", "Kafka tidak terjangkau"),
     ("stale_if_match", "Stale If-Match", "If-Match sudah usang"),
     ("stale_version", "Stale version", "Versi sudah usang"),
     ("header_not_ascii", "must be printable ASCII text", "harus berupa teks ASCII yang dapat dicetak"),
     ("form_not_utf8", "is not well-formed form data in UTF-8", "bukan data formulir UTF-8 yang sah"),
-    ("file_name_invalid_text", "has a file name that is not valid Unicode text (an invalid UTF-8 byte, a lone surrogate "
-     "or a non-character)", "memiliki nama berkas yang bukan teks Unicode sah (bita UTF-8 tidak sah, surrogate tunggal "
-     "atau non-karakter)"),
-    ("invalid_text", "is not valid Unicode text (an invalid UTF-8 byte, a lone surrogate or a non-character)",
-     "bukan teks Unicode yang sah (bita UTF-8 tidak sah, surrogate tunggal atau non-karakter)"),
-    ("not_finite", "is not a finite number (NaN and Infinity are not JSON)",
-     "bukan angka terhingga (NaN dan Infinity bukan JSON)"),
+    (
+        "file_name_invalid_text",
+        "has a file name that is not valid Unicode text (an invalid UTF-8 byte, a lone surrogate or a non-character)",
+        "memiliki nama berkas yang bukan teks Unicode sah (bita UTF-8 tidak sah, surrogate tunggal atau non-karakter)",
+    ),
+    (
+        "invalid_text",
+        "is not valid Unicode text (an invalid UTF-8 byte, a lone surrogate or a non-character)",
+        "bukan teks Unicode yang sah (bita UTF-8 tidak sah, surrogate tunggal atau non-karakter)",
+    ),
+    (
+        "not_finite",
+        "is not a finite number (NaN and Infinity are not JSON)",
+        "bukan angka terhingga (NaN dan Infinity bukan JSON)",
+    ),
     ("body_not_text", "is not valid {encoding} text", "bukan teks {encoding} yang sah"),
-    ("too_deep", "is nested deeper than {limit} levels of arrays and objects",
-     "bersarang lebih dalam dari {limit} tingkat larik dan objek"),
+    (
+        "too_deep",
+        "is nested deeper than {limit} levels of arrays and objects",
+        "bersarang lebih dalam dari {limit} tingkat larik dan objek",
+    ),
     ("duplicate_key", "appears more than once in the same object", "muncul lebih dari sekali dalam objek yang sama"),
-    ("if_match_required", "Send {header} with the ETag of your last read of this resource (GET it first); without "
-     "it a change made meanwhile by someone else would be overwritten.",
-     "Kirim {header} dengan ETag dari pembacaan terakhir Anda atas data ini (GET dahulu); tanpa itu perubahan yang "
-     "dibuat orang lain sementara itu akan tertimpa."),
+    (
+        "if_match_required",
+        "Send {header} with the ETag of your last read of this resource (GET it first); without "
+        "it a change made meanwhile by someone else would be overwritten.",
+        "Kirim {header} dengan ETag dari pembacaan terakhir Anda atas data ini (GET dahulu); tanpa itu perubahan yang "
+        "dibuat orang lain sementara itu akan tertimpa.",
+    ),
     ("if_match_required_title", "If-Match required", "If-Match wajib dikirim"),
     ("if_match_required_field", "required: the ETag of the version you read", "wajib: ETag dari versi yang Anda baca"),
     ("number_out_of_range", "must be from {minimum} to {maximum}", "harus dari {minimum} sampai {maximum}"),
-    ("resource_changed", "The resource changed since you read it (current version {version}); read it again and retry.",
-     "Data ini berubah sejak Anda membacanya (versi sekarang {version}); baca ulang lalu coba lagi."),
+    (
+        "resource_changed",
+        "The resource changed since you read it (current version {version}); read it again and retry.",
+        "Data ini berubah sejak Anda membacanya (versi sekarang {version}); baca ulang lalu coba lagi.",
+    ),
     ("idempotency_key_length", "must be 1 to 255 characters", "harus 1 sampai 255 karakter"),
-    ("idempotency_key_reused", "This Idempotency-Key was already used for a different request.",
-     "Idempotency-Key ini sudah dipakai untuk permintaan lain."),
+    (
+        "idempotency_key_reused",
+        "This Idempotency-Key was already used for a different request.",
+        "Idempotency-Key ini sudah dipakai untuk permintaan lain.",
+    ),
     ("idempotency_key_reused_title", "Idempotency-Key reused", "Idempotency-Key dipakai ulang"),
     ("idempotency_key_reused_field", "already used for a different request", "sudah dipakai untuk permintaan lain"),
-    ("idempotency_key_busy", "A request with this Idempotency-Key is still being processed.",
-     "Permintaan dengan Idempotency-Key ini masih diproses."),
+    (
+        "idempotency_key_busy",
+        "A request with this Idempotency-Key is still being processed.",
+        "Permintaan dengan Idempotency-Key ini masih diproses.",
+    ),
     ("idempotency_key_busy_title", "Idempotency-Key busy", "Idempotency-Key sedang dipakai"),
-    ("idempotency_key_failed", "A request with this Idempotency-Key just failed; retry it.",
-     "Permintaan dengan Idempotency-Key ini baru saja gagal; ulangi."),
-    ("database_refused", "A value was not accepted by the database (too long, out of range or malformed); nothing "
-     "was changed.", "Sebuah nilai ditolak basis data (terlalu panjang, di luar rentang atau tidak sah); tidak ada "
-     "yang diubah."),
+    (
+        "idempotency_key_failed",
+        "A request with this Idempotency-Key just failed; retry it.",
+        "Permintaan dengan Idempotency-Key ini baru saja gagal; ulangi.",
+    ),
+    (
+        "database_refused",
+        "A value was not accepted by the database (too long, out of range or malformed); nothing was changed.",
+        "Sebuah nilai ditolak basis data (terlalu panjang, di luar rentang atau tidak sah); tidak ada yang diubah.",
+    ),
     ("nul_characters", "must not contain NUL characters", "tidak boleh berisi karakter NUL"),
     ("string_too_long", "is longer than {limit} characters", "lebih panjang dari {limit} karakter"),
     ("cursor_unknown", "is not one this service gave out", "bukan kursor yang diberikan layanan ini"),
-    ("cursor_unknown_sentence", "cursor is not one this service gave out",
-     "kursor bukan kursor yang diberikan layanan ini"),
-    ("database_unavailable", "The service's database is unavailable; nothing was changed. Retry shortly.",
-     "Basis data layanan sedang tidak tersedia; tidak ada yang diubah. Coba lagi sebentar lagi."),
-    ("server_error", "The server could not complete the request. Quote the correlation id when reporting it.",
-     "Server tidak dapat menyelesaikan permintaan. Sebutkan ID korelasi saat melaporkannya."),
+    (
+        "cursor_unknown_sentence",
+        "cursor is not one this service gave out",
+        "kursor bukan kursor yang diberikan layanan ini",
+    ),
+    (
+        "database_unavailable",
+        "The service's database is unavailable; nothing was changed. Retry shortly.",
+        "Basis data layanan sedang tidak tersedia; tidak ada yang diubah. Coba lagi sebentar lagi.",
+    ),
+    (
+        "server_error",
+        "The server could not complete the request. Quote the correlation id when reporting it.",
+        "Server tidak dapat menyelesaikan permintaan. Sebutkan ID korelasi saat melaporkannya.",
+    ),
     ("must_be_exactly_18_digits", "must be exactly 18 digits", "harus tepat 18 digit"),
     ("is_required", "is required", "wajib diisi"),
     ("must_be_one_of", "must be one of {choices}", "harus salah satu dari {choices}"),
@@ -242,60 +244,126 @@ SHARED = [
     ("token_not_yet_valid", "token is not valid yet", "token belum berlaku"),
     ("token_audience", "token audience is not accepted", "audiens (aud) token tidak diterima"),
     ("token_issuer", "token issuer is not accepted", "penerbit (iss) token tidak diterima"),
-    ("token_algorithm", "token algorithm is not accepted (expected {algorithm})",
-     "algoritme token tidak diterima (seharusnya {algorithm})"),
+    (
+        "token_algorithm",
+        "token algorithm is not accepted (expected {algorithm})",
+        "algoritme token tidak diterima (seharusnya {algorithm})",
+    ),
     ("token_key_unknown", "token signing key is unknown", "kunci penanda tangan token tidak dikenal"),
     ("token_invalid", "token is invalid: {error}", "token tidak sah: {error}"),
     ("token_roles", "token roles must be a list of {roles}", "peran (roles) token harus berupa daftar dari {roles}"),
     ("token_nip_missing", 'token has no "{claim}" claim (the NIP)', 'token tidak memuat klaim "{claim}" (NIP)'),
-    ("token_rs256_key_missing", "minting RS256 tokens needs JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE",
-     "membuat token RS256 memerlukan JWT_PRIVATE_KEY atau JWT_PRIVATE_KEY_FILE"),
+    (
+        "token_rs256_key_missing",
+        "minting RS256 tokens needs JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE",
+        "membuat token RS256 memerlukan JWT_PRIVATE_KEY atau JWT_PRIVATE_KEY_FILE",
+    ),
     ("must_be_at_most_n_characters", "must be at most {limit} characters", "paling banyak {limit} karakter"),
 ]
 
 # -- actions named inside status messages ("cannot {action} ..."): verbs, in Indonesian ----------
 ACTIONS = [
-    ("action_edit", "edit", "mengubah"), ("action_submit", "submit", "mengajukan"),
-    ("action_approve", "approve", "menyetujui"), ("action_return", "return", "mengembalikan"),
-    ("action_amend", "amend", "mengamandemen"), ("action_close", "close", "menutup"),
-    ("action_reject", "reject", "menolak"), ("action_withdraw", "withdraw", "menarik"),
-    ("action_cancel", "cancel", "membatalkan"), ("action_reopen", "reopen", "membuka kembali"),
-    ("action_accept", "accept", "menerima"), ("action_verify", "verify", "memverifikasi"),
-    ("action_correct", "correct", "mengoreksi"), ("action_annul", "annul", "membatalkan (anulir)"),
+    ("action_edit", "edit", "mengubah"),
+    ("action_submit", "submit", "mengajukan"),
+    ("action_approve", "approve", "menyetujui"),
+    ("action_return", "return", "mengembalikan"),
+    ("action_amend", "amend", "mengamandemen"),
+    ("action_close", "close", "menutup"),
+    ("action_reject", "reject", "menolak"),
+    ("action_withdraw", "withdraw", "menarik"),
+    ("action_cancel", "cancel", "membatalkan"),
+    ("action_reopen", "reopen", "membuka kembali"),
+    ("action_accept", "accept", "menerima"),
+    ("action_verify", "verify", "memverifikasi"),
+    ("action_correct", "correct", "mengoreksi"),
+    ("action_annul", "annul", "membatalkan (anulir)"),
 ]
 
 # -- Indonesian names of fields shared by several services -----------------------------------
 LABELS = {
-    "nip": "NIP", "name": "Nama", "unit_id": "Unit kerja", "date": "Tanggal", "date_from": "Tanggal awal",
-    "date_to": "Tanggal akhir", "quantity": "Jumlah", "quantity_unit": "Satuan jumlah", "description": "Uraian",
-    "reason": "Alasan", "year": "Tahun", "month": "Bulan", "period_id": "Periode", "plan_id": "Rencana (SKP)",
-    "result_id": "Hasil kerja", "indicator_id": "Indikator", "limit": "Batas", "cursor": "Kursor",
-    "email": "E-mail", "phone": "Telepon", "status": "Status", "version": "Versi", "items": "Daftar isian",
-    "file": "Berkas", "evidence": "Bukti dukung", "start_time": "Jam mulai", "end_time": "Jam selesai",
-    "rater_nip": "NIP pejabat penilai", "rater_superior_nip": "NIP atasan pejabat penilai", "position": "Jabatan",
-    "rank": "Pangkat", "grade": "Golongan", "active": "Aktif", "url": "URL", "text": "Teks", "title": "Judul",
-    "category": "Kategori", "categories": "Kategori", "decision": "Keputusan", "predicate": "Predikat",
-    "results": "Hasil kerja", "behaviours": "Perilaku kerja", "value": "Nilai", "id": "ID",
-    "Idempotency-Key": "Kunci idempotensi", "If-Match": "Versi (If-Match)",
+    "nip": "NIP",
+    "name": "Nama",
+    "unit_id": "Unit kerja",
+    "date": "Tanggal",
+    "date_from": "Tanggal awal",
+    "date_to": "Tanggal akhir",
+    "quantity": "Jumlah",
+    "quantity_unit": "Satuan jumlah",
+    "description": "Uraian",
+    "reason": "Alasan",
+    "year": "Tahun",
+    "month": "Bulan",
+    "period_id": "Periode",
+    "plan_id": "Rencana (SKP)",
+    "result_id": "Hasil kerja",
+    "indicator_id": "Indikator",
+    "limit": "Batas",
+    "cursor": "Kursor",
+    "email": "E-mail",
+    "phone": "Telepon",
+    "status": "Status",
+    "version": "Versi",
+    "items": "Daftar isian",
+    "file": "Berkas",
+    "evidence": "Bukti dukung",
+    "start_time": "Jam mulai",
+    "end_time": "Jam selesai",
+    "rater_nip": "NIP pejabat penilai",
+    "rater_superior_nip": "NIP atasan pejabat penilai",
+    "position": "Jabatan",
+    "rank": "Pangkat",
+    "grade": "Golongan",
+    "active": "Aktif",
+    "url": "URL",
+    "text": "Teks",
+    "title": "Judul",
+    "category": "Kategori",
+    "categories": "Kategori",
+    "decision": "Keputusan",
+    "predicate": "Predikat",
+    "results": "Hasil kerja",
+    "behaviours": "Perilaku kerja",
+    "value": "Nilai",
+    "id": "ID",
+    "Idempotency-Key": "Kunci idempotensi",
+    "If-Match": "Versi (If-Match)",
 }
 
 EVIDENCE = [  # kinerja_shared.evidence: the rules of links and uploaded files, the same in every service
-    ("link_invalid", "a link must be an http(s) URL of at most 2000 characters",
-     "tautan harus URL http(s) paling panjang 2000 karakter"),
+    (
+        "link_invalid",
+        "a link must be an http(s) URL of at most 2000 characters",
+        "tautan harus URL http(s) paling panjang 2000 karakter",
+    ),
     ("upload_needs_name", "the upload needs a file name", "unggahan memerlukan nama berkas"),
     ("file_name_too_long", "the file name must be at most 200 characters", "nama berkas paling panjang 200 karakter"),
-    ("file_name_plain", "the file name must be a plain name: no '/', '\\', '..' or leading '.'",
-     "nama berkas harus nama biasa: tanpa '/', '\\', '..' atau '.' di awal"),
-    ("file_name_control", "the file name must not contain control characters",
-     "nama berkas tidak boleh berisi karakter kontrol"),
+    (
+        "file_name_plain",
+        "the file name must be a plain name: no '/', '\\', '..' or leading '.'",
+        "nama berkas harus nama biasa: tanpa '/', '\\', '..' atau '.' di awal",
+    ),
+    (
+        "file_name_control",
+        "the file name must not contain control characters",
+        "nama berkas tidak boleh berisi karakter kontrol",
+    ),
     ("file_empty", "the file is empty", "berkas kosong"),
-    ("file_type_refused", "the file's content is not one of the accepted types: {types}",
-     "isi berkas bukan salah satu jenis yang diterima: {types}"),
-    ("file_type_mismatch", "the declared content type {declared} does not match the content ({sniffed})",
-     "jenis isi yang dinyatakan {declared} tidak sesuai dengan isinya ({sniffed})"),
+    (
+        "file_type_refused",
+        "the file's content is not one of the accepted types: {types}",
+        "isi berkas bukan salah satu jenis yang diterima: {types}",
+    ),
+    (
+        "file_type_mismatch",
+        "the declared content type {declared} does not match the content ({sniffed})",
+        "jenis isi yang dinyatakan {declared} tidak sesuai dengan isinya ({sniffed})",
+    ),
     ("file_too_large", "the file is larger than {limit} bytes", "berkas lebih besar dari {limit} bita"),
-    ("evidence_file_missing", "the stored file of evidence {file_id} is missing; ask the employee to upload it again",
-     "berkas bukti {file_id} yang tersimpan hilang; minta pegawai mengunggahnya lagi"),
+    (
+        "evidence_file_missing",
+        "the stored file of evidence {file_id} is missing; ask the employee to upload it again",
+        "berkas bukti {file_id} yang tersimpan hilang; minta pegawai mengunggahnya lagi",
+    ),
 ]
 
 catalogue.update(MARSHMALLOW)

@@ -1,4 +1,5 @@
 """Alembic, wired once: every service's migrations/env.py calls ``run_migrations``."""
+
 from __future__ import annotations
 
 from alembic import command
@@ -46,7 +47,11 @@ def run_migrations(metadata: MetaData) -> None:
 
 
 def _run(context, connection, metadata: MetaData) -> None:
-    context.configure(connection=connection, target_metadata=metadata, render_as_batch=connection.dialect.name == "sqlite",
-                      compare_type=True)
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
     with context.begin_transaction():
         context.run_migrations()

@@ -14,7 +14,8 @@ existed use the same number.
 A computation (realisation, sums, percentages, credit points) treats a stored value outside
 these bounds, or not a finite number, as unusable: it leaves it out and says so, rather than
 overflowing (``Decimal.quantize`` of infinity) or writing ``Infinity`` into JSON.
-"""
+"""  # noqa: E501
+
 from __future__ import annotations
 
 import math
@@ -54,7 +55,7 @@ def usable_quantity(value) -> float | None:
 def usable_target(value) -> float | None:
     """A stored target a percentage may be computed against: finite, at least one hundredth (the
     smallest value of two decimals) and at most MAX_TARGET_VALUE; else None."""
-    return within(value, 10 ** -TARGET_PLACES, MAX_TARGET_VALUE)
+    return within(value, 10**-TARGET_PLACES, MAX_TARGET_VALUE)
 
 
 def usable_coefficient(value) -> float | None:

@@ -6,6 +6,7 @@ commit or roll back together. The relay (``relay.py``) moves them to Kafka in or
 Row states: ``pending`` (not yet on Kafka) and ``published``; ``attempts`` and
 ``last_error`` record failed sends.
 """
+
 from __future__ import annotations
 
 from sqlalchemy.engine import Connection

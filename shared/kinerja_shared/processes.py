@@ -4,6 +4,7 @@ Used by the local runner (deploy/local/kinerja.py) and by the end-to-end tests, 
 the system exactly the same way: ``<service> migrate``, then ``<service> web`` (gunicorn)
 and ``<service> worker``, each in its own process group with its output in a log file.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,18 +27,24 @@ SERVICES: dict[str, int] = {
 
 @dataclass
 class ManagedProcess:
-    name: str                  # "plan-service.web"
+    name: str  # "plan-service.web"
     argv: list[str]
     env: dict[str, str]
     log_path: Path
     proc: subprocess.Popen | None = field(default=None, repr=False)
     pid: int | None = None
 
-    def start(self) -> "ManagedProcess":
+    def start(self) -> ManagedProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(self.argv, env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            self.argv,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         log.close()
         self.pid = self.proc.pid
         return self
@@ -111,19 +118,26 @@ def service_command(bin_dir: Path, service: str, *args: str) -> list[str]:
 def migrate(bin_dir: Path, service: str, env: dict[str, str], log_path: Path) -> None:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log:
-        result = subprocess.run(service_command(bin_dir, service, "migrate"), env=env, stdout=log, stderr=subprocess.STDOUT,
-                                timeout=300)
+        result = subprocess.run(
+            service_command(bin_dir, service, "migrate"), env=env, stdout=log, stderr=subprocess.STDOUT, timeout=300
+        )
     if result.returncode != 0:
         raise RuntimeError(f"{service} migrate failed; see {log_path}")
 
 
-def service_processes(bin_dir: Path, service: str, port: int, env: dict[str, str], log_dir: Path,
-                      host: str = "127.0.0.1") -> list[ManagedProcess]:
+def service_processes(
+    bin_dir: Path, service: str, port: int, env: dict[str, str], log_dir: Path, host: str = "127.0.0.1"
+) -> list[ManagedProcess]:
     return [
-        ManagedProcess(f"{service}.web", service_command(bin_dir, service, "web", "--bind", f"{host}:{port}"), env,
-                       log_dir / f"{service}.web.log"),
-        ManagedProcess(f"{service}.worker", service_command(bin_dir, service, "worker"), env,
-                       log_dir / f"{service}.worker.log"),
+        ManagedProcess(
+            f"{service}.web",
+            service_command(bin_dir, service, "web", "--bind", f"{host}:{port}"),
+            env,
+            log_dir / f"{service}.web.log",
+        ),
+        ManagedProcess(
+            f"{service}.worker", service_command(bin_dir, service, "worker"), env, log_dir / f"{service}.worker.log"
+        ),
     ]
 
 

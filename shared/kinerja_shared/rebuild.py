@@ -21,11 +21,12 @@ poisoned value or a hand edit made it wrong, it is rebuilt from the topics, whic
 5. Commit (or, with ``dry_run``, roll back). ``processed_events`` and the group's offsets are not
    changed: the worker goes on where it was.
 """
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from kafka.structs import TopicPartition
 from sqlalchemy import delete, select, text
@@ -44,17 +45,24 @@ PROGRESS_SECONDS = 2.0  # at most one progress line per topic this often (and on
 @dataclass
 class RebuildResult:
     tables: list[str]
-    read: int = 0          # records read from the topics
-    applied: int = 0       # events applied to the emptied read models
-    waiting: int = 0       # events the worker has not applied yet: left to it
-    skipped: int = 0       # records of types without a read-model handler, unreadable ones, second copies
+    read: int = 0  # records read from the topics
+    applied: int = 0  # events applied to the emptied read models
+    waiting: int = 0  # events the worker has not applied yet: left to it
+    skipped: int = 0  # records of types without a read-model handler, unreadable ones, second copies
     failed: list[dict] = field(default_factory=list)  # {topic, partition, offset, id, type, error}
     committed: bool = False
     seconds: float = 0.0
 
 
-def rebuild_read_models(spec: ServiceSpec, settings: Settings, *, engine: Engine | None = None,
-                        echo: Callable[[str], None] = print, batch_size: int = 500, dry_run: bool = False) -> RebuildResult:
+def rebuild_read_models(
+    spec: ServiceSpec,
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    echo: Callable[[str], None] = print,
+    batch_size: int = 500,
+    dry_run: bool = False,
+) -> RebuildResult:
     if not spec.read_models:
         raise ValueError(f"{spec.name} keeps no read models")
     handlers = spec.read_model_handlers if spec.read_model_handlers is not None else spec.handlers
@@ -73,8 +81,10 @@ def rebuild_read_models(spec: ServiceSpec, settings: Settings, *, engine: Engine
                 ends, committed = _offsets(settings, spec)
                 for name in spec.read_models:
                     conn.execute(delete(spec.metadata.tables[name]))
-                echo(f"{spec.name}: emptied {', '.join(spec.read_models)}; replaying up to {sum(ends.values())} records "
-                     f"from {', '.join(sorted({tp.topic for tp in ends}))}")
+                echo(
+                    f"{spec.name}: emptied {', '.join(spec.read_models)}; replaying up to {sum(ends.values())} records "
+                    f"from {', '.join(sorted({tp.topic for tp in ends}))}"
+                )
                 _replay(conn, spec, settings, service_config, handlers, ends, committed, result, echo, batch_size)
                 if dry_run:
                     transaction.rollback()
@@ -91,10 +101,15 @@ def rebuild_read_models(spec: ServiceSpec, settings: Settings, *, engine: Engine
             engine.dispose()
     result.seconds = round(time.monotonic() - started, 1)
     for failure in result.failed:
-        echo(f"  failed: {failure['type']} {failure['id']} ({failure['topic']}[{failure['partition']}]@{failure['offset']}): "
-             f"{failure['error']}")
-    echo(f"{spec.name}: {result.applied} events applied, {result.waiting} left to the worker, {result.skipped} skipped, "
-         f"{len(result.failed)} failed, in {result.seconds} s" + ("" if result.committed else " (not committed)"))
+        echo(
+            f"  failed: {failure['type']} {failure['id']} "
+            f"({failure['topic']}[{failure['partition']}]@{failure['offset']}): "
+            f"{failure['error']}"
+        )
+    echo(
+        f"{spec.name}: {result.applied} events applied, {result.waiting} left to the worker, {result.skipped} skipped, "
+        f"{len(result.failed)} failed, in {result.seconds} s" + ("" if result.committed else " (not committed)")
+    )
     return result
 
 
@@ -114,7 +129,9 @@ def _offsets(settings: Settings, spec: ServiceSpec) -> tuple[dict[TopicPartition
     return ends, committed
 
 
-def _replay(conn: Connection, spec, settings, service_config, handlers, ends, committed, result, echo, batch_size) -> None:
+def _replay(
+    conn: Connection, spec, settings, service_config, handlers, ends, committed, result, echo, batch_size
+) -> None:
     reader = make_reader(settings, max_poll_records=batch_size)
     seen: set[str] = set()
     try:
@@ -135,8 +152,17 @@ def _replay(conn: Connection, spec, settings, service_config, handlers, ends, co
                         continue
                     records = [r for r in records if r.offset < todo[tp]]
                     done += len(records)
-                    _apply(conn, handlers, settings, service_config, records, committed.get(tp, 0), seen, result,
-                           spec.consumer_group)
+                    _apply(
+                        conn,
+                        handlers,
+                        settings,
+                        service_config,
+                        records,
+                        committed.get(tp, 0),
+                        seen,
+                        result,
+                        spec.consumer_group,
+                    )
                 for tp in list(todo):
                     if reader.position(tp) >= todo[tp]:
                         todo.pop(tp)
@@ -146,15 +172,19 @@ def _replay(conn: Connection, spec, settings, service_config, handlers, ends, co
                         echo(f"  {name}: {done}/{total} records")
                         shown = idle_since
                 elif time.monotonic() - idle_since > settings.kafka_client_timeout_ms / 1000.0 * 3:
-                    raise RuntimeError(f"{name}: no records arrive from Kafka for partitions {sorted(tp.partition for tp in todo)}; "
-                                       "nothing was changed")
+                    raise RuntimeError(
+                        f"{name}: no records arrive from Kafka for partitions {sorted(tp.partition for tp in todo)}; "
+                        "nothing was changed"
+                    )
             echo(f"  {name}: {done} records read")
             result.read += done
     finally:
         reader.close()
 
 
-def _apply(conn: Connection, handlers, settings, service_config, records, committed: int, seen: set, result, group) -> None:
+def _apply(
+    conn: Connection, handlers, settings, service_config, records, committed: int, seen: set, result, group
+) -> None:
     """Apply the records' events that took effect before (processed, or before the group's offset)."""
     events = []
     for record in records:
@@ -169,9 +199,13 @@ def _apply(conn: Connection, handlers, settings, service_config, records, commit
         events.append((record, event))
     if not events:
         return
-    known = set(conn.execute(select(PROCESSED_EVENTS.c.event_id).where(
-        PROCESSED_EVENTS.c.consumer_group == group,
-        PROCESSED_EVENTS.c.event_id.in_([e.id for _, e in events]))).scalars())
+    known = set(
+        conn.execute(
+            select(PROCESSED_EVENTS.c.event_id).where(
+                PROCESSED_EVENTS.c.consumer_group == group, PROCESSED_EVENTS.c.event_id.in_([e.id for _, e in events])
+            )
+        ).scalars()
+    )
     chosen = []
     for record, event in events:
         if event.id in known or record.offset < committed:
@@ -195,8 +229,16 @@ def _apply(conn: Connection, handlers, settings, service_config, records, commit
             _savepoint(conn, handlers, settings, service_config, [event])
             result.applied += 1
         except Exception as exc:  # noqa: BLE001 - reported, like a dead letter
-            result.failed.append({"topic": record.topic, "partition": record.partition, "offset": record.offset,
-                                  "id": event.id, "type": event.type, "error": repr(exc)[:500]})
+            result.failed.append(
+                {
+                    "topic": record.topic,
+                    "partition": record.partition,
+                    "offset": record.offset,
+                    "id": event.id,
+                    "type": event.type,
+                    "error": repr(exc)[:500],
+                }
+            )
 
 
 def _savepoint(conn: Connection, handlers, settings, service_config, events: list[Event]) -> None:

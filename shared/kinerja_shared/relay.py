@@ -16,11 +16,11 @@
   ``OUTBOX_RELAY_POLL_INTERVAL_MS``: an event written while events flow is on Kafka within
   milliseconds, and an idle outbox costs a few queries a second.
 """
+
 from __future__ import annotations
 
 import logging
 import threading
-import time
 import zlib
 
 from sqlalchemy import func, select, text, update
@@ -98,7 +98,14 @@ class OutboxRelay:
         """Publish one batch; return how many rows were published."""
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(OUTBOX.c.id, OUTBOX.c.topic, OUTBOX.c.partition_key, OUTBOX.c.event_id, OUTBOX.c.event_type, OUTBOX.c.payload)
+                select(
+                    OUTBOX.c.id,
+                    OUTBOX.c.topic,
+                    OUTBOX.c.partition_key,
+                    OUTBOX.c.event_id,
+                    OUTBOX.c.event_type,
+                    OUTBOX.c.payload,
+                )
                 .where(OUTBOX.c.status == "pending")
                 .order_by(OUTBOX.c.id)
                 .limit(self.batch_size)
@@ -113,7 +120,14 @@ class OutboxRelay:
                 ("ce_id", row.event_id.encode()),
                 ("ce_type", row.event_type.encode()),
             ]
-            futures.append(producer.send(self.settings.topic(row.topic), value=row.payload.encode(), key=row.partition_key.encode(), headers=headers))
+            futures.append(
+                producer.send(
+                    self.settings.topic(row.topic),
+                    value=row.payload.encode(),
+                    key=row.partition_key.encode(),
+                    headers=headers,
+                )
+            )
         producer.flush()
         sent, failed, blocked_keys, first_error = [], [], set(), None
         for row, future in zip(rows, futures):
@@ -127,7 +141,9 @@ class OutboxRelay:
                     first_error = repr(future.exception)
         with self.engine.begin() as conn:
             if sent:
-                conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_(sent)).values(status="published", published_at=utcnow()))
+                conn.execute(
+                    update(OUTBOX).where(OUTBOX.c.id.in_(sent)).values(status="published", published_at=utcnow())
+                )
             if failed:
                 conn.execute(
                     update(OUTBOX)
@@ -172,7 +188,9 @@ class OutboxRelay:
     def _pending_count(self) -> int | None:
         try:
             with self.engine.connect() as conn:
-                return conn.execute(select(func.count()).select_from(OUTBOX).where(OUTBOX.c.status == "pending")).scalar()
+                return conn.execute(
+                    select(func.count()).select_from(OUTBOX).where(OUTBOX.c.status == "pending")
+                ).scalar()
         except Exception:  # the database is down too: the count is unknown
             return None
 

@@ -13,6 +13,7 @@
 The audit trail (``audit_log``) and the services' own records are never pruned here.
 Deletes run in chunks so that a large first run does not hold one long transaction.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,21 +43,40 @@ def _delete_chunked(engine: Engine, table, id_columns, condition, chunk: int) ->
                 conn.execute(delete(table).where(id_columns[0].in_([row[0] for row in ids])))
             else:  # composite key: (consumer_group, event_id)
                 for group in {row[0] for row in ids}:
-                    conn.execute(delete(table).where(and_(id_columns[0] == group,
-                                                          id_columns[1].in_([r[1] for r in ids if r[0] == group]))))
+                    conn.execute(
+                        delete(table).where(
+                            and_(id_columns[0] == group, id_columns[1].in_([r[1] for r in ids if r[0] == group]))
+                        )
+                    )
             total += len(ids)
 
 
-def prune(engine: Engine, *, outbox_days: int = 7, idempotency_days: int = 7, inbox_days: int | None = None,
-          chunk: int = 5000) -> PruneResult:
+def prune(
+    engine: Engine, *, outbox_days: int = 7, idempotency_days: int = 7, inbox_days: int | None = None, chunk: int = 5000
+) -> PruneResult:
     """Delete what has outlived its purpose; returns how many rows of each table went."""
     now = utcnow()
-    outbox = _delete_chunked(engine, OUTBOX, [OUTBOX.c.id], and_(
-        OUTBOX.c.status == "published", OUTBOX.c.published_at < now - timedelta(days=outbox_days)), chunk)
-    keys = _delete_chunked(engine, IDEMPOTENCY_KEYS, [IDEMPOTENCY_KEYS.c.id],
-                           IDEMPOTENCY_KEYS.c.created_at < now - timedelta(days=idempotency_days), chunk)
+    outbox = _delete_chunked(
+        engine,
+        OUTBOX,
+        [OUTBOX.c.id],
+        and_(OUTBOX.c.status == "published", OUTBOX.c.published_at < now - timedelta(days=outbox_days)),
+        chunk,
+    )
+    keys = _delete_chunked(
+        engine,
+        IDEMPOTENCY_KEYS,
+        [IDEMPOTENCY_KEYS.c.id],
+        IDEMPOTENCY_KEYS.c.created_at < now - timedelta(days=idempotency_days),
+        chunk,
+    )
     inbox = 0
     if inbox_days is not None:
-        inbox = _delete_chunked(engine, PROCESSED_EVENTS, [PROCESSED_EVENTS.c.consumer_group, PROCESSED_EVENTS.c.event_id],
-                                PROCESSED_EVENTS.c.processed_at < now - timedelta(days=inbox_days), chunk)
+        inbox = _delete_chunked(
+            engine,
+            PROCESSED_EVENTS,
+            [PROCESSED_EVENTS.c.consumer_group, PROCESSED_EVENTS.c.event_id],
+            PROCESSED_EVENTS.c.processed_at < now - timedelta(days=inbox_days),
+            chunk,
+        )
     return PruneResult(outbox=outbox, idempotency_keys=keys, processed_events=inbox)

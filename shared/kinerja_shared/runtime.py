@@ -5,6 +5,7 @@ the worker for relay/consumers/jobs, ``kinerja_shared.testing.memory`` for use-c
 the settings, the service's own config (``ServiceSpec.config``), the engine, the token verifier
 (web only), and the clock. ``runtime.unit_of_work()`` opens the one transaction a command runs in.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ class Runtime:
     settings: Settings
     engine: Engine
     verifier: object = None  # kinerja_shared.auth.TokenVerifier in the web process; None in a worker's job
-    config: object = None    # the service's own settings (ServiceSpec.config)
+    config: object = None  # the service's own settings (ServiceSpec.config)
     clock: Clock = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self):

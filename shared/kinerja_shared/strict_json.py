@@ -22,20 +22,24 @@ Reading (``loads``), for request bodies (the input guard) and uploaded JSON file
 A refusal is a ``StrictJSONError`` naming the field (``results.0.text``, ``(body)``); text that is not JSON
 at all raises json's own ``JSONDecodeError``. Both are ``ValueError``.
 """
+
 from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 NUL = "\x00"
 DEFAULT_MAX_JSON_DEPTH = 32
 INVALID_TEXT = "is not valid Unicode text (an invalid UTF-8 byte, a lone surrogate or a non-character)"
 
 # Lone surrogates (also what an invalid UTF-8 byte decodes to with surrogateescape) and non-characters.
-_INVALID_TEXT = re.compile("[\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-                           + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(1, 17))
-                           + "]")
+_INVALID_TEXT = re.compile(
+    "[\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(1, 17))
+    + "]"
+)
 # Raw JSON that may decode to a NUL, a surrogate or a non-character (over-inclusive: then the value is walked).
 _SUSPECT_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F]|[fF][dD][dDeE]|[fF]{3}[eEfF])")
 _SUSPECT_BYTES = (b"\x00", b"\xef\xb7", b"\xbf\xbe", b"\xbf\xbf")  # NUL (UTF-16/32), U+FDxx, U+(n)FFFE/FFFF
@@ -180,17 +184,27 @@ def loads(data: bytes | str, *, max_depth: int = DEFAULT_MAX_JSON_DEPTH, max_str
         return int(token) if len(token) <= 40 else number(token)
 
     try:
-        value = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=constant,
-                           parse_float=number, parse_int=integer)
+        value = json.loads(
+            text, object_pairs_hook=_unique_keys, parse_constant=constant, parse_float=number, parse_int=integer
+        )
     except _DuplicateKey as exc:
         raise StrictJSONError(exc.key, "appears more than once in the same object") from None
     if not_finite and value is _NOT_FINITE:
         raise StrictJSONError("(body)", NOT_FINITE)
     if walk or not_finite or (max_string_chars is not None and len(text) > max_string_chars):
         limit = max_string_chars
-        found = bad_field(value, lambda t: ("must not contain NUL characters" if NUL in t else
-                                            INVALID_TEXT if invalid_text(t) else
-                                            f"is longer than {limit} characters" if limit and len(t) > limit else None))
+        found = bad_field(
+            value,
+            lambda t: (
+                "must not contain NUL characters"
+                if NUL in t
+                else INVALID_TEXT
+                if invalid_text(t)
+                else f"is longer than {limit} characters"
+                if limit and len(t) > limit
+                else None
+            ),
+        )
         if found:
             raise StrictJSONError(*found)
     return value

@@ -10,12 +10,13 @@ Every service declares its lifecycles the same way::
     PLAN.next("submit", plan.status)   # -> "submitted", or InvalidTransition (409) naming both states
 
 ``hints`` give the refusal's reason for an action (``{"close": "submit it first"}``); a hint may be
-a function of the current state; ``describe(action, current)`` replaces the whole text. ``allowed(action)`` lists the states an action starts from (for
-help screens and documentation).
+a function of the current state; ``describe(action, current)`` replaces the whole text. ``allowed(action)`` lists
+the states an action starts from (for help screens and documentation).
 """
+
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from .errors import InvalidTransition
 
@@ -23,8 +24,13 @@ Hint = str | Callable[[str], str]
 
 
 class StateMachine:
-    def __init__(self, name: str, table: Mapping[str, Mapping[str, str]], hints: Mapping[str, Hint] | None = None,
-                 describe: Callable[[str, str], str] | None = None):
+    def __init__(
+        self,
+        name: str,
+        table: Mapping[str, Mapping[str, str]],
+        hints: Mapping[str, Hint] | None = None,
+        describe: Callable[[str, str], str] | None = None,
+    ):
         self.name = name
         self.table = {action: dict(moves) for action, moves in table.items()}
         self.hints = dict(hints or {})
@@ -41,8 +47,12 @@ class StateMachine:
         moves = self.table[action]
         if current in moves:
             return moves[current]
-        raise InvalidTransition(self.refusal(action, current), action=action, current=current,
-                                errors=[{"field": "status", "message": self.refusal(action, current)}])
+        raise InvalidTransition(
+            self.refusal(action, current),
+            action=action,
+            current=current,
+            errors=[{"field": "status", "message": self.refusal(action, current)}],
+        )
 
     def refusal(self, action: str, current: str) -> str:
         if self.describe is not None:
@@ -55,5 +65,8 @@ class StateMachine:
 
     def as_rows(self) -> list[dict]:
         """The table as rows {action, from, to} (documentation, the console's help)."""
-        return [{"action": action, "from": start, "to": end}
-                for action, moves in self.table.items() for start, end in sorted(moves.items())]
+        return [
+            {"action": action, "from": start, "to": end}
+            for action, moves in self.table.items()
+            for start, end in sorted(moves.items())
+        ]

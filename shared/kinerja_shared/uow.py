@@ -25,9 +25,10 @@ else owns (the consumer's, for event handlers): it flushes on exit and leaves co
 Hot paths that write the change, its audit row, its event and the key in one statement (activity-
 service's logging) take the rows with ``take_pending()`` and insert them themselves.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy.engine import Connection, Engine
 
@@ -37,8 +38,14 @@ from .clock import Clock, SystemClock
 
 
 class UnitOfWork:
-    def __init__(self, engine: Engine | None, *, clock: Clock | None = None, validate_events: bool = True,
-                 connection: Connection | None = None):
+    def __init__(
+        self,
+        engine: Engine | None,
+        *,
+        clock: Clock | None = None,
+        validate_events: bool = True,
+        connection: Connection | None = None,
+    ):
         self.engine = engine
         self.clock = clock or SystemClock()
         self.validate_events = validate_events
@@ -52,13 +59,13 @@ class UnitOfWork:
         self.published: list[dict] = []
 
     @classmethod
-    def joining(cls, conn: Connection, *, clock: Clock | None = None, validate_events: bool = True) -> "UnitOfWork":
+    def joining(cls, conn: Connection, *, clock: Clock | None = None, validate_events: bool = True) -> UnitOfWork:
         """A unit of work inside a transaction the caller owns (event handlers: the consumer's)."""
         return cls(None, clock=clock, validate_events=validate_events, connection=conn)
 
     # -- the transaction -----------------------------------------------------------------------
 
-    def __enter__(self) -> "UnitOfWork":
+    def __enter__(self) -> UnitOfWork:
         if self._joined is not None:
             self.conn = self._joined
         else:

@@ -4,6 +4,7 @@ It creates its topics, relays its outbox in a thread, consumes the topics it sub
 to in the main thread, runs the service's background jobs, and stops gracefully on
 SIGTERM/SIGINT: the current record finishes, offsets of what took effect are committed.
 """
+
 from __future__ import annotations
 
 import logging
@@ -13,9 +14,9 @@ import threading
 from .config import Settings
 from .consumer import EventConsumer
 from .db import make_engine
+from .jobs import PeriodicJob
 from .kafka_io import ensure_topics, make_consumer, make_producer, topics_for
 from .logs import configure_logging
-from .jobs import PeriodicJob
 from .relay import PRODUCER_SETTINGS, OutboxRelay
 from .runtime import Runtime
 from .service import ServiceSpec

@@ -1,5 +1,6 @@
 """A tiny probe service for the library's own tests: one POST that changes state and
 publishes FeedbackGiven, and a handler for FeedbackGiven that records its effect."""
+
 import marshmallow as ma
 import pytest
 from flask_smorest import Blueprint
@@ -14,10 +15,20 @@ from kinerja_shared.web.app_factory import current_principal, runtime
 from kinerja_shared.web.problems import Conflict, NotFound
 
 metadata = new_metadata()
-notes = Table("notes", metadata, Column("id", Integer, primary_key=True, autoincrement=True),
-              Column("nip", String(18), nullable=False), Column("text", String(200), nullable=False))
-effects = Table("effects", metadata, Column("id", Integer, primary_key=True, autoincrement=True),
-                Column("event_id", String(36), nullable=False), Column("text", String(200), nullable=False))
+notes = Table(
+    "notes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("nip", String(18), nullable=False),
+    Column("text", String(200), nullable=False),
+)
+effects = Table(
+    "effects",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(36), nullable=False),
+    Column("text", String(200), nullable=False),
+)
 
 
 class NoteIn(ma.Schema):
@@ -46,11 +57,22 @@ def create_note(body):
         raise RuntimeError("a bug with a secret stack trace")
     with runtime().engine.begin() as conn:
         note_id = conn.execute(notes.insert().values(**body)).inserted_primary_key[0]
-        event = make_event("FeedbackGiven", source_service="evaluation-service", subject=str(note_id), partitionkey=body["nip"],
-                           data={"feedback_id": str(note_id), "nip": body["nip"], "rater_nip": None, "text": body["text"]})
+        event = make_event(
+            "FeedbackGiven",
+            source_service="evaluation-service",
+            subject=str(note_id),
+            partitionkey=body["nip"],
+            data={"feedback_id": str(note_id), "nip": body["nip"], "rater_nip": None, "text": body["text"]},
+        )
         publish(conn, event)
-        audit.record(conn, actor=current_principal(), action="note.created", entity_type="note", entity_id=str(note_id),
-                     after=body)
+        audit.record(
+            conn,
+            actor=current_principal(),
+            action="note.created",
+            entity_type="note",
+            entity_id=str(note_id),
+            after=body,
+        )
     return {"id": note_id, **body, "event_id": event["id"]}, 201
 
 
@@ -105,8 +127,14 @@ def on_feedback(conn, event):
 
 def make_probe_spec():
     return ServiceSpec(
-        name="evaluation-service", package="probe", title="Probe", description="Library test service", metadata=metadata,
-        migrations_dir=None, blueprints=[blp], handlers={"FeedbackGiven": on_feedback},
+        name="evaluation-service",
+        package="probe",
+        title="Probe",
+        description="Library test service",
+        metadata=metadata,
+        migrations_dir=None,
+        blueprints=[blp],
+        handlers={"FeedbackGiven": on_feedback},
         consumes=["kinerja.evaluation.events"],
     )
 

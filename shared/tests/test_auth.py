@@ -1,4 +1,5 @@
 """JWT verification: what is accepted and everything that must be refused (pure unit tests)."""
+
 import base64
 import json
 import time
@@ -17,8 +18,14 @@ NIP = "199001012015011001"
 @pytest.fixture(scope="module")
 def rsa_keys():
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     return private, public
 
 
@@ -119,12 +126,17 @@ def test_unknown_role_is_refused():
 
 def test_rs256_with_public_key_accepts_its_tokens_and_refuses_hs256_signed_with_the_public_key(rsa_keys):
     private, public = rsa_keys
-    s = dev_settings(JWT_PUBLIC_KEY=public, JWT_PRIVATE_KEY=private, JWT_ISSUER="https://sso.binjaikota.go.id", JWT_AUDIENCE="kinerja")
+    s = dev_settings(
+        JWT_PUBLIC_KEY=public,
+        JWT_PRIVATE_KEY=private,
+        JWT_ISSUER="https://sso.binjaikota.go.id",
+        JWT_AUDIENCE="kinerja",
+    )
     verifier = TokenVerifier(s)
     assert verifier.verify(mint_token(s, sub=NIP, roles=["admin"])).is_admin
     # The classic key-confusion attack: HS256 keyed with the RSA public key.
-    import hmac
     import hashlib
+    import hmac
 
     def b64(b):
         return base64.urlsafe_b64encode(b).decode().rstrip("=")

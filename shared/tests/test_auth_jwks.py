@@ -4,6 +4,7 @@ dropped from the set refused, the fetch rate bounded, and the claim mapping of a
 A local HTTP server plays the identity provider's JWKS endpoint and counts how often it is read.
 tests/keycloak runs the same paths against a real Keycloak.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,9 +33,19 @@ class Provider:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802
                 provider.fetches += 1
-                body = json.dumps({"keys": [
-                    {**json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(k.public_key())), "kid": kid, "use": "sig",
-                     "alg": "RS256"} for kid, k in provider.keys.items()]}).encode()
+                body = json.dumps(
+                    {
+                        "keys": [
+                            {
+                                **json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(k.public_key())),
+                                "kid": kid,
+                                "use": "sig",
+                                "alg": "RS256",
+                            }
+                            for kid, k in provider.keys.items()
+                        ]
+                    }
+                ).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
@@ -53,11 +64,19 @@ class Provider:
 
     def token(self, kid: str, key: rsa.RSAPrivateKey | None = None, **claims) -> str:
         now = int(time.time())
-        body = {"sub": "6f1c-keycloak-user-id", "nip": NIP, "name": "Andi Pratama", "unit": "dinkes-yankes",
-                "realm_access": {"roles": ["default-roles-binjai", "offline_access", "employee"]},
-                "resource_access": {"kinerja-api": {"roles": ["employee", "supervisor"]}},
-                "iss": "https://sso.example/realms/binjai", "aud": ["kinerja-api", "account"],
-                "iat": now, "exp": now + 300, **claims}
+        body = {
+            "sub": "6f1c-keycloak-user-id",
+            "nip": NIP,
+            "name": "Andi Pratama",
+            "unit": "dinkes-yankes",
+            "realm_access": {"roles": ["default-roles-binjai", "offline_access", "employee"]},
+            "resource_access": {"kinerja-api": {"roles": ["employee", "supervisor"]}},
+            "iss": "https://sso.example/realms/binjai",
+            "aud": ["kinerja-api", "account"],
+            "iat": now,
+            "exp": now + 300,
+            **claims,
+        }
         return jwt.encode(body, key or self.keys[kid], algorithm="RS256", headers={"kid": kid})
 
 
@@ -70,9 +89,19 @@ def provider():
 
 
 def verifier(provider, **env) -> TokenVerifier:
-    return TokenVerifier(Settings.from_env("test", {
-        "JWT_JWKS_URL": provider.url, "JWT_ISSUER": "https://sso.example/realms/binjai", "JWT_AUDIENCE": "kinerja-api",
-        "JWT_NIP_CLAIM": "nip", "JWT_ROLES_CLAIM": "realm_access.roles", **env}))
+    return TokenVerifier(
+        Settings.from_env(
+            "test",
+            {
+                "JWT_JWKS_URL": provider.url,
+                "JWT_ISSUER": "https://sso.example/realms/binjai",
+                "JWT_AUDIENCE": "kinerja-api",
+                "JWT_NIP_CLAIM": "nip",
+                "JWT_ROLES_CLAIM": "realm_access.roles",
+                **env,
+            },
+        )
+    )
 
 
 def test_keycloak_claims_map_to_the_principal(provider):

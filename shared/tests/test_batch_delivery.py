@@ -3,6 +3,7 @@ guarantees as one record at a time, against the real broker and PostgreSQL: a po
 inside a poll is retried and dead-lettered alone while its neighbours take effect exactly
 once; a database outage in the middle of a poll loses nothing and doubles nothing; offsets
 are committed only for what took effect."""
+
 import json
 import threading
 
@@ -18,8 +19,13 @@ NIPS = ["199001012015011001", "198001012005011002", "197512252000032003"]
 
 
 def feedback(nip, text):
-    return make_event("FeedbackGiven", source_service="evaluation-service", subject=text, partitionkey=nip,
-                      data={"feedback_id": text, "nip": nip, "rater_nip": None, "text": text})
+    return make_event(
+        "FeedbackGiven",
+        source_service="evaluation-service",
+        subject=text,
+        partitionkey=nip,
+        data={"feedback_id": text, "nip": nip, "rater_nip": None, "text": text},
+    )
 
 
 def _put_on_topic(probe, events):
@@ -35,10 +41,17 @@ def _put_on_topic(probe, events):
 
 def _consumer(probe) -> EventConsumer:
     s = probe.settings
-    return EventConsumer(s, probe.engine, group_id=s.group(probe.spec.consumer_group), name=probe.spec.consumer_group,
-                         service_config=probe.spec.load_config(s), topics=[s.topic(TOPIC)], handlers=probe.spec.handlers,
-                         consumer_factory=lambda group, topics: make_consumer(s, group, topics),
-                         producer_factory=lambda: make_producer(s))
+    return EventConsumer(
+        s,
+        probe.engine,
+        group_id=s.group(probe.spec.consumer_group),
+        name=probe.spec.consumer_group,
+        service_config=probe.spec.load_config(s),
+        topics=[s.topic(TOPIC)],
+        handlers=probe.spec.handlers,
+        consumer_factory=lambda group, topics: make_consumer(s, group, topics),
+        producer_factory=lambda: make_producer(s),
+    )
 
 
 def _run_until(consumer, predicate, message):
@@ -67,7 +80,8 @@ def _nothing_left_to_consume(probe):
 
 
 def test_a_poison_event_inside_a_poll_goes_to_the_dlq_and_its_neighbours_take_effect_once(
-        probe, kafka_tools, refused_texts):
+    probe, kafka_tools, refused_texts
+):
     texts = [f"n{i:02d}" for i in range(30)]
     texts[12] = "poison"
     events = [feedback(NIPS[0], t) for t in texts]
@@ -75,8 +89,11 @@ def test_a_poison_event_inside_a_poll_goes_to_the_dlq_and_its_neighbours_take_ef
     _put_on_topic(probe, events)
     kafka_tools.produce(TOPIC, events[5], key=NIPS[0])  # a redelivered copy in the same poll
     consumer = _consumer(probe)
-    _run_until(consumer, lambda: sum(_effects_by_text(probe).values()) >= 29 and consumer.stats.dead_lettered == 1,
-               "every neighbour applied and the poison dead-lettered")
+    _run_until(
+        consumer,
+        lambda: sum(_effects_by_text(probe).values()) >= 29 and consumer.stats.dead_lettered == 1,
+        "every neighbour applied and the poison dead-lettered",
+    )
 
     assert _effects_by_text(probe) == {t: 1 for t in texts if t != "poison"}
     assert consumer.stats.batch_fallbacks >= 1, "the poll's transaction failed on the poison and was re-applied"
@@ -90,7 +107,8 @@ def test_a_poison_event_inside_a_poll_goes_to_the_dlq_and_its_neighbours_take_ef
 
 
 def test_a_database_outage_in_the_middle_of_a_poll_loses_nothing_and_doubles_nothing(
-        probe, kafka_tools, severing_texts):
+    probe, kafka_tools, severing_texts
+):
     texts = [f"m{i:02d}" for i in range(40)]
     severing_texts.add("m17")
     _put_on_topic(probe, [feedback(NIPS[i % 3], t) for i, t in enumerate(texts)])
@@ -123,7 +141,10 @@ def test_a_poll_is_one_transaction_with_work_deferred_to_its_end(probe):
     consumer.handlers = {"FeedbackGiven": handler}
     first, second = feedback(NIPS[0], "b1"), feedback(NIPS[1], "b2")
     assert consumer.apply_batch([Event(validate_event(e)) for e in (first, second, first)]) == [
-        "processed", "processed", "duplicate"]
+        "processed",
+        "processed",
+        "duplicate",
+    ]
     assert len(seen_scopes) == 2 and seen_scopes[0] is seen_scopes[1], "one transaction for the poll"
     assert flushed == [2], "deferred work runs once, after every handler of the poll"
     assert _effects_by_text(probe) == {"b1": 1, "b2": 1}

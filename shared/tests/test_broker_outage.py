@@ -2,6 +2,7 @@
 a summary while it stays down (how long, how many events wait in the outbox), one INFO when it is back;
 kafka-python's own connection errors stay below WARNING meanwhile. (Before: ~70 ERROR and ~70 WARNING lines
 from kafka-python in 8 s for one relay and one consumer.)"""
+
 import logging
 import threading
 from collections import Counter
@@ -47,12 +48,22 @@ def log_records():
 def test_a_broker_outage_logs_one_warning_then_summaries_then_one_info(probe, log_records):
     with probe.engine.begin() as conn:
         publish(conn, feedback(NIPS[0], "waiting"))
-    dead = replace(probe.settings, kafka_bootstrap_servers="127.0.0.1:1", kafka_client_timeout_ms=1000,
-                   extra={**probe.settings.extra, "KINERJA_BROKER_OUTAGE_SUMMARY_SECONDS": "1"})
+    dead = replace(
+        probe.settings,
+        kafka_bootstrap_servers="127.0.0.1:1",
+        kafka_client_timeout_ms=1000,
+        extra={**probe.settings.extra, "KINERJA_BROKER_OUTAGE_SUMMARY_SECONDS": "1"},
+    )
     relay = OutboxRelay(dead, probe.engine, lambda: make_producer(dead))
-    consumer = EventConsumer(dead, probe.engine, group_id=dead.group("outage"), topics=[dead.topic(TOPIC)],
-                             handlers=probe.spec.handlers, consumer_factory=lambda g, t: make_consumer(dead, g, t),
-                             producer_factory=lambda: make_producer(dead))
+    consumer = EventConsumer(
+        dead,
+        probe.engine,
+        group_id=dead.group("outage"),
+        topics=[dead.topic(TOPIC)],
+        handlers=probe.spec.handlers,
+        consumer_factory=lambda g, t: make_consumer(dead, g, t),
+        producer_factory=lambda: make_producer(dead),
+    )
     stop = threading.Event()
     threads = [threading.Thread(target=relay.run, args=(stop,)), threading.Thread(target=consumer.run, args=(stop,))]
     for thread in threads:
@@ -62,15 +73,19 @@ def test_a_broker_outage_logs_one_warning_then_summaries_then_one_info(probe, lo
         return [r for r in log_records if r.getMessage() == STILL]
 
     try:
-        wait_for(lambda: len(summaries()) >= 2 and summaries()[-1].__dict__.get("waiting_events") == 1,
-                 message="two summaries of the outage, counting the waiting event")
+        wait_for(
+            lambda: len(summaries()) >= 2 and summaries()[-1].__dict__.get("waiting_events") == 1,
+            message="two summaries of the outage, counting the waiting event",
+        )
     finally:
         stop.set()
         for thread in threads:
             thread.join(30)
 
     levels = Counter(r.levelname for r in log_records)
-    assert levels["ERROR"] == levels["CRITICAL"] == 0, [r.getMessage() for r in log_records if r.levelno >= logging.ERROR]
+    assert levels["ERROR"] == levels["CRITICAL"] == 0, [
+        r.getMessage() for r in log_records if r.levelno >= logging.ERROR
+    ]
     assert not [r.getMessage() for r in log_records if r.name.startswith("kafka") and r.levelno >= logging.WARNING]
     warnings = [r.getMessage() for r in log_records if r.levelno == logging.WARNING]
     assert warnings.count(UNREACHABLE) == 1 and set(warnings) == {UNREACHABLE, STILL}
@@ -96,7 +111,8 @@ def test_other_kafka_errors_are_not_hidden_while_the_broker_is_up(log_records):
     calm_kafka_logs()
     logger.error("SaslHandshake failed: %s", "UnsupportedSaslMechanismError")
     assert [r.getMessage() for r in log_records if r.name == "kafka.net.connection"] == [
-        "SaslHandshake failed: UnsupportedSaslMechanismError"]
+        "SaslHandshake failed: UnsupportedSaslMechanismError"
+    ]
     assert not BROKER.is_down
 
 

@@ -1,4 +1,5 @@
 """Settings from the environment: defaults, and clear messages that name the bad setting."""
+
 import pytest
 
 from kinerja_shared.config import ConfigError, Settings

@@ -1,6 +1,7 @@
 """Delivery guarantees against the real broker and PostgreSQL: the outbox relay keeps order
 per key and loses nothing; the consumer applies each event once, dead-letters what it cannot
 apply and goes on; dead letters can be replayed."""
+
 import json
 import threading
 
@@ -16,8 +17,14 @@ NIPS = ["199001012015011001", "198001012005011002", "197512252000032003"]
 
 
 def feedback(nip, text, **kw):
-    return make_event("FeedbackGiven", source_service="evaluation-service", subject=text, partitionkey=nip,
-                      data={"feedback_id": text, "nip": nip, "rater_nip": None, "text": text}, **kw)
+    return make_event(
+        "FeedbackGiven",
+        source_service="evaluation-service",
+        subject=text,
+        partitionkey=nip,
+        data={"feedback_id": text, "nip": nip, "rater_nip": None, "text": text},
+        **kw,
+    )
 
 
 def test_relay_publishes_everything_in_order_per_key(probe, kafka_tools):
@@ -75,8 +82,10 @@ def test_end_to_end_request_event_effect_through_the_worker(probe):
     probe.start_worker()
     r = probe.client.post("/api/v1/notes", json={"nip": NIPS[0], "text": "hello"}, headers=probe.token(NIPS[0]))
     assert r.status_code == 201
-    wait_for(lambda: probe.scalar("select count(*) from effects where event_id = :i", i=r.json["event_id"]) == 1,
-             message="the worker to relay and consume the event")
+    wait_for(
+        lambda: probe.scalar("select count(*) from effects where event_id = :i", i=r.json["event_id"]) == 1,
+        message="the worker to relay and consume the event",
+    )
     assert probe.scalar("select status from outbox") == "published"
 
 
@@ -131,5 +140,7 @@ def test_a_failing_handler_is_retried_then_dead_lettered_and_can_be_replayed(pro
     # The bug is fixed: the operator replays the DLQ and the event takes effect, once.
     refused_texts.clear()
     assert replay_dlq(probe.settings, TOPIC, "evaluation-service") == 1
-    wait_for(lambda: probe.scalar("select count(*) from effects where text = 'poison'") == 1, message="the replayed event")
+    wait_for(
+        lambda: probe.scalar("select count(*) from effects where text = 'poison'") == 1, message="the replayed event"
+    )
     assert replay_dlq(probe.settings, TOPIC, "evaluation-service") == 0, "a dead letter is replayed once"

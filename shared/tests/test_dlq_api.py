@@ -1,5 +1,6 @@
 """GET /api/v1/dlq against the real broker: what waits in the service's dead-letter topics,
 with the reasons, for admins only; a replay leaves the records on the topic but no longer waiting."""
+
 from kinerja_shared.dlq import replay_dlq
 from kinerja_shared.testing import wait_for
 
@@ -14,7 +15,9 @@ def status(probe, **query):
     return answer.get_json()
 
 
-def test_dead_letters_are_counted_with_their_reasons_and_replays_are_no_longer_waiting(probe, kafka_tools, refused_texts):
+def test_dead_letters_are_counted_with_their_reasons_and_replays_are_no_longer_waiting(
+    probe, kafka_tools, refused_texts
+):
     before = status(probe)
     assert before["service"] == "evaluation-service"
     [topic] = before["topics"]

@@ -1,5 +1,6 @@
 """Safe downloads: CSV cells a spreadsheet would run are neutralised, Content-Disposition cannot be broken by
 a name, and every response says nosniff."""
+
 import csv
 import io
 
@@ -23,8 +24,18 @@ def test_ordinary_cells_and_numbers_are_unchanged():
         assert csv_cell(value) == value
 
 
-@pytest.mark.parametrize("name", ['predicates-a"b;c-2026-Q1.csv', "laporan\r\nSet-Cookie: x=1.csv", "a\\b'c.csv",
-                                  "Laporan Kinerja é 📄.pdf", "=cmd|' /C calc'!A0.csv", '";.csv', "\ud800.csv"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        'predicates-a"b;c-2026-Q1.csv',
+        "laporan\r\nSet-Cookie: x=1.csv",
+        "a\\b'c.csv",
+        "Laporan Kinerja é 📄.pdf",
+        "=cmd|' /C calc'!A0.csv",
+        '";.csv',
+        "\ud800.csv",
+    ],
+)
 def test_content_disposition_keeps_the_name_inside_its_parameters(name):
     header = content_disposition(name)
     assert "\r" not in header and "\n" not in header and header.isascii()
@@ -39,8 +50,11 @@ def test_content_disposition_keeps_the_name_inside_its_parameters(name):
 
 def test_every_response_carries_nosniff(probe):
     nip = "199001012015011001"
-    answers = [probe.client.post("/api/v1/notes", json={"nip": nip, "text": "x"}, headers=probe.token(nip)),
-               probe.client.get("/api/v1/nothing", headers=probe.token(nip)),
-               probe.client.post("/api/v1/notes", json={}),
-               probe.client.get("/healthz"), probe.client.get("/openapi.json")]
+    answers = [
+        probe.client.post("/api/v1/notes", json={"nip": nip, "text": "x"}, headers=probe.token(nip)),
+        probe.client.get("/api/v1/nothing", headers=probe.token(nip)),
+        probe.client.post("/api/v1/notes", json={}),
+        probe.client.get("/healthz"),
+        probe.client.get("/openapi.json"),
+    ]
     assert [a.headers.get("X-Content-Type-Options") for a in answers] == ["nosniff"] * len(answers)

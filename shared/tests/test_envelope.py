@@ -1,4 +1,5 @@
 """The CloudEvents envelope, the catalog and the JSON Schemas (pure unit tests)."""
+
 import json
 from pathlib import Path
 
@@ -30,7 +31,11 @@ def test_envelope_has_cloudevents_fields_and_extensions():
 def test_kafka_headers_copy_id_and_type():
     event = feedback()
     headers = dict(kafka_headers(event))
-    assert headers == {"content-type": b"application/cloudevents+json", "ce_id": event["id"].encode(), "ce_type": b"FeedbackGiven"}
+    assert headers == {
+        "content-type": b"application/cloudevents+json",
+        "ce_id": event["id"].encode(),
+        "ce_type": b"FeedbackGiven",
+    }
 
 
 def test_round_trip_through_bytes():
@@ -83,15 +88,28 @@ def test_every_catalog_type_and_version_has_a_schema_and_every_schema_is_in_the_
     assert files == expected
     for name in files:
         doc = json.loads((schema_dir / name).read_text())
-        assert doc["$id"] == f"urn:kinerja:event:{name[:-len('.json')].replace('.v', ':v')}"
+        assert doc["$id"] == f"urn:kinerja:event:{name[: -len('.json')].replace('.v', ':v')}"
         assert doc["type"] == "object" and doc.get("additionalProperties", True) is not False
 
 
 def test_catalog_has_the_designed_event_types():
     assert set(CATALOG) >= {
-        "EmployeeUpserted", "PlanSubmitted", "PlanApproved", "PlanReturned", "PlanAmended", "ActivityLogged",
-        "ActivityUpdated", "ActivityWithdrawn", "ActivityVerified", "EvaluationOpened", "EvaluationSubmitted",
-        "EvaluationClosed", "EvaluationReopened", "FeedbackGiven", "UnitPredicateSet", "CalibrationFinalised",
+        "EmployeeUpserted",
+        "PlanSubmitted",
+        "PlanApproved",
+        "PlanReturned",
+        "PlanAmended",
+        "ActivityLogged",
+        "ActivityUpdated",
+        "ActivityWithdrawn",
+        "ActivityVerified",
+        "EvaluationOpened",
+        "EvaluationSubmitted",
+        "EvaluationClosed",
+        "EvaluationReopened",
+        "FeedbackGiven",
+        "UnitPredicateSet",
+        "CalibrationFinalised",
         "NotificationDelivered",
     }
     assert CATALOG["ActivityLogged"].topic == "kinerja.activity.events"
@@ -104,9 +122,15 @@ def test_asyncapi_document_is_generated_from_the_schemas():
     from kinerja_shared.events import asyncapi
 
     committed = Path(__file__).resolve().parents[2] / "docs" / "asyncapi.yaml"
-    assert committed.read_text() == asyncapi.render(), "regenerate: python -m kinerja_shared.events.asyncapi > docs/asyncapi.yaml"
+    assert committed.read_text() == asyncapi.render(), (
+        "regenerate: python -m kinerja_shared.events.asyncapi > docs/asyncapi.yaml"
+    )
     doc = yaml.safe_load(committed.read_text())
     assert doc["asyncapi"].startswith("3.")
     assert {c["address"] for c in doc["channels"].values()} == {
-        "kinerja.plan.events", "kinerja.activity.events", "kinerja.evaluation.events", "kinerja.notification.events"}
+        "kinerja.plan.events",
+        "kinerja.activity.events",
+        "kinerja.evaluation.events",
+        "kinerja.notification.events",
+    }
     assert len(doc["components"]["messages"]) == sum(len(t.versions) for t in CATALOG.values())

@@ -5,6 +5,7 @@ validator refuses, a malformed event would pass. For every schema of the catalog
 valid instance from the schema itself, then breaks each property in turn (missing, wrong type,
 impossible date, pattern, enum, bound) and checks both validators give the same verdict.
 """
+
 from __future__ import annotations
 
 import copy
@@ -14,8 +15,11 @@ import pytest
 from kinerja_shared.events import CATALOG
 from kinerja_shared.events.envelope import fast_validator, schema_validator
 
-SAMPLES = {"^[0-9]{18}$": "199001012015011003", "^[0-2][0-9]:[0-5][0-9]$": "08:30",
-           "^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$": "2026-Q1"}
+SAMPLES = {
+    "^[0-9]{18}$": "199001012015011003",
+    "^[0-2][0-9]:[0-5][0-9]$": "08:30",
+    "^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$": "2026-Q1",
+}
 
 
 def sample(schema: dict):

@@ -1,5 +1,6 @@
 """People-facing texts follow Accept-Language: Indonesian by default, English on request; every
 message the code, marshmallow, webargs and werkzeug can produce has its Indonesian text."""
+
 import inspect
 import string
 from http import HTTPStatus
@@ -34,8 +35,13 @@ def _marshmallow_messages() -> list[str]:
     found.update(ma.Schema._default_error_messages.values())
     for _, cls in inspect.getmembers(ma.validate, inspect.isclass):
         for attr, value in vars(cls).items():
-            if isinstance(value, str) and attr in ("default_message", "message_all", "message_min", "message_max",
-                                                   "message_equal"):
+            if isinstance(value, str) and attr in (
+                "default_message",
+                "message_all",
+                "message_min",
+                "message_max",
+                "message_equal",
+            ):
                 found.add(value)
     texts = set()
     range_ = ma.validate.Range
@@ -67,17 +73,20 @@ def test_every_message_of_the_shared_library_has_an_indonesian_version():
 
 
 def test_a_new_message_without_its_translation_is_caught():
-    source = '''
+    source = """
 def check(value):
     if value is None:
         raise field_error("value", "is required")
     raise field_error("value", f"must not exceed {LIMIT} things")
     too_deep = f"nests deeper than {DEPTH} levels"
     raise field_error("(body)", too_deep, status=413)
-'''
+"""
     found = messages_in_source(source, "guard.py")
     assert [m.sample for m in found] == ["is required", "must not exceed X0 things", "nests deeper than X0 levels"]
-    assert [m.sample for m in missing_translations(found)] == ["must not exceed X0 things", "nests deeper than X0 levels"]
+    assert [m.sample for m in missing_translations(found)] == [
+        "must not exceed X0 things",
+        "nests deeper than X0 levels",
+    ]
 
 
 def test_the_catalogue_refuses_a_translation_that_loses_a_placeholder():
@@ -96,8 +105,9 @@ def test_problems_are_in_indonesian_without_accept_language(probe):
     assert r.status_code == 422 and r.content_type == "application/problem+json"
     assert r.headers["Content-Language"] == "id" and "Accept-Language" in r.headers["Vary"]
     assert r.json["title"] == "Validasi gagal"
-    assert r.json["errors"] == [{"field": "text", "location": "body", "message": "Teks (text): Wajib diisi.",
-                                 "code": "required"}]
+    assert r.json["errors"] == [
+        {"field": "text", "location": "body", "message": "Teks (text): Wajib diisi.", "code": "required"}
+    ]
     assert r.json["detail"] == "Teks (text): Wajib diisi."
 
     unauthenticated = client.get("/api/v1/audit")
@@ -115,8 +125,9 @@ def test_problems_are_in_english_on_request_with_the_same_fields_and_codes(probe
         r = client.post("/api/v1/notes", json={"nip": NIP}, headers={**probe.token(NIP), "Accept-Language": header})
         assert r.status_code == 422 and r.headers["Content-Language"] == "en"
         assert r.json["title"] == "Validation failed" and r.json["detail"] == "text: Missing data for required field."
-        assert r.json["errors"] == [{"field": "text", "location": "body", "message": "Missing data for required field.",
-                                     "code": "required"}]
+        assert r.json["errors"] == [
+            {"field": "text", "location": "body", "message": "Missing data for required field.", "code": "required"}
+        ]
     for header in ("id-ID", "fr, de;q=0.5", "*"):
         r = client.post("/api/v1/notes", json={"nip": NIP}, headers={**probe.token(NIP), "Accept-Language": header})
         assert r.headers["Content-Language"] == "id" and r.json["title"] == "Validasi gagal", header
@@ -128,7 +139,9 @@ def test_a_server_error_asks_for_the_correlation_id_it_gives_in_both_languages(p
     r = client.post("/api/v1/notes", json={"nip": NIP, "text": "boom"}, headers=headers)
     assert r.status_code == 500 and r.json["correlation_id"] == "cid-i18n-1" == r.headers["X-Correlation-ID"]
     assert "ID korelasi" in r.json["detail"] and "secret" not in r.get_data(as_text=True)
-    english = client.post("/api/v1/notes", json={"nip": NIP, "text": "boom"}, headers={**headers, "Accept-Language": "en"})
+    english = client.post(
+        "/api/v1/notes", json={"nip": NIP, "text": "boom"}, headers={**headers, "Accept-Language": "en"}
+    )
     assert "correlation id" in english.json["detail"]
 
 
@@ -136,7 +149,9 @@ def test_a_long_client_value_inside_a_message_is_left_as_it_is():
     """A value a client sent, echoed in a message, is not searched through the templates when long."""
     catalogue = Catalogue()
     catalogue.add("not_found", "activity {id} does not exist", "kegiatan {id} tidak ada")
-    catalogue.add("counts", "{n} of {total} results assessed: {above} above", "{n} dari {total} dinilai: {above} di atas")
+    catalogue.add(
+        "counts", "{n} of {total} results assessed: {above} above", "{n} dari {total} dinilai: {above} di atas"
+    )
     assert catalogue.translate("activity a-1 does not exist", "id") == "kegiatan a-1 tidak ada"
     hostile = "activity " + "1 of 2 results assessed: 1 above, " * 3000 + " does not exist"
     assert catalogue.translate(hostile, "id") == hostile and not catalogue.knows(hostile)

@@ -1,6 +1,7 @@
 """Structure and text of every request: nesting depth, invalid Unicode, duplicate keys, in every place a
 service reads text (JSON body, form, multipart, query, path, headers). Each refusal is a 4xx problem that
 names the field; none may be a 500."""
+
 import json
 
 import pytest
@@ -9,8 +10,9 @@ NIP = "199001012015011001"
 
 
 def post_raw(probe, body, content_type="application/json", **headers):
-    return probe.client.post("/api/v1/notes", data=body, headers={**probe.token(NIP), "Content-Type": content_type,
-                                                                  **headers})
+    return probe.client.post(
+        "/api/v1/notes", data=body, headers={**probe.token(NIP), "Content-Type": content_type, **headers}
+    )
 
 
 def fields(response) -> list[str]:
@@ -49,8 +51,21 @@ def test_the_depth_limit_counts_brackets_outside_strings_only_and_is_configurabl
     assert r.status_code == 422 and "nested deeper than 3 " in r.json["errors"][0]["message"]
 
 
-@pytest.mark.parametrize("escaped", [r"\ud800", r"\udfff", r"a\ud83d", r"\ude00b", r"\ufffe", r"\uffff", r"\ufdd0",
-                                     r"\ufdef", r"\ud83f\udffe", r"\udbff\udfff"])
+@pytest.mark.parametrize(
+    "escaped",
+    [
+        r"\ud800",
+        r"\udfff",
+        r"a\ud83d",
+        r"\ude00b",
+        r"\ufffe",
+        r"\uffff",
+        r"\ufdd0",
+        r"\ufdef",
+        r"\ud83f\udffe",
+        r"\udbff\udfff",
+    ],
+)
 def test_lone_surrogates_and_non_characters_in_a_json_string_are_422_naming_it(probe, escaped):
     r = post_raw(probe, '{"nip": "%s", "text": "ok", "extra": {"deep": ["fine", "%s"]}}' % (NIP, escaped))
     assert r.status_code == 422 and fields(r) == ["extra.deep.1"]
@@ -71,12 +86,18 @@ def test_invalid_unicode_in_a_key_and_raw_bytes_is_422(probe):
 
 def test_valid_unicode_passes_escaped_or_not(probe):
     """Emoji as a surrogate pair escape (what json.dumps sends), RTL, zero-width and combining marks are text."""
-    text = "Rapat \U0001F600 \u05e9\u05dc\u05d5\u05dd e\u0301 a\u200bb \ufdcf \ufdf0"
-    r = probe.client.post("/api/v1/notes", data=json.dumps({"nip": NIP, "text": text}),
-                          headers={**probe.token(NIP), "Content-Type": "application/json"})
+    text = "Rapat \U0001f600 \u05e9\u05dc\u05d5\u05dd e\u0301 a\u200bb \ufdcf \ufdf0"
+    r = probe.client.post(
+        "/api/v1/notes",
+        data=json.dumps({"nip": NIP, "text": text}),
+        headers={**probe.token(NIP), "Content-Type": "application/json"},
+    )
     assert r.status_code == 201 and r.json["text"] == text
-    r = probe.client.post("/api/v1/notes", data=json.dumps({"nip": NIP, "text": text}, ensure_ascii=False).encode(),
-                          headers={**probe.token(NIP), "Content-Type": "application/json"})
+    r = probe.client.post(
+        "/api/v1/notes",
+        data=json.dumps({"nip": NIP, "text": text}, ensure_ascii=False).encode(),
+        headers={**probe.token(NIP), "Content-Type": "application/json"},
+    )
     assert r.status_code == 201 and r.json["text"] == text
 
 
@@ -90,12 +111,17 @@ def test_duplicate_keys_in_a_json_object_are_422_naming_the_key(probe):
 
 def test_invalid_unicode_in_the_query_string_and_path_is_400_naming_it(probe):
     h = probe.token(NIP)
-    for query, name in (("entity_type=%ED%A0%80", "entity_type"), ("entity_type=a%FFb", "entity_type"),
-                        ("entity_type=%EF%BF%BE", "entity_type"), ("x%FF=1", "x\ufffd")):
+    for query, name in (
+        ("entity_type=%ED%A0%80", "entity_type"),
+        ("entity_type=a%FFb", "entity_type"),
+        ("entity_type=%EF%BF%BE", "entity_type"),
+        ("x%FF=1", "x\ufffd"),
+    ):
         r = probe.client.get(f"/api/v1/audit?{query}", headers=h)
         assert r.status_code == 400 and fields(r) == [name], query
-    r = probe.client.get("/api/v1/notes/1", headers=h,
-                         environ_overrides={"PATH_INFO": "/api/v1/notes/a\xed\xa0\x80b"})  # raw bytes, as WSGI gives them
+    r = probe.client.get(
+        "/api/v1/notes/1", headers=h, environ_overrides={"PATH_INFO": "/api/v1/notes/a\xed\xa0\x80b"}
+    )  # raw bytes, as WSGI gives them
     assert r.status_code == 400 and fields(r) == ["path"]
     r = probe.client.get("/api/v1/notes/a%EF%BF%BEb", headers=h)
     assert r.status_code == 400 and fields(r) == ["note_id"]
@@ -115,7 +141,9 @@ def test_invalid_unicode_in_form_and_multipart_fields_and_file_names_is_a_4xx_na
     r = post_raw(probe, named.encode(), "multipart/form-data; boundary=XX")
     assert r.status_code == 422 and fields(r) == ["file"]
     broken = b'--XX\r\nContent-Disposition: form-data; name="file"; filename="a\xffb.txt"\r\n\r\ndata\r\n--XX--\r\n'
-    r = probe.client.post("/api/v1/notes", data=broken, headers={**h, "Content-Type": "multipart/form-data; boundary=XX"})
+    r = probe.client.post(
+        "/api/v1/notes", data=broken, headers={**h, "Content-Type": "multipart/form-data; boundary=XX"}
+    )
     assert 400 <= r.status_code < 500 and len(fields(r)) == 1
     # an invalid UTF-8 byte inside a multipart field's value (werkzeug would decode it as U+FFFD)
     bad_value = b'--XX\r\nContent-Disposition: form-data; name="text"\r\n\r\na\xffb\r\n--XX--\r\n'
@@ -125,11 +153,14 @@ def test_invalid_unicode_in_form_and_multipart_fields_and_file_names_is_a_4xx_na
     # a real U+FFFD the client typed is text like any other
     typed = '--XX\r\nContent-Disposition: form-data; name="text"\r\n\r\na\ufffdb\r\n--XX--\r\n'.encode()
     r = post_raw(probe, typed, "multipart/form-data; boundary=XX")
-    assert r.status_code < 500 and not any("Unicode" in e["message"] for e in r.get_json().get("errors", [])), r.get_json()
+    assert r.status_code < 500 and not any("Unicode" in e["message"] for e in r.get_json().get("errors", [])), (
+        r.get_json()
+    )
 
 
-@pytest.mark.parametrize("header", ["Idempotency-Key", "If-Match", "X-Correlation-ID", "X-Request-ID", "Last-Event-ID",
-                                    "Accept-Language"])
+@pytest.mark.parametrize(
+    "header", ["Idempotency-Key", "If-Match", "X-Correlation-ID", "X-Request-ID", "Last-Event-ID", "Accept-Language"]
+)
 def test_invalid_text_in_a_header_the_services_read_is_400_naming_it(probe, header):
     raw = "k\xed\xa0\x80"  # UTF-8 bytes of a surrogate, as a WSGI server hands them over (latin-1)
     r = probe.client.post("/api/v1/notes", json={"nip": NIP, "text": "x"}, headers={**probe.token(NIP), header: raw})

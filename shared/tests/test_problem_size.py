@@ -4,6 +4,7 @@ A body of 20,000 unknown keys (about 280 KB) was answered by a 422 listing every
 limit (12 MB) such an answer took a gunicorn worker past its timeout, which killed it (a 500). The problem lists
 the first errors and says how many there were in all.
 """
+
 from __future__ import annotations
 
 import json

@@ -4,6 +4,7 @@ A copy of an event id already applied is applied once; an event whose handler fa
 and skipped while the others take effect; a dry run changes nothing; a service without read
 models has nothing to rebuild.
 """
+
 import dataclasses
 
 import pytest
@@ -20,8 +21,13 @@ NIP = "199001012015011001"
 
 
 def feedback(text):
-    return make_event("FeedbackGiven", source_service="evaluation-service", subject=text, partitionkey=NIP,
-                      data={"feedback_id": text, "nip": NIP, "rater_nip": None, "text": text})
+    return make_event(
+        "FeedbackGiven",
+        source_service="evaluation-service",
+        subject=text,
+        partitionkey=NIP,
+        data={"feedback_id": text, "nip": NIP, "rater_nip": None, "text": text},
+    )
 
 
 @pytest.fixture

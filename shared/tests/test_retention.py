@@ -1,4 +1,5 @@
 """`<service> prune`: delivery housekeeping goes, records and pending work stay."""
+
 from datetime import timedelta
 
 from click.testing import CliRunner
@@ -31,17 +32,30 @@ def _age(harness, table, column, days, *where):
 
 def test_prune_deletes_only_old_published_rows_and_keeps_pending_events_and_the_audit_trail(probe):
     for text in ("one", "two", "three"):
-        response = probe.client.post("/api/v1/notes", json={"nip": NIP, "text": text},
-                                     headers={**probe.token(NIP), "Idempotency-Key": f"key-{text}"})
+        response = probe.client.post(
+            "/api/v1/notes",
+            json={"nip": NIP, "text": text},
+            headers={**probe.token(NIP), "Idempotency-Key": f"key-{text}"},
+        )
         assert response.status_code == 201, response.get_json()
     ids = _outbox_ids(probe)
     # the first two were published ten days ago, the third is still waiting for the broker
     with probe.engine.begin() as conn:
-        conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_(ids[:2])).values(status="published",
-                                                                           published_at=utcnow() - timedelta(days=10)))
+        conn.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id.in_(ids[:2]))
+            .values(status="published", published_at=utcnow() - timedelta(days=10))
+        )
     _age(probe, IDEMPOTENCY_KEYS, "created_at", 10, IDEMPOTENCY_KEYS.c.idempotency_key == "key-one")
-    probe.handle(make_event("FeedbackGiven", source_service="evaluation-service", subject="1", partitionkey=NIP,
-                            data={"feedback_id": "1", "nip": NIP, "rater_nip": None, "text": "seen"}))
+    probe.handle(
+        make_event(
+            "FeedbackGiven",
+            source_service="evaluation-service",
+            subject="1",
+            partitionkey=NIP,
+            data={"feedback_id": "1", "nip": NIP, "rater_nip": None, "text": "seen"},
+        )
+    )
     _age(probe, PROCESSED_EVENTS, "processed_at", 40)
     audit_before = _count(probe, AUDIT_LOG)
 

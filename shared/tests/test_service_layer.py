@@ -1,8 +1,9 @@
 """The service layer's plumbing: the unit of work, the state-machine shape, the clock and the job runner."""
+
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -19,19 +20,32 @@ from kinerja_shared.transitions import StateMachine
 from kinerja_shared.uow import UnitOfWork
 from kinerja_shared.web.problems import Problem, field_error
 
-SPEC = ServiceSpec(name="evaluation-service", package="x", title="x", description="x", metadata=new_metadata(),
-                   migrations_dir=Path("."))
+SPEC = ServiceSpec(
+    name="evaluation-service",
+    package="x",
+    title="x",
+    description="x",
+    metadata=new_metadata(),
+    migrations_dir=Path("."),
+)
 
 
 def feedback(text: str = "Bagus") -> dict:
-    return make_event("FeedbackGiven", source_service="evaluation-service", subject="n1", partitionkey="198701012010011001",
-                      data={"feedback_id": "n1", "nip": "198701012010011001", "rater_nip": None, "text": text})
+    return make_event(
+        "FeedbackGiven",
+        source_service="evaluation-service",
+        subject="n1",
+        partitionkey="198701012010011001",
+        data={"feedback_id": "n1", "nip": "198701012010011001", "rater_nip": None, "text": text},
+    )
 
 
 def counts(rt) -> tuple[int, int]:
     with rt.engine.connect() as conn:
-        return (conn.scalar(select(func.count()).select_from(AUDIT_LOG)),
-                conn.scalar(select(func.count()).select_from(OUTBOX)))
+        return (
+            conn.scalar(select(func.count()).select_from(AUDIT_LOG)),
+            conn.scalar(select(func.count()).select_from(OUTBOX)),
+        )
 
 
 def test_a_unit_of_work_commits_the_change_its_audit_rows_and_its_events_together():
@@ -106,10 +120,10 @@ def test_one_error_model_for_use_cases_and_routes():
 
 
 def test_the_manual_clock_gives_the_local_date_and_moves_only_when_told():
-    clock = ManualClock(datetime(2026, 12, 31, 18, 30, tzinfo=timezone.utc), "Asia/Jakarta")
+    clock = ManualClock(datetime(2026, 12, 31, 18, 30, tzinfo=UTC), "Asia/Jakarta")
     assert clock.today() == date(2027, 1, 1)  # 01:30 in Jakarta
     clock.advance(hours=1)
-    assert clock.now() == datetime(2026, 12, 31, 19, 30, tzinfo=timezone.utc)
+    assert clock.now() == datetime(2026, 12, 31, 19, 30, tzinfo=UTC)
 
 
 def test_a_periodic_job_runs_rounds_on_the_clock_and_survives_a_failing_round():

@@ -1,5 +1,6 @@
 """Every JSON the services write is strict JSON: a NaN or an infinity can never reach a client or a topic;
 it becomes a logged server error (500 problem) instead of a body a client's parser fails on."""
+
 import json
 import logging
 
@@ -14,6 +15,7 @@ NIP = "199001012015011001"
 def strict_loads(text: str):
     def refuse(constant):
         raise AssertionError(f"not JSON: {constant}")
+
     return json.loads(text, parse_constant=refuse)
 
 

@@ -1,11 +1,12 @@
 """The Flask layer every service shares, over HTTP against PostgreSQL: errors, auth,
 Idempotency-Key, correlation ids, health, metrics and the OpenAPI document."""
+
 import hashlib
 import json
 from datetime import timedelta
 
 import jwt
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from kinerja_shared.db import AUDIT_LOG, IDEMPOTENCY_KEYS, make_engine, utcnow
 from kinerja_shared.web.app_factory import create_service_app
@@ -40,7 +41,9 @@ def test_validation_errors_name_every_field(probe):
 
 
 def test_malformed_json_body_is_a_4xx_not_a_500(probe):
-    r = probe.client.post("/api/v1/notes", data="{not json", headers={**probe.token(NIP), "Content-Type": "application/json"})
+    r = probe.client.post(
+        "/api/v1/notes", data="{not json", headers={**probe.token(NIP), "Content-Type": "application/json"}
+    )
     assert 400 <= r.status_code < 500 and r.content_type == "application/problem+json"
 
 
@@ -52,7 +55,9 @@ def test_nul_characters_and_over_long_strings_in_a_json_body_are_422_naming_the_
     utf16 = json.dumps({"nip": NIP, "text": "a\u0000b"}).encode("utf-16")
     refused = probe.client.post("/api/v1/notes", data=utf16, headers=h)
     assert refused.status_code == 422 and [e["field"] for e in refused.json["errors"]] == ["text"]
-    in_key = probe.client.post("/api/v1/notes", json={"nip": NIP, "text": "x", "ex\u0000tra": 1}, headers=probe.token(NIP))
+    in_key = probe.client.post(
+        "/api/v1/notes", json={"nip": NIP, "text": "x", "ex\u0000tra": 1}, headers=probe.token(NIP)
+    )
     assert in_key.status_code in (400, 422) and "\x00" not in json.dumps(in_key.json)
     long = probe.client.post("/api/v1/notes", json={"nip": NIP, "text": "x" * 70000}, headers=probe.token(NIP))
     assert long.status_code == 422 and long.json["errors"][0]["field"] == "text"
@@ -61,9 +66,10 @@ def test_nul_characters_and_over_long_strings_in_a_json_body_are_422_naming_the_
 
 def test_a_multipart_part_without_a_name_is_a_4xx_not_a_500(probe):
     """Found by fuzzing: werkzeug gives a nameless form part the name None; the input guard must cope."""
-    body = b'--XX\r\nContent-Disposition: form-data\r\n\r\n{}\r\n--XX--\r\n'
-    r = probe.client.post("/api/v1/notes", data=body,
-                          headers={**probe.token(NIP), "Content-Type": "multipart/form-data; boundary=XX"})
+    body = b"--XX\r\nContent-Disposition: form-data\r\n\r\n{}\r\n--XX--\r\n"
+    r = probe.client.post(
+        "/api/v1/notes", data=body, headers={**probe.token(NIP), "Content-Type": "multipart/form-data; boundary=XX"}
+    )
     assert 400 <= r.status_code < 500 and r.content_type == "application/problem+json"
 
 
@@ -97,7 +103,9 @@ def test_idempotency_key_replays_the_first_response_with_no_second_effect(probe)
 def test_idempotency_key_is_scoped_to_the_caller(probe):
     body = {"nip": NIP, "text": "scoped"}
     probe.client.post("/api/v1/notes", json=body, headers={**probe.token(NIP), "Idempotency-Key": "k"})
-    other = probe.client.post("/api/v1/notes", json=body, headers={**probe.token("198001012005011002"), "Idempotency-Key": "k"})
+    other = probe.client.post(
+        "/api/v1/notes", json=body, headers={**probe.token("198001012005011002"), "Idempotency-Key": "k"}
+    )
     assert other.status_code == 201 and "Idempotent-Replayed" not in other.headers
     assert probe.scalar("select count(*) from notes") == 2
 
@@ -116,8 +124,11 @@ def test_a_failed_request_releases_its_idempotency_key(probe):
 
 
 def test_correlation_id_goes_from_the_request_into_the_event_and_the_audit(probe):
-    r = probe.client.post("/api/v1/notes", json={"nip": NIP, "text": "trace"},
-                          headers={**probe.token(NIP), "X-Correlation-ID": "corr-123"})
+    r = probe.client.post(
+        "/api/v1/notes",
+        json={"nip": NIP, "text": "trace"},
+        headers={**probe.token(NIP), "X-Correlation-ID": "corr-123"},
+    )
     assert r.headers["X-Correlation-ID"] == "corr-123"
     assert probe.outbox()[0]["correlationid"] == "corr-123"
     with probe.engine.connect() as conn:
@@ -148,7 +159,9 @@ def test_health_readiness_metrics_and_openapi(probe):
     probe.client.get("/api/v1/audit", headers=probe.token(NIP))
     assert b"kinerja_http_requests_total" in probe.client.get("/metrics").data
     spec = probe.client.get("/openapi.json").json
-    assert "/api/v1/notes" in spec["paths"] and spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    assert (
+        "/api/v1/notes" in spec["paths"] and spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    )
     assert probe.client.get("/docs").status_code == 200
 
 
@@ -173,8 +186,14 @@ def test_an_abandoned_idempotency_claim_is_taken_over_after_the_lease(probe):
     """A claim left 'processing' by a request that died (web worker killed) does not block retries forever."""
     headers = {**probe.token(NIP), "Idempotency-Key": "died-mid-request"}
     body = {"nip": NIP, "text": "setelah crash"}
-    row = dict(principal=NIP, idempotency_key="died-mid-request", method="POST", path="/api/v1/notes",
-               fingerprint=hashlib.sha256(json.dumps(body).encode()).hexdigest(), state="processing")
+    row = dict(
+        principal=NIP,
+        idempotency_key="died-mid-request",
+        method="POST",
+        path="/api/v1/notes",
+        fingerprint=hashlib.sha256(json.dumps(body).encode()).hexdigest(),
+        state="processing",
+    )
     with probe.engine.begin() as conn:
         conn.execute(IDEMPOTENCY_KEYS.insert().values(**row, created_at=utcnow()))
     busy = probe.client.post("/api/v1/notes", data=json.dumps(body), content_type="application/json", headers=headers)
@@ -183,7 +202,9 @@ def test_an_abandoned_idempotency_claim_is_taken_over_after_the_lease(probe):
     lease = probe.settings.idempotency_lease_seconds
     with probe.engine.begin() as conn:
         conn.execute(IDEMPOTENCY_KEYS.update().values(created_at=utcnow() - timedelta(seconds=lease + 1)))
-    retried = probe.client.post("/api/v1/notes", data=json.dumps(body), content_type="application/json", headers=headers)
+    retried = probe.client.post(
+        "/api/v1/notes", data=json.dumps(body), content_type="application/json", headers=headers
+    )
     assert retried.status_code == 201 and probe.scalar("select count(*) from notes") == 1
     replay = probe.client.post("/api/v1/notes", data=json.dumps(body), content_type="application/json", headers=headers)
     assert replay.headers["Idempotent-Replayed"] == "true" and replay.json == retried.json

@@ -1,14 +1,15 @@
 """The one shape every service shares (docs/architecture.md), held by the code itself.
 
 - SQL lives in exactly two kinds of place: a service's stores/queries (``store.py``, ``<feature>_store.py``,
-  ``queries.py``, ``<feature>_queries.py`` or modules of a ``stores``/``queries`` package) and its migrations; ``kinerja_shared`` holds the
-  platform's adapters (outbox, inbox, relay, idempotency, audit). Anywhere else in a service,
-  ``.execute(``, ``.exec_driver_sql(``, ``conn.scalar(s)(`` and ``text(`` are refused.
+  ``queries.py``, ``<feature>_queries.py`` or modules of a ``stores``/``queries`` package) and its migrations;
+  ``kinerja_shared`` holds the platform's adapters (outbox, inbox, relay, idempotency, audit). Anywhere else in a
+  service, ``.execute(``, ``.exec_driver_sql(``, ``conn.scalar(s)(`` and ``text(`` are refused.
 - Routes only parse, call a use case and serialise: no route function over 30 lines (its docstring
   and decorators aside).
 - No module over 500 lines.
 - Every service has a ``use_cases`` module or package and an ``access`` module.
 """
+
 from __future__ import annotations
 
 import ast
@@ -40,8 +41,9 @@ def modules(service: str) -> list[Path]:
 def holds_sql(path: Path, package: Path) -> bool:
     rel = path.relative_to(package)
     stem = path.stem
-    return (any(stem == k or stem.startswith(k + "_") or stem.endswith("_" + k) for k in ("store", "queries"))
-            or any(part in ("stores", "queries") for part in rel.parts[:-1]))
+    return any(stem == k or stem.startswith(k + "_") or stem.endswith("_" + k) for k in ("store", "queries")) or any(
+        part in ("stores", "queries") for part in rel.parts[:-1]
+    )
 
 
 def _is_connection(node: ast.AST) -> bool:
@@ -78,8 +80,12 @@ def route_lengths(tree: ast.AST) -> list[tuple[str, int]]:
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_route(node):
             body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
-                    and isinstance(body[0].value.value, str):
+            if (
+                body
+                and isinstance(body[0], ast.Expr)
+                and isinstance(getattr(body[0], "value", None), ast.Constant)
+                and isinstance(body[0].value.value, str)
+            ):
                 doc_lines = body[0].end_lineno - body[0].lineno + 1
             else:
                 doc_lines = 0
@@ -106,15 +112,21 @@ def test_routes_only_parse_call_and_serialise(service):
         for name, lines in route_lengths(ast.parse(path.read_text(), str(path))):
             if lines > MAX_ROUTE_LINES:
                 long_routes.append(f"{path.relative_to(ROOT)}::{name} {lines} lines")
-    assert not long_routes, f"route functions over {MAX_ROUTE_LINES} lines (move the work into a use case):\n" + \
-        "\n".join(long_routes)
+    assert not long_routes, (
+        f"route functions over {MAX_ROUTE_LINES} lines (move the work into a use case):\n" + "\n".join(long_routes)
+    )
 
 
 @pytest.mark.parametrize("service", [*sorted(SERVICES), "kinerja_shared"])
 def test_no_module_over_500_lines(service):
-    paths = (sorted(p for p in (ROOT / "shared" / "kinerja_shared").rglob("*.py")) if service == "kinerja_shared"
-             else modules(service))
-    big = [f"{p.relative_to(ROOT)}: {n} lines" for p in paths if (n := len(p.read_text().splitlines())) > MAX_MODULE_LINES]
+    paths = (
+        sorted(p for p in (ROOT / "shared" / "kinerja_shared").rglob("*.py"))
+        if service == "kinerja_shared"
+        else modules(service)
+    )
+    big = [
+        f"{p.relative_to(ROOT)}: {n} lines" for p in paths if (n := len(p.read_text().splitlines())) > MAX_MODULE_LINES
+    ]
     assert not big, f"modules over {MAX_MODULE_LINES} lines (split them by feature):\n" + "\n".join(big)
 
 
@@ -126,10 +138,6 @@ def test_every_service_has_use_cases_and_one_access_module(service):
 
 
 def test_the_checks_catch_what_they_are_for():
-    sample = ast.parse(
-        "@blp.route('/x')\n"
-        "def view():\n"
-        "    '''doc'''\n" + "    conn.execute(text('select 1'))\n" * 31
-    )
+    sample = ast.parse("@blp.route('/x')\ndef view():\n    '''doc'''\n" + "    conn.execute(text('select 1'))\n" * 31)
     assert len(sql_calls(sample)) == 62
     assert route_lengths(sample) == [("view", 32)]

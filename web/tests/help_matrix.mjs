@@ -1,6 +1,7 @@
 // Anyone can see how a predicate follows from the two ratings: the matrix explainer is driven by
 // mouse and by keyboard over all nine cells, and the distribution calculator gives the bounds for a
-// unit's size. Prints what the screens said; pytest compares it with evaluation-service's rules.
+// unit's size, both as evaluation-service serves them. Prints what the screens said; pytest compares it
+// with evaluation-service's rules.
 import { run, newPage, signIn, go, check, noPageErrors, PHONE } from './lib.mjs';
 
 const RATINGS = ['above', 'meets', 'below'];
@@ -34,6 +35,7 @@ await run(async (browser) => {
   for (const [org, size] of [['BAIK', 5], ['ISTIMEWA', 3], ['KURANG', 5], ['BUTUH_PERBAIKAN', 6]]) {
     await page.selectOption('[data-test="calc-org"]', org);
     await page.fill('[data-test="calc-size"]', String(size));
+    await page.waitForSelector(`[data-test="calc-result"][data-for="${org}/${size}"]`); // evaluation-service answered
     bounds[`${org}/${size}`] = await page.locator('[data-test="calc-result"] li').allInnerTexts();
   }
   const policy = await page.getAttribute('[data-test="rounding-policy"]', 'data-policy');

@@ -13,6 +13,7 @@ and at image build time for nginx (deploy/gateway/Dockerfile):
 
     python web/tools/precache.py WEB_ROOT > sw.js
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -32,8 +33,11 @@ def shell_files(web_root: Path) -> list[str]:
     for folder, suffixes in FOLDERS.items():
         base = web_root / folder
         if base.is_dir():
-            paths += [f"/{p.relative_to(web_root).as_posix()}" for p in base.rglob("*")
-                      if p.is_file() and p.suffix in suffixes and not any(part.startswith(".") for part in p.parts)]
+            paths += [
+                f"/{p.relative_to(web_root).as_posix()}"
+                for p in base.rglob("*")
+                if p.is_file() and p.suffix in suffixes and not any(part.startswith(".") for part in p.parts)
+            ]
     return sorted(paths)
 
 
@@ -58,4 +62,6 @@ def service_worker(web_root: Path) -> bytes:
 
 
 if __name__ == "__main__":
-    sys.stdout.buffer.write(service_worker(Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parents[1])))
+    sys.stdout.buffer.write(
+        service_worker(Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parents[1]))
+    )

@@ -6,6 +6,7 @@ or as acting head, Plt./Plh., on the day), their rater's superior (atasan pejaba
 A token's unit or role claims never widen what a caller sees. A caller who may not see an entry gets
 404 (its existence is not told); one who sees it but may not change it gets 403.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -42,8 +43,9 @@ def relation_to(conn: Connection, principal, nip: str, recorded_rater: str | Non
     units = head_units(conn, principal.sub, rows.get(principal.sub), today)
     rel = relation_in(principal, nip, recorded_rater, target, units)
     # the rater's superior (atasan pejabat penilai) named in the directory reads the entry, as in plan-service
-    rel["superior"] = target is not None and target.rater_superior_nip is not None and \
-        target.rater_superior_nip == principal.sub
+    rel["superior"] = (
+        target is not None and target.rater_superior_nip is not None and target.rater_superior_nip == principal.sub
+    )
     return rel
 
 
@@ -88,6 +90,7 @@ def may_repair(conn: Connection, principal, rel: dict, recorded_rater: str | Non
 
 # -- the checks the use cases call ------------------------------------------------------------------
 
+
 def visible_activity(conn: Connection, principal, activity_id: str, *, today: date, for_update: bool = False):
     """The entry and the caller's relation to its employee; 404 when it does not exist or is not visible."""
     row = store.get_activity(conn, activity_id, for_update=for_update)
@@ -118,8 +121,10 @@ def repairable_activity(conn: Connection, principal, activity_id: str, *, today:
     if not may_repair(conn, principal, rel, row.rater_nip):
         if not may_see(rel):
             raise NotFound(f"activity {activity_id} does not exist")
-        raise Forbidden("Only an admin or the employee's rater's superior (atasan pejabat penilai) may correct "
-                        "or annul a verified activity.")
+        raise Forbidden(
+            "Only an admin or the employee's rater's superior (atasan pejabat penilai) may correct "
+            "or annul a verified activity."
+        )
     return row
 
 

@@ -7,6 +7,7 @@ the caller's own, and its month or quarter must contain the entry's date; the en
 result and plan) becomes the action's, and an ``indicator_id`` sent beside it must be that one (422 naming
 ``action_id`` otherwise).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -17,7 +18,6 @@ from kinerja_shared import agreed_actions as shared
 
 from .domain import DomainError
 from .models import action_sets, agreed_actions
-
 
 # -- the read model ------------------------------------------------------------------------------
 
@@ -30,20 +30,27 @@ def load(conn: Connection, action_ids: set[str]) -> dict[str, dict]:
 
 # -- the rules ---------------------------------------------------------------------------------------
 
+
 def resolve(actions: dict[str, dict], nip: str, action_id: str, day: date, indicator_id: str | None) -> dict:
     """The caller's agreed action for an entry dated ``day``; DomainError naming ``action_id`` otherwise."""
     action = actions.get(action_id)
     if action is None or action["nip"] != nip:
         raise DomainError("action_id", f"{action_id} is not an action of your agreed action plans")
     if indicator_id and indicator_id != action["indicator_id"]:
-        raise DomainError("action_id", f"action {action_id} advances indicator {action['indicator_id']}, not {indicator_id}")
+        raise DomainError(
+            "action_id", f"action {action_id} advances indicator {action['indicator_id']}, not {indicator_id}"
+        )
     if not shared.period_contains(action["period"], day):
-        raise DomainError("action_id", f"action {action_id} is planned for {action['period']}, not for {day.isoformat()}")
+        raise DomainError(
+            "action_id", f"action {action_id} is planned for {action['period']}, not for {day.isoformat()}"
+        )
     return action
 
 
 def check_plan(action: dict, plan_id: str) -> None:
     """The action belongs to the plan in force on the entry's date."""
     if action["plan_id"] != plan_id:
-        raise DomainError("action_id", f"action {action['action_id']} belongs to plan {action['plan_id']}, not to the plan "
-                                       f"in force on that date")
+        raise DomainError(
+            "action_id",
+            f"action {action['action_id']} belongs to plan {action['plan_id']}, not to the plan in force on that date",
+        )

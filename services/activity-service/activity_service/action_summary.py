@@ -1,5 +1,6 @@
 """The monthly summary per action (rencana aksi) and per result: beside the per-indicator figures, what the month's
 entries realised of each agreed action planned for the month (or its quarter) and of each result."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -40,20 +41,30 @@ def per_action_and_result(conn: Connection, nip: str, month: str, first: date, l
     for action_id in sorted(set(known) | named, key=lambda a: (known[a].period if a in known else "", a)):
         a = known.get(action_id)
         actions[action_id] = {
-            "action_id": action_id, "plan_id": a.plan_id if a else None, "result_id": a.result_id if a else None,
-            "indicator_id": a.indicator_id if a else None, "period": a.period if a else None, "text": a.text if a else None,
-            "target_value": finite(a.target_value) if a else None, "target_unit": a.target_unit if a else None,
-            "agreed": a is not None, **_buckets()}
+            "action_id": action_id,
+            "plan_id": a.plan_id if a else None,
+            "result_id": a.result_id if a else None,
+            "indicator_id": a.indicator_id if a else None,
+            "period": a.period if a else None,
+            "text": a.text if a else None,
+            "target_value": finite(a.target_value) if a else None,
+            "target_unit": a.target_unit if a else None,
+            "agreed": a is not None,
+            **_buckets(),
+        }
     results: dict[tuple, dict] = {}
     for r in rows:
         if r.action_id:
             _fold(actions[r.action_id], r)
-        entry = results.setdefault((r.plan_id, r.result_id), {"plan_id": r.plan_id, "result_id": r.result_id, "text": None,
-                                                              **_buckets()})
+        entry = results.setdefault(
+            (r.plan_id, r.result_id), {"plan_id": r.plan_id, "result_id": r.result_id, "text": None, **_buckets()}
+        )
         _fold(entry, r)
     if results:
         texts = summary_queries.result_texts(conn, sorted({k[0] for k in results}))
         for key, entry in results.items():
             entry["text"] = texts.get(key)
-    return {"actions": list(actions.values()),
-            "results": sorted(results.values(), key=lambda e: (e["plan_id"] or "", e["result_id"] or ""))}
+    return {
+        "actions": list(actions.values()),
+        "results": sorted(results.values(), key=lambda e: (e["plan_id"] or "", e["result_id"] or "")),
+    }

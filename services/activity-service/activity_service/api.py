@@ -5,6 +5,7 @@ The routes are in the feature modules (``logging_api``, ``activities_api``, ``ve
 ``repairs_api``, ``evidence_api``, ``summaries_api``, ``calendar_api``); each parses, opens the unit of work,
 calls one use case (``use_cases``) and serialises.
 """
+
 from __future__ import annotations
 
 from functools import partial
@@ -19,13 +20,24 @@ from kinerja_shared.web.problems import Problem, problem_body
 
 from . import domain
 
-activities_blp = Blueprint("activities", __name__, url_prefix="/api/v1/activities",
-                           description="Daily activities (kegiatan harian): logging, edits, evidence and verification.")
-indicators_blp = Blueprint("indicators", __name__, url_prefix="/api/v1/indicators",
-                           description="The indicators of approved plans an employee may log against.")
-summaries_blp = Blueprint("summaries", __name__, url_prefix="/api/v1/summaries",
-                          description="Monthly summaries per employee (TPP facts) and who has not logged on a "
-                                      "working day.")
+activities_blp = Blueprint(
+    "activities",
+    __name__,
+    url_prefix="/api/v1/activities",
+    description="Daily activities (kegiatan harian): logging, edits, evidence and verification.",
+)
+indicators_blp = Blueprint(
+    "indicators",
+    __name__,
+    url_prefix="/api/v1/indicators",
+    description="The indicators of approved plans an employee may log against.",
+)
+summaries_blp = Blueprint(
+    "summaries",
+    __name__,
+    url_prefix="/api/v1/summaries",
+    description="Monthly summaries per employee (TPP facts) and who has not logged on a working day.",
+)
 
 
 def if_match(activity_id: str, *, required: bool = False):
@@ -43,7 +55,8 @@ def out(row) -> dict:
     m["quantity"] = finite(m.get("quantity"))
     m["evidence"] = [
         dict(item, download=f"/api/v1/activities/{m['id']}/evidence/{item['file_id']}")
-        if item.get("kind") == "file" else item
+        if item.get("kind") == "file"
+        else item
         for item in (m.get("evidence") or [])
     ]
     return m
@@ -79,8 +92,9 @@ def _iso(value):
 
 def json_response(body: dict, status: int = 200) -> Response:
     """A JSON response of plain values (``out_json``), encoded once; keys in the schemas' order, not sorted."""
-    return current_app.response_class(strict_dumps(body, separators=(",", ":")), status=status,
-                                      mimetype="application/json")
+    return current_app.response_class(
+        strict_dumps(body, separators=(",", ":")), status=status, mimetype="application/json"
+    )
 
 
 def out_json(row) -> dict:
@@ -94,16 +108,29 @@ def out_json(row) -> dict:
         evidence_items.append({k: item[k] for k in _EVIDENCE_FIELDS if k in item})
     quantity = m["quantity"]
     return {
-        "id": activity_id, "nip": m["nip"], "rater_nip": m["rater_nip"], "unit_id": m["unit_id"],
+        "id": activity_id,
+        "nip": m["nip"],
+        "rater_nip": m["rater_nip"],
+        "unit_id": m["unit_id"],
         "plan_id": m["plan_id"],
-        "result_id": m["result_id"], "indicator_id": m["indicator_id"], "action_id": m["action_id"],
+        "result_id": m["result_id"],
+        "indicator_id": m["indicator_id"],
+        "action_id": m["action_id"],
         "date": m["date"].isoformat(),
-        "start_time": domain.format_hhmm(m["start_min"]), "end_time": domain.format_hhmm(m["end_min"]),
-        "minutes": m["minutes"], "description": m["description"],
-        "quantity": finite(quantity), "quantity_unit": m["quantity_unit"],
-        "evidence": evidence_items, "status": m["status"], "verification_reason": m["verification_reason"],
-        "verified_by": m["verified_by"], "verified_at": _iso(m["verified_at"]), "version": m["version"],
-        "created_at": _iso(m["created_at"]), "updated_at": _iso(m["updated_at"]),
+        "start_time": domain.format_hhmm(m["start_min"]),
+        "end_time": domain.format_hhmm(m["end_min"]),
+        "minutes": m["minutes"],
+        "description": m["description"],
+        "quantity": finite(quantity),
+        "quantity_unit": m["quantity_unit"],
+        "evidence": evidence_items,
+        "status": m["status"],
+        "verification_reason": m["verification_reason"],
+        "verified_by": m["verified_by"],
+        "verified_at": _iso(m["verified_at"]),
+        "version": m["version"],
+        "created_at": _iso(m["created_at"]),
+        "updated_at": _iso(m["updated_at"]),
     }
 
 
@@ -113,5 +140,3 @@ def activity_response(row, status: int, *, created: bool = False, replayed: bool
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return response
-
-

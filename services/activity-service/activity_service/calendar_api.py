@@ -4,6 +4,7 @@ The console reads it to say, where an employee logs, that a day is a day off (an
 on it is taken: ACTIVITY_NON_WORKING_DAYS), and to flag entries on days off in the rater's inbox.
 No personal data: everyone signed in may read it.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -25,21 +26,34 @@ DEFAULT_BEFORE, DEFAULT_AFTER = 62, 31  # the edit window (this month and the la
 
 class CalendarQuery(ma.Schema):
     date_from = ma.fields.Date(metadata={"description": f"First day (default: {DEFAULT_BEFORE} days before today)"})
-    date_to = ma.fields.Date(metadata={"description": f"Last day (default: {DEFAULT_AFTER} days after today); "
-                                                     f"at most {MAX_SPAN_DAYS} days after date_from"})
+    date_to = ma.fields.Date(
+        metadata={
+            "description": f"Last day (default: {DEFAULT_AFTER} days after today); "
+            f"at most {MAX_SPAN_DAYS} days after date_from"
+        }
+    )
 
 
 class DayOff(ma.Schema):
     date = ma.fields.Date()
-    holiday = ma.fields.String(allow_none=True, metadata={"description": "The holiday's name; null for a weekly day off"})
+    holiday = ma.fields.String(
+        allow_none=True, metadata={"description": "The holiday's name; null for a weekly day off"}
+    )
 
 
 class CalendarOut(ma.Schema):
     date_from = ma.fields.Date()
     date_to = ma.fields.Date()
-    workdays = ma.fields.List(ma.fields.String(validate=v.OneOf(WEEKDAYS)), metadata={"description": "Working weekdays"})
-    non_working_day_entries = ma.fields.String(validate=v.OneOf(("allow", "refuse")), metadata={
-        "description": "Whether an entry dated on a day off is taken (allow) or refused with 422 naming date (refuse)"})
+    workdays = ma.fields.List(
+        ma.fields.String(validate=v.OneOf(WEEKDAYS)), metadata={"description": "Working weekdays"}
+    )
+    non_working_day_entries = ma.fields.String(
+        validate=v.OneOf(("allow", "refuse")),
+        metadata={
+            "description": "Whether an entry dated on a day off is taken (allow) or refused with 422 naming date "
+            "(refuse)"
+        },
+    )
     days_off = ma.fields.List(ma.fields.Nested(DayOff), metadata={"description": "Every day off in the span, in order"})
 
 
@@ -70,5 +84,10 @@ def working_calendar(args):
     cal = cfg.calendar
     days = (first + timedelta(days=n) for n in range((last - first).days + 1))  # never past date.max
     days_off = [{"date": day, "holiday": cal.holiday(day)} for day in days if not cal.is_working_day(day)]
-    return {"date_from": first, "date_to": last, "workdays": [WEEKDAYS[i] for i in sorted(cal.workdays)],
-            "non_working_day_entries": cfg.non_working_days, "days_off": days_off}
+    return {
+        "date_from": first,
+        "date_to": last,
+        "workdays": [WEEKDAYS[i] for i in sorted(cal.workdays)],
+        "non_working_day_entries": cfg.non_working_days,
+        "days_off": days_off,
+    }

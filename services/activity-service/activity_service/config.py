@@ -22,21 +22,20 @@ the process environment. A bad value raises ConfigError naming the variable.
 The most entries in one offline batch is no setting but ``domain.MAX_BATCH_ITEMS`` (100): the
 OpenAPI document states it as maxItems and the schema enforces that very number. The former
 ACTIVITY_BATCH_MAX_ITEMS is refused at start-up rather than silently ignored.
-"""
+"""  # noqa: E501
+
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 from zoneinfo import ZoneInfo
 
+from kinerja_shared.calendar import WorkCalendar, calendar_from_env
 from kinerja_shared.config import ConfigError, Settings, env_get, env_int
 
-from kinerja_shared.calendar import WorkCalendar, calendar_from_env
-
 from .domain import DEFAULT_EVIDENCE_TYPES, KNOWN_TYPES, MAX_BATCH_ITEMS, NON_WORKING_DAY_POLICIES
-
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,7 @@ class ActivityConfig:
     non_working_days: str = "allow"
 
     @classmethod
-    def from_settings(cls, settings: Settings, env: Mapping[str, str] | None = None) -> "ActivityConfig":
+    def from_settings(cls, settings: Settings, env: Mapping[str, str] | None = None) -> ActivityConfig:
         source = dict(os.environ if env is None else env)
         source.update(settings.extra or {})
 
@@ -60,18 +59,28 @@ class ActivityConfig:
         def integer(name: str, default: int, lo: int, hi: int) -> int:
             return env_int(source, name, default, lo, hi)
 
-        types = tuple(t.strip().lower() for t in (get("ACTIVITY_EVIDENCE_TYPES") or ",".join(DEFAULT_EVIDENCE_TYPES)).split(",")
-                      if t.strip())
+        types = tuple(
+            t.strip().lower()
+            for t in (get("ACTIVITY_EVIDENCE_TYPES") or ",".join(DEFAULT_EVIDENCE_TYPES)).split(",")
+            if t.strip()
+        )
         unknown = [t for t in types if t not in KNOWN_TYPES]
         if unknown or not types:
-            raise ConfigError(f"ACTIVITY_EVIDENCE_TYPES may list only {', '.join(KNOWN_TYPES)}; got {', '.join(unknown) or 'nothing'}")
+            raise ConfigError(
+                f"ACTIVITY_EVIDENCE_TYPES may list only {', '.join(KNOWN_TYPES)}; got {', '.join(unknown) or 'nothing'}"
+            )
         calendar = calendar_from_env(source)
         if get("ACTIVITY_BATCH_MAX_ITEMS") is not None:
-            raise ConfigError("ACTIVITY_BATCH_MAX_ITEMS is no longer a setting: a batch holds at most "
-                              f"{MAX_BATCH_ITEMS} entries, as the OpenAPI document says; remove the variable")
+            raise ConfigError(
+                "ACTIVITY_BATCH_MAX_ITEMS is no longer a setting: a batch holds at most "
+                f"{MAX_BATCH_ITEMS} entries, as the OpenAPI document says; remove the variable"
+            )
         non_working_days = (get("ACTIVITY_NON_WORKING_DAYS") or "allow").lower()
         if non_working_days not in NON_WORKING_DAY_POLICIES:
-            raise ConfigError(f"ACTIVITY_NON_WORKING_DAYS must be one of {', '.join(NON_WORKING_DAY_POLICIES)}; got {non_working_days!r}")
+            raise ConfigError(
+                f"ACTIVITY_NON_WORKING_DAYS must be one of {', '.join(NON_WORKING_DAY_POLICIES)}; got "
+                f"{non_working_days!r}"
+            )
         return cls(
             timezone=ZoneInfo(settings.timezone),
             non_working_days=non_working_days,

@@ -1,4 +1,5 @@
 """The directory read model's SQL: employees, their raters and units (who may see whose entries: access.py)."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -3,15 +3,16 @@
 No Flask, no SQLAlchemy: tested alone in tests/test_domain.py. The use cases turn a
 ``DomainError`` into a 422 naming its field; ``ACTIVITY`` (the state machine) refuses with a 409.
 """
+
 from __future__ import annotations
 
 import calendar
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterable, Mapping
 
 from kinerja_shared.errors import InvalidTransition
 from kinerja_shared.numbers import MAX_ENTRY_QUANTITY, finite, usable_quantity
@@ -43,30 +44,41 @@ NOT_COUNTED = (WITHDRAWN, ANNULLED)
 def _refusal(action: str, current: str) -> str:
     """The refusal's text (the Indonesian catalogue in messages.py holds its translations)."""
     if action in ("correct", "annul"):
-        return (f"cannot {action} this activity: it is {current} "
-                "(allowed only once verified; the employee edits or withdraws a pending entry)")
+        return (
+            f"cannot {action} this activity: it is {current} "
+            "(allowed only once verified; the employee edits or withdraws a pending entry)"
+        )
     why = f"it was verified ({current}) and is locked" if current in (ACCEPTED, REJECTED) else f"it is {current}"
     return f"cannot {action} this activity: {why} (allowed only while pending)"
 
 
 # The lifecycle of an entry: action -> {from: to}. Repairs of a verified entry by an admin or the rater's
 # superior: a correction keeps the status, an annulment ends it.
-ACTIVITY = StateMachine("activity", {
-    "edit": {PENDING: PENDING},
-    "withdraw": {PENDING: WITHDRAWN},
-    "accept": {PENDING: ACCEPTED},
-    "reject": {PENDING: REJECTED},
-    "correct": {status: status for status in VERIFIED},
-    "annul": {status: ANNULLED for status in VERIFIED},
-}, describe=_refusal)
+ACTIVITY = StateMachine(
+    "activity",
+    {
+        "edit": {PENDING: PENDING},
+        "withdraw": {PENDING: WITHDRAWN},
+        "accept": {PENDING: ACCEPTED},
+        "reject": {PENDING: REJECTED},
+        "correct": {status: status for status in VERIFIED},
+        "annul": {status: ANNULLED for status in VERIFIED},
+    },
+    describe=_refusal,
+)
 TRANSITIONS = ACTIVITY.table
 
 
 def next_status(action: str, current: str) -> str:
     """The status after ``action``; InvalidTransition (409, "Status does not allow this") when the status forbids it."""
     if not ACTIVITY.can(action, current):
-        raise InvalidTransition(ACTIVITY.refusal(action, current), action=action, current=current,
-                                title="Status does not allow this", current_status=current)
+        raise InvalidTransition(
+            ACTIVITY.refusal(action, current),
+            action=action,
+            current=current,
+            title="Status does not allow this",
+            current_status=current,
+        )
     return ACTIVITY.table[action][current]
 
 
@@ -107,7 +119,9 @@ def correction(current: Mapping, body: Mapping) -> dict:
         if value != current[name]:
             changes[name] = (current[name], value)
     if not changes:
-        raise DomainError("(body)", f"send at least one of {', '.join(CORRECTABLE)} with a value other than the stored one")
+        raise DomainError(
+            "(body)", f"send at least one of {', '.join(CORRECTABLE)} with a value other than the stored one"
+        )
     return changes
 
 
@@ -162,6 +176,7 @@ def first_overlap(start: int, end: int, others: Iterable[tuple[str, int, int]]) 
 
 # -- dates: no future, and the edit window -------------------------------------------------
 
+
 def month_start(day: date) -> date:
     return day.replace(day=1)
 
@@ -188,8 +203,11 @@ def check_date(day: date, today: date, close_day: int, field_name: str = "date")
         raise DomainError(field_name, f"must not be in the future (today is {today.isoformat()})")
     earliest = edit_window_start(today, close_day)
     if day < earliest:
-        raise DomainError(field_name, f"is before the edit window: entries from {earliest.isoformat()} on may be "
-                                      f"logged or changed (the previous month closes on day {close_day})")
+        raise DomainError(
+            field_name,
+            f"is before the edit window: entries from {earliest.isoformat()} on may be "
+            f"logged or changed (the previous month closes on day {close_day})",
+        )
 
 
 NON_WORKING_DAY_POLICIES = ("allow", "refuse")
@@ -228,6 +246,7 @@ def month_bounds(month: str) -> tuple[date, date]:
 
 # -- the indicator an entry advances ---------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class IndicatorInForce:
     """One indicator of an employee's approved plan, with the plan's span."""
@@ -256,8 +275,11 @@ def unit_for_indicator(given: str | None, indicator_unit: str | None) -> str | N
         return " ".join(given.split()) if given and given.strip() else None
     if not _unit_key(given) or _unit_key(given) == _unit_key(indicator_unit):
         return indicator_unit
-    raise DomainError("quantity_unit", f"must be the indicator's unit \"{indicator_unit}\", not \"{given.strip()}\" "
-                                       "(conversions between units are not supported)")
+    raise DomainError(
+        "quantity_unit",
+        f'must be the indicator\'s unit "{indicator_unit}", not "{given.strip()}" '
+        "(conversions between units are not supported)",
+    )
 
 
 def indicator_in_force(candidates: Iterable[IndicatorInForce], indicator_id: str, day: date) -> IndicatorInForce:
@@ -267,16 +289,20 @@ def indicator_in_force(candidates: Iterable[IndicatorInForce], indicator_id: str
     """
     matching = [c for c in candidates if c.indicator_id == indicator_id and c.period_start <= day <= c.period_end]
     if not matching:
-        raise DomainError("indicator_id", f"{indicator_id} is not an indicator of your approved plan in force on "
-                                          f"{day.isoformat()}")
+        raise DomainError(
+            "indicator_id", f"{indicator_id} is not an indicator of your approved plan in force on {day.isoformat()}"
+        )
     return max(matching, key=lambda c: (c.period_start, c.revision))
 
 
 # -- evidence --------------------------------------------------------------------------------
 
 MAX_EVIDENCE_ITEMS = 10
-MAX_BATCH_ITEMS = 100  # most entries in one offline batch: the OpenAPI document's maxItems and the check are this one number
-# the evidence rules are the platform's (kinerja_shared.evidence), the same for a result's evidence in evaluation-service
+MAX_BATCH_ITEMS = (
+    100  # most entries in one offline batch: the OpenAPI document's maxItems and the check are this one number
+)
+# the evidence rules are the platform's (kinerja_shared.evidence), the same for a result's evidence in
+# evaluation-service
 from kinerja_shared import evidence as _evidence  # noqa: E402
 
 KNOWN_TYPES = _evidence.KNOWN_TYPES
@@ -299,8 +325,9 @@ def check_file_name(name: str | None) -> str:
     return _checked(_evidence.check_file_name, name)
 
 
-def check_upload(declared_type: str | None, head: bytes, size: int, *, max_bytes: int,
-                 allowed_types: Iterable[str]) -> tuple[str, str]:
+def check_upload(
+    declared_type: str | None, head: bytes, size: int, *, max_bytes: int, allowed_types: Iterable[str]
+) -> tuple[str, str]:
     """Check an upload's size and type (declared AND recognised by content); return (type, extension)."""
     return _checked(_evidence.check_upload, declared_type, head, size, max_bytes=max_bytes, allowed_types=allowed_types)
 
@@ -308,7 +335,6 @@ def check_upload(declared_type: str | None, head: bytes, size: int, *, max_bytes
 # -- the working-day calendar: one for the deployment, in kinerja_shared.calendar --------------
 
 from kinerja_shared.calendar import WEEKDAYS, WorkCalendar, parse_holidays, parse_workdays  # noqa: E402,F401
-
 
 # -- summaries -----------------------------------------------------------------------------
 
@@ -320,7 +346,8 @@ def _bucket() -> dict:
 
 
 def monthly_summary(rows: Iterable[Mapping]) -> dict:
-    """Fold (indicator_id, plan_id, status, minutes, entries, quantity, quantity_excluded) rows into the monthly summary.
+    """Fold (indicator_id, plan_id, status, minutes, entries, quantity, quantity_excluded) rows into the monthly
+    summary.
 
     Withdrawn entries count nowhere; accepted ones are 'verified'. The totals add up the
     indicators, so the two views always agree. ``quantity`` adds up the usable quantities only;
@@ -334,10 +361,16 @@ def monthly_summary(rows: Iterable[Mapping]) -> dict:
         if bucket_name is None:
             continue
         key = (row["indicator_id"], row.get("plan_id"))
-        entry = indicators.setdefault(key, {
-            "indicator_id": row["indicator_id"], "plan_id": row.get("plan_id"), "result_id": row.get("result_id"),
-            "quantity_unit": row.get("quantity_unit"), **{name: _bucket() for name in SUMMARY_BUCKETS.values()},
-        })
+        entry = indicators.setdefault(
+            key,
+            {
+                "indicator_id": row["indicator_id"],
+                "plan_id": row.get("plan_id"),
+                "result_id": row.get("result_id"),
+                "quantity_unit": row.get("quantity_unit"),
+                **{name: _bucket() for name in SUMMARY_BUCKETS.values()},
+            },
+        )
         quantity = finite(row["quantity"] or 0)
         excluded = int(row.get("quantity_excluded") or 0) + (1 if quantity is None else 0)
         for target in (entry[bucket_name], totals[bucket_name]):
@@ -345,10 +378,14 @@ def monthly_summary(rows: Iterable[Mapping]) -> dict:
             target["entries"] += int(row["entries"] or 0)
             target["quantity"] = round(target["quantity"] + (quantity or 0.0), 6)
             target["quantity_excluded"] += excluded
-    return {"totals": totals, "indicators": sorted(indicators.values(), key=lambda e: (e["indicator_id"], e["plan_id"] or ""))}
+    return {
+        "totals": totals,
+        "indicators": sorted(indicators.values(), key=lambda e: (e["indicator_id"], e["plan_id"] or "")),
+    }
 
 
 # -- idempotent client ids ------------------------------------------------------------------
+
 
 def fingerprint(body: Mapping) -> str:
     """A stable hash of a validated request body: the same entry sent twice has the same one."""

@@ -1,4 +1,5 @@
 """Evidence files (bukti dukung) of an entry: POST, GET and DELETE /api/v1/activities/<id>/evidence[/<file_id>]."""
+
 from __future__ import annotations
 
 from kinerja_shared import evidence
@@ -15,9 +16,14 @@ from .schemas import EvidenceOut, EvidenceUpload
 @activities_blp.route("/<activity_id>/evidence", methods=["POST"])
 @activities_blp.arguments(EvidenceUpload, location="files")
 @activities_blp.response(201, EvidenceOut)
-@_errors(activities_blp, (404, "No such activity"), (409, "Verified or withdrawn (locked)"),
-         (413, "File too large"), (415, "Not an accepted type (checked by content)"),
-         (422, "No file, a file name with a path in it, or too many evidence items"))
+@_errors(
+    activities_blp,
+    (404, "No such activity"),
+    (409, "Verified or withdrawn (locked)"),
+    (413, "File too large"),
+    (415, "Not an accepted type (checked by content)"),
+    (422, "No file, a file name with a path in it, or too many evidence items"),
+)
 def upload_evidence(files, activity_id):
     """Attach an evidence file (bukti dukung) to your own unverified entry; publishes ActivityUpdated.
 
@@ -31,24 +37,28 @@ def upload_evidence(files, activity_id):
     with rt.engine.connect() as conn:  # fail fast, before reading the file
         use_cases.may_attach(conn, principal, activity_id, today=rt.today())
     with use_cases.kept_file(upload, cfg) as kept, unit_of_work() as uow:
-        item, updated = use_cases.attach_evidence(uow, principal, activity_id, name, kept,
-                                                  if_match=if_match(activity_id))
+        item, updated = use_cases.attach_evidence(
+            uow, principal, activity_id, name, kept, if_match=if_match(activity_id)
+        )
     out = dict(item, download=f"/api/v1/activities/{activity_id}/evidence/{kept.file_id}")
     return out, 201, {"ETag": etag_for(activity_id, updated.version), "Location": out["download"]}
 
 
 @activities_blp.route("/<activity_id>/evidence/<file_id>")
-@activities_blp.response(200, description="The file, as an attachment, with its recorded SHA-256 in the "
-                                         "X-Evidence-SHA256 header",
-                         content_type="application/octet-stream")
+@activities_blp.response(
+    200,
+    description="The file, as an attachment, with its recorded SHA-256 in the X-Evidence-SHA256 header",
+    content_type="application/octet-stream",
+)
 @_errors(activities_blp, (404, "No such activity or file (or not visible to the caller)"))
 def download_evidence(activity_id, file_id):
     """Download an evidence file of an entry the caller may see."""
     rt = runtime()
     with rt.engine.connect() as conn:
         file_row = use_cases.evidence_file(conn, current_principal(), activity_id, file_id, today=rt.today())
-    return evidence.serve(current_config().evidence_dir, file_row,
-                          f"activity {activity_id} has no evidence file {file_id}")
+    return evidence.serve(
+        current_config().evidence_dir, file_row, f"activity {activity_id} has no evidence file {file_id}"
+    )
 
 
 @activities_blp.route("/<activity_id>/evidence/<file_id>", methods=["DELETE"])
@@ -58,7 +68,8 @@ def download_evidence(activity_id, file_id):
 def remove_evidence(activity_id, file_id):
     """Remove an evidence file from your own unverified entry; publishes ActivityUpdated."""
     with unit_of_work() as uow:
-        file_row, updated = use_cases.remove_evidence(uow, current_principal(), activity_id, file_id,
-                                                      if_match=if_match(activity_id, required=True))
+        file_row, updated = use_cases.remove_evidence(
+            uow, current_principal(), activity_id, file_id, if_match=if_match(activity_id, required=True)
+        )
     evidence.remove_stored(current_config().evidence_dir, file_row.stored_name)
     return "", 204, headers(updated)

@@ -1,4 +1,5 @@
 """The SQL of evidence files (bukti dukung): the record of each stored file of an entry."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -17,9 +18,13 @@ def add_file(conn: Connection, **values) -> None:
 
 def evidence_file(conn: Connection, activity_id: str, file_id: str):
     """The entry's file ``file_id`` not removed, or None."""
-    return conn.execute(select(evidence_files).where(
-        evidence_files.c.id == file_id, evidence_files.c.activity_id == activity_id,
-        evidence_files.c.removed_at.is_(None))).first()
+    return conn.execute(
+        select(evidence_files).where(
+            evidence_files.c.id == file_id,
+            evidence_files.c.activity_id == activity_id,
+            evidence_files.c.removed_at.is_(None),
+        )
+    ).first()
 
 
 def mark_removed(conn: Connection, file_id: str, when: datetime) -> None:

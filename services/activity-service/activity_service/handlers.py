@@ -5,6 +5,7 @@ and the effect commit together). Consumers tolerate unknown fields; an older eve
 lower plan revision, an earlier employee change) never overwrites a newer state, so a
 replayed dead letter cannot roll the read model back.
 """
+
 from __future__ import annotations
 
 from sqlalchemy.engine import Connection

@@ -2,6 +2,7 @@
 
 On PostgreSQL the page comes back already encoded as JSON (``list_json_query``); elsewhere as rows.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -26,11 +27,17 @@ def _visible_clause(dialect: str):
     (Plt./Plh.) on the local date ``today``. The caller's row and assignments are subqueries: no read of their own."""
     me_param = bindparam("me", type_=String())
     me, member = employees.alias("me"), employees.alias("member")
-    headed = and_(me.c.nip == me_param, me.c.is_unit_head.is_(True),
-                  _has_unit(member.c.unit_path, literal("/") + me.c.unit_id + literal("/"), dialect))
+    headed = and_(
+        me.c.nip == me_param,
+        me.c.is_unit_head.is_(True),
+        _has_unit(member.c.unit_path, literal("/") + me.c.unit_id + literal("/"), dialect),
+    )
     acting, acted = acting_heads.alias("acting"), employees.alias("acted")
-    acts_for = and_(acting.c.nip == me_param, in_force(acting, bindparam("today", type_=Date())),
-                    _has_unit(acted.c.unit_path, literal("/") + acting.c.unit_id + literal("/"), dialect))
+    acts_for = and_(
+        acting.c.nip == me_param,
+        in_force(acting, bindparam("today", type_=Date())),
+        _has_unit(acted.c.unit_path, literal("/") + acting.c.unit_id + literal("/"), dialect),
+    )
     return or_(
         activities.c.nip == me_param,
         activities.c.rater_nip == me_param,
@@ -64,8 +71,13 @@ def list_query(dialect: str, filters: frozenset, scope: str | None):
     if "cursor" in filters:
         day = bindparam("cursor_day", type_=c.date.type)
         start, last_id = bindparam("cursor_start", type_=c.start_min.type), bindparam("cursor_id", type_=c.id.type)
-        query = query.where(or_(c.date < day, and_(c.date == day, c.start_min < start),
-                                and_(c.date == day, c.start_min == start, c.id < last_id)))
+        query = query.where(
+            or_(
+                c.date < day,
+                and_(c.date == day, c.start_min < start),
+                and_(c.date == day, c.start_min == start, c.id < last_id),
+            )
+        )
     if scope is not None:
         query = query.where(_visible_clause(dialect))
     return query.order_by(c.date.desc(), c.start_min.desc(), c.id.desc()).limit(bindparam("limit", type_=Integer()))
@@ -75,6 +87,7 @@ def list_query(dialect: str, filters: frozenset, scope: str | None):
 # The list's answer is 100 entries: fetching them as rows, turning each into a dict and encoding the
 # dicts cost the web three times the CPU of the query. On PostgreSQL the statement returns the
 # items already encoded (the same values as ``api._out_json``), the row count and the cursor.
+
 
 def _sql_iso(ts: str) -> str:
     """A timestamptz as Python's ``datetime.isoformat()`` writes it (microseconds only when not zero)."""
@@ -102,22 +115,42 @@ _SQL_EVIDENCE = f"""CASE WHEN strpos(page.evidence::text, '"file"') = 0 THEN pag
   FROM json_array_elements(page.evidence) WITH ORDINALITY AS e(item, n)) END"""
 # Strict JSON: a quantity stored before the bounds that is not a finite number (PostgreSQL's float8 holds NaN and
 # ±Infinity, whose text is not JSON) is null, as api._out_json writes it.
-_SQL_QUANTITY = ("(CASE WHEN page.quantity IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8) THEN 'null' "
-                 "WHEN page.quantity = trunc(page.quantity) AND abs(page.quantity) < 1e15 "
-                 "THEN trunc(page.quantity)::bigint::text || '.0' ELSE page.quantity::text END)::json")
+_SQL_QUANTITY = (
+    "(CASE WHEN page.quantity IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8) THEN 'null' "
+    "WHEN page.quantity = trunc(page.quantity) AND abs(page.quantity) < 1e15 "
+    "THEN trunc(page.quantity)::bigint::text || '.0' ELSE page.quantity::text END)::json"
+)
 _ITEM_FIELDS = (  # ActivityOut's fields, in order, as SQL over the page's columns
-    ("id", "page.id"), ("nip", "page.nip"), ("rater_nip", "page.rater_nip"), ("unit_id", "page.unit_id"),
-    ("plan_id", "page.plan_id"), ("result_id", "page.result_id"), ("indicator_id", "page.indicator_id"),
-    ("action_id", "page.action_id"), ("date", "page.date"),
-    ("start_time", _sql_hhmm("page.start_min")), ("end_time", _sql_hhmm("page.end_min")), ("minutes", "page.minutes"),
-    ("description", "page.description"), ("quantity", _SQL_QUANTITY), ("quantity_unit", "page.quantity_unit"),
-    ("evidence", _SQL_EVIDENCE), ("status", "page.status"), ("verification_reason", "page.verification_reason"),
-    ("verified_by", "page.verified_by"), ("verified_at", _sql_iso("page.verified_at")), ("version", "page.version"),
-    ("created_at", _sql_iso("page.created_at")), ("updated_at", _sql_iso("page.updated_at")),
+    ("id", "page.id"),
+    ("nip", "page.nip"),
+    ("rater_nip", "page.rater_nip"),
+    ("unit_id", "page.unit_id"),
+    ("plan_id", "page.plan_id"),
+    ("result_id", "page.result_id"),
+    ("indicator_id", "page.indicator_id"),
+    ("action_id", "page.action_id"),
+    ("date", "page.date"),
+    ("start_time", _sql_hhmm("page.start_min")),
+    ("end_time", _sql_hhmm("page.end_min")),
+    ("minutes", "page.minutes"),
+    ("description", "page.description"),
+    ("quantity", _SQL_QUANTITY),
+    ("quantity_unit", "page.quantity_unit"),
+    ("evidence", _SQL_EVIDENCE),
+    ("status", "page.status"),
+    ("verification_reason", "page.verification_reason"),
+    ("verified_by", "page.verified_by"),
+    ("verified_at", _sql_iso("page.verified_at")),
+    ("version", "page.version"),
+    ("created_at", _sql_iso("page.created_at")),
+    ("updated_at", _sql_iso("page.updated_at")),
 )
 # row_to_json of a one-row sub-select: compact text and a third less of the server's CPU than json_build_object.
-_SQL_ITEM = ("(SELECT row_to_json(item) FROM (SELECT " + ", ".join(f'{sql} AS "{name}"' for name, sql in _ITEM_FIELDS)
-             + ") AS item)")
+_SQL_ITEM = (
+    "(SELECT row_to_json(item) FROM (SELECT "
+    + ", ".join(f'{sql} AS "{name}"' for name, sql in _ITEM_FIELDS)
+    + ") AS item)"
+)
 
 
 @lru_cache(maxsize=512)
@@ -127,15 +160,20 @@ def list_json_query(filters: frozenset, scope: str | None):
     are more), cursor: 'date|start_min|id' of the page's last entry)."""
     c = activities.c
     order = (c.date.desc(), c.start_min.desc(), c.id.desc())
-    page = (list_query("postgresql", filters, scope).add_columns(func.row_number().over(order_by=order).label("rn"))
-            .subquery("page"))
+    page = (
+        list_query("postgresql", filters, scope)
+        .add_columns(func.row_number().over(order_by=order).label("rn"))
+        .subquery("page")
+    )
     in_page = page.c.rn <= bindparam("page", type_=Integer())
     return select(
         func.string_agg(literal_column(f"({_SQL_ITEM})::text"), aggregate_order_by(literal_column("','"), page.c.rn))
-        .filter(in_page).label("items"),
+        .filter(in_page)
+        .label("items"),
         func.count().label("rows"),
         func.max(literal_column("to_char(page.date, 'YYYY-MM-DD') || '|' || page.start_min || '|' || page.id"))
-        .filter(page.c.rn == bindparam("page", type_=Integer())).label("cursor"),
+        .filter(page.c.rn == bindparam("page", type_=Integer()))
+        .label("cursor"),
     ).select_from(page)
 
 

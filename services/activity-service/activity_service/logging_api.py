@@ -3,6 +3,7 @@
 One entry is one transaction of two statements: the context read under the employee's lock, then the entry
 with its audit row, its ActivityLogged event and the Idempotency-Key's answer (``store.log_pending``).
 """
+
 from __future__ import annotations
 
 import marshmallow as ma
@@ -36,10 +37,15 @@ class _Answer:
 @activities_blp.route("", methods=["POST"])
 @activities_blp.arguments(ACTIVITY_IN)
 @activities_blp.response(201, ActivityOut)
-@_errors(activities_blp, (409, "Overlaps another entry (clashing_activity_id names it), or the id is used for a "
-                               "different entry"),
-         (422, "A rule is broken: date in the future or before the edit window, end not after start, indicator not in "
-               "the approved plan in force on that date, negative quantity"))
+@_errors(
+    activities_blp,
+    (409, "Overlaps another entry (clashing_activity_id names it), or the id is used for a different entry"),
+    (
+        422,
+        "A rule is broken: date in the future or before the edit window, end not after start, indicator not in "
+        "the approved plan in force on that date, negative quantity",
+    ),
+)
 @idempotency.in_transaction
 def log_activity(body):
     """Log one of your own daily activities; publishes ActivityLogged.
@@ -52,8 +58,9 @@ def log_activity(body):
     prepared = use_cases.check_entry(body, current_config(), rt.today())
     answer = _Answer()
     with rt.unit_of_work() as uow:
-        logged = use_cases.log_activity(uow, current_principal(), body, prepared, key=idempotency.pending(),
-                                        key_row=answer)
+        logged = use_cases.log_activity(
+            uow, current_principal(), body, prepared, key=idempotency.pending(), key_row=answer
+        )
     if logged.stored_key is not None:
         return idempotency.replay_row(logged.stored_key)
     if logged.inserted:
@@ -72,8 +79,14 @@ def _loaded(items: list) -> list:
             loaded.append(ACTIVITY_IN.load(item))
         except ma.ValidationError as exc:
             rows = flatten_messages(exc.messages)
-            loaded.append(Problem("; ".join(f"{r['field']}: {r['message']}" for r in rows[:10]), status=422,
-                                  title="Validation failed", errors=rows))
+            loaded.append(
+                Problem(
+                    "; ".join(f"{r['field']}: {r['message']}" for r in rows[:10]),
+                    status=422,
+                    title="Validation failed",
+                    errors=rows,
+                )
+            )
     return loaded
 
 
@@ -84,17 +97,41 @@ def _batch_results(items: list, loaded: list, outcomes: list) -> list[dict]:
     for index, item in enumerate(loaded):
         if isinstance(item, Problem):
             client_id = items[index].get("id") if isinstance(items[index], dict) else None
-            results.append({"index": index, "id": client_id if isinstance(client_id, str) else None,
-                            "status": item.status, "replayed": False, "activity": None, "problem": item_problem(item)})
+            results.append(
+                {
+                    "index": index,
+                    "id": client_id if isinstance(client_id, str) else None,
+                    "status": item.status,
+                    "replayed": False,
+                    "activity": None,
+                    "problem": item_problem(item),
+                }
+            )
             continue
         kind, value, *rest = next(outcomes)
         if kind == "stored":
             activity = out_json(value)
-            results.append({"index": index, "id": activity["id"], "status": 201,
-                            "replayed": bool(rest and rest[0]), "activity": activity, "problem": None})
+            results.append(
+                {
+                    "index": index,
+                    "id": activity["id"],
+                    "status": 201,
+                    "replayed": bool(rest and rest[0]),
+                    "activity": activity,
+                    "problem": None,
+                }
+            )
         else:
-            results.append({"index": index, "id": item.get("id"), "status": value.status, "replayed": False,
-                            "activity": None, "problem": item_problem(value)})
+            results.append(
+                {
+                    "index": index,
+                    "id": item.get("id"),
+                    "status": value.status,
+                    "replayed": False,
+                    "activity": None,
+                    "problem": item_problem(value),
+                }
+            )
     return results
 
 
@@ -115,8 +152,11 @@ def log_batch(body):
     loaded = _loaded(items)
     valid = [b for b in loaded if not isinstance(b, Problem)]
     with unit_of_work() as uow:
-        outcomes = use_cases.log_batch(uow, current_principal(), valid, current_config(),
-                                       key=idempotency.pending()) if valid else []
+        outcomes = (
+            use_cases.log_batch(uow, current_principal(), valid, current_config(), key=idempotency.pending())
+            if valid
+            else []
+        )
         if isinstance(outcomes, use_cases.Logged):
             return idempotency.replay_row(outcomes.stored_key)
         results = _batch_results(items, loaded, outcomes)

@@ -5,6 +5,7 @@ models kept from plan-service's events (``employees``, ``plans``, ``plan_indicat
 ``acting_heads``, ``agreed_actions``, ``action_sets``);
 nothing here is ever read from plan-service directly.
 """
+
 from sqlalchemy import JSON, Boolean, Column, Date, Float, Index, Integer, String, Table, Text
 
 from kinerja_shared.acting_heads import acting_heads_table
@@ -58,8 +59,8 @@ plan_indicators = Table(  # the indicators an employee may log against, replaced
     Column("text", Text, nullable=False),
     Column("target_value", Float),
     Column("target_unit", String(50)),
-    Column("measure", String(16)),        # sum | latest | average | duration | deadline | spent | None (the aspect's default)
-    Column("deadline_day", Integer),      # measure deadline: the day of the month deliveries are due
+    Column("measure", String(16)),  # sum | latest | average | duration | deadline | spent | None (the aspect's default)
+    Column("deadline_day", Integer),  # measure deadline: the day of the month deliveries are due
     Index("ix_plan_indicators_nip_indicator", "nip", "indicator_id"),
 )
 

@@ -1,5 +1,6 @@
 """The SQL of the read models fed by plan-service's events: the directory (employees) and the approved plans
 with their indicators."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,8 +16,11 @@ from .models import employees, plan_indicators, plans
 def upsert_employee(conn: Connection, row: dict, source_time: datetime) -> None:
     """Insert the employee, or update them unless the stored row comes from a later event."""
     if not insert_ignore(conn, employees, row):
-        conn.execute(update(employees).where(employees.c.nip == row["nip"], employees.c.source_time <= source_time)
-                     .values(**{k: v for k, v in row.items() if k != "nip"}))
+        conn.execute(
+            update(employees)
+            .where(employees.c.nip == row["nip"], employees.c.source_time <= source_time)
+            .values(**{k: v for k, v in row.items() if k != "nip"})
+        )
 
 
 def plan_revision(conn: Connection, plan_id: str) -> int | None:

@@ -1,4 +1,5 @@
 """POST /api/v1/activities/<id>/correct and /annul: repairs of a verified entry (an admin or the rater's superior)."""
+
 from __future__ import annotations
 
 from kinerja_shared.web.app_factory import current_principal, unit_of_work
@@ -12,9 +13,15 @@ from .schemas import ActivityOut, AnnulIn, CorrectIn
 @activities_blp.route("/<activity_id>/correct", methods=["POST"])
 @activities_blp.arguments(CorrectIn)
 @activities_blp.response(200, ActivityOut)
-@_errors(activities_blp, (403, "Not an admin nor the rater's superior"), (404, "No such activity"),
-         (409, "Not verified (pending: the employee edits it), or annulled or withdrawn"), (412, "Stale If-Match"),
-         (422, "No reason, nothing to change, or a rule is broken (quantity, indicator)"), (428, "If-Match missing"))
+@_errors(
+    activities_blp,
+    (403, "Not an admin nor the rater's superior"),
+    (404, "No such activity"),
+    (409, "Not verified (pending: the employee edits it), or annulled or withdrawn"),
+    (412, "Stale If-Match"),
+    (422, "No reason, nothing to change, or a rule is broken (quantity, indicator)"),
+    (428, "If-Match missing"),
+)
 def correct_activity(body, activity_id):
     """Correct a verified entry (an admin or the employee's rater's superior); publishes ActivityCorrected.
 
@@ -25,17 +32,24 @@ def correct_activity(body, activity_id):
     Send an ``Idempotency-Key`` to make a retry safe.
     """
     with unit_of_work() as uow:
-        updated = use_cases.correct_activity(uow, current_principal(), activity_id, body,
-                                             if_match=if_match(activity_id, required=True))
+        updated = use_cases.correct_activity(
+            uow, current_principal(), activity_id, body, if_match=if_match(activity_id, required=True)
+        )
     return written(updated)
 
 
 @activities_blp.route("/<activity_id>/annul", methods=["POST"])
 @activities_blp.arguments(AnnulIn)
 @activities_blp.response(200, ActivityOut)
-@_errors(activities_blp, (403, "Not an admin nor the rater's superior"), (404, "No such activity"),
-         (409, "Not verified, or already annulled or withdrawn"), (412, "Stale If-Match"), (422, "No reason"),
-         (428, "If-Match missing"))
+@_errors(
+    activities_blp,
+    (403, "Not an admin nor the rater's superior"),
+    (404, "No such activity"),
+    (409, "Not verified, or already annulled or withdrawn"),
+    (412, "Stale If-Match"),
+    (422, "No reason"),
+    (428, "If-Match missing"),
+)
 def annul_activity(body, activity_id):
     """Annul a verified entry (an admin or the employee's rater's superior); publishes ActivityAnnulled.
 
@@ -44,6 +58,7 @@ def annul_activity(body, activity_id):
     ``If-Match`` are required; the annulment is audited.
     """
     with unit_of_work() as uow:
-        updated = use_cases.annul_activity(uow, current_principal(), activity_id, body.get("reason"),
-                                           if_match=if_match(activity_id, required=True))
+        updated = use_cases.annul_activity(
+            uow, current_principal(), activity_id, body.get("reason"), if_match=if_match(activity_id, required=True)
+        )
     return written(updated)

@@ -1,26 +1,32 @@
 """Request and response schemas (marshmallow) of activity-service; they generate the OpenAPI document."""
+
 import uuid
 
 import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate as v
 
-from kinerja_shared.numbers import MAX_VERSION, MAX_ENTRY_QUANTITY, QUANTITY_PLACES
+from kinerja_shared.numbers import MAX_ENTRY_QUANTITY, MAX_VERSION, QUANTITY_PLACES
 from kinerja_shared.web.fields import BoundedNumber
 from kinerja_shared.web.pagination import PageArgs
 
 from .domain import DECISIONS, MAX_BATCH_ITEMS, MAX_EVIDENCE_ITEMS, STATUSES
 
 NIP_RE = r"^[0-9]{18}$"
-NIP = ma.fields.String(validate=v.Regexp(NIP_RE, error="must be exactly 18 digits"),
-                       metadata={"description": "18-digit NIP", "example": "198503302010011002"})
-QUANTITY_DOC = ("Quantity realised in this entry, in the indicator's unit. At most what one person can do in one entry's "
-                "time: log a larger count over several entries (money in thousands or millions of rupiah)")
+NIP = ma.fields.String(
+    validate=v.Regexp(NIP_RE, error="must be exactly 18 digits"),
+    metadata={"description": "18-digit NIP", "example": "198503302010011002"},
+)
+QUANTITY_DOC = (
+    "Quantity realised in this entry, in the indicator's unit. At most what one person can do in one entry's "
+    "time: log a larger count over several entries (money in thousands or millions of rupiah)"
+)
 
 
 def quantity_field(**kwargs) -> BoundedNumber:
-    return BoundedNumber(minimum=0, maximum=MAX_ENTRY_QUANTITY, places=QUANTITY_PLACES, metadata={"description": QUANTITY_DOC},
-                         **kwargs)
+    return BoundedNumber(
+        minimum=0, maximum=MAX_ENTRY_QUANTITY, places=QUANTITY_PLACES, metadata={"description": QUANTITY_DOC}, **kwargs
+    )
 
 
 HHMM = dict(validate=v.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="must be a time of day HH:MM (00:00 to 23:59)"))
@@ -38,31 +44,63 @@ class ClientId(ma.fields.String):
 
 
 class EvidenceLinkIn(ma.Schema):
-    kind = ma.fields.String(load_default="link", validate=v.OneOf(["link"]),
-                            metadata={"description": "Only links here; files are uploaded to /activities/{id}/evidence"})
-    url = ma.fields.String(required=True, validate=v.Length(min=1, max=2000), metadata={"example": "https://drive.example.go.id/doc/123"})
+    kind = ma.fields.String(
+        load_default="link",
+        validate=v.OneOf(["link"]),
+        metadata={"description": "Only links here; files are uploaded to /activities/{id}/evidence"},
+    )
+    url = ma.fields.String(
+        required=True, validate=v.Length(min=1, max=2000), metadata={"example": "https://drive.example.go.id/doc/123"}
+    )
     name = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=200))
 
 
 class ActivityIn(ma.Schema):
-    id = ClientId(load_default=None, metadata={"description": "Optional client-chosen UUID: sending the same entry again returns "
-                                                              "the first answer instead of a second entry"})
-    date = ma.fields.Date(required=True, metadata={"description": "Local date (Asia/Jakarta by default); not in the future, "
-                                                                 "not before the edit window"})
+    id = ClientId(
+        load_default=None,
+        metadata={
+            "description": "Optional client-chosen UUID: sending the same entry again returns "
+            "the first answer instead of a second entry"
+        },
+    )
+    date = ma.fields.Date(
+        required=True,
+        metadata={"description": "Local date (Asia/Jakarta by default); not in the future, not before the edit window"},
+    )
     start_time = ma.fields.String(required=True, metadata={"example": "08:00"}, **HHMM)
-    end_time = ma.fields.String(required=True, metadata={"example": "09:30", "description": "After start_time, same day"}, **HHMM)
-    indicator_id = ma.fields.String(load_default=None, validate=v.Length(min=1, max=64),
-                                    metadata={"description": "An indicator of the caller's approved plan in force on date; "
-                                                             "required unless action_id is sent (then the action's)"})
-    action_id = ma.fields.String(allow_none=True, validate=v.Length(min=1, max=64),
-                                 metadata={"description": "Optional: an action (rencana aksi) of the caller's agreed action "
-                                                          "plans whose month or quarter contains date; the entry's "
-                                                          "indicator becomes the action's"})
-    description = ma.fields.String(required=True, validate=v.Length(min=1, max=4000), metadata={"description": "What was done (kegiatan)"})
+    end_time = ma.fields.String(
+        required=True, metadata={"example": "09:30", "description": "After start_time, same day"}, **HHMM
+    )
+    indicator_id = ma.fields.String(
+        load_default=None,
+        validate=v.Length(min=1, max=64),
+        metadata={
+            "description": "An indicator of the caller's approved plan in force on date; "
+            "required unless action_id is sent (then the action's)"
+        },
+    )
+    action_id = ma.fields.String(
+        allow_none=True,
+        validate=v.Length(min=1, max=64),
+        metadata={
+            "description": "Optional: an action (rencana aksi) of the caller's agreed action "
+            "plans whose month or quarter contains date; the entry's "
+            "indicator becomes the action's"
+        },
+    )
+    description = ma.fields.String(
+        required=True, validate=v.Length(min=1, max=4000), metadata={"description": "What was done (kegiatan)"}
+    )
     quantity = quantity_field(required=True)
-    quantity_unit = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=50), metadata={"example": "dokumen"})
-    evidence = ma.fields.List(ma.fields.Nested(EvidenceLinkIn), load_default=list, validate=v.Length(max=MAX_EVIDENCE_ITEMS),
-                              metadata={"description": "Evidence links (bukti dukung)"})
+    quantity_unit = ma.fields.String(
+        load_default=None, allow_none=True, validate=v.Length(max=50), metadata={"example": "dokumen"}
+    )
+    evidence = ma.fields.List(
+        ma.fields.Nested(EvidenceLinkIn),
+        load_default=list,
+        validate=v.Length(max=MAX_EVIDENCE_ITEMS),
+        metadata={"description": "Evidence links (bukti dukung)"},
+    )
 
     @ma.validates_schema(skip_on_field_errors=False)
     def _indicator_or_action(self, data, **_):
@@ -75,14 +113,19 @@ class ActivityPatch(ma.Schema):
     start_time = ma.fields.String(**HHMM)
     end_time = ma.fields.String(**HHMM)
     indicator_id = ma.fields.String(validate=v.Length(min=1, max=64))
-    action_id = ma.fields.String(allow_none=True, validate=v.Length(min=1, max=64),
-                                 metadata={"description": "An agreed action of yours (its indicator becomes the entry's); "
-                                                          "null: no action"})
+    action_id = ma.fields.String(
+        allow_none=True,
+        validate=v.Length(min=1, max=64),
+        metadata={"description": "An agreed action of yours (its indicator becomes the entry's); null: no action"},
+    )
     description = ma.fields.String(validate=v.Length(min=1, max=4000))
     quantity = quantity_field()
     quantity_unit = ma.fields.String(allow_none=True, validate=v.Length(max=50))
-    evidence = ma.fields.List(ma.fields.Nested(EvidenceLinkIn), validate=v.Length(max=MAX_EVIDENCE_ITEMS),
-                              metadata={"description": "Replaces the links; uploaded files stay"})
+    evidence = ma.fields.List(
+        ma.fields.Nested(EvidenceLinkIn),
+        validate=v.Length(max=MAX_EVIDENCE_ITEMS),
+        metadata={"description": "Replaces the links; uploaded files stay"},
+    )
 
 
 class EvidenceOut(ma.Schema):
@@ -104,14 +147,20 @@ class ActivityOut(ma.Schema):
     plan_id = ma.fields.String()
     result_id = ma.fields.String()
     indicator_id = ma.fields.String()
-    action_id = ma.fields.String(allow_none=True, metadata={"description": "The action (rencana aksi) the entry advances"})
+    action_id = ma.fields.String(
+        allow_none=True, metadata={"description": "The action (rencana aksi) the entry advances"}
+    )
     date = ma.fields.Date()
     start_time = ma.fields.String()
     end_time = ma.fields.String()
     minutes = ma.fields.Integer()
     description = ma.fields.String()
-    quantity = ma.fields.Float(allow_none=True, metadata={"description": "null only when the stored value is not a finite "
-                                                                         "number (stored before the bounds existed)"})
+    quantity = ma.fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "null only when the stored value is not a finite number (stored before the bounds existed)"
+        },
+    )
     quantity_unit = ma.fields.String(allow_none=True)
     evidence = ma.fields.List(ma.fields.Nested(EvidenceOut))
     status = ma.fields.String(metadata={"description": "pending, accepted, rejected, withdrawn, annulled"})
@@ -130,7 +179,9 @@ class ActivityPage(ma.Schema):
 
 class ActivityQuery(PageArgs):
     nip = NIP
-    unit_id = ma.fields.String(validate=v.Length(min=1, max=64), metadata={"description": "The unit or any of its sub-units"})
+    unit_id = ma.fields.String(
+        validate=v.Length(min=1, max=64), metadata={"description": "The unit or any of its sub-units"}
+    )
     date_from = ma.fields.Date()
     date_to = ma.fields.Date()
     month = ma.fields.String(validate=v.Regexp(r"^[0-9]{4}-(0[1-9]|1[0-2])$", error="must be YYYY-MM"))
@@ -146,9 +197,14 @@ class LenientItem(ma.fields.Nested):
 
 
 class BatchIn(ma.Schema):
-    items = ma.fields.List(LenientItem(ActivityIn), required=True, validate=v.Length(min=1, max=MAX_BATCH_ITEMS),
-                           metadata={"description": f"Entries logged offline (at most {MAX_BATCH_ITEMS}); each is accepted or "
-                                                    "refused on its own"})
+    items = ma.fields.List(
+        LenientItem(ActivityIn),
+        required=True,
+        validate=v.Length(min=1, max=MAX_BATCH_ITEMS),
+        metadata={
+            "description": f"Entries logged offline (at most {MAX_BATCH_ITEMS}); each is accepted or refused on its own"
+        },
+    )
 
 
 class ItemProblem(ma.Schema):
@@ -180,15 +236,25 @@ class WithdrawIn(ma.Schema):
 
 class VerifyIn(ma.Schema):
     decision = ma.fields.String(required=True, validate=v.OneOf(DECISIONS))
-    reason = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=2000),
-                              metadata={"description": "Required when rejecting"})
+    reason = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=v.Length(max=2000),
+        metadata={"description": "Required when rejecting"},
+    )
 
 
 class BulkVerifyItem(VerifyIn):
     id = ma.fields.String(required=True, validate=v.Length(min=1, max=64))
-    version = ma.fields.Integer(load_default=None, allow_none=True, validate=v.Range(min=1, max=MAX_VERSION),
-                                metadata={"description": "The entry's version you read (the list gives it): an entry "
-                                                         "changed since is refused with 412 and not verified"})
+    version = ma.fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=v.Range(min=1, max=MAX_VERSION),
+        metadata={
+            "description": "The entry's version you read (the list gives it): an entry "
+            "changed since is refused with 412 and not verified"
+        },
+    )
 
 
 class BulkVerifyIn(ma.Schema):
@@ -210,8 +276,10 @@ class BulkVerifyOut(ma.Schema):
 
 
 class EvidenceUpload(ma.Schema):
-    file = Upload(required=True, metadata={"description": "PDF, JPEG or PNG (ACTIVITY_EVIDENCE_TYPES), at most "
-                                                          "ACTIVITY_EVIDENCE_MAX_BYTES"})
+    file = Upload(
+        required=True,
+        metadata={"description": "PDF, JPEG or PNG (ACTIVITY_EVIDENCE_TYPES), at most ACTIVITY_EVIDENCE_MAX_BYTES"},
+    )
 
 
 class IndicatorQuery(ma.Schema):
@@ -231,12 +299,21 @@ class IndicatorOut(ma.Schema):
     aspect = ma.fields.String()
     text = ma.fields.String()
     target_value = ma.fields.Float(allow_none=True)
-    target_unit = ma.fields.String(allow_none=True, metadata={
-        "description": "The unit every entry against this indicator is logged in (quantity_unit)"})
-    measure = ma.fields.String(allow_none=True, metadata={
-        "description": "How realisation is measured: sum | latest | average | duration | deadline | spent (null: the "
-                       "aspect's default)"})
-    deadline_day = ma.fields.Integer(allow_none=True, metadata={"description": "measure deadline: due by this day of the month"})
+    target_unit = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "The unit every entry against this indicator is logged in (quantity_unit)"},
+    )
+    measure = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "description": "How realisation is measured: sum | latest | average | duration | deadline | spent (null: "
+            "the "
+            "aspect's default)"
+        },
+    )
+    deadline_day = ma.fields.Integer(
+        allow_none=True, metadata={"description": "measure deadline: due by this day of the month"}
+    )
 
 
 class IndicatorList(ma.Schema):
@@ -253,10 +330,16 @@ class MonthlyQuery(ma.Schema):
 class Bucket(ma.Schema):
     minutes = ma.fields.Integer()
     entries = ma.fields.Integer()
-    quantity = ma.fields.Float(metadata={"description": "Sum of the entries' quantities (those counted: see quantity_excluded)"})
-    quantity_excluded = ma.fields.Integer(metadata={
-        "description": "Entries whose stored quantity is not a finite number within the per-entry maximum (stored before "
-                       "the bound existed): counted in entries and minutes, left out of quantity"})
+    quantity = ma.fields.Float(
+        metadata={"description": "Sum of the entries' quantities (those counted: see quantity_excluded)"}
+    )
+    quantity_excluded = ma.fields.Integer(
+        metadata={
+            "description": "Entries whose stored quantity is not a finite number within the per-entry maximum (stored "
+            "before "
+            "the bound existed): counted in entries and minutes, left out of quantity"
+        }
+    )
 
 
 class IndicatorSummary(ma.Schema):
@@ -277,13 +360,22 @@ class MonthlySummaryOut(ma.Schema):
     month = ma.fields.String()
     working_days = ma.fields.Integer(metadata={"description": "Working days of the month in the calendar"})
     days_logged = ma.fields.Integer(metadata={"description": "Days with at least one entry that is not withdrawn"})
-    totals = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(Bucket),
-                            metadata={"description": "verified, pending, rejected"})
+    totals = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.Nested(Bucket),
+        metadata={"description": "verified, pending, rejected"},
+    )
     indicators = ma.fields.List(ma.fields.Nested(IndicatorSummary))
-    actions = ma.fields.List(ma.fields.Nested(lambda: ActionSummary()),
-                             metadata={"description": "Per action (rencana aksi): the agreed actions planned for the month "
-                                                      "or its quarter and any the entries name, with their targets"})
-    results = ma.fields.List(ma.fields.Nested(lambda: ResultSummary()), metadata={"description": "Per result of the plan"})
+    actions = ma.fields.List(
+        ma.fields.Nested(lambda: ActionSummary()),
+        metadata={
+            "description": "Per action (rencana aksi): the agreed actions planned for the month "
+            "or its quarter and any the entries name, with their targets"
+        },
+    )
+    results = ma.fields.List(
+        ma.fields.Nested(lambda: ResultSummary()), metadata={"description": "Per result of the plan"}
+    )
 
 
 class ActionSummary(ma.Schema):
@@ -312,8 +404,10 @@ class ResultSummary(ma.Schema):
 
 class DailyQuery(ma.Schema):
     date = ma.fields.Date(required=True)
-    unit_id = ma.fields.String(validate=v.Length(min=1, max=64),
-                               metadata={"description": "The unit (with its sub-units); omitted: the employees the caller rates"})
+    unit_id = ma.fields.String(
+        validate=v.Length(min=1, max=64),
+        metadata={"description": "The unit (with its sub-units); omitted: the employees the caller rates"},
+    )
 
 
 class EmployeeRef(ma.Schema):
@@ -329,12 +423,17 @@ class DailyUnitOut(ma.Schema):
     holiday = ma.fields.String(allow_none=True)
     expected = ma.fields.Integer(metadata={"description": "Active employees in scope"})
     logged = ma.fields.Integer()
-    missing = ma.fields.List(ma.fields.Nested(EmployeeRef), metadata={"description": "Who logged nothing (empty when not a working day)"})
+    missing = ma.fields.List(
+        ma.fields.Nested(EmployeeRef), metadata={"description": "Who logged nothing (empty when not a working day)"}
+    )
 
 
 def _repair_reason():
-    return ma.fields.String(required=True, validate=v.Length(min=1, max=2000),
-                            metadata={"description": "Why the verified entry is repaired (audit trail and event)"})
+    return ma.fields.String(
+        required=True,
+        validate=v.Length(min=1, max=2000),
+        metadata={"description": "Why the verified entry is repaired (audit trail and event)"},
+    )
 
 
 class CorrectIn(ma.Schema):
@@ -344,11 +443,18 @@ class CorrectIn(ma.Schema):
     quantity = quantity_field()
     quantity_unit = ma.fields.String(allow_none=True, validate=v.Length(max=50))
     description = ma.fields.String(validate=v.Length(min=1, max=4000))
-    indicator_id = ma.fields.String(validate=v.Length(min=1, max=64),
-                                    metadata={"description": "An indicator of the employee's plan in force on the entry's date"})
-    action_id = ma.fields.String(allow_none=True, validate=v.Length(min=1, max=64),
-                                 metadata={"description": "An agreed action of the employee's whose period contains the "
-                                                          "entry's date (its indicator becomes the entry's); null: none"})
+    indicator_id = ma.fields.String(
+        validate=v.Length(min=1, max=64),
+        metadata={"description": "An indicator of the employee's plan in force on the entry's date"},
+    )
+    action_id = ma.fields.String(
+        allow_none=True,
+        validate=v.Length(min=1, max=64),
+        metadata={
+            "description": "An agreed action of the employee's whose period contains the "
+            "entry's date (its indicator becomes the entry's); null: none"
+        },
+    )
 
 
 class AnnulIn(ma.Schema):

@@ -1,4 +1,5 @@
 """The composition root of activity-service: what it stores, serves, publishes and consumes."""
+
 from pathlib import Path
 
 from kinerja_shared.service import ServiceSpec
@@ -27,5 +28,12 @@ SPEC = ServiceSpec(
     config=config.ActivityConfig.from_settings,  # the service's own settings, validated at start-up
     handlers=handlers.HANDLERS,
     consumes=handlers.CONSUMES,
-    read_models=("employees", "plans", "plan_indicators", "acting_heads", "agreed_actions", "action_sets"),  # rebuilt from the topics by `activity-service rebuild-read-models`
+    read_models=(
+        "employees",
+        "plans",
+        "plan_indicators",
+        "acting_heads",
+        "agreed_actions",
+        "action_sets",
+    ),  # rebuilt from the topics by `activity-service rebuild-read-models`
 )

@@ -21,13 +21,28 @@ A batch reads, under the same lock, the entries of its days and the client ids a
 stored (``occupied``, ``get_activities``), decides in Python, and writes with three
 multi-row inserts (entries here; audit rows and events when its unit of work commits).
 """
+
 from __future__ import annotations
 
 import zlib
 from datetime import date
 from types import SimpleNamespace
 
-from sqlalchemy import BigInteger, String, and_, any_, bindparam, exists, func, insert, literal, literal_column, select, true, update
+from sqlalchemy import (
+    BigInteger,
+    String,
+    and_,
+    any_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
@@ -52,35 +67,57 @@ _KEY_ANSWER = ("path", "fingerprint", "state", "status_code", "response_body", "
 
 def _logging_context_query(lock: bool, with_key: bool = False):
     if lock:  # PostgreSQL only: the ids as one array parameter (an expanding IN re-renders the SQL on every call)
-        base = select(func.pg_advisory_xact_lock(bindparam("lock_key", type_=BigInteger())).label("locked")).subquery("l")
+        base = select(func.pg_advisory_xact_lock(bindparam("lock_key", type_=BigInteger())).label("locked")).subquery(
+            "l"
+        )
         ids_match = plan_indicators.c.indicator_id == any_(bindparam("ids", type_=ARRAY(String())))
     else:
         base = select(literal(1).label("locked")).subquery("l")
         ids_match = plan_indicators.c.indicator_id.in_(bindparam("ids", expanding=True))
     ind = (
-        select(plan_indicators.c.plan_id, plan_indicators.c.result_id, plan_indicators.c.indicator_id,
-               plan_indicators.c.target_unit, plans.c.period_start, plans.c.period_end, plans.c.revision, plans.c.rater_nip.label("plan_rater_nip"),
-               plans.c.unit_id.label("plan_unit_id"))
+        select(
+            plan_indicators.c.plan_id,
+            plan_indicators.c.result_id,
+            plan_indicators.c.indicator_id,
+            plan_indicators.c.target_unit,
+            plans.c.period_start,
+            plans.c.period_end,
+            plans.c.revision,
+            plans.c.rater_nip.label("plan_rater_nip"),
+            plans.c.unit_id.label("plan_unit_id"),
+        )
         .join(plans, plans.c.plan_id == plan_indicators.c.plan_id)
         .where(plan_indicators.c.nip == bindparam("nip"), ids_match)
         .subquery("i")
     )
     emp = select(employees).where(employees.c.nip == bindparam("nip")).subquery("e")
     joined = base.outerjoin(emp, true()).outerjoin(ind, true())
-    columns = [base.c.locked, emp.c.nip.label("emp_nip"), emp.c.rater_nip.label("emp_rater_nip"),
-               emp.c.unit_id.label("emp_unit_id"), emp.c.active.label("emp_active"), ind]
+    columns = [
+        base.c.locked,
+        emp.c.nip.label("emp_nip"),
+        emp.c.rater_nip.label("emp_rater_nip"),
+        emp.c.unit_id.label("emp_unit_id"),
+        emp.c.active.label("emp_active"),
+        ind,
+    ]
     if with_key:
-        key = (select(*[IDEMPOTENCY_KEYS.c[c].label(f"key_{c}") for c in _KEY_ANSWER])
-               .where(IDEMPOTENCY_KEYS.c.principal == bindparam("key_principal"),
-                      IDEMPOTENCY_KEYS.c.idempotency_key == bindparam("key_key"))
-               .subquery("k"))
+        key = (
+            select(*[IDEMPOTENCY_KEYS.c[c].label(f"key_{c}") for c in _KEY_ANSWER])
+            .where(
+                IDEMPOTENCY_KEYS.c.principal == bindparam("key_principal"),
+                IDEMPOTENCY_KEYS.c.idempotency_key == bindparam("key_key"),
+            )
+            .subquery("k")
+        )
         joined = joined.outerjoin(key, true())
         columns.append(key)
     return select(*columns).select_from(joined)
 
 
 # Built once: constructing Core statements costs more CPU than executing them on this path.
-_CONTEXT = {(lock, with_key): _logging_context_query(lock, with_key) for lock in (True, False) for with_key in (True, False)}
+_CONTEXT = {
+    (lock, with_key): _logging_context_query(lock, with_key) for lock in (True, False) for with_key in (True, False)
+}
 
 
 def logging_context(conn: Connection, nip: str, indicator_ids: set[str], *, lock: bool = True, key=None):
@@ -106,12 +143,26 @@ def logging_context(conn: Connection, nip: str, indicator_ids: set[str], *, lock
         stored_key = SimpleNamespace(**{c: getattr(rows[0], f"key_{c}") for c in _KEY_ANSWER})
     for r in rows:
         if r.emp_nip is not None and employee is None:
-            employee = {"nip": r.emp_nip, "rater_nip": r.emp_rater_nip, "unit_id": r.emp_unit_id, "active": r.emp_active}
+            employee = {
+                "nip": r.emp_nip,
+                "rater_nip": r.emp_rater_nip,
+                "unit_id": r.emp_unit_id,
+                "active": r.emp_active,
+            }
         if r.plan_id is not None:
-            candidates.append(IndicatorInForce(
-                plan_id=r.plan_id, result_id=r.result_id, indicator_id=r.indicator_id, period_start=r.period_start,
-                period_end=r.period_end, revision=r.revision, rater_nip=r.plan_rater_nip, unit_id=r.plan_unit_id,
-                target_unit=r.target_unit))
+            candidates.append(
+                IndicatorInForce(
+                    plan_id=r.plan_id,
+                    result_id=r.result_id,
+                    indicator_id=r.indicator_id,
+                    period_start=r.period_start,
+                    period_end=r.period_end,
+                    revision=r.revision,
+                    rater_nip=r.plan_rater_nip,
+                    unit_id=r.plan_unit_id,
+                    target_unit=r.target_unit,
+                )
+            )
     if key is not None:
         return employee, candidates, stored_key
     return employee, candidates
@@ -124,8 +175,11 @@ def lock_employee(conn: Connection, nip: str) -> None:
 
 def _overlapping(nip: str, day: date, start: int, end: int, exclude_id: str | None = None):
     clause = and_(
-        activities.c.nip == nip, activities.c.date == day, activities.c.status.in_(OCCUPYING),
-        activities.c.start_min < end, activities.c.end_min > start,
+        activities.c.nip == nip,
+        activities.c.date == day,
+        activities.c.status.in_(OCCUPYING),
+        activities.c.start_min < end,
+        activities.c.end_min > start,
     )
     if exclude_id is not None:
         clause = and_(clause, activities.c.id != exclude_id)
@@ -142,9 +196,11 @@ def _insert_query():
     columns = [c.name for c in activities.c]
     p = {c: bindparam(f"v_{c}", type_=activities.c[c].type) for c in columns}
     overlapping = and_(
-        activities.c.nip == p["nip"], activities.c.date == p["date"],
+        activities.c.nip == p["nip"],
+        activities.c.date == p["date"],
         activities.c.status.in_([_sql_constant(status, activities.c.status.type) for status in OCCUPYING]),
-        activities.c.start_min < p["end_min"], activities.c.end_min > p["start_min"],
+        activities.c.start_min < p["end_min"],
+        activities.c.end_min > p["start_min"],
     )
     values = select(*[p[c].label(c) for c in columns]).where(
         ~exists(select(activities.c.id).where(activities.c.id == p["id"])),
@@ -173,8 +229,12 @@ def _log_one_query(with_key: bool):
 
     def insert_after_entry(table, prefix: str, columns: tuple[str, ...]):
         constants = _LOG_ONE_CONSTANTS[prefix]
-        values = [_sql_constant(constants[c], table.c[c].type).label(c) if c in constants else
-                  bindparam(f"{prefix}_{c}", type_=table.c[c].type).label(c) for c in columns]
+        values = [
+            _sql_constant(constants[c], table.c[c].type).label(c)
+            if c in constants
+            else bindparam(f"{prefix}_{c}", type_=table.c[c].type).label(c)
+            for c in columns
+        ]
         return insert(table).from_select(columns, select(*values).select_from(entry)).cte(f"{prefix}_ins")
 
     ctes = [insert_after_entry(AUDIT_LOG, "au", _AUDIT_COLUMNS), insert_after_entry(OUTBOX, "ob", _OUTBOX_COLUMNS)]
@@ -184,15 +244,38 @@ def _log_one_query(with_key: bool):
 
 
 # The keys of kinerja_shared's audit.entry(), outbox.rows() and idempotency.key_row() dicts.
-_AUDIT_COLUMNS = ("occurred_at", "actor", "actor_roles", "action", "entity_type", "entity_id", "before", "after", "reason",
-                  "correlation_id")
+_AUDIT_COLUMNS = (
+    "occurred_at",
+    "actor",
+    "actor_roles",
+    "action",
+    "entity_type",
+    "entity_id",
+    "before",
+    "after",
+    "reason",
+    "correlation_id",
+)
 _OUTBOX_COLUMNS = ("event_id", "topic", "partition_key", "event_type", "payload", "status", "attempts", "created_at")
-_KEY_COLUMNS = ("principal", "idempotency_key", "method", "path", "fingerprint", "state", "status_code", "response_body",
-                "response_headers", "created_at")
+_KEY_COLUMNS = (
+    "principal",
+    "idempotency_key",
+    "method",
+    "path",
+    "fingerprint",
+    "state",
+    "status_code",
+    "response_body",
+    "response_headers",
+    "created_at",
+)
 # Values that are the same for every logged entry, written into the statement: with at most 50
 # parameters psycopg caches its conversion of the query (it re-parses a longer list every time).
-_LOG_ONE_CONSTANTS = {"au": {"action": "activity.logged", "entity_type": "activity"},
-                      "ob": {"status": "pending", "attempts": 0}, "ik": {"method": "POST", "state": "done"}}
+_LOG_ONE_CONSTANTS = {
+    "au": {"action": "activity.logged", "entity_type": "activity"},
+    "ob": {"status": "pending", "attempts": 0},
+    "ik": {"method": "POST", "state": "done"},
+}
 _LOG_ONE = _log_one_query(with_key=False)
 _LOG_ONE_WITH_KEY = _log_one_query(with_key=True)
 
@@ -212,8 +295,11 @@ def log_one(conn: Connection, row: dict, audit_row: dict, outbox_row: dict, key_
             conn.execute(IDEMPOTENCY_KEYS.insert(), key_row)
         return True
     params = {f"v_{c}": row[c] for c in _INSERT_COLUMNS}
-    for prefix, values, columns in (("au", audit_row, _AUDIT_COLUMNS), ("ob", outbox_row, _OUTBOX_COLUMNS),
-                                    ("ik", key_row, _KEY_COLUMNS)):
+    for prefix, values, columns in (
+        ("au", audit_row, _AUDIT_COLUMNS),
+        ("ob", outbox_row, _OUTBOX_COLUMNS),
+        ("ik", key_row, _KEY_COLUMNS),
+    ):
         if values is None:
             continue
         constants = _LOG_ONE_CONSTANTS[prefix]
@@ -239,8 +325,9 @@ def log_pending(uow, row: dict, key_row: dict | None) -> bool:
     return inserted
 
 
-_KEY_LOOKUP = select(IDEMPOTENCY_KEYS).where(IDEMPOTENCY_KEYS.c.principal == bindparam("principal"),
-                                             IDEMPOTENCY_KEYS.c.idempotency_key == bindparam("key"))
+_KEY_LOOKUP = select(IDEMPOTENCY_KEYS).where(
+    IDEMPOTENCY_KEYS.c.principal == bindparam("principal"), IDEMPOTENCY_KEYS.c.idempotency_key == bindparam("key")
+)
 
 
 def stored_key(conn: Connection, key):
@@ -263,10 +350,10 @@ def occupied(conn: Connection, nip: str, days: list[date]) -> list:
 
 
 _BY_IDS = select(activities).where(activities.c.id.in_(bindparam("ids", expanding=True)))
-_OCCUPIED = (
-    select(activities.c.id, activities.c.date, activities.c.start_min, activities.c.end_min)
-    .where(activities.c.nip == bindparam("nip"), activities.c.date.in_(bindparam("days", expanding=True)),
-           activities.c.status.in_(OCCUPYING))
+_OCCUPIED = select(activities.c.id, activities.c.date, activities.c.start_min, activities.c.end_min).where(
+    activities.c.nip == bindparam("nip"),
+    activities.c.date.in_(bindparam("days", expanding=True)),
+    activities.c.status.in_(OCCUPYING),
 )
 
 
@@ -280,7 +367,9 @@ def find_overlap(conn: Connection, nip: str, day: date, start: int, end: int, ex
     """The first entry of the employee on ``day`` whose time range overlaps [start, end), or None."""
     return conn.execute(
         select(activities.c.id, activities.c.start_min, activities.c.end_min)
-        .where(_overlapping(nip, day, start, end, exclude_id)).order_by(activities.c.start_min).limit(1)
+        .where(_overlapping(nip, day, start, end, exclude_id))
+        .order_by(activities.c.start_min)
+        .limit(1)
     ).first()
 
 

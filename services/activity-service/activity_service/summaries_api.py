@@ -1,5 +1,6 @@
 """GET /api/v1/indicators, /api/v1/summaries/monthly and /daily: what an employee may log against, their month,
 and who has not logged on a day."""
+
 from __future__ import annotations
 
 from kinerja_shared.web.app_factory import current_principal, runtime
@@ -39,8 +40,9 @@ def monthly_summary(args):
     """
     principal, rt = current_principal(), runtime()
     with rt.engine.connect() as conn:
-        return use_cases.monthly_summary(conn, principal, args.get("nip") or principal.sub, args["month"],
-                                         current_config(), today=rt.today())
+        return use_cases.monthly_summary(
+            conn, principal, args.get("nip") or principal.sub, args["month"], current_config(), today=rt.today()
+        )
 
 
 @summaries_blp.route("/daily")
@@ -57,5 +59,6 @@ def daily_summary(args):
     """
     principal, rt = current_principal(), runtime()
     with rt.engine.connect() as conn:
-        return use_cases.daily_summary(conn, principal, args["date"], args.get("unit_id"), current_config(),
-                                       today=rt.today())
+        return use_cases.daily_summary(
+            conn, principal, args["date"], args.get("unit_id"), current_config(), today=rt.today()
+        )

@@ -1,4 +1,5 @@
 """POST /api/v1/activities/<id>/verify and /verify (many at once): the rater's verification."""
+
 from __future__ import annotations
 
 from kinerja_shared import errors
@@ -13,16 +14,22 @@ from .schemas import ActivityOut, BulkVerifyIn, BulkVerifyOut, VerifyIn
 @activities_blp.route("/<activity_id>/verify", methods=["POST"])
 @activities_blp.arguments(VerifyIn)
 @activities_blp.response(200, ActivityOut)
-@_errors(activities_blp, (404, "No such activity"), (409, "Already verified or withdrawn"), (412, "Stale If-Match"),
-         (422, "Rejected without a reason"))
+@_errors(
+    activities_blp,
+    (404, "No such activity"),
+    (409, "Already verified or withdrawn"),
+    (412, "Stale If-Match"),
+    (422, "Rejected without a reason"),
+)
 def verify_activity(body, activity_id):
     """Accept an entry, or reject it with a reason (the employee's rater only); publishes ActivityVerified.
 
     A verified entry is locked: it can no longer be edited, withdrawn or verified again.
     """
     with unit_of_work() as uow:
-        updated = use_cases.verify_activity(uow, current_principal(), activity_id, body["decision"], body.get("reason"),
-                                            if_match=if_match(activity_id))
+        updated = use_cases.verify_activity(
+            uow, current_principal(), activity_id, body["decision"], body.get("reason"), if_match=if_match(activity_id)
+        )
     return written(updated)
 
 
@@ -40,10 +47,17 @@ def verify_bulk(body):
     """
     with unit_of_work() as uow:
         outcomes = use_cases.verify_bulk(uow, current_principal(), body["items"])
-    results = [{"index": index, "id": activity_id, "status": 200, "activity": out(value), "problem": None}
-               if not isinstance(value, errors.DomainError) else
-               {"index": index, "id": activity_id, "status": value.status, "activity": None,
-                "problem": item_problem(value)}
-               for index, activity_id, value in outcomes]
+    results = [
+        {"index": index, "id": activity_id, "status": 200, "activity": out(value), "problem": None}
+        if not isinstance(value, errors.DomainError)
+        else {
+            "index": index,
+            "id": activity_id,
+            "status": value.status,
+            "activity": None,
+            "problem": item_problem(value),
+        }
+        for index, activity_id, value in outcomes
+    ]
     verified = sum(1 for r in results if r["status"] == 200)
     return {"results": results, "verified": verified, "failed": len(results) - verified}, 207

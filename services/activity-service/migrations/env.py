@@ -1,5 +1,6 @@
 """Alembic environment of activity-service: the shared runner with this service's metadata."""
-from kinerja_shared.migrations import run_migrations
+
 from activity_service.models import metadata
+from kinerja_shared.migrations import run_migrations
 
 run_migrations(metadata)

@@ -2,6 +2,7 @@
 
 Imported by path (the suite runs with --import-mode=importlib, so test modules cannot import siblings).
 """
+
 from __future__ import annotations
 
 import io
@@ -11,13 +12,12 @@ from zoneinfo import ZoneInfo
 from kinerja_shared.events import make_event
 from kinerja_shared.testing import unit_head_assigned  # noqa: F401  (UnitHeadAssigned as plan-service publishes it)
 
-
-# The org tree: dinas (head H) > bidang; E1 and E2 in bidang rated by R (in dinas, rated by H); O elsewhere.
+# The org tree: dinas (head H) > bidang; E1 and E2 in bidang rated by R (in dinas, rated by H); OTHER elsewhere.
 H = "197001012000011001"
 R = "198001012005011002"
 E1 = "199001012015011003"
 E2 = "199202022016022004"
-O = "198505052010011005"
+OTHER = "198505052010011005"
 
 
 def today() -> date:
@@ -31,26 +31,75 @@ def last_working_day() -> date:
     return day
 
 
-def employee_event(nip: str, name: str, unit_id: str, path: list[str], rater: str | None, *, head: bool = False,
-                   active: bool = True) -> dict:
-    return make_event("EmployeeUpserted", source_service="plan-service", subject=nip, partitionkey=nip, data={
-        "nip": nip, "name": name, "unit_id": unit_id, "unit_name": unit_id.title(), "unit_path": path, "rater_nip": rater,
-        "rater_superior_nip": None, "is_unit_head": head, "active": active})
+def employee_event(
+    nip: str, name: str, unit_id: str, path: list[str], rater: str | None, *, head: bool = False, active: bool = True
+) -> dict:
+    return make_event(
+        "EmployeeUpserted",
+        source_service="plan-service",
+        subject=nip,
+        partitionkey=nip,
+        data={
+            "nip": nip,
+            "name": name,
+            "unit_id": unit_id,
+            "unit_name": unit_id.title(),
+            "unit_path": path,
+            "rater_nip": rater,
+            "rater_superior_nip": None,
+            "is_unit_head": head,
+            "active": active,
+        },
+    )
 
 
-def plan_event(nip: str, plan_id: str, indicators: list[str], *, rater: str = R, unit_id: str = "bidang", revision: int = 1,
-               start: date | None = None, end: date | None = None, amended: bool = False) -> dict:
+def plan_event(
+    nip: str,
+    plan_id: str,
+    indicators: list[str],
+    *,
+    rater: str = R,
+    unit_id: str = "bidang",
+    revision: int = 1,
+    start: date | None = None,
+    end: date | None = None,
+    amended: bool = False,
+) -> dict:
     start = start or today() - timedelta(days=150)
     end = end or today() + timedelta(days=30)
     data = {
-        "plan_id": plan_id, "nip": nip, "rater_nip": rater, "rater_superior_nip": H, "unit_id": unit_id, "year": end.year,
-        "period_start": start.isoformat(), "period_end": end.isoformat(), "approach": "quantitative", "model": "JA_JF",
+        "plan_id": plan_id,
+        "nip": nip,
+        "rater_nip": rater,
+        "rater_superior_nip": H,
+        "unit_id": unit_id,
+        "year": end.year,
+        "period_start": start.isoformat(),
+        "period_end": end.isoformat(),
+        "approach": "quantitative",
+        "model": "JA_JF",
         "revision": revision,
-        "results": [{"result_id": f"{plan_id}-r1", "kind": "main", "text": "Layanan perizinan tepat waktu", "indicators": [
-            {"indicator_id": i, "aspect": "quantity", "text": f"Dokumen {i}", "target_value": 120, "target_unit": "dokumen"}
-            for i in indicators]}],
-        "behaviours": [{"value": v, "expectation": ""} for v in
-                       ("service", "accountable", "competent", "harmonious", "loyal", "adaptive", "collaborative")],
+        "results": [
+            {
+                "result_id": f"{plan_id}-r1",
+                "kind": "main",
+                "text": "Layanan perizinan tepat waktu",
+                "indicators": [
+                    {
+                        "indicator_id": i,
+                        "aspect": "quantity",
+                        "text": f"Dokumen {i}",
+                        "target_value": 120,
+                        "target_unit": "dokumen",
+                    }
+                    for i in indicators
+                ],
+            }
+        ],
+        "behaviours": [
+            {"value": v, "expectation": ""}
+            for v in ("service", "accountable", "competent", "harmonious", "loyal", "adaptive", "collaborative")
+        ],
     }
     if amended:
         data["reason"] = "mutasi tugas"
@@ -64,7 +113,7 @@ def org_events() -> list[dict]:
         employee_event(R, "Kepala Bidang", "dinas", ["dinas"], H),
         employee_event(E1, "Pegawai Satu", "bidang", ["dinas", "bidang"], R),
         employee_event(E2, "Pegawai Dua", "bidang", ["dinas", "bidang"], R),
-        employee_event(O, "Orang Lain", "lain", ["lain"], None),
+        employee_event(OTHER, "Orang Lain", "lain", ["lain"], None),
         plan_event(E1, "plan-e1", ["i1", "i2"]),
         plan_event(E2, "plan-e2", ["j1"]),
     ]
@@ -88,9 +137,16 @@ def feed(harness, *events: dict) -> None:
 
 
 def entry(**overrides) -> dict:
-    body = {"date": today().isoformat(), "start_time": "08:00", "end_time": "09:00", "indicator_id": "i1",
-            "description": "Memverifikasi berkas permohonan izin", "quantity": 2, "quantity_unit": "dokumen",
-            "evidence": [{"url": "https://arsip.binjaikota.go.id/berkas/1"}]}
+    body = {
+        "date": today().isoformat(),
+        "start_time": "08:00",
+        "end_time": "09:00",
+        "indicator_id": "i1",
+        "description": "Memverifikasi berkas permohonan izin",
+        "quantity": 2,
+        "quantity_unit": "dokumen",
+        "evidence": [{"url": "https://arsip.binjaikota.go.id/berkas/1"}],
+    }
     body.update(overrides)
     return body
 
@@ -107,4 +163,3 @@ def log_entry(harness, nip: str = E1, **overrides) -> str:
     response = harness.client.post("/api/v1/activities", json=entry(**overrides), headers=harness.token(nip))
     assert response.status_code == 201, response.get_json()
     return response.get_json()["id"]
-

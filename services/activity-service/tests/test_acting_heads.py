@@ -4,6 +4,7 @@ acting head (Plt./Plh., UnitHeadAssigned) on the days of the span — never from
 Over HTTP against PostgreSQL, on every read a head is allowed: the month list, one entry, an employee's
 monthly summary and the unit's daily compliance. "Today" is the service's local date (Asia/Jakarta).
 """
+
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from activity_service.service import SPEC
 
 sys.path.insert(0, str(Path(__file__).parent))
-from activity_testkit import E1, H, O, R, unit_head_assigned, employee_event, entry, feed, org_events, today  # noqa: E402
+from activity_testkit import E1, OTHER, H, R, employee_event, entry, feed, org_events, today, unit_head_assigned  # noqa: E402
 
 
 @pytest.fixture
@@ -33,13 +34,18 @@ def head_reads(svc, caller: str, *roles: str, unit: str | None = None) -> dict:
     assert listed.status_code == 200, listed.get_json()
     return {
         "list": svc.activity_id in {a["id"] for a in listed.get_json()["items"]},
-        "list_by_unit": bool(svc.client.get("/api/v1/activities", query_string={"unit_id": "bidang"},
-                                            headers=headers).get_json()["items"]),
+        "list_by_unit": bool(
+            svc.client.get("/api/v1/activities", query_string={"unit_id": "bidang"}, headers=headers).get_json()[
+                "items"
+            ]
+        ),
         "entry": svc.client.get(f"/api/v1/activities/{svc.activity_id}", headers=headers).status_code,
-        "monthly": svc.client.get("/api/v1/summaries/monthly", query_string={"nip": E1, "month": f"{today():%Y-%m}"},
-                                  headers=headers).status_code,
-        "daily": svc.client.get("/api/v1/summaries/daily", query_string={"date": today().isoformat(), "unit_id": "bidang"},
-                                headers=headers).status_code,
+        "monthly": svc.client.get(
+            "/api/v1/summaries/monthly", query_string={"nip": E1, "month": f"{today():%Y-%m}"}, headers=headers
+        ).status_code,
+        "daily": svc.client.get(
+            "/api/v1/summaries/daily", query_string={"date": today().isoformat(), "unit_id": "bidang"}, headers=headers
+        ).status_code,
         "indicators": svc.client.get("/api/v1/indicators", query_string={"nip": E1}, headers=headers).status_code,
     }
 
@@ -50,41 +56,54 @@ REFUSED = {"list": False, "list_by_unit": False, "entry": 404, "monthly": 403, "
 
 def test_the_head_in_the_directory_reads_and_a_plain_employee_does_not(svc):
     assert head_reads(svc, H) == ALLOWED  # head of dinas, above bidang, with a plain token
-    assert head_reads(svc, O) == REFUSED
+    assert head_reads(svc, OTHER) == REFUSED
 
 
-@pytest.mark.parametrize("span, expected", [
-    pytest.param((1, 5), REFUSED, id="the-day-before-the-span"),
-    pytest.param((0, 5), ALLOWED, id="the-first-day"),
-    pytest.param((-5, 0), ALLOWED, id="the-last-day"),
-    pytest.param((-5, -1), REFUSED, id="the-day-after-the-span"),
-    pytest.param((-5, None), ALLOWED, id="an-open-span"),
-])
+@pytest.mark.parametrize(
+    "span, expected",
+    [
+        pytest.param((1, 5), REFUSED, id="the-day-before-the-span"),
+        pytest.param((0, 5), ALLOWED, id="the-first-day"),
+        pytest.param((-5, 0), ALLOWED, id="the-last-day"),
+        pytest.param((-5, -1), REFUSED, id="the-day-after-the-span"),
+        pytest.param((-5, None), ALLOWED, id="an-open-span"),
+    ],
+)
 def test_an_acting_head_has_the_heads_rights_on_the_days_of_the_span_only(svc, span, expected):
     start, end = span
-    feed(svc, unit_head_assigned(O, "bidang", today() + timedelta(days=start),
-                                today() + timedelta(days=end) if end is not None else None))
-    assert head_reads(svc, O) == expected  # a plain employee token: the directory decides
-    assert head_reads(svc, O, "unit_head", unit="lain") == expected  # and the token's claims change nothing
+    feed(
+        svc,
+        unit_head_assigned(
+            OTHER, "bidang", today() + timedelta(days=start), today() + timedelta(days=end) if end is not None else None
+        ),
+    )
+    assert head_reads(svc, OTHER) == expected  # a plain employee token: the directory decides
+    assert head_reads(svc, OTHER, "unit_head", unit="lain") == expected  # and the token's claims change nothing
 
 
 def test_an_acting_head_of_a_unit_above_reads_its_subtree(svc):
-    feed(svc, unit_head_assigned(O, "dinas", today(), today(), kind="plh"))
-    assert head_reads(svc, O) == ALLOWED
+    feed(svc, unit_head_assigned(OTHER, "dinas", today(), today(), kind="plh"))
+    assert head_reads(svc, OTHER) == ALLOWED
 
 
 def test_a_revoked_assignment_gives_nothing_even_when_an_older_version_arrives_late(svc):
-    feed(svc, unit_head_assigned(O, "bidang", today() - timedelta(days=1), None, status="revoked", version=2))
-    feed(svc, unit_head_assigned(O, "bidang", today() - timedelta(days=1), None, version=1))  # redelivered, older
-    assert head_reads(svc, O) == REFUSED
+    feed(svc, unit_head_assigned(OTHER, "bidang", today() - timedelta(days=1), None, status="revoked", version=2))
+    feed(svc, unit_head_assigned(OTHER, "bidang", today() - timedelta(days=1), None, version=1))  # redelivered, older
+    assert head_reads(svc, OTHER) == REFUSED
     assert svc.scalar("SELECT status FROM acting_heads WHERE assignment_id = 'plt-1'") == "revoked"
 
 
 def test_a_token_claiming_a_headship_the_directory_does_not_give_is_refused(svc):
-    assert head_reads(svc, O, "unit_head", unit="bidang") == REFUSED
-    assert head_reads(svc, O, "unit_head", unit="dinas") == REFUSED
-    assert head_reads(svc, R, "unit_head", unit="dinas") == {**REFUSED, "list": True, "list_by_unit": True, "entry": 200, "monthly": 200,
-                                                             "indicators": 200}  # R reads as E1's rater, not as a head
+    assert head_reads(svc, OTHER, "unit_head", unit="bidang") == REFUSED
+    assert head_reads(svc, OTHER, "unit_head", unit="dinas") == REFUSED
+    assert head_reads(svc, R, "unit_head", unit="dinas") == {
+        **REFUSED,
+        "list": True,
+        "list_by_unit": True,
+        "entry": 200,
+        "monthly": 200,
+        "indicators": 200,
+    }  # R reads as E1's rater, not as a head
 
 
 def test_a_head_moved_away_is_no_longer_the_head_whatever_the_token_still_says(svc):

@@ -1,4 +1,5 @@
 """The rules of activities, alone: no servers, no Flask, no database."""
+
 from datetime import date
 
 import pytest
@@ -7,8 +8,8 @@ from activity_service import domain
 from activity_service.domain import DomainError, IndicatorInForce
 from kinerja_shared.errors import InvalidTransition
 
-
 # -- times -------------------------------------------------------------------------------------
+
 
 def test_times_parse_and_format():
     assert domain.parse_hhmm("00:00") == 0
@@ -43,6 +44,7 @@ def test_overlap_is_half_open():
 
 
 # -- dates -------------------------------------------------------------------------------------
+
 
 def test_edit_window_keeps_the_previous_month_open_until_the_close_day():
     assert domain.edit_window_start(date(2026, 3, 5), 5) == date(2026, 2, 1)
@@ -84,9 +86,11 @@ def test_month_bounds():
 
 # -- indicators --------------------------------------------------------------------------------
 
+
 def _ind(plan, start, end, revision=1, indicator="i1"):
-    return IndicatorInForce(plan_id=plan, result_id="r1", indicator_id=indicator, period_start=start, period_end=end,
-                            revision=revision)
+    return IndicatorInForce(
+        plan_id=plan, result_id="r1", indicator_id=indicator, period_start=start, period_end=end, revision=revision
+    )
 
 
 def test_indicator_must_be_in_the_plan_in_force_on_the_date():
@@ -106,6 +110,7 @@ def test_when_two_plans_cover_a_day_the_later_one_wins():
 
 
 # -- statuses ----------------------------------------------------------------------------------
+
 
 def test_only_pending_entries_change():
     assert domain.next_status("edit", "pending") == "pending"
@@ -139,8 +144,14 @@ TYPES = ("application/pdf", "image/jpeg", "image/png")
 
 
 def test_uploads_are_checked_by_size_and_content():
-    assert domain.check_upload("application/pdf", PDF, 100, max_bytes=1000, allowed_types=TYPES) == ("application/pdf", ".pdf")
-    assert domain.check_upload("application/octet-stream", PNG, 100, max_bytes=1000, allowed_types=TYPES) == ("image/png", ".png")
+    assert domain.check_upload("application/pdf", PDF, 100, max_bytes=1000, allowed_types=TYPES) == (
+        "application/pdf",
+        ".pdf",
+    )
+    assert domain.check_upload("application/octet-stream", PNG, 100, max_bytes=1000, allowed_types=TYPES) == (
+        "image/png",
+        ".png",
+    )
     with pytest.raises(DomainError) as err:
         domain.check_upload("application/pdf", PDF, 1001, max_bytes=1000, allowed_types=TYPES)
     assert (err.value.field, err.value.status) == ("file", 413)
@@ -156,7 +167,9 @@ def test_uploads_are_checked_by_size_and_content():
         domain.check_upload("application/pdf", b"", 0, max_bytes=1000, allowed_types=TYPES)
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd", "..\\boot.ini", "a/b.pdf", ".htaccess", "x\x00.pdf", "", "a" * 201])
+@pytest.mark.parametrize(
+    "name", ["../../etc/passwd", "..\\boot.ini", "a/b.pdf", ".htaccess", "x\x00.pdf", "", "a" * 201]
+)
 def test_file_names_with_paths_or_tricks_are_refused(name):
     with pytest.raises(DomainError) as err:
         domain.check_file_name(name)
@@ -176,12 +189,14 @@ def test_links_must_be_http():
 
 # -- calendar ----------------------------------------------------------------------------------
 
+
 def test_calendar_from_configuration():
     workdays = domain.parse_workdays("mon-fri")
     assert workdays == frozenset(range(5))
     assert domain.parse_workdays("mon,tue,wed,thu,fri,sat") == frozenset(range(6))
-    holidays = domain.parse_holidays(["2026-03-19 Hari Suci Nyepi", "# comment", "", "2026-08-17=Hari Kemerdekaan",
-                                      "2026-12-25"])
+    holidays = domain.parse_holidays(
+        ["2026-03-19 Hari Suci Nyepi", "# comment", "", "2026-08-17=Hari Kemerdekaan", "2026-12-25"]
+    )
     assert holidays[date(2026, 3, 19)] == "Hari Suci Nyepi"
     assert holidays[date(2026, 8, 17)] == "Hari Kemerdekaan"
     assert holidays[date(2026, 12, 25)] == "holiday"
@@ -198,12 +213,45 @@ def test_calendar_from_configuration():
 
 # -- summaries ---------------------------------------------------------------------------------
 
+
 def test_monthly_summary_splits_by_status_and_totals_add_up():
     rows = [
-        {"indicator_id": "i1", "plan_id": "p", "result_id": "r", "status": "accepted", "minutes": 120, "entries": 2, "quantity": 3},
-        {"indicator_id": "i1", "plan_id": "p", "result_id": "r", "status": "pending", "minutes": 30, "entries": 1, "quantity": 1},
-        {"indicator_id": "i2", "plan_id": "p", "result_id": "r", "status": "rejected", "minutes": 60, "entries": 1, "quantity": 0.5},
-        {"indicator_id": "i2", "plan_id": "p", "result_id": "r", "status": "withdrawn", "minutes": 99, "entries": 9, "quantity": 9},
+        {
+            "indicator_id": "i1",
+            "plan_id": "p",
+            "result_id": "r",
+            "status": "accepted",
+            "minutes": 120,
+            "entries": 2,
+            "quantity": 3,
+        },
+        {
+            "indicator_id": "i1",
+            "plan_id": "p",
+            "result_id": "r",
+            "status": "pending",
+            "minutes": 30,
+            "entries": 1,
+            "quantity": 1,
+        },
+        {
+            "indicator_id": "i2",
+            "plan_id": "p",
+            "result_id": "r",
+            "status": "rejected",
+            "minutes": 60,
+            "entries": 1,
+            "quantity": 0.5,
+        },
+        {
+            "indicator_id": "i2",
+            "plan_id": "p",
+            "result_id": "r",
+            "status": "withdrawn",
+            "minutes": 99,
+            "entries": 9,
+            "quantity": 9,
+        },
     ]
     summary = domain.monthly_summary(rows)
     i1, i2 = summary["indicators"]
@@ -223,9 +271,23 @@ def test_fingerprint_is_stable_and_sensitive():
 
 def test_monthly_summary_leaves_unusable_quantities_out_and_counts_them():
     rows = [
-        {"indicator_id": "i1", "plan_id": "p", "status": "accepted", "minutes": 60, "entries": 2, "quantity": 4,
-         "quantity_excluded": 1},  # the SQL left one entry's stored quantity out
-        {"indicator_id": "i2", "plan_id": "p", "status": "accepted", "minutes": 60, "entries": 1, "quantity": float("inf")},
+        {
+            "indicator_id": "i1",
+            "plan_id": "p",
+            "status": "accepted",
+            "minutes": 60,
+            "entries": 2,
+            "quantity": 4,
+            "quantity_excluded": 1,
+        },  # the SQL left one entry's stored quantity out
+        {
+            "indicator_id": "i2",
+            "plan_id": "p",
+            "status": "accepted",
+            "minutes": 60,
+            "entries": 1,
+            "quantity": float("inf"),
+        },
     ]
     summary = domain.monthly_summary(rows)
     assert summary["totals"]["verified"] == {"minutes": 120, "entries": 3, "quantity": 4.0, "quantity_excluded": 2}

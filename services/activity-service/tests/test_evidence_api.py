@@ -1,4 +1,5 @@
 """Evidence uploads: checks on size, type and name; checksums; served only to those allowed."""
+
 import hashlib
 import io
 import sys
@@ -6,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from activity_service.service import SPEC
 from kinerja_shared.events import validate_event
 
-from activity_service.service import SPEC
-
 sys.path.insert(0, str(Path(__file__).parent))
-from activity_testkit import E1, E2, H, O, PDF_BYTES, R, entry, feed, org_events, upload  # noqa: E402
+from activity_testkit import E1, E2, OTHER, PDF_BYTES, H, R, entry, feed, org_events, upload  # noqa: E402
 
 MAX = 4096
 
@@ -38,8 +38,9 @@ def aid(svc):
 
 
 def send(svc, aid, files, caller=E1):
-    return svc.client.post(f"/api/v1/activities/{aid}/evidence", data=files, content_type="multipart/form-data",
-                           headers=svc.token(caller))
+    return svc.client.post(
+        f"/api/v1/activities/{aid}/evidence", data=files, content_type="multipart/form-data", headers=svc.token(caller)
+    )
 
 
 def stored_files(directory: Path) -> list[Path]:
@@ -76,10 +77,12 @@ def test_evidence_is_served_only_to_those_who_may_see_the_activity(svc, aid):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["X-Evidence-SHA256"] == item["sha256"]
         response.close()
-    for caller in (E2, O):
+    for caller in (E2, OTHER):
         assert svc.client.get(item["download"], headers=svc.token(caller)).status_code == 404
     assert svc.client.get(item["download"]).status_code == 401
-    assert svc.client.get(f"/api/v1/activities/{aid}/evidence/0123456789abcdef", headers=svc.token(E1)).status_code == 404
+    assert (
+        svc.client.get(f"/api/v1/activities/{aid}/evidence/0123456789abcdef", headers=svc.token(E1)).status_code == 404
+    )
 
 
 def test_too_large_is_refused(svc, aid, evidence_dir):
@@ -89,12 +92,15 @@ def test_too_large_is_refused(svc, aid, evidence_dir):
     assert stored_files(evidence_dir) == []
 
 
-@pytest.mark.parametrize("name,content,declared", [
-    ("notes.pdf", b"just some text, not a PDF", "application/pdf"),
-    ("setup.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 100, "application/pdf"),
-    ("page.html", b"<html><script>alert(1)</script></html>", "text/html"),
-    ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "application/pdf"),  # content and declared type disagree
-])
+@pytest.mark.parametrize(
+    "name,content,declared",
+    [
+        ("notes.pdf", b"just some text, not a PDF", "application/pdf"),
+        ("setup.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 100, "application/pdf"),
+        ("page.html", b"<html><script>alert(1)</script></html>", "text/html"),
+        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "application/pdf"),  # content and declared type disagree
+    ],
+)
 def test_wrong_type_is_refused(svc, aid, evidence_dir, name, content, declared):
     response = send(svc, aid, upload(name, content, declared))
     assert response.status_code == 415, response.get_json()
@@ -102,7 +108,9 @@ def test_wrong_type_is_refused(svc, aid, evidence_dir, name, content, declared):
     assert stored_files(evidence_dir) == []
 
 
-@pytest.mark.parametrize("name", ["../../../etc/cron.d/evil.pdf", "..\\..\\windows\\x.pdf", "sub/dir.pdf", ".hidden.pdf"])
+@pytest.mark.parametrize(
+    "name", ["../../../etc/cron.d/evil.pdf", "..\\..\\windows\\x.pdf", "sub/dir.pdf", ".hidden.pdf"]
+)
 def test_a_path_in_the_file_name_is_refused(svc, aid, evidence_dir, name):
     response = send(svc, aid, upload(name, PDF_BYTES))
     assert response.status_code == 422, response.get_json()
@@ -112,14 +120,15 @@ def test_a_path_in_the_file_name_is_refused(svc, aid, evidence_dir, name):
 
 
 def test_other_refusals(svc, aid):
-    missing = svc.client.post(f"/api/v1/activities/{aid}/evidence", data={}, content_type="multipart/form-data",
-                              headers=svc.token(E1))
+    missing = svc.client.post(
+        f"/api/v1/activities/{aid}/evidence", data={}, content_type="multipart/form-data", headers=svc.token(E1)
+    )
     assert missing.status_code == 422 and "file" in [e["field"] for e in missing.get_json()["errors"]]
-    assert send(svc, aid, upload("x.pdf", b"")).status_code == 422                        # empty
-    assert send(svc, aid, upload("x.pdf", PDF_BYTES), caller=R).status_code == 403        # not the owner
-    assert send(svc, aid, upload("x.pdf", PDF_BYTES), caller=O).status_code == 404
+    assert send(svc, aid, upload("x.pdf", b"")).status_code == 422  # empty
+    assert send(svc, aid, upload("x.pdf", PDF_BYTES), caller=R).status_code == 403  # not the owner
+    assert send(svc, aid, upload("x.pdf", PDF_BYTES), caller=OTHER).status_code == 404
     svc.client.post(f"/api/v1/activities/{aid}/verify", json={"decision": "accepted"}, headers=svc.token(R))
-    assert send(svc, aid, upload("x.pdf", PDF_BYTES)).status_code == 409                  # locked once verified
+    assert send(svc, aid, upload("x.pdf", PDF_BYTES)).status_code == 409  # locked once verified
 
 
 def test_png_is_accepted_and_remove_deletes_it(svc, aid, evidence_dir):
@@ -137,15 +146,22 @@ def test_png_is_accepted_and_remove_deletes_it(svc, aid, evidence_dir):
 
 def test_edits_keep_uploaded_files(svc, aid):
     send(svc, aid, upload("bukti.pdf", PDF_BYTES))
-    edited = svc.client.patch(f"/api/v1/activities/{aid}", json={"evidence": [{"url": "https://example.go.id/a"}]},
-                              headers=svc.if_match(f"/api/v1/activities/{aid}", svc.token(E1)))
+    edited = svc.client.patch(
+        f"/api/v1/activities/{aid}",
+        json={"evidence": [{"url": "https://example.go.id/a"}]},
+        headers=svc.if_match(f"/api/v1/activities/{aid}", svc.token(E1)),
+    )
     assert edited.status_code == 200
     assert [e["kind"] for e in edited.get_json()["evidence"]] == ["link", "file"]
 
 
 def test_multipart_garbage_is_a_4xx(svc, aid):
-    response = svc.client.post(f"/api/v1/activities/{aid}/evidence", data=io.BytesIO(b"--x\r\ngarbage"),
-                               content_type="multipart/form-data; boundary=x", headers=svc.token(E1))
+    response = svc.client.post(
+        f"/api/v1/activities/{aid}/evidence",
+        data=io.BytesIO(b"--x\r\ngarbage"),
+        content_type="multipart/form-data; boundary=x",
+        headers=svc.token(E1),
+    )
     assert 400 <= response.status_code < 500
 
 
@@ -162,4 +178,8 @@ def test_the_download_header_keeps_any_uploaded_name_inside_its_parameters(svc, 
     assert disposition == "attachment" and params["filename"] == name
     assert header.count('"') == 2 and "\\" not in header and header.isascii()
     fallback = header.split('filename="', 1)[1].split('"', 1)[0]  # RFC 6266: a plain ASCII name, and filename*
-    assert fallback and all(c.isascii() and (c.isalnum() or c in "._-") for c in fallback) and "filename*=UTF-8''" in header
+    assert (
+        fallback
+        and all(c.isascii() and (c.isalnum() or c in "._-") for c in fallback)
+        and "filename*=UTF-8''" in header
+    )

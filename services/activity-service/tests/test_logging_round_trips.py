@@ -5,6 +5,7 @@ employee's lock, then the entry with its audit row, its event and the key's answ
 (``store.log_pending`` behind the unit of work). A batch adds the reads of its days and ids and writes
 entries, audit rows, events (and the key) as one multi-row insert each.
 """
+
 import sys
 import uuid
 from contextlib import contextmanager

@@ -1,4 +1,5 @@
 """activity-service: every text it can produce has its Indonesian version."""
+
 import activity_service
 from activity_service import domain
 from kinerja_shared.i18n import load
@@ -11,9 +12,13 @@ def test_every_message_of_the_service_has_an_indonesian_version():
 
 def test_status_texts_built_from_parts_have_an_indonesian_version():
     catalogue = load()
-    texts = [domain.ACTIVITY.refusal(action, status) for action in domain.TRANSITIONS
-             for status in (domain.ACCEPTED, domain.REJECTED, domain.WITHDRAWN)]
+    texts = [
+        domain.ACTIVITY.refusal(action, status)
+        for action in domain.TRANSITIONS
+        for status in (domain.ACCEPTED, domain.REJECTED, domain.WITHDRAWN)
+    ]
     assert [t for t in texts if not catalogue.knows(t)] == []
     assert catalogue.translate(domain.ACTIVITY.refusal("edit", domain.ACCEPTED)) == (
         "tidak dapat mengubah kegiatan ini: kegiatan sudah diverifikasi (accepted) dan terkunci "
-        "(hanya boleh selama masih menunggu verifikasi)")
+        "(hanya boleh selama masih menunggu verifikasi)"
+    )

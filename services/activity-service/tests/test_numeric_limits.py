@@ -2,6 +2,7 @@
 
 The answers are read as strict JSON (``NaN``/``Infinity`` are not JSON), over HTTP against PostgreSQL.
 """
+
 import json
 import sys
 from pathlib import Path
@@ -9,10 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from kinerja_shared.numbers import MAX_ENTRY_QUANTITY
-
 from activity_service.domain import MAX_BATCH_ITEMS
 from activity_service.service import SPEC
+from kinerja_shared.numbers import MAX_ENTRY_QUANTITY
 
 sys.path.insert(0, str(Path(__file__).parent))
 from activity_testkit import E1, R, entry, feed, org_events, today  # noqa: E402
@@ -20,8 +20,10 @@ from activity_testkit import E1, R, entry, feed, org_events, today  # noqa: E402
 
 def strict_json(response):
     """The body parsed as RFC 8259 JSON: NaN, Infinity and -Infinity are refused."""
+
     def refuse(name):
         raise AssertionError(f"{name} in a JSON answer: {response.get_data(as_text=True)[:300]}")
+
     return json.loads(response.get_data(as_text=True), parse_constant=refuse)
 
 
@@ -64,8 +66,11 @@ def test_the_per_entry_maximum_itself_is_accepted_and_decimals_are_kept_to_two_p
 
 def test_an_edit_cannot_raise_the_quantity_above_the_maximum(svc):
     created = post(svc, entry()).get_json()
-    response = svc.client.patch(f"/api/v1/activities/{created['id']}", json={"quantity": 1e308},
-                                headers={**svc.token(E1), "If-Match": f'"{created["id"]}.1"'})
+    response = svc.client.patch(
+        f"/api/v1/activities/{created['id']}",
+        json={"quantity": 1e308},
+        headers={**svc.token(E1), "If-Match": f'"{created["id"]}.1"'},
+    )
     assert response.status_code == 422 and "quantity" in fields_of(response)
 
 
@@ -96,8 +101,11 @@ def test_a_quantity_stored_before_the_bounds_does_not_break_any_screen(svc, stor
     good = post(svc, entry(quantity=2, start_time="07:00", end_time="08:00")).get_json()
     bad = post(svc, entry(quantity=3, start_time="08:00", end_time="09:00")).get_json()
     for activity_id in (good["id"], bad["id"]):
-        response = svc.client.post(f"/api/v1/activities/{activity_id}/verify", json={"decision": "accepted"},
-                                   headers={**svc.token(R), "If-Match": f'"{activity_id}.1"'})
+        response = svc.client.post(
+            f"/api/v1/activities/{activity_id}/verify",
+            json={"decision": "accepted"},
+            headers={**svc.token(R), "If-Match": f'"{activity_id}.1"'},
+        )
         assert response.status_code == 200, response.get_json()
     with svc.engine.begin() as conn:
         conn.execute(text(f"UPDATE activities SET quantity = '{stored}'::float8 WHERE id = :id"), {"id": bad["id"]})

@@ -1,4 +1,5 @@
 """The read models kept from plan-service's events, seen through the HTTP API."""
+
 import sys
 from datetime import timedelta
 from pathlib import Path

@@ -1,30 +1,43 @@
-"""`activity-service rebuild-read-models`: the directory (with acting heads) and plan read models rebuilt from kinerja.plan.events."""
+"""`activity-service rebuild-read-models`: the directory (with acting heads) and plan read models rebuilt from
+kinerja.plan.events."""
+
 import sys
 from pathlib import Path
 
 from sqlalchemy import text
 
+from activity_service.service import SPEC
 from kinerja_shared.testing import wait_for
 
-from activity_service.service import SPEC
-
 sys.path.insert(0, str(Path(__file__).parent))
-from activity_testkit import E1, O, unit_head_assigned, org_events, today  # noqa: E402
+from activity_testkit import E1, OTHER, org_events, today, unit_head_assigned  # noqa: E402
 
-READ_MODELS = {"employees": "nip", "plans": "plan_id", "plan_indicators": "plan_id, indicator_id",
-               "acting_heads": "assignment_id"}
+READ_MODELS = {
+    "employees": "nip",
+    "plans": "plan_id",
+    "plan_indicators": "plan_id, indicator_id",
+    "acting_heads": "assignment_id",
+}
 
 
 def snapshot(h) -> dict:
-    return {table: [{k: v for k, v in row.items() if k != "updated_at"}
-                    for row in h.rows(f"SELECT * FROM {table} ORDER BY {key}")] for table, key in READ_MODELS.items()}
+    return {
+        table: [
+            {k: v for k, v in row.items() if k != "updated_at"}
+            for row in h.rows(f"SELECT * FROM {table} ORDER BY {key}")
+        ]
+        for table, key in READ_MODELS.items()
+    }
 
 
 def test_a_poisoned_directory_row_a_lost_indicator_and_a_lost_acting_head_come_back(service_factory, kafka_tools):
     h = service_factory(SPEC)
     h.start_worker()
-    events = [*org_events(), unit_head_assigned(O, "bidang", today(), None),
-              unit_head_assigned(O, "bidang", today(), None, status="revoked", version=2, assignment_id="plh-2")]
+    events = [
+        *org_events(),
+        unit_head_assigned(OTHER, "bidang", today(), None),
+        unit_head_assigned(OTHER, "bidang", today(), None, status="revoked", version=2, assignment_id="plh-2"),
+    ]
     for event in events:
         kafka_tools.produce("kinerja.plan.events", event, key=event["partitionkey"])
     wait_for(lambda: h.scalar("SELECT count(*) FROM processed_events") == len(events), timeout=60, message="the org")

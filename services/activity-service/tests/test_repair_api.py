@@ -5,18 +5,18 @@ poisoned value the rater accepted (an absurd quantity) is undone only by an admi
 rater's superior (atasan pejabat penilai), with If-Match, a reason, an audit row and an event
 (ActivityCorrected / ActivityAnnulled) that brings every read model in line.
 """
+
 import sys
 import uuid
 from pathlib import Path
 
 import pytest
 
+from activity_service.service import SPEC
 from kinerja_shared.events import validate_event
 
-from activity_service.service import SPEC
-
 sys.path.insert(0, str(Path(__file__).parent))
-from activity_testkit import E1, E2, H, O, R, employee_event, feed, log_entry, org_events, plan_event, today  # noqa: E402
+from activity_testkit import E1, E2, OTHER, H, R, employee_event, feed, log_entry, org_events, plan_event, today  # noqa: E402
 
 ADMIN = "000000000000000001"
 
@@ -47,8 +47,11 @@ def repair(svc, aid, action, body, caller=H, *roles, if_match=True, **headers):
         headers["If-Match"] = etag(svc, aid)
     elif if_match:
         headers["If-Match"] = if_match
-    response = svc.client.post(f"/api/v1/activities/{aid}/{action}", json=body,
-                               headers={**svc.token(caller, *(roles or ("employee",))), **headers})
+    response = svc.client.post(
+        f"/api/v1/activities/{aid}/{action}",
+        json=body,
+        headers={**svc.token(caller, *(roles or ("employee",))), **headers},
+    )
     assert response.status_code < 500, response.get_data(as_text=True)
     if response.status_code >= 400:
         assert response.headers["Content-Type"] == "application/problem+json"
@@ -65,7 +68,9 @@ def events(svc, kind):
 def test_the_raters_superior_corrects_a_poisoned_quantity_with_a_reason(svc):
     aid = accepted(svc, quantity=90)
     month = today().strftime("%Y-%m")
-    before = svc.client.get("/api/v1/summaries/monthly", query_string={"month": month}, headers=svc.token(E1)).get_json()
+    before = svc.client.get(
+        "/api/v1/summaries/monthly", query_string={"month": month}, headers=svc.token(E1)
+    ).get_json()
     assert before["totals"]["verified"]["quantity"] == 90
 
     response = repair(svc, aid, "correct", {"quantity": 9, "reason": "Salah ketik: 9 dokumen, bukan 90"})
@@ -80,8 +85,9 @@ def test_the_raters_superior_corrects_a_poisoned_quantity_with_a_reason(svc):
     assert (data["quantity"], data["status"], data["version"], data["corrected_by"]) == (9.0, "accepted", 3, H)
     assert data["changes"] == {"quantity": {"before": 90.0, "after": 9.0}}
     assert data["reason"] == "Salah ketik: 9 dokumen, bukan 90"
-    [trail] = svc.rows("SELECT actor, action, entity_id, before, after, reason FROM audit_log "
-                       "WHERE action = 'activity.corrected'")
+    [trail] = svc.rows(
+        "SELECT actor, action, entity_id, before, after, reason FROM audit_log WHERE action = 'activity.corrected'"
+    )
     assert (trail["actor"], trail["entity_id"], trail["reason"]) == (H, aid, "Salah ketik: 9 dokumen, bukan 90")
     assert trail["before"]["quantity"] == 90.0 and trail["after"]["quantity"] == 9.0
 
@@ -92,11 +98,11 @@ def test_the_raters_superior_corrects_a_poisoned_quantity_with_a_reason(svc):
 def test_only_an_admin_or_the_raters_superior_may_repair(svc):
     aid = accepted(svc)
     body = {"quantity": 3, "reason": "koreksi"}
-    assert repair(svc, aid, "correct", body, E1).status_code == 403     # the employee
-    assert repair(svc, aid, "correct", body, R).status_code == 403      # the rater who accepted it
+    assert repair(svc, aid, "correct", body, E1).status_code == 403  # the employee
+    assert repair(svc, aid, "correct", body, R).status_code == 403  # the rater who accepted it
     assert repair(svc, aid, "annul", {"reason": "x"}, R).status_code == 403
-    assert repair(svc, aid, "correct", body, E2).status_code == 404     # does not even see it
-    assert repair(svc, aid, "correct", body, O).status_code == 404
+    assert repair(svc, aid, "correct", body, E2).status_code == 404  # does not even see it
+    assert repair(svc, aid, "correct", body, OTHER).status_code == 404
     assert events(svc, "ActivityCorrected") == [] and events(svc, "ActivityAnnulled") == []
     response = repair(svc, aid, "correct", body, ADMIN, "admin")
     assert response.status_code == 200 and response.get_json()["quantity"] == 3.0
@@ -105,15 +111,15 @@ def test_only_an_admin_or_the_raters_superior_may_repair(svc):
 
 
 def test_the_directorys_atasan_penilai_counts_even_outside_the_unit_tree(svc):
-    # E1's directory row names O as the rater's superior (nip_atasan_penilai): O may repair, H no longer may.
+    # E1's directory row names OTHER as the rater's superior (nip_atasan_penilai): OTHER may repair, H no longer may.
     event = employee_event(E1, "Pegawai Satu", "bidang", ["dinas", "bidang"], R)
-    event["data"]["rater_superior_nip"] = O
+    event["data"]["rater_superior_nip"] = OTHER
     feed(svc, event)
     aid = accepted(svc)
-    read = svc.client.get(f"/api/v1/activities/{aid}", headers=svc.token(O))  # reads it, for its ETag
+    read = svc.client.get(f"/api/v1/activities/{aid}", headers=svc.token(OTHER))  # reads it, for its ETag
     assert read.status_code == 200 and read.headers["ETag"] == f'"{aid}.2"'
     assert repair(svc, aid, "correct", {"quantity": 3, "reason": "koreksi"}, H).status_code == 403
-    assert repair(svc, aid, "correct", {"quantity": 3, "reason": "koreksi"}, O).status_code == 200
+    assert repair(svc, aid, "correct", {"quantity": 3, "reason": "koreksi"}, OTHER).status_code == 200
 
 
 def test_a_repair_needs_if_match_and_a_reason(svc):
@@ -146,12 +152,25 @@ def test_a_correction_moves_the_entry_to_another_indicator_of_the_plan(svc):
     amended["data"]["results"][0]["indicators"][1]["target_unit"] = "laporan"
     feed(svc, amended)
     aid = accepted(svc)
-    response = repair(svc, aid, "correct", {"indicator_id": "i2", "description": "Menyusun laporan", "quantity_unit": "laporan",
-                                            "reason": "Dicatat pada indikator yang salah"})
+    response = repair(
+        svc,
+        aid,
+        "correct",
+        {
+            "indicator_id": "i2",
+            "description": "Menyusun laporan",
+            "quantity_unit": "laporan",
+            "reason": "Dicatat pada indikator yang salah",
+        },
+    )
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert (body["indicator_id"], body["plan_id"], body["description"], body["quantity_unit"]) == (
-        "i2", "plan-e1", "Menyusun laporan", "laporan")
+        "i2",
+        "plan-e1",
+        "Menyusun laporan",
+        "laporan",
+    )
     [event] = events(svc, "ActivityCorrected")
     assert set(event["data"]["changes"]) == {"indicator_id", "description", "quantity_unit"}
 
@@ -172,10 +191,23 @@ def test_annulment_takes_a_verified_entry_out_of_every_count(svc):
     [event] = events(svc, "ActivityAnnulled")
     data = event["data"]
     assert (data["activity_id"], data["previous_status"], data["version"], data["annulled_by"], data["reason"]) == (
-        aid, "accepted", 3, ADMIN, "Kegiatan tercatat ganda")
+        aid,
+        "accepted",
+        3,
+        ADMIN,
+        "Kegiatan tercatat ganda",
+    )
     assert svc.rows("SELECT actor, before, after, reason FROM audit_log WHERE action = 'activity.annulled'") == [
-        {"actor": ADMIN, "before": {"status": "accepted"}, "after": {"status": "annulled"}, "reason": "Kegiatan tercatat ganda"}]
-    summary = svc.client.get("/api/v1/summaries/monthly", query_string={"month": month}, headers=svc.token(E1)).get_json()
+        {
+            "actor": ADMIN,
+            "before": {"status": "accepted"},
+            "after": {"status": "annulled"},
+            "reason": "Kegiatan tercatat ganda",
+        }
+    ]
+    summary = svc.client.get(
+        "/api/v1/summaries/monthly", query_string={"month": month}, headers=svc.token(E1)
+    ).get_json()
     assert summary["totals"]["verified"]["entries"] == 0 and summary["days_logged"] == 0
     listed = svc.client.get("/api/v1/activities", query_string={"status": "annulled"}, headers=svc.token(E1)).get_json()
     assert [a["id"] for a in listed["items"]] == [aid]
@@ -190,21 +222,35 @@ def test_a_repeated_repair_with_the_same_idempotency_key_has_one_effect(svc):
     key = str(uuid.uuid4())
     first = repair(svc, aid, "correct", {"quantity": 4, "reason": "koreksi"}, **{"Idempotency-Key": key})
     assert first.status_code == 200
-    again = repair(svc, aid, "correct", {"quantity": 4, "reason": "koreksi"}, if_match=f'"{aid}.2"',
-                   **{"Idempotency-Key": key})
+    again = repair(
+        svc, aid, "correct", {"quantity": 4, "reason": "koreksi"}, if_match=f'"{aid}.2"', **{"Idempotency-Key": key}
+    )
     assert again.status_code == 200 and again.headers.get("Idempotent-Replayed") == "true"
     assert again.get_json() == first.get_json()
     assert len(events(svc, "ActivityCorrected")) == 1
     assert svc.scalar("SELECT version FROM activities WHERE id = :i", i=aid) == 3
     # a new key is a new request: its If-Match is stale by now
-    assert repair(svc, aid, "correct", {"quantity": 5, "reason": "koreksi"}, if_match=f'"{aid}.2"',
-                  **{"Idempotency-Key": str(uuid.uuid4())}).status_code == 412
+    assert (
+        repair(
+            svc,
+            aid,
+            "correct",
+            {"quantity": 5, "reason": "koreksi"},
+            if_match=f'"{aid}.2"',
+            **{"Idempotency-Key": str(uuid.uuid4())},
+        ).status_code
+        == 412
+    )
 
 
 def test_the_audit_trail_of_an_entry_shows_the_repairs(svc):
     aid = accepted(svc)
     repair(svc, aid, "correct", {"quantity": 3, "reason": "koreksi"})
     repair(svc, aid, "annul", {"reason": "ganda"})
-    trail = svc.client.get("/api/v1/audit", query_string={"entity_id": aid},
-                           headers=svc.token(ADMIN, "admin")).get_json()["items"]
-    assert [(t["action"], t["reason"]) for t in trail][:2] == [("activity.annulled", "ganda"), ("activity.corrected", "koreksi")]
+    trail = svc.client.get(
+        "/api/v1/audit", query_string={"entity_id": aid}, headers=svc.token(ADMIN, "admin")
+    ).get_json()["items"]
+    assert [(t["action"], t["reason"]) for t in trail][:2] == [
+        ("activity.annulled", "ganda"),
+        ("activity.corrected", "koreksi"),
+    ]

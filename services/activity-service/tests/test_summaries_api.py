@@ -1,4 +1,5 @@
 """Monthly summaries per employee and the daily who-has-not-logged view, over HTTP against PostgreSQL."""
+
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -8,7 +9,7 @@ import pytest
 from activity_service.service import SPEC
 
 sys.path.insert(0, str(Path(__file__).parent))
-from activity_testkit import E1, E2, H, O, R, entry, feed, last_working_day, org_events, today  # noqa: E402
+from activity_testkit import E1, E2, OTHER, H, R, entry, feed, last_working_day, org_events, today  # noqa: E402
 
 
 @pytest.fixture
@@ -37,8 +38,9 @@ def test_monthly_summary_matches_the_entries(svc):
     log(svc, start_time="11:00", end_time="12:00", indicator_id="i2", quantity=4)
     log(svc, nip=E2, indicator_id="j1")  # someone else's: not in E1's summary
     svc.client.post(f"/api/v1/activities/{a1}/verify", json={"decision": "accepted"}, headers=svc.token(R))
-    svc.client.post(f"/api/v1/activities/{a3}/verify", json={"decision": "rejected", "reason": "no evidence"},
-                    headers=svc.token(R))
+    svc.client.post(
+        f"/api/v1/activities/{a3}/verify", json={"decision": "rejected", "reason": "no evidence"}, headers=svc.token(R)
+    )
     svc.client.post(f"/api/v1/activities/{a4}/withdraw", json={}, headers=svc.token(E1))
 
     response = summary(svc, E1, month=month)
@@ -49,14 +51,20 @@ def test_monthly_summary_matches_the_entries(svc):
     assert by_indicator["i1"]["pending"] == {"minutes": 30, "entries": 1, "quantity": 1.0, "quantity_excluded": 0}
     assert by_indicator["i1"]["rejected"] == {"minutes": 0, "entries": 0, "quantity": 0.0, "quantity_excluded": 0}
     assert by_indicator["i2"]["rejected"] == {"minutes": 45, "entries": 1, "quantity": 3.0, "quantity_excluded": 0}
-    assert by_indicator["i2"]["pending"] == {"minutes": 60, "entries": 1, "quantity": 4.0, "quantity_excluded": 0}  # the withdrawn one counts nowhere
+    assert by_indicator["i2"]["pending"] == {
+        "minutes": 60,
+        "entries": 1,
+        "quantity": 4.0,
+        "quantity_excluded": 0,
+    }  # the withdrawn one counts nowhere
     assert by_indicator["i1"]["text"] == "Dokumen i1" and by_indicator["i1"]["target_unit"] == "dokumen"
     assert body["totals"]["verified"]["minutes"] == 60 and body["totals"]["pending"]["entries"] == 2
     assert body["days_logged"] == 1 and body["working_days"] >= 19
 
     # The same figures computed from the entries themselves.
-    items = svc.client.get("/api/v1/activities", query_string={"month": month, "limit": 200},
-                           headers=svc.token(E1)).get_json()["items"]
+    items = svc.client.get(
+        "/api/v1/activities", query_string={"month": month, "limit": 200}, headers=svc.token(E1)
+    ).get_json()["items"]
     expected = defaultdict(lambda: {"minutes": 0, "entries": 0, "quantity": 0.0, "quantity_excluded": 0})
     bucket = {"accepted": "verified", "pending": "pending", "rejected": "rejected"}
     for item in items:
@@ -75,7 +83,7 @@ def test_who_may_read_a_monthly_summary(svc):
     assert summary(svc, R, nip=E1, month=month).status_code == 200
     assert summary(svc, H, nip=E1, month=month).status_code == 200
     assert summary(svc, E2, nip=E1, month=month).status_code == 403
-    assert summary(svc, O, nip=E1, month=month).status_code == 403
+    assert summary(svc, OTHER, nip=E1, month=month).status_code == 403
     assert summary(svc, E1, month="2026-13").status_code == 422
     assert summary(svc, E1).status_code == 422
     empty = summary(svc, E2, month=month).get_json()
@@ -96,10 +104,10 @@ def test_who_has_not_logged_on_a_working_day(svc):
     assert {m["nip"] for m in daily(svc, H, date=day.isoformat(), unit_id="bidang").get_json()["missing"]} == {E2}
     assert {m["nip"] for m in daily(svc, R, date=day.isoformat()).get_json()["missing"]} == {E2}  # the ones R rates
     admin = daily(svc, "000000000000000001", "admin", date=day.isoformat(), unit_id="lain").get_json()
-    assert [m["nip"] for m in admin["missing"]] == [O]
+    assert [m["nip"] for m in admin["missing"]] == [OTHER]
     assert daily(svc, E1, date=day.isoformat(), unit_id="bidang").status_code == 403
     assert daily(svc, R, date=day.isoformat(), unit_id="dinas").status_code == 403  # R rates people but heads no unit
-    assert daily(svc, O, "unit_head", unit="lain", date=day.isoformat(), unit_id="dinas").status_code == 403
+    assert daily(svc, OTHER, "unit_head", unit="lain", date=day.isoformat(), unit_id="dinas").status_code == 403
     assert daily(svc, H, unit_id="dinas").status_code == 422
 
 

@@ -1,15 +1,15 @@
 """Verification by the rater, one at a time and in bulk, over HTTP against PostgreSQL."""
+
 import sys
 from pathlib import Path
 
 import pytest
 
+from activity_service.service import SPEC
 from kinerja_shared.events import validate_event
 
-from activity_service.service import SPEC
-
 sys.path.insert(0, str(Path(__file__).parent))
-from activity_testkit import E1, E2, H, O, R, employee_event, entry, feed, org_events  # noqa: E402
+from activity_testkit import E1, E2, OTHER, H, R, employee_event, entry, feed, org_events  # noqa: E402
 
 
 @pytest.fixture
@@ -26,18 +26,27 @@ def log(svc, nip=E1, **overrides):
 
 
 def verify(svc, activity_id, caller, decision="accepted", reason=None, **headers):
-    return svc.client.post(f"/api/v1/activities/{activity_id}/verify", json={"decision": decision, "reason": reason},
-                           headers={**svc.token(caller), **headers})
+    return svc.client.post(
+        f"/api/v1/activities/{activity_id}/verify",
+        json={"decision": decision, "reason": reason},
+        headers={**svc.token(caller), **headers},
+    )
 
 
 def test_only_the_employees_rater_may_verify(svc):
     aid = log(svc)
-    assert verify(svc, aid, E2).status_code == 404   # does not even see it
-    assert verify(svc, aid, O).status_code == 404
-    assert verify(svc, aid, E1).status_code == 403   # not their own
-    assert verify(svc, aid, H).status_code == 403    # the unit head sees it but is not the rater
-    assert svc.client.post(f"/api/v1/activities/{aid}/verify", json={"decision": "accepted"},
-                           headers=svc.token("000000000000000001", "admin")).status_code == 403
+    assert verify(svc, aid, E2).status_code == 404  # does not even see it
+    assert verify(svc, aid, OTHER).status_code == 404
+    assert verify(svc, aid, E1).status_code == 403  # not their own
+    assert verify(svc, aid, H).status_code == 403  # the unit head sees it but is not the rater
+    assert (
+        svc.client.post(
+            f"/api/v1/activities/{aid}/verify",
+            json={"decision": "accepted"},
+            headers=svc.token("000000000000000001", "admin"),
+        ).status_code
+        == 403
+    )
     assert [e["type"] for e in svc.outbox()] == ["ActivityLogged"]
 
 
@@ -51,15 +60,25 @@ def test_accept_publishes_activity_verified_and_locks_the_entry(svc):
     [event] = [e for e in svc.outbox() if e["type"] == "ActivityVerified"]
     validate_event(event)
     assert event["partitionkey"] == E1
-    assert {k: event["data"][k] for k in ("activity_id", "nip", "rater_nip", "decision", "minutes", "quantity", "plan_id")} == {
-        "activity_id": aid, "nip": E1, "rater_nip": R, "decision": "accepted", "minutes": 60, "quantity": 2.0, "plan_id": "plan-e1"}
+    assert {
+        k: event["data"][k] for k in ("activity_id", "nip", "rater_nip", "decision", "minutes", "quantity", "plan_id")
+    } == {
+        "activity_id": aid,
+        "nip": E1,
+        "rater_nip": R,
+        "decision": "accepted",
+        "minutes": 60,
+        "quantity": 2.0,
+        "plan_id": "plan-e1",
+    }
     # Locked: no edit, no withdrawal, no second verdict.
     assert svc.client.patch(f"/api/v1/activities/{aid}", json={"quantity": 5}, headers=svc.token(E1)).status_code == 409
     assert svc.client.post(f"/api/v1/activities/{aid}/withdraw", json={}, headers=svc.token(E1)).status_code == 409
     again = verify(svc, aid, R, "rejected", "late")
     assert again.status_code == 409 and again.get_json()["current_status"] == "accepted"
     assert svc.rows("SELECT actor, action FROM audit_log WHERE action = 'activity.verified'") == [
-        {"actor": R, "action": "activity.verified"}]
+        {"actor": R, "action": "activity.verified"}
+    ]
 
 
 def test_reject_needs_a_reason(svc):
@@ -89,7 +108,7 @@ def test_bulk_verification_reports_each_decision(svc):
     items = [
         {"id": a1, "decision": "accepted"},
         {"id": a2, "decision": "rejected", "reason": "Tidak sesuai indikator"},
-        {"id": a3, "decision": "rejected"},            # no reason
+        {"id": a3, "decision": "rejected"},  # no reason
         {"id": "no-such-activity", "decision": "accepted"},
         {"id": a1, "decision": "rejected", "reason": "changed my mind"},  # already verified above
         {"id": b1, "decision": "accepted"},
@@ -111,11 +130,15 @@ def test_bulk_verification_reports_each_decision(svc):
 
 def test_bulk_verification_by_someone_who_is_not_the_rater(svc):
     a1 = log(svc)
-    body = svc.client.post("/api/v1/activities/verify", json={"items": [{"id": a1, "decision": "accepted"}]},
-                           headers=svc.token(H, "unit_head")).get_json()
+    body = svc.client.post(
+        "/api/v1/activities/verify",
+        json={"items": [{"id": a1, "decision": "accepted"}]},
+        headers=svc.token(H, "unit_head"),
+    ).get_json()
     assert body["results"][0]["status"] == 403
-    body = svc.client.post("/api/v1/activities/verify", json={"items": [{"id": a1, "decision": "accepted"}]},
-                           headers=svc.token(O)).get_json()
+    body = svc.client.post(
+        "/api/v1/activities/verify", json={"items": [{"id": a1, "decision": "accepted"}]}, headers=svc.token(OTHER)
+    ).get_json()
     assert body["results"][0]["status"] == 404
     assert svc.client.post("/api/v1/activities/verify", json={"items": []}, headers=svc.token(R)).status_code == 422
     assert svc.scalar("SELECT status FROM activities") == "pending"
@@ -126,14 +149,21 @@ def test_bulk_verification_refuses_an_entry_edited_after_the_rater_read_it(svc):
     accept that names the version read is refused for that entry (412) and verifies the others."""
     edited = log(svc, start_time="07:00", end_time="08:00")
     other = log(svc, start_time="08:00", end_time="09:00")
-    listed = {a["id"]: a["version"] for a in svc.client.get(f"/api/v1/activities?nip={E1}", headers=svc.token(R))
-              .get_json()["items"]}
+    listed = {
+        a["id"]: a["version"]
+        for a in svc.client.get(f"/api/v1/activities?nip={E1}", headers=svc.token(R)).get_json()["items"]
+    }
     read = svc.client.get(f"/api/v1/activities/{edited}", headers=svc.token(E1))
-    changed = svc.client.patch(f"/api/v1/activities/{edited}", json={"quantity": 9000},
-                               headers={**svc.token(E1), "If-Match": read.headers["ETag"]})
+    changed = svc.client.patch(
+        f"/api/v1/activities/{edited}",
+        json={"quantity": 9000},
+        headers={**svc.token(E1), "If-Match": read.headers["ETag"]},
+    )
     assert changed.status_code == 200, changed.get_json()
-    items = [{"id": edited, "decision": "accepted", "version": listed[edited]},
-             {"id": other, "decision": "accepted", "version": listed[other]}]
+    items = [
+        {"id": edited, "decision": "accepted", "version": listed[edited]},
+        {"id": other, "decision": "accepted", "version": listed[other]},
+    ]
     body = svc.client.post("/api/v1/activities/verify", json={"items": items}, headers=svc.token(R)).get_json()
     assert [r["status"] for r in body["results"]] == [412, 200]
     assert body["results"][0]["problem"]["current_version"] == listed[edited] + 1

@@ -11,6 +11,7 @@ evaluation gets 404, as if it did not exist.
 
 Every function takes the unit of work (its connection and its clock's today) and the caller.
 """
+
 from __future__ import annotations
 
 from kinerja_shared.errors import Forbidden, InvalidField, NotFound
@@ -25,12 +26,14 @@ PARENT_HEAD, ACTING_PARENT_HEAD, PPK_ADMIN = "parent_head", "acting_parent_head"
 
 # -- heads and scopes ----------------------------------------------------------------------------
 
+
 def headed_roots(uow, actor) -> set[str]:
     """Units the caller heads, from the directory only: as the definitive head or as an acting head on
     today's local date. A token's unit_head role or unit claim never counts (an IdP's roles lag the HR
     records: a head moved away keeps them for a while)."""
     return directory.units_headed_by(uow.conn, actor.sub) | directory.units_acting_headed_by(
-        uow.conn, actor.sub, uow.today())
+        uow.conn, actor.sub, uow.today()
+    )
 
 
 def unit_scope(uow, actor) -> set[str]:
@@ -45,8 +48,14 @@ def heads_of(uow, unit_id: str) -> list[dict]:
     if unit is not None and unit.head_nip:
         found.append({"nip": unit.head_nip, "kind": "head", "valid_to": None, "decree_number": None})
     for a in directory.acting_heads_of(uow.conn, unit_id, uow.today()):
-        found.append({"nip": a.nip, "kind": a.kind, "valid_to": a.valid_to.isoformat() if a.valid_to else None,
-                      "decree_number": a.decree_number})
+        found.append(
+            {
+                "nip": a.nip,
+                "kind": a.kind,
+                "valid_to": a.valid_to.isoformat() if a.valid_to else None,
+                "decree_number": a.decree_number,
+            }
+        )
     return found
 
 
@@ -62,6 +71,7 @@ def require_admin(actor, message: str) -> None:
 
 
 # -- evaluations -------------------------------------------------------------------------------------
+
 
 def may_read(uow, actor, row) -> bool:
     if actor.is_admin or actor.sub in (row.nip, row.rater_nip, row.rater_superior_nip):
@@ -105,11 +115,14 @@ def may_read_employee(uow, actor, nip: str, emp) -> bool:
 
 def require_employee_reader(uow, actor, nip: str, emp) -> None:
     if not may_read_employee(uow, actor, nip, emp):
-        raise Forbidden(f"Only {nip}, their rater, the head of their unit (or of a unit above it) or an admin may "
-                        "read their credit points.")
+        raise Forbidden(
+            f"Only {nip}, their rater, the head of their unit (or of a unit above it) or an admin may "
+            "read their credit points."
+        )
 
 
 # -- continuous feedback -----------------------------------------------------------------------------
+
 
 def require_feedback_giver(actor, nip: str, emp, own_plans) -> None:
     """Only the employee's rater (by the directory, or by one of their plans) gives them feedback."""
@@ -118,6 +131,7 @@ def require_feedback_giver(actor, nip: str, emp, own_plans) -> None:
 
 
 # -- the organisational predicate ------------------------------------------------------------------
+
 
 def predicate_authority(uow, actor, unit_id: str) -> dict:
     """Who may set ``unit_id``'s organisational predicate, and whether the caller may (SE MenPANRB 03/2023:
@@ -141,19 +155,33 @@ def predicate_authority(uow, actor, unit_id: str) -> dict:
     reason = None
     if any(h["nip"] == actor.sub for h in own):
         allowed, basis = False, None
-        reason = (f"The head of unit {unit_id} may not set its own organisational predicate (it becomes their own "
-                  f"results rating); it is set by {who}.")
+        reason = (
+            f"The head of unit {unit_id} may not set its own organisational predicate (it becomes their own "
+            f"results rating); it is set by {who}."
+        )
     elif not allowed:
         reason = f"Only {who} may set the organisational predicate of unit {unit_id}."
-    return {"unit_id": unit_id, "rule": rule, "parent_unit_id": parent, "set_by": holders, "may_set": allowed,
-            "authority": basis, "reason": reason}
+    return {
+        "unit_id": unit_id,
+        "rule": rule,
+        "parent_unit_id": parent,
+        "set_by": holders,
+        "may_set": allowed,
+        "authority": basis,
+        "reason": reason,
+    }
 
 
 def require_predicate_authority(uow, actor, unit_id: str) -> dict:
     authority = predicate_authority(uow, actor, unit_id)
     if not authority["may_set"]:
-        raise Forbidden(authority["reason"], title="Not the unit's predicate authority", rule=authority["rule"],
-                        parent_unit_id=authority["parent_unit_id"], set_by=[h["nip"] for h in authority["set_by"]])
+        raise Forbidden(
+            authority["reason"],
+            title="Not the unit's predicate authority",
+            rule=authority["rule"],
+            parent_unit_id=authority["parent_unit_id"],
+            set_by=[h["nip"] for h in authority["set_by"]],
+        )
     return authority
 
 
@@ -166,6 +194,7 @@ def require_calibrator(uow, actor, unit_id: str, override_reason: str | None) ->
 
 # -- periods -------------------------------------------------------------------------------------------
 
+
 def require_period_manager(actor) -> None:
     require_admin(actor, "Only an admin (BKPSDM) may manage periods.")
 
@@ -177,7 +206,6 @@ def require_period_opener(actor) -> None:
 # -- realisation, dialogues and documents ------------------------------------------------------------
 # The units a head reads and who reads an employee's credit points are the evaluations' rules (api.py's
 # _unit_scope and _may_read_employee); these name who may act on a realisation, a dialogue, a document.
-
 
 
 def _evaluations():
@@ -237,8 +265,9 @@ def dialogue_party(actor, nip: str, rater_nip: str) -> str:
     """Which party the caller is (employee or rater); others read only (403)."""
     party = dialogue_rules.party_of(actor.sub, nip, rater_nip)
     if party is None:
-        raise Forbidden("Only the employee and their rater may record, edit or confirm their dialogue; "
-                        "others may read it.")
+        raise Forbidden(
+            "Only the employee and their rater may record, edit or confirm their dialogue; others may read it."
+        )
     return party
 
 
@@ -251,8 +280,10 @@ def unit_reader(conn, actor, unit_id: str, what: str) -> None:
 def credit_reader(conn, actor, nip: str, emp) -> None:
     """Who reads an employee's credit points (and their PAK)."""
     if not _evaluations()._may_read_employee(conn, nip, emp, actor):
-        raise Forbidden(f"Only {nip}, their rater, the head of their unit (or of a unit above it) or an admin may "
-                        "read their credit points.")
+        raise Forbidden(
+            f"Only {nip}, their rater, the head of their unit (or of a unit above it) or an admin may "
+            "read their credit points."
+        )
 
 
 def document_jobs_admin(actor) -> None:

@@ -10,6 +10,7 @@ the stores and queries. This module keeps the blueprints and the helpers other m
 dialogues and documents) still import from here under their old names; they run in a request (the caller,
 the runtime's clock) on the caller's connection.
 """
+
 from __future__ import annotations
 
 from kinerja_shared.errors import NotFound
@@ -33,7 +34,6 @@ from .units_api import units_blp  # noqa: F401
 from .use_cases import credit_points, evaluations, periods
 from .use_cases import units as unit_use_cases
 from .web_context import current_config, current_principal, runtime, snapshot_engine
-
 
 
 def _on(conn) -> UnitOfWork:
@@ -86,8 +86,9 @@ def _may_read_employee(conn, nip: str, emp, p) -> bool:
 
 
 def _distribution(conn, unit_id: str, period: domain.Period) -> dict:
-    return unit_use_cases.distribution(_on(conn), current_principal(), unit_id, period,
-                                       current_config().distribution_rounding)
+    return unit_use_cases.distribution(
+        _on(conn), current_principal(), unit_id, period, current_config().distribution_rounding
+    )
 
 
 def _detail(conn, row) -> dict:

@@ -18,19 +18,18 @@ kinerja_shared.config. These add what only this service reads:
 The calendar settings are the deployment-wide ones activity-service and notification-service
 read. Each setting is read from the service's Settings (``settings.extra``) first, then the
 process environment. A bad value raises ConfigError naming the variable.
-"""
+"""  # noqa: E501
+
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
-
-from kinerja_shared.config import ConfigError, Settings, env_int
 
 from kinerja_shared.calendar import WorkCalendar, calendar_from_env
+from kinerja_shared.config import ConfigError, Settings, env_int
 from kinerja_shared.deadlines import Deadlines, deadlines_from_env
-
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ class EvaluationConfig:
     evidence_max_bytes: int = 5 * 1024 * 1024
 
     @classmethod
-    def from_settings(cls, settings: Settings, env: Mapping[str, str] | None = None) -> "EvaluationConfig":
+    def from_settings(cls, settings: Settings, env: Mapping[str, str] | None = None) -> EvaluationConfig:
         source = dict(os.environ if env is None else env)
         source.update(settings.extra or {})
 
@@ -64,10 +63,14 @@ class EvaluationConfig:
         rounding = (get("EVALUATION_DISTRIBUTION_ROUNDING") or "literal").lower()
         if rounding not in ("literal", "nearest"):
             raise ConfigError(f"EVALUATION_DISTRIBUTION_ROUNDING must be literal or nearest, got {rounding!r}")
-        return cls(period_clock_seconds=clock, calendar=calendar, distribution_rounding=rounding,
-                   deadlines=deadlines_from_env(source, calendar),
-                   evidence_dir=Path(get("EVALUATION_EVIDENCE_DIR") or "var/realisation-evidence"),
-                   evidence_max_bytes=env_int(source, "EVALUATION_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024, 1, 1024 * 1024 * 1024))
+        return cls(
+            period_clock_seconds=clock,
+            calendar=calendar,
+            distribution_rounding=rounding,
+            deadlines=deadlines_from_env(source, calendar),
+            evidence_dir=Path(get("EVALUATION_EVIDENCE_DIR") or "var/realisation-evidence"),
+            evidence_max_bytes=env_int(source, "EVALUATION_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+        )
 
 
 def current_config() -> EvaluationConfig:

@@ -1,20 +1,25 @@
 """Credit points (angka kredit, Peraturan BKN 3/2023) from the predicate and the functional level, in plain Python."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable
 
 from kinerja_shared import functional_levels
 from kinerja_shared.numbers import usable_coefficient
 
 from .vocabulary import BAIK, BUTUH_PERBAIKAN, KURANG, PREDICATES, SANGAT_BAIK, SANGAT_KURANG, DomainError
 
-
 # -- credit points (angka kredit, Peraturan BKN 3/2023) -----------------------------------------
 
-CREDIT_SHARE = {SANGAT_BAIK: Decimal("1.50"), BAIK: Decimal("1.00"), BUTUH_PERBAIKAN: Decimal("0.75"),
-                KURANG: Decimal("0.50"), SANGAT_KURANG: Decimal("0.25")}
+CREDIT_SHARE = {
+    SANGAT_BAIK: Decimal("1.50"),
+    BAIK: Decimal("1.00"),
+    BUTUH_PERBAIKAN: Decimal("0.75"),
+    KURANG: Decimal("0.50"),
+    SANGAT_KURANG: Decimal("0.25"),
+}
 CREDIT_DECIMALS = Decimal("0.01")
 FROM_LEVEL, FROM_LEGACY_COEFFICIENT = "functional_level", "functional_coefficient"
 
@@ -24,14 +29,18 @@ class Coefficient:
     """The yearly coefficient used for an employee's credit points and where it came from."""
 
     value: float | None
-    source: str | None            # functional_level | functional_coefficient (legacy) | None (not a functional)
-    level: str | None = None      # the jenjang code (PT, MU, ... PY) when known
+    source: str | None  # functional_level | functional_coefficient (legacy) | None (not a functional)
+    level: str | None = None  # the jenjang code (PT, MU, ... PY) when known
 
     def as_dict(self) -> dict:
         lv = functional_levels.level(self.level)
-        return {"functional_level": self.level, "functional_level_name": lv.name if lv else None,
-                "siasn_koefisien_id": lv.siasn_koefisien_id if lv else None, "coefficient": self.value,
-                "coefficient_source": self.source}
+        return {
+            "functional_level": self.level,
+            "functional_level_name": lv.name if lv else None,
+            "siasn_koefisien_id": lv.siasn_koefisien_id if lv else None,
+            "coefficient": self.value,
+            "coefficient_source": self.source,
+        }
 
 
 def yearly_coefficient(functional_level: str | None, legacy_coefficient=None) -> Coefficient:
@@ -61,7 +70,9 @@ def credit_points(predicate: str, yearly_coefficient, months: int = 12) -> float
     None when the employee has no coefficient (not a functional)."""
     if yearly_coefficient is None:
         return None
-    if usable_coefficient(yearly_coefficient) is None:  # stored before the bound existed: no figure rather than an overflow
+    if (
+        usable_coefficient(yearly_coefficient) is None
+    ):  # stored before the bound existed: no figure rather than an overflow
         return None
     if predicate not in CREDIT_SHARE:
         raise DomainError("predicate", f"must be one of {', '.join(PREDICATES)}")

@@ -1,4 +1,5 @@
 """Request and response schemas of the performance dialogue (dialog kinerja)."""
+
 import marshmallow as ma
 from marshmallow import validate as v
 
@@ -7,33 +8,55 @@ from kinerja_shared.web.pagination import PageArgs
 from . import dialogues as rules
 from .schemas import NIP, NIP_RE, PERIOD_ID
 
-_PARTICIPANTS = ("NIPs of who else took part (from the directory); the employee and the rater always take part "
-                 f"and are added when missing; at most {rules.MAX_OTHERS} others")
-_HELD_ON = ("The day it was held: not in the future, within the plan's span or two months of it, and for an "
-            "evaluation's dialogue not before its period")
+_PARTICIPANTS = (
+    "NIPs of who else took part (from the directory); the employee and the rater always take part "
+    f"and are added when missing; at most {rules.MAX_OTHERS} others"
+)
+_HELD_ON = (
+    "The day it was held: not in the future, within the plan's span or two months of it, and for an "
+    "evaluation's dialogue not before its period"
+)
 
 
 class _Content(ma.Schema):
     held_on = ma.fields.Date(metadata={"description": _HELD_ON, "example": "2026-03-28"})
-    participants = ma.fields.List(ma.fields.String(validate=NIP_RE), validate=v.Length(max=rules.MAX_OTHERS + 2),
-                                  metadata={"description": _PARTICIPANTS})
-    topics = ma.fields.String(validate=v.Length(min=1, max=rules.MAX_TOPICS),
-                              metadata={"description": "What was discussed (topik dialog)"})
-    follow_ups = ma.fields.String(allow_none=True, validate=v.Length(max=rules.MAX_FOLLOW_UPS),
-                                  metadata={"description": "The agreed follow-ups (tindak lanjut); shown on the next "
-                                                           "period's evaluation form once confirmed by both"})
+    participants = ma.fields.List(
+        ma.fields.String(validate=NIP_RE),
+        validate=v.Length(max=rules.MAX_OTHERS + 2),
+        metadata={"description": _PARTICIPANTS},
+    )
+    topics = ma.fields.String(
+        validate=v.Length(min=1, max=rules.MAX_TOPICS), metadata={"description": "What was discussed (topik dialog)"}
+    )
+    follow_ups = ma.fields.String(
+        allow_none=True,
+        validate=v.Length(max=rules.MAX_FOLLOW_UPS),
+        metadata={
+            "description": "The agreed follow-ups (tindak lanjut); shown on the next "
+            "period's evaluation form once confirmed by both"
+        },
+    )
 
 
 class DialogueIn(_Content):
     plan_id = ma.fields.String(required=True, validate=v.Length(min=1, max=64))
-    stage = ma.fields.String(required=True, validate=v.OneOf(rules.STAGES),
-                             metadata={"description": "planning (when the plan is set) or evaluation (of a period)"})
-    evaluation_id = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(min=1, max=36),
-                                     metadata={"description": "Required for stage evaluation: the plan's evaluation "
-                                                              "whose period it belongs to"})
+    stage = ma.fields.String(
+        required=True,
+        validate=v.OneOf(rules.STAGES),
+        metadata={"description": "planning (when the plan is set) or evaluation (of a period)"},
+    )
+    evaluation_id = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=v.Length(min=1, max=36),
+        metadata={"description": "Required for stage evaluation: the plan's evaluation whose period it belongs to"},
+    )
     held_on = ma.fields.Date(required=True, metadata={"description": _HELD_ON, "example": "2026-03-28"})
-    topics = ma.fields.String(required=True, validate=v.Length(min=1, max=rules.MAX_TOPICS),
-                              metadata={"description": "What was discussed (topik dialog)"})
+    topics = ma.fields.String(
+        required=True,
+        validate=v.Length(min=1, max=rules.MAX_TOPICS),
+        metadata={"description": "What was discussed (topik dialog)"},
+    )
 
 
 class DialoguePatch(_Content):
@@ -41,8 +64,11 @@ class DialoguePatch(_Content):
 
 
 class DialogueCorrectionIn(_Content):
-    reason = ma.fields.String(required=True, validate=v.Length(min=1, max=2000),
-                              metadata={"description": "Why the confirmed dialogue is corrected (kept in its history)"})
+    reason = ma.fields.String(
+        required=True,
+        validate=v.Length(min=1, max=2000),
+        metadata={"description": "Why the confirmed dialogue is corrected (kept in its history)"},
+    )
 
 
 class ParticipantOut(ma.Schema):
@@ -85,8 +111,9 @@ class DialogueRevisionOut(ma.Schema):
 
 
 class DialogueDetail(DialogueOut):
-    history = ma.fields.List(ma.fields.Nested(DialogueRevisionOut),
-                             metadata={"description": "Earlier confirmed revisions, oldest first"})
+    history = ma.fields.List(
+        ma.fields.Nested(DialogueRevisionOut), metadata={"description": "Earlier confirmed revisions, oldest first"}
+    )
 
 
 class DialogueQuery(PageArgs):

@@ -1,5 +1,6 @@
 """The SQL of the performance dialogue (dialog kinerja): load, list, history, and what other views read
 (the previous period's follow-ups on an evaluation form, the dialogues held in a unit's period)."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, or_, select, update
@@ -56,8 +57,11 @@ def keep_revision(conn, **values) -> None:
 
 
 def existing(conn, plan_id: str, stage: str, period_id: str):
-    return conn.execute(select(dialogues.c.id).where(dialogues.c.plan_id == plan_id, dialogues.c.stage == stage,
-                                                     dialogues.c.period_id == period_id)).first()
+    return conn.execute(
+        select(dialogues.c.id).where(
+            dialogues.c.plan_id == plan_id, dialogues.c.stage == stage, dialogues.c.period_id == period_id
+        )
+    ).first()
 
 
 def names(conn, nips) -> dict[str, str]:
@@ -74,8 +78,11 @@ def unknown_nips(conn, nips: list[str]) -> list[str]:
 
 
 def history(conn, dialogue_id: str) -> list[dict]:
-    rows = conn.execute(select(dialogue_revisions).where(dialogue_revisions.c.dialogue_id == dialogue_id)
-                        .order_by(dialogue_revisions.c.revision)).all()
+    rows = conn.execute(
+        select(dialogue_revisions)
+        .where(dialogue_revisions.c.dialogue_id == dialogue_id)
+        .order_by(dialogue_revisions.c.revision)
+    ).all()
     return [dict(r._mapping) for r in rows]
 
 
@@ -90,8 +97,9 @@ def page(conn, args: dict, scope_clauses: list | None, after: tuple | None, limi
         query = query.where(or_(*scope_clauses))
     if after is not None:
         recorded, last_id = after
-        query = query.where(or_(dialogues.c.recorded_at < recorded,
-                                (dialogues.c.recorded_at == recorded) & (dialogues.c.id < last_id)))
+        query = query.where(
+            or_(dialogues.c.recorded_at < recorded, (dialogues.c.recorded_at == recorded) & (dialogues.c.id < last_id))
+        )
     return conn.execute(query.limit(limit + 1)).all()
 
 
@@ -106,27 +114,69 @@ def scope(conn, nip: str, unit_scope: set[str]) -> list:
 def follow_ups_for(conn, evaluation) -> list[dict]:
     """The confirmed dialogues of the previous period of the employee with agreed follow-ups: shown on the
     evaluation form of ``evaluation`` (the row), oldest first."""
-    period = domain.Period(evaluation.period_id, evaluation.period_kind, evaluation.period_start,
-                           evaluation.period_end)
+    period = domain.Period(evaluation.period_id, evaluation.period_kind, evaluation.period_start, evaluation.period_end)
     previous = rules.previous_period(period)
     if previous is None:
         return []
-    rows = conn.execute(select(dialogues).where(
-        dialogues.c.nip == evaluation.nip, dialogues.c.period_id == previous.id, dialogues.c.status == rules.CONFIRMED,
-        dialogues.c.follow_ups.isnot(None)).order_by(dialogues.c.held_on, dialogues.c.id)).all()
-    return [{"dialogue_id": r.id, "period_id": r.period_id, "stage": r.stage, "held_on": r.held_on.isoformat(),
-             "topics": r.topics, "follow_ups": r.follow_ups, "revision": r.revision} for r in rows]
+    rows = conn.execute(
+        select(dialogues)
+        .where(
+            dialogues.c.nip == evaluation.nip,
+            dialogues.c.period_id == previous.id,
+            dialogues.c.status == rules.CONFIRMED,
+            dialogues.c.follow_ups.isnot(None),
+        )
+        .order_by(dialogues.c.held_on, dialogues.c.id)
+    ).all()
+    return [
+        {
+            "dialogue_id": r.id,
+            "period_id": r.period_id,
+            "stage": r.stage,
+            "held_on": r.held_on.isoformat(),
+            "topics": r.topics,
+            "follow_ups": r.follow_ups,
+            "revision": r.revision,
+        }
+        for r in rows
+    ]
 
 
 def held(conn, unit_ids: set[str], period_id: str, people: set[str]) -> dict:
     """The unit head's "dialogues held": of ``people`` (the subtree's employees), how many have a confirmed
     dialogue in the period."""
-    held_by = set(conn.execute(select(dialogues.c.nip).where(
-        dialogues.c.period_id == period_id, dialogues.c.status == rules.CONFIRMED,
-        or_(dialogues.c.unit_id.in_(unit_ids), dialogues.c.nip.in_(people))).distinct()).scalars()) if people else set()
+    held_by = (
+        set(
+            conn.execute(
+                select(dialogues.c.nip)
+                .where(
+                    dialogues.c.period_id == period_id,
+                    dialogues.c.status == rules.CONFIRMED,
+                    or_(dialogues.c.unit_id.in_(unit_ids), dialogues.c.nip.in_(people)),
+                )
+                .distinct()
+            ).scalars()
+        )
+        if people
+        else set()
+    )
     held_by &= people
-    waiting = conn.execute(select(func.count()).select_from(dialogues).where(
-        dialogues.c.period_id == period_id, dialogues.c.status == rules.RECORDED,
-        dialogues.c.unit_id.in_(unit_ids))).scalar_one() if unit_ids else 0
-    return {"employees": len(people), "held": len(held_by), "awaiting_confirmation": waiting,
-            "share": round(len(held_by) * 100 / len(people), 1) if people else None}
+    waiting = (
+        conn.execute(
+            select(func.count())
+            .select_from(dialogues)
+            .where(
+                dialogues.c.period_id == period_id,
+                dialogues.c.status == rules.RECORDED,
+                dialogues.c.unit_id.in_(unit_ids),
+            )
+        ).scalar_one()
+        if unit_ids
+        else 0
+    )
+    return {
+        "employees": len(people),
+        "held": len(held_by),
+        "awaiting_confirmation": waiting,
+        "share": round(len(held_by) * 100 / len(people), 1) if people else None,
+    }

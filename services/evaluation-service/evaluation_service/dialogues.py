@@ -7,6 +7,7 @@ status is ``confirmed``. Before that either may edit it (the editor's confirmati
 other's is asked again); after that a change is a correction: a new revision, confirmed by both
 again, the confirmed one kept in the history.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,25 +22,30 @@ RECORDED, CONFIRMED = "recorded", "confirmed"
 STATUSES = (RECORDED, CONFIRMED)
 EMPLOYEE, RATER = "employee", "rater"
 
-MAX_TOPICS = 2000          # characters of the topics discussed
-MAX_FOLLOW_UPS = 2000      # characters of the agreed follow-ups
-MAX_OTHERS = 8             # participants besides the employee and the rater
-NEAR_DAYS = 62             # how far before or after the plan's span a dialogue may be dated
+MAX_TOPICS = 2000  # characters of the topics discussed
+MAX_FOLLOW_UPS = 2000  # characters of the agreed follow-ups
+MAX_OTHERS = 8  # participants besides the employee and the rater
+NEAR_DAYS = 62  # how far before or after the plan's span a dialogue may be dated
 
 
-def check_held_on(held_on: date, today: date, plan_start: date, plan_end: date,
-                  period: domain.Period | None = None) -> None:
+def check_held_on(
+    held_on: date, today: date, plan_start: date, plan_end: date, period: domain.Period | None = None
+) -> None:
     """Not in the future; within the plan's span or NEAR_DAYS of it; for an evaluation's dialogue,
     not before its period starts (it is held when the period is evaluated)."""
     if held_on > today:
         raise DomainError("held_on", f"{held_on.isoformat()} is in the future; record a dialogue once it was held")
     earliest, latest = plan_start - timedelta(days=NEAR_DAYS), plan_end + timedelta(days=NEAR_DAYS)
     if not earliest <= held_on <= latest:
-        raise DomainError("held_on", f"must be between {earliest.isoformat()} and {latest.isoformat()} "
-                                     "(the plan's span, give or take two months)")
+        raise DomainError(
+            "held_on",
+            f"must be between {earliest.isoformat()} and {latest.isoformat()} "
+            "(the plan's span, give or take two months)",
+        )
     if period is not None and held_on < period.start:
-        raise DomainError("held_on", f"must not be before {period.start.isoformat()}, the start of the evaluated "
-                                     f"period {period.id}")
+        raise DomainError(
+            "held_on", f"must not be before {period.start.isoformat()}, the start of the evaluated period {period.id}"
+        )
 
 
 def participants(nip: str, rater_nip: str, others: list[str] | None) -> list[str]:
@@ -78,7 +84,7 @@ class Confirmations:
     def status(self) -> str:
         return CONFIRMED if self.employee and self.rater else RECORDED
 
-    def by(self, party: str) -> "Confirmations":
+    def by(self, party: str) -> Confirmations:
         """``party`` confirms: refused when they did already."""
         if (party == EMPLOYEE and self.employee) or (party == RATER and self.rater):
             raise AlreadyConfirmed(party)

@@ -3,6 +3,7 @@
 Read by ``access`` (who heads or rates what) and by the use cases; written by the event handlers
 (``read_models_store``).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -22,8 +23,12 @@ def units_headed_by(conn: Connection, nip: str) -> set[str]:
 
 def units_acting_headed_by(conn: Connection, nip: str, today: date) -> set[str]:
     """Units ``nip`` heads as an acting head (Plt./Plh.) whose span (both ends included) holds ``today``."""
-    return {r.unit_id for r in conn.execute(select(acting_heads.c.unit_id).where(
-        acting_heads.c.nip == nip, in_force(acting_heads, today)))}
+    return {
+        r.unit_id
+        for r in conn.execute(
+            select(acting_heads.c.unit_id).where(acting_heads.c.nip == nip, in_force(acting_heads, today))
+        )
+    }
 
 
 def unit(conn: Connection, unit_id: str):
@@ -33,8 +38,11 @@ def unit(conn: Connection, unit_id: str):
 
 def acting_heads_of(conn: Connection, unit_id: str, today: date) -> list:
     """The acting heads (Plt./Plh.) of ``unit_id`` in force on ``today``, earliest first."""
-    return conn.execute(select(acting_heads).where(acting_heads.c.unit_id == unit_id, in_force(acting_heads, today))
-                        .order_by(acting_heads.c.valid_from, acting_heads.c.assignment_id)).all()
+    return conn.execute(
+        select(acting_heads)
+        .where(acting_heads.c.unit_id == unit_id, in_force(acting_heads, today))
+        .order_by(acting_heads.c.valid_from, acting_heads.c.assignment_id)
+    ).all()
 
 
 def unit_paths(conn: Connection) -> list:
@@ -48,8 +56,12 @@ def employee(conn: Connection, nip: str):
 
 def active_staff(conn: Connection, unit_ids: set[str]) -> set[str]:
     """NIPs of the active employees of ``unit_ids``."""
-    return {r.nip for r in conn.execute(select(employees.c.nip).where(employees.c.unit_id.in_(unit_ids),
-                                                                      employees.c.active.is_(True)))}
+    return {
+        r.nip
+        for r in conn.execute(
+            select(employees.c.nip).where(employees.c.unit_id.in_(unit_ids), employees.c.active.is_(True))
+        )
+    }
 
 
 def employees_of_units(unit_ids: set[str]):

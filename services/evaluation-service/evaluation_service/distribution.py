@@ -1,4 +1,5 @@
 """The organisational predicate's distribution rules (SE MenPANRB 03/2023) and their check, in plain Python."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,15 +7,24 @@ from decimal import Decimal
 
 from kinerja_shared.numbers import finite, round_half_up
 
-from .vocabulary import (BAIK, BUTUH_PERBAIKAN, ISTIMEWA, KURANG, ORG_PREDICATES, PREDICATE_NAMES_ID, PREDICATES,
-                         SANGAT_BAIK, SANGAT_KURANG, DomainError)
+from .vocabulary import (
+    BAIK,
+    BUTUH_PERBAIKAN,
+    ISTIMEWA,
+    KURANG,
+    ORG_PREDICATES,
+    PREDICATE_NAMES_ID,
+    PREDICATES,
+    SANGAT_BAIK,
+    SANGAT_KURANG,
+    DomainError,
+)
 
 
 def _round1(value: float) -> float | None:
     """One decimal, half up; None for a value that is not a finite number (never a Decimal overflow)."""
     number = finite(value)
     return round_half_up(number, 1) if number is not None else None
-
 
 
 # -- organisational predicate and distribution (SE 03/2023) ----------------------------------
@@ -26,8 +36,8 @@ AT_MOST, AT_LEAST, AT_LEAST_COUNT, NONE = "at_most", "at_least", "at_least_count
 class Rule:
     code: str
     predicates: tuple[str, ...]
-    kind: str          # at_most / at_least (percent), at_least_count, none
-    value: int         # percent for at_most/at_least, a count for at_least_count
+    kind: str  # at_most / at_least (percent), at_least_count, none
+    value: int  # percent for at_most/at_least, a count for at_least_count
 
     def describe(self) -> str:
         names = " plus ".join(PREDICATE_NAMES_ID[p] for p in self.predicates)
@@ -42,26 +52,34 @@ class Rule:
 
 DISTRIBUTION_RULES: dict[str, tuple[Rule, ...]] = {
     ISTIMEWA: (Rule("ISTIMEWA.max_sangat_baik", (SANGAT_BAIK,), AT_MOST, 70),),
-    BAIK: (Rule("BAIK.max_baik", (BAIK,), AT_MOST, 70),
-           Rule("BAIK.min_one_butuh_perbaikan_or_kurang", (BUTUH_PERBAIKAN, KURANG), AT_LEAST_COUNT, 1)),
-    BUTUH_PERBAIKAN: (Rule("BUTUH_PERBAIKAN.min_butuh_perbaikan", (BUTUH_PERBAIKAN,), AT_LEAST, 60),
-                      Rule("BUTUH_PERBAIKAN.max_sangat_baik", (SANGAT_BAIK,), AT_MOST, 10)),
-    KURANG: (Rule("KURANG.min_kurang", (KURANG,), AT_LEAST, 60),
-             Rule("KURANG.min_butuh_perbaikan", (BUTUH_PERBAIKAN,), AT_LEAST, 10),
-             Rule("KURANG.max_sangat_baik", (SANGAT_BAIK,), AT_MOST, 10)),
-    SANGAT_KURANG: (Rule("SANGAT_KURANG.min_sangat_kurang", (SANGAT_KURANG,), AT_LEAST, 60),
-                    Rule("SANGAT_KURANG.min_kurang_plus_butuh_perbaikan", (KURANG, BUTUH_PERBAIKAN), AT_LEAST, 10),
-                    Rule("SANGAT_KURANG.no_sangat_baik", (SANGAT_BAIK,), NONE, 0)),
+    BAIK: (
+        Rule("BAIK.max_baik", (BAIK,), AT_MOST, 70),
+        Rule("BAIK.min_one_butuh_perbaikan_or_kurang", (BUTUH_PERBAIKAN, KURANG), AT_LEAST_COUNT, 1),
+    ),
+    BUTUH_PERBAIKAN: (
+        Rule("BUTUH_PERBAIKAN.min_butuh_perbaikan", (BUTUH_PERBAIKAN,), AT_LEAST, 60),
+        Rule("BUTUH_PERBAIKAN.max_sangat_baik", (SANGAT_BAIK,), AT_MOST, 10),
+    ),
+    KURANG: (
+        Rule("KURANG.min_kurang", (KURANG,), AT_LEAST, 60),
+        Rule("KURANG.min_butuh_perbaikan", (BUTUH_PERBAIKAN,), AT_LEAST, 10),
+        Rule("KURANG.max_sangat_baik", (SANGAT_BAIK,), AT_MOST, 10),
+    ),
+    SANGAT_KURANG: (
+        Rule("SANGAT_KURANG.min_sangat_kurang", (SANGAT_KURANG,), AT_LEAST, 60),
+        Rule("SANGAT_KURANG.min_kurang_plus_butuh_perbaikan", (KURANG, BUTUH_PERBAIKAN), AT_LEAST, 10),
+        Rule("SANGAT_KURANG.no_sangat_baik", (SANGAT_BAIK,), NONE, 0),
+    ),
 }
 
 
 LITERAL, NEAREST = "literal", "nearest"
 ROUNDINGS = (LITERAL, NEAREST)
 ROUNDING_TEXT = {
-    LITERAL: "Literal (the regulation's text): \"at most p %\" of a unit of n allows floor(p × n) people and "
-             "\"at least p %\" needs ceil(p × n) people.",
+    LITERAL: 'Literal (the regulation\'s text): "at most p %" of a unit of n allows floor(p × n) people and '
+    '"at least p %" needs ceil(p × n) people.',
     NEAREST: "Nearest person: a bound is the whole number of people nearest to p × n; an exact half rounds toward "
-             "the rule (down for \"at most\", up for \"at least\").",
+    'the rule (down for "at most", up for "at least").',
 }
 
 
@@ -101,19 +119,32 @@ def min_required(percent: int, total: int, rounding: str = LITERAL) -> int:
 class RuleCheck:
     rule: Rule
     count: int
-    share: float           # percent of the unit, one decimal (display only: the check uses counts)
-    limit: int             # the allowed maximum or the required minimum, in people
+    share: float  # percent of the unit, one decimal (display only: the check uses counts)
+    limit: int  # the allowed maximum or the required minimum, in people
     ok: bool
     exact: float | None = None  # percent × total / 100 before rounding (display: "70 % of 8 = 5.6")
 
     def as_dict(self) -> dict:
-        bound = {AT_MOST: "allowed at most", AT_LEAST: "required at least", AT_LEAST_COUNT: "required at least",
-                 NONE: "allowed at most"}[self.rule.kind]
-        return {"code": self.rule.code, "rule": self.rule.describe(), "predicates": list(self.rule.predicates),
-                "kind": self.rule.kind, "value": self.rule.value, "count": self.count, "share": self.share,
-                "limit": self.limit, "exact": self.exact, "ok": self.ok,
-                "message": f"{self.rule.describe()}: {self.count} of the unit's people ({self.share} %), "
-                           f"{bound} {self.limit}"}
+        bound = {
+            AT_MOST: "allowed at most",
+            AT_LEAST: "required at least",
+            AT_LEAST_COUNT: "required at least",
+            NONE: "allowed at most",
+        }[self.rule.kind]
+        return {
+            "code": self.rule.code,
+            "rule": self.rule.describe(),
+            "predicates": list(self.rule.predicates),
+            "kind": self.rule.kind,
+            "value": self.rule.value,
+            "count": self.count,
+            "share": self.share,
+            "limit": self.limit,
+            "exact": self.exact,
+            "ok": self.ok,
+            "message": f"{self.rule.describe()}: {self.count} of the unit's people ({self.share} %), "
+            f"{bound} {self.limit}",
+        }
 
 
 @dataclass(frozen=True)
@@ -134,9 +165,16 @@ class Distribution:
         return not self.violations
 
     def as_dict(self) -> dict:
-        return {"organisational_predicate": self.org_predicate, "total": self.total, "counts": dict(self.counts),
-                "shares": dict(self.shares), "rules": [c.as_dict() for c in self.checks],
-                "violations": [c.as_dict() for c in self.violations], "ok": self.ok, "rounding_policy": self.rounding}
+        return {
+            "organisational_predicate": self.org_predicate,
+            "total": self.total,
+            "counts": dict(self.counts),
+            "shares": dict(self.shares),
+            "rules": [c.as_dict() for c in self.checks],
+            "violations": [c.as_dict() for c in self.violations],
+            "ok": self.ok,
+            "rounding_policy": self.rounding,
+        }
 
 
 def _share(count: int, total: int) -> float:

@@ -5,6 +5,7 @@ queued jobs (use_cases/document_jobs.py: claim, render, progress), then looks ag
 EVALUATION_DOCUMENT_JOB_POLL_SECONDS (how often an idle worker looks for a job, default 5). The documents are
 made by the routes' own use cases, which read the service's config: bound for the round.
 """
+
 from __future__ import annotations
 
 from kinerja_shared.jobs import PeriodicJob

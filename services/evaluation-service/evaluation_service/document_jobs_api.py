@@ -5,6 +5,7 @@ as one ZIP; the worker process makes it (document_jobs.py), never a web worker.
 - ``GET  .../document-jobs/{job_id}``: status (queued, running, done, failed), total, done, percent;
 - ``GET  .../document-jobs/{job_id}/download``: the ZIP once done (409 before).
 """
+
 from __future__ import annotations
 
 import marshmallow as ma
@@ -28,8 +29,9 @@ class DocumentJobOut(ma.Schema):
     unit_id = ma.fields.String(required=True)
     period_id = ma.fields.String(required=True)
     status = ma.fields.String(required=True, metadata={"description": "queued, running, done or failed"})
-    total = ma.fields.Integer(allow_none=True,
-                              metadata={"description": "Closed evaluations to render (known once running)"})
+    total = ma.fields.Integer(
+        allow_none=True, metadata={"description": "Closed evaluations to render (known once running)"}
+    )
     done = ma.fields.Integer(required=True)
     percent = ma.fields.Integer(allow_none=True)
     error = ma.fields.String(allow_none=True)
@@ -65,9 +67,14 @@ def get_document_job(unit_id, job_id):
 
 
 @api.units_blp.route("/<unit_id>/document-jobs/<job_id>/download")
-@api.units_blp.doc(responses={200: {"description": "The ZIP: one PDF per evaluation and daftar.csv (codes, SHA-256)",
-                                    "content": {"application/zip": {"schema": {"type": "string",
-                                                                               "format": "binary"}}}}})
+@api.units_blp.doc(
+    responses={
+        200: {
+            "description": "The ZIP: one PDF per evaluation and daftar.csv (codes, SHA-256)",
+            "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+)
 @_errors(api.units_blp, (404, "No such job"), (409, "The job is not done"))
 def download_document_job(unit_id, job_id):
     """The job's ZIP (admin), once done."""

@@ -1,4 +1,5 @@
 """The SQL of the bulk document jobs: queue, claim (several workers share the queue), progress, read."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -23,16 +24,21 @@ def insert(conn, **values) -> None:
 def job(conn, unit_id: str, job_id: str, *, with_zip: bool = False):
     """A job of the unit (without its ZIP unless asked); None when there is none."""
     columns = [*JOB_COLUMNS, document_jobs.c.zip] if with_zip else JOB_COLUMNS
-    return conn.execute(select(*columns).where(document_jobs.c.id == job_id,
-                                               document_jobs.c.unit_id == unit_id)).first()
+    return conn.execute(
+        select(*columns).where(document_jobs.c.id == job_id, document_jobs.c.unit_id == unit_id)
+    ).first()
 
 
 def claim(conn, now: datetime, stale_before: datetime):
     """The oldest queued job (or one left running since ``stale_before`` by a worker that stopped), now running
     (``FOR UPDATE SKIP LOCKED`` on PostgreSQL); None when there is none."""
     stale = (document_jobs.c.status == RUNNING) & (document_jobs.c.started_at < stale_before)
-    query = select(document_jobs.c.id).where((document_jobs.c.status == QUEUED) | stale).order_by(
-        document_jobs.c.requested_at).limit(1)
+    query = (
+        select(document_jobs.c.id)
+        .where((document_jobs.c.status == QUEUED) | stale)
+        .order_by(document_jobs.c.requested_at)
+        .limit(1)
+    )
     if conn.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     found = conn.execute(query).first()
@@ -48,6 +54,12 @@ def progress(conn, job_id: str, **values) -> None:
 
 def closed_evaluations(conn, period_id: str, unit_ids: set[str]) -> list:
     """The closed evaluations of the units for the period, by NIP."""
-    return conn.execute(select(evaluations).where(
-        evaluations.c.period_id == period_id, evaluations.c.unit_id.in_(unit_ids),
-        evaluations.c.status == domain.CLOSED).order_by(evaluations.c.nip, evaluations.c.id)).all()
+    return conn.execute(
+        select(evaluations)
+        .where(
+            evaluations.c.period_id == period_id,
+            evaluations.c.unit_id.in_(unit_ids),
+            evaluations.c.status == domain.CLOSED,
+        )
+        .order_by(evaluations.c.nip, evaluations.c.id)
+    ).all()

@@ -10,6 +10,7 @@
 
 Every document is registered (models.documents) under its code; a later revision supersedes it.
 """
+
 from __future__ import annotations
 
 from kinerja_shared.documents import issuing
@@ -54,21 +55,27 @@ def unit_decision_pdf(unit_id, period_id):
     against the SE 03/2023 rules and, once final, the calibrated predicates. The head of the unit or of a unit
     above it, and admins."""
     with unit_of_work() as uow:
-        document = use_cases.unit_decision_document(uow, current_principal(), unit_id, period_id,
-                                                    settings=runtime().settings)
+        document = use_cases.unit_decision_document(
+            uow, current_principal(), unit_id, period_id, settings=runtime().settings
+        )
     return _pdf(document)
 
 
 @api.evaluations_blp.route("/credit-points/document.pdf")
 @api.evaluations_blp.arguments(CreditPointsQuery, location="query")
 @api.evaluations_blp.doc(responses=issuing.PDF_RESPONSE_DOC)
-@_errors(api.evaluations_blp, (404, "No such employee"), (409, "No PAK yet: the annual evaluation is not closed"),
-         (422, "Bad NIP or year"))
+@_errors(
+    api.evaluations_blp,
+    (404, "No such employee"),
+    (409, "No PAK yet: the annual evaluation is not closed"),
+    (422, "Bad NIP or year"),
+)
 def pak_pdf(args):
     """The credit-point assessment (Penetapan Angka Kredit, PAK) of an employee and year as a PDF: each closed
     period's credit points, their total, the annual evaluation's figure and the coefficient's basis (the
     functional level). Written once the annual evaluation closed. Same readers as the credit points."""
     with unit_of_work() as uow:
-        document = use_cases.pak_document(uow, current_principal(), args["nip"], args["year"],
-                                          settings=runtime().settings)
+        document = use_cases.pak_document(
+            uow, current_principal(), args["nip"], args["year"], settings=runtime().settings
+        )
     return _pdf(document)

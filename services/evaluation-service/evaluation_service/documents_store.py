@@ -1,5 +1,6 @@
 """The SQL of evaluation-service's documents: what they print besides the API's views (people's and units'
 names), the subjects they are issued for, and whether a register row's subject moved on since."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -11,8 +12,9 @@ def person(conn, nip: str | None):
     """Name, position and unit of an employee of the directory (None: unknown or no NIP)."""
     if not nip:
         return None
-    return conn.execute(select(employees.c.name, employees.c.position, employees.c.unit_id)
-                        .where(employees.c.nip == nip)).first()
+    return conn.execute(
+        select(employees.c.name, employees.c.position, employees.c.unit_id).where(employees.c.nip == nip)
+    ).first()
 
 
 def unit_name(conn, unit_id: str | None) -> str | None:
@@ -34,25 +36,32 @@ def employee(conn, nip: str):
 
 def unit_predicate(conn, unit_id: str, period_id: str):
     """The unit's organisational predicate decision for the period (None: not set)."""
-    return conn.execute(select(unit_predicates).where(unit_predicates.c.unit_id == unit_id,
-                                                      unit_predicates.c.period_id == period_id)).first()
+    return conn.execute(
+        select(unit_predicates).where(unit_predicates.c.unit_id == unit_id, unit_predicates.c.period_id == period_id)
+    ).first()
 
 
 # -- the subjects' state now (for the public verification) -------------------------------------------
 
+
 def evaluation_revision(conn, evaluation_id: str):
     """(revision, status) of an evaluation now."""
-    return conn.execute(select(evaluations.c.revision, evaluations.c.status)
-                        .where(evaluations.c.id == evaluation_id)).first()
+    return conn.execute(
+        select(evaluations.c.revision, evaluations.c.status).where(evaluations.c.id == evaluation_id)
+    ).first()
 
 
 def unit_predicate_set_at(conn, unit_id: str, period_id: str):
-    found = conn.execute(select(unit_predicates.c.set_at).where(
-        unit_predicates.c.unit_id == unit_id, unit_predicates.c.period_id == period_id)).first()
+    found = conn.execute(
+        select(unit_predicates.c.set_at).where(
+            unit_predicates.c.unit_id == unit_id, unit_predicates.c.period_id == period_id
+        )
+    ).first()
     return found.set_at if found is not None else None
 
 
 def credit_assessment_set_at(conn, nip: str, year: int):
-    found = conn.execute(select(credit_assessments.c.set_at).where(
-        credit_assessments.c.nip == nip, credit_assessments.c.year == year)).first()
+    found = conn.execute(
+        select(credit_assessments.c.set_at).where(credit_assessments.c.nip == nip, credit_assessments.c.year == year)
+    ).first()
     return found.set_at if found is not None else None

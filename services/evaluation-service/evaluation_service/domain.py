@@ -10,6 +10,7 @@ No Flask, no SQLAlchemy: tested alone in tests/test_domain.py.
 - the organisational predicate and the SE 03/2023 distribution rules, with violations;
 - credit points (angka kredit) for functionals.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -22,21 +23,48 @@ from kinerja_shared.numbers import finite, round_half_up  # noqa: F401
 from kinerja_shared.transitions import StateMachine
 
 from .vocabulary import (  # noqa: F401  (the vocabulary, re-exported: callers read it as domain.X)
-    ABOVE, ANNUAL, BAIK, BEHAVIOUR_VALUES, BELOW, BUTUH_PERBAIKAN, CLOSED, ISTIMEWA, KURANG, MEETS, MONTHLY, OPEN,
-    ORG_PREDICATE_NAMES_ID, ORG_PREDICATES, PERIOD_KINDS, PREDICATE_NAMES_ID, PREDICATES, QUARTERLY, RATING_NAMES_ID,
-    RATINGS, RESULT_KINDS, SANGAT_BAIK, SANGAT_KURANG, SCHEMES, STATUSES, SUBMITTED, DomainError,
+    ABOVE,
+    ANNUAL,
+    BAIK,
+    BEHAVIOUR_VALUES,
+    BELOW,
+    BUTUH_PERBAIKAN,
+    CLOSED,
+    ISTIMEWA,
+    KURANG,
+    MEETS,
+    MONTHLY,
+    OPEN,
+    ORG_PREDICATE_NAMES_ID,
+    ORG_PREDICATES,
+    PERIOD_KINDS,
+    PREDICATE_NAMES_ID,
+    PREDICATES,
+    QUARTERLY,
+    RATING_NAMES_ID,
+    RATINGS,
+    RESULT_KINDS,
+    SANGAT_BAIK,
+    SANGAT_KURANG,
+    SCHEMES,
+    STATUSES,
+    SUBMITTED,
+    DomainError,
 )
-
-
-
 
 # -- the matrix ------------------------------------------------------------------------------
 
 # (results rating, behaviour rating) -> predicate, exactly the table of PermenPANRB 6/2022.
 MATRIX: dict[tuple[str, str], str] = {
-    (ABOVE, BELOW): KURANG, (ABOVE, MEETS): BAIK, (ABOVE, ABOVE): SANGAT_BAIK,
-    (MEETS, BELOW): KURANG, (MEETS, MEETS): BAIK, (MEETS, ABOVE): BAIK,
-    (BELOW, BELOW): SANGAT_KURANG, (BELOW, MEETS): BUTUH_PERBAIKAN, (BELOW, ABOVE): BUTUH_PERBAIKAN,
+    (ABOVE, BELOW): KURANG,
+    (ABOVE, MEETS): BAIK,
+    (ABOVE, ABOVE): SANGAT_BAIK,
+    (MEETS, BELOW): KURANG,
+    (MEETS, MEETS): BAIK,
+    (MEETS, ABOVE): BAIK,
+    (BELOW, BELOW): SANGAT_KURANG,
+    (BELOW, MEETS): BUTUH_PERBAIKAN,
+    (BELOW, ABOVE): BUTUH_PERBAIKAN,
 }
 
 
@@ -59,16 +87,22 @@ def rating_from_org_predicate(org_predicate: str) -> str:
 
 # -- lifecycle -------------------------------------------------------------------------------
 
-_REFUSALS = {"close": lambda status: "submit it first" if status == OPEN else "it is already closed",
-             "submit": lambda status: "a closed evaluation is fixed; an admin may reopen it",
-             "reopen": lambda status: "only a closed evaluation can be reopened"}
+_REFUSALS = {
+    "close": lambda status: "submit it first" if status == OPEN else "it is already closed",
+    "submit": lambda status: "a closed evaluation is fixed; an admin may reopen it",
+    "reopen": lambda status: "only a closed evaluation can be reopened",
+}
 
 # action -> {from status: to status}
-EVALUATION = StateMachine("evaluation", {
-    "submit": {OPEN: SUBMITTED, SUBMITTED: SUBMITTED},  # the rater may correct a submitted form before closing
-    "close": {SUBMITTED: CLOSED},
-    "reopen": {CLOSED: OPEN},                           # an admin, with a reason: a new revision
-}, describe=lambda action, status: f"cannot {action} an evaluation that is {status}: {_REFUSALS[action](status)}")
+EVALUATION = StateMachine(
+    "evaluation",
+    {
+        "submit": {OPEN: SUBMITTED, SUBMITTED: SUBMITTED},  # the rater may correct a submitted form before closing
+        "close": {SUBMITTED: CLOSED},
+        "reopen": {CLOSED: OPEN},  # an admin, with a reason: a new revision
+    },
+    describe=lambda action, status: f"cannot {action} an evaluation that is {status}: {_REFUSALS[action](status)}",
+)
 TRANSITIONS = EVALUATION.table
 
 
@@ -78,6 +112,7 @@ def next_status(action: str, status: str) -> str:
 
 
 # -- periods ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Period:
@@ -175,11 +210,15 @@ def months_evaluated(period: Period, plan_start: date, plan_end: date) -> int:
 
 from kinerja_shared.calendar import WEEKDAYS, WorkCalendar, parse_holidays, parse_workdays  # noqa: E402,F401
 
-
 # -- realisation: per indicator aspect, in realisation.py ------------------------------------------
-
 from .realisation import (  # noqa: E402,F401
-    NO_DATA, IndicatorFacts, IndicatorRealisation, Measurement, ResultRealisation, level_from_percent, realise,
+    NO_DATA,
+    IndicatorFacts,
+    IndicatorRealisation,
+    Measurement,
+    ResultRealisation,
+    level_from_percent,
+    realise,
     result_realisation,
 )
 
@@ -193,13 +232,14 @@ def assessment_from_percent(percent: float | None) -> str | None:
 
 # -- the results-rating suggestion -----------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ResultAssessment:
     result_id: str
-    kind: str                 # main | additional
-    assessment: str | None    # above | meets | below | None (not assessed)
+    kind: str  # main | additional
+    assessment: str | None  # above | meets | below | None (not assessed)
     source: str = "realisation"  # "rater" when the rater assessed the result on the form
-    text: str | None = None   # the result's text, to say which results drove the suggestion
+    text: str | None = None  # the result's text, to say which results drove the suggestion
     level: str | None = None  # the realisation's level: above | meets | below | no_data | None (no numeric target)
 
 
@@ -218,16 +258,23 @@ _LISTED = 5
 
 def _named(results: list[ResultAssessment]) -> str:
     """Results as the reasoning names them: their texts, each shortened to one clause."""
+
     def one(r: ResultAssessment) -> str:
         text = re.sub(r"[.;:]\s+", ", ", " ".join((r.text or r.result_id).split())).strip(" .;:")
         if len(text) > 60:
             text = text[:57].rstrip(" ,") + "..."
-        return f"\"{text}\""
+        return f'"{text}"'
+
     return ", ".join(one(r) for r in results[:_LISTED]) + (" …" if len(results) > _LISTED else "")
 
 
-def suggest_results_rating(results: list[ResultAssessment], *, unit_head_of: str | None = None,
-                           org_predicate: str | None = None, qualitative: bool = False) -> Suggestion:
+def suggest_results_rating(
+    results: list[ResultAssessment],
+    *,
+    unit_head_of: str | None = None,
+    org_predicate: str | None = None,
+    qualitative: bool = False,
+) -> Suggestion:
     """Suggest the results rating from DOMAIN.md's rule, with its reasoning.
 
     Counting only assessed results (n of them; "most" means more than half):
@@ -250,10 +297,14 @@ def suggest_results_rating(results: list[ResultAssessment], *, unit_head_of: str
     """
     if unit_head_of and org_predicate:
         rating = rating_from_org_predicate(org_predicate)
-        return Suggestion(rating, [
-            f"The employee heads unit {unit_head_of}; its organisational predicate is "
-            f"{ORG_PREDICATE_NAMES_ID[org_predicate]}, so the unit's achievement is the results rating: {rating}."
-        ], {})
+        return Suggestion(
+            rating,
+            [
+                f"The employee heads unit {unit_head_of}; its organisational predicate is "
+                f"{ORG_PREDICATE_NAMES_ID[org_predicate]}, so the unit's achievement is the results rating: {rating}."
+            ],
+            {},
+        )
     assessed = [r for r in results if r.assessment in RATINGS]
     not_assessed = [r for r in results if r.assessment not in RATINGS]
     no_data = [r for r in not_assessed if r.level == NO_DATA]
@@ -264,10 +315,20 @@ def suggest_results_rating(results: list[ResultAssessment], *, unit_head_of: str
     below = sum(r.assessment == BELOW for r in assessed)
     mains = [r for r in assessed if r.kind == "main"]
     main_below = sum(r.assessment == BELOW for r in mains)
-    counts = {"assessed": n, "above": above, "meets": meets, "below": below, "main": len(mains),
-              "main_below": main_below, "unassessed": len(unassessed), "no_data": len(no_data)}
-    reasoning = [f"{n} of {len(results)} results assessed: {above} above, {meets} meets, {below} below "
-                 f"expectation; {main_below} of {len(mains)} main results below."]
+    counts = {
+        "assessed": n,
+        "above": above,
+        "meets": meets,
+        "below": below,
+        "main": len(mains),
+        "main_below": main_below,
+        "unassessed": len(unassessed),
+        "no_data": len(no_data),
+    }
+    reasoning = [
+        f"{n} of {len(results)} results assessed: {above} above, {meets} meets, {below} below "
+        f"expectation; {main_below} of {len(mains)} main results below."
+    ]
     for level, label in ((ABOVE, "above"), (MEETS, "meeting"), (BELOW, "below")):
         drivers = [r for r in assessed if r.assessment == level]
         if drivers:
@@ -278,8 +339,10 @@ def suggest_results_rating(results: list[ResultAssessment], *, unit_head_of: str
         reasoning.append(f"Not assessed (no numeric target or no assessment on the form): {', '.join(unassessed)}.")
     if n == 0:
         if qualitative:
-            reasoning.append("The plan has no numeric targets (qualitative): the rater assesses the results from the "
-                             "evidence, so there is no suggestion.")
+            reasoning.append(
+                "The plan has no numeric targets (qualitative): the rater assesses the results from the "
+                "evidence, so there is no suggestion."
+            )
         else:
             reasoning.append("No result could be assessed, so there is no suggestion; the rater decides.")
         return Suggestion(None, reasoning, counts)
@@ -293,29 +356,55 @@ def suggest_results_rating(results: list[ResultAssessment], *, unit_head_of: str
         return Suggestion(BELOW, reasoning, counts)
     few_main_below = main_below * 2 < len(mains) if mains else True
     if (above + meets) * 2 >= n and few_main_below:
-        reasoning.append(f"{above + meets} of {n} results meet or exceed expectation and only {main_below} of "
-                         f"{len(mains)} main results fall below: meets.")
+        reasoning.append(
+            f"{above + meets} of {n} results meet or exceed expectation and only {main_below} of "
+            f"{len(mains)} main results fall below: meets."
+        )
         return Suggestion(MEETS, reasoning, counts)
     if (above + meets) * 2 >= n:
-        reasoning.append(f"{main_below} of {len(mains)} main results fall below expectation, which is not 'a few' "
-                         "(fewer than half): below.")
+        reasoning.append(
+            f"{main_below} of {len(mains)} main results fall below expectation, which is not 'a few' "
+            "(fewer than half): below."
+        )
     else:
         reasoning.append(f"Only {above + meets} of {n} results meet or exceed expectation: below.")
     return Suggestion(BELOW, reasoning, counts)
 
+
 # -- the SE 03/2023 distribution rules and credit points: distribution.py and credit.py ------------
 
-from .distribution import (  # noqa: E402,F401
-    AT_LEAST, AT_LEAST_COUNT, AT_MOST, DISTRIBUTION_RULES, LITERAL, NEAREST, NONE, ROUNDING_TEXT, ROUNDINGS,
-    Distribution, Rule, RuleCheck, _round1, _share, check_distribution, max_allowed, min_required,
-)
 from .credit import (  # noqa: E402,F401
-    CREDIT_DECIMALS, CREDIT_SHARE, FROM_LEGACY_COEFFICIENT, FROM_LEVEL, Coefficient, credit_points, credit_total,
+    CREDIT_DECIMALS,
+    CREDIT_SHARE,
+    FROM_LEGACY_COEFFICIENT,
+    FROM_LEVEL,
+    Coefficient,
+    credit_points,
+    credit_total,
     yearly_coefficient,
 )
-
+from .distribution import (  # noqa: E402,F401
+    AT_LEAST,
+    AT_LEAST_COUNT,
+    AT_MOST,
+    DISTRIBUTION_RULES,
+    LITERAL,
+    NEAREST,
+    NONE,
+    ROUNDING_TEXT,
+    ROUNDINGS,
+    Distribution,
+    Rule,
+    RuleCheck,
+    _round1,
+    _share,
+    check_distribution,
+    max_allowed,
+    min_required,
+)
 
 # -- the form ----------------------------------------------------------------------------------
+
 
 def check_form(plan_result_ids: list[str], results: list[dict], behaviours: list[dict]) -> None:
     """The rater's form refers only to the plan's results and to the seven BerAKHLAK values, once each."""

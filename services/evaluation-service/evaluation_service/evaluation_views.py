@@ -1,5 +1,6 @@
 """How an evaluation is shown: its row as the API answers it, the form's results with their realisation, the
 employee's coefficient, cursors. Plain functions over rows (no SQL, no Flask)."""
+
 from __future__ import annotations
 
 import json
@@ -57,15 +58,20 @@ def parse_period(period_id: str, field: str = "period_id") -> domain.Period:
 def coefficient(emp, plan=None) -> domain.Coefficient:
     """The employee's yearly coefficient: from their functional level (the directory's jenjang); only without a
     level the legacy typed-in coefficient (the directory's, else the plan's); none when absent or outside the bounds."""
-    legacy = emp.functional_coefficient if emp is not None and emp.functional_coefficient is not None else (
-        plan.functional_coefficient if plan is not None else None)
+    legacy = (
+        emp.functional_coefficient
+        if emp is not None and emp.functional_coefficient is not None
+        else (plan.functional_coefficient if plan is not None else None)
+    )
     return domain.yearly_coefficient(emp.functional_level if emp is not None else None, legacy)
 
 
 def coefficient_note(nip: str, coefficient: domain.Coefficient) -> str | None:
     if coefficient.source == domain.FROM_LEGACY_COEFFICIENT:
-        return (f"No functional level (jenjang) is known for {nip}: the credit points use the old typed-in "
-                f"coefficient {coefficient.value:g} until the directory gives the level.")
+        return (
+            f"No functional level (jenjang) is known for {nip}: the credit points use the old typed-in "
+            f"coefficient {coefficient.value:g} until the directory gives the level."
+        )
     if coefficient.source is None:
         return f"{nip} has no functional level (jenjang) in the directory: no credit points."
     return None
@@ -91,8 +97,9 @@ def _by_indicator(plan_id: str, sums) -> dict[str, dict]:
     return by_indicator
 
 
-def results_view(plan, period: domain.Period, sums, form: dict, continuous: list[dict],
-                 measurements: dict | None = None) -> list[dict]:
+def results_view(
+    plan, period: domain.Period, sums, form: dict, continuous: list[dict], measurements: dict | None = None
+) -> list[dict]:
     """The plan's results with their indicators' realisation (by each indicator's aspect and measure), the
     form's entries and the continuous feedback."""
     by_indicator = _by_indicator(plan.id, sums)
@@ -104,22 +111,44 @@ def results_view(plan, period: domain.Period, sums, form: dict, continuous: list
         for ind in result.get("indicators", []):
             sums_ = by_indicator.get(ind["indicator_id"], _NO_SUMS)
             facts = domain.IndicatorFacts(
-                realised_in_period=sums_["q_in"], realised_to_date=sums_["q_to_date"], verified_in_period=sums_["n_in"],
-                pending_in_period=sums_["pending"], quantity_excluded=sums_["excluded"],
-                measurements=tuple(measurements.get((plan.id, ind["indicator_id"]), ())))
+                realised_in_period=sums_["q_in"],
+                realised_to_date=sums_["q_to_date"],
+                verified_in_period=sums_["n_in"],
+                pending_in_period=sums_["pending"],
+                quantity_excluded=sums_["excluded"],
+                measurements=tuple(measurements.get((plan.id, ind["indicator_id"]), ())),
+            )
             r = domain.realise(ind, facts, plan.period_start, plan.period_end, period.end)
             realised.append(r)
-            indicators.append({**r.as_dict(), "text": ind.get("text"), "target_unit": ind.get("target_unit"),
-                               "minutes_in_period": sums_["m_in"], "pending_in_period": sums_["pending"]})
+            indicators.append(
+                {
+                    **r.as_dict(),
+                    "text": ind.get("text"),
+                    "target_unit": ind.get("target_unit"),
+                    "minutes_in_period": sums_["m_in"],
+                    "pending_in_period": sums_["pending"],
+                }
+            )
         overall = domain.result_realisation(realised)
         computed = domain.assessment_from_percent(overall.percent)
         entry = form_results.get(result["result_id"], {})
-        out.append({
-            "result_id": result["result_id"], "kind": result.get("kind"), "text": result.get("text"),
-            "perspective": result.get("perspective"), "indicators": indicators, "percent": overall.percent,
-            "level": overall.level, "computed_assessment": computed, "assessment": entry.get("assessment") or computed,
-            "form": {"realisation": entry.get("realisation"), "feedback": entry.get("feedback"),
-                     "assessment": entry.get("assessment")},
-            "continuous_feedback": [f for f in continuous if f["result_id"] == result["result_id"]],
-        })
+        out.append(
+            {
+                "result_id": result["result_id"],
+                "kind": result.get("kind"),
+                "text": result.get("text"),
+                "perspective": result.get("perspective"),
+                "indicators": indicators,
+                "percent": overall.percent,
+                "level": overall.level,
+                "computed_assessment": computed,
+                "assessment": entry.get("assessment") or computed,
+                "form": {
+                    "realisation": entry.get("realisation"),
+                    "feedback": entry.get("feedback"),
+                    "assessment": entry.get("assessment"),
+                },
+                "continuous_feedback": [f for f in continuous if f["result_id"] == result["result_id"]],
+            }
+        )
     return out

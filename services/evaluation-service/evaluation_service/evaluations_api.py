@@ -3,6 +3,7 @@
 Routes parse, open the unit of work, call one use case (use_cases/evaluations.py, use_cases/credit_points.py) and
 serialise; who may do what is access.py's.
 """
+
 from __future__ import annotations
 
 from flask_smorest import Blueprint
@@ -10,14 +11,27 @@ from flask_smorest import Blueprint
 from kinerja_shared.web.docs import errors as _errors
 from kinerja_shared.web.etag import etag_for
 
-from .schemas import (CreditPointsOut, CreditPointsQuery, EvaluationDetail, EvaluationOut, EvaluationPage,
-                      EvaluationQuery, ReopenIn, RevisionList, SubmitIn)
+from .schemas import (
+    CreditPointsOut,
+    CreditPointsQuery,
+    EvaluationDetail,
+    EvaluationOut,
+    EvaluationPage,
+    EvaluationQuery,
+    ReopenIn,
+    RevisionList,
+    SubmitIn,
+)
 from .use_cases import credit_points as credit_use_cases
 from .use_cases import evaluations as use_cases
 from .web_context import current_principal, evaluation_answer, reading, unit_of_work, version_check
 
-evaluations_blp = Blueprint("evaluations", __name__, url_prefix="/api/v1/evaluations",
-                            description="Periodic and annual evaluations: the rater's form, submit, close, reopen.")
+evaluations_blp = Blueprint(
+    "evaluations",
+    __name__,
+    url_prefix="/api/v1/evaluations",
+    description="Periodic and annual evaluations: the rater's form, submit, close, reopen.",
+)
 
 
 @evaluations_blp.route("")
@@ -53,8 +67,13 @@ def get_evaluation(evaluation_id):
 @evaluations_blp.route("/<evaluation_id>/submit", methods=["POST"])
 @evaluations_blp.arguments(SubmitIn)
 @evaluations_blp.response(200, EvaluationOut)
-@_errors(evaluations_blp, (404, "No such evaluation"), (409, "Status does not allow submitting"),
-         (412, "Stale If-Match"), (422, "Invalid form, or a rating that differs from the suggestion without a note"))
+@_errors(
+    evaluations_blp,
+    (404, "No such evaluation"),
+    (409, "Status does not allow submitting"),
+    (412, "Stale If-Match"),
+    (422, "Invalid form, or a rating that differs from the suggestion without a note"),
+)
 def submit_evaluation(body, evaluation_id):
     """Submit the form (the rater): per result the realisation and feedback based on evidence
     (and optionally the rater's assessment of it), feedback per BerAKHLAK value, and the two
@@ -62,8 +81,9 @@ def submit_evaluation(body, evaluation_id):
     than the service's suggestion needs a ``rating_note``. open/submitted → submitted;
     publishes EvaluationSubmitted."""
     with unit_of_work() as uow:
-        row = use_cases.submit_evaluation(uow, current_principal(), evaluation_id, body,
-                                          check_version=version_check(evaluation_id))
+        row = use_cases.submit_evaluation(
+            uow, current_principal(), evaluation_id, body, check_version=version_check(evaluation_id)
+        )
     return evaluation_answer(row)
 
 
@@ -75,23 +95,30 @@ def close_evaluation(evaluation_id):
     points for functionals (predicate share × yearly coefficient × months/12) and publishes
     EvaluationClosed with the employee, unit, rater, period, both ratings and the predicate."""
     with unit_of_work() as uow:
-        row = use_cases.close_evaluation(uow, current_principal(), evaluation_id,
-                                         check_version=version_check(evaluation_id))
+        row = use_cases.close_evaluation(
+            uow, current_principal(), evaluation_id, check_version=version_check(evaluation_id)
+        )
     return evaluation_answer(row)
 
 
 @evaluations_blp.route("/<evaluation_id>/reopen", methods=["POST"])
 @evaluations_blp.arguments(ReopenIn)
 @evaluations_blp.response(200, EvaluationOut)
-@_errors(evaluations_blp, (404, "No such evaluation"), (409, "Only a closed evaluation can be reopened"),
-         (412, "Stale If-Match"), (422, "Reason missing"))
+@_errors(
+    evaluations_blp,
+    (404, "No such evaluation"),
+    (409, "Only a closed evaluation can be reopened"),
+    (412, "Stale If-Match"),
+    (422, "Reason missing"),
+)
 def reopen_evaluation(body, evaluation_id):
     """Reopen a closed evaluation (admin), with the reason: the closed state is kept as a
     revision (GET .../revisions), the evaluation becomes revision n+1 and open again with its
     form as it was, for the rater to correct and submit. Publishes EvaluationReopened."""
     with unit_of_work() as uow:
-        row = use_cases.reopen_evaluation(uow, current_principal(), evaluation_id, body["reason"],
-                                          check_version=version_check(evaluation_id))
+        row = use_cases.reopen_evaluation(
+            uow, current_principal(), evaluation_id, body["reason"], check_version=version_check(evaluation_id)
+        )
     return evaluation_answer(row)
 
 
@@ -107,8 +134,12 @@ def list_revisions(evaluation_id):
 @evaluations_blp.route("/credit-points")
 @evaluations_blp.arguments(CreditPointsQuery, location="query")
 @evaluations_blp.response(200, CreditPointsOut)
-@_errors(evaluations_blp, (403, "Not the employee, their rater, a head above them or an admin"),
-         (404, "No such employee"), (422, "Bad NIP or year"))
+@_errors(
+    evaluations_blp,
+    (403, "Not the employee, their rater, a head above them or an admin"),
+    (404, "No such employee"),
+    (422, "Bad NIP or year"),
+)
 def credit_points(args):
     """An employee's credit points (angka kredit) of a year: each periodic evaluation with its predicate,
     months and figure (closed ones), their total, the annual evaluation, and the PAK record (penetapan

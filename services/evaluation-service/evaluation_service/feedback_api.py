@@ -1,4 +1,5 @@
 """HTTP API of continuous feedback: /api/v1/feedback (give, list); the rules are use_cases/feedback.py's."""
+
 from __future__ import annotations
 
 from flask_smorest import Blueprint
@@ -9,8 +10,12 @@ from .schemas import FeedbackIn, FeedbackOut, FeedbackPage, FeedbackQuery
 from .use_cases import feedback as use_cases
 from .web_context import current_principal, default_scheme, reading, unit_of_work
 
-feedback_blp = Blueprint("feedback", __name__, url_prefix="/api/v1/feedback",
-                         description="Continuous feedback (umpan balik berkelanjutan) from the rater.")
+feedback_blp = Blueprint(
+    "feedback",
+    __name__,
+    url_prefix="/api/v1/feedback",
+    description="Continuous feedback (umpan balik berkelanjutan) from the rater.",
+)
 
 
 @feedback_blp.route("", methods=["POST"])

@@ -1,4 +1,5 @@
 """Continuous feedback's SQL: the plans it may refer to, the form it shows on, the feedback itself."""
+
 from __future__ import annotations
 
 from sqlalchemy import or_, select
@@ -16,9 +17,14 @@ def plans_of(conn: Connection, nip: str) -> list:
 
 def next_form(conn: Connection, nip: str) -> str | None:
     """The employee's earliest periodic evaluation not closed yet (its id), or None."""
-    target = conn.execute(select(evaluations.c.id).where(
-        evaluations.c.nip == nip, evaluations.c.status != domain.CLOSED, evaluations.c.period_kind != domain.ANNUAL)
-        .order_by(evaluations.c.period_start).limit(1)).first()
+    target = conn.execute(
+        select(evaluations.c.id)
+        .where(
+            evaluations.c.nip == nip, evaluations.c.status != domain.CLOSED, evaluations.c.period_kind != domain.ANNUAL
+        )
+        .order_by(evaluations.c.period_start)
+        .limit(1)
+    ).first()
     return target.id if target else None
 
 
@@ -27,8 +33,9 @@ def add(conn: Connection, row: dict):
     return conn.execute(select(feedback).where(feedback.c.id == row["id"])).first()
 
 
-def page(conn: Connection, filters: dict, *, scope: tuple[str, set[str]] | None, after: tuple | None,
-         limit: int) -> list:
+def page(
+    conn: Connection, filters: dict, *, scope: tuple[str, set[str]] | None, after: tuple | None, limit: int
+) -> list:
     """Feedback newest first: ``filters``, visible to ``scope`` ((nip, headed units); None for an admin),
     after the cursor ``after`` ((given_at, id)); ``limit`` + 1 rows."""
     query = select(feedback).order_by(feedback.c.given_at.desc(), feedback.c.id.desc())

@@ -20,6 +20,7 @@ idempotent) and may publish through the outbox in the same transaction: the use 
 The period clock (``use_cases.periods.PERIOD_CLOCK``, a worker background job) opens each new
 period's evaluations for every approved plan whose span holds today.
 """
+
 from __future__ import annotations
 
 import logging
@@ -52,8 +53,9 @@ def today_local(settings: Settings) -> date:
     return system_clock(settings).today()
 
 
-def open_period(conn: Connection, period: domain.Period, actor: str = SYSTEM_ACTOR,
-                unit_ids: set[str] | None = None) -> list:
+def open_period(
+    conn: Connection, period: domain.Period, actor: str = SYSTEM_ACTOR, unit_ids: set[str] | None = None
+) -> list:
     """Open ``period`` for every approved plan of its year that overlaps it, in the caller's transaction
     (``use_cases.periods.open_period_of_plans``; kept for the benchmarks)."""
     with UnitOfWork.joining(conn) as uow:
@@ -62,10 +64,12 @@ def open_period(conn: Connection, period: domain.Period, actor: str = SYSTEM_ACT
 
 # -- plan events -------------------------------------------------------------------------------
 
+
 def on_plan_approved(conn: Connection, event: Event) -> None:
     with joined_unit_of_work(conn) as uow:
-        read_models.plan_approved(uow, event.type, event.data, event.get("time"),
-                                  default_scheme=current_settings().period_scheme)
+        read_models.plan_approved(
+            uow, event.type, event.data, event.get("time"), default_scheme=current_settings().period_scheme
+        )
 
 
 def on_plan_amended(conn: Connection, event: Event) -> None:
@@ -79,6 +83,7 @@ def _store_plan(conn: Connection, event: Event):
 
 # -- the org directory -------------------------------------------------------------------------
 
+
 def on_employee_upserted(conn: Connection, event: Event) -> None:
     with joined_unit_of_work(conn) as uow:
         read_models.record_employee(uow, event.data)
@@ -89,11 +94,21 @@ on_unit_head_assigned = shared_acting_heads.on_unit_head_assigned(acting_heads) 
 
 # -- activities ----------------------------------------------------------------------------------
 
+
 def _activity_values(data: dict, status: str) -> dict:
     return dict(
-        id=data["activity_id"], nip=data["nip"], plan_id=data.get("plan_id"), result_id=data.get("result_id"),
-        indicator_id=data["indicator_id"], action_id=data.get("action_id"), date=date.fromisoformat(data["date"]), minutes=int(data.get("minutes") or 0),
-        quantity=float(data.get("quantity") or 0), status=status, version=data.get("version"), updated_at=utcnow(),
+        id=data["activity_id"],
+        nip=data["nip"],
+        plan_id=data.get("plan_id"),
+        result_id=data.get("result_id"),
+        indicator_id=data["indicator_id"],
+        action_id=data.get("action_id"),
+        date=date.fromisoformat(data["date"]),
+        minutes=int(data.get("minutes") or 0),
+        quantity=float(data.get("quantity") or 0),
+        status=status,
+        version=data.get("version"),
+        updated_at=utcnow(),
     )
 
 
@@ -164,8 +179,12 @@ def on_activity_verified(conn: Connection, event: Event) -> None:
         return
     if current.status == "withdrawn" or _stale(current, data):
         return
-    values = {"status": data["decision"], "minutes": int(data["minutes"]), "quantity": float(data["quantity"]),
-              "updated_at": utcnow()}
+    values = {
+        "status": data["decision"],
+        "minutes": int(data["minutes"]),
+        "quantity": float(data["quantity"]),
+        "updated_at": utcnow(),
+    }
     for name in ("result_id", "plan_id", "version"):
         if data.get(name) is not None:
             values[name] = data[name]
@@ -193,6 +212,7 @@ def _with_evidence(handler):
     def handle(conn: Connection, event: Event) -> None:
         handler(conn, event)
         record(conn, event.data)
+
     handle.__name__ = handler.__name__
     return handle
 

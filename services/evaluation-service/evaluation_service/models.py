@@ -5,8 +5,21 @@ Read models (filled only by consumed events, never by the API): ``units``, ``emp
 ``evaluations`` (+ ``evaluation_revisions``), ``feedback``, ``unit_predicates``, ``calibrations``,
 ``credit_assessments`` (the PAK record per employee and year).
 """
-from sqlalchemy import (JSON, Boolean, Column, Date, Float, Index, Integer, LargeBinary, String, Table, Text,
-                        UniqueConstraint)
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    Float,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 from kinerja_shared.acting_heads import acting_heads_table
 from kinerja_shared.agreed_actions import agreed_actions_tables
@@ -22,7 +35,7 @@ units = Table(
     metadata,
     Column("id", String(64), primary_key=True),
     Column("name", String(200)),
-    Column("path", JSON, nullable=False),        # ids from the root OPD down to this unit
+    Column("path", JSON, nullable=False),  # ids from the root OPD down to this unit
     Column("head_nip", String(18)),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
@@ -38,13 +51,13 @@ employees = Table(
     Column("rater_nip", String(18), index=True),
     Column("rater_superior_nip", String(18)),
     Column("is_unit_head", Boolean, nullable=False, default=False),
-    Column("functional_coefficient", Float),     # legacy: a typed-in yearly coefficient, used only without a level
-    Column("functional_level", String(2)),       # jenjang code (kinerja_shared.functional_levels), functionals only
+    Column("functional_coefficient", Float),  # legacy: a typed-in yearly coefficient, used only without a level
+    Column("functional_level", String(2)),  # jenjang code (kinerja_shared.functional_levels), functionals only
     Column("active", Boolean, nullable=False, default=True),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
 
-acting_heads = acting_heads_table(metadata)   # UnitHeadAssigned: Plt./Plh. of a unit (kinerja_shared.acting_heads)
+acting_heads = acting_heads_table(metadata)  # UnitHeadAssigned: Plt./Plh. of a unit (kinerja_shared.acting_heads)
 # ActionPlanAgreed: each plan's agreed action plans (rencana aksi) in force (kinerja_shared.agreed_actions)
 agreed_actions, action_sets = agreed_actions_tables(metadata)
 
@@ -62,7 +75,7 @@ plans = Table(
     Column("approach", String(16), nullable=False),
     Column("model", String(8), nullable=False),
     Column("revision", Integer, nullable=False),
-    Column("results", JSON, nullable=False),     # results with their indicators, as approved/amended
+    Column("results", JSON, nullable=False),  # results with their indicators, as approved/amended
     Column("behaviours", JSON, nullable=False),
     Column("position", String(200)),
     Column("functional_coefficient", Float),
@@ -96,7 +109,7 @@ period_schemes = Table(
     "period_schemes",
     metadata,
     Column("year", Integer, primary_key=True),
-    Column("scheme", String(16), nullable=False),   # monthly | quarterly, fixed once a year's first period opens
+    Column("scheme", String(16), nullable=False),  # monthly | quarterly, fixed once a year's first period opens
     Column("set_by", String(64), nullable=False),
     Column("set_at", UTCDateTime(), nullable=False),
 )
@@ -116,13 +129,13 @@ evaluations = Table(
     Column("period_start", Date, nullable=False),
     Column("period_end", Date, nullable=False),
     Column("year", Integer, nullable=False),
-    Column("status", String(16), nullable=False),   # open, submitted, closed
+    Column("status", String(16), nullable=False),  # open, submitted, closed
     Column("revision", Integer, nullable=False, default=1),
     Column("version", Integer, nullable=False, default=1),
-    Column("form", JSON, nullable=False),           # {"results": [...], "behaviours": [...]}
+    Column("form", JSON, nullable=False),  # {"results": [...], "behaviours": [...]}
     Column("results_rating", String(8)),
     Column("behaviour_rating", String(8)),
-    Column("predicate", String(16)),                # derived from the matrix, never entered
+    Column("predicate", String(16)),  # derived from the matrix, never entered
     Column("suggested_rating", String(8)),
     Column("rating_note", Text),
     Column("credit_points", Float),
@@ -144,7 +157,7 @@ evaluation_revisions = Table(
     metadata,
     Column("evaluation_id", String(36), primary_key=True),
     Column("revision", Integer, primary_key=True),
-    Column("snapshot", JSON, nullable=False),       # the closed evaluation as it was
+    Column("snapshot", JSON, nullable=False),  # the closed evaluation as it was
     Column("superseded_at", UTCDateTime(), nullable=False),
     Column("superseded_by", String(64), nullable=False),
     Column("reason", Text, nullable=False),
@@ -157,7 +170,7 @@ feedback = Table(
     Column("nip", String(18), nullable=False),
     Column("rater_nip", String(18), nullable=False),
     Column("plan_id", String(64)),
-    Column("period_id", String(16)),                # the periodic period in which it was given
+    Column("period_id", String(16)),  # the periodic period in which it was given
     Column("evaluation_id", String(36), index=True),  # the next evaluation form it shows on
     Column("result_id", String(64)),
     Column("behaviour_value", String(16)),
@@ -174,9 +187,9 @@ unit_predicates = Table(
     Column("predicate", String(16), nullable=False),  # ISTIMEWA, BAIK, BUTUH_PERBAIKAN, KURANG, SANGAT_KURANG
     Column("set_by", String(64), nullable=False),
     Column("set_at", UTCDateTime(), nullable=False),
-    Column("basis", Text),                            # why (required since issue 16; older rows have none)
-    Column("document_number", String(200)),           # the decision document, if any
-    Column("authority", String(32)),                  # parent_head | acting_parent_head | ppk_admin
+    Column("basis", Text),  # why (required since issue 16; older rows have none)
+    Column("document_number", String(200)),  # the decision document, if any
+    Column("authority", String(32)),  # parent_head | acting_parent_head | ppk_admin
 )
 
 calibrations = Table(
@@ -193,36 +206,38 @@ calibrations = Table(
     Column("finalised_at", UTCDateTime(), nullable=False),
 )
 
-credit_assessments = Table(   # PAK (penetapan angka kredit): one per employee and year, written when the annual evaluation closes
-    "credit_assessments",
-    metadata,
-    Column("nip", String(18), primary_key=True),
-    Column("year", Integer, primary_key=True),
-    Column("evaluation_id", String(36), nullable=False),   # the annual evaluation
-    Column("revision", Integer, nullable=False),            # its revision (a reopened and closed one replaces the record)
-    Column("functional_level", String(2)),
-    Column("coefficient", Float),
-    Column("coefficient_source", String(32)),
-    Column("periods", JSON, nullable=False),                # [{period, predicate, months, credit_points, evaluation_id}]
-    Column("periodic_total", Float),
-    Column("annual_predicate", String(16)),
-    Column("annual_credit_points", Float),
-    Column("basis", JSON, nullable=False),                  # results/behaviour rating, rater, who closed it and when
-    Column("set_by", String(64), nullable=False),
-    Column("set_at", UTCDateTime(), nullable=False),
+credit_assessments = (
+    Table(  # PAK (penetapan angka kredit): one per employee and year, written when the annual evaluation closes
+        "credit_assessments",
+        metadata,
+        Column("nip", String(18), primary_key=True),
+        Column("year", Integer, primary_key=True),
+        Column("evaluation_id", String(36), nullable=False),  # the annual evaluation
+        Column("revision", Integer, nullable=False),  # its revision (a reopened and closed one replaces the record)
+        Column("functional_level", String(2)),
+        Column("coefficient", Float),
+        Column("coefficient_source", String(32)),
+        Column("periods", JSON, nullable=False),  # [{period, predicate, months, credit_points, evaluation_id}]
+        Column("periodic_total", Float),
+        Column("annual_predicate", String(16)),
+        Column("annual_credit_points", Float),
+        Column("basis", JSON, nullable=False),  # results/behaviour rating, rater, who closed it and when
+        Column("set_by", String(64), nullable=False),
+        Column("set_at", UTCDateTime(), nullable=False),
+    )
 )
 
 # -- official documents (issue 17) -----------------------------------------------------------------
 
-documents = documents_table(metadata)   # the register of issued PDFs (kinerja_shared.documents.registry)
+documents = documents_table(metadata)  # the register of issued PDFs (kinerja_shared.documents.registry)
 
-document_jobs = Table(   # an admin's bulk generation of a unit's evaluation documents for a period (one ZIP)
+document_jobs = Table(  # an admin's bulk generation of a unit's evaluation documents for a period (one ZIP)
     "document_jobs",
     metadata,
     Column("id", String(36), primary_key=True),
     Column("unit_id", String(64), nullable=False),
     Column("period_id", String(16), nullable=False),
-    Column("status", String(16), nullable=False),   # queued, running, done, failed
+    Column("status", String(16), nullable=False),  # queued, running, done, failed
     Column("total", Integer),
     Column("done", Integer, nullable=False, default=0),
     Column("error", Text),
@@ -230,7 +245,7 @@ document_jobs = Table(   # an admin's bulk generation of a unit's evaluation doc
     Column("requested_at", UTCDateTime(), nullable=False),
     Column("started_at", UTCDateTime()),
     Column("finished_at", UTCDateTime()),
-    Column("zip", LargeBinary),                      # the result, once done
+    Column("zip", LargeBinary),  # the result, once done
     Column("zip_sha256", String(64)),
     Index("ix_document_jobs_status", "status", "requested_at"),
 )

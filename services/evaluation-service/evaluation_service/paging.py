@@ -1,4 +1,5 @@
 """Keyset pages, newest first: the clause that keeps the rows after a page's last (time, id)."""
+
 from __future__ import annotations
 
 from sqlalchemy import or_

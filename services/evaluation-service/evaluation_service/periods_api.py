@@ -1,5 +1,6 @@
 """HTTP API of periods: /api/v1/periods (the year's periods, its scheme, opening a period); the rules are
 use_cases/periods.py's."""
+
 from __future__ import annotations
 
 from flask_smorest import Blueprint
@@ -10,8 +11,12 @@ from .schemas import OpenPeriodIn, OpenPeriodOut, PeriodsOut, PeriodsQuery, Sche
 from .use_cases import periods as use_cases
 from .web_context import current_principal, default_scheme, reading, rounding, unit_of_work
 
-periods_blp = Blueprint("periods", __name__, url_prefix="/api/v1/periods",
-                        description="Evaluation periods: the year's scheme (monthly or quarterly) and opening a period.")
+periods_blp = Blueprint(
+    "periods",
+    __name__,
+    url_prefix="/api/v1/periods",
+    description="Evaluation periods: the year's scheme (monthly or quarterly) and opening a period.",
+)
 
 
 @periods_blp.route("")
@@ -23,8 +28,9 @@ def list_periods(args):
     number of evaluations open, submitted and closed in each (within what the caller may see), and
     the deployment's distribution rounding policy (EVALUATION_DISTRIBUTION_ROUNDING) for everyone's help screens."""
     with reading() as uow:
-        return use_cases.list_periods(uow, current_principal(), args["year"], default_scheme=default_scheme(),
-                                      rounding=rounding())
+        return use_cases.list_periods(
+            uow, current_principal(), args["year"], default_scheme=default_scheme(), rounding=rounding()
+        )
 
 
 @periods_blp.route("/schemes/<int:year>", methods=["PUT"])
@@ -35,8 +41,9 @@ def set_scheme(body, year):
     """Fix the year's period scheme (admin): monthly or quarterly. Possible until the year's
     first periodic evaluation opens; the default is EVALUATION_PERIOD_SCHEME."""
     with unit_of_work() as uow:
-        return use_cases.set_scheme(uow, current_principal(), year, body["scheme"], default_scheme=default_scheme(),
-                                    rounding=rounding())
+        return use_cases.set_scheme(
+            uow, current_principal(), year, body["scheme"], default_scheme=default_scheme(), rounding=rounding()
+        )
 
 
 @periods_blp.route("/<period_id>/open", methods=["POST"])
@@ -49,5 +56,6 @@ def open_period(body, period_id):
     by itself for each new periodic period; use this for the annual evaluation (``2026-Y``) or to
     catch up. Publishes EvaluationOpened for each one opened."""
     with unit_of_work() as uow:
-        return use_cases.open_period(uow, current_principal(), period_id, unit_id=body.get("unit_id"),
-                                     default_scheme=default_scheme())
+        return use_cases.open_period(
+            uow, current_principal(), period_id, unit_id=body.get("unit_id"), default_scheme=default_scheme()
+        )

@@ -1,4 +1,5 @@
 """Periods' SQL: the year's scheme, the evaluations per period, and opening them (one batched insert)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -11,8 +12,8 @@ from kinerja_shared.db import insert_ignore, is_postgres, upsert
 from . import domain
 from .models import evaluations, feedback, period_schemes, plans
 
-
 # -- the year's scheme -------------------------------------------------------------------------------
+
 
 def scheme(conn: Connection, year: int) -> str | None:
     """The year's fixed scheme, or None while it is not fixed."""
@@ -32,8 +33,11 @@ def save_scheme(conn: Connection, year: int, scheme_: str, actor: str, now) -> N
 
 def periodic_count(conn: Connection, year: int) -> int:
     """How many periodic (not annual) evaluations the year has."""
-    return conn.execute(select(func.count()).select_from(evaluations).where(
-        evaluations.c.year == year, evaluations.c.period_kind != domain.ANNUAL)).scalar_one()
+    return conn.execute(
+        select(func.count())
+        .select_from(evaluations)
+        .where(evaluations.c.year == year, evaluations.c.period_kind != domain.ANNUAL)
+    ).scalar_one()
 
 
 def period_stats(conn: Connection, year: int, scope: tuple[str, set[str]] | None) -> dict[str, dict]:
@@ -53,6 +57,7 @@ def period_stats(conn: Connection, year: int, scope: tuple[str, set[str]] | None
 
 # -- opening ------------------------------------------------------------------------------------------
 
+
 def _not_opened(period: domain.Period):
     """Plans without an evaluation in ``period`` yet (the unique key still guards against races)."""
     return ~exists().where(evaluations.c.plan_id == plans.c.id, evaluations.c.period_id == period.id)
@@ -60,8 +65,12 @@ def _not_opened(period: domain.Period):
 
 def plans_to_open(conn: Connection, period: domain.Period, unit_ids: set[str] | None = None) -> list:
     """Approved plans of the period's year that overlap it and have no evaluation in it (optionally within units)."""
-    query = select(plans).where(plans.c.year == period.year, plans.c.period_start <= period.end,
-                                plans.c.period_end >= period.start, _not_opened(period))
+    query = select(plans).where(
+        plans.c.year == period.year,
+        plans.c.period_start <= period.end,
+        plans.c.period_end >= period.start,
+        _not_opened(period),
+    )
     if unit_ids is not None:
         query = query.where(plans.c.unit_id.in_(unit_ids))
     return conn.execute(query).all()
@@ -69,8 +78,9 @@ def plans_to_open(conn: Connection, period: domain.Period, unit_ids: set[str] | 
 
 def plans_due(conn: Connection, today: date, period: domain.Period) -> list:
     """Plans whose span holds ``today`` and that have no evaluation in ``period``."""
-    return conn.execute(select(plans).where(plans.c.period_start <= today, plans.c.period_end >= today,
-                                            _not_opened(period))).all()
+    return conn.execute(
+        select(plans).where(plans.c.period_start <= today, plans.c.period_end >= today, _not_opened(period))
+    ).all()
 
 
 def insert_evaluations(conn: Connection, rows: list[dict]) -> list:
@@ -90,10 +100,18 @@ def insert_evaluations(conn: Connection, rows: list[dict]) -> list:
 
 def attach_waiting_feedback(conn: Connection, new_rows) -> None:
     """Feedback given while an employee had no form open shows on their new one."""
-    waiting = {r.nip for r in conn.execute(
-        select(feedback.c.nip).where(feedback.c.evaluation_id.is_(None), feedback.c.nip.in_([r.nip for r in new_rows]))
-        .distinct())}
+    waiting = {
+        r.nip
+        for r in conn.execute(
+            select(feedback.c.nip)
+            .where(feedback.c.evaluation_id.is_(None), feedback.c.nip.in_([r.nip for r in new_rows]))
+            .distinct()
+        )
+    }
     for row in new_rows:
         if row.nip in waiting:
-            conn.execute(update(feedback).where(feedback.c.nip == row.nip, feedback.c.evaluation_id.is_(None))
-                         .values(evaluation_id=row.id))
+            conn.execute(
+                update(feedback)
+                .where(feedback.c.nip == row.nip, feedback.c.evaluation_id.is_(None))
+                .values(evaluation_id=row.id)
+            )

@@ -1,5 +1,6 @@
 """The read models' SQL, written by the event handlers: the plans, the directory (employees and units) and the
 activity facts."""
+
 from __future__ import annotations
 
 from sqlalchemy import select, update
@@ -10,8 +11,8 @@ from kinerja_shared.db import insert_ignore, insert_ignore_statement, upsert
 from . import domain
 from .models import activities, employees, evaluations, plans, units
 
-
 # -- plans ---------------------------------------------------------------------------------------------
+
 
 def plan_version(conn: Connection, plan_id: str):
     """(revision, approved_at) of the stored plan, or None."""
@@ -21,13 +22,21 @@ def plan_version(conn: Connection, plan_id: str):
 def save_plan(conn: Connection, values: dict):
     """Store the plan; evaluations still being filled in follow its current revision, rater and unit."""
     upsert(conn, plans, values, ["id"])
-    conn.execute(update(evaluations).where(evaluations.c.plan_id == values["id"], evaluations.c.status != domain.CLOSED)
-                 .values(plan_revision=values["revision"], rater_nip=values["rater_nip"],
-                         rater_superior_nip=values["rater_superior_nip"], unit_id=values["unit_id"]))
+    conn.execute(
+        update(evaluations)
+        .where(evaluations.c.plan_id == values["id"], evaluations.c.status != domain.CLOSED)
+        .values(
+            plan_revision=values["revision"],
+            rater_nip=values["rater_nip"],
+            rater_superior_nip=values["rater_superior_nip"],
+            unit_id=values["unit_id"],
+        )
+    )
     return conn.execute(select(plans).where(plans.c.id == values["id"])).first()
 
 
 # -- the directory -------------------------------------------------------------------------------------
+
 
 def save_employee(conn: Connection, values: dict) -> None:
     upsert(conn, employees, values, ["nip"])
@@ -40,8 +49,9 @@ def know_unit(conn: Connection, unit_id: str, path: list[str], now) -> None:
 
 def heads_only(conn: Connection, nip: str, unit_id: str, now) -> None:
     """``nip`` heads no unit but ``unit_id`` any more (a head moved away, or no longer a head)."""
-    conn.execute(update(units).where(units.c.head_nip == nip, units.c.id != unit_id)
-                 .values(head_nip=None, updated_at=now))
+    conn.execute(
+        update(units).where(units.c.head_nip == nip, units.c.id != unit_id).values(head_nip=None, updated_at=now)
+    )
 
 
 def unit(conn: Connection, unit_id: str):
@@ -53,6 +63,7 @@ def save_unit(conn: Connection, values: dict) -> None:
 
 
 # -- activity facts ------------------------------------------------------------------------------------
+
 
 def add_activities(conn: Connection, rows: list[dict]) -> None:
     """Insert activity facts (once each: a known id is left alone), in one statement."""

@@ -19,7 +19,8 @@ Each indicator gets a ``level``: ``above`` (more than 100 %), ``meets`` (100 %),
 ``no_data`` when nothing was verified in the period (not 0 % "below"), or ``None`` without a
 numeric target (qualitative plans: the rater assesses from the evidence); and a ``reasoning`` in
 English that the messages catalogue renders in Bahasa Indonesia.
-"""
+"""  # noqa: E501
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -96,11 +97,11 @@ class Measurement:
 class IndicatorFacts:
     """What the read model knows about one indicator for one period."""
 
-    realised_in_period: float = 0.0      # verified quantity within the period
-    realised_to_date: float = 0.0        # verified quantity from the plan's start to the period's end
-    verified_in_period: int = 0          # verified entries within the period
+    realised_in_period: float = 0.0  # verified quantity within the period
+    realised_to_date: float = 0.0  # verified quantity from the plan's start to the period's end
+    verified_in_period: int = 0  # verified entries within the period
     pending_in_period: int = 0
-    quantity_excluded: int = 0           # verified entries with a stored quantity outside the bounds
+    quantity_excluded: int = 0  # verified entries with a stored quantity outside the bounds
     measurements: tuple[Measurement, ...] = ()  # the period's verified entries, oldest first (per-measurement measures)
 
 
@@ -110,17 +111,19 @@ class IndicatorRealisation:
     target_value: float | None
     realised_in_period: float
     realised_to_date: float
-    expected_to_date: float | None      # sum/spent: target × the share of the plan's span elapsed by the period's end
-    percent_of_target: float | None     # achievement against the plan's whole target
-    percent_of_expected: float | None   # achievement against what is expected by the period's end (drives the level)
-    target_usable: bool | None = None   # None: no numeric target; False: a stored target outside the bounds
+    expected_to_date: float | None  # sum/spent: target × the share of the plan's span elapsed by the period's end
+    percent_of_target: float | None  # achievement against the plan's whole target
+    percent_of_expected: float | None  # achievement against what is expected by the period's end (drives the level)
+    target_usable: bool | None = None  # None: no numeric target; False: a stored target outside the bounds
     quantity_excluded: int = 0
     aspect: str | None = None
     measure: str = SUM
     deadline_day: int | None = None
-    measured_value: float | None = None  # the figure compared with the target (sum, level, duration, share on time, spent)
-    measurements: int = 0                # verified entries in the period
-    level: str | None = None             # above | meets | below | no_data | None (no numeric target)
+    measured_value: float | None = (
+        None  # the figure compared with the target (sum, level, duration, share on time, spent)
+    )
+    measurements: int = 0  # verified entries in the period
+    level: str | None = None  # above | meets | below | no_data | None (no numeric target)
     reasoning: str = ""
     details: dict = field(default_factory=dict)
 
@@ -132,7 +135,9 @@ def _unit(unit: str | None) -> str:
     return f" {' '.join(unit.split())}" if unit and unit.strip() else " -"
 
 
-def realise(indicator: dict, facts: IndicatorFacts, plan_start: date, plan_end: date, period_end: date) -> IndicatorRealisation:
+def realise(
+    indicator: dict, facts: IndicatorFacts, plan_start: date, plan_end: date, period_end: date
+) -> IndicatorRealisation:
     """One indicator's realisation by the rule of its aspect and measure (see the module's table)."""
     iid = indicator["indicator_id"]
     aspect = indicator.get("aspect")
@@ -143,25 +148,46 @@ def realise(indicator: dict, facts: IndicatorFacts, plan_start: date, plan_end: 
     shown = finite(target_value)
     target = usable_target(target_value)
     usable = None if target_value is None or shown == 0 else target is not None
-    common = dict(indicator_id=iid, realised_in_period=finite(facts.realised_in_period) or 0.0,
-                  realised_to_date=finite(facts.realised_to_date) or 0.0, quantity_excluded=facts.quantity_excluded,
-                  aspect=aspect, measure=measure, deadline_day=deadline_day, measurements=facts.verified_in_period,
-                  target_usable=usable)
+    common = dict(
+        indicator_id=iid,
+        realised_in_period=finite(facts.realised_in_period) or 0.0,
+        realised_to_date=finite(facts.realised_to_date) or 0.0,
+        quantity_excluded=facts.quantity_excluded,
+        aspect=aspect,
+        measure=measure,
+        deadline_day=deadline_day,
+        measurements=facts.verified_in_period,
+        target_usable=usable,
+    )
     if target is None:
-        reason = ("No numeric target (qualitative): the rater assesses this result from the evidence."
-                  if usable is None else
-                  "The stored target is outside the bounds of a target: no percentage; the rater assesses from the evidence.")
-        return IndicatorRealisation(target_value=shown, expected_to_date=None, percent_of_target=None,
-                                    percent_of_expected=None, reasoning=reason, **common)
+        reason = (
+            "No numeric target (qualitative): the rater assesses this result from the evidence."
+            if usable is None
+            else "The stored target is outside the bounds of a target: no percentage; the rater assesses from the "
+            "evidence."
+        )
+        return IndicatorRealisation(
+            target_value=shown,
+            expected_to_date=None,
+            percent_of_target=None,
+            percent_of_expected=None,
+            reasoning=reason,
+            **common,
+        )
     elapsed = months_between(plan_start, min(period_end, plan_end))
     span = max(months_between(plan_start, plan_end), 1)
     expected = round(target * min(elapsed, span) / span, 4)
     if facts.verified_in_period == 0:
         return IndicatorRealisation(
-            target_value=target, expected_to_date=expected if measure in (SUM, SPENT) else None, percent_of_target=None,
-            percent_of_expected=None, level=NO_DATA, **common,
+            target_value=target,
+            expected_to_date=expected if measure in (SUM, SPENT) else None,
+            percent_of_target=None,
+            percent_of_expected=None,
+            level=NO_DATA,
+            **common,
             reasoning=f"No data yet: no verified measurement in the period ({facts.pending_in_period} awaiting "
-                      "verification); it does not count as below.")
+            "verification); it does not count as below.",
+        )
     rule = _RULES[measure]
     return rule(target, expected, unit, deadline_day, facts, common)
 
@@ -171,11 +197,17 @@ def _sum(target, expected, unit, _deadline_day, facts, common):
     percent = _round1(done / expected * 100) if expected > 0 else None
     level = level_from_percent(percent)
     return IndicatorRealisation(
-        target_value=target, expected_to_date=expected, percent_of_target=_round1(done / target * 100),
-        percent_of_expected=percent, measured_value=done, level=level, **common,
+        target_value=target,
+        expected_to_date=expected,
+        percent_of_target=_round1(done / target * 100),
+        percent_of_expected=percent,
+        measured_value=done,
+        level=level,
+        **common,
         reasoning=f"Quantity (sum): {_num(done)}{_unit(unit)} verified to date against {_num(expected)}{_unit(unit)} "
-                  f"expected by the period's end ({_num(percent)} % of it; the plan's target is {_num(target)}"
-                  f"{_unit(unit)}): {LEVEL_TEXT.get(level, '-')}.")
+        f"expected by the period's end ({_num(percent)} % of it; the plan's target is {_num(target)}"
+        f"{_unit(unit)}): {LEVEL_TEXT.get(level, '-')}.",
+    )
 
 
 def _level(target, _expected, unit, _deadline_day, facts, common, *, latest: bool):
@@ -187,14 +219,27 @@ def _level(target, _expected, unit, _deadline_day, facts, common, *, latest: boo
     level = level_from_percent(percent)
     if latest:
         day = facts.measurements[-1].day.isoformat() if facts.measurements else "-"
-        text = (f"Quality (latest verified measurement): {_num(value)}{_unit(unit)} measured on {day} against the target level of "
-                f"{_num(target)}{_unit(unit)} ({_num(percent)} %): {LEVEL_TEXT[level]}.")
+        text = (
+            f"Quality (latest verified measurement): {_num(value)}{_unit(unit)} measured on {day} against the target "
+            "level of "
+            f"{_num(target)}{_unit(unit)} ({_num(percent)} %): {LEVEL_TEXT[level]}."
+        )
     else:
-        text = (f"Quality (average of {len(values)} verified measurements in the period): {_num(value)}{_unit(unit)} against the "
-                f"target level of {_num(target)}{_unit(unit)} ({_num(percent)} %): {LEVEL_TEXT[level]}.")
-    return IndicatorRealisation(target_value=target, expected_to_date=None, percent_of_target=percent,
-                                percent_of_expected=percent, measured_value=_round1(value), level=level, reasoning=text,
-                                **common)
+        text = (
+            f"Quality (average of {len(values)} verified measurements in the period): {_num(value)}{_unit(unit)} "
+            "against the "
+            f"target level of {_num(target)}{_unit(unit)} ({_num(percent)} %): {LEVEL_TEXT[level]}."
+        )
+    return IndicatorRealisation(
+        target_value=target,
+        expected_to_date=None,
+        percent_of_target=percent,
+        percent_of_expected=percent,
+        measured_value=_round1(value),
+        level=level,
+        reasoning=text,
+        **common,
+    )
 
 
 def _latest(*args):
@@ -211,11 +256,17 @@ def _duration(target, _expected, unit, _deadline_day, facts, common):
     percent = _round1(lower_is_better(target, value))
     level = level_from_percent(percent)
     return IndicatorRealisation(
-        target_value=target, expected_to_date=None, percent_of_target=percent, percent_of_expected=percent,
-        measured_value=_round1(value), level=level, **common,
+        target_value=target,
+        expected_to_date=None,
+        percent_of_target=percent,
+        percent_of_expected=percent,
+        measured_value=_round1(value),
+        level=level,
+        **common,
         reasoning=f"Time (duration, lower is better): {_num(value)}{_unit(unit)} taken on average over {len(values)} "
-                  f"verified deliveries against the target of {_num(target)}{_unit(unit)} ({_num(percent)} %): "
-                  f"{LEVEL_TEXT[level]}.")
+        f"verified deliveries against the target of {_num(target)}{_unit(unit)} ({_num(percent)} %): "
+        f"{LEVEL_TEXT[level]}.",
+    )
 
 
 def _deadline(target, _expected, unit, deadline_day, facts, common):
@@ -225,13 +276,23 @@ def _deadline(target, _expected, unit, deadline_day, facts, common):
     on_time = len(deliveries) - len(late)
     percent = _round1(on_time / len(deliveries) * 100) if deliveries else 0.0
     level = level_from_percent(percent)
-    text = (f"Time (deadline, by day {day_limit} of each month): {on_time} of {len(deliveries)} verified deliveries "
-            f"in the period on time ({_num(percent)} %): {LEVEL_TEXT[level]}.")
+    text = (
+        f"Time (deadline, by day {day_limit} of each month): {on_time} of {len(deliveries)} verified deliveries "
+        f"in the period on time ({_num(percent)} %): {LEVEL_TEXT[level]}."
+    )
     if late:
         text += f" Late: {', '.join(d.isoformat() for d in late[:6])}{' …' if len(late) > 6 else ''}."
-    return IndicatorRealisation(target_value=target, expected_to_date=None, percent_of_target=percent,
-                                percent_of_expected=percent, measured_value=percent, level=level, reasoning=text,
-                                details={"on_time": on_time, "late": len(late), "deliveries": len(deliveries)}, **common)
+    return IndicatorRealisation(
+        target_value=target,
+        expected_to_date=None,
+        percent_of_target=percent,
+        percent_of_expected=percent,
+        measured_value=percent,
+        level=level,
+        reasoning=text,
+        details={"on_time": on_time, "late": len(late), "deliveries": len(deliveries)},
+        **common,
+    )
 
 
 def _spent(target, expected, unit, _deadline_day, facts, common):
@@ -239,11 +300,18 @@ def _spent(target, expected, unit, _deadline_day, facts, common):
     percent = _round1(lower_is_better(expected, spent)) if expected > 0 else None
     level = level_from_percent(percent)
     return IndicatorRealisation(
-        target_value=target, expected_to_date=expected, percent_of_target=_round1(lower_is_better(target, spent)),
-        percent_of_expected=percent, measured_value=spent, level=level, **common,
-        reasoning=f"Cost (spent, lower is better): {_num(spent)}{_unit(unit)} verified as spent to date against a budget of "
-                  f"{_num(expected)}{_unit(unit)} for the months elapsed ({_num(percent)} %; the plan's budget is "
-                  f"{_num(target)}{_unit(unit)}): {LEVEL_TEXT.get(level, '-')}.")
+        target_value=target,
+        expected_to_date=expected,
+        percent_of_target=_round1(lower_is_better(target, spent)),
+        percent_of_expected=percent,
+        measured_value=spent,
+        level=level,
+        **common,
+        reasoning=f"Cost (spent, lower is better): {_num(spent)}{_unit(unit)} verified as spent to date against a "
+        "budget of "
+        f"{_num(expected)}{_unit(unit)} for the months elapsed ({_num(percent)} %; the plan's budget is "
+        f"{_num(target)}{_unit(unit)}): {LEVEL_TEXT.get(level, '-')}.",
+    )
 
 
 _RULES = {SUM: _sum, LATEST: _latest, AVERAGE: _average, DURATION: _duration, DEADLINE: _deadline, SPENT: _spent}
@@ -251,10 +319,11 @@ _RULES = {SUM: _sum, LATEST: _latest, AVERAGE: _average, DURATION: _duration, DE
 
 # -- a result from its indicators -----------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ResultRealisation:
-    percent: float | None   # the mean achievement of its indicators that have one
-    level: str | None       # above | meets | below (from percent) | no_data | None (no numeric target)
+    percent: float | None  # the mean achievement of its indicators that have one
+    level: str | None  # above | meets | below (from percent) | no_data | None (no numeric target)
 
 
 def result_realisation(indicators: list[IndicatorRealisation]) -> ResultRealisation:

@@ -11,7 +11,8 @@ Who may do what (by relation, as in api.py; who may not see the evaluation gets 
 
 The realisation's ETag is ``"realisation-<evaluation id>.<version>"`` (version 0 before anything is
 saved); the draft uses the evaluation's own ETag.
-"""
+"""  # noqa: E501
+
 from __future__ import annotations
 
 from functools import partial
@@ -30,9 +31,13 @@ from .realisation_schemas import EvidenceFileUpload, EvidenceItemOut, Realisatio
 from .schemas import DraftIn, EvaluationOut
 from .use_cases import realisation
 
-realisation_blp = Blueprint("realisation", __name__, url_prefix="/api/v1/evaluations",
-                            description="The employee's realisation of a period (per result: realisation, narrative, "
-                                        "evidence) and the rater's draft of the form.")
+realisation_blp = Blueprint(
+    "realisation",
+    __name__,
+    url_prefix="/api/v1/evaluations",
+    description="The employee's realisation of a period (per result: realisation, narrative, "
+    "evidence) and the rater's draft of the form.",
+)
 
 
 def _version_check(evaluation_id: str, required: bool = False):
@@ -46,6 +51,7 @@ def _answer(answer: realisation.Answer, status: int = 200):
 
 # -- the form's view of it (api.py's GET /evaluations/{id} and submit) --------------------------------
 
+
 def for_form(conn, row, results: list[dict]) -> dict:
     """Put the employee's realisation beside each result of the rater's form; return the form's summary."""
     return realisation.form_summary(conn, row, results, config=current_config(), today=runtime().today())
@@ -55,6 +61,7 @@ require_feedback = realisation.require_feedback
 
 
 # -- the employee -----------------------------------------------------------------------------------
+
 
 @realisation_blp.route("/<evaluation_id>/realisation")
 @realisation_blp.response(200, RealisationOut)
@@ -66,16 +73,21 @@ def get_realisation(evaluation_id):
     the rater's, KINERJA_REALISATION_DEADLINE_DAYS / KINERJA_EVALUATION_DEADLINE_DAYS working days after the
     period ends) and whether the caller may edit it. Sends an ETag for If-Match on the writes."""
     with evaluations_api._snapshot() as conn:
-        answer = realisation.get_realisation(conn, current_principal(), evaluation_id, config=current_config(),
-                                             today=runtime().today())
+        answer = realisation.get_realisation(
+            conn, current_principal(), evaluation_id, config=current_config(), today=runtime().today()
+        )
     return _answer(answer)
 
 
 @realisation_blp.route("/<evaluation_id>/realisation", methods=["PUT"])
 @realisation_blp.arguments(RealisationIn)
 @realisation_blp.response(200, RealisationOut)
-@_errors(realisation_blp, (404, "No such evaluation"), (409, "Submitted (locked) or already evaluated"),
-         (422, "Not a result of the plan, a text too long, a bad link, or evidence that is not yours"))
+@_errors(
+    realisation_blp,
+    (404, "No such evaluation"),
+    (409, "Submitted (locked) or already evaluated"),
+    (422, "Not a result of the plan, a text too long, a bad link, or evidence that is not yours"),
+)
 @if_match_documented(realisation_blp)
 def save_realisation(body, evaluation_id):
     """Save the employee's realisation as a draft (the employee): per result the realisation, the narrative
@@ -83,70 +95,110 @@ def save_realisation(body, evaluation_id):
     (``kind: activity`` with ``activity_id`` and its ``file_id`` or ``url``). Uploaded files stay as they are.
     A submitted realisation is locked until the rater returns it."""
     with unit_of_work() as uow:
-        answer = realisation.save_realisation(uow, current_principal(), evaluation_id, body["results"],
-                                              config=current_config(),
-                                              check_version=_version_check(evaluation_id, required=True))
+        answer = realisation.save_realisation(
+            uow,
+            current_principal(),
+            evaluation_id,
+            body["results"],
+            config=current_config(),
+            check_version=_version_check(evaluation_id, required=True),
+        )
     return _answer(answer)
 
 
 @realisation_blp.route("/<evaluation_id>/realisation/submit", methods=["POST"])
 @realisation_blp.response(200, RealisationOut)
-@_errors(realisation_blp, (404, "No such evaluation"), (409, "Nothing saved yet, or already evaluated"),
-         (412, "Stale If-Match"))
+@_errors(
+    realisation_blp,
+    (404, "No such evaluation"),
+    (409, "Nothing saved yet, or already evaluated"),
+    (412, "Stale If-Match"),
+)
 def submit_realisation(evaluation_id):
     """Submit the employee's realisation (the employee): it is locked from now on, unless the rater returns
     it. Submitting again what is already submitted changes nothing and publishes nothing. Publishes
     RealisationSubmitted (the rater is notified)."""
     with unit_of_work() as uow:
-        answer = realisation.submit_realisation(uow, current_principal(), evaluation_id, config=current_config(),
-                                                check_version=_version_check(evaluation_id))
+        answer = realisation.submit_realisation(
+            uow,
+            current_principal(),
+            evaluation_id,
+            config=current_config(),
+            check_version=_version_check(evaluation_id),
+        )
     return _answer(answer)
 
 
 @realisation_blp.route("/<evaluation_id>/realisation/return", methods=["POST"])
 @realisation_blp.arguments(ReturnIn)
 @realisation_blp.response(200, RealisationOut)
-@_errors(realisation_blp, (404, "No such evaluation"), (409, "Not submitted, or already evaluated"),
-         (412, "Stale If-Match"), (422, "Reason missing"))
+@_errors(
+    realisation_blp,
+    (404, "No such evaluation"),
+    (409, "Not submitted, or already evaluated"),
+    (412, "Stale If-Match"),
+    (422, "Reason missing"),
+)
 def return_realisation(body, evaluation_id):
     """Return the employee's submitted realisation for correction (the rater), with the reason: the employee
     may edit and submit it again."""
     with unit_of_work() as uow:
-        answer = realisation.return_realisation(uow, current_principal(), evaluation_id, body["reason"],
-                                                config=current_config(), check_version=_version_check(evaluation_id))
+        answer = realisation.return_realisation(
+            uow,
+            current_principal(),
+            evaluation_id,
+            body["reason"],
+            config=current_config(),
+            check_version=_version_check(evaluation_id),
+        )
     return _answer(answer)
 
 
 # -- uploaded evidence ------------------------------------------------------------------------------
 
+
 @realisation_blp.route("/<evaluation_id>/realisation/results/<result_id>/evidence", methods=["POST"])
 @realisation_blp.arguments(EvidenceFileUpload, location="files")
 @realisation_blp.response(201, EvidenceItemOut)
-@_errors(realisation_blp, (404, "No such evaluation or result"), (409, "Submitted (locked) or already evaluated"),
-         (412, "Stale If-Match"), (413, "File too large"), (415, "Not an accepted type (checked by content)"),
-         (422, "No file, a file name with a path in it, or too many evidence items"))
+@_errors(
+    realisation_blp,
+    (404, "No such evaluation or result"),
+    (409, "Submitted (locked) or already evaluated"),
+    (412, "Stale If-Match"),
+    (413, "File too large"),
+    (415, "Not an accepted type (checked by content)"),
+    (422, "No file, a file name with a path in it, or too many evidence items"),
+)
 def upload_evidence(files, evaluation_id, result_id):
     """Upload an evidence file (bukti dukung) for one result of your realisation (the employee): PDF, JPEG or PNG
     (checked by content), at most EVALUATION_EVIDENCE_MAX_BYTES; stored under a generated name with its SHA-256,
     and served back only to those who may read the evaluation. Saves the realisation as a draft."""
     p, cfg, upload = current_principal(), current_config(), files["file"]
-    with runtime().engine.connect() as conn:   # fail fast, before reading the file
+    with runtime().engine.connect() as conn:  # fail fast, before reading the file
         name = realisation.check_file_upload(conn, p, evaluation_id, result_id, upload.filename)
 
     def record(stored_file):
         with unit_of_work() as uow:
-            return realisation.add_evidence_file(uow, p, evaluation_id, result_id, stored_file,
-                                                 check_version=_version_check(evaluation_id))
+            return realisation.add_evidence_file(
+                uow, p, evaluation_id, result_id, stored_file, check_version=_version_check(evaluation_id)
+            )
 
-    answer = shared_evidence.store_upload(upload, name, cfg.evidence_dir, cfg.evidence_max_bytes,
-                                          shared_evidence.DEFAULT_EVIDENCE_TYPES, record)
-    return answer.body, 201, {"ETag": etag_for(realisation.tag(evaluation_id), answer.version),
-                              "Location": answer.body["download"]}
+    answer = shared_evidence.store_upload(
+        upload, name, cfg.evidence_dir, cfg.evidence_max_bytes, shared_evidence.DEFAULT_EVIDENCE_TYPES, record
+    )
+    return (
+        answer.body,
+        201,
+        {"ETag": etag_for(realisation.tag(evaluation_id), answer.version), "Location": answer.body["download"]},
+    )
 
 
 @realisation_blp.route("/<evaluation_id>/realisation/evidence/<file_id>")
-@realisation_blp.response(200, description="The file, as an attachment, with its recorded SHA-256 in X-Evidence-SHA256",
-                          content_type="application/octet-stream")
+@realisation_blp.response(
+    200,
+    description="The file, as an attachment, with its recorded SHA-256 in X-Evidence-SHA256",
+    content_type="application/octet-stream",
+)
 @_errors(realisation_blp, (404, "No such evaluation or file (or not visible to the caller)"))
 def download_evidence(evaluation_id, file_id):
     """Download an evidence file of the employee's realisation (whoever may read the evaluation)."""
@@ -165,25 +217,29 @@ def download_evidence(evaluation_id, file_id):
 def remove_evidence(evaluation_id, file_id):
     """Remove an uploaded evidence file from your realisation (the employee)."""
     with unit_of_work() as uow:
-        answer = realisation.remove_evidence_file(uow, current_principal(), evaluation_id, file_id,
-                                                  check_version=_version_check(evaluation_id, required=True))
+        answer = realisation.remove_evidence_file(
+            uow, current_principal(), evaluation_id, file_id, check_version=_version_check(evaluation_id, required=True)
+        )
     shared_evidence.remove_stored(current_config().evidence_dir, answer.body["stored_name"])
     return "", 204, {"ETag": etag_for(realisation.tag(evaluation_id), answer.version)}
 
 
 # -- the rater's draft ------------------------------------------------------------------------------
 
+
 @realisation_blp.route("/<evaluation_id>/draft", methods=["PUT"])
 @realisation_blp.arguments(DraftIn)
 @realisation_blp.response(200, EvaluationOut)
-@_errors(realisation_blp, (404, "No such evaluation"), (409, "Only an open evaluation has a draft"),
-         (422, "Invalid form"))
+@_errors(
+    realisation_blp, (404, "No such evaluation"), (409, "Only an open evaluation has a draft"), (422, "Invalid form")
+)
 @if_match_documented(realisation_blp)
 def save_draft(body, evaluation_id):
     """Save the rater's form as a draft (the rater): per result the feedback (and realisation, assessment),
     per BerAKHLAK value the feedback, and the ratings chosen so far; nothing is required yet. The form
     (GET /evaluations/{id}) shows it back; submitting still sends the whole form. Uses the evaluation's ETag."""
     with unit_of_work() as uow:
-        updated = realisation.save_rater_draft(uow, current_principal(), evaluation_id, body,
-                                               check_version=partial(require_if_match, evaluation_id))
+        updated = realisation.save_rater_draft(
+            uow, current_principal(), evaluation_id, body, check_version=partial(require_if_match, evaluation_id)
+        )
     return evaluations_api._eval_out(updated), 200, {"ETag": etag_for(evaluation_id, updated.version)}

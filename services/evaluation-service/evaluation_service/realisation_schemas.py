@@ -1,20 +1,33 @@
 """Schemas of the employee's realisation and the rater's draft (they generate the OpenAPI document)."""
+
 import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate as v
 
-from .domain import RATINGS
-from .self_assessment import (ACTIVITY, LINK, MAX_EVIDENCE, MAX_LINK_NAME, MAX_NARRATIVE, MAX_REALISATION,
-                              NOT_STARTED, STATUSES)
+from .self_assessment import (
+    ACTIVITY,
+    LINK,
+    MAX_EVIDENCE,
+    MAX_LINK_NAME,
+    MAX_NARRATIVE,
+    MAX_REALISATION,
+    NOT_STARTED,
+    STATUSES,
+)
 
 STATUS_DOC = f"{NOT_STARTED} (nothing saved yet), " + ", ".join(STATUSES)
 
 
 class EvidenceIn(ma.Schema):
-    kind = ma.fields.String(required=True, validate=v.OneOf((LINK, ACTIVITY)), metadata={
-        "description": "link: a URL (http or https); activity: evidence already attached to one of your verified "
-                       "activities of the period, named by activity_id and its file_id or url. Files are uploaded "
-                       "to .../realisation/results/{result_id}/evidence and kept by themselves."})
+    kind = ma.fields.String(
+        required=True,
+        validate=v.OneOf((LINK, ACTIVITY)),
+        metadata={
+            "description": "link: a URL (http or https); activity: evidence already attached to one of your verified "
+            "activities of the period, named by activity_id and its file_id or url. Files are uploaded "
+            "to .../realisation/results/{result_id}/evidence and kept by themselves."
+        },
+    )
     url = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=2000))
     name = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=MAX_LINK_NAME))
     activity_id = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(min=1, max=64))
@@ -23,10 +36,18 @@ class EvidenceIn(ma.Schema):
 
 class RealisationResultIn(ma.Schema):
     result_id = ma.fields.String(required=True, validate=v.Length(min=1, max=64))
-    realisation = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=MAX_REALISATION),
-                                   metadata={"description": "The realisation in the employee's words (prefilled)"})
-    narrative = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=MAX_NARRATIVE),
-                                 metadata={"description": "A short narrative of what was done"})
+    realisation = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=v.Length(max=MAX_REALISATION),
+        metadata={"description": "The realisation in the employee's words (prefilled)"},
+    )
+    narrative = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=v.Length(max=MAX_NARRATIVE),
+        metadata={"description": "A short narrative of what was done"},
+    )
     evidence = ma.fields.List(ma.fields.Nested(EvidenceIn), load_default=list, validate=v.Length(max=MAX_EVIDENCE))
 
 
@@ -35,8 +56,11 @@ class RealisationIn(ma.Schema):
 
 
 class ReturnIn(ma.Schema):
-    reason = ma.fields.String(required=True, validate=v.Length(min=1, max=2000),
-                              metadata={"description": "What the employee should complete or correct"})
+    reason = ma.fields.String(
+        required=True,
+        validate=v.Length(min=1, max=2000),
+        metadata={"description": "What the employee should complete or correct"},
+    )
 
 
 class EvidenceFileUpload(ma.Schema):
@@ -69,7 +93,9 @@ class SelfAssessmentSummaryOut(ma.Schema):
     deadline = ma.fields.String(metadata={"format": "date", "description": "The employee's deadline"})
     evaluation_deadline = ma.fields.String(metadata={"format": "date", "description": "The rater's deadline"})
     overdue = ma.fields.Boolean(metadata={"description": "Not submitted and the employee's deadline has passed"})
-    feedback_required = ma.fields.Boolean(metadata={"description": "Submitting the form needs feedback on every main result"})
+    feedback_required = ma.fields.Boolean(
+        metadata={"description": "Submitting the form needs feedback on every main result"}
+    )
     note = ma.fields.String(metadata={"description": "What the form says about it, in Bahasa Indonesia"})
 
 
@@ -114,10 +140,16 @@ class RealisationOut(ma.Schema):
     submitted_at = ma.fields.DateTime(allow_none=True)
     returned_at = ma.fields.DateTime(allow_none=True)
     return_reason = ma.fields.String(allow_none=True)
-    deadlines = ma.fields.Dict(metadata={"description": "realisation and evaluation (dates), realisation_days, "
-                                                        "evaluation_days (KINERJA_*_DEADLINE_DAYS)"})
+    deadlines = ma.fields.Dict(
+        metadata={
+            "description": "realisation and evaluation (dates), realisation_days, "
+            "evaluation_days (KINERJA_*_DEADLINE_DAYS)"
+        }
+    )
     overdue = ma.fields.Boolean()
     may_edit = ma.fields.Boolean(metadata={"description": "The caller is the employee and may save or submit"})
     results = ma.fields.List(ma.fields.Nested(RealisationResultOut))
-    activity_evidence = ma.fields.List(ma.fields.Nested(ActivityEvidenceOut), metadata={
-        "description": "The evidence of the period's verified activities, to pick from"})
+    activity_evidence = ma.fields.List(
+        ma.fields.Nested(ActivityEvidenceOut),
+        metadata={"description": "The evidence of the period's verified activities, to pick from"},
+    )

@@ -1,5 +1,6 @@
 """SQL of the employee's realisation: the self-assessment rows, their uploaded files, and the
 activities' evidence read model (filled from ActivityLogged / Updated / Corrected)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -25,30 +26,54 @@ def save(conn: Connection, evaluation_id: str, nip: str, current, **values) -> o
     """Insert or update the row (version + 1); return it as stored."""
     now = utcnow()
     if current is None:
-        conn.execute(self_assessments.insert().values(evaluation_id=evaluation_id, nip=nip, version=1, created_at=now,
-                                                      updated_at=now, **values))
+        conn.execute(
+            self_assessments.insert().values(
+                evaluation_id=evaluation_id, nip=nip, version=1, created_at=now, updated_at=now, **values
+            )
+        )
     else:
-        conn.execute(update(self_assessments).where(self_assessments.c.evaluation_id == evaluation_id)
-                     .values(version=current.version + 1, updated_at=now, **values))
+        conn.execute(
+            update(self_assessments)
+            .where(self_assessments.c.evaluation_id == evaluation_id)
+            .values(version=current.version + 1, updated_at=now, **values)
+        )
     return load(conn, evaluation_id)
 
 
 def statuses(conn: Connection, evaluation_ids: list[str]) -> dict[str, str]:
     if not evaluation_ids:
         return {}
-    return dict(conn.execute(select(self_assessments.c.evaluation_id, self_assessments.c.status)
-                             .where(self_assessments.c.evaluation_id.in_(evaluation_ids))).all())
+    return dict(
+        conn.execute(
+            select(self_assessments.c.evaluation_id, self_assessments.c.status).where(
+                self_assessments.c.evaluation_id.in_(evaluation_ids)
+            )
+        ).all()
+    )
 
 
 def verified_evidence(conn: Connection, plan_id: str, start: date, end: date) -> list:
     """The evidence of the plan's verified (accepted) activities dated in the period, latest first."""
     return conn.execute(
-        select(activity_evidence.c.activity_id, activity_evidence.c.date, activity_evidence.c.description,
-               activity_evidence.c.evidence, activities.c.result_id, activities.c.indicator_id, activities.c.quantity)
+        select(
+            activity_evidence.c.activity_id,
+            activity_evidence.c.date,
+            activity_evidence.c.description,
+            activity_evidence.c.evidence,
+            activities.c.result_id,
+            activities.c.indicator_id,
+            activities.c.quantity,
+        )
         .select_from(activity_evidence.join(activities, activities.c.id == activity_evidence.c.activity_id))
-        .where(activities.c.plan_id == plan_id, activities.c.status == "accepted", activities.c.date >= start,
-               activities.c.date <= end)
-        .order_by(activities.c.date.desc(), activity_evidence.c.activity_id).limit(500)).all()
+        .where(
+            activities.c.plan_id == plan_id,
+            activities.c.status == "accepted",
+            activities.c.date >= start,
+            activities.c.date <= end,
+        )
+        .order_by(activities.c.date.desc(), activity_evidence.c.activity_id)
+        .limit(500)
+    ).all()
 
 
 def evaluation(conn: Connection, evaluation_id: str, for_update: bool = False):
@@ -61,21 +86,27 @@ def evaluation(conn: Connection, evaluation_id: str, for_update: bool = False):
 
 def save_form_draft(conn: Connection, evaluation_id: str, form: dict, version: int, now):
     """The rater's form saved as a draft on the evaluation (its version moves on); the row as stored."""
-    conn.execute(update(evaluations).where(evaluations.c.id == evaluation_id)
-                 .values(form=form, version=version, updated_at=now))
+    conn.execute(
+        update(evaluations).where(evaluations.c.id == evaluation_id).values(form=form, version=version, updated_at=now)
+    )
     return conn.execute(select(evaluations).where(evaluations.c.id == evaluation_id)).first()
 
 
 # -- uploaded files -----------------------------------------------------------------------------
+
 
 def add_file(conn: Connection, **values) -> None:
     conn.execute(realisation_files.insert().values(**values))
 
 
 def file_row(conn: Connection, evaluation_id: str, file_id: str):
-    return conn.execute(select(realisation_files).where(
-        realisation_files.c.id == file_id, realisation_files.c.evaluation_id == evaluation_id,
-        realisation_files.c.removed_at.is_(None))).first()
+    return conn.execute(
+        select(realisation_files).where(
+            realisation_files.c.id == file_id,
+            realisation_files.c.evaluation_id == evaluation_id,
+            realisation_files.c.removed_at.is_(None),
+        )
+    ).first()
 
 
 def remove_file(conn: Connection, file_id: str) -> None:
@@ -84,14 +115,22 @@ def remove_file(conn: Connection, file_id: str) -> None:
 
 # -- the activities' evidence (read model) -------------------------------------------------------
 
+
 def _evidence_row(data: dict, items: list[dict]) -> dict:
     return dict(
-        activity_id=data["activity_id"], nip=data["nip"], plan_id=data.get("plan_id"), result_id=data.get("result_id"),
-        indicator_id=data.get("indicator_id"), date=date.fromisoformat(data["date"]),
+        activity_id=data["activity_id"],
+        nip=data["nip"],
+        plan_id=data.get("plan_id"),
+        result_id=data.get("result_id"),
+        indicator_id=data.get("indicator_id"),
+        date=date.fromisoformat(data["date"]),
         description=(data.get("description") or "")[:2000] or None,
-        evidence=[{k: e.get(k) for k in ("kind", "url", "file_id", "name", "sha256") if e.get(k) is not None}
-                  for e in items],
-        version=data.get("version"), updated_at=utcnow())
+        evidence=[
+            {k: e.get(k) for k in ("kind", "url", "file_id", "name", "sha256") if e.get(k) is not None} for e in items
+        ],
+        version=data.get("version"),
+        updated_at=utcnow(),
+    )
 
 
 def _items(data: dict) -> list[dict]:
@@ -126,10 +165,11 @@ def _write_logged(conn: Connection) -> None:
 def record_activity_evidence(conn: Connection, data: dict) -> None:
     """ActivityUpdated / Corrected: the activity's evidence as the event says (an older version never wins;
     none: no row)."""
-    _write_logged(conn)   # an activity logged earlier in the same poll is read like any other
+    _write_logged(conn)  # an activity logged earlier in the same poll is read like any other
     activity_id = data["activity_id"]
-    current = conn.execute(select(activity_evidence.c.version)
-                           .where(activity_evidence.c.activity_id == activity_id)).first()
+    current = conn.execute(
+        select(activity_evidence.c.version).where(activity_evidence.c.activity_id == activity_id)
+    ).first()
     incoming = data.get("version")
     if current is not None and current.version is not None and incoming is not None and incoming < current.version:
         return

@@ -7,6 +7,7 @@
   ``rebuild-read-models`` refills it, the latest version winning): the evidence attached
   to each activity, so the employee can pick it for a result.
 """
+
 from sqlalchemy import JSON, Column, Date, Index, Integer, String, Table, Text
 
 from kinerja_shared.db import UTCDateTime
@@ -18,9 +19,9 @@ self_assessments = Table(
     metadata,
     Column("evaluation_id", String(36), primary_key=True),
     Column("nip", String(18), nullable=False, index=True),
-    Column("status", String(16), nullable=False),      # draft, submitted, returned
+    Column("status", String(16), nullable=False),  # draft, submitted, returned
     Column("version", Integer, nullable=False),
-    Column("results", JSON, nullable=False),           # [{result_id, realisation, narrative, evidence: [...]}]
+    Column("results", JSON, nullable=False),  # [{result_id, realisation, narrative, evidence: [...]}]
     Column("submitted_at", UTCDateTime()),
     Column("returned_at", UTCDateTime()),
     Column("returned_by", String(64)),
@@ -39,16 +40,16 @@ activity_evidence = Table(
     Column("indicator_id", String(64)),
     Column("date", Date, nullable=False),
     Column("description", Text),
-    Column("evidence", JSON, nullable=False),          # as in the event: [{kind: link, url} | {kind: file, file_id, name, ...}]
+    Column("evidence", JSON, nullable=False),  # as in the event: [{kind: link, url} | {kind: file, file_id, name, ...}]
     Column("version", Integer),
     Column("updated_at", UTCDateTime(), nullable=False),
     Index("ix_activity_evidence_plan_date", "plan_id", "date"),
 )
 
-realisation_files = Table(     # evidence files the employee uploaded for a result (kinerja_shared.evidence storage)
+realisation_files = Table(  # evidence files the employee uploaded for a result (kinerja_shared.evidence storage)
     "realisation_files",
     metadata,
-    Column("id", String(32), primary_key=True),        # also the stored file's name (plus extension)
+    Column("id", String(32), primary_key=True),  # also the stored file's name (plus extension)
     Column("evaluation_id", String(36), nullable=False, index=True),
     Column("result_id", String(64), nullable=False),
     Column("nip", String(18), nullable=False),

@@ -15,6 +15,7 @@ needs feedback for every main result. An employee who never submits does not blo
 evaluation: the rater may evaluate anyway, and after the employee's deadline the form says the
 realisation was not submitted in time.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -27,10 +28,10 @@ DRAFT, SUBMITTED, RETURNED = "draft", "submitted", "returned"
 STATUSES = (DRAFT, SUBMITTED, RETURNED)
 NOT_STARTED = "not_started"
 
-MAX_REALISATION = 1000   # characters of a result's realisation text
-MAX_NARRATIVE = 2000     # characters of a result's narrative ("short")
-MAX_FEEDBACK = 2000      # characters of the rater's feedback on a result
-MAX_EVIDENCE = 10        # evidence items per result
+MAX_REALISATION = 1000  # characters of a result's realisation text
+MAX_NARRATIVE = 2000  # characters of a result's narrative ("short")
+MAX_FEEDBACK = 2000  # characters of the rater's feedback on a result
+MAX_EVIDENCE = 10  # evidence items per result
 MAX_LINK_NAME = 200
 
 LINK, ACTIVITY, FILE = "link", "activity", "file"
@@ -50,11 +51,13 @@ class DomainError(ValueError):
 def may_edit(status: str | None, evaluation_status: str) -> None:
     """The employee may save or submit while the evaluation is open and their realisation is not submitted."""
     if evaluation_status != "open":
-        raise DomainError(None, "The rater has already evaluated this period; the realisation can no longer change.",
-                        status=409)
+        raise DomainError(
+            None, "The rater has already evaluated this period; the realisation can no longer change.", status=409
+        )
     if status == SUBMITTED:
-        raise DomainError(None, "The realisation is submitted and locked; only the rater can return it to you.",
-                        status=409)
+        raise DomainError(
+            None, "The realisation is submitted and locked; only the rater can return it to you.", status=409
+        )
 
 
 def may_return(status: str | None, evaluation_status: str) -> None:
@@ -71,8 +74,9 @@ def bounded_text(value: str | None, field: str, limit: int) -> str | None:
     return value or None
 
 
-def check_results(plan_result_ids: list[str], results: list[dict],
-                  activity_evidence: dict[str, list[dict]]) -> list[dict]:
+def check_results(
+    plan_result_ids: list[str], results: list[dict], activity_evidence: dict[str, list[dict]]
+) -> list[dict]:
     """The employee's results cleaned and checked: each a result of the plan, once; texts within bounds;
     links http(s); an activity pick names evidence one of their verified activities of the period has.
 
@@ -80,7 +84,7 @@ def check_results(plan_result_ids: list[str], results: list[dict],
     plan in the period are given). Returns the results as stored (files are kept as they were).
     """
     try:
-        form_rules.check_form(plan_result_ids, results, [])   # each a result of the plan, once
+        form_rules.check_form(plan_result_ids, results, [])  # each a result of the plan, once
     except form_rules.DomainError as exc:
         raise DomainError(exc.field, exc.message) from None
     out = []
@@ -89,11 +93,16 @@ def check_results(plan_result_ids: list[str], results: list[dict],
         items = entry.get("evidence") or []
         if len(items) > MAX_EVIDENCE:
             raise DomainError(f"results.{i}.evidence", f"at most {MAX_EVIDENCE} evidence items per result")
-        out.append({"result_id": rid,
-                    "realisation": bounded_text(entry.get("realisation"), f"results.{i}.realisation", MAX_REALISATION),
-                    "narrative": bounded_text(entry.get("narrative"), f"results.{i}.narrative", MAX_NARRATIVE),
-                    "evidence": [_evidence_item(item, f"results.{i}.evidence.{j}", activity_evidence)
-                                 for j, item in enumerate(items)]})
+        out.append(
+            {
+                "result_id": rid,
+                "realisation": bounded_text(entry.get("realisation"), f"results.{i}.realisation", MAX_REALISATION),
+                "narrative": bounded_text(entry.get("narrative"), f"results.{i}.narrative", MAX_NARRATIVE),
+                "evidence": [
+                    _evidence_item(item, f"results.{i}.evidence.{j}", activity_evidence) for j, item in enumerate(items)
+                ],
+            }
+        )
     return out
 
 
@@ -109,17 +118,27 @@ def _evidence_item(item: dict, field: str, activity_evidence: dict[str, list[dic
         activity_id = item.get("activity_id")
         attached = activity_evidence.get(activity_id or "")
         if attached is None:
-            raise DomainError(f"{field}.activity_id", f"{activity_id!r} is not one of your verified activities of this "
-                                                    "period with evidence")
+            raise DomainError(
+                f"{field}.activity_id",
+                f"{activity_id!r} is not one of your verified activities of this period with evidence",
+            )
         file_id, url = item.get("file_id"), item.get("url")
         if bool(file_id) == bool(url):
-            raise DomainError(f"{field}.file_id",
-                              "name the activity's evidence by file_id (a file) or url (a link), one of them")
-        match = next((e for e in attached if (file_id and e.get("file_id") == file_id)
-                      or (url and e.get("kind") == LINK and e.get("url") == url)), None)
+            raise DomainError(
+                f"{field}.file_id", "name the activity's evidence by file_id (a file) or url (a link), one of them"
+            )
+        match = next(
+            (
+                e
+                for e in attached
+                if (file_id and e.get("file_id") == file_id) or (url and e.get("kind") == LINK and e.get("url") == url)
+            ),
+            None,
+        )
         if match is None:
-            raise DomainError(f"{field}.file_id" if file_id else f"{field}.url",
-                            f"activity {activity_id} has no such evidence")
+            raise DomainError(
+                f"{field}.file_id" if file_id else f"{field}.url", f"activity {activity_id} has no such evidence"
+            )
         picked = {"kind": ACTIVITY, "activity_id": activity_id, "evidence_kind": match.get("kind")}
         picked.update({k: match.get(k) for k in ("file_id", "url", "name", "sha256") if match.get(k)})
         return picked
@@ -137,7 +156,7 @@ def merge_files(results: list[dict], stored: list[dict]) -> list[dict]:
         if len(r["evidence"]) + len(kept) > MAX_EVIDENCE:
             raise DomainError("evidence", f"at most {MAX_EVIDENCE} evidence items per result (with the uploaded files)")
         merged.append({**r, "evidence": r["evidence"] + kept})
-    for rid, kept in files.items():   # a result left out keeps its files
+    for rid, kept in files.items():  # a result left out keeps its files
         if kept:
             merged.append({"result_id": rid, "realisation": None, "narrative": None, "evidence": kept})
     return merged
@@ -172,6 +191,8 @@ def status_note(status: str, deadline: date, today: date) -> str:
     if status == RETURNED:
         return f"Realisasi dikembalikan kepada pegawai untuk diperbaiki (batas waktu {day})."
     if today > deadline:
-        return (f"Pegawai tidak menyampaikan realisasi sampai batas waktu {day}; penilai dapat menilai tanpa "
-                "realisasi pegawai.")
+        return (
+            f"Pegawai tidak menyampaikan realisasi sampai batas waktu {day}; penilai dapat menilai tanpa "
+            "realisasi pegawai."
+        )
     return f"Pegawai belum menyampaikan realisasi (batas waktu {day})."

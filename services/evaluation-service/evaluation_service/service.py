@@ -1,13 +1,28 @@
 """The composition root of evaluation-service: what it stores, serves, publishes and consumes."""
+
 from pathlib import Path
 
 from kinerja_shared.service import ServiceSpec
 
-from . import (api, config, dialogues_api, document_jobs, document_jobs_api, documents_api,  # noqa: F401
-               evaluations_api, feedback_api, handlers, messages, periods_api, realisation_api, realisation_messages,
-               units_api)  # (messages: the service's texts in Bahasa Indonesia)
-from .use_cases import periods
+from . import (  # noqa: F401
+    api,
+    config,
+    dialogues_api,
+    document_jobs,
+    document_jobs_api,
+    documents_api,
+    evaluations_api,
+    feedback_api,
+    handlers,
+    messages,
+    periods_api,
+    realisation_api,
+    realisation_messages,
+    rules_api,
+    units_api,  # (messages: the service's texts in Bahasa Indonesia)
+)
 from .models import metadata
+from .use_cases import periods
 
 SPEC = ServiceSpec(
     name="evaluation-service",
@@ -26,10 +41,19 @@ SPEC = ServiceSpec(
         periods_api.periods_blp,
         dialogues_api.dialogues_blp,
         documents_api.verify_blp,
+        rules_api.rules_blp,
     ],
     handlers=handlers.HANDLERS,
     consumes=handlers.CONSUMES,
-    read_models=("units", "employees", "acting_heads", "plans", "activities", "agreed_actions", "action_sets"),  # rebuilt from the topics by `evaluation-service rebuild-read-models`
+    read_models=(
+        "units",
+        "employees",
+        "acting_heads",
+        "plans",
+        "activities",
+        "agreed_actions",
+        "action_sets",
+    ),  # rebuilt from the topics by `evaluation-service rebuild-read-models`
     read_model_handlers=handlers.READ_MODEL_HANDLERS,
     background=[periods.PERIOD_CLOCK, document_jobs.document_job_runner],  # + the bulk document ZIPs (issue 17)
     config=config.EvaluationConfig.from_settings,  # the service's own settings, validated at start-up

@@ -1,5 +1,6 @@
 """The units' reads: the predicates in a unit's subtree, its calibration and organisational predicate, the
 export rows and the dashboard's figures (from the read models)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -13,55 +14,87 @@ from .models import activities, calibrations, employees, evaluations, plans, uni
 
 def predicates(conn: Connection, period_id: str, unit_ids: set[str]) -> list:
     """(nip, predicate) of the period's evaluations in ``unit_ids`` (predicate None while not submitted)."""
-    return conn.execute(select(evaluations.c.nip, evaluations.c.predicate).where(
-        evaluations.c.period_id == period_id, evaluations.c.unit_id.in_(unit_ids))).all()
+    return conn.execute(
+        select(evaluations.c.nip, evaluations.c.predicate).where(
+            evaluations.c.period_id == period_id, evaluations.c.unit_id.in_(unit_ids)
+        )
+    ).all()
 
 
 def calibration(conn: Connection, unit_id: str, period_id: str):
-    return conn.execute(select(calibrations).where(calibrations.c.unit_id == unit_id,
-                                                   calibrations.c.period_id == period_id)).first()
+    return conn.execute(
+        select(calibrations).where(calibrations.c.unit_id == unit_id, calibrations.c.period_id == period_id)
+    ).first()
 
 
 def unit_predicate(conn: Connection, unit_id: str, period_id: str):
-    return conn.execute(select(unit_predicates).where(unit_predicates.c.unit_id == unit_id,
-                                                      unit_predicates.c.period_id == period_id)).first()
+    return conn.execute(
+        select(unit_predicates).where(unit_predicates.c.unit_id == unit_id, unit_predicates.c.period_id == period_id)
+    ).first()
 
 
 def export_rows(conn: Connection, period_id: str, unit_ids: set[str]) -> list:
     """The period's closed evaluations of ``unit_ids`` with the employees' names, by unit and NIP."""
     return conn.execute(
-        select(evaluations, employees.c.name).select_from(
-            evaluations.outerjoin(employees, employees.c.nip == evaluations.c.nip))
-        .where(evaluations.c.period_id == period_id, evaluations.c.unit_id.in_(unit_ids),
-               evaluations.c.status == domain.CLOSED)
-        .order_by(evaluations.c.unit_id, evaluations.c.nip)).all()
+        select(evaluations, employees.c.name)
+        .select_from(evaluations.outerjoin(employees, employees.c.nip == evaluations.c.nip))
+        .where(
+            evaluations.c.period_id == period_id,
+            evaluations.c.unit_id.in_(unit_ids),
+            evaluations.c.status == domain.CLOSED,
+        )
+        .order_by(evaluations.c.unit_id, evaluations.c.nip)
+    ).all()
 
 
 # -- the dashboard -------------------------------------------------------------------------------
 
+
 def plans_in(conn: Connection, unit_ids: set[str], period: domain.Period) -> list:
     """The plans of ``unit_ids`` for the period's year that overlap the period."""
-    return conn.execute(select(plans).where(plans.c.unit_id.in_(unit_ids), plans.c.year == period.year,
-                                            plans.c.period_start <= period.end,
-                                            plans.c.period_end >= period.start)).all()
+    return conn.execute(
+        select(plans).where(
+            plans.c.unit_id.in_(unit_ids),
+            plans.c.year == period.year,
+            plans.c.period_start <= period.end,
+            plans.c.period_end >= period.start,
+        )
+    ).all()
 
 
 def days_logged(conn: Connection, nips: set[str], days: list[date]) -> dict[str, int]:
     """Per NIP: how many of ``days`` have an entry (not withdrawn)."""
-    return dict(conn.execute(
-        select(activities.c.nip, func.count(func.distinct(activities.c.date)))
-        .where(activities.c.nip.in_(nips), activities.c.date.in_(days), activities.c.status != "withdrawn")
-        .group_by(activities.c.nip)).all())
+    return dict(
+        conn.execute(
+            select(activities.c.nip, func.count(func.distinct(activities.c.date)))
+            .where(activities.c.nip.in_(nips), activities.c.date.in_(days), activities.c.status != "withdrawn")
+            .group_by(activities.c.nip)
+        ).all()
+    )
 
 
 def logging(conn: Connection, nips: set[str], start: date, end: date) -> set[str]:
     """NIPs of ``nips`` with an entry (not withdrawn) between ``start`` and ``end``."""
-    return {r.nip for r in conn.execute(
-        select(activities.c.nip).where(activities.c.nip.in_(nips), activities.c.date >= start,
-                                       activities.c.date <= end, activities.c.status != "withdrawn").distinct())}
+    return {
+        r.nip
+        for r in conn.execute(
+            select(activities.c.nip)
+            .where(
+                activities.c.nip.in_(nips),
+                activities.c.date >= start,
+                activities.c.date <= end,
+                activities.c.status != "withdrawn",
+            )
+            .distinct()
+        )
+    }
 
 
 def by_status(conn: Connection, period_id: str, unit_ids: set[str]) -> dict[str, int]:
-    return dict(conn.execute(select(evaluations.c.status, func.count()).where(
-        evaluations.c.period_id == period_id, evaluations.c.unit_id.in_(unit_ids))
-        .group_by(evaluations.c.status)).all())
+    return dict(
+        conn.execute(
+            select(evaluations.c.status, func.count())
+            .where(evaluations.c.period_id == period_id, evaluations.c.unit_id.in_(unit_ids))
+            .group_by(evaluations.c.status)
+        ).all()
+    )

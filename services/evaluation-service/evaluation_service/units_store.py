@@ -1,4 +1,5 @@
 """The units' writes: the organisational predicate and the finalised calibration of a period."""
+
 from __future__ import annotations
 
 from sqlalchemy.engine import Connection

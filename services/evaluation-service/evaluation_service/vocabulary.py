@@ -1,5 +1,6 @@
 """The words of evaluation (PermenPANRB 6/2022, SE MenPANRB 03/2023): ratings, predicates, statuses,
 period kinds, and the error a broken rule raises. Plain Python; ``domain`` re-exports all of it."""
+
 from __future__ import annotations
 
 
@@ -19,17 +20,30 @@ RATINGS = (ABOVE, MEETS, BELOW)
 RATING_NAMES_ID = {ABOVE: "Di Atas Ekspektasi", MEETS: "Sesuai Ekspektasi", BELOW: "Di Bawah Ekspektasi"}
 
 SANGAT_BAIK, BAIK, BUTUH_PERBAIKAN, KURANG, SANGAT_KURANG = (
-    "SANGAT_BAIK", "BAIK", "BUTUH_PERBAIKAN", "KURANG", "SANGAT_KURANG")
+    "SANGAT_BAIK",
+    "BAIK",
+    "BUTUH_PERBAIKAN",
+    "KURANG",
+    "SANGAT_KURANG",
+)
 PREDICATES = (SANGAT_BAIK, BAIK, BUTUH_PERBAIKAN, KURANG, SANGAT_KURANG)
 PREDICATE_NAMES_ID = {
-    SANGAT_BAIK: "Sangat Baik", BAIK: "Baik", BUTUH_PERBAIKAN: "Butuh Perbaikan",
-    KURANG: "Kurang/Misconduct", SANGAT_KURANG: "Sangat Kurang",
+    SANGAT_BAIK: "Sangat Baik",
+    BAIK: "Baik",
+    BUTUH_PERBAIKAN: "Butuh Perbaikan",
+    KURANG: "Kurang/Misconduct",
+    SANGAT_KURANG: "Sangat Kurang",
 }
 
 ISTIMEWA = "ISTIMEWA"
 ORG_PREDICATES = (ISTIMEWA, BAIK, BUTUH_PERBAIKAN, KURANG, SANGAT_KURANG)
-ORG_PREDICATE_NAMES_ID = {ISTIMEWA: "Istimewa", BAIK: "Baik", BUTUH_PERBAIKAN: "Butuh Perbaikan",
-                          KURANG: "Kurang", SANGAT_KURANG: "Sangat Kurang"}
+ORG_PREDICATE_NAMES_ID = {
+    ISTIMEWA: "Istimewa",
+    BAIK: "Baik",
+    BUTUH_PERBAIKAN: "Butuh Perbaikan",
+    KURANG: "Kurang",
+    SANGAT_KURANG: "Sangat Kurang",
+}
 
 BEHAVIOUR_VALUES = ("service", "accountable", "competent", "harmonious", "loyal", "adaptive", "collaborative")
 RESULT_KINDS = ("main", "additional")

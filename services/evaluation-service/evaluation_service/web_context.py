@@ -1,5 +1,6 @@
 """What this service's routes share: the caller, a unit of work that reads one snapshot, the If-Match check
 handed to a use case, an evaluation's answer with its ETag, and the settings the use cases are given."""
+
 from __future__ import annotations
 
 from kinerja_shared.uow import UnitOfWork

@@ -5,6 +5,7 @@ A poisoned quantity the rater accepted is corrected (ActivityCorrected) or the e
 its suggestion and the unit dashboard compute from the repaired value. Redelivered or late
 events change nothing (the inbox, and the version every event carries).
 """
+
 EMPLOYEE, RATER, HEAD = "199001012015011001", "198001012005011002", "197001011995011003"
 
 
@@ -44,8 +45,9 @@ def test_a_correction_replaces_the_poisoned_quantity_in_the_realisation(evaluati
     assert evaluation.h.handle(correction) == ["duplicate"]
     late = _verified(ev, poisoned)
     evaluation.apply(late)
-    assert evaluation.h.rows("SELECT status, quantity, version FROM activities WHERE id = :i",
-                             i=poisoned["data"]["activity_id"]) == [{"status": "accepted", "quantity": 9.0, "version": 3}]
+    assert evaluation.h.rows(
+        "SELECT status, quantity, version FROM activities WHERE id = :i", i=poisoned["data"]["activity_id"]
+    ) == [{"status": "accepted", "quantity": 9.0, "version": 3}]
 
 
 def test_a_correction_to_another_indicator_moves_the_realisation(evaluation):
@@ -61,7 +63,10 @@ def test_a_correction_to_another_indicator_moves_the_realisation(evaluation):
 def test_an_annulled_activity_counts_nowhere_and_stays_out(evaluation):
     plan_id, url = _opened(evaluation)
     ev = evaluation.ev
-    kept, annulled = ev.activity(plan_id, evaluation.today, quantity=3), ev.activity(plan_id, evaluation.today, quantity=5)
+    kept, annulled = (
+        ev.activity(plan_id, evaluation.today, quantity=3),
+        ev.activity(plan_id, evaluation.today, quantity=5),
+    )
     evaluation.apply(kept, _verified(ev, kept), annulled, _verified(ev, annulled))
     assert _indicator(evaluation, url)["realised_in_period"] == 8
 
@@ -88,15 +93,18 @@ def test_a_correction_through_the_api_reaches_the_evaluation_through_kafka(evalu
     """The whole repair: the rater accepts an absurd quantity in activity-service, the rater's superior
     corrects it over HTTP, ActivityCorrected travels through Kafka and the evaluation form shows the
     corrected realisation. (activity-service runs in-process on the same topics.)"""
-    from kinerja_shared.testing import wait_for
-
     from activity_service.service import SPEC as ACTIVITY
+    from kinerja_shared.testing import wait_for
 
     activity = service_factory(ACTIVITY)
     ev, h = evaluation.ev, evaluation.h
     plan = ev.plan(EMPLOYEE)
-    org = [ev.employee(HEAD, unit_id="opd", unit_path=["opd"], rater=None, is_head=True),
-           ev.employee(RATER, rater=HEAD, is_head=True), ev.employee(EMPLOYEE), plan]
+    org = [
+        ev.employee(HEAD, unit_id="opd", unit_path=["opd"], rater=None, is_head=True),
+        ev.employee(RATER, rater=HEAD, is_head=True),
+        ev.employee(EMPLOYEE),
+        plan,
+    ]
     for event in org:
         kafka_tools.produce("kinerja.plan.events", event, key=event["partitionkey"])
     h.start_worker()
@@ -105,19 +113,33 @@ def test_a_correction_through_the_api_reaches_the_evaluation_through_kafka(evalu
     url = f"/api/v1/evaluations/{item['id']}"
     wait_for(lambda: activity.scalar("SELECT count(*) FROM plan_indicators") == 2, timeout=60, message="the plan")
 
-    body = {"date": evaluation.today.isoformat(), "start_time": "08:00", "end_time": "09:00", "indicator_id": "i1",
-            "description": "Menyusun dokumen perencanaan", "quantity": 90, "quantity_unit": "dokumen"}
+    body = {
+        "date": evaluation.today.isoformat(),
+        "start_time": "08:00",
+        "end_time": "09:00",
+        "indicator_id": "i1",
+        "description": "Menyusun dokumen perencanaan",
+        "quantity": 90,
+        "quantity_unit": "dokumen",
+    }
     logged = activity.client.post("/api/v1/activities", json=body, headers=activity.token(EMPLOYEE))
     assert logged.status_code == 201, logged.get_json()
     aid = logged.get_json()["id"]
-    accepted = activity.client.post(f"/api/v1/activities/{aid}/verify", json={"decision": "accepted"},
-                                    headers={**activity.token(RATER), "If-Match": logged.headers["ETag"]})
+    accepted = activity.client.post(
+        f"/api/v1/activities/{aid}/verify",
+        json={"decision": "accepted"},
+        headers={**activity.token(RATER), "If-Match": logged.headers["ETag"]},
+    )
     assert accepted.status_code == 200
     wait_for(lambda: _indicator(evaluation, url)["realised_in_period"] == 90, timeout=60, message="the poisoned value")
 
-    corrected = activity.client.post(f"/api/v1/activities/{aid}/correct", json={"quantity": 9, "reason": "Salah ketik"},
-                                     headers={**activity.token(HEAD), "If-Match": accepted.headers["ETag"]})
+    corrected = activity.client.post(
+        f"/api/v1/activities/{aid}/correct",
+        json={"quantity": 9, "reason": "Salah ketik"},
+        headers={**activity.token(HEAD), "If-Match": accepted.headers["ETag"]},
+    )
     assert corrected.status_code == 200, corrected.get_json()
     wait_for(lambda: _indicator(evaluation, url)["realised_in_period"] == 9, timeout=60, message="the correction")
     assert h.rows("SELECT quantity, version, status FROM activities WHERE id = :i", i=aid) == [
-        {"quantity": 9.0, "version": 3, "status": "accepted"}]
+        {"quantity": 9.0, "version": 3, "status": "accepted"}
+    ]

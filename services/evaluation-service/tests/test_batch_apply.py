@@ -1,10 +1,10 @@
 """A poll applied in one transaction (EventConsumer.apply_batch) leaves the activity facts as
 one event at a time would: an entry logged and verified in the same poll ends verified, a
 re-published copy changes nothing, a withdrawal in the same poll wins."""
-from kinerja_shared.consumer import EventConsumer
-from kinerja_shared.events.envelope import Event
 
 from evaluation_service.service import SPEC
+from kinerja_shared.consumer import EventConsumer
+from kinerja_shared.events.envelope import Event
 
 
 def test_activity_facts_of_one_poll_match_one_event_at_a_time(evaluation):
@@ -13,10 +13,20 @@ def test_activity_facts_of_one_poll_match_one_event_at_a_time(evaluation):
     accepted = ev.activity("plan-1", day, minutes=90, quantity=2)
     pending = ev.activity("plan-1", day)
     withdrawn = ev.activity("plan-1", day)
-    copy = ev.activity("plan-1", day, activity_id=accepted["data"]["activity_id"], minutes=5)  # new event id, same entry
+    copy = ev.activity(
+        "plan-1", day, activity_id=accepted["data"]["activity_id"], minutes=5
+    )  # new event id, same entry
     poll = [accepted, pending, ev.verified(accepted, quantity=3), withdrawn, copy, ev.withdrawn(withdrawn), pending]
-    consumer = EventConsumer(h.settings, h.engine, group_id=SPEC.consumer_group, topics=[], handlers=SPEC.handlers,
-                             consumer_factory=None, producer_factory=None, service_config=SPEC.load_config(h.settings))
+    consumer = EventConsumer(
+        h.settings,
+        h.engine,
+        group_id=SPEC.consumer_group,
+        topics=[],
+        handlers=SPEC.handlers,
+        consumer_factory=None,
+        producer_factory=None,
+        service_config=SPEC.load_config(h.settings),
+    )
     outcomes = consumer.apply_batch([Event(e) for e in poll])
     assert outcomes == ["processed"] * 6 + ["duplicate"]
 

@@ -1,16 +1,18 @@
 """evaluation-service's own settings: defaults, validation naming the variable, the working-day calendar."""
+
 from datetime import date
 
 import pytest
 
-from kinerja_shared.config import ConfigError, Settings
-
 from evaluation_service.config import EvaluationConfig
 from evaluation_service.domain import WorkCalendar, parse_holidays, parse_workdays
+from kinerja_shared.config import ConfigError, Settings
 
 
 def _config(**env):
-    return EvaluationConfig.from_settings(Settings.from_env("evaluation-service", {"DATABASE_URL": "sqlite:///x.db", **env}), env={})
+    return EvaluationConfig.from_settings(
+        Settings.from_env("evaluation-service", {"DATABASE_URL": "sqlite:///x.db", **env}), env={}
+    )
 
 
 def test_defaults():
@@ -31,15 +33,22 @@ def test_distribution_rounding_is_a_policy():
 def test_settings_are_read_and_bad_ones_named(tmp_path):
     days_off = tmp_path / "libur.txt"
     days_off.write_text("# 2026\n2026-12-25 Natal\n2026-12-24=Cuti bersama\n")
-    config = _config(EVALUATION_PERIOD_CLOCK_SECONDS="60", KINERJA_WORKING_DAYS="mon-sat", KINERJA_NATIONAL_HOLIDAYS="none",
-                     KINERJA_HOLIDAYS="2026-08-17=HUT RI", KINERJA_HOLIDAYS_FILE=str(days_off))
+    config = _config(
+        EVALUATION_PERIOD_CLOCK_SECONDS="60",
+        KINERJA_WORKING_DAYS="mon-sat",
+        KINERJA_NATIONAL_HOLIDAYS="none",
+        KINERJA_HOLIDAYS="2026-08-17=HUT RI",
+        KINERJA_HOLIDAYS_FILE=str(days_off),
+    )
     assert config.period_clock_seconds == 60 and 5 in config.calendar.workdays
     assert set(config.calendar.holidays) == {date(2026, 8, 17), date(2026, 12, 25), date(2026, 12, 24)}
-    for env, name in [({"EVALUATION_PERIOD_CLOCK_SECONDS": "soon"}, "EVALUATION_PERIOD_CLOCK_SECONDS"),
-                      ({"EVALUATION_PERIOD_CLOCK_SECONDS": "5"}, "EVALUATION_PERIOD_CLOCK_SECONDS"),
-                      ({"KINERJA_WORKING_DAYS": "fri-mon"}, "KINERJA_WORKING_DAYS"),
-                      ({"KINERJA_HOLIDAYS": "17-08-2026"}, "KINERJA_HOLIDAYS"),
-                      ({"KINERJA_HOLIDAYS_FILE": str(tmp_path / "missing")}, "KINERJA_HOLIDAYS_FILE")]:
+    for env, name in [
+        ({"EVALUATION_PERIOD_CLOCK_SECONDS": "soon"}, "EVALUATION_PERIOD_CLOCK_SECONDS"),
+        ({"EVALUATION_PERIOD_CLOCK_SECONDS": "5"}, "EVALUATION_PERIOD_CLOCK_SECONDS"),
+        ({"KINERJA_WORKING_DAYS": "fri-mon"}, "KINERJA_WORKING_DAYS"),
+        ({"KINERJA_HOLIDAYS": "17-08-2026"}, "KINERJA_HOLIDAYS"),
+        ({"KINERJA_HOLIDAYS_FILE": str(tmp_path / "missing")}, "KINERJA_HOLIDAYS_FILE"),
+    ]:
         with pytest.raises(ConfigError, match=name):
             _config(**env)
 

@@ -1,4 +1,6 @@
-"""The performance dialogue's rules alone (evaluation_service.dialogues): dates, participants, periods, confirmations."""
+"""The performance dialogue's rules alone (evaluation_service.dialogues): dates, participants, periods,
+confirmations."""
+
 from datetime import date
 
 import pytest
@@ -14,8 +16,10 @@ def test_a_date_held_by_today_within_the_plan_or_two_months_of_it_is_accepted(he
     rules.check_held_on(held_on, TODAY, START, END)
 
 
-@pytest.mark.parametrize("held_on, says", [(date(2026, 6, 16), "in the future"), (date(2025, 10, 30), "between"),
-                                           (date(2024, 1, 1), "between")])
+@pytest.mark.parametrize(
+    "held_on, says",
+    [(date(2026, 6, 16), "in the future"), (date(2025, 10, 30), "between"), (date(2024, 1, 1), "between")],
+)
 def test_a_date_in_the_future_or_far_from_the_plan_is_refused_naming_held_on(held_on, says):
     with pytest.raises(domain.DomainError) as refused:
         rules.check_held_on(held_on, TODAY, START, END)

@@ -2,6 +2,7 @@
 edited before both confirmed, corrected (a new revision) after; its rules as 4xx naming the field;
 PerformanceDialogueRecorded valid against its schema; the follow-ups on the next period's form and the
 unit head's "dialogues held". The people are those of conftest.py."""
+
 from datetime import date, timedelta
 
 from evaluation_service import dialogues as rules
@@ -20,9 +21,14 @@ def _plan(evaluation, nip=EMPLOYEE, **kw):
 
 def _body(plan, **kw):
     today = date.today()
-    return {"plan_id": plan, "stage": "planning", "held_on": str(kw.pop("held_on", today)),
-            "topics": "Target laporan bulanan dan dukungan sumber daya", "follow_ups": "Pelatihan penyusunan laporan",
-            **kw}
+    return {
+        "plan_id": plan,
+        "stage": "planning",
+        "held_on": str(kw.pop("held_on", today)),
+        "topics": "Target laporan bulanan dan dukungan sumber daya",
+        "follow_ups": "Pelatihan penyusunan laporan",
+        **kw,
+    }
 
 
 def _record(evaluation, plan_id, who=EMPLOYEE, **kw):
@@ -54,9 +60,18 @@ def test_the_employee_records_and_the_rater_confirms(evaluation):
     r = _record(evaluation, plan_id, participants=[COLLEAGUE])
     d = r.json
     assert (d["status"], d["stage"], d["nip"], d["rater_nip"], d["version"], d["revision"]) == (
-        "recorded", "planning", EMPLOYEE, RATER, 1, 1)
-    assert [(p["nip"], p["role"]) for p in d["participants"]] == [(EMPLOYEE, "employee"), (RATER, "rater"),
-                                                                   (COLLEAGUE, "other")]
+        "recorded",
+        "planning",
+        EMPLOYEE,
+        RATER,
+        1,
+        1,
+    )
+    assert [(p["nip"], p["role"]) for p in d["participants"]] == [
+        (EMPLOYEE, "employee"),
+        (RATER, "rater"),
+        (COLLEAGUE, "other"),
+    ]
     assert d["confirmed_by_employee_at"] and d["confirmed_by_rater_at"] is None and d["awaiting"] == RATER
     assert r.headers["Location"] == f"{DIALOGUES}/{d['id']}"
     # the recorder confirmed by recording; again is a conflict
@@ -68,7 +83,9 @@ def test_the_employee_records_and_the_rater_confirms(evaluation):
     assert confirmed.json["version"] == 2
     events = evaluation.outbox("PerformanceDialogueRecorded")  # each validated against its schema by outbox()
     assert [(e["data"]["status"], e["data"]["version"], e["data"]["action"]) for e in events] == [
-        ("recorded", 1, "recorded"), ("confirmed", 2, "confirmed")]
+        ("recorded", 1, "recorded"),
+        ("confirmed", 2, "confirmed"),
+    ]
     assert events[0]["partitionkey"] == EMPLOYEE and events[0]["data"]["participants"] == [EMPLOYEE, RATER, COLLEAGUE]
     assert events[1]["data"]["confirmed_by_rater_at"] and events[1]["data"]["confirmed_by_employee_at"]
 
@@ -103,8 +120,13 @@ def test_edit_before_confirmation_asks_the_other_again_and_needs_if_match(evalua
     d = _record(evaluation, plan_id).json
     missing = _patch(evaluation, d["id"], RATER, {"topics": "Target diperbarui"}, if_match=False)
     assert missing.status_code == 428
-    stale = evaluation._checked(evaluation.client.patch(
-        f"{DIALOGUES}/{d['id']}", headers={**evaluation.as_(RATER), "If-Match": f'"{d["id"]}.0"'}, json={"topics": "x"}))
+    stale = evaluation._checked(
+        evaluation.client.patch(
+            f"{DIALOGUES}/{d['id']}",
+            headers={**evaluation.as_(RATER), "If-Match": f'"{d["id"]}.0"'},
+            json={"topics": "x"},
+        )
+    )
     assert stale.status_code == 412
     edited = _patch(evaluation, d["id"], RATER, {"topics": "Target diperbarui", "follow_ups": None})
     assert edited.status_code == 200, edited.json
@@ -118,14 +140,19 @@ def test_edit_before_confirmation_asks_the_other_again_and_needs_if_match(evalua
     assert refused.status_code == 409
     url = f"{DIALOGUES}/{d['id']}/corrections"
     assert evaluation.post(url, EMPLOYEE, json={"topics": "lain"}).json["errors"][0]["field"] == "reason"
-    corrected = evaluation.post(url, EMPLOYEE, json={"reason": "Tindak lanjut terlewat", "follow_ups": "Bimbingan teknis"},
-                                headers={"If-Match": _etag(evaluation, d["id"], EMPLOYEE)})
+    corrected = evaluation.post(
+        url,
+        EMPLOYEE,
+        json={"reason": "Tindak lanjut terlewat", "follow_ups": "Bimbingan teknis"},
+        headers={"If-Match": _etag(evaluation, d["id"], EMPLOYEE)},
+    )
     assert corrected.status_code == 200, corrected.json
     c = corrected.json
     assert (c["revision"], c["status"], c["follow_ups"], c["awaiting"]) == (2, "recorded", "Bimbingan teknis", RATER)
     detail = evaluation.get(f"{DIALOGUES}/{d['id']}", RATER).json
-    assert [(h["revision"], h["snapshot"]["topics"], h["snapshot"]["status"], h["reason"]) for h in detail["history"]] == [
-        (1, "Target diperbarui", "confirmed", "Tindak lanjut terlewat")]
+    assert [
+        (h["revision"], h["snapshot"]["topics"], h["snapshot"]["status"], h["reason"]) for h in detail["history"]
+    ] == [(1, "Target diperbarui", "confirmed", "Tindak lanjut terlewat")]
     assert _confirm(evaluation, d["id"], RATER).json["status"] == "confirmed"
     # correcting an unconfirmed one is refused: edit it instead
     d2 = _record(evaluation, plan_id, stage="planning", held_on=date(evaluation.today.year, 1, 2)).json
@@ -138,18 +165,18 @@ def test_validation_names_the_field(evaluation):
     plan_id = _plan(evaluation)
     today = evaluation.today
     cases = [
-        ({"held_on": str(today + timedelta(days=1))}, "held_on"),           # in the future
-        ({"held_on": str(date(today.year - 1, 6, 1))}, "held_on"),          # far from the plan's year
+        ({"held_on": str(today + timedelta(days=1))}, "held_on"),  # in the future
+        ({"held_on": str(date(today.year - 1, 6, 1))}, "held_on"),  # far from the plan's year
         ({"topics": ""}, "topics"),
         ({"topics": "   "}, "topics"),
         ({"topics": "x" * (rules.MAX_TOPICS + 1)}, "topics"),
         ({"follow_ups": "x" * (rules.MAX_FOLLOW_UPS + 1)}, "follow_ups"),
         ({"stage": "coaching"}, "stage"),
-        ({"stage": "evaluation"}, "evaluation_id"),                          # evaluation stage names its evaluation
+        ({"stage": "evaluation"}, "evaluation_id"),  # evaluation stage names its evaluation
         ({"stage": "evaluation", "evaluation_id": "nope"}, "evaluation_id"),
-        ({"evaluation_id": "nope"}, "evaluation_id"),                        # planning has none
+        ({"evaluation_id": "nope"}, "evaluation_id"),  # planning has none
         ({"participants": ["123"]}, "participants.0"),
-        ({"participants": [OUTSIDER[:-1] + "9"]}, "participants"),           # not in the directory
+        ({"participants": [OUTSIDER[:-1] + "9"]}, "participants"),  # not in the directory
         ({"participants": [f"19900101201501{i:04d}" for i in range(9)]}, "participants"),
         ({"plan_id": "no-such-plan"}, "plan_id"),
         ({"unexpected": 1}, "unexpected"),
@@ -158,9 +185,15 @@ def test_validation_names_the_field(evaluation):
         r = evaluation.post(DIALOGUES, EMPLOYEE, json=_body(plan_id, **change))
         assert r.status_code == 422, (change, r.json)
         assert field in {e["field"] for e in r.json["errors"]}, (change, r.json)
-    future = evaluation.post(DIALOGUES, EMPLOYEE, json=_body(plan_id, held_on=str(today + timedelta(days=1))),
-                             headers={"Accept-Language": "id"}).json["errors"][0]["message"]
-    assert future.endswith(f"{today + timedelta(days=1)} masih di masa depan; catat dialog kinerja setelah dilaksanakan")
+    future = evaluation.post(
+        DIALOGUES,
+        EMPLOYEE,
+        json=_body(plan_id, held_on=str(today + timedelta(days=1))),
+        headers={"Accept-Language": "id"},
+    ).json["errors"][0]["message"]
+    assert future.endswith(
+        f"{today + timedelta(days=1)} masih di masa depan; catat dialog kinerja setelah dilaksanakan"
+    )
     assert evaluation.outbox("PerformanceDialogueRecorded") == []
 
 
@@ -193,8 +226,14 @@ def test_confirmed_follow_ups_show_on_the_next_periods_form_and_in_the_heads_cou
     if current.year != previous.year:  # the plan is of the previous year: open today's period for it too
         evaluation.post(f"/api/v1/periods/{current.id}/open", ADMIN, "admin", json={})
     [old] = evaluation.evaluations(nip=EMPLOYEE, period_id=previous.id)
-    d = _record(evaluation, plan_id, stage="evaluation", evaluation_id=old["id"], held_on=str(previous.end),
-                follow_ups="Ikut pelatihan analisis data").json
+    d = _record(
+        evaluation,
+        plan_id,
+        stage="evaluation",
+        evaluation_id=old["id"],
+        held_on=str(previous.end),
+        follow_ups="Ikut pelatihan analisis data",
+    ).json
     assert d["period_id"] == previous.id
     colleague_plan = _plan(evaluation, COLLEAGUE, start=str(previous.start), end=str(current.end), year=previous.year)
     _record(evaluation, colleague_plan, who=COLLEAGUE, held_on=str(current.start))  # recorded, not confirmed
@@ -206,14 +245,19 @@ def test_confirmed_follow_ups_show_on_the_next_periods_form_and_in_the_heads_cou
     [now_form] = evaluation.evaluations(nip=EMPLOYEE, period_id=current.id)
     shown = evaluation.get(f"/api/v1/evaluations/{now_form['id']}", RATER).json["dialogue_follow_ups"]
     assert [(s["dialogue_id"], s["follow_ups"], s["period_id"]) for s in shown] == [
-        (d["id"], "Ikut pelatihan analisis data", previous.id)]
+        (d["id"], "Ikut pelatihan analisis data", previous.id)
+    ]
     # its own period's form does not show it
     assert evaluation.get(f"/api/v1/evaluations/{old['id']}").json["dialogue_follow_ups"] == []
     # the head: in the previous period 1 of the unit's people held a dialogue (confirmed by both)
     board = evaluation.get("/api/v1/unit-performance/opd/dashboard", HEAD, query_string={"period_id": previous.id}).json
     people = board["employees"]
-    assert board["dialogues"] == {"employees": people, "held": 1, "awaiting_confirmation": 0,
-                                  "share": round(100 / people, 1)}
+    assert board["dialogues"] == {
+        "employees": people,
+        "held": 1,
+        "awaiting_confirmation": 0,
+        "share": round(100 / people, 1),
+    }
     board = evaluation.get("/api/v1/unit-performance/opd/dashboard", HEAD, query_string={"period_id": current.id}).json
     assert (board["dialogues"]["held"], board["dialogues"]["awaiting_confirmation"]) == (0, 1)
 

@@ -1,20 +1,40 @@
 """Unit tests of the pure domain: the matrix, periods, realisation, the suggestion, SE 03/2023, credit points."""
+
 from datetime import date
 
 import pytest
 
 from evaluation_service import domain as d
-from evaluation_service.domain import (ABOVE, BAIK, BELOW, BUTUH_PERBAIKAN, ISTIMEWA, KURANG, MEETS, SANGAT_BAIK,
-                                       SANGAT_KURANG, ResultAssessment)
+from evaluation_service.domain import (
+    ABOVE,
+    BAIK,
+    BELOW,
+    BUTUH_PERBAIKAN,
+    ISTIMEWA,
+    KURANG,
+    MEETS,
+    SANGAT_BAIK,
+    SANGAT_KURANG,
+    ResultAssessment,
+)
 
 # -- the matrix: all nine cells ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("results, behaviour, expected", [
-    (ABOVE, BELOW, KURANG), (ABOVE, MEETS, BAIK), (ABOVE, ABOVE, SANGAT_BAIK),
-    (MEETS, BELOW, KURANG), (MEETS, MEETS, BAIK), (MEETS, ABOVE, BAIK),
-    (BELOW, BELOW, SANGAT_KURANG), (BELOW, MEETS, BUTUH_PERBAIKAN), (BELOW, ABOVE, BUTUH_PERBAIKAN),
-])
+@pytest.mark.parametrize(
+    "results, behaviour, expected",
+    [
+        (ABOVE, BELOW, KURANG),
+        (ABOVE, MEETS, BAIK),
+        (ABOVE, ABOVE, SANGAT_BAIK),
+        (MEETS, BELOW, KURANG),
+        (MEETS, MEETS, BAIK),
+        (MEETS, ABOVE, BAIK),
+        (BELOW, BELOW, SANGAT_KURANG),
+        (BELOW, MEETS, BUTUH_PERBAIKAN),
+        (BELOW, ABOVE, BUTUH_PERBAIKAN),
+    ],
+)
 def test_matrix_cell(results, behaviour, expected):
     assert d.predicate_for(results, behaviour) == expected
 
@@ -24,31 +44,42 @@ def test_matrix_has_exactly_nine_cells_over_the_five_predicates():
     assert set(d.MATRIX.values()) == set(d.PREDICATES)
 
 
-@pytest.mark.parametrize("results, behaviour, field", [("great", MEETS, "results_rating"), (MEETS, "", "behaviour_rating")])
+@pytest.mark.parametrize(
+    "results, behaviour, field", [("great", MEETS, "results_rating"), (MEETS, "", "behaviour_rating")]
+)
 def test_matrix_rejects_unknown_ratings_naming_the_field(results, behaviour, field):
     with pytest.raises(d.DomainError) as exc:
         d.predicate_for(results, behaviour)
     assert exc.value.field == field
 
 
-@pytest.mark.parametrize("org, rating", [(ISTIMEWA, ABOVE), (BAIK, MEETS), (BUTUH_PERBAIKAN, BELOW), (KURANG, BELOW),
-                                         (SANGAT_KURANG, BELOW)])
+@pytest.mark.parametrize(
+    "org, rating", [(ISTIMEWA, ABOVE), (BAIK, MEETS), (BUTUH_PERBAIKAN, BELOW), (KURANG, BELOW), (SANGAT_KURANG, BELOW)]
+)
 def test_unit_head_results_rating_is_the_units_achievement(org, rating):
     assert d.rating_from_org_predicate(org) == rating
 
 
 # -- lifecycle -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("action, status, expected", [
-    ("submit", "open", "submitted"), ("submit", "submitted", "submitted"), ("close", "submitted", "closed"),
-    ("reopen", "closed", "open"),
-])
+
+@pytest.mark.parametrize(
+    "action, status, expected",
+    [
+        ("submit", "open", "submitted"),
+        ("submit", "submitted", "submitted"),
+        ("close", "submitted", "closed"),
+        ("reopen", "closed", "open"),
+    ],
+)
 def test_allowed_transitions(action, status, expected):
     assert d.next_status(action, status) == expected
 
 
-@pytest.mark.parametrize("action, status", [("submit", "closed"), ("close", "open"), ("close", "closed"),
-                                            ("reopen", "open"), ("reopen", "submitted")])
+@pytest.mark.parametrize(
+    "action, status",
+    [("submit", "closed"), ("close", "open"), ("close", "closed"), ("reopen", "open"), ("reopen", "submitted")],
+)
 def test_forbidden_transitions(action, status):
     with pytest.raises(d.TransitionError, match=status):
         d.next_status(action, status)
@@ -56,10 +87,17 @@ def test_forbidden_transitions(action, status):
 
 # -- periods -------------------------------------------------------------------------------------
 
+
 def test_quarterly_and_monthly_periods_contain_the_day():
     day = date(2026, 11, 28)
     q = d.period_containing(day, "quarterly")
-    assert (q.id, q.kind, q.start, q.end, q.months) == ("2026-Q4", "quarterly", date(2026, 10, 1), date(2026, 12, 31), 3)
+    assert (q.id, q.kind, q.start, q.end, q.months) == (
+        "2026-Q4",
+        "quarterly",
+        date(2026, 10, 1),
+        date(2026, 12, 31),
+        3,
+    )
     m = d.period_containing(day, "monthly")
     assert (m.id, m.kind, m.start, m.end, m.months) == ("2026-11", "monthly", date(2026, 11, 1), date(2026, 11, 30), 1)
     assert d.period_containing(date(2028, 2, 10), "monthly").end == date(2028, 2, 29)
@@ -79,7 +117,13 @@ def test_parse_period_round_trips_and_rejects_garbage():
 
 
 def test_periods_of_year_end_with_the_annual_one():
-    assert [p.id for p in d.periods_of_year(2026, "quarterly")] == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2026-Y"]
+    assert [p.id for p in d.periods_of_year(2026, "quarterly")] == [
+        "2026-Q1",
+        "2026-Q2",
+        "2026-Q3",
+        "2026-Q4",
+        "2026-Y",
+    ]
     monthly = d.periods_of_year(2026, "monthly")
     assert len(monthly) == 13 and monthly[0].id == "2026-01" and monthly[-1].id == "2026-Y"
     with pytest.raises(d.DomainError):
@@ -97,11 +141,17 @@ def test_plan_overlap_and_months_evaluated():
 
 # -- realisation and the per-result assessment ---------------------------------------------------
 
+
 def _quantity(target, in_period, to_date, start, end, period):
     """A quantity (sum) indicator's realisation, with ``in_period`` verified entries' worth in the period."""
     facts = d.IndicatorFacts(realised_in_period=in_period, realised_to_date=to_date, verified_in_period=1)
-    return d.realise({"indicator_id": "i1", "aspect": "quantity", "target_value": target, "target_unit": "dokumen"},
-                     facts, start, end, period.end)
+    return d.realise(
+        {"indicator_id": "i1", "aspect": "quantity", "target_value": target, "target_unit": "dokumen"},
+        facts,
+        start,
+        end,
+        period.end,
+    )
 
 
 def test_realisation_expects_the_elapsed_share_of_the_target():
@@ -137,24 +187,28 @@ def test_result_percent_is_the_mean_of_indicators_with_a_percentage():
 
 # -- the results-rating suggestion ---------------------------------------------------------------
 
+
 def _results(*specs):
     return [ResultAssessment(f"r{i}", kind, assessment) for i, (kind, assessment) in enumerate(specs)]
 
 
-@pytest.mark.parametrize("specs, expected", [
-    ([("main", ABOVE)], ABOVE),
-    ([("main", ABOVE), ("main", ABOVE), ("additional", MEETS)], ABOVE),            # most exceed, no main below
-    ([("main", ABOVE), ("main", ABOVE), ("additional", BELOW)], ABOVE),            # an additional below is fine
-    ([("main", ABOVE), ("additional", ABOVE), ("main", BELOW), ("main", MEETS)], MEETS),  # a main below: not above
-    ([("main", MEETS), ("main", MEETS), ("main", BELOW)], MEETS),                  # a few main below (1 of 3)
-    ([("main", MEETS), ("main", BELOW)], BELOW),                                   # half the mains below: not "a few"
-    ([("main", MEETS), ("additional", BELOW)], MEETS),                             # half meet, no main below
-    ([("main", BELOW), ("main", BELOW), ("main", MEETS)], BELOW),                  # most below
-    ([("main", BELOW)], BELOW),
-    ([("main", MEETS)], MEETS),
-    ([("main", ABOVE), ("main", ABOVE), ("main", BELOW)], MEETS),                  # most exceed, 1 of 3 mains below
-    ([("main", ABOVE), ("main", BELOW)], BELOW),                                   # 1 of 2 mains below
-])
+@pytest.mark.parametrize(
+    "specs, expected",
+    [
+        ([("main", ABOVE)], ABOVE),
+        ([("main", ABOVE), ("main", ABOVE), ("additional", MEETS)], ABOVE),  # most exceed, no main below
+        ([("main", ABOVE), ("main", ABOVE), ("additional", BELOW)], ABOVE),  # an additional below is fine
+        ([("main", ABOVE), ("additional", ABOVE), ("main", BELOW), ("main", MEETS)], MEETS),  # a main below: not above
+        ([("main", MEETS), ("main", MEETS), ("main", BELOW)], MEETS),  # a few main below (1 of 3)
+        ([("main", MEETS), ("main", BELOW)], BELOW),  # half the mains below: not "a few"
+        ([("main", MEETS), ("additional", BELOW)], MEETS),  # half meet, no main below
+        ([("main", BELOW), ("main", BELOW), ("main", MEETS)], BELOW),  # most below
+        ([("main", BELOW)], BELOW),
+        ([("main", MEETS)], MEETS),
+        ([("main", ABOVE), ("main", ABOVE), ("main", BELOW)], MEETS),  # most exceed, 1 of 3 mains below
+        ([("main", ABOVE), ("main", BELOW)], BELOW),  # 1 of 2 mains below
+    ],
+)
 def test_suggestion_follows_the_rule(specs, expected):
     s = d.suggest_results_rating(_results(*specs))
     assert s.rating == expected, s.reasoning
@@ -296,7 +350,9 @@ def test_kurang_plus_butuh_perbaikan_counts_both():
 
 
 def test_a_unit_that_keeps_every_rule_has_no_violations_and_counts_add_up():
-    dist = d.check_distribution(BAIK, [SANGAT_BAIK, SANGAT_BAIK, BAIK, BAIK, BAIK, BAIK, BAIK, BUTUH_PERBAIKAN, BAIK, KURANG])
+    dist = d.check_distribution(
+        BAIK, [SANGAT_BAIK, SANGAT_BAIK, BAIK, BAIK, BAIK, BAIK, BAIK, BUTUH_PERBAIKAN, BAIK, KURANG]
+    )
     assert dist.ok and dist.total == 10
     assert dist.counts == {SANGAT_BAIK: 2, BAIK: 6, BUTUH_PERBAIKAN: 1, KURANG: 1, SANGAT_KURANG: 0}
     assert dist.shares[BAIK] == 60.0
@@ -316,46 +372,77 @@ def test_no_rules_without_an_organisational_predicate_or_people():
 # credit = share × coefficient × months / 12, rounded half up to two decimals.
 LEVEL_COEFFICIENTS = {"PT": 12.5, "MU": 25, "MA": 37.5, "UT": 50, "PM": 3.75, "TR": 5, "MH": 12.5, "PY": 25}
 HAND_CREDIT = {  # (level, predicate): (a year, a quarter, one month)
-    ("PT", SANGAT_BAIK): (18.75, 4.69, 1.56), ("PT", BAIK): (12.5, 3.13, 1.04), ("PT", BUTUH_PERBAIKAN): (9.38, 2.34, 0.78),
-    ("PT", KURANG): (6.25, 1.56, 0.52), ("PT", SANGAT_KURANG): (3.13, 0.78, 0.26),
-    ("MU", SANGAT_BAIK): (37.5, 9.38, 3.13), ("MU", BAIK): (25.0, 6.25, 2.08), ("MU", BUTUH_PERBAIKAN): (18.75, 4.69, 1.56),
-    ("MU", KURANG): (12.5, 3.13, 1.04), ("MU", SANGAT_KURANG): (6.25, 1.56, 0.52),
-    ("MA", SANGAT_BAIK): (56.25, 14.06, 4.69), ("MA", BAIK): (37.5, 9.38, 3.13), ("MA", BUTUH_PERBAIKAN): (28.13, 7.03, 2.34),
-    ("MA", KURANG): (18.75, 4.69, 1.56), ("MA", SANGAT_KURANG): (9.38, 2.34, 0.78),
-    ("UT", SANGAT_BAIK): (75.0, 18.75, 6.25), ("UT", BAIK): (50.0, 12.5, 4.17), ("UT", BUTUH_PERBAIKAN): (37.5, 9.38, 3.13),
-    ("UT", KURANG): (25.0, 6.25, 2.08), ("UT", SANGAT_KURANG): (12.5, 3.13, 1.04),
-    ("PM", SANGAT_BAIK): (5.63, 1.41, 0.47), ("PM", BAIK): (3.75, 0.94, 0.31), ("PM", BUTUH_PERBAIKAN): (2.81, 0.7, 0.23),
-    ("PM", KURANG): (1.88, 0.47, 0.16), ("PM", SANGAT_KURANG): (0.94, 0.23, 0.08),
-    ("TR", SANGAT_BAIK): (7.5, 1.88, 0.63), ("TR", BAIK): (5.0, 1.25, 0.42), ("TR", BUTUH_PERBAIKAN): (3.75, 0.94, 0.31),
-    ("TR", KURANG): (2.5, 0.63, 0.21), ("TR", SANGAT_KURANG): (1.25, 0.31, 0.1),
-    ("MH", SANGAT_BAIK): (18.75, 4.69, 1.56), ("MH", BAIK): (12.5, 3.13, 1.04), ("MH", BUTUH_PERBAIKAN): (9.38, 2.34, 0.78),
-    ("MH", KURANG): (6.25, 1.56, 0.52), ("MH", SANGAT_KURANG): (3.13, 0.78, 0.26),
-    ("PY", SANGAT_BAIK): (37.5, 9.38, 3.13), ("PY", BAIK): (25.0, 6.25, 2.08), ("PY", BUTUH_PERBAIKAN): (18.75, 4.69, 1.56),
-    ("PY", KURANG): (12.5, 3.13, 1.04), ("PY", SANGAT_KURANG): (6.25, 1.56, 0.52),
+    ("PT", SANGAT_BAIK): (18.75, 4.69, 1.56),
+    ("PT", BAIK): (12.5, 3.13, 1.04),
+    ("PT", BUTUH_PERBAIKAN): (9.38, 2.34, 0.78),
+    ("PT", KURANG): (6.25, 1.56, 0.52),
+    ("PT", SANGAT_KURANG): (3.13, 0.78, 0.26),
+    ("MU", SANGAT_BAIK): (37.5, 9.38, 3.13),
+    ("MU", BAIK): (25.0, 6.25, 2.08),
+    ("MU", BUTUH_PERBAIKAN): (18.75, 4.69, 1.56),
+    ("MU", KURANG): (12.5, 3.13, 1.04),
+    ("MU", SANGAT_KURANG): (6.25, 1.56, 0.52),
+    ("MA", SANGAT_BAIK): (56.25, 14.06, 4.69),
+    ("MA", BAIK): (37.5, 9.38, 3.13),
+    ("MA", BUTUH_PERBAIKAN): (28.13, 7.03, 2.34),
+    ("MA", KURANG): (18.75, 4.69, 1.56),
+    ("MA", SANGAT_KURANG): (9.38, 2.34, 0.78),
+    ("UT", SANGAT_BAIK): (75.0, 18.75, 6.25),
+    ("UT", BAIK): (50.0, 12.5, 4.17),
+    ("UT", BUTUH_PERBAIKAN): (37.5, 9.38, 3.13),
+    ("UT", KURANG): (25.0, 6.25, 2.08),
+    ("UT", SANGAT_KURANG): (12.5, 3.13, 1.04),
+    ("PM", SANGAT_BAIK): (5.63, 1.41, 0.47),
+    ("PM", BAIK): (3.75, 0.94, 0.31),
+    ("PM", BUTUH_PERBAIKAN): (2.81, 0.7, 0.23),
+    ("PM", KURANG): (1.88, 0.47, 0.16),
+    ("PM", SANGAT_KURANG): (0.94, 0.23, 0.08),
+    ("TR", SANGAT_BAIK): (7.5, 1.88, 0.63),
+    ("TR", BAIK): (5.0, 1.25, 0.42),
+    ("TR", BUTUH_PERBAIKAN): (3.75, 0.94, 0.31),
+    ("TR", KURANG): (2.5, 0.63, 0.21),
+    ("TR", SANGAT_KURANG): (1.25, 0.31, 0.1),
+    ("MH", SANGAT_BAIK): (18.75, 4.69, 1.56),
+    ("MH", BAIK): (12.5, 3.13, 1.04),
+    ("MH", BUTUH_PERBAIKAN): (9.38, 2.34, 0.78),
+    ("MH", KURANG): (6.25, 1.56, 0.52),
+    ("MH", SANGAT_KURANG): (3.13, 0.78, 0.26),
+    ("PY", SANGAT_BAIK): (37.5, 9.38, 3.13),
+    ("PY", BAIK): (25.0, 6.25, 2.08),
+    ("PY", BUTUH_PERBAIKAN): (18.75, 4.69, 1.56),
+    ("PY", KURANG): (12.5, 3.13, 1.04),
+    ("PY", SANGAT_KURANG): (6.25, 1.56, 0.52),
 }
 
 
 @pytest.mark.parametrize("level, predicate", list(HAND_CREDIT))
 def test_credit_points_for_each_level_and_predicate(level, predicate):
     coefficient = d.yearly_coefficient(level)
-    assert (coefficient.value, coefficient.source, coefficient.level) == (LEVEL_COEFFICIENTS[level], "functional_level", level)
+    assert (coefficient.value, coefficient.source, coefficient.level) == (
+        LEVEL_COEFFICIENTS[level],
+        "functional_level",
+        level,
+    )
     year, quarter, month = HAND_CREDIT[(level, predicate)]
-    assert (d.credit_points(predicate, coefficient.value), d.credit_points(predicate, coefficient.value, 3),
-            d.credit_points(predicate, coefficient.value, 1)) == (year, quarter, month)
+    assert (
+        d.credit_points(predicate, coefficient.value),
+        d.credit_points(predicate, coefficient.value, 3),
+        d.credit_points(predicate, coefficient.value, 1),
+    ) == (year, quarter, month)
 
 
 def test_credit_points_worked_example_and_rounding():
-    assert d.credit_points(BAIK, 12.5, 2) == 2.08          # DOMAIN.md: 2/12 × 100 % × 12.5 = 2.0833...
-    assert d.credit_points(BAIK, 12.5, 3) == 3.13          # 3.125 rounds half up
+    assert d.credit_points(BAIK, 12.5, 2) == 2.08  # DOMAIN.md: 2/12 × 100 % × 12.5 = 2.0833...
+    assert d.credit_points(BAIK, 12.5, 3) == 3.13  # 3.125 rounds half up
     assert d.credit_points(BUTUH_PERBAIKAN, 37.5, 1) == 2.34  # 2.34375
     assert d.credit_points(BAIK, None, 3) is None
-    assert d.credit_total([1.04, 1.04, 1.04, None]) == 3.12   # a year's total adds the periods' figures
+    assert d.credit_total([1.04, 1.04, 1.04, None]) == 3.12  # a year's total adds the periods' figures
     with pytest.raises(d.DomainError):
         d.credit_points(BAIK, 12.5, 13)
 
 
 def test_the_coefficient_comes_from_the_level_and_the_old_one_only_without_a_level():
-    assert d.yearly_coefficient("MA", 99).as_dict()["coefficient"] == 37.5     # a typed-in coefficient never wins
+    assert d.yearly_coefficient("MA", 99).as_dict()["coefficient"] == 37.5  # a typed-in coefficient never wins
     assert d.yearly_coefficient("MA").as_dict()["siasn_koefisien_id"] == 32
     assert d.yearly_coefficient(None, 20).source == "functional_coefficient"
     assert d.yearly_coefficient(None, 20).value == 20
@@ -364,6 +451,7 @@ def test_the_coefficient_comes_from_the_level_and_the_old_one_only_without_a_lev
 
 
 # -- the form --------------------------------------------------------------------------------------
+
 
 def test_form_refers_to_the_plan_and_to_each_value_once():
     d.check_form(["r1", "r2"], [{"result_id": "r1"}], [{"value": "loyal"}, {"value": "service"}])

@@ -4,6 +4,7 @@ Opening on PlanApproved, realisation from activities, the submit → close → r
 rights, continuous feedback, periods, problem+json errors. Every event written is checked
 against its schema (``evaluation.outbox``). The people are those of conftest.py.
 """
+
 from datetime import date, timedelta
 
 from evaluation_service import domain
@@ -34,6 +35,7 @@ def _days(evaluation, n):
 
 
 # -- opening ---------------------------------------------------------------------------------
+
 
 def test_plan_approved_opens_the_evaluation_of_todays_quarter_once(evaluation):
     plan, item = _open(evaluation)
@@ -85,9 +87,9 @@ def test_the_period_clock_opens_todays_period_for_every_plan(evaluation):
 
         for nip in (EMPLOYEE, COLLEAGUE):
             _store_plan(conn, Event(evaluation.ev.plan(nip)))
-    from kinerja_shared.runtime import Runtime
     from evaluation_service.service import SPEC
     from evaluation_service.use_cases.periods import PERIOD_CLOCK
+    from kinerja_shared.runtime import Runtime
 
     rt = Runtime(SPEC, evaluation.h.settings, evaluation.h.engine, config=SPEC.load_config(evaluation.h.settings))
     assert PERIOD_CLOCK.run_once(rt) == 2  # the worker's job, one round
@@ -96,6 +98,7 @@ def test_the_period_clock_opens_todays_period_for_every_plan(evaluation):
 
 
 # -- realisation -------------------------------------------------------------------------------
+
 
 def test_verified_activities_make_the_realisation_and_withdrawn_ones_leave_it(evaluation):
     plan, item = _open(evaluation)
@@ -108,8 +111,12 @@ def test_verified_activities_make_the_realisation_and_withdrawn_ones_leave_it(ev
     a4 = ev.activity(plan_id, day, quantity=1, indicator_id="i2", result_id="r2")
     evaluation.apply(a1, a2, a3, a4)
     detail = evaluation.get(f"/api/v1/evaluations/{item['id']}").json
-    assert detail["pending"] == {"activities_pending": 4, "activities_accepted": 0, "activities_rejected": 0,
-                                 "activities_total": 4}
+    assert detail["pending"] == {
+        "activities_pending": 4,
+        "activities_accepted": 0,
+        "activities_rejected": 0,
+        "activities_total": 4,
+    }
     assert {a["id"] for a in detail["activities"]} == {a["data"]["activity_id"] for a in (a1, a2, a3, a4)}
     i1 = detail["results"][0]["indicators"][0]
     assert (i1["realised_in_period"], i1["pending_in_period"]) == (0, 3)
@@ -130,8 +137,11 @@ def test_verified_activities_make_the_realisation_and_withdrawn_ones_leave_it(ev
     detail = evaluation.get(f"/api/v1/evaluations/{item['id']}").json
     assert detail["results"][0]["indicators"][0]["realised_in_period"] == 0
     # an update to a withdrawn activity does not bring it back
-    evaluation.apply(ev.activity(plan_id, day, activity_id=a1["data"]["activity_id"], quantity=9,
-                                 event_type="ActivityUpdated", version=3))
+    evaluation.apply(
+        ev.activity(
+            plan_id, day, activity_id=a1["data"]["activity_id"], quantity=9, event_type="ActivityUpdated", version=3
+        )
+    )
     detail = evaluation.get(f"/api/v1/evaluations/{item['id']}").json
     assert a1["data"]["activity_id"] not in {a["id"] for a in detail["activities"]}
 
@@ -143,8 +153,10 @@ def test_realisation_drives_the_suggestion_with_its_reasoning(evaluation):
     months = domain.months_between(date(evaluation.today.year, 1, 1), period.end)
     expected_i1, expected_i2 = 12 * months / 12, 4 * months / 12
     ev = evaluation.ev
-    logged = [ev.activity(plan_id, evaluation.today, quantity=expected_i1 + 1),
-              ev.activity(plan_id, evaluation.today, quantity=expected_i2, indicator_id="i2", result_id="r2")]
+    logged = [
+        ev.activity(plan_id, evaluation.today, quantity=expected_i1 + 1),
+        ev.activity(plan_id, evaluation.today, quantity=expected_i2, indicator_id="i2", result_id="r2"),
+    ]
     evaluation.apply(*logged, *[ev.verified(a) for a in logged])
     detail = evaluation.get(f"/api/v1/evaluations/{item['id']}").json
     r1, r2 = detail["results"]
@@ -155,6 +167,7 @@ def test_realisation_drives_the_suggestion_with_its_reasoning(evaluation):
 
 # -- submit, close, reopen ---------------------------------------------------------------------
 
+
 def test_submit_close_reopen_flow_with_its_rights(evaluation):
     _, item = _open(evaluation)
     url = f"/api/v1/evaluations/{item['id']}"
@@ -162,9 +175,16 @@ def test_submit_close_reopen_flow_with_its_rights(evaluation):
     # who sees it
     assert evaluation.get(url, EMPLOYEE).status_code == 200
     assert evaluation.get(url, RATER).status_code == 200
-    assert evaluation.get(url, HEAD).status_code == 200             # heads opd, above opd-b1
+    assert evaluation.get(url, HEAD).status_code == 200  # heads opd, above opd-b1
     assert evaluation.get(url, COLLEAGUE).status_code == 404
-    assert evaluation.get(url, OUTSIDER, "unit_head", ).status_code == 404
+    assert (
+        evaluation.get(
+            url,
+            OUTSIDER,
+            "unit_head",
+        ).status_code
+        == 404
+    )
     assert evaluation.get(url, ADMIN, "admin").status_code == 200
     assert evaluation.get("/api/v1/evaluations/nope", ADMIN, "admin").status_code == 404
 
@@ -195,13 +215,22 @@ def test_submit_close_reopen_flow_with_its_rights(evaluation):
     r = evaluation.post(url + "/submit", json=_submit_body("above", "above"))
     assert r.status_code == 422 and r.json["errors"][0]["field"] == "rating_note"
     # the rater assesses the results on the form (based on evidence): the suggestion follows
-    form = {"results": [{"result_id": "r1", "realisation": "12 dokumen", "feedback": "tepat waktu", "assessment": "above"},
-                        {"result_id": "r2", "realisation": "4 laporan", "feedback": "baik", "assessment": "above"}],
-            "behaviours": [{"value": "service", "feedback": "ramah"}]}
+    form = {
+        "results": [
+            {"result_id": "r1", "realisation": "12 dokumen", "feedback": "tepat waktu", "assessment": "above"},
+            {"result_id": "r2", "realisation": "4 laporan", "feedback": "baik", "assessment": "above"},
+        ],
+        "behaviours": [{"value": "service", "feedback": "ramah"}],
+    }
     stale = {"If-Match": '"%s.99"' % item["id"]}
-    assert evaluation.post(url + "/submit", json=_submit_body("above", "above", **form), headers=stale).status_code == 412
-    r = evaluation.post(url + "/submit", json=_submit_body("above", "above", **form),
-                        headers={"If-Match": evaluation.get(url).headers["ETag"]})
+    assert (
+        evaluation.post(url + "/submit", json=_submit_body("above", "above", **form), headers=stale).status_code == 412
+    )
+    r = evaluation.post(
+        url + "/submit",
+        json=_submit_body("above", "above", **form),
+        headers={"If-Match": evaluation.get(url).headers["ETag"]},
+    )
     assert r.status_code == 200, r.json
     assert (r.json["status"], r.json["predicate"], r.json["suggested_rating"]) == ("submitted", "SANGAT_BAIK", "above")
     # corrected before closing, with a note because it differs from the suggestion
@@ -213,13 +242,21 @@ def test_submit_close_reopen_flow_with_its_rights(evaluation):
     assert evaluation.post(url + "/close", EMPLOYEE).status_code == 403
     r = evaluation.post(url + "/close")
     assert r.status_code == 200 and r.json["status"] == "closed"
-    assert r.json["credit_points"] == 3.13            # Baik 100 % × 12.5 × 3/12 = 3.125, half up to two decimals
+    assert r.json["credit_points"] == 3.13  # Baik 100 % × 12.5 × 3/12 = 3.125, half up to two decimals
     [closed] = evaluation.outbox("EvaluationClosed")
     data = closed["data"]
     assert (data["nip"], data["unit_id"], data["rater_nip"], data["period"]["id"]) == (
-        EMPLOYEE, "opd-b1", RATER, item["period"]["id"])
+        EMPLOYEE,
+        "opd-b1",
+        RATER,
+        item["period"]["id"],
+    )
     assert (data["results_rating"], data["behaviour_rating"], data["predicate"], data["credit_points"]) == (
-        "meets", "above", "BAIK", 3.13)
+        "meets",
+        "above",
+        "BAIK",
+        3.13,
+    )
     assert data["closed_by"] == RATER and closed["partitionkey"] == EMPLOYEE
 
     # closed is fixed
@@ -238,7 +275,8 @@ def test_submit_close_reopen_flow_with_its_rights(evaluation):
     assert reopened["data"]["revision"] == 2 and reopened["data"]["reason"] == "wrong behaviour rating"
     revisions = evaluation.get(url + "/revisions").json["items"]
     assert [(x["revision"], x["snapshot"]["predicate"], x["reason"]) for x in revisions] == [
-        (1, "BAIK", "wrong behaviour rating")]
+        (1, "BAIK", "wrong behaviour rating")
+    ]
     # the form is kept for the correction; submit and close again as revision 2
     assert evaluation.get(url).json["form"]["results"][0]["realisation"] == "12 dokumen"
     assert evaluation.post(url + "/submit", json=_submit_body("above", "meets", **form)).status_code == 200
@@ -248,8 +286,14 @@ def test_submit_close_reopen_flow_with_its_rights(evaluation):
     assert [c["data"]["revision"] for c in closes] == [1, 2]
     audit = evaluation.get("/api/v1/audit", ADMIN, "admin", query_string={"entity_id": item["id"]}).json["items"]
     assert [a["action"] for a in reversed(audit)] == [
-        "evaluation.opened", "evaluation.submit", "evaluation.submit", "evaluation.close", "evaluation.reopen",
-        "evaluation.submit", "evaluation.close"]
+        "evaluation.opened",
+        "evaluation.submit",
+        "evaluation.submit",
+        "evaluation.close",
+        "evaluation.reopen",
+        "evaluation.submit",
+        "evaluation.close",
+    ]
     assert any(a["reason"] == "wrong behaviour rating" for a in audit)
 
 
@@ -274,6 +318,7 @@ def test_an_idempotency_key_replays_the_submit(evaluation):
 
 # -- lists -------------------------------------------------------------------------------------
 
+
 def test_list_filters_scope_and_pagination(evaluation):
     evaluation.org()
     ev = evaluation.ev
@@ -290,7 +335,7 @@ def test_list_filters_scope_and_pagination(evaluation):
 
     assert [e["nip"] for e in items(EMPLOYEE)["items"]] == [EMPLOYEE]
     assert {e["nip"] for e in items(RATER)["items"]} == {EMPLOYEE, COLLEAGUE}
-    assert {e["nip"] for e in items(HEAD)["items"]} == {EMPLOYEE, COLLEAGUE}   # head by the directory
+    assert {e["nip"] for e in items(HEAD)["items"]} == {EMPLOYEE, COLLEAGUE}  # head by the directory
     assert {e["nip"] for e in items("197707072000011099", "unit_head")["items"]} == set()
     page1 = items(ADMIN, "admin", limit=2)
     page2 = items(ADMIN, "admin", limit=2, cursor=page1["next_cursor"])
@@ -305,6 +350,7 @@ def test_list_filters_scope_and_pagination(evaluation):
 
 # -- continuous feedback -------------------------------------------------------------------------
 
+
 def test_feedback_from_the_rater_shows_on_the_next_form(evaluation):
     evaluation.org()
     # given before the plan is approved: waits for the next form
@@ -315,12 +361,17 @@ def test_feedback_from_the_rater_shows_on_the_next_form(evaluation):
     [item] = evaluation.evaluations()
     r = evaluation.post("/api/v1/feedback", json={"nip": EMPLOYEE, "text": "Report 2 needs sources", "result_id": "r2"})
     assert r.status_code == 201 and r.json["evaluation_id"] == item["id"]
-    r = evaluation.post("/api/v1/feedback", json={"nip": EMPLOYEE, "text": "Kind to visitors", "behaviour_value": "service"})
+    r = evaluation.post(
+        "/api/v1/feedback", json={"nip": EMPLOYEE, "text": "Kind to visitors", "behaviour_value": "service"}
+    )
     assert r.status_code == 201
 
     detail = evaluation.get(f"/api/v1/evaluations/{item['id']}").json
-    assert [f["text"] for f in detail["feedback"]] == ["Good start on the documents", "Report 2 needs sources",
-                                                       "Kind to visitors"]
+    assert [f["text"] for f in detail["feedback"]] == [
+        "Good start on the documents",
+        "Report 2 needs sources",
+        "Kind to visitors",
+    ]
     assert [f["text"] for f in detail["results"][1]["continuous_feedback"]] == ["Report 2 needs sources"]
     assert [f["text"] for f in detail["behaviours"][0]["continuous_feedback"]] == ["Kind to visitors"]
     given = evaluation.outbox("FeedbackGiven")
@@ -331,14 +382,19 @@ def test_feedback_from_the_rater_shows_on_the_next_form(evaluation):
     assert evaluation.post("/api/v1/feedback", HEAD, json={"nip": EMPLOYEE, "text": "x"}).status_code == 403
     r = evaluation.post("/api/v1/feedback", json={"nip": EMPLOYEE, "text": "x", "result_id": "nope"})
     assert r.status_code == 422 and r.json["errors"][0]["field"] == "result_id"
-    r = evaluation.post("/api/v1/feedback", json={"nip": EMPLOYEE, "text": "x", "result_id": "r1", "behaviour_value": "loyal"})
+    r = evaluation.post(
+        "/api/v1/feedback", json={"nip": EMPLOYEE, "text": "x", "result_id": "r1", "behaviour_value": "loyal"}
+    )
     assert r.status_code == 422 and r.json["errors"][0]["field"] == "behaviour_value"
     r = evaluation.post("/api/v1/feedback", json={"nip": EMPLOYEE, "text": ""})
     assert r.status_code == 422 and r.json["errors"][0]["field"] == "text"
 
     # who reads it
     def texts(who, *roles):
-        return [f["text"] for f in evaluation.get("/api/v1/feedback", who, *roles, query_string={"nip": EMPLOYEE}).json["items"]]
+        return [
+            f["text"]
+            for f in evaluation.get("/api/v1/feedback", who, *roles, query_string={"nip": EMPLOYEE}).json["items"]
+        ]
 
     assert len(texts(EMPLOYEE)) == 3 and len(texts(RATER)) == 3 and len(texts(HEAD)) == 3
     assert texts(COLLEAGUE) == [] and texts(OUTSIDER) == []
@@ -353,6 +409,7 @@ def test_feedback_from_the_rater_shows_on_the_next_form(evaluation):
 
 # -- annual --------------------------------------------------------------------------------------
 
+
 def test_annual_evaluation_is_built_from_the_periodic_ones(evaluation):
     plan, item = _open(evaluation)
     year = evaluation.today.year
@@ -364,8 +421,12 @@ def test_annual_evaluation_is_built_from_the_periodic_ones(evaluation):
     annual = [e for e in evaluation.evaluations() if e["period"]["kind"] == "annual"][0]
     assert annual["period"]["id"] == f"{year}-Y"
     detail = evaluation.get(f"/api/v1/evaluations/{annual['id']}").json
-    assert [(p["period"]["id"], p["predicate"]) for p in detail["periodic"]] == [(item["period"]["id"], "BUTUH_PERBAIKAN")]
-    r = evaluation.post(f"/api/v1/evaluations/{annual['id']}/submit", json={"results_rating": "below", "behaviour_rating": "above"})
+    assert [(p["period"]["id"], p["predicate"]) for p in detail["periodic"]] == [
+        (item["period"]["id"], "BUTUH_PERBAIKAN")
+    ]
+    r = evaluation.post(
+        f"/api/v1/evaluations/{annual['id']}/submit", json={"results_rating": "below", "behaviour_rating": "above"}
+    )
     assert r.status_code == 200
     r = evaluation.post(f"/api/v1/evaluations/{annual['id']}/close")
     assert r.json["credit_points"] == 9.38  # Butuh Perbaikan 75 % × 12.5 × 12/12 = 9.375, half up
@@ -376,7 +437,9 @@ def test_scheme_of_a_year_is_fixed_once_it_has_evaluations(evaluation):
     year = evaluation.today.year
     r = evaluation.put(f"/api/v1/periods/schemes/{year}", ADMIN, "admin", json={"scheme": "monthly"})
     assert r.status_code == 409 and r.json["current_status"] == "quarterly"
-    assert evaluation.put(f"/api/v1/periods/schemes/{year + 2}", EMPLOYEE, json={"scheme": "monthly"}).status_code == 403
+    assert (
+        evaluation.put(f"/api/v1/periods/schemes/{year + 2}", EMPLOYEE, json={"scheme": "monthly"}).status_code == 403
+    )
     r = evaluation.put(f"/api/v1/periods/schemes/{year + 2}", ADMIN, "admin", json={"scheme": "monthly"})
     assert r.status_code == 200 and r.json["scheme"] == "monthly" and len(r.json["periods"]) == 13
     r = evaluation.put(f"/api/v1/periods/schemes/{year + 2}", ADMIN, "admin", json={"scheme": "weekly"})
@@ -389,10 +452,14 @@ def test_activity_facts_follow_the_latest_version(evaluation):
     ev = evaluation.ev
     logged = ev.activity(plan_id, evaluation.today, quantity=1)
     aid = logged["data"]["activity_id"]
-    edited = ev.activity(plan_id, evaluation.today, activity_id=aid, quantity=4, event_type="ActivityUpdated", version=2)
+    edited = ev.activity(
+        plan_id, evaluation.today, activity_id=aid, quantity=4, event_type="ActivityUpdated", version=2
+    )
     verified = ev.verified(edited)
     verified["data"]["version"] = 3
-    late_copy = ev.activity(plan_id, evaluation.today, activity_id=aid, quantity=7, event_type="ActivityUpdated", version=2)
+    late_copy = ev.activity(
+        plan_id, evaluation.today, activity_id=aid, quantity=7, event_type="ActivityUpdated", version=2
+    )
     evaluation.apply(logged, edited, verified, late_copy, logged)
 
     def fact():
@@ -400,11 +467,14 @@ def test_activity_facts_follow_the_latest_version(evaluation):
 
     assert fact() == {"status": "accepted", "quantity": 4.0, "version": 3}
     # a verification of a later edit (rejected, then edited and resubmitted) moves it on
-    resubmitted = ev.activity(plan_id, evaluation.today, activity_id=aid, quantity=5, event_type="ActivityUpdated", version=4)
+    resubmitted = ev.activity(
+        plan_id, evaluation.today, activity_id=aid, quantity=5, event_type="ActivityUpdated", version=4
+    )
     evaluation.apply(resubmitted)
     assert fact() == {"status": "pending", "quantity": 5.0, "version": 4}
     # a verification known only by the Verified event (evaluation-service started late) is kept
     other = ev.activity(plan_id, evaluation.today, quantity=2)
     evaluation.apply(ev.verified(other))
-    assert evaluation.h.rows("SELECT status, quantity FROM activities WHERE id = :i",
-                             i=other["data"]["activity_id"]) == [{"status": "accepted", "quantity": 2.0}]
+    assert evaluation.h.rows(
+        "SELECT status, quantity FROM activities WHERE id = :i", i=other["data"]["activity_id"]
+    ) == [{"status": "accepted", "quantity": 2.0}]

@@ -1,5 +1,6 @@
 """The predicates CSV export is safe to open: names a spreadsheet would run as formulas arrive as text, and a
 unit id with quotes and semicolons cannot break the Content-Disposition header."""
+
 import csv
 import io
 
@@ -18,8 +19,9 @@ def test_formula_names_reach_the_csv_neutralised(evaluation):
     evaluation.apply(*[evaluation.ev.plan(nip) for nip in NAMES])
     for e in evaluation.evaluations():
         _submit(evaluation, e["id"], "meets", "meets", close=True)
-    r = evaluation.get("/api/v1/unit-performance/opd/export", HEAD,
-                       query_string={"period_id": evaluation.period().id, "format": "csv"})
+    r = evaluation.get(
+        "/api/v1/unit-performance/opd/export", HEAD, query_string={"period_id": evaluation.period().id, "format": "csv"}
+    )
     assert r.status_code == 200 and r.headers["X-Content-Type-Options"] == "nosniff"
     names = {row["nip"]: row["name"] for row in csv.DictReader(io.StringIO(r.get_data(as_text=True)))}
     assert names == {nip: "'" + name for nip, name in NAMES.items()}
@@ -27,11 +29,14 @@ def test_formula_names_reach_the_csv_neutralised(evaluation):
 
 def test_a_hostile_unit_id_cannot_break_the_download_header(evaluation):
     e = evaluation.ev
-    evaluation.apply(e.employee(HEAD, unit_id=HOSTILE_UNIT, unit_path=[HOSTILE_UNIT], rater=None, is_head=True),
-                     e.employee(EMPLOYEE, unit_id=HOSTILE_UNIT, unit_path=[HOSTILE_UNIT], rater=HEAD))
+    evaluation.apply(
+        e.employee(HEAD, unit_id=HOSTILE_UNIT, unit_path=[HOSTILE_UNIT], rater=None, is_head=True),
+        e.employee(EMPLOYEE, unit_id=HOSTILE_UNIT, unit_path=[HOSTILE_UNIT], rater=HEAD),
+    )
     period = evaluation.period().id
-    r = evaluation.get(f"/api/v1/unit-performance/{HOSTILE_UNIT}/export", HEAD,
-                       query_string={"period_id": period, "format": "csv"})
+    r = evaluation.get(
+        f"/api/v1/unit-performance/{HOSTILE_UNIT}/export", HEAD, query_string={"period_id": period, "format": "csv"}
+    )
     assert r.status_code == 200 and r.headers["X-Content-Type-Options"] == "nosniff"
     header = r.headers["Content-Disposition"]
     disposition, params = parse_options_header(header)

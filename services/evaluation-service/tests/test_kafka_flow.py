@@ -6,18 +6,26 @@ through HTTP, and EvaluationClosed reaches Kafka carrying both ratings, the pred
 period, the unit and the credit points. A redelivered event has no second effect. Every record
 on the evaluation topic validates against its schema.
 """
+
 from kinerja_shared.events import parse_event
 from kinerja_shared.testing import wait_for
 
 EMPLOYEE, RATER, HEAD, ADMIN = "199001012015011001", "198001012005011002", "197001011995011003", "196501011990011004"
-PLAN_TOPIC, ACTIVITY_TOPIC, EVALUATION_TOPIC = "kinerja.plan.events", "kinerja.activity.events", "kinerja.evaluation.events"
+PLAN_TOPIC, ACTIVITY_TOPIC, EVALUATION_TOPIC = (
+    "kinerja.plan.events",
+    "kinerja.activity.events",
+    "kinerja.evaluation.events",
+)
 
 
 def test_walking_skeleton_through_kafka(evaluation, kafka_tools):
     ev = evaluation.ev
     evaluation.h.start_worker()
-    for event in (ev.employee(HEAD, unit_id="opd", unit_path=["opd"], rater=None, is_head=True),
-                  ev.employee(RATER, rater=HEAD, is_head=True), ev.employee(EMPLOYEE, coefficient=12.5)):
+    for event in (
+        ev.employee(HEAD, unit_id="opd", unit_path=["opd"], rater=None, is_head=True),
+        ev.employee(RATER, rater=HEAD, is_head=True),
+        ev.employee(EMPLOYEE, coefficient=12.5),
+    ):
         kafka_tools.produce(PLAN_TOPIC, event, key=event["partitionkey"])
     plan = ev.plan(EMPLOYEE)
     kafka_tools.produce(PLAN_TOPIC, plan, key=EMPLOYEE)
@@ -49,23 +57,33 @@ def test_walking_skeleton_through_kafka(evaluation, kafka_tools):
     assert indicator["percent_of_target"] == 25.0
 
     kafka_tools.produce(ACTIVITY_TOPIC, ev.withdrawn(dropped), key=EMPLOYEE)
-    wait_for(lambda: dropped["data"]["activity_id"] not in {a["id"] for a in evaluation.get(url, RATER).json["activities"]},
-             timeout=60, message="the withdrawn activity to leave")
+    wait_for(
+        lambda: dropped["data"]["activity_id"] not in {a["id"] for a in evaluation.get(url, RATER).json["activities"]},
+        timeout=60,
+        message="the withdrawn activity to leave",
+    )
     assert evaluation.get(url, RATER).json["pending"]["activities_pending"] == 0
 
     # the same PlanApproved delivered twice (same event id): one evaluation, one EvaluationOpened
     kafka_tools.produce(PLAN_TOPIC, plan, key=EMPLOYEE)
-    wait_for(lambda: evaluation.h.scalar("SELECT count(*) FROM processed_events WHERE event_id = :i", i=plan["id"]) == 1,
-             timeout=30)
+    wait_for(
+        lambda: evaluation.h.scalar("SELECT count(*) FROM processed_events WHERE event_id = :i", i=plan["id"]) == 1,
+        timeout=30,
+    )
     marker = ev.employee(HEAD, unit_id="opd", unit_path=["opd"], rater=None, is_head=True)
     kafka_tools.produce(PLAN_TOPIC, marker, key=HEAD)  # after the duplicate in the same partition order
-    wait_for(lambda: evaluation.h.scalar("SELECT count(*) FROM processed_events WHERE event_id = :i", i=marker["id"]) == 1,
-             timeout=60, message="the marker event")
+    wait_for(
+        lambda: evaluation.h.scalar("SELECT count(*) FROM processed_events WHERE event_id = :i", i=marker["id"]) == 1,
+        timeout=60,
+        message="the marker event",
+    )
     assert len(evaluation.evaluations()) == 1
 
     # the rater closes through HTTP; the predicate comes from the matrix
-    r = evaluation.post(url + "/submit", json={"results_rating": "meets", "behaviour_rating": "above",
-                                               "rating_note": "the documents are on track"})
+    r = evaluation.post(
+        url + "/submit",
+        json={"results_rating": "meets", "behaviour_rating": "above", "rating_note": "the documents are on track"},
+    )
     assert r.status_code == 200 and r.json["predicate"] == "BAIK"
     r = evaluation.post(url + "/close")
     assert r.status_code == 200 and r.json["status"] == "closed"
@@ -81,9 +99,17 @@ def test_walking_skeleton_through_kafka(evaluation, kafka_tools):
     assert all(rec.key == EMPLOYEE.encode() for rec in records)
     closed = events[-1].data
     assert (closed["nip"], closed["unit_id"], closed["rater_nip"], closed["period"]["id"]) == (
-        EMPLOYEE, "opd-b1", RATER, item["period"]["id"])
+        EMPLOYEE,
+        "opd-b1",
+        RATER,
+        item["period"]["id"],
+    )
     assert (closed["results_rating"], closed["behaviour_rating"], closed["predicate"], closed["credit_points"]) == (
-        "meets", "above", "BAIK", 3.13)  # 12.5 × 3/12 = 3.125, half up to two decimals
+        "meets",
+        "above",
+        "BAIK",
+        3.13,
+    )  # 12.5 × 3/12 = 3.125, half up to two decimals
     assert all(row["_status"] == "published" for row in evaluation.h.outbox())
 
 
@@ -94,10 +120,19 @@ def test_a_plan_amended_through_kafka_updates_the_open_form(evaluation, kafka_to
     kafka_tools.produce(PLAN_TOPIC, plan, key=EMPLOYEE)
     [item] = wait_for(lambda: evaluation.evaluations(), timeout=60, message="the evaluation to open")
     results = [dict(r) for r in plan["data"]["results"]]
-    results.append({"result_id": "r3", "kind": "main", "text": "Layanan publik", "indicators": [
-        {"indicator_id": "i3", "aspect": "quality", "text": "Kepuasan", "target_value": 90, "target_unit": "%"}]})
-    amended = ev.plan(EMPLOYEE, plan_id=plan["data"]["plan_id"], revision=2, results=results, event_type="PlanAmended",
-                      rater=HEAD)
+    results.append(
+        {
+            "result_id": "r3",
+            "kind": "main",
+            "text": "Layanan publik",
+            "indicators": [
+                {"indicator_id": "i3", "aspect": "quality", "text": "Kepuasan", "target_value": 90, "target_unit": "%"}
+            ],
+        }
+    )
+    amended = ev.plan(
+        EMPLOYEE, plan_id=plan["data"]["plan_id"], revision=2, results=results, event_type="PlanAmended", rater=HEAD
+    )
     kafka_tools.produce(PLAN_TOPIC, amended, key=EMPLOYEE)
 
     def amended_form():

@@ -1,5 +1,6 @@
 """evaluation-service speaks Indonesian by default: its problems, the suggestion's reasoning and the
 distribution rules follow Accept-Language, and every text it can produce has its Indonesian version."""
+
 import itertools
 
 import evaluation_service
@@ -28,4 +29,5 @@ def test_every_reasoning_and_rule_text_has_an_indonesian_version():
     assert len(texts) > 30
     assert sorted(t for t in texts if not catalogue.knows(t)) == []
     assert catalogue.translate("Baik at most 70 %: 3 of the unit's people (100.0 %), allowed at most 2") == (
-        "Baik paling banyak 70 %: 3 orang di unit (100.0 %), paling banyak boleh 2")
+        "Baik paling banyak 70 %: 3 orang di unit (100.0 %), paling banyak boleh 2"
+    )

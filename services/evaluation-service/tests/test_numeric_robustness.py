@@ -5,6 +5,7 @@ events (their schemas only say "a number") or straight into the database; every 
 answers 200 with strict JSON (``NaN``/``Infinity`` are not JSON), leaving the unusable value out
 and saying so.
 """
+
 import json
 
 import pytest
@@ -19,6 +20,7 @@ HEAD, ADMIN = "197001011995011003", "196501011990011004"
 def strict_json(response):
     def refuse(name):
         raise AssertionError(f"{name} in a JSON answer: {response.get_data(as_text=True)[:300]}")
+
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     return json.loads(response.get_data(as_text=True), parse_constant=refuse)
 
@@ -76,8 +78,22 @@ def test_a_non_finite_quantity_written_into_the_database_leaves_every_screen_rea
 
 @pytest.mark.parametrize("target", [1e-300, 1e308, 5e-324])
 def test_an_absurd_target_gives_no_percentage_and_says_why(evaluation, target):
-    results = [{"result_id": "r1", "kind": "main", "text": "Dokumen", "indicators": [
-        {"indicator_id": "i1", "aspect": "quantity", "text": "Jumlah", "target_value": target, "target_unit": "dokumen"}]}]
+    results = [
+        {
+            "result_id": "r1",
+            "kind": "main",
+            "text": "Dokumen",
+            "indicators": [
+                {
+                    "indicator_id": "i1",
+                    "aspect": "quantity",
+                    "text": "Jumlah",
+                    "target_value": target,
+                    "target_unit": "dokumen",
+                }
+            ],
+        }
+    ]
     plan_id, evaluation_id = _open(evaluation, results=results)
     a = evaluation.ev.activity(plan_id, evaluation.today, quantity=MAX_ENTRY_QUANTITY)
     evaluation.apply(a, evaluation.ev.verified(a))
@@ -92,8 +108,13 @@ def test_a_stored_absurd_coefficient_or_credit_points_never_break_closing_or_the
     _, evaluation_id = _open(evaluation)
     _sql(evaluation, "UPDATE employees SET functional_coefficient = 1e308 WHERE nip = :nip", nip=EMPLOYEE)
     url = f"/api/v1/evaluations/{evaluation_id}"
-    assert evaluation.post(url + "/submit", json={"results_rating": "above", "behaviour_rating": "above",
-                                            "rating_note": "dinilai dari bukti"}).status_code == 200
+    assert (
+        evaluation.post(
+            url + "/submit",
+            json={"results_rating": "above", "behaviour_rating": "above", "rating_note": "dinilai dari bukti"},
+        ).status_code
+        == 200
+    )
     closed = evaluation.post(url + "/close")
     assert closed.status_code == 200 and closed.json["credit_points"] is None
     _sql(evaluation, "UPDATE evaluations SET credit_points = 'Infinity'::float8")
@@ -104,12 +125,34 @@ def test_a_stored_absurd_coefficient_or_credit_points_never_break_closing_or_the
 
 def test_extreme_but_allowed_values_give_finite_figures_everywhere(evaluation):
     """The smallest target two decimals allow against many entries at the per-entry maximum."""
-    results = [{"result_id": "r1", "kind": "main", "text": "Dokumen", "indicators": [
-        {"indicator_id": "i1", "aspect": "quantity", "text": "Jumlah", "target_value": 0.01, "target_unit": "dokumen"},
-        {"indicator_id": "i2", "aspect": "cost", "text": "Anggaran", "target_value": MAX_TARGET_VALUE, "target_unit": "ribu rupiah"}]}]
+    results = [
+        {
+            "result_id": "r1",
+            "kind": "main",
+            "text": "Dokumen",
+            "indicators": [
+                {
+                    "indicator_id": "i1",
+                    "aspect": "quantity",
+                    "text": "Jumlah",
+                    "target_value": 0.01,
+                    "target_unit": "dokumen",
+                },
+                {
+                    "indicator_id": "i2",
+                    "aspect": "cost",
+                    "text": "Anggaran",
+                    "target_value": MAX_TARGET_VALUE,
+                    "target_unit": "ribu rupiah",
+                },
+            ],
+        }
+    ]
     plan_id, evaluation_id = _open(evaluation, results=results)
     ev = evaluation.ev
-    logged = [ev.activity(plan_id, evaluation.today, quantity=MAX_ENTRY_QUANTITY, indicator_id=i) for i in ("i1", "i2") * 20]
+    logged = [
+        ev.activity(plan_id, evaluation.today, quantity=MAX_ENTRY_QUANTITY, indicator_id=i) for i in ("i1", "i2") * 20
+    ]
     evaluation.apply(*logged, *[ev.verified(a) for a in logged])
 
     form = _screens(evaluation, evaluation_id)
@@ -117,6 +160,8 @@ def test_extreme_but_allowed_values_give_finite_figures_everywhere(evaluation):
     assert i1["realised_to_date"] == 20 * MAX_ENTRY_QUANTITY and i1["target_usable"] is True
     assert i1["percent_of_target"] == 20 * MAX_ENTRY_QUANTITY / 0.01 * 100
     # cost is lower-is-better (realisation per aspect): (2 × budget − spent) / budget, a tiny spend is ~200 %
-    assert i2["percent_of_target"] == round((2 * MAX_TARGET_VALUE - 20 * MAX_ENTRY_QUANTITY) / MAX_TARGET_VALUE * 100, 1)
+    assert i2["percent_of_target"] == round(
+        (2 * MAX_TARGET_VALUE - 20 * MAX_ENTRY_QUANTITY) / MAX_TARGET_VALUE * 100, 1
+    )
     dashboard = strict_json(evaluation.get("/api/v1/unit-performance/opd/dashboard", HEAD))
     assert dashboard["realisation"]["average_percent_of_target"] > 0

@@ -6,12 +6,12 @@ tables, in one transaction, while the worker runs: afterwards every read-model t
 what the events say, the service's own data (evaluations) is untouched, and events the worker
 had not applied yet are left to it (applied once, after the rebuild).
 """
+
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from kinerja_shared.testing import wait_for
-
 from evaluation_service.cli import cli
+from kinerja_shared.testing import wait_for
 
 EMPLOYEE, RATER, HEAD = "199001012015011001", "198001012005011002", "197001011995011003"
 PLAN_TOPIC, ACTIVITY_TOPIC = "kinerja.plan.events", "kinerja.activity.events"
@@ -20,8 +20,13 @@ READ_MODELS = {"units": "id", "employees": "nip", "plans": "id", "activities": "
 
 def snapshot(h) -> dict:
     """Every read-model row, without its bookkeeping time."""
-    return {table: [{k: v for k, v in row.items() if k != "updated_at"}
-                    for row in h.rows(f"SELECT * FROM {table} ORDER BY {key}")] for table, key in READ_MODELS.items()}
+    return {
+        table: [
+            {k: v for k, v in row.items() if k != "updated_at"}
+            for row in h.rows(f"SELECT * FROM {table} ORDER BY {key}")
+        ]
+        for table, key in READ_MODELS.items()
+    }
 
 
 def processed(h, event) -> bool:
@@ -37,11 +42,19 @@ def test_a_poisoned_read_model_is_rebuilt_from_the_topics(evaluation, kafka_tool
     poisoned = ev.activity(plan_id, evaluation.today, quantity=90)
     verified = ev.verified(poisoned)
     verified["data"]["version"] = 2
-    events = [(PLAN_TOPIC, e) for e in (
-        ev.employee(HEAD, unit_id="opd", unit_path=["opd"], rater=None, is_head=True),
-        ev.employee(RATER, rater=HEAD, is_head=True), ev.employee(EMPLOYEE), plan)]
-    events += [(ACTIVITY_TOPIC, e) for e in (kept, ev.verified(kept), poisoned, verified,
-                                              ev.corrected(poisoned, version=3, quantity=9))]
+    events = [
+        (PLAN_TOPIC, e)
+        for e in (
+            ev.employee(HEAD, unit_id="opd", unit_path=["opd"], rater=None, is_head=True),
+            ev.employee(RATER, rater=HEAD, is_head=True),
+            ev.employee(EMPLOYEE),
+            plan,
+        )
+    ]
+    events += [
+        (ACTIVITY_TOPIC, e)
+        for e in (kept, ev.verified(kept), poisoned, verified, ev.corrected(poisoned, version=3, quantity=9))
+    ]
     for topic, event in events:
         kafka_tools.produce(topic, event, key=event["partitionkey"])
     wait_for(lambda: all(processed(h, e) for _, e in events), timeout=90, message="every event applied")
@@ -55,8 +68,12 @@ def test_a_poisoned_read_model_is_rebuilt_from_the_topics(evaluation, kafka_tool
         conn.execute(text("UPDATE activities SET quantity = 1e308, status = 'accepted' WHERE id = :i"), {"i": aid})
         conn.execute(text("DELETE FROM employees WHERE nip = :n"), {"n": RATER})
         conn.execute(text("UPDATE plans SET revision = 99"))
-        conn.execute(text("INSERT INTO units (id, name, path, head_nip, updated_at) "
-                          "VALUES ('ghost', 'Ghost', '[\"ghost\"]', NULL, now())"))
+        conn.execute(
+            text(
+                "INSERT INTO units (id, name, path, head_nip, updated_at) "
+                "VALUES ('ghost', 'Ghost', '[\"ghost\"]', NULL, now())"
+            )
+        )
     assert snapshot(h) != source
 
     output = h.run_cli("rebuild-read-models")  # with the worker running

@@ -1,5 +1,6 @@
 """The performance dialogue (dialog kinerja) as use cases on an in-memory database: record, edit, confirm,
 correct, list and read, each with a refusal, and the audit rows and PerformanceDialogueRecorded events they leave."""
+
 from __future__ import annotations
 
 import sys
@@ -8,17 +9,24 @@ from pathlib import Path
 
 import pytest
 
+from evaluation_service.use_cases import dialogues
 from kinerja_shared.errors import Conflict, Forbidden, InvalidField, NotFound
 
-from evaluation_service.use_cases import dialogues
-
 sys.path.insert(0, str(Path(__file__).parent))
+# the tests take the imported fixture `world` as their parameter: not a redefinition
+# ruff: noqa: F811
 from memory_world import EMPLOYEE, HEAD, NOW, RATER, world  # noqa: E402,F401  (world: the fixture)
 
 
 def body(world, **kw) -> dict:
-    return {"plan_id": world.plan_id, "stage": "planning", "held_on": kw.pop("held_on", NOW.date()),
-            "topics": "Target laporan bulanan", "follow_ups": "Pelatihan", **kw}
+    return {
+        "plan_id": world.plan_id,
+        "stage": "planning",
+        "held_on": kw.pop("held_on", NOW.date()),
+        "topics": "Target laporan bulanan",
+        "follow_ups": "Pelatihan",
+        **kw,
+    }
 
 
 def record(world, who=None, **kw):
@@ -37,8 +45,11 @@ def test_the_employee_records_and_the_rater_confirms(world):
     recorded, uow = record(world, participants=[HEAD])
     d = recorded.body
     assert (d["status"], d["version"], d["awaiting"], d["period_id"]) == ("recorded", 1, RATER, world.period.id)
-    assert [(p["nip"], p["role"]) for p in d["participants"]] == [(EMPLOYEE, "employee"), (RATER, "rater"),
-                                                                   (HEAD, "other")]
+    assert [(p["nip"], p["role"]) for p in d["participants"]] == [
+        (EMPLOYEE, "employee"),
+        (RATER, "rater"),
+        (HEAD, "other"),
+    ]
     assert [e["type"] for e in uow.published] == ["PerformanceDialogueRecorded"]
     assert uow.published[0]["data"]["action"] == "recorded" and uow.audited[0]["action"] == "dialogue.recorded"
     confirmed, uow = confirm(world, d["id"], world.rater)
@@ -53,7 +64,7 @@ def test_recording_is_refused_to_others_and_for_a_date_in_the_future_or_a_second
     with pytest.raises(InvalidField, match="plan_id"):
         record(world, who=world.outsider)
     with pytest.raises(Forbidden, match="Only the employee and their rater"):
-        record(world, who=world.head)   # reads the plan (heads the unit above), does not take part
+        record(world, who=world.head)  # reads the plan (heads the unit above), does not take part
     with pytest.raises(InvalidField, match="held_on"):
         record(world, held_on=NOW.date() + timedelta(days=1))
     with pytest.raises(InvalidField, match="evaluation_id"):
@@ -98,8 +109,9 @@ def test_a_correction_after_both_confirmed_keeps_the_confirmed_one_in_the_histor
             dialogues.correct_dialogue(uow, world.employee, dialogue_id, {"reason": "salah tanggal"})
     confirm(world, dialogue_id, world.rater)
     with world.rt.unit_of_work() as uow:
-        corrected = dialogues.correct_dialogue(uow, world.employee, dialogue_id,
-                                               {"reason": "salah tanggal", "held_on": NOW.date() - timedelta(days=1)})
+        corrected = dialogues.correct_dialogue(
+            uow, world.employee, dialogue_id, {"reason": "salah tanggal", "held_on": NOW.date() - timedelta(days=1)}
+        )
     assert (corrected.body["revision"], corrected.body["status"], corrected.body["awaiting"]) == (2, "recorded", RATER)
     assert uow.audited[0]["reason"] == "salah tanggal" and uow.published[0]["data"]["action"] == "corrected"
     with world.rt.engine.connect() as conn:
@@ -122,5 +134,7 @@ def test_reading_and_listing_follow_who_may_read(world):
         assert [i["id"] for i in items] == [recorded.body["id"]] and after[1] == recorded.body["id"]
         items, after = dialogues.list_dialogues(conn, world.admin, {}, after=after, limit=1)
         assert [i["id"] for i in items] == [first.body["id"]] and after is None
-        assert dialogues.list_dialogues(conn, world.admin, {"stage": "planning"}, after=None, limit=5)[0][0]["id"] == \
-            recorded.body["id"]
+        assert (
+            dialogues.list_dialogues(conn, world.admin, {"stage": "planning"}, after=None, limit=5)[0][0]["id"]
+            == recorded.body["id"]
+        )

@@ -2,6 +2,7 @@
 document, when it exists, what the verification says of a register row, and the worker's round (queue, claim,
 render, progress, failure), with the PDF rendering replaced where it is not the point (the real renders are
 tested over HTTP in test_documents.py)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -14,24 +15,26 @@ from types import SimpleNamespace
 
 import pytest
 
-from kinerja_shared.documents import registry
-from kinerja_shared.documents.render import Frame
-from kinerja_shared.errors import Conflict, Forbidden, InvalidField, NotFound
-
 from evaluation_service import document_jobs, domain
 from evaluation_service.documents import EVALUATION_PERIODIC, PAK
 from evaluation_service.models import credit_assessments, evaluations
 from evaluation_service.use_cases import document_jobs as jobs
 from evaluation_service.use_cases import documents
+from kinerja_shared.documents import registry
+from kinerja_shared.documents.render import Frame
+from kinerja_shared.errors import Conflict, Forbidden, InvalidField, NotFound
 
 sys.path.insert(0, str(Path(__file__).parent))
+# the tests take the imported fixture `world` as their parameter: not a redefinition
+# ruff: noqa: F811
 from memory_world import EMPLOYEE, RATER, world  # noqa: E402,F401  (world: the fixture)
 
 
 def fake_issue(conn, settings, row) -> registry.Issued:
     pdf = f"%PDF-1.4 {row.id} r{row.revision}".encode()
-    return registry.Issued(code=f"E{row.revision:04d}{row.nip[-4:]}", pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(),
-                           new=True)
+    return registry.Issued(
+        code=f"E{row.revision:04d}{row.nip[-4:]}", pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), new=True
+    )
 
 
 class NoRender:
@@ -42,8 +45,14 @@ class NoRender:
         self.asked: list[dict] = []
 
     def __call__(self, conn, table, settings, *, story, facts, **kw) -> registry.Issued:
-        flowables = story(Frame(title=facts.title.upper(), code="E-TEST", verify_url="https://x/verify/E-TEST",
-                                organisation="Pemerintah Kota Binjai"))
+        flowables = story(
+            Frame(
+                title=facts.title.upper(),
+                code="E-TEST",
+                verify_url="https://x/verify/E-TEST",
+                organisation="Pemerintah Kota Binjai",
+            )
+        )
         self.asked.append({"facts": facts, "flowables": len(flowables), **kw})
         pdf = f"%PDF-1.4 {kw['subject']}".encode()
         return registry.Issued(code="E-TEST", pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), new=True)
@@ -57,26 +66,33 @@ def test_a_closed_evaluations_document_is_issued_to_its_readers_and_audited(worl
     evaluation_id = closed_evaluation(world)
     issue_pdf = NoRender()
     with world.rt.unit_of_work() as uow:
-        document = documents.evaluation_document(uow, world.employee, evaluation_id, settings=world.rt.settings,
-                                                 issue_pdf=issue_pdf)
+        document = documents.evaluation_document(
+            uow, world.employee, evaluation_id, settings=world.rt.settings, issue_pdf=issue_pdf
+        )
     assert document.filename == f"evaluasi-kinerja_{EMPLOYEE}_{world.period.id}_r1.pdf"
     [asked] = issue_pdf.asked
     assert (asked["doc_type"], asked["subject"], asked["revision"], asked["signer_nips"]) == (
-        EVALUATION_PERIODIC, evaluation_id, 1, (RATER,))
+        EVALUATION_PERIODIC,
+        evaluation_id,
+        1,
+        (RATER,),
+    )
     assert asked["facts"].nip == EMPLOYEE and asked["flowables"] > 5
     assert uow.audited[0]["action"] == "document.issue" and uow.audited[0]["after"]["doc_type"] == EVALUATION_PERIODIC
     with pytest.raises(NotFound, match="does not exist"):
         with world.rt.unit_of_work() as uow:
-            documents.evaluation_document(uow, world.outsider, evaluation_id, settings=world.rt.settings,
-                                          issue_pdf=NoRender())
+            documents.evaluation_document(
+                uow, world.outsider, evaluation_id, settings=world.rt.settings, issue_pdf=NoRender()
+            )
 
 
 def test_an_open_evaluation_has_no_document_yet(world):
     evaluation_id = world.open_evaluation()
     with pytest.raises(Conflict, match="is not closed yet") as refused:
         with world.rt.unit_of_work() as uow:
-            documents.evaluation_document(uow, world.rater, evaluation_id, settings=world.rt.settings,
-                                          issue_pdf=NoRender())
+            documents.evaluation_document(
+                uow, world.rater, evaluation_id, settings=world.rt.settings, issue_pdf=NoRender()
+            )
     assert refused.value.extensions["current_status"] == "open" and uow.audited == []
 
 
@@ -107,14 +123,30 @@ def test_the_pak_needs_a_reader_and_the_annual_record(world):
 
 def test_the_pak_of_a_closed_year_is_issued_and_audited(world):
     annual = world.open_evaluation(domain.CLOSED, domain.annual_period(2026))
-    world.write(credit_assessments, dict(
-        nip=EMPLOYEE, year=2026, evaluation_id=annual, revision=1, functional_level="AM", coefficient=12.5,
-        coefficient_source="functional_level", periods=[], periodic_total=0.0, annual_predicate="BAIK",
-        annual_credit_points=12.5, basis={"rater_nip": RATER}, set_by=RATER, set_at=world.rt.clock.now()))
+    world.write(
+        credit_assessments,
+        dict(
+            nip=EMPLOYEE,
+            year=2026,
+            evaluation_id=annual,
+            revision=1,
+            functional_level="AM",
+            coefficient=12.5,
+            coefficient_source="functional_level",
+            periods=[],
+            periodic_total=0.0,
+            annual_predicate="BAIK",
+            annual_credit_points=12.5,
+            basis={"rater_nip": RATER},
+            set_by=RATER,
+            set_at=world.rt.clock.now(),
+        ),
+    )
     issue_pdf = NoRender()
     with world.rt.unit_of_work() as uow:
-        document = documents.pak_document(uow, world.rater, EMPLOYEE, 2026, settings=world.rt.settings,
-                                          issue_pdf=issue_pdf)
+        document = documents.pak_document(
+            uow, world.rater, EMPLOYEE, 2026, settings=world.rt.settings, issue_pdf=issue_pdf
+        )
     assert document.filename == f"pak_{EMPLOYEE}_2026.pdf" and issue_pdf.asked[0]["subject"] == f"{EMPLOYEE}/2026"
     assert uow.audited[0]["after"] == {"doc_type": PAK, "subject": f"{EMPLOYEE}/2026", "sha256": document.issued.sha256}
 
@@ -131,13 +163,23 @@ def test_the_verification_says_when_the_subject_moved_on(world):
         assert documents.document_state(conn, row) == (registry.SUPERSEDED, "Evaluasi dikoreksi; kini revisi 2.")
         pak = SimpleNamespace(doc_type=PAK, subject=f"{EMPLOYEE}/2026", revision=None, issued_at=issued_at)
         assert documents.document_state(conn, pak) is None
-        conn.execute(credit_assessments.insert().values(
-            nip=EMPLOYEE, year=2026, evaluation_id=evaluation_id, revision=1, periods=[], basis={}, set_by=RATER,
-            set_at=issued_at + timedelta(minutes=1)))
+        conn.execute(
+            credit_assessments.insert().values(
+                nip=EMPLOYEE,
+                year=2026,
+                evaluation_id=evaluation_id,
+                revision=1,
+                periods=[],
+                basis={},
+                set_by=RATER,
+                set_at=issued_at + timedelta(minutes=1),
+            )
+        )
         assert documents.document_state(conn, pak)[0] == registry.SUPERSEDED
 
 
 # -- the bulk jobs ------------------------------------------------------------------------------------
+
 
 def queue(world, who=None) -> dict:
     with world.rt.unit_of_work() as uow:
@@ -169,7 +211,7 @@ def test_the_workers_round_renders_the_closed_evaluations_of_the_subtree_into_on
     world.open_evaluation(period=domain.period_containing(world.period.start - timedelta(days=1), "quarterly"))
     job = queue(world)
     assert jobs.run_document_jobs(world.rt, issue=fake_issue) == 1
-    assert jobs.run_document_jobs(world.rt, issue=fake_issue) == 0   # nothing queued any more
+    assert jobs.run_document_jobs(world.rt, issue=fake_issue) == 0  # nothing queued any more
     with world.rt.engine.connect() as conn:
         done = jobs.document_job(conn, world.admin, "opd", job["id"])
         row = jobs.document_job_zip(conn, world.admin, "opd", job["id"])
@@ -193,6 +235,6 @@ def test_a_failing_render_is_recorded_on_the_job_and_the_round_goes_on(world):
 
 
 def test_the_worker_runs_the_round_as_a_periodic_job(world):
-    queue(world)   # no closed evaluation: nothing to render, an empty ZIP with its list
+    queue(world)  # no closed evaluation: nothing to render, an empty ZIP with its list
     assert document_jobs.document_job_runner.run_once(world.rt) == 1
     assert document_jobs.document_job_runner.seconds(world.rt, busy=False) == 5.0

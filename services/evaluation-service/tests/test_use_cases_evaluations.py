@@ -1,15 +1,20 @@
 """The evaluations' use cases on an in-memory database (no PostgreSQL, no broker): every command with one refusal."""
+
 from __future__ import annotations
 
 import pytest
 
+from evaluation_service.use_cases import credit_points, evaluations, periods
 from kinerja_shared.errors import Forbidden, InvalidField, InvalidTransition, NotFound
 
-from evaluation_service.use_cases import credit_points, evaluations, periods
 from .use_case_world import ADMIN, COLLEAGUE, EMPLOYEE, HEAD, QUARTER, RATER, actions, types, who, world
 
-FORM = {"results": [{"result_id": "r1", "realisation": "12 dokumen", "feedback": "tepat waktu"}],
-        "behaviours": [{"value": "loyal", "feedback": "baik"}], "results_rating": "meets", "behaviour_rating": "meets"}
+FORM = {
+    "results": [{"result_id": "r1", "realisation": "12 dokumen", "feedback": "tepat waktu"}],
+    "behaviours": [{"value": "loyal", "feedback": "baik"}],
+    "results_rating": "meets",
+    "behaviour_rating": "meets",
+}
 
 
 def the_evaluation(rt, period_id: str = QUARTER) -> str:
@@ -40,8 +45,9 @@ def test_the_form_shows_the_plan_and_the_suggestion_and_hides_from_strangers():
     rt = world()
     evaluation_id = the_evaluation(rt)
     with rt.unit_of_work() as uow:
-        row, form = evaluations.get_evaluation(uow, who(RATER), evaluation_id,
-                                               self_assessment=lambda conn, row, results: {"status": "draft"})
+        row, form = evaluations.get_evaluation(
+            uow, who(RATER), evaluation_id, self_assessment=lambda conn, row, results: {"status": "draft"}
+        )
         assert form["status"] == "open" and [r["result_id"] for r in form["results"]] == ["r1"]
         assert form["self_assessment"] == {"status": "draft"} and form["suggestion"]["rating"] is None
         with pytest.raises(NotFound):
@@ -65,8 +71,9 @@ def test_a_form_naming_another_plans_result_is_refused_naming_the_field():
     rt = world()
     with pytest.raises(InvalidField) as refused:
         with rt.unit_of_work() as uow:
-            evaluations.submit_evaluation(uow, who(RATER), the_evaluation(rt),
-                                          {**FORM, "results": [{"result_id": "rX"}]})
+            evaluations.submit_evaluation(
+                uow, who(RATER), the_evaluation(rt), {**FORM, "results": [{"result_id": "rX"}]}
+            )
     assert refused.value.field == "results.0.result_id"
 
 

@@ -1,11 +1,12 @@
 """Continuous feedback's use cases on an in-memory database: give (the rater only) and list (by relation)."""
+
 from __future__ import annotations
 
 import pytest
 
+from evaluation_service.use_cases import evaluations, feedback
 from kinerja_shared.errors import Forbidden, InvalidField
 
-from evaluation_service.use_cases import evaluations, feedback
 from .use_case_world import ADMIN, COLLEAGUE, EMPLOYEE, HEAD, RATER, actions, types, who, world
 
 
@@ -45,8 +46,9 @@ def test_feedback_names_one_result_or_one_value_of_the_employees_plans():
 def test_the_list_holds_the_employees_own_what_the_rater_gave_and_a_heads_subtree():
     rt = world()
     with rt.unit_of_work() as uow:
-        feedback.give_feedback(uow, who(RATER), note(result_id=None, behaviour_value="loyal"),
-                               default_scheme="quarterly")
+        feedback.give_feedback(
+            uow, who(RATER), note(result_id=None, behaviour_value="loyal"), default_scheme="quarterly"
+        )
     with rt.unit_of_work() as uow:
         for nip in (EMPLOYEE, RATER, HEAD):
             assert len(feedback.list_feedback(uow, who(nip), {"limit": 10})["items"]) == 1, nip

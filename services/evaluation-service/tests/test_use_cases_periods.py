@@ -1,15 +1,16 @@
 """Periods on an in-memory database: the year's scheme, opening a period (admin, a plan's approval, the period
 clock job on a manual clock), and what the directory and plan events do to the read models."""
+
 from __future__ import annotations
 
 import threading
 
 import pytest
 
-from kinerja_shared.errors import Conflict, Forbidden, InvalidField
-
 from evaluation_service import access
 from evaluation_service.use_cases import evaluations, periods, read_models
+from kinerja_shared.errors import Conflict, Forbidden, InvalidField
+
 from .use_case_world import ADMIN, COLLEAGUE, EMPLOYEE, HEAD, RATER, actions, person, plan_data, types, who, world
 
 QUARTERLY = {"default_scheme": "quarterly", "rounding": "literal"}
@@ -17,8 +18,10 @@ QUARTERLY = {"default_scheme": "quarterly", "rounding": "literal"}
 
 def opened(rt) -> list[str]:
     with rt.unit_of_work() as uow:
-        return sorted(i["period"]["id"] + " " + i["nip"]
-                      for i in evaluations.list_evaluations(uow, who(ADMIN, "admin"), {"limit": 50})["items"])
+        return sorted(
+            i["period"]["id"] + " " + i["nip"]
+            for i in evaluations.list_evaluations(uow, who(ADMIN, "admin"), {"limit": 50})["items"]
+        )
 
 
 def test_the_periods_of_a_year_count_what_the_caller_sees():
@@ -27,8 +30,12 @@ def test_the_periods_of_a_year_count_what_the_caller_sees():
         body = periods.list_periods(uow, who(EMPLOYEE), 2026, default_scheme="monthly", rounding="nearest")
         assert body["scheme"] == "quarterly" and body["scheme_fixed"] is True  # fixed when Q2 opened
         assert [p["open"] for p in body["periods"]] == [0, 1, 0, 0, 0]
-        assert periods.list_periods(uow, who(COLLEAGUE), 2026, default_scheme="monthly",
-                                    rounding="literal")["periods"][1]["open"] == 0
+        assert (
+            periods.list_periods(uow, who(COLLEAGUE), 2026, default_scheme="monthly", rounding="literal")["periods"][1][
+                "open"
+            ]
+            == 0
+        )
 
 
 def test_an_admin_fixes_a_years_scheme_until_its_first_evaluation_opens():
@@ -50,7 +57,9 @@ def test_an_admin_opens_a_period_once_within_a_units_subtree():
     with rt.unit_of_work() as uow:
         read_models.record_plan(uow, "PlanApproved", plan_data(COLLEAGUE))  # stored without opening
         assert periods.open_period(uow, who(ADMIN, "admin"), "2026-Q3", unit_id="opd", default_scheme="monthly") == {
-            "period": {"id": "2026-Q3", "kind": "quarterly", "start": "2026-07-01", "end": "2026-09-30"}, "opened": 2}
+            "period": {"id": "2026-Q3", "kind": "quarterly", "start": "2026-07-01", "end": "2026-09-30"},
+            "opened": 2,
+        }
         again = periods.open_period(uow, who(ADMIN, "admin"), "2026-Q3", unit_id=None, default_scheme="monthly")
         assert again["opened"] == 0
     assert types(uow) == ["EvaluationOpened", "EvaluationOpened"] and actions(uow) == ["evaluation.opened"] * 2
@@ -80,8 +89,9 @@ def test_an_approved_plan_opens_todays_period_once_and_an_older_revision_changes
         amended = read_models.plan_approved(uow, "PlanAmended", plan_data(revision=2), None, default_scheme="quarterly")
         assert amended == []  # its period is open already
         assert read_models.record_plan(uow, "PlanAmended", plan_data(revision=1)) is None
-        [new] = read_models.plan_approved(uow, "PlanApproved", plan_data(COLLEAGUE), "2026-05-14T01:00:00Z",
-                                          default_scheme="quarterly")
+        [new] = read_models.plan_approved(
+            uow, "PlanApproved", plan_data(COLLEAGUE), "2026-05-14T01:00:00Z", default_scheme="quarterly"
+        )
     assert (new.nip, new.period_id, new.plan_revision) == (COLLEAGUE, "2026-Q2", 1)
     assert types(uow) == ["EvaluationOpened"]
 

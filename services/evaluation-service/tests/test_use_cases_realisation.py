@@ -1,5 +1,6 @@
 """The employee's realisation and the rater's draft, as use cases on an in-memory database (no server, no broker):
 every command with its happy path and a refusal, the audit rows and events it leaves."""
+
 from __future__ import annotations
 
 import io
@@ -9,14 +10,15 @@ from types import SimpleNamespace
 
 import pytest
 
-from kinerja_shared.errors import Conflict, Forbidden, InvalidField, NotFound, PreconditionFailed
-from kinerja_shared.evidence import StoredFile, store_upload
-
 from evaluation_service import domain
 from evaluation_service.realisation_tables import realisation_files
 from evaluation_service.use_cases import realisation
+from kinerja_shared.errors import Conflict, Forbidden, InvalidField, NotFound, PreconditionFailed
+from kinerja_shared.evidence import StoredFile, store_upload
 
 sys.path.insert(0, str(Path(__file__).parent))
+# the tests take the imported fixture `world` as their parameter: not a redefinition
+# ruff: noqa: F811
 from memory_world import EMPLOYEE, world  # noqa: E402,F401  (world: the fixture)
 
 LINK = {"kind": "link", "url": "https://drive.example.go.id/laporan-q2", "name": "Laporan"}
@@ -24,10 +26,14 @@ LINK = {"kind": "link", "url": "https://drive.example.go.id/laporan-q2", "name":
 
 def save(world, evaluation_id, results=None, who=None, **kw):
     with world.rt.unit_of_work() as uow:
-        answer = realisation.save_realisation(uow, who or world.employee, evaluation_id,
-                                              results or [{"result_id": "r1", "realisation": "3 dokumen",
-                                                           "narrative": "selesai", "evidence": [LINK]}],
-                                              config=world.config, **kw)
+        answer = realisation.save_realisation(
+            uow,
+            who or world.employee,
+            evaluation_id,
+            results or [{"result_id": "r1", "realisation": "3 dokumen", "narrative": "selesai", "evidence": [LINK]}],
+            config=world.config,
+            **kw,
+        )
     return answer, uow
 
 
@@ -45,18 +51,27 @@ def test_reading_the_realisation_before_anything_is_saved_shows_the_prefill_and_
     evaluation_id = world.open_evaluation()
     world.verified_activity("act-1", [{"kind": "link", "url": "https://x.example/1"}])
     with world.rt.engine.connect() as conn:
-        answer = realisation.get_realisation(conn, world.employee, evaluation_id, config=world.config,
-                                             today=world.rt.today())
+        answer = realisation.get_realisation(
+            conn, world.employee, evaluation_id, config=world.config, today=world.rt.today()
+        )
         view = answer.body
         assert answer.version == 0 and view["status"] == "not_started" and view["may_edit"] is True
-        assert view["results"][0]["realisation"] == view["results"][0]["prefill"] == \
-            "Jumlah dokumen: 2 dokumen dari target 12 dokumen"
+        assert (
+            view["results"][0]["realisation"]
+            == view["results"][0]["prefill"]
+            == "Jumlah dokumen: 2 dokumen dari target 12 dokumen"
+        )
         assert view["activity_evidence"][0]["activity_id"] == "act-1"
-        assert realisation.get_realisation(conn, world.rater, evaluation_id, config=world.config,
-                                           today=world.rt.today()).body["may_edit"] is False
+        assert (
+            realisation.get_realisation(
+                conn, world.rater, evaluation_id, config=world.config, today=world.rt.today()
+            ).body["may_edit"]
+            is False
+        )
         with pytest.raises(NotFound, match="does not exist"):
-            realisation.get_realisation(conn, world.outsider, evaluation_id, config=world.config,
-                                        today=world.rt.today())
+            realisation.get_realisation(
+                conn, world.outsider, evaluation_id, config=world.config, today=world.rt.today()
+            )
 
 
 def test_the_employee_saves_a_draft_and_only_the_employee(world):
@@ -104,8 +119,9 @@ def test_submitting_locks_it_publishes_once_and_the_rater_may_return_it_with_a_r
         with world.rt.unit_of_work() as uow:
             realisation.return_realisation(uow, world.rater, evaluation_id, "  ", config=world.config)
     with world.rt.unit_of_work() as uow:
-        returned = realisation.return_realisation(uow, world.rater, evaluation_id, "lengkapi bukti",
-                                                  config=world.config)
+        returned = realisation.return_realisation(
+            uow, world.rater, evaluation_id, "lengkapi bukti", config=world.config
+        )
     assert returned.body["status"] == "returned" and returned.body["return_reason"] == "lengkapi bukti"
     assert uow.audited[0]["action"] == "realisation.returned" and uow.audited[0]["reason"] == "lengkapi bukti"
     assert world.outbox_types() == ["RealisationSubmitted"]
@@ -136,7 +152,7 @@ def test_an_uploaded_file_is_recorded_on_its_result_and_removed_again(world):
         assert realisation.evidence_file(conn, world.rater, evaluation_id, "f" * 32).original_name == "bukti.pdf"
         assert realisation.evidence_file(conn, world.rater, evaluation_id, "e" * 32) is None
     saved, _ = save(world, evaluation_id, [{"result_id": "r2", "realisation": "1 laporan"}])
-    assert [e["kind"] for e in saved.body["results"][1]["evidence"]] == ["file"]   # a save keeps the uploads
+    assert [e["kind"] for e in saved.body["results"][1]["evidence"]] == ["file"]  # a save keeps the uploads
     with pytest.raises(NotFound, match="has no evidence file"):
         with world.rt.unit_of_work() as uow:
             realisation.remove_evidence_file(uow, world.employee, evaluation_id, "e" * 32)
@@ -182,7 +198,7 @@ def test_once_submitted_the_form_needs_feedback_on_every_main_result_and_says_so
     with world.rt.engine.connect() as conn:
         row = realisation.access.readable_evaluation(conn, world.rater, evaluation_id)
         plan = SimpleNamespace(results=[{"result_id": "r1", "kind": "main"}, {"result_id": "r2", "kind": "additional"}])
-        realisation.require_feedback(conn, row, plan, [])   # a draft asks nothing of the rater
+        realisation.require_feedback(conn, row, plan, [])  # a draft asks nothing of the rater
     submit(world, evaluation_id)
     with world.rt.engine.connect() as conn:
         with pytest.raises(InvalidField, match="missing for r1"):
@@ -203,10 +219,22 @@ def test_store_upload_keeps_the_file_for_its_record_and_removes_it_when_the_reco
         raise Conflict("locked")
 
     with pytest.raises(Conflict):
-        store_upload(SimpleNamespace(stream=io.BytesIO(b"%PDF-1.4 lagi"), mimetype="application/pdf"), "b.pdf",
-                     tmp_path, 1000, ["application/pdf"], refuse)
+        store_upload(
+            SimpleNamespace(stream=io.BytesIO(b"%PDF-1.4 lagi"), mimetype="application/pdf"),
+            "b.pdf",
+            tmp_path,
+            1000,
+            ["application/pdf"],
+            refuse,
+        )
     with pytest.raises(InvalidField) as refused:
-        store_upload(SimpleNamespace(stream=io.BytesIO(b"GIF89a"), mimetype="image/gif"), "b.gif", tmp_path, 1000,
-                     ["application/pdf"], refuse)
+        store_upload(
+            SimpleNamespace(stream=io.BytesIO(b"GIF89a"), mimetype="image/gif"),
+            "b.gif",
+            tmp_path,
+            1000,
+            ["application/pdf"],
+            refuse,
+        )
     assert refused.value.status == 415
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == [kept.stored_name.split("/")[1]]

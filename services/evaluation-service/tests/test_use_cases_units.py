@@ -1,12 +1,13 @@
 """The units' use cases on an in-memory database: the organisational predicate (set from above), the
 distribution, the calibration, the export and the dashboard, each with a refusal."""
+
 from __future__ import annotations
 
 import pytest
 
+from evaluation_service.use_cases import evaluations, units
 from kinerja_shared.errors import Conflict, Forbidden, InvalidField
 
-from evaluation_service.use_cases import evaluations, units
 from .use_case_world import ADMIN, COLLEAGUE, EMPLOYEE, HEAD, QUARTER, RATER, actions, types, who, world
 
 BAIK = {"predicate": "BAIK", "basis": "capaian IKU 2026 Q2", "document_number": " 800/12 "}
@@ -43,8 +44,9 @@ def test_a_units_own_head_may_not_set_its_predicate_nor_a_period_outside_the_sch
         with pytest.raises(InvalidField) as month:
             units.set_unit_predicate(uow, who(HEAD), "opd-b1", "2026-05", BAIK, default_scheme="quarterly")
         with pytest.raises(InvalidField) as basis:
-            units.set_unit_predicate(uow, who(HEAD), "opd-b1", QUARTER, {**BAIK, "basis": " "},
-                                     default_scheme="quarterly")
+            units.set_unit_predicate(
+                uow, who(HEAD), "opd-b1", QUARTER, {**BAIK, "basis": " "}, default_scheme="quarterly"
+            )
     assert own.value.extensions["rule"] == "parent_head" and own.value.extensions["set_by"] == [HEAD]
     assert (month.value.field, basis.value.field) == ("period_id", "basis")
 
@@ -71,8 +73,9 @@ def test_the_calibration_is_final_once_every_evaluation_has_its_predicate_and_th
             units.finalise_calibration(uow, who(RATER), "opd-b1", QUARTER, None, rounding="literal")
     assert violated.value.extensions["current_status"] == "violated"
     with rt.unit_of_work() as uow:
-        body = units.finalise_calibration(uow, who(ADMIN, "admin"), "opd-b1", QUARTER, "satu pegawai",
-                                          rounding="literal")
+        body = units.finalise_calibration(
+            uow, who(ADMIN, "admin"), "opd-b1", QUARTER, "satu pegawai", rounding="literal"
+        )
     assert body["calibration"]["stale"] is False and body["calibration"]["override_reason"] == "satu pegawai"
     assert types(uow) == ["CalibrationFinalised"] and actions(uow) == ["calibration.finalise"]
     with pytest.raises(Conflict, match="is final"):

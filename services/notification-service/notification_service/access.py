@@ -4,6 +4,7 @@
   NIP, so another person's item is simply not found);
 - webhooks and the SIASN channel: admins (BKPSDM) only.
 """
+
 from __future__ import annotations
 
 from kinerja_shared.errors import Forbidden

@@ -3,6 +3,7 @@
 ``worker`` and ``check-config`` also validate this service's own settings (SMTP_*, KINERJA_*
 of notification_service.config) and stop with a message naming the bad one.
 """
+
 import click
 
 from kinerja_shared.cli import make_cli
@@ -21,7 +22,7 @@ def _validated(command: click.Command) -> None:
         try:
             NotifySettings.from_settings(Settings.from_env(SPEC.name))
         except ConfigError as exc:
-            raise click.ClickException(f"configuration error: {exc}")
+            raise click.ClickException(f"configuration error: {exc}") from exc
         return original(*args, **kwargs)
 
     command.callback = callback
@@ -50,7 +51,7 @@ def rotate_webhook_secrets() -> None:
         settings = Settings.from_env(SPEC.name)
         box = NotifySettings.from_settings(settings).webhook_secrets
     except ConfigError as exc:
-        raise click.ClickException(f"configuration error: {exc}")
+        raise click.ClickException(f"configuration error: {exc}") from exc
     engine = make_engine(settings.database_url)
     try:
         with UnitOfWork(engine) as uow:
@@ -59,5 +60,6 @@ def rotate_webhook_secrets() -> None:
         engine.dispose()
     click.echo(f"{SPEC.name}: {rotated} webhook secret(s) re-encrypted with the newest key")
     if unreadable:
-        raise click.ClickException(f"{len(unreadable)} secret(s) no listed key decrypts (left as they are): "
-                                   + ", ".join(unreadable))
+        raise click.ClickException(
+            f"{len(unreadable)} secret(s) no listed key decrypts (left as they are): " + ", ".join(unreadable)
+        )

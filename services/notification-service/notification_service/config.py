@@ -47,24 +47,23 @@ Names and defaults (every one optional):
 
 The SIASN channel's SIASN_* settings are read and documented in siasn_config.py (docs/operations.md, "SIASN").
 Times are wall-clock times in KINERJA_TIMEZONE (Asia/Jakarta, WIB, by default).
-"""
+"""  # noqa: E501
+
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parseaddr
-from typing import Mapping
-
 
 from kinerja_shared.calendar import calendar_from_env
-from kinerja_shared.deadlines import Deadlines, deadlines_from_env
 from kinerja_shared.config import ConfigError, Settings
 from kinerja_shared.config import env_bool as _bool
 from kinerja_shared.config import env_get as _get
 from kinerja_shared.config import env_int as _int
+from kinerja_shared.deadlines import Deadlines, deadlines_from_env
 
 from . import domain, secretbox, targets
 from .siasn_config import SiasnSettings
@@ -123,7 +122,7 @@ class NotifySettings:
     reminder_realisation_lead_days: int = 5
 
     @classmethod
-    def from_settings(cls, settings: Settings, environ: Mapping[str, str] | None = None) -> "NotifySettings":
+    def from_settings(cls, settings: Settings, environ: Mapping[str, str] | None = None) -> NotifySettings:
         """Read from the service's settings (``settings.extra``: NOTIFICATION_*, SMTP_*, KINERJA_*),
         falling back to the process environment."""
         env = dict(os.environ if environ is None else environ)
@@ -185,7 +184,7 @@ class NotifySettings:
 
     def now(self) -> datetime:
         """The scheduler's clock: NOTIFICATION_CLOCK when set (a fixed instant), else the real UTC time."""
-        return self.clock if self.clock is not None else datetime.now(timezone.utc)
+        return self.clock if self.clock is not None else datetime.now(UTC)
 
 
 def smtp_settings(env: Mapping[str, str], production: bool = False) -> SmtpSettings | None:
@@ -206,13 +205,21 @@ def smtp_settings(env: Mapping[str, str], production: bool = False) -> SmtpSetti
     sender = _get(env, "SMTP_FROM") or "Kinerja <no-reply@kinerja.local>"
     _name, address = parseaddr(sender)
     if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+", address or ""):
-        raise ConfigError(f"SMTP_FROM must be an e-mail address such as 'Kinerja <no-reply@example.go.id>', got {sender!r}")
-    return SmtpSettings(host=host, port=port, user=user, password=password, sender=sender, tls=tls,
-                        timeout=_float(env, "SMTP_TIMEOUT_SECONDS", 10.0, 0.1))
+        raise ConfigError(
+            f"SMTP_FROM must be an e-mail address such as 'Kinerja <no-reply@example.go.id>', got {sender!r}"
+        )
+    return SmtpSettings(
+        host=host,
+        port=port,
+        user=user,
+        password=password,
+        sender=sender,
+        tls=tls,
+        timeout=_float(env, "SMTP_TIMEOUT_SECONDS", 10.0, 0.1),
+    )
 
 
 # -- the web app ------------------------------------------------------------------------------
-
 
 
 def current_config() -> NotifySettings:
@@ -224,13 +231,12 @@ def current_config() -> NotifySettings:
 
 # -- settings for event handlers ----------------------------------------------------------------
 
+
 def for_handlers() -> NotifySettings:
     """The service's settings for the event handler running now (set by the shared consumer)."""
     from kinerja_shared.context import current_service_config
 
     return current_service_config()
-
-
 
 
 def _float(env, name: str, default: float, minimum: float) -> float:
@@ -244,7 +250,6 @@ def _float(env, name: str, default: float, minimum: float) -> float:
     if not value >= minimum:
         raise ConfigError(f"{name} must be at least {minimum}, got {raw}")
     return value
-
 
 
 def _allow_list(env) -> targets.AllowList:
@@ -284,7 +289,9 @@ def _instant(env, name: str) -> datetime | None:
     try:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
-        raise ConfigError(f"{name} must be an ISO 8601 instant with offset, e.g. 2026-03-10T15:31:00+07:00, got {raw!r}") from None
+        raise ConfigError(
+            f"{name} must be an ISO 8601 instant with offset, e.g. 2026-03-10T15:31:00+07:00, got {raw!r}"
+        ) from None
     if value.tzinfo is None:
         raise ConfigError(f"{name} must carry a UTC offset, e.g. 2026-03-10T15:31:00+07:00, got {raw!r}")
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)

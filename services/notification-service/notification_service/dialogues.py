@@ -6,6 +6,7 @@ an edit or a correction. A confirmation by both tells nobody. Idempotent twice o
 inbox drops a redelivered event, and the item's key is the dialogue's version (one item per version
 and recipient), so the same version published again adds nothing either.
 """
+
 from __future__ import annotations
 
 from kinerja_shared.context import joined_unit_of_work
@@ -30,9 +31,22 @@ def on_performance_dialogue_recorded(conn, event) -> None:
         return
     key = domain.event_item_key(domain.DIALOGUE_AWAITING, f"{d['dialogue_id']}.v{d['version']}", recipient)
     with joined_unit_of_work(conn) as uow:
-        notifications.notify(uow, config.for_handlers(), recipient=recipient, category=domain.DIALOGUE_AWAITING,
-                             params={"actor_name": inbox.name_of(conn, actor), "stage": d["stage"],
-                                     "held_on": d["held_on"], "period_id": d.get("period_id"),
-                                     "topics": d.get("topics") or "", "follow_ups": d.get("follow_ups"),
-                                     "action": d.get("action") or "recorded", "dialogue_id": d["dialogue_id"]},
-                             dedupe_key=key, cause=inbox.Cause.of(event), link=f"/dialogues/{d['dialogue_id']}")
+        notifications.notify(
+            uow,
+            config.for_handlers(),
+            recipient=recipient,
+            category=domain.DIALOGUE_AWAITING,
+            params={
+                "actor_name": inbox.name_of(conn, actor),
+                "stage": d["stage"],
+                "held_on": d["held_on"],
+                "period_id": d.get("period_id"),
+                "topics": d.get("topics") or "",
+                "follow_ups": d.get("follow_ups"),
+                "action": d.get("action") or "recorded",
+                "dialogue_id": d["dialogue_id"],
+            },
+            dedupe_key=key,
+            cause=inbox.Cause.of(event),
+            link=f"/dialogues/{d['dialogue_id']}",
+        )

@@ -11,10 +11,11 @@ No Flask, no SQLAlchemy: tested alone in tests/test_domain.py.
 - The reminder calendar: working days, the plan deadline, evaluation period ends.
 - A webhook subscription's lifecycle (``WEBHOOK_SUBSCRIPTION``: enable, disable).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from kinerja_shared.transitions import StateMachine
@@ -42,12 +43,27 @@ REMINDER_EVALUATION_PENDING = "reminder_evaluation_pending"
 REMINDER_REALISATION_DUE = "reminder_realisation_due"
 REALISATION_SUBMITTED = "realisation_submitted"
 
-REMINDERS = (REMINDER_ACTIVITY_MISSING, REMINDER_PLAN_DEADLINE, REMINDER_PLAN_APPROVAL, REMINDER_EVALUATION_PENDING,
-             REMINDER_REALISATION_DUE)
+REMINDERS = (
+    REMINDER_ACTIVITY_MISSING,
+    REMINDER_PLAN_DEADLINE,
+    REMINDER_PLAN_APPROVAL,
+    REMINDER_EVALUATION_PENDING,
+    REMINDER_REALISATION_DUE,
+)
 
 CATEGORIES = (
-    PLAN_SUBMITTED, PLAN_APPROVED, PLAN_RETURNED, ACTIVITY_DIGEST, ACTIVITY_REJECTED, ACTIVITY_CORRECTED,
-    EVALUATION_OPENED, EVALUATION_CLOSED, FEEDBACK_GIVEN, CALIBRATION_FINALISED, REALISATION_SUBMITTED, *REMINDERS,
+    PLAN_SUBMITTED,
+    PLAN_APPROVED,
+    PLAN_RETURNED,
+    ACTIVITY_DIGEST,
+    ACTIVITY_REJECTED,
+    ACTIVITY_CORRECTED,
+    EVALUATION_OPENED,
+    EVALUATION_CLOSED,
+    FEEDBACK_GIVEN,
+    CALIBRATION_FINALISED,
+    REALISATION_SUBMITTED,
+    *REMINDERS,
     DIALOGUE_AWAITING,
 )
 
@@ -58,20 +74,21 @@ CATEGORY_DESCRIPTIONS = {
     ACTIVITY_DIGEST: "Daily digest of activities waiting for your verification (to the rater, one per day).",
     ACTIVITY_REJECTED: "The rater rejected one of your activities, with the reason (to the employee).",
     ACTIVITY_CORRECTED: "One of your verified activities was corrected or annulled by an admin or your rater's "
-                        "superior, with the reason (to the employee).",
+    "superior, with the reason (to the employee).",
     EVALUATION_OPENED: "A period's evaluations opened for your subordinates (to the rater, one per period).",
     EVALUATION_CLOSED: "Your evaluation closed, with the predicate (to the employee).",
     FEEDBACK_GIVEN: "Your rater gave you feedback (to the employee).",
     CALIBRATION_FINALISED: "Your unit's predicates for a period were finalised (to the whole unit).",
     DIALOGUE_AWAITING: "A performance dialogue (dialog kinerja) was recorded or changed and awaits your confirmation "
-                       "(to the other party: the employee or the rater).",
+    "(to the other party: the employee or the rater).",
     REMINDER_ACTIVITY_MISSING: "Reminder: no activity logged today (working days, late afternoon).",
     REMINDER_PLAN_DEADLINE: "Reminder: your plan is not approved yet and the deadline is near.",
     REMINDER_PLAN_APPROVAL: "Reminder: subordinates' plans wait for your approval and the deadline is near.",
     REMINDER_EVALUATION_PENDING: "Reminder: evaluations of your subordinates are still open near the period's end "
-                                 "(with your evaluation deadline).",
+    "(with your evaluation deadline).",
     REMINDER_REALISATION_DUE: "Reminder: submit your realisation of the period before its deadline (to the employee).",
-    REALISATION_SUBMITTED: "A subordinate submitted their realisation of a period, ready for your evaluation (to the rater).",
+    REALISATION_SUBMITTED: "A subordinate submitted their realisation of a period, ready for your evaluation (to the "
+    "rater).",
 }
 
 # Everything reaches the inbox. E-mail by default for what asks the reader to act or tells
@@ -135,10 +152,34 @@ def rating_name(code: str, locale: str = "id") -> str:
 
 # -- local time ----------------------------------------------------------------------------
 
-MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-             "November", "Desember")
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-             "November", "December")
+MONTHS_ID = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def format_date(value: date, locale: str = "id") -> str:
@@ -150,13 +191,13 @@ def format_date(value: date, locale: str = "id") -> str:
 def local_date(instant: datetime, tz: str) -> date:
     """The calendar date of a UTC instant in the given zone (naive instants are taken as UTC)."""
     if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=timezone.utc)
+        instant = instant.replace(tzinfo=UTC)
     return instant.astimezone(ZoneInfo(tz)).date()
 
 
 def at_local(day: date, at: time, tz: str) -> datetime:
     """The UTC instant of a local date and wall-clock time."""
-    return datetime.combine(day, at, tzinfo=ZoneInfo(tz)).astimezone(timezone.utc)
+    return datetime.combine(day, at, tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
 def parse_hhmm(value: str) -> time:
@@ -213,6 +254,7 @@ def parse_quiet_hours(value: str | None) -> QuietHours | None:
 
 # -- retries -------------------------------------------------------------------------------
 
+
 def backoff_seconds(attempt: int, base: float, cap: float) -> float:
     """Delay before retry number ``attempt`` (1 = the first retry): base, 2·base, 4·base, … up to cap."""
     if attempt < 1:
@@ -246,7 +288,8 @@ def plan_deadline_near(today: date, deadline_month_day: tuple[int, int], lead_da
 
 
 def realisation_due(today: date, deadline: date, lead_days: int) -> bool:
-    """An employee's realisation not submitted is worth a reminder in the ``lead_days`` before its deadline and on it."""
+    """An employee's realisation not submitted is worth a reminder in the ``lead_days`` before its deadline and on
+    it."""
     return deadline - timedelta(days=lead_days) <= today <= deadline
 
 
@@ -256,6 +299,7 @@ def evaluation_due(today: date, period_end: date, lead_days: int) -> bool:
 
 
 # -- identities of items (idempotency) ------------------------------------------------------
+
 
 def event_item_key(category: str, cause_event_id: str, recipient: str) -> str:
     """One item per cause event and recipient: a replayed event finds its item and adds nothing."""
@@ -273,7 +317,10 @@ def reminder_key(reminder: str, recipient: str, day: date) -> str:
 
 # -- webhook subscriptions -----------------------------------------------------------------
 
-WEBHOOK_SUBSCRIPTION = StateMachine("webhook subscription", {
-    "enable": {"disabled": "active"},    # new events flow again; what it missed is replayed on request
-    "disable": {"active": "disabled"},   # waiting deliveries and new events are held
-})
+WEBHOOK_SUBSCRIPTION = StateMachine(
+    "webhook subscription",
+    {
+        "enable": {"disabled": "active"},  # new events flow again; what it missed is replayed on request
+        "disable": {"active": "disabled"},  # waiting deliveries and new events are held
+    },
+)

@@ -4,6 +4,7 @@ Everything happens in the caller's transaction (a consumed event's, or a reminde
 inbox item, the queued e-mail and the ``NotificationDelivered`` event commit together or not
 at all. Items are idempotent by ``dedupe_key``; aggregated items count each member once.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ class Cause:
     correlation_id: str | None
 
     @classmethod
-    def of(cls, event) -> "Cause":
+    def of(cls, event) -> Cause:
         return cls(event.id, event.type, event.correlationid)
 
 
@@ -77,9 +78,20 @@ def name_of(conn: Connection, nip: str | None) -> str:
     return row.name if row is not None else (nip or "-")
 
 
-def notify(conn: Connection, cfg: NotifySettings, *, recipient: str, category: str, params: dict, dedupe_key: str,
-           cause: Cause | None, link: str | None = None, now: datetime | None = None,
-           correlation_id: str | None = None, publish_events=None) -> int | None:
+def notify(
+    conn: Connection,
+    cfg: NotifySettings,
+    *,
+    recipient: str,
+    category: str,
+    params: dict,
+    dedupe_key: str,
+    cause: Cause | None,
+    link: str | None = None,
+    now: datetime | None = None,
+    correlation_id: str | None = None,
+    publish_events=None,
+) -> int | None:
     """Create one item for ``recipient`` unless it exists; return its id when created.
 
     ``publish_events(*events)`` takes its NotificationDelivered (a unit of work's ``publish``; by
@@ -95,16 +107,44 @@ def notify(conn: Connection, cfg: NotifySettings, *, recipient: str, category: s
     title, body = templates.render(category, prefs.locale, params)
     now = now or utcnow()
     correlation_id = correlation_id or (cause.correlation_id if cause else None)
-    notification_id = inbox_store.insert_item(conn, dict(
-        recipient_nip=recipient, category=category, locale=prefs.locale, title=title[:300], body=body, link=link,
-        params=params, item_count=1, in_inbox=channels[domain.INBOX], dedupe_key=dedupe_key,
-        cause_event_id=cause.event_id if cause else None, cause_event_type=cause.event_type if cause else None,
-        correlation_id=correlation_id, read_at=None, version=1, created_at=now, updated_at=now,
-    ))
+    notification_id = inbox_store.insert_item(
+        conn,
+        dict(
+            recipient_nip=recipient,
+            category=category,
+            locale=prefs.locale,
+            title=title[:300],
+            body=body,
+            link=link,
+            params=params,
+            item_count=1,
+            in_inbox=channels[domain.INBOX],
+            dedupe_key=dedupe_key,
+            cause_event_id=cause.event_id if cause else None,
+            cause_event_type=cause.event_type if cause else None,
+            correlation_id=correlation_id,
+            read_at=None,
+            version=1,
+            created_at=now,
+            updated_at=now,
+        ),
+    )
     if notification_id is None:
         return None  # a replay: the item exists already
-    _announce(conn, cfg, notification_id, recipient, category, channels, person, cause, correlation_id, now,
-              not_before=None, publish_events=publish_events)
+    _announce(
+        conn,
+        cfg,
+        notification_id,
+        recipient,
+        category,
+        channels,
+        person,
+        cause,
+        correlation_id,
+        now,
+        not_before=None,
+        publish_events=publish_events,
+    )
     return notification_id
 
 
@@ -121,7 +161,7 @@ class _Digest:
     email_not_before: datetime | None
     now: datetime
     members: dict = field(default_factory=dict)  # member_id -> member_nip, the first copy wins
-    locale: str = ""                              # from the recipient's preferences, when written
+    locale: str = ""  # from the recipient's preferences, when written
     channels: dict = field(default_factory=dict)
     id: int | None = None
 
@@ -129,9 +169,21 @@ class _Digest:
 _DIGESTS = "notification.digests"
 
 
-def add_to_digest(conn: Connection, cfg: NotifySettings, *, recipient: str, category: str, scope: str, member_id: str,
-                  member_nip: str | None, params: dict, cause: Cause, link: str | None = None,
-                  email_not_before: datetime | None = None, now: datetime | None = None) -> int | None:
+def add_to_digest(
+    conn: Connection,
+    cfg: NotifySettings,
+    *,
+    recipient: str,
+    category: str,
+    scope: str,
+    member_id: str,
+    member_nip: str | None,
+    params: dict,
+    cause: Cause,
+    link: str | None = None,
+    email_not_before: datetime | None = None,
+    now: datetime | None = None,
+) -> int | None:
     """Count ``member_id`` into the recipient's one item for ``scope``; create the item on the first member.
 
     The item's text is re-rendered with ``count`` (members), ``people`` (distinct member NIPs)
@@ -153,8 +205,16 @@ def add_to_digest(conn: Connection, cfg: NotifySettings, *, recipient: str, cate
     digests = tx.memos.setdefault(_DIGESTS, {})
     item = digests.get(key)
     if item is None:
-        item = digests[key] = _Digest(key=key, recipient=recipient, category=category, params=params, cause=cause,
-                                      link=link, email_not_before=email_not_before, now=now or utcnow())
+        item = digests[key] = _Digest(
+            key=key,
+            recipient=recipient,
+            category=category,
+            params=params,
+            cause=cause,
+            link=link,
+            email_not_before=email_not_before,
+            now=now or utcnow(),
+        )
     item.members.setdefault(member_id, member_nip)
     tx.before_commit(_DIGESTS, lambda: _write_digests(conn, cfg, tx.memos.pop(_DIGESTS, {})))
     if not own:
@@ -176,21 +236,57 @@ def _write_digests(conn: Connection, cfg: NotifySettings, digests: dict[str, _Di
             items.append(d)
     if not items:
         return
-    created = inbox_store.insert_items(conn, [dict(recipient_nip=d.recipient, category=d.category, locale=d.locale, title="", body="", link=d.link,
-              params={}, item_count=0, in_inbox=d.channels[domain.INBOX], dedupe_key=d.key,
-              cause_event_id=d.cause.event_id, cause_event_type=d.cause.event_type,
-              correlation_id=d.cause.correlation_id, read_at=None, version=0, created_at=d.now, updated_at=d.now)
-        for d in items])
+    created = inbox_store.insert_items(
+        conn,
+        [
+            dict(
+                recipient_nip=d.recipient,
+                category=d.category,
+                locale=d.locale,
+                title="",
+                body="",
+                link=d.link,
+                params={},
+                item_count=0,
+                in_inbox=d.channels[domain.INBOX],
+                dedupe_key=d.key,
+                cause_event_id=d.cause.event_id,
+                cause_event_type=d.cause.event_type,
+                correlation_id=d.cause.correlation_id,
+                read_at=None,
+                version=0,
+                created_at=d.now,
+                updated_at=d.now,
+            )
+            for d in items
+        ],
+    )
     stored = inbox_store.lock_items(conn, [d.key for d in items])  # members of one item: one transaction at a time
     people = inbox_store.contacts_of(conn, {d.recipient for d in items})
     for d in items:
         d.id = stored[d.key].id
         if d.key in created:
-            _announce(conn, cfg, d.id, d.recipient, d.category, d.channels, people.get(d.recipient), d.cause,
-                      d.cause.correlation_id, d.now, not_before=d.email_not_before)
-    counted = inbox_store.add_members(conn, [
-        dict(notification_id=d.id, member_id=member_id, member_nip=member_nip, added_at=d.now)
-        for d in items for member_id, member_nip in d.members.items()])
+            _announce(
+                conn,
+                cfg,
+                d.id,
+                d.recipient,
+                d.category,
+                d.channels,
+                people.get(d.recipient),
+                d.cause,
+                d.cause.correlation_id,
+                d.now,
+                not_before=d.email_not_before,
+            )
+    counted = inbox_store.add_members(
+        conn,
+        [
+            dict(notification_id=d.id, member_id=member_id, member_nip=member_nip, added_at=d.now)
+            for d in items
+            for member_id, member_nip in d.members.items()
+        ],
+    )
     changed = [d for d in items if d.id in counted]
     if changed:
         _render_digests(conn, changed, {d.key: stored[d.key].locale for d in changed}, people)
@@ -208,23 +304,67 @@ def _render_digests(conn: Connection, items: list[_Digest], locales: dict[str, s
     for d in items:
         person = people.get(d.recipient)
         listed = sorted(names.get(d.id, []))
-        full = {**d.params, "recipient_name": person.name if person is not None else d.recipient,
-                "count": counts.get(d.id, 0), "people": len(listed), "names": listed[:MAX_NAMES_IN_DIGEST]}
+        full = {
+            **d.params,
+            "recipient_name": person.name if person is not None else d.recipient,
+            "count": counts.get(d.id, 0),
+            "people": len(listed),
+            "names": listed[:MAX_NAMES_IN_DIGEST],
+        }
         title, body = templates.render(d.category, locales[d.key], full)
-        rows.append(dict(b_id=d.id, b_title=title[:300], b_body=body, b_params=full, b_count=full["count"],
-                         b_updated_at=max(d.now, utcnow())))
+        rows.append(
+            dict(
+                b_id=d.id,
+                b_title=title[:300],
+                b_body=body,
+                b_params=full,
+                b_count=full["count"],
+                b_updated_at=max(d.now, utcnow()),
+            )
+        )
     inbox_store.rerender(conn, rows)
 
 
-def _announce(conn, cfg, notification_id, recipient, category, channels, person, cause, correlation_id, now,
-              not_before, publish_events=None) -> None:
+def _announce(
+    conn,
+    cfg,
+    notification_id,
+    recipient,
+    category,
+    channels,
+    person,
+    cause,
+    correlation_id,
+    now,
+    not_before,
+    publish_events=None,
+) -> None:
     """A new item: publish NotificationDelivered (inbox) and queue its e-mail, in this transaction."""
     if channels[domain.INBOX]:
-        (publish_events or (lambda *e: publish(conn, *e)))(events.notification_delivered(
-            notification_id=notification_id, recipient=recipient, channel=domain.INBOX, category=category,
-            cause=cause, correlation_id=correlation_id, delivered_at=now))
+        (publish_events or (lambda *e: publish(conn, *e)))(
+            events.notification_delivered(
+                notification_id=notification_id,
+                recipient=recipient,
+                channel=domain.INBOX,
+                category=category,
+                cause=cause,
+                correlation_id=correlation_id,
+                delivered_at=now,
+            )
+        )
     if channels[domain.EMAIL] and person is not None and person.email and person.active:
-        inbox_store.queue_email(conn, dict(
-            notification_id=notification_id, recipient_nip=recipient, to_address=person.email, status="pending",
-            attempts=0, not_before=not_before, next_attempt_at=now, last_error=None, created_at=now, sent_at=None,
-        ))
+        inbox_store.queue_email(
+            conn,
+            dict(
+                notification_id=notification_id,
+                recipient_nip=recipient,
+                to_address=person.email,
+                status="pending",
+                attempts=0,
+                not_before=not_before,
+                next_attempt_at=now,
+                last_error=None,
+                created_at=now,
+                sent_at=None,
+            ),
+        )

@@ -1,8 +1,9 @@
 """HTTP API of the inbox: /api/v1/notifications (list, unread count, read, mark read, live stream)."""
+
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import Response, request
 from flask_smorest import Blueprint
@@ -13,12 +14,23 @@ from kinerja_shared.web.docs import errors as _errors
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
 from kinerja_shared.web.problems import field_error
 
-from .schemas import (NotificationOut, NotificationPage, NotificationQuery, ReadAllIn, ReadAllOut, StreamQuery,
-                      UnreadCountOut)
+from .schemas import (
+    NotificationOut,
+    NotificationPage,
+    NotificationQuery,
+    ReadAllIn,
+    ReadAllOut,
+    StreamQuery,
+    UnreadCountOut,
+)
 from .use_cases import inbox
 
-notifications_blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications",
-                              description="The caller's own in-app inbox: list, unread count, mark read, live stream.")
+notifications_blp = Blueprint(
+    "notifications",
+    __name__,
+    url_prefix="/api/v1/notifications",
+    description="The caller's own in-app inbox: list, unread count, mark read, live stream.",
+)
 
 
 @notifications_blp.route("")
@@ -70,7 +82,7 @@ def mark_all_read(body):
 
 # -- the live stream (Server-Sent Events) ------------------------------------------------------
 
-STREAM_OVERLAP = timedelta(seconds=2)   # re-read this far back: commits land out of timestamp order
+STREAM_OVERLAP = timedelta(seconds=2)  # re-read this far back: commits land out of timestamp order
 HEARTBEAT_SECONDS = 15.0
 
 
@@ -81,7 +93,7 @@ def _stream_position(raw: str | None) -> datetime | None:
         value = datetime.fromisoformat(decode_cursor(raw.strip()))
     except Exception:  # noqa: BLE001 - a forged id: name the field
         raise field_error("Last-Event-ID", "is not an event id this stream gave out", status=400) from None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _events(rt, actor, position: datetime):
@@ -115,9 +127,12 @@ def _events(rt, actor, position: datetime):
 
 @notifications_blp.route("/stream")
 @notifications_blp.arguments(StreamQuery, location="query")
-@notifications_blp.response(200, content_type="text/event-stream",
-                            description="A text/event-stream: `event: notification` (a new or changed item, as in the "
-                            "list), `event: unread-count` ({\"unread\": n}), comments as heartbeats.")
+@notifications_blp.response(
+    200,
+    content_type="text/event-stream",
+    description="A text/event-stream: `event: notification` (a new or changed item, as in the "
+    'list), `event: unread-count` ({"unread": n}), comments as heartbeats.',
+)
 @_errors(notifications_blp, (400, "Bad Last-Event-ID"))
 def stream(args):
     """Server-Sent Events: the caller's new and changed notifications, as they happen.
@@ -131,5 +146,8 @@ def stream(args):
     """
     rt = runtime()
     resume = _stream_position(request.headers.get("Last-Event-ID") or args.get("last_event_id"))
-    return Response(_events(rt, current_principal(), resume or rt.clock.now()), mimetype="text/event-stream",
-                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return Response(
+        _events(rt, current_principal(), resume or rt.clock.now()),
+        mimetype="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

@@ -1,5 +1,6 @@
 """What the worker's background jobs share (reminders, mailer, webhooks, siasn: each a
 ``kinerja_shared.jobs.PeriodicJob`` run on the runtime's clock): the scheduler's time."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,4 +11,3 @@ def scheduler_now(rt) -> datetime:
     clock."""
     fixed = getattr(rt.config, "clock", None)
     return fixed if fixed is not None else rt.clock.now()
-

@@ -13,6 +13,7 @@
 - With several workers, rows are locked with SKIP LOCKED, so each e-mail is sent by one.
 - Without SMTP_HOST e-mail is off: due rows are marked ``skipped``.
 """
+
 from __future__ import annotations
 
 import logging
@@ -39,8 +40,9 @@ class PermanentFailure(Exception):
     """The server refused the message for good (e.g. unknown recipient)."""
 
 
-def send_due(engine: Engine, cfg: config.NotifySettings, max_messages: int = 50, *, clock=utcnow,
-             scheduler_now=None) -> int:
+def send_due(
+    engine: Engine, cfg: config.NotifySettings, max_messages: int = 50, *, clock=utcnow, scheduler_now=None
+) -> int:
     """Send what is due; return the number of e-mails sent (each may batch several notifications).
 
     ``clock()`` is the real time (retries are due by it), ``scheduler_now()`` the scheduler's (digests
@@ -81,12 +83,15 @@ def _send_one_batch(engine: Engine, cfg: config.NotifySettings, now_real, now_cl
             if prefs.quiet_hours.contains(local_time):
                 resume = prefs.quiet_hours.ends_after(now_clock, cfg.timezone)
                 store.hold(conn, ids, resume)
-                log.info("e-mail held for quiet hours", extra={"recipient": first.recipient_nip, "until": resume.isoformat()})
+                log.info(
+                    "e-mail held for quiet hours", extra={"recipient": first.recipient_nip, "until": resume.isoformat()}
+                )
                 return 0
         items = store.items(conn, [r.notification_id for r in rows])
         person = inbox.contact(conn, first.recipient_nip)
-        message = build_message(cfg, first.to_address, person.name if person else first.recipient_nip, prefs.locale,
-                                items)
+        message = build_message(
+            cfg, first.to_address, person.name if person else first.recipient_nip, prefs.locale, items
+        )
         try:
             deliver(cfg.smtp, message)
         except PermanentFailure as exc:
@@ -98,16 +103,26 @@ def _send_one_batch(engine: Engine, cfg: config.NotifySettings, now_real, now_cl
             gave_up = attempt >= cfg.email_max_attempts
             delay = domain.backoff_seconds(attempt, cfg.email_backoff_seconds, 3600.0)
             store.retry(conn, ids, attempt, gave_up, repr(exc), now_real + timedelta(seconds=delay))
-            log.warning("e-mail not sent, will retry" if not gave_up else "e-mail failed, giving up",
-                        extra={"to": first.to_address, "attempt": attempt, "error": repr(exc), "retry_in_s": delay})
+            log.warning(
+                "e-mail not sent, will retry" if not gave_up else "e-mail failed, giving up",
+                extra={"to": first.to_address, "attempt": attempt, "error": repr(exc), "retry_in_s": delay},
+            )
             return 0
         done = clock()
         store.sent(conn, ids, done)
         for item in items:
-            publish(conn, events.notification_delivered(
-                notification_id=item.id, recipient=item.recipient_nip, channel=domain.EMAIL, category=item.category,
-                cause=inbox.Cause(item.cause_event_id, item.cause_event_type, item.correlation_id),
-                correlation_id=item.correlation_id, delivered_at=done))
+            publish(
+                conn,
+                events.notification_delivered(
+                    notification_id=item.id,
+                    recipient=item.recipient_nip,
+                    channel=domain.EMAIL,
+                    category=item.category,
+                    cause=inbox.Cause(item.cause_event_id, item.cause_event_type, item.correlation_id),
+                    correlation_id=item.correlation_id,
+                    delivered_at=done,
+                ),
+            )
         log.info("e-mail sent", extra={"to": first.to_address, "notifications": len(items)})
         return 1
 
@@ -115,11 +130,17 @@ def _send_one_batch(engine: Engine, cfg: config.NotifySettings, now_real, now_cl
 def build_message(cfg: config.NotifySettings, to_address: str, recipient_name: str, locale: str, items) -> EmailMessage:
     """One e-mail for one or more notifications (a batch), with the footer."""
     if len(items) == 1:
-        text = templates.render_block("_email_single", locale, title=items[0].title, body=items[0].body,
-                                      recipient_name=recipient_name)
+        text = templates.render_block(
+            "_email_single", locale, title=items[0].title, body=items[0].body, recipient_name=recipient_name
+        )
     else:
-        text = templates.render_block("_email_batch", locale, count=len(items), recipient_name=recipient_name,
-                                      items=[{"title": i.title, "body": i.body} for i in items])
+        text = templates.render_block(
+            "_email_batch",
+            locale,
+            count=len(items),
+            recipient_name=recipient_name,
+            items=[{"title": i.title, "body": i.body} for i in items],
+        )
     subject, _, body = text.partition("\n")
     message = EmailMessage()
     message["From"] = cfg.smtp.sender

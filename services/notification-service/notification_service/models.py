@@ -7,8 +7,8 @@ Read models kept from other services' events: ``contacts`` (EmployeeUpserted), `
 subscriptions with their deliveries and attempts, and ``reminders_sent`` (one row per person,
 reminder and local date: the guarantee that a reminder goes out at most once a day).
 """
-from sqlalchemy import (JSON, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text,
-                        UniqueConstraint)
+
+from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 
 from kinerja_shared.acting_heads import acting_heads_table
 from kinerja_shared.db import BigId, UTCDateTime, new_metadata
@@ -97,8 +97,8 @@ person_settings = Table(
     "person_settings",
     metadata,
     Column("nip", String(NIP), primary_key=True),
-    Column("locale", String(8)),              # NULL: the service default (id)
-    Column("quiet_hours", String(16)),        # NULL: the service default; "off"; "21:00-06:00"
+    Column("locale", String(8)),  # NULL: the service default (id)
+    Column("quiet_hours", String(16)),  # NULL: the service default; "off"; "21:00-06:00"
     Column("channels", JSON, nullable=False),  # {category: {inbox: bool, email: bool}}: overrides of the defaults
     Column("version", Integer, nullable=False, default=1),
     Column("updated_at", UTCDateTime(), nullable=False),
@@ -134,8 +134,13 @@ notifications = Table(
 digest_members = Table(
     "digest_members",
     metadata,
-    Column("notification_id", BigId, ForeignKey("notifications.id", ondelete="CASCADE"), primary_key=True,
-           autoincrement=False),
+    Column(
+        "notification_id",
+        BigId,
+        ForeignKey("notifications.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
     Column("member_id", String(64), primary_key=True),  # e.g. the activity id: counted once however often it arrives
     Column("member_nip", String(NIP)),
     Column("added_at", UTCDateTime(), nullable=False),
@@ -152,7 +157,7 @@ email_queue = Table(
     Column("to_address", String(254), nullable=False),
     Column("status", String(16), nullable=False),  # pending, sent, failed, skipped
     Column("attempts", Integer, nullable=False, default=0),
-    Column("not_before", UTCDateTime()),           # digest time (scheduler clock)
+    Column("not_before", UTCDateTime()),  # digest time (scheduler clock)
     Column("next_attempt_at", UTCDateTime(), nullable=False),  # retry backoff (real time)
     Column("last_error", Text),
     Column("created_at", UTCDateTime(), nullable=False),
@@ -219,23 +224,23 @@ siasn_records = Table(
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("evaluation_id", String(64), nullable=False),
-    Column("kind", String(16), nullable=False),        # skp22, kinerjaperiodik, angkakredit (the web service)
+    Column("kind", String(16), nullable=False),  # skp22, kinerjaperiodik, angkakredit (the web service)
     Column("nip", String(NIP), nullable=False),
     Column("rater_nip", String(NIP)),
     Column("unit_id", String(64), nullable=False),
     Column("year", Integer, nullable=False),
     Column("period_id", String(32), nullable=False),
-    Column("revision", Integer, nullable=False),       # the evaluation's revision the record is built from
-    Column("evaluation", JSON, nullable=False),        # EvaluationClosed's data: the record is (re)built from it
-    Column("status", String(16), nullable=False),      # needs_data, pending, sent, refused, failed, reopened
-    Column("missing", JSON, nullable=False),           # needs_data: the fields the directory lacks
-    Column("siasn_id", String(64)),                    # SIASN's id (mapData): later sends update it
+    Column("revision", Integer, nullable=False),  # the evaluation's revision the record is built from
+    Column("evaluation", JSON, nullable=False),  # EvaluationClosed's data: the record is (re)built from it
+    Column("status", String(16), nullable=False),  # needs_data, pending, sent, refused, failed, reopened
+    Column("missing", JSON, nullable=False),  # needs_data: the fields the directory lacks
+    Column("siasn_id", String(64)),  # SIASN's id (mapData): later sends update it
     Column("sent_revision", Integer),
-    Column("document", String(16)),                    # pending, uploaded; NULL: no document for this kind
+    Column("document", String(16)),  # pending, uploaded; NULL: no document for this kind
     Column("attempts", Integer, nullable=False, default=0),
     Column("next_attempt_at", UTCDateTime(), nullable=False),
     Column("last_status_code", Integer),
-    Column("last_error", Text),                        # SIASN's message (a refusal) or what failed
+    Column("last_error", Text),  # SIASN's message (a refusal) or what failed
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
     Column("sent_at", UTCDateTime()),

@@ -1,7 +1,8 @@
 """Newest-first pages keyed by a BIGINT id: the inbox, the webhook delivery log, the SIASN records."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from kinerja_shared.errors import NotFound
 from kinerja_shared.web.pagination import encode_cursor, int_cursor

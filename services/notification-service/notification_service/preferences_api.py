@@ -1,4 +1,5 @@
 """HTTP API of the caller's preferences: /api/v1/notifications/preferences."""
+
 from __future__ import annotations
 
 from flask_smorest import Blueprint
@@ -10,8 +11,12 @@ from kinerja_shared.web.etag import etag_for, if_match_documented, require_if_ma
 from .schemas import PreferencesOut, PreferencesPatch
 from .use_cases import preferences
 
-preferences_blp = Blueprint("preferences", __name__, url_prefix="/api/v1/notifications/preferences",
-                            description="The caller's choices: channels per category, quiet hours, language.")
+preferences_blp = Blueprint(
+    "preferences",
+    __name__,
+    url_prefix="/api/v1/notifications/preferences",
+    description="The caller's choices: channels per category, quiet hours, language.",
+)
 
 
 @preferences_blp.route("")
@@ -38,6 +43,7 @@ def patch_preferences(body):
     ETag of GET to avoid overwriting a change made elsewhere (412 when stale).
     """
     with unit_of_work() as uow:
-        after = preferences.update_preferences(uow, current_principal(), runtime().config, body,
-                                               if_match=require_if_match)
+        after = preferences.update_preferences(
+            uow, current_principal(), runtime().config, body, if_match=require_if_match
+        )
     return after, 200, {"ETag": etag_for(after["nip"], after["version"])}

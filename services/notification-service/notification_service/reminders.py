@@ -18,7 +18,8 @@ fire at once, or a worker restarted the same day, find the row and send nothing 
 The clock is the runtime's (``jobs.scheduler_now``), or the fixed instant of NOTIFICATION_CLOCK
 (tests and demos); ``run_due(engine, cfg, now=...)`` takes any instant. The worker runs ``JOB``
 (a ``kinerja_shared.jobs.PeriodicJob``) every NOTIFICATION_REMINDER_POLL_SECONDS.
-"""
+"""  # noqa: E501
+
 from __future__ import annotations
 
 import logging
@@ -59,14 +60,26 @@ def run_due(engine: Engine, cfg: config.NotifySettings, now: datetime | None = N
             sent += _send(engine, cfg, clock, domain.REMINDER_PLAN_DEADLINE, today, employees)
             sent += _send(engine, cfg, clock, domain.REMINDER_PLAN_APPROVAL, today, raters)
     if domain.due_window(local, cfg.reminder_evaluation_time, cfg.reminder_catch_up):
-        sent += _send(engine, cfg, clock, domain.REMINDER_EVALUATION_PENDING, today,
-                      _evaluations_pending(engine, today, cfg.reminder_evaluation_lead_days, cfg))
+        sent += _send(
+            engine,
+            cfg,
+            clock,
+            domain.REMINDER_EVALUATION_PENDING,
+            today,
+            _evaluations_pending(engine, today, cfg.reminder_evaluation_lead_days, cfg),
+        )
         sent += _send(engine, cfg, clock, domain.REMINDER_REALISATION_DUE, today, _realisations_due(engine, today, cfg))
     return sent
 
 
-def _send(engine: Engine, cfg: config.NotifySettings, clock: Clock, reminder: str, today: date,
-          recipients: dict[str, tuple[dict, str]]) -> int:
+def _send(
+    engine: Engine,
+    cfg: config.NotifySettings,
+    clock: Clock,
+    reminder: str,
+    today: date,
+    recipients: dict[str, tuple[dict, str]],
+) -> int:
     """Notify each recipient once for (reminder, today); return how many were new."""
     if not recipients:
         return 0
@@ -78,8 +91,9 @@ def _send(engine: Engine, cfg: config.NotifySettings, clock: Clock, reminder: st
             if nip in already:
                 continue
             params, link = recipients[nip]
-            if notifications.remind(uow, cfg, nip=nip, reminder=reminder, day=today, params=params, link=link,
-                                    correlation_id=correlation_id):
+            if notifications.remind(
+                uow, cfg, nip=nip, reminder=reminder, day=today, params=params, link=link, correlation_id=correlation_id
+            ):
                 sent += 1  # else another worker sent it
     if sent:
         log.info("reminders sent", extra={"reminder": reminder, "count": sent, "local_date": today.isoformat()})
@@ -103,10 +117,16 @@ def _plans_not_approved(engine: Engine, year: int, deadline: date) -> tuple[dict
             status_of[row.nip] = row.status
         if row.status == "submitted" and row.rater_nip:
             waiting[row.rater_nip] += 1
-    employees = {nip: ({"year": year, "deadline": deadline.isoformat(), "status": status_of.get(nip, "none")}, "/plans")
-                 for nip in active if status_of.get(nip) != "approved"}
-    raters = {nip: ({"year": year, "deadline": deadline.isoformat(), "count": count}, "/plans?status=submitted")
-              for nip, count in waiting.items() if nip in active}
+    employees = {
+        nip: ({"year": year, "deadline": deadline.isoformat(), "status": status_of.get(nip, "none")}, "/plans")
+        for nip in active
+        if status_of.get(nip) != "approved"
+    }
+    raters = {
+        nip: ({"year": year, "deadline": deadline.isoformat(), "count": count}, "/plans?status=submitted")
+        for nip, count in waiting.items()
+        if nip in active
+    }
     return employees, raters
 
 
@@ -119,10 +139,15 @@ def _evaluations_pending(engine: Engine, today: date, lead_days: int, cfg: confi
         if row.rater_nip in active and domain.evaluation_due(today, row.period_end, lead_days):
             due[row.rater_nip].append(row)
     return {
-        rater: ({"count": len(items), "period_ids": sorted({r.period_id for r in items}),
-                 "period_end": min(r.period_end for r in items).isoformat(),
-                 "deadline": cfg.deadlines.evaluation(min(r.period_end for r in items)).isoformat()},
-                "/evaluations?status=open")
+        rater: (
+            {
+                "count": len(items),
+                "period_ids": sorted({r.period_id for r in items}),
+                "period_end": min(r.period_end for r in items).isoformat(),
+                "deadline": cfg.deadlines.evaluation(min(r.period_end for r in items)).isoformat(),
+            },
+            "/evaluations?status=open",
+        )
         for rater, items in due.items()
     }
 
@@ -138,8 +163,14 @@ def _realisations_due(engine: Engine, today: date, cfg: config.NotifySettings) -
         if row.nip in active and domain.realisation_due(today, deadline, cfg.reminder_realisation_lead_days):
             due[row.nip].append((deadline, row))
     return {
-        nip: ({"period_ids": sorted({r.period_id for _, r in items}), "deadline": min(d for d, _ in items).isoformat(),
-               "count": len(items)}, f"/evaluations/{min(items, key=lambda x: x[0])[1].evaluation_id}/realisation")
+        nip: (
+            {
+                "period_ids": sorted({r.period_id for _, r in items}),
+                "deadline": min(d for d, _ in items).isoformat(),
+                "count": len(items),
+            },
+            f"/evaluations/{min(items, key=lambda x: x[0])[1].evaluation_id}/realisation",
+        )
         for nip, items in due.items()
     }
 

@@ -1,4 +1,5 @@
 """Request and response schemas (marshmallow) of notification-service; they generate the OpenAPI document."""
+
 import marshmallow as ma
 from marshmallow import validate as v
 
@@ -13,22 +14,33 @@ HHMM = v.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="must be a time HH:MM 
 
 # -- the inbox -------------------------------------------------------------------------------
 
+
 class NotificationOut(ma.Schema):
     id = ma.fields.Integer()
-    category = ma.fields.String(metadata={"description": "What the notification is about; see GET /api/v1/notifications/preferences"})
+    category = ma.fields.String(
+        metadata={"description": "What the notification is about; see GET /api/v1/notifications/preferences"}
+    )
     title = ma.fields.String(metadata={"description": "One line, Bahasa Indonesia by default"})
     body = ma.fields.String()
-    link = ma.fields.String(allow_none=True, metadata={"description": "Where a client should take the reader (client route)"})
-    count = ma.fields.Integer(attribute="item_count", metadata={"description": "Digests: how many entries the item covers"})
+    link = ma.fields.String(
+        allow_none=True, metadata={"description": "Where a client should take the reader (client route)"}
+    )
+    count = ma.fields.Integer(
+        attribute="item_count", metadata={"description": "Digests: how many entries the item covers"}
+    )
     data = ma.fields.Dict(attribute="params", metadata={"description": "The values the text was written from"})
     read = ma.fields.Boolean()
     read_at = ma.fields.DateTime(allow_none=True)
     version = ma.fields.Integer(metadata={"description": "Grows when a digest is updated or the item is read"})
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
-    cause_event_id = ma.fields.String(allow_none=True, metadata={"description": "The event that caused it (none for reminders)"})
+    cause_event_id = ma.fields.String(
+        allow_none=True, metadata={"description": "The event that caused it (none for reminders)"}
+    )
     cause_event_type = ma.fields.String(allow_none=True)
-    correlation_id = ma.fields.String(allow_none=True, metadata={"description": "Traces it back to the request that started the chain"})
+    correlation_id = ma.fields.String(
+        allow_none=True, metadata={"description": "Traces it back to the request that started the chain"}
+    )
 
 
 class NotificationPage(ma.Schema):
@@ -47,8 +59,12 @@ class UnreadCountOut(ma.Schema):
 
 
 class ReadAllIn(ma.Schema):
-    category = ma.fields.String(load_default=None, allow_none=True, validate=v.OneOf(CATEGORIES),
-                                metadata={"description": "Only this category (default: all)"})
+    category = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=v.OneOf(CATEGORIES),
+        metadata={"description": "Only this category (default: all)"},
+    )
 
 
 class ReadAllOut(ma.Schema):
@@ -56,11 +72,15 @@ class ReadAllOut(ma.Schema):
 
 
 class StreamQuery(ma.Schema):
-    last_event_id = ma.fields.String(load_default=None, validate=v.Length(max=200),
-                                     metadata={"description": "Resume after this SSE id (the Last-Event-ID header wins)"})
+    last_event_id = ma.fields.String(
+        load_default=None,
+        validate=v.Length(max=200),
+        metadata={"description": "Resume after this SSE id (the Last-Event-ID header wins)"},
+    )
 
 
 # -- preferences -----------------------------------------------------------------------------
+
 
 class ChannelChoice(ma.Schema):
     inbox = ma.fields.Boolean()
@@ -82,23 +102,30 @@ class QuietHours(ma.Schema):
 class PreferencesOut(ma.Schema):
     nip = ma.fields.String()
     locale = ma.fields.String(metadata={"description": "Language of messages: id (Bahasa Indonesia) or en"})
-    quiet_hours = ma.fields.Nested(QuietHours, allow_none=True,
-                                   metadata={"description": "Local times (WIB) without e-mail; null: none"})
+    quiet_hours = ma.fields.Nested(
+        QuietHours, allow_none=True, metadata={"description": "Local times (WIB) without e-mail; null: none"}
+    )
     quiet_hours_default = ma.fields.Boolean(metadata={"description": "true: the service default applies"})
     categories = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(CategoryPreference))
     version = ma.fields.Integer()
 
 
 class PreferencesPatch(ma.Schema):
-    locale = ma.fields.String(allow_none=True, validate=v.OneOf(LOCALES),
-                              metadata={"description": "null: back to the service default"})
+    locale = ma.fields.String(
+        allow_none=True, validate=v.OneOf(LOCALES), metadata={"description": "null: back to the service default"}
+    )
     quiet_hours = ma.fields.Nested(QuietHours, allow_none=True, metadata={"description": "null: no quiet hours"})
     quiet_hours_default = ma.fields.Boolean(metadata={"description": "true: back to the service default quiet hours"})
-    categories = ma.fields.Dict(keys=ma.fields.String(validate=v.OneOf(CATEGORIES)),
-                                values=ma.fields.Nested(ChannelChoice),
-                                metadata={"description": f"Per category, the channels ({', '.join(PERSON_CHANNELS)}) to change"})
-    reset_categories = ma.fields.List(ma.fields.String(validate=v.OneOf(CATEGORIES)), load_default=list,
-                                      metadata={"description": "Categories to put back to the defaults"})
+    categories = ma.fields.Dict(
+        keys=ma.fields.String(validate=v.OneOf(CATEGORIES)),
+        values=ma.fields.Nested(ChannelChoice),
+        metadata={"description": f"Per category, the channels ({', '.join(PERSON_CHANNELS)}) to change"},
+    )
+    reset_categories = ma.fields.List(
+        ma.fields.String(validate=v.OneOf(CATEGORIES)),
+        load_default=list,
+        metadata={"description": "Categories to put back to the defaults"},
+    )
 
 
 # -- webhooks --------------------------------------------------------------------------------
@@ -107,19 +134,33 @@ EVENT_TYPE = ma.fields.String(validate=v.OneOf([*WEBHOOK_EVENT_TYPES, "*"]))
 
 
 def _url(**kw):
-    return ma.fields.Url(schemes={"http", "https"}, require_tld=False, validate=v.Length(max=2000),
-                         metadata={"description": "Where deliveries are POSTed (https in production); a public address "
-                                                "unless NOTIFICATION_WEBHOOK_ALLOWED_HOSTS allows an internal one"}, **kw)
+    return ma.fields.Url(
+        schemes={"http", "https"},
+        require_tld=False,
+        validate=v.Length(max=2000),
+        metadata={
+            "description": "Where deliveries are POSTed (https in production); a public address "
+            "unless NOTIFICATION_WEBHOOK_ALLOWED_HOSTS allows an internal one"
+        },
+        **kw,
+    )
 
 
-SECRET = ma.fields.String(validate=v.Length(min=16, max=200), load_only=True,
-                          metadata={"description": "HMAC-SHA256 key, at least 16 characters (generated when omitted)"})
+SECRET = ma.fields.String(
+    validate=v.Length(min=16, max=200),
+    load_only=True,
+    metadata={"description": "HMAC-SHA256 key, at least 16 characters (generated when omitted)"},
+)
 
 
 class WebhookIn(ma.Schema):
     url = _url(required=True)
-    event_types = ma.fields.List(EVENT_TYPE, required=True, validate=v.Length(min=1, max=50),
-                                 metadata={"description": "Event types to relay, or [\"*\"] for all"})
+    event_types = ma.fields.List(
+        EVENT_TYPE,
+        required=True,
+        validate=v.Length(min=1, max=50),
+        metadata={"description": 'Event types to relay, or ["*"] for all'},
+    )
     secret = SECRET
     description = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=500))
 
@@ -192,10 +233,15 @@ class DeliveryQuery(PageArgs):
 
 
 class ReplayIn(ma.Schema):
-    since = ma.fields.AwareDateTime(load_default=None, allow_none=True,
-                                    metadata={"description": "Only deliveries created at or after this instant"})
-    statuses = ma.fields.List(ma.fields.String(validate=v.OneOf([FAILED, HELD])), load_default=lambda: [FAILED, HELD],
-                              validate=v.Length(min=1), metadata={"description": "Which deliveries to send again"})
+    since = ma.fields.AwareDateTime(
+        load_default=None, allow_none=True, metadata={"description": "Only deliveries created at or after this instant"}
+    )
+    statuses = ma.fields.List(
+        ma.fields.String(validate=v.OneOf([FAILED, HELD])),
+        load_default=lambda: [FAILED, HELD],
+        validate=v.Length(min=1),
+        metadata={"description": "Which deliveries to send again"},
+    )
 
 
 class ReplayOut(ma.Schema):

@@ -10,6 +10,7 @@ new key); drop the old key and restart.
 Without the setting, development and test runs use DEV_WEBHOOK_SECRET_KEY, a fixed key that
 anyone can read here: production refuses to start without a key of its own, and refuses this one.
 """
+
 from __future__ import annotations
 
 import base64
@@ -18,11 +19,11 @@ import hashlib
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 SETTING = "NOTIFICATION_WEBHOOK_SECRET_KEYS"
-HOW_TO_MAKE = ("make one with: python -c 'from cryptography.fernet import Fernet; "
-               "print(Fernet.generate_key().decode())'")
+HOW_TO_MAKE = "make one with: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
 # Development only (make run, tests): derived from a public text, so it protects nothing.
 DEV_WEBHOOK_SECRET_KEY = base64.urlsafe_b64encode(
-    hashlib.sha256(b"kinerja-development-webhook-key-not-for-production-use").digest()).decode()
+    hashlib.sha256(b"kinerja-development-webhook-key-not-for-production-use").digest()
+).decode()
 
 
 class SecretUnreadable(Exception):
@@ -40,7 +41,7 @@ class SecretBox:
         self.uses_development_key = DEV_WEBHOOK_SECRET_KEY in keys
 
     @classmethod
-    def from_setting(cls, raw: str | None, production: bool) -> "SecretBox":
+    def from_setting(cls, raw: str | None, production: bool) -> SecretBox:
         """Read NOTIFICATION_WEBHOOK_SECRET_KEYS; ValueError with a message that names the problem."""
         keys = [k.strip() for k in (raw or "").split(",") if k.strip()]
         if not keys:
@@ -51,7 +52,9 @@ class SecretBox:
             try:
                 Fernet(key.encode())
             except (ValueError, TypeError):
-                raise ValueError(f"key {number} is not a Fernet key (32 url-safe base64 bytes; {HOW_TO_MAKE})") from None
+                raise ValueError(
+                    f"key {number} is not a Fernet key (32 url-safe base64 bytes; {HOW_TO_MAKE})"
+                ) from None
         if production and DEV_WEBHOOK_SECRET_KEY in keys:
             raise ValueError(f"holds the development key, which anyone can read in the source ({HOW_TO_MAKE})")
         return cls(keys)
@@ -63,8 +66,10 @@ class SecretBox:
         try:
             return self._fernet.decrypt(token.encode()).decode()
         except (InvalidToken, ValueError, TypeError):
-            raise SecretUnreadable(f"the signing secret cannot be decrypted with any key of {SETTING} "
-                                   "(a key dropped before rotate-webhook-secrets ran?)") from None
+            raise SecretUnreadable(
+                f"the signing secret cannot be decrypted with any key of {SETTING} "
+                "(a key dropped before rotate-webhook-secrets ran?)"
+            ) from None
 
     def rotate(self, token: str) -> str:
         """The same secret encrypted with the newest key (SecretUnreadable when no key fits)."""

@@ -26,6 +26,7 @@ Documents (SIASN_DOCUMENTS=true): after saving, the evaluation's PDF is fetched
 (SIASN_DOCUMENT_URL with the channel's own token) and attached (``upload-dok-rw``, 873 SKP, 890
 periodic). Off, or no PDF yet (404), the record goes without it and ``document`` is ``pending``.
 """
+
 from __future__ import annotations
 
 import logging
@@ -46,8 +47,11 @@ NEEDS_DATA, PENDING, SENT, REFUSED, FAILED, REOPENED = "needs_data", "pending", 
 STATUSES = (NEEDS_DATA, PENDING, SENT, REFUSED, FAILED, REOPENED)
 RESENDABLE = (REFUSED, FAILED, NEEDS_DATA, SENT)
 DOC_PENDING, DOC_UPLOADED = "pending", "uploaded"
-HISTORY = {mapping.SKP: "/pns/rw-skp22/{nip}", mapping.PERIODIC: "/pns/rw-kinerjaperiodik/{nip}",
-           mapping.CREDIT: "/pns/rw-angkakredit/{nip}"}
+HISTORY = {
+    mapping.SKP: "/pns/rw-skp22/{nip}",
+    mapping.PERIODIC: "/pns/rw-kinerjaperiodik/{nip}",
+    mapping.CREDIT: "/pns/rw-angkakredit/{nip}",
+}
 SAME_RECORD = {  # the fields that make a record in an employee's SIASN history the one this row owes
     mapping.SKP: ("tahun",),
     mapping.PERIODIC: ("tahun", "periodikId", "bulanMulaiPenilaian", "bulanSelesaiPenilaian"),
@@ -57,14 +61,22 @@ SAME_RECORD = {  # the fields that make a record in an employee's SIASN history 
 
 # -- building a record from the evaluation and the directory ---------------------------------
 
+
 def person(conn, nip: str | None) -> mapping.Person | None:
     if not nip:
         return None
     row = store.contact(conn, nip)
     if row is None:
         return None
-    return mapping.Person(nip=row.nip, name=row.name, position=row.position, unit_name=row.unit_name,
-                          siasn_pns_id=row.siasn_pns_id, rank_code=row.rank_code, functional_level=row.functional_level)
+    return mapping.Person(
+        nip=row.nip,
+        name=row.name,
+        position=row.position,
+        unit_name=row.unit_name,
+        siasn_pns_id=row.siasn_pns_id,
+        rank_code=row.rank_code,
+        functional_level=row.functional_level,
+    )
 
 
 def build(conn, kind: str, evaluation: dict) -> tuple[dict | None, list[str]]:
@@ -79,19 +91,33 @@ def body_of(conn, row) -> tuple[dict | None, list[str]]:
 
 # -- the consumer's side (in its transaction) ------------------------------------------------
 
+
 def on_evaluation_closed(conn, event) -> None:
     d = event.data
     now = utcnow()
     for kind in mapping.kinds_for(d):
         known = store.record_of(conn, d["evaluation_id"], kind)
-        if known is not None and (known.revision > d["revision"] or
-                                  (known.revision == d["revision"] and known.status != REOPENED)):
+        if known is not None and (
+            known.revision > d["revision"] or (known.revision == d["revision"] and known.status != REOPENED)
+        ):
             continue  # an older revision, or this one again
         record, missing = build(conn, kind, d)
-        values = dict(nip=d["nip"], rater_nip=d.get("rater_nip"), unit_id=d["unit_id"], year=mapping.year_of(d),
-                      period_id=d["period"]["id"], revision=d["revision"], evaluation=dict(d),
-                      status=PENDING if record is not None else NEEDS_DATA, missing=missing, attempts=0,
-                      next_attempt_at=now, last_status_code=None, last_error=None, updated_at=now)
+        values = dict(
+            nip=d["nip"],
+            rater_nip=d.get("rater_nip"),
+            unit_id=d["unit_id"],
+            year=mapping.year_of(d),
+            period_id=d["period"]["id"],
+            revision=d["revision"],
+            evaluation=dict(d),
+            status=PENDING if record is not None else NEEDS_DATA,
+            missing=missing,
+            attempts=0,
+            next_attempt_at=now,
+            last_status_code=None,
+            last_error=None,
+            updated_at=now,
+        )
         if known is None:
             store.insert(conn, dict(evaluation_id=d["evaluation_id"], kind=kind, created_at=now, **values))
         else:
@@ -128,6 +154,7 @@ def resend(conn, row, now=None) -> str:
 
 
 # -- the worker's side -----------------------------------------------------------------------
+
 
 def _lease(cfg) -> timedelta:
     """How long a claimed attempt keeps others off: every call it may make (tokens, history, save, document)."""
@@ -217,16 +244,31 @@ def _record_outcome(engine, cfg, row, reply: Reply, siasn_id: str | None, docume
         elif reply.retryable:
             gave_up = row.attempts >= cfg.siasn.max_attempts
             delay = domain.backoff_seconds(row.attempts, cfg.siasn.backoff_seconds, cfg.siasn.backoff_max_seconds)
-            values = dict(status=FAILED if gave_up else PENDING, next_attempt_at=now + timedelta(seconds=delay),
-                          last_error=reply.message)
+            values = dict(
+                status=FAILED if gave_up else PENDING,
+                next_attempt_at=now + timedelta(seconds=delay),
+                last_error=reply.message,
+            )
             outcome = "failed" if gave_up else "retry"
         else:
             values = dict(status=REFUSED, last_error=reply.message)
             outcome = "refused"
-        changed = store.finish_attempt(conn, row, PENDING, dict(last_status_code=reply.status, updated_at=now, **values))
-    log.log(logging.INFO if reply.ok else logging.WARNING, "siasn record " + outcome, extra={
-        "record_id": row.id, "kind": row.kind, "evaluation_id": row.evaluation_id, "attempt": row.attempts,
-        "status": reply.status, "siasn_id": siasn_id, "superseded": not changed})
+        changed = store.finish_attempt(
+            conn, row, PENDING, dict(last_status_code=reply.status, updated_at=now, **values)
+        )
+    log.log(
+        logging.INFO if reply.ok else logging.WARNING,
+        "siasn record " + outcome,
+        extra={
+            "record_id": row.id,
+            "kind": row.kind,
+            "evaluation_id": row.evaluation_id,
+            "attempt": row.attempts,
+            "status": reply.status,
+            "siasn_id": siasn_id,
+            "superseded": not changed,
+        },
+    )
 
 
 def deliver_due(engine, cfg, client: Client, limit: int = 50, *, clock=utcnow) -> int:

@@ -8,6 +8,7 @@
 - ``GET /export?unit_id=&period_id=``: a download of the JSON records that would be sent for a
   unit and period (regions that upload by hand), with those still lacking data named.
 """
+
 from __future__ import annotations
 
 from flask_smorest import Blueprint
@@ -20,9 +21,13 @@ from kinerja_shared.web.downloads import attachment
 from .siasn_schemas import ExportQuery, RecordDetail, RecordOut, RecordPage, RecordQuery, Report, ReportQuery
 from .use_cases import siasn
 
-blp = Blueprint("siasn", __name__, url_prefix="/api/v1/integrations/siasn",
-                description="The SIASN channel (admins only): the SKP, periodic-performance and credit-point records "
-                "sent to BKN's SIASN, their status and SIASN's answers; resend, reconciliation report, dry-run export.")
+blp = Blueprint(
+    "siasn",
+    __name__,
+    url_prefix="/api/v1/integrations/siasn",
+    description="The SIASN channel (admins only): the SKP, periodic-performance and credit-point records "
+    "sent to BKN's SIASN, their status and SIASN's answers; resend, reconciliation report, dry-run export.",
+)
 
 
 @blp.route("/records")
@@ -66,9 +71,12 @@ def report(args):
 
 @blp.route("/export")
 @blp.arguments(ExportQuery, location="query")
-@blp.response(200, content_type="application/json",
-              description="A download: {unit_id, period_id, records: [{record_id, kind, method, path, body}], "
-              "needs_data: [{record_id, nip, kind, missing}]}")
+@blp.response(
+    200,
+    content_type="application/json",
+    description="A download: {unit_id, period_id, records: [{record_id, kind, method, path, body}], "
+    "needs_data: [{record_id, nip, kind, missing}]}",
+)
 @errors(blp, (422, "Bad unit or period"))
 def export(args):
     """Dry run (admin): the JSON records that would be sent to SIASN for a unit and period, as a download."""

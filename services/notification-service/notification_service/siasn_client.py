@@ -8,6 +8,7 @@ from SIASN drops both so the next call fetches fresh ones. Secrets and tokens ar
 
 The standard library only (urllib): no new dependency.
 """
+
 from __future__ import annotations
 
 import base64
@@ -30,13 +31,16 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Reply:
     """An answer (status and JSON body), or no answer (status None: timeout, connection failure)."""
+
     status: int | None
     body: dict | None = None
     error: str | None = None
 
     @property
     def ok(self) -> bool:
-        return self.status is not None and 200 <= self.status < 300 and (self.body or {}).get("success", True) is not False
+        return (
+            self.status is not None and 200 <= self.status < 300 and (self.body or {}).get("success", True) is not False
+        )
 
     @property
     def retryable(self) -> bool:
@@ -83,8 +87,11 @@ def _request(method: str, url: str, *, headers: dict, data: bytes | None, timeou
         body = json.loads(raw) if raw else None
     except ValueError:
         body = None
-    return Reply(status, body if isinstance(body, dict) else None, None if body is not None or 200 <= status < 300
-                 else f"HTTP {status}")
+    return Reply(
+        status,
+        body if isinstance(body, dict) else None,
+        None if body is not None or 200 <= status < 300 else f"HTTP {status}",
+    )
 
 
 class _Token:
@@ -107,15 +114,20 @@ class Client:
     # -- tokens ------------------------------------------------------------------------------
 
     def _fetch(self, which: str, url: str, form: dict, headers: dict) -> tuple[str, float]:
-        reply = _request("POST", url, headers={"Accept": "application/json",
-                                               "Content-Type": "application/x-www-form-urlencoded", **headers},
-                         data=urllib.parse.urlencode(form).encode(), timeout=self.s.timeout_seconds)
+        reply = _request(
+            "POST",
+            url,
+            headers={"Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded", **headers},
+            data=urllib.parse.urlencode(form).encode(),
+            timeout=self.s.timeout_seconds,
+        )
         token = (reply.body or {}).get("access_token")
         if reply.status is None or reply.status >= 500:
             raise TokenError(f"the {which} token endpoint did not answer ({reply.message})")
         if reply.status != 200 or not isinstance(token, str):
-            raise TokenError(f"the {which} token endpoint refused the credentials (HTTP {reply.status})",
-                             retryable=False)
+            raise TokenError(
+                f"the {which} token endpoint refused the credentials (HTTP {reply.status})", retryable=False
+            )
         self.token_fetches[which] += 1
         try:
             lifetime = float((reply.body or {}).get("expires_in") or 300)
@@ -134,11 +146,28 @@ class Client:
         s = self.s
         basic = base64.b64encode(f"{s.consumer_key}:{s.consumer_secret}".encode()).decode()
         with self._lock:
-            gateway = self._current(self._gateway, "gateway", lambda: self._fetch(
-                "gateway", s.token_url, {"grant_type": "client_credentials"}, {"Authorization": f"Basic {basic}"}))
-            sso = self._current(self._sso, "sso", lambda: self._fetch(
-                "sso", s.sso_token_url, {"grant_type": "password", "client_id": s.sso_client_id,
-                                         "username": s.sso_username, "password": s.sso_password}, {}))
+            gateway = self._current(
+                self._gateway,
+                "gateway",
+                lambda: self._fetch(
+                    "gateway", s.token_url, {"grant_type": "client_credentials"}, {"Authorization": f"Basic {basic}"}
+                ),
+            )
+            sso = self._current(
+                self._sso,
+                "sso",
+                lambda: self._fetch(
+                    "sso",
+                    s.sso_token_url,
+                    {
+                        "grant_type": "password",
+                        "client_id": s.sso_client_id,
+                        "username": s.sso_username,
+                        "password": s.sso_password,
+                    },
+                    {},
+                ),
+            )
         return gateway, sso
 
     def forget_tokens(self) -> None:
@@ -150,8 +179,13 @@ class Client:
         return {"Authorization": f"Bearer {gateway}", "Auth": f"bearer {sso}", "Accept": "application/json"}
 
     def _call(self, method: str, path: str, data: bytes, content_type: str) -> Reply:
-        reply = _request(method, self.s.base_url + path, headers={**self._headers(), "Content-Type": content_type},
-                         data=data, timeout=self.s.timeout_seconds)
+        reply = _request(
+            method,
+            self.s.base_url + path,
+            headers={**self._headers(), "Content-Type": content_type},
+            data=data,
+            timeout=self.s.timeout_seconds,
+        )
         if reply.status == 401:
             self.forget_tokens()
         return reply
@@ -159,8 +193,9 @@ class Client:
     # -- records and documents ---------------------------------------------------------------
 
     def get(self, path: str) -> Reply:
-        reply = _request("GET", self.s.base_url + path, headers=self._headers(), data=None,
-                         timeout=self.s.timeout_seconds)
+        reply = _request(
+            "GET", self.s.base_url + path, headers=self._headers(), data=None, timeout=self.s.timeout_seconds
+        )
         if reply.status == 401:
             self.forget_tokens()
         return reply
@@ -173,9 +208,13 @@ class Client:
         boundary = uuid.uuid4().hex
         parts = []
         for name, value in (("id_riwayat", record_id), ("id_ref_dokumen", str(ref))):
-            parts.append(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n".encode())
-        parts.append(f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n"
-                     "Content-Type: application/pdf\r\n\r\n".encode() + pdf + b"\r\n")
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+            "Content-Type: application/pdf\r\n\r\n".encode()
+            + pdf
+            + b"\r\n"
+        )
         parts.append(f"--{boundary}--\r\n".encode())
         return self._call("POST", "/upload-dok-rw", b"".join(parts), f"multipart/form-data; boundary={boundary}")
 

@@ -19,11 +19,12 @@
 | SIASN_DOCUMENT_TOKEN | (none) | the channel's own bearer token for that fetch (a service account's token) |
 
 The secrets (consumer secret, SSO password, document token) are never logged nor answered by the API.
-"""
+"""  # noqa: E501
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 from urllib.parse import urlsplit
 
 from kinerja_shared.config import ConfigError
@@ -32,8 +33,14 @@ from kinerja_shared.config import env_get as _get
 from kinerja_shared.config import env_int as _int
 
 DEFAULT_DOCUMENT_URL = "http://evaluation-service:8000/api/v1/evaluations/{evaluation_id}/document.pdf"
-REQUIRED_WITH_BASE = ("SIASN_CONSUMER_KEY", "SIASN_CONSUMER_SECRET", "SIASN_SSO_TOKEN_URL", "SIASN_SSO_CLIENT_ID",
-                      "SIASN_SSO_USERNAME", "SIASN_SSO_PASSWORD")
+REQUIRED_WITH_BASE = (
+    "SIASN_CONSUMER_KEY",
+    "SIASN_CONSUMER_SECRET",
+    "SIASN_SSO_TOKEN_URL",
+    "SIASN_SSO_CLIENT_ID",
+    "SIASN_SSO_USERNAME",
+    "SIASN_SSO_PASSWORD",
+)
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,7 @@ class SiasnSettings:
         return self.base_url is not None
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str], production: bool, number) -> "SiasnSettings":
+    def from_env(cls, env: Mapping[str, str], production: bool, number) -> SiasnSettings:
         """``number(env, name, default, minimum)``: the service's float reader."""
         base = _url(env, "SIASN_BASE_URL", production)
         values = {name: _get(env, name) for name in REQUIRED_WITH_BASE}
@@ -75,13 +82,18 @@ class SiasnSettings:
             token_url = f"{parts.scheme}://{parts.netloc}/oauth2/token"
         document_url = _get(env, "SIASN_DOCUMENT_URL") or DEFAULT_DOCUMENT_URL
         if "{evaluation_id}" not in document_url or not document_url.startswith(("http://", "https://")):
-            raise ConfigError("SIASN_DOCUMENT_URL must be an http(s) URL with {evaluation_id} in it, got "
-                              f"{document_url!r}")
+            raise ConfigError(
+                f"SIASN_DOCUMENT_URL must be an http(s) URL with {{evaluation_id}} in it, got {document_url!r}"
+            )
         return cls(
-            base_url=base.rstrip("/") if base else None, token_url=token_url,
-            consumer_key=values["SIASN_CONSUMER_KEY"], consumer_secret=values["SIASN_CONSUMER_SECRET"],
-            sso_token_url=_url(env, "SIASN_SSO_TOKEN_URL", production), sso_client_id=values["SIASN_SSO_CLIENT_ID"],
-            sso_username=values["SIASN_SSO_USERNAME"], sso_password=values["SIASN_SSO_PASSWORD"],
+            base_url=base.rstrip("/") if base else None,
+            token_url=token_url,
+            consumer_key=values["SIASN_CONSUMER_KEY"],
+            consumer_secret=values["SIASN_CONSUMER_SECRET"],
+            sso_token_url=_url(env, "SIASN_SSO_TOKEN_URL", production),
+            sso_client_id=values["SIASN_SSO_CLIENT_ID"],
+            sso_username=values["SIASN_SSO_USERNAME"],
+            sso_password=values["SIASN_SSO_PASSWORD"],
             refresh_margin_seconds=number(env, "SIASN_TOKEN_REFRESH_SECONDS", 60.0, 0.0),
             timeout_seconds=number(env, "SIASN_TIMEOUT_SECONDS", 20.0, 0.1),
             max_attempts=_int(env, "SIASN_MAX_ATTEMPTS", 10, 1, 100),

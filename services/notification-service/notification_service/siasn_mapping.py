@@ -17,7 +17,8 @@ the periodic figures are parts of it and are not sent on their own).
 
 A record needs the employee's SIASN PNS id and the rater's name, NIP, rank code, position and
 unit name (the directory, from EmployeeUpserted); ``build`` names whatever is missing instead.
-"""
+"""  # noqa: E501
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ RATER_STATUS = "ASN"  # a rater in the directory has a NIP: an ASN
 @dataclass(frozen=True)
 class Person:
     """What the directory (the contacts read model) says about the employee or the rater."""
+
     nip: str
     name: str | None = None
     position: str | None = None
@@ -70,8 +72,14 @@ def _rater_fields(rater: Person | None, rater_nip: str | None, position_field: s
     for name in ("name", "rank_code", "position", "unit_name"):
         if not getattr(rater, name):
             missing.append(f"rater.{name}")
-    return {"penilaiNipNrp": rater.nip, "penilaiNama": rater.name, "penilaiGolongan": rater.rank_code,
-            position_field: rater.position, "penilaiUnorNama": rater.unit_name, "statusPenilai": RATER_STATUS}
+    return {
+        "penilaiNipNrp": rater.nip,
+        "penilaiNama": rater.name,
+        "penilaiGolongan": rater.rank_code,
+        position_field: rater.position,
+        "penilaiUnorNama": rater.unit_name,
+        "statusPenilai": RATER_STATUS,
+    }
 
 
 def _months(evaluation: dict) -> tuple[date, date]:
@@ -97,13 +105,24 @@ def build(kind: str, evaluation: dict, employee: Person | None, rater: Person | 
         if missing:
             return None, missing
         points = credit_text(evaluation["credit_points"])
-        return {"pnsId": pns_id, "bulanMulaiPenailan": str(start.month), "tahunMulaiPenailan": str(start.year),
-                "bulanSelesaiPenailan": str(end.month), "tahunSelesaiPenailan": str(end.year),
-                "kreditUtamaBaru": points, "kreditPenunjangBaru": "0", "kreditBaruTotal": points,
-                "isKonversi": "1", "isAngkaKreditPertama": "0", "isIntegrasi": "0"}, []
-    ratings = {"hasilKinerjaNilai": RATINGS[evaluation["results_rating"]],
-               "perilakuKerjaNilai": RATINGS[evaluation["behaviour_rating"]],
-               "kuadranKinerjaNilai": PREDICATES[evaluation["predicate"]]}
+        return {
+            "pnsId": pns_id,
+            "bulanMulaiPenailan": str(start.month),
+            "tahunMulaiPenailan": str(start.year),
+            "bulanSelesaiPenailan": str(end.month),
+            "tahunSelesaiPenailan": str(end.year),
+            "kreditUtamaBaru": points,
+            "kreditPenunjangBaru": "0",
+            "kreditBaruTotal": points,
+            "isKonversi": "1",
+            "isAngkaKreditPertama": "0",
+            "isIntegrasi": "0",
+        }, []
+    ratings = {
+        "hasilKinerjaNilai": RATINGS[evaluation["results_rating"]],
+        "perilakuKerjaNilai": RATINGS[evaluation["behaviour_rating"]],
+        "kuadranKinerjaNilai": PREDICATES[evaluation["predicate"]],
+    }
     if kind == SKP:
         rater_fields = _rater_fields(rater, evaluation.get("rater_nip"), "penilaiJabatan", missing)
         if missing:
@@ -112,9 +131,17 @@ def build(kind: str, evaluation: dict, employee: Person | None, rater: Person | 
     rater_fields = _rater_fields(rater, evaluation.get("rater_nip"), "penilaiJabatanNama", missing)
     if missing:
         return None, missing
-    record = {"tahun": end.year, "pnsDinilaiId": pns_id, "periodikId": PERIOD_KINDS[evaluation["period"]["kind"]],
-              "bulanMulaiPenilaian": start.month, "bulanSelesaiPenilaian": end.month,
-              "tahunMulaiPenilaian": start.year, "tahunSelesaiPenilaian": end.year, **ratings, **rater_fields}
+    record = {
+        "tahun": end.year,
+        "pnsDinilaiId": pns_id,
+        "periodikId": PERIOD_KINDS[evaluation["period"]["kind"]],
+        "bulanMulaiPenilaian": start.month,
+        "bulanSelesaiPenilaian": end.month,
+        "tahunMulaiPenilaian": start.year,
+        "tahunSelesaiPenilaian": end.year,
+        **ratings,
+        **rater_fields,
+    }
     if employee and employee.functional_level in COEFFICIENTS:
         record["koefisienId"] = COEFFICIENTS[employee.functional_level]
     return record, []

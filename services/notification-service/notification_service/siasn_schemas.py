@@ -1,4 +1,5 @@
 """Request and answer schemas of the SIASN channel's admin API (siasn_api.py)."""
+
 import marshmallow as ma
 from marshmallow import validate as v
 
@@ -33,19 +34,25 @@ class RecordOut(ma.Schema):
     missing = ma.fields.List(ma.fields.String(), metadata={"description": "needs_data: the fields the directory lacks"})
     siasn_id = ma.fields.String(allow_none=True, metadata={"description": "SIASN's id of the record (mapData)"})
     sent_revision = ma.fields.Integer(allow_none=True)
-    document = ma.fields.String(allow_none=True, metadata={"description": "pending (not attached yet), uploaded, "
-                                                                          "or null (no document for this kind)"})
+    document = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "pending (not attached yet), uploaded, or null (no document for this kind)"},
+    )
     attempts = ma.fields.Integer()
     next_attempt_at = ma.fields.DateTime()
     last_status_code = ma.fields.Integer(allow_none=True)
-    last_error = ma.fields.String(allow_none=True, metadata={"description": "SIASN's message (a refusal) or what failed"})
+    last_error = ma.fields.String(
+        allow_none=True, metadata={"description": "SIASN's message (a refusal) or what failed"}
+    )
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
     sent_at = ma.fields.DateTime(allow_none=True)
 
 
 class RecordDetail(RecordOut):
-    body = ma.fields.Dict(allow_none=True, metadata={"description": "Exactly what would be sent now (null: needs data)"})
+    body = ma.fields.Dict(
+        allow_none=True, metadata={"description": "Exactly what would be sent now (null: needs data)"}
+    )
 
 
 class RecordPage(ma.Schema):
@@ -75,6 +82,9 @@ class Report(ma.Schema):
 
 class ExportQuery(ma.Schema):
     unit_id = ma.fields.String(required=True, **_UNIT)
-    period_id = ma.fields.String(required=True, validate=v.Regexp(r"^[0-9]{4}-(Y|Q[1-4]|0[1-9]|1[0-2])$",
-                                                                  error="must be a period id such as 2026-Y, 2026-Q1 "
-                                                                        "or 2026-03"))
+    period_id = ma.fields.String(
+        required=True,
+        validate=v.Regexp(
+            r"^[0-9]{4}-(Y|Q[1-4]|0[1-9]|1[0-2])$", error="must be a period id such as 2026-Y, 2026-Q1 or 2026-03"
+        ),
+    )

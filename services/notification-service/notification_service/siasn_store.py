@@ -1,5 +1,6 @@
 """The SQL of the SIASN channel: the records owed to SIASN (``siasn_records``) and the directory they are
 built from."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -36,25 +37,38 @@ def change(conn: Connection, record_id: int, values: dict) -> None:
 
 def reopen(conn: Connection, evaluation_id: str, revision: int, now: datetime, status: str) -> None:
     """The records of older revisions of the evaluation wait (``status``)."""
-    conn.execute(update(records).where(records.c.evaluation_id == evaluation_id, records.c.revision < revision)
-                 .values(status=status, updated_at=now))
+    conn.execute(
+        update(records)
+        .where(records.c.evaluation_id == evaluation_id, records.c.revision < revision)
+        .values(status=status, updated_at=now)
+    )
 
 
 def waiting_for(conn: Connection, nip: str, status: str) -> list:
     """Records in ``status`` whose employee or rater is ``nip``."""
-    return conn.execute(select(records).where(records.c.status == status, or_(
-        records.c.nip == nip, records.c.rater_nip == nip))).all()
+    return conn.execute(
+        select(records).where(records.c.status == status, or_(records.c.nip == nip, records.c.rater_nip == nip))
+    ).all()
 
 
 def claim_due(conn: Connection, now: datetime, status: str):
-    return claim(conn, select(records).where(records.c.status == status, records.c.next_attempt_at <= now)
-                 .order_by(records.c.next_attempt_at, records.c.id).limit(1))
+    return claim(
+        conn,
+        select(records)
+        .where(records.c.status == status, records.c.next_attempt_at <= now)
+        .order_by(records.c.next_attempt_at, records.c.id)
+        .limit(1),
+    )
 
 
 def finish_attempt(conn: Connection, row, status: str, values: dict) -> int:
     """The outcome of the attempt ``row`` claimed, unless the record moved on meanwhile; rows changed."""
-    mine = and_(records.c.id == row.id, records.c.attempts == row.attempts,
-                records.c.revision == row.revision, records.c.status == status)
+    mine = and_(
+        records.c.id == row.id,
+        records.c.attempts == row.attempts,
+        records.c.revision == row.revision,
+        records.c.status == status,
+    )
     return conn.execute(update(records).where(mine).values(**values)).rowcount
 
 
@@ -77,5 +91,8 @@ def per_unit(conn: Connection, year: int, unit_id: str | None, groups: dict[str,
 
 
 def of_unit_period(conn: Connection, unit_id: str, period_id: str) -> list:
-    return conn.execute(select(records).where(records.c.unit_id == unit_id, records.c.period_id == period_id)
-                        .order_by(records.c.nip, records.c.kind)).all()
+    return conn.execute(
+        select(records)
+        .where(records.c.unit_id == unit_id, records.c.period_id == period_id)
+        .order_by(records.c.nip, records.c.kind)
+    ).all()

@@ -1,6 +1,7 @@
 """The SQL every feature of this service shares: claiming one due row across workers, inserting a row
 unless it exists, and newest-first pages keyed by a BIGINT id (the inbox, the webhook delivery log,
 the SIASN records)."""
+
 from __future__ import annotations
 
 from sqlalchemy.engine import Connection
@@ -12,8 +13,11 @@ def claim(conn: Connection, query, of=None):
     """The first row of ``query`` (a SELECT of due rows, ordered), locked for this transaction; rows other
     workers hold are skipped (PostgreSQL ``FOR UPDATE SKIP LOCKED``, ``of`` the tables to lock)."""
     if is_postgres(conn):
-        query = query.with_for_update(skip_locked=True, of=of) if of is not None else \
-            query.with_for_update(skip_locked=True)
+        query = (
+            query.with_for_update(skip_locked=True, of=of)
+            if of is not None
+            else query.with_for_update(skip_locked=True)
+        )
     return conn.execute(query).first()
 
 

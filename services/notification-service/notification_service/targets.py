@@ -16,6 +16,7 @@ list of host names (``payroll.internal``; ``*.corp.go.id`` for every name under 
 addresses are not checked (metadata addresses aside), and of addresses or networks
 (``127.0.0.1``, ``10.20.0.0/16``, ``fd12:3456::/48``) that are allowed whatever name leads there.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -31,16 +32,28 @@ log = logging.getLogger(__name__)
 
 SETTING = "NOTIFICATION_WEBHOOK_ALLOWED_HOSTS"
 
-METADATA = frozenset(ipaddress.ip_address(a) for a in (
-    "169.254.169.254",  # AWS, GCP, Azure, OpenStack, DigitalOcean ...
-    "169.254.170.2",    # AWS ECS task metadata
-    "fd00:ec2::254",    # AWS over IPv6
-    "100.100.100.200",  # Alibaba Cloud
-))
+METADATA = frozenset(
+    ipaddress.ip_address(a)
+    for a in (
+        "169.254.169.254",  # AWS, GCP, Azure, OpenStack, DigitalOcean ...
+        "169.254.170.2",  # AWS ECS task metadata
+        "fd00:ec2::254",  # AWS over IPv6
+        "100.100.100.200",  # Alibaba Cloud
+    )
+)
 SHARED = ipaddress.ip_network("100.64.0.0/10")
 # Names of cloud metadata services: refused even before they resolve (they resolve only inside the cloud).
-METADATA_NAMES = frozenset(("metadata.google.internal", "metadata.goog", "metadata", "instance-data",
-                            "instance-data.ec2.internal", "metadata.azure.com", "metadata.tencentyun.com"))
+METADATA_NAMES = frozenset(
+    (
+        "metadata.google.internal",
+        "metadata.goog",
+        "metadata",
+        "instance-data",
+        "instance-data.ec2.internal",
+        "metadata.azure.com",
+        "metadata.tencentyun.com",
+    )
+)
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 HOST_NAME = re.compile(rf"(?:\*\.)?{_LABEL}(?:\.{_LABEL})*")
@@ -54,12 +67,12 @@ class TargetRefused(Exception):
 
 @dataclass(frozen=True)
 class AllowList:
-    hosts: frozenset[str] = frozenset()         # exact names, lower case
-    suffixes: tuple[str, ...] = ()              # ".corp.go.id" for "*.corp.go.id"
-    networks: tuple = ()                        # ipaddress networks
+    hosts: frozenset[str] = frozenset()  # exact names, lower case
+    suffixes: tuple[str, ...] = ()  # ".corp.go.id" for "*.corp.go.id"
+    networks: tuple = ()  # ipaddress networks
 
     @classmethod
-    def parse(cls, raw: str | None) -> "AllowList":
+    def parse(cls, raw: str | None) -> AllowList:
         """Read NOTIFICATION_WEBHOOK_ALLOWED_HOSTS; ValueError with a message on a bad entry."""
         hosts, suffixes, networks = set(), [], []
         for entry in (raw or "").split(","):
@@ -72,8 +85,10 @@ class AllowList:
             except ValueError:
                 pass
             if not HOST_NAME.fullmatch(entry) or len(entry) > 253 or re.fullmatch(r"[0-9./:]+", entry):
-                raise ValueError(f"{entry!r} is neither a host name (payroll.internal, *.corp.go.id) "
-                                 "nor an address or network (10.20.0.0/16)")
+                raise ValueError(
+                    f"{entry!r} is neither a host name (payroll.internal, *.corp.go.id) "
+                    "nor an address or network (10.20.0.0/16)"
+                )
             if entry.startswith("*."):
                 suffixes.append(entry[1:])
             else:
@@ -168,10 +183,14 @@ def checked_addresses(url: str, allow: AllowList) -> list[Address]:
     for address in addresses:
         reason = refusal(address, allow, host_allowed)
         if reason:
-            where = f"{address} is" if _is_literal(host) and ipaddress.ip_address(host) == address \
+            where = (
+                f"{address} is"
+                if _is_literal(host) and ipaddress.ip_address(host) == address
                 else f"{host} resolves to {address},"
-            raise TargetRefused(f"{where} {reason}: webhooks go to public addresses only "
-                                f"({SETTING} allows internal receivers)")
+            )
+            raise TargetRefused(
+                f"{where} {reason}: webhooks go to public addresses only ({SETTING} allows internal receivers)"
+            )
     return addresses
 
 
@@ -199,6 +218,7 @@ def _is_literal(host: str) -> bool:
 
 
 # -- sending to a checked address ----------------------------------------------------------------
+
 
 class _PinnedHTTP(http.client.HTTPConnection):
     def __init__(self, host: str, port: int, address: Address, timeout: float):
@@ -265,7 +285,9 @@ def post(url: str, body: bytes, headers: dict, timeout: float, allow: AllowList)
         except ConnectionRefusedError as exc:  # the next address of the name, if any
             last_error = f"{failure_reason(exc)} ({address})"
         except Exception as exc:  # noqa: BLE001 - timeout, reset, TLS: a failure of this attempt
-            log.warning("webhook attempt failed", extra={"error": f"{type(exc).__name__}: {exc}", "address": str(address)})
+            log.warning(
+                "webhook attempt failed", extra={"error": f"{type(exc).__name__}: {exc}", "address": str(address)}
+            )
             return None, failure_reason(exc), False
         finally:
             connection.close()

@@ -5,9 +5,10 @@ rest the body. Bahasa Indonesia (``id``) is the default and complete set; Englis
 is optional per category (a missing English file falls back to Indonesian). Files starting
 with ``_`` are building blocks of e-mails (footer, batch).
 """
+
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
@@ -17,10 +18,16 @@ from . import domain
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), undefined=StrictUndefined, autoescape=False,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATE_DIR)),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
     env.filters["predicate"] = domain.predicate_name
     env.filters["org_predicate"] = lambda code: domain.ORG_PREDICATE_NAMES_ID.get(code, code)
     env.filters["rating"] = domain.rating_name

@@ -28,6 +28,7 @@ Each attempt goes only to a checked public address of the URL's host (``targets`
 address, like a secret that no key of NOTIFICATION_WEBHOOK_SECRET_KEYS decrypts (``secretbox``),
 fails the delivery at once, with the reason, instead of retrying.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -57,14 +58,16 @@ DELIVERY_STATUSES = (PENDING, DELIVERED, FAILED, HELD)
 
 # -- signatures ----------------------------------------------------------------------------
 
+
 def sign(secret: str, timestamp: int, body: bytes) -> str:
     """The X-Kinerja-Signature value: ``t=<timestamp>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>``."""
     mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
     return f"t={timestamp},v1={mac}"
 
 
-def verify_signature(secret: str, header: str, body: bytes, now: float | None = None,
-                     tolerance: int = TOLERANCE_SECONDS) -> bool:
+def verify_signature(
+    secret: str, header: str, body: bytes, now: float | None = None, tolerance: int = TOLERANCE_SECONDS
+) -> bool:
     """Receiver side: True when ``header`` signs ``body`` with ``secret`` and is fresh."""
     try:
         parts = dict(item.split("=", 1) for item in header.split(","))
@@ -74,11 +77,15 @@ def verify_signature(secret: str, header: str, body: bytes, now: float | None = 
     if abs((time.time() if now is None else now) - timestamp) > tolerance:
         return False
     expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return any(hmac.compare_digest(expected, value) for key, value in
-               (item.split("=", 1) for item in header.split(",")) if key == "v1")
+    return any(
+        hmac.compare_digest(expected, value)
+        for key, value in (item.split("=", 1) for item in header.split(","))
+        if key == "v1"
+    )
 
 
 # -- fan-out (in the consumer's transaction) ---------------------------------------------------
+
 
 def matches(event_types, event_type: str) -> bool:
     return "*" in event_types or event_type in event_types
@@ -86,26 +93,40 @@ def matches(event_types, event_type: str) -> bool:
 
 def fan_out(conn: Connection, event, now: datetime | None = None) -> int:
     """Record one delivery per subscription that wants this event type, due ``now``; return how many are new."""
+
     def read():
         return store.wanted_types(conn)
 
     tx = current_scope()  # in a consumer transaction the subscriptions are read once for all its events
-    subs = [sub for sub in (tx.memo("webhooks.subscriptions", read) if tx is not None else read())
-            if matches(sub.event_types or [], event.type)]
+    subs = [
+        sub
+        for sub in (tx.memo("webhooks.subscriptions", read) if tx is not None else read())
+        if matches(sub.event_types or [], event.type)
+    ]
     if not subs:
         return 0
     now = now or utcnow()
     created = 0
     body = encode_event(dict(event)).decode()
     for sub in subs:
-        created += store.add_delivery(conn, dict(
-            subscription_id=sub.id, event_id=event.id, event_type=event.type, payload=body,
-            status=PENDING if sub.status == ACTIVE else HELD, attempts=0, next_attempt_at=now, created_at=now,
-        ))
+        created += store.add_delivery(
+            conn,
+            dict(
+                subscription_id=sub.id,
+                event_id=event.id,
+                event_type=event.type,
+                payload=body,
+                status=PENDING if sub.status == ACTIVE else HELD,
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+            ),
+        )
     return created
 
 
 # -- sending (the worker's background job) ----------------------------------------------------
+
 
 def deliver_due(engine: Engine, cfg: config.NotifySettings, limit: int = 100, *, clock=utcnow) -> int:
     """Attempt due deliveries, one transaction each (rows locked with SKIP LOCKED across workers)."""
@@ -149,34 +170,79 @@ def _deliver_one(engine: Engine, cfg: config.NotifySettings, clock) -> bool:
         except secretbox.SecretUnreadable as exc:  # a setting to fix, then replay: not retried
             status, error, refused = None, str(exc), True
         else:
-            status, error, refused = targets.post(row.url, body, headers, cfg.webhook_timeout_seconds,
-                                                  cfg.webhook_allowed)
+            status, error, refused = targets.post(
+                row.url, body, headers, cfg.webhook_timeout_seconds, cfg.webhook_allowed
+            )
         ok = status is not None and 200 <= status < 300
         finished = clock()
-        store.log_attempt(conn, dict(
-            delivery_id=row.id, attempt=attempt, attempted_at=finished, status_code=status, error=None if ok else error,
-            duration_ms=int((time.monotonic() - started) * 1000)))
+        store.log_attempt(
+            conn,
+            dict(
+                delivery_id=row.id,
+                attempt=attempt,
+                attempted_at=finished,
+                status_code=status,
+                error=None if ok else error,
+                duration_ms=int((time.monotonic() - started) * 1000),
+            ),
+        )
         if ok:
-            store.change_delivery(conn, row.id, dict(
-                status=DELIVERED, attempts=attempt, last_status_code=status, last_error=None, delivered_at=finished))
+            store.change_delivery(
+                conn,
+                row.id,
+                dict(
+                    status=DELIVERED, attempts=attempt, last_status_code=status, last_error=None, delivered_at=finished
+                ),
+            )
             store.change_subscription(conn, row.subscription_id, dict(consecutive_failures=0))
-            log.info("webhook delivered", extra={"delivery_id": row.id, "subscription_id": row.subscription_id,
-                                                 "event_id": row.event_id, "attempt": attempt, "status": status})
+            log.info(
+                "webhook delivered",
+                extra={
+                    "delivery_id": row.id,
+                    "subscription_id": row.subscription_id,
+                    "event_id": row.event_id,
+                    "attempt": attempt,
+                    "status": status,
+                },
+            )
             return True
         gave_up = refused or attempt >= cfg.webhook_max_attempts  # a refused address or unreadable secret: no retry
         delay = domain.backoff_seconds(attempt, cfg.webhook_backoff_seconds, cfg.webhook_backoff_max_seconds)
-        store.change_delivery(conn, row.id, dict(
-            status=FAILED if gave_up else PENDING, attempts=attempt, last_status_code=status, last_error=error,
-            next_attempt_at=finished + timedelta(seconds=delay)))
+        store.change_delivery(
+            conn,
+            row.id,
+            dict(
+                status=FAILED if gave_up else PENDING,
+                attempts=attempt,
+                last_status_code=status,
+                last_error=error,
+                next_attempt_at=finished + timedelta(seconds=delay),
+            ),
+        )
         failures = store.count_failure(conn, row.subscription_id)
-        log.warning("webhook delivery failed", extra={"delivery_id": row.id, "subscription_id": row.subscription_id,
-                                                      "event_id": row.event_id, "attempt": attempt, "status": status,
-                                                      "error": error, "gave_up": gave_up, "retry_in_s": delay})
+        log.warning(
+            "webhook delivery failed",
+            extra={
+                "delivery_id": row.id,
+                "subscription_id": row.subscription_id,
+                "event_id": row.event_id,
+                "attempt": attempt,
+                "status": status,
+                "error": error,
+                "gave_up": gave_up,
+                "retry_in_s": delay,
+            },
+        )
         if failures >= cfg.webhook_disable_after:
-            disable(conn, row.subscription_id,
-                    f"disabled after {failures} consecutive failed delivery attempts; last: {error}", finished)
-            log.error("webhook subscription disabled", extra={"subscription_id": row.subscription_id,
-                                                              "failures": failures})
+            disable(
+                conn,
+                row.subscription_id,
+                f"disabled after {failures} consecutive failed delivery attempts; last: {error}",
+                finished,
+            )
+            log.error(
+                "webhook subscription disabled", extra={"subscription_id": row.subscription_id, "failures": failures}
+            )
         return True
 
 

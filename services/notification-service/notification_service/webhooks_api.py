@@ -1,4 +1,5 @@
 """HTTP API of the webhooks (admins): /api/v1/webhooks, their delivery log, enable, disable, replay."""
+
 from __future__ import annotations
 
 from flask_smorest import Blueprint
@@ -8,14 +9,28 @@ from kinerja_shared.web.docs import errors as _errors
 from kinerja_shared.web.etag import check_if_match, etag_for, if_match_documented, require_if_match
 from kinerja_shared.web.pagination import PageArgs
 
-from .schemas import (DeliveryDetail, DeliveryPage, DeliveryQuery, ReplayIn, ReplayOut, WebhookCreated, WebhookIn,
-                      WebhookOut, WebhookPage, WebhookPatch)
+from .schemas import (
+    DeliveryDetail,
+    DeliveryPage,
+    DeliveryQuery,
+    ReplayIn,
+    ReplayOut,
+    WebhookCreated,
+    WebhookIn,
+    WebhookOut,
+    WebhookPage,
+    WebhookPatch,
+)
 from .use_cases import webhooks
 
-webhooks_blp = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks",
-                         description="Signed webhooks for systems that cannot consume Kafka (admins only). "
-                         "Each delivery carries X-Kinerja-Signature: t=<unix time>,v1=<hex HMAC-SHA256(secret, "
-                         "\"<t>.<raw body>\")>; see the service README for a verification snippet.")
+webhooks_blp = Blueprint(
+    "webhooks",
+    __name__,
+    url_prefix="/api/v1/webhooks",
+    description="Signed webhooks for systems that cannot consume Kafka (admins only). "
+    "Each delivery carries X-Kinerja-Signature: t=<unix time>,v1=<hex HMAC-SHA256(secret, "
+    '"<t>.<raw body>")>; see the service README for a verification snippet.',
+)
 
 
 def _with_etag(subscription: dict, status: int = 200, **headers):
@@ -60,8 +75,9 @@ def get_webhook(subscription_id):
 def patch_webhook(body, subscription_id):
     """Change a subscription's URL, event types, secret (rotation) or description (admin)."""
     with unit_of_work() as uow:
-        updated = webhooks.update_webhook(uow, current_principal(), runtime().config, subscription_id, body,
-                                          if_match=require_if_match)
+        updated = webhooks.update_webhook(
+            uow, current_principal(), runtime().config, subscription_id, body, if_match=require_if_match
+        )
     return _with_etag(updated)
 
 
@@ -82,8 +98,9 @@ def delete_webhook(subscription_id):
 def enable_webhook(subscription_id):
     """Re-enable a disabled subscription (admin); new events flow again. Replay what it missed with /replay."""
     with unit_of_work() as uow:
-        return _with_etag(webhooks.set_status(uow, current_principal(), subscription_id, "enable",
-                                              if_match=check_if_match))
+        return _with_etag(
+            webhooks.set_status(uow, current_principal(), subscription_id, "enable", if_match=check_if_match)
+        )
 
 
 @webhooks_blp.route("/<subscription_id>/disable", methods=["POST"])
@@ -92,8 +109,9 @@ def enable_webhook(subscription_id):
 def disable_webhook(subscription_id):
     """Disable a subscription (admin): its waiting deliveries and new events are held until it is re-enabled."""
     with unit_of_work() as uow:
-        return _with_etag(webhooks.set_status(uow, current_principal(), subscription_id, "disable",
-                                              if_match=check_if_match))
+        return _with_etag(
+            webhooks.set_status(uow, current_principal(), subscription_id, "disable", if_match=check_if_match)
+        )
 
 
 @webhooks_blp.route("/<subscription_id>/replay", methods=["POST"])

@@ -1,4 +1,5 @@
 """The SQL of the webhooks: subscriptions, their deliveries and every attempt."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,6 +16,7 @@ PENDING, DELIVERED, FAILED, HELD = "pending", "delivered", "failed", "held"
 
 
 # -- subscriptions ----------------------------------------------------------------------------
+
 
 def subscription(conn: Connection, subscription_id: str, *, lock: bool = False):
     query = select(subs).where(subs.c.id == subscription_id)
@@ -42,8 +44,9 @@ def subscriptions_page(conn: Connection, limit: int, after: tuple[datetime, str]
     query = select(subs).order_by(subs.c.created_at.desc(), subs.c.id.desc())
     if after is not None:
         created_at, last_id = after
-        query = query.where(or_(subs.c.created_at < created_at,
-                                (subs.c.created_at == created_at) & (subs.c.id < last_id)))
+        query = query.where(
+            or_(subs.c.created_at < created_at, (subs.c.created_at == created_at) & (subs.c.id < last_id))
+        )
     return conn.execute(query.limit(limit + 1)).all()
 
 
@@ -58,20 +61,32 @@ def secrets(conn: Connection) -> list:
 
 def disable(conn: Connection, subscription_id: str, reason: str, now: datetime) -> None:
     """Disable a subscription and hold its waiting deliveries."""
-    conn.execute(update(subs).where(subs.c.id == subscription_id).values(
-        status=DISABLED, disabled_at=now, disabled_reason=reason[:2000], updated_at=now, version=subs.c.version + 1))
-    conn.execute(update(webhook_deliveries).where(webhook_deliveries.c.subscription_id == subscription_id,
-                                                  webhook_deliveries.c.status == PENDING).values(status=HELD))
+    conn.execute(
+        update(subs)
+        .where(subs.c.id == subscription_id)
+        .values(
+            status=DISABLED, disabled_at=now, disabled_reason=reason[:2000], updated_at=now, version=subs.c.version + 1
+        )
+    )
+    conn.execute(
+        update(webhook_deliveries)
+        .where(webhook_deliveries.c.subscription_id == subscription_id, webhook_deliveries.c.status == PENDING)
+        .values(status=HELD)
+    )
 
 
 def count_failure(conn: Connection, subscription_id: str) -> int:
     """One more consecutive failure; how many there are now."""
-    return conn.execute(update(subs).where(subs.c.id == subscription_id)
-                        .values(consecutive_failures=subs.c.consecutive_failures + 1)
-                        .returning(subs.c.consecutive_failures)).scalar()
+    return conn.execute(
+        update(subs)
+        .where(subs.c.id == subscription_id)
+        .values(consecutive_failures=subs.c.consecutive_failures + 1)
+        .returning(subs.c.consecutive_failures)
+    ).scalar()
 
 
 # -- deliveries -----------------------------------------------------------------------------------
+
 
 def add_delivery(conn: Connection, values: dict) -> bool:
     return insert_new(conn, webhook_deliveries, values)
@@ -84,22 +99,32 @@ def deliveries_of(subscription_id: str, status: str | None):
 
 
 def delivery(conn: Connection, subscription_id: str, delivery_id: int):
-    return conn.execute(select(webhook_deliveries).where(
-        webhook_deliveries.c.id == delivery_id, webhook_deliveries.c.subscription_id == subscription_id)).first()
+    return conn.execute(
+        select(webhook_deliveries).where(
+            webhook_deliveries.c.id == delivery_id, webhook_deliveries.c.subscription_id == subscription_id
+        )
+    ).first()
 
 
 def attempts(conn: Connection, delivery_id: int) -> list:
-    return conn.execute(select(webhook_attempts).where(webhook_attempts.c.delivery_id == delivery_id)
-                        .order_by(webhook_attempts.c.attempt, webhook_attempts.c.id)).all()
+    return conn.execute(
+        select(webhook_attempts)
+        .where(webhook_attempts.c.delivery_id == delivery_id)
+        .order_by(webhook_attempts.c.attempt, webhook_attempts.c.id)
+    ).all()
 
 
 def claim_due(conn: Connection, now: datetime):
     """One due delivery of an active subscription, with its URL and secret, locked with the subscription."""
-    query = (select(webhook_deliveries, subs.c.url, subs.c.secret)
-             .join(subs, subs.c.id == webhook_deliveries.c.subscription_id)
-             .where(webhook_deliveries.c.status == PENDING, webhook_deliveries.c.next_attempt_at <= now,
-                    subs.c.status == ACTIVE)
-             .order_by(webhook_deliveries.c.next_attempt_at, webhook_deliveries.c.id).limit(1))
+    query = (
+        select(webhook_deliveries, subs.c.url, subs.c.secret)
+        .join(subs, subs.c.id == webhook_deliveries.c.subscription_id)
+        .where(
+            webhook_deliveries.c.status == PENDING, webhook_deliveries.c.next_attempt_at <= now, subs.c.status == ACTIVE
+        )
+        .order_by(webhook_deliveries.c.next_attempt_at, webhook_deliveries.c.id)
+        .limit(1)
+    )
     # The subscription is locked with the delivery (skipped if either is taken): the attempt later
     # updates the subscription, and an admin's disable locks the subscription before its deliveries;
     # taking both here, in one step, means they wait for each other instead of deadlocking.
@@ -115,8 +140,9 @@ def change_delivery(conn: Connection, delivery_id: int, values: dict) -> None:
 
 
 def replay(conn: Connection, subscription_id: str, statuses: list[str], since: datetime | None, now: datetime) -> int:
-    query = update(webhook_deliveries).where(webhook_deliveries.c.subscription_id == subscription_id,
-                                             webhook_deliveries.c.status.in_(statuses))
+    query = update(webhook_deliveries).where(
+        webhook_deliveries.c.subscription_id == subscription_id, webhook_deliveries.c.status.in_(statuses)
+    )
     if since is not None:
         query = query.where(webhook_deliveries.c.created_at >= since)
     return conn.execute(query.values(status=PENDING, attempts=0, next_attempt_at=now)).rowcount

@@ -5,6 +5,7 @@ topics (handlers.py), and four background jobs (``kinerja_shared.jobs.PeriodicJo
 clock): the e-mail sender (mailer.py), the webhook dispatcher (webhooks.py), the reminder scheduler
 (reminders.py) and the SIASN sender (siasn.py).
 """
+
 from kinerja_shared.worker import run_worker
 
 from .service import SPEC

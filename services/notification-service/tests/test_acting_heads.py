@@ -1,4 +1,5 @@
-"""Issue 16: the acting head (Plt./Plh.) of a unit hears what its head hears about the unit, on the days of the span only.
+"""Issue 16: the acting head (Plt./Plh.) of a unit hears what its head hears about the unit, on the days of the span
+only.
 
 UnitHeadAssigned (plan-service) is kept in the ``acting_heads`` read model (the latest version of an
 assignment wins). A unit's CalibrationFinalised reaches every contact of the unit and its sub-units
@@ -6,6 +7,7 @@ assignment wins). A unit's CalibrationFinalised reaches every contact of the uni
 timezone): not the day before the span, nor the day after it. Who is a member comes from the
 directory: a head moved to another unit (EmployeeUpserted) no longer hears of the old one.
 """
+
 import pytest
 
 from kinerja_shared.testing import unit_head_assigned as assigned
@@ -18,10 +20,13 @@ ACTING = "198901012014011007"
 @pytest.fixture
 def h(service_factory, ev, helpers):
     harness = service_factory(SPEC, NOTIFICATION_REMINDERS="false")
-    harness.handle(ev.employee(helpers.RATER, "Drs. Rahmat Hidayat", unit_id="opd-1", unit_path=("opd-1",), rater=None,
-                               is_unit_head=True),
-                   ev.employee(helpers.EMPLOYEE, "Siti Aminah, S.Kom"),
-                   ev.employee(ACTING, "Dewi Lestari", unit_id="opd-2", unit_path=("opd-2",), rater=helpers.OUTSIDER))
+    harness.handle(
+        ev.employee(
+            helpers.RATER, "Drs. Rahmat Hidayat", unit_id="opd-1", unit_path=("opd-1",), rater=None, is_unit_head=True
+        ),
+        ev.employee(helpers.EMPLOYEE, "Siti Aminah, S.Kom"),
+        ev.employee(ACTING, "Dewi Lestari", unit_id="opd-2", unit_path=("opd-2",), rater=helpers.OUTSIDER),
+    )
     return harness
 
 
@@ -29,15 +34,19 @@ def calibration_items(h, helpers, nip):
     return [i for i in helpers.inbox(h, nip) if i["category"] == "calibration_finalised"]
 
 
-@pytest.mark.parametrize("valid_from, valid_to, hears", [
-    pytest.param("2027-01-21", "2027-02-28", False, id="the-day-before-the-span"),
-    pytest.param("2027-01-20", "2027-02-28", True, id="the-first-day"),
-    pytest.param("2027-01-02", "2027-01-20", True, id="the-last-day"),
-    pytest.param("2027-01-02", "2027-01-19", False, id="the-day-after-the-span"),
-    pytest.param("2027-01-02", None, True, id="an-open-span"),
-])
-def test_the_acting_head_hears_of_the_units_calibration_on_the_days_of_the_span(h, ev, helpers, valid_from, valid_to,
-                                                                               hears):
+@pytest.mark.parametrize(
+    "valid_from, valid_to, hears",
+    [
+        pytest.param("2027-01-21", "2027-02-28", False, id="the-day-before-the-span"),
+        pytest.param("2027-01-20", "2027-02-28", True, id="the-first-day"),
+        pytest.param("2027-01-02", "2027-01-20", True, id="the-last-day"),
+        pytest.param("2027-01-02", "2027-01-19", False, id="the-day-after-the-span"),
+        pytest.param("2027-01-02", None, True, id="an-open-span"),
+    ],
+)
+def test_the_acting_head_hears_of_the_units_calibration_on_the_days_of_the_span(
+    h, ev, helpers, valid_from, valid_to, hears
+):
     h.handle(assigned(ACTING, "opd-1", valid_from, valid_to))
     h.handle(ev.calibration_finalised("opd-1", [{"nip": helpers.EMPLOYEE, "predicate": "BAIK"}]))
     items = calibration_items(h, helpers, ACTING)
@@ -49,8 +58,18 @@ def test_the_acting_head_hears_of_the_units_calibration_on_the_days_of_the_span(
 
 def test_only_the_acting_head_of_that_unit_hears_and_a_revoked_assignment_gives_nothing(h, ev, helpers):
     h.handle(assigned(ACTING, "opd-2", "2027-01-01", None))  # acting head of another unit: not of opd-1
-    h.handle(assigned(helpers.OUTSIDER, "opd-1", "2027-01-01", None, assignment_id="plh-2", kind="plh", status="revoked",
-                      version=2))
+    h.handle(
+        assigned(
+            helpers.OUTSIDER,
+            "opd-1",
+            "2027-01-01",
+            None,
+            assignment_id="plh-2",
+            kind="plh",
+            status="revoked",
+            version=2,
+        )
+    )
     h.handle(assigned(helpers.OUTSIDER, "opd-1", "2027-01-01", None, assignment_id="plh-2", kind="plh"))  # older, late
     assert h.scalar("SELECT status FROM acting_heads WHERE assignment_id = 'plh-2'") == "revoked"
     h.handle(ev.calibration_finalised("opd-1", [{"nip": helpers.EMPLOYEE, "predicate": "BAIK"}]))
@@ -67,7 +86,8 @@ def test_a_head_moved_to_another_unit_no_longer_hears_of_the_old_one(h, ev, help
 
 def test_an_acting_head_who_has_left_hears_nothing(h, ev, helpers):
     h.handle(assigned(ACTING, "opd-1", "2027-01-02", None))
-    h.handle(ev.employee(ACTING, "Dewi Lestari", unit_id="opd-2", unit_path=("opd-2",), rater=helpers.OUTSIDER,
-                         active=False))
+    h.handle(
+        ev.employee(ACTING, "Dewi Lestari", unit_id="opd-2", unit_path=("opd-2",), rater=helpers.OUTSIDER, active=False)
+    )
     h.handle(ev.calibration_finalised("opd-1", [{"nip": helpers.EMPLOYEE, "predicate": "BAIK"}]))
     assert calibration_items(h, helpers, ACTING) == []

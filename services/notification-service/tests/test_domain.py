@@ -1,5 +1,6 @@
 """The rules in plain Python: channels, predicates, local time, quiet hours, backoff, the reminder calendar."""
-from datetime import date, datetime, time, timedelta, timezone
+
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -23,10 +24,16 @@ def test_a_persons_choice_overrides_only_what_it_names():
     assert domain.channels_for("plan_returned", None) == domain.DEFAULT_CHANNELS["plan_returned"]
 
 
-@pytest.mark.parametrize("code, name", [
-    ("SANGAT_BAIK", "Sangat Baik"), ("BAIK", "Baik"), ("BUTUH_PERBAIKAN", "Butuh Perbaikan"),
-    ("KURANG", "Kurang/Misconduct"), ("SANGAT_KURANG", "Sangat Kurang"),
-])
+@pytest.mark.parametrize(
+    "code, name",
+    [
+        ("SANGAT_BAIK", "Sangat Baik"),
+        ("BAIK", "Baik"),
+        ("BUTUH_PERBAIKAN", "Butuh Perbaikan"),
+        ("KURANG", "Kurang/Misconduct"),
+        ("SANGAT_KURANG", "Sangat Kurang"),
+    ],
+)
 def test_predicates_are_shown_in_indonesian(code, name):
     assert domain.predicate_name(code) == name
     assert name in domain.predicate_name(code, "en")
@@ -38,10 +45,10 @@ def test_dates_in_indonesian_and_english():
 
 
 def test_local_date_is_wib_not_utc():
-    late_evening_utc = datetime(2026, 3, 10, 17, 30, tzinfo=timezone.utc)  # 00:30 WIB on the 11th
+    late_evening_utc = datetime(2026, 3, 10, 17, 30, tzinfo=UTC)  # 00:30 WIB on the 11th
     assert domain.local_date(late_evening_utc, WIB) == date(2026, 3, 11)
     assert domain.local_date(datetime(2026, 3, 10, 16, 59), WIB) == date(2026, 3, 10)  # naive = UTC
-    assert domain.at_local(date(2026, 3, 10), time(16, 0), WIB) == datetime(2026, 3, 10, 9, 0, tzinfo=timezone.utc)
+    assert domain.at_local(date(2026, 3, 10), time(16, 0), WIB) == datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 
 
 def test_parse_times():
@@ -56,12 +63,10 @@ def test_quiet_hours_that_wrap_midnight():
     assert quiet.contains(time(21, 0)) and quiet.contains(time(23, 59)) and quiet.contains(time(5, 59))
     assert not quiet.contains(time(6, 0)) and not quiet.contains(time(12, 0)) and not quiet.contains(time(20, 59))
     # 22:00 WIB (15:00 UTC) → the window ends at 06:00 WIB the next day (23:00 UTC)
-    assert quiet.ends_after(datetime(2026, 3, 10, 15, 0, tzinfo=timezone.utc), WIB) == \
-        datetime(2026, 3, 10, 23, 0, tzinfo=timezone.utc)
+    assert quiet.ends_after(datetime(2026, 3, 10, 15, 0, tzinfo=UTC), WIB) == datetime(2026, 3, 10, 23, 0, tzinfo=UTC)
     # 02:00 WIB on the 11th (19:00 UTC on the 10th) → 06:00 WIB the same local day
-    assert quiet.ends_after(datetime(2026, 3, 10, 19, 0, tzinfo=timezone.utc), WIB) == \
-        datetime(2026, 3, 10, 23, 0, tzinfo=timezone.utc)
-    noon = datetime(2026, 3, 10, 5, 0, tzinfo=timezone.utc)
+    assert quiet.ends_after(datetime(2026, 3, 10, 19, 0, tzinfo=UTC), WIB) == datetime(2026, 3, 10, 23, 0, tzinfo=UTC)
+    noon = datetime(2026, 3, 10, 5, 0, tzinfo=UTC)
     assert quiet.ends_after(noon, WIB) == noon
 
 
@@ -81,7 +86,7 @@ def test_backoff_doubles_up_to_a_cap():
 def test_working_days_and_holidays():
     weekdays = frozenset(range(5))
     nyepi = date(2026, 3, 19)
-    assert domain.is_working_day(date(2026, 3, 10), weekdays, frozenset())      # Tuesday
+    assert domain.is_working_day(date(2026, 3, 10), weekdays, frozenset())  # Tuesday
     assert not domain.is_working_day(date(2026, 3, 14), weekdays, frozenset())  # Saturday
     assert not domain.is_working_day(nyepi, weekdays, frozenset({nyepi}))
 
@@ -109,5 +114,7 @@ def test_plan_deadline_window_and_evaluation_due():
 def test_item_keys_make_items_idempotent():
     assert domain.event_item_key("plan_approved", "e1", "n1") == domain.event_item_key("plan_approved", "e1", "n1")
     assert domain.event_item_key("plan_approved", "e1", "n1") != domain.event_item_key("plan_approved", "e1", "n2")
-    assert domain.digest_key("activity_digest", "r", "2026-03-10") != domain.digest_key("activity_digest", "r", "2026-03-11")
+    assert domain.digest_key("activity_digest", "r", "2026-03-10") != domain.digest_key(
+        "activity_digest", "r", "2026-03-11"
+    )
     assert domain.reminder_key("reminder_activity_missing", "n", date(2026, 3, 10)).endswith("2026-03-10")

@@ -1,4 +1,5 @@
 """E-mail through a real SMTP server (aiosmtpd) run by the test: recipients, text, digests, batching, retries."""
+
 from __future__ import annotations
 
 from notification_service.service import SPEC
@@ -7,8 +8,11 @@ RATER_MAIL, SITI_MAIL, BUDI_MAIL = "rahmat@binjaikota.go.id", "siti@binjaikota.g
 
 
 def _directory(ev, produce, helpers, h):
-    produce(ev.employee(helpers.RATER, "Drs. Rahmat Hidayat", unit_id="opd-1", unit_path=("opd-1",), rater=None,
-                        email=RATER_MAIL))
+    produce(
+        ev.employee(
+            helpers.RATER, "Drs. Rahmat Hidayat", unit_id="opd-1", unit_path=("opd-1",), rater=None, email=RATER_MAIL
+        )
+    )
     produce(ev.employee(helpers.EMPLOYEE, "Siti Aminah", email=SITI_MAIL))
     produce(ev.employee(helpers.COLLEAGUE, "Budi Santoso", email=BUDI_MAIL))
     helpers.wait_for(lambda: h.scalar("SELECT count(*) FROM contacts") == 3, 60, message="contacts")
@@ -20,12 +24,19 @@ def _text(message) -> str:
 
 def test_email_reaches_the_right_people_with_the_digest_batched(service_factory, smtp_server, ev, produce, helpers):
     # 15:00 WIB on a Tuesday: before the 16:00 digest time.
-    h = service_factory(SPEC, NOTIFICATION_CLOCK="2026-03-10T15:00:00+07:00", NOTIFICATION_EMAIL_POLL_SECONDS="0.2",
-                        NOTIFICATION_REMINDERS="false")
+    h = service_factory(
+        SPEC,
+        NOTIFICATION_CLOCK="2026-03-10T15:00:00+07:00",
+        NOTIFICATION_EMAIL_POLL_SECONDS="0.2",
+        NOTIFICATION_REMINDERS="false",
+    )
     # The rater keeps 14:00-16:00 free of e-mail.
     prefs = "/api/v1/notifications/preferences"
-    quiet = h.client.patch(prefs, headers=h.if_match(prefs, h.token(helpers.RATER)),
-                           json={"quiet_hours": {"start": "14:00", "end": "16:00"}})
+    quiet = h.client.patch(
+        prefs,
+        headers=h.if_match(prefs, h.token(helpers.RATER)),
+        json={"quiet_hours": {"start": "14:00", "end": "16:00"}},
+    )
     assert quiet.status_code == 200
     h.start_worker()
     _directory(ev, produce, helpers, h)
@@ -55,8 +66,9 @@ def test_email_reaches_the_right_people_with_the_digest_batched(service_factory,
     helpers.set_clock(h, "2026-03-10T16:05:00+07:00")
     h.start_worker()
     helpers.wait_for(lambda: smtp_server.to(RATER_MAIL), 60, message="the rater's e-mail")
-    helpers.wait_for(lambda: h.scalar("SELECT count(*) FROM email_queue WHERE status = 'pending'") == 0, 30,
-                     message="queue drained")
+    helpers.wait_for(
+        lambda: h.scalar("SELECT count(*) FROM email_queue WHERE status = 'pending'") == 0, 30, message="queue drained"
+    )
     [rater] = smtp_server.to(RATER_MAIL)
     assert rater["Subject"] == "2 pemberitahuan baru dari Kinerja"
     body = _text(rater)
@@ -70,8 +82,14 @@ def test_email_reaches_the_right_people_with_the_digest_batched(service_factory,
 
 
 def test_email_is_retried_with_backoff_and_a_refused_address_fails_at_once(service_factory, smtp_server, ev, helpers):
-    h = service_factory(SPEC, NOTIFICATION_CLOCK="2026-03-10T10:00:00+07:00", NOTIFICATION_EMAIL_POLL_SECONDS="0.1",
-                        NOTIFICATION_EMAIL_BACKOFF_SECONDS="0.3", NOTIFICATION_EMAIL_MAX_ATTEMPTS="5", NOTIFICATION_REMINDERS="false")
+    h = service_factory(
+        SPEC,
+        NOTIFICATION_CLOCK="2026-03-10T10:00:00+07:00",
+        NOTIFICATION_EMAIL_POLL_SECONDS="0.1",
+        NOTIFICATION_EMAIL_BACKOFF_SECONDS="0.3",
+        NOTIFICATION_EMAIL_MAX_ATTEMPTS="5",
+        NOTIFICATION_REMINDERS="false",
+    )
     helpers.handle(h, ev.employee(helpers.EMPLOYEE, "Siti Aminah", email=SITI_MAIL))
     helpers.handle(h, ev.employee(helpers.COLLEAGUE, "Budi Santoso", email="nobody@binjaikota.go.id"))
     smtp_server.fail_data = 2
@@ -81,8 +99,11 @@ def test_email_is_retried_with_backoff_and_a_refused_address_fails_at_once(servi
     h.start_worker()
 
     helpers.wait_for(lambda: smtp_server.to(SITI_MAIL), 60, message="the e-mail after two temporary failures")
-    helpers.wait_for(lambda: h.scalar("SELECT count(*) FROM email_queue WHERE status = 'pending'") == 0, 30,
-                     message="the queue settled")
+    helpers.wait_for(
+        lambda: h.scalar("SELECT count(*) FROM email_queue WHERE status = 'pending'") == 0,
+        30,
+        message="the queue settled",
+    )
     rows = {r["to_address"]: r for r in h.rows("SELECT to_address, status, attempts, last_error FROM email_queue")}
     assert rows[SITI_MAIL]["status"] == "sent" and rows[SITI_MAIL]["attempts"] == 3
     assert smtp_server.data_attempts >= 3

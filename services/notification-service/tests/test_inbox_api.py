@@ -1,4 +1,5 @@
 """The inbox and preferences API on PostgreSQL: own items only, filters, cursor, read, read-all, 4xx problems."""
+
 from __future__ import annotations
 
 from notification_service.service import SPEC
@@ -9,8 +10,14 @@ def _seed(h, ev, helpers):
     E, C = helpers.EMPLOYEE, helpers.COLLEAGUE
     helpers.handle(h, ev.employee(E, "Siti Aminah"))
     helpers.handle(h, ev.employee(helpers.RATER, "Rahmat", unit_id="opd-1", unit_path=("opd-1",), rater=None))
-    for event in (ev.plan_approved(E), ev.plan_returned(E), ev.feedback_given(E, text="Satu"),
-                  ev.feedback_given(E, text="Dua"), ev.feedback_given(E, text="Tiga"), ev.feedback_given(C)):
+    for event in (
+        ev.plan_approved(E),
+        ev.plan_returned(E),
+        ev.feedback_given(E, text="Satu"),
+        ev.feedback_given(E, text="Dua"),
+        ev.feedback_given(E, text="Tiga"),
+        ev.feedback_given(C),
+    ):
         helpers.handle(h, event)
 
 
@@ -52,7 +59,9 @@ def test_unread_count_read_one_and_read_all(service_factory, ev, helpers):
     assert marked.status_code == 200 and marked.get_json() == {"marked": 2}
     assert h.client.get("/api/v1/notifications/unread-count", headers=headers).get_json()["unread"] == 0
     # the colleague's item is untouched
-    assert h.client.get("/api/v1/notifications/unread-count", headers=h.token(helpers.COLLEAGUE)).get_json()["unread"] == 1
+    assert (
+        h.client.get("/api/v1/notifications/unread-count", headers=h.token(helpers.COLLEAGUE)).get_json()["unread"] == 1
+    )
 
 
 def test_someone_elses_item_is_not_found_and_bad_input_is_a_named_4xx(service_factory, ev, helpers):
@@ -60,8 +69,10 @@ def test_someone_elses_item_is_not_found_and_bad_input_is_a_named_4xx(service_fa
     _seed(h, ev, helpers)
     theirs = helpers.inbox(h, helpers.COLLEAGUE)[0]["id"]
     headers = h.token(helpers.EMPLOYEE)
-    for response in (h.client.get(f"/api/v1/notifications/{theirs}", headers=headers),
-                     h.client.post(f"/api/v1/notifications/{theirs}/read", headers=headers)):
+    for response in (
+        h.client.get(f"/api/v1/notifications/{theirs}", headers=headers),
+        h.client.post(f"/api/v1/notifications/{theirs}/read", headers=headers),
+    ):
         assert response.status_code == 404 and response.content_type == "application/problem+json"
     assert helpers.inbox(h, helpers.COLLEAGUE)[0]["read"] is False
 
@@ -89,31 +100,51 @@ def test_preferences_defaults_changes_and_stale_writes(service_factory, ev, help
     prefs = got.get_json()
     assert prefs["quiet_hours"] == {"start": "21:00", "end": "06:00"} and prefs["quiet_hours_default"] is True
     assert prefs["locale"] == "id" and prefs["version"] == 0
-    assert prefs["categories"]["feedback_given"] == {"inbox": True, "email": False, "customised": False,
-                                                     "description": prefs["categories"]["feedback_given"]["description"]}
+    assert prefs["categories"]["feedback_given"] == {
+        "inbox": True,
+        "email": False,
+        "customised": False,
+        "description": prefs["categories"]["feedback_given"]["description"],
+    }
     etag = got.headers["ETag"]
 
-    changed = h.client.patch("/api/v1/notifications/preferences", headers={**headers, "If-Match": etag}, json={
-        "categories": {"feedback_given": {"email": True}, "plan_approved": {"inbox": False}},
-        "quiet_hours": {"start": "22:00", "end": "05:00"}, "locale": "en"})
+    changed = h.client.patch(
+        "/api/v1/notifications/preferences",
+        headers={**headers, "If-Match": etag},
+        json={
+            "categories": {"feedback_given": {"email": True}, "plan_approved": {"inbox": False}},
+            "quiet_hours": {"start": "22:00", "end": "05:00"},
+            "locale": "en",
+        },
+    )
     assert changed.status_code == 200, changed.get_json()
     body = changed.get_json()
     assert body["categories"]["feedback_given"]["email"] is True and body["categories"]["feedback_given"]["customised"]
     assert body["categories"]["plan_approved"]["inbox"] is False
     assert body["quiet_hours"] == {"start": "22:00", "end": "05:00"} and body["locale"] == "en" and body["version"] == 1
 
-    stale = h.client.patch("/api/v1/notifications/preferences", headers={**headers, "If-Match": etag},
-                           json={"quiet_hours": None})
+    stale = h.client.patch(
+        "/api/v1/notifications/preferences", headers={**headers, "If-Match": etag}, json={"quiet_hours": None}
+    )
     assert stale.status_code == 412 and stale.content_type == "application/problem+json"
 
     missing = h.client.patch("/api/v1/notifications/preferences", headers=headers, json={"quiet_hours": None})
     assert missing.status_code == 428 and [e["field"] for e in missing.get_json()["errors"]] == ["If-Match"]
 
-    back = h.client.patch("/api/v1/notifications/preferences", headers={**headers, "If-Match": changed.headers["ETag"]}, json={
-        "quiet_hours": None, "reset_categories": ["plan_approved"], "categories": {"feedback_given": {"email": False}}})
+    back = h.client.patch(
+        "/api/v1/notifications/preferences",
+        headers={**headers, "If-Match": changed.headers["ETag"]},
+        json={
+            "quiet_hours": None,
+            "reset_categories": ["plan_approved"],
+            "categories": {"feedback_given": {"email": False}},
+        },
+    )
     body = back.get_json()
     assert body["quiet_hours"] is None and body["quiet_hours_default"] is False
-    assert not body["categories"]["plan_approved"]["customised"] and not body["categories"]["feedback_given"]["customised"]
+    assert (
+        not body["categories"]["plan_approved"]["customised"] and not body["categories"]["feedback_given"]["customised"]
+    )
     assert h.rows("SELECT action FROM audit_log") == [{"action": "preferences.updated"}] * 2
 
     # Now the choices act: plan_approved back in the inbox, in English.
@@ -145,8 +176,11 @@ def test_a_category_switched_off_creates_nothing_and_email_only_stays_out_of_the
     E = helpers.EMPLOYEE
     helpers.handle(h, ev.employee(E, "Siti Aminah", email="siti@binjaikota.go.id"))
     headers = h.token(E)
-    changed = h.client.patch("/api/v1/notifications/preferences", headers=h.if_match("/api/v1/notifications/preferences", headers), json={
-        "categories": {"feedback_given": {"inbox": False, "email": False}, "plan_returned": {"inbox": False}}})
+    changed = h.client.patch(
+        "/api/v1/notifications/preferences",
+        headers=h.if_match("/api/v1/notifications/preferences", headers),
+        json={"categories": {"feedback_given": {"inbox": False, "email": False}, "plan_returned": {"inbox": False}}},
+    )
     assert changed.status_code == 200, changed.get_json()
     helpers.handle(h, ev.feedback_given(E))
     helpers.handle(h, ev.plan_returned(E))
@@ -169,9 +203,13 @@ def test_odd_input_never_makes_a_500(service_factory, helpers):
         h.client.get(f"/api/v1/notifications?cursor={encode_cursor(huge)}", headers=headers),
         h.client.get(f"/api/v1/notifications?cursor={encode_cursor('-5')}", headers=headers),
         h.client.patch("/api/v1/notifications/preferences", headers=headers, json=[]),
-        h.client.patch("/api/v1/notifications/preferences", headers=headers, json={"categories": {"plan_approved": "yes"}}),
+        h.client.patch(
+            "/api/v1/notifications/preferences", headers=headers, json={"categories": {"plan_approved": "yes"}}
+        ),
         h.client.patch("/api/v1/notifications/preferences", headers=headers, json={"quiet_hours": "21:00-06:00"}),
-        h.client.post("/api/v1/webhooks", headers=admin, json={"url": "https://x.go.id/" + "a" * 3000, "event_types": ["*"]}),
+        h.client.post(
+            "/api/v1/webhooks", headers=admin, json={"url": "https://x.go.id/" + "a" * 3000, "event_types": ["*"]}
+        ),
         h.client.get(f"/api/v1/webhooks/x/deliveries/{huge}", headers=admin),
         h.client.get(f"/api/v1/webhooks/{'x' * 500}", headers=admin),
         h.client.get(f"/api/v1/webhooks?cursor={encode_cursor('yesterday|x')}", headers=admin),

@@ -1,4 +1,5 @@
 """notification-service: every text it can produce has its Indonesian version."""
+
 import notification_service
 from kinerja_shared.i18n import load
 from kinerja_shared.testing.messages import untranslated

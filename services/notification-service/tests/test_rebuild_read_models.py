@@ -4,20 +4,31 @@ Contacts, acting heads and the plan, activity and evaluation states a bug or a h
 from the three consumed topics in one transaction, with the worker running: afterwards they match
 the events again, and the rebuild made no notification, digest entry, e-mail or webhook delivery.
 """
+
 from sqlalchemy import text
 
 from kinerja_shared.events import make_event
 from kinerja_shared.testing import unit_head_assigned
 from notification_service.service import SPEC
 
-READ_MODELS = {"contacts": "nip", "acting_heads": "assignment_id", "plan_states": "plan_id", "activity_states": "activity_id",
-               "evaluation_states": "evaluation_id"}
+READ_MODELS = {
+    "contacts": "nip",
+    "acting_heads": "assignment_id",
+    "plan_states": "plan_id",
+    "activity_states": "activity_id",
+    "evaluation_states": "evaluation_id",
+}
 OWN = ("notifications", "digest_members", "email_queue", "webhook_deliveries", "outbox")
 
 
 def snapshot(h) -> dict:
-    return {table: [{k: v for k, v in row.items() if k != "updated_at"}
-                    for row in h.rows(f"SELECT * FROM {table} ORDER BY {key}")] for table, key in READ_MODELS.items()}
+    return {
+        table: [
+            {k: v for k, v in row.items() if k != "updated_at"}
+            for row in h.rows(f"SELECT * FROM {table} ORDER BY {key}")
+        ]
+        for table, key in READ_MODELS.items()
+    }
 
 
 def counts(h) -> dict:
@@ -26,12 +37,36 @@ def counts(h) -> dict:
 
 def annulment(logged):
     d = logged["data"]
-    data = {k: d[k] for k in ("activity_id", "nip", "rater_nip", "unit_id", "plan_id", "result_id", "indicator_id", "date",
-                              "minutes", "quantity", "quantity_unit")}
-    data.update(previous_status="rejected", status="annulled", version=3, annulled_by="000000000000000009",
-                reason="Tercatat ganda")
-    return make_event("ActivityAnnulled", source_service="activity-service", subject=d["activity_id"],
-                      partitionkey=d["nip"], data=data)
+    data = {
+        k: d[k]
+        for k in (
+            "activity_id",
+            "nip",
+            "rater_nip",
+            "unit_id",
+            "plan_id",
+            "result_id",
+            "indicator_id",
+            "date",
+            "minutes",
+            "quantity",
+            "quantity_unit",
+        )
+    }
+    data.update(
+        previous_status="rejected",
+        status="annulled",
+        version=3,
+        annulled_by="000000000000000009",
+        reason="Tercatat ganda",
+    )
+    return make_event(
+        "ActivityAnnulled",
+        source_service="activity-service",
+        subject=d["activity_id"],
+        partitionkey=d["nip"],
+        data=data,
+    )
 
 
 def test_a_poisoned_read_model_is_rebuilt_and_nobody_hears_anything_twice(service_factory, ev, produce, helpers):
@@ -39,10 +74,20 @@ def test_a_poisoned_read_model_is_rebuilt_and_nobody_hears_anything_twice(servic
     h.start_worker()
     R, E, C = helpers.RATER, helpers.EMPLOYEE, helpers.COLLEAGUE
     logged, kept = ev.activity_logged(E), ev.activity_logged(C, description="Rapat koordinasi")
-    sent = [ev.employee(R, "Drs. Rahmat Hidayat", unit_id="opd-1", unit_path=("opd-1",), rater=None, is_unit_head=True),
-            ev.employee(E, "Siti Aminah, S.Kom"), ev.employee(C, "Budi Santoso"), ev.plan_submitted(E),
-            ev.plan_approved(C), logged, kept, ev.activity_verified(logged["data"]["activity_id"]), annulment(logged),
-            ev.evaluation_opened(E), ev.evaluation_closed(C), unit_head_assigned(helpers.OUTSIDER, "opd-1", "2026-01-01", "2026-06-30", decree_number=None)]
+    sent = [
+        ev.employee(R, "Drs. Rahmat Hidayat", unit_id="opd-1", unit_path=("opd-1",), rater=None, is_unit_head=True),
+        ev.employee(E, "Siti Aminah, S.Kom"),
+        ev.employee(C, "Budi Santoso"),
+        ev.plan_submitted(E),
+        ev.plan_approved(C),
+        logged,
+        kept,
+        ev.activity_verified(logged["data"]["activity_id"]),
+        annulment(logged),
+        ev.evaluation_opened(E),
+        ev.evaluation_closed(C),
+        unit_head_assigned(helpers.OUTSIDER, "opd-1", "2026-01-01", "2026-06-30", decree_number=None),
+    ]
     for event in sent:
         produce(event)
     helpers.wait_for(lambda: h.scalar("SELECT count(*) FROM processed_events") == len(sent), 90, message="every event")

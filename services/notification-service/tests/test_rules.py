@@ -1,4 +1,5 @@
 """Who hears what, end to end through real Kafka and PostgreSQL: each rule, nobody else, once."""
+
 from __future__ import annotations
 
 import json
@@ -13,12 +14,16 @@ def _categories(h, helpers, nip):
 
 def _directory(h, ev, produce, helpers):
     """RATER heads opd-1; EMPLOYEE and COLLEAGUE work in its sub-unit; OTHER_UNIT elsewhere."""
-    produce(ev.employee(helpers.RATER, "Drs. Rahmat Hidayat", unit_id="opd-1", unit_path=("opd-1",), rater=None,
-                        is_unit_head=True))
+    produce(
+        ev.employee(
+            helpers.RATER, "Drs. Rahmat Hidayat", unit_id="opd-1", unit_path=("opd-1",), rater=None, is_unit_head=True
+        )
+    )
     produce(ev.employee(helpers.EMPLOYEE, "Siti Aminah, S.Kom"))
     produce(ev.employee(helpers.COLLEAGUE, "Budi Santoso"))
-    produce(ev.employee(helpers.OTHER_UNIT, "Dewi Lestari", unit_id="opd-2", unit_path=("opd-2",),
-                        rater=helpers.OUTSIDER))
+    produce(
+        ev.employee(helpers.OTHER_UNIT, "Dewi Lestari", unit_id="opd-2", unit_path=("opd-2",), rater=helpers.OUTSIDER)
+    )
     helpers.wait_for(lambda: h.scalar("SELECT count(*) FROM contacts") == 4, 60, message="contacts")
 
 
@@ -33,17 +38,26 @@ def test_each_rule_reaches_the_right_people_and_nobody_else(service_factory, ev,
         produce(ev.plan_approved(E)),
         produce(ev.plan_returned(C, reason="Target kuantitas belum diisi")),
     ]
-    a1, a2, a3 = ev.activity_logged(E), ev.activity_logged(E, logged_at="2026-03-10T09:59:00.000Z"), ev.activity_logged(C)
+    a1, a2, a3 = (
+        ev.activity_logged(E),
+        ev.activity_logged(E, logged_at="2026-03-10T09:59:00.000Z"),
+        ev.activity_logged(C),
+    )
     sent += [produce(a1), produce(a2), produce(a3)]
     # logged after midnight WIB (17:30 UTC): the next local date, so the next digest
     sent.append(produce(ev.activity_logged(C, logged_at="2026-03-10T17:30:00.000Z")))
-    sent.append(produce(ev.activity_verified(a1["data"]["activity_id"], decision="rejected", reason="Bukti dukung kosong")))
+    sent.append(
+        produce(ev.activity_verified(a1["data"]["activity_id"], decision="rejected", reason="Bukti dukung kosong"))
+    )
     sent.append(produce(ev.activity_verified(a2["data"]["activity_id"], decision="accepted")))
     sent += [produce(ev.evaluation_opened(E)), produce(ev.evaluation_opened(C))]
     sent.append(produce(ev.evaluation_closed(E, predicate="BUTUH_PERBAIKAN", results="below", behaviour="meets")))
     sent.append(produce(ev.feedback_given(E, text="Laporan sudah rapi, pertahankan.")))
-    sent.append(produce(ev.calibration_finalised("opd-1", [{"nip": E, "predicate": "BAIK"},
-                                                           {"nip": C, "predicate": "SANGAT_BAIK"}])))
+    sent.append(
+        produce(
+            ev.calibration_finalised("opd-1", [{"nip": E, "predicate": "BAIK"}, {"nip": C, "predicate": "SANGAT_BAIK"}])
+        )
+    )
 
     expected = {
         R: ["activity_digest", "activity_digest", "calibration_finalised", "evaluation_opened", "plan_submitted"],
@@ -52,8 +66,9 @@ def test_each_rule_reaches_the_right_people_and_nobody_else(service_factory, ev,
     }
 
     def settled():
-        return all(_categories(h, helpers, nip) == cats for nip, cats in expected.items()) and \
-            h.scalar("SELECT count(*) FROM processed_events") == 4 + len(sent)
+        return all(_categories(h, helpers, nip) == cats for nip, cats in expected.items()) and h.scalar(
+            "SELECT count(*) FROM processed_events"
+        ) == 4 + len(sent)
 
     helpers.wait_for(settled, 90, message="every rule's items")
     assert helpers.inbox(h, helpers.OTHER_UNIT) == []
@@ -116,7 +131,9 @@ def test_a_replayed_event_notifies_nobody_twice(service_factory, ev, produce, he
     logged = ev.activity_logged(E)
     produce(approved)
     produce(logged)
-    helpers.wait_for(lambda: len(helpers.inbox(h, E)) == 1 and len(helpers.inbox(h, R)) == 1, 60, message="first delivery")
+    helpers.wait_for(
+        lambda: len(helpers.inbox(h, E)) == 1 and len(helpers.inbox(h, R)) == 1, 60, message="first delivery"
+    )
 
     # The same events again (a redelivery), and the same activity under a new event id (a producer
     # that re-published after a crash): nothing new, the digest still counts one entry.
@@ -142,8 +159,11 @@ def test_the_activity_digest_is_one_item_however_many_entries(service_factory, e
     _directory(h, ev, produce, helpers)
     R = helpers.RATER
     for i in range(12):
-        produce(ev.activity_logged(helpers.EMPLOYEE if i % 2 else helpers.COLLEAGUE,
-                                   logged_at=f"2026-03-10T0{i % 9}:{10 + i}:00.000Z"))
+        produce(
+            ev.activity_logged(
+                helpers.EMPLOYEE if i % 2 else helpers.COLLEAGUE, logged_at=f"2026-03-10T0{i % 9}:{10 + i}:00.000Z"
+            )
+        )
     helpers.wait_for(lambda: [i["count"] for i in helpers.inbox(h, R)] == [12], 60, message="a digest of 12")
     assert h.scalar("SELECT count(*) FROM notifications") == 1
     [item] = helpers.inbox(h, R)
@@ -153,18 +173,26 @@ def test_the_activity_digest_is_one_item_however_many_entries(service_factory, e
     # Read, then another entry arrives: the same item, unread again with the new count.
     assert h.client.post(f"/api/v1/notifications/{item['id']}/read", headers=h.token(R)).status_code == 200
     produce(ev.activity_logged(helpers.EMPLOYEE, logged_at="2026-03-10T08:00:00.000Z"))
-    helpers.wait_for(lambda: [(i["count"], i["read"]) for i in helpers.inbox(h, R)] == [(13, False)], 60,
-                     message="the digest updated")
+    helpers.wait_for(
+        lambda: [(i["count"], i["read"]) for i in helpers.inbox(h, R)] == [(13, False)],
+        60,
+        message="the digest updated",
+    )
     assert h.scalar("SELECT count(*) FROM notifications") == 1
 
 
 def test_handlers_use_the_workers_settings(service_factory, ev, produce, helpers):
     # English by default for this deployment, and a digest day in another zone (WITA, UTC+8).
-    h = service_factory(SPEC, NOTIFICATION_REMINDERS="false", NOTIFICATION_LOCALE="en", KINERJA_TIMEZONE="Asia/Makassar")
+    h = service_factory(
+        SPEC, NOTIFICATION_REMINDERS="false", NOTIFICATION_LOCALE="en", KINERJA_TIMEZONE="Asia/Makassar"
+    )
     h.start_worker()
     produce(ev.plan_approved(helpers.EMPLOYEE))
     produce(ev.activity_logged(helpers.EMPLOYEE, logged_at="2026-03-10T16:30:00.000Z"))  # 00:30 WITA on the 11th
-    helpers.wait_for(lambda: len(helpers.inbox(h, helpers.EMPLOYEE)) == 1 and helpers.inbox(h, helpers.RATER), 60,
-                     message="two items")
+    helpers.wait_for(
+        lambda: len(helpers.inbox(h, helpers.EMPLOYEE)) == 1 and helpers.inbox(h, helpers.RATER),
+        60,
+        message="two items",
+    )
     assert helpers.inbox(h, helpers.EMPLOYEE)[0]["title"] == "Your 2026 performance plan (SKP) was approved"
     assert helpers.inbox(h, helpers.RATER)[0]["data"]["date"] == "2026-03-11"

@@ -1,4 +1,5 @@
 """The Server-Sent Events stream delivers a new item as it happens, and resumes from Last-Event-ID."""
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,12 @@ def _events(chunks):
 
 
 def test_the_stream_delivers_a_new_item_at_once(service_factory, ev, produce, helpers):
-    h = service_factory(SPEC, NOTIFICATION_REMINDERS="false", NOTIFICATION_SSE_POLL_SECONDS="0.1",
-                        NOTIFICATION_SSE_LIFETIME_SECONDS="60")
+    h = service_factory(
+        SPEC,
+        NOTIFICATION_REMINDERS="false",
+        NOTIFICATION_SSE_POLL_SECONDS="0.1",
+        NOTIFICATION_SSE_LIFETIME_SECONDS="60",
+    )
     h.start_worker()
     E = helpers.EMPLOYEE
     produce(ev.employee(E, "Siti Aminah"))

@@ -1,4 +1,5 @@
 """The inbox and the preferences as use cases: an in-memory database, a manual clock, no broker, no HTTP."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,9 +16,11 @@ SITI, BUDI = "198503302010011002", "199001012015011003"
 
 def if_match(read_version: int):
     """What the web layer's require_if_match does for a client that read ``read_version``."""
+
     def check(entity_id, version):
         if version != read_version:
             raise PreconditionFailed(f"stale: {entity_id} is at version {version}")
+
     return check
 
 
@@ -29,8 +32,16 @@ def rt():
 def notify(rt, nip: str, n: int, category: str = domain.PLAN_APPROVED) -> int:
     params = {"year": 2026, "rater_name": "Rahmat", "plan_id": f"p{n}", "text": "Rapi", "feedback_id": f"f{n}"}
     with rt.unit_of_work() as uow:
-        return inbox.notify(uow.conn, rt.config, recipient=nip, category=category, dedupe_key=f"k{n}", cause=None,
-                            params=params, now=rt.clock.now())
+        return inbox.notify(
+            uow.conn,
+            rt.config,
+            recipient=nip,
+            category=category,
+            dedupe_key=f"k{n}",
+            cause=None,
+            params=params,
+            now=rt.clock.now(),
+        )
 
 
 def test_the_inbox_lists_counts_and_reads_only_the_callers_own_items(rt):
@@ -85,12 +96,17 @@ def test_the_streams_round_reads_the_count_and_the_items_changed_since(rt):
 def test_preferences_start_from_the_defaults(rt):
     with rt.unit_of_work() as uow:
         view = preferences.get_preferences(uow, actor(SITI), rt.config)
-    assert view["version"] == 0 and view["quiet_hours_default"] and not view["categories"]["plan_approved"]["customised"]
+    assert (
+        view["version"] == 0 and view["quiet_hours_default"] and not view["categories"]["plan_approved"]["customised"]
+    )
 
 
 def test_changing_preferences_is_versioned_and_audited(rt):
-    body = {"categories": {"plan_approved": {"email": True}}, "quiet_hours": {"start": "21:00", "end": "06:00"},
-            "locale": "en"}
+    body = {
+        "categories": {"plan_approved": {"email": True}},
+        "quiet_hours": {"start": "21:00", "end": "06:00"},
+        "locale": "en",
+    }
     with rt.unit_of_work() as uow:
         after = preferences.update_preferences(uow, actor(SITI), rt.config, body, if_match=if_match(0))
     assert after["version"] == 1 and after["locale"] == "en" and after["categories"]["plan_approved"]["customised"]
@@ -103,15 +119,22 @@ def test_changing_preferences_is_versioned_and_audited(rt):
         with rt.unit_of_work() as uow:
             preferences.update_preferences(uow, actor(SITI), rt.config, {"locale": "id"}, if_match=if_match(0))
     with rt.unit_of_work() as uow:
-        back = preferences.update_preferences(uow, actor(SITI), rt.config,
-                                              {"reset_categories": ["plan_approved"], "quiet_hours_default": True},
-                                              if_match=if_match(1))
-    assert back["version"] == 2 and back["quiet_hours_default"] and not back["categories"]["plan_approved"]["customised"]
+        back = preferences.update_preferences(
+            uow,
+            actor(SITI),
+            rt.config,
+            {"reset_categories": ["plan_approved"], "quiet_hours_default": True},
+            if_match=if_match(1),
+        )
+    assert (
+        back["version"] == 2 and back["quiet_hours_default"] and not back["categories"]["plan_approved"]["customised"]
+    )
 
 
 def test_preferences_refuse_both_quiet_hours_and_their_default(rt):
     with pytest.raises(InvalidField):
         with rt.unit_of_work() as uow:
-            preferences.update_preferences(uow, actor(SITI), rt.config,
-                                           {"quiet_hours": None, "quiet_hours_default": True}, if_match=if_match(0))
+            preferences.update_preferences(
+                uow, actor(SITI), rt.config, {"quiet_hours": None, "quiet_hours_default": True}, if_match=if_match(0)
+            )
     assert uow.audited == []

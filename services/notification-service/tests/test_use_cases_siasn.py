@@ -1,4 +1,5 @@
 """The SIASN channel's admin use cases: list, read, resend, report, export; on an in-memory database."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,7 +8,8 @@ from kinerja_shared.errors import Conflict, Forbidden, NotFound
 from kinerja_shared.events import make_event
 from kinerja_shared.events.envelope import Event, validate_event
 from kinerja_shared.testing.memory import actor, memory_runtime
-from notification_service import handlers, siasn as channel, siasn_store
+from notification_service import handlers, siasn_store
+from notification_service import siasn as channel
 from notification_service.service import SPEC
 from notification_service.use_cases import siasn
 
@@ -17,20 +19,63 @@ ANNUAL = {"id": "2026-Y", "kind": "annual", "start": "2026-01-01", "end": "2026-
 
 
 def employee(nip, name, *, rater=RATER, pns_id="A8ACA7397AEB3912E040640A040269BB", rank="32"):
-    return Event(validate_event(make_event("EmployeeUpserted", source_service="plan-service", subject=nip,
-                                           partitionkey=nip, data={
-        "nip": nip, "name": name, "position": "Analis", "rank": "Penata", "grade": "III/c", "unit_id": UNIT,
-        "unit_name": "Bidang Aplikasi", "unit_path": ["opd-1", UNIT], "rater_nip": rater, "rater_superior_nip": None,
-        "is_unit_head": False, "email": None, "phone": None, "functional_level": None, "active": True,
-        "siasn_pns_id": pns_id, "rank_code": rank})))
+    return Event(
+        validate_event(
+            make_event(
+                "EmployeeUpserted",
+                source_service="plan-service",
+                subject=nip,
+                partitionkey=nip,
+                data={
+                    "nip": nip,
+                    "name": name,
+                    "position": "Analis",
+                    "rank": "Penata",
+                    "grade": "III/c",
+                    "unit_id": UNIT,
+                    "unit_name": "Bidang Aplikasi",
+                    "unit_path": ["opd-1", UNIT],
+                    "rater_nip": rater,
+                    "rater_superior_nip": None,
+                    "is_unit_head": False,
+                    "email": None,
+                    "phone": None,
+                    "functional_level": None,
+                    "active": True,
+                    "siasn_pns_id": pns_id,
+                    "rank_code": rank,
+                },
+            )
+        )
+    )
 
 
 def closed(evaluation_id="e1"):
-    return Event(validate_event(make_event("EvaluationClosed", source_service="evaluation-service",
-                                           subject=evaluation_id, partitionkey=EMPLOYEE, data={
-        "evaluation_id": evaluation_id, "nip": EMPLOYEE, "rater_nip": RATER, "unit_id": UNIT, "plan_id": "p1",
-        "period": ANNUAL, "revision": 1, "results_rating": "above", "behaviour_rating": "meets", "predicate": "BAIK",
-        "credit_points": None, "closed_at": "2027-01-10T03:00:00.000Z", "closed_by": RATER})))
+    return Event(
+        validate_event(
+            make_event(
+                "EvaluationClosed",
+                source_service="evaluation-service",
+                subject=evaluation_id,
+                partitionkey=EMPLOYEE,
+                data={
+                    "evaluation_id": evaluation_id,
+                    "nip": EMPLOYEE,
+                    "rater_nip": RATER,
+                    "unit_id": UNIT,
+                    "plan_id": "p1",
+                    "period": ANNUAL,
+                    "revision": 1,
+                    "results_rating": "above",
+                    "behaviour_rating": "meets",
+                    "predicate": "BAIK",
+                    "credit_points": None,
+                    "closed_at": "2027-01-10T03:00:00.000Z",
+                    "closed_by": RATER,
+                },
+            )
+        )
+    )
 
 
 @pytest.fixture
@@ -61,8 +106,12 @@ def test_a_record_waits_for_the_directory_and_says_what_it_lacks(rt):
 
 
 def test_a_complete_record_shows_the_body_that_would_be_sent(rt):
-    rid = record_id(rt, employee(RATER, "Siti", rater=None, pns_id="B9F1C2D3E4F5A6B7C8D9E0F1A2B3C4D5", rank="41"),
-                    employee(EMPLOYEE, "Andi"), closed())
+    rid = record_id(
+        rt,
+        employee(RATER, "Siti", rater=None, pns_id="B9F1C2D3E4F5A6B7C8D9E0F1A2B3C4D5", rank="41"),
+        employee(EMPLOYEE, "Andi"),
+        closed(),
+    )
     with rt.unit_of_work() as uow:
         detail = siasn.get_record(uow, ADMIN, rid)
     assert detail["status"] == "pending" and detail["body"]["tahun"] == 2026 and "evaluation" not in detail
@@ -77,8 +126,11 @@ def test_resend_builds_again_and_is_audited_but_not_while_pending(rt):
         out = siasn.resend_record(uow, ADMIN, rid)
     assert out["status"] == "needs_data" and out["attempts"] == 0
     [row] = uow.audited
-    assert (row["action"], row["before"], row["after"]) == ("siasn.resent", {"status": "refused"},
-                                                           {"status": "needs_data"})
+    assert (row["action"], row["before"], row["after"]) == (
+        "siasn.resent",
+        {"status": "refused"},
+        {"status": "needs_data"},
+    )
     assert uow.published == []
     with rt.unit_of_work() as uow:
         siasn_store.change(uow.conn, rid, {"status": "pending"})
@@ -94,8 +146,12 @@ def test_the_report_counts_per_unit_and_the_export_names_what_lacks_data(rt):
     rid = record_id(rt, closed())
     with rt.unit_of_work() as uow:
         report = siasn.report(uow, ADMIN, 2026)
-        assert report == {"year": 2026, "units": [{"year": 2026, "unit_id": UNIT, "sent": 0, "waiting": 0,
-                                                   "refused": 0, "failed": 0, "needs_data": 1}]}
+        assert report == {
+            "year": 2026,
+            "units": [
+                {"year": 2026, "unit_id": UNIT, "sent": 0, "waiting": 0, "refused": 0, "failed": 0, "needs_data": 1}
+            ],
+        }
         assert siasn.report(uow, ADMIN, 2026, "another-unit")["units"] == []
         document = siasn.export(uow, ADMIN, UNIT, "2026-Y")
     assert document["records"] == [] and [r["record_id"] for r in document["needs_data"]] == [rid]

@@ -1,5 +1,6 @@
 """Webhook subscriptions as use cases: register, list, read, change, rotate, delete, enable, disable, replay,
 the delivery log and the re-encryption of secrets; on an in-memory database with a manual clock."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,8 +10,8 @@ from kinerja_shared.errors import Conflict, Forbidden, InvalidField, NotFound, P
 from kinerja_shared.events import make_event
 from kinerja_shared.events.envelope import Event, validate_event
 from kinerja_shared.testing.memory import actor, memory_runtime
-from notification_service import secretbox, webhooks as channel
-from notification_service import webhooks_store
+from notification_service import secretbox, webhooks_store
+from notification_service import webhooks as channel
 from notification_service.service import SPEC
 from notification_service.use_cases import webhooks
 
@@ -22,6 +23,7 @@ def if_match(read_version: int):
     def check(entity_id, version):
         if version != read_version:
             raise PreconditionFailed(f"stale: {entity_id} is at version {version}")
+
     return check
 
 
@@ -40,9 +42,17 @@ def create(rt, **body) -> dict:
 
 
 def deliver_event(rt) -> dict:
-    event = Event(validate_event(make_event(
-        "FeedbackGiven", source_service="evaluation-service", subject="f1", partitionkey=EMPLOYEE.sub,
-        data={"feedback_id": "f1", "nip": EMPLOYEE.sub, "rater_nip": None, "text": "Rapi"})))
+    event = Event(
+        validate_event(
+            make_event(
+                "FeedbackGiven",
+                source_service="evaluation-service",
+                subject="f1",
+                partitionkey=EMPLOYEE.sub,
+                data={"feedback_id": "f1", "nip": EMPLOYEE.sub, "rater_nip": None, "text": "Rapi"},
+            )
+        )
+    )
     with rt.unit_of_work() as uow:
         channel.fan_out(uow.conn, event)
     return event
@@ -50,8 +60,12 @@ def deliver_event(rt) -> dict:
 
 def test_registering_shows_the_secret_once_and_audits_without_it(rt):
     with rt.unit_of_work() as uow:
-        created = webhooks.create_webhook(uow, ADMIN, rt.config, {"url": URL, "event_types": ["PlanApproved"],
-                                                                  "secret": "a-long-enough-shared-secret"})
+        created = webhooks.create_webhook(
+            uow,
+            ADMIN,
+            rt.config,
+            {"url": URL, "event_types": ["PlanApproved"], "secret": "a-long-enough-shared-secret"},
+        )
     [row] = uow.audited
     assert (row["action"], row["entity_id"]) == ("webhook.created", created["id"]) and "secret" not in row["after"]
     assert uow.published == []
@@ -69,8 +83,9 @@ def test_registering_refuses_non_admins_and_urls_with_credentials(rt):
             webhooks.create_webhook(uow, EMPLOYEE, rt.config, {"url": URL, "event_types": ["*"]})
     with pytest.raises(InvalidField):
         with rt.unit_of_work() as uow:
-            webhooks.create_webhook(uow, ADMIN, rt.config, {"url": "https://u:p@receiver.example.test/",
-                                                            "event_types": ["*"]})
+            webhooks.create_webhook(
+                uow, ADMIN, rt.config, {"url": "https://u:p@receiver.example.test/", "event_types": ["*"]}
+            )
 
 
 def test_the_list_pages_newest_first(rt):
@@ -91,9 +106,14 @@ def test_the_list_pages_newest_first(rt):
 def test_a_change_rotates_the_secret_under_if_match(rt):
     created = create(rt)
     with rt.unit_of_work() as uow:
-        updated = webhooks.update_webhook(uow, ADMIN, rt.config, created["id"],
-                                          {"secret": "the-next-shared-secret-2026", "event_types": ["*", "*"]},
-                                          if_match=if_match(1))
+        updated = webhooks.update_webhook(
+            uow,
+            ADMIN,
+            rt.config,
+            created["id"],
+            {"secret": "the-next-shared-secret-2026", "event_types": ["*", "*"]},
+            if_match=if_match(1),
+        )
     assert updated["version"] == 2 and updated["event_types"] == ["*"]
     [row] = uow.audited
     assert (row["action"], row["reason"]) == ("webhook.updated", "secret rotated")

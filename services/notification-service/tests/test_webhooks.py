@@ -1,4 +1,5 @@
 """Signed webhooks to a real HTTP receiver run by the test: signatures, retries with backoff, disable, replay."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,11 @@ LOCAL = {"NOTIFICATION_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1"}  # the receivers run
 
 
 def _subscribe(h, url, event_types, secret=SECRET):
-    response = h.client.post("/api/v1/webhooks", headers=h.token("196501011990031001", "admin"),
-                             json={"url": url, "event_types": event_types, "secret": secret, "description": "TPP payroll"})
+    response = h.client.post(
+        "/api/v1/webhooks",
+        headers=h.token("196501011990031001", "admin"),
+        json={"url": url, "event_types": event_types, "secret": secret, "description": "TPP payroll"},
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -24,7 +28,10 @@ def test_deliveries_are_signed_and_only_subscribed_types_go_out(service_factory,
     assert sub["secret"] == SECRET and sub["secret_hint"] == "…2026"
     assert "secret" not in h.client.get(f"/api/v1/webhooks/{sub['id']}", headers=admin).get_json()
     h.start_worker()
-    approved, closed = ev.plan_approved(), ev.evaluation_closed(predicate="SANGAT_BAIK", results="above", behaviour="above")
+    approved, closed = (
+        ev.plan_approved(),
+        ev.evaluation_closed(predicate="SANGAT_BAIK", results="above", behaviour="above"),
+    )
     produce(ev.plan_submitted())
     produce(approved)
     produce(closed)
@@ -39,8 +46,11 @@ def test_deliveries_are_signed_and_only_subscribed_types_go_out(service_factory,
     assert by_type["EvaluationClosed"]["headers"]["Content-Type"] == "application/cloudevents+json"
     assert by_type["PlanApproved"]["headers"]["X-Kinerja-Attempt"] == "1"
 
-    helpers.wait_for(lambda: h.scalar("SELECT count(*) FROM webhook_deliveries WHERE status = 'delivered'") == 2, 30,
-                     message="delivered in the log")
+    helpers.wait_for(
+        lambda: h.scalar("SELECT count(*) FROM webhook_deliveries WHERE status = 'delivered'") == 2,
+        30,
+        message="delivered in the log",
+    )
     log = h.client.get(f"/api/v1/webhooks/{sub['id']}/deliveries", headers=admin).get_json()["items"]
     assert {d["event_type"] for d in log} == {"PlanApproved", "EvaluationClosed"}
     assert all(d["status"] == "delivered" and d["attempts"] == 1 and d["last_status_code"] == 204 for d in log)
@@ -49,21 +59,32 @@ def test_deliveries_are_signed_and_only_subscribed_types_go_out(service_factory,
 
     # A forged signature is what the receiver's check catches.
     body = by_type["PlanApproved"]["body"]
-    assert not receiver.verify("a-different-secret-000", by_type["PlanApproved"]["headers"]["X-Kinerja-Signature"], body)
+    assert not receiver.verify(
+        "a-different-secret-000", by_type["PlanApproved"]["headers"]["X-Kinerja-Signature"], body
+    )
 
 
 def test_a_failing_receiver_sees_retries_then_the_disable_then_replay(service_factory, receiver, ev, produce, helpers):
-    h = service_factory(SPEC, NOTIFICATION_REMINDERS="false", NOTIFICATION_WEBHOOK_POLL_SECONDS="0.05",
-                        NOTIFICATION_WEBHOOK_MAX_ATTEMPTS="3", NOTIFICATION_WEBHOOK_BACKOFF_SECONDS="0.3",
-                        NOTIFICATION_WEBHOOK_DISABLE_AFTER="3", **LOCAL)
+    h = service_factory(
+        SPEC,
+        NOTIFICATION_REMINDERS="false",
+        NOTIFICATION_WEBHOOK_POLL_SECONDS="0.05",
+        NOTIFICATION_WEBHOOK_MAX_ATTEMPTS="3",
+        NOTIFICATION_WEBHOOK_BACKOFF_SECONDS="0.3",
+        NOTIFICATION_WEBHOOK_DISABLE_AFTER="3",
+        **LOCAL,
+    )
     admin = h.token("196501011990031001", "admin")
     sub = _subscribe(h, receiver.url, ["*"])
     receiver.status = 500
     h.start_worker()
     first = produce(ev.plan_approved())
 
-    helpers.wait_for(lambda: h.client.get(f"/api/v1/webhooks/{sub['id']}", headers=admin).get_json()["status"] == "disabled",
-                     60, message="the subscription disabled")
+    helpers.wait_for(
+        lambda: h.client.get(f"/api/v1/webhooks/{sub['id']}", headers=admin).get_json()["status"] == "disabled",
+        60,
+        message="the subscription disabled",
+    )
     attempts = [r for r in receiver.requests]
     assert [r["headers"]["X-Kinerja-Attempt"] for r in attempts] == ["1", "2", "3"]
     assert len({r["headers"]["X-Kinerja-Delivery"] for r in attempts}) == 1
@@ -79,8 +100,11 @@ def test_a_failing_receiver_sees_retries_then_the_disable_then_replay(service_fa
 
     # While disabled, new events are held, not sent; replay refuses until re-enabled.
     second = produce(ev.evaluation_closed())
-    helpers.wait_for(lambda: h.scalar("SELECT count(*) FROM webhook_deliveries WHERE status = 'held'") == 1, 60,
-                     message="a held delivery")
+    helpers.wait_for(
+        lambda: h.scalar("SELECT count(*) FROM webhook_deliveries WHERE status = 'held'") == 1,
+        60,
+        message="a held delivery",
+    )
     time.sleep(0.5)
     assert len(receiver.requests) == 3
     refused = h.client.post(f"/api/v1/webhooks/{sub['id']}/replay", headers=admin)
@@ -91,14 +115,22 @@ def test_a_failing_receiver_sees_retries_then_the_disable_then_replay(service_fa
     enabled = h.client.post(f"/api/v1/webhooks/{sub['id']}/enable", headers=admin)
     assert enabled.status_code == 200 and enabled.get_json()["status"] == "active"
     assert enabled.get_json()["consecutive_failures"] == 0
-    replayed = h.client.post(f"/api/v1/webhooks/{sub['id']}/replay", headers=admin, json={"statuses": ["failed", "held"]})
+    replayed = h.client.post(
+        f"/api/v1/webhooks/{sub['id']}/replay", headers=admin, json={"statuses": ["failed", "held"]}
+    )
     assert replayed.get_json() == {"replayed": 2}
-    helpers.wait_for(lambda: h.scalar("SELECT count(*) FROM webhook_deliveries WHERE status = 'delivered'") == 2, 60,
-                     message="replayed deliveries")
+    helpers.wait_for(
+        lambda: h.scalar("SELECT count(*) FROM webhook_deliveries WHERE status = 'delivered'") == 2,
+        60,
+        message="replayed deliveries",
+    )
     ok = [r for r in receiver.requests if r["answered"] == 200]
     assert sorted(r["headers"]["X-Kinerja-Event-Id"] for r in ok) == sorted([first["id"], second["id"]])
-    assert [a["action"] for a in h.rows("SELECT action FROM audit_log ORDER BY id")] == \
-        ["webhook.created", "webhook.enabled", "webhook.replayed"]
+    assert [a["action"] for a in h.rows("SELECT action FROM audit_log ORDER BY id")] == [
+        "webhook.created",
+        "webhook.enabled",
+        "webhook.replayed",
+    ]
 
 
 def test_webhook_admin_api_guards_and_validation(service_factory, helpers):
@@ -116,25 +148,39 @@ def test_webhook_admin_api_guards_and_validation(service_factory, helpers):
 
     assert "url" in fields(h.client.post("/api/v1/webhooks", headers=admin, json={**body, "url": "http://payroll/x"}))
     assert "url" in fields(h.client.post("/api/v1/webhooks", headers=admin, json={**body, "url": "ftp://x/y"}))
-    assert "event_types.0" in fields(h.client.post("/api/v1/webhooks", headers=admin, json={**body, "event_types": ["Gossip"]}))
+    assert "event_types.0" in fields(
+        h.client.post("/api/v1/webhooks", headers=admin, json={**body, "event_types": ["Gossip"]})
+    )
     assert "event_types" in fields(h.client.post("/api/v1/webhooks", headers=admin, json={**body, "event_types": []}))
     assert "secret" in fields(h.client.post("/api/v1/webhooks", headers=admin, json={**body, "secret": "short"}))
 
     created = h.client.post("/api/v1/webhooks", headers=admin, json=body)
     assert created.status_code == 201 and len(created.get_json()["secret"]) >= 32  # generated
     sub_id, etag = created.get_json()["id"], created.headers["ETag"]
-    patched = h.client.patch(f"/api/v1/webhooks/{sub_id}", headers={**admin, "If-Match": etag},
-                             json={"event_types": ["EvaluationClosed", "CalibrationFinalised"], "secret": "rotated-secret-0000"})
+    patched = h.client.patch(
+        f"/api/v1/webhooks/{sub_id}",
+        headers={**admin, "If-Match": etag},
+        json={"event_types": ["EvaluationClosed", "CalibrationFinalised"], "secret": "rotated-secret-0000"},
+    )
     assert patched.status_code == 200 and patched.get_json()["secret_hint"] == "…0000"
-    assert h.client.patch(f"/api/v1/webhooks/{sub_id}", headers={**admin, "If-Match": etag},
-                          json={"description": "x"}).status_code == 412
+    assert (
+        h.client.patch(
+            f"/api/v1/webhooks/{sub_id}", headers={**admin, "If-Match": etag}, json={"description": "x"}
+        ).status_code
+        == 412
+    )
     assert h.client.post(f"/api/v1/webhooks/{sub_id}/enable", headers=admin).status_code == 409
     assert h.client.post(f"/api/v1/webhooks/{sub_id}/disable", headers=admin).get_json()["status"] == "disabled"
     assert h.client.get("/api/v1/webhooks/nope", headers=admin).status_code == 404
     assert fields(h.client.get(f"/api/v1/webhooks/{sub_id}/deliveries?status=lost", headers=admin)) == {"status"}
     assert h.client.delete(f"/api/v1/webhooks/{sub_id}", headers=admin).status_code == 428
     assert h.client.delete(f"/api/v1/webhooks/{sub_id}", headers={**admin, "If-Match": etag}).status_code == 412
-    assert h.client.delete(f"/api/v1/webhooks/{sub_id}", headers=h.if_match(f"/api/v1/webhooks/{sub_id}", admin)).status_code == 204
+    assert (
+        h.client.delete(
+            f"/api/v1/webhooks/{sub_id}", headers=h.if_match(f"/api/v1/webhooks/{sub_id}", admin)
+        ).status_code
+        == 204
+    )
     assert h.client.get(f"/api/v1/webhooks/{sub_id}", headers=admin).status_code == 404
     audit = [r["action"] for r in h.rows("SELECT action FROM audit_log ORDER BY id")]
     assert audit == ["webhook.created", "webhook.updated", "webhook.disabled", "webhook.deleted"]
@@ -142,13 +188,20 @@ def test_webhook_admin_api_guards_and_validation(service_factory, helpers):
 
 
 def test_disabling_a_subscription_while_a_delivery_is_in_flight_waits_for_it_instead_of_deadlocking(
-        service_factory, receiver, ev, produce, helpers):
+    service_factory, receiver, ev, produce, helpers
+):
     """Found by the hostile run in CI: the worker locked a delivery, posted it, then updated its subscription,
     while an admin's disable locked the subscription, then its deliveries: PostgreSQL broke the deadlock by
     failing one of them (the admin got 503, or the attempt was lost). The worker now locks the subscription
     with the delivery, so the disable waits for the attempt in flight and both take effect."""
-    h = service_factory(SPEC, NOTIFICATION_REMINDERS="false", NOTIFICATION_WEBHOOK_POLL_SECONDS="0.05",
-                        NOTIFICATION_WEBHOOK_MAX_ATTEMPTS="5", NOTIFICATION_WEBHOOK_BACKOFF_SECONDS="30", **LOCAL)
+    h = service_factory(
+        SPEC,
+        NOTIFICATION_REMINDERS="false",
+        NOTIFICATION_WEBHOOK_POLL_SECONDS="0.05",
+        NOTIFICATION_WEBHOOK_MAX_ATTEMPTS="5",
+        NOTIFICATION_WEBHOOK_BACKOFF_SECONDS="30",
+        **LOCAL,
+    )
     admin = h.token("196501011990031001", "admin")
     sub = _subscribe(h, receiver.url, ["*"])
     receiver.status, receiver.delay = 500, 2.0  # a failed attempt makes the worker update the subscription

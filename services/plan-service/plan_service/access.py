@@ -10,13 +10,14 @@ Access by relation, from this service's own data (never a token's claims):
 A plan the caller may not read is NotFound (its existence is not disclosed); one they may read
 but not act on is Forbidden.
 """
+
 from __future__ import annotations
 
 from datetime import date
 
 from kinerja_shared.errors import Forbidden, NotFound
 
-from . import store
+from . import relations_store, store
 
 # -- the caller and the directory (shared by every area) -----------------------------------------------
 
@@ -28,7 +29,7 @@ def require_admin(actor, what: str = "change the org directory") -> None:
 
 def headed_units(conn, actor, today: date) -> set[str]:
     """The units (with their subtrees) the caller heads on ``today`` by the directory (definitive or acting heads)."""
-    return store.subtree(conn, store.headed_roots(conn, actor, today))
+    return relations_store.subtree(conn, relations_store.headed_roots(conn, actor, today))
 
 
 # -- plans -----------------------------------------------------------------------------------------------
@@ -39,7 +40,7 @@ def readable_plan(conn, actor, plan_id: str, *, today: date, for_update: bool = 
     row = store.load_plan(conn, plan_id, for_update=for_update)
     if row is None:
         raise NotFound(f"plan {plan_id} does not exist")
-    rel = store.relation(actor, row, headed_units(conn, actor, today) if headed is None else headed)
+    rel = relations_store.relation(actor, row, headed_units(conn, actor, today) if headed is None else headed)
     if not rel.may_read:
         raise NotFound(f"plan {plan_id} does not exist")
     return row, rel
@@ -82,20 +83,23 @@ def may_withdraw_amendment(actor, amendment, rel) -> None:
 
 def may_see_supportable(actor, person, headed: set[str]) -> None:
     """The results an employee's plan can support: the employee, their raters, the head of their unit, admins."""
-    if not (actor.is_admin or actor.sub in (person.nip, person.rater_nip, person.rater_superior_nip)
-            or person.unit_id in headed):
+    if not (
+        actor.is_admin
+        or actor.sub in (person.nip, person.rater_nip, person.rater_superior_nip)
+        or person.unit_id in headed
+    ):
         raise Forbidden("Only the employee, their rater, the head of their unit or an admin may see this.")
 
 
 def completion_scope(conn, actor, unit_id: str | None, *, today: date) -> set[str] | None:
     """The units whose completion the caller monitors (None: everyone, for an admin without a unit)."""
     if unit_id:
-        unit_rows = store.all_units(conn)
+        unit_rows = relations_store.all_units(conn)
         if unit_id not in unit_rows:
             raise NotFound(f"unit {unit_id} does not exist")
         if not actor.is_admin and unit_id not in headed_units(conn, actor, today):
             raise Forbidden("Only the head of this unit (or of a unit above it) or an admin may monitor it.")
-        return store.subtree(conn, {unit_id}, unit_rows)
+        return relations_store.subtree(conn, {unit_id}, unit_rows)
     if actor.is_admin:
         return None
     scope = headed_units(conn, actor, today)
@@ -114,18 +118,17 @@ def may_assign_template(conn, actor, unit_id: str, *, today: date) -> None:
 
 # -- directory and action plans
 
+
 def may_change_directory(actor, what: str = "change the org directory") -> None:
     """Reading the directory is open to every signed-in caller; changing it is for admins (BKPSDM)."""
     require_admin(actor, what)
-
-
 
 
 def plan_of_action_plans(conn, actor, plan_id: str, today: date, *, for_update: bool = False):
     """The plan whose action plans ``actor`` reads or changes, and their relation to it: its owner, rater, the rater's
     superior, a head of its unit or a unit above it, an admin. A plan they may not read is a 404 (not a 403)."""
     plan = store.load_plan(conn, plan_id, for_update=for_update)
-    rel = store.relation(actor, plan, headed_units(conn, actor, today)) if plan is not None else None
+    rel = relations_store.relation(actor, plan, headed_units(conn, actor, today)) if plan is not None else None
     if rel is None or not rel.may_read:
         raise NotFound(f"plan {plan_id} does not exist")
     return plan, rel
@@ -143,4 +146,4 @@ def may_agree_actions(rel) -> None:
 
 def action_plans_visible_to(conn, actor, today: date):
     """A clause on plans: the action plans ``actor`` may list (None: all, for an admin)."""
-    return store.visible_clause(actor, headed_units(conn, actor, today))
+    return relations_store.visible_clause(actor, headed_units(conn, actor, today))

@@ -13,6 +13,7 @@ the actions on it invalid: they are dropped from the working set and, when the s
 agreed version without them is recorded at once (the rater approved the plan change that removed their
 ground); the dropped actions are kept on that version and shown to the employee.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,13 +26,16 @@ from .domain import DomainError
 
 DRAFT, SUBMITTED, AGREED = "draft", "submitted", "agreed"
 STATUSES = (DRAFT, SUBMITTED, AGREED)
-ACTION_PLAN = StateMachine("action plan", {
-    "edit": {DRAFT: DRAFT},            # add, change or remove an action of the working set
-    "submit": {DRAFT: SUBMITTED},      # the employee proposes the set to the rater
-    "agree": {SUBMITTED: AGREED},      # the rater agrees the whole set: version + 1
-    "return": {SUBMITTED: DRAFT},      # with the rater's reason
-    "amend": {AGREED: DRAFT},          # a recorded amendment of an agreed set, with a reason
-})
+ACTION_PLAN = StateMachine(
+    "action plan",
+    {
+        "edit": {DRAFT: DRAFT},  # add, change or remove an action of the working set
+        "submit": {DRAFT: SUBMITTED},  # the employee proposes the set to the rater
+        "agree": {SUBMITTED: AGREED},  # the rater agrees the whole set: version + 1
+        "return": {SUBMITTED: DRAFT},  # with the rater's reason
+        "amend": {AGREED: DRAFT},  # a recorded amendment of an agreed set, with a reason
+    },
+)
 VERSION_KINDS = ("agreement", "plan_amendment")  # agreed by the rater / actions dropped by a plan amendment
 
 PERIOD_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$"
@@ -41,6 +45,7 @@ MAX_TEXT = 1000
 
 
 # -- periods ------------------------------------------------------------------------------------
+
 
 def period_bounds(period: str) -> tuple[date, date]:
     """'2026-03' -> (1 March, 31 March); '2026-Q2' -> (1 April, 30 June)."""
@@ -58,6 +63,7 @@ def check_period(period: str, span_start: date, span_end: date) -> str:
 
 
 # -- one action -----------------------------------------------------------------------------------
+
 
 def indicators_of(content: dict) -> dict[str, tuple[dict, dict]]:
     """indicator_id -> (result, indicator) of a plan's content."""
@@ -80,16 +86,25 @@ def checked_action(content: dict, span_start: date, span_end: date, body: dict) 
     unit = indicator.get("target_unit")
     given_unit = (body.get("target_unit") or "").strip() or None
     if given_unit is not None and (unit is None or given_unit.casefold() != unit.strip().casefold()):
-        raise DomainError("target_unit", f"must be the indicator's unit ({unit})" if unit else
-                          "the indicator is narrative (no unit): leave it empty")
+        raise DomainError(
+            "target_unit",
+            f"must be the indicator's unit ({unit})"
+            if unit
+            else "the indicator is narrative (no unit): leave it empty",
+        )
     value = body.get("target_value")
     if indicator.get("target_value") is not None and value is None:
         raise DomainError("target_value", f"is required: the action's share of the indicator's target, in {unit}")
     if indicator.get("target_value") is None and value is not None:
         raise DomainError("target_value", "the indicator is narrative (no numeric target): leave it empty")
-    return {"result_id": result["result_id"], "indicator_id": indicator["indicator_id"], "period": body["period"],
-            "text": text, "target_value": float(value) if value is not None else None,
-            "target_unit": unit if value is not None else None}
+    return {
+        "result_id": result["result_id"],
+        "indicator_id": indicator["indicator_id"],
+        "period": body["period"],
+        "text": text,
+        "target_value": float(value) if value is not None else None,
+        "target_unit": unit if value is not None else None,
+    }
 
 
 def problems_against(content: dict, span_start: date, span_end: date, actions: list[dict]) -> list[tuple[str, str]]:
@@ -103,8 +118,9 @@ def problems_against(content: dict, span_start: date, span_end: date, actions: l
     return problems
 
 
-def split_by_plan(content: dict, span_start: date, span_end: date,
-                  actions: list[dict]) -> tuple[list[dict], list[dict]]:
+def split_by_plan(
+    content: dict, span_start: date, span_end: date, actions: list[dict]
+) -> tuple[list[dict], list[dict]]:
     """(kept, dropped): an action is dropped when its indicator is gone from the plan, moved to another result, or
     its period no longer meets the plan's span."""
     known = indicators_of(content)
@@ -112,7 +128,11 @@ def split_by_plan(content: dict, span_start: date, span_end: date,
     for action in actions:
         found = known.get(action["indicator_id"])
         first, last = period_bounds(action["period"])
-        fits = (found is not None and found[0]["result_id"] == action["result_id"]
-                and last >= span_start and first <= span_end)
+        fits = (
+            found is not None
+            and found[0]["result_id"] == action["result_id"]
+            and last >= span_start
+            and first <= span_end
+        )
         (kept if fits else dropped).append(action)
     return kept, dropped

@@ -6,6 +6,7 @@ submits; opens an amendment of the agreed set); its rater agrees or returns the 
 superior and the heads of the plan's unit and the units above it read; an admin does all. A plan the caller may
 not read is a 404, an action they may not take a 403. Each route calls one use case (use_cases/action_plans.py).
 """
+
 from __future__ import annotations
 
 from flask_smorest import Blueprint
@@ -14,16 +15,30 @@ from kinerja_shared.web.app_factory import current_principal, unit_of_work
 from kinerja_shared.web.etag import check_if_match, etag_for, if_match_documented, require_if_match
 
 from . import action_plans_messages  # noqa: F401  (the texts in Bahasa Indonesia)
-from .action_plans_schemas import (ActionIn, ActionOut, ActionPage, ActionPatch, ActionPlanAmendIn, ActionPlanOut,
-                                   ActionPlanPage, ActionPlanQuery, ActionPlanReturnIn, ActionPlanVersionList,
-                                   ActionQuery)
+from .action_plans_schemas import (
+    ActionIn,
+    ActionOut,
+    ActionPage,
+    ActionPatch,
+    ActionPlanAmendIn,
+    ActionPlanOut,
+    ActionPlanPage,
+    ActionPlanQuery,
+    ActionPlanReturnIn,
+    ActionPlanVersionList,
+    ActionQuery,
+)
 from .use_cases import action_plans as use_cases
 from .web import errors
 
-action_plans_blp = Blueprint("action_plans", __name__, url_prefix="/api/v1",
-                             description="Action plans (rencana aksi): per approved plan, result and month or quarter, "
-                                         "the actions the employee will take; proposed by the employee, agreed by the "
-                                         "rater, changed by recorded amendments (ActionPlanAgreed).")
+action_plans_blp = Blueprint(
+    "action_plans",
+    __name__,
+    url_prefix="/api/v1",
+    description="Action plans (rencana aksi): per approved plan, result and month or quarter, "
+    "the actions the employee will take; proposed by the employee, agreed by the "
+    "rater, changed by recorded amendments (ActionPlanAgreed).",
+)
 
 NOT_FOUND = (404, "No such plan or action (or not visible to you)")
 STALE = (412, "Stale If-Match")
@@ -39,6 +54,7 @@ def _action_answer(out: dict, status: int = 200, **headers):
 
 
 # -- reading -----------------------------------------------------------------------------------
+
 
 @action_plans_blp.route("/plans/<plan_id>/action-plan")
 @action_plans_blp.response(200, ActionPlanOut)
@@ -92,12 +108,20 @@ def list_action_plans(args):
 
 # -- proposing (the owner) ----------------------------------------------------------------------
 
+
 @action_plans_blp.route("/plans/<plan_id>/actions", methods=["POST"])
 @action_plans_blp.arguments(ActionIn)
 @action_plans_blp.response(201, ActionOut)
-@errors(action_plans_blp, NOT_FOUND, NOT_APPROVED,
-        (422, "Unknown indicator, a result that is not the indicator's, a period outside the plan's span, a unit other "
-              "than the indicator's, or a missing target"))
+@errors(
+    action_plans_blp,
+    NOT_FOUND,
+    NOT_APPROVED,
+    (
+        422,
+        "Unknown indicator, a result that is not the indicator's, a period outside the plan's span, a unit other "
+        "than the indicator's, or a missing target",
+    ),
+)
 def create_action(body, plan_id):
     """Add an action to the plan's proposed set (its owner, while the set is a draft)."""
     with unit_of_work() as uow:
@@ -113,8 +137,9 @@ def create_action(body, plan_id):
 def edit_action(body, plan_id, action_id):
     """Change an action of the proposed set (its owner, while the set is a draft). Send If-Match."""
     with unit_of_work() as uow:
-        out = use_cases.change_action(uow, current_principal(), plan_id, action_id, body,
-                                      check_version=require_if_match)
+        out = use_cases.change_action(
+            uow, current_principal(), plan_id, action_id, body, check_version=require_if_match
+        )
     return _action_answer(out)
 
 
@@ -135,11 +160,13 @@ def delete_action(plan_id, action_id):
 def submit_action_plan(plan_id):
     """Propose the set to the rater (draft → submitted; its owner)."""
     with unit_of_work() as uow:
-        return _set_answer(use_cases.submit_action_plan(uow, current_principal(), plan_id,
-                                                        check_version=check_if_match))
+        return _set_answer(
+            use_cases.submit_action_plan(uow, current_principal(), plan_id, check_version=check_if_match)
+        )
 
 
 # -- agreeing (the rater) ------------------------------------------------------------------------
+
 
 @action_plans_blp.route("/plans/<plan_id>/action-plan/agree", methods=["POST"])
 @action_plans_blp.response(200, ActionPlanOut)
@@ -158,8 +185,11 @@ def agree_action_plan(plan_id):
 def return_action_plan(body, plan_id):
     """Return the proposed set to the employee with a reason (the plan's rater): submitted → draft."""
     with unit_of_work() as uow:
-        return _set_answer(use_cases.return_action_plan(uow, current_principal(), plan_id, body["reason"],
-                                                        check_version=check_if_match))
+        return _set_answer(
+            use_cases.return_action_plan(
+                uow, current_principal(), plan_id, body["reason"], check_version=check_if_match
+            )
+        )
 
 
 @action_plans_blp.route("/plans/<plan_id>/action-plan/amend", methods=["POST"])
@@ -170,5 +200,6 @@ def amend_action_plan(body, plan_id):
     """Open a recorded amendment of the agreed set, with its reason (its owner): the set is a draft again, to edit
     and propose; the agreed set stays in force until the rater agrees the amended one (version + 1)."""
     with unit_of_work() as uow:
-        return _set_answer(use_cases.amend_action_plan(uow, current_principal(), plan_id, body["reason"],
-                                                       check_version=check_if_match))
+        return _set_answer(
+            use_cases.amend_action_plan(uow, current_principal(), plan_id, body["reason"], check_version=check_if_match)
+        )

@@ -1,4 +1,5 @@
 """Request and response schemas of action plans (rencana aksi)."""
+
 import marshmallow as ma
 from marshmallow import validate as v
 
@@ -9,25 +10,42 @@ from kinerja_shared.web.pagination import PageArgs
 from .action_plans import MAX_TEXT, PERIOD_PATTERN, STATUSES
 from .schemas import NIP, NIP_ERROR, NIP_PATTERN, YEAR
 
-PERIOD = dict(validate=v.Regexp(PERIOD_PATTERN, error="must be a month YYYY-MM or a quarter YYYY-Qn"),
-              metadata={"description": "The month (YYYY-MM) or quarter (YYYY-Qn) inside the plan's span",
-                        "example": "2026-03"})
+PERIOD = dict(
+    validate=v.Regexp(PERIOD_PATTERN, error="must be a month YYYY-MM or a quarter YYYY-Qn"),
+    metadata={"description": "The month (YYYY-MM) or quarter (YYYY-Qn) inside the plan's span", "example": "2026-03"},
+)
 ID = dict(validate=v.Length(min=1, max=64))
 
 
 class ActionIn(ma.Schema):
-    indicator_id = ma.fields.String(required=True, **ID, metadata={"description": "The indicator of the plan the action "
-                                                                                 "advances (its result follows)"})
-    result_id = ma.fields.String(load_default=None, allow_none=True, **ID,
-                                 metadata={"description": "Optional: must be the indicator's result"})
+    indicator_id = ma.fields.String(
+        required=True,
+        **ID,
+        metadata={"description": "The indicator of the plan the action advances (its result follows)"},
+    )
+    result_id = ma.fields.String(
+        load_default=None, allow_none=True, **ID, metadata={"description": "Optional: must be the indicator's result"}
+    )
     period = ma.fields.String(required=True, **PERIOD)
-    text = ma.fields.String(required=True, validate=v.Length(min=1, max=MAX_TEXT),
-                            metadata={"description": "What will be done (the action)"})
-    target_value = BoundedNumber(minimum=0, maximum=MAX_TARGET_VALUE, places=TARGET_PLACES, load_default=None,
-                                 allow_none=True, metadata={"description": "The action's own small target; required when "
-                                                                           "the indicator has a numeric target"})
-    target_unit = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=50),
-                                   metadata={"description": "Must be the indicator's unit (default: it)"})
+    text = ma.fields.String(
+        required=True,
+        validate=v.Length(min=1, max=MAX_TEXT),
+        metadata={"description": "What will be done (the action)"},
+    )
+    target_value = BoundedNumber(
+        minimum=0,
+        maximum=MAX_TARGET_VALUE,
+        places=TARGET_PLACES,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "The action's own small target; required when the indicator has a numeric target"},
+    )
+    target_unit = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=v.Length(max=50),
+        metadata={"description": "Must be the indicator's unit (default: it)"},
+    )
 
 
 class ActionPatch(ma.Schema):
@@ -61,8 +79,11 @@ class ActionPage(ma.Schema):
 class ActionQuery(PageArgs):
     period = ma.fields.String(**PERIOD)
     result_id = ma.fields.String(**ID)
-    set = ma.fields.String(load_default="working", validate=v.OneOf(("working", "agreed")),
-                           metadata={"description": "working: the set being edited (default); agreed: the set in force"})
+    set = ma.fields.String(
+        load_default="working",
+        validate=v.OneOf(("working", "agreed")),
+        metadata={"description": "working: the set being edited (default); agreed: the set in force"},
+    )
 
 
 class ActionPlanOut(ma.Schema):
@@ -81,21 +102,31 @@ class ActionPlanOut(ma.Schema):
     submitted_at = ma.fields.DateTime(allow_none=True)
     agreed_at = ma.fields.DateTime(allow_none=True)
     agreed_by = ma.fields.String(allow_none=True)
-    dropped = ma.fields.List(ma.fields.Dict(), metadata={"description": "Actions the last plan amendment made invalid "
-                                                                        "(their result or indicator was removed)"})
+    dropped = ma.fields.List(
+        ma.fields.Dict(),
+        metadata={
+            "description": "Actions the last plan amendment made invalid (their result or indicator was removed)"
+        },
+    )
     periods = ma.fields.Dict(metadata={"description": "The months and quarters of the plan's span"})
     actions = ma.fields.List(ma.fields.Nested(ActionOut), metadata={"description": "The working set"})
     agreed_actions = ma.fields.List(ma.fields.Nested(ActionOut), metadata={"description": "The agreed set in force"})
 
 
 class ActionPlanReturnIn(ma.Schema):
-    reason = ma.fields.String(required=True, validate=v.Length(min=1, max=2000),
-                              metadata={"description": "Why the rater returns the proposed actions"})
+    reason = ma.fields.String(
+        required=True,
+        validate=v.Length(min=1, max=2000),
+        metadata={"description": "Why the rater returns the proposed actions"},
+    )
 
 
 class ActionPlanAmendIn(ma.Schema):
-    reason = ma.fields.String(required=True, validate=v.Length(min=1, max=2000),
-                              metadata={"description": "Why the agreed action plans change"})
+    reason = ma.fields.String(
+        required=True,
+        validate=v.Length(min=1, max=2000),
+        metadata={"description": "Why the agreed action plans change"},
+    )
 
 
 class ActionPlanVersionOut(ma.Schema):

@@ -2,6 +2,7 @@
 
 Routes parse, call use_cases.amendments or use_cases.plan_queries in a unit of work, and serialise.
 """
+
 from __future__ import annotations
 
 from kinerja_shared.web.app_factory import current_principal, unit_of_work
@@ -23,8 +24,13 @@ def amendment_out(row, plan=None) -> dict:
 @plans_blp.route("/<plan_id>/amendments", methods=["POST"])
 @plans_blp.arguments(AmendmentIn)
 @plans_blp.response(201, AmendmentOut)
-@errors(plans_blp, NOT_FOUND, (409, "The plan is not approved, or an amendment is already pending"), STALE,
-        (422, "Invalid content, span or cascade link; reason missing"))
+@errors(
+    plans_blp,
+    NOT_FOUND,
+    (409, "The plan is not approved, or an amendment is already pending"),
+    STALE,
+    (422, "Invalid content, span or cascade link; reason missing"),
+)
 def propose_amendment(body, plan_id):
     """Propose an amendment of an approved plan, with a reason (its owner or its rater).
 
@@ -60,8 +66,13 @@ def get_amendment(plan_id, amendment_id):
 @plans_blp.route("/<plan_id>/amendments/<amendment_id>/approve", methods=["POST"])
 @plans_blp.arguments(DecisionIn)
 @plans_blp.response(200, AmendmentOut)
-@errors(plans_blp, NO_AMENDMENT, (409, "The amendment is not pending, or the plan is no longer approved"),
-        STALE, (422, "The new content breaks the cascade"))
+@errors(
+    plans_blp,
+    NO_AMENDMENT,
+    (409, "The amendment is not pending, or the plan is no longer approved"),
+    STALE,
+    (422, "The new content breaks the cascade"),
+)
 def approve_amendment(body, plan_id, amendment_id):
     """Approve a pending amendment (the rater): the plan takes the new content as revision + 1.
 
@@ -69,8 +80,9 @@ def approve_amendment(body, plan_id, amendment_id):
     revision and the reason.
     """
     with unit_of_work() as uow:
-        row, plan = amendments.approve_amendment(uow, current_principal(), plan_id, amendment_id, body.get("reason"),
-                                                 check_version=check_if_match)
+        row, plan = amendments.approve_amendment(
+            uow, current_principal(), plan_id, amendment_id, body.get("reason"), check_version=check_if_match
+        )
     return amendment_out(row, plan), 200, etag(row)
 
 
@@ -81,8 +93,9 @@ def approve_amendment(body, plan_id, amendment_id):
 def reject_amendment(body, plan_id, amendment_id):
     """Reject a pending amendment with a reason (the rater); the plan stays as it is."""
     with unit_of_work() as uow:
-        row = amendments.reject_amendment(uow, current_principal(), plan_id, amendment_id, body["reason"],
-                                          check_version=check_if_match)
+        row = amendments.reject_amendment(
+            uow, current_principal(), plan_id, amendment_id, body["reason"], check_version=check_if_match
+        )
     return amendment_out(row), 200, etag(row)
 
 
@@ -93,8 +106,9 @@ def reject_amendment(body, plan_id, amendment_id):
 def withdraw_amendment(body, plan_id, amendment_id):
     """Withdraw a pending amendment (who proposed it, or the plan's owner)."""
     with unit_of_work() as uow:
-        row = amendments.withdraw_amendment(uow, current_principal(), plan_id, amendment_id, body.get("reason"),
-                                            check_version=check_if_match)
+        row = amendments.withdraw_amendment(
+            uow, current_principal(), plan_id, amendment_id, body.get("reason"), check_version=check_if_match
+        )
     return amendment_out(row), 200, etag(row)
 
 

@@ -6,6 +6,7 @@
 - templates_api: /api/v1/plan-templates (templates per position and their bulk assignment)
 - action_plans_api: /api/v1/plans/{plan_id}/actions, .../action-plan, /api/v1/plans/action-plans (rencana aksi)
 """
+
 from .action_plans_api import action_plans_blp
 from .directory_api import directory_blp, employees_blp, units_blp
 from .plans_api import plans_blp

@@ -1,4 +1,5 @@
 """The WSGI entry point: ``gunicorn 'plan_service.app:create_app()'``."""
+
 from kinerja_shared.web.app_factory import create_service_app
 
 from .service import SPEC

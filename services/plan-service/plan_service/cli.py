@@ -1,4 +1,5 @@
 """plan-service command line: migrate, web, worker, topics, dlq, check-config."""
+
 from kinerja_shared.cli import make_cli
 
 from .service import SPEC

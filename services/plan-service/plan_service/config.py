@@ -10,7 +10,8 @@ value raises ConfigError naming the variable, which stops gunicorn at start-up.
 The most plans in one bulk approval is no setting but ``domain.MAX_BULK_APPROVE_ITEMS`` (500): the
 OpenAPI document states it as maxItems and the schema enforces that very number. The former
 PLAN_BULK_MAX_ITEMS is refused at start-up rather than silently ignored.
-"""
+"""  # noqa: E501
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,14 +23,13 @@ from kinerja_shared.config import ConfigError, Settings
 from .domain import DEFAULT_DEADLINE, MAX_BULK_APPROVE_ITEMS, deadline_for, parse_deadline
 
 
-
 @dataclass(frozen=True)
 class PlanConfig:
     timezone: ZoneInfo
     deadline: tuple[int, int] = (1, 31)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "PlanConfig":
+    def from_settings(cls, settings: Settings) -> PlanConfig:
         extra = settings.extra or {}
         raw = (extra.get("PLAN_DEADLINE") or "").strip() or DEFAULT_DEADLINE
         try:
@@ -37,8 +37,10 @@ class PlanConfig:
         except ValueError as exc:
             raise ConfigError(f"PLAN_DEADLINE {exc}") from None
         if (extra.get("PLAN_BULK_MAX_ITEMS") or "").strip():
-            raise ConfigError(f"PLAN_BULK_MAX_ITEMS is no longer a setting: a bulk approval holds at most "
-                              f"{MAX_BULK_APPROVE_ITEMS} plans, as the OpenAPI document says; remove the variable")
+            raise ConfigError(
+                f"PLAN_BULK_MAX_ITEMS is no longer a setting: a bulk approval holds at most "
+                f"{MAX_BULK_APPROVE_ITEMS} plans, as the OpenAPI document says; remove the variable"
+            )
         return cls(timezone=ZoneInfo(settings.timezone), deadline=deadline)
 
     def today(self) -> date:

@@ -3,6 +3,7 @@
 Each route parses, opens the unit of work, calls one use case (use_cases/directory.py, acting_heads.py,
 imports.py: who may do what, the rules and the writes live there) and serialises (ETag, Location).
 """
+
 from __future__ import annotations
 
 from flask import request
@@ -13,18 +14,42 @@ from kinerja_shared.web.etag import etag_for, if_match_documented, require_if_ma
 from kinerja_shared.web.problems import Problem, field_error
 
 from . import importer
-from .schemas import (ActingHeadIn, ActingHeadList, ActingHeadOut, ActingHeadPatch, EmployeeHistory, EmployeeIn,
-                      EmployeeOut, EmployeePage, EmployeeQuery, ImportQuery, ImportReport, RevokeQuery, UnitIn, UnitOut,
-                      UnitPage, UnitQuery, UnitTree, UnitTreeQuery)
+from .schemas import (
+    ActingHeadIn,
+    ActingHeadList,
+    ActingHeadOut,
+    ActingHeadPatch,
+    EmployeeHistory,
+    EmployeeIn,
+    EmployeeOut,
+    EmployeePage,
+    EmployeeQuery,
+    ImportQuery,
+    ImportReport,
+    RevokeQuery,
+    UnitIn,
+    UnitOut,
+    UnitPage,
+    UnitQuery,
+    UnitTree,
+    UnitTreeQuery,
+)
 from .use_cases import acting_heads, directory, imports
 from .web import errors
 
 units_blp = Blueprint("units", __name__, url_prefix="/api/v1/units", description="Units (OPD and sub-units) as a tree.")
-employees_blp = Blueprint("employees", __name__, url_prefix="/api/v1/employees",
-                          description="The org directory: employees, their raters, and the history of transfers "
-                                      "and rater changes.")
-directory_blp = Blueprint("directory", __name__, url_prefix="/api/v1/directory",
-                          description="Import of the org directory from the HR master's export (CSV or JSON).")
+employees_blp = Blueprint(
+    "employees",
+    __name__,
+    url_prefix="/api/v1/employees",
+    description="The org directory: employees, their raters, and the history of transfers and rater changes.",
+)
+directory_blp = Blueprint(
+    "directory",
+    __name__,
+    url_prefix="/api/v1/directory",
+    description="Import of the org directory from the HR master's export (CSV or JSON).",
+)
 
 
 def _with_etag(out: dict, entity_id: str, status: int = 200, **headers):
@@ -32,6 +57,7 @@ def _with_etag(out: dict, entity_id: str, status: int = 200, **headers):
 
 
 # -- units ---------------------------------------------------------------------------------------
+
 
 @units_blp.route("")
 @units_blp.arguments(UnitQuery, location="query")
@@ -75,6 +101,7 @@ def put_unit(body, unit_id):
 
 # -- acting heads (Plt., Plh.) ---------------------------------------------------------------------
 
+
 @units_blp.route("/<unit_id>/acting-heads")
 @units_blp.response(200, ActingHeadList)
 @errors(units_blp, (404, "No such unit"))
@@ -87,8 +114,11 @@ def list_acting_heads(unit_id):
 @units_blp.route("/<unit_id>/acting-heads", methods=["POST"])
 @units_blp.arguments(ActingHeadIn)
 @units_blp.response(201, ActingHeadOut)
-@errors(units_blp, (404, "No such unit"),
-        (422, "Unknown or inactive employee, a bad span, a Plt. of a unit with a definitive head, or an overlap"))
+@errors(
+    units_blp,
+    (404, "No such unit"),
+    (422, "Unknown or inactive employee, a bad span, a Plt. of a unit with a definitive head, or an overlap"),
+)
 def create_acting_head(body, unit_id):
     """Assign an acting head (admin): *Plt.* of a vacant post or *Plh.* while the head is away, from
     ``valid_from`` to ``valid_to`` (both included; null: until revoked). During the span the employee
@@ -111,16 +141,21 @@ def get_acting_head(unit_id, assignment_id):
 @units_blp.route("/<unit_id>/acting-heads/<assignment_id>", methods=["PATCH"])
 @units_blp.arguments(ActingHeadPatch)
 @units_blp.response(200, ActingHeadOut)
-@errors(units_blp, (404, "No such unit or assignment"), (409, "The assignment is revoked"),
-        (422, "A bad span, a Plt. of a unit with a definitive head, or an overlap"))
+@errors(
+    units_blp,
+    (404, "No such unit or assignment"),
+    (409, "The assignment is revoked"),
+    (422, "A bad span, a Plt. of a unit with a definitive head, or an overlap"),
+)
 @if_match_documented(units_blp)
 def patch_acting_head(body, unit_id, assignment_id):
     """Change an acting head's kind, span, decree or reason (admin; the person is fixed: another person
     is another assignment). The same rules as on creation; audited; publishes UnitHeadAssigned with
     the next version."""
     with unit_of_work() as uow:
-        out = acting_heads.change_acting_head(uow, current_principal(), unit_id, assignment_id, body,
-                                              check_version=require_if_match)
+        out = acting_heads.change_acting_head(
+            uow, current_principal(), unit_id, assignment_id, body, check_version=require_if_match
+        )
     return _with_etag(out, assignment_id)
 
 
@@ -134,12 +169,14 @@ def revoke_acting_head(args, unit_id, assignment_id):
     status ``revoked`` (the history of who acted when); audited with ``reason``; publishes
     UnitHeadAssigned with status revoked and the next version."""
     with unit_of_work() as uow:
-        out = acting_heads.revoke_acting_head(uow, current_principal(), unit_id, assignment_id,
-                                              reason=args.get("reason"), check_version=require_if_match)
+        out = acting_heads.revoke_acting_head(
+            uow, current_principal(), unit_id, assignment_id, reason=args.get("reason"), check_version=require_if_match
+        )
     return _with_etag(out, assignment_id)
 
 
 # -- employees -----------------------------------------------------------------------------------
+
 
 @employees_blp.route("")
 @employees_blp.arguments(EmployeeQuery, location="query")
@@ -193,19 +230,48 @@ def employee_history(nip):
 IMPORT_BODY = {
     "required": True,
     "description": "The HR master's export: a multipart upload (field ``file``, CSV or JSON), a JSON body "
-                   '({"units": [...], "employees": [...], "acting_heads": [...]} or a list of employees), '
-                   'or a text/csv body.',
+    '({"units": [...], "employees": [...], "acting_heads": [...]} or a list of employees), '
+    "or a text/csv body.",
     "content": {
-        "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
-            "file": {"type": "string", "format": "binary", "description": "CSV (one employee per row) or JSON"}}}},
-        "application/json": {"schema": {"type": "object", "properties": {
-            "units": {"type": "array", "items": {"type": "object", "description": "id, name, parent_id, head_nip"}},
-            "employees": {"type": "array", "items": {"type": "object",
-                                                     "description": ", ".join(importer.EMPLOYEE_COLUMNS)}},
-            "acting_heads": {"type": "array", "items": {"type": "object", "description": "acting heads (Plt., Plh.): "
-                                                        + ", ".join(importer.ACTING_COLUMNS)}}}}},
-        "text/csv": {"schema": {"type": "string", "description": "Header line: " + ",".join(importer.EMPLOYEE_COLUMNS)
-                                                                    + " (optional: unit_name, parent_unit_id)"}},
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {"type": "string", "format": "binary", "description": "CSV (one employee per row) or JSON"}
+                },
+            }
+        },
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "units": {
+                        "type": "array",
+                        "items": {"type": "object", "description": "id, name, parent_id, head_nip"},
+                    },
+                    "employees": {
+                        "type": "array",
+                        "items": {"type": "object", "description": ", ".join(importer.EMPLOYEE_COLUMNS)},
+                    },
+                    "acting_heads": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "description": "acting heads (Plt., Plh.): " + ", ".join(importer.ACTING_COLUMNS),
+                        },
+                    },
+                },
+            }
+        },
+        "text/csv": {
+            "schema": {
+                "type": "string",
+                "description": "Header line: "
+                + ",".join(importer.EMPLOYEE_COLUMNS)
+                + " (optional: unit_name, parent_unit_id)",
+            }
+        },
     },
 }
 
@@ -221,17 +287,23 @@ def _import_payload() -> tuple[bytes, str | None, str]:
         return request.get_data(), None, "application/json"
     if mimetype in ("text/csv", "text/plain"):
         return request.get_data(), None, "text/csv"
-    raise Problem("Send the HR export as multipart/form-data (field 'file'), application/json or text/csv.",
-                  status=415,
-                  errors=[{"field": "file", "message": f"content type {mimetype or '(none)'} is not accepted"}])
+    raise Problem(
+        "Send the HR export as multipart/form-data (field 'file'), application/json or text/csv.",
+        status=415,
+        errors=[{"field": "file", "message": f"content type {mimetype or '(none)'} is not accepted"}],
+    )
 
 
 @directory_blp.route("/imports", methods=["POST"])
 @directory_blp.arguments(ImportQuery, location="query")
 @directory_blp.response(200, ImportReport)
 @directory_blp.doc(requestBody=IMPORT_BODY)
-@errors(directory_blp, (413, "File too large"), (415, "Not CSV, JSON or multipart"),
-        (422, "Unreadable file; or, with dry_run=false, bad rows (every one listed with its line; nothing written)"))
+@errors(
+    directory_blp,
+    (413, "File too large"),
+    (415, "Not CSV, JSON or multipart"),
+    (422, "Unreadable file; or, with dry_run=false, bad rows (every one listed with its line; nothing written)"),
+)
 def import_directory(args):
     """Import units and employees from the HR master's export (admin).
 
@@ -247,5 +319,11 @@ def import_directory(args):
     changed one publishes UnitHeadAssigned).
     """
     with unit_of_work() as uow:
-        return imports.import_directory(uow, current_principal(), _import_payload, dry_run=args["dry_run"],
-                                        effective_date=args["effective_date"], reason=args.get("reason"))
+        return imports.import_directory(
+            uow,
+            current_principal(),
+            _import_payload,
+            dry_run=args["dry_run"],
+            effective_date=args["effective_date"],
+            reason=args.get("reason"),
+        )

@@ -5,6 +5,7 @@
 - ``GET|POST /api/v1/documents/verify/{code}``: public (kinerja_shared.documents.verify_api); an SKP is
   superseded once a later revision of its plan was approved (an amendment, a rater change, a transfer).
 """
+
 from __future__ import annotations
 
 import marshmallow as ma
@@ -23,8 +24,11 @@ PREFIX = use_cases.PREFIX
 
 
 class DocumentQuery(ma.Schema):
-    revision = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=1, max=MAX_VERSION),
-                                 metadata={"description": "An approved revision (default: the latest)"})
+    revision = ma.fields.Integer(
+        load_default=None,
+        validate=ma.validate.Range(min=1, max=MAX_VERSION),
+        metadata={"description": "An approved revision (default: the latest)"},
+    )
 
 
 verify_blp = make_verify_blueprint(documents, use_cases.document_state)
@@ -40,6 +44,7 @@ def plan_document_pdf(args, plan_id):
     recorded, the three attachments, and a verification code with its QR code. ``revision``: any approved
     revision (default the latest); an earlier one is issued as superseded. Same readers as the plan."""
     with unit_of_work() as uow:
-        issued, filename = use_cases.issue_plan_document(uow, current_principal(), plan_id, revision=args["revision"],
-                                                         settings=runtime().settings)
+        issued, filename = use_cases.issue_plan_document(
+            uow, current_principal(), plan_id, revision=args["revision"], settings=runtime().settings
+        )
     return issuing.pdf_response(issued, filename)

@@ -2,6 +2,7 @@
 
 No Flask, no SQLAlchemy: the state machines are kinerja_shared.transitions tables; tested alone in tests/test_domain.py.
 """
+
 from __future__ import annotations
 
 import re
@@ -81,8 +82,12 @@ RESULT_KINDS = ("main", "additional")
 ASPECTS = ("quantity", "quality", "time", "cost")
 # How an indicator's realisation is measured (DOMAIN.md "Realisation per indicator aspect"); None: the aspect's default.
 MEASURES = ("sum", "latest", "average", "duration", "deadline", "spent")
-MEASURES_OF_ASPECT = {"quantity": ("sum",), "quality": ("latest", "average"), "time": ("duration", "deadline"),
-                      "cost": ("spent",)}
+MEASURES_OF_ASPECT = {
+    "quantity": ("sum",),
+    "quality": ("latest", "average"),
+    "time": ("duration", "deadline"),
+    "cost": ("spent",),
+}
 DEFAULT_MEASURE = {"quantity": "sum", "quality": "average", "time": "duration", "cost": "spent"}
 PERSPECTIVES = ("Penerima Layanan", "Proses Bisnis", "Penguatan Internal", "Anggaran")
 BEHAVIOUR_VALUES = ("service", "accountable", "competent", "harmonious", "loyal", "adaptive", "collaborative")
@@ -103,24 +108,30 @@ DRAFT, SUBMITTED, APPROVED, CLOSED = "draft", "submitted", "approved", "closed"
 STATUSES = (DRAFT, SUBMITTED, APPROVED, CLOSED)
 OPEN_STATUSES = (DRAFT, SUBMITTED, APPROVED)
 # The plan's lifecycle: action -> {from: to} (kinerja_shared.transitions, one shape for every service).
-TRANSITIONS = StateMachine("plan", {
-    "edit": {DRAFT: DRAFT},                                           # the owner changes the draft
-    "submit": {DRAFT: SUBMITTED},
-    "approve": {SUBMITTED: APPROVED},
-    "return": {SUBMITTED: DRAFT},                                     # with the rater's reason (BKN: dikembalikan)
-    "amend": {APPROVED: APPROVED},                                    # a recorded amendment: revision + 1
-    "close": {DRAFT: CLOSED, SUBMITTED: CLOSED, APPROVED: CLOSED},    # a transfer ends the plan of the old post
-})
+TRANSITIONS = StateMachine(
+    "plan",
+    {
+        "edit": {DRAFT: DRAFT},  # the owner changes the draft
+        "submit": {DRAFT: SUBMITTED},
+        "approve": {SUBMITTED: APPROVED},
+        "return": {SUBMITTED: DRAFT},  # with the rater's reason (BKN: dikembalikan)
+        "amend": {APPROVED: APPROVED},  # a recorded amendment: revision + 1
+        "close": {DRAFT: CLOSED, SUBMITTED: CLOSED, APPROVED: CLOSED},  # a transfer ends the plan of the old post
+    },
+)
 
 # Amendments of an approved plan: proposed by the employee or the rater, decided by the rater.
 PROPOSED, REJECTED, WITHDRAWN, CANCELLED = "proposed", "rejected", "withdrawn", "cancelled"
 AMENDMENT_STATUSES = (PROPOSED, APPROVED, REJECTED, WITHDRAWN, CANCELLED)
-AMENDMENT_TRANSITIONS = StateMachine("amendment", {
-    "approve": {PROPOSED: APPROVED},
-    "reject": {PROPOSED: REJECTED},
-    "withdraw": {PROPOSED: WITHDRAWN},
-    "cancel": {PROPOSED: CANCELLED},  # the plan was closed while the amendment was pending
-})
+AMENDMENT_TRANSITIONS = StateMachine(
+    "amendment",
+    {
+        "approve": {PROPOSED: APPROVED},
+        "reject": {PROPOSED: REJECTED},
+        "withdraw": {PROPOSED: WITHDRAWN},
+        "cancel": {PROPOSED: CANCELLED},  # the plan was closed while the amendment was pending
+    },
+)
 
 # Why a revision of an approved plan exists.
 REVISION_KINDS = ("approval", "amendment", "rater_change", "transfer")
@@ -134,8 +145,13 @@ class TransitionError(InvalidTransition):
     def __init__(self, action: str, current: str, what: str = "plan", table=None):
         table = TRANSITIONS if table is None else table
         allowed = table.allowed(action) if isinstance(table, StateMachine) else sorted(table[action][0])
-        super().__init__(f"cannot {action} a {what} that is {current} (allowed from: {', '.join(allowed)})",
-                         action=action, current=current, title="Status does not allow this", current_status=current)
+        super().__init__(
+            f"cannot {action} a {what} that is {current} (allowed from: {', '.join(allowed)})",
+            action=action,
+            current=current,
+            title="Status does not allow this",
+            current_status=current,
+        )
 
 
 def _next(machine: StateMachine, action: str, current: str) -> str:
@@ -153,7 +169,9 @@ def next_amendment_status(action: str, current: str) -> str:
     return _next(AMENDMENT_TRANSITIONS, action, current)
 
 
-def plan_content_problems(approach: str, model: str, results: list[dict], behaviours: list[dict]) -> list[tuple[str, str]]:
+def plan_content_problems(
+    approach: str, model: str, results: list[dict], behaviours: list[dict]
+) -> list[tuple[str, str]]:
     """Every broken structure rule of a plan's content, as (field, message)."""
     problems: list[tuple[str, str]] = []
     if approach not in APPROACHES:
@@ -192,16 +210,25 @@ def plan_content_problems(approach: str, model: str, results: list[dict], behavi
                     problems.append((f"{at}.target_unit", "a quantitative plan needs the target's unit"))
             elif approach == "qualitative":
                 if indicator.get("target_value") is not None:
-                    problems.append((f"{at}.target_value", "a qualitative plan's indicators are narrative: no numeric target"))
+                    problems.append(
+                        (f"{at}.target_value", "a qualitative plan's indicators are narrative: no numeric target")
+                    )
                 if indicator.get("target_unit"):
-                    problems.append((f"{at}.target_unit", "a qualitative plan's indicators are narrative: no target unit"))
+                    problems.append(
+                        (f"{at}.target_unit", "a qualitative plan's indicators are narrative: no target unit")
+                    )
     seen = [b.get("value") for b in behaviours]
     if sorted(seen) != sorted(BEHAVIOUR_VALUES):
         missing = [v for v in BEHAVIOUR_VALUES if v not in seen]
         extra = sorted({v for v in seen if seen.count(v) > 1})
-        problems.append(("behaviours", "give each of the seven BerAKHLAK values once"
-                         + (f"; missing: {', '.join(missing)}" if missing else "")
-                         + (f"; repeated: {', '.join(extra)}" if extra else "")))
+        problems.append(
+            (
+                "behaviours",
+                "give each of the seven BerAKHLAK values once"
+                + (f"; missing: {', '.join(missing)}" if missing else "")
+                + (f"; repeated: {', '.join(extra)}" if extra else ""),
+            )
+        )
     return problems
 
 
@@ -228,8 +255,16 @@ def check_plan_content(approach: str, model: str, results: list[dict], behaviour
         raise DomainError(*problems[0])
 
 
-def cascade_problems(model: str, results: list[dict], *, rater_nip: str | None, rater_plan_id: str | None,
-                     rater_results: dict[str, dict] | None, year: int, require: bool) -> list[tuple[str, str]]:
+def cascade_problems(
+    model: str,
+    results: list[dict],
+    *,
+    rater_nip: str | None,
+    rater_plan_id: str | None,
+    rater_results: dict[str, dict] | None,
+    year: int,
+    require: bool,
+) -> list[tuple[str, str]]:
     """The cascade rule (JA_JF: each main result supports, *intervensi*, a result of the rater's plan).
 
     ``rater_results`` maps the result ids of the rater's approved plan for ``year`` (None when the
@@ -244,16 +279,28 @@ def cascade_problems(model: str, results: list[dict], *, rater_nip: str | None, 
         supported = result.get("supports_result_id")
         if supported:
             if not rater_nip:
-                problems.append((field, "the employee has no rater in the org directory, so no result can be supported"))
+                problems.append(
+                    (field, "the employee has no rater in the org directory, so no result can be supported")
+                )
             elif rater_results is None:
                 problems.append((field, f"the rater {rater_nip} has no approved plan for {year} yet"))
             elif supported not in rater_results:
                 choices = ", ".join(sorted(rater_results)) or "none"
-                problems.append((field, f"{supported} is not a result of the rater's approved plan {rater_plan_id} "
-                                        f"(its results: {choices})"))
+                problems.append(
+                    (
+                        field,
+                        f"{supported} is not a result of the rater's approved plan {rater_plan_id} "
+                        f"(its results: {choices})",
+                    )
+                )
         elif require and model == "JA_JF" and result.get("kind") == "main" and rater_results is not None:
-            problems.append((field, f"a main result of a JA_JF plan must support a result of the rater's approved plan "
-                                    f"{rater_plan_id} (intervensi)"))
+            problems.append(
+                (
+                    field,
+                    f"a main result of a JA_JF plan must support a result of the rater's approved plan "
+                    f"{rater_plan_id} (intervensi)",
+                )
+            )
     return problems
 
 
@@ -280,16 +327,33 @@ def plan_span(year: int, start: date | None, end: date | None, *, not_before: da
     if span.end < span.start:
         raise DomainError("period_end", "must not be before period_start")
     if not_before is not None and span.start < not_before:
-        raise DomainError("period_start", f"must be on or after {not_before.isoformat()}: an earlier plan of {year} "
-                                          "(closed by a transfer) covers the days before")
+        raise DomainError(
+            "period_start",
+            f"must be on or after {not_before.isoformat()}: an earlier plan of {year} "
+            "(closed by a transfer) covers the days before",
+        )
     return span
 
 
 # -- the org directory: changes with an effective date -----------------------------------------
 
 TRACKED_FIELDS = ("unit_id", "rater_nip", "rater_superior_nip")  # changes kept in the employee's history
-EMPLOYEE_FIELDS = ("name", "position", "rank", "grade", "unit_id", "rater_nip", "rater_superior_nip", "email", "phone",
-                   "functional_coefficient", "functional_level", "siasn_pns_id", "rank_code", "active")
+EMPLOYEE_FIELDS = (
+    "name",
+    "position",
+    "rank",
+    "grade",
+    "unit_id",
+    "rater_nip",
+    "rater_superior_nip",
+    "email",
+    "phone",
+    "functional_coefficient",
+    "functional_level",
+    "siasn_pns_id",
+    "rank_code",
+    "active",
+)
 
 
 def changed_fields(before: dict | None, after: dict) -> list[str]:
@@ -355,12 +419,12 @@ def spans_overlap(a_from: date, a_to: date | None, b_from: date, b_to: date | No
 def acting_on(assignment, day: date) -> bool:
     """An active assignment whose span includes ``day``: the head's rights on that day."""
     get = assignment.get if isinstance(assignment, dict) else lambda k: getattr(assignment, k)
-    return (get("status") == ACTIVE and get("valid_from") <= day
-            and (get("valid_to") is None or day <= get("valid_to")))
+    return get("status") == ACTIVE and get("valid_from") <= day and (get("valid_to") is None or day <= get("valid_to"))
 
 
-def acting_problems(new: dict, *, unit_head: str | None, employee: dict | None,
-                    others: list[dict]) -> list[tuple[str, str]]:
+def acting_problems(
+    new: dict, *, unit_head: str | None, employee: dict | None, others: list[dict]
+) -> list[tuple[str, str]]:
     """The rules an acting assignment ``new`` ({unit_id, nip, kind, valid_from, valid_to}) must keep.
 
     ``unit_head``: the unit's definitive head (units.head_nip); ``employee``: the assignee as the
@@ -375,13 +439,23 @@ def acting_problems(new: dict, *, unit_head: str | None, employee: dict | None,
     if unit_head and unit_head == new["nip"]:
         problems.append(("nip", f"{new['nip']} is already the definitive head of unit {new['unit_id']}"))
     elif unit_head and new["kind"] == PLT:
-        problems.append(("kind", f"unit {new['unit_id']} has a definitive head ({unit_head}): a Plt. is for a vacant "
-                                 "post, assign a Plh."))
+        problems.append(
+            (
+                "kind",
+                f"unit {new['unit_id']} has a definitive head ({unit_head}): a Plt. is for a vacant "
+                "post, assign a Plh.",
+            )
+        )
     for other in others:
         if spans_overlap(new["valid_from"], new.get("valid_to"), other["valid_from"], other.get("valid_to")):
             until = other["valid_to"].isoformat() if other.get("valid_to") else "open"
-            problems.append(("valid_from", f"overlaps the acting head {other['nip']} of unit {new['unit_id']} "
-                                           f"({other['valid_from'].isoformat()} to {until})"))
+            problems.append(
+                (
+                    "valid_from",
+                    f"overlaps the acting head {other['nip']} of unit {new['unit_id']} "
+                    f"({other['valid_from'].isoformat()} to {until})",
+                )
+            )
             break
     return problems
 

@@ -17,8 +17,22 @@ row is checked and every error reported with its line (the physical line in the 
 the line where the row's object starts). Nothing is written here: ``check`` returns a plan of
 operations that store.apply_directory carries out in one transaction.
 """
+
 from __future__ import annotations
 
 from .importer_checks import ActingOp, EmployeeOp, ImportPlan, UnitOp, check, referenced_nips  # noqa: F401
-from .importer_files import (ACTING_COLUMNS, ALIASES, CSV_UNIT_COLUMNS, EMPLOYEE_COLUMNS, SECTIONS,  # noqa: F401
-                             UNIT_COLUMNS, ImportFileError, Parsed, Row, RowError, parse, parse_csv, parse_json)
+from .importer_files import (  # noqa: F401
+    ACTING_COLUMNS,
+    ALIASES,
+    CSV_UNIT_COLUMNS,
+    EMPLOYEE_COLUMNS,
+    SECTIONS,
+    UNIT_COLUMNS,
+    ImportFileError,
+    Parsed,
+    Row,
+    RowError,
+    parse,
+    parse_csv,
+    parse_json,
+)

@@ -1,24 +1,44 @@
 """Checking the directory import (importer_checks): every row against the rules and the stored directory, and
 what would change (an ImportPlan that store.apply_directory carries out). Plain Python, no SQL."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Mapping
 
-from .domain import (ACTING_KINDS, ACTIVE, EMPLOYEE_FIELDS, TRACKED_FIELDS, acting_problems, acting_span_problems,
-                     changed_fields, unit_id_problem)
-from .importer_fields import (EMAIL, SIASN_CODE, RowErrors, read_bool, read_date, read_day, read_level, read_nip,
-                              read_number, read_text)
+from .domain import (
+    ACTING_KINDS,
+    ACTIVE,
+    EMPLOYEE_FIELDS,
+    TRACKED_FIELDS,
+    acting_problems,
+    acting_span_problems,
+    changed_fields,
+    unit_id_problem,
+)
+from .importer_fields import (
+    EMAIL,
+    SIASN_CODE,
+    RowErrors,
+    read_bool,
+    read_date,
+    read_day,
+    read_level,
+    read_nip,
+    read_number,
+    read_text,
+)
 from .importer_files import Parsed, Row, RowError
+
 
 @dataclass
 class UnitOp:
     id: str
     line: int | None
-    action: str                      # created, updated, unchanged
+    action: str  # created, updated, unchanged
     before: dict | None
-    after: dict                      # id, name, parent_id, path, head_nip
+    after: dict  # id, name, parent_id, path, head_nip
     changed: list[str]
 
 
@@ -28,7 +48,7 @@ class EmployeeOp:
     line: int | None
     action: str
     before: dict | None
-    after: dict                      # every directory field
+    after: dict  # every directory field
     changed: list[str]
     effective_date: date
 
@@ -40,11 +60,12 @@ class EmployeeOp:
 @dataclass
 class ActingOp:
     """An acting head (Plt., Plh.) of the file: created, or the stored one (``before``) updated or unchanged."""
-    key: str                         # unit_id/nip/kind/valid_from
+
+    key: str  # unit_id/nip/kind/valid_from
     line: int | None
     action: str
     before: dict | None
-    after: dict                      # unit_id, nip, kind, valid_from, valid_to, decree_number, reason
+    after: dict  # unit_id, nip, kind, valid_from, valid_to, decree_number, reason
     changed: list[str]
 
 
@@ -60,8 +81,11 @@ class ImportPlan:
         def count(ops):
             return {a: sum(1 for o in ops if o.action == a) for a in ("created", "updated", "unchanged")}
 
-        return {"units": count(self.units), "employees": count(self.employees),
-                "acting_heads": count(self.acting_heads)}
+        return {
+            "units": count(self.units),
+            "employees": count(self.employees),
+            "acting_heads": count(self.acting_heads),
+        }
 
     @property
     def changed_acting_heads(self) -> list[ActingOp]:
@@ -87,9 +111,16 @@ def referenced_nips(parsed: Parsed) -> set[str]:
     return nips
 
 
-def check(parsed: Parsed, *, existing_units: dict[str, dict], existing_employees: dict[str, dict],
-          default_effective: date, today: date, stored_raters: Mapping[str, str | None] | None = None,
-          stored_acting: list[dict] | None = None) -> ImportPlan:
+def check(
+    parsed: Parsed,
+    *,
+    existing_units: dict[str, dict],
+    existing_employees: dict[str, dict],
+    default_effective: date,
+    today: date,
+    stored_raters: Mapping[str, str | None] | None = None,
+    stored_acting: list[dict] | None = None,
+) -> ImportPlan:
     """Check every row against the rules and the stored directory; say what would change.
 
     ``existing_units``: every stored unit by id ({name, parent_id, path, head_nip}).
@@ -153,8 +184,11 @@ def check(parsed: Parsed, *, existing_units: dict[str, dict], existing_employees
                     e.add(name, "is required for a new employee")
         if e.count:
             continue
-        base = ({f: before.get(f) for f in EMPLOYEE_FIELDS} if before
-                else {f: None for f in EMPLOYEE_FIELDS} | {"active": True})
+        base = (
+            {f: before.get(f) for f in EMPLOYEE_FIELDS}
+            if before
+            else {f: None for f in EMPLOYEE_FIELDS} | {"active": True}
+        )
         staged.append((row, {**base, **given, "nip": nip}, effective))
 
     # Raters must be known: stored, or a (valid) row of this file.
@@ -189,8 +223,14 @@ def check(parsed: Parsed, *, existing_units: dict[str, dict], existing_employees
     return ImportPlan(errors, unit_ops, employee_ops, list(parsed.ignored_columns), acting_ops)
 
 
-def _check_acting(rows: list[Row], stored: list[dict], unit_heads: dict[str, str | None], people: dict[str, dict],
-                  errors: list[RowError], today: date) -> list[ActingOp]:
+def _check_acting(
+    rows: list[Row],
+    stored: list[dict],
+    unit_heads: dict[str, str | None],
+    people: dict[str, dict],
+    errors: list[RowError],
+    today: date,
+) -> list[ActingOp]:
     """The file's acting heads against the directory as it would be after the import and the stored
     active assignments (``stored``): the same rules as the API (domain.acting_problems)."""
     ops: list[ActingOp] = []
@@ -211,8 +251,10 @@ def _check_acting(rows: list[Row], stored: list[dict], unit_heads: dict[str, str
                 e.add("kind", "must be plt or plh")
         valid_from = read_day(v.get("valid_from"), "valid_from", e)
         valid_to = read_day(v.get("valid_to"), "valid_to", e)
-        given = {"decree_number": read_text(v.get("decree_number"), "decree_number", e),
-                 "reason": read_text(v.get("reason"), "reason", e)}
+        given = {
+            "decree_number": read_text(v.get("decree_number"), "decree_number", e),
+            "reason": read_text(v.get("reason"), "reason", e),
+        }
         if unit_id and unit_id not in unit_heads:
             e.add("unit_id", f"unit {unit_id} is not in the org directory (nor in this import)")
         if e.count:
@@ -227,11 +269,14 @@ def _check_acting(rows: list[Row], stored: list[dict], unit_heads: dict[str, str
             continue
         seen[key] = row
         after = {"unit_id": unit_id, "nip": nip, "kind": kind, "valid_from": valid_from, "valid_to": valid_to, **given}
-        before = next((a for a in taken.get(unit_id, [])
-                       if (a["nip"], a["kind"], a["valid_from"]) == (nip, kind, valid_from)), None)
+        before = next(
+            (a for a in taken.get(unit_id, []) if (a["nip"], a["kind"], a["valid_from"]) == (nip, kind, valid_from)),
+            None,
+        )
         others = [a for a in taken.get(unit_id, []) if a is not before]
-        for name, message in acting_problems(after, unit_head=unit_heads.get(unit_id), employee=people.get(nip),
-                                             others=others):
+        for name, message in acting_problems(
+            after, unit_head=unit_heads.get(unit_id), employee=people.get(nip), others=others
+        ):
             e.add(name, message)
         if e.count:
             continue
@@ -268,13 +313,16 @@ def _rater_cycles(staged: list[tuple[Row, dict, date]], stored: Mapping[str, str
             path.append(current)
             current = graph.get(current)
         if current in on_path:
-            cycle = path[on_path[current]:]
+            cycle = path[on_path[current] :]
             closer = max((n for n in cycle if n in order), key=order.__getitem__, default=None)
             if closer is not None:
                 start = cycle.index(closer)
                 ring = cycle[start:] + cycle[:start] + [closer]
-                found[closer] = ("would make a cycle of raters (each is rated by the next): " + " \u2192 ".join(ring)
-                                 if len(cycle) > 1 else "an employee cannot be their own rater or rater's superior")
+                found[closer] = (
+                    "would make a cycle of raters (each is rated by the next): " + " \u2192 ".join(ring)
+                    if len(cycle) > 1
+                    else "an employee cannot be their own rater or rater's superior"
+                )
         done.update(path)
     return found
 
@@ -298,9 +346,12 @@ def _check_units(rows: list[Row], existing: dict[str, dict], errors: list[RowErr
             e.add("id", f"appears already on line {first.line}" if first.line else "appears twice")
             continue
         before = existing.get(unit_id)
-        after = {"id": unit_id, "name": before["name"] if before else None,
-                 "parent_id": before["parent_id"] if before else None,
-                 "head_nip": before["head_nip"] if before else None}
+        after = {
+            "id": unit_id,
+            "name": before["name"] if before else None,
+            "parent_id": before["parent_id"] if before else None,
+            "head_nip": before["head_nip"] if before else None,
+        }
         if "name" in v or before is None:
             after["name"] = read_text(v.get("name"), "name", e, required=True)
         if "parent_id" in v:
@@ -321,8 +372,16 @@ def _check_units(rows: list[Row], existing: dict[str, dict], errors: list[RowErr
     for unit_id, (row, after) in staged.items():
         parent = after["parent_id"]
         if parent and parent not in parents:
-            errors.append(RowError(row.section, row.index, row.line, row.columns.get("parent_id", "parent_id"),
-                                   f"unit {parent} is not in the org directory (nor in this import)", unit_id))
+            errors.append(
+                RowError(
+                    row.section,
+                    row.index,
+                    row.line,
+                    row.columns.get("parent_id", "parent_id"),
+                    f"unit {parent} is not in the org directory (nor in this import)",
+                    unit_id,
+                )
+            )
             bad.add(unit_id)
     paths: dict[str, list[str] | None] = {}
 
@@ -340,12 +399,20 @@ def _check_units(rows: list[Row], existing: dict[str, dict], errors: list[RowErr
 
     for unit_id in parents:
         paths[unit_id] = path_of(unit_id)
-    for unit_id, (row, after) in staged.items():
+    for unit_id, (row, _after) in staged.items():
         if unit_id in bad:
             continue
         if paths[unit_id] is None:
-            errors.append(RowError(row.section, row.index, row.line, row.columns.get("parent_id", "parent_id"),
-                                   "would make the unit its own ancestor (a cycle in the unit tree)", unit_id))
+            errors.append(
+                RowError(
+                    row.section,
+                    row.index,
+                    row.line,
+                    row.columns.get("parent_id", "parent_id"),
+                    "would make the unit its own ancestor (a cycle in the unit tree)",
+                    unit_id,
+                )
+            )
             bad.add(unit_id)
     if bad:
         # a unit that cannot be placed must not move its descendants either
@@ -353,8 +420,9 @@ def _check_units(rows: list[Row], existing: dict[str, dict], errors: list[RowErr
     for unit_id, (row, after) in staged.items():
         after["path"] = paths[unit_id]
         before = existing.get(unit_id)
-        changed = [k for k in ("name", "parent_id", "head_nip", "path")
-                   if before is None or before.get(k) != after.get(k)]
+        changed = [
+            k for k in ("name", "parent_id", "head_nip", "path") if before is None or before.get(k) != after.get(k)
+        ]
         action = "created" if before is None else ("updated" if changed else "unchanged")
         ops.append(UnitOp(unit_id, row.line, action, before, after, changed))
     # descendants of a moved unit get a new path too

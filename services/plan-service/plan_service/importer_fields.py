@@ -1,5 +1,6 @@
 """The field readers of the directory import (importer_fields): each turns one cell of a row into a value or
 records the row's error (RowErrors), as importer_checks asks them."""
+
 from __future__ import annotations
 
 import re
@@ -12,8 +13,19 @@ from kinerja_shared.numbers import COEFFICIENT_PLACES, MAX_FUNCTIONAL_COEFFICIEN
 from .domain import nip_problem
 from .importer_files import Row, RowError
 
-MAX_LENGTH = {"name": 200, "position": 200, "rank": 100, "grade": 20, "phone": 32, "email": 254, "unit_id": 64,
-              "decree_number": 100, "reason": 2000, "siasn_pns_id": 64, "rank_code": 8}
+MAX_LENGTH = {
+    "name": 200,
+    "position": 200,
+    "rank": 100,
+    "grade": 20,
+    "phone": 32,
+    "email": 254,
+    "unit_id": 64,
+    "decree_number": 100,
+    "reason": 2000,
+    "siasn_pns_id": 64,
+    "rank_code": 8,
+}
 SIASN_CODE = re.compile(r"^[A-Za-z0-9/.-]+$")  # SIASN's ids and reference codes: no spaces, no punctuation beyond / . -
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TRUE = {"1", "true", "yes", "y", "ya", "aktif"}
@@ -90,8 +102,11 @@ def read_level(value, name: str, errors: RowErrors) -> str | None:
         return None
     text = str(value).strip() if isinstance(value, str) else None
     by_name = {lv.name.lower(): code for code, lv in FUNCTIONAL_LEVELS.items()}
-    code = None if text is None else (text.upper() if text.upper() in FUNCTIONAL_LEVEL_CODES
-                                      else by_name.get(text.lower()))
+    code = (
+        None
+        if text is None
+        else (text.upper() if text.upper() in FUNCTIONAL_LEVEL_CODES else by_name.get(text.lower()))
+    )
     if code is None:
         errors.add(name, "must be a functional level code: " + ", ".join(FUNCTIONAL_LEVEL_CODES))
     return code

@@ -3,6 +3,7 @@
 Nothing is checked here but the file's shape (UTF-8, JSON or a CSV header naming ``nip``); the rows'
 fields are checked by importer_checks. See importer.py for the formats.
 """
+
 from __future__ import annotations
 
 import csv
@@ -13,24 +14,62 @@ from dataclasses import dataclass, field
 
 from kinerja_shared import strict_json
 
-EMPLOYEE_COLUMNS = ("nip", "name", "position", "rank", "grade", "unit_id", "rater_nip", "rater_superior_nip", "email",
-                    "phone", "functional_coefficient", "functional_level", "siasn_pns_id", "rank_code", "active",
-                    "effective_date")
+EMPLOYEE_COLUMNS = (
+    "nip",
+    "name",
+    "position",
+    "rank",
+    "grade",
+    "unit_id",
+    "rater_nip",
+    "rater_superior_nip",
+    "email",
+    "phone",
+    "functional_coefficient",
+    "functional_level",
+    "siasn_pns_id",
+    "rank_code",
+    "active",
+    "effective_date",
+)
 UNIT_COLUMNS = ("id", "name", "parent_id", "head_nip")
 ACTING_COLUMNS = ("unit_id", "nip", "kind", "valid_from", "valid_to", "decree_number", "reason")
 SECTIONS = {"units": UNIT_COLUMNS, "employees": EMPLOYEE_COLUMNS, "acting_heads": ACTING_COLUMNS}
 CSV_UNIT_COLUMNS = ("unit_name", "parent_unit_id")
 ALIASES = {
-    "nama": "name", "jabatan": "position", "pangkat": "rank", "golongan": "grade", "unit": "unit_id",
-    "unit_kerja_id": "unit_id", "id_unit": "unit_id", "nip_atasan": "rater_nip", "nip_penilai": "rater_nip",
-    "nip_pejabat_penilai": "rater_nip", "nip_atasan_penilai": "rater_superior_nip", "telepon": "phone", "hp": "phone",
-    "no_hp": "phone", "aktif": "active", "tmt": "effective_date", "tanggal_berlaku": "effective_date",
-    "koefisien": "functional_coefficient", "nama_unit": "unit_name", "unit_kerja": "unit_name",
-    "induk_unit_id": "parent_unit_id", "unit_parent_id": "parent_unit_id",
-    "jenjang": "functional_level", "kode_jenjang": "functional_level", "jenjang_jabatan": "functional_level",
+    "nama": "name",
+    "jabatan": "position",
+    "pangkat": "rank",
+    "golongan": "grade",
+    "unit": "unit_id",
+    "unit_kerja_id": "unit_id",
+    "id_unit": "unit_id",
+    "nip_atasan": "rater_nip",
+    "nip_penilai": "rater_nip",
+    "nip_pejabat_penilai": "rater_nip",
+    "nip_atasan_penilai": "rater_superior_nip",
+    "telepon": "phone",
+    "hp": "phone",
+    "no_hp": "phone",
+    "aktif": "active",
+    "tmt": "effective_date",
+    "tanggal_berlaku": "effective_date",
+    "koefisien": "functional_coefficient",
+    "nama_unit": "unit_name",
+    "unit_kerja": "unit_name",
+    "induk_unit_id": "parent_unit_id",
+    "unit_parent_id": "parent_unit_id",
+    "jenjang": "functional_level",
+    "kode_jenjang": "functional_level",
+    "jenjang_jabatan": "functional_level",
     # BKN SIASN's own PNS id and its golongan (rank) reference code, as the region's SIASN export names them
-    "siasn_id": "siasn_pns_id", "pns_id": "siasn_pns_id", "id_pns": "siasn_pns_id", "pns_id_siasn": "siasn_pns_id",
-    "kode_golongan": "rank_code", "golongan_id": "rank_code", "id_golongan": "rank_code",
+    "siasn_id": "siasn_pns_id",
+    "pns_id": "siasn_pns_id",
+    "id_pns": "siasn_pns_id",
+    "pns_id_siasn": "siasn_pns_id",
+    "kode_golongan": "rank_code",
+    "golongan_id": "rank_code",
+    "id_golongan": "rank_code",
 }
 
 
@@ -45,10 +84,10 @@ class ImportFileError(ValueError):
 
 @dataclass
 class Row:
-    section: str          # "units" or "employees"
-    index: int            # position within its section, from 0
-    line: int | None      # where it starts in the file
-    values: dict          # the fields given, by canonical name
+    section: str  # "units" or "employees"
+    index: int  # position within its section, from 0
+    line: int | None  # where it starts in the file
+    values: dict  # the fields given, by canonical name
     columns: dict = field(default_factory=dict)  # canonical name -> the file's column, where they differ
 
 
@@ -62,8 +101,14 @@ class RowError:
     key: str | None = None  # the row's NIP or unit id, when known
 
     def as_dict(self) -> dict:
-        return {"section": self.section, "row": self.index, "line": self.line, "field": self.field,
-                "message": self.message, "key": self.key}
+        return {
+            "section": self.section,
+            "row": self.index,
+            "line": self.line,
+            "field": self.field,
+            "message": self.message,
+            "key": self.key,
+        }
 
 
 @dataclass
@@ -78,6 +123,7 @@ class Parsed:
 
 # -- reading ---------------------------------------------------------------------------------------
 
+
 def parse(data: bytes, *, filename: str | None = None, content_type: str | None = None) -> Parsed:
     """Read CSV or JSON (by content type, file name, or the first character)."""
     try:
@@ -90,8 +136,11 @@ def parse(data: bytes, *, filename: str | None = None, content_type: str | None 
         raise ImportFileError("file", strict_json.INVALID_TEXT)
     kind = (content_type or "").lower()
     name = (filename or "").lower()
-    if "json" in kind or name.endswith(".json") or (not name.endswith(".csv") and "csv" not in kind
-                                                     and text.lstrip()[:1] in ("[", "{")):
+    if (
+        "json" in kind
+        or name.endswith(".json")
+        or (not name.endswith(".csv") and "csv" not in kind and text.lstrip()[:1] in ("[", "{"))
+    ):
         return parse_json(text)
     return parse_csv(text)
 
@@ -116,8 +165,11 @@ def parse_csv(text: str) -> Parsed:
         raise ImportFileError("file", f"the header names a column twice: {', '.join(repeated)}")
     missing = [c for c in ("nip",) if c not in columns]
     if missing:
-        raise ImportFileError("file", f"the header (line 1) lacks the column {', '.join(missing)}; "
-                                      f"known columns: {', '.join(EMPLOYEE_COLUMNS + CSV_UNIT_COLUMNS)}")
+        raise ImportFileError(
+            "file",
+            f"the header (line 1) lacks the column {', '.join(missing)}; "
+            f"known columns: {', '.join(EMPLOYEE_COLUMNS + CSV_UNIT_COLUMNS)}",
+        )
     parsed = Parsed(format="csv", ignored_columns=[h for h, c in zip(header, columns) if c not in known])
     units: dict[str, Row] = {}
     start = reader.line_num + 1
@@ -134,8 +186,15 @@ def parse_csv(text: str) -> Parsed:
         if not any(cell.strip() for cell in record):
             continue  # blank lines are not rows
         if len(record) > len(columns):
-            parsed.errors.append(RowError("employees", index, line, "(row)",
-                                          f"has {len(record)} cells but the header names {len(columns)} columns"))
+            parsed.errors.append(
+                RowError(
+                    "employees",
+                    index,
+                    line,
+                    "(row)",
+                    f"has {len(record)} cells but the header names {len(columns)} columns",
+                )
+            )
         values = {c: record[i].strip() if i < len(record) else "" for i, c in enumerate(columns) if c in known}
         unit_name = values.pop("unit_name", None)
         parent = values.pop("parent_unit_id", None)
@@ -148,16 +207,29 @@ def parse_csv(text: str) -> Parsed:
                 unit_values["parent_id"] = parent or None
             known_unit = units.get(unit_id)
             if known_unit is None:
-                units[unit_id] = Row("units", len(units), line, unit_values,
-                                     {"id": "unit_id", "name": "unit_name", "parent_id": "parent_unit_id"})
+                units[unit_id] = Row(
+                    "units",
+                    len(units),
+                    line,
+                    unit_values,
+                    {"id": "unit_id", "name": "unit_name", "parent_id": "parent_unit_id"},
+                )
             else:
                 for key in ("name", "parent_id"):
                     if key in unit_values and known_unit.values.get(key) != unit_values[key]:
                         column = "unit_name" if key == "name" else "parent_unit_id"
-                        parsed.errors.append(RowError(
-                            "employees", index, line, column,
-                            f"unit {unit_id} has {column} {known_unit.values.get(key)!r} on line {known_unit.line}, "
-                            f"here {unit_values[key]!r}", values.get("nip")))
+                        parsed.errors.append(
+                            RowError(
+                                "employees",
+                                index,
+                                line,
+                                column,
+                                f"unit {unit_id} has {column} {known_unit.values.get(key)!r} on line "
+                                f"{known_unit.line}, "
+                                f"here {unit_values[key]!r}",
+                                values.get("nip"),
+                            )
+                        )
         index += 1
     parsed.units = list(units.values())
     return parsed
@@ -172,8 +244,9 @@ def parse_json(text: str) -> Parsed:
     if isinstance(document, list):
         document = {"employees": document}
     if not isinstance(document, dict):
-        raise ImportFileError("file",
-                              'must be a JSON object {"units": [...], "employees": [...]} or a list of employees')
+        raise ImportFileError(
+            "file", 'must be a JSON object {"units": [...], "employees": [...]} or a list of employees'
+        )
     unknown = sorted(set(document) - set(SECTIONS))
     parsed = Parsed(format="json", ignored_columns=unknown)
     for section, columns in SECTIONS.items():

@@ -1,4 +1,5 @@
 """plan-service tables (SQLAlchemy Core) plus the platform tables from kinerja_shared."""
+
 from sqlalchemy import JSON, Boolean, Column, Date, Float, Index, Integer, PrimaryKeyConstraint, String, Table, Text
 
 from kinerja_shared.db import BigId, UTCDateTime, new_metadata
@@ -31,9 +32,9 @@ employees = Table(
     Column("email", String(254)),
     Column("phone", String(32)),
     Column("functional_coefficient", Float),  # deprecated: evaluation-service prefers functional_level
-    Column("functional_level", String(2)),      # jenjang code (kinerja_shared.functional_levels.CODES)
-    Column("siasn_pns_id", String(64)),         # BKN SIASN's own id of the PNS (pnsDinilaiId), from the import
-    Column("rank_code", String(8)),             # SIASN's golongan reference code, from the import
+    Column("functional_level", String(2)),  # jenjang code (kinerja_shared.functional_levels.CODES)
+    Column("siasn_pns_id", String(64)),  # BKN SIASN's own id of the PNS (pnsDinilaiId), from the import
+    Column("rank_code", String(8)),  # SIASN's golongan reference code, from the import
     Column("active", Boolean, nullable=False, default=True),
     Column("version", Integer, nullable=False, default=1),
     Column("updated_at", UTCDateTime(), nullable=False),
@@ -102,7 +103,7 @@ plans = Table(
     Column("updated_at", UTCDateTime(), nullable=False),
     Column("submitted_at", UTCDateTime()),
     Column("approved_at", UTCDateTime()),
-    Column("position", String(200)),            # the post the plan is for (from the directory)
+    Column("position", String(200)),  # the post the plan is for (from the directory)
     Column("functional_coefficient", Float),
     Column("approved_by", String(64)),
     Column("closed_at", UTCDateTime()),
@@ -115,8 +116,9 @@ plans = Table(
 )
 # one plan in force (draft, submitted or approved) per employee and year; closed ones are history
 OPEN_PLAN = plans.c.status != "closed"
-Index("uq_plans_open_nip_year", plans.c.nip, plans.c.year, unique=True, postgresql_where=OPEN_PLAN,
-      sqlite_where=OPEN_PLAN)
+Index(
+    "uq_plans_open_nip_year", plans.c.nip, plans.c.year, unique=True, postgresql_where=OPEN_PLAN, sqlite_where=OPEN_PLAN
+)
 
 # Every approved revision of a plan, kept whole: 1 at approval, then one per amendment,
 # rater change or transfer.
@@ -166,8 +168,13 @@ plan_amendments = Table(
 )
 # at most one pending amendment per plan
 PENDING_AMENDMENT = plan_amendments.c.status == "proposed"
-Index("uq_plan_amendments_pending", plan_amendments.c.plan_id, unique=True, postgresql_where=PENDING_AMENDMENT,
-      sqlite_where=PENDING_AMENDMENT)
+Index(
+    "uq_plan_amendments_pending",
+    plan_amendments.c.plan_id,
+    unique=True,
+    postgresql_where=PENDING_AMENDMENT,
+    sqlite_where=PENDING_AMENDMENT,
+)
 
 # Plan templates per position, assigned in bulk to the employees of a unit.
 plan_templates = Table(
@@ -195,10 +202,10 @@ action_plans = Table(
     "action_plans",
     metadata,
     Column("plan_id", String(36), primary_key=True),
-    Column("status", String(16), nullable=False),          # draft, submitted, agreed
+    Column("status", String(16), nullable=False),  # draft, submitted, agreed
     Column("agreed_version", Integer, nullable=False, default=0),  # 0: never agreed
     Column("version", Integer, nullable=False, default=1),  # the ETag's version: + 1 on every change
-    Column("amendment_reason", Text),                        # while an amendment of an agreed set is open
+    Column("amendment_reason", Text),  # while an amendment of an agreed set is open
     Column("return_reason", Text),
     Column("submitted_at", UTCDateTime()),
     Column("agreed_at", UTCDateTime()),

@@ -1,5 +1,6 @@
 """HTTP API of the views over many plans: the cascade (Matriks Peran Hasil), what a new plan can support, and
 completion monitoring (/api/v1/plans/{plan_id}/cascade, /supportable-results, /completion)."""
+
 from __future__ import annotations
 
 from kinerja_shared.web.app_factory import current_principal, runtime, unit_of_work
@@ -20,8 +21,14 @@ def cascade(args, plan_id):
     down the tree (BKN's Matriks Peran Hasil): the plans rated by the plan's owner for the same
     year whose results name it in ``supports_result_id``, then theirs, ``depth`` levels down."""
     with unit_of_work() as uow:
-        return plan_queries.cascade(uow, current_principal(), plan_id, result_id=args.get("result_id"),
-                                    depth=args["depth"], include_unapproved=args["include_unapproved"])
+        return plan_queries.cascade(
+            uow,
+            current_principal(),
+            plan_id,
+            result_id=args.get("result_id"),
+            depth=args["depth"],
+            include_unapproved=args["include_unapproved"],
+        )
 
 
 @plans_blp.route("/supportable-results")
@@ -51,7 +58,14 @@ def completion(args):
     """
     after = decode_cursor(args["cursor"]) if args.get("cursor") else None
     with unit_of_work() as uow:
-        body = plan_queries.completion(uow, current_principal(), runtime().config, unit_id=args.get("unit_id"),
-                                       year=args.get("year"), after=after, limit=args["limit"])
+        body = plan_queries.completion(
+            uow,
+            current_principal(),
+            runtime().config,
+            unit_id=args.get("unit_id"),
+            year=args.get("year"),
+            after=after,
+            limit=args["limit"],
+        )
     next_after = body.pop("next_after")
     return {**body, "next_cursor": encode_cursor(next_after) if next_after else None}

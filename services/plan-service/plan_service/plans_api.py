@@ -6,6 +6,7 @@ above it by the directory, an admin). A plan the caller may not read answers 404
 disclosed); one they may read but not act on answers 403. Amendments and revisions: amendments_api;
 the cascade, supportable results and completion monitoring: plan_views_api.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -18,15 +19,29 @@ from kinerja_shared.web.pagination import decode_cursor, encode_cursor
 from kinerja_shared.web.problems import field_error
 
 from . import access
-from .plans_schemas import BulkApproveIn, BulkApproveOut, CopyIn, PlanContentIn, PlanIn, PlanOut, PlanPage, PlanPatch, \
-    PlanQuery, ReturnIn
+from .plans_schemas import (
+    BulkApproveIn,
+    BulkApproveOut,
+    CopyIn,
+    PlanContentIn,
+    PlanIn,
+    PlanOut,
+    PlanPage,
+    PlanPatch,
+    PlanQuery,
+    ReturnIn,
+)
 from .use_cases import plan_queries, plans
 from .web import created, errors, etag, flattened, headed_units, item_problem
 
-plans_blp = Blueprint("plans", __name__, url_prefix="/api/v1/plans",
-                      description="Performance plans (SKP): drafting, submission, approval, return, amendments and "
-                                  "revisions, copies, bulk approval, the cascade (Matriks Peran Hasil) and completion "
-                                  "monitoring.")
+plans_blp = Blueprint(
+    "plans",
+    __name__,
+    url_prefix="/api/v1/plans",
+    description="Performance plans (SKP): drafting, submission, approval, return, amendments and "
+    "revisions, copies, bulk approval, the cascade (Matriks Peran Hasil) and completion "
+    "monitoring.",
+)
 
 NOT_FOUND = (404, "No such plan (or not visible to you)")
 STALE = (412, "Stale If-Match")
@@ -35,8 +50,9 @@ plan_out = flattened
 
 def _visible(conn, plan_id: str, *, for_update: bool = False):
     """The plan and the caller's relation, or 404 (for blueprints still reading in a route)."""
-    return access.readable_plan(conn, current_principal(), plan_id, today=runtime().today(), for_update=for_update,
-                                headed=headed_units(conn))
+    return access.readable_plan(
+        conn, current_principal(), plan_id, today=runtime().today(), for_update=for_update, headed=headed_units(conn)
+    )
 
 
 def _answer(row, status: int = 200):
@@ -47,11 +63,15 @@ def _answer(row, status: int = 200):
 
 # -- drafting ------------------------------------------------------------------------------------
 
+
 @plans_blp.route("", methods=["POST"])
 @plans_blp.arguments(PlanIn)
 @plans_blp.response(201, PlanOut)
-@errors(plans_blp, (409, "The employee already has a plan in force for that year"),
-        (422, "Invalid plan content, span or cascade link"))
+@errors(
+    plans_blp,
+    (409, "The employee already has a plan in force for that year"),
+    (422, "Invalid plan content, span or cascade link"),
+)
 def create_plan(body):
     """Draft a plan (SKP). An employee drafts their own; an admin may draft for anyone.
 
@@ -91,8 +111,12 @@ def patch_plan(body, plan_id):
 @plans_blp.route("/<plan_id>/copy", methods=["POST"])
 @plans_blp.arguments(CopyIn)
 @plans_blp.response(201, PlanOut)
-@errors(plans_blp, NOT_FOUND, (409, "The employee already has a plan in force for that year"),
-        (422, "Unknown or inactive employee, or a span outside the year"))
+@errors(
+    plans_blp,
+    NOT_FOUND,
+    (409, "The employee already has a plan in force for that year"),
+    (422, "Unknown or inactive employee, or a span outside the year"),
+)
 def copy_plan(body, plan_id):
     """Copy a plan (typically last year's) into a new draft for the given year (default: the next).
 
@@ -105,6 +129,7 @@ def copy_plan(body, plan_id):
 
 
 # -- reading -------------------------------------------------------------------------------------
+
 
 def _after(cursor: str | None) -> tuple[datetime, str] | None:
     if not cursor:
@@ -141,10 +166,16 @@ def get_plan(plan_id):
 
 # -- the status machine ----------------------------------------------------------------------------
 
+
 @plans_blp.route("/<plan_id>/submit", methods=["POST"])
 @plans_blp.response(200, PlanOut)
-@errors(plans_blp, NOT_FOUND, (409, "Status does not allow submitting"), STALE,
-        (422, "Content no longer valid, or a main JA_JF result supports no result of the rater's approved plan"))
+@errors(
+    plans_blp,
+    NOT_FOUND,
+    (409, "Status does not allow submitting"),
+    STALE,
+    (422, "Content no longer valid, or a main JA_JF result supports no result of the rater's approved plan"),
+)
 def submit_plan(plan_id):
     """Submit a draft to the rater (draft → submitted); publishes PlanSubmitted.
 
@@ -191,8 +222,10 @@ def approve_bulk(body):
     with unit_of_work() as uow:
         answer = plans.approve_plans(uow, current_principal(), body["items"])
     for item in answer["results"]:
-        item.update(plan=plan_out(item["plan"]) if item["plan"] is not None else None,
-                    problem=item_problem(item["problem"]) if item["problem"] is not None else None)
+        item.update(
+            plan=plan_out(item["plan"]) if item["plan"] is not None else None,
+            problem=item_problem(item["problem"]) if item["problem"] is not None else None,
+        )
     return answer, 207
 
 

@@ -1,4 +1,5 @@
 """The SQL of plans, their amendments and revisions (SQLAlchemy Core), called by the use cases on ``uow.conn``."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -32,8 +33,11 @@ def unit_name(conn: Connection, unit_id: str | None) -> str | None:
 
 def active_employees(conn: Connection, unit_ids: set[str] | None) -> list:
     """The active employees (nip, name, position, unit, rater) of ``unit_ids`` (None: all), by NIP."""
-    query = select(employees.c.nip, employees.c.name, employees.c.position, employees.c.unit_id,
-                   employees.c.rater_nip).where(employees.c.active.is_(True)).order_by(employees.c.nip)
+    query = (
+        select(employees.c.nip, employees.c.name, employees.c.position, employees.c.unit_id, employees.c.rater_nip)
+        .where(employees.c.active.is_(True))
+        .order_by(employees.c.nip)
+    )
     if unit_ids is not None:
         query = query.where(employees.c.unit_id.in_(sorted(unit_ids)))
     return conn.execute(query).all()
@@ -67,21 +71,26 @@ def list_plans(conn: Connection, *, filters: dict, visible, after: tuple[datetim
         query = query.where(visible)
     if after is not None:
         created_at, last_id = after
-        query = query.where(or_(plans.c.created_at < created_at,
-                                (plans.c.created_at == created_at) & (plans.c.id < last_id)))
+        query = query.where(
+            or_(plans.c.created_at < created_at, (plans.c.created_at == created_at) & (plans.c.id < last_id))
+        )
     return conn.execute(query.limit(limit)).all()
 
 
 def rated_plans(conn: Connection, rater_nips: list[str], year: int, statuses: list[str]) -> list:
     """The plans of ``year`` rated by any of ``rater_nips`` in one of ``statuses``, by NIP (the cascade)."""
-    return conn.execute(select(plans).where(plans.c.rater_nip.in_(rater_nips), plans.c.year == year,
-                                            plans.c.status.in_(statuses)).order_by(plans.c.nip)).all()
+    return conn.execute(
+        select(plans)
+        .where(plans.c.rater_nip.in_(rater_nips), plans.c.year == year, plans.c.status.in_(statuses))
+        .order_by(plans.c.nip)
+    ).all()
 
 
 def plans_of_year(conn: Connection, year: int, nips: list[str] | None) -> dict:
     """The plans not closed of ``year`` (of ``nips``, or everyone's), by NIP: id, status, approved_at."""
     query = select(plans.c.nip, plans.c.id, plans.c.status, plans.c.approved_at).where(
-        plans.c.year == year, plans.c.status != domain.CLOSED)
+        plans.c.year == year, plans.c.status != domain.CLOSED
+    )
     if nips is not None:
         query = query.where(plans.c.nip.in_(nips))
     return {r.nip: r for r in conn.execute(query)}
@@ -118,8 +127,11 @@ def load_amendment(conn: Connection, plan_id: str, amendment_id: str, *, for_upd
 
 def pending_amendment(conn: Connection, plan_id: str) -> str | None:
     """The id of the plan's proposed amendment, if one is pending."""
-    return conn.execute(select(plan_amendments.c.id).where(plan_amendments.c.plan_id == plan_id,
-                                                           plan_amendments.c.status == domain.PROPOSED)).scalar()
+    return conn.execute(
+        select(plan_amendments.c.id).where(
+            plan_amendments.c.plan_id == plan_id, plan_amendments.c.status == domain.PROPOSED
+        )
+    ).scalar()
 
 
 def insert_amendment(conn: Connection, values: dict) -> None:
@@ -131,16 +143,20 @@ def update_amendment(conn: Connection, amendment_id: str, **values) -> None:
 
 
 def amendments(conn: Connection, plan_id: str) -> list:
-    return conn.execute(select(plan_amendments).where(plan_amendments.c.plan_id == plan_id)
-                        .order_by(plan_amendments.c.proposed_at, plan_amendments.c.id)).all()
+    return conn.execute(
+        select(plan_amendments)
+        .where(plan_amendments.c.plan_id == plan_id)
+        .order_by(plan_amendments.c.proposed_at, plan_amendments.c.id)
+    ).all()
 
 
 # -- revisions -------------------------------------------------------------------------------------------
 
 
 def revisions(conn: Connection, plan_id: str) -> list:
-    return conn.execute(select(plan_revisions).where(plan_revisions.c.plan_id == plan_id)
-                        .order_by(plan_revisions.c.revision)).all()
+    return conn.execute(
+        select(plan_revisions).where(plan_revisions.c.plan_id == plan_id).order_by(plan_revisions.c.revision)
+    ).all()
 
 
 def revision(conn: Connection, plan_id: str, number: int | None = None):

@@ -1,4 +1,5 @@
 """Broken plan rules as problems: a 422 naming every field (no Flask; use cases and routes raise them)."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -11,8 +12,9 @@ from . import domain
 def violations(problems: list[tuple[str, str]], status: int = 422) -> DomainError:
     """A problem listing every broken rule with the field it concerns."""
     detail = "; ".join(f"{f}: {m}" for f, m in problems[:10])
-    return DomainError(detail, status=status, title="Validation failed",
-                       errors=[{"field": f, "message": m} for f, m in problems])
+    return DomainError(
+        detail, status=status, title="Validation failed", errors=[{"field": f, "message": m} for f, m in problems]
+    )
 
 
 @contextmanager

@@ -1,4 +1,5 @@
 """The composition root of plan-service: what it stores, serves, publishes and consumes."""
+
 from pathlib import Path
 
 from kinerja_shared.service import ServiceSpec

@@ -5,6 +5,7 @@ Templates are managed by admins and readable by everyone signed in. Assigning on
 unit who has no plan in force for the year yet: one request, one transaction, one multi-row
 insert, a report per employee. The work is use_cases.templates'.
 """
+
 from __future__ import annotations
 
 from flask_smorest import Blueprint
@@ -17,9 +18,12 @@ from .templates_schemas import AssignIn, AssignOut, TemplateIn, TemplateOut, Tem
 from .use_cases import templates
 from .web import created, errors, etag, flattened
 
-templates_blp = Blueprint("plan_templates", __name__, url_prefix="/api/v1/plan-templates",
-                          description="Plan templates per position (jabatan), assigned in bulk to every employee "
-                                      "of a unit.")
+templates_blp = Blueprint(
+    "plan_templates",
+    __name__,
+    url_prefix="/api/v1/plan-templates",
+    description="Plan templates per position (jabatan), assigned in bulk to every employee of a unit.",
+)
 
 NO_TEMPLATE = (404, "No such template")
 template_out = flattened
@@ -44,10 +48,13 @@ def list_templates(args):
     """List plan templates, optionally for one position."""
     after = decode_cursor(args["cursor"]) if args.get("cursor") else None
     with unit_of_work() as uow:
-        rows, more = templates.list_templates(uow, current_principal(), position=args.get("position"), after=after,
-                                              limit=args["limit"])
-    return {"items": [template_out(r) for r in rows],
-            "next_cursor": encode_cursor(rows[-1].id) if more and rows else None}
+        rows, more = templates.list_templates(
+            uow, current_principal(), position=args.get("position"), after=after, limit=args["limit"]
+        )
+    return {
+        "items": [template_out(r) for r in rows],
+        "next_cursor": encode_cursor(rows[-1].id) if more and rows else None,
+    }
 
 
 @templates_blp.route("/<template_id>")

@@ -1,4 +1,5 @@
 """Request and response schemas of plan templates per position; they generate the OpenAPI document."""
+
 import marshmallow as ma
 from marshmallow import validate as v
 
@@ -9,10 +10,14 @@ from .schemas import YEAR
 
 # -- templates ------------------------------------------------------------------------------------
 
+
 class TemplateIn(ma.Schema.from_dict(_content_fields(True))):
     name = ma.fields.String(required=True, validate=v.Length(min=1, max=200))
-    position = ma.fields.String(required=True, validate=v.Length(min=1, max=200),
-                                metadata={"description": "The position (jabatan) the template is for"})
+    position = ma.fields.String(
+        required=True,
+        validate=v.Length(min=1, max=200),
+        metadata={"description": "The position (jabatan) the template is for"},
+    )
     description = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=5000))
     attachments = ma.fields.Nested(AttachmentsIn, load_default=dict)
 
@@ -46,15 +51,18 @@ class AssignIn(ma.Schema):
     unit_id = ma.fields.String(required=True, validate=v.Length(min=1, max=64))
     year = ma.fields.Integer(required=True, **YEAR)
     include_subunits = ma.fields.Boolean(load_default=False, metadata={"description": "Also every unit below unit_id"})
-    only_matching_position = ma.fields.Boolean(load_default=False, metadata={
-        "description": "Only employees whose position is the template's"})
+    only_matching_position = ma.fields.Boolean(
+        load_default=False, metadata={"description": "Only employees whose position is the template's"}
+    )
 
 
 class AssignItem(ma.Schema):
     nip = ma.fields.String()
     name = ma.fields.String()
     outcome = ma.fields.String(metadata={"description": "created or skipped"})
-    plan_id = ma.fields.String(allow_none=True, metadata={"description": "The new draft, or the plan that made us skip"})
+    plan_id = ma.fields.String(
+        allow_none=True, metadata={"description": "The new draft, or the plan that made us skip"}
+    )
     reason = ma.fields.String(allow_none=True)
 
 

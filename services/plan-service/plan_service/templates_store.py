@@ -1,4 +1,5 @@
 """The SQL of plan templates (SQLAlchemy Core), called by the use cases on ``uow.conn``."""
+
 from __future__ import annotations
 
 from sqlalchemy import select, update

@@ -3,6 +3,7 @@
 The rules and refusals themselves are Flask-free (refusals, access, domain); the names below stay for the
 blueprints that import them from here.
 """
+
 from __future__ import annotations
 
 from flask import g
@@ -42,8 +43,9 @@ def flattened(row) -> dict:
     """A plan, revision, amendment or template as answered: its content's parts at the top level."""
     out = dict(row._mapping)
     content = out.pop("content")
-    out.update(results=content["results"], behaviours=content["behaviours"],
-               attachments=content.get("attachments") or {})
+    out.update(
+        results=content["results"], behaviours=content["behaviours"], attachments=content.get("attachments") or {}
+    )
     return out
 
 

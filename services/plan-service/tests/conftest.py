@@ -1,4 +1,5 @@
 """Fixtures of plan-service's tests: the service under test (PostgreSQL, in-process) with the org of plan_testkit."""
+
 from __future__ import annotations
 
 import sys

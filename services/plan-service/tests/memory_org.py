@@ -5,25 +5,25 @@ PostgreSQL, no broker, a manual clock. Imported by path like plan_testkit.
 approved plan as plan-service keeps one; ``written`` says what a unit of work left behind: the event types in the
 outbox and the audit actions, in order; ``run`` and ``refused`` call a use case and say it.
 """
+
 from __future__ import annotations
 
 import json
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
+from plan_testkit import ADMIN, BEHAVIOURS, EMPLOYEE, RATER, org_document
 from sqlalchemy import select
 
 from kinerja_shared.db import AUDIT_LOG, OUTBOX
 from kinerja_shared.errors import PreconditionFailed
 from kinerja_shared.testing.memory import actor, memory_runtime
-
 from plan_service.models import plans
 from plan_service.service import SPEC
 from plan_service.use_cases import imports
-from plan_testkit import ADMIN, BEHAVIOURS, EMPLOYEE, RATER, org_document
 
-NOW = datetime(2026, 3, 10, 2, 0, tzinfo=timezone.utc)  # 09:00 in Jakarta
+NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # 09:00 in Jakarta
 ADMIN_ACTOR = actor(ADMIN, "admin")
 
 
@@ -55,18 +55,24 @@ def org():
 def written(rt, since: tuple[int, int] = (0, 0)) -> tuple[list[str], list[str]]:
     """(event types in the outbox, audit actions) after the marks ``since`` (see ``marks``)."""
     with rt.engine.connect() as conn:
-        events = [r.event_type for r in conn.execute(select(OUTBOX.c.event_type).where(OUTBOX.c.id > since[0])
-                                                     .order_by(OUTBOX.c.id))]
-        audit = [r.action for r in conn.execute(select(AUDIT_LOG.c.action).where(AUDIT_LOG.c.id > since[1])
-                                                .order_by(AUDIT_LOG.c.id))]
+        events = [
+            r.event_type
+            for r in conn.execute(select(OUTBOX.c.event_type).where(OUTBOX.c.id > since[0]).order_by(OUTBOX.c.id))
+        ]
+        audit = [
+            r.action
+            for r in conn.execute(select(AUDIT_LOG.c.action).where(AUDIT_LOG.c.id > since[1]).order_by(AUDIT_LOG.c.id))
+        ]
     return events, audit
 
 
 def marks(rt) -> tuple[int, int]:
     """The last outbox and audit ids: what ``written`` counts from."""
     with rt.engine.connect() as conn:
-        return (max([r.id for r in conn.execute(select(OUTBOX.c.id))], default=0),
-                max([r.id for r in conn.execute(select(AUDIT_LOG.c.id))], default=0))
+        return (
+            max([r.id for r in conn.execute(select(OUTBOX.c.id))], default=0),
+            max([r.id for r in conn.execute(select(AUDIT_LOG.c.id))], default=0),
+        )
 
 
 def run(rt, use_case, *args, **kw):
@@ -94,19 +100,50 @@ def stale(entity_id, version):
 
 def content(*indicators: tuple[str, str]) -> dict:
     """A plan's content with one result per (result_id, indicator_id), each a count of reports (target 12)."""
-    return {"results": [{"result_id": r, "kind": "main", "text": f"Hasil {r}", "indicators": [
-        {"indicator_id": i, "aspect": "quantity", "text": "Jumlah laporan", "target_value": 12,
-         "target_unit": "laporan"}]}
-        for r, i in indicators], "behaviours": BEHAVIOURS}
+    return {
+        "results": [
+            {
+                "result_id": r,
+                "kind": "main",
+                "text": f"Hasil {r}",
+                "indicators": [
+                    {
+                        "indicator_id": i,
+                        "aspect": "quantity",
+                        "text": "Jumlah laporan",
+                        "target_value": 12,
+                        "target_unit": "laporan",
+                    }
+                ],
+            }
+            for r, i in indicators
+        ],
+        "behaviours": BEHAVIOURS,
+    }
 
 
-def approved_plan(rt, nip: str = EMPLOYEE, rater: str = RATER, unit: str = "bidang", status: str = "approved",
-                  **columns) -> str:
+def approved_plan(
+    rt, nip: str = EMPLOYEE, rater: str = RATER, unit: str = "bidang", status: str = "approved", **columns
+) -> str:
     """An approved plan of 2026 for ``nip`` (rated by ``rater``), stored as plan-service keeps one."""
     plan_id = str(uuid.uuid4())
-    row = dict(id=plan_id, nip=nip, year=2026, period_start=date(2026, 1, 1), period_end=date(2026, 12, 31),
-               approach="quantitative", model="JA_JF", status=status, rater_nip=rater, unit_id=unit,
-               content=content(("r1", "i1"), ("r2", "i2")), revision=1, version=1, created_at=NOW, updated_at=NOW)
+    row = dict(
+        id=plan_id,
+        nip=nip,
+        year=2026,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 12, 31),
+        approach="quantitative",
+        model="JA_JF",
+        status=status,
+        rater_nip=rater,
+        unit_id=unit,
+        content=content(("r1", "i1"), ("r2", "i2")),
+        revision=1,
+        version=1,
+        created_at=NOW,
+        updated_at=NOW,
+    )
     with rt.engine.begin() as conn:
         conn.execute(plans.insert().values(**{**row, **columns}))
     return plan_id

@@ -12,13 +12,13 @@ The org used throughout (built through the import API)::
 
 ADMIN is the BKPSDM admin (not in the directory; admins need not be).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from kinerja_shared.events import validate_event
-
 from plan_service.domain import BEHAVIOUR_VALUES
 
 HEAD = "197001012000011001"
@@ -43,20 +43,53 @@ def org_document() -> dict:
             {"id": "lain", "name": "Dinas Pendidikan", "parent_id": None, "head_nip": OUTSIDER},
         ],
         "employees": [
-            {"nip": HEAD, "name": "Kepala Dinas", "unit_id": "dinas", "position": "Kepala Dinas", "email": "kadis@binjaikota.go.id"},
-            {"nip": RATER, "name": "Kepala Bidang", "unit_id": "bidang", "rater_nip": HEAD, "position": "Kepala Bidang"},
+            {
+                "nip": HEAD,
+                "name": "Kepala Dinas",
+                "unit_id": "dinas",
+                "position": "Kepala Dinas",
+                "email": "kadis@binjaikota.go.id",
+            },
+            {
+                "nip": RATER,
+                "name": "Kepala Bidang",
+                "unit_id": "bidang",
+                "rater_nip": HEAD,
+                "position": "Kepala Bidang",
+            },
             {"nip": OTHER_SUP, "name": "Sekretaris", "unit_id": "dinas", "rater_nip": HEAD, "position": "Sekretaris"},
-            {"nip": EMPLOYEE, "name": "Andi Pratama", "unit_id": "bidang", "rater_nip": RATER, "position": "Perawat Ahli Pertama",
-             "phone": "081234567890"},
-            {"nip": COLLEAGUE, "name": "Siti Aminah", "unit_id": "bidang", "rater_nip": RATER, "position": "Perawat Ahli Pertama"},
+            {
+                "nip": EMPLOYEE,
+                "name": "Andi Pratama",
+                "unit_id": "bidang",
+                "rater_nip": RATER,
+                "position": "Perawat Ahli Pertama",
+                "phone": "081234567890",
+            },
+            {
+                "nip": COLLEAGUE,
+                "name": "Siti Aminah",
+                "unit_id": "bidang",
+                "rater_nip": RATER,
+                "position": "Perawat Ahli Pertama",
+            },
             {"nip": STAFF, "name": "Budi Santoso", "unit_id": "seksi", "rater_nip": EMPLOYEE, "position": "Pelaksana"},
             {"nip": OUTSIDER, "name": "Orang Lain", "unit_id": "lain", "position": "Kepala Dinas"},
         ],
     }
 
 
-def result(text="Laporan pelayanan tersusun", *, kind="main", supports=None, perspective=None, target=12, unit="laporan",
-           result_id=None, indicator_id=None) -> dict:
+def result(
+    text="Laporan pelayanan tersusun",
+    *,
+    kind="main",
+    supports=None,
+    perspective=None,
+    target=12,
+    unit="laporan",
+    result_id=None,
+    indicator_id=None,
+) -> dict:
     indicator = {"aspect": "quantity", "text": f"Jumlah {unit}", "target_value": target, "target_unit": unit}
     if indicator_id:
         indicator["indicator_id"] = indicator_id
@@ -71,9 +104,18 @@ def result(text="Laporan pelayanan tersusun", *, kind="main", supports=None, per
 
 
 def plan_body(*, year=YEAR, model="JA_JF", approach="quantitative", results=None, nip=None, **extra) -> dict:
-    body = {"year": year, "approach": approach, "model": model, "behaviours": BEHAVIOURS,
-            "results": results or [result()],
-            "attachments": {"resources": "Ruang layanan", "accountability": "Laporan bulanan", "consequences": "Sesuai TPP"}}
+    body = {
+        "year": year,
+        "approach": approach,
+        "model": model,
+        "behaviours": BEHAVIOURS,
+        "results": results or [result()],
+        "attachments": {
+            "resources": "Ruang layanan",
+            "accountability": "Laporan bulanan",
+            "consequences": "Sesuai TPP",
+        },
+    }
     if nip:
         body["nip"] = nip
     body.update(extra)

@@ -5,6 +5,7 @@ D a draft, S1 and S2 submitted, A approved (each in a year of its own). Every ac
 every action on a fresh database; a plan the actor may not read answers 404, an action on a
 plan they may read but not act on 403, no token 401.
 """
+
 import sys
 from pathlib import Path
 
@@ -31,17 +32,17 @@ ACTORS = {
 
 #                           read  listed patch approve return amend revisions submit
 EXPECTED = {
-    "owner":                    (200, True, 200, 403, 403, 201, 200, 200),
-    "employee B":               (404, False, 404, 404, 404, 404, 404, 404),
-    "rater":                    (200, True, 403, 200, 200, 201, 200, 403),
-    "another supervisor":       (404, False, 404, 404, 404, 404, 404, 404),
-    "rater's superior":         (200, True, 403, 403, 403, 403, 200, 403),
+    "owner": (200, True, 200, 403, 403, 201, 200, 200),
+    "employee B": (404, False, 404, 404, 404, 404, 404, 404),
+    "rater": (200, True, 403, 200, 200, 201, 200, 403),
+    "another supervisor": (404, False, 404, 404, 404, 404, 404, 404),
+    "rater's superior": (200, True, 403, 403, 403, 403, 200, 403),
     "claimed head (token only)": (404, False, 404, 404, 404, 404, 404, 404),
     "colleague claiming dinas": (404, False, 404, 404, 404, 404, 404, 404),
-    "unit head outside":        (404, False, 404, 404, 404, 404, 404, 404),
-    "unit head of a sub-unit":  (404, False, 404, 404, 404, 404, 404, 404),
-    "admin":                    (200, True, 200, 200, 200, 201, 200, 200),
-    "no token":                 (401, None, 401, 401, 401, 401, 401, 401),
+    "unit head outside": (404, False, 404, 404, 404, 404, 404, 404),
+    "unit head of a sub-unit": (404, False, 404, 404, 404, 404, 404, 404),
+    "admin": (200, True, 200, 200, 200, 201, 200, 200),
+    "no token": (401, None, 401, 401, 401, 401, 401, 401),
 }
 
 
@@ -66,13 +67,22 @@ def test_access_matrix(svc, plans, actor):
     nip, roles, unit = ACTORS[actor]
     who = svc.h.token(nip, *roles, unit=unit) if nip else {}
     d, s1, s2, a = plans["D"], plans["S1"], plans["S2"], plans["A"]
-    amendment = {k: a[k] for k in ("approach", "model", "results", "behaviours", "attachments")} | {"reason": "Revisi target"}
+    amendment = {k: a[k] for k in ("approach", "model", "results", "behaviours", "attachments")} | {
+        "reason": "Revisi target"
+    }
     got = []
     got.append(svc.call("GET", f"/api/v1/plans/{d['id']}", who).status_code)
     listing = svc.call("GET", f"/api/v1/plans?nip={EMPLOYEE}", who)
     got.append(None if listing.status_code == 401 else d["id"] in [p["id"] for p in listing.get_json()["items"]])
-    got.append(svc.call("PATCH", f"/api/v1/plans/{d['id']}", who, json={"results": [result(target=30)]},
-                        headers=svc.current(f"/api/v1/plans/{d['id']}")).status_code)
+    got.append(
+        svc.call(
+            "PATCH",
+            f"/api/v1/plans/{d['id']}",
+            who,
+            json={"results": [result(target=30)]},
+            headers=svc.current(f"/api/v1/plans/{d['id']}"),
+        ).status_code
+    )
     got.append(svc.act(s1["id"], "approve", who).status_code)
     got.append(svc.act(s2["id"], "return", who, json={"reason": "Perbaiki indikator"}).status_code)
     got.append(svc.call("POST", f"/api/v1/plans/{a['id']}/amendments", who, json=amendment).status_code)
@@ -83,7 +93,8 @@ def test_access_matrix(svc, plans, actor):
 
 def test_the_matrix_holds_in_lists_and_for_the_head_by_the_directory(svc, plans):
     staff_plan = svc.draft(STAFF)  # seksi, under bidang, under dinas; rated by EMPLOYEE, whose rater is RATER
-    # HEAD heads dinas by the directory (units.head_nip) with a plain employee token, and is not STAFF's rater or superior
+    # HEAD heads dinas by the directory (units.head_nip) with a plain employee token, and is not STAFF's rater or
+    # superior
     head = svc.as_(HEAD)
     assert svc.call("GET", f"/api/v1/plans/{staff_plan['id']}", head).status_code == 200
     assert svc.act(staff_plan["id"], "submit", head).status_code == 403
@@ -95,15 +106,27 @@ def test_the_matrix_holds_in_lists_and_for_the_head_by_the_directory(svc, plans)
     assert seen == set()
     seen = {p["id"] for p in svc.ok(svc.call("GET", "/api/v1/plans?limit=200", svc.as_(EMPLOYEE)))["items"]}
     assert seen == {p["id"] for p in plans.values()} | {staff_plan["id"]}
-    seen = {p["id"] for p in svc.ok(svc.call("GET", "/api/v1/plans?limit=200", svc.as_(OUTSIDER, "unit_head", unit="lain")))["items"]}
+    seen = {
+        p["id"]
+        for p in svc.ok(svc.call("GET", "/api/v1/plans?limit=200", svc.as_(OUTSIDER, "unit_head", unit="lain")))[
+            "items"
+        ]
+    }
     assert seen == set()
 
 
 def test_admin_actions_are_audited_with_the_admin_role(svc, plans):
     admin = svc.admin
     svc.ok(svc.act(plans["S1"]["id"], "approve", admin))
-    svc.ok(svc.call("PATCH", f"/api/v1/plans/{plans['D']['id']}", admin, json={"attachments": {"resources": "Anggaran BLUD"}},
-                    headers=svc.current(f"/api/v1/plans/{plans['D']['id']}")))
+    svc.ok(
+        svc.call(
+            "PATCH",
+            f"/api/v1/plans/{plans['D']['id']}",
+            admin,
+            json={"attachments": {"resources": "Anggaran BLUD"}},
+            headers=svc.current(f"/api/v1/plans/{plans['D']['id']}"),
+        )
+    )
     entries = [e for e in svc.audit(actor="197001011995031001") if e["entity_type"] == "plan"]
     assert {(e["action"], e["actor_roles"]) for e in entries} == {("plan.approve", "admin"), ("plan.edited", "admin")}
     # others read only their own trail

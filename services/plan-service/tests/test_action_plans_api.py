@@ -2,6 +2,7 @@
 edits them with If-Match, submits; the rater agrees (ActionPlanAgreed with the whole set) or returns with a
 reason; an agreed set changes only by a recorded amendment (version + 1, history kept); a plan amendment that
 removes an indicator drops its actions; who may do what."""
+
 import base64
 import sys
 from pathlib import Path
@@ -11,8 +12,12 @@ from plan_testkit import COLLEAGUE, EMPLOYEE, HEAD, OUTSIDER, RATER, YEAR, asser
 
 
 def approved_plan(svc):
-    plan = svc.approved(results=[result("Laporan pelayanan tersusun", target=12, unit="laporan"),
-                                 result("Rujukan terlayani", kind="additional", target=120, unit="pasien")])
+    plan = svc.approved(
+        results=[
+            result("Laporan pelayanan tersusun", target=12, unit="laporan"),
+            result("Rujukan terlayani", kind="additional", target=120, unit="pasien"),
+        ]
+    )
     return plan
 
 
@@ -41,19 +46,39 @@ def test_propose_edit_submit_agree_publishes_the_whole_set(svc):
     created = add(svc, plan, target=1)
     assert created.status_code == 201, created.get_json()
     action = created.get_json()
-    assert (action["result_id"], action["indicator_id"], action["period"], action["target_value"], action["target_unit"]) == (
-        result_id, indicator_id, f"{YEAR}-03", 1, "laporan")
+    assert (
+        action["result_id"],
+        action["indicator_id"],
+        action["period"],
+        action["target_value"],
+        action["target_unit"],
+    ) == (result_id, indicator_id, f"{YEAR}-03", 1, "laporan")
     assert created.headers["ETag"] == f'"{action["action_id"]}.1"'
     quarterly = svc.ok(add(svc, plan, 1, period=f"{YEAR}-Q2", text="Melayani rujukan", target=30), 201)
     path = f"/api/v1/plans/{plan['id']}/actions/{action['action_id']}"
 
     # edits need If-Match: 428 without it, 412 when stale, 200 with the current ETag
     assert_problem(svc.call("PATCH", path, svc.as_(EMPLOYEE), json={"target_value": 2}), 428)
-    assert_problem(svc.call("PATCH", path, svc.as_(EMPLOYEE), json={"target_value": 2},
-                            headers={"If-Match": f'"{action["action_id"]}.7"'}), 412)
-    edited = svc.call("PATCH", path, svc.as_(EMPLOYEE), json={"target_value": 2, "text": "Menyusun dua laporan"},
-                      headers={"If-Match": created.headers["ETag"]})
-    assert edited.status_code == 200 and edited.get_json()["target_value"] == 2 and edited.headers["ETag"].endswith('.2"')
+    assert_problem(
+        svc.call(
+            "PATCH",
+            path,
+            svc.as_(EMPLOYEE),
+            json={"target_value": 2},
+            headers={"If-Match": f'"{action["action_id"]}.7"'},
+        ),
+        412,
+    )
+    edited = svc.call(
+        "PATCH",
+        path,
+        svc.as_(EMPLOYEE),
+        json={"target_value": 2, "text": "Menyusun dua laporan"},
+        headers={"If-Match": created.headers["ETag"]},
+    )
+    assert (
+        edited.status_code == 200 and edited.get_json()["target_value"] == 2 and edited.headers["ETag"].endswith('.2"')
+    )
 
     draft = svc.ok(action_plan(svc, plan["id"]))
     assert draft["status"] == "draft" and draft["agreed_version"] == 0 and len(draft["actions"]) == 2
@@ -71,13 +96,30 @@ def test_propose_edit_submit_agree_publishes_the_whole_set(svc):
     assert {a["action_id"] for a in body["agreed_actions"]} == {action["action_id"], quarterly["action_id"]}
     [event] = svc.events("ActionPlanAgreed")  # validated against its schema by the kit
     data = event["data"]
-    assert (data["plan_id"], data["nip"], data["rater_nip"], data["version"], data["plan_revision"], data["agreed_by"]) == (
-        plan["id"], EMPLOYEE, RATER, 1, 1, RATER)
+    assert (
+        data["plan_id"],
+        data["nip"],
+        data["rater_nip"],
+        data["version"],
+        data["plan_revision"],
+        data["agreed_by"],
+    ) == (plan["id"], EMPLOYEE, RATER, 1, 1, RATER)
     assert sorted((a["period"], a["target_value"], a["target_unit"]) for a in data["actions"]) == [
-        (f"{YEAR}-03", 2, "laporan"), (f"{YEAR}-Q2", 30, "pasien")]
+        (f"{YEAR}-03", 2, "laporan"),
+        (f"{YEAR}-Q2", 30, "pasien"),
+    ]
     assert event["partitionkey"] == EMPLOYEE
-    actions = [a["action"] for a in svc.audit(entity_type="plan", entity_id=plan["id"]) if a["action"].startswith("action_plan.")]
-    assert {"action_plan.action_added", "action_plan.action_changed", "action_plan.submitted", "action_plan.agreed"} <= set(actions)
+    actions = [
+        a["action"]
+        for a in svc.audit(entity_type="plan", entity_id=plan["id"])
+        if a["action"].startswith("action_plan.")
+    ]
+    assert {
+        "action_plan.action_added",
+        "action_plan.action_changed",
+        "action_plan.submitted",
+        "action_plan.agreed",
+    } <= set(actions)
 
 
 def test_return_with_a_reason_then_agree(svc):
@@ -85,7 +127,9 @@ def test_return_with_a_reason_then_agree(svc):
     svc.ok(add(svc, plan), 201)
     svc.ok(step(svc, plan["id"], "submit", svc.as_(EMPLOYEE)))
     assert_problem(step(svc, plan["id"], "return", svc.as_(RATER, "supervisor"), json={}), 422, "reason")
-    returned = svc.ok(step(svc, plan["id"], "return", svc.as_(RATER, "supervisor"), json={"reason": "Target terlalu kecil"}))
+    returned = svc.ok(
+        step(svc, plan["id"], "return", svc.as_(RATER, "supervisor"), json={"reason": "Target terlalu kecil"})
+    )
     assert (returned["status"], returned["return_reason"]) == ("draft", "Target terlalu kecil")
     assert_problem(step(svc, plan["id"], "agree", svc.as_(RATER, "supervisor")), 409)
     svc.ok(add(svc, plan, period=f"{YEAR}-04", target=2), 201)
@@ -102,14 +146,25 @@ def test_an_amendment_needs_a_reason_keeps_the_history_and_is_agreed_again(svc):
     # an agreed set is not edited directly
     assert_problem(add(svc, plan, text="Tambahan"), 409)
     assert_problem(step(svc, plan["id"], "amend", svc.as_(EMPLOYEE), json={}), 422, "reason")
-    assert_problem(step(svc, plan["id"], "amend", svc.as_(EMPLOYEE), json={"reason": "x"},
-                        headers={"If-Match": '"stale.1"'}), 412)
-    opened = step(svc, plan["id"], "amend", svc.as_(EMPLOYEE), json={"reason": "Tugas tambahan dari kepala"},
-                  headers={"If-Match": agreed.headers["ETag"]})
+    assert_problem(
+        step(svc, plan["id"], "amend", svc.as_(EMPLOYEE), json={"reason": "x"}, headers={"If-Match": '"stale.1"'}), 412
+    )
+    opened = step(
+        svc,
+        plan["id"],
+        "amend",
+        svc.as_(EMPLOYEE),
+        json={"reason": "Tugas tambahan dari kepala"},
+        headers={"If-Match": agreed.headers["ETag"]},
+    )
     assert opened.status_code == 200, opened.get_json()
     body = opened.get_json()
     assert (body["status"], body["amending"], body["agreed_version"], body["amendment_reason"]) == (
-        "draft", True, 1, "Tugas tambahan dari kepala")
+        "draft",
+        True,
+        1,
+        "Tugas tambahan dari kepala",
+    )
     assert [a["action_id"] for a in body["agreed_actions"]] == [first["action_id"]]  # still in force
     svc.ok(add(svc, plan, period=f"{YEAR}-05", text="Laporan tambahan", target=3), 201)
     svc.ok(step(svc, plan["id"], "submit", svc.as_(EMPLOYEE)))
@@ -117,10 +172,14 @@ def test_an_amendment_needs_a_reason_keeps_the_history_and_is_agreed_again(svc):
     assert (again["agreed_version"], again["amending"], len(again["agreed_actions"])) == (2, False, 2)
     history = svc.ok(svc.call("GET", f"/api/v1/plans/{plan['id']}/action-plan/versions", svc.as_(RATER, "supervisor")))
     assert [(v["version"], v["kind"], len(v["actions"]), v["amendment_reason"]) for v in history["items"]] == [
-        (1, "agreement", 1, None), (2, "agreement", 2, "Tugas tambahan dari kepala")]
+        (1, "agreement", 1, None),
+        (2, "agreement", 2, "Tugas tambahan dari kepala"),
+    ]
     events = svc.events("ActionPlanAgreed")
     assert [(e["data"]["version"], len(e["data"]["actions"]), e["data"]["amendment_reason"]) for e in events] == [
-        (1, 1, None), (2, 2, "Tugas tambahan dari kepala")]
+        (1, 1, None),
+        (2, 2, "Tugas tambahan dari kepala"),
+    ]
 
 
 def test_rules_of_one_action(svc):
@@ -136,18 +195,36 @@ def test_rules_of_one_action(svc):
     assert_problem(add(svc, plan, target=None), 422, "target_value")
     assert_problem(add(svc, plan, target=-1), 422, "target_value")
     assert_problem(add(svc, plan, result_id=result_other), 422, "result_id")
-    assert_problem(svc.call("POST", f"/api/v1/plans/{plan['id']}/actions", svc.as_(EMPLOYEE),
-                            json={"indicator_id": "nope", "period": f"{YEAR}-03", "text": "x", "target_value": 1}),
-                   422, "indicator_id")
+    assert_problem(
+        svc.call(
+            "POST",
+            f"/api/v1/plans/{plan['id']}/actions",
+            svc.as_(EMPLOYEE),
+            json={"indicator_id": "nope", "period": f"{YEAR}-03", "text": "x", "target_value": 1},
+        ),
+        422,
+        "indicator_id",
+    )
     assert_problem(add(svc, plan, text="   "), 422, "text")
     # nothing to propose: the submission names the field
     empty = svc.approved(nip=COLLEAGUE)
     assert_problem(step(svc, empty["id"], "submit", svc.as_(COLLEAGUE)), 422, "actions")
     # a draft plan has no action plans yet
     draft = svc.draft(nip=OUTSIDER)
-    assert_problem(svc.call("POST", f"/api/v1/plans/{draft['id']}/actions", svc.as_(OUTSIDER),
-                            json={"indicator_id": draft["results"][0]["indicators"][0]["indicator_id"],
-                                  "period": f"{YEAR}-03", "text": "x", "target_value": 1}), 409)
+    assert_problem(
+        svc.call(
+            "POST",
+            f"/api/v1/plans/{draft['id']}/actions",
+            svc.as_(OUTSIDER),
+            json={
+                "indicator_id": draft["results"][0]["indicators"][0]["indicator_id"],
+                "period": f"{YEAR}-03",
+                "text": "x",
+                "target_value": 1,
+            },
+        ),
+        409,
+    )
 
 
 def test_list_is_paged_and_filtered_by_period(svc):
@@ -168,8 +245,12 @@ def test_list_is_paged_and_filtered_by_period(svc):
     assert svc.ok(svc.call("GET", f"{path}?set=agreed", svc.as_(EMPLOYEE)))["items"] == []
     # the rater's inbox: the sets waiting for agreement
     svc.ok(step(svc, plan["id"], "submit", svc.as_(EMPLOYEE)))
-    inbox = svc.ok(svc.call("GET", f"/api/v1/plans/action-plans?rater_nip={RATER}&status=submitted", svc.as_(RATER, "supervisor")))
-    assert [(i["plan_id"], i["nip"], i["actions"], i["name"]) for i in inbox["items"]] == [(plan["id"], EMPLOYEE, 4, "Andi Pratama")]
+    inbox = svc.ok(
+        svc.call("GET", f"/api/v1/plans/action-plans?rater_nip={RATER}&status=submitted", svc.as_(RATER, "supervisor"))
+    )
+    assert [(i["plan_id"], i["nip"], i["actions"], i["name"]) for i in inbox["items"]] == [
+        (plan["id"], EMPLOYEE, 4, "Andi Pratama")
+    ]
     assert svc.ok(svc.call("GET", "/api/v1/plans/action-plans", svc.as_(OUTSIDER, "unit_head")))["items"] == []
 
 
@@ -177,12 +258,12 @@ def test_who_may_do_what(svc):
     plan = approved_plan(svc)
     action = svc.ok(add(svc, plan), 201)
     rater = svc.as_(RATER, "supervisor")
-    assert add(svc, plan, who=rater).status_code == 403            # the rater does not propose
+    assert add(svc, plan, who=rater).status_code == 403  # the rater does not propose
     assert add(svc, plan, who=svc.as_(COLLEAGUE)).status_code == 404  # a colleague does not see the plan
-    assert action_plan(svc, plan["id"], svc.as_(HEAD, "unit_head")).status_code == 200   # the head reads
+    assert action_plan(svc, plan["id"], svc.as_(HEAD, "unit_head")).status_code == 200  # the head reads
     assert action_plan(svc, plan["id"], svc.as_(OUTSIDER, "unit_head")).status_code == 404
     svc.ok(step(svc, plan["id"], "submit", svc.as_(EMPLOYEE)))
-    assert step(svc, plan["id"], "agree", svc.as_(EMPLOYEE)).status_code == 403   # nobody agrees their own
+    assert step(svc, plan["id"], "agree", svc.as_(EMPLOYEE)).status_code == 403  # nobody agrees their own
     assert step(svc, plan["id"], "agree", svc.as_(HEAD, "unit_head")).status_code == 403
     assert step(svc, plan["id"], "agree", svc.admin).status_code == 200
     path = f"/api/v1/plans/{plan['id']}/actions/{action['action_id']}"
@@ -198,13 +279,23 @@ def test_a_plan_amendment_that_removes_an_indicator_drops_its_actions(svc):
     body = {k: plan[k] for k in ("approach", "model", "behaviours", "attachments")}
     body.update(results=[plan["results"][0]], reason="Rujukan dialihkan ke seksi lain")
     amendment = svc.ok(svc.call("POST", f"/api/v1/plans/{plan['id']}/amendments", svc.as_(EMPLOYEE), json=body), 201)
-    svc.ok(svc.call("POST", f"/api/v1/plans/{plan['id']}/amendments/{amendment['id']}/approve", svc.as_(RATER, "supervisor"),
-                    json={}))
+    svc.ok(
+        svc.call(
+            "POST",
+            f"/api/v1/plans/{plan['id']}/amendments/{amendment['id']}/approve",
+            svc.as_(RATER, "supervisor"),
+            json={},
+        )
+    )
     state = svc.ok(action_plan(svc, plan["id"]))
     assert [a["action_id"] for a in state["actions"]] == [keep["action_id"]]
     assert [a["action_id"] for a in state["agreed_actions"]] == [keep["action_id"]]
     assert [a["action_id"] for a in state["dropped"]] == [gone["action_id"]]  # the employee is told
     assert (state["agreed_version"], state["plan_revision"]) == (2, 2)
     last = svc.events("ActionPlanAgreed")[-1]["data"]
-    assert (last["version"], last["plan_revision"], [a["action_id"] for a in last["actions"]]) == (2, 2, [keep["action_id"]])
+    assert (last["version"], last["plan_revision"], [a["action_id"] for a in last["actions"]]) == (
+        2,
+        2,
+        [keep["action_id"]],
+    )
     assert "revisi 2" in last["amendment_reason"]

@@ -1,4 +1,5 @@
 """plan-service: every text it can produce has its Indonesian version."""
+
 import plan_service
 from kinerja_shared.i18n import load
 from kinerja_shared.testing.messages import untranslated
@@ -20,4 +21,5 @@ def test_status_and_behaviour_texts_built_from_parts_have_an_indonesian_version(
     texts += [m for _, m in domain.plan_content_problems("quantitative", "JA_JF", [], behaviours)]
     assert [t for t in texts if not catalogue.knows(t)] == []
     assert catalogue.translate("cannot submit a plan that is closed (allowed from: draft)") == (
-        "tidak dapat mengajukan rencana (SKP) berstatus closed (hanya boleh dari: draft)")
+        "tidak dapat mengajukan rencana (SKP) berstatus closed (hanya boleh dari: draft)"
+    )

@@ -1,4 +1,5 @@
 """The OpenAPI document, the schema against the migrations, and bad input anywhere: a 4xx problem, never a 500."""
+
 import re
 import sys
 from pathlib import Path
@@ -62,10 +63,19 @@ GARBAGE = [None, [], "text", {"results": "x", "year": "y", "items": {}, "unit_id
 def test_bad_input_on_every_endpoint_is_a_4xx_problem_never_a_500(svc):
     plan = svc.draft(EMPLOYEE)
     doc = svc.client.get("/openapi.json").get_json()
-    values = {"plan_id": plan["id"], "unit_id": "bidang", "nip": EMPLOYEE, "template_id": "nope", "amendment_id": "nope",
-              "revision": "1", "assignment_id": "nope", "action_id": "nope", "code": "P0000000000000"}
+    values = {
+        "plan_id": plan["id"],
+        "unit_id": "bidang",
+        "nip": EMPLOYEE,
+        "template_id": "nope",
+        "amendment_id": "nope",
+        "revision": "1",
+        "assignment_id": "nope",
+        "action_id": "nope",
+        "code": "P0000000000000",
+    }
     tried = 0
-    for path, method, op in operations(doc):
+    for path, method, _op in operations(doc):
         for who in (svc.admin, svc.as_(RATER, "supervisor"), svc.as_(EMPLOYEE)):
             url = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
             for junk in ("?limit=0&cursor=_w&year=abc&dry_run=maybe&depth=-1", "?limit=x&status=%00", "/" + "x" * 300):
@@ -79,7 +89,10 @@ def test_bad_input_on_every_endpoint_is_a_4xx_problem_never_a_500(svc):
                     kwargs = {"data": "{oops", "content_type": "application/json"} if body is None else {"json": body}
                     response = svc.call(method.upper(), target, who, **kwargs)
                     assert response.status_code < 500, (method, target, body, response.get_json())
-                    assert response.status_code < 300 or response.content_type == "application/problem+json", (method, target)
+                    assert response.status_code < 300 or response.content_type == "application/problem+json", (
+                        method,
+                        target,
+                    )
                     tried += 1
     assert tried > 500
 
@@ -99,7 +112,13 @@ def test_nul_characters_and_huge_numbers_are_refused_naming_the_field(svc):
         ("GET", "/api/v1/plans/%00", {}, 400, "plan_id"),
         ("GET", "/api/v1/units/tree?root=%00", {}, 400, "root"),
         ("PUT", f"/api/v1/employees/{EMPLOYEE}", {"json": {"name": "a\u0000b", "unit_id": "bidang"}}, 422, "name"),
-        ("PATCH", f"/api/v1/plans/{plan['id']}", {"json": {"attachments": {"resources": "x\u0000"}}}, 422, "attachments.resources"),
+        (
+            "PATCH",
+            f"/api/v1/plans/{plan['id']}",
+            {"json": {"attachments": {"resources": "x\u0000"}}},
+            422,
+            "attachments.resources",
+        ),
         ("POST", "/api/v1/directory/imports?dry_run=false", {"data": csv, "content_type": "text/csv"}, 422, "name"),
         ("GET", f"/api/v1/plans/{plan['id']}/revisions/99999999999999999999999", {}, 404, None),
     ]

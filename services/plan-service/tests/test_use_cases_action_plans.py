@@ -1,24 +1,37 @@
 """Action plans' use cases on an in-memory database (no PostgreSQL, no broker): the owner's actions (add, change,
 remove), submit, agree (ActionPlanAgreed), return, amend, what a plan amendment drops, and the queries; each
 command with its audit rows and events and one refusal."""
+
 from __future__ import annotations
 
 import pytest
+from memory_org import approved_plan, content, org, refused, run, stale
+from plan_testkit import COLLEAGUE, EMPLOYEE, HEAD, OUTSIDER, RATER
 from sqlalchemy import select, update
 
-from kinerja_shared.errors import (Conflict, Forbidden, InvalidField, InvalidTransition, NotFound, PreconditionFailed,
-                                   Unprocessable)
+from kinerja_shared.errors import (
+    Conflict,
+    Forbidden,
+    InvalidField,
+    InvalidTransition,
+    NotFound,
+    PreconditionFailed,
+    Unprocessable,
+)
 from kinerja_shared.testing.memory import actor
-
 from plan_service import action_plans_store
 from plan_service.models import plans
 from plan_service.use_cases import action_plans as uc
-from memory_org import approved_plan, content, org, refused, run, stale
-from plan_testkit import COLLEAGUE, EMPLOYEE, HEAD, OUTSIDER, RATER
 
 OWNER, RATER_ACTOR = actor(EMPLOYEE, "employee"), actor(RATER, "supervisor")
-ACTION = {"indicator_id": "i1", "result_id": None, "period": "2026-03", "text": "Menyusun laporan", "target_value": 1,
-          "target_unit": None}
+ACTION = {
+    "indicator_id": "i1",
+    "result_id": None,
+    "period": "2026-03",
+    "text": "Menyusun laporan",
+    "target_value": 1,
+    "target_unit": None,
+}
 PAGE = {"limit": 50, "cursor": None, "set": "working"}
 
 
@@ -43,6 +56,7 @@ def agreed(rt, plan_id, *bodies) -> list[str]:
 
 # -- proposing (the owner) ----------------------------------------------------------------------
 
+
 def test_the_owner_adds_an_action_to_the_draft_set():
     rt, plan_id = with_plan()
     out, (events, audit) = run(rt, uc.add_action, OWNER, plan_id, dict(ACTION))
@@ -65,8 +79,15 @@ def test_the_owner_changes_an_action_with_its_version():
     with rt.unit_of_work() as uow:
         action_id = uc.add_action(uow, OWNER, plan_id, dict(ACTION))["action_id"]
     seen = []
-    out, (events, audit) = run(rt, uc.change_action, OWNER, plan_id, action_id, {"indicator_id": "i2"},
-                               check_version=lambda *key: seen.append(key))
+    out, (events, audit) = run(
+        rt,
+        uc.change_action,
+        OWNER,
+        plan_id,
+        action_id,
+        {"indicator_id": "i2"},
+        check_version=lambda *key: seen.append(key),
+    )
     assert seen == [(action_id, 1)] and (out["result_id"], out["version"]) == ("r2", 2)
     assert events == [] and audit == ["action_plan.action_changed"]
     refused(rt, PreconditionFailed, uc.change_action, OWNER, plan_id, action_id, {"text": "x"}, check_version=stale)
@@ -97,6 +118,7 @@ def test_submitting_proposes_the_set_to_the_rater():
 
 
 # -- agreeing (the rater) ------------------------------------------------------------------------
+
 
 def test_the_rater_agrees_the_whole_set_and_action_plan_agreed_is_published():
     rt, plan_id = with_plan()
@@ -138,6 +160,7 @@ def test_the_owner_amends_an_agreed_set_which_stays_in_force_until_agreed_again(
 
 # -- a plan amendment ------------------------------------------------------------------------------
 
+
 def test_a_plan_amendment_drops_the_actions_on_a_removed_indicator():
     rt, plan_id = with_plan()
     agreed(rt, plan_id, {}, {"indicator_id": "i2"})
@@ -149,8 +172,10 @@ def test_a_plan_amendment_drops_the_actions_on_a_removed_indicator():
     assert events == ["ActionPlanAgreed"] and audit == ["action_plan.dropped"]
     with rt.unit_of_work() as uow:
         versions = uc.list_versions(uow, OWNER, plan_id)["items"]
-        assert [(v["version"], v["kind"], len(v["actions"])) for v in versions] == [(1, "agreement", 2),
-                                                                                    (2, "plan_amendment", 1)]
+        assert [(v["version"], v["kind"], len(v["actions"])) for v in versions] == [
+            (1, "agreement", 2),
+            (2, "plan_amendment", 1),
+        ]
     nothing, wrote = run(rt, uc.drop_invalid_actions, OWNER, plan)
     assert nothing == [] and wrote == ([], [])
     with rt.engine.begin() as conn:  # plans_api's call, inside its own transaction
@@ -158,6 +183,7 @@ def test_a_plan_amendment_drops_the_actions_on_a_removed_indicator():
 
 
 # -- reading -----------------------------------------------------------------------------------
+
 
 def test_the_readers_of_the_plan_read_its_action_plans():
     rt, plan_id = with_plan()
@@ -175,8 +201,12 @@ def test_the_readers_of_the_plan_read_its_action_plans():
         assert uc.get_action(uow, OWNER, plan_id, first)["version"] == 1
         with pytest.raises(NotFound):
             uc.get_action(uow, OWNER, plan_id, "no-such-action")
-        assert uc.get_action_plan(uow, OWNER, plan_id)["periods"]["quarters"] == ["2026-Q1", "2026-Q2", "2026-Q3",
-                                                                                 "2026-Q4"]
+        assert uc.get_action_plan(uow, OWNER, plan_id)["periods"]["quarters"] == [
+            "2026-Q1",
+            "2026-Q2",
+            "2026-Q3",
+            "2026-Q4",
+        ]
 
 
 def test_the_list_of_action_plans_holds_what_the_caller_may_see():

@@ -1,18 +1,33 @@
 """Amendments and the plan queries (lists, revisions, cascade, supportable results, completion) as use cases
 on an in-memory database: events, audit rows, and one refusal each."""
+
 import sys
 from pathlib import Path
 
 import pytest
 
 from kinerja_shared.errors import Conflict, Forbidden, InvalidField, InvalidTransition, NotFound
-
 from plan_service.config import PlanConfig
 from plan_service.use_cases import amendments, plan_queries, plans
 
 sys.path.insert(0, str(Path(__file__).parent))
-from use_case_kit import (COLLEAGUE, EMPLOYEE, HEAD, OUTSIDER, RATER, STAFF, YEAR, actions, admin,  # noqa: E402
-                          body, org, person, result, run, types)
+from use_case_kit import (  # noqa: E402
+    COLLEAGUE,
+    EMPLOYEE,
+    HEAD,
+    OUTSIDER,
+    RATER,
+    STAFF,
+    YEAR,
+    actions,
+    admin,
+    body,
+    org,
+    person,
+    result,
+    run,
+    types,
+)
 
 
 @pytest.fixture
@@ -123,8 +138,9 @@ def test_the_cascade_and_what_a_plan_can_support(rt):
     assert (supportable["plan_id"], supportable["required"]) == (rater_plan.id, True)
     assert [r["result_id"] for r in supportable["results"]] == [supported]
     approved(rt, results=[result(supports=supported)])
-    tree = run(rt, plan_queries.cascade, person(RATER), rater_plan.id, result_id=None, depth=2,
-               include_unapproved=False)[0]
+    tree = run(
+        rt, plan_queries.cascade, person(RATER), rater_plan.id, result_id=None, depth=2, include_unapproved=False
+    )[0]
     assert [n["nip"] for n in tree["results"][0]["supported_by"]] == [EMPLOYEE]
     assert tree["results"][0]["supported_by"][0]["name"] == "Andi Pratama"
     with pytest.raises(InvalidField):

@@ -1,20 +1,20 @@
 """The org directory's use cases on an in-memory database (no PostgreSQL, no broker): units, employees, transfers,
 rater changes, acting heads (Plt., Plh.) and the import, each command with its events and audit rows and one
 refusal; the queries with what they answer."""
+
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
+from memory_org import ADMIN_ACTOR, approved_plan, org, refused, run, stale, upload
+from plan_testkit import COLLEAGUE, EMPLOYEE, HEAD, OTHER_SUP, RATER, STAFF, org_document
 from sqlalchemy import select
 
 from kinerja_shared.errors import Conflict, Forbidden, InvalidField, NotFound, PreconditionFailed, Unprocessable
 from kinerja_shared.testing.memory import actor
-
 from plan_service.models import plans
 from plan_service.use_cases import acting_heads, directory, imports
-from memory_org import ADMIN_ACTOR, approved_plan, org, refused, run, stale, upload
-from plan_testkit import COLLEAGUE, EMPLOYEE, HEAD, OTHER_SUP, RATER, STAFF, org_document
 
 NEW = "199807072020121008"
 PAGE = {"limit": 50, "cursor": None}
@@ -22,13 +22,15 @@ PAGE = {"limit": 50, "cursor": None}
 
 # -- the import ----------------------------------------------------------------------------------
 
+
 def test_a_dry_run_says_what_would_change_and_writes_nothing():
     rt = org()
     document = {"employees": [{"nip": NEW, "name": "Dewi", "unit_id": "seksi", "rater_nip": EMPLOYEE}]}
     report, wrote = run(rt, imports.import_directory, ADMIN_ACTOR, upload(document))
     assert report["dry_run"] and report["valid"] and not report["applied"]
-    assert report["changes"] == [{"section": "employees", "key": NEW, "line": 1, "action": "created", "changed": report[
-        "changes"][0]["changed"]}]
+    assert report["changes"] == [
+        {"section": "employees", "key": NEW, "line": 1, "action": "created", "changed": report["changes"][0]["changed"]}
+    ]
     assert wrote == ([], [])
     refused(rt, Forbidden, imports.import_directory, actor(RATER, "supervisor"), upload(document))
     unreadable = refused(rt, InvalidField, imports.import_directory, ADMIN_ACTOR, lambda: (b"\xff", None, "text/csv"))
@@ -49,6 +51,7 @@ def test_an_import_writes_the_directory_with_its_events_and_audit_rows_or_nothin
 
 
 # -- units ---------------------------------------------------------------------------------------
+
 
 def test_put_unit_creates_a_unit_below_its_parent_for_an_admin_only():
     rt = org()
@@ -84,6 +87,7 @@ def test_the_unit_queries():
 
 # -- employees, transfers, rater changes -------------------------------------------------------------
 
+
 def test_put_employee_creates_and_updates_with_employee_upserted():
     rt = org()
     body = {"name": "Dewi", "unit_id": "seksi", "rater_nip": EMPLOYEE, "effective_date": None, "change_reason": None}
@@ -91,8 +95,14 @@ def test_put_employee_creates_and_updates_with_employee_upserted():
     assert (created["version"], created["rater_superior_nip"]) == (1, RATER)
     assert events == ["EmployeeUpserted"] and audit == ["employee.created"]
     seen = []
-    updated, (events, audit) = run(rt, directory.put_employee, ADMIN_ACTOR, NEW, {**body, "name": "Dewi Lestari"},
-                                   check_version=lambda *key: seen.append(key))
+    updated, (events, audit) = run(
+        rt,
+        directory.put_employee,
+        ADMIN_ACTOR,
+        NEW,
+        {**body, "name": "Dewi Lestari"},
+        check_version=lambda *key: seen.append(key),
+    )
     assert seen == [(NEW, 1)] and updated["version"] == 2 and events == ["EmployeeUpserted"]
     assert audit == ["employee.updated"]
     refused(rt, PreconditionFailed, directory.put_employee, ADMIN_ACTOR, NEW, dict(body), check_version=stale)
@@ -147,8 +157,14 @@ def test_the_employee_queries():
 
 # -- acting heads (Plt., Plh.) ---------------------------------------------------------------------
 
-PLT = {"nip": EMPLOYEE, "kind": "plt", "valid_from": date(2026, 3, 1), "valid_to": None, "decree_number": "800/1",
-       "reason": "Kepala seksi kosong"}
+PLT = {
+    "nip": EMPLOYEE,
+    "kind": "plt",
+    "valid_from": date(2026, 3, 1),
+    "valid_to": None,
+    "decree_number": "800/1",
+    "reason": "Kepala seksi kosong",
+}
 
 
 def test_assigning_an_acting_head_publishes_unit_head_assigned():
@@ -156,8 +172,9 @@ def test_assigning_an_acting_head_publishes_unit_head_assigned():
     out, (events, audit) = run(rt, acting_heads.assign_acting_head, ADMIN_ACTOR, "seksi", dict(PLT))
     assert (out["version"], out["name"], out["acting_today"]) == (1, "Andi Pratama", True)
     assert events == ["UnitHeadAssigned"] and audit == ["acting_head.created"]
-    problem = refused(rt, Unprocessable, acting_heads.assign_acting_head, ADMIN_ACTOR, "bidang",
-                      {**PLT, "nip": COLLEAGUE})
+    problem = refused(
+        rt, Unprocessable, acting_heads.assign_acting_head, ADMIN_ACTOR, "bidang", {**PLT, "nip": COLLEAGUE}
+    )
     assert problem.errors[0]["field"] == "kind"  # bidang has a definitive head: a Plh. only
     refused(rt, NotFound, acting_heads.assign_acting_head, ADMIN_ACTOR, "nowhere", dict(PLT))
     refused(rt, Forbidden, acting_heads.assign_acting_head, actor(HEAD, "supervisor"), "seksi", dict(PLT))
@@ -167,17 +184,34 @@ def test_changing_an_acting_head_checks_the_version_and_the_rules():
     rt = org()
     with rt.unit_of_work() as uow:
         assignment = acting_heads.assign_acting_head(uow, ADMIN_ACTOR, "seksi", dict(PLT))["id"]
-    out, (events, audit) = run(rt, acting_heads.change_acting_head, ADMIN_ACTOR, "seksi", assignment,
-                               {"valid_to": date(2026, 6, 30)})
+    out, (events, audit) = run(
+        rt, acting_heads.change_acting_head, ADMIN_ACTOR, "seksi", assignment, {"valid_to": date(2026, 6, 30)}
+    )
     assert (out["valid_to"], out["version"]) == (date(2026, 6, 30), 2)
     assert events == ["UnitHeadAssigned"] and audit == ["acting_head.updated"]
-    same, wrote = run(rt, acting_heads.change_acting_head, ADMIN_ACTOR, "seksi", assignment,
-                      {"valid_to": date(2026, 6, 30)})
+    same, wrote = run(
+        rt, acting_heads.change_acting_head, ADMIN_ACTOR, "seksi", assignment, {"valid_to": date(2026, 6, 30)}
+    )
     assert same["version"] == 2 and wrote == ([], [])
-    refused(rt, PreconditionFailed, acting_heads.change_acting_head, ADMIN_ACTOR, "seksi", assignment, {},
-            check_version=stale)
-    problem = refused(rt, Unprocessable, acting_heads.change_acting_head, ADMIN_ACTOR, "seksi", assignment,
-                      {"valid_to": date(2026, 2, 1)})
+    refused(
+        rt,
+        PreconditionFailed,
+        acting_heads.change_acting_head,
+        ADMIN_ACTOR,
+        "seksi",
+        assignment,
+        {},
+        check_version=stale,
+    )
+    problem = refused(
+        rt,
+        Unprocessable,
+        acting_heads.change_acting_head,
+        ADMIN_ACTOR,
+        "seksi",
+        assignment,
+        {"valid_to": date(2026, 2, 1)},
+    )
     assert problem.errors[0]["field"] == "valid_to"
 
 

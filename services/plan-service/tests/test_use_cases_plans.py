@@ -1,6 +1,7 @@
 """The plans' use cases on an in-memory database (kinerja_shared.testing.memory): every command (draft, edit,
 copy, submit, approve, return, bulk approval, close on a transfer, a new rater), its events and audit rows, and
 one refusal each. No PostgreSQL, no Kafka."""
+
 import sys
 from datetime import date
 from pathlib import Path
@@ -8,12 +9,25 @@ from pathlib import Path
 import pytest
 
 from kinerja_shared.errors import Conflict, Forbidden, InvalidField, InvalidTransition, NotFound, PreconditionFailed
-
 from plan_service.use_cases import amendments, plan_transfers, plans
 
 sys.path.insert(0, str(Path(__file__).parent))
-from use_case_kit import (COLLEAGUE, EMPLOYEE, HEAD, OUTSIDER, RATER, YEAR, actions, admin,  # noqa: E402
-                          body, org, person, result, run, types)
+from use_case_kit import (  # noqa: E402
+    COLLEAGUE,
+    EMPLOYEE,
+    HEAD,
+    OUTSIDER,
+    RATER,
+    YEAR,
+    actions,
+    admin,
+    body,
+    org,
+    person,
+    result,
+    run,
+    types,
+)
 
 
 def stale(entity_id, version):
@@ -56,8 +70,9 @@ def test_create_plan_refuses_someone_elses_and_a_second_plan_of_the_year(rt):
 
 def test_edit_plan_replaces_or_patches_a_draft_and_bumps_its_version(rt):
     plan = draft(rt)
-    patched, uow = run(rt, plans.edit_plan, person(EMPLOYEE), plan.id, {"attachments": {"resources": "Mobil"}},
-                       replace=False)
+    patched, uow = run(
+        rt, plans.edit_plan, person(EMPLOYEE), plan.id, {"attachments": {"resources": "Mobil"}}, replace=False
+    )
     assert patched.version == 2 and patched.content["attachments"]["accountability"] == "Laporan bulanan"
     assert patched.content["attachments"]["resources"] == "Mobil" and actions(uow) == ["plan.edited"]
     replaced, _ = run(rt, plans.edit_plan, admin(), plan.id, body(results=[result("Baru")]), replace=True)
@@ -135,8 +150,12 @@ def test_return_plan_refuses_a_draft(rt):
 
 def test_approve_plans_answers_each_item_on_its_own(rt):
     mine, theirs = submitted(rt), submitted(rt, COLLEAGUE)
-    answer, uow = run(rt, plans.approve_plans, person(RATER), [
-        {"id": mine.id, "version": mine.version}, {"id": "nope"}, {"id": theirs.id, "version": 1}])
+    answer, uow = run(
+        rt,
+        plans.approve_plans,
+        person(RATER),
+        [{"id": mine.id, "version": mine.version}, {"id": "nope"}, {"id": theirs.id, "version": 1}],
+    )
     assert [r["status"] for r in answer["results"]] == [200, 404, 412]
     assert (answer["approved"], answer["failed"]) == (1, 2) and answer["results"][0]["plan"].status == "approved"
     assert types(uow) == ["PlanApproved"] and actions(uow) == ["plan.approve"]
@@ -153,8 +172,12 @@ def test_a_transfer_closes_the_plans_in_force_and_cancels_a_pending_amendment(rt
     kept = dict(plan.content["results"][0], text="Baru")
     proposal = {**body(results=[kept]), "reason": "x"}
     pending = run(rt, amendments.propose_amendment, person(EMPLOYEE), plan.id, proposal)[0]
-    closed, uow = run(rt, plan_transfers.close_for_transfers, admin(),
-                      {EMPLOYEE: (date(YEAR, 7, 1), "mutasi"), COLLEAGUE: (date(YEAR, 7, 1), "mutasi")})
+    closed, uow = run(
+        rt,
+        plan_transfers.close_for_transfers,
+        admin(),
+        {EMPLOYEE: (date(YEAR, 7, 1), "mutasi"), COLLEAGUE: (date(YEAR, 7, 1), "mutasi")},
+    )
     assert closed == [plan.id] and types(uow) == ["PlanAmended"] and actions(uow) == ["plan.closed"]
     data = uow.published[0]["data"]
     assert (data["status"], data["kind"], data["revision"]) == ("closed", "transfer", 2)

@@ -1,4 +1,5 @@
 """Templates and the SKP document as use cases on an in-memory database: events, audit rows, one refusal each."""
+
 import sys
 from pathlib import Path
 
@@ -6,14 +7,12 @@ import pytest
 
 from kinerja_shared.documents import registry
 from kinerja_shared.errors import Conflict, DomainError, Forbidden, InvalidField, NotFound, PreconditionFailed
-
 from plan_service.models import documents
 from plan_service.use_cases import amendments, plans, templates
 from plan_service.use_cases.documents import document_state, issue_plan_document
 
 sys.path.insert(0, str(Path(__file__).parent))
-from use_case_kit import (COLLEAGUE, EMPLOYEE, RATER, STAFF, YEAR, actions, admin, body, org, person,  # noqa: E402
-                          result, run, types)
+from use_case_kit import COLLEAGUE, EMPLOYEE, RATER, STAFF, YEAR, actions, admin, body, org, person, result, run, types  # noqa: E402
 
 
 @pytest.fixture
@@ -23,9 +22,17 @@ def rt():
 
 def template_body(**kw) -> dict:
     content = body()
-    return {"name": "Perawat", "position": "Perawat Ahli Pertama", "description": None, "approach": content["approach"],
-            "model": content["model"], "results": content["results"], "behaviours": content["behaviours"],
-            "attachments": content["attachments"], **kw}
+    return {
+        "name": "Perawat",
+        "position": "Perawat Ahli Pertama",
+        "description": None,
+        "approach": content["approach"],
+        "model": content["model"],
+        "results": content["results"],
+        "behaviours": content["behaviours"],
+        "attachments": content["attachments"],
+        **kw,
+    }
 
 
 def stale(entity_id, version):
@@ -68,8 +75,13 @@ def test_delete_template_and_read_what_is_left(rt):
 def test_assign_template_drafts_for_the_unit_and_skips_who_has_a_plan(rt):
     template = run(rt, templates.create_template, admin(), template_body())[0]
     own = run(rt, plans.create_plan, person(COLLEAGUE), body())[0]
-    answer, uow = run(rt, templates.assign_template, person(RATER), template.id,
-                      {"unit_id": "bidang", "year": YEAR, "include_subunits": True, "only_matching_position": True})
+    answer, uow = run(
+        rt,
+        templates.assign_template,
+        person(RATER),
+        template.id,
+        {"unit_id": "bidang", "year": YEAR, "include_subunits": True, "only_matching_position": True},
+    )
     assert {(i["nip"], i["outcome"]) for i in answer["items"]} == {(EMPLOYEE, "created"), (COLLEAGUE, "skipped")}
     assert answer["items"][[i["nip"] for i in answer["items"]].index(COLLEAGUE)]["plan_id"] == own.id
     assert actions(uow) == ["plan.created", "template.assigned"] and types(uow) == []
@@ -78,11 +90,21 @@ def test_assign_template_drafts_for_the_unit_and_skips_who_has_a_plan(rt):
 def test_assign_template_refuses_an_unknown_unit_and_who_heads_none_of_it(rt):
     template = run(rt, templates.create_template, admin(), template_body())[0]
     with pytest.raises(InvalidField):
-        run(rt, templates.assign_template, admin(), template.id,
-            {"unit_id": "nope", "year": YEAR, "include_subunits": False, "only_matching_position": False})
+        run(
+            rt,
+            templates.assign_template,
+            admin(),
+            template.id,
+            {"unit_id": "nope", "year": YEAR, "include_subunits": False, "only_matching_position": False},
+        )
     with pytest.raises(Forbidden):
-        run(rt, templates.assign_template, person(EMPLOYEE), template.id,
-            {"unit_id": "bidang", "year": YEAR, "include_subunits": False, "only_matching_position": False})
+        run(
+            rt,
+            templates.assign_template,
+            person(EMPLOYEE),
+            template.id,
+            {"unit_id": "bidang", "year": YEAR, "include_subunits": False, "only_matching_position": False},
+        )
 
 
 def test_the_skp_of_an_approved_plan_is_issued_once_and_superseded_by_an_amendment(rt):
@@ -95,8 +117,9 @@ def test_the_skp_of_an_approved_plan_is_issued_once_and_superseded_by_an_amendme
     assert issued.new and issued.pdf.startswith(b"%PDF") and filename == f"skp_{EMPLOYEE}_{YEAR}_r1.pdf"
     assert actions(uow) == ["document.issue"] and uow.audited[0]["entity_id"] == issued.code
     kept = dict(plan.content["results"][0], text="Baru")
-    amendment = run(rt, amendments.propose_amendment, person(EMPLOYEE), plan.id,
-                    {**body(results=[kept]), "reason": "Tugas baru"})[0]
+    amendment = run(
+        rt, amendments.propose_amendment, person(EMPLOYEE), plan.id, {**body(results=[kept]), "reason": "Tugas baru"}
+    )[0]
     run(rt, amendments.approve_amendment, person(RATER), plan.id, amendment.id)
     with rt.engine.connect() as conn:
         row = registry.find(conn, documents, issued.code)

@@ -5,23 +5,22 @@ stands on 2 March of YEAR with the directory of plan_testkit (one in-memory data
 ``run(rt, fn, ...)`` calls a use case in its own unit of work and returns (its answer, the unit of work), to
 assert on what it audited and published.
 """
+
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kinerja_shared.testing.memory import actor, memory_runtime
-
 from plan_service.models import employees, units
 from plan_service.service import SPEC
 
 sys.path.insert(0, str(Path(__file__).parent))
-from plan_testkit import (ADMIN, COLLEAGUE, EMPLOYEE, HEAD, OUTSIDER, RATER, STAFF, org_document,  # noqa: E402,F401
-                          plan_body, result)
+from plan_testkit import ADMIN, COLLEAGUE, EMPLOYEE, HEAD, OUTSIDER, RATER, STAFF, org_document, plan_body, result  # noqa: E402,F401
 
 YEAR = 2026
-NOW = datetime(YEAR, 3, 2, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(YEAR, 3, 2, 3, 0, tzinfo=UTC)
 
 
 _RUNTIME = []  # one in-memory database for the whole run: its compiled statements are reused, its rows are not
@@ -43,10 +42,23 @@ def org():
     raters = {e["nip"]: e.get("rater_nip") for e in doc["employees"]}
     with rt.engine.begin() as conn:
         conn.execute(units.insert(), [{**u, "path": paths[u["id"]], "updated_at": NOW} for u in doc["units"]])
-        conn.execute(employees.insert(), [
-            {"nip": e["nip"], "name": e["name"], "unit_id": e["unit_id"], "position": e.get("position"),
-             "rater_nip": e.get("rater_nip"), "rater_superior_nip": raters.get(e.get("rater_nip") or ""),
-             "active": True, "version": 1, "updated_at": NOW} for e in doc["employees"]])
+        conn.execute(
+            employees.insert(),
+            [
+                {
+                    "nip": e["nip"],
+                    "name": e["name"],
+                    "unit_id": e["unit_id"],
+                    "position": e.get("position"),
+                    "rater_nip": e.get("rater_nip"),
+                    "rater_superior_nip": raters.get(e.get("rater_nip") or ""),
+                    "active": True,
+                    "version": 1,
+                    "updated_at": NOW,
+                }
+                for e in doc["employees"]
+            ],
+        )
     return rt
 
 

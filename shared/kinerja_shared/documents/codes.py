@@ -9,6 +9,7 @@ documents by guessing takes on the order of 1e12 requests per hit.
 Printed grouped (``E-7K3M-Q9XD-2HTA``); read back leniently: case, dashes and spaces do not matter, and the
 letters people mistake for digits (I, L -> 1; O -> 0) are read as those digits (Crockford's rule).
 """
+
 from __future__ import annotations
 
 import re
@@ -43,4 +44,4 @@ def canonical(text: str) -> str | None:
 def grouped(code: str) -> str:
     """``E7K3MQ9XD2HTA`` -> ``E-7K3M-Q9XD-2HTA`` (as printed)."""
     body = code[1:]
-    return "-".join([code[0], *(body[i:i + 4] for i in range(0, len(body), 4))])
+    return "-".join([code[0], *(body[i : i + 4] for i in range(0, len(body), 4))])

@@ -6,9 +6,10 @@ Settings (environment, read by every issuing service):
 - KINERJA_DOCUMENT_ORGANISATION: the issuing government printed in every header (default "Pemerintah Daerah");
 - KINERJA_DOCUMENT_SIGNER: the signing service seam (signing.py), empty by default.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Response
 from sqlalchemy import Table
@@ -30,22 +31,48 @@ def organisation(settings) -> str:
     return (settings.extra.get("KINERJA_DOCUMENT_ORGANISATION") or DEFAULT_ORGANISATION).strip()
 
 
-def issue_pdf(conn, table: Table, settings, *, prefix: str, doc_type: str, subject: str, revision: int | None,
-              facts: registry.Facts, story: Callable[[render.Frame], list], wide: bool = False,
-              status: str = registry.VALID, signer_nips: tuple[str, ...] = ()) -> registry.Issued:
+def issue_pdf(
+    conn,
+    table: Table,
+    settings,
+    *,
+    prefix: str,
+    doc_type: str,
+    subject: str,
+    revision: int | None,
+    facts: registry.Facts,
+    story: Callable[[render.Frame], list],
+    wide: bool = False,
+    status: str = registry.VALID,
+    signer_nips: tuple[str, ...] = (),
+) -> registry.Issued:
     """Render ``story(frame)`` (the layout's flowables, built fresh per call) with the document's code, sign it
     through the configured signer and register it (registry.issue)."""
     signer = signer_from(settings)
 
     def make(code: str) -> bytes:
-        frame = render.Frame(title=facts.title.upper(), code=code, verify_url=verify_url(settings, code),
-                             organisation=organisation(settings), subject=facts.employee_name or facts.period,
-                             wide=wide)
+        frame = render.Frame(
+            title=facts.title.upper(),
+            code=code,
+            verify_url=verify_url(settings, code),
+            organisation=organisation(settings),
+            subject=facts.employee_name or facts.period,
+            wide=wide,
+        )
         pdf = render.build(frame, story(frame))
         return signer.sign(pdf, SigningRequest(code, doc_type, subject, revision, signer_nips))
 
-    return registry.issue(conn, table, prefix=prefix, doc_type=doc_type, subject=subject, revision=revision,
-                          facts=facts, render=make, status=status)
+    return registry.issue(
+        conn,
+        table,
+        prefix=prefix,
+        doc_type=doc_type,
+        subject=subject,
+        revision=revision,
+        facts=facts,
+        render=make,
+        status=status,
+    )
 
 
 def pdf_response(issued: registry.Issued, filename: str) -> Response:
@@ -58,6 +85,10 @@ def pdf_response(issued: registry.Issued, filename: str) -> Response:
     return response
 
 
-PDF_RESPONSE_DOC = {200: {"description": "The document as a PDF (A4); X-Document-Code and X-Document-SHA256 name its "
-                                         "verification code and hash",
-                          "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}
+PDF_RESPONSE_DOC = {
+    200: {
+        "description": "The document as a PDF (A4); X-Document-Code and X-Document-SHA256 name its "
+        "verification code and hash",
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}

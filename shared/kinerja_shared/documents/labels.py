@@ -1,4 +1,5 @@
 """Printed names (Bahasa Indonesia) the documents of several services share."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -6,8 +7,13 @@ from datetime import date
 from .render import MONTHS_ID
 
 BEHAVIOUR_NAMES_ID = {
-    "service": "Berorientasi Pelayanan", "accountable": "Akuntabel", "competent": "Kompeten",
-    "harmonious": "Harmonis", "loyal": "Loyal", "adaptive": "Adaptif", "collaborative": "Kolaboratif",
+    "service": "Berorientasi Pelayanan",
+    "accountable": "Akuntabel",
+    "competent": "Kompeten",
+    "harmonious": "Harmonis",
+    "loyal": "Loyal",
+    "adaptive": "Adaptif",
+    "collaborative": "Kolaboratif",
 }
 ASPECT_NAMES_ID = {"quantity": "Kuantitas", "quality": "Kualitas", "time": "Waktu", "cost": "Biaya"}
 RESULT_KIND_NAMES_ID = {"main": "Utama", "additional": "Tambahan"}

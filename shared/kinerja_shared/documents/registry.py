@@ -11,11 +11,12 @@ The status a verifier sees (``status_of``): ``revoked`` or ``superseded`` as sto
 a later revision of the same subject was issued here or the service says its subject moved on (a plan
 amended, an evaluation reopened: the ``state`` callback), else ``valid``.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 from sqlalchemy import Column, Index, Integer, String, Table, Text, func, select, text, update
 
@@ -24,9 +25,11 @@ from .codes import new_code
 from .render import sha256
 
 VALID, SUPERSEDED, REVOKED = "valid", "superseded", "revoked"
-STATUS_TEXT_ID = {VALID: "Sah: dokumen ini adalah revisi yang berlaku",
-                  SUPERSEDED: "Digantikan oleh revisi yang lebih baru",
-                  REVOKED: "Dicabut"}
+STATUS_TEXT_ID = {
+    VALID: "Sah: dokumen ini adalah revisi yang berlaku",
+    SUPERSEDED: "Digantikan oleh revisi yang lebih baru",
+    REVOKED: "Dicabut",
+}
 
 
 def documents_table(metadata) -> Table:
@@ -36,17 +39,17 @@ def documents_table(metadata) -> Table:
         metadata,
         Column("code", String(16), primary_key=True),
         Column("doc_type", String(40), nullable=False),
-        Column("subject", String(200), nullable=False),      # plan id, evaluation id, "unit/period", "nip/year"
+        Column("subject", String(200), nullable=False),  # plan id, evaluation id, "unit/period", "nip/year"
         Column("revision", Integer, nullable=False),
         Column("sha256", String(64), nullable=False),
         Column("issued_at", UTCDateTime(), nullable=False),
-        Column("status", String(16), nullable=False),        # valid, superseded, revoked
+        Column("status", String(16), nullable=False),  # valid, superseded, revoked
         Column("superseded_by", String(16)),
         Column("status_reason", Text),
-        Column("title", String(200), nullable=False),        # "Sasaran Kinerja Pegawai" ...
+        Column("title", String(200), nullable=False),  # "Sasaran Kinerja Pegawai" ...
         Column("employee_name", String(200)),
         Column("nip", String(18)),
-        Column("period", String(100), nullable=False),       # as printed: "Tahun 2026", "Triwulan I 2026" ...
+        Column("period", String(100), nullable=False),  # as printed: "Tahun 2026", "Triwulan I 2026" ...
         Column("size_bytes", Integer, nullable=False),
         Index("ix_documents_subject", "doc_type", "subject", "revision"),
     )
@@ -67,7 +70,7 @@ class Issued:
     code: str
     pdf: bytes
     sha256: str
-    new: bool = False      # a code given out by this call (the caller may audit it)
+    new: bool = False  # a code given out by this call (the caller may audit it)
 
 
 def _lock(conn, doc_type: str, subject: str) -> None:
@@ -77,8 +80,19 @@ def _lock(conn, doc_type: str, subject: str) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"documents:{doc_type}:{subject}"})
 
 
-def issue(conn, table: Table, *, prefix: str, doc_type: str, subject: str, revision: int | None, facts: Facts,
-          render: Callable[[str], bytes], status: str = VALID, now: datetime | None = None) -> Issued:
+def issue(
+    conn,
+    table: Table,
+    *,
+    prefix: str,
+    doc_type: str,
+    subject: str,
+    revision: int | None,
+    facts: Facts,
+    render: Callable[[str], bytes],
+    status: str = VALID,
+    now: datetime | None = None,
+) -> Issued:
     """The document's bytes, rendered by ``render(code)``, and its row (written or reused).
 
     ``revision``: the subject's own revision (a plan's, an evaluation's); None: the register numbers the
@@ -86,8 +100,9 @@ def issue(conn, table: Table, *, prefix: str, doc_type: str, subject: str, revis
     ``status``: ``superseded`` for a document of an older revision issued only now (a plan's earlier revision)."""
     _lock(conn, doc_type, subject)
     # the row this document was last issued under: not replaced by a re-issue (superseded_by empty)
-    query = select(table).where(table.c.doc_type == doc_type, table.c.subject == subject,
-                                table.c.superseded_by.is_(None))
+    query = select(table).where(
+        table.c.doc_type == doc_type, table.c.subject == subject, table.c.superseded_by.is_(None)
+    )
     if revision is not None:
         query = query.where(table.c.revision == revision)
     current = conn.execute(query.order_by(table.c.revision.desc(), table.c.issued_at.desc()).limit(1)).first()
@@ -102,12 +117,31 @@ def issue(conn, table: Table, *, prefix: str, doc_type: str, subject: str, revis
     if revision is None:
         revision = (current.revision + 1) if current is not None else 1
     if current is not None:
-        conn.execute(update(table).where(table.c.code == current.code).values(
-            status=SUPERSEDED, superseded_by=code, status_reason="Data yang dicetak berubah; diterbitkan ulang."))
-    conn.execute(table.insert().values(
-        code=code, doc_type=doc_type, subject=subject, revision=revision, sha256=digest, issued_at=now or utcnow(),
-        status=status, superseded_by=None, status_reason=None, title=facts.title, employee_name=facts.employee_name,
-        nip=facts.nip, period=facts.period, size_bytes=len(pdf)))
+        conn.execute(
+            update(table)
+            .where(table.c.code == current.code)
+            .values(
+                status=SUPERSEDED, superseded_by=code, status_reason="Data yang dicetak berubah; diterbitkan ulang."
+            )
+        )
+    conn.execute(
+        table.insert().values(
+            code=code,
+            doc_type=doc_type,
+            subject=subject,
+            revision=revision,
+            sha256=digest,
+            issued_at=now or utcnow(),
+            status=status,
+            superseded_by=None,
+            status_reason=None,
+            title=facts.title,
+            employee_name=facts.employee_name,
+            nip=facts.nip,
+            period=facts.period,
+            size_bytes=len(pdf),
+        )
+    )
     return Issued(code, pdf, digest, new=True)
 
 
@@ -118,8 +152,9 @@ def status_of(conn, table: Table, row, state: StateFn | None = None) -> tuple[st
     """(status, reason) of a register row as a verifier sees it now."""
     if row.status != VALID:
         return row.status, row.status_reason
-    later = conn.execute(select(func.max(table.c.revision)).where(
-        table.c.doc_type == row.doc_type, table.c.subject == row.subject)).scalar()
+    later = conn.execute(
+        select(func.max(table.c.revision)).where(table.c.doc_type == row.doc_type, table.c.subject == row.subject)
+    ).scalar()
     if later is not None and later > row.revision:
         return SUPERSEDED, f"Revisi {later} telah diterbitkan."
     if state is not None:
@@ -135,8 +170,12 @@ def find(conn, table: Table, code: str):
 
 def latest_code(conn, table: Table, doc_type: str, subject: str) -> str | None:
     """The newest code issued for the subject (e.g. to show the superseding one)."""
-    row = conn.execute(select(table.c.code).where(table.c.doc_type == doc_type, table.c.subject == subject)
-                       .order_by(table.c.revision.desc(), table.c.issued_at.desc()).limit(1)).first()
+    row = conn.execute(
+        select(table.c.code)
+        .where(table.c.doc_type == doc_type, table.c.subject == subject)
+        .order_by(table.c.revision.desc(), table.c.issued_at.desc())
+        .limit(1)
+    ).first()
     return row.code if row else None
 
 

@@ -7,6 +7,7 @@
 - repeatable output: ``invariant=1`` (fixed creation date and document id) and no clock read here, so the
   same data and code give the same bytes and the same SHA-256. Dates printed come from the data.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,8 +31,20 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 from .codes import grouped
 
 FONT, BOLD, ITALIC = "KinerjaVera", "KinerjaVera-Bold", "KinerjaVera-Italic"
-MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-             "November", "Desember")
+MONTHS_ID = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
 QR_SIZE = 24 * mm
 _fonts_registered = False
 
@@ -40,7 +53,12 @@ def _register_fonts() -> None:
     global _fonts_registered
     if _fonts_registered:
         return
-    for name, file in ((FONT, "Vera.ttf"), (BOLD, "VeraBd.ttf"), (ITALIC, "VeraIt.ttf"), (FONT + "-BoldItalic", "VeraBI.ttf")):
+    for name, file in (
+        (FONT, "Vera.ttf"),
+        (BOLD, "VeraBd.ttf"),
+        (ITALIC, "VeraIt.ttf"),
+        (FONT + "-BoldItalic", "VeraBI.ttf"),
+    ):
         pdfmetrics.registerFont(TTFont(name, file))  # found in reportlab's own fonts folder
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=ITALIC, boldItalic=FONT + "-BoldItalic")
     _fonts_registered = True
@@ -50,8 +68,14 @@ _register_fonts()  # before any style is used: paragraphs resolve their font fam
 
 
 def _style(name: str, **kw) -> ParagraphStyle:
-    return ParagraphStyle(name, bulletFontName=FONT, fontName=kw.pop("fontName", FONT), fontSize=kw.pop("fontSize", 9),
-                          leading=kw.pop("leading", kw.get("fontSize", 9) * 1.25 if "fontSize" in kw else 11.5), **kw)
+    return ParagraphStyle(
+        name,
+        bulletFontName=FONT,
+        fontName=kw.pop("fontName", FONT),
+        fontSize=kw.pop("fontSize", 9),
+        leading=kw.pop("leading", kw.get("fontSize", 9) * 1.25 if "fontSize" in kw else 11.5),
+        **kw,
+    )
 
 
 STYLES = {
@@ -70,6 +94,7 @@ CELL_FONT = [("FONTNAME", (0, 0), (-1, -1), FONT)]  # a table's own default is a
 
 
 # -- formatting (Bahasa Indonesia) -------------------------------------------------------------
+
 
 def text(value) -> str:
     """A value as printed text: None is a dash."""
@@ -115,6 +140,7 @@ def sha256(data: bytes) -> str:
 
 # -- building blocks -------------------------------------------------------------------------
 
+
 def para(value, style: str = "body") -> Paragraph:
     """A paragraph of plain text (escaped; newlines kept)."""
     return Paragraph(escape(text(value)).replace("\n", "<br/>"), STYLES[style])
@@ -135,11 +161,25 @@ def heading(value) -> Paragraph:
 
 def grid(rows: list[list], widths: list[float], header_rows: int = 1, repeat: bool = True) -> Table:
     """A ruled table; plain values become wrapped paragraphs (the header rows bold)."""
-    cells = [["" if c == "" else c if not isinstance(c, (str, int, float, type(None))) else
-              para(c, "cell_bold" if i < header_rows else "cell") for c in row] for i, row in enumerate(rows)]
+    cells = [
+        [
+            ""
+            if c == ""
+            else c
+            if not isinstance(c, (str, int, float, type(None)))
+            else para(c, "cell_bold" if i < header_rows else "cell")
+            for c in row
+        ]
+        for i, row in enumerate(rows)
+    ]
     t = Table(cells, colWidths=widths, repeatRows=header_rows if repeat else 0)
-    style = [*CELL_FONT, ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)]
+    style = [
+        *CELL_FONT,
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
     if header_rows:
         style.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.Color(0.88, 0.88, 0.88)))
     t.setStyle(TableStyle(style))
@@ -148,10 +188,21 @@ def grid(rows: list[list], widths: list[float], header_rows: int = 1, repeat: bo
 
 def facts(pairs: list[tuple[str, object]], width: float, label_width: float = 55 * mm) -> Table:
     """Label : value lines (the identity blocks of the forms), unruled."""
-    t = Table([[para(k, "cell"), para(":", "cell"), para(v, "cell")] for k, v in pairs],
-              colWidths=[label_width, 4 * mm, width - label_width - 4 * mm])
-    t.setStyle(TableStyle([*CELL_FONT, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                           ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+    t = Table(
+        [[para(k, "cell"), para(":", "cell"), para(v, "cell")] for k, v in pairs],
+        colWidths=[label_width, 4 * mm, width - label_width - 4 * mm],
+    )
+    t.setStyle(
+        TableStyle(
+            [
+                *CELL_FONT,
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
     return t
 
 
@@ -159,11 +210,11 @@ def facts(pairs: list[tuple[str, object]], width: float, label_width: float = 55
 class Approval:
     """A printed approval field: who approved (role, name, NIP), what and when, through the system."""
 
-    role: str                 # "Pejabat Penilai Kinerja", "Pegawai yang Dinilai"...
+    role: str  # "Pejabat Penilai Kinerja", "Pegawai yang Dinilai"...
     name: str | None
     nip: str | None
-    action: str               # "Disetujui", "Ditetapkan", "Diajukan"...
-    at: object = None         # a date, datetime or ISO text; None: not (yet) recorded
+    action: str  # "Disetujui", "Ditetapkan", "Diajukan"...
+    at: object = None  # a date, datetime or ISO text; None: not (yet) recorded
 
 
 def approvals(items: list[Approval], width: float) -> KeepTogether:
@@ -173,28 +224,46 @@ def approvals(items: list[Approval], width: float) -> KeepTogether:
     cols = []
     for a in items:
         done = f"{a.action} melalui sistem Kinerja pada {date_id(a.at)}" if a.at else "Belum tercatat"
-        cols.append([para(a.role, "cell_bold"), Spacer(1, 3 * mm), para(done, "cell"), Spacer(1, 6 * mm),
-                     para(a.name, "cell_bold"), para(f"NIP {a.nip}" if a.nip else "NIP -", "cell")])
+        cols.append(
+            [
+                para(a.role, "cell_bold"),
+                Spacer(1, 3 * mm),
+                para(done, "cell"),
+                Spacer(1, 6 * mm),
+                para(a.name, "cell_bold"),
+                para(f"NIP {a.nip}" if a.nip else "NIP -", "cell"),
+            ]
+        )
     t = Table([cols], colWidths=[width / len(items)] * len(items))
-    t.setStyle(TableStyle([*CELL_FONT, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOX", (0, 0), (-1, -1), 0.5, colors.black),
-                           ("INNERGRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+    t.setStyle(
+        TableStyle(
+            [
+                *CELL_FONT,
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BOX", (0, 0), (-1, -1), 0.5, colors.black),
+                ("INNERGRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ]
+        )
+    )
     return KeepTogether([Spacer(1, 4 * mm), t])
 
 
 # -- the page frame --------------------------------------------------------------------------
 
+
 @dataclass
 class Frame:
     """What every page of a document shows around its content."""
 
-    title: str                  # the document's title, e.g. "SASARAN KINERJA PEGAWAI"
-    code: str                   # the verification code (canonical)
-    verify_url: str             # where the QR points: <public base>/api/v1/documents/verify/<code>
-    organisation: str           # the issuing government, e.g. "Pemerintah Kota Binjai"
-    subject: str = ""           # PDF metadata: whose document
-    wide: bool = False          # landscape A4
-    margins: dict = field(default_factory=lambda: {"left": 15 * mm, "right": 15 * mm, "top": 20 * mm,
-                                                   "bottom": 36 * mm})
+    title: str  # the document's title, e.g. "SASARAN KINERJA PEGAWAI"
+    code: str  # the verification code (canonical)
+    verify_url: str  # where the QR points: <public base>/api/v1/documents/verify/<code>
+    organisation: str  # the issuing government, e.g. "Pemerintah Kota Binjai"
+    subject: str = ""  # PDF metadata: whose document
+    wide: bool = False  # landscape A4
+    margins: dict = field(
+        default_factory=lambda: {"left": 15 * mm, "right": 15 * mm, "top": 20 * mm, "bottom": 36 * mm}
+    )
 
     @property
     def pagesize(self):
@@ -261,8 +330,11 @@ def _numbered_canvas(frame: Frame):
             self.setFont(FONT, 7)
             self.drawString(left, 22 * mm, "Periksa keaslian dokumen ini dengan memindai kode QR atau membuka:")
             self.drawString(left, 18.5 * mm, frame.verify_url)
-            self.drawString(left, 15 * mm, "Dokumen ini dibuat dari data sistem Kinerja; persetujuan yang tercantum "
-                                           "diberikan melalui sistem.")
+            self.drawString(
+                left,
+                15 * mm,
+                "Dokumen ini dibuat dari data sistem Kinerja; persetujuan yang tercantum diberikan melalui sistem.",
+            )
             self.setFont(FONT, 8)
             self.drawString(left, 8 * mm, f"Halaman {self._pageNumber} dari {total}")
             self.restoreState()
@@ -274,11 +346,22 @@ def build(frame: Frame, story: list) -> bytes:
     """The PDF bytes of ``story`` in ``frame`` (repeatable: same input, same bytes)."""
     _register_fonts()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=frame.pagesize, leftMargin=frame.margins["left"],
-                            rightMargin=frame.margins["right"], topMargin=frame.margins["top"],
-                            bottomMargin=frame.margins["bottom"], title=frame.title, author=frame.organisation,
-                            subject=frame.subject, creator="Kinerja", producer="Kinerja (reportlab)",
-                            keywords=frame.code, invariant=1, lang="id-ID")
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=frame.pagesize,
+        leftMargin=frame.margins["left"],
+        rightMargin=frame.margins["right"],
+        topMargin=frame.margins["top"],
+        bottomMargin=frame.margins["bottom"],
+        title=frame.title,
+        author=frame.organisation,
+        subject=frame.subject,
+        creator="Kinerja",
+        producer="Kinerja (reportlab)",
+        keywords=frame.code,
+        invariant=1,
+        lang="id-ID",
+    )
     doc.build(story, canvasmaker=_numbered_canvas(frame))
     return buffer.getvalue()
 

@@ -16,6 +16,7 @@ longer gives the same bytes (the register then writes a new row on every downloa
 the stored signed copy for the same input), and an unsigned copy no longer matches the register.
 The default (``NoSigner``) returns the bytes unchanged.
 """
+
 from __future__ import annotations
 
 import importlib

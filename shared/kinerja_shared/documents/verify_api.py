@@ -14,14 +14,14 @@ gateway limits each client address (deploy/gateway/nginx.conf, ``limit_req`` zon
 answers 429 when one connecting address sends more than KINERJA_VERIFY_RATE_PER_MINUTE requests (default 60)
 in a minute (a fixed-window counter per process; behind the gateway this bounds the gateway's total).
 """
+
 from __future__ import annotations
 
 import threading
 import time
-
-import marshmallow as ma
 from urllib.parse import quote
 
+import marshmallow as ma
 from flask import current_app, redirect, request
 from flask_smorest import Blueprint
 from sqlalchemy import Table
@@ -43,9 +43,10 @@ DOC_TYPES_ID = {
 
 
 class VerifyQuery(ma.Schema):
-    sha256 = ma.fields.String(validate=ma.validate.Regexp(r"^[0-9A-Fa-f]{64}$"),
-                              metadata={"description": "The SHA-256 (hex) of a copy, to check against the register",
-                                        "maxLength": 64})
+    sha256 = ma.fields.String(
+        validate=ma.validate.Regexp(r"^[0-9A-Fa-f]{64}$"),
+        metadata={"description": "The SHA-256 (hex) of a copy, to check against the register", "maxLength": 64},
+    )
 
 
 class CheckOut(ma.Schema):
@@ -56,20 +57,26 @@ class CheckOut(ma.Schema):
 class VerifyOut(ma.Schema):
     code = ma.fields.String(required=True)
     issuer = ma.fields.String(required=True, metadata={"description": "The service that issued it"})
-    document_type = ma.fields.String(required=True, metadata={"description": "skp, evaluation_periodic, "
-                                     "evaluation_annual, unit_predicate_decision, credit_assessment"})
+    document_type = ma.fields.String(
+        required=True,
+        metadata={
+            "description": "skp, evaluation_periodic, evaluation_annual, unit_predicate_decision, credit_assessment"
+        },
+    )
     document_type_name = ma.fields.String(required=True)
     title = ma.fields.String(required=True)
     employee_name = ma.fields.String(allow_none=True)
-    nip_masked = ma.fields.String(allow_none=True, metadata={"description": "The NIP with all but its last four "
-                                                             "digits hidden"})
+    nip_masked = ma.fields.String(
+        allow_none=True, metadata={"description": "The NIP with all but its last four digits hidden"}
+    )
     period = ma.fields.String(required=True)
     revision = ma.fields.Integer(required=True)
     status = ma.fields.String(required=True, metadata={"description": "valid, superseded or revoked"})
     status_text = ma.fields.String(required=True, metadata={"description": "The status in Bahasa Indonesia"})
     status_reason = ma.fields.String(allow_none=True)
-    superseded_by = ma.fields.String(allow_none=True, metadata={"description": "The newest code of the same "
-                                                                "document, when this one is superseded"})
+    superseded_by = ma.fields.String(
+        allow_none=True, metadata={"description": "The newest code of the same document, when this one is superseded"}
+    )
     sha256 = ma.fields.String(required=True, metadata={"description": "SHA-256 (hex) of the PDF bytes as issued"})
     size_bytes = ma.fields.Integer(required=True)
     issued_at = ma.fields.DateTime(required=True)
@@ -107,8 +114,13 @@ def _rate_limit() -> None:
 def make_verify_blueprint(table: Table, state: registry.StateFn | None = None) -> Blueprint:
     """The verify endpoints over the service's ``documents`` table; ``state(conn, row)`` may say a subject moved
     on ((status, reason) or None), e.g. a plan amended since."""
-    blp = Blueprint("documents", __name__, url_prefix="/api/v1/documents",
-                    description="Public verification of the official documents this service issued (no sign-in).")
+    blp = Blueprint(
+        "documents",
+        __name__,
+        url_prefix="/api/v1/documents",
+        description="Public verification of the official documents this service issued (no sign-in).",
+    )
+
     def answer(code: str, checked: str | None) -> dict:
         canonical = codes.canonical(code)
         with runtime().engine.connect() as conn:
@@ -116,22 +128,37 @@ def make_verify_blueprint(table: Table, state: registry.StateFn | None = None) -
             if row is None:
                 raise NotFound("No document has this verification code.")
             status, reason = registry.status_of(conn, table, row, state)
-            newest = registry.latest_code(conn, table, row.doc_type, row.subject) if status == registry.SUPERSEDED else None
+            newest = (
+                registry.latest_code(conn, table, row.doc_type, row.subject) if status == registry.SUPERSEDED else None
+            )
         return {
-            "code": row.code, "issuer": codes.ISSUERS[row.code[0]], "document_type": row.doc_type,
-            "document_type_name": DOC_TYPES_ID.get(row.doc_type, row.doc_type), "title": row.title,
-            "employee_name": row.employee_name, "nip_masked": mask_nip(row.nip), "period": row.period,
-            "revision": row.revision, "status": status, "status_text": registry.STATUS_TEXT_ID[status],
-            "status_reason": reason, "superseded_by": row.superseded_by or (newest if newest != row.code else None),
-            "sha256": row.sha256, "size_bytes": row.size_bytes, "issued_at": row.issued_at,
+            "code": row.code,
+            "issuer": codes.ISSUERS[row.code[0]],
+            "document_type": row.doc_type,
+            "document_type_name": DOC_TYPES_ID.get(row.doc_type, row.doc_type),
+            "title": row.title,
+            "employee_name": row.employee_name,
+            "nip_masked": mask_nip(row.nip),
+            "period": row.period,
+            "revision": row.revision,
+            "status": status,
+            "status_text": registry.STATUS_TEXT_ID[status],
+            "status_reason": reason,
+            "superseded_by": row.superseded_by or (newest if newest != row.code else None),
+            "sha256": row.sha256,
+            "size_bytes": row.size_bytes,
+            "issued_at": row.issued_at,
             "check": {"sha256": checked, "matches": checked == row.sha256} if checked else None,
         }
 
     @blp.route("/verify/<code>")
     @blp.arguments(VerifyQuery, location="query")
     @blp.response(200, VerifyOut)
-    @blp.alt_response(303, description="A browser (Accept: text/html, e.g. after scanning the QR code) is sent to "
-                                       "the console's public page /#/verifikasi?kode=<code>")
+    @blp.alt_response(
+        303,
+        description="A browser (Accept: text/html, e.g. after scanning the QR code) is sent to "
+        "the console's public page /#/verifikasi?kode=<code>",
+    )
     @blp.alt_response(404, description="No document has this code")
     @blp.alt_response(429, description="Too many requests from this address")
     @blp.doc(security=[])
@@ -151,8 +178,15 @@ def make_verify_blueprint(table: Table, state: registry.StateFn | None = None) -
     @blp.alt_response(413, description="The PDF is larger than 10 MiB")
     @blp.alt_response(415, description="Not sent as application/pdf")
     @blp.alt_response(429, description="Too many requests from this address")
-    @blp.doc(security=[], requestBody={"required": True, "content": {"application/pdf": {
-        "schema": {"type": "string", "format": "binary", "maxLength": VERIFY_MAX_PDF_BYTES}}}})
+    @blp.doc(
+        security=[],
+        requestBody={
+            "required": True,
+            "content": {
+                "application/pdf": {"schema": {"type": "string", "format": "binary", "maxLength": VERIFY_MAX_PDF_BYTES}}
+            },
+        },
+    )
     def verify_document_bytes(code):
         """Verify a copy by sending the PDF itself (public, no sign-in): the answer of GET with ``check.matches``
         saying whether these bytes are the ones issued under the code."""

@@ -1,4 +1,5 @@
 """Events: the CloudEvents envelope, the catalog of event types, and their JSON Schemas."""
+
 from .catalog import CATALOG, TOPICS, EventType, topic_for_service
 from .envelope import Event, EventError, make_event, parse_event, validate_event
 

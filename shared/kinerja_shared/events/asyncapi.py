@@ -5,6 +5,7 @@
 A test checks that the committed document equals the generated one, so the document that
 external subscribers (payroll, BKN, dashboards) read never drifts from the schemas.
 """
+
 from __future__ import annotations
 
 import sys
@@ -41,8 +42,10 @@ def build() -> dict:
         channels[channel_id] = {
             "address": topic,
             "description": f"Events published by {service}, keyed by the employee's NIP. "
-                           f"Dead letters of a consumer group G: {topic}.G.dlq",
-            "messages": {f"{t.name}V{v}": {"$ref": f"#/components/messages/{t.name}V{v}"} for t in types for v in t.versions},
+            f"Dead letters of a consumer group G: {topic}.G.dlq",
+            "messages": {
+                f"{t.name}V{v}": {"$ref": f"#/components/messages/{t.name}V{v}"} for t in types for v in t.versions
+            },
         }
         operations[f"receive_{channel_id}"] = {
             "action": "receive",
@@ -58,15 +61,21 @@ def build() -> dict:
                     "title": f"{t.name} v{v}",
                     "summary": t.description,
                     "contentType": CONTENT_TYPE,
-                    "headers": {"type": "object", "properties": {"ce_id": {"type": "string"}, "ce_type": {"const": t.name}}},
+                    "headers": {
+                        "type": "object",
+                        "properties": {"ce_id": {"type": "string"}, "ce_type": {"const": t.name}},
+                    },
                     "payload": {
                         "allOf": [
                             {"$ref": "#/components/schemas/CloudEventEnvelope"},
-                            {"type": "object", "properties": {
-                                "type": {"const": t.name},
-                                "dataschema": {"const": f"urn:kinerja:event:{t.name}:v{v}"},
-                                "data": {"$ref": f"#/components/schemas/{t.name}V{v}Data"},
-                            }},
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "type": {"const": t.name},
+                                    "dataschema": {"const": f"urn:kinerja:event:{t.name}:v{v}"},
+                                    "data": {"$ref": f"#/components/schemas/{t.name}V{v}Data"},
+                                },
+                            },
                         ]
                     },
                 }
@@ -76,9 +85,9 @@ def build() -> dict:
             "title": "Kinerja events",
             "version": "1.0.0",
             "description": "Events of the Kinerja ASN performance management system (PermenPANRB 6/2022). "
-                           "Generated from shared/kinerja_shared/events by `python -m kinerja_shared.events.asyncapi`; "
-                           "do not edit by hand. Consumers must tolerate unknown fields; a breaking change is a new "
-                           "version published side by side.",
+            "Generated from shared/kinerja_shared/events by `python -m kinerja_shared.events.asyncapi`; "
+            "do not edit by hand. Consumers must tolerate unknown fields; a breaking change is a new "
+            "version published side by side.",
         },
         "defaultContentType": CONTENT_TYPE,
         "channels": channels,

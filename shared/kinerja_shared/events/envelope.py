@@ -7,12 +7,13 @@ An event is a plain dict on the wire::
      "dataschema": "urn:kinerja:event:PlanApproved:v1", "datacontenttype": "application/json",
      "correlationid": "<uuid>", "partitionkey": "<NIP>", "data": {...}}
 """
+
 from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timezone
-from functools import lru_cache
+from datetime import UTC, datetime
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -38,12 +39,17 @@ def dataschema_id(event_type: str, version: int) -> str:
 
 def _parse_dataschema(value: str) -> tuple[str, int]:
     parts = str(value).split(":")
-    if len(parts) != 5 or parts[:3] != ["urn", "kinerja", "event"] or not parts[4].startswith("v") or not parts[4][1:].isdigit():
+    if (
+        len(parts) != 5
+        or parts[:3] != ["urn", "kinerja", "event"]
+        or not parts[4].startswith("v")
+        or not parts[4][1:].isdigit()
+    ):
         raise EventError(f"dataschema {value!r} is not of the form urn:kinerja:event:<Type>:v<N>")
     return parts[3], int(parts[4][1:])
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema_validator(event_type: str, version: int) -> Draft202012Validator:
     name = f"{event_type}.v{version}.json"
     try:
@@ -57,14 +63,17 @@ def schema_validator(event_type: str, version: int) -> Draft202012Validator:
 _FORMATS = FormatChecker()
 
 
-@lru_cache(maxsize=None)
+@cache
 def fast_validator(event_type: str, version: int):
     """The same schema compiled by jsonschema-rs (Rust, ~35x faster): the hot path of every publish and
     every consumed event asks it first. Formats are checked by the very functions the Python validator
     uses, so both accept the same events; the Python validator explains a refusal (its message goes
     into the DLQ headers)."""
-    return jsonschema_rs.validator_for(schema_validator(event_type, version).schema, validate_formats=True, formats={
-        name: (lambda value, name=name: _FORMATS.conforms(value, name)) for name in ("date", "date-time")})
+    return jsonschema_rs.validator_for(
+        schema_validator(event_type, version).schema,
+        validate_formats=True,
+        formats={name: (lambda value, name=name: _FORMATS.conforms(value, name)) for name in ("date", "date-time")},
+    )
 
 
 def schema_document(event_type: str, version: int) -> dict:
@@ -72,7 +81,7 @@ def schema_document(event_type: str, version: int) -> dict:
 
 
 def utc_now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def make_event(

@@ -9,15 +9,16 @@ environment contract. Containers run on the host's network on free ports, so eve
 the loopback addresses; they are removed when the session ends. Ryuk, testcontainers' reaper, needs
 an image of its own: set TESTCONTAINERS_RYUK_DISABLED=true where it cannot be pulled.
 """
+
 from __future__ import annotations
 
 import base64
 import os
 import re
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from .servers import free_port
 
@@ -35,9 +36,12 @@ def mode() -> str:
 def kafka_image() -> str:
     if os.environ.get("KINERJA_TEST_KAFKA_IMAGE"):
         return os.environ["KINERJA_TEST_KAFKA_IMAGE"]
-    pom = (Path(__file__).resolve().parents[3] / "deploy" / "kafka" / "pom.xml")
-    version = re.search(r"<kafka\.version>([^<]+)</kafka\.version>", pom.read_text(encoding="utf-8")).group(1) \
-        if pom.is_file() else "4.3.1"
+    pom = Path(__file__).resolve().parents[3] / "deploy" / "kafka" / "pom.xml"
+    version = (
+        re.search(r"<kafka\.version>([^<]+)</kafka\.version>", pom.read_text(encoding="utf-8")).group(1)
+        if pom.is_file()
+        else "4.3.1"
+    )
     return f"apache/kafka:{version}"
 
 
@@ -56,21 +60,29 @@ def kafka_container() -> Iterator[str]:
     cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
     container = DockerContainer(kafka_image()).with_kwargs(network_mode="host")
     for name, value in {
-        "CLUSTER_ID": cluster_id, "KAFKA_NODE_ID": "1", "KAFKA_PROCESS_ROLES": "broker,controller",
+        "CLUSTER_ID": cluster_id,
+        "KAFKA_NODE_ID": "1",
+        "KAFKA_PROCESS_ROLES": "broker,controller",
         "KAFKA_LISTENERS": f"PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller}",
         "KAFKA_ADVERTISED_LISTENERS": f"PLAINTEXT://127.0.0.1:{port}",
         "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-        "KAFKA_CONTROLLER_LISTENER_NAMES": "CONTROLLER", "KAFKA_INTER_BROKER_LISTENER_NAME": "PLAINTEXT",
+        "KAFKA_CONTROLLER_LISTENER_NAMES": "CONTROLLER",
+        "KAFKA_INTER_BROKER_LISTENER_NAME": "PLAINTEXT",
         "KAFKA_CONTROLLER_QUORUM_VOTERS": f"1@127.0.0.1:{controller}",
-        "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR": "1", "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR": "1",
-        "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR": "1", "KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR": "1",
-        "KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR": "1", "KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS": "0",
-        "KAFKA_AUTO_CREATE_TOPICS_ENABLE": "true", "KAFKA_HEAP_OPTS": "-Xms128m -Xmx512m",
-        "KAFKA_LOG_DIRS": "/var/lib/kafka/data", "KAFKA_NUM_PARTITIONS": "3",
+        "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR": "1",
+        "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR": "1",
+        "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR": "1",
+        "KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR": "1",
+        "KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR": "1",
+        "KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS": "0",
+        "KAFKA_AUTO_CREATE_TOPICS_ENABLE": "true",
+        "KAFKA_HEAP_OPTS": "-Xms128m -Xmx512m",
+        "KAFKA_LOG_DIRS": "/var/lib/kafka/data",
+        "KAFKA_NUM_PARTITIONS": "3",
     }.items():
         container.with_env(name, value)
     container.waiting_for(LogMessageWaitStrategy("Kafka Server started").with_startup_timeout(180))
-    with container:   # removed at the end, also when it never turned ready
+    with container:  # removed at the end, also when it never turned ready
         yield f"127.0.0.1:{port}"
 
 
@@ -80,12 +92,12 @@ def postgres_container() -> Iterator[str]:
     from testcontainers.community.postgres import PostgresContainer
 
     port = free_port()
-    container = PostgresContainer(postgres_image(), username="postgres", password="postgres", dbname="postgres",
-                                  driver="psycopg")
+    container = PostgresContainer(
+        postgres_image(), username="postgres", password="postgres", dbname="postgres", driver="psycopg"
+    )
     # PGPORT moves the server (and psql, in testcontainers' readiness check) off 5432 on the host's network.
     container.with_env("PGPORT", str(port)).with_kwargs(network_mode="host")
-    container.ports.clear()   # nothing to publish on the host's network (the Docker API refuses both together)
+    container.ports.clear()  # nothing to publish on the host's network (the Docker API refuses both together)
     container.with_command(["postgres", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "max_connections=300"])
-    with container:   # removed at the end, also when it never turned ready
+    with container:  # removed at the end, also when it never turned ready
         yield f"postgresql+psycopg://postgres:postgres@127.0.0.1:{port}/postgres"
-

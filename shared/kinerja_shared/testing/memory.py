@@ -13,6 +13,7 @@ the embedded default runs), a ``ManualClock`` and no broker: events stay in the 
 Each call builds a fresh database (a few milliseconds); ``env`` overrides settings
 (``KINERJA_TIMEZONE``, the service's own ``ACTIVITY_*``...).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -30,8 +31,9 @@ from ..strict_json import dumps as strict_dumps
 
 def memory_engine(metadata):
     """An in-memory SQLite database holding ``metadata``'s tables (one connection, shared)."""
-    engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False},
-                           json_serializer=strict_dumps)
+    engine = create_engine(
+        "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}, json_serializer=strict_dumps
+    )
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
@@ -46,8 +48,13 @@ def memory_runtime(spec: ServiceSpec, *, now: datetime | None = None, env: dict 
     values = {"DATABASE_URL": "sqlite://", "KINERJA_ENV": "test", **(env or {})}
     settings = Settings.from_env(spec.name, values)
     clock = ManualClock(now, settings.timezone) if now is not None else ManualClock(tz=settings.timezone)
-    return Runtime(spec=spec, settings=settings, engine=memory_engine(spec.metadata),
-                   config=spec.load_config(settings), clock=clock)
+    return Runtime(
+        spec=spec,
+        settings=settings,
+        engine=memory_engine(spec.metadata),
+        config=spec.load_config(settings),
+        clock=clock,
+    )
 
 
 def actor(nip: str, *roles: str, name: str | None = None, unit: str | None = None) -> Principal:

@@ -3,11 +3,12 @@
 The source is read (not run): each call that makes a problem or a refusal — ``field_error``,
 ``Problem`` and its subclasses, ``ValidationError``, the services' ``DomainError`` /
 ``TransitionError`` / ``ImportFileError``, ``AuthError``, ``errors.add`` in the importer, a ``*_problem``
-helper's returned text, ``title=``/``error=`` arguments, ``{"message": ...}`` rows — gives its text; an f-string becomes a
-sample with ``X0``, ``X1``... in place of its values. A test then asks the catalogue for each one
+helper's returned text, ``title=``/``error=`` arguments, ``{"message": ...}`` rows — gives its text; an f-string
+becomes a sample with ``X0``, ``X1``... in place of its values. A test then asks the catalogue for each one
 (``missing_translations``), so a message added without its Indonesian text fails a test that
 names the file and line.
 """
+
 from __future__ import annotations
 
 import ast
@@ -17,10 +18,26 @@ from pathlib import Path
 
 # callee name -> index of the message among the positional arguments
 MESSAGE_ARG = {
-    "Problem": 0, "BadRequest": 0, "Unauthorized": 0, "Forbidden": 0, "NotFound": 0, "Conflict": 0,
-    "PreconditionFailed": 0, "Unprocessable": 0, "ServiceUnavailable": 0, "ValidationError": 0,
-    "problem_response": 1, "field_error": 1, "DomainError": 1, "ImportFileError": 1, "TransitionError": 0,
-    "RowError": 4, "add": 1, "__init__": 0, "AuthError": 0, "EvidenceError": 1,
+    "Problem": 0,
+    "BadRequest": 0,
+    "Unauthorized": 0,
+    "Forbidden": 0,
+    "NotFound": 0,
+    "Conflict": 0,
+    "PreconditionFailed": 0,
+    "Unprocessable": 0,
+    "ServiceUnavailable": 0,
+    "ValidationError": 0,
+    "problem_response": 1,
+    "field_error": 1,
+    "DomainError": 1,
+    "ImportFileError": 1,
+    "TransitionError": 0,
+    "RowError": 4,
+    "add": 1,
+    "__init__": 0,
+    "AuthError": 0,
+    "EvidenceError": 1,
 }
 MESSAGE_KEYWORDS = ("title", "error", "detail", "message")
 # Calls whose arguments are not people-facing even though the callee name matches.
@@ -153,8 +170,11 @@ def messages_in_source(source: str, path: str, phrases: dict[str, int] | None = 
 def messages_in_package(directory: Path, root: Path | None = None) -> list[Message]:
     """Every message the ``.py`` files under ``directory`` can produce (tests and testing excluded)."""
     root = root or directory
-    files = [f for f in sorted(Path(directory).rglob("*.py"))
-             if not {"tests", "testing", "migrations"} & set(f.relative_to(directory).parts)]
+    files = [
+        f
+        for f in sorted(Path(directory).rglob("*.py"))
+        if not {"tests", "testing", "migrations"} & set(f.relative_to(directory).parts)
+    ]
     sources = {f: f.read_text(encoding="utf-8") for f in files}
     phrases: dict[str, int] = {}
     for source in sources.values():

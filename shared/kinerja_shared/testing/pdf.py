@@ -3,6 +3,7 @@ page rendered by pdftoppm, decoded by zbarimg) and its pages as PNG (the README'
 
 Debian packages: poppler-utils (pdftotext, pdftoppm) and zbar-tools (zbarimg); .ci/run installs them.
 """
+
 from __future__ import annotations
 
 import re
@@ -34,7 +35,9 @@ def page_count(pdf: bytes) -> int:
     return len(re.findall(r"Halaman \d+ dari \d+", pdf_text(pdf)))
 
 
-def render_pages(pdf: bytes, out_prefix: Path, dpi: int = 80, first: int | None = None, last: int | None = None) -> list[Path]:
+def render_pages(
+    pdf: bytes, out_prefix: Path, dpi: int = 80, first: int | None = None, last: int | None = None
+) -> list[Path]:
     """PNG files of the pages (``<out_prefix>-<n>.png``)."""
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "doc.pdf"
@@ -52,8 +55,9 @@ def qr_codes(pdf: bytes, page: int = 1) -> list[str]:
     """The QR codes zbarimg reads on a page rendered at 150 dpi."""
     with tempfile.TemporaryDirectory() as tmp:
         [png] = render_pages(pdf, Path(tmp) / "p", dpi=150, first=page, last=page)
-        found = subprocess.run([_tool("zbarimg"), "-q", "--raw", "-Sdisable", "-Sqrcode.enable", str(png)],
-                               capture_output=True)
+        found = subprocess.run(
+            [_tool("zbarimg"), "-q", "--raw", "-Sdisable", "-Sqrcode.enable", str(png)], capture_output=True
+        )
     return [line for line in found.stdout.decode("utf-8").splitlines() if line.strip()]
 
 

@@ -12,6 +12,7 @@ Servers: KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL when set, else a local broker an
 here, else (a Docker engine answering) containers through testcontainers; KINERJA_TEST_SERVERS=docker
 takes the containers always (testing/containers.py names the images).
 """
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,10 @@ from . import containers, servers
 
 def pytest_report_header(config):
     if containers.mode() == "docker":
-        return [f"kinerja servers: containers through testcontainers (KINERJA_TEST_SERVERS=docker): "
-                f"{containers.kafka_image()}, {containers.postgres_image()}"]
+        return [
+            f"kinerja servers: containers through testcontainers (KINERJA_TEST_SERVERS=docker): "
+            f"{containers.kafka_image()}, {containers.postgres_image()}"
+        ]
     return []
 
 
@@ -208,8 +211,10 @@ class ServiceHarness:
         self._stops: list[tuple[threading.Event, threading.Thread]] = []
 
     def token(self, sub: str, *roles: str, unit: str | None = None, name: str | None = None) -> dict[str, str]:
-        return {"Authorization": "Bearer " + mint_token(self.settings, sub=sub, roles=list(roles) or ["employee"], unit=unit,
-                                                          name=name)}
+        return {
+            "Authorization": "Bearer "
+            + mint_token(self.settings, sub=sub, roles=list(roles) or ["employee"], unit=unit, name=name)
+        }
 
     def if_match(self, url: str, headers: dict[str, str]) -> dict[str, str]:
         """``headers`` plus If-Match with the ETag of a GET of ``url`` by the same caller (the version a
@@ -222,16 +227,17 @@ class ServiceHarness:
         from ..worker import run_worker
 
         stop = threading.Event()
-        thread = threading.Thread(target=run_worker, args=(self.spec, self.settings, stop), daemon=True,
-                                  name=f"worker-{self.spec.name}")
+        thread = threading.Thread(
+            target=run_worker, args=(self.spec, self.settings, stop), daemon=True, name=f"worker-{self.spec.name}"
+        )
         thread.start()
         self._stops.append((stop, thread))
         return thread
 
     def stop_workers(self) -> None:
-        for stop, thread in self._stops:
+        for stop, _thread in self._stops:
             stop.set()
-        for stop, thread in self._stops:
+        for _stop, thread in self._stops:
             thread.join(timeout=30)
         self._stops.clear()
 
@@ -241,9 +247,16 @@ class ServiceHarness:
         from ..consumer import EventConsumer
         from ..events.envelope import Event, validate_event
 
-        consumer = EventConsumer(self.settings, self.engine, group_id=self.spec.consumer_group, topics=[],
-                                 handlers=self.spec.handlers, consumer_factory=None, producer_factory=None,
-                                 service_config=self.spec.load_config(self.settings))
+        consumer = EventConsumer(
+            self.settings,
+            self.engine,
+            group_id=self.spec.consumer_group,
+            topics=[],
+            handlers=self.spec.handlers,
+            consumer_factory=None,
+            producer_factory=None,
+            service_config=self.spec.load_config(self.settings),
+        )
         return [consumer.apply(Event(validate_event(e))) for e in events]
 
     def run_cli(self, *args: str) -> str:
@@ -254,8 +267,13 @@ class ServiceHarness:
         from click.testing import CliRunner
 
         cli = importlib.import_module(f"{self.spec.package}.cli").cli
-        env = {"DATABASE_URL": self.settings.database_url, "KAFKA_BOOTSTRAP_SERVERS": self.settings.kafka_bootstrap_servers,
-               "KAFKA_TOPIC_PREFIX": self.settings.kafka_topic_prefix, "KINERJA_ENV": "test", "LOG_LEVEL": "WARNING"}
+        env = {
+            "DATABASE_URL": self.settings.database_url,
+            "KAFKA_BOOTSTRAP_SERVERS": self.settings.kafka_bootstrap_servers,
+            "KAFKA_TOPIC_PREFIX": self.settings.kafka_topic_prefix,
+            "KINERJA_ENV": "test",
+            "LOG_LEVEL": "WARNING",
+        }
         result = CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
         assert result.exit_code == 0, result.output
         return result.output
@@ -327,8 +345,13 @@ class KafkaTools:
 
         from kafka import KafkaConsumer
 
-        consumer = KafkaConsumer(topic if full_name else self.prefix + topic, bootstrap_servers=self.bootstrap.split(","),
-                                 group_id=None, auto_offset_reset="earliest", enable_auto_commit=False)
+        consumer = KafkaConsumer(
+            topic if full_name else self.prefix + topic,
+            bootstrap_servers=self.bootstrap.split(","),
+            group_id=None,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+        )
         records, idle_since = [], time.monotonic()
         try:
             while time.monotonic() - idle_since < idle_seconds:

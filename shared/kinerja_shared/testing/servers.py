@@ -1,4 +1,5 @@
 """Start or find the servers the tests need: Apache Kafka (KRaft) and PostgreSQL."""
+
 from __future__ import annotations
 
 import os
@@ -38,6 +39,7 @@ def docker_available() -> bool:
 
 # -- Kafka -----------------------------------------------------------------------------------
 
+
 @dataclass
 class KafkaControl:
     """A broker (or cluster) this harness started; tests may stop and restart it."""
@@ -49,10 +51,16 @@ class KafkaControl:
     bootstrap: str = ""
 
     def _run(self, *args: str, timeout: float = 300) -> str:
-        result = subprocess.run(["bash", str(self.script), *args, "--dir", str(self.data_dir)], capture_output=True,
-                                text=True, timeout=timeout)
+        result = subprocess.run(
+            ["bash", str(self.script), *args, "--dir", str(self.data_dir)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         if result.returncode != 0:
-            raise ServerUnavailable(f"kafka.sh {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+            raise ServerUnavailable(
+                f"kafka.sh {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+            )
         return result.stdout
 
     def start(self) -> str:
@@ -108,6 +116,7 @@ def _port_free(port: int) -> bool:
 
 # -- PostgreSQL ------------------------------------------------------------------------------
 
+
 @dataclass
 class LocalPostgres:
     data_dir: Path
@@ -120,8 +129,12 @@ class LocalPostgres:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
     def _pg_ctl(self, *args: str) -> None:
-        subprocess.run([*self.run_as, str(self.bindir / "pg_ctl"), "-D", str(self.data_dir), *args], check=True,
-                       capture_output=True, timeout=120)
+        subprocess.run(
+            [*self.run_as, str(self.bindir / "pg_ctl"), "-D", str(self.data_dir), *args],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
 
     def stop(self, remove: bool = False) -> None:
         """Stop the server; ``remove`` deletes its temporary cluster too (a fault test stops and starts it again)."""
@@ -152,12 +165,31 @@ def start_local_postgres() -> LocalPostgres:
         run_as = ["runuser", "-u", "postgres", "--"]
         shutil.chown(base, "postgres")
         os.chmod(base, 0o755)
-    subprocess.run([*run_as, str(bindir / "initdb"), "-D", str(data_dir), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                    "--no-locale"], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            *run_as,
+            str(bindir / "initdb"),
+            "-D",
+            str(data_dir),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-locale",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     port = free_port()
-    with open(data_dir / "postgresql.conf", "a") if not run_as else _append_as_root(data_dir / "postgresql.conf") as conf:
-        conf.write(f"\nport = {port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{base}'\n"
-                   "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 300\n")
+    with (
+        open(data_dir / "postgresql.conf", "a") if not run_as else _append_as_root(data_dir / "postgresql.conf") as conf
+    ):
+        conf.write(
+            f"\nport = {port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{base}'\n"
+            "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 300\n"
+        )
     pg = LocalPostgres(data_dir=data_dir, port=port, run_as=run_as, bindir=bindir)
     pg.start()
     return pg

@@ -6,6 +6,7 @@ The services keep their numbers finite (bounded input, computations that leave u
 values out); this is the last line: a non-finite float that still reaches an answer is written
 as ``null`` and logged as a bug, rather than breaking the client's parser or answering 500.
 """
+
 from __future__ import annotations
 
 import logging

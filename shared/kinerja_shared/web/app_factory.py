@@ -1,4 +1,5 @@
 """The app factory every service uses: one Flask app, wired the same way four times."""
+
 from __future__ import annotations
 
 import uuid
@@ -16,16 +17,25 @@ from ..auth import AuthError, Principal, TokenVerifier
 from ..config import Settings
 from ..context import correlation_id_var
 from ..db import make_engine
+from ..documents import is_public
 from ..logs import configure_logging
 from ..runtime import Runtime
 from ..service import ServiceSpec
 from ..uow import UnitOfWork
-from ..documents import is_public
 from . import health, idempotency
 from .answer_json import StrictJSONProvider
 from .input_guard import GuardedRequest, database_refused, header_text_ok, reject_nul_characters
-from .problems import (PROBLEM_JSON, Problem, ProblemSchema, Unauthorized, handle_database_unavailable,
-                       handle_http_exception, handle_problem, handle_unexpected, problem_response)
+from .problems import (
+    PROBLEM_JSON,
+    Problem,
+    ProblemSchema,
+    Unauthorized,
+    handle_database_unavailable,
+    handle_http_exception,
+    handle_problem,
+    handle_unexpected,
+    problem_response,
+)
 
 CORRELATION_HEADER = "X-Correlation-ID"
 
@@ -64,15 +74,22 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None, engi
         MAX_CONTENT_LENGTH=int(settings.extra.get("KINERJA_MAX_BODY_BYTES", 12 * 1024 * 1024)),
         JSON_SORT_KEYS=False,
     )
-    runtime = Runtime(spec=spec, settings=settings, engine=engine or make_engine(settings.database_url),
-                      verifier=TokenVerifier(settings), config=spec.load_config(settings))
+    runtime = Runtime(
+        spec=spec,
+        settings=settings,
+        engine=engine or make_engine(settings.database_url),
+        verifier=TokenVerifier(settings),
+        config=spec.load_config(settings),
+    )
     app.extensions["kinerja"] = runtime
 
     api = KinerjaApi(
         app,
         spec_kwargs={
             "info": {"description": spec.description},
-            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+            "components": {
+                "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+            },
             "security": [{"bearerAuth": []}],
         },
     )
@@ -154,8 +171,13 @@ def job_runtime(spec: ServiceSpec, settings: Settings, engine: Engine):
     """Bind a Runtime (settings, engine, the service's config) for code a worker's job shares with the routes,
     so ``runtime()``, ``service_config()`` and what reads them work outside a request (e.g. evaluation-service
     renders a unit's documents in its worker with the routes' own code). No verifier: a job has no caller."""
-    bound = Runtime(spec=spec, settings=settings, engine=engine, verifier=None,  # type: ignore[arg-type]
-                    config=spec.load_config(settings))
+    bound = Runtime(
+        spec=spec,
+        settings=settings,
+        engine=engine,
+        verifier=None,  # type: ignore[arg-type]
+        config=spec.load_config(settings),
+    )
     token = _JOB_RUNTIME.set(bound)
     try:
         yield bound
@@ -183,5 +205,6 @@ def current_principal() -> Principal:
 
 
 def unit_of_work() -> UnitOfWork:
-    """A unit of work on the runtime serving this request (or bound by ``job_runtime``): ``with unit_of_work() as uow:``."""
+    """A unit of work on the runtime serving this request (or bound by ``job_runtime``):
+    ``with unit_of_work() as uow:``."""
     return runtime().unit_of_work()

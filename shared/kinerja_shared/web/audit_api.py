@@ -1,4 +1,5 @@
 """GET /api/v1/audit: the audit trail of this service, read-only, for admins (and the actor)."""
+
 from __future__ import annotations
 
 import marshmallow as ma

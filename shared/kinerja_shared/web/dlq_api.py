@@ -8,6 +8,7 @@ so it answers in about the time of a few broker round trips and never changes wh
 will do. The web console's admin screen shows it (through the gateway at
 ``/svc/<service>/api/v1/dlq``).
 """
+
 from __future__ import annotations
 
 import marshmallow as ma
@@ -24,8 +25,11 @@ from .problems import Forbidden, ServiceUnavailable
 
 
 class DlqQuery(ma.Schema):
-    last = ma.fields.Integer(load_default=5, validate=ma.validate.Range(min=0, max=50),
-                             metadata={"description": "How many of the latest dead letters to show per topic"})
+    last = ma.fields.Integer(
+        load_default=5,
+        validate=ma.validate.Range(min=0, max=50),
+        metadata={"description": "How many of the latest dead letters to show per topic"},
+    )
 
 
 class DeadLetter(ma.Schema):
@@ -62,9 +66,13 @@ def _reader(settings: Settings, group: str) -> KafkaConsumer:
     timeout = max(settings.kafka_client_timeout_ms, 5000)
     return KafkaConsumer(
         bootstrap_servers=[s.strip() for s in settings.kafka_bootstrap_servers.split(",") if s.strip()],
-        client_id=f"{settings.service_name}-dlq-status", group_id=settings.group(f"{group}.dlq-replay"),
-        enable_auto_commit=False, allow_auto_create_topics=False, request_timeout_ms=timeout + 1000,
-        reconnect_backoff_max_ms=1000, bootstrap_timeout_ms=timeout,
+        client_id=f"{settings.service_name}-dlq-status",
+        group_id=settings.group(f"{group}.dlq-replay"),
+        enable_auto_commit=False,
+        allow_auto_create_topics=False,
+        request_timeout_ms=timeout + 1000,
+        reconnect_backoff_max_ms=1000,
+        bootstrap_timeout_ms=timeout,
     )
 
 
@@ -94,8 +102,15 @@ def dlq_status(settings: Settings, consumed: list[str], group: str, last: int = 
         out = []
         for source in consumed:
             name = dlq_topic(settings.topic(source), group)
-            row = {"topic": name, "source_topic": settings.topic(source), "consumer_group": group,
-                   "exists": name in existing, "messages": 0, "waiting": 0, "last": []}
+            row = {
+                "topic": name,
+                "source_topic": settings.topic(source),
+                "consumer_group": group,
+                "exists": name in existing,
+                "messages": 0,
+                "waiting": 0,
+                "last": [],
+            }
             out.append(row)
             if not row["exists"]:
                 continue
@@ -109,13 +124,22 @@ def dlq_status(settings: Settings, consumed: list[str], group: str, last: int = 
             row["waiting"] = sum(end[tp] - replayed_to[tp] for tp in tps)
             for record in _latest(consumer, tps, begin, end, last):
                 h = _headers(record)
-                row["last"].append({
-                    "partition": record.partition, "offset": record.offset,
-                    "key": record.key.decode(errors="replace") if record.key else None,
-                    "type": h.get("ce_type"), "id": h.get("ce_id"), "reason": h.get("dlq_error"),
-                    "failed_at": h.get("dlq_failed_at"),
-                    "original": f"{h.get('dlq_original_topic')}/{h.get('dlq_original_partition')}@{h.get('dlq_original_offset')}",
-                    "replayed": record.offset < replayed_to[TopicPartition(record.topic, record.partition)]})
+                row["last"].append(
+                    {
+                        "partition": record.partition,
+                        "offset": record.offset,
+                        "key": record.key.decode(errors="replace") if record.key else None,
+                        "type": h.get("ce_type"),
+                        "id": h.get("ce_id"),
+                        "reason": h.get("dlq_error"),
+                        "failed_at": h.get("dlq_failed_at"),
+                        "original": (
+                            f"{h.get('dlq_original_topic')}/{h.get('dlq_original_partition')}"
+                            f"@{h.get('dlq_original_offset')}"
+                        ),
+                        "replayed": record.offset < replayed_to[TopicPartition(record.topic, record.partition)],
+                    }
+                )
         return out
     finally:
         consumer.close(autocommit=False)
@@ -139,9 +163,14 @@ def make_dlq_blueprint() -> Blueprint:
         try:
             topics = dlq_status(rt.settings, rt.spec.consumes, rt.spec.consumer_group, args["last"])
         except KafkaError as exc:
-            raise ServiceUnavailable(f"Kafka did not answer, so the dead-letter topics cannot be read: {exc!r}",
-                                     title="Kafka unreachable") from None
-        return {"service": rt.spec.name, "topics": topics, "messages": sum(t["messages"] for t in topics),
-                "waiting": sum(t["waiting"] for t in topics)}
+            raise ServiceUnavailable(
+                f"Kafka did not answer, so the dead-letter topics cannot be read: {exc!r}", title="Kafka unreachable"
+            ) from None
+        return {
+            "service": rt.spec.name,
+            "topics": topics,
+            "messages": sum(t["messages"] for t in topics),
+            "waiting": sum(t["waiting"] for t in topics),
+        }
 
     return blp

@@ -10,13 +10,15 @@
   ASCII name, which RFC 6266 (appendix D) advises against relying on; its percent-encoding is reused here.
 - Every response carries ``X-Content-Type-Options: nosniff`` (the app factory).
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import re
 import unicodedata
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 from urllib.parse import quote
 
 from flask import Response

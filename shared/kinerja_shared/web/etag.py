@@ -9,6 +9,7 @@ The state-changing POST actions (submit, close, verify...) call ``check_if_match
 Decorate a write that requires it with ``if_match_documented`` so its OpenAPI entry shows the
 header and both answers.
 """
+
 from __future__ import annotations
 
 from flask import request
@@ -30,9 +31,13 @@ def check_if_match(entity_id: str, version: int, *, required: bool = False) -> N
             raise Problem(
                 f"Send {IF_MATCH} with the ETag of your last read of this resource (GET it first); "
                 "without it a change made meanwhile by someone else would be overwritten.",
-                status=428, title="If-Match required", current_version=version,
-                errors=[{"field": IF_MATCH, "location": "headers",
-                         "message": "required: the ETag of the version you read"}])
+                status=428,
+                title="If-Match required",
+                current_version=version,
+                errors=[
+                    {"field": IF_MATCH, "location": "headers", "message": "required: the ETag of the version you read"}
+                ],
+            )
         return
     if header.strip() == "*":
         return
@@ -40,7 +45,9 @@ def check_if_match(entity_id: str, version: int, *, required: bool = False) -> N
     if etag_for(entity_id, version) not in tags:
         raise PreconditionFailed(
             f"The resource changed since you read it (current version {version}); read it again and retry.",
-            title="Stale If-Match", current_version=version)
+            title="Stale If-Match",
+            current_version=version,
+        )
 
 
 def require_if_match(entity_id: str, version: int) -> None:
@@ -55,13 +62,19 @@ def if_match_documented(blp, *, when: str = ""):
     also creates); the header is then not marked required in the document.
     """
     description = "The ETag of the version you read (GET)" + (f"; required {when}" if when else "")
-    parameter = {"in": "header", "name": IF_MATCH, "required": not when, "description": description,
-                 "schema": {"type": "string"}}
+    parameter = {
+        "in": "header",
+        "name": IF_MATCH,
+        "required": not when,
+        "description": description,
+        "schema": {"type": "string"},
+    }
 
     def wrap(fn):
         fn = blp.doc(parameters=[parameter])(fn)
         fn = blp.alt_response(412, description="Stale If-Match: the resource changed since you read it")(fn)
         return blp.alt_response(428, description="If-Match missing: send the ETag you read")(fn)
+
     return wrap
 
 

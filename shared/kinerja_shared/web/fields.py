@@ -1,4 +1,5 @@
 """Marshmallow fields with the domain's bounds (kinerja_shared.numbers) in both the check and the OpenAPI document."""
+
 from __future__ import annotations
 
 import marshmallow as ma

@@ -1,4 +1,5 @@
 """/healthz (alive), /readyz (database and Kafka reachable), /metrics (Prometheus)."""
+
 from __future__ import annotations
 
 import os
@@ -10,8 +11,12 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from sqlalchemy import text
 
 REQUESTS = Counter("kinerja_http_requests_total", "HTTP requests", ["service", "method", "endpoint", "status"])
-LATENCY = Histogram("kinerja_http_request_seconds", "HTTP request latency", ["service", "method", "endpoint"],
-                    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
+LATENCY = Histogram(
+    "kinerja_http_request_seconds",
+    "HTTP request latency",
+    ["service", "method", "endpoint"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
 
 blueprint = Blueprint("health", __name__)
 

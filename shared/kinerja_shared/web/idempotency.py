@@ -23,12 +23,13 @@ Two ways to keep those guarantees:
   A response the view did not store (a 4xx raised before or inside it) is stored after the
   view, like the claim-first path does.
 """
+
 from __future__ import annotations
 
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 
 from flask import Response, current_app, g, request
 from sqlalchemy import and_, bindparam, delete, select, update
@@ -85,11 +86,17 @@ def _fingerprint() -> str:
 def _answer(row, path: str, fingerprint: str) -> Response:
     """The answer to a repeated key: 422 (another request), 409 (still running) or the stored response."""
     if row.path != path or row.fingerprint != fingerprint:
-        raise Unprocessable("This Idempotency-Key was already used for a different request.",
-                            title="Idempotency-Key reused", errors=[{"field": HEADER, "message": "already used for a different request"}])
+        raise Unprocessable(
+            "This Idempotency-Key was already used for a different request.",
+            title="Idempotency-Key reused",
+            errors=[{"field": HEADER, "message": "already used for a different request"}],
+        )
     if row.state == "processing":
-        raise Conflict("A request with this Idempotency-Key is still being processed.", title="Idempotency-Key busy",
-                       headers={"Retry-After": "1"})
+        raise Conflict(
+            "A request with this Idempotency-Key is still being processed.",
+            title="Idempotency-Key busy",
+            headers={"Retry-After": "1"},
+        )
     response = Response(row.response_body, status=row.status_code)
     for name, value in (row.response_headers or {}).items():
         response.headers[name] = value
@@ -116,16 +123,28 @@ def claim(engine, principal: str) -> Response | None:
         with engine.begin() as conn:
             conn.execute(
                 IDEMPOTENCY_KEYS.insert().values(
-                    principal=principal, idempotency_key=key, method=request.method, path=path,
-                    fingerprint=fingerprint, state="processing", created_at=utcnow(),
+                    principal=principal,
+                    idempotency_key=key,
+                    method=request.method,
+                    path=path,
+                    fingerprint=fingerprint,
+                    state="processing",
+                    created_at=utcnow(),
                 )
             )
     except IntegrityError:
         with engine.connect() as conn:
             row = conn.execute(select(IDEMPOTENCY_KEYS).where(_where(principal, key))).first()
         if row is None:  # released between our insert and select: let the client retry
-            raise Conflict("A request with this Idempotency-Key just failed; retry it.", title="Idempotency-Key busy")
-        if not (row.state == "processing" and row.path == path and row.fingerprint == fingerprint and _take_over(engine, row)):
+            raise Conflict(
+                "A request with this Idempotency-Key just failed; retry it.", title="Idempotency-Key busy"
+            ) from None
+        if not (
+            row.state == "processing"
+            and row.path == path
+            and row.fingerprint == fingerprint
+            and _take_over(engine, row)
+        ):
             return _answer(row, path, fingerprint)
     g.idempotency_claim = (principal, key)
     return None
@@ -134,13 +153,19 @@ def claim(engine, principal: str) -> Response | None:
 def _take_over(engine, row) -> bool:
     """Claim a key whose request died without an answer: still ``processing`` after the lease."""
     lease = current_app.extensions["kinerja"].settings.idempotency_lease_seconds
-    claimed_at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=timezone.utc)
+    claimed_at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
     if utcnow() - claimed_at < timedelta(seconds=lease):
         return False
     with engine.begin() as conn:  # only one retry wins the claim
-        taken = conn.execute(update(IDEMPOTENCY_KEYS).where(
-            _where(row.principal, row.idempotency_key), IDEMPOTENCY_KEYS.c.state == "processing",
-            IDEMPOTENCY_KEYS.c.created_at == row.created_at).values(created_at=utcnow()))
+        taken = conn.execute(
+            update(IDEMPOTENCY_KEYS)
+            .where(
+                _where(row.principal, row.idempotency_key),
+                IDEMPOTENCY_KEYS.c.state == "processing",
+                IDEMPOTENCY_KEYS.c.created_at == row.created_at,
+            )
+            .values(created_at=utcnow())
+        )
     return taken.rowcount == 1
 
 
@@ -173,9 +198,18 @@ def replay_row(row) -> Response | None:
 
 def _row(pending: Pending, response: Response) -> dict:
     headers = {h: response.headers[h] for h in REPLAYED_HEADERS if h in response.headers}
-    return dict(principal=pending.principal, idempotency_key=pending.key, method="POST", path=pending.path,
-                fingerprint=pending.fingerprint, state="done", status_code=response.status_code,
-                response_body=response.get_data(as_text=True), response_headers=headers, created_at=utcnow())
+    return dict(
+        principal=pending.principal,
+        idempotency_key=pending.key,
+        method="POST",
+        path=pending.path,
+        fingerprint=pending.fingerprint,
+        state="done",
+        status_code=response.status_code,
+        response_body=response.get_data(as_text=True),
+        response_headers=headers,
+        created_at=utcnow(),
+    )
 
 
 def key_row(response: Response) -> dict | None:
@@ -199,8 +233,11 @@ def store(conn, response: Response) -> None:
         try:  # a failed statement aborts the transaction: the Conflict then rolls back the effect too
             conn.execute(IDEMPOTENCY_KEYS.insert(), row)
         except IntegrityError:
-            raise Conflict("A request with this Idempotency-Key is still being processed.", title="Idempotency-Key busy",
-                           headers={"Retry-After": "1"}) from None
+            raise Conflict(
+                "A request with this Idempotency-Key is still being processed.",
+                title="Idempotency-Key busy",
+                headers={"Retry-After": "1"},
+            ) from None
         stored()
 
 
@@ -237,8 +274,12 @@ def _complete(engine, response: Response) -> Response:
         else:
             headers = {h: response.headers[h] for h in REPLAYED_HEADERS if h in response.headers}
             conn.execute(
-                update(IDEMPOTENCY_KEYS).where(_where(principal, key)).values(
-                    state="done", status_code=response.status_code, response_body=response.get_data(as_text=True),
+                update(IDEMPOTENCY_KEYS)
+                .where(_where(principal, key))
+                .values(
+                    state="done",
+                    status_code=response.status_code,
+                    response_body=response.get_data(as_text=True),
                     response_headers=headers,
                 )
             )

@@ -23,6 +23,7 @@
 The hot path stays cheap: the raw bytes are scanned with a few C-speed searches, and the parsed body is
 walked only when they could hold an offender.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,8 +42,15 @@ DEFAULT_MAX_STRING_CHARS = 65536
 MAX_JSON_DEPTH_CEILING = 500  # the parsers recurse: a setting above this would bring the RecursionError back
 
 # Headers the services read; their values must be printable ASCII (RFC 9110 field values; obs-text refused).
-GUARDED_HEADERS = ("Idempotency-Key", "If-Match", "If-None-Match", "X-Correlation-ID", "X-Request-ID",
-                   "Last-Event-ID", "Accept-Language")
+GUARDED_HEADERS = (
+    "Idempotency-Key",
+    "If-Match",
+    "If-None-Match",
+    "X-Correlation-ID",
+    "X-Request-ID",
+    "Last-Event-ID",
+    "Accept-Language",
+)
 _HEADER_TEXT_BAD = re.compile(r"[^\t\x20-\x7e]")
 
 HEADER_TEXT = "must be printable ASCII text"
@@ -94,8 +102,11 @@ def _check_pairs(raw: bytes, status: int) -> None:
             try:
                 unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
             except UnicodeDecodeError:
-                raise field_error(safe_name(unquote(name.decode("latin-1").replace("+", " "), errors="replace")),
-                                  INVALID_TEXT, status=status) from None
+                raise field_error(
+                    safe_name(unquote(name.decode("latin-1").replace("+", " "), errors="replace")),
+                    INVALID_TEXT,
+                    status=status,
+                ) from None
 
 
 def check_headers() -> None:
@@ -154,8 +165,11 @@ def reject_nul_characters():
         for name, upload in files.items(multi=True):
             filename = upload.filename or ""
             if NUL in filename or invalid_text(filename) or invalid_text(name or ""):
-                raise field_error(safe_name(name or ""), "has a file name that is not valid Unicode text "
-                                                         "(an invalid UTF-8 byte, a lone surrogate or a non-character)")
+                raise field_error(
+                    safe_name(name or ""),
+                    "has a file name that is not valid Unicode text "
+                    "(an invalid UTF-8 byte, a lone surrogate or a non-character)",
+                )
 
 
 REPLACEMENT_UTF8 = "\ufffd".encode()
@@ -173,11 +187,13 @@ class StrictFormDataParser(FormDataParser):
 class GuardedRequest(Request):
     """The app factory's request class: form data parsed by ``StrictFormDataParser``."""
 
-
     form_data_parser_class = StrictFormDataParser
 
 
 def database_refused(_error):
     """A value the database would not take (out of range, too long) that no check caught: 422, not 500."""
-    return problem_response(422, "A value was not accepted by the database (too long, out of range or malformed); "
-                                 "nothing was changed.", title="Validation failed")
+    return problem_response(
+        422,
+        "A value was not accepted by the database (too long, out of range or malformed); nothing was changed.",
+        title="Validation failed",
+    )

@@ -1,4 +1,5 @@
 """Cursor pagination: ``limit`` (1..200, default 50) and an opaque ``cursor`` from the last page."""
+
 from __future__ import annotations
 
 import base64
@@ -10,10 +11,16 @@ MAX_LIMIT = 200
 
 
 class PageArgs(ma.Schema):
-    limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=MAX_LIMIT),
-                              metadata={"description": f"Page size, 1 to {MAX_LIMIT}."})
-    cursor = ma.fields.String(load_default=None, validate=ma.validate.Length(max=200),
-                              metadata={"description": "next_cursor of the previous page."})
+    limit = ma.fields.Integer(
+        load_default=50,
+        validate=ma.validate.Range(min=1, max=MAX_LIMIT),
+        metadata={"description": f"Page size, 1 to {MAX_LIMIT}."},
+    )
+    cursor = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(max=200),
+        metadata={"description": "next_cursor of the previous page."},
+    )
 
     @ma.validates("cursor")
     def _valid_cursor(self, value, **_):

@@ -12,25 +12,40 @@ the title, the detail and each ``errors[].message`` (naming the field in Indones
 ``errors[].field``, ``type``, ``status`` and ``errors[].code`` (a stable id of the message) do not
 depend on the language.
 """
+
 from __future__ import annotations
 
 import logging
 from http import HTTPStatus
 
 import marshmallow as ma
-from flask import Response, g
+from flask import Response
 from werkzeug.exceptions import HTTPException
 
 from .. import i18n
 from ..context import current_correlation_id
-from ..errors import (BadRequest, Conflict, DomainError, Forbidden, InvalidField, InvalidTransition,  # noqa: F401
-                      NotFound, PreconditionFailed, PreconditionRequired, ServiceUnavailable, Unauthorized,
-                      Unprocessable, field_error)
+from ..errors import (  # noqa: F401
+    BadRequest,
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidField,
+    InvalidTransition,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    ServiceUnavailable,
+    Unauthorized,
+    Unprocessable,
+    field_error,
+)
 from .answer_json import answer_dumps
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
-MAX_LISTED_ERRORS = 50  # a refusal lists this many field errors and counts the rest (its size must not grow with the junk)
+MAX_LISTED_ERRORS = (
+    50  # a refusal lists this many field errors and counts the rest (its size must not grow with the junk)
+)
 
 
 # The one error model lives in kinerja_shared.errors (no Flask there: use cases raise it); the web
@@ -41,17 +56,26 @@ Problem = DomainError
 class ProblemSchema(ma.Schema):
     """RFC 9457 problem details (application/problem+json)."""
 
-    type = ma.fields.String(metadata={"description": "A URI reference identifying the problem type (about:blank by default)."})
+    type = ma.fields.String(
+        metadata={"description": "A URI reference identifying the problem type (about:blank by default)."}
+    )
     title = ma.fields.String()
     status = ma.fields.Integer()
     detail = ma.fields.String()
     instance = ma.fields.String()
     correlation_id = ma.fields.String()
-    errors = ma.fields.List(ma.fields.Dict(), metadata={
-        "description": "Field errors: [{field, message, code}], at most " f"{MAX_LISTED_ERRORS}. `field` is the API's "
-                       "field name and `code` a stable id of the message (both the same in every language); `message` "
-                       "follows Accept-Language."})
-    errors_total = ma.fields.Integer(metadata={"description": "How many field errors there were, when more than listed"})
+    errors = ma.fields.List(
+        ma.fields.Dict(),
+        metadata={
+            "description": "Field errors: [{field, message, code}], at most "
+            f"{MAX_LISTED_ERRORS}. `field` is the API's "
+            "field name and `code` a stable id of the message (both the same in every language); `message` "
+            "follows Accept-Language."
+        },
+    )
+    errors_total = ma.fields.Integer(
+        metadata={"description": "How many field errors there were, when more than listed"}
+    )
 
 
 def _joined(rows: list[dict]) -> str:
@@ -92,19 +116,32 @@ def _localized_items(value, lang: str):
     if lang == i18n.EN or not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         return value
     catalogue = i18n.load()
-    return [{k: catalogue.translate(v, lang) if k in ("message", "rule") and isinstance(v, str) else v
-             for k, v in item.items()} for item in value]
+    return [
+        {
+            k: catalogue.translate(v, lang) if k in ("message", "rule") and isinstance(v, str) else v
+            for k, v in item.items()
+        }
+        for item in value
+    ]
 
 
 def problem_body(problem: DomainError, lang: str | None = None) -> dict:
     """A problem as an item of a batch answer: {title, detail, errors, ...extensions}, localized."""
-    title, detail, errors = localize(problem.title or "Refused", problem.detail, problem.errors,
-                                     lang or i18n.current_language())
+    title, detail, errors = localize(
+        problem.title or "Refused", problem.detail, problem.errors, lang or i18n.current_language()
+    )
     return {"title": title, "detail": detail, "errors": errors or [], **problem.extensions}
 
 
-def problem_response(status: int, detail: str, *, title: str | None = None, errors: list | None = None,
-                     headers: dict | None = None, **extensions) -> Response:
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    title: str | None = None,
+    errors: list | None = None,
+    headers: dict | None = None,
+    **extensions,
+) -> Response:
     lang = i18n.current_language()
     title, detail, errors = localize(title or HTTPStatus(status).phrase, detail, errors, lang)
     body = {
@@ -161,29 +198,42 @@ def handle_http_exception(error: HTTPException) -> Response:
             rows = flatten_messages(messages)
         detail = "; ".join(f"{r['field']}: {r['message']}" for r in rows[:10])
         more = {"errors_total": len(rows)} if len(rows) > MAX_LISTED_ERRORS else {}
-        return problem_response(status, detail, title="Validation failed" if status in (400, 422) else None,
-                                errors=rows[:MAX_LISTED_ERRORS], headers=headers, **more)
+        return problem_response(
+            status,
+            detail,
+            title="Validation failed" if status in (400, 422) else None,
+            errors=rows[:MAX_LISTED_ERRORS],
+            headers=headers,
+            **more,
+        )
     if status >= 500:
         log.error("server error", exc_info=getattr(error, "original_exception", None))
-        return problem_response(status, "The server could not complete the request. Quote the correlation id when reporting it.",
-                                headers=headers)
+        return problem_response(
+            status,
+            "The server could not complete the request. Quote the correlation id when reporting it.",
+            headers=headers,
+        )
     detail = data.get("message") or error.description or HTTPStatus(status).phrase
     return problem_response(status, str(detail), headers=headers)
 
 
 def handle_problem(error: DomainError) -> Response:
-    return problem_response(error.status, error.detail, title=error.title, errors=error.errors, headers=error.headers,
-                            **error.extensions)
+    return problem_response(
+        error.status, error.detail, title=error.title, errors=error.errors, headers=error.headers, **error.extensions
+    )
 
 
 def handle_database_unavailable(error: Exception) -> Response:
     log.warning("database unavailable", extra={"error": str(error)[:500]})
-    return problem_response(503, "The service's database is unavailable; nothing was changed. Retry shortly.",
-                            headers={"Retry-After": "5"})
+    return problem_response(
+        503, "The service's database is unavailable; nothing was changed. Retry shortly.", headers={"Retry-After": "5"}
+    )
 
 
 def handle_unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
     log.exception("unhandled error")
-    return problem_response(500, "The server could not complete the request. Quote the correlation id when reporting it.")
+    return problem_response(
+        500, "The server could not complete the request. Quote the correlation id when reporting it."
+    )

@@ -1,4 +1,5 @@
 """The employee's own changes to an unverified entry: edit it, withdraw it."""
+
 from __future__ import annotations
 
 from kinerja_shared.errors import Conflict, field_error
@@ -17,8 +18,9 @@ def edited_action(conn, nip: str, row, body: dict, merged: dict) -> dict | None:
     if "action_id" not in body and merged["date"] == row.date and "indicator_id" not in body:
         return {"action_id": action_id, "plan_id": row.plan_id}  # unchanged
     with rules():
-        action = action_links.resolve(action_links.load(conn, {action_id}), nip, action_id, merged["date"],
-                                      body.get("indicator_id"))
+        action = action_links.resolve(
+            action_links.load(conn, {action_id}), nip, action_id, merged["date"], body.get("indicator_id")
+        )
     merged["indicator_id"] = action["indicator_id"]
     return action
 
@@ -49,10 +51,16 @@ def _edited_values(uow, actor, row, body: dict, cfg) -> dict:
     if len(prepared["evidence"]) + len(files) > domain.MAX_EVIDENCE_ITEMS:
         raise field_error("evidence", f"at most {domain.MAX_EVIDENCE_ITEMS} evidence items per activity")
     values = dict(
-        date=merged["date"], start_min=prepared["start_min"], end_min=prepared["end_min"], minutes=prepared["minutes"],
-        description=merged["description"].strip(), quantity=float(merged["quantity"]),
-        quantity_unit=body.get("quantity_unit", row.quantity_unit), evidence=prepared["evidence"] + files,
-        version=row.version + 1, updated_at=uow.now(),
+        date=merged["date"],
+        start_min=prepared["start_min"],
+        end_min=prepared["end_min"],
+        minutes=prepared["minutes"],
+        description=merged["description"].strip(),
+        quantity=float(merged["quantity"]),
+        quantity_unit=body.get("quantity_unit", row.quantity_unit),
+        evidence=prepared["evidence"] + files,
+        version=row.version + 1,
+        updated_at=uow.now(),
     )
     if merged["indicator_id"] != row.indicator_id or merged["date"] != row.date or "quantity_unit" in body:
         _, candidates = store.logging_context(conn, actor.sub, {merged["indicator_id"]}, lock=False)
@@ -79,16 +87,26 @@ def edit_activity(uow, actor, activity_id: str, body: dict, cfg, *, if_match) ->
     domain.next_status("edit", row.status)
     if_match(row.version)
     values = _edited_values(uow, actor, row, body, cfg)
-    clash = store.find_overlap(conn, actor.sub, values["date"], values["start_min"], values["end_min"],
-                               exclude_id=activity_id)
+    clash = store.find_overlap(
+        conn, actor.sub, values["date"], values["start_min"], values["end_min"], exclude_id=activity_id
+    )
     if clash is not None:
-        raise Conflict(f"The entry would overlap your activity {clash.id} "
-                       f"({domain.format_hhmm(clash.start_min)}-{domain.format_hhmm(clash.end_min)}).",
-                       title="Overlapping activity", clashing_activity_id=clash.id,
-                       errors=[{"field": "start_time", "message": f"overlaps activity {clash.id}"}])
+        raise Conflict(
+            f"The entry would overlap your activity {clash.id} "
+            f"({domain.format_hhmm(clash.start_min)}-{domain.format_hhmm(clash.end_min)}).",
+            title="Overlapping activity",
+            clashing_activity_id=clash.id,
+            errors=[{"field": "start_time", "message": f"overlaps activity {clash.id}"}],
+        )
     updated = store.update_activity(conn, activity_id, values)
-    uow.audit(actor=actor, action="activity.updated", entity_type=ENTITY, entity_id=activity_id,
-              before=events.activity_state(row._mapping), after=events.activity_state(updated._mapping))
+    uow.audit(
+        actor=actor,
+        action="activity.updated",
+        entity_type=ENTITY,
+        entity_id=activity_id,
+        before=events.activity_state(row._mapping),
+        after=events.activity_state(updated._mapping),
+    )
     uow.publish(events.activity_updated(updated._mapping))
     return updated
 
@@ -102,9 +120,17 @@ def withdraw_activity(uow, actor, activity_id: str, reason: str | None, cfg, *, 
     status = domain.next_status("withdraw", row.status)
     with rules():
         domain.check_date(row.date, uow.today(), cfg.edit_window_close_day)
-    updated = store.update_activity(uow.conn, activity_id, dict(status=status, version=row.version + 1,
-                                                                updated_at=uow.now()))
-    uow.audit(actor=actor, action="activity.withdrawn", entity_type=ENTITY, entity_id=activity_id,
-              before={"status": row.status}, after={"status": status}, reason=reason)
+    updated = store.update_activity(
+        uow.conn, activity_id, dict(status=status, version=row.version + 1, updated_at=uow.now())
+    )
+    uow.audit(
+        actor=actor,
+        action="activity.withdrawn",
+        entity_type=ENTITY,
+        entity_id=activity_id,
+        before={"status": row.status},
+        after={"status": status},
+        reason=reason,
+    )
     uow.publish(events.activity_withdrawn(updated._mapping))
     return updated

@@ -1,4 +1,5 @@
 """What the use cases of activity-service share: turning a broken domain rule into a refusal naming its field."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -22,6 +23,9 @@ def rules():
 
 def overlap_problem(clash_id, clash_start, clash_end, day) -> Conflict:
     span = f" ({domain.format_hhmm(clash_start)}-{domain.format_hhmm(clash_end)})" if clash_id is not None else ""
-    return Conflict(f"The entry overlaps your activity {clash_id}{span} on {day.isoformat()}.",
-                    title="Overlapping activity", clashing_activity_id=clash_id,
-                    errors=[{"field": "start_time", "message": f"overlaps activity {clash_id}"}])
+    return Conflict(
+        f"The entry overlaps your activity {clash_id}{span} on {day.isoformat()}.",
+        title="Overlapping activity",
+        clashing_activity_id=clash_id,
+        errors=[{"field": "start_time", "message": f"overlaps activity {clash_id}"}],
+    )

@@ -3,6 +3,7 @@
 The file's size and type (declared and recognised by content) are checked while it is received, its SHA-256
 recorded, and it is kept under a generated name (``kinerja_shared.evidence``); a failed change discards it.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -44,8 +45,9 @@ def may_attach(conn, actor, activity_id: str, *, today, what: str = "add evidenc
 def kept_file(upload, cfg):
     """Receive ``upload`` (checked), keep it, and discard it again when the block fails."""
     try:
-        spooled, content_type, extension = evidence.receive(upload, cfg.evidence_dir, cfg.evidence_max_bytes,
-                                                            cfg.evidence_types)
+        spooled, content_type, extension = evidence.receive(
+            upload, cfg.evidence_dir, cfg.evidence_max_bytes, cfg.evidence_types
+        )
     except evidence.EvidenceError as exc:
         raise field_error(exc.field, exc.message, status=exc.status) from None
     kept = None
@@ -68,13 +70,30 @@ def attach_evidence(uow, actor, activity_id: str, name: str, file: KeptFile, *, 
     if_match(row.version)
     if len(row.evidence) >= domain.MAX_EVIDENCE_ITEMS:
         raise field_error("file", f"at most {domain.MAX_EVIDENCE_ITEMS} evidence items per activity")
-    item = {"kind": "file", "file_id": file.file_id, "name": name, "sha256": file.sha256,
-            "content_type": file.content_type, "size": file.size}
-    evidence_store.add_file(conn, id=file.file_id, activity_id=activity_id, nip=row.nip, original_name=name,
-                            stored_name=file.stored_name, content_type=file.content_type, size=file.size,
-                            sha256=file.sha256, uploaded_by=actor.sub, uploaded_at=now)
-    updated = store.update_activity(conn, activity_id, dict(evidence=[*row.evidence, item], version=row.version + 1,
-                                                            updated_at=now))
+    item = {
+        "kind": "file",
+        "file_id": file.file_id,
+        "name": name,
+        "sha256": file.sha256,
+        "content_type": file.content_type,
+        "size": file.size,
+    }
+    evidence_store.add_file(
+        conn,
+        id=file.file_id,
+        activity_id=activity_id,
+        nip=row.nip,
+        original_name=name,
+        stored_name=file.stored_name,
+        content_type=file.content_type,
+        size=file.size,
+        sha256=file.sha256,
+        uploaded_by=actor.sub,
+        uploaded_at=now,
+    )
+    updated = store.update_activity(
+        conn, activity_id, dict(evidence=[*row.evidence, item], version=row.version + 1, updated_at=now)
+    )
     uow.audit(actor=actor, action="activity.evidence_added", entity_type=ENTITY, entity_id=activity_id, after=item)
     uow.publish(events.activity_updated(updated._mapping))
     return item, updated
@@ -104,9 +123,15 @@ def remove_evidence(uow, actor, activity_id: str, file_id: str, *, if_match):
     file_row = _file(conn, activity_id, file_id)
     evidence_store.mark_removed(conn, file_id, now)
     remaining = [e for e in row.evidence if e.get("file_id") != file_id]
-    updated = store.update_activity(conn, activity_id, dict(evidence=remaining, version=row.version + 1,
-                                                            updated_at=now))
-    uow.audit(actor=actor, action="activity.evidence_removed", entity_type=ENTITY, entity_id=activity_id,
-              before={"file_id": file_id, "name": file_row.original_name, "sha256": file_row.sha256})
+    updated = store.update_activity(
+        conn, activity_id, dict(evidence=remaining, version=row.version + 1, updated_at=now)
+    )
+    uow.audit(
+        actor=actor,
+        action="activity.evidence_removed",
+        entity_type=ENTITY,
+        entity_id=activity_id,
+        before={"file_id": file_id, "name": file_row.original_name, "sha256": file_row.sha256},
+    )
     uow.publish(events.activity_updated(updated._mapping))
     return file_row, updated

@@ -7,11 +7,12 @@ statement; one entry is then written with its audit row, its event and the key's
 (``store.log_pending``, the unit of work's fast path). A batch writes its entries, audit rows and events as
 three multi-row inserts.
 """
+
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from kinerja_shared import errors
 from kinerja_shared.errors import Conflict, Forbidden, field_error
@@ -33,6 +34,7 @@ class Logged:
 
 
 # -- the rules that need no database ------------------------------------------------------------------
+
 
 def check_body(body: dict, today, cfg) -> dict:
     """Times, date, quantity, description, links: the prepared values (DomainError when a rule is broken)."""
@@ -72,18 +74,26 @@ def check_entry(body: dict, cfg, today):
 
 # -- what the database decides --------------------------------------------------------------------------
 
+
 def _linked(conn, nip: str, bodies: list[dict], checked: list) -> list:
     """The entries naming an ``action_id``: the agreed action (in ``prepared["action"]``) or the refusal naming it."""
-    actions = action_links.load(conn, {b["action_id"] for b, c in zip(bodies, checked)
-                                       if b.get("action_id") and not isinstance(c, errors.DomainError)})
+    actions = action_links.load(
+        conn,
+        {
+            b["action_id"]
+            for b, c in zip(bodies, checked)
+            if b.get("action_id") and not isinstance(c, errors.DomainError)
+        },
+    )
     out = []
     for body, prepared in zip(bodies, checked):
         if not isinstance(prepared, errors.DomainError):
             prepared = {**prepared, "action": None}
             if body.get("action_id"):
                 try:
-                    prepared["action"] = action_links.resolve(actions, nip, body["action_id"], body["date"],
-                                                              body.get("indicator_id"))
+                    prepared["action"] = action_links.resolve(
+                        actions, nip, body["action_id"], body["date"], body.get("indicator_id")
+                    )
                 except DomainError as exc:
                     prepared = field_error(exc.field, exc.message)
         out.append(prepared)
@@ -103,9 +113,11 @@ def _existing(actor, body: dict, fingerprint: str, existing) -> dict | None:
         return None
     if existing["nip"] == actor.sub and existing["request_hash"] == fingerprint:
         return existing
-    raise Conflict(f"Activity id {body['id']} is already used for a different entry; choose a new id.",
-                   title="Activity id already used",
-                   errors=[{"field": "id", "message": "already used for a different entry"}])
+    raise Conflict(
+        f"Activity id {body['id']} is already used for a different entry; choose a new id.",
+        title="Activity id already used",
+        errors=[{"field": "id", "message": "already used for a different entry"}],
+    )
 
 
 def _stored_entry(conn, activity_id: str) -> dict | None:
@@ -128,27 +140,44 @@ def _new_row(actor, body: dict, prepared, employee, candidates, fingerprint: str
         unit = domain.unit_for_indicator(body.get("quantity_unit"), indicator.target_unit)
     except DomainError as exc:
         raise field_error(exc.field, exc.message) from None
-    return dict(action_id=action["action_id"] if action else None,
-        id=body.get("id") or str(uuid.uuid4()), nip=actor.sub,
+    return dict(
+        action_id=action["action_id"] if action else None,
+        id=body.get("id") or str(uuid.uuid4()),
+        nip=actor.sub,
         rater_nip=(employee or {}).get("rater_nip") or indicator.rater_nip,
         unit_id=(employee or {}).get("unit_id") or indicator.unit_id,
-        plan_id=indicator.plan_id, result_id=indicator.result_id, indicator_id=indicator.indicator_id,
-        date=body["date"], **prepared, description=body["description"].strip(), quantity=float(body["quantity"]),
-        quantity_unit=unit, status=domain.PENDING, verification_reason=None, verified_by=None,
-        verified_at=None, version=1, request_hash=fingerprint, created_at=now, updated_at=now,
+        plan_id=indicator.plan_id,
+        result_id=indicator.result_id,
+        indicator_id=indicator.indicator_id,
+        date=body["date"],
+        **prepared,
+        description=body["description"].strip(),
+        quantity=float(body["quantity"]),
+        quantity_unit=unit,
+        status=domain.PENDING,
+        verification_reason=None,
+        verified_by=None,
+        verified_at=None,
+        version=1,
+        request_hash=fingerprint,
+        created_at=now,
+        updated_at=now,
     )
 
 
 def _record_logged(uow, actor, row: dict) -> None:
-    uow.audit(actor=actor, action="activity.logged", entity_type=ENTITY, entity_id=row["id"],
-              after=events.activity_state(row))
+    uow.audit(
+        actor=actor, action="activity.logged", entity_type=ENTITY, entity_id=row["id"], after=events.activity_state(row)
+    )
     uow.publish(events.activity_logged(row))
 
 
 # -- the commands ---------------------------------------------------------------------------------------
 
-def log_activity(uow, actor, body: dict, prepared, *, key=None,
-                 key_row: Callable[[dict], dict | None] = lambda row: None) -> Logged:
+
+def log_activity(
+    uow, actor, body: dict, prepared, *, key=None, key_row: Callable[[dict], dict | None] = lambda row: None
+) -> Logged:
     """Log one of the caller's own entries; publishes ActivityLogged.
 
     ``prepared``: :func:`check_entry`'s answer. ``key``: the request's Idempotency-Key (``idempotency.Pending``)
@@ -183,8 +212,9 @@ def log_activity(uow, actor, body: dict, prepared, *, key=None,
     if existing is not None:
         return Logged(row=existing, replayed=True)
     clash = store.find_overlap(conn, actor.sub, row["date"], row["start_min"], row["end_min"])
-    raise overlap_problem(clash.id if clash else None, clash.start_min if clash else None,
-                          clash.end_min if clash else None, row["date"])
+    raise overlap_problem(
+        clash.id if clash else None, clash.start_min if clash else None, clash.end_min if clash else None, row["date"]
+    )
 
 
 def log_batch(uow, actor, bodies: list[dict], cfg, *, key=None) -> list | Logged:
@@ -202,16 +232,18 @@ def log_batch(uow, actor, bodies: list[dict], cfg, *, key=None) -> list | Logged
         return [("error", c) for c in checked]  # nothing to look up: no round trip for a refused entry
     if any(b.get("action_id") for b in bodies):
         checked = _linked(conn, actor.sub, bodies, checked)
-    employee, candidates = store.logging_context(conn, actor.sub,
-                                                 {_indicator_of(b, c) for b, c in zip(bodies, checked)})
+    employee, candidates = store.logging_context(
+        conn, actor.sub, {_indicator_of(b, c) for b, c in zip(bodies, checked)}
+    )
     if key is not None and (stored_key := store.stored_key(conn, key)) is not None:
         return Logged(stored_key=stored_key)
     now = uow.now()
     client_ids = sorted({b["id"] for b in bodies if b.get("id")})
     known = {k: dict(r._mapping) for k, r in store.get_activities(conn, client_ids).items()}
     taken: dict = {}
-    for r in store.occupied(conn, actor.sub, sorted({b["date"] for b, c in zip(bodies, checked)
-                                                      if not isinstance(c, errors.DomainError)})):
+    for r in store.occupied(
+        conn, actor.sub, sorted({b["date"] for b, c in zip(bodies, checked) if not isinstance(c, errors.DomainError)})
+    ):
         taken.setdefault(r.date, []).append((r.start_min, r.end_min, r.id))
     results, new_rows = [], []
     for body, prepared in zip(bodies, checked):

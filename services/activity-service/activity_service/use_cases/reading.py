@@ -1,4 +1,5 @@
 """Reading entries: one entry, the list the caller may see, and the indicators they may log against."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,8 +43,9 @@ def _params(actor, args: dict, today) -> dict:
     if args.get("cursor"):
         try:
             day, start, last_id = decode_cursor(args["cursor"]).split("|", 2)
-            params.update(cursor_day=datetime.strptime(day, "%Y-%m-%d").date(), cursor_start=int(start),
-                          cursor_id=last_id)
+            params.update(
+                cursor_day=datetime.strptime(day, "%Y-%m-%d").date(), cursor_start=int(start), cursor_id=last_id
+            )
         except ValueError:
             raise field_error("cursor", "is not one this service gave out", status=400) from None
     if not actor.is_admin:

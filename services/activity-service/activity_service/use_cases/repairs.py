@@ -1,5 +1,6 @@
 """Repairs of a verified entry by an admin or the employee's rater's superior (atasan pejabat penilai):
 correct a value accepted by mistake, or annul the entry. Both need a reason and are audited."""
+
 from __future__ import annotations
 
 from kinerja_shared.errors import field_error
@@ -14,8 +15,10 @@ def _changes(row, body: dict, indicator_id: str, relinked: bool) -> dict:
     """The corrected fields: name -> (before, after); ``indicator_id``: the one the entry names now."""
     with rules():
         try:
-            return domain.correction(row._mapping, {**body, "indicator_id": indicator_id}
-                                     if "indicator_id" in body or "action_id" in body else body)
+            return domain.correction(
+                row._mapping,
+                {**body, "indicator_id": indicator_id} if "indicator_id" in body or "action_id" in body else body,
+            )
         except DomainError:
             if not relinked:
                 raise
@@ -60,11 +63,19 @@ def correct_activity(uow, actor, activity_id: str, body: dict, *, if_match):
     if action is not None:
         with rules():
             action_links.check_plan(action, values.get("plan_id", row.plan_id))
-    values.update(action_id=action["action_id"] if action is not None else None, version=row.version + 1,
-                  updated_at=uow.now())
+    values.update(
+        action_id=action["action_id"] if action is not None else None, version=row.version + 1, updated_at=uow.now()
+    )
     updated = store.update_activity(conn, activity_id, values)
-    uow.audit(actor=actor, action="activity.corrected", entity_type=ENTITY, entity_id=activity_id,
-              before=events.activity_state(row._mapping), after=events.activity_state(updated._mapping), reason=reason)
+    uow.audit(
+        actor=actor,
+        action="activity.corrected",
+        entity_type=ENTITY,
+        entity_id=activity_id,
+        before=events.activity_state(row._mapping),
+        after=events.activity_state(updated._mapping),
+        reason=reason,
+    )
     uow.publish(events.activity_corrected(updated._mapping, changes=changes, reason=reason, by=actor.sub))
     return updated
 
@@ -77,9 +88,17 @@ def annul_activity(uow, actor, activity_id: str, reason: str | None, *, if_match
     status = domain.next_status("annul", row.status)
     with rules():
         reason = domain.check_repair_reason(reason)
-    updated = store.update_activity(uow.conn, activity_id, dict(status=status, version=row.version + 1,
-                                                                updated_at=uow.now()))
-    uow.audit(actor=actor, action="activity.annulled", entity_type=ENTITY, entity_id=activity_id,
-              before={"status": row.status}, after={"status": status}, reason=reason)
+    updated = store.update_activity(
+        uow.conn, activity_id, dict(status=status, version=row.version + 1, updated_at=uow.now())
+    )
+    uow.audit(
+        actor=actor,
+        action="activity.annulled",
+        entity_type=ENTITY,
+        entity_id=activity_id,
+        before={"status": row.status},
+        after={"status": status},
+        reason=reason,
+    )
     uow.publish(events.activity_annulled(updated._mapping, previous_status=row.status, reason=reason, by=actor.sub))
     return updated

@@ -1,4 +1,5 @@
 """Summaries: one employee's month (the fact base of TPP and evaluation), and who has not logged on a day."""
+
 from __future__ import annotations
 
 from kinerja_shared.numbers import finite
@@ -20,10 +21,18 @@ def monthly_summary(conn, actor, nip: str, month: str, cfg, *, today) -> dict:
     texts = summary_queries.indicator_texts(conn, {i["plan_id"] for i in summary["indicators"]})
     for item in summary["indicators"]:
         known = texts.get((item["plan_id"], item["indicator_id"]))
-        item.update(text=known.text if known else None, target_value=finite(known.target_value) if known else None,
-                    target_unit=known.target_unit if known else None)
-    return {"nip": nip, "month": month, "working_days": len(cfg.calendar.working_days(first, last)),
-            "days_logged": days_logged, **summary}
+        item.update(
+            text=known.text if known else None,
+            target_value=finite(known.target_value) if known else None,
+            target_unit=known.target_unit if known else None,
+        )
+    return {
+        "nip": nip,
+        "month": month,
+        "working_days": len(cfg.calendar.working_days(first, last)),
+        "days_logged": days_logged,
+        **summary,
+    }
 
 
 def daily_summary(conn, actor, day, unit_id: str | None, cfg, *, today) -> dict:
@@ -37,5 +46,12 @@ def daily_summary(conn, actor, day, unit_id: str | None, cfg, *, today) -> dict:
     logged = summary_queries.logged_on(conn, day, [s.nip for s in staff])
     working = cfg.calendar.is_working_day(day)
     missing = [dict(s._mapping) for s in staff if s.nip not in logged] if working else []
-    return {"date": day, "unit_id": unit_id, "working_day": working, "holiday": cfg.calendar.holiday(day),
-            "expected": len(staff) if working else 0, "logged": len(logged), "missing": missing}
+    return {
+        "date": day,
+        "unit_id": unit_id,
+        "working_day": working,
+        "holiday": cfg.calendar.holiday(day),
+        "expected": len(staff) if working else 0,
+        "logged": len(logged),
+        "missing": missing,
+    }

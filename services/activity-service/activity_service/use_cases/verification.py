@@ -2,6 +2,7 @@
 
 A verified entry is locked: it can no longer be edited, withdrawn or verified again.
 """
+
 from __future__ import annotations
 
 from kinerja_shared import errors
@@ -18,16 +19,33 @@ def _verify_row(uow, actor, row, rel, decision: str, reason: str | None):
         reason = domain.check_decision(decision, reason)
     status = domain.next_status("accept" if decision == domain.ACCEPTED else "reject", row.status)
     now = uow.now()
-    updated = store.update_activity(uow.conn, row.id, dict(status=status, verification_reason=reason,
-                                                           verified_by=actor.sub, verified_at=now,
-                                                           version=row.version + 1, updated_at=now))
-    uow.audit(actor=actor, action="activity.verified", entity_type=ENTITY, entity_id=row.id,
-              before={"status": row.status}, after={"status": status}, reason=reason)
+    updated = store.update_activity(
+        uow.conn,
+        row.id,
+        dict(
+            status=status,
+            verification_reason=reason,
+            verified_by=actor.sub,
+            verified_at=now,
+            version=row.version + 1,
+            updated_at=now,
+        ),
+    )
+    uow.audit(
+        actor=actor,
+        action="activity.verified",
+        entity_type=ENTITY,
+        entity_id=row.id,
+        before={"status": row.status},
+        after={"status": status},
+        reason=reason,
+    )
     return updated
 
 
-def verify_activity(uow, actor, activity_id: str, decision: str, reason: str | None = None, *,
-                    if_match=lambda version: None):
+def verify_activity(
+    uow, actor, activity_id: str, decision: str, reason: str | None = None, *, if_match=lambda version: None
+):
     """Accept or reject one entry (the employee's rater only); publishes ActivityVerified.
     ``if_match(version)`` checks an If-Match the rater sent."""
     row, rel = access.visible_activity(uow.conn, actor, activity_id, today=uow.today(), for_update=True)
@@ -56,8 +74,11 @@ def verify_bulk(uow, actor, items: list[dict]) -> list[tuple]:
             if not access.may_see(rel):
                 raise NotFound(f"activity {item['id']} does not exist")
             if rel["rater"] and item.get("version") is not None and item["version"] != row.version:
-                raise PreconditionFailed(f"activity {row.id} changed since you read it (current version "
-                                         f"{row.version})", title="Stale version", current_version=row.version)
+                raise PreconditionFailed(
+                    f"activity {row.id} changed since you read it (current version {row.version})",
+                    title="Stale version",
+                    current_version=row.version,
+                )
             rows[row.id] = updated = _verify_row(uow, actor, row, rel, item["decision"], item.get("reason"))
             verified.append(events.activity_verified(updated._mapping))
             results.append((index, row.id, updated))

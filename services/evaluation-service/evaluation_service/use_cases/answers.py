@@ -1,10 +1,11 @@
 """What the use cases of the realisation, the dialogues and the documents hand back, and how they take If-Match."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-VersionCheck = Callable[[int], None] | None   # the route's If-Match check, run on the version read in the transaction
+VersionCheck = Callable[[int], None] | None  # the route's If-Match check, run on the version read in the transaction
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
 """Continuous feedback (umpan balik berkelanjutan): given by the employee's rater, shown on their next form."""
+
 from __future__ import annotations
 
 import uuid
@@ -32,10 +33,18 @@ def give_feedback(uow, actor, body: dict, *, default_scheme: str) -> dict:
         current = [pl for pl in own_plans if pl.period_start <= today <= pl.period_end] or own_plans
         plan_id = current[0].id if current else None
     scheme, _ = periods.scheme_of(uow, today.year, default_scheme)
-    row = dict(id=str(uuid.uuid4()), nip=nip, rater_nip=actor.sub, plan_id=plan_id,
-               period_id=domain.period_containing(today, scheme).id, evaluation_id=store.next_form(uow.conn, nip),
-               result_id=body["result_id"], behaviour_value=body["behaviour_value"], text=body["text"],
-               given_at=uow.now())
+    row = dict(
+        id=str(uuid.uuid4()),
+        nip=nip,
+        rater_nip=actor.sub,
+        plan_id=plan_id,
+        period_id=domain.period_containing(today, scheme).id,
+        evaluation_id=store.next_form(uow.conn, nip),
+        result_id=body["result_id"],
+        behaviour_value=body["behaviour_value"],
+        text=body["text"],
+        given_at=uow.now(),
+    )
     created = store.add(uow.conn, row)
     uow.audit(actor=actor, action="feedback.given", entity_type="feedback", entity_id=row["id"], after=row)
     uow.publish(events.feedback_given(created))
@@ -47,6 +56,7 @@ def list_feedback(uow, actor, args: dict) -> dict:
     filters = {name: args[name] for name in FILTERS if args.get(name)}
     scope = None if actor.is_admin else (actor.sub, access.unit_scope(uow, actor))
     after = time_cursor(args["cursor"]) if args.get("cursor") else None
-    rows, cursor = next_cursor(store.page(uow.conn, filters, scope=scope, after=after, limit=args["limit"]),
-                               args["limit"], "given_at")
+    rows, cursor = next_cursor(
+        store.page(uow.conn, filters, scope=scope, after=after, limit=args["limit"]), args["limit"], "given_at"
+    )
     return {"items": [dict(r._mapping) for r in rows], "next_cursor": cursor}

@@ -1,5 +1,6 @@
 """Periods: the year's scheme (monthly or quarterly), the periods list, and opening a period's evaluations —
 by an admin (POST .../open), by a plan's approval (the event handlers) and by the period clock (a job)."""
+
 from __future__ import annotations
 
 import logging
@@ -19,6 +20,7 @@ SYSTEM_ACTOR = "evaluation-service"
 
 # -- the year's scheme ---------------------------------------------------------------------------
 
+
 def scheme_of(uow, year: int, default: str) -> tuple[str, bool]:
     """The year's scheme and whether it is fixed already (without fixing it)."""
     found = store.scheme(uow.conn, year)
@@ -32,8 +34,9 @@ def scheme_for(uow, year: int, default: str, actor: str = SYSTEM_ACTOR) -> str:
 
 
 def _not_in_scheme(period: domain.Period, scheme: str) -> InvalidField:
-    return InvalidField("period_id",
-                        f"{period.year} is evaluated in {scheme} periods, so {period.id} is not one of them")
+    return InvalidField(
+        "period_id", f"{period.year} is evaluated in {scheme} periods, so {period.id} is not one of them"
+    )
 
 
 def check_period_in_scheme(uow, period: domain.Period, default: str) -> None:
@@ -49,10 +52,17 @@ def list_periods(uow, actor, year: int, *, default_scheme: str, rounding: str) -
     """The year's periods with the evaluations open/submitted/closed in each (within what the caller sees)."""
     scheme, fixed = scheme_of(uow, year, default_scheme)
     stats = store.period_stats(uow.conn, year, None if actor.is_admin else (actor.sub, access.unit_scope(uow, actor)))
-    return {"year": year, "scheme": scheme, "scheme_fixed": fixed, "distribution_rounding": rounding,
-            "distribution_rounding_text": domain.ROUNDING_TEXT[rounding], "periods": [
-                {**period.as_dict(), **{s: stats.get(period.id, {}).get(s, 0) for s in domain.STATUSES}}
-                for period in domain.periods_of_year(year, scheme)]}
+    return {
+        "year": year,
+        "scheme": scheme,
+        "scheme_fixed": fixed,
+        "distribution_rounding": rounding,
+        "distribution_rounding_text": domain.ROUNDING_TEXT[rounding],
+        "periods": [
+            {**period.as_dict(), **{s: stats.get(period.id, {}).get(s, 0) for s in domain.STATUSES}}
+            for period in domain.periods_of_year(year, scheme)
+        ],
+    }
 
 
 def set_scheme(uow, actor, year: int, scheme: str, *, default_scheme: str, rounding: str) -> dict:
@@ -63,24 +73,56 @@ def set_scheme(uow, actor, year: int, scheme: str, *, default_scheme: str, round
     current, fixed = scheme_of(uow, year, default_scheme)
     opened = store.periodic_count(uow.conn, year)
     if opened and current != scheme:
-        raise Conflict(f"{year} already has {opened} evaluation(s) in {current} periods.",
-                       title="Scheme is fixed", current_status=current)
+        raise Conflict(
+            f"{year} already has {opened} evaluation(s) in {current} periods.",
+            title="Scheme is fixed",
+            current_status=current,
+        )
     store.save_scheme(uow.conn, year, scheme, actor.sub, uow.now())
-    uow.audit(actor=actor, action="period_scheme.set", entity_type="year", entity_id=str(year),
-              before={"scheme": current, "fixed": fixed}, after={"scheme": scheme})
+    uow.audit(
+        actor=actor,
+        action="period_scheme.set",
+        entity_type="year",
+        entity_id=str(year),
+        before={"scheme": current, "fixed": fixed},
+        after={"scheme": scheme},
+    )
     return list_periods(uow, actor, year, default_scheme=default_scheme, rounding=rounding)
 
 
 # -- opening -----------------------------------------------------------------------------------------
 
+
 def _new_row(plan, period: domain.Period, now) -> dict:
     return dict(
-        id=str(uuid.uuid4()), nip=plan.nip, plan_id=plan.id, plan_revision=plan.revision, rater_nip=plan.rater_nip,
-        rater_superior_nip=plan.rater_superior_nip, unit_id=plan.unit_id, period_id=period.id,
-        period_kind=period.kind, period_start=period.start, period_end=period.end, year=period.year,
-        status=domain.OPEN, revision=1, version=1, form={"results": [], "behaviours": []}, results_rating=None,
-        behaviour_rating=None, predicate=None, suggested_rating=None, rating_note=None, credit_points=None,
-        reopen_reason=None, opened_at=now, submitted_at=None, closed_at=None, closed_by=None, updated_at=now,
+        id=str(uuid.uuid4()),
+        nip=plan.nip,
+        plan_id=plan.id,
+        plan_revision=plan.revision,
+        rater_nip=plan.rater_nip,
+        rater_superior_nip=plan.rater_superior_nip,
+        unit_id=plan.unit_id,
+        period_id=period.id,
+        period_kind=period.kind,
+        period_start=period.start,
+        period_end=period.end,
+        year=period.year,
+        status=domain.OPEN,
+        revision=1,
+        version=1,
+        form={"results": [], "behaviours": []},
+        results_rating=None,
+        behaviour_rating=None,
+        predicate=None,
+        suggested_rating=None,
+        rating_note=None,
+        credit_points=None,
+        reopen_reason=None,
+        opened_at=now,
+        submitted_at=None,
+        closed_at=None,
+        closed_by=None,
+        updated_at=now,
     )
 
 
@@ -91,21 +133,29 @@ def open_evaluations(uow, plan_rows, period: domain.Period, actor: str = SYSTEM_
     audits, publishes EvaluationOpened for each one created, and returns the new rows.
     """
     now = uow.now()
-    new = store.insert_evaluations(uow.conn, [_new_row(p, period, now) for p in plan_rows
-                                              if domain.period_for_plan(period, p.period_start, p.period_end)])
+    new = store.insert_evaluations(
+        uow.conn,
+        [_new_row(p, period, now) for p in plan_rows if domain.period_for_plan(period, p.period_start, p.period_end)],
+    )
     if not new:
         return []
     if period.kind != domain.ANNUAL:
         store.attach_waiting_feedback(uow.conn, new)
     for row in new:
-        uow.audit(actor=actor, action="evaluation.opened", entity_type="evaluation", entity_id=row.id,
-                  after={"nip": row.nip, "plan_id": row.plan_id, "period_id": row.period_id, "status": row.status})
+        uow.audit(
+            actor=actor,
+            action="evaluation.opened",
+            entity_type="evaluation",
+            entity_id=row.id,
+            after={"nip": row.nip, "plan_id": row.plan_id, "period_id": row.period_id, "status": row.status},
+        )
     uow.publish(*[events.evaluation_opened(row) for row in new])
     return new
 
 
-def open_period_of_plans(uow, period: domain.Period, actor: str = SYSTEM_ACTOR,
-                         unit_ids: set[str] | None = None) -> list:
+def open_period_of_plans(
+    uow, period: domain.Period, actor: str = SYSTEM_ACTOR, unit_ids: set[str] | None = None
+) -> list:
     """Open ``period`` for every approved plan of its year that overlaps it (optionally within some units)."""
     return open_evaluations(uow, store.plans_to_open(uow.conn, period, unit_ids), period, actor)
 

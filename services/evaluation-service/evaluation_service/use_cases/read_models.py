@@ -1,6 +1,7 @@
 """What the consumed events do to this service's read models: a plan approved or amended (and the evaluation
 of the period holding today that it opens), an employee of the directory. The handlers (handlers.py) run these
 in the consumer's transaction (``joined_unit_of_work``)."""
+
 from __future__ import annotations
 
 import logging
@@ -20,13 +21,23 @@ def _parse_time(value):
 
 def _plan_values(data: dict, event_time, now) -> dict:
     return dict(
-        id=data["plan_id"], nip=data["nip"], rater_nip=data.get("rater_nip"),
-        rater_superior_nip=data.get("rater_superior_nip"), unit_id=data["unit_id"], year=data["year"],
-        period_start=date.fromisoformat(data["period_start"]), period_end=date.fromisoformat(data["period_end"]),
-        approach=data["approach"], model=data["model"], revision=data["revision"], results=data["results"],
-        behaviours=data["behaviours"], position=data.get("position"),
+        id=data["plan_id"],
+        nip=data["nip"],
+        rater_nip=data.get("rater_nip"),
+        rater_superior_nip=data.get("rater_superior_nip"),
+        unit_id=data["unit_id"],
+        year=data["year"],
+        period_start=date.fromisoformat(data["period_start"]),
+        period_end=date.fromisoformat(data["period_end"]),
+        approach=data["approach"],
+        model=data["model"],
+        revision=data["revision"],
+        results=data["results"],
+        behaviours=data["behaviours"],
+        position=data.get("position"),
         functional_coefficient=data.get("functional_coefficient"),
-        approved_at=_parse_time(data.get("approved_at")) or _parse_time(event_time), updated_at=now,
+        approved_at=_parse_time(data.get("approved_at")) or _parse_time(event_time),
+        updated_at=now,
     )
 
 
@@ -56,11 +67,23 @@ def record_employee(uow, data: dict) -> None:
     path = list(data.get("unit_path") or [data["unit_id"]])
     if not path or path[-1] != data["unit_id"]:
         path = [*path, data["unit_id"]]
-    store.save_employee(uow.conn, dict(
-        nip=data["nip"], name=data["name"], position=data.get("position"), unit_id=data["unit_id"], unit_path=path,
-        rater_nip=data.get("rater_nip"), rater_superior_nip=data.get("rater_superior_nip"),
-        is_unit_head=bool(data.get("is_unit_head")), functional_coefficient=data.get("functional_coefficient"),
-        functional_level=data.get("functional_level"), active=bool(data.get("active", True)), updated_at=now))
+    store.save_employee(
+        uow.conn,
+        dict(
+            nip=data["nip"],
+            name=data["name"],
+            position=data.get("position"),
+            unit_id=data["unit_id"],
+            unit_path=path,
+            rater_nip=data.get("rater_nip"),
+            rater_superior_nip=data.get("rater_superior_nip"),
+            is_unit_head=bool(data.get("is_unit_head")),
+            functional_coefficient=data.get("functional_coefficient"),
+            functional_level=data.get("functional_level"),
+            active=bool(data.get("active", True)),
+            updated_at=now,
+        ),
+    )
     for i, unit_id in enumerate(path[:-1]):  # ancestors become known by id (their names arrive with their people)
         store.know_unit(uow.conn, unit_id, path[: i + 1], now)
     # a head moved to another unit, or no longer a head, heads nothing else any more (the directory decides)
@@ -71,5 +94,13 @@ def record_employee(uow, data: dict) -> None:
         head = data["nip"]
     elif head == data["nip"]:
         head = None
-    store.save_unit(uow.conn, {"id": data["unit_id"], "name": data.get("unit_name") or (unit.name if unit else None),
-                               "path": path, "head_nip": head, "updated_at": now})
+    store.save_unit(
+        uow.conn,
+        {
+            "id": data["unit_id"],
+            "name": data.get("unit_name") or (unit.name if unit else None),
+            "path": path,
+            "head_nip": head,
+            "updated_at": now,
+        },
+    )

@@ -4,16 +4,21 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-07 07:45:00
 """
-from alembic import context, op
-import sqlalchemy as sa
 
-revision = '0002'
-down_revision = '0001'
+import sqlalchemy as sa
+from alembic import context, op
+
+revision = "0002"
+down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-subscriptions = sa.table("webhook_subscriptions", sa.column("id", sa.String), sa.column("secret", sa.Text),
-                         sa.column("secret_hint", sa.String))
+subscriptions = sa.table(
+    "webhook_subscriptions",
+    sa.column("id", sa.String),
+    sa.column("secret", sa.Text),
+    sa.column("secret_hint", sa.String),
+)
 
 
 def _box():
@@ -26,18 +31,21 @@ def _box():
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('webhook_subscriptions', schema=None) as batch_op:
-        batch_op.alter_column('secret', existing_type=sa.String(length=200), type_=sa.Text(), existing_nullable=False)
-        batch_op.add_column(sa.Column('secret_hint', sa.String(length=8), nullable=True))
+    with op.batch_alter_table("webhook_subscriptions", schema=None) as batch_op:
+        batch_op.alter_column("secret", existing_type=sa.String(length=200), type_=sa.Text(), existing_nullable=False)
+        batch_op.add_column(sa.Column("secret_hint", sa.String(length=8), nullable=True))
     conn = op.get_bind()
     rows = conn.execute(sa.select(subscriptions.c.id, subscriptions.c.secret)).all()
     if rows:
         box = _box()
         for row in rows:  # every secret is in clear before this revision
-            conn.execute(sa.update(subscriptions).where(subscriptions.c.id == row.id).values(
-                secret=box.encrypt(row.secret), secret_hint=row.secret[-4:]))
-    with op.batch_alter_table('webhook_subscriptions', schema=None) as batch_op:
-        batch_op.alter_column('secret_hint', existing_type=sa.String(length=8), nullable=False)
+            conn.execute(
+                sa.update(subscriptions)
+                .where(subscriptions.c.id == row.id)
+                .values(secret=box.encrypt(row.secret), secret_hint=row.secret[-4:])
+            )
+    with op.batch_alter_table("webhook_subscriptions", schema=None) as batch_op:
+        batch_op.alter_column("secret_hint", existing_type=sa.String(length=8), nullable=False)
 
 
 def downgrade() -> None:
@@ -46,7 +54,9 @@ def downgrade() -> None:
     if rows:
         box = _box()
         for row in rows:
-            conn.execute(sa.update(subscriptions).where(subscriptions.c.id == row.id).values(secret=box.decrypt(row.secret)))
-    with op.batch_alter_table('webhook_subscriptions', schema=None) as batch_op:
-        batch_op.drop_column('secret_hint')
-        batch_op.alter_column('secret', existing_type=sa.Text(), type_=sa.String(length=200), existing_nullable=False)
+            conn.execute(
+                sa.update(subscriptions).where(subscriptions.c.id == row.id).values(secret=box.decrypt(row.secret))
+            )
+    with op.batch_alter_table("webhook_subscriptions", schema=None) as batch_op:
+        batch_op.drop_column("secret_hint")
+        batch_op.alter_column("secret", existing_type=sa.Text(), type_=sa.String(length=200), existing_nullable=False)

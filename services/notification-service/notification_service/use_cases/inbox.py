@@ -1,4 +1,5 @@
 """The caller's own inbox: list, unread count, read one, mark read, mark all read, the live stream's rounds."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,7 +1,8 @@
 """The caller's notification preferences: channels per category, quiet hours, language."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from kinerja_shared.errors import field_error
 
@@ -24,8 +25,11 @@ def view(nip: str, row, cfg: NotifySettings) -> dict:
         "quiet_hours": {"start": f"{quiet.start:%H:%M}", "end": f"{quiet.end:%H:%M}"} if quiet else None,
         "quiet_hours_default": quiet_default,
         "categories": {
-            c: {**domain.channels_for(c, overrides.get(c)), "customised": c in overrides,
-                "description": domain.CATEGORY_DESCRIPTIONS[c]}
+            c: {
+                **domain.channels_for(c, overrides.get(c)),
+                "customised": c in overrides,
+                "description": domain.CATEGORY_DESCRIPTIONS[c],
+            }
             for c in domain.CATEGORIES
         },
         "version": row.version if row is not None else 0,
@@ -43,8 +47,9 @@ def _quiet_text(body: dict) -> str | None:
     if not body.get("quiet_hours"):
         return None
     try:
-        return domain.QuietHours(domain.parse_hhmm(body["quiet_hours"]["start"]),
-                                 domain.parse_hhmm(body["quiet_hours"]["end"])).as_text()
+        return domain.QuietHours(
+            domain.parse_hhmm(body["quiet_hours"]["start"]), domain.parse_hhmm(body["quiet_hours"]["end"])
+        ).as_text()
     except ValueError as exc:
         raise field_error("quiet_hours.end", str(exc)) from None
 
@@ -76,11 +81,26 @@ def update_preferences(uow, actor, cfg: NotifySettings, body: dict, *, if_match:
         quiet = quiet_text or "off"
     if body.get("quiet_hours_default"):
         quiet = None
-    inbox_store.save_settings(uow.conn, dict(nip=nip, locale=locale, quiet_hours=quiet, channels=_channels(row, body),
-                                             version=version + 1, updated_at=uow.now()))
+    inbox_store.save_settings(
+        uow.conn,
+        dict(
+            nip=nip,
+            locale=locale,
+            quiet_hours=quiet,
+            channels=_channels(row, body),
+            version=version + 1,
+            updated_at=uow.now(),
+        ),
+    )
     after = view(nip, inbox_store.settings_row(uow.conn, nip), cfg)
-    uow.audit(actor=actor, action="preferences.updated", entity_type="preferences", entity_id=nip,
-              before=_audited(before), after=_audited(after))
+    uow.audit(
+        actor=actor,
+        action="preferences.updated",
+        entity_type="preferences",
+        entity_id=nip,
+        before=_audited(before),
+        after=_audited(after),
+    )
     return after
 
 

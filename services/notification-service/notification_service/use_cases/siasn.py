@@ -1,5 +1,6 @@
 """The SIASN channel (admins): the records owed to BKN's SIASN, one record with what would be sent now,
 a resend, the reconciliation report per unit and the dry-run export of a unit's period."""
+
 from __future__ import annotations
 
 from kinerja_shared.errors import Conflict, NotFound
@@ -9,8 +10,13 @@ from .. import siasn_mapping as mapping
 from .. import siasn_store as store
 
 FILTERS = ("status", "unit_id", "year", "kind", "nip")
-REPORTED = {"sent": (siasn.SENT,), "waiting": (siasn.PENDING, siasn.REOPENED), "refused": (siasn.REFUSED,),
-            "failed": (siasn.FAILED,), "needs_data": (siasn.NEEDS_DATA,)}
+REPORTED = {
+    "sent": (siasn.SENT,),
+    "waiting": (siasn.PENDING, siasn.REOPENED),
+    "refused": (siasn.REFUSED,),
+    "failed": (siasn.FAILED,),
+    "needs_data": (siasn.NEEDS_DATA,),
+}
 
 
 def shown(row) -> dict:
@@ -46,11 +52,20 @@ def resend_record(uow, actor, record_id: int) -> dict:
     access.may_see_siasn(actor)
     row = _load(uow, record_id, lock=True)
     if row.status not in siasn.RESENDABLE:
-        raise Conflict(f"The record is {row.status}: only a refused, failed, sent or needs-data record is sent "
-                       "again.", title="Status does not allow this", current_status=row.status)
+        raise Conflict(
+            f"The record is {row.status}: only a refused, failed, sent or needs-data record is sent again.",
+            title="Status does not allow this",
+            current_status=row.status,
+        )
     status = siasn.resend(uow.conn, row, uow.now())
-    uow.audit(actor=actor, action="siasn.resent", entity_type="siasn_record", entity_id=str(record_id),
-              before={"status": row.status}, after={"status": status})
+    uow.audit(
+        actor=actor,
+        action="siasn.resent",
+        entity_type="siasn_record",
+        entity_id=str(record_id),
+        before={"status": row.status},
+        after={"status": status},
+    )
     return shown(_load(uow, record_id))
 
 
@@ -58,8 +73,12 @@ def report(uow, actor, year: int, unit_id: str | None = None) -> dict:
     """Per unit of ``year``: how many records are sent, waiting, refused, failed, need data."""
     access.may_see_siasn(actor)
     rows = store.per_unit(uow.conn, year, unit_id, REPORTED)
-    return {"year": year, "units": [{"year": year, **{k: int(v or 0) if k != "unit_id" else v
-                                                       for k, v in r._mapping.items()}} for r in rows]}
+    return {
+        "year": year,
+        "units": [
+            {"year": year, **{k: int(v or 0) if k != "unit_id" else v for k, v in r._mapping.items()}} for r in rows
+        ],
+    }
 
 
 def export(uow, actor, unit_id: str, period_id: str) -> dict:
@@ -71,6 +90,7 @@ def export(uow, actor, unit_id: str, period_id: str) -> dict:
         if body is None:
             lacking.append({"record_id": row.id, "nip": row.nip, "kind": row.kind, "missing": missing})
         else:
-            records.append({"record_id": row.id, "kind": row.kind, "method": "POST", "path": mapping.PATHS[row.kind],
-                            "body": body})
+            records.append(
+                {"record_id": row.id, "kind": row.kind, "method": "POST", "path": mapping.PATHS[row.kind], "body": body}
+            )
     return {"unit_id": unit_id, "period_id": period_id, "records": records, "needs_data": lacking}

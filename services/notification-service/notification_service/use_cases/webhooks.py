@@ -1,11 +1,12 @@
 """Webhook subscriptions (admins): register, list, read, change (and rotate the secret), delete, enable,
 disable, replay; the delivery log; the re-encryption of the stored secrets (CLI)."""
+
 from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 from urllib.parse import urlparse
 
 from kinerja_shared.errors import Conflict, NotFound, field_error
@@ -60,10 +61,24 @@ def create_webhook(uow, actor, cfg: NotifySettings, body: dict) -> dict:
     now = uow.now()
     secret = body.get("secret") or secrets.token_urlsafe(32)
     subscription_id = str(uuid.uuid4())
-    store.insert_subscription(uow.conn, dict(
-        id=subscription_id, url=body["url"], event_types=sorted(set(body["event_types"])),
-        **_secret_values(cfg, secret), description=body.get("description"), status=ACTIVE, consecutive_failures=0,
-        disabled_at=None, disabled_reason=None, created_by=actor.sub, version=1, created_at=now, updated_at=now))
+    store.insert_subscription(
+        uow.conn,
+        dict(
+            id=subscription_id,
+            url=body["url"],
+            event_types=sorted(set(body["event_types"])),
+            **_secret_values(cfg, secret),
+            description=body.get("description"),
+            status=ACTIVE,
+            consecutive_failures=0,
+            disabled_at=None,
+            disabled_reason=None,
+            created_by=actor.sub,
+            version=1,
+            created_at=now,
+            updated_at=now,
+        ),
+    )
     created = shown(_load(uow, subscription_id))
     uow.audit(actor=actor, action="webhook.created", entity_type="webhook", entity_id=subscription_id, after=created)
     return {**created, "secret": secret}
@@ -94,8 +109,9 @@ def get_webhook(uow, actor, subscription_id: str) -> dict:
     return shown(_load(uow, subscription_id))
 
 
-def update_webhook(uow, actor, cfg: NotifySettings, subscription_id: str, body: dict, *,
-                   if_match: VersionCheck) -> dict:
+def update_webhook(
+    uow, actor, cfg: NotifySettings, subscription_id: str, body: dict, *, if_match: VersionCheck
+) -> dict:
     """Change the URL, event types, secret (a rotation) or description."""
     access.may_manage_webhooks(actor)
     if body.get("url"):
@@ -109,8 +125,15 @@ def update_webhook(uow, actor, cfg: NotifySettings, subscription_id: str, body: 
         values["event_types"] = sorted(set(body["event_types"]))
     store.change_subscription(uow.conn, subscription_id, dict(values, version=row.version + 1, updated_at=uow.now()))
     updated = shown(_load(uow, subscription_id))
-    uow.audit(actor=actor, action="webhook.updated", entity_type="webhook", entity_id=subscription_id,
-              before=shown(row), after=updated, reason="secret rotated" if "secret" in body else None)
+    uow.audit(
+        actor=actor,
+        action="webhook.updated",
+        entity_type="webhook",
+        entity_id=subscription_id,
+        before=shown(row),
+        after=updated,
+        reason="secret rotated" if "secret" in body else None,
+    )
     return updated
 
 
@@ -120,8 +143,9 @@ def delete_webhook(uow, actor, subscription_id: str, *, if_match: VersionCheck) 
     row = _load(uow, subscription_id, lock=True)
     if_match(subscription_id, row.version)
     store.delete_subscription(uow.conn, subscription_id)
-    uow.audit(actor=actor, action="webhook.deleted", entity_type="webhook", entity_id=subscription_id,
-              before=shown(row))
+    uow.audit(
+        actor=actor, action="webhook.deleted", entity_type="webhook", entity_id=subscription_id, before=shown(row)
+    )
 
 
 def set_status(uow, actor, subscription_id: str, action: str, *, if_match: VersionCheck) -> dict:
@@ -132,14 +156,29 @@ def set_status(uow, actor, subscription_id: str, action: str, *, if_match: Versi
     if not domain.WEBHOOK_SUBSCRIPTION.can(action, row.status):
         raise Conflict(ALREADY[action], title="Status does not allow this", current_status=row.status)
     if action == "enable":
-        store.change_subscription(uow.conn, subscription_id, dict(
-            status=ACTIVE, consecutive_failures=0, disabled_at=None, disabled_reason=None, version=row.version + 1,
-            updated_at=uow.now()))
+        store.change_subscription(
+            uow.conn,
+            subscription_id,
+            dict(
+                status=ACTIVE,
+                consecutive_failures=0,
+                disabled_at=None,
+                disabled_reason=None,
+                version=row.version + 1,
+                updated_at=uow.now(),
+            ),
+        )
     else:
         store.disable(uow.conn, subscription_id, f"disabled by {actor.sub}", uow.now())
     updated = shown(_load(uow, subscription_id))
-    uow.audit(actor=actor, action=f"webhook.{action}d", entity_type="webhook", entity_id=subscription_id,
-              before={"status": row.status}, after={"status": updated["status"]})
+    uow.audit(
+        actor=actor,
+        action=f"webhook.{action}d",
+        entity_type="webhook",
+        entity_id=subscription_id,
+        before={"status": row.status},
+        after={"status": updated["status"]},
+    )
     return updated
 
 
@@ -149,11 +188,19 @@ def replay(uow, actor, subscription_id: str, statuses: list[str] | None = None, 
     statuses = statuses or [FAILED, HELD]
     row = _load(uow, subscription_id, lock=True)
     if row.status != ACTIVE:
-        raise Conflict("Enable the subscription before replaying its deliveries.", title="Subscription disabled",
-                       current_status=row.status)
+        raise Conflict(
+            "Enable the subscription before replaying its deliveries.",
+            title="Subscription disabled",
+            current_status=row.status,
+        )
     replayed = store.replay(uow.conn, subscription_id, statuses, since, uow.now())
-    uow.audit(actor=actor, action="webhook.replayed", entity_type="webhook", entity_id=subscription_id,
-              after={"replayed": replayed, "statuses": statuses, "since": since})
+    uow.audit(
+        actor=actor,
+        action="webhook.replayed",
+        entity_type="webhook",
+        entity_id=subscription_id,
+        after={"replayed": replayed, "statuses": statuses, "since": since},
+    )
     return {"replayed": replayed}
 
 

@@ -4,12 +4,13 @@ Revision ID: 0006_documents
 Revises: 0005_actions
 Create Date: 2026-12-07 10:40:00
 """
+
 from alembic import op
+
 from kinerja_shared.documents.registry import create_documents_table
 
-
-revision = '0006_documents'
-down_revision = '0005_actions'
+revision = "0006_documents"
+down_revision = "0005_actions"
 branch_labels = None
 depends_on = None
 
@@ -19,5 +20,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index('ix_documents_subject', table_name='documents')
-    op.drop_table('documents')
+    op.drop_index("ix_documents_subject", table_name="documents")
+    op.drop_table("documents")

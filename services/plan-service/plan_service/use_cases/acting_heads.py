@@ -6,6 +6,7 @@ below it, and none after it; one unit has at most one active acting head on any 
 (two writers go one after the other), is audited and publishes UnitHeadAssigned with the assignment's version
 (store.save_acting). A revoked assignment stays, as the history of who acted when.
 """
+
 from __future__ import annotations
 
 from kinerja_shared.errors import Conflict, NotFound
@@ -30,8 +31,11 @@ def _assignment(conn, unit_id: str, assignment_id: str):
 
 def _out(uow, row) -> dict:
     """The assignment as the API shows it: with the employee's name and whether it gives the head's rights today."""
-    return {**dict(row._mapping), "name": directory_store.employee_name(uow.conn, row.nip),
-            "acting_today": domain.acting_on(row, uow.today())}
+    return {
+        **dict(row._mapping),
+        "name": directory_store.employee_name(uow.conn, row.nip),
+        "acting_today": domain.acting_on(row, uow.today()),
+    }
 
 
 def _check(uow, unit, new: dict, *, exclude: str | None = None) -> None:
@@ -39,9 +43,12 @@ def _check(uow, unit, new: dict, *, exclude: str | None = None) -> None:
     problems = domain.acting_span_problems(new["valid_from"], new.get("valid_to"), uow.today())
     if not problems:
         others = [a for a in store.active_assignments(uow.conn, {unit.id}) if a["id"] != exclude]
-        problems = domain.acting_problems({**new, "unit_id": unit.id}, unit_head=unit.head_nip,
-                                          employee=directory_store.employee_activity(uow.conn, new["nip"]),
-                                          others=others)
+        problems = domain.acting_problems(
+            {**new, "unit_id": unit.id},
+            unit_head=unit.head_nip,
+            employee=directory_store.employee_activity(uow.conn, new["nip"]),
+            others=others,
+        )
     if problems:
         raise violations(problems)
 
@@ -63,13 +70,15 @@ def assign_acting_head(uow, actor, unit_id: str, body: dict) -> dict:
     access.may_change_directory(actor)
     unit = _unit(uow.conn, unit_id, lock=True)
     _check(uow, unit, body)
-    row = store.save_acting(uow.conn, actor, None, {**body, "unit_id": unit_id}, action="created",
-                            reason=body.get("reason"))
+    row = store.save_acting(
+        uow.conn, actor, None, {**body, "unit_id": unit_id}, action="created", reason=body.get("reason")
+    )
     return _out(uow, row)
 
 
-def change_acting_head(uow, actor, unit_id: str, assignment_id: str, changes: dict, *,
-                       check_version: VersionCheck | None = None) -> dict:
+def change_acting_head(
+    uow, actor, unit_id: str, assignment_id: str, changes: dict, *, check_version: VersionCheck | None = None
+) -> dict:
     """Change an acting head's kind, span, decree or reason (admin; the person is fixed: another person is another
     assignment). The same rules as on assignment; nothing written when nothing changes."""
     access.may_change_directory(actor)
@@ -83,13 +92,21 @@ def change_acting_head(uow, actor, unit_id: str, assignment_id: str, changes: di
     if all(after[k] == getattr(before, k) for k in changes):
         return _out(uow, before)
     _check(uow, unit, after, exclude=assignment_id)
-    row = store.save_acting(uow.conn, actor, dict(before._mapping), after, action="updated",
-                            reason=changes.get("reason", before.reason))
+    row = store.save_acting(
+        uow.conn, actor, dict(before._mapping), after, action="updated", reason=changes.get("reason", before.reason)
+    )
     return _out(uow, row)
 
 
-def revoke_acting_head(uow, actor, unit_id: str, assignment_id: str, *, reason: str | None = None,
-                       check_version: VersionCheck | None = None) -> dict:
+def revoke_acting_head(
+    uow,
+    actor,
+    unit_id: str,
+    assignment_id: str,
+    *,
+    reason: str | None = None,
+    check_version: VersionCheck | None = None,
+) -> dict:
     """Revoke an acting head (admin): from now on the assignment gives no rights; the row stays, revoked."""
     access.may_change_directory(actor)
     _unit(uow.conn, unit_id, lock=True)

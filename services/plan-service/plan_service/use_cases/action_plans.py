@@ -6,6 +6,7 @@ The set's status follows action_plans.ACTION_PLAN (draft → submitted → agree
 agreed to draft). Who may do what is access.py's: a plan the caller may not read is a 404, an action they may not
 take a 403. Every change is audited (``action_plan.<what>`` on the plan) in the caller's unit of work.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -18,9 +19,11 @@ from .. import access, domain, events, store
 from .. import action_plans as ap
 from .. import action_plans_store as aps
 from .refusals import VersionCheck, next_state, violations
+
 # The reason of an agreed version made by a plan amendment (shown to the employee and the rater as it is).
-DROPPED_REASON = ("Perubahan SKP (revisi {revision}): aksi pada hasil kerja atau indikator yang dihapus tidak berlaku "
-                  "lagi")
+DROPPED_REASON = (
+    "Perubahan SKP (revisi {revision}): aksi pada hasil kerja atau indikator yang dihapus tidak berlaku lagi"
+)
 
 
 def etag_id(plan_id: str) -> str:
@@ -30,15 +33,25 @@ def etag_id(plan_id: str) -> str:
 
 # -- shapes ------------------------------------------------------------------------------------
 
+
 def action_out(row, plan_id: str) -> dict:
     m = dict(row._mapping) if hasattr(row, "_mapping") else dict(row)
-    return {**aps.action_dict(m), "plan_id": plan_id, "version": m.get("version"), "created_at": m.get("created_at"),
-            "updated_at": m.get("updated_at")}
+    return {
+        **aps.action_dict(m),
+        "plan_id": plan_id,
+        "version": m.get("version"),
+        "created_at": m.get("created_at"),
+        "updated_at": m.get("updated_at"),
+    }
 
 
 def span_periods(start: date, end: date) -> dict:
-    months = [f"{y:04d}-{m:02d}" for y in range(start.year, end.year + 1) for m in range(1, 13)
-              if (start.year, start.month) <= (y, m) <= (end.year, end.month)]
+    months = [
+        f"{y:04d}-{m:02d}"
+        for y in range(start.year, end.year + 1)
+        for m in range(1, 13)
+        if (start.year, start.month) <= (y, m) <= (end.year, end.month)
+    ]
     return {"months": months, "quarters": sorted({f"{p[:4]}-Q{(int(p[5:]) - 1) // 3 + 1}" for p in months})}
 
 
@@ -47,15 +60,22 @@ def set_out(conn, plan, state) -> dict:
     working = aps.working_set(conn, plan.id)
     current = aps.agreed(conn, plan.id, state.agreed_version) if state is not None else None
     return {
-        "plan_id": plan.id, "nip": plan.nip, "rater_nip": plan.rater_nip, "year": plan.year, "plan_status": plan.status,
-        "plan_revision": plan.revision, "status": state.status if state else ap.DRAFT,
+        "plan_id": plan.id,
+        "nip": plan.nip,
+        "rater_nip": plan.rater_nip,
+        "year": plan.year,
+        "plan_status": plan.status,
+        "plan_revision": plan.revision,
+        "status": state.status if state else ap.DRAFT,
         "version": state.version if state else 0,
         "agreed_version": state.agreed_version if state else 0,
         "amending": bool(state and state.agreed_version and state.status != ap.AGREED),
         "amendment_reason": state.amendment_reason if state else None,
         "return_reason": state.return_reason if state else None,
-        "submitted_at": state.submitted_at if state else None, "agreed_at": state.agreed_at if state else None,
-        "agreed_by": state.agreed_by if state else None, "dropped": (state.dropped or []) if state else [],
+        "submitted_at": state.submitted_at if state else None,
+        "agreed_at": state.agreed_at if state else None,
+        "agreed_by": state.agreed_by if state else None,
+        "dropped": (state.dropped or []) if state else [],
         "periods": span_periods(plan.period_start, plan.period_end),
         "actions": [action_out(r, plan.id) for r in working],
         "agreed_actions": [action_out(a, plan.id) for a in (current.actions if current else [])],
@@ -64,14 +84,18 @@ def set_out(conn, plan, state) -> dict:
 
 # -- the steps' common checks ----------------------------------------------------------------------
 
+
 def _plan(uow, actor, plan_id: str, *, for_update: bool = False):
     return access.plan_of_action_plans(uow.conn, actor, plan_id, uow.today(), for_update=for_update)
 
 
 def _approved(plan) -> None:
     if plan.status != domain.APPROVED:
-        raise Conflict(f"plan {plan.id} is {plan.status}: action plans are made for an approved plan",
-                       title="The plan is not approved", current_status=plan.status)
+        raise Conflict(
+            f"plan {plan.id} is {plan.status}: action plans are made for an approved plan",
+            title="The plan is not approved",
+            current_status=plan.status,
+        )
 
 
 def _status(state) -> str:
@@ -88,8 +112,7 @@ def _writable(uow, actor, plan_id: str):
     return plan, state
 
 
-def _step(uow, actor, plan_id: str, action: str, may, check_version: VersionCheck | None, *,
-          create: bool = False):
+def _step(uow, actor, plan_id: str, action: str, may, check_version: VersionCheck | None, *, create: bool = False):
     """A step of the set's status machine: the plan (locked, approved, the caller allowed), the set's state (its
     version checked; created by a submission), and the status it moves to."""
     plan, rel = _plan(uow, actor, plan_id, for_update=True)
@@ -110,8 +133,15 @@ def _action(conn, plan_id: str, action_id: str, *, for_update: bool = False):
 
 
 def _audit(uow, actor, plan_id: str, action: str, before, after, reason=None) -> None:
-    uow.audit(actor=actor, action=f"action_plan.{action}", entity_type="plan", entity_id=plan_id, before=before,
-              after=after, reason=reason)
+    uow.audit(
+        actor=actor,
+        action=f"action_plan.{action}",
+        entity_type="plan",
+        entity_id=plan_id,
+        before=before,
+        after=after,
+        reason=reason,
+    )
 
 
 def _checked(plan, body: dict) -> dict:
@@ -129,6 +159,7 @@ def _fits(plan, actions: list[dict]) -> None:
 
 
 # -- reading -----------------------------------------------------------------------------------
+
 
 def get_action_plan(uow, actor, plan_id: str) -> dict:
     """The plan's action plans (readers of the plan); ``version`` is the set's ETag version."""
@@ -149,10 +180,15 @@ def _cursor(args: dict) -> str | None:
 def _agreed_rows(conn, plan_id: str, args: dict, after: str | None) -> list[dict]:
     state = aps.load_state(conn, plan_id)
     current = aps.agreed(conn, plan_id, state.agreed_version) if state else None
-    rows = sorted((action_out(a, plan_id) for a in (current.actions if current else [])
-                   if (not args.get("period") or a["period"] == args["period"])
-                   and (not args.get("result_id") or a["result_id"] == args["result_id"])),
-                  key=lambda a: (a["period"], a["action_id"]))
+    rows = sorted(
+        (
+            action_out(a, plan_id)
+            for a in (current.actions if current else [])
+            if (not args.get("period") or a["period"] == args["period"])
+            and (not args.get("result_id") or a["result_id"] == args["result_id"])
+        ),
+        key=lambda a: (a["period"], a["action_id"]),
+    )
     return [a for a in rows if not after or f"{a['period']}|{a['action_id']}" > after]
 
 
@@ -162,9 +198,17 @@ def list_actions(uow, actor, plan_id: str, args: dict) -> dict:
     after, limit = _cursor(args), args["limit"]
     _plan(uow, actor, plan_id)
     if args["set"] == "working":
-        rows = [action_out(r, plan_id) for r in aps.working_set(uow.conn, plan_id, period=args.get("period"),
-                                                                   result_id=args.get("result_id"), after=after,
-                                                                   limit=limit + 1)]
+        rows = [
+            action_out(r, plan_id)
+            for r in aps.working_set(
+                uow.conn,
+                plan_id,
+                period=args.get("period"),
+                result_id=args.get("result_id"),
+                after=after,
+                limit=limit + 1,
+            )
+        ]
     else:
         rows = _agreed_rows(uow.conn, plan_id, args, after)[: limit + 1]
     more = len(rows) > limit
@@ -182,8 +226,12 @@ def get_action(uow, actor, plan_id: str, action_id: str) -> dict:
 def list_versions(uow, actor, plan_id: str) -> dict:
     """Every agreed set of the plan, whole, oldest first."""
     _plan(uow, actor, plan_id)
-    return {"items": [{**dict(r._mapping), "actions": [action_out(a, plan_id) for a in r.actions]}
-                      for r in aps.versions(uow.conn, plan_id)]}
+    return {
+        "items": [
+            {**dict(r._mapping), "actions": [action_out(a, plan_id) for a in r.actions]}
+            for r in aps.versions(uow.conn, plan_id)
+        ]
+    }
 
 
 def list_action_plans(uow, actor, args: dict) -> dict:
@@ -198,6 +246,7 @@ def list_action_plans(uow, actor, args: dict) -> dict:
 
 # -- proposing (the owner) ----------------------------------------------------------------------
 
+
 def add_action(uow, actor, plan_id: str, body: dict) -> dict:
     """Add an action to the plan's proposed set (its owner, while the set is a draft)."""
     plan, state = _writable(uow, actor, plan_id)
@@ -205,16 +254,18 @@ def add_action(uow, actor, plan_id: str, body: dict) -> dict:
     if aps.count_actions(uow.conn, plan_id) >= ap.MAX_ACTIONS_PER_PLAN:
         raise field_error("(body)", f"a plan has at most {ap.MAX_ACTIONS_PER_PLAN} actions")
     now = uow.now()
-    values = dict(id=str(uuid.uuid4()), plan_id=plan_id, **fields, version=1, created_by=actor.sub, created_at=now,
-                  updated_at=now)
+    values = dict(
+        id=str(uuid.uuid4()), plan_id=plan_id, **fields, version=1, created_by=actor.sub, created_at=now, updated_at=now
+    )
     aps.insert_action(uow.conn, values)
     aps.bump_state(uow.conn, state, now)
     _audit(uow, actor, plan_id, "action_added", None, aps.action_dict(values))
     return action_out(values, plan_id)
 
 
-def change_action(uow, actor, plan_id: str, action_id: str, changes: dict, *,
-                  check_version: VersionCheck | None = None) -> dict:
+def change_action(
+    uow, actor, plan_id: str, action_id: str, changes: dict, *, check_version: VersionCheck | None = None
+) -> dict:
     """Change an action of the proposed set (its owner, while the set is a draft)."""
     if not changes:
         raise field_error("(body)", "send at least one field of the action to change")
@@ -256,8 +307,15 @@ def submit_action_plan(uow, actor, plan_id: str, *, check_version: VersionCheck 
     _fits(plan, working)
     now = uow.now()
     state = aps.bump_state(uow.conn, state, now, status=status, submitted_at=now, return_reason=None)
-    _audit(uow, actor, plan_id, "submitted", {"status": ap.DRAFT}, {"status": status, "actions": len(working)},
-           state.amendment_reason)
+    _audit(
+        uow,
+        actor,
+        plan_id,
+        "submitted",
+        {"status": ap.DRAFT},
+        {"status": status, "actions": len(working)},
+        state.amendment_reason,
+    )
     return set_out(uow.conn, plan, state)
 
 
@@ -266,19 +324,35 @@ def amend_action_plan(uow, actor, plan_id: str, reason: str, *, check_version: V
     stays in force until the rater agrees the amended one."""
     plan, state, status = _step(uow, actor, plan_id, "amend", access.may_propose_actions, check_version)
     state = aps.bump_state(uow.conn, state, uow.now(), status=status, amendment_reason=reason, return_reason=None)
-    _audit(uow, actor, plan_id, "amendment_opened", {"status": ap.AGREED, "version": state.agreed_version},
-           {"status": status}, reason)
+    _audit(
+        uow,
+        actor,
+        plan_id,
+        "amendment_opened",
+        {"status": ap.AGREED, "version": state.agreed_version},
+        {"status": status},
+        reason,
+    )
     return set_out(uow.conn, plan, state)
 
 
 # -- agreeing (the rater) ------------------------------------------------------------------------
 
+
 def _record_agreement(uow, actor, plan, state, actions: list[dict], **kw):
     """A new agreed version of the set, published as ActionPlanAgreed with the whole set."""
     now = uow.now()
     state = aps.record_agreement(uow.conn, plan, state, actions, actor=actor.sub, now=now, **kw)
-    uow.publish(events.action_plan_agreed(plan, actions, version=state.agreed_version, agreed_at=now,
-                                          agreed_by=store.as_nip(actor.sub), amendment_reason=kw["amendment_reason"]))
+    uow.publish(
+        events.action_plan_agreed(
+            plan,
+            actions,
+            version=state.agreed_version,
+            agreed_at=now,
+            agreed_by=store.as_nip(actor.sub),
+            amendment_reason=kw["amendment_reason"],
+        )
+    )
     return state
 
 
@@ -289,8 +363,15 @@ def agree_action_plan(uow, actor, plan_id: str, *, check_version: VersionCheck |
     _fits(plan, working)
     reason = state.amendment_reason
     state = _record_agreement(uow, actor, plan, state, working, kind="agreement", amendment_reason=reason)
-    _audit(uow, actor, plan_id, "agreed", {"status": ap.SUBMITTED},
-           {"status": status, "version": state.agreed_version, "actions": working}, reason)
+    _audit(
+        uow,
+        actor,
+        plan_id,
+        "agreed",
+        {"status": ap.SUBMITTED},
+        {"status": status, "version": state.agreed_version, "actions": working},
+        reason,
+    )
     return set_out(uow.conn, plan, state)
 
 
@@ -303,6 +384,7 @@ def return_action_plan(uow, actor, plan_id: str, reason: str, *, check_version: 
 
 
 # -- a plan amendment ------------------------------------------------------------------------------
+
 
 def drop_invalid_actions(uow, actor, plan) -> list[dict]:
     """A new revision of an approved plan (``plan``, as amended): the actions whose result or indicator it removed
@@ -322,13 +404,27 @@ def drop_invalid_actions(uow, actor, plan) -> list[dict]:
         known = {a["action_id"] for a in dropped}
         dropped = dropped + [a for a in dropped_agreed if a["action_id"] not in known]
     if dropped_agreed:
-        _record_agreement(uow, actor, plan, state, kept, kind="plan_amendment", dropped=dropped,
-                          amendment_reason=DROPPED_REASON.format(revision=plan.revision),
-                          keep_open=state.status != ap.AGREED)
+        _record_agreement(
+            uow,
+            actor,
+            plan,
+            state,
+            kept,
+            kind="plan_amendment",
+            dropped=dropped,
+            amendment_reason=DROPPED_REASON.format(revision=plan.revision),
+            keep_open=state.status != ap.AGREED,
+        )
     elif dropped:
         aps.bump_state(conn, state, now, dropped=dropped)
     if dropped:
-        uow.audit(actor=actor, action="action_plan.dropped", entity_type="plan", entity_id=plan.id,
-                  before={"actions": dropped}, after={"plan_revision": plan.revision},
-                  reason="plan amendment removed their result or indicator")
+        uow.audit(
+            actor=actor,
+            action="action_plan.dropped",
+            entity_type="plan",
+            entity_id=plan.id,
+            before={"actions": dropped},
+            after={"plan_revision": plan.revision},
+            reason="plan amendment removed their result or indicator",
+        )
     return dropped

@@ -7,13 +7,13 @@ against the stored directory: use_cases.imports.checked_change) and the same wri
 unit or an employee changed by hand behaves exactly like one changed by a file: a change of unit is a transfer
 that closes the plans of the old post, a change of rater hands the plans in force to the new rater.
 """
-from __future__ import annotations
 
+from __future__ import annotations
 
 from kinerja_shared.errors import NotFound, field_error
 from kinerja_shared.web.pagination import decode_cursor, encode_cursor
 
-from .. import access, directory_store, domain, importer, store
+from .. import access, directory_store, domain, importer, relations_store, store
 from .imports import checked_change
 from .refusals import VersionCheck, violations
 
@@ -32,18 +32,20 @@ def _after(args: dict) -> str | None:
 
 # -- units ---------------------------------------------------------------------------------------
 
+
 def list_units(uow, actor, args: dict) -> dict:
     """Units by id, optionally the children of one unit (``parent_id``) or a whole subtree (``root``)."""
     conn = uow.conn
-    subtree = store.subtree(conn, {args["root"]}) if args.get("root") else None
-    rows = directory_store.list_units(conn, parent_id=args.get("parent_id"), unit_ids=subtree, after=_after(args),
-                                      limit=args["limit"] + 1)
+    subtree = relations_store.subtree(conn, {args["root"]}) if args.get("root") else None
+    rows = directory_store.list_units(
+        conn, parent_id=args.get("parent_id"), unit_ids=subtree, after=_after(args), limit=args["limit"] + 1
+    )
     return page(rows, args["limit"], lambda r: r.id)
 
 
 def unit_tree(uow, actor, root: str | None = None) -> dict:
     """The unit tree, nested, with the number of active employees in each unit (from ``root`` when given)."""
-    rows = store.all_units(uow.conn)
+    rows = relations_store.all_units(uow.conn)
     counts = directory_store.active_employees_by_unit(uow.conn)
     if root and root not in rows:
         raise NotFound(f"unit {root} does not exist")
@@ -53,8 +55,13 @@ def unit_tree(uow, actor, root: str | None = None) -> dict:
 
     def node(unit, depth=0) -> dict:
         kids = [node(c, depth + 1) for c in children.get(unit.id, [])] if depth < 50 else []
-        return {"id": unit.id, "name": unit.name, "head_nip": unit.head_nip, "employees": counts.get(unit.id, 0),
-                "children": kids}
+        return {
+            "id": unit.id,
+            "name": unit.name,
+            "head_nip": unit.head_nip,
+            "employees": counts.get(unit.id, 0),
+            "children": kids,
+        }
 
     return {"items": [node(u) for u in ([rows[root]] if root else children.get(None, []))]}
 
@@ -75,8 +82,13 @@ def put_unit(uow, actor, unit_id: str, body: dict) -> dict:
         raise field_error("unit_id", problem)
     today = uow.today()
     parsed = importer.Parsed("api", units=[importer.Row("units", 0, None, {"id": unit_id, **body})])
-    plan = importer.check(parsed, existing_units=store.existing_units(uow.conn), existing_employees={},
-                          default_effective=today, today=today)
+    plan = importer.check(
+        parsed,
+        existing_units=store.existing_units(uow.conn),
+        existing_employees={},
+        default_effective=today,
+        today=today,
+    )
     if plan.errors:
         raise violations([(e.field, e.message) for e in plan.errors])
     store.apply_directory(uow.conn, actor, plan, source="api", reason=None)
@@ -85,15 +97,17 @@ def put_unit(uow, actor, unit_id: str, body: dict) -> dict:
 
 # -- employees -------------------------------------------------------------------------------------
 
+
 def list_employees(uow, actor, args: dict) -> dict:
     """Employees by NIP, filtered by unit (and its subunits), rater, position, active, or a name/NIP search."""
     conn = uow.conn
     unit_ids = None
     if args.get("unit_id"):
-        unit_ids = store.subtree(conn, {args["unit_id"]}) if args["include_subunits"] else {args["unit_id"]}
+        unit_ids = relations_store.subtree(conn, {args["unit_id"]}) if args["include_subunits"] else {args["unit_id"]}
     filters = {name: args[name] for name in ("rater_nip", "position", "active") if args.get(name) is not None}
-    rows = directory_store.list_employees(conn, filters, query_text=args.get("q"), unit_ids=unit_ids,
-                                          after=_after(args), limit=args["limit"] + 1)
+    rows = directory_store.list_employees(
+        conn, filters, query_text=args.get("q"), unit_ids=unit_ids, after=_after(args), limit=args["limit"] + 1
+    )
     return page(rows, args["limit"], lambda r: r.nip)
 
 
@@ -133,4 +147,4 @@ def put_employee(uow, actor, nip: str, body: dict, *, check_version: VersionChec
 def employee_history(uow, actor, nip: str) -> dict:
     """The employee's transfers and rater changes, each with its effective date, oldest first."""
     get_employee(uow, actor, nip)
-    return {"items": store.employee_history(uow.conn, nip)}
+    return {"items": directory_store.employee_history(uow.conn, nip)}

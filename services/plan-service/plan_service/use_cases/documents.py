@@ -1,5 +1,6 @@
 """Use cases of plan-service's official document (issue 17): the SKP of an approved revision as a verifiable PDF,
 and whether an issued SKP was superseded (for the public verify endpoints)."""
+
 from __future__ import annotations
 
 from kinerja_shared.documents import issuing, registry
@@ -23,10 +24,15 @@ def document_state(conn, row):
 def _people(conn, plan, rev) -> dict:
     employee, rater = plans_store.employee(conn, plan.nip), plans_store.employee(conn, rev.rater_nip)
     cascade = store.rater_plan(conn, rev.rater_nip, plan.year)
-    return {"nip": plan.nip, "employee": employee, "employee_unit": plans_store.unit_name(conn, rev.unit_id),
-            "rater": rater, "rater_unit": plans_store.unit_name(conn, rater.unit_id) if rater else None,
-            "submitted_at": plan.submitted_at,
-            "rater_results": {r["result_id"]: r.get("text") for r in cascade.content["results"]} if cascade else {}}
+    return {
+        "nip": plan.nip,
+        "employee": employee,
+        "employee_unit": plans_store.unit_name(conn, rev.unit_id),
+        "rater": rater,
+        "rater_unit": plans_store.unit_name(conn, rater.unit_id) if rater else None,
+        "submitted_at": plan.submitted_at,
+        "rater_results": {r["result_id"]: r.get("text") for r in cascade.content["results"]} if cascade else {},
+    }
 
 
 def issue_plan_document(uow, actor, plan_id: str, *, revision: int | None, settings) -> tuple[registry.Issued, str]:
@@ -38,18 +44,35 @@ def issue_plan_document(uow, actor, plan_id: str, *, revision: int | None, setti
     if rev is None and revision is not None:
         raise NotFound(f"plan {plan_id} has no revision {revision}")
     if rev is None:
-        raise Conflict(f"plan {plan_id} has no approved revision yet: its SKP is issued once the rater approves it",
-                       title="Plan not approved", current_status=plan.status)
+        raise Conflict(
+            f"plan {plan_id} has no approved revision yet: its SKP is issued once the rater approves it",
+            title="Plan not approved",
+            current_status=plan.status,
+        )
     people = _people(conn, plan, rev)
     employee = people["employee"]
-    facts = registry.Facts(title=TITLE, period=f"Tahun {plan.year}", employee_name=employee.name if employee else None,
-                           nip=plan.nip)
-    issued = issuing.issue_pdf(conn, documents, settings, prefix=PREFIX, doc_type=DOC_TYPE, subject=plan_id,
-                               revision=rev.revision, facts=facts,
-                               status=registry.SUPERSEDED if rev.revision < plan.revision else registry.VALID,
-                               signer_nips=(plan.nip, rev.rater_nip or ""),
-                               story=lambda frame: skp_story(rev, people, frame.width))
+    facts = registry.Facts(
+        title=TITLE, period=f"Tahun {plan.year}", employee_name=employee.name if employee else None, nip=plan.nip
+    )
+    issued = issuing.issue_pdf(
+        conn,
+        documents,
+        settings,
+        prefix=PREFIX,
+        doc_type=DOC_TYPE,
+        subject=plan_id,
+        revision=rev.revision,
+        facts=facts,
+        status=registry.SUPERSEDED if rev.revision < plan.revision else registry.VALID,
+        signer_nips=(plan.nip, rev.rater_nip or ""),
+        story=lambda frame: skp_story(rev, people, frame.width),
+    )
     if issued.new:
-        uow.audit(actor=actor, action="document.issue", entity_type="document", entity_id=issued.code,
-                  after={"doc_type": DOC_TYPE, "subject": plan_id, "revision": rev.revision, "sha256": issued.sha256})
+        uow.audit(
+            actor=actor,
+            action="document.issue",
+            entity_type="document",
+            entity_id=issued.code,
+            after={"doc_type": DOC_TYPE, "subject": plan_id, "revision": rev.revision, "sha256": issued.sha256},
+        )
     return issued, f"skp_{plan.nip}_{plan.year}_r{rev.revision}.pdf"

@@ -1,12 +1,13 @@
 """Queries of plans: lists, one plan, its amendments and revisions, the cascade (Matriks Peran Hasil), what a
 new plan can support, and completion monitoring. Each checks who may read (access) and returns plain data."""
+
 from __future__ import annotations
 
 from datetime import datetime
 
 from kinerja_shared.errors import NotFound, field_error
 
-from .. import access, domain, plans_store, store
+from .. import access, domain, plans_store, relations_store, store
 from .amendments import amendment_of
 
 FILTERS = ("nip", "rater_nip", "unit_id", "status", "year")
@@ -15,8 +16,13 @@ FILTERS = ("nip", "rater_nip", "unit_id", "status", "year")
 def list_plans(uow, actor, filters: dict, *, after: tuple[datetime, str] | None, limit: int) -> tuple[list, bool]:
     """The plans the caller may see matching ``filters``, newest first: (rows, whether more follow)."""
     headed = access.headed_units(uow.conn, actor, uow.today())
-    rows = plans_store.list_plans(uow.conn, filters={k: filters[k] for k in FILTERS if filters.get(k) is not None},
-                                  visible=store.visible_clause(actor, headed), after=after, limit=limit + 1)
+    rows = plans_store.list_plans(
+        uow.conn,
+        filters={k: filters[k] for k in FILTERS if filters.get(k) is not None},
+        visible=relations_store.visible_clause(actor, headed),
+        after=after,
+        limit=limit + 1,
+    )
     return rows[:limit], len(rows) > limit
 
 
@@ -72,8 +78,16 @@ def cascade(uow, actor, plan_id: str, *, result_id: str | None, depth: int, incl
 
 
 def _node(plan, result) -> dict:
-    return {"plan_id": plan.id, "nip": plan.nip, "name": None, "position": plan.position, "unit_id": plan.unit_id,
-            "status": plan.status, "result": result, "supported_by": []}
+    return {
+        "plan_id": plan.id,
+        "nip": plan.nip,
+        "name": None,
+        "position": plan.position,
+        "unit_id": plan.unit_id,
+        "status": plan.status,
+        "result": result,
+        "supported_by": [],
+    }
 
 
 def _next_level(children, level: dict, seen: set, all_nodes: list) -> dict:
@@ -106,15 +120,32 @@ def supportable_results(uow, actor, *, nip: str | None, year: int | None) -> dic
     access.may_see_supportable(actor, person, access.headed_units(conn, actor, uow.today()))
     rater = plans_store.employee_name(conn, person.rater_nip)
     plan = store.rater_plan(conn, person.rater_nip, year)
-    body = {"nip": nip, "year": year, "rater_nip": person.rater_nip, "rater_name": rater, "plan_id": None,
-            "revision": None, "required": plan is not None, "results": [], "detail": None}
+    body = {
+        "nip": nip,
+        "year": year,
+        "rater_nip": person.rater_nip,
+        "rater_name": rater,
+        "plan_id": None,
+        "revision": None,
+        "required": plan is not None,
+        "results": [],
+        "detail": None,
+    }
     if plan is None:
-        body["detail"] = (f"{nip} has no rater in the directory" if not person.rater_nip else
-                          f"the rater {person.rater_nip} has no approved plan for {year} yet")
+        body["detail"] = (
+            f"{nip} has no rater in the directory"
+            if not person.rater_nip
+            else f"the rater {person.rater_nip} has no approved plan for {year} yet"
+        )
         return body
-    body.update(plan_id=plan.id, revision=plan.revision, results=[
-        {k: r.get(k) for k in ("result_id", "kind", "text", "perspective", "indicators")}
-        for r in plan.content["results"]])
+    body.update(
+        plan_id=plan.id,
+        revision=plan.revision,
+        results=[
+            {k: r.get(k) for k in ("result_id", "kind", "text", "perspective", "indicators")}
+            for r in plan.content["results"]
+        ],
+    )
     return body
 
 
@@ -136,12 +167,30 @@ def completion(uow, actor, config, *, unit_id: str | None, year: int | None, aft
             if plan.approved_at is not None and plan.approved_at.astimezone(config.timezone).date() > deadline:
                 late += 1
             continue
-        missing.append({"nip": person.nip, "name": person.name, "position": person.position, "unit_id": person.unit_id,
-                        "rater_nip": person.rater_nip, "plan_id": plan.id if plan else None,
-                        "plan_status": plan.status if plan else None})
+        missing.append(
+            {
+                "nip": person.nip,
+                "name": person.name,
+                "position": person.position,
+                "unit_id": person.unit_id,
+                "rater_nip": person.rater_nip,
+                "plan_id": plan.id if plan else None,
+                "plan_status": plan.status if plan else None,
+            }
+        )
     page = [m for m in missing if after is None or m["nip"] > after]
     more = len(page) > limit
     page = page[:limit]
-    return {"unit_id": unit_id, "year": year, "deadline": deadline, "as_of": today, "overdue": today > deadline,
-            "employees": len(people), "approved": approved, "approved_late": late, "missing": len(missing),
-            "items": page, "next_after": page[-1]["nip"] if more and page else None}
+    return {
+        "unit_id": unit_id,
+        "year": year,
+        "deadline": deadline,
+        "as_of": today,
+        "overdue": today > deadline,
+        "employees": len(people),
+        "approved": approved,
+        "approved_late": late,
+        "missing": len(missing),
+        "items": page,
+        "next_after": page[-1]["nip"] if more and page else None,
+    }

@@ -4,13 +4,14 @@ Each takes the unit of work, the caller (a Principal) and plain values, and retu
 stored. ``check_version(entity_id, version)``, when given, is the caller's optimistic-concurrency check
 (the routes pass the If-Match check; handlers and tests may pass none).
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from kinerja_shared.errors import DomainError, NotFound, PreconditionFailed, field_error
 
-from .. import access, domain, events, plans_store, store
+from .. import access, domain, events, plans_store, relations_store, store
 from ..refusals import rules
 from .plan_content import active_employee, check_content, check_plan, content, new_plan_row, no_open_plan, with_ids
 
@@ -24,8 +25,9 @@ def checked_version(check_version: VersionCheck, entity_id: str, version: int) -
 
 
 def _audit(uow, actor, action: str, plan_id: str, before, after, reason: str | None = None) -> None:
-    uow.audit(actor=actor, action=action, entity_type="plan", entity_id=plan_id, before=before, after=after,
-              reason=reason)
+    uow.audit(
+        actor=actor, action=action, entity_type="plan", entity_id=plan_id, before=before, after=after, reason=reason
+    )
 
 
 # -- drafting --------------------------------------------------------------------------------------------
@@ -40,12 +42,28 @@ def create_plan(uow, actor, body: dict):
     emp = active_employee(conn, nip)
     no_open_plan(conn, nip, year)
     with rules():
-        span = domain.plan_span(year, body["period_start"], body["period_end"],
-                                not_before=store.new_post_since(conn, nip, year))
-    check_content(conn, year=year, rater_nip=emp.rater_nip, approach=body["approach"], model=body["model"],
-                  results=results, behaviours=body["behaviours"], require_cascade=False)
-    row = new_plan_row(emp, year=year, span=span, approach=body["approach"], model=body["model"],
-                       content=content(results, body["behaviours"], body["attachments"]), now=uow.now())
+        span = domain.plan_span(
+            year, body["period_start"], body["period_end"], not_before=store.new_post_since(conn, nip, year)
+        )
+    check_content(
+        conn,
+        year=year,
+        rater_nip=emp.rater_nip,
+        approach=body["approach"],
+        model=body["model"],
+        results=results,
+        behaviours=body["behaviours"],
+        require_cascade=False,
+    )
+    row = new_plan_row(
+        emp,
+        year=year,
+        span=span,
+        approach=body["approach"],
+        model=body["model"],
+        content=content(results, body["behaviours"], body["attachments"]),
+        now=uow.now(),
+    )
     plans_store.insert_plan(conn, row)
     created = store.load_plan(conn, row["id"])
     _audit(uow, actor, "plan.created", row["id"], None, store.plan_snapshot(created))
@@ -60,9 +78,15 @@ def edit_plan(uow, actor, plan_id: str, body: dict, *, replace: bool, check_vers
     access.may_edit(rel)
     domain.next_status("edit", row.status)
     checked_version(check_version, plan_id, row.version)
-    current = {"approach": row.approach, "model": row.model, "period_start": row.period_start,
-               "period_end": row.period_end, "results": row.content["results"], "behaviours": row.content["behaviours"],
-               "attachments": row.content.get("attachments") or {}}
+    current = {
+        "approach": row.approach,
+        "model": row.model,
+        "period_start": row.period_start,
+        "period_end": row.period_end,
+        "results": row.content["results"],
+        "behaviours": row.content["behaviours"],
+        "attachments": row.content.get("attachments") or {},
+    }
     if replace:
         merged = dict(body)
     else:
@@ -71,14 +95,33 @@ def edit_plan(uow, actor, plan_id: str, body: dict, *, replace: bool, check_vers
             merged["attachments"] = {**current["attachments"], **body["attachments"]}
     results = with_ids(merged["results"])
     with rules():
-        span = domain.plan_span(row.year, merged.get("period_start"), merged.get("period_end"),
-                                not_before=store.new_post_since(conn, row.nip, row.year))
-    check_content(conn, year=row.year, rater_nip=row.rater_nip, approach=merged["approach"], model=merged["model"],
-                  results=results, behaviours=merged["behaviours"], require_cascade=False)
-    plans_store.update_plan(conn, plan_id, approach=merged["approach"], model=merged["model"],
-                            period_start=span.start, period_end=span.end,
-                            content=content(results, merged["behaviours"], merged.get("attachments")),
-                            version=row.version + 1, updated_at=uow.now())
+        span = domain.plan_span(
+            row.year,
+            merged.get("period_start"),
+            merged.get("period_end"),
+            not_before=store.new_post_since(conn, row.nip, row.year),
+        )
+    check_content(
+        conn,
+        year=row.year,
+        rater_nip=row.rater_nip,
+        approach=merged["approach"],
+        model=merged["model"],
+        results=results,
+        behaviours=merged["behaviours"],
+        require_cascade=False,
+    )
+    plans_store.update_plan(
+        conn,
+        plan_id,
+        approach=merged["approach"],
+        model=merged["model"],
+        period_start=span.start,
+        period_end=span.end,
+        content=content(results, merged["behaviours"], merged.get("attachments")),
+        version=row.version + 1,
+        updated_at=uow.now(),
+    )
     updated = store.load_plan(conn, plan_id)
     _audit(uow, actor, "plan.edited", plan_id, store.plan_snapshot(row), store.plan_snapshot(updated))
     return updated
@@ -100,15 +143,37 @@ def copy_plan(uow, actor, plan_id: str, body: dict):
         span = domain.plan_span(year, None, None, not_before=store.new_post_since(conn, nip, year))
     results = with_ids(source.content["results"], fresh=True, keep_cascade=False)
     behaviours = source.content["behaviours"]
-    check_content(conn, year=year, rater_nip=emp.rater_nip, approach=source.approach, model=source.model,
-                  results=results, behaviours=behaviours, require_cascade=False)
-    row = new_plan_row(emp, year=year, span=span, approach=source.approach, model=source.model,
-                       content=content(results, behaviours, source.content.get("attachments")), now=uow.now(),
-                       copied_from=source.id)
+    check_content(
+        conn,
+        year=year,
+        rater_nip=emp.rater_nip,
+        approach=source.approach,
+        model=source.model,
+        results=results,
+        behaviours=behaviours,
+        require_cascade=False,
+    )
+    row = new_plan_row(
+        emp,
+        year=year,
+        span=span,
+        approach=source.approach,
+        model=source.model,
+        content=content(results, behaviours, source.content.get("attachments")),
+        now=uow.now(),
+        copied_from=source.id,
+    )
     plans_store.insert_plan(conn, row)
     created = store.load_plan(conn, row["id"])
-    _audit(uow, actor, "plan.copied", row["id"], None, store.plan_snapshot(created),
-           f"copied from plan {source.id} ({source.year})")
+    _audit(
+        uow,
+        actor,
+        "plan.copied",
+        row["id"],
+        None,
+        store.plan_snapshot(created),
+        f"copied from plan {source.id} ({source.year})",
+    )
     return created
 
 
@@ -130,8 +195,9 @@ def _event(action: str, plan) -> dict:
     return event
 
 
-def _transition(uow, actor, plan_id: str, action: str, *, may, reason: str | None = None,
-                check_version: VersionCheck = None):
+def _transition(
+    uow, actor, plan_id: str, action: str, *, may, reason: str | None = None, check_version: VersionCheck = None
+):
     conn, now = uow.conn, uow.now()
     row, rel = access.readable_plan(conn, actor, plan_id, today=uow.today(), for_update=True)
     may(rel)
@@ -150,8 +216,15 @@ def _transition(uow, actor, plan_id: str, action: str, *, may, reason: str | Non
     updated = store.load_plan(conn, plan_id)
     if action == "approve":
         store.record_revision(conn, updated, kind="approval", reason=None, actor=actor.sub, now=now)
-    _audit(uow, actor, f"plan.{action}", plan_id, {"status": row.status, "version": row.version},
-           {"status": status, "version": updated.version, "revision": updated.revision}, reason)
+    _audit(
+        uow,
+        actor,
+        f"plan.{action}",
+        plan_id,
+        {"status": row.status, "version": row.version},
+        {"status": status, "version": updated.version, "revision": updated.revision},
+        reason,
+    )
     uow.publish(_event(action, updated))
     return updated
 
@@ -168,8 +241,7 @@ def approve_plan(uow, actor, plan_id: str, *, check_version: VersionCheck = None
 
 def return_plan(uow, actor, plan_id: str, reason: str, *, check_version: VersionCheck = None):
     """Return a submitted plan to draft with the rater's reason: PlanReturned."""
-    return _transition(uow, actor, plan_id, "return", may=access.may_decide, reason=reason,
-                       check_version=check_version)
+    return _transition(uow, actor, plan_id, "return", may=access.may_decide, reason=reason, check_version=check_version)
 
 
 def approve_plans(uow, actor, items: list[dict]) -> dict:
@@ -186,8 +258,9 @@ def approve_plans(uow, actor, items: list[dict]) -> dict:
         try:
             updated = _approve_one(uow, actor, rows.get(item["id"]), item, headed, now)
         except DomainError as problem:
-            results.append({"index": index, "id": item["id"], "status": problem.status, "plan": None,
-                            "problem": problem})
+            results.append(
+                {"index": index, "id": item["id"], "status": problem.status, "plan": None, "problem": problem}
+            )
             continue
         rows[updated.id] = updated
         approved += 1
@@ -197,21 +270,31 @@ def approve_plans(uow, actor, items: list[dict]) -> dict:
 
 def _approve_one(uow, actor, row, item: dict, headed: set[str], now):
     conn = uow.conn
-    rel = store.relation(actor, row, headed) if row is not None else None
+    rel = relations_store.relation(actor, row, headed) if row is not None else None
     if rel is None or not rel.may_read:
         raise NotFound(f"plan {item['id']} does not exist")
     access.may_decide(rel)
     if item.get("version") is not None and item["version"] != row.version:
-        raise PreconditionFailed(f"plan {row.id} changed since you read it (current version {row.version})",
-                                 title="Stale version", current_version=row.version)
+        raise PreconditionFailed(
+            f"plan {row.id} changed since you read it (current version {row.version})",
+            title="Stale version",
+            current_version=row.version,
+        )
     status = domain.next_status("approve", row.status)
     check_plan(conn, row)
-    plans_store.update_plan(conn, row.id, status=status, version=row.version + 1, updated_at=now,
-                            **_approve_values(conn, actor, row, now))
+    plans_store.update_plan(
+        conn, row.id, status=status, version=row.version + 1, updated_at=now, **_approve_values(conn, actor, row, now)
+    )
     updated = store.load_plan(conn, row.id)
     store.record_revision(conn, updated, kind="approval", reason=None, actor=actor.sub, now=now)
     uow.publish(_event("approve", updated))
-    _audit(uow, actor, "plan.approve", row.id, {"status": row.status, "version": row.version},
-           {"status": status, "version": updated.version, "revision": updated.revision}, "bulk approval")
+    _audit(
+        uow,
+        actor,
+        "plan.approve",
+        row.id,
+        {"status": row.status, "version": row.version},
+        {"status": status, "version": updated.version, "revision": updated.revision},
+        "bulk approval",
+    )
     return updated
-

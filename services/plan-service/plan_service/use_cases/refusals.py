@@ -1,9 +1,10 @@
 """How the directory's and action plans' use cases refuse: broken rules as one 422 listing every field, a state
 machine's refusal as the 409 plan-service has always answered (title and current status); a stale version as the
 caller's VersionCheck says."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from kinerja_shared.errors import InvalidTransition, Unprocessable
 from kinerja_shared.transitions import StateMachine
@@ -15,13 +16,21 @@ VersionCheck = Callable[[str, int], None]
 
 def violations(problems: list[tuple[str, str]]) -> Unprocessable:
     """A 422 listing every broken rule with the field it concerns."""
-    return Unprocessable("; ".join(f"{f}: {m}" for f, m in problems[:10]), title="Validation failed",
-                         errors=[{"field": f, "message": m} for f, m in problems])
+    return Unprocessable(
+        "; ".join(f"{f}: {m}" for f, m in problems[:10]),
+        title="Validation failed",
+        errors=[{"field": f, "message": m} for f, m in problems],
+    )
 
 
 def next_state(machine: StateMachine, action: str, current: str) -> str:
     """``machine.next``, refused as a 409 titled "Status does not allow this" with the current status."""
     if machine.can(action, current):
         return machine.next(action, current)
-    raise InvalidTransition(machine.refusal(action, current), action=action, current=current,
-                            title="Status does not allow this", current_status=current)
+    raise InvalidTransition(
+        machine.refusal(action, current),
+        action=action,
+        current=current,
+        title="Status does not allow this",
+        current_status=current,
+    )

@@ -6,7 +6,8 @@
 // may override with a reason).
 import { pdfButton } from '../../documents.js';
 import { useStyles, allPages, periodOptions } from '../help/common.js';
-import { ORG_PREDICATES, PREDICATE_ORDER, PREDICATE_TONE, distributionTable, roundingText, ruleFix, ruleNumbers, ruleText } from '../help/rules.js';
+import { ORG_PREDICATES, PREDICATE_ORDER, PREDICATE_TONE, distributionRules, distributionTable, roundingText, ruleFix, ruleNumbers,
+  ruleText } from '../help/rules.js';
 import { barChart } from './chart.js';
 import { headedUnits, yearPeriods } from './dashboard.js';
 import { SCROLL_REGION } from '../../ui.js';
@@ -74,10 +75,12 @@ export default async function render(root, ctx) {
     const base = `/api/v1/unit-performance/${encodeURIComponent(unit.value)}`;
     let dist;
     let people = [];
+    let served = null;
     try {
-      [dist, people] = await Promise.all([
+      [dist, people, served] = await Promise.all([
         api.get(`${base}/distribution`, { period_id: period.value }),
         allPages(api, '/api/v1/evaluations', { unit_id: unit.value, period_id: period.value }).catch(() => []),
+        distributionRules(api).catch(() => null),
       ]);
     } catch (err) {
       if (seq === loads) body.replaceChildren(ui.problemBox(err));
@@ -179,7 +182,7 @@ export default async function render(root, ctx) {
         h('p', { class: 'muted', 'data-test': 'rounding-policy', 'data-policy': dist.rounding_policy || 'literal' },
           h('strong', {}, `Pembulatan yang berlaku (${dist.rounding_policy === 'nearest' ? 'orang terdekat' : 'harfiah'}): `),
           roundingText(dist.rounding_policy)),
-        h('details', {}, h('summary', {}, 'Semua aturan distribusi'), distributionTable(dist.organisational_predicate))),
+        h('details', {}, h('summary', {}, 'Semua aturan distribusi'), distributionTable(dist.organisational_predicate, served))),
       h('section', { class: 'card' }, h('h2', {}, '3. Pegawai pada periode ini'),
         people.length ? h('div', SCROLL_REGION, h('table', { 'data-test': 'calibration-people' },
           h('thead', {}, h('tr', {}, ['Pegawai', 'Status', 'Predikat'].map((t) => h('th', { scope: 'col' }, t)))),

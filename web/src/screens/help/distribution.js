@@ -1,48 +1,35 @@
 // "Aturan Distribusi Predikat": what SE MenPANRB 03/2023 allows in a unit given its organisational
 // predicate, a calculator for a unit's size, and why a calibration can be blocked.
 import { useStyles } from './common.js';
-import { DISTRIBUTION, ORG_PREDICATES, distributionTable, maxAllowed, minRequired, roundingText } from './rules.js';
+import { ORG_PREDICATES, boundText, distributionRules, distributionTable, roundingText, ruleText, rulesOf } from './rules.js';
 
-export { maxAllowed, minRequired };
-
-const BOUNDS = {
-  ISTIMEWA: [['Sangat Baik', 'max', 70]],
-  BAIK: [['Baik', 'max', 70], ['Butuh Perbaikan atau Kurang/Misconduct', 'count', 1]],
-  BUTUH_PERBAIKAN: [['Butuh Perbaikan', 'min', 60], ['Sangat Baik', 'max', 10]],
-  KURANG: [['Kurang/Misconduct', 'min', 60], ['Butuh Perbaikan', 'min', 10], ['Sangat Baik', 'max', 10]],
-  SANGAT_KURANG: [['Sangat Kurang', 'min', 60], ['Kurang/Misconduct ditambah Butuh Perbaikan', 'min', 10], ['Sangat Baik', 'none', 0]],
-};
-
-/** The deployment's rounding policy, as evaluation-service says (GET /periods); literal when it cannot be asked. */
-async function roundingPolicy(api, ui) {
-  try {
-    const answer = await api.get('/api/v1/periods', { year: Number(ui.todayIso().slice(0, 4)) });
-    return answer.distribution_rounding || 'literal';
-  } catch {
-    return 'literal';
-  }
-}
+/** The served rules (every organisational predicate) for a unit of `size`, or null when they cannot be asked. */
+const rulesFor = (api, size) => distributionRules(api, size).catch(() => null);
 
 export default async function render(root, { api, h, ui }) {
   useStyles();
-  const policy = await roundingPolicy(api, ui);
+  const served = await rulesFor(api, null);
+  const policy = (served && served.rounding_policy) || 'literal';
   const org = h('select', { 'data-test': 'calc-org' }, ORG_PREDICATES.map((c) => h('option', { value: c, selected: c === 'BAIK' }, ui.predicateLabel(c))));
   const size = h('input', { type: 'number', min: 1, max: 5000, value: 10, inputmode: 'numeric', 'data-test': 'calc-size' });
   const result = h('ul', { 'aria-live': 'polite', 'data-test': 'calc-result' });
-  const update = () => {
+  let asking = 0;
+  const update = async () => {
     const n = Math.max(1, Math.min(5000, Number(size.value) || 1));
-    result.replaceChildren(...BOUNDS[org.value].map(([who, kind, pct]) => h('li', {},
-      kind === 'max' ? `${who}: paling banyak ${maxAllowed(pct, n, policy)} orang (${pct} % dari ${n})`
-        : kind === 'min' ? `${who}: paling sedikit ${minRequired(pct, n, policy)} orang (${pct} % dari ${n})`
-          : kind === 'count' ? `${who}: paling sedikit ${pct} orang`
-            : `${who}: tidak boleh ada`)));
+    const mine = ++asking;
+    const bounds = await rulesFor(api, n);
+    if (mine !== asking) return; // a later input has asked since
+    result.replaceChildren(...(bounds
+      ? rulesOf(bounds, org.value).map((rule) => h('li', {}, boundText(rule, n)))
+      : [h('li', { class: 'muted' }, 'Batas tidak dapat dihitung saat ini: server penilaian tidak dapat dihubungi.')]));
+    result.dataset.for = `${org.value}/${n}`; // what the list answers (the service's bounds arrive after the input)
   };
   org.addEventListener('change', update);
   size.addEventListener('input', update);
   root.append(
     ui.guide('Sebaran predikat pegawai dalam satu unit dibatasi oleh predikat organisasi unit itu (SE MenPANRB No. 03 Tahun 2023). '
       + 'Aturan ini dicek saat kepala unit melakukan kalibrasi.'),
-    distributionTable(),
+    distributionTable(null, served),
     h('h2', {}, 'Hitung untuk unit Anda'),
     h('div', { class: 'row' }, ui.field('calc-org', 'Predikat organisasi', org), ui.field('calc-size', 'Jumlah pegawai berpredikat', size)),
     result,
@@ -56,7 +43,7 @@ export default async function render(root, { api, h, ui }) {
       h('li', {}, 'Masih ada penilaian yang terbuka: semua pejabat penilai perlu mengajukan penilaiannya dulu.'),
       h('li', {}, 'Ada aturan di atas yang dilanggar. Kepala unit membahasnya dengan pejabat penilai; penilaian yang sudah ditutup '
         + 'dibuka kembali oleh admin BKPSDM untuk dinilai ulang. Admin dapat memfinalkan dengan pengecualian yang dicatat alasannya.')),
-    h('p', {}, `Aturan yang berlaku untuk predikat Baik, misalnya: ${DISTRIBUTION.BAIK.join('; ')}.`),
+    served ? h('p', {}, `Aturan yang berlaku untuk predikat Baik, misalnya: ${rulesOf(served, 'BAIK').map(ruleText).join('; ')}.`) : null,
     h('p', {}, h('a', { href: '#/bantuan/matriks' }, '← Cara predikat pegawai ditentukan')));
-  update();
+  await update();
 }

@@ -1,7 +1,7 @@
 // "Cara Predikat Ditentukan": the 3×3 matrix of PermenPANRB 6/2022, interactive. Pick the two ratings
 // (or a cell) and the screen says which predicate follows and why.
 import { useStyles } from './common.js';
-import { RESULT_ROWS, matrixTable, predicateFor } from './rules.js';
+import { RESULT_ROWS, matrixTable, predicateFor, ratingMatrix } from './rules.js';
 
 const RATING_TEXT = {
   above: 'Di Atas Ekspektasi: sebagian besar atau semua hasil kerja melampaui ekspektasi dan tidak ada hasil kerja utama di bawahnya.',
@@ -9,8 +9,15 @@ const RATING_TEXT = {
   below: 'Di Bawah Ekspektasi: sebagian besar atau semua hasil kerja di bawah ekspektasi.',
 };
 
-export default async function render(root, { h, ui }) {
+export default async function render(root, { api, h, ui }) {
   useStyles();
+  let matrix;
+  try {
+    matrix = await ratingMatrix(api);
+  } catch (err) {
+    root.append(ui.problemBox(err));
+    return;
+  }
   const state = { results: 'meets', behaviour: 'meets' };
   const matrixBox = h('div', {});
   const answer = h('p', { class: 'predicate-preview', 'aria-live': 'polite', 'data-test': 'matrix-answer' });
@@ -21,14 +28,14 @@ export default async function render(root, { h, ui }) {
   const behaviour = group('behaviour', 'Rating perilaku kerja');
 
   function update() {
-    const code = predicateFor(state.results, state.behaviour);
+    const code = predicateFor(matrix, state.results, state.behaviour);
     for (const [name, box] of [['results', results], ['behaviour', behaviour]]) {
       for (const input of box.querySelectorAll('input')) input.checked = input.value === state[name];
     }
     answer.replaceChildren('Hasil kerja ', h('strong', {}, ui.ratingLabel(state.results)), ' dan perilaku kerja ',
       h('strong', {}, ui.ratingLabel(state.behaviour)), ' memberi predikat ',
       h('strong', { 'data-test': 'matrix-predicate', 'data-predicate': code }, ui.predicateLabel(code)), '.');
-    matrixBox.replaceChildren(matrixTable({ selected: state, onPick: (r, b) => { state.results = r; state.behaviour = b; update(); } }));
+    matrixBox.replaceChildren(matrixTable({ matrix, selected: state, onPick: (r, b) => { state.results = r; state.behaviour = b; update(); } }));
   }
 
   root.append(

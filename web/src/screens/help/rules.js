@@ -1,36 +1,48 @@
 // The rules the console explains, in Bahasa Indonesia: the rating matrix (PermenPANRB 6/2022) and
-// the predicate distribution per organisational predicate (SE MenPANRB 03/2023). The services
-// decide; these texts and the matrix only show people how a result follows.
+// the predicate distribution per organisational predicate (SE MenPANRB 03/2023). evaluation-service
+// decides and serves the rules themselves (GET /api/v1/evaluations/rules/rating-matrix and
+// /distribution, answered from its domain.py); the browser asks once per page and keeps only the words.
 import { h } from '../../dom.js';
 import { predicateLabel, ratingLabel, SCROLL_REGION } from '../../ui.js';
 
 export const RESULT_ROWS = ['above', 'meets', 'below'];
 export const BEHAVIOUR_COLUMNS = ['below', 'meets', 'above'];
 
-// results rating -> behaviour rating -> employee predicate
-export const MATRIX = {
-  above: { below: 'KURANG', meets: 'BAIK', above: 'SANGAT_BAIK' },
-  meets: { below: 'KURANG', meets: 'BAIK', above: 'BAIK' },
-  below: { below: 'SANGAT_KURANG', meets: 'BUTUH_PERBAIKAN', above: 'BUTUH_PERBAIKAN' },
-};
+const RULES = '/api/v1/evaluations/rules';
+const asked = new Map();
 
-export function predicateFor(results, behaviour) {
-  return (MATRIX[results] || {})[behaviour] || null;
+/** One GET per page and arguments (the answers change only with a release or a setting; they carry an
+ * ETag and Cache-Control, so the browser revalidates them cheaply); a failed one is asked again next time. */
+function ask(api, path, query = {}) {
+  const key = `${path}?${new URLSearchParams(query)}`;
+  if (!asked.has(key)) asked.set(key, api.get(path, query).catch((err) => { asked.delete(key); throw err; }));
+  return asked.get(key);
+}
+
+/** The rating matrix as evaluation-service applies it: results rating -> behaviour rating -> employee predicate. */
+export async function ratingMatrix(api) {
+  return (await ask(api, `${RULES}/rating-matrix`)).matrix;
+}
+
+/** Every organisational predicate's distribution rules (kind, value, predicates) and, for a unit of `size`
+ * people, each rule's bound in people under the deployment's rounding policy (`rounding_policy`). */
+export function distributionRules(api, size = null) {
+  return ask(api, `${RULES}/distribution`, size ? { size } : {});
+}
+
+/** The rules of one organisational predicate in a distributionRules answer. */
+export function rulesOf(served, orgPredicate) {
+  const found = ((served && served.organisational_predicates) || []).find((o) => o.organisational_predicate === orgPredicate);
+  return found ? found.rules : [];
+}
+
+export function predicateFor(matrix, results, behaviour) {
+  return ((matrix || {})[results] || {})[behaviour] || null;
 }
 
 export const PREDICATE_ORDER = ['SANGAT_BAIK', 'BAIK', 'BUTUH_PERBAIKAN', 'KURANG', 'SANGAT_KURANG'];
 export const ORG_PREDICATES = ['ISTIMEWA', 'BAIK', 'BUTUH_PERBAIKAN', 'KURANG', 'SANGAT_KURANG'];
 export const PREDICATE_TONE = { SANGAT_BAIK: 'ok', BAIK: 'ok', BUTUH_PERBAIKAN: 'warn', KURANG: 'bad', SANGAT_KURANG: 'bad' };
-
-/** The SE 03/2023 rules of each organisational predicate, as people read them. */
-export const DISTRIBUTION = {
-  ISTIMEWA: ['Sangat Baik paling banyak 70 %', 'predikat lain bebas'],
-  BAIK: ['Baik paling banyak 70 %', 'paling sedikit satu orang Butuh Perbaikan atau Kurang/Misconduct', 'predikat lain bebas'],
-  BUTUH_PERBAIKAN: ['Butuh Perbaikan paling sedikit 60 %', 'Sangat Baik paling banyak 10 %'],
-  KURANG: ['Kurang/Misconduct paling sedikit 60 %', 'Butuh Perbaikan paling sedikit 10 %', 'Sangat Baik paling banyak 10 %'],
-  SANGAT_KURANG: ['Sangat Kurang paling sedikit 60 %', 'Kurang/Misconduct ditambah Butuh Perbaikan paling sedikit 10 %',
-    'tidak boleh ada Sangat Baik'],
-};
 
 /** How the percentages become people, per the deployment's policy (EVALUATION_DISTRIBUTION_ROUNDING). */
 export const ROUNDING_POLICIES = {
@@ -46,29 +58,28 @@ export function roundingText(policy) {
   return ROUNDING_POLICIES[policy] || ROUNDING_POLICIES.literal;
 }
 
-/** People allowed at most by "at most percent %" of a unit of total, under the policy (as evaluation-service). */
-export function maxAllowed(percent, total, policy = 'literal') {
-  if (policy === 'nearest') return Math.ceil((2 * percent * total - 100) / 200); // round half down
-  return Math.floor((percent * total) / 100);
-}
-
-/** People required at least by "at least percent %" of a unit of total, under the policy (as evaluation-service). */
-export function minRequired(percent, total, policy = 'literal') {
-  if (policy === 'nearest') return Math.floor((2 * percent * total + 100) / 200); // round half up
-  return Math.ceil((percent * total) / 100);
-}
-
 function names(predicates, joiner) {
   return predicates.map(predicateLabel).join(joiner);
 }
 
-/** One rule check of the distribution endpoint (RuleOut) in Bahasa Indonesia. */
+/** One rule (of the distribution check, RuleOut, or of the served rules) in Bahasa Indonesia. */
 export function ruleText(rule) {
   switch (rule.kind) {
     case 'at_most': return `${names(rule.predicates, ' ditambah ')} paling banyak ${rule.value} %`;
     case 'at_least': return `${names(rule.predicates, ' ditambah ')} paling sedikit ${rule.value} %`;
     case 'at_least_count': return `paling sedikit ${rule.value} orang ${names(rule.predicates, ' atau ')}`;
     default: return `tidak boleh ada ${names(rule.predicates, ' atau ')}`;
+  }
+}
+
+/** A served rule's bound for a unit of n people ("Baik: paling banyak 5 orang (70 % dari 8)"). */
+export function boundText(rule, n) {
+  const who = names(rule.predicates, rule.kind === 'at_least_count' ? ' atau ' : ' ditambah ');
+  switch (rule.kind) {
+    case 'at_most': return `${who}: paling banyak ${rule.bound} orang (${rule.value} % dari ${n})`;
+    case 'at_least': return `${who}: paling sedikit ${rule.bound} orang (${rule.value} % dari ${n})`;
+    case 'at_least_count': return `${who}: paling sedikit ${rule.bound} orang`;
+    default: return `${who}: tidak boleh ada`;
   }
 }
 
@@ -93,9 +104,9 @@ export function ruleFix(rule) {
  * The 3×3 matrix as a table. `selected` = {results, behaviour} highlights a cell; `onPick(results,
  * behaviour)` makes each cell a button (keyboard and screen readers reach every cell).
  */
-export function matrixTable({ selected = null, onPick = null, caption = 'Matriks predikat kinerja pegawai' } = {}) {
+export function matrixTable({ matrix, selected = null, onPick = null, caption = 'Matriks predikat kinerja pegawai' } = {}) {
   const cell = (r, b) => {
-    const code = MATRIX[r][b];
+    const code = predicateFor(matrix, r, b);
     const on = selected && selected.results === r && selected.behaviour === b;
     const label = predicateLabel(code);
     const content = onPick
@@ -113,14 +124,21 @@ export function matrixTable({ selected = null, onPick = null, caption = 'Matriks
       BEHAVIOUR_COLUMNS.map((b) => cell(r, b)))))));
 }
 
-/** The distribution rules of every organisational predicate as a table (the one in force highlighted). */
-export function distributionTable(current = null) {
+/** The distribution rules of every organisational predicate (`served`: a distributionRules answer) as a
+ * table, the one in force highlighted; the predicates the rules leave open are "bebas". */
+export function distributionTable(current = null, served = null) {
+  if (!served) return h('p', { class: 'muted', 'data-test': 'distribution-rules' }, 'Aturan distribusi tidak dapat dimuat saat ini.');
+  const words = (code) => {
+    const rules = rulesOf(served, code);
+    const free = rules.some((rule) => rule.kind === 'at_least') ? [] : ['predikat lain bebas'];
+    return [...rules.map(ruleText), ...free].join('; ');
+  };
   return h('div', SCROLL_REGION, h('table', { 'data-test': 'distribution-rules' },
     h('caption', {}, 'Aturan distribusi predikat pegawai (SE MenPANRB 03/2023)'),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Predikat organisasi unit'), h('th', { scope: 'col' }, 'Aturan bagi predikat pegawainya'))),
     h('tbody', {}, ORG_PREDICATES.map((code) => h('tr', { class: code === current ? 'current' : '', 'data-org': code },
       h('th', { scope: 'row' }, predicateLabel(code), code === current ? h('span', { class: 'badge badge-info' }, ' berlaku') : null),
-      h('td', {}, DISTRIBUTION[code].join('; ')))))));
+      h('td', {}, words(code)))))));
 }
 
 /** The server's results-rating suggestion explained in Bahasa Indonesia from its counts. */

@@ -3,7 +3,7 @@
 // the two ratings and the predicate exactly as the matrix gives it; submit, then close.
 import { pdfButton } from '../../documents.js';
 import { useStyles, allPages, subordinates, personName, hashParams } from '../help/common.js';
-import { RESULT_ROWS, matrixTable, predicateFor, suggestionReasons } from '../help/rules.js';
+import { RESULT_ROWS, matrixTable, predicateFor, ratingMatrix, suggestionReasons } from '../help/rules.js';
 import { SCROLL_REGION } from '../../ui.js';
 import { dialogueLink, followUpsBox } from '../dialogue_parts.js';
 
@@ -87,8 +87,9 @@ async function renderForm(root, ctx, id, people) {
   root.append(h('p', {}, h('a', { href: `#/${ROUTE}` }, '← Kembali ke daftar penilaian')));
   let d;
   let etag;
+  let matrix;
   try {
-    ({ body: d, etag } = await api.getWithEtag(`/api/v1/evaluations/${id}`));
+    [{ body: d, etag }, matrix] = await Promise.all([api.getWithEtag(`/api/v1/evaluations/${id}`), ratingMatrix(api)]);
   } catch (err) {
     root.append(ui.problemBox(err));
     return;
@@ -172,11 +173,11 @@ async function renderForm(root, ctx, id, people) {
   const note = h('textarea', { rows: 2, disabled: !editable, 'data-test': 'rating-note' });
   note.value = d.rating_note || draft.rating_note || '';
   const update = () => {
-    const predicate = predicateFor(state.results, state.behaviour);
+    const predicate = predicateFor(matrix, state.results, state.behaviour);
     preview.replaceChildren(predicate
       ? h('span', {}, 'Predikat menurut matriks: ', h('strong', { 'data-test': 'predicate', 'data-predicate': predicate }, ui.predicateLabel(predicate)))
       : h('span', { class: 'muted' }, 'Pilih kedua penilaian untuk melihat predikatnya.'));
-    matrixBox.replaceChildren(matrixTable({ selected: { results: state.results, behaviour: state.behaviour },
+    matrixBox.replaceChildren(matrixTable({ matrix, selected: { results: state.results, behaviour: state.behaviour },
       caption: 'Predikat mengikuti matriks dua penilaian' }));
     const differs = suggestion.rating && state.results && state.results !== suggestion.rating;
     noteHint.textContent = differs
