@@ -18,6 +18,7 @@ import tempfile
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -217,13 +218,11 @@ class StoredFile:
         }
 
 
-def store_upload(
-    upload, name: str, directory: Path, max_bytes: int, allowed_types: Iterable[str], record: Callable[[StoredFile], T]
-) -> T:
-    """The one upload sequence: receive (spool and check) ``upload``, keep it under a new generated name, then
-    ``record(stored)`` (the caller's transaction writing its row). Whatever fails, the file is removed again;
-    a broken rule of the upload is raised as ``kinerja_shared.errors.InvalidField`` (413/415/422). Returns
-    what ``record`` returned."""
+@contextmanager
+def kept_upload(upload, name: str, directory: Path, max_bytes: int, allowed_types: Iterable[str]):
+    """The one upload sequence as a block: receive (spool and check) ``upload``, keep it under a new generated
+    name and yield its StoredFile; when the block fails (the caller's transaction writing its row), the file is
+    removed again. A broken rule of the upload is raised as ``kinerja_shared.errors.InvalidField`` (413/415/422)."""
     from .errors import InvalidField
 
     try:
@@ -235,10 +234,18 @@ def store_upload(
         file_id = new_file_id()
         name_on_disk = stored_name(file_id, extension)
         kept = keep(spooled, directory, name_on_disk)
-        return record(StoredFile(file_id, name_on_disk, name, content_type, spooled.size, spooled.sha256))
+        yield StoredFile(file_id, name_on_disk, name, content_type, spooled.size, spooled.sha256)
     except BaseException:
         discard(kept or spooled.temp_path)
         raise
+
+
+def store_upload(
+    upload, name: str, directory: Path, max_bytes: int, allowed_types: Iterable[str], record: Callable[[StoredFile], T]
+) -> T:
+    """``kept_upload`` around ``record(stored)`` (the caller's transaction writing its row); what it returned."""
+    with kept_upload(upload, name, directory, max_bytes, allowed_types) as stored:
+        return record(stored)
 
 
 def serve(directory: Path, row, unknown: str):

@@ -348,6 +348,9 @@ EVIDENCE = [  # kinerja_shared.evidence: the rules of links and uploaded files, 
         "nama berkas tidak boleh berisi karakter kontrol",
     ),
     ("file_empty", "the file is empty", "berkas kosong"),
+    # what an upload does, in "Only ... may {what} ...": activity-service's entries, evaluation-service's realisation
+    ("what_add_evidence", "add evidence to", "menambahkan bukti dukung"),
+    ("what_remove_evidence", "remove evidence from", "menghapus bukti dukung"),
     (
         "file_type_refused",
         "the file's content is not one of the accepted types: {types}",

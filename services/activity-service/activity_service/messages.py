@@ -68,8 +68,6 @@ MESSAGES = [
         "Only the employee who logged an activity may {what} it.",
         "Hanya pegawai yang mencatat kegiatan ini yang boleh {what}.",
     ),
-    ("what_add_evidence", "add evidence to", "menambahkan bukti dukung"),
-    ("what_remove_evidence", "remove evidence from", "menghapus bukti dukung"),
     ("no_change", "send at least one field to change", "kirim paling sedikit satu kolom yang diubah"),
     (
         "too_much_evidence",

@@ -1,5 +1,5 @@
-"""The texts of the employee's realisation and the rater's draft in Bahasa Indonesia (see messages.py; texts
-activity-service already has, such as "add evidence to", are one catalogue line in a process running both)."""
+"""The texts of the employee's realisation and the rater's draft in Bahasa Indonesia (see messages.py; the
+evidence texts both services use, such as "add evidence to", are kinerja_shared.messages' EVIDENCE lines)."""
 
 from kinerja_shared.i18n import catalogue
 

@@ -6,8 +6,7 @@ recorded, and it is kept under a generated name (``kinerja_shared.evidence``); a
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from dataclasses import dataclass
+import dataclasses
 
 from kinerja_shared import evidence
 from kinerja_shared.errors import NotFound, field_error
@@ -15,16 +14,8 @@ from kinerja_shared.errors import NotFound, field_error
 from .. import access, domain, events, evidence_store, store
 from .common import ENTITY, rules
 
-
-@dataclass(frozen=True)
-class KeptFile:
-    """A received file, kept under its generated name until its entry's change commits (or it is discarded)."""
-
-    file_id: str
-    stored_name: str
-    content_type: str
-    sha256: str
-    size: int
+# The kept upload (kinerja_shared.evidence.StoredFile): file_id, stored_name, name, content_type, size, sha256.
+KeptFile = evidence.StoredFile
 
 
 def file_name(name: str | None) -> str:
@@ -41,24 +32,9 @@ def may_attach(conn, actor, activity_id: str, *, today, what: str = "add evidenc
     return row
 
 
-@contextmanager
-def kept_file(upload, cfg):
-    """Receive ``upload`` (checked), keep it, and discard it again when the block fails."""
-    try:
-        spooled, content_type, extension = evidence.receive(
-            upload, cfg.evidence_dir, cfg.evidence_max_bytes, cfg.evidence_types
-        )
-    except evidence.EvidenceError as exc:
-        raise field_error(exc.field, exc.message, status=exc.status) from None
-    kept = None
-    try:
-        file_id = evidence.new_file_id()
-        stored = evidence.stored_name(file_id, extension)
-        kept = evidence.keep(spooled, cfg.evidence_dir, stored)
-        yield KeptFile(file_id, stored, content_type, spooled.sha256, spooled.size)
-    except BaseException:
-        evidence.discard(kept or spooled.temp_path)
-        raise
+def kept_file(upload, cfg, name: str = ""):
+    """Receive ``upload`` (checked), keep it, and discard it again when the block fails (kinerja_shared.evidence)."""
+    return evidence.kept_upload(upload, name, cfg.evidence_dir, cfg.evidence_max_bytes, cfg.evidence_types)
 
 
 def attach_evidence(uow, actor, activity_id: str, name: str, file: KeptFile, *, if_match=lambda version: None):
@@ -70,14 +46,7 @@ def attach_evidence(uow, actor, activity_id: str, name: str, file: KeptFile, *, 
     if_match(row.version)
     if len(row.evidence) >= domain.MAX_EVIDENCE_ITEMS:
         raise field_error("file", f"at most {domain.MAX_EVIDENCE_ITEMS} evidence items per activity")
-    item = {
-        "kind": "file",
-        "file_id": file.file_id,
-        "name": name,
-        "sha256": file.sha256,
-        "content_type": file.content_type,
-        "size": file.size,
-    }
+    item = dataclasses.replace(file, name=name).item()
     evidence_store.add_file(
         conn,
         id=file.file_id,
