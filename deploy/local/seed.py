@@ -47,6 +47,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from kinerja_shared.auth import mint_token
+from kinerja_shared.calendar import MONTHS_ID
 from kinerja_shared.config import Settings
 from kinerja_shared.processes import SERVICES
 
@@ -419,20 +420,6 @@ HABITS = [
     "behind",
     "steady",
     "ahead",
-]
-MONTHS_ID = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
 ]
 SLOTS = {
     "patients": ("08:00", "11:30"),

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from kinerja_shared.calendar import MONTHS_ID
 from kinerja_shared.transitions import StateMachine
 
 # -- categories and channels ---------------------------------------------------------------
@@ -152,20 +153,6 @@ def rating_name(code: str, locale: str = "id") -> str:
 
 # -- local time ----------------------------------------------------------------------------
 
-MONTHS_ID = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 MONTHS_EN = (
     "January",
     "February",

@@ -28,23 +28,10 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from ..calendar import MONTHS_ID
 from .codes import grouped
 
 FONT, BOLD, ITALIC = "KinerjaVera", "KinerjaVera-Bold", "KinerjaVera-Italic"
-MONTHS_ID = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 QR_SIZE = 24 * mm
 _fonts_registered = False
 
