@@ -29,6 +29,7 @@ from sqlalchemy import create_engine, insert, text
 from evaluation_service import document_jobs, domain, handlers
 from evaluation_service.models import activities, employees, plans, units
 from evaluation_service.service import SPEC
+from kinerja_shared.clock import system_clock
 from kinerja_shared.config import Settings
 from kinerja_shared.db import utcnow
 from kinerja_shared.testing.plugin import ServiceHarness
@@ -76,7 +77,7 @@ def main():
 
 
 def seed(h, n: int, results: dict) -> domain.Period:
-    today = handlers.today_local(h.settings)
+    today = system_clock(h.settings).today()
     year, now = today.year, utcnow()
     subs = [f"opd-b{k}" for k in range(10)]
     with h.engine.begin() as conn:

@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, insert, text
 from evaluation_service import domain, handlers
 from evaluation_service.models import activities, employees, plans, units
 from evaluation_service.service import SPEC
+from kinerja_shared.clock import system_clock
 from kinerja_shared.config import Settings
 from kinerja_shared.db import utcnow
 from kinerja_shared.testing.plugin import ServiceHarness
@@ -61,7 +62,7 @@ def main():
 
 
 def run(h, results):
-    today = handlers.today_local(h.settings)
+    today = system_clock(h.settings).today()
     year = today.year
     now = utcnow()
     subs = [f"opd-b{k}" for k in range(10)]

@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from .errors import InvalidTransition
 
 Hint = str | Callable[[str], str]
+REFUSED_TITLE = "Status does not allow this"
 
 
 class StateMachine:
@@ -43,7 +44,8 @@ class StateMachine:
         return current in self.table[action]
 
     def next(self, action: str, current: str) -> str:
-        """The state after ``action``; InvalidTransition (409) when ``current`` forbids it."""
+        """The state after ``action``; InvalidTransition when ``current`` forbids it: a 409 titled "Status does not
+        allow this" with ``current_status`` (the one way every service answers a refused transition)."""
         moves = self.table[action]
         if current in moves:
             return moves[current]
@@ -51,7 +53,8 @@ class StateMachine:
             self.refusal(action, current),
             action=action,
             current=current,
-            errors=[{"field": "status", "message": self.refusal(action, current)}],
+            title=REFUSED_TITLE,
+            current_status=current,
         )
 
     def refusal(self, action: str, current: str) -> str:

@@ -46,10 +46,6 @@ def _snapshot():
     return snapshot_engine(runtime().engine).connect()
 
 
-def _today():
-    return runtime().today()
-
-
 def _subtree(conn, roots: set[str]) -> set[str]:
     return directory.subtree(conn, roots)
 

@@ -30,8 +30,6 @@ from sqlalchemy.engine import Connection
 
 from kinerja_shared import acting_heads as shared_acting_heads
 from kinerja_shared.agreed_actions import on_action_plan_agreed
-from kinerja_shared.clock import system_clock
-from kinerja_shared.config import Settings
 from kinerja_shared.consumer import current_scope
 from kinerja_shared.context import current_settings, joined_unit_of_work
 from kinerja_shared.db import utcnow
@@ -46,11 +44,6 @@ from .use_cases import periods, read_models
 log = logging.getLogger(__name__)
 SERVICE = "evaluation-service"
 SYSTEM_ACTOR = periods.SYSTEM_ACTOR
-
-
-def today_local(settings: Settings) -> date:
-    """Today's date where the employees work (KINERJA_TIMEZONE): the clock's (kept for the benchmarks)."""
-    return system_clock(settings).today()
 
 
 def open_period(

@@ -15,7 +15,7 @@ PLAN_BULK_MAX_ITEMS is refused at start-up rather than silently ignored.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from kinerja_shared.config import ConfigError, Settings
@@ -42,9 +42,6 @@ class PlanConfig:
                 f"{MAX_BULK_APPROVE_ITEMS} plans, as the OpenAPI document says; remove the variable"
             )
         return cls(timezone=ZoneInfo(settings.timezone), deadline=deadline)
-
-    def today(self) -> date:
-        return datetime.now(self.timezone).date()
 
     def deadline_for(self, year: int) -> date:
         return deadline_for(year, self.deadline)

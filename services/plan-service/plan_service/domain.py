@@ -138,15 +138,13 @@ REVISION_KINDS = ("approval", "amendment", "rater_change", "transfer")
 
 
 class TransitionError(InvalidTransition):
-    """A status forbids the action (409): "cannot submit a plan that is closed (allowed from: draft)".
+    """A status forbids the action (409): "cannot submit a plan that is closed (allowed from: draft)" — the
+    StateMachine's own refusal, built here for the tests and the message catalogue's completeness check."""
 
-    ``table`` is a StateMachine, or the older ``{action: (allowed, target)}`` shape."""
-
-    def __init__(self, action: str, current: str, what: str = "plan", table=None):
-        table = TRANSITIONS if table is None else table
-        allowed = table.allowed(action) if isinstance(table, StateMachine) else sorted(table[action][0])
+    def __init__(self, action: str, current: str, what: str = "plan", table: StateMachine | None = None):
+        machine = TRANSITIONS if table is None else table
         super().__init__(
-            f"cannot {action} a {what} that is {current} (allowed from: {', '.join(allowed)})",
+            StateMachine(what, machine.table).refusal(action, current),
             action=action,
             current=current,
             title="Status does not allow this",
@@ -154,19 +152,13 @@ class TransitionError(InvalidTransition):
         )
 
 
-def _next(machine: StateMachine, action: str, current: str) -> str:
-    if not machine.can(action, current):
-        raise TransitionError(action, current, machine.name, machine)
-    return machine.next(action, current)
-
-
 def next_status(action: str, current: str) -> str:
     """The plan's status after ``action``; TransitionError (409) when the plan's status forbids it."""
-    return _next(TRANSITIONS, action, current)
+    return TRANSITIONS.next(action, current)
 
 
 def next_amendment_status(action: str, current: str) -> str:
-    return _next(AMENDMENT_TRANSITIONS, action, current)
+    return AMENDMENT_TRANSITIONS.next(action, current)
 
 
 def plan_content_problems(

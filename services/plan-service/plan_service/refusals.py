@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from kinerja_shared.errors import DomainError
+from kinerja_shared.errors import Unprocessable
 
 from . import domain
 
 
-def violations(problems: list[tuple[str, str]], status: int = 422) -> DomainError:
+def violations(problems: list[tuple[str, str]], status: int = 422) -> Unprocessable:
     """A problem listing every broken rule with the field it concerns."""
     detail = "; ".join(f"{f}: {m}" for f, m in problems[:10])
-    return DomainError(
+    return Unprocessable(
         detail, status=status, title="Validation failed", errors=[{"field": f, "message": m} for f, m in problems]
     )
 

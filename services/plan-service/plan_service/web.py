@@ -11,14 +11,10 @@ from flask import g
 from kinerja_shared.web.app_factory import current_principal, runtime
 from kinerja_shared.web.docs import errors  # noqa: F401  (re-exported for the blueprints)
 from kinerja_shared.web.etag import etag_for
-from kinerja_shared.web.problems import Conflict, Problem, problem_body
+from kinerja_shared.web.problems import Problem, problem_body
 
-from . import access, domain
+from . import access
 from .refusals import rules, violations  # noqa: F401  (re-exported for the blueprints)
-
-
-def transition_conflict(exc: domain.TransitionError, current: str) -> Conflict:
-    return Conflict(str(exc), title="Status does not allow this", current_status=current)
 
 
 def require_admin(what: str = "change the org directory") -> None:

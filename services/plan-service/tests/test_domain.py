@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from kinerja_shared.errors import InvalidTransition
 from plan_service import domain
 from plan_service.domain import (
     APPROVED,
@@ -11,7 +12,6 @@ from plan_service.domain import (
     DRAFT,
     SUBMITTED,
     DomainError,
-    TransitionError,
     cascade_problems,
     closing_end,
     nip_problem,
@@ -94,7 +94,7 @@ def test_every_transition_allowed_or_forbidden(action, status):
             }[action]
         )
     else:
-        with pytest.raises(TransitionError) as caught:
+        with pytest.raises(InvalidTransition) as caught:
             domain.next_status(action, status)
         assert caught.value.current == status and status in str(caught.value)
 
@@ -107,7 +107,7 @@ def test_amendment_transitions(action, status):
             domain.next_amendment_status(action, status) == domain.AMENDMENT_TRANSITIONS.table[action][domain.PROPOSED]
         )
     else:
-        with pytest.raises(TransitionError, match="amendment"):
+        with pytest.raises(InvalidTransition, match="amendment"):
             domain.next_amendment_status(action, status)
 
 

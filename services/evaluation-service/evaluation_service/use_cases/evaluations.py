@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kinerja_shared.errors import Conflict, InvalidField, InvalidTransition
+from kinerja_shared.errors import Conflict, InvalidField
 from kinerja_shared.numbers import finite
 
 from .. import access, action_realisation, dialogue_store, domain, events
@@ -167,16 +167,7 @@ def detail(uow, row, *, self_assessment=None) -> dict:
 
 
 def _next(row, action: str) -> str:
-    try:
-        return domain.EVALUATION.next(action, row.status)
-    except InvalidTransition as refused:
-        raise InvalidTransition(
-            refused.detail,
-            action=action,
-            current=row.status,
-            title="Status does not allow this",
-            current_status=row.status,
-        ) from None
+    return domain.EVALUATION.next(action, row.status)
 
 
 def _start(uow, actor, evaluation_id: str, action: str, allowed: Callable, check_version: VersionCheck):

@@ -6,31 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kinerja_shared.errors import InvalidTransition, Unprocessable
 from kinerja_shared.transitions import StateMachine
+
+from ..refusals import violations  # noqa: F401  (the one 422 listing every broken rule)
 
 # (entity id, current version): checks the caller's If-Match (the routes pass kinerja_shared.web.etag's
 # require_if_match or check_if_match), refused (412, 428) when stale or missing; None: no check (a test, a job)
 VersionCheck = Callable[[str, int], None]
 
 
-def violations(problems: list[tuple[str, str]]) -> Unprocessable:
-    """A 422 listing every broken rule with the field it concerns."""
-    return Unprocessable(
-        "; ".join(f"{f}: {m}" for f, m in problems[:10]),
-        title="Validation failed",
-        errors=[{"field": f, "message": m} for f, m in problems],
-    )
-
-
 def next_state(machine: StateMachine, action: str, current: str) -> str:
     """``machine.next``, refused as a 409 titled "Status does not allow this" with the current status."""
-    if machine.can(action, current):
-        return machine.next(action, current)
-    raise InvalidTransition(
-        machine.refusal(action, current),
-        action=action,
-        current=current,
-        title="Status does not allow this",
-        current_status=current,
-    )
+    return machine.next(action, current)
