@@ -8,6 +8,11 @@ from kinerja_shared.i18n import catalogue
 from . import domain
 
 MESSAGES = [
+    (
+        "rules_if_match_stale",
+        "If-Match does not hold the current ETag of these rules; read them again.",
+        "If-Match tidak memuat ETag aturan ini yang berlaku; baca ulang aturannya.",
+    ),
     # -- official documents (issue 17) --
     (
         "document_not_closed",

@@ -21,6 +21,7 @@ from flask import current_app, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from kinerja_shared.errors import PreconditionFailed
 from kinerja_shared.web.app_factory import runtime
 from kinerja_shared.web.docs import errors as _errors
 
@@ -120,12 +121,21 @@ def distribution_view(predicate: str | None, size: int | None, rounding: str) ->
 
 
 def cacheable(schema: Schema, data: dict):
-    """The answer with a strong ETag of its content and Cache-Control; 304 when If-None-Match holds it."""
+    """The answer with a strong ETag of its content and Cache-Control; 304 when If-None-Match holds it.
+
+    Only the validators a client of these read-only rules sends are honoured (If-None-Match, and If-Match: a
+    412 problem when it does not hold the ETag); no ranges, so every other answer is the whole document."""
     body = json.dumps(schema.dump(data), ensure_ascii=False, sort_keys=True)
-    response = current_app.response_class(body, mimetype="application/json")
-    response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
+    tag = hashlib.sha256(body.encode()).hexdigest()[:32]
+    if request.if_match and not request.if_match.contains(tag):
+        raise PreconditionFailed("If-Match does not hold the current ETag of these rules; read them again.")
+    not_modified = request.if_none_match.contains(tag)
+    response = current_app.response_class(
+        None if not_modified else body, status=304 if not_modified else 200, mimetype="application/json"
+    )
+    response.set_etag(tag)
     response.headers["Cache-Control"] = f"private, max-age={MAX_AGE_SECONDS}"
-    return response.make_conditional(request)
+    return response
 
 
 @rules_blp.route("/rating-matrix")

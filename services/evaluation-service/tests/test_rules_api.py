@@ -44,6 +44,18 @@ def test_the_matrix_is_the_domains(literal):
     }
 
 
+def test_validators_other_than_if_none_match_never_give_a_non_problem_answer(literal):
+    """A stale If-Match is a 412 problem (found by the hostile run: werkzeug's make_conditional answered 412 with
+    the rules as its body); ranges are not served, so a Range header still gets the whole document."""
+    client, headers = literal
+    first = client.get(MATRIX_URL, headers=headers)
+    stale = client.get(MATRIX_URL, headers={**headers, "If-Match": '"something-else"'})
+    assert stale.status_code == 412 and stale.mimetype == "application/problem+json"
+    assert client.get(MATRIX_URL, headers={**headers, "If-Match": first.headers["ETag"]}).status_code == 200
+    ranged = client.get(MATRIX_URL, headers={**headers, "Range": "bytes=0-5"})
+    assert ranged.status_code == 200 and ranged.get_json() == first.get_json()
+
+
 def test_the_answers_need_a_signed_in_caller(literal):
     client, _ = literal
     assert client.get(MATRIX_URL).status_code == 401
