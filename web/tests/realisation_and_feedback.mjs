@@ -89,8 +89,13 @@ await run(async (browser) => {
   await openEvaluationOf(r, EMPLOYEE);
   check(await r.inputValue('[data-test="result-feedback-0"]') === feedback[0], 'the draft feedback is shown again');
   check(await r.getAttribute('[data-test="evaluation-form"]', 'data-status') === 'open', 'a draft is not a submission');
+  await r.check(`[data-test="results-rating-${results}"]`);
   await r.check('[data-test="behaviour-rating-meets"]');
   await r.click('[data-test="submit-evaluation"]');
+  // Submitted, or a refusal shown on the form: say which (a bare timeout hid the reason once in CI).
+  await r.waitForSelector('[data-test="evaluation-form"][data-status="submitted"], [data-test="problem"]');
+  const refused = await r.locator('[data-test="problem"]').count() ? await r.locator('[data-test="problem"]').first().innerText() : '';
+  check(!refused, `the submit with feedback on every main result is taken: ${refused}`);
   await r.waitForSelector('[data-test="evaluation-form"][data-status="submitted"]');
   await r.click('[data-test="close-evaluation"]');
   await r.waitForSelector('[data-test="evaluation-form"][data-status="closed"]');
