@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, insert, text
 from evaluation_service import domain, handlers
 from evaluation_service.models import activities, employees, plans, units
 from evaluation_service.service import SPEC
+from kinerja_shared import unit_tree
 from kinerja_shared.clock import system_clock
 from kinerja_shared.config import Settings
 from kinerja_shared.db import utcnow
@@ -73,6 +74,7 @@ def run(h, results):
             [{"id": "opd", "name": "OPD", "path": ["opd"], "head_nip": HEAD, "updated_at": now}]
             + [{"id": s, "name": s, "path": ["opd", s], "head_nip": None, "updated_at": now} for s in subs],
         )
+        unit_tree.fill(conn)  # the units' closure (a subtree's read)
         emps, pls = [], []
         for i in range(N):
             n = f"{1990 + i % 10}0101{2015 + i % 5}01{1 + i % 2}{i:03d}"[:18]
