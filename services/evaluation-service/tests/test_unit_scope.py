@@ -4,10 +4,16 @@ whatever the directory's size. Statement counts and query plans on an in-memory 
 
 from __future__ import annotations
 
+from sqlalchemy import text
+
 from evaluation_service import access
 from evaluation_service import directory_queries as directory
 from evaluation_service.models import unit_ancestors, units
+from evaluation_service.service import SPEC
 from evaluation_service.use_cases import read_models
+from kinerja_shared.config import Settings
+from kinerja_shared.db import make_engine
+from kinerja_shared.migrations import upgrade
 from kinerja_shared.testing.directory import add_units, recorded_statements, wide_directory
 
 from .use_case_world import EMPLOYEE, HEAD, RATER, person, who, world
@@ -48,3 +54,21 @@ def test_a_subtree_reads_its_own_rows_only_with_10000_units():
     with few.unit_of_work() as uow, recorded_statements(few.engine) as small:
         access.unit_scope(uow, who(HEAD))
     assert len(sent) == len(small)  # the same statements with 2 units or 10,002
+
+
+def test_the_migration_fills_the_closure_of_the_units_already_stored(tmp_path):
+    settings = Settings.from_env(SPEC.name, {"DATABASE_URL": f"sqlite:///{tmp_path}/evaluation.db"})
+    upgrade(SPEC, settings, "0006_documents")
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text("INSERT INTO units (id, path, updated_at) VALUES (:id, :path, '2026-01-01 00:00:00')"),
+                [{"id": "opd", "path": '["opd"]'}, {"id": "opd-b1", "path": '["opd", "opd-b1"]'}],
+            )
+        upgrade(SPEC, settings)
+        with engine.connect() as conn:
+            rows = sorted(tuple(r) for r in conn.execute(text("SELECT ancestor_id, unit_id FROM unit_ancestors")))
+    finally:
+        engine.dispose()
+    assert rows == [("opd", "opd"), ("opd", "opd-b1"), ("opd-b1", "opd-b1")]
