@@ -71,6 +71,7 @@ bench: install ## run the benchmark suite (whole system on PostgreSQL + Kafka, w
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/plan_template_assign.py
 	$(PY) bench/evaluation_unit.py
+	$(PY) bench/units_growth.py
 	$(PY) bench/capacity.py --write
 
 audit: install ## pip-audit over constraints.txt: a known vulnerability fails; pins that cannot be audited from here are listed

@@ -29,6 +29,7 @@ from sqlalchemy import create_engine, insert, text
 from evaluation_service import document_jobs, domain, handlers
 from evaluation_service.models import activities, employees, plans, units
 from evaluation_service.service import SPEC
+from kinerja_shared import unit_tree
 from kinerja_shared.clock import system_clock
 from kinerja_shared.config import Settings
 from kinerja_shared.db import utcnow
@@ -86,6 +87,7 @@ def seed(h, n: int, results: dict) -> domain.Period:
             [{"id": "opd", "name": "Dinas Bench", "path": ["opd"], "head_nip": HEAD, "updated_at": now}]
             + [{"id": s, "name": f"Bidang {s}", "path": ["opd", s], "head_nip": None, "updated_at": now} for s in subs],
         )
+        unit_tree.fill(conn)  # the units' closure (a subtree's read)
         emps, pls = (
             [
                 dict(

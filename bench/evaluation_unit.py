@@ -13,38 +13,29 @@ import json
 import os
 import random
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, text
+import bench_db
+from sqlalchemy import insert
 
 from evaluation_service import domain, handlers
 from evaluation_service.models import activities, employees, plans, units
 from evaluation_service.service import SPEC
+from kinerja_shared import unit_tree
 from kinerja_shared.clock import system_clock
 from kinerja_shared.config import Settings
 from kinerja_shared.db import utcnow
 from kinerja_shared.testing.plugin import ServiceHarness
-from kinerja_shared.testing.servers import start_local_postgres
 
 N = 1000
 HEAD = "197001011995011003"
 
 
 def main():
-    pg = None
-    admin_url = os.environ.get("DATABASE_URL")
-    if not admin_url:
-        pg = start_local_postgres()
-        admin_url = pg.url
-    admin_url = Settings.from_env("bench", {"DATABASE_URL": admin_url}).database_url
-    db = f"bench_eval_{uuid.uuid4().hex[:8]}"
-    with create_engine(admin_url, isolation_level="AUTOCOMMIT").connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{db}"'))
-    settings = Settings.from_env(
-        SPEC.name, dict(os.environ, DATABASE_URL=admin_url.rsplit("/", 1)[0] + "/" + db, LOG_LEVEL="WARNING")
-    )
+    admin_url, pg = bench_db.postgres()
+    url = bench_db.new_database(admin_url, "bench_eval")
+    settings = Settings.from_env(SPEC.name, dict(os.environ, DATABASE_URL=url, LOG_LEVEL="WARNING"))
     h = ServiceHarness(SPEC, settings)
     results = {"benchmark": "evaluation_unit", "employees": N}
     try:
@@ -73,6 +64,7 @@ def run(h, results):
             [{"id": "opd", "name": "OPD", "path": ["opd"], "head_nip": HEAD, "updated_at": now}]
             + [{"id": s, "name": s, "path": ["opd", s], "head_nip": None, "updated_at": now} for s in subs],
         )
+        unit_tree.fill(conn)  # the units' closure (a subtree's read)
         emps, pls = [], []
         for i in range(N):
             n = f"{1990 + i % 10}0101{2015 + i % 5}01{1 + i % 2}{i:03d}"[:18]

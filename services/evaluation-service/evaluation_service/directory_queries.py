@@ -11,9 +11,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from kinerja_shared import unit_tree
 from kinerja_shared.acting_heads import in_force
 
-from .models import acting_heads, employees, units
+from .models import acting_heads, employees, unit_ancestors, units
 
 
 def units_headed_by(conn: Connection, nip: str) -> set[str]:
@@ -45,11 +46,6 @@ def acting_heads_of(conn: Connection, unit_id: str, today: date) -> list:
     ).all()
 
 
-def unit_paths(conn: Connection) -> list:
-    """Every known unit with its path from the top (id, path)."""
-    return conn.execute(select(units.c.id, units.c.path)).all()
-
-
 def employee(conn: Connection, nip: str):
     return conn.execute(select(employees).where(employees.c.nip == nip)).first()
 
@@ -70,11 +66,5 @@ def employees_of_units(unit_ids: set[str]):
 
 
 def subtree(conn: Connection, roots: set[str]) -> set[str]:
-    """``roots`` and every unit below them (by the units' paths)."""
-    if not roots:
-        return set()
-    found = set(roots)
-    for row in unit_paths(conn):
-        if roots.intersection(row.path or []):
-            found.add(row.id)
-    return found
+    """``roots`` and every unit below them (by the units' paths): the closure's rows of the subtree only."""
+    return unit_tree.subtree(conn, unit_ancestors, roots)

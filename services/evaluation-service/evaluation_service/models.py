@@ -25,6 +25,7 @@ from kinerja_shared.acting_heads import acting_heads_table
 from kinerja_shared.agreed_actions import agreed_actions_tables
 from kinerja_shared.db import UTCDateTime, new_metadata
 from kinerja_shared.documents.registry import documents_table
+from kinerja_shared.unit_tree import unit_ancestors_table
 
 metadata = new_metadata()
 
@@ -39,6 +40,9 @@ units = Table(
     Column("head_nip", String(18)),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
+
+# the closure of the units' paths: a subtree in one indexed read (kinerja_shared.unit_tree)
+unit_ancestors = unit_ancestors_table(metadata)
 
 employees = Table(
     "employees",

@@ -6,10 +6,11 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
+from kinerja_shared import unit_tree
 from kinerja_shared.db import insert_ignore, insert_ignore_statement, upsert
 
 from . import domain
-from .models import activities, employees, evaluations, plans, units
+from .models import activities, employees, evaluations, plans, unit_ancestors, units
 
 # -- plans ---------------------------------------------------------------------------------------------
 
@@ -44,7 +45,8 @@ def save_employee(conn: Connection, values: dict) -> None:
 
 def know_unit(conn: Connection, unit_id: str, path: list[str], now) -> None:
     """An ancestor unit becomes known by id (its name arrives with its people)."""
-    insert_ignore(conn, units, {"id": unit_id, "name": None, "path": path, "head_nip": None, "updated_at": now})
+    if insert_ignore(conn, units, {"id": unit_id, "name": None, "path": path, "head_nip": None, "updated_at": now}):
+        unit_tree.set_paths(conn, unit_ancestors, {unit_id: path})
 
 
 def heads_only(conn: Connection, nip: str, unit_id: str, now) -> None:
@@ -58,8 +60,11 @@ def unit(conn: Connection, unit_id: str):
     return conn.execute(select(units).where(units.c.id == unit_id)).first()
 
 
-def save_unit(conn: Connection, values: dict) -> None:
+def save_unit(conn: Connection, values: dict, stored_path: list[str] | None) -> None:
+    """Upsert the unit; its closure rows follow when its path is new or changed (``stored_path``: the row's)."""
     upsert(conn, units, values, ["id"])
+    if values["path"] != stored_path:
+        unit_tree.set_paths(conn, unit_ancestors, {values["id"]: values["path"]})
 
 
 # -- activity facts ------------------------------------------------------------------------------------

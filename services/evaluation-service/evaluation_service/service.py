@@ -53,6 +53,7 @@ SPEC = ServiceSpec(
         "activities",
         "agreed_actions",
         "action_sets",
+        "unit_ancestors",  # the units' closure (kinerja_shared.unit_tree), refilled with the units
     ),  # rebuilt from the topics by `evaluation-service rebuild-read-models`
     read_model_handlers=handlers.READ_MODEL_HANDLERS,
     background=[periods.PERIOD_CLOCK, document_jobs.document_job_runner],  # + the bulk document ZIPs (issue 17)

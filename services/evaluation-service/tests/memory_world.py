@@ -21,6 +21,7 @@ from evaluation_service import domain
 from evaluation_service.models import activities, employees, evaluations, plans, units
 from evaluation_service.realisation_tables import activity_evidence
 from evaluation_service.service import SPEC
+from kinerja_shared import unit_tree
 from kinerja_shared.db import AUDIT_LOG, OUTBOX
 from kinerja_shared.testing.memory import actor, memory_runtime
 from kinerja_shared.web.app_factory import job_runtime
@@ -92,6 +93,8 @@ class World:
             {"id": "opd-b1", "name": "Bidang 1", "path": ["opd", "opd-b1"], "head_nip": RATER, "updated_at": now},
             {"id": "other-opd", "name": "Lain", "path": ["other-opd"], "head_nip": OUTSIDER, "updated_at": now},
         )
+        with self.rt.engine.begin() as conn:
+            unit_tree.fill(conn)  # the units' closure, as the consumer keeps it
         people = [
             (HEAD, "opd", ["opd"], None),
             (RATER, "opd-b1", ["opd", "opd-b1"], HEAD),

@@ -15,7 +15,13 @@ from kinerja_shared.testing import wait_for
 
 EMPLOYEE, RATER, HEAD = "199001012015011001", "198001012005011002", "197001011995011003"
 PLAN_TOPIC, ACTIVITY_TOPIC = "kinerja.plan.events", "kinerja.activity.events"
-READ_MODELS = {"units": "id", "employees": "nip", "plans": "id", "activities": "id"}
+READ_MODELS = {
+    "units": "id",
+    "unit_ancestors": "ancestor_id, unit_id",  # the units' closure: refilled with them
+    "employees": "nip",
+    "plans": "id",
+    "activities": "id",
+}
 
 
 def snapshot(h) -> dict:
@@ -68,6 +74,7 @@ def test_a_poisoned_read_model_is_rebuilt_from_the_topics(evaluation, kafka_tool
         conn.execute(text("UPDATE activities SET quantity = 1e308, status = 'accepted' WHERE id = :i"), {"i": aid})
         conn.execute(text("DELETE FROM employees WHERE nip = :n"), {"n": RATER})
         conn.execute(text("UPDATE plans SET revision = 99"))
+        conn.execute(text("DELETE FROM unit_ancestors WHERE ancestor_id = 'opd'"))
         conn.execute(
             text(
                 "INSERT INTO units (id, name, path, head_nip, updated_at) "

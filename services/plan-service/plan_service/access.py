@@ -94,12 +94,11 @@ def may_see_supportable(actor, person, headed: set[str]) -> None:
 def completion_scope(conn, actor, unit_id: str | None, *, today: date) -> set[str] | None:
     """The units whose completion the caller monitors (None: everyone, for an admin without a unit)."""
     if unit_id:
-        unit_rows = relations_store.all_units(conn)
-        if unit_id not in unit_rows:
+        if not relations_store.unit_exists(conn, unit_id):
             raise NotFound(f"unit {unit_id} does not exist")
         if not actor.is_admin and unit_id not in headed_units(conn, actor, today):
             raise Forbidden("Only the head of this unit (or of a unit above it) or an admin may monitor it.")
-        return relations_store.subtree(conn, {unit_id}, unit_rows)
+        return relations_store.subtree(conn, {unit_id})
     if actor.is_admin:
         return None
     scope = headed_units(conn, actor, today)

@@ -4,6 +4,7 @@ from sqlalchemy import JSON, Boolean, Column, Date, Float, Index, Integer, Prima
 
 from kinerja_shared.db import BigId, UTCDateTime, new_metadata
 from kinerja_shared.documents.registry import documents_table
+from kinerja_shared.unit_tree import unit_ancestors_table
 
 metadata = new_metadata()
 
@@ -17,6 +18,9 @@ units = Table(
     Column("head_nip", String(18)),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
+
+# the closure of the units' paths: a subtree in one indexed read (kinerja_shared.unit_tree)
+unit_ancestors = unit_ancestors_table(metadata)
 
 employees = Table(
     "employees",

@@ -10,14 +10,31 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.engine import Connection
 
+from kinerja_shared import unit_tree
+
 from . import domain
-from .models import acting_heads, employees, plans, units
+from .models import acting_heads, employees, plans, unit_ancestors, units
 
 # -- relations: who may do what to a plan ---------------------------------------------------------
 
 
 def all_units(conn: Connection) -> dict[str, object]:
+    """Every unit by id (the whole tree's view only: a scope check reads ``subtree``)."""
     return {r.id: r for r in conn.execute(select(units))}
+
+
+def units_by_id(conn: Connection, unit_ids: set[str]) -> dict[str, object]:
+    """The rows of ``unit_ids`` (those that exist), by id."""
+    ordered = sorted(unit_ids)
+    found: dict[str, object] = {}
+    for i in range(0, len(ordered), unit_tree.CHUNK):
+        chunk = ordered[i : i + unit_tree.CHUNK]
+        found.update({r.id: r for r in conn.execute(select(units).where(units.c.id.in_(chunk)))})
+    return found
+
+
+def unit_exists(conn: Connection, unit_id: str) -> bool:
+    return conn.execute(select(units.c.id).where(units.c.id == unit_id)).first() is not None
 
 
 def headed_roots(conn: Connection, principal, today: date) -> set[str]:
@@ -49,12 +66,14 @@ def headed_roots(conn: Connection, principal, today: date) -> set[str]:
     return roots
 
 
-def subtree(conn: Connection, roots: set[str], unit_rows: dict | None = None) -> set[str]:
-    """Every unit under (and including) any of ``roots``."""
-    if not roots:
-        return set()
-    unit_rows = unit_rows if unit_rows is not None else all_units(conn)
-    return {u.id for u in unit_rows.values() if roots.intersection(u.path or [])} | roots
+def subtree(conn: Connection, roots: set[str]) -> set[str]:
+    """Every unit under (and including) any of ``roots``: the closure's rows of the subtree, not every unit."""
+    return unit_tree.subtree(conn, unit_ancestors, roots)
+
+
+def set_unit_paths(conn: Connection, paths: dict[str, list[str]]) -> None:
+    """Keep the closure in step with the units' paths just written ({unit_id: path})."""
+    unit_tree.set_paths(conn, unit_ancestors, paths)
 
 
 @dataclass(frozen=True)

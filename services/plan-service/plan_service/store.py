@@ -22,7 +22,7 @@ from kinerja_shared.outbox import publish
 from . import domain, events
 from .importer import ImportPlan
 from .models import acting_heads, employee_changes, employees, plan_amendments, plan_revisions, plans, units
-from .relations_store import all_units
+from .relations_store import set_unit_paths, units_by_id
 
 NIP_RE = re.compile(r"^[0-9]{18}$")
 
@@ -290,6 +290,7 @@ def apply_directory(conn: Connection, actor, plan: ImportPlan, *, source: str, r
             }
         )
 
+    set_unit_paths(conn, {op.id: op.after["path"] for op in changed_units})  # the closure (a subtree's read)
     created = [op for op in plan.employees if op.action == "created"]
     updated = [op for op in plan.employees if op.action == "updated"]
     if created:
@@ -366,7 +367,6 @@ def apply_directory(conn: Connection, actor, plan: ImportPlan, *, source: str, r
         )
 
     # EmployeeUpserted: the changed employees, and those whose unit moved, was renamed or got another head.
-    unit_rows = all_units(conn)
     to_publish: dict[str, tuple[dict, date | None]] = {
         op.nip: (op.after, op.effective_date if op.tracked_changes else None) for op in created + updated
     }
@@ -378,6 +378,7 @@ def apply_directory(conn: Connection, actor, plan: ImportPlan, *, source: str, r
         )
         for r in conn.execute(query):
             to_publish.setdefault(r.nip, (dict(r._mapping), None))
+    unit_rows = units_by_id(conn, {row["unit_id"] for row, _ in to_publish.values()})
     batch = [
         events.employee_upserted(row, unit_rows[row["unit_id"]], effective)
         for row, effective in to_publish.values()

@@ -12,6 +12,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kinerja_shared import unit_tree
 from kinerja_shared.testing.memory import actor, memory_runtime
 from plan_service.models import employees, units
 from plan_service.service import SPEC
@@ -42,6 +43,7 @@ def org():
     raters = {e["nip"]: e.get("rater_nip") for e in doc["employees"]}
     with rt.engine.begin() as conn:
         conn.execute(units.insert(), [{**u, "path": paths[u["id"]], "updated_at": NOW} for u in doc["units"]])
+        unit_tree.fill(conn)
         conn.execute(
             employees.insert(),
             [

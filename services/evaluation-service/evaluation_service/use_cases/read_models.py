@@ -103,4 +103,5 @@ def record_employee(uow, data: dict) -> None:
             "head_nip": head,
             "updated_at": now,
         },
+        unit.path if unit is not None else None,
     )

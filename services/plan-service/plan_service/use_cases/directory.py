@@ -45,7 +45,9 @@ def list_units(uow, actor, args: dict) -> dict:
 
 def unit_tree(uow, actor, root: str | None = None) -> dict:
     """The unit tree, nested, with the number of active employees in each unit (from ``root`` when given)."""
-    rows = relations_store.all_units(uow.conn)
+    conn = uow.conn
+    rows = relations_store.units_by_id(conn, relations_store.subtree(conn, {root})) if root else None
+    rows = rows if rows is not None else relations_store.all_units(conn)
     counts = directory_store.active_employees_by_unit(uow.conn)
     if root and root not in rows:
         raise NotFound(f"unit {root} does not exist")

@@ -119,11 +119,10 @@ def assign_template(uow, actor, template_id: str, body: dict) -> dict:
     with a plan in force for the year are skipped. A report per employee; one multi-row insert."""
     conn, year, unit_id = uow.conn, body["year"], body["unit_id"]
     template = template_of(conn, template_id)
-    unit_rows = relations_store.all_units(conn)
-    if unit_id not in unit_rows:
+    if not relations_store.unit_exists(conn, unit_id):
         raise field_error("unit_id", f"unit {unit_id} does not exist")
     access.may_assign_template(conn, actor, unit_id, today=uow.today())
-    scope = relations_store.subtree(conn, {unit_id}, unit_rows) if body["include_subunits"] else {unit_id}
+    scope = relations_store.subtree(conn, {unit_id}) if body["include_subunits"] else {unit_id}
     people = directory_store.employees_in(conn, scope)
     if body["only_matching_position"]:
         wanted = template.position.strip().lower()
