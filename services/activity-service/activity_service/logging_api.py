@@ -1,6 +1,6 @@
 """POST /api/v1/activities and /batch: logging entries (the hot paths).
 
-One entry is one transaction of two statements: the context read under the employee's lock, then the entry
+One entry is one transaction of two statements: the context read (no lock), then the entry
 with its audit row, its ActivityLogged event and the Idempotency-Key's answer (``store.log_pending``).
 """
 

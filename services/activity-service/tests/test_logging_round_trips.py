@@ -1,9 +1,9 @@
 """The logging hot paths stay as few round trips as the benchmark was measured with (PostgreSQL).
 
-POST one activity is two statements, with or without an Idempotency-Key: the context read under the
-employee's lock, then the entry with its audit row, its event and the key's answer in one statement
-(``store.log_pending`` behind the unit of work). A batch adds the reads of its days and ids and writes
-entries, audit rows, events (and the key) as one multi-row insert each.
+POST one activity is two statements, with or without an Idempotency-Key: the context read (no lock; the
+exclusion constraint keeps entries from overlapping), then the entry with its audit row, its event and the
+key's answer in one statement (``store.log_pending`` behind the unit of work). A batch adds the reads of its
+days and ids and writes entries, audit rows, events (and the key) as one multi-row insert each.
 """
 
 import sys
@@ -54,5 +54,5 @@ def test_a_batch_reads_once_and_writes_each_kind_of_row_once(svc):
     with statements(svc.engine) as seen:
         response = svc.client.post("/api/v1/activities/batch", json={"items": items}, headers=headers)
     assert response.status_code == 207 and response.get_json()["stored"] == 3
-    # context under the lock, the key's answer, the ids, the days; entries, audit rows, events, the key
+    # context, the key's answer, the ids, the days; entries, audit rows, events, the key
     assert len(seen) == 8, seen
