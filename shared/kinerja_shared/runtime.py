@@ -31,9 +31,14 @@ class Runtime:
         if self.clock is None:
             self.clock = SystemClock(self.settings.timezone)
 
-    def unit_of_work(self) -> UnitOfWork:
+    def unit_of_work(self, *, single_statement: bool = False) -> UnitOfWork:
         """A new unit of work on this runtime's engine and clock (enter it with ``with``)."""
-        return UnitOfWork(self.engine, clock=self.clock, validate_events=self.settings.validate_events)
+        return UnitOfWork(
+            self.engine,
+            clock=self.clock,
+            validate_events=self.settings.validate_events,
+            single_statement=single_statement,
+        )
 
     def today(self):
         return self.clock.today()

@@ -16,6 +16,13 @@ and a use case only ever writes through it:
   ``Idempotency-Key`` answer this way: ``kinerja_shared.web.idempotency.keep``);
 - ``uow.now()`` / ``uow.today()`` — the runtime's clock.
 
+``UnitOfWork(engine, single_statement=True)`` is for a command whose whole change is one statement
+that writes the change with its audit row and its event (activity-service's logging POST, through
+``take_pending()``): on PostgreSQL it runs without BEGIN and COMMIT (two round trips fewer), the
+statement being its own transaction; its reads see what was committed before each of them began, as
+in a READ COMMITTED transaction. Audit rows, events or hooks left pending at its end are an error
+(nothing of them is written). Elsewhere (SQLite) it is an ordinary unit of work.
+
 Leaving the ``with`` block normally writes the audit rows and outbox events (one statement each) and
 commits; an exception rolls everything back. ``UnitOfWork.joining(conn)`` wraps a transaction someone
 else owns (the consumer's, for event handlers): it flushes on exit and leaves commit to the owner.
@@ -45,13 +52,16 @@ class UnitOfWork:
         clock: Clock | None = None,
         validate_events: bool = True,
         connection: Connection | None = None,
+        single_statement: bool = False,
     ):
         self.engine = engine
+        self.single_statement = single_statement
         self.clock = clock or SystemClock()
         self.validate_events = validate_events
         self._joined = connection
         self.conn: Connection | None = None
         self._tx = None
+        self._autocommit = None
         self._audit: list[dict] = []
         self._events: list[dict] = []
         self._hooks: list[Callable[[Connection], None]] = []
@@ -68,12 +78,23 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         if self._joined is not None:
             self.conn = self._joined
+        elif self.single_statement and self.engine.dialect.name == "postgresql":
+            self._autocommit = self.engine.connect()
+            self.conn = self._autocommit.execution_options(isolation_level="AUTOCOMMIT")
         else:
             self._tx = self.engine.begin()
             self.conn = self._tx.__enter__()
         return self
 
     def __exit__(self, exc_type, exc, tb):
+        if self._autocommit is not None:
+            conn, self._autocommit = self._autocommit, None
+            pending = self._audit or self._events or self._hooks
+            self._audit, self._events, self._hooks = [], [], []
+            conn.close()
+            if exc_type is None and pending:
+                raise RuntimeError("a single-statement unit of work writes its audit rows and events itself")
+            return False
         try:
             if exc_type is None:
                 self.flush()

@@ -1,7 +1,8 @@
 """POST /api/v1/activities and /batch: logging entries (the hot paths).
 
-One entry is one transaction of two statements: the context read under the employee's lock, then the entry
-with its audit row, its ActivityLogged event and the Idempotency-Key's answer (``store.log_pending``).
+One entry is two statements, on PostgreSQL without BEGIN/COMMIT (``single_statement``): the context read (no
+lock), then the one statement (its own transaction) writing the entry with its audit row, its ActivityLogged
+event and the Idempotency-Key's answer (``store.log_pending``).
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def log_activity(body):
     rt = runtime()
     prepared = use_cases.check_entry(body, current_config(), rt.today())
     answer = _Answer()
-    with rt.unit_of_work() as uow:
+    with rt.unit_of_work(single_statement=True) as uow:  # the one write: entry, audit row, event, key's answer
         logged = use_cases.log_activity(
             uow, current_principal(), body, prepared, key=idempotency.pending(), key_row=answer
         )

@@ -6,30 +6,36 @@ list), ``summary_queries`` (summaries, indicators), ``evidence_store``, ``read_m
 Logging one entry (``POST /activities``) is one transaction of two statements (with or without an
 ``Idempotency-Key``); every statement is built once:
 
-1. ``logging_context``: takes the employee's transaction-scoped advisory lock (PostgreSQL)
-   and reads the employee, the candidate indicators and (with a key) the key's stored answer
-   in the same statement;
-2. ``log_one``: ``INSERT ... SELECT ... WHERE NOT EXISTS (that id) AND NOT EXISTS (an
-   overlapping entry) RETURNING id``, with data-modifying CTEs that insert the audit row, the
-   outbox event and the key with its answer only when the entry went in. It runs after the
-   lock, so its snapshot sees every entry committed by the employee's earlier requests: no two
-   overlapping entries can commit. ``log_pending`` is the unit of work's fast path to it: the use
-   case records the audit row and the event in the unit of work as every command does, and
-   ``log_pending`` takes them (``uow.take_pending()``) into this one statement.
+1. ``logging_context``: reads the employee, the candidate indicators and (with a key) the key's
+   stored answer in one statement (no lock);
+2. ``log_one``: on PostgreSQL ``INSERT ... ON CONFLICT DO NOTHING RETURNING id``, with data-modifying
+   CTEs that insert the audit row, the outbox event and the key with its answer only when the entry
+   went in. A taken id (primary key) or an overlap (the exclusion constraint
+   ``ex_activities_no_overlap``: same nip and date, overlapping [start_min, end_min), pending or
+   accepted; migration 0005) makes it insert nothing and abort nothing; the caller then looks up
+   the stored entry or the clashing one (the 409 names it). Concurrent requests of one employee wait
+   only for each other's conflicting rows, inside PostgreSQL. On SQLite the insert checks both with
+   ``NOT EXISTS`` (SQLite serialises its writers). ``log_pending`` is the unit of work's fast path to
+   it: the use case records the audit row and the event in the unit of work as every command does,
+   and ``log_pending`` takes them (``uow.take_pending()``) into this one statement.
 
-A batch reads, under the same lock, the entries of its days and the client ids already
-stored (``occupied``, ``get_activities``), decides in Python, and writes with three
-multi-row inserts (entries here; audit rows and events when its unit of work commits).
+A batch reads the entries of its days and the client ids already stored (``occupied``,
+``get_activities``), decides in Python, and writes with three multi-row inserts (entries here, with
+``ON CONFLICT DO NOTHING RETURNING id`` on PostgreSQL: an entry committed by a concurrent request
+since those reads refuses a row, which the batch reports as a 409; audit rows and events of the
+inserted entries when its unit of work commits). An edit still takes the employee's advisory lock
+(``lock_employee``) before its overlap check, so concurrent edits get the named 409; a POST racing
+an edit is refused by the constraint (a 409 either way).
 """
 
 from __future__ import annotations
 
+import re
 import zlib
 from datetime import date
 from types import SimpleNamespace
 
 from sqlalchemy import (
-    BigInteger,
     String,
     and_,
     any_,
@@ -40,9 +46,11 @@ from sqlalchemy import (
     literal,
     literal_column,
     select,
+    text,
     true,
     update,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
@@ -65,14 +73,11 @@ def employee_lock_key(nip: str) -> int:
 _KEY_ANSWER = ("path", "fingerprint", "state", "status_code", "response_body", "response_headers")
 
 
-def _logging_context_query(lock: bool, with_key: bool = False):
-    if lock:  # PostgreSQL only: the ids as one array parameter (an expanding IN re-renders the SQL on every call)
-        base = select(func.pg_advisory_xact_lock(bindparam("lock_key", type_=BigInteger())).label("locked")).subquery(
-            "l"
-        )
+def _logging_context_query(postgres: bool, with_key: bool = False):
+    base = select(literal(1).label("one")).subquery("l")
+    if postgres:  # the ids as one array parameter (an expanding IN re-renders the SQL on every call)
         ids_match = plan_indicators.c.indicator_id == any_(bindparam("ids", type_=ARRAY(String())))
     else:
-        base = select(literal(1).label("locked")).subquery("l")
         ids_match = plan_indicators.c.indicator_id.in_(bindparam("ids", expanding=True))
     ind = (
         select(
@@ -93,7 +98,7 @@ def _logging_context_query(lock: bool, with_key: bool = False):
     emp = select(employees).where(employees.c.nip == bindparam("nip")).subquery("e")
     joined = base.outerjoin(emp, true()).outerjoin(ind, true())
     columns = [
-        base.c.locked,
+        base.c.one,
         emp.c.nip.label("emp_nip"),
         emp.c.rater_nip.label("emp_rater_nip"),
         emp.c.unit_id.label("emp_unit_id"),
@@ -116,26 +121,25 @@ def _logging_context_query(lock: bool, with_key: bool = False):
 
 # Built once: constructing Core statements costs more CPU than executing them on this path.
 _CONTEXT = {
-    (lock, with_key): _logging_context_query(lock, with_key) for lock in (True, False) for with_key in (True, False)
+    (postgres, with_key): _logging_context_query(postgres, with_key)
+    for postgres in (True, False)
+    for with_key in (True, False)
 }
 
 
-def logging_context(conn: Connection, nip: str, indicator_ids: set[str], *, lock: bool = True, key=None):
-    """Lock the employee's entries (PostgreSQL) and read the employee and the indicators they may use.
+def logging_context(conn: Connection, nip: str, indicator_ids: set[str], *, key=None):
+    """Read the employee and the indicators they may use (no lock: on PostgreSQL the exclusion constraint
+    ``ex_activities_no_overlap`` keeps entries from overlapping, see :func:`log_one` and :func:`insert_many`).
 
     Returns (employee row or None, [IndicatorInForce]) in one round trip — and, with ``key`` (an
-    ``idempotency.Pending``), a third item: the key's stored answer or None. Read in the same
-    statement as the lock, the key row is the one committed before the statement began: a
-    duplicate that commits while this one waits for the lock is not seen here, and its unique
-    key then fails this transaction (409) before anything of it commits.
+    ``idempotency.Pending``), a third item: the key's stored answer or None. The key row read is the one
+    committed before the statement began: a duplicate committing meanwhile is not seen here, and its
+    unique key then fails this transaction (409) before anything of it commits.
     """
     params = {"nip": nip, "ids": sorted(indicator_ids)}
     if key is not None:
         params.update(key_principal=key.principal, key_key=key.key)
-    lock = lock and is_postgres(conn)
-    if lock:
-        params["lock_key"] = employee_lock_key(nip)
-    rows = conn.execute(_CONTEXT[(lock, key is not None)], params).all()
+    rows = conn.execute(_CONTEXT[(is_postgres(conn), key is not None)], params).all()
     employee = None
     candidates = []
     stored_key = None
@@ -202,14 +206,17 @@ def _insert_query():
         activities.c.start_min < p["end_min"],
         activities.c.end_min > p["start_min"],
     )
-    values = select(*[p[c].label(c) for c in columns]).where(
+    values = select(*[p[c].label(c) for c in columns])
+    checked = values.where(
         ~exists(select(activities.c.id).where(activities.c.id == p["id"])),
         ~exists(select(activities.c.id).where(overlapping)),
     )
-    return columns, insert(activities).from_select(columns, values).returning(activities.c.id)
+    plain = insert(activities).from_select(columns, values).returning(activities.c.id)
+    return columns, insert(activities).from_select(columns, checked).returning(activities.c.id), plain
 
 
-_INSERT_COLUMNS, _INSERT = _insert_query()
+# _INSERT checks in SQL (SQLite); _PLAIN_INSERT leaves both to PostgreSQL's constraints (ON CONFLICT DO NOTHING).
+_INSERT_COLUMNS, _INSERT, _PLAIN_INSERT = _insert_query()
 
 
 def insert_activity(conn: Connection, row: dict) -> bool:
@@ -223,9 +230,10 @@ def insert_activity(conn: Connection, row: dict) -> bool:
 
 
 def _log_one_query(with_key: bool):
-    """PostgreSQL: the entry (checked as in ``insert_activity``) and, only when it went in, its
-    audit row, its outbox row and (``with_key``) its Idempotency-Key row, in one statement."""
-    entry = _INSERT.cte("a")
+    """PostgreSQL: the entry (refused by the primary key or the exclusion constraint, see
+    :func:`_on_conflict_do_nothing`) and, only when it went in, its audit row, its outbox row and
+    (``with_key``) its Idempotency-Key row, in one statement."""
+    entry = _PLAIN_INSERT.cte("a")
 
     def insert_after_entry(table, prefix: str, columns: tuple[str, ...]):
         constants = _LOG_ONE_CONSTANTS[prefix]
@@ -276,8 +284,25 @@ _LOG_ONE_CONSTANTS = {
     "ob": {"status": "pending", "attempts": 0},
     "ik": {"method": "POST", "state": "done"},
 }
-_LOG_ONE = _log_one_query(with_key=False)
-_LOG_ONE_WITH_KEY = _log_one_query(with_key=True)
+
+
+def _on_conflict_do_nothing(statement):
+    """PostgreSQL: ``statement`` (whose entry insert ends in ``RETURNING activities.id``) with the entry's insert
+    doing nothing on a conflict, a taken id or the exclusion constraint ``ex_activities_no_overlap``, as a
+    ``text()`` built once. SQLAlchemy 2.0 does not cache ``on_conflict_do_nothing()`` statements (it would
+    compile them on every call); a text clause with typed parameters is cached."""
+    compiled = statement.compile(dialect=postgresql.dialect(paramstyle="named"))
+    returning = " RETURNING activities.id"
+    if compiled.string.count(returning) != 1:
+        raise AssertionError("the entry insert is expected to end in one RETURNING activities.id")
+    sql = compiled.string.replace(returning, " ON CONFLICT DO NOTHING" + returning)
+    sql = re.sub(r"(:\w+)::(\w+)", r"CAST(\1 AS \2)", sql)  # text() reads ":name::JSON" as no parameter
+    binds = [bindparam(name, type_=b.type) for name, b in compiled.binds.items()]
+    return text(sql).bindparams(*binds).columns(activities.c.id)
+
+
+_LOG_ONE = _on_conflict_do_nothing(_log_one_query(with_key=False))
+_LOG_ONE_WITH_KEY = _on_conflict_do_nothing(_log_one_query(with_key=True))
 
 
 def log_one(conn: Connection, row: dict, audit_row: dict, outbox_row: dict, key_row: dict | None) -> bool:
@@ -357,10 +382,21 @@ _OCCUPIED = select(activities.c.id, activities.c.date, activities.c.start_min, a
 )
 
 
-def insert_many(conn: Connection, rows: list[dict]) -> None:
-    """Insert entries already checked under the employee's lock (``occupied``, ``get_activities``)."""
-    if rows:
+def insert_many(conn: Connection, rows: list[dict]) -> set[str]:
+    """Insert entries already checked against ``occupied`` and ``get_activities``; the ids inserted.
+
+    PostgreSQL: one multi-row ``INSERT ... ON CONFLICT DO NOTHING RETURNING id``; an entry committed by a
+    concurrent request since those reads (its id, or an overlap: ``ex_activities_no_overlap``) leaves the
+    row out. SQLite: every row goes in (a conflict fails the transaction)."""
+    if not rows:
+        return set()
+    if not is_postgres(conn):
         conn.execute(activities.insert(), rows)
+        return {r["id"] for r in rows}
+    return set(conn.execute(_INSERT_MANY, rows).scalars())
+
+
+_INSERT_MANY = postgresql.insert(activities).on_conflict_do_nothing().returning(activities.c.id)
 
 
 def find_overlap(conn: Connection, nip: str, day: date, start: int, end: int, exclude_id: str | None = None):

@@ -544,7 +544,7 @@ def test_indicators_in_force_for_the_mobile_client(svc):
 
 
 def test_concurrent_overlapping_posts_store_exactly_one(svc):
-    """Eight phones send overlapping entries at once: the per-employee lock lets exactly one in."""
+    """Eight phones send overlapping entries at once: the exclusion constraint (PostgreSQL) lets exactly one in."""
     from concurrent.futures import ThreadPoolExecutor
 
     headers = svc.token(E1)

@@ -63,7 +63,7 @@ def _edited_values(uow, actor, row, body: dict, cfg) -> dict:
         updated_at=uow.now(),
     )
     if merged["indicator_id"] != row.indicator_id or merged["date"] != row.date or "quantity_unit" in body:
-        _, candidates = store.logging_context(conn, actor.sub, {merged["indicator_id"]}, lock=False)
+        _, candidates = store.logging_context(conn, actor.sub, {merged["indicator_id"]})
         with rules():
             indicator = domain.indicator_in_force(candidates, merged["indicator_id"], merged["date"])
             values["quantity_unit"] = domain.unit_for_indicator(values["quantity_unit"], indicator.target_unit)
@@ -81,7 +81,8 @@ def edit_activity(uow, actor, activity_id: str, body: dict, cfg, *, if_match) ->
     if not body:
         raise field_error("(body)", "send at least one field to change")
     conn = uow.conn
-    store.lock_employee(conn, actor.sub)  # the same lock as logging, taken first: overlap checks stay exact
+    # Edits of one employee one at a time: their overlap checks stay exact (a racing POST: the constraint, a 409).
+    store.lock_employee(conn, actor.sub)
     row, rel = access.visible_activity(conn, actor, activity_id, today=uow.today(), for_update=True)
     access.owner_only(rel, "edit")
     domain.next_status("edit", row.status)

@@ -1,11 +1,11 @@
 """Logging daily activities (kegiatan harian): one entry (the hot path) or a day's batch recorded offline.
 
 The rules that need no database are checked before the unit of work opens (:func:`check_entry`): a refused
-entry without a client id costs no round trip. Under the employee's lock (``store.logging_context``) the
-employee, the indicators in force and (with an ``Idempotency-Key``) the key's stored answer are read in one
-statement; one entry is then written with its audit row, its event and the key's answer in one more
-(``store.log_pending``, the unit of work's fast path). A batch writes its entries, audit rows and events as
-three multi-row inserts.
+entry without a client id costs no round trip. The employee, the indicators in force and (with an
+``Idempotency-Key``) the key's stored answer are read in one statement (``store.logging_context``, no lock: on
+PostgreSQL an exclusion constraint keeps entries from overlapping); one entry is then written with its audit
+row, its event and the key's answer in one more (``store.log_pending``, the unit of work's fast path). A batch
+writes its entries, audit rows and events as three multi-row inserts.
 """
 
 from __future__ import annotations
@@ -207,21 +207,14 @@ def log_activity(
     _record_logged(uow, actor, row)
     if store.log_pending(uow, row, key_row(row)):
         return Logged(row=row, inserted=True)
-    # Not inserted: the id is taken (a replay or a 409) or the time overlaps another entry.
-    existing = _existing(actor, body, fingerprint, _stored_entry(conn, row["id"]))
-    if existing is not None:
-        return Logged(row=existing, replayed=True)
-    clash = store.find_overlap(conn, actor.sub, row["date"], row["start_min"], row["end_min"])
-    raise overlap_problem(
-        clash.id if clash else None, clash.start_min if clash else None, clash.end_min if clash else None, row["date"]
-    )
+    return Logged(row=_refused_insert(conn, actor, body, row), replayed=True)
 
 
 def log_batch(uow, actor, bodies: list[dict], cfg, *, key=None) -> list | Logged:
     """Log the caller's entries, each stored or refused on its own: one ('stored', row, replayed) or
     ('error', refusal) per body; or ``Logged(stored_key=...)`` for an Idempotency-Key answered before.
 
-    Under the employee's lock the entries of the days concerned and the client ids already stored are read
+    The entries of the days concerned and the client ids already stored are read
     once; overlaps (with stored entries and with earlier entries of the batch) are decided here; the new
     entries, their audit rows and their events then go in as three multi-row inserts. Refused entries write
     nothing; each stored one publishes ActivityLogged.
@@ -245,19 +238,38 @@ def log_batch(uow, actor, bodies: list[dict], cfg, *, key=None) -> list | Logged
         conn, actor.sub, sorted({b["date"] for b, c in zip(bodies, checked) if not isinstance(c, errors.DomainError)})
     ):
         taken.setdefault(r.date, []).append((r.start_min, r.end_min, r.id))
-    results, new_rows = [], []
+    results, new_rows = [], {}
     for body, prepared in zip(bodies, checked):
         outcome = _batch_entry(actor, body, prepared, employee, candidates, known, taken, now)
         if outcome[0] == "stored" and not outcome[2]:
             row = outcome[1]
             taken.setdefault(row["date"], []).append((row["start_min"], row["end_min"], row["id"]))
             known[row["id"]] = row
-            new_rows.append(row)
+            new_rows[len(results)] = row
         results.append(outcome)
-    store.insert_many(conn, new_rows)
-    for row in new_rows:
-        _record_logged(uow, actor, row)
+    inserted = store.insert_many(conn, list(new_rows.values()))
+    for i, row in new_rows.items():
+        if row["id"] in inserted:
+            _record_logged(uow, actor, row)
+        else:  # an entry committed by a concurrent request since the reads above took its id or its time
+            try:
+                results[i] = ("stored", _refused_insert(conn, actor, bodies[i], row), True)
+            except errors.DomainError as problem:
+                results[i] = ("error", problem)
     return results
+
+
+def _refused_insert(conn, actor, body: dict, row: dict) -> dict:
+    """For an entry the database did not insert: the entry stored with its id and the same body (a replay);
+    else a 409: its id is used for another entry, or its time overlaps another entry (on PostgreSQL the
+    exclusion constraint ``ex_activities_no_overlap`` refused it) whose id the problem names."""
+    existing = _existing(actor, body, row["request_hash"], _stored_entry(conn, row["id"]))
+    if existing is not None:
+        return existing
+    clash = store.find_overlap(conn, actor.sub, row["date"], row["start_min"], row["end_min"])
+    raise overlap_problem(
+        clash.id if clash else None, clash.start_min if clash else None, clash.end_min if clash else None, row["date"]
+    )
 
 
 def _batch_entry(actor, body, prepared, employee, candidates, known: dict, taken: dict, now) -> tuple:

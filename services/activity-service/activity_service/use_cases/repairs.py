@@ -28,7 +28,7 @@ def _changes(row, body: dict, indicator_id: str, relinked: bool) -> dict:
 def _follow_indicator(conn, row, changes: dict, values: dict) -> None:
     """A new indicator (or unit): the unit checked against the indicator's, its plan and result follow."""
     indicator_id = values.get("indicator_id", row.indicator_id)
-    _, candidates = store.logging_context(conn, row.nip, {indicator_id}, lock=False)
+    _, candidates = store.logging_context(conn, row.nip, {indicator_id})
     with rules():
         indicator = domain.indicator_in_force(candidates, indicator_id, row.date)
         unit = domain.unit_for_indicator(values.get("quantity_unit", row.quantity_unit), indicator.target_unit)
