@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from kinerja_shared.acting_heads import acting_units
 
-from .models import acting_heads, employees
+from .models import acting_heads, employee_ancestors, employees
 
 
 def employee(conn: Connection, nip: str):
@@ -31,8 +31,10 @@ def acting_for(conn: Connection, nip: str, today: date) -> list[str]:
 
 
 def subtree_clause(units: list[str]):
-    """employees rows in the subtree of any of ``units``."""
-    return or_(*[employees.c.unit_path.contains(f"/{u}/", autoescape=True) for u in units]) if units else None
+    """employees rows in the subtree of any of ``units`` (an indexed read of ``employee_ancestors``)."""
+    if not units:
+        return None
+    return employees.c.nip.in_(select(employee_ancestors.c.nip).where(employee_ancestors.c.ancestor_id.in_(units)))
 
 
 def unit_path_of(conn: Connection, unit_id: str) -> str | None:

@@ -7,36 +7,28 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import Date, Integer, String, and_, bindparam, func, literal, literal_column, or_, select
+from sqlalchemy import Date, Integer, String, and_, bindparam, func, literal_column, or_, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from kinerja_shared.acting_heads import in_force
 
-from .models import acting_heads, activities, employees
-
-
-def _has_unit(unit_path, marker, dialect: str):
-    """``unit_path`` holds ``marker`` ('/<unit>/') as an exact substring (no LIKE wildcards), like
-    ``directory_store.subtree_clause``."""
-    return (func.strpos if dialect == "postgresql" else func.instr)(unit_path, marker) > 0
+from .models import acting_heads, activities, employee_ancestors, employees
 
 
 def _visible_clause(dialect: str):
     """The entries the caller (parameter ``me``) may see: own, rated (recorded or current), and those of
     the subtree of a unit they head in the directory, definitively (is_unit_head) or as acting head
-    (Plt./Plh.) on the local date ``today``. The caller's row and assignments are subqueries: no read of their own."""
+    (Plt./Plh.) on the local date ``today``. The caller's row and assignments are subqueries: no read of their own.
+    A subtree's members are an indexed read of ``employee_ancestors`` (its cost grows with the subtree, not
+    with the directory)."""
     me_param = bindparam("me", type_=String())
-    me, member = employees.alias("me"), employees.alias("member")
-    headed = and_(
-        me.c.nip == me_param,
-        me.c.is_unit_head.is_(True),
-        _has_unit(member.c.unit_path, literal("/") + me.c.unit_id + literal("/"), dialect),
-    )
-    acting, acted = acting_heads.alias("acting"), employees.alias("acted")
+    me, member = employees.alias("me"), employee_ancestors.alias("member")
+    headed = and_(me.c.nip == me_param, me.c.is_unit_head.is_(True), member.c.ancestor_id == me.c.unit_id)
+    acting, acted = acting_heads.alias("acting"), employee_ancestors.alias("acted")
     acts_for = and_(
         acting.c.nip == me_param,
         in_force(acting, bindparam("today", type_=Date())),
-        _has_unit(acted.c.unit_path, literal("/") + acting.c.unit_id + literal("/"), dialect),
+        acted.c.ancestor_id == acting.c.unit_id,
     )
     return or_(
         activities.c.nip == me_param,
@@ -52,8 +44,8 @@ def list_query(dialect: str, filters: frozenset, scope: str | None):
     """The list statement for one shape of request, built once (construction and SQLAlchemy's cache
     key cost more than running it). ``filters`` names the filters present, ``scope`` is None (admin:
     everything) or "caller". Values are parameters: first/last (month), date_from, date_to, nip,
-    status, indicator_id, unit_marker ('/<unit>/'), cursor_day, cursor_start, cursor_id, me, today
-    (the local date acting-head spans are checked on), limit."""
+    status, indicator_id, subtree_of (a unit id: its subtree's employees), cursor_day, cursor_start, cursor_id,
+    me, today (the local date acting-head spans are checked on), limit."""
     c = activities.c
     query = select(activities)
     if "month" in filters:
@@ -66,8 +58,10 @@ def list_query(dialect: str, filters: frozenset, scope: str | None):
         if name in filters:
             query = query.where(c[name] == bindparam(name, type_=c[name].type))
     if "unit_id" in filters:
-        marker = bindparam("unit_marker", type_=String())
-        query = query.where(c.nip.in_(select(employees.c.nip).where(_has_unit(employees.c.unit_path, marker, dialect))))
+        subtree = select(employee_ancestors.c.nip).where(
+            employee_ancestors.c.ancestor_id == bindparam("subtree_of", type_=String())
+        )
+        query = query.where(c.nip.in_(subtree))
     if "cursor" in filters:
         day = bindparam("cursor_day", type_=c.date.type)
         start, last_id = bindparam("cursor_start", type_=c.start_min.type), bindparam("cursor_id", type_=c.id.type)

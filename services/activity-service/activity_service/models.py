@@ -32,6 +32,16 @@ employees = Table(  # EmployeeUpserted: who rates whom, and where in the unit tr
     Column("updated_at", UTCDateTime(), nullable=False),
 )
 
+employee_ancestors = Table(  # derived from employees.unit_path: one row per unit on the employee's path
+    # "the employees of unit X's subtree" is one indexed read of the rows whose ancestor_id is X: its cost grows
+    # with X's subtree, not with the directory (employees.unit_path LIKE '%/X/%' read every employee)
+    "employee_ancestors",
+    metadata,
+    Column("ancestor_id", String(64), primary_key=True),
+    Column("nip", String(18), primary_key=True),
+    Index("ix_employee_ancestors_nip", "nip"),
+)
+
 plans = Table(  # PlanApproved / PlanAmended: the approved plan and its span
     "plans",
     metadata,

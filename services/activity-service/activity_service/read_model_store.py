@@ -10,17 +10,27 @@ from sqlalchemy.engine import Connection
 
 from kinerja_shared.db import insert_ignore
 
-from .models import employees, plan_indicators, plans
+from .models import employee_ancestors, employees, plan_indicators, plans
 
 
 def upsert_employee(conn: Connection, row: dict, source_time: datetime) -> None:
-    """Insert the employee, or update them unless the stored row comes from a later event."""
+    """Insert the employee, or update them unless the stored row comes from a later event; the employee's
+    ``employee_ancestors`` rows follow the stored unit path."""
     if not insert_ignore(conn, employees, row):
-        conn.execute(
+        updated = conn.execute(
             update(employees)
             .where(employees.c.nip == row["nip"], employees.c.source_time <= source_time)
             .values(**{k: v for k, v in row.items() if k != "nip"})
-        )
+        ).rowcount
+        if not updated:
+            return
+        conn.execute(delete(employee_ancestors).where(employee_ancestors.c.nip == row["nip"]))
+    conn.execute(employee_ancestors.insert(), ancestor_rows(row["nip"], row["unit_path"]))
+
+
+def ancestor_rows(nip: str, unit_path: str) -> list[dict]:
+    """The ``employee_ancestors`` rows of an employee whose unit path is ``unit_path`` ('/<opd>/.../<unit>/')."""
+    return [{"ancestor_id": unit, "nip": nip} for unit in dict.fromkeys(p for p in unit_path.split("/") if p)]
 
 
 def plan_revision(conn: Connection, plan_id: str) -> int | None:

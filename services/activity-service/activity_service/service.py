@@ -30,6 +30,7 @@ SPEC = ServiceSpec(
     consumes=handlers.CONSUMES,
     read_models=(
         "employees",
+        "employee_ancestors",
         "plans",
         "plan_indicators",
         "acting_heads",

@@ -110,3 +110,23 @@ def test_a_head_moved_away_is_no_longer_the_head_whatever_the_token_still_says(s
     feed(svc, employee_event(H, "Kepala Dinas", "lain", ["lain"], None, head=False))  # mutasi: a later EmployeeUpserted
     assert head_reads(svc, H, "unit_head", unit="dinas") == REFUSED
     assert head_reads(svc, H) == REFUSED
+
+
+def ancestors(svc, nip: str) -> set[str]:
+    return {r["ancestor_id"] for r in svc.rows("SELECT ancestor_id FROM employee_ancestors WHERE nip = :n", n=nip)}
+
+
+def test_an_employee_moved_out_of_the_subtree_leaves_the_heads_view_and_a_late_older_event_changes_nothing(svc):
+    """The head's subtree is read from employee_ancestors (an indexed read): it follows the employee's unit path."""
+    assert ancestors(svc, E1) == {"dinas", "bidang"}
+    moved = employee_event(E1, "Pegawai Satu", "lain", ["lain"], R)  # mutasi to another OPD, same rater
+    earlier = employee_event(E1, "Pegawai Satu", "bidang", ["dinas", "bidang"], R)
+    earlier["time"] = "2000-01-01T00:00:00Z"  # an older EmployeeUpserted redelivered after the move
+    feed(svc, moved)
+    feed(svc, earlier)
+    assert ancestors(svc, E1) == {"lain"}
+    reads = head_reads(svc, H)
+    assert (reads["list"], reads["entry"], reads["monthly"]) == (False, 404, 403)
+    assert head_reads(svc, R)["list"] is True  # the rater still reads it as the rater
+    feed(svc, employee_event(E1, "Pegawai Satu", "bidang", ["dinas", "bidang"], R))  # moved back
+    assert ancestors(svc, E1) == {"dinas", "bidang"} and head_reads(svc, H) == ALLOWED

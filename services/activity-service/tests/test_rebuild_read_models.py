@@ -14,6 +14,7 @@ from activity_testkit import E1, OTHER, org_events, today, unit_head_assigned  #
 
 READ_MODELS = {
     "employees": "nip",
+    "employee_ancestors": "nip, ancestor_id",
     "plans": "plan_id",
     "plan_indicators": "plan_id, indicator_id",
     "acting_heads": "assignment_id",
@@ -45,6 +46,7 @@ def test_a_poisoned_directory_row_a_lost_indicator_and_a_lost_acting_head_come_b
     with h.engine.begin() as conn:
         conn.execute(text("UPDATE employees SET rater_nip = NULL, active = false WHERE nip = :n"), {"n": E1})
         conn.execute(text("DELETE FROM plan_indicators WHERE indicator_id = 'i2'"))
+        conn.execute(text("DELETE FROM employee_ancestors WHERE nip = :n AND ancestor_id = 'dinas'"), {"n": E1})
         conn.execute(text("DELETE FROM acting_heads WHERE assignment_id = 'plt-1'"))
         conn.execute(text("UPDATE acting_heads SET status = 'active'"))
     assert snapshot(h) != source

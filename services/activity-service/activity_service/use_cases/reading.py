@@ -39,7 +39,7 @@ def _params(actor, args: dict, today) -> dict:
     if args.get("date_from") and args.get("date_to") and args["date_to"] < args["date_from"]:
         raise field_error("date_to", "must not be before date_from")
     if args.get("unit_id"):
-        params["unit_marker"] = f"/{args['unit_id']}/"
+        params["subtree_of"] = args["unit_id"]
     if args.get("cursor"):
         try:
             day, start, last_id = decode_cursor(args["cursor"]).split("|", 2)
