@@ -14,7 +14,11 @@ from kinerja_shared.calendar import WEEKDAYS
 sys.path.insert(0, str(Path(__file__).parent))
 from activity_testkit import E1, entry, feed, org_events, today  # noqa: E402
 
-ALL_BUT_TODAY = ",".join(d for i, d in enumerate(WEEKDAYS) if i != today().weekday())
+
+def all_but_today() -> str:
+    """Every weekday but today's (Asia/Jakarta), read when the test runs: a suite running across midnight in
+    Jakarta (17:00 UTC) must not keep the day the module was imported on."""
+    return ",".join(d for i, d in enumerate(WEEKDAYS) if i != today().weekday())
 
 
 def service(service_factory, monkeypatch, **env):
@@ -54,7 +58,7 @@ def test_refused_on_a_weekly_day_off_also_in_a_batch_and_an_edit(service_factory
         service_factory,
         monkeypatch,
         ACTIVITY_NON_WORKING_DAYS="refuse",
-        KINERJA_WORKING_DAYS=ALL_BUT_TODAY,
+        KINERJA_WORKING_DAYS=all_but_today(),
         KINERJA_NATIONAL_HOLIDAYS="none",
     )
     assert "weekly day off" in date_error(post(svc, entry()))
@@ -79,7 +83,7 @@ def test_allowed_by_default(service_factory, monkeypatch):
     svc = service(
         service_factory,
         monkeypatch,
-        KINERJA_WORKING_DAYS=ALL_BUT_TODAY,
+        KINERJA_WORKING_DAYS=all_but_today(),
         KINERJA_HOLIDAYS=f"{today().isoformat()}=Cuti Bersama",
     )
     assert post(svc, entry()).status_code == 201
@@ -90,7 +94,7 @@ def test_the_calendar_names_the_days_off_and_the_setting(service_factory, monkey
     svc = service(
         service_factory,
         monkeypatch,
-        KINERJA_WORKING_DAYS=ALL_BUT_TODAY,
+        KINERJA_WORKING_DAYS=all_but_today(),
         KINERJA_NATIONAL_HOLIDAYS="ID",
         KINERJA_HOLIDAYS=f"{(day + timedelta(days=1)).isoformat()}=Cuti Bersama",
     )
