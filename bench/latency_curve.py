@@ -2,14 +2,15 @@
 
 The whole system runs (four webs, four workers, PostgreSQL, the broker and wrk on the same machine).
 
-1. **Search.** wrk holds POST one activity at a stepped offered rate (32 connections, a pause per
-   connection from Lua's ``delay()``), each step for a few seconds, while a sampler reads every second
-   how many outbox rows are pending (the relay's backlog) and how many events of the step each consumer
-   has not applied yet. A step is *sustainable* when wrk reached >= 85 % of the offered rate and none of
-   the three backlogs grows (least-squares slope over the step's second half <= 5 % of the rate). Rates
-   grow by 1.5x until a step fails, then two bisection steps narrow the boundary. The sustainable
-   maximum is the best achieved rate of a sustainable step.
-2. **Curve.** 25, 50, 75 and 90 % of that maximum are each held (20 s; 8 s with --quick) and measured:
+1. **Search.** wrk offers POST one activity at a stepped rate, open loop (``lua/paced.lua`` sends on a
+   fixed schedule over 64 connections, whatever each request's latency), a few seconds a step, while a
+   sampler reads every second how many outbox rows are pending (the relay's backlog) and how many
+   events of the step each consumer has not applied yet. A step is *sustainable* when wrk reached
+   >= 85 % of the offered rate and none of the three backlogs grows (least-squares slope over the
+   step's second half <= 5 % of the rate). Rates grow by 1.5x from 40 req/s until a step fails (or
+   halve until one holds), then two bisection steps narrow the boundary. The sustainable maximum is
+   the best achieved rate of a sustainable step.
+2. **Curve.** 25, 50, 75 and 90 % of that maximum are each offered and held (20 s; 8 s with --quick):
    offered and achieved req/s, POST p50/p90/p99 (wrk), and for both consumers the event latency
    p50/p90/p99 = ``processed_events.processed_at`` - ``outbox.created_at`` (same PostgreSQL clock),
    events seen vs sent, and its split: relay (``outbox.published_at`` - ``created_at``) and consumer
@@ -30,7 +31,7 @@ from bench_common import LUA, log, percentiles
 
 CONSUMERS = ("evaluation-service", "notification-service")
 LEVELS = (0.25, 0.5, 0.75, 0.9)
-CLIENTS = 32
+CLIENTS = 64  # connections: enough that the schedule, not the request time, sets the rate
 
 
 class LagSampler(threading.Thread):
@@ -82,32 +83,25 @@ def slope(points: list[tuple[float, float]]) -> float:
     return sum((t - mt) * (v - mv) for t, v in points) / den if den else 0.0
 
 
-def paced(bench, delay_ms: int):
-    script = bench.work / f"post_one_paced_{delay_ms}.lua"
-    script.write_text(f'dofile("{LUA / "post_one.lua"}")\nfunction delay() return {delay_ms} end\n')
+def paced(bench, rate: float):
+    script = bench.work / f"post_one_paced_{rate:.1f}.lua"
+    script.write_text(f'dofile("{LUA / "post_one.lua"}")\ndofile("{LUA / "paced.lua"}")\nRATE = {rate:.3f}\n')
     return script
 
 
-def delay_for(rate: float, latency_ms: float) -> int:
-    """The pause per connection that makes CLIENTS connections offer ``rate`` req/s at that request latency."""
-    return max(1, int(round(CLIENTS * 1000.0 / rate - latency_ms)))
-
-
-def hold(bench, rate: float, latency_ms: float, seconds: float, label: str) -> tuple[dict, list, datetime, datetime]:
-    delay = delay_for(rate, latency_ms)
+def hold(bench, rate: float, seconds: float, label: str) -> tuple[dict, list, datetime, datetime]:
     t0 = datetime.now(UTC)
     sampler = LagSampler(bench.system, t0)
     sampler.start()
     try:
         r = bench.pool_run(
-            bench.single, "activity-service", "post_one.lua", CLIENTS, seconds, label, lua=paced(bench, delay)
+            bench.single, "activity-service", "post_one.lua", CLIENTS, seconds, label, lua=paced(bench, rate)
         )
     finally:
         sampler.halt.set()
         sampler.join(timeout=10)
     t1 = datetime.now(UTC)
     r["offered_rps"] = round(rate, 1)
-    r["delay_ms"] = delay
     return r, sampler.samples, t0, t1
 
 
@@ -125,7 +119,6 @@ def verdict(r: dict, samples: list, seconds: float) -> dict:
         "achieved_rps": r["req_per_s"],
         "post_p50_ms": r["p50_ms"],
         "post_p99_ms": r["p99_ms"],
-        "delay_ms": r["delay_ms"],
         "backlog_slopes_per_s": slopes,
         "last_sample": list(samples[-1]) if samples else None,
         "reached": reached,
@@ -162,33 +155,31 @@ def settle(bench, timeout: float = 60.0) -> None:
 
 def search(bench) -> tuple[float, list]:
     seconds = 5.0 if bench.quick else 10.0
-    steps, latency = [], 10.0
+    steps: list[dict] = []
     good, bad = None, None
     rate = 40.0
-    while rate <= 3000:
-        r, samples, _, _ = hold(bench, rate, latency, seconds, f"search {rate:.0f} req/s")
+    while 2.0 <= rate <= 3000:
+        r, samples, _, _ = hold(bench, rate, seconds, f"search {rate:.0f} req/s")
         v = verdict(r, samples, seconds)
-        if not v["reached"] and r["req_per_s"] > 0:  # the pause was set for a shorter request: correct it once
-            latency = max(0.0, CLIENTS * 1000.0 / r["req_per_s"] - r["delay_ms"])
-            if delay_for(rate, latency) < r["delay_ms"]:
-                settle(bench)
-                r, samples, _, _ = hold(bench, rate, latency, seconds, f"search {rate:.0f} req/s (re-paced)")
-                v = verdict(r, samples, seconds)
         steps.append(v)
         log(
             f"search: offered {rate:.0f}, achieved {r['req_per_s']} req/s, POST p99 {r['p99_ms']} ms, "
             f"backlog slopes {v['backlog_slopes_per_s']} -> {'ok' if v['sustainable'] else 'NOT sustainable'}"
         )
-        latency = max(0.0, CLIENTS * 1000.0 / r["req_per_s"] - r["delay_ms"]) if r["req_per_s"] else latency
         settle(bench)
-        if not v["sustainable"]:
+        if v["sustainable"]:
+            good = v
+            if bad is not None:
+                break
+            rate *= 1.5
+        else:
             bad = rate
-            break
-        good = v
-        rate *= 1.5
+            if good is not None:
+                break
+            rate /= 2  # not even the first step held: go down until one does
     for _ in range(2 if bad and good else 0):
         rate = (good["offered_rps"] + bad) / 2
-        r, samples, _, _ = hold(bench, rate, latency, seconds, f"bisect {rate:.0f} req/s")
+        r, samples, _, _ = hold(bench, rate, seconds, f"bisect {rate:.0f} req/s")
         v = verdict(r, samples, seconds)
         steps.append(v)
         log(f"bisect: offered {rate:.0f}, achieved {r['req_per_s']} -> {'ok' if v['sustainable'] else 'NOT'}")
@@ -198,9 +189,9 @@ def search(bench) -> tuple[float, list]:
         else:
             bad = rate
     best = max((s["achieved_rps"] for s in steps if s["sustainable"]), default=None)
-    if best is None:  # not even the first step held: take what it achieved
-        best = steps[0]["achieved_rps"]
-        bench.results["notes"].append("e2e: no step of the search was sustainable; levels are fractions of step 1")
+    if best is None:
+        best = steps[-1]["achieved_rps"]
+        bench.results["notes"].append("e2e: no step of the search was sustainable; levels are fractions of the last")
     return best, steps
 
 
@@ -272,24 +263,16 @@ def warm_up(bench) -> None:
     settle(bench, timeout=90)
 
 
-def level(bench, fraction: float, maximum: float, latency: float) -> dict:
+def level(bench, fraction: float, maximum: float) -> dict:
     rate = fraction * maximum
     seconds = 8.0 if bench.quick else 20.0
-    probe = bench.pool_run(
-        bench.single, "activity-service", "post_one.lua", CLIENTS, 3.0, "level calibration",
-        lua=paced(bench, delay_for(rate, latency)),
-    )  # fmt: skip
-    if probe["req_per_s"] > 0:  # the time a request took at that load, pause excluded
-        latency = max(0.0, CLIENTS * 1000.0 / probe["req_per_s"] - delay_for(rate, latency))
-    settle(bench)
-    r, samples, t0, t1 = hold(bench, rate, latency, seconds, f"level {fraction:.0%}")
+    r, samples, t0, t1 = hold(bench, rate, seconds, f"level {fraction:.0%}")
     lat = event_latencies(bench, t0, t1)
     out = {
         "fraction": fraction,
         "target_rps": round(rate, 1),
         "achieved_rps": r["req_per_s"],
         "post": {k: r[k] for k in ("p50_ms", "p90_ms", "p99_ms", "max_ms", "non_2xx", "socket_errors")},
-        "delay_ms": r["delay_ms"],
         "backlog_samples": samples,
         "load": r,
         **lat,
@@ -314,8 +297,7 @@ def run(bench) -> None:
     warm_up(bench)
     maximum, steps = search(bench)
     log(f"e2e: sustainable maximum {maximum} req/s (whole system); holding {', '.join(f'{f:.0%}' for f in LEVELS)}")
-    latency = min((s["post_p50_ms"] for s in steps), default=10.0)
-    levels = [level(bench, fraction, maximum, latency) for fraction in LEVELS]
+    levels = [level(bench, fraction, maximum) for fraction in LEVELS]
     half = next(x for x in levels if x["fraction"] == 0.5)
     bench.results["e2e"] = {
         "max_sustainable_rps": maximum,

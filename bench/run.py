@@ -87,6 +87,21 @@ TARGETS = {  # issue 8, "Targets on the 2-core build machine"
     "e2e_p99_ms": ("<=", 500.0, "event latency at 50 % of the sustainable maximum: p99 (ms, worse consumer)"),
     "relay_events_per_s": (">=", 5000.0, "backlog drain: outbox relay (events/s)"),
     "consumer_events_per_s": (">=", 1000.0, "backlog drain: each consumer process (events/s, slower of the two)"),
+    "growth_post_p99_ratio": (
+        "<=",
+        1.2,
+        "growth: POST p99, largest table vs smallest (32 clients, worse direction)",
+    ),
+    "growth_list_p99_ratio": (
+        "<=",
+        1.2,
+        "growth: month list p99, largest table vs smallest (32 clients, worse direction)",
+    ),
+    "batch_empty_vs_filled": (
+        "<=",
+        1.2,
+        "batch: PostgreSQL CPU per batch, empty vs filled table (worst of clients, direction)",
+    ),
     "max_rss_mb_under_load": ("<", 150.0, "memory: largest RSS of any web or worker process under load (MB)"),
 }
 
@@ -1720,6 +1735,7 @@ def measured(results: dict) -> dict:
     rates = [backlog[s]["events_per_s"] for s in ("evaluation-service", "notification-service") if backlog.get(s)]
     if rates:
         m["consumer_events_per_s"] = min(r or 0 for r in rates)
+    m.update(activity_growth.measured(results))
     load = (results.get("memory_mb") or {}).get("load") or {}
     if load:
         m["max_rss_mb_under_load"] = max(v for k, v in load.items() if not k.startswith("baseline"))
