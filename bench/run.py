@@ -20,13 +20,17 @@ What it does, in order (each step can be picked with ``--only``):
    ``list``: one employee's month (~100 entries); ``dashboard``: a unit head's dashboard;
 5. ``pgbench``: one-row insert on the same PostgreSQL; ``kafka``: kafka-python's raw producer
    and consumer on the same broker;
-6. ``e2e``: event latency at half the measured maximum, from the activity's commit (its outbox
-   row) to its effect in evaluation-service's and notification-service's databases;
+6. ``e2e`` (latency_curve.py): the whole system's sustainable POST rate, then event latency at 25, 50,
+   75 and 90 % of it, from the activity's commit (its outbox row) to its effect in
+   evaluation-service's and notification-service's databases;
 7. ``backlog``: 100,000 events in activity-service's outbox, then the relay's and each
    consumer's drain rate;
-8. RSS of every web and worker process, idle and under load (sampled from /proc all along).
+8. ``growth`` (activity_growth.py): batches from the empty table (before the other sections) and
+   from a filled one; POST and list p99 as a set-based loader grows the activities table;
+9. RSS of every web and worker process, idle and under load (sampled from /proc all along).
 
-Results go to bench/results/<UTC date-time>.json and the tables in bench/README.md. Every
+Results go to bench/results/<UTC date-time>.json, PNG charts beside it (charts.py) and the tables in
+bench/README.md. Every
 process, server and temporary folder the run started is stopped or removed at the end, also
 on Ctrl-C. Loads only ever target 127.0.0.1.
 """
