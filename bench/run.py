@@ -1958,8 +1958,8 @@ def history_table() -> str:
     rows = [
         "| run | mode | load avg at start | POST ratio | POST p99 ms | batch act/s |"
         " list p99 ms | e2e p99 ms | relay ev/s | "
-        "consumer ev/s | max RSS MB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "consumer ev/s | max RSS MB | e2e max req/s | batch empty/filled | growth POST / list |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for path in sorted(RESULTS.glob("*.json")):
         if not RUN_FILE.match(path.name):  # other benchmarks in bench/ write their own files here
@@ -1978,7 +1978,10 @@ def history_table() -> str:
             f" | {fmt(m.get('list_p99_ms_32'), 0)} "
             f"| {fmt(m.get('e2e_p99_ms'), 0)} | {fmt(m.get('relay_events_per_s'), 0)}"
             f" | {fmt(m.get('consumer_events_per_s'), 0)} "
-            f"| {fmt(m.get('max_rss_mb_under_load'), 0)} |"
+            f"| {fmt(m.get('max_rss_mb_under_load'), 0)} "
+            f"| {fmt((r.get('e2e') or {}).get('max_sustainable_rps'), 0)} "
+            f"| {fmt(m.get('batch_empty_vs_filled'), 2)} "
+            f"| {fmt(m.get('growth_post_p99_ratio'), 2)} / {fmt(m.get('growth_list_p99_ratio'), 2)} |"
         )
     return "\n".join(rows) + "\n"
 
