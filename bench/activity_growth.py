@@ -249,6 +249,10 @@ def measured(results: dict) -> dict:
     return m
 
 
+def pg_ms(run: dict):
+    return (run.get("cpu_ms_per_request") or {}).get("postgres", "–")
+
+
 def markdown_lines(results: dict) -> list[str]:
     g = results.get("growth") or {}
     lines = []
@@ -257,14 +261,14 @@ def markdown_lines(results: dict) -> list[str]:
             "**Growth of the activities table** (set-based load, then VACUUM ANALYZE; 32 clients):",
             "",
             "| activities | audit rows | load s | MB (table + indexes) | POST p99 ms | POST req/s "
-            "| list p99 ms | list req/s |",
-            "|---|---|---|---|---|---|---|---|",
+            "| POST PostgreSQL CPU ms/req | list p99 ms | list req/s | list PostgreSQL CPU ms/req |",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
         for s in g["sizes"]:
             lines.append(
                 f"| {s['activities']:,} | {s['audit_rows']:,} | {s['load_s']} | {s['activities_mb']:,} "
-                f"| {s['post']['p99_ms']} | {s['post']['req_per_s']:,} "
-                f"| {s['list']['p99_ms']} | {s['list']['req_per_s']:,} |"
+                f"| {s['post']['p99_ms']} | {s['post']['req_per_s']:,} | {pg_ms(s['post'])} "
+                f"| {s['list']['p99_ms']} | {s['list']['req_per_s']:,} | {pg_ms(s['list'])} |"
             )
         lines += [
             "",
