@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 SERVICES := plan-service activity-service evaluation-service notification-service
-DEV_TOOLS := pytest pytest-timeout requests aiosmtpd kubernetes-validate schemathesis testcontainers ruff
+DEV_TOOLS := pytest pytest-timeout requests aiosmtpd kubernetes-validate schemathesis testcontainers ruff matplotlib
 
 .PHONY: help install run stop reset-demo status logs tokens lint test test-fast test-images images faults bench kafka-fetch clean audit update-pins
 
