@@ -3,6 +3,8 @@ read models, so it reflects a new event as soon as it is consumed."""
 
 from __future__ import annotations
 
+import hashlib
+
 from .. import access, dialogue_store, domain, evaluations_store
 from .. import directory_queries as directory
 from .. import units_queries as queries
@@ -16,8 +18,9 @@ def _share(part: int, whole: int) -> float | None:
 
 
 # Per plan, what the dashboard shows of its results, memoised on everything it is computed from (the plan's span
-# and results, the period's end, the plan's sums and measurements): a dashboard viewed again recomputes only the
-# plans whose activities changed. Bounded: cleared when full (one worker's memory, a few MB).
+# and results (by a digest, so a large plan's JSON is not kept twice), the period's end, the plan's sums and
+# measurements): a dashboard viewed again recomputes only the plans whose activities changed. Bounded: cleared
+# when full (one worker's memory: tens of MB at most).
 _SUMMARIES: dict[tuple, list[tuple]] = {}
 _SUMMARIES_MAX = 20_000
 
@@ -27,7 +30,8 @@ def _summary(plan, period: domain.Period, sums: list, measured: dict) -> list[tu
     mine = tuple(
         tuple(measured.get((plan.id, i["indicator_id"]), ())) for r in plan.results for i in r.get("indicators", [])
     )
-    key = (plan.id, plan.period_start, plan.period_end, repr(plan.results), period.end, tuple(sums), mine)
+    results = hashlib.blake2b(repr(plan.results).encode(), digest_size=16).digest()
+    key = (plan.id, plan.period_start, plan.period_end, results, period.end, tuple(map(tuple, sums)), mine)
     found = _SUMMARIES.get(key)
     if found is None:
         found = []
