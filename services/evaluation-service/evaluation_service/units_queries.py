@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, null, select
 from sqlalchemy.engine import Connection
 
 from . import domain
@@ -51,9 +51,10 @@ def export_rows(conn: Connection, period_id: str, unit_ids: set[str]) -> list:
 
 
 def plans_in(conn: Connection, unit_ids: set[str], period: domain.Period) -> list:
-    """The plans of ``unit_ids`` for the period's year that overlap the period."""
+    """The plans of ``unit_ids`` for the period's year that overlap the period: what the dashboard computes from
+    (id, NIP, span, results; not the behaviours, whose JSON would be decoded for nothing)."""
     return conn.execute(
-        select(plans).where(
+        select(plans.c.id, plans.c.nip, plans.c.period_start, plans.c.period_end, plans.c.results).where(
             plans.c.unit_id.in_(unit_ids),
             plans.c.year == period.year,
             plans.c.period_start <= period.end,
@@ -62,38 +63,22 @@ def plans_in(conn: Connection, unit_ids: set[str], period: domain.Period) -> lis
     ).all()
 
 
-def days_logged(conn: Connection, nips: set[str], days: list[date]) -> dict[str, int]:
-    """Per NIP: how many of ``days`` have an entry (not withdrawn). The range of ``days`` bounds the index scan
-    (nip, date) to the period's rows: an IN list of dates alone read each person's whole year and filtered it."""
+def logged_days(conn: Connection, nips: set[str], days: list[date], start: date, end: date) -> dict[str, int]:
+    """Per NIP of ``nips`` with an entry (not withdrawn) between ``start`` and ``end``: how many of ``days`` (the
+    working days) have one. One read of the period's rows (index nip, date) for both compliance figures."""
+    on_a_day = case((activities.c.date.in_(days), activities.c.date)) if days else null()
     return dict(
         conn.execute(
-            select(activities.c.nip, func.count(func.distinct(activities.c.date)))
-            .where(
-                activities.c.nip.in_(nips),
-                activities.c.date.between(min(days), max(days)),
-                activities.c.date.in_(days),
-                activities.c.status != "withdrawn",
-            )
-            .group_by(activities.c.nip)
-        ).all()
-    )
-
-
-def logging(conn: Connection, nips: set[str], start: date, end: date) -> set[str]:
-    """NIPs of ``nips`` with an entry (not withdrawn) between ``start`` and ``end``."""
-    return {
-        r.nip
-        for r in conn.execute(
-            select(activities.c.nip)
+            select(activities.c.nip, func.count(func.distinct(on_a_day)))
             .where(
                 activities.c.nip.in_(nips),
                 activities.c.date >= start,
                 activities.c.date <= end,
                 activities.c.status != "withdrawn",
             )
-            .distinct()
-        )
-    }
+            .group_by(activities.c.nip)
+        ).all()
+    )
 
 
 def by_status(conn: Connection, period_id: str, unit_ids: set[str]) -> dict[str, int]:

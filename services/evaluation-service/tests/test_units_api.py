@@ -231,6 +231,11 @@ def test_dashboard_over_the_subtree(evaluation):
     d2 = evaluation.get("/api/v1/unit-performance/opd/dashboard", HEAD).json
     assert d2["activity_compliance"]["employees_logging"] == 2
     assert (d["realisation"]["pending_verification"], d2["realisation"]["pending_verification"]) == (0, 1)
+    # a plan already shown is computed again once its sums change (each plan's results are memoised on them)
+    evaluation.apply(ev.verified(b))
+    d3 = evaluation.get("/api/v1/unit-performance/opd/dashboard", HEAD).json["realisation"]
+    assert d3["by_assessment"]["no_data"] == 4 and d3["pending_verification"] == 0
+    assert (COLLEAGUE, "r2") in [(x["nip"], x["result_id"]) for x in d3["furthest_behind"]]
 
     # the sub-unit alone
     sub = evaluation.get("/api/v1/unit-performance/opd-b1/dashboard", RATER).json

@@ -3,6 +3,8 @@ read models, so it reflects a new event as soon as it is consumed."""
 
 from __future__ import annotations
 
+import hashlib
+
 from .. import access, dialogue_store, domain, evaluations_store
 from .. import directory_queries as directory
 from .. import units_queries as queries
@@ -15,6 +17,35 @@ def _share(part: int, whole: int) -> float | None:
     return round(part * 100 / whole, 1) if whole else None
 
 
+# Per plan, what the dashboard shows of its results, memoised on everything it is computed from (the plan's span
+# and results (by a digest, so a large plan's JSON is not kept twice), the period's end, the plan's sums and
+# measurements): a dashboard viewed again recomputes only the plans whose activities changed. Bounded: cleared
+# when full (one worker's memory: tens of MB at most).
+_SUMMARIES: dict[tuple, list[tuple]] = {}
+_SUMMARIES_MAX = 20_000
+
+
+def _summary(plan, period: domain.Period, sums: list, measured: dict) -> list[tuple]:
+    """(band, mean percent of target, percent of expected, result id, kind, text) per result of the plan."""
+    mine = tuple(
+        tuple(measured.get((plan.id, i["indicator_id"]), ())) for r in plan.results for i in r.get("indicators", [])
+    )
+    results = hashlib.blake2b(repr(plan.results).encode(), digest_size=16).digest()
+    key = (plan.id, plan.period_start, plan.period_end, results, period.end, tuple(map(tuple, sums)), mine)
+    found = _SUMMARIES.get(key)
+    if found is None:
+        found = []
+        for r in results_view(plan, period, sums, {}, [], measured):
+            targets = [i["percent_of_target"] for i in r["indicators"] if i["percent_of_target"] is not None]
+            band = r["computed_assessment"] or ("no_data" if r["level"] == domain.NO_DATA else "unassessed")
+            mean = sum(targets) / len(targets) if targets else None
+            found.append((band, mean, r["percent"], r["result_id"], r["kind"], r["text"]))
+        if len(_SUMMARIES) >= _SUMMARIES_MAX:
+            _SUMMARIES.clear()
+        _SUMMARIES[key] = found
+    return found
+
+
 def _realisation(plan_rows, period: domain.Period, sums, measured: dict) -> dict:
     """Per result: the bands of its computed assessment, the averages, and the results furthest behind."""
     by_plan: dict[str, list] = {}
@@ -23,22 +54,21 @@ def _realisation(plan_rows, period: domain.Period, sums, measured: dict) -> dict
     results, percents, expected = [], [], []
     bands = {"above": 0, "meets": 0, "below": 0, "no_data": 0, "unassessed": 0}
     for plan in plan_rows:
-        for r in results_view(plan, period, by_plan.get(plan.id, []), {}, [], measured):
-            bands[r["computed_assessment"] or ("no_data" if r["level"] == domain.NO_DATA else "unassessed")] += 1
-            targets = [i["percent_of_target"] for i in r["indicators"] if i["percent_of_target"] is not None]
-            if targets:
-                percents.append(sum(targets) / len(targets))
-            if r["percent"] is not None:
-                expected.append(r["percent"])
+        for band, mean, percent, result_id, kind, text in _summary(plan, period, by_plan.get(plan.id, []), measured):
+            bands[band] += 1
+            if mean is not None:
+                percents.append(mean)
+            if percent is not None:
+                expected.append(percent)
                 results.append(
                     {
                         "nip": plan.nip,
                         "plan_id": plan.id,
-                        "result_id": r["result_id"],
-                        "kind": r["kind"],
-                        "text": r["text"],
-                        "percent_of_expected": r["percent"],
-                        "percent_of_target": round(sum(targets) / len(targets), 1) if targets else None,
+                        "result_id": result_id,
+                        "kind": kind,
+                        "text": text,
+                        "percent_of_expected": percent,
+                        "percent_of_target": round(mean, 1) if mean is not None else None,
                     }
                 )
     results.sort(key=lambda x: (x["percent_of_expected"], x["nip"]))
@@ -57,12 +87,11 @@ def _compliance(uow, planned: set[str], period: domain.Period, today, calendar) 
     until = min(today, period.end)
     working_days = calendar.working_days(period.start, until)
     working = len(working_days)
-    logged = queries.days_logged(uow.conn, planned, working_days) if planned and working_days else {}
+    logged = queries.logged_days(uow.conn, planned, working_days, period.start, until) if planned else {}
     days_logged = sum(logged.values())
-    logging = queries.logging(uow.conn, planned, period.start, until) if planned else set()
     return {
         "employees_with_plan": len(planned),
-        "employees_logging": len(logging),
+        "employees_logging": len(logged),
         "working_days": working,
         "days_logged": days_logged,
         "share": round(days_logged * 100 / (working * len(planned)), 1) if working and planned else None,
