@@ -97,7 +97,7 @@ class Settings:
     log_level: str = "INFO"
     validate_events: bool = True
     relay_batch_size: int = 500
-    relay_poll_interval_ms: int = 200
+    relay_poll_interval_ms: int = 50
     consumer_max_retries: int = 3
     consumer_retry_backoff_ms: int = 200
     idempotency_lease_seconds: int = 60
@@ -208,7 +208,7 @@ class Settings:
             log_level=log_level,
             validate_events=_bool(env, "VALIDATE_EVENTS", True),
             relay_batch_size=_int(env, "OUTBOX_RELAY_BATCH_SIZE", 500, minimum=1, maximum=10000),
-            relay_poll_interval_ms=_int(env, "OUTBOX_RELAY_POLL_INTERVAL_MS", 200, minimum=10),
+            relay_poll_interval_ms=_int(env, "OUTBOX_RELAY_POLL_INTERVAL_MS", 50, minimum=10),
             consumer_max_retries=_int(env, "CONSUMER_MAX_RETRIES", 3, minimum=0, maximum=100),
             consumer_retry_backoff_ms=_int(env, "CONSUMER_RETRY_BACKOFF_MS", 200, minimum=0),
             idempotency_lease_seconds=_int(env, "IDEMPOTENCY_LEASE_SECONDS", 60, minimum=1, maximum=86400),
