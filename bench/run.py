@@ -1113,25 +1113,7 @@ class Bench:
 
     def section_list(self) -> None:
         path, token, entries = self.reader_month()
-        runs = []
-        for clients in self.clients:
-            probe = cpu_probe()
-            r = self.wrk.run(
-                self.system.urls["activity-service"],
-                LUA / "get.lua",
-                clients,
-                self.duration,
-                [path, token],
-                f"list c={clients}",
-            )
-            r["cpu_probe_mops"] = probe
-            log(
-                f"list      c={clients:<3d} {r['req_per_s']:8.1f} req/s  p50 {r['p50_ms']:.1f} ms"
-                f"  p99 {r['p99_ms']:.1f} ms  "
-                f"non-2xx {r['non_2xx']}"
-            )
-            runs.append(r)
-            time.sleep(1)
+        runs = self.get_runs("activity-service", path, token, "list")
         self.results["list"] = {"path": path, "entries_per_response": entries, "runs": runs}
 
     def reader_month(self) -> tuple[str, str, int | None]:
@@ -1186,31 +1168,30 @@ class Bench:
             return
         self.dashboard_request = (path, token)
         facts = self.system.scalar("evaluation-service", "SELECT count(*) FROM activities")
-        runs = []
-        for clients in self.clients:
-            probe = cpu_probe()
-            r = self.wrk.run(
-                self.system.urls["evaluation-service"],
-                LUA / "get.lua",
-                clients,
-                self.duration,
-                [path, token],
-                f"dashboard c={clients}",
-            )
-            r["cpu_probe_mops"] = probe
-            log(
-                f"dashboard c={clients:<3d} {r['req_per_s']:8.1f} req/s  p50 {r['p50_ms']:.1f} ms"
-                f"  p99 {r['p99_ms']:.1f} ms  "
-                f"non-2xx {r['non_2xx']}"
-            )
-            runs.append(r)
-            time.sleep(1)
+        runs = self.get_runs("evaluation-service", path, token, "dashboard")
         self.results["dashboard"] = {
             "path": path,
             "unit_employees": PER_RATER,
             "activity_facts_in_read_model": facts,
             "runs": runs,
         }
+
+    def get_runs(self, service: str, path: str, token: str, name: str) -> list[dict]:
+        """GET ``path`` of ``service`` with wrk at every client count (the probe beside each run): the runs."""
+        runs = []
+        for clients in self.clients:
+            probe = cpu_probe()
+            r = self.wrk.run(
+                self.system.urls[service], LUA / "get.lua", clients, self.duration, [path, token], f"{name} c={clients}"
+            )
+            r["cpu_probe_mops"] = probe
+            log(
+                f"{name:<9} c={clients:<3d} {r['req_per_s']:8.1f} req/s  p50 {r['p50_ms']:.1f} ms"
+                f"  p99 {r['p99_ms']:.1f} ms  non-2xx {r['non_2xx']}"
+            )
+            runs.append(r)
+            time.sleep(1)
+        return runs
 
     def web_workers(self, name: str) -> list[int]:
         proc = self.system.processes[name]
