@@ -9,6 +9,7 @@ import json
 
 from sqlalchemy.engine import Connection
 
+from .bulk_insert import insert_rows
 from .context import current_correlation_id
 from .db import AUDIT_LOG, utcnow
 
@@ -47,9 +48,8 @@ def record(conn: Connection, **fields) -> None:
 
 
 def record_many(conn: Connection, entries: list[dict]) -> None:
-    """Insert audit rows made by ``entry`` in the caller's transaction, in one multi-row statement."""
-    if entries:
-        conn.execute(AUDIT_LOG.insert(), entries)
+    """Insert audit rows made by ``entry`` in the caller's transaction, in one statement (``bulk_insert``)."""
+    insert_rows(conn, AUDIT_LOG, entries)
 
 
 def _jsonable(value):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
+from .bulk_insert import insert_rows
 from .db import OUTBOX, utcnow
 from .events.catalog import CATALOG
 from .events.envelope import encode_event, validate_event
@@ -45,4 +46,4 @@ def rows(*events: dict, validate: bool = True) -> list[dict]:
 def publish(conn: Connection, *events: dict, validate: bool = True) -> None:
     """Add events to the outbox within the caller's transaction (in the given order, one statement)."""
     if events:
-        conn.execute(OUTBOX.insert(), rows(*events, validate=validate))
+        insert_rows(conn, OUTBOX, rows(*events, validate=validate))

@@ -55,6 +55,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
 from kinerja_shared import outbox
+from kinerja_shared.bulk_insert import insert_rows
 from kinerja_shared.db import AUDIT_LOG, IDEMPOTENCY_KEYS, OUTBOX, is_postgres
 
 from .domain import OCCUPYING, IndicatorInForce
@@ -385,7 +386,8 @@ _OCCUPIED = select(activities.c.id, activities.c.date, activities.c.start_min, a
 def insert_many(conn: Connection, rows: list[dict]) -> set[str]:
     """Insert entries already checked against ``occupied`` and ``get_activities``; the ids inserted.
 
-    PostgreSQL: one multi-row ``INSERT ... ON CONFLICT DO NOTHING RETURNING id``; an entry committed by a
+    PostgreSQL: one ``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` (``kinerja_shared.bulk_insert``: the rows
+    as one JSON parameter, one statement text for any batch); an entry committed by a
     concurrent request since those reads (its id, or an overlap: ``ex_activities_no_overlap``) leaves the
     row out. SQLite: every row goes in (a conflict fails the transaction)."""
     if not rows:
@@ -393,10 +395,8 @@ def insert_many(conn: Connection, rows: list[dict]) -> set[str]:
     if not is_postgres(conn):
         conn.execute(activities.insert(), rows)
         return {r["id"] for r in rows}
-    return set(conn.execute(_INSERT_MANY, rows).scalars())
-
-
-_INSERT_MANY = postgresql.insert(activities).on_conflict_do_nothing().returning(activities.c.id)
+    inserted = insert_rows(conn, activities, rows, on_conflict_do_nothing=True, returning=(activities.c.id,))
+    return set(inserted.scalars())
 
 
 def find_overlap(conn: Connection, nip: str, day: date, start: int, end: int, exclude_id: str | None = None):

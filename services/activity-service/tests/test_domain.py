@@ -298,3 +298,31 @@ def test_a_quantity_outside_the_per_entry_bounds_breaks_a_rule(quantity):
     with pytest.raises(domain.DomainError) as caught:
         domain.check_quantity(quantity)
     assert caught.value.field == "quantity"
+
+
+def test_occupancy_names_the_earliest_clash_as_a_scan_of_the_whole_day_would():
+    import random
+
+    day = date(2026, 12, 7)
+    rng = random.Random(7)
+    ranges = []
+    for i in range(300):  # overlapping among themselves too, as hand-loaded data might
+        start = rng.randrange(0, 1400)
+        ranges.append((start, start + rng.choice([1, 5, 30, 240]), f"a{i}"))
+    taken = domain.Occupancy()
+    for start, end, entry_id in ranges:
+        taken.add(day, start, end, entry_id)
+    for start in range(0, 1440, 7):
+        for length in (1, 15, 90):
+            end = start + length
+            clashes = [r for r in ranges if r[0] < end and r[1] > start]
+            assert taken.first_clash(day, start, end) == (min(clashes) if clashes else None)
+    assert taken.first_clash(date(2026, 12, 8), 0, 1440) is None  # another day
+
+
+def test_occupancy_touching_ranges_do_not_clash():
+    day = date(2026, 12, 7)
+    taken = domain.Occupancy()
+    taken.add(day, 480, 540, "a")
+    assert taken.first_clash(day, 540, 600) is None and taken.first_clash(day, 420, 480) is None
+    assert taken.first_clash(day, 539, 541) == (480, 540, "a")

@@ -233,17 +233,17 @@ def log_batch(uow, actor, bodies: list[dict], cfg, *, key=None) -> list | Logged
     now = uow.now()
     client_ids = sorted({b["id"] for b in bodies if b.get("id")})
     known = {k: dict(r._mapping) for k, r in store.get_activities(conn, client_ids).items()}
-    taken: dict = {}
+    taken = domain.Occupancy()
     for r in store.occupied(
         conn, actor.sub, sorted({b["date"] for b, c in zip(bodies, checked) if not isinstance(c, errors.DomainError)})
     ):
-        taken.setdefault(r.date, []).append((r.start_min, r.end_min, r.id))
+        taken.add(r.date, r.start_min, r.end_min, r.id)
     results, new_rows = [], {}
     for body, prepared in zip(bodies, checked):
         outcome = _batch_entry(actor, body, prepared, employee, candidates, known, taken, now)
         if outcome[0] == "stored" and not outcome[2]:
             row = outcome[1]
-            taken.setdefault(row["date"], []).append((row["start_min"], row["end_min"], row["id"]))
+            taken.add(row["date"], row["start_min"], row["end_min"], row["id"])
             known[row["id"]] = row
             new_rows[len(results)] = row
         results.append(outcome)
@@ -272,7 +272,7 @@ def _refused_insert(conn, actor, body: dict, row: dict) -> dict:
     )
 
 
-def _batch_entry(actor, body, prepared, employee, candidates, known: dict, taken: dict, now) -> tuple:
+def _batch_entry(actor, body, prepared, employee, candidates, known: dict, taken: domain.Occupancy, now) -> tuple:
     """One entry of a batch: ('stored', row, replayed) or ('error', refusal); nothing is written here."""
     fingerprint = domain.fingerprint(body)
     try:
@@ -288,8 +288,8 @@ def _batch_entry(actor, body, prepared, employee, candidates, known: dict, taken
         return ("stored", existing, True) if existing is not None else ("error", problem)
     if existing is not None:
         return ("stored", existing, True)
-    clashes = [t for t in taken.get(row["date"], ()) if t[0] < row["end_min"] and t[1] > row["start_min"]]
-    if clashes:
-        start, end, clash_id = min(clashes)
+    clash = taken.first_clash(row["date"], row["start_min"], row["end_min"])
+    if clash is not None:
+        start, end, clash_id = clash
         return ("error", overlap_problem(clash_id, start, end, row["date"]))
     return ("stored", row, False)
