@@ -36,6 +36,7 @@ from datetime import date
 from types import SimpleNamespace
 
 from sqlalchemy import (
+    Date,
     String,
     and_,
     any_,
@@ -74,12 +75,18 @@ def employee_lock_key(nip: str) -> int:
 _KEY_ANSWER = ("path", "fingerprint", "state", "status_code", "response_body", "response_headers")
 
 
+def _in_list(column, name: str, postgres: bool, item_type):
+    """``column IN (:name)``; on PostgreSQL ``column = ANY(:name)`` with one array parameter, so the statement's
+    text does not change with the list's length (an expanding IN renders a new statement for every length,
+    which psycopg and PostgreSQL then prepare separately)."""
+    if postgres:
+        return column == any_(bindparam(name, type_=ARRAY(item_type)))
+    return column.in_(bindparam(name, expanding=True))
+
+
 def _logging_context_query(postgres: bool, with_key: bool = False):
     base = select(literal(1).label("one")).subquery("l")
-    if postgres:  # the ids as one array parameter (an expanding IN re-renders the SQL on every call)
-        ids_match = plan_indicators.c.indicator_id == any_(bindparam("ids", type_=ARRAY(String())))
-    else:
-        ids_match = plan_indicators.c.indicator_id.in_(bindparam("ids", expanding=True))
+    ids_match = _in_list(plan_indicators.c.indicator_id, "ids", postgres, String())
     ind = (
         select(
             plan_indicators.c.plan_id,
@@ -365,22 +372,25 @@ def get_activities(conn: Connection, ids: list[str]) -> dict:
     """The stored entries among ``ids``, by id (one statement; empty without ids)."""
     if not ids:
         return {}
-    return {r.id: r for r in conn.execute(_BY_IDS, {"ids": ids})}
+    return {r.id: r for r in conn.execute(_BY_IDS[is_postgres(conn)], {"ids": ids})}
 
 
 def occupied(conn: Connection, nip: str, days: list[date]) -> list:
     """The employee's entries that occupy their time (pending, accepted) on ``days``: id, date, start_min, end_min."""
     if not days:
         return []
-    return conn.execute(_OCCUPIED, {"nip": nip, "days": days}).all()
+    return conn.execute(_OCCUPIED[is_postgres(conn)], {"nip": nip, "days": days}).all()
 
 
-_BY_IDS = select(activities).where(activities.c.id.in_(bindparam("ids", expanding=True)))
-_OCCUPIED = select(activities.c.id, activities.c.date, activities.c.start_min, activities.c.end_min).where(
-    activities.c.nip == bindparam("nip"),
-    activities.c.date.in_(bindparam("days", expanding=True)),
-    activities.c.status.in_(OCCUPYING),
-)
+_BY_IDS = {pg: select(activities).where(_in_list(activities.c.id, "ids", pg, String())) for pg in (True, False)}
+_OCCUPIED = {
+    pg: select(activities.c.id, activities.c.date, activities.c.start_min, activities.c.end_min).where(
+        activities.c.nip == bindparam("nip"),
+        _in_list(activities.c.date, "days", pg, Date()),
+        activities.c.status.in_(OCCUPYING),
+    )
+    for pg in (True, False)
+}
 
 
 def insert_many(conn: Connection, rows: list[dict]) -> set[str]:

@@ -63,3 +63,35 @@ def test_a_batch_reads_once_and_writes_each_kind_of_row_once(svc):
     assert response.status_code == 207 and response.get_json()["stored"] == 3
     # context, the key's answer, the ids, the days; entries, audit rows, events, the key
     assert len(seen) == 9 and seen[0] == "BEGIN", seen
+
+
+def test_a_batch_sends_the_same_statements_whatever_its_size(svc):
+    """Entries, audit rows and events go as one JSON parameter each (kinerja_shared.bulk_insert): the statement
+    texts of a batch of 3 and of 40 are the same, each with few parameters, so psycopg and PostgreSQL reuse
+    their prepared forms instead of parsing a statement of a parameter per cell every time."""
+    if svc.engine.dialect.name != "postgresql":
+        pytest.skip("the statements PostgreSQL prepares")
+    sent: list[list] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        sent[-1].append((statement, len(parameters)))
+
+    event.listen(svc.engine, "before_cursor_execute", keep)
+    try:
+        for first, size in ((0, 3), (3, 40)):
+            sent.append([])
+            items = [
+                entry(id=str(uuid.uuid4()), start_time=f"{8 + i // 6:02d}:{i % 6 * 10:02d}", end_time=None)
+                for i in range(first, first + size)
+            ]
+            for item in items:
+                h, m = map(int, item["start_time"].split(":"))
+                item["end_time"] = f"{h:02d}:{m + 5:02d}"
+            response = svc.client.post("/api/v1/activities/batch", json={"items": items}, headers=svc.token(E1))
+            assert response.status_code == 207 and response.get_json()["stored"] == size, response.get_json()
+    finally:
+        event.remove(svc.engine, "before_cursor_execute", keep)
+    small, large = sent
+    assert [s for s, _ in small] == [s for s, _ in large]
+    writes = [(s, n) for s, n in large if s.startswith("INSERT")]
+    assert len(writes) == 3 and all(n <= 50 for _, n in writes), writes  # entries, audit rows, events
