@@ -22,7 +22,7 @@ Values are encoded as a SQL bind would give them: a ``TypeDecorator``'s ``proces
 difference from a per-row insert: a JSON column given ``None`` is SQL NULL here, where SQLAlchemy's ``JSON``
 writes the JSON value ``null``; both read back as ``None``.
 
-Elsewhere (SQLite), and for fewer than two rows, the rows go through ``table.insert()`` as before.
+Elsewhere (SQLite), and for fewer than two rows, the rows go through the dialect's ``insert()`` as before.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ from decimal import Decimal
 from sqlalchemy import Table, TypeDecorator, bindparam, text
 from sqlalchemy.engine import Connection, CursorResult
 
+from .db import dialect_insert
+
 _STATEMENTS: dict[tuple, object] = {}
 
 
@@ -41,17 +43,14 @@ def insert_rows(
     conn: Connection, table: Table, rows: list[dict], *, on_conflict_do_nothing: bool = False, returning=()
 ) -> CursorResult | None:
     """Insert ``rows`` (dicts with the same keys) into ``table``; the result (for ``returning`` columns), or
-    None without rows. ``on_conflict_do_nothing`` (PostgreSQL only): a row refused by a unique or exclusion
+    None without rows. ``on_conflict_do_nothing``: a row refused by a unique (on PostgreSQL also an exclusion)
     constraint is left out, and is missing from ``returning``'s rows."""
     if not rows:
         return None
     if conn.dialect.name != "postgresql" or len(rows) < 2:
-        if on_conflict_do_nothing and conn.dialect.name == "postgresql":
-            from sqlalchemy.dialects import postgresql
-
-            statement = postgresql.insert(table).on_conflict_do_nothing()
-        else:
-            statement = table.insert()
+        statement = dialect_insert(conn)(table)
+        if on_conflict_do_nothing:
+            statement = statement.on_conflict_do_nothing()
         if returning:
             statement = statement.returning(*returning)
             return conn.execute(statement, rows[0]) if len(rows) == 1 else conn.execute(statement, rows)

@@ -34,18 +34,30 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kafka.structs import OffsetAndMetadata, TopicPartition
-from sqlalchemy import update
+from sqlalchemy import String, bindparam, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
+from .bulk_insert import insert_rows
 from .config import Settings
 from .context import correlation_id_var, service_config_var, set_correlation_id, settings_var
-from .db import PROCESSED_EVENTS, insert_ignore, insert_ignore_statement, utcnow
+from .db import PROCESSED_EVENTS, in_list, insert_ignore, utcnow
 from .events.catalog import dlq_topic
 from .events.envelope import Event, EventError, parse_event
 from .kafka_io import calm_kafka_logs, is_broker_error
 
 log = logging.getLogger(__name__)
+
+# A poll's applied events get processed_at = the moment their effect was done (PostgreSQL / SQLite).
+_MARK_APPLIED = {
+    postgres: update(PROCESSED_EVENTS)
+    .where(
+        PROCESSED_EVENTS.c.consumer_group == bindparam("group"),
+        in_list(PROCESSED_EVENTS.c.event_id, "ids", postgres, String()),
+    )
+    .values(processed_at=bindparam("at"))
+    for postgres in (True, False)
+}
 
 Handler = Callable[[Connection, Event], None]
 
@@ -240,7 +252,14 @@ class EventConsumer:
                             for e in events
                         }.values()
                     )
-                    fresh = {r.event_id for r in conn.execute(insert_ignore_statement(conn, PROCESSED_EVENTS), rows)}
+                    stored = insert_rows(
+                        conn,
+                        PROCESSED_EVENTS,
+                        rows,
+                        on_conflict_do_nothing=True,
+                        returning=(PROCESSED_EVENTS.c.event_id,),
+                    )
+                    fresh = set(stored.scalars())
                 for event in events:
                     if event.id not in fresh:
                         outcomes.append("duplicate")
@@ -254,9 +273,8 @@ class EventConsumer:
                     # processed_at is when the effect was done (just before the commit), not when the poll
                     # began: the end-to-end latency the bench reads from it must not flatter a large poll.
                     conn.execute(
-                        update(PROCESSED_EVENTS)
-                        .where(PROCESSED_EVENTS.c.consumer_group == self.name, PROCESSED_EVENTS.c.event_id.in_(applied))
-                        .values(processed_at=utcnow())
+                        _MARK_APPLIED[conn.dialect.name == "postgresql"],
+                        {"group": self.name, "ids": applied, "at": utcnow()},
                     )
         for event, outcome in zip(events, outcomes):
             if outcome == "duplicate":

@@ -24,6 +24,8 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    any_,
+    bindparam,
     create_engine,
     event,
     func,
@@ -202,6 +204,18 @@ def is_postgres(conn_or_engine: Connection | Engine) -> bool:
 # building an ``INSERT ... ON CONFLICT`` costs more than running it, and SQLAlchemy's
 # compiled cache then serves every later call.
 _STATEMENTS: dict[tuple, object] = {}
+
+
+def in_list(column, name: str, postgres: bool, item_type):
+    """``column IN (:name)`` for a list parameter. On PostgreSQL ``column = ANY(:name)`` with one array
+    parameter: the statement's text does not change with the list's length (an expanding IN renders a new
+    statement for every length, which psycopg and PostgreSQL then prepare separately, and psycopg re-parses
+    past 50 parameters). Build it once per dialect (``postgres``) and keep it."""
+    if postgres:
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return column == any_(bindparam(name, type_=ARRAY(item_type)))
+    return column.in_(bindparam(name, expanding=True))
 
 
 def dialect_insert(conn: Connection):

@@ -23,11 +23,11 @@ import logging
 import threading
 import zlib
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import BigInteger, bindparam, func, select, text, update
 from sqlalchemy.engine import Engine
 
 from .config import Settings
-from .db import OUTBOX, is_postgres, utcnow
+from .db import OUTBOX, in_list, is_postgres, utcnow
 from .events.envelope import CONTENT_TYPE
 from .kafka_io import calm_kafka_logs, is_broker_error
 
@@ -36,6 +36,20 @@ log = logging.getLogger(__name__)
 # Producer settings of the relay (over make_producer's): record batches of 256 KiB instead of
 # kafka-python's 16 KiB, so a batch of outbox rows leaves in a few requests per partition.
 PRODUCER_SETTINGS = {"batch_size": 256 * 1024}
+
+# After a batch: its rows published, or their attempt counted (one statement text for any batch, per dialect).
+_MARK_PUBLISHED = {
+    postgres: update(OUTBOX)
+    .where(in_list(OUTBOX.c.id, "ids", postgres, BigInteger()))
+    .values(status="published", published_at=bindparam("at"))
+    for postgres in (True, False)
+}
+_MARK_FAILED = {
+    postgres: update(OUTBOX)
+    .where(in_list(OUTBOX.c.id, "ids", postgres, BigInteger()))
+    .values(attempts=OUTBOX.c.attempts + 1, last_error=bindparam("error"))
+    for postgres in (True, False)
+}
 FIRST_IDLE_PAUSE_S = 0.01
 
 
@@ -140,15 +154,12 @@ class OutboxRelay:
                 if first_error is None and future.failed():
                     first_error = repr(future.exception)
         with self.engine.begin() as conn:
+            postgres = conn.dialect.name == "postgresql"
             if sent:
-                conn.execute(
-                    update(OUTBOX).where(OUTBOX.c.id.in_(sent)).values(status="published", published_at=utcnow())
-                )
+                conn.execute(_MARK_PUBLISHED[postgres], {"ids": sent, "at": utcnow()})
             if failed:
                 conn.execute(
-                    update(OUTBOX)
-                    .where(OUTBOX.c.id.in_(failed))
-                    .values(attempts=OUTBOX.c.attempts + 1, last_error=(first_error or "not acknowledged")[:2000])
+                    _MARK_FAILED[postgres], {"ids": failed, "error": (first_error or "not acknowledged")[:2000]}
                 )
         self.published_total += len(sent)
         if failed:

@@ -39,7 +39,6 @@ from sqlalchemy import (
     Date,
     String,
     and_,
-    any_,
     bindparam,
     exists,
     func,
@@ -52,12 +51,11 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
 from kinerja_shared import outbox
 from kinerja_shared.bulk_insert import insert_rows
-from kinerja_shared.db import AUDIT_LOG, IDEMPOTENCY_KEYS, OUTBOX, is_postgres
+from kinerja_shared.db import AUDIT_LOG, IDEMPOTENCY_KEYS, OUTBOX, in_list, is_postgres
 
 from .domain import OCCUPYING, IndicatorInForce
 from .models import activities, employees, plan_indicators, plans
@@ -75,18 +73,9 @@ def employee_lock_key(nip: str) -> int:
 _KEY_ANSWER = ("path", "fingerprint", "state", "status_code", "response_body", "response_headers")
 
 
-def _in_list(column, name: str, postgres: bool, item_type):
-    """``column IN (:name)``; on PostgreSQL ``column = ANY(:name)`` with one array parameter, so the statement's
-    text does not change with the list's length (an expanding IN renders a new statement for every length,
-    which psycopg and PostgreSQL then prepare separately)."""
-    if postgres:
-        return column == any_(bindparam(name, type_=ARRAY(item_type)))
-    return column.in_(bindparam(name, expanding=True))
-
-
 def _logging_context_query(postgres: bool, with_key: bool = False):
     base = select(literal(1).label("one")).subquery("l")
-    ids_match = _in_list(plan_indicators.c.indicator_id, "ids", postgres, String())
+    ids_match = in_list(plan_indicators.c.indicator_id, "ids", postgres, String())
     ind = (
         select(
             plan_indicators.c.plan_id,
@@ -382,11 +371,11 @@ def occupied(conn: Connection, nip: str, days: list[date]) -> list:
     return conn.execute(_OCCUPIED[is_postgres(conn)], {"nip": nip, "days": days}).all()
 
 
-_BY_IDS = {pg: select(activities).where(_in_list(activities.c.id, "ids", pg, String())) for pg in (True, False)}
+_BY_IDS = {pg: select(activities).where(in_list(activities.c.id, "ids", pg, String())) for pg in (True, False)}
 _OCCUPIED = {
     pg: select(activities.c.id, activities.c.date, activities.c.start_min, activities.c.end_min).where(
         activities.c.nip == bindparam("nip"),
-        _in_list(activities.c.date, "days", pg, Date()),
+        in_list(activities.c.date, "days", pg, Date()),
         activities.c.status.in_(OCCUPYING),
     )
     for pg in (True, False)

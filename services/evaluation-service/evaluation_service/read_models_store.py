@@ -7,7 +7,8 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from kinerja_shared import unit_tree
-from kinerja_shared.db import insert_ignore, insert_ignore_statement, upsert
+from kinerja_shared.bulk_insert import insert_rows
+from kinerja_shared.db import insert_ignore, upsert
 
 from . import domain
 from .models import activities, employees, evaluations, plans, unit_ancestors, units
@@ -72,7 +73,7 @@ def save_unit(conn: Connection, values: dict, stored_path: list[str] | None) -> 
 
 def add_activities(conn: Connection, rows: list[dict]) -> None:
     """Insert activity facts (once each: a known id is left alone), in one statement."""
-    conn.execute(insert_ignore_statement(conn, activities), rows)
+    insert_rows(conn, activities, rows, on_conflict_do_nothing=True)
 
 
 def add_activity_once(conn: Connection, values: dict) -> None:

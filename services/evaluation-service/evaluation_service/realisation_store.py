@@ -8,8 +8,9 @@ from datetime import date
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 
+from kinerja_shared.bulk_insert import insert_rows
 from kinerja_shared.consumer import current_scope
-from kinerja_shared.db import insert_ignore, insert_ignore_statement, upsert, utcnow
+from kinerja_shared.db import insert_ignore, upsert, utcnow
 
 from .models import activities, evaluations
 from .realisation_tables import activity_evidence, realisation_files, self_assessments
@@ -159,7 +160,7 @@ def _write_logged(conn: Connection) -> None:
     scope = current_scope()
     rows = scope.memos.pop(_LOGGED, None) if scope is not None else None
     if rows:
-        conn.execute(insert_ignore_statement(conn, activity_evidence), list(rows.values()))
+        insert_rows(conn, activity_evidence, list(rows.values()), on_conflict_do_nothing=True)
 
 
 def record_activity_evidence(conn: Connection, data: dict) -> None:

@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.engine import Connection
 
-from kinerja_shared.db import dialect_insert, insert_ignore_statement, upsert
+from kinerja_shared.bulk_insert import insert_rows
+from kinerja_shared.db import dialect_insert, upsert
 
 from .models import contacts, digest_members, email_queue, notifications, person_settings
 from .store import for_update
@@ -68,7 +69,10 @@ def lock_items(conn: Connection, keys: list[str]) -> dict:
 
 def add_members(conn: Connection, rows: list[dict]) -> set[int]:
     """Count members into items (each once); the ids of the items that got a new member."""
-    return {r.notification_id for r in conn.execute(insert_ignore_statement(conn, digest_members), rows)}
+    added = insert_rows(
+        conn, digest_members, rows, on_conflict_do_nothing=True, returning=(digest_members.c.notification_id,)
+    )
+    return set(added.scalars()) if added is not None else set()
 
 
 def member_names(conn: Connection, ids: list[int]) -> list:
