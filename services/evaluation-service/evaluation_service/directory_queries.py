@@ -50,14 +50,16 @@ def employee(conn: Connection, nip: str):
     return conn.execute(select(employees).where(employees.c.nip == nip)).first()
 
 
-def active_staff(conn: Connection, unit_ids: set[str]) -> set[str]:
-    """NIPs of the active employees of ``unit_ids``."""
-    return {
-        r.nip
-        for r in conn.execute(
-            select(employees.c.nip).where(employees.c.unit_id.in_(unit_ids), employees.c.active.is_(True))
+def active_staff_by_unit(conn: Connection, unit_ids: set[str]) -> dict[str, set[str]]:
+    """unit id -> the NIPs of its active employees, for the units of ``unit_ids`` that have any."""
+    found: dict[str, set[str]] = {}
+    for r in conn.execute(
+        select(employees.c.nip, employees.c.unit_id).where(
+            employees.c.unit_id.in_(unit_ids), employees.c.active.is_(True)
         )
-    }
+    ):
+        found.setdefault(r.unit_id, set()).add(r.nip)
+    return found
 
 
 def employees_of_units(unit_ids: set[str]):

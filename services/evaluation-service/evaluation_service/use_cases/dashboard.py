@@ -70,15 +70,69 @@ def _summary(plan, period: domain.Period, sums: list, measured: dict) -> list[tu
     return found
 
 
-def _realisation(plan_rows, period: domain.Period, sums, measured: dict) -> dict:
-    """Per result: the bands of its computed assessment, the averages, and the results furthest behind."""
+@dataclass(frozen=True)
+class _Part:
+    """What one unit's own rows add to the dashboards of the units above it (and its own)."""
+
+    staff: frozenset[str]  # its active employees
+    plans: tuple  # (plan id, NIP, the plan's _summary) per plan of the unit overlapping the period
+    pending: int  # entries awaiting verification in the period, on its plans
+    logged: dict  # NIP -> working days with an entry, for the NIPs of its plans
+
+
+# Per unit: (database URL, unit, its change stamp, period, last day counted, working days) -> _Part. A dashboard
+# computed again after a write reads again only the units whose stamp changed. Bounded: cleared when full.
+_PARTS: dict[tuple, _Part] = {}
+_PARTS_MAX = 50_000
+
+
+def _parts(conn, scope: set[str], stamps, period: domain.Period, until, days: tuple) -> list[_Part]:
+    """The parts of the units of ``scope``: the cached ones whose stamp is current, the others read (in one
+    set of statements, whatever their number); ``stamps`` None (SQLite): all read, nothing kept."""
+    stamp_of = dict(stamps or ())
+    keys = {u: (str(conn.engine.url), u, stamp_of.get(u), period.id, period.end, until, days) for u in sorted(scope)}
+    found = {u: _PARTS.get(key) if stamps is not None else None for u, key in keys.items()}
+    missing = [u for u, part in found.items() if part is None]
+    if missing:
+        for unit_id, part in _read_parts(conn, missing, period, until, days).items():
+            found[unit_id] = part
+            if stamps is not None:
+                if len(_PARTS) >= _PARTS_MAX:
+                    _PARTS.clear()
+                _PARTS[keys[unit_id]] = part
+    return list(found.values())
+
+
+def _read_parts(conn, unit_ids: list[str], period: domain.Period, until, days: tuple) -> dict[str, _Part]:
+    plan_rows = queries.plans_in(conn, set(unit_ids), period)
+    staff = directory.active_staff_by_unit(conn, set(unit_ids))
+    sums = evaluations_store.activity_sums(conn, [p.id for p in plan_rows], period) if plan_rows else []
+    measured = period_measurements(conn, plan_rows, period) if plan_rows else {}
+    nips = {p.nip for p in plan_rows}
+    logged = queries.logged_days(conn, nips, list(days), period.start, until) if nips else {}
     by_plan: dict[str, list] = {}
-    for s in sums:
-        by_plan.setdefault(s.plan_id, []).append(s)
+    for row in sums:
+        by_plan.setdefault(row.plan_id, []).append(row)
+    plans: dict[str, list] = {u: [] for u in unit_ids}
+    for plan in plan_rows:
+        plans[plan.unit_id].append(plan)
+    return {
+        u: _Part(
+            staff=frozenset(staff.get(u, ())),
+            plans=tuple((p.id, p.nip, _summary(p, period, by_plan.get(p.id, []), measured)) for p in plans[u]),
+            pending=sum(int(r.n_in or 0) for p in plans[u] for r in by_plan.get(p.id, ()) if r.status == "pending"),
+            logged={p.nip: logged[p.nip] for p in plans[u] if p.nip in logged},
+        )
+        for u in unit_ids
+    }
+
+
+def _realisation(plans: list, pending: int) -> dict:
+    """Per result: the bands of its computed assessment, the averages, and the results furthest behind."""
     results, percents, expected = [], [], []
     bands = {"above": 0, "meets": 0, "below": 0, "no_data": 0, "unassessed": 0}
-    for plan in plan_rows:
-        for band, mean, percent, result_id, kind, text in _summary(plan, period, by_plan.get(plan.id, []), measured):
+    for plan_id, nip, summary in plans:
+        for band, mean, percent, result_id, kind, text in summary:
             bands[band] += 1
             if mean is not None:
                 percents.append(mean)
@@ -86,8 +140,8 @@ def _realisation(plan_rows, period: domain.Period, sums, measured: dict) -> dict
                 expected.append(percent)
                 results.append(
                     {
-                        "nip": plan.nip,
-                        "plan_id": plan.id,
+                        "nip": nip,
+                        "plan_id": plan_id,
                         "result_id": result_id,
                         "kind": kind,
                         "text": text,
@@ -101,17 +155,13 @@ def _realisation(plan_rows, period: domain.Period, sums, measured: dict) -> dict
         "by_assessment": bands,
         "average_percent_of_target": round(sum(percents) / len(percents), 1) if percents else None,
         "average_percent_of_expected": round(sum(expected) / len(expected), 1) if expected else None,
-        "pending_verification": sum(int(s.n_in or 0) for s in sums if s.status == "pending"),
+        "pending_verification": pending,
         "furthest_behind": results[:20],
     }
 
 
-def _compliance(uow, planned: set[str], period: domain.Period, today, calendar) -> dict:
+def _compliance(planned: set[str], logged: dict, working: int) -> dict:
     """Activity logging compliance: working days (KINERJA_WORKING_DAYS, KINERJA_HOLIDAYS) with an entry."""
-    until = min(today, period.end)
-    working_days = calendar.working_days(period.start, until)
-    working = len(working_days)
-    logged = queries.logged_days(uow.conn, planned, working_days, period.start, until) if planned else {}
     days_logged = sum(logged.values())
     return {
         "employees_with_plan": len(planned),
@@ -153,7 +203,7 @@ def dashboard_answer(
     )
     authority = access.predicate_authority(uow, actor, unit_id)
     if conn.dialect.name != "postgresql":
-        return DashboardAnswer(_computed(uow, actor, unit_id, period, today, config), None)
+        return DashboardAnswer(_computed(uow, actor, unit_id, period, today, config, None), None)
     days = tuple(config.calendar.working_days(period.start, min(today, period.end)))
     stamps = directory.subtree_versions(conn, unit_id)
     key = (unit_id, tuple(period.as_dict().items()), today, days, config.distribution_rounding, stamps)
@@ -162,27 +212,29 @@ def dashboard_answer(
         return DashboardAnswer(None, etag)
     body = _ANSWERS.get((str(conn.engine.url), key))
     if body is None:
-        body = _computed(uow, actor, unit_id, period, today, config)
+        body = _computed(uow, actor, unit_id, period, today, config, stamps)
         if len(_ANSWERS) >= _ANSWERS_MAX:
             _ANSWERS.clear()
         _ANSWERS[(str(conn.engine.url), key)] = body
     return DashboardAnswer({**body, "predicates": {**body["predicates"], "predicate_authority": authority}}, etag)
 
 
-def _computed(uow, actor, unit_id: str, period: domain.Period, today, config) -> dict:
+def _computed(uow, actor, unit_id: str, period: domain.Period, today, config, stamps) -> dict:
     from .units import distribution
 
     conn = uow.conn
     scope = directory.subtree(conn, {unit_id})
     unit = directory.unit(conn, unit_id)
-    plan_rows = queries.plans_in(conn, scope, period)
-    planned = {p.nip for p in plan_rows}
-    people = directory.active_staff(conn, scope) | planned
+    until = min(today, period.end)
+    days = tuple(config.calendar.working_days(period.start, until))
+    parts = _parts(conn, scope, stamps, period, until, days)
+    plans = sorted((plan for part in parts for plan in part.plans), key=lambda plan: plan[0])
+    planned = {nip for _, nip, _ in plans}
+    people = set().union(*(part.staff for part in parts)) | planned
+    logged = {nip: n for part in parts for nip, n in part.logged.items()}
     by_status = queries.by_status(conn, period.id, scope)
     predicates = distribution(uow, actor, unit_id, period, config.distribution_rounding)
     predicates.pop("_predicates")
-    sums = evaluations_store.activity_sums(conn, [p.id for p in plan_rows], period) if plan_rows else []
-    measured = period_measurements(conn, plan_rows, period) if plan_rows else {}
     return {
         "unit_id": unit_id,
         "unit_name": unit.name if unit else None,
@@ -190,7 +242,7 @@ def _computed(uow, actor, unit_id: str, period: domain.Period, today, config) ->
         "period": period.as_dict(),
         "employees": len(people),
         "plans": {"approved": len(planned), "employees": len(people), "share": _share(len(planned), len(people))},
-        "activity_compliance": _compliance(uow, planned, period, today, config.calendar),
+        "activity_compliance": _compliance(planned, logged, len(days)),
         "evaluations": {
             "open": by_status.get("open", 0),
             "submitted": by_status.get("submitted", 0),
@@ -199,5 +251,5 @@ def _computed(uow, actor, unit_id: str, period: domain.Period, today, config) ->
         },
         "predicates": predicates,
         "dialogues": dialogue_store.held(conn, scope, period.id, people),
-        "realisation": _realisation(plan_rows, period, sums, measured),
+        "realisation": _realisation(plans, sum(part.pending for part in parts)),
     }
