@@ -79,3 +79,12 @@ def test_each_caller_gets_their_own_predicate_authority(world):
     assert admin["predicates"]["predicate_authority"]["may_set"] is True
     del head["predicates"]["predicate_authority"], admin["predicates"]["predicate_authority"]
     assert head == admin
+
+
+def test_an_employee_moving_out_of_the_subtree_changes_both_units_answers(world):
+    third = "199303032017011007"  # no plan: counted where the directory puts them
+    world.apply(world.ev.employee(third))
+    opd, other = _dashboard(world).json, _dashboard(world, "other-opd", OUTSIDER).json
+    world.apply(world.ev.employee(third, unit_id="other-opd", unit_path=["other-opd"], rater=OUTSIDER))
+    assert _dashboard(world).json["employees"] == opd["employees"] - 1
+    assert _dashboard(world, "other-opd", OUTSIDER).json["employees"] == other["employees"] + 1

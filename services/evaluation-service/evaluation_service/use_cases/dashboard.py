@@ -15,13 +15,21 @@ The caller's part (``predicate_authority``: who may set the unit's predicate, an
 computed on every request and put into the cached answer. The ETag is a digest of the same key and of that
 part, so a polling console gets 304 without the dashboard being computed or sent.
 
-Why this (option B) and not a summary read model per plan (option A): the dashboard's figures depend on the
-period asked for, today's date and the working-day calendar (the year to date up to the period's end, the
-compliance days so far), so per-plan rows would have to be kept per period of every scheme and recomputed
-as days pass; the stamps need no knowledge of the figures, are exact, and cost one small upsert per write
-statement. What a change still costs: the first view after it recomputes the whole dashboard (the per-plan
-memo ``_summary`` keeps the unchanged plans' results; the reads are not incremental). SQLite keeps no stamps:
-there the dashboard is computed on every request (no ETag).
+Below the whole answer, each unit's own share is cached on that unit's stamp alone (``_Part``: its plans'
+result summaries, its active staff, its entries awaiting verification, its planned employees' logged days):
+after a write, the view reads again only the rows of the unit written (one sub-unit of tens of employees, in the
+same statements whatever their number) and adds the parts up; a first view reads all of them. So a unit
+logging all day (~10 entries a minute in a unit of 1,000) pays tens of milliseconds per view after each entry,
+not the whole dashboard. The unit-wide figures that are cheap (evaluations by status, the distribution, the
+dialogues, the unit's row) are read again on each recomputation.
+
+Why stamps (option B, with per-unit parts) and not summary rows maintained by the event handlers (option A): the
+figures depend on the period asked for, today's date and the working-day calendar (the year to date up to the
+period's end, the compliance days so far), so per-plan rows would have to be kept per period of every scheme
+and recomputed as days pass, by handlers that then know the figures' rules; the stamps know nothing of the
+figures, are exact, cannot be forgotten by a write path, and cost one small upsert per write statement. SQLite
+keeps no stamps: there the dashboard is computed on every request (no ETag). The caches live in each worker's memory and
+are lost when it restarts (a restore from a backup stops the web first: docs/operations.md).
 """
 
 from __future__ import annotations
