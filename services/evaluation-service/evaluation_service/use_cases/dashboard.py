@@ -35,6 +35,7 @@ are lost when it restarts (a restore from a backup stops the web first: docs/ope
 from __future__ import annotations
 
 import hashlib
+import heapq
 from dataclasses import dataclass
 
 from .. import access, dialogue_store, domain, evaluations_store
@@ -89,9 +90,10 @@ class _Part:
 
 
 # Per unit: (database URL, unit, its change stamp, period, last day counted, working days) -> _Part. A dashboard
-# computed again after a write reads again only the units whose stamp changed. Bounded: cleared when full.
+# computed again after a write reads again only the units whose stamp changed. Bounded: cleared when full (a
+# part holds its plans' summaries, shared with _SUMMARIES: a few KB for a sub-unit of ten employees).
 _PARTS: dict[tuple, _Part] = {}
-_PARTS_MAX = 50_000
+_PARTS_MAX = 10_000
 
 
 def _parts(conn, scope: set[str], stamps, period: domain.Period, until, days: tuple) -> list[_Part]:
@@ -137,7 +139,7 @@ def _read_parts(conn, unit_ids: list[str], period: domain.Period, until, days: t
 
 def _realisation(plans: list, pending: int) -> dict:
     """Per result: the bands of its computed assessment, the averages, and the results furthest behind."""
-    results, percents, expected = [], [], []
+    ranked, percents, expected = [], [], []
     bands = {"above": 0, "meets": 0, "below": 0, "no_data": 0, "unassessed": 0}
     for plan_id, nip, summary in plans:
         for band, mean, percent, result_id, kind, text in summary:
@@ -146,25 +148,29 @@ def _realisation(plans: list, pending: int) -> dict:
                 percents.append(mean)
             if percent is not None:
                 expected.append(percent)
-                results.append(
-                    {
-                        "nip": nip,
-                        "plan_id": plan_id,
-                        "result_id": result_id,
-                        "kind": kind,
-                        "text": text,
-                        "percent_of_expected": percent,
-                        "percent_of_target": round(mean, 1) if mean is not None else None,
-                    }
-                )
-    results.sort(key=lambda x: (x["percent_of_expected"], x["nip"]))
+                ranked.append((percent, nip, plan_id, result_id, kind, text, mean))
+    # the 20 furthest behind, as a stable sort on (percent of expected, NIP) would list them (heapq.nsmallest is
+    # that), made into dicts only for those 20
+    behind = heapq.nsmallest(20, ranked, key=lambda x: (x[0], x[1]))
+    results = [
+        {
+            "nip": nip,
+            "plan_id": plan_id,
+            "result_id": result_id,
+            "kind": kind,
+            "text": text,
+            "percent_of_expected": percent,
+            "percent_of_target": round(mean, 1) if mean is not None else None,
+        }
+        for percent, nip, plan_id, result_id, kind, text, mean in behind
+    ]
     return {
         "results": sum(bands.values()),
         "by_assessment": bands,
         "average_percent_of_target": round(sum(percents) / len(percents), 1) if percents else None,
         "average_percent_of_expected": round(sum(expected) / len(expected), 1) if expected else None,
         "pending_verification": pending,
-        "furthest_behind": results[:20],
+        "furthest_behind": results,
     }
 
 
