@@ -8,7 +8,10 @@ each) and a closed evaluation of the current quarter, loaded set-based straight 
 (``evaluation-service web``: kinerja_shared's gunicorn settings, as bench/run.py serves it) with wrk at 8
 clients: the unit dashboard and the distribution, p50/p99, requests/s and web CPU ms per request, per unit
 size, plus the SQL statements per request (counted in-process); and the access check (a unit's subtree)
-with 10,000 units against 100.
+with 10,000 units against 100. The dashboard is cached on its subtree's change stamps, so it is measured twice:
+as is (nothing written: every request after each worker's first is served from the cache) and while one
+ActivityLogged a second (``--writes-per-s``) for a random employee of the measured unit is consumed through the
+service's own handlers (each one invalidates the unit's answer: the honest figure for a unit logging all day).
 
     .venv/bin/python bench/units_growth.py [--duration 10] [--clients 8] [--sizes 100,1000,5000]
 
@@ -21,12 +24,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import uuid
+from collections.abc import Callable
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,9 +44,11 @@ from sqlalchemy.engine import Engine
 
 from evaluation_service import directory_queries, domain, handlers
 from evaluation_service.service import SPEC
+from evaluation_service.use_cases import dashboard
 from kinerja_shared.auth import mint_token
 from kinerja_shared.clock import system_clock
 from kinerja_shared.config import Settings
+from kinerja_shared.events import make_event
 from kinerja_shared.processes import ManagedProcess, wait_ready
 from kinerja_shared.testing.directory import recorded_statements
 from kinerja_shared.testing.plugin import ServiceHarness
@@ -140,21 +150,79 @@ def close_quarter(engine: Engine, period) -> int:
 # -- measuring -----------------------------------------------------------------------------------------
 
 
-def statements_per_request(h: ServiceHarness, url: str, headers: dict) -> dict:
-    """The statements one request sends (in-process, the same app and engine factory), and its status."""
+def statements_per_request(h: ServiceHarness, url: str, headers: dict, writer=None) -> dict:
+    """The statements one request sends (in-process, the same app and engine factory), and its status; with
+    ``writer``, also those of the request after a write into the unit and of a first (cold) one."""
     sent: list[str] = []
 
     def record(conn, cursor, statement, *args):
         sent.append(statement)
 
+    def count(name: str) -> dict:
+        sent.clear()
+        event.listen(Engine, "before_cursor_execute", record)
+        started = time.process_time()
+        try:
+            response = h.client.get(url, headers=headers)
+        finally:
+            event.remove(Engine, "before_cursor_execute", record)
+        assert response.status_code == 200, (url, response.status_code, response.get_json(silent=True))
+        return {name: len(sent), f"{name}_web_cpu_ms": round((time.process_time() - started) * 1000, 1)}
+
     h.client.get(url, headers=headers)  # warm: compiled caches, the pool
-    event.listen(Engine, "before_cursor_execute", record)
+    out = {**count("statements"), "unit_reads_without_where": sum(1 for s in sent if _lists_units(s))}
+    if writer is not None:
+        after = []
+        for _ in range(5):  # the median of five: one write, then one view
+            writer()
+            after.append(count("statements_after_a_write"))
+        out.update(sorted(after, key=lambda x: x["statements_after_a_write_web_cpu_ms"])[2])
+        dashboard._ANSWERS.clear(), dashboard._PARTS.clear(), dashboard._SUMMARIES.clear()
+        out.update(count("statements_first_view"))
+    return out
+
+
+# An hour's entry as activity-service publishes it (ActivityLogged v1), awaiting verification
+ENTRY = dict(start_time="08:00", end_time="09:00", minutes=60, description="menyusun dokumen", quantity=1)
+ENTRY.update(quantity_unit="dokumen", evidence=[], status="pending", version=1)
+
+
+def activity_writer(h: ServiceHarness, k: int, size: int, day) -> Callable[[], None]:
+    """One ActivityLogged for a random employee of the measured unit, consumed by the service's handlers (inbox,
+    the consumer's transaction): what a unit logging all day does to its dashboard's cache."""
+    rng = random.Random(k)
+
+    def write() -> None:
+        nip = f"19900101{k:04d}{rng.randint(1, size):06d}"
+        activity_id = uuid.uuid4().hex[:12]
+        data = dict(ENTRY, activity_id=activity_id, nip=nip, rater_nip=head_of(size), unit_id=f"opd-{k:05d}")
+        data.update(plan_id=f"plan-{nip}", result_id="r0", indicator_id="i0", date=str(day))
+        h.handle(
+            make_event(
+                "ActivityLogged", source_service="activity-service", subject=activity_id, partitionkey=nip, data=data
+            )
+        )
+
+    return write
+
+
+@contextmanager
+def writing(write, per_second: float):
+    """``write()`` ``per_second`` times a second in a thread while the block runs; yields the count so far."""
+    done, stop = [0], threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(1.0 / per_second):
+            write()
+            done[0] += 1
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
     try:
-        response = h.client.get(url, headers=headers)
+        yield done
     finally:
-        event.remove(Engine, "before_cursor_execute", record)
-    assert response.status_code == 200, (url, response.status_code, response.get_json(silent=True))
-    return {"statements": len(sent), "unit_reads_without_where": sum(1 for s in sent if _lists_units(s))}
+        stop.set()
+        thread.join()
 
 
 def _lists_units(statement: str) -> bool:
@@ -253,11 +321,8 @@ def wait_idle(pid: int, postgres: int | None, timeout: float = 180.0) -> float:
     return round(time.monotonic() - started, 1)
 
 
-def wrk_run(wrk: str, base: str, path: str, token: str, clients: int, duration: float, web, postgres) -> dict:
-    waited = wait_idle(web.pid, postgres)
-    load_before = os.getloadavg()[0]
-    before, pg_before = cpu_ms(web.pid), cpu_ms(postgres, children=True)
-    out = subprocess.run(
+def _wrk(wrk: str, base: str, path: str, token: str, clients: int, duration: float):
+    return subprocess.run(
         [
             wrk,
             "-t2",
@@ -275,6 +340,16 @@ def wrk_run(wrk: str, base: str, path: str, token: str, clients: int, duration: 
         text=True,
         timeout=duration + 120,
     )
+
+
+def wrk_run(wrk: str, base: str, path: str, token: str, clients: int, duration: float, web, postgres) -> dict:
+    """wrk at ``clients`` for ``duration`` s, after 3 s of it unmeasured (each gunicorn worker's first view of a
+    dashboard computes it whole: that cost is ``first_view_web_cpu_ms``, measured in-process)."""
+    _wrk(wrk, base, path, token, clients, 3)
+    waited = wait_idle(web.pid, postgres)
+    load_before = os.getloadavg()[0]
+    before, pg_before = cpu_ms(web.pid), cpu_ms(postgres, children=True)
+    out = _wrk(wrk, base, path, token, clients, duration)
     web_cpu, pg_cpu = cpu_ms(web.pid) - before, cpu_ms(postgres, children=True) - pg_before
     found = re.search(r"BENCHJSON (\{.*\})", out.stdout)
     if not found:
@@ -302,6 +377,7 @@ def main(argv=None) -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--sizes", default="100,1000,5000", help="employees of the measured units")
     parser.add_argument("--units", type=int, default=10_000, help="units in the directory")
+    parser.add_argument("--writes-per-s", type=float, default=1.0, help="activities logged into the unit a second")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     wrk = shutil.which("wrk")
@@ -317,7 +393,12 @@ def main(argv=None) -> int:
     )
     settings = Settings.from_env(SPEC.name, env)
     h = ServiceHarness(SPEC, settings)
-    results: dict = {"benchmark": "units_growth", "clients": args.clients, "duration_s": args.duration}
+    results: dict = {
+        "benchmark": "units_growth",
+        "clients": args.clients,
+        "duration_s": args.duration,
+        "writes_per_s_while_writing": args.writes_per_s,
+    }
     work = Path(tempfile.mkdtemp(prefix="units-growth-"))
     web = None
     try:
@@ -346,14 +427,22 @@ def main(argv=None) -> int:
                 "distribution": f"/api/v1/unit-performance/{opd}/distribution?period_id={period.id}",
             }
             entry = results["sizes"][str(size)] = {"unit_id": opd}
+            write = activity_writer(h, k, size, today)
+            paths["dashboard_while_writing"] = paths["dashboard"]
             for name, path in paths.items():
-                measured = {**statements_per_request(h, path, headers)}
-                measured.update(wrk_run(wrk, base, path, token, args.clients, args.duration, web, postmaster_pid(pg)))
+                measured = statements_per_request(h, path, headers, write if name == "dashboard" else None)
+                rate = args.writes_per_s if name == "dashboard_while_writing" else 0
+                with writing(write, rate) if rate else nullcontext([0]) as written:
+                    measured.update(
+                        wrk_run(wrk, base, path, token, args.clients, args.duration, web, postmaster_pid(pg))
+                    )
+                if rate:
+                    measured["activities_logged_during_run"] = written[0]
                 measured["web_cpu_ms_per_employee"] = round(measured["web_cpu_ms_per_request"] / size, 4)
                 if measured["postgres_cpu_ms_per_request"] is not None:
                     measured["postgres_cpu_ms_per_employee"] = round(measured["postgres_cpu_ms_per_request"] / size, 4)
                 entry[name] = measured
-                print(f"{size:>5} employees {name:<12} {measured}", flush=True)
+                print(f"{size:>5} employees {name:<24} {measured}", flush=True)
     finally:
         if web is not None:
             web.stop()

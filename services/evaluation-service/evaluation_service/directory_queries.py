@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.engine import Connection
 
 from kinerja_shared import unit_tree
 from kinerja_shared.acting_heads import in_force
 
-from .models import acting_heads, employees, unit_ancestors, units
+from .models import acting_heads, employees, unit_ancestors, unit_versions, units
 
 
 def units_headed_by(conn: Connection, nip: str) -> set[str]:
@@ -50,14 +50,16 @@ def employee(conn: Connection, nip: str):
     return conn.execute(select(employees).where(employees.c.nip == nip)).first()
 
 
-def active_staff(conn: Connection, unit_ids: set[str]) -> set[str]:
-    """NIPs of the active employees of ``unit_ids``."""
-    return {
-        r.nip
-        for r in conn.execute(
-            select(employees.c.nip).where(employees.c.unit_id.in_(unit_ids), employees.c.active.is_(True))
+def active_staff_by_unit(conn: Connection, unit_ids: set[str]) -> dict[str, set[str]]:
+    """unit id -> the NIPs of its active employees, for the units of ``unit_ids`` that have any."""
+    found: dict[str, set[str]] = {}
+    for r in conn.execute(
+        select(employees.c.nip, employees.c.unit_id).where(
+            employees.c.unit_id.in_(unit_ids), employees.c.active.is_(True)
         )
-    }
+    ):
+        found.setdefault(r.unit_id, set()).add(r.nip)
+    return found
 
 
 def employees_of_units(unit_ids: set[str]):
@@ -68,3 +70,16 @@ def employees_of_units(unit_ids: set[str]):
 def subtree(conn: Connection, roots: set[str]) -> set[str]:
     """``roots`` and every unit below them (by the units' paths): the closure's rows of the subtree only."""
     return unit_tree.subtree(conn, unit_ancestors, roots)
+
+
+def subtree_versions(conn: Connection, unit_id: str) -> tuple[tuple[str, int], ...]:
+    """The change stamps (migration 0008) of ``unit_id`` and the units under it, by unit id: what the unit's
+    dashboard is computed from changed iff this changed (a unit never written since has no stamp)."""
+    below = select(unit_ancestors.c.unit_id).where(unit_ancestors.c.ancestor_id == unit_id)
+    return tuple(
+        conn.execute(
+            select(unit_versions.c.unit_id, unit_versions.c.version)
+            .where(or_(unit_versions.c.unit_id == unit_id, unit_versions.c.unit_id.in_(below)))
+            .order_by(unit_versions.c.unit_id)
+        ).tuples()
+    )

@@ -8,6 +8,7 @@ Read models (filled only by consumed events, never by the API): ``units``, ``emp
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -208,6 +209,17 @@ calibrations = Table(
     Column("override_reason", Text),
     Column("finalised_by", String(64), nullable=False),
     Column("finalised_at", UTCDateTime(), nullable=False),
+)
+
+# The change stamp of each unit's data (PostgreSQL only: written by the triggers of migration 0008 in the
+# transaction of every write to a table the unit dashboard reads; never by the code). ``version`` is a fresh
+# value of the sequence unit_version_seq at each change, so a unit's set of (unit_id, version) over its subtree
+# names one state of its data: use_cases.dashboard caches the answer on it.
+unit_versions = Table(
+    "unit_versions",
+    metadata,
+    Column("unit_id", String(64), primary_key=True),
+    Column("version", BigInteger, nullable=False),
 )
 
 credit_assessments = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import request
+from flask import Response, request
 from flask_smorest import Blueprint
 
 from kinerja_shared.web import downloads
@@ -152,19 +152,24 @@ def export_predicates(args, unit_id):
 @units_blp.route("/<unit_id>/dashboard")
 @units_blp.arguments(OptionalPeriodArg, location="query")
 @units_blp.response(200, DashboardOut)
+@units_blp.alt_response(304, description="Not modified: the If-None-Match ETag is the current answer's")
 @_errors(units_blp, (422, "Bad period"))
 def unit_dashboard(args, unit_id):
     """The unit head's dashboard over the unit and its sub-units for a period (default: today's):
     share of employees with an approved plan, activity logging compliance (working days with an
     entry against the working days so far, by KINERJA_WORKING_DAYS and KINERJA_HOLIDAYS), evaluations open/submitted/closed, the predicate distribution, and the
     realisation against target per result (aggregates and the results furthest behind).
-    Computed from the read models, so it reflects a new event as soon as it is consumed."""  # noqa: E501
+    Computed from the read models, so it reflects a new event as soon as it is consumed. Sends an ETag (on
+    PostgreSQL): with If-None-Match the answer is 304 while nothing under the unit changed."""  # noqa: E501
     with reading() as uow:
-        return use_cases.unit_dashboard(
+        answer = use_cases.dashboard_answer(
             uow,
             current_principal(),
             unit_id,
             args.get("period_id"),
             config=current_config(),
             default_scheme=default_scheme(),
+            known=request.if_none_match,
         )
+    headers = {"ETag": f'"{answer.etag}"'} if answer.etag else {}
+    return (answer.body, 200, headers) if answer.body is not None else Response(status=304, headers=headers)

@@ -52,9 +52,11 @@ def export_rows(conn: Connection, period_id: str, unit_ids: set[str]) -> list:
 
 def plans_in(conn: Connection, unit_ids: set[str], period: domain.Period) -> list:
     """The plans of ``unit_ids`` for the period's year that overlap the period: what the dashboard computes from
-    (id, NIP, span, results; not the behaviours, whose JSON would be decoded for nothing)."""
+    (id, NIP, unit, span, results; not the behaviours, whose JSON would be decoded for nothing)."""
     return conn.execute(
-        select(plans.c.id, plans.c.nip, plans.c.period_start, plans.c.period_end, plans.c.results).where(
+        select(
+            plans.c.id, plans.c.nip, plans.c.unit_id, plans.c.period_start, plans.c.period_end, plans.c.results
+        ).where(
             plans.c.unit_id.in_(unit_ids),
             plans.c.year == period.year,
             plans.c.period_start <= period.end,

@@ -200,4 +200,4 @@ def export_predicates(uow, actor, unit_id: str, period_id: str) -> dict:
     }
 
 
-from .dashboard import unit_dashboard  # noqa: E402,F401  (the unit head's dashboard)
+from .dashboard import dashboard_answer, unit_dashboard  # noqa: E402,F401  (the unit head's dashboard)
