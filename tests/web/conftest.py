@@ -35,6 +35,13 @@ from seed import DEMO_USERS  # noqa: E402
 sys.path.pop(0)
 
 
+# The console keeps a Server-Sent Events stream open on notification-service (up to
+# NOTIFICATION_SSE_LIFETIME_SECONDS, 25 s; a heartbeat every 15 s), which gunicorn's graceful stop waits
+# for (GUNICORN_GRACEFUL_TIMEOUT, 20 s in production) after the browser is gone: a teardown stopped 20 s
+# on it. The browser tests' services get a short grace; nothing is in flight when they stop.
+BROWSER_SERVICE_ENV = {"GUNICORN_GRACEFUL_TIMEOUT": "2"}
+
+
 def browser_missing() -> str | None:
     """Why the browser tests cannot run here, with how to fix it; None when they can."""
     if not shutil.which("node"):
@@ -149,7 +156,13 @@ def web_system(kafka_bootstrap, new_database):
     log_dir = Path(tempfile.mkdtemp(prefix="kinerja-web-logs-"))
     siasn = ContractServer()  # the SIASN channel delivers to the contract server (issue 18)
     system = System(
-        kafka_bootstrap, new_database, log_dir, SIASN_POLL_SECONDS="0.2", SIASN_TIMEOUT_SECONDS="2", **siasn.env()
+        kafka_bootstrap,
+        new_database,
+        log_dir,
+        SIASN_POLL_SECONDS="0.2",
+        SIASN_TIMEOUT_SECONDS="2",
+        **siasn.env(),
+        **BROWSER_SERVICE_ENV,
     )
     web = None
     try:
