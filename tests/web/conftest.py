@@ -20,6 +20,7 @@ import pytest
 import requests
 
 from kinerja_shared.processes import ManagedProcess, wait_ready
+from kinerja_shared.testing import stop_together
 from kinerja_shared.testing.servers import free_port
 from tests.e2e.conftest import System
 from tests.siasn.contract_server import ContractServer
@@ -169,8 +170,6 @@ def web_system(kafka_bootstrap, new_database):
         web = WebSystem(system, log_dir)
         web.siasn = siasn
         yield web
-    finally:
-        if web:
-            web.stop()
-        system.stop()
+    finally:  # the gateway and the eight service processes stop side by side, each with its own grace
+        stop_together([*([web.gateway] if web else []), *system.processes.values()])
         siasn.close()
