@@ -15,6 +15,7 @@ import requests
 from kinerja_shared.auth import mint_token
 from kinerja_shared.config import Settings
 from kinerja_shared.processes import SERVICES, migrate, service_processes, wait_ready
+from kinerja_shared.testing import stop_together
 from kinerja_shared.testing.plugin import base_env
 from kinerja_shared.testing.servers import free_port
 
@@ -69,8 +70,7 @@ class System:
         )
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            process.stop()
+        stop_together(self.processes.values())
 
 
 @pytest.fixture(scope="session")

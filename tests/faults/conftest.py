@@ -38,7 +38,7 @@ def cluster():
     try:
         yield control
     finally:
-        control.stop()
+        control.stop(grace=2)  # thrown away with its data (a graceful stop of all three waits 30 s)
         shutil.rmtree(control.data_dir, ignore_errors=True)
 
 

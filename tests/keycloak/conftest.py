@@ -15,6 +15,8 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,43 +154,94 @@ def _java_or_skip() -> None:
         pytest.skip("no Java 21+ for Keycloak 26: " + found.stderr.strip().replace("\n", " "))
 
 
+def _java_found() -> bool:
+    return subprocess.run(["bash", str(SCRIPT), "java"], capture_output=True).returncode == 0
+
+
+class KeycloakStart:
+    """``keycloak.sh start`` in a thread, begun as soon as the session's tests are collected (when one of
+    them uses the ``keycloak`` fixture and a Java 21+ is there): its minute or two of start-up overlaps the
+    tests that run before tests/keycloak, and the fixture waits for what is left of it. The same server,
+    realms and wait as a start inside the fixture; stopped and removed when the session ends."""
+
+    def __init__(self):
+        self.data = Path(tempfile.mkdtemp(prefix="kinerja-keycloak-"))
+        self.port = free_port()
+        self.env = {**os.environ, "KEYCLOAK_ADMIN_PASSWORD": ADMIN_PASSWORD}
+        self.began = time.monotonic()
+        self.run: subprocess.CompletedProcess | None = None
+        self.error: BaseException | None = None
+        self.stopped = False
+        self.thread = threading.Thread(target=self._start, name="keycloak-start", daemon=True)
+        self.thread.start()
+
+    def _start(self) -> None:
+        try:
+            realms = []
+            binjai = json.loads(REALM_FILE.read_text(encoding="utf-8"))
+            for name in ("other", "rotation"):
+                copy = dict(binjai, realm=name, displayName=f"{name} (tests)")
+                path = self.data / f"realm-{name}.json"
+                path.write_text(json.dumps(copy), encoding="utf-8")
+                realms += ["--realm", str(path)]
+            # a generous wait: on a busy shared machine the first start (schema, three realms) takes minutes
+            timeout = os.environ.get("KEYCLOAK_START_TIMEOUT", "480")
+            self.run = subprocess.run(
+                ["bash", str(SCRIPT), "start", "--dir", str(self.data / "server"), "--port", str(self.port)]
+                + ["--timeout", timeout, *realms],
+                capture_output=True,
+                text=True,
+                env=self.env,
+            )
+        except BaseException as exc:  # noqa: BLE001 - reported by wait()
+            self.error = exc
+
+    def wait(self) -> Keycloak:
+        waited = time.monotonic()
+        self.thread.join()
+        if self.error is not None:
+            raise RuntimeError(f"keycloak.sh start failed: {self.error!r}")
+        if self.run is None or self.run.returncode != 0:
+            out = (self.run.stdout, self.run.stderr) if self.run else ("", "")
+            raise RuntimeError("keycloak.sh start failed:\n{}\n{}".format(*out))
+        print(
+            f"\nKeycloak ready in {time.monotonic() - self.began:.0f} s on port {self.port} "
+            f"(started with the session; the tests waited {time.monotonic() - waited:.0f} s for it)"
+        )
+        return Keycloak(url=f"http://127.0.0.1:{self.port}")
+
+    def stop(self) -> None:
+        if self.stopped:
+            return
+        self.stopped = True
+        server = ["bash", str(SCRIPT), "stop", "--dir", str(self.data / "server")]
+        subprocess.run(server, capture_output=True, env=self.env)  # a start still waiting gives up
+        self.thread.join(timeout=600)
+        subprocess.run(server, capture_output=True, env=self.env)
+        shutil.rmtree(self.data, ignore_errors=True)
+
+
+_started: KeycloakStart | None = None
+
+
+def pytest_collection_finish(session) -> None:
+    """Begin Keycloak's start now when a collected test will use it (see KeycloakStart)."""
+    global _started
+    if session.config.option.collectonly or _started is not None:
+        return
+    if any("keycloak" in getattr(item, "fixturenames", ()) for item in session.items) and _java_found():
+        _started = KeycloakStart()
+        session.config.add_cleanup(_started.stop)
+
+
 @pytest.fixture(scope="session")
-def keycloak(tmp_path_factory) -> Keycloak:
+def keycloak(pytestconfig) -> Keycloak:
     _java_or_skip()
-    data = tmp_path_factory.mktemp("keycloak")
-    realms = []
-    binjai = json.loads(REALM_FILE.read_text(encoding="utf-8"))
-    for name in ("other", "rotation"):
-        copy = dict(binjai, realm=name, displayName=f"{name} (tests)")
-        path = data / f"realm-{name}.json"
-        path.write_text(json.dumps(copy), encoding="utf-8")
-        realms += ["--realm", str(path)]
-    port = free_port()
-    env = {**os.environ, "KEYCLOAK_ADMIN_PASSWORD": ADMIN_PASSWORD}
-    started = time.monotonic()
-    # a generous wait: on a busy shared machine the first start (schema, three realms) takes minutes
-    run = subprocess.run(
-        [
-            "bash",
-            str(SCRIPT),
-            "start",
-            "--dir",
-            str(data / "server"),
-            "--port",
-            str(port),
-            "--timeout",
-            os.environ.get("KEYCLOAK_START_TIMEOUT", "480"),
-            *realms,
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    if run.returncode != 0:
-        raise RuntimeError(f"keycloak.sh start failed:\n{run.stdout}\n{run.stderr}")
-    print(f"\nKeycloak ready in {time.monotonic() - started:.0f} s on port {port}")
+    start = _started
+    if start is None:  # not begun at collection (a test selected some other way): start it now
+        start = KeycloakStart()
+        pytestconfig.add_cleanup(start.stop)
     try:
-        yield Keycloak(url=f"http://127.0.0.1:{port}")
+        yield start.wait()
     finally:
-        subprocess.run(["bash", str(SCRIPT), "stop", "--dir", str(data / "server")], capture_output=True, env=env)
-        shutil.rmtree(data / "server", ignore_errors=True)
+        start.stop()

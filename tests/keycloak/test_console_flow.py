@@ -19,7 +19,7 @@ import pytest
 import requests
 
 from tests.e2e.conftest import System
-from tests.web.conftest import browser_missing
+from tests.web.conftest import BROWSER_SERVICE_ENV, browser_missing
 
 from .conftest import PASSWORDS, ROOT, console_gateway, run_console_script
 
@@ -83,7 +83,7 @@ def flow(keycloak, kafka_bootstrap, new_database, tmp_path, monkeypatch):
     why = browser_missing()
     if why:
         pytest.skip(why)
-    system = System(kafka_bootstrap, new_database, tmp_path, **keycloak.service_env())
+    system = System(kafka_bootstrap, new_database, tmp_path, **keycloak.service_env(), **BROWSER_SERVICE_ENV)
     try:
         tokens = set_up_directory_and_plan(system, keycloak, monkeypatch)
         with console_gateway(keycloak, tmp_path, system.urls) as url:

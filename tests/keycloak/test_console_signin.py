@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from tests.security.live import LiveService
-from tests.web.conftest import browser_missing
+from tests.web.conftest import BROWSER_SERVICE_ENV, browser_missing
 
 from .conftest import ADMIN_PASSWORD, PASSWORDS, console_gateway, run_console_script
 
@@ -36,6 +36,7 @@ def console(keycloak, kafka_bootstrap, new_database, tmp_path):
         tmp_path / "svc",
         worker=False,
         **keycloak.service_env(),
+        **BROWSER_SERVICE_ENV,
     )
     try:
         with console_gateway(keycloak, tmp_path, {"notification-service": service.url}, token_lifespan=LIFESPAN) as url:

@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 from kinerja_shared.processes import migrate, service_processes, wait_ready
+from kinerja_shared.testing import stop_together
 from kinerja_shared.testing.plugin import base_env
 from kinerja_shared.testing.servers import free_port
 
@@ -47,5 +48,4 @@ class LiveService:
         ]
 
     def stop(self) -> None:
-        for process in self.processes:
-            process.stop()
+        stop_together(self.processes)

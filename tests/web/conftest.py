@@ -20,6 +20,7 @@ import pytest
 import requests
 
 from kinerja_shared.processes import ManagedProcess, wait_ready
+from kinerja_shared.testing import stop_together
 from kinerja_shared.testing.servers import free_port
 from tests.e2e.conftest import System
 from tests.siasn.contract_server import ContractServer
@@ -33,6 +34,13 @@ sys.path.insert(0, str(ROOT / "deploy" / "local"))
 from seed import DEMO_USERS  # noqa: E402
 
 sys.path.pop(0)
+
+
+# The console keeps a Server-Sent Events stream open on notification-service (up to
+# NOTIFICATION_SSE_LIFETIME_SECONDS, 25 s; a heartbeat every 15 s), which gunicorn's graceful stop waits
+# for (GUNICORN_GRACEFUL_TIMEOUT, 20 s in production) after the browser is gone: a teardown stopped 20 s
+# on it. The browser tests' services get a short grace; nothing is in flight when they stop.
+BROWSER_SERVICE_ENV = {"GUNICORN_GRACEFUL_TIMEOUT": "2"}
 
 
 def browser_missing() -> str | None:
@@ -149,15 +157,19 @@ def web_system(kafka_bootstrap, new_database):
     log_dir = Path(tempfile.mkdtemp(prefix="kinerja-web-logs-"))
     siasn = ContractServer()  # the SIASN channel delivers to the contract server (issue 18)
     system = System(
-        kafka_bootstrap, new_database, log_dir, SIASN_POLL_SECONDS="0.2", SIASN_TIMEOUT_SECONDS="2", **siasn.env()
+        kafka_bootstrap,
+        new_database,
+        log_dir,
+        SIASN_POLL_SECONDS="0.2",
+        SIASN_TIMEOUT_SECONDS="2",
+        **siasn.env(),
+        **BROWSER_SERVICE_ENV,
     )
     web = None
     try:
         web = WebSystem(system, log_dir)
         web.siasn = siasn
         yield web
-    finally:
-        if web:
-            web.stop()
-        system.stop()
+    finally:  # the gateway and the eight service processes stop side by side, each with its own grace
+        stop_together([*([web.gateway] if web else []), *system.processes.values()])
         siasn.close()

@@ -71,7 +71,7 @@ def _kafka(pytestconfig):
     try:
         yield control.bootstrap, control
     finally:
-        control.stop()
+        control.stop(grace=2)  # thrown away with its data
         shutil.rmtree(control.data_dir, ignore_errors=True)
 
 
