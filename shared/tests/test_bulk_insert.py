@@ -27,9 +27,8 @@ ITEMS = Table(
 JAKARTA = timezone(timedelta(hours=7))
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
-def engine(request, new_database, tmp_path):
-    if request.param == "sqlite":
+def _make_engine(kind: str, new_database, tmp_path):
+    if kind == "sqlite":
         url = f"sqlite:///{tmp_path / 'bulk.db'}"
     else:
         url = new_database("bulk")
@@ -38,6 +37,20 @@ def engine(request, new_database, tmp_path):
         url = url.replace("postgresql://", "postgresql+psycopg://", 1)
     engine = make_engine(url)
     METADATA.create_all(engine)
+    return engine
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def engine(request, new_database, tmp_path):
+    engine = _make_engine(request.param, new_database, tmp_path)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_engine(new_database, tmp_path):
+    """The JSON path is PostgreSQL's: its statement and its refusals."""
+    engine = _make_engine("postgresql", new_database, tmp_path)
     yield engine
     engine.dispose()
 
@@ -70,8 +83,6 @@ def test_rows_go_in_in_order_with_defaults_and_the_values_a_per_row_insert_store
 
 
 def test_on_conflict_do_nothing_leaves_out_the_refused_rows_and_returns_the_others(engine):
-    if engine.dialect.name != "postgresql":
-        pytest.skip("ON CONFLICT DO NOTHING is the PostgreSQL path (SQLite's callers check beforehand)")
     with engine.begin() as conn:
         insert_rows(conn, ITEMS, [_row(1), _row(3)])
         result = insert_rows(
@@ -81,9 +92,8 @@ def test_on_conflict_do_nothing_leaves_out_the_refused_rows_and_returns_the_othe
         assert conn.execute(select(ITEMS.c.code).order_by(ITEMS.c.code)).scalars().all() == [f"c{i}" for i in range(5)]
 
 
-def test_one_statement_text_and_one_parameter_for_any_number_of_rows(engine):
-    if engine.dialect.name != "postgresql":
-        pytest.skip("the JSON path is PostgreSQL's")
+def test_one_statement_text_and_one_parameter_for_any_number_of_rows(pg_engine):
+    engine = pg_engine
     sent: list = []
     event.listen(engine, "before_cursor_execute", lambda c, cur, stmt, params, ctx, many: sent.append((stmt, params)))
     with engine.begin() as conn:
@@ -94,16 +104,14 @@ def test_one_statement_text_and_one_parameter_for_any_number_of_rows(engine):
     assert len(p1) == len(p2) == 1  # psycopg caches (and prepares) a query of at most 50 parameters
 
 
-def test_rows_must_share_their_keys(engine):
-    if engine.dialect.name != "postgresql":
-        pytest.skip("the JSON path is PostgreSQL's")
+def test_rows_must_share_their_keys(pg_engine):
+    engine = pg_engine
     with engine.begin() as conn, pytest.raises(ValueError, match="same keys"):
         insert_rows(conn, ITEMS, [_row(1), {**_row(2), "note": "extra"}])
 
 
-def test_a_non_finite_amount_is_refused_not_stored(engine):
-    if engine.dialect.name != "postgresql":
-        pytest.skip("the JSON path is PostgreSQL's")
+def test_a_non_finite_amount_is_refused_not_stored(pg_engine):
+    engine = pg_engine
     with engine.begin() as conn, pytest.raises(ValueError):
         insert_rows(conn, ITEMS, [_row(1), _row(2, amount=float("nan"))])
 
