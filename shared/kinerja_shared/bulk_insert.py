@@ -34,7 +34,7 @@ from decimal import Decimal
 from sqlalchemy import Table, TypeDecorator, bindparam, text
 from sqlalchemy.engine import Connection, CursorResult
 
-from .db import dialect_insert
+from .db import dialect_insert, is_postgres
 
 _STATEMENTS: dict[tuple, object] = {}
 
@@ -47,14 +47,13 @@ def insert_rows(
     constraint is left out, and is missing from ``returning``'s rows."""
     if not rows:
         return None
-    if conn.dialect.name != "postgresql" or len(rows) < 2:
+    if not is_postgres(conn) or len(rows) < 2:
         statement = dialect_insert(conn)(table)
         if on_conflict_do_nothing:
             statement = statement.on_conflict_do_nothing()
         if returning:
             statement = statement.returning(*returning)
-            return conn.execute(statement, rows[0]) if len(rows) == 1 else conn.execute(statement, rows)
-        return conn.execute(statement, rows)
+        return conn.execute(statement, rows[0] if len(rows) == 1 else rows)
     keys = tuple(rows[0])
     if any(len(r) != len(keys) or any(c not in r for c in keys) for r in rows):
         raise ValueError(f"insert_rows: every row into {table.name} must have the same keys")

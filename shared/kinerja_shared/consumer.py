@@ -41,7 +41,7 @@ from sqlalchemy.exc import OperationalError
 from .bulk_insert import insert_rows
 from .config import Settings
 from .context import correlation_id_var, service_config_var, set_correlation_id, settings_var
-from .db import PROCESSED_EVENTS, in_list, insert_ignore, utcnow
+from .db import PROCESSED_EVENTS, in_list, insert_ignore, is_postgres, utcnow
 from .events.catalog import dlq_topic
 from .events.envelope import Event, EventError, parse_event
 from .kafka_io import calm_kafka_logs, is_broker_error
@@ -273,7 +273,7 @@ class EventConsumer:
                     # processed_at is when the effect was done (just before the commit), not when the poll
                     # began: the end-to-end latency the bench reads from it must not flatter a large poll.
                     conn.execute(
-                        _MARK_APPLIED[conn.dialect.name == "postgresql"],
+                        _MARK_APPLIED[is_postgres(conn)],
                         {"group": self.name, "ids": applied, "at": utcnow()},
                     )
         for event, outcome in zip(events, outcomes):

@@ -154,7 +154,7 @@ class OutboxRelay:
                 if first_error is None and future.failed():
                     first_error = repr(future.exception)
         with self.engine.begin() as conn:
-            postgres = conn.dialect.name == "postgresql"
+            postgres = is_postgres(conn)
             if sent:
                 conn.execute(_MARK_PUBLISHED[postgres], {"ids": sent, "at": utcnow()})
             if failed:

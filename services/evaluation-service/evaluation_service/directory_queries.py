@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from kinerja_shared import unit_tree
@@ -75,11 +75,11 @@ def subtree(conn: Connection, roots: set[str]) -> set[str]:
 def subtree_versions(conn: Connection, unit_id: str) -> tuple[tuple[str, int], ...]:
     """The change stamps (migration 0008) of ``unit_id`` and the units under it, by unit id: what the unit's
     dashboard is computed from changed iff this changed (a unit never written since has no stamp)."""
-    below = select(unit_ancestors.c.unit_id).where(unit_ancestors.c.ancestor_id == unit_id)
+    subtree = select(unit_ancestors.c.unit_id).where(unit_ancestors.c.ancestor_id == unit_id)  # itself included
     return tuple(
         conn.execute(
             select(unit_versions.c.unit_id, unit_versions.c.version)
-            .where(or_(unit_versions.c.unit_id == unit_id, unit_versions.c.unit_id.in_(below)))
+            .where(unit_versions.c.unit_id.in_(subtree))
             .order_by(unit_versions.c.unit_id)
         ).tuples()
     )

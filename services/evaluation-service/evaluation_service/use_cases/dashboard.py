@@ -38,6 +38,8 @@ import hashlib
 import heapq
 from dataclasses import dataclass
 
+from kinerja_shared.db import is_postgres
+
 from .. import access, dialogue_store, domain, evaluations_store
 from .. import directory_queries as directory
 from .. import units_queries as queries
@@ -216,7 +218,7 @@ def dashboard_answer(
         else domain.period_containing(today, periods.scheme_of(uow, today.year, default_scheme)[0])
     )
     authority = access.predicate_authority(uow, actor, unit_id)
-    if conn.dialect.name != "postgresql":
+    if not is_postgres(conn):
         return DashboardAnswer(_computed(uow, actor, unit_id, period, today, config, None), None)
     days = tuple(config.calendar.working_days(period.start, min(today, period.end)))
     stamps = directory.subtree_versions(conn, unit_id)
