@@ -364,22 +364,38 @@ def get_activities(conn: Connection, ids: list[str]) -> dict:
     return {r.id: r for r in conn.execute(_BY_IDS[is_postgres(conn)], {"ids": ids})}
 
 
-def occupied(conn: Connection, nip: str, days: list[date]) -> list:
-    """The employee's entries that occupy their time (pending, accepted) on ``days``: id, date, start_min, end_min."""
-    if not days:
+def occupied(conn: Connection, nip: str, windows: list[tuple[date, int, int]]) -> list:
+    """The employee's entries that occupy their time (pending, accepted) and may clash with one of ``windows``
+    (day, start_min, end_min): id, date, start_min, end_min.
+
+    On PostgreSQL exactly the entries overlapping a window are read, found through the exclusion constraint's
+    GiST index (``ex_activities_no_overlap``), so a batch costs the same whether its days are empty or already
+    hold hundreds of entries. On SQLite (the laptop default) the windows' days are read whole. Either way
+    ``domain.Occupancy`` gives each new entry the same first clash: every entry overlapping it is read.
+    """
+    if not windows:
         return []
-    return conn.execute(_OCCUPIED[is_postgres(conn)], {"nip": nip, "days": days}).all()
+    if is_postgres(conn):
+        days, starts, ends = (list(column) for column in zip(*windows))
+        return conn.execute(_OVERLAPPING_WINDOWS, {"nip": nip, "days": days, "starts": starts, "ends": ends}).all()
+    return conn.execute(_OCCUPIED_DAYS, {"nip": nip, "days": sorted({day for day, _, _ in windows})}).all()
 
 
 _BY_IDS = {pg: select(activities).where(in_list(activities.c.id, "ids", pg, String())) for pg in (True, False)}
-_OCCUPIED = {
-    pg: select(activities.c.id, activities.c.date, activities.c.start_min, activities.c.end_min).where(
-        activities.c.nip == bindparam("nip"),
-        in_list(activities.c.date, "days", pg, Date()),
-        activities.c.status.in_(OCCUPYING),
-    )
-    for pg in (True, False)
-}
+_OCCUPIED_DAYS = select(activities.c.id, activities.c.date, activities.c.start_min, activities.c.end_min).where(
+    activities.c.nip == bindparam("nip"),
+    in_list(activities.c.date, "days", False, Date()),
+    activities.c.status.in_(OCCUPYING),
+)
+# The same expression and predicate as the exclusion constraint (migration 0005), so its index answers; one text
+# whatever the batch's size (the windows go as three arrays).
+_OVERLAPPING_WINDOWS = text(
+    "SELECT DISTINCT a.id, a.date, a.start_min, a.end_min"
+    " FROM unnest(CAST(:days AS date[]), CAST(:starts AS integer[]), CAST(:ends AS integer[])) AS w(day, s, e)"
+    " JOIN activities AS a ON a.nip = :nip AND a.date = w.day"
+    " AND int4range(a.start_min, a.end_min) && int4range(w.s, w.e)"
+    " AND a.status IN (" + ", ".join(f"'{status}'" for status in OCCUPYING) + ")"
+)
 
 
 def insert_many(conn: Connection, rows: list[dict]) -> set[str]:

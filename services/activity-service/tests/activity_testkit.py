@@ -6,6 +6,7 @@ Imported by path (the suite runs with --import-mode=importlib, so test modules c
 from __future__ import annotations
 
 import io
+import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -163,3 +164,15 @@ def log_entry(harness, nip: str = E1, **overrides) -> str:
     response = harness.client.post("/api/v1/activities", json=entry(**overrides), headers=harness.token(nip))
     assert response.status_code == 201, response.get_json()
     return response.get_json()["id"]
+
+
+def five_minute_entries(count: int = 60) -> list[dict]:
+    """``count`` back-to-back five-minute entries of today from 07:00 (60: a day full until 12:00), each with an id."""
+    return [
+        entry(
+            id=str(uuid.uuid4()),
+            start_time=f"{7 + m // 60:02d}:{m % 60:02d}",
+            end_time=f"{7 + (m + 5) // 60:02d}:{(m + 5) % 60:02d}",
+        )
+        for m in range(0, 5 * count, 5)
+    ]

@@ -15,7 +15,21 @@ from activity_service.service import SPEC
 from kinerja_shared.events import validate_event
 
 sys.path.insert(0, str(Path(__file__).parent))
-from activity_testkit import E1, E2, OTHER, PDF_BYTES, H, R, entry, feed, org_events, plan_event, today, upload  # noqa: E402
+from activity_testkit import (  # noqa: E402
+    E1,
+    E2,
+    OTHER,
+    PDF_BYTES,
+    H,
+    R,
+    entry,
+    feed,
+    five_minute_entries,
+    org_events,
+    plan_event,
+    today,
+    upload,
+)
 
 
 @pytest.fixture
@@ -326,6 +340,27 @@ def test_offline_batch_reports_a_result_per_item(svc):
     assert [r["status"] for r in again["results"]] == [201, 409]  # item 2 had no id: it is a new entry, which overlaps
     assert again["results"][0]["replayed"]
     assert count(svc) == 3
+
+
+def test_a_batch_into_a_full_day_refuses_exactly_the_clashing_entries(svc):
+    """A day already holding 60 entries (07:00-12:00, five minutes each): a batch's entries are checked against
+    the stored ones and against each other, each 409 naming the earliest entry it overlaps; touching is not
+    overlapping ([start, end) minutes)."""
+    day = five_minute_entries(60)
+    first = svc.client.post("/api/v1/activities/batch", json={"items": day}, headers=svc.token(E1)).get_json()
+    assert first["stored"] == 60
+    items = [
+        entry(start_time="09:02", end_time="09:12"),  # 0 overlaps 09:00-09:05 (first), 09:05-09:10, 09:10-09:15
+        entry(start_time="12:00", end_time="12:30"),  # 1 free: touches the last stored entry's end
+        entry(start_time="12:20", end_time="12:40"),  # 2 overlaps item 1 of this batch
+        entry(start_time="06:30", end_time="07:00"),  # 3 free: ends where the first stored entry begins
+        entry(start_time="11:59", end_time="12:01"),  # 4 overlaps the last stored entry only
+    ]
+    body = svc.client.post("/api/v1/activities/batch", json={"items": items}, headers=svc.token(E1)).get_json()
+    assert [r["status"] for r in body["results"]] == [409, 201, 409, 201, 409]
+    clashes = [r["problem"] and r["problem"]["clashing_activity_id"] for r in body["results"]]
+    assert clashes == [day[24]["id"], None, body["results"][1]["id"], None, day[59]["id"]]
+    assert count(svc) == 62
 
 
 def test_batch_limits(svc):

@@ -214,8 +214,8 @@ def log_batch(uow, actor, bodies: list[dict], cfg, *, key=None) -> list | Logged
     """Log the caller's entries, each stored or refused on its own: one ('stored', row, replayed) or
     ('error', refusal) per body; or ``Logged(stored_key=...)`` for an Idempotency-Key answered before.
 
-    The entries of the days concerned and the client ids already stored are read
-    once; overlaps (with stored entries and with earlier entries of the batch) are decided here; the new
+    The stored entries that overlap one of the batch's entries (``store.occupied``) and the client ids already
+    stored are read once; overlaps (with stored entries and with earlier entries of the batch) are decided here; the new
     entries, their audit rows and their events then go in as three multi-row inserts. Refused entries write
     nothing; each stored one publishes ActivityLogged.
     """
@@ -234,9 +234,12 @@ def log_batch(uow, actor, bodies: list[dict], cfg, *, key=None) -> list | Logged
     client_ids = sorted({b["id"] for b in bodies if b.get("id")})
     known = {k: dict(r._mapping) for k, r in store.get_activities(conn, client_ids).items()}
     taken = domain.Occupancy()
-    for r in store.occupied(
-        conn, actor.sub, sorted({b["date"] for b, c in zip(bodies, checked) if not isinstance(c, errors.DomainError)})
-    ):
+    windows = [  # each valid entry's day and time: the stored entries that may clash with it are read
+        (b["date"], c["start_min"], c["end_min"])
+        for b, c in zip(bodies, checked)
+        if not isinstance(c, errors.DomainError)
+    ]
+    for r in store.occupied(conn, actor.sub, windows):
         taken.add(r.date, r.start_min, r.end_min, r.id)
     results, new_rows = [], {}
     for body, prepared in zip(bodies, checked):
