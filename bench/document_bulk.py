@@ -24,6 +24,7 @@ import zipfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from bench_db import PG_SETTINGS
 from sqlalchemy import create_engine, insert, text
 
 from evaluation_service import document_jobs, domain, handlers
@@ -49,7 +50,7 @@ def main():
     pg = None
     admin_url = os.environ.get("DATABASE_URL")
     if not admin_url:
-        pg = start_local_postgres()
+        pg = start_local_postgres(PG_SETTINGS)
         admin_url = pg.url
     admin_url = Settings.from_env("bench", {"DATABASE_URL": admin_url}).database_url
     db = f"bench_docs_{uuid.uuid4().hex[:8]}"

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
+from bench_db import PG_SETTINGS
 from sqlalchemy import create_engine, text
 
 from kinerja_shared.auth import mint_token
@@ -51,7 +52,7 @@ def main() -> None:
     pg = None
     admin_url = os.environ.get("DATABASE_URL")
     if not admin_url:
-        pg = start_local_postgres()
+        pg = start_local_postgres(PG_SETTINGS)
         admin_url = pg.url
     admin_url = Settings.from_env("bench", {"DATABASE_URL": admin_url}).database_url
     db = f"bench_plan_{uuid.uuid4().hex[:8]}"

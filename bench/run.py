@@ -25,8 +25,9 @@ What it does, in order (each step can be picked with ``--only``):
    evaluation-service's and notification-service's databases;
 7. ``backlog``: 100,000 events in activity-service's outbox, then the relay's and each
    consumer's drain rate;
-8. ``growth`` (activity_growth.py): batches from the empty table (before the other sections) and
-   from a filled one; POST and list p99 as a set-based loader grows the activities table;
+8. ``growth`` (activity_growth.py): one copy of activity-service's database per table size, each with a
+   web of its own, filled by a set-based loader; POST and list p99 per size, and batches on a fresh
+   install's copy against the filled table, all in interleaved pairs;
 9. RSS of every web and worker process, idle and under load (sampled from /proc all along).
 
 Results go to bench/results/<UTC date-time>.json, PNG charts beside it (charts.py) and the tables in
@@ -64,6 +65,7 @@ import activity_growth
 import charts
 import latency_curve
 from bench_common import log
+from bench_db import PG_SETTINGS
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -329,8 +331,8 @@ class Infra:
                 )
             log(f"PostgreSQL from DATABASE_URL ({host})")
         else:
-            log("starting PostgreSQL (initdb + pg_ctl)")
-            self.pg = servers.start_local_postgres()
+            log(f"starting PostgreSQL (initdb + pg_ctl; {PG_SETTINGS})")
+            self.pg = servers.start_local_postgres(PG_SETTINGS)
             self.admin_url = self.pg.url
             self.pg_bindir = self.pg.bindir
         boot = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
@@ -912,6 +914,8 @@ class Bench:
         self.infra = Infra(self.work)
         self.system: System | None = None
         self.sampler: MemorySampler | None = None
+        self.webs: dict = {}  # url -> the web serving it
+        self.empty_install: str | None = None  # section growth: the fresh install's database, kept as a template
         self.results: dict = {
             "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "mode": "quick" if self.quick else "full",
@@ -926,6 +930,7 @@ class Bench:
                 "sections": [s for s in SECTIONS if s in self.only],
                 "web_concurrency": 2,
                 "worker_class": "sync",
+                "postgres": PG_SETTINGS,  # when the bench starts its own (postgres_started_by_bench)
             },
             "notes": [],
         }
@@ -945,12 +950,12 @@ class Bench:
             self.system.start()
             self.sampler.start()
             self.wrk = Wrk(wrk, self.work, self.sampler)
-            webs = {
+            self.webs = {  # url -> the web serving it (section growth adds its copies' webs)
                 url: self.system.processes[f"{'baseline' if name == 'baseline' else name}.web"]
                 for name, url in self.system.urls.items()
             }
-            self.wrk.pgid_of = lambda url: webs[url].pid
-            self.wrk.log_of = lambda url: webs[url].log_path
+            self.wrk.pgid_of = lambda url: self.webs[url].pid
+            self.wrk.log_of = lambda url: self.webs[url].log_path
             if self.infra.pg is not None:
                 postmaster = int((self.infra.pg.data_dir / "postmaster.pid").read_text().split()[0])
                 self.wrk.postgres_pids = lambda: children_of(postmaster)
@@ -966,8 +971,8 @@ class Bench:
             # The HTTP sections measure the web tier: activity-service's worker (relay) pauses, so the
             # consumers of the other services do not compete for the two cores with wrk and the webs.
             self.system.stop_worker("activity-service")
-            if "growth" in self.only:  # the batch from an empty table runs before anything writes an activity
-                activity_growth.batch_empty(self)
+            if "growth" in self.only:  # the fresh install is kept before anything writes an activity
+                activity_growth.keep_empty_install(self)
             for section in SECTIONS:
                 if section in self.only:
                     self.system.ensure_alive(self.results["notes"])
@@ -1090,16 +1095,15 @@ class Bench:
         runs = self.batch_runs("batch")
         self.results["batch"] = {"runs": runs, "best_activities_per_s": max(r["activities_per_s"] for r in runs)}
 
-    def batch_runs(self, label: str) -> list[dict]:
-        """Batches of 50 at each client count (sections batch and growth)."""
+    def batch_runs(self, label: str, target: str = "activity-service", counts: list[int] | None = None) -> list[dict]:
+        """Batches of 50 at each client count (sections batch and growth; growth's copies of the database are
+        served under targets of their own)."""
         runs = []
-        for clients in self.clients:
+        for clients in counts or self.clients:
             probe = cpu_probe()
-            before = self.count("activity-service")
-            r = self.pool_run(
-                self.batch_pool, "activity-service", "post_batch.lua", clients, self.duration, f"{label} c={clients}"
-            )
-            r["rows_inserted"] = self.count("activity-service") - before
+            before = self.count(target)
+            r = self.pool_run(self.batch_pool, target, "post_batch.lua", clients, self.duration, f"{label} c={clients}")
+            r["rows_inserted"] = self.count(target) - before
             r["activities_per_s"] = round(r["req_per_s"] * BATCH, 1)
             r["cpu_probe_mops"] = probe
             log(
@@ -1336,7 +1340,7 @@ class Bench:
         self.results["pgbench"] = {
             "runs": runs,
             "version": tool_version([binary, "--version"]),
-            "server_settings": "fsync=off, synchronous_commit=off, full_page_writes=off"
+            "server_settings": f"fsync=off, synchronous_commit=off, full_page_writes=off, {PG_SETTINGS}"
             if self.infra.pg is not None
             else "as configured (DATABASE_URL)",
         }
@@ -1765,7 +1769,7 @@ def markdown(results: dict) -> str:
     lines = [
         f"Run `{results['file']}` ({results['mode']}, {results['elapsed_s']:.0f} s): {mc['nproc']} CPUs "
         f"({mc['cpu_model']}), {mc['memory_gb']} GB RAM, load average at start {mc['loadavg_at_start']} "
-        f"(a shared machine: colleagues' test suites were running), Python {mc['python']}, "
+        f"(a shared virtual machine: the CPU probe of each run shows its speed then), Python {mc['python']}, "
         f"PostgreSQL {results['versions'].get('postgresql')}, {results['versions'].get('wrk')}.",
         "",
     ]
@@ -2021,6 +2025,13 @@ def parse_args(argv=None):
         help="section growth: activities table sizes, comma-separated (default 100000,10000000; quick 20000,200000)",
     )
     parser.add_argument(
+        "--shared-buffers",
+        default=None,
+        metavar="SIZE",
+        help="shared_buffers of the PostgreSQL the bench starts, e.g. 128MB (default "
+        f"{PG_SETTINGS['shared_buffers']}: a quarter of this machine's memory, at most 8GB)",
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="also profile with py-spy (if installed): the webs at 32 clients and the workers' drain",
@@ -2054,6 +2065,10 @@ def parse_args(argv=None):
             parser.error(str(exc))
     if args.pairs < 1:
         parser.error("--pairs must be at least 1")
+    if args.shared_buffers:
+        if not re.fullmatch(r"\d+(kB|MB|GB)", args.shared_buffers):
+            parser.error("--shared-buffers takes a size in kB, MB or GB, e.g. 128MB")
+        PG_SETTINGS["shared_buffers"] = args.shared_buffers  # read when the bench starts its PostgreSQL
     return args
 
 

@@ -158,7 +158,9 @@ def _pg_bindir() -> Path | None:
     return candidates[0].parent if candidates else None
 
 
-def start_local_postgres() -> LocalPostgres:
+def start_local_postgres(settings: dict[str, str] | None = None) -> LocalPostgres:
+    """initdb and start a throwaway PostgreSQL (no fsync: test data) on a free port; ``settings`` are
+    appended to its postgresql.conf (e.g. the bench's ``shared_buffers``)."""
     bindir = _pg_bindir()
     if bindir is None:
         raise ServerUnavailable("PostgreSQL's initdb was not found. " + INSTALL_HINT)
@@ -193,6 +195,7 @@ def start_local_postgres() -> LocalPostgres:
         conf.write(
             f"\nport = {port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{base}'\n"
             "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 300\n"
+            + "".join(f"{key} = '{value}'\n" for key, value in (settings or {}).items())
         )
     pg = LocalPostgres(data_dir=data_dir, port=port, run_as=run_as, bindir=bindir)
     pg.start()
