@@ -24,7 +24,10 @@ await run(async (browser) => {
   const refused = page.locator(`[data-test="siasn-record"][data-id="${REFUSED}"]`);
   await refused.waitFor();
   const message = await refused.locator('[data-test="siasn-message"]').innerText();
-  const report = await page.locator(`[data-test="siasn-report-table"] tr[data-unit="${process.env.UNIT}"] td`).allInnerTexts();
+  // The reconciliation loads beside the records (its own request): wait for the unit's row, not only the list.
+  const unitRow = page.locator(`[data-test="siasn-report-table"] tr[data-unit="${process.env.UNIT}"]`);
+  await unitRow.waitFor();
+  const report = await unitRow.locator('td').allInnerTexts();
   await noLeakedNulls(page);
   await refused.locator('[data-test="siasn-resend"]').click();
   await page.waitForSelector(`[data-test="siasn-record"][data-id="${REFUSED}"]`, { state: 'detached' });
